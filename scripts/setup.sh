@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs what LabSite needs on Debian, idempotently. Sourced by run-site.sh and test.sh.
+# Usage: scripts/setup.sh [site|test]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+want=${1:-site}
+
+need_root() { [ "$(id -u)" = 0 ] || { echo "setup: run as root (the netns backend creates network namespaces and loads eBPF)" >&2; exit 1; }; }
+need_root
+
+pkgs=(clang llvm libbpf-dev bpftool iproute2 bubblewrap curl jq dnsutils netcat-openbsd iputils-ping nodejs npm)
+[ "$want" = test ] && pkgs+=(chromium wrk)
+missing=()
+for p in "${pkgs[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p"); done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+command -v dotnet >/dev/null || { echo "setup: the .NET 10 SDK is required (dotnet not on PATH)" >&2; exit 1; }
+
+# bpffs and cgroup v2 are where the netns backend pins maps and attaches socket-LB.
+mountpoint -q /sys/fs/bpf || mount -t bpf bpf /sys/fs/bpf

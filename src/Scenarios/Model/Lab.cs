@@ -1,0 +1,40 @@
+namespace LabSite.Scenarios.Model;
+
+/// <summary>
+/// A parsed, valid lab: its front matter, introduction and ordered steps.
+/// Produced by the lab loader from <c>content/labs/&lt;id&gt;/lab.md</c>; immutable once built.
+/// </summary>
+public sealed record Lab(
+    LabMeta Meta,
+    string Directory,
+    string SourcePath,
+    string IntroHtml,
+    IReadOnlyList<LabStep> Steps,
+    IReadOnlyList<LabFile> Files)
+{
+    public string Id => Meta.Id;
+
+    public LabStep? FindStep(string stepId) => Steps.FirstOrDefault(s => s.Id == stepId);
+}
+
+/// <summary>The lab's YAML front matter.</summary>
+public sealed record LabMeta(
+    string Id,
+    string Title,
+    string Summary,
+    int DurationMinutes,
+    Difficulty Difficulty,
+    IReadOnlyList<string> Tags,
+    IReadOnlyList<string> CcaDomains,
+    IReadOnlyList<string> Backends);
+
+public enum Difficulty { Beginner, Intermediate, Advanced }
+
+/// <summary>A file the learner uses (a manifest, a policy), relative to the lab folder.</summary>
+public sealed record LabFile(string RelativePath, string FullPath);
+
+/// <summary>Where something was written: 1-based line and column in a file.</summary>
+public readonly record struct SourceLocation(string File, int Line, int Column)
+{
+    public override string ToString() => $"{File}:{Line}:{Column}";
+}
