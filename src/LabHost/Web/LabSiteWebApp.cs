@@ -31,6 +31,7 @@ public static class LabSiteWebApp
 
         var app = builder.Build();
         app.Services.MigrateLabSiteDatabase(options);
+        app.Services.LoadLabCatalog();
 
         app.UseNotFoundPages();
         app.UseStaticFiles();
