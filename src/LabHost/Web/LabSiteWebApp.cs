@@ -39,6 +39,7 @@ public static class LabSiteWebApp
         app.UseAntiforgery();
         app.MapHealthEndpoints();
         app.MapLabEndpoints();
+        app.MapLabFileEndpoints();
         app.MapSitePages();
         return app;
     }
