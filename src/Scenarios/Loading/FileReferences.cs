@@ -14,12 +14,13 @@ internal static partial class FileReferences
 {
     public static void Check(MarkdownDocument document, string file, string labDirectory, DiagnosticBag bag)
     {
+        var manifests = new SortedSet<string>(StringComparer.Ordinal);
         foreach (var link in document.Descendants<LinkInline>())
         {
             if (link.Url is { Length: > 0 } url && IsLocalPath(url))
             {
                 var path = Uri.UnescapeDataString(url.Split('#', '?')[0]);
-                Require(path, new SourceLocation(file, link.Line + 1, link.Column + 1), labDirectory, bag, link.IsImage ? "image" : "link");
+                Require(path, new SourceLocation(file, link.Line + 1, link.Column + 1), labDirectory, bag, link.IsImage ? "image" : "link", manifests);
             }
         }
 
@@ -34,17 +35,23 @@ internal static partial class FileReferences
                     if (IsLocalPath(path) && path != "-" && !path.Contains('$'))
                     {
                         var column = line.Column + match.Groups["path"].Index + 1;
-                        Require(path, new SourceLocation(file, line.Line + 1, column), labDirectory, bag, "file");
+                        Require(path, new SourceLocation(file, line.Line + 1, column), labDirectory, bag, "file", manifests);
                     }
                 }
             }
+        }
+
+        // Each manifest once, however often it is referenced.
+        foreach (var manifest in manifests)
+        {
+            ManifestChecker.Check(Path.Combine(labDirectory, manifest), bag);
         }
     }
 
     private static bool IsLocalPath(string url) =>
         !url.StartsWith('#') && !url.StartsWith('/') && !url.StartsWith('-') && !url.Contains("://") && !url.StartsWith("mailto:", StringComparison.Ordinal);
 
-    private static void Require(string path, SourceLocation location, string labDirectory, DiagnosticBag bag, string what)
+    private static void Require(string path, SourceLocation location, string labDirectory, DiagnosticBag bag, string what, ISet<string> manifests)
     {
         var root = Path.GetFullPath(labDirectory);
         var full = Path.GetFullPath(Path.Combine(root, path));
@@ -55,6 +62,10 @@ internal static partial class FileReferences
         else if (!File.Exists(full) && !Directory.Exists(full))
         {
             bag.Error(location, $"{what} \"{path}\" does not exist in the lab folder ({Hint(root, path)})");
+        }
+        else if (File.Exists(full) && ManifestChecker.IsManifest(full))
+        {
+            manifests.Add(Path.GetRelativePath(root, full));
         }
     }
 
