@@ -1,6 +1,7 @@
 namespace LabSite.Scenarios.Loading;
 
 using System.Text.RegularExpressions;
+using LabSite.Scenarios.Markdown;
 using LabSite.Scenarios.Model;
 using Markdig.Syntax;
 using Markdig.Syntax.Inlines;
@@ -26,7 +27,7 @@ internal static partial class FileReferences
 
         foreach (var code in document.Descendants<FencedCodeBlock>().Where(f => StepBuilder.RunnableLanguages.Contains(f.Info ?? "")))
         {
-            foreach (var line in code.Lines.Lines.Take(code.Lines.Count))
+            foreach (var line in BlockLines.Of(code))
             {
                 var text = line.Slice.ToString();
                 foreach (Match match in FileArgument().Matches(text))
