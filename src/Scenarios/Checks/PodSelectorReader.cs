@@ -48,7 +48,7 @@ public static partial class PodSelectorReader
         var labels = map.Has("labels") ? map.StringMap("labels") : null;
         if (pod is not null && map.Has("labels"))
         {
-            map.Error("labels", $"{what} names both a pod and labels; keep one of them");
+            map.Bag.Error(map.KeyLocation("labels"), $"{what} names both a pod and labels; keep one of them");
             return null;
         }
 

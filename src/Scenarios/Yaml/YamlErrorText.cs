@@ -14,23 +14,20 @@ public static class YamlErrorText
             inner = inner.InnerException;
         }
 
-        var text = inner.Message.Trim();
+        var text = string.Join(' ', inner.Message.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
         var parenthesis = text.IndexOf("(Line:", StringComparison.Ordinal);
         if (parenthesis > 0)
         {
             text = text[..parenthesis].Trim();
         }
 
-        if (text.StartsWith("While ", StringComparison.Ordinal))
+        const string duplicate = "Duplicate key ";
+        if (text.StartsWith(duplicate, StringComparison.Ordinal))
         {
-            // "While scanning a simple key, could not find expected ':'." → the second half says what is wrong.
-            var comma = text.IndexOf(", ", StringComparison.Ordinal);
-            if (comma > 0)
-            {
-                text = text[(comma + 2)..];
-            }
+            return $"key \"{text[duplicate.Length..].Trim()}\" appears twice";
         }
 
-        return text.TrimEnd('.');
+        // "While scanning a simple key, could not find expected ':'." reads as part of our sentence once lower-cased.
+        return text.Length > 0 ? char.ToLowerInvariant(text[0]) + text[1..].TrimEnd('.') : "unreadable YAML";
     }
 }

@@ -4,6 +4,7 @@ using System.Globalization;
 using LabSite.Scenarios.Loading;
 using LabSite.Scenarios.Model;
 using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
 using YamlDotNet.RepresentationModel;
 
 /// <summary>
@@ -15,6 +16,9 @@ public sealed class YamlMapReader
 {
     private readonly YamlMappingNode _map;
     private readonly Dictionary<string, (YamlScalarNode Key, YamlNode Value)> _entries = new(StringComparer.Ordinal);
+
+    // Known keys already offered as "did you mean" for a misspelt key: their "missing" error would only repeat it.
+    private readonly HashSet<string> _suggested = new(StringComparer.Ordinal);
 
     /// <param name="context">How the mapping is named in messages, e.g. "front matter" or "check \"xwing-denied\"".</param>
     /// <param name="knownKeys">Every key this mapping may hold; any other key is reported.</param>
@@ -36,6 +40,11 @@ public sealed class YamlMapReader
             if (!knownKeys.Contains(key))
             {
                 var suggestion = ClosestMatch.Find(key, knownKeys);
+                if (suggestion is not null)
+                {
+                    _suggested.Add(suggestion);
+                }
+
                 bag.Error(source.At(keyNode), suggestion is null
                     ? $"unknown key \"{key}\" in {context}; known keys: {string.Join(", ", knownKeys)}"
                     : $"unknown key \"{key}\" in {context}; did you mean \"{suggestion}\"?");
@@ -63,7 +72,7 @@ public sealed class YamlMapReader
     public SourceLocation KeyLocation(string key) =>
         _entries.TryGetValue(key, out var entry) ? Source.At(entry.Key) : MissingKeyLocation;
 
-    /// <summary>Where the key's value is written (the key itself when the value is empty).</summary>
+    /// <summary>Where the key's value is written (the key itself when the value is empty or a mapping).</summary>
     public SourceLocation ValueLocation(string key)
     {
         if (!_entries.TryGetValue(key, out var entry))
@@ -71,13 +80,19 @@ public sealed class YamlMapReader
             return MissingKeyLocation;
         }
 
-        return IsEmpty(entry.Value) ? Source.At(entry.Key) : Source.At(entry.Value);
+        // A block mapping starts on the next line at its first key; the author thinks of the key that holds it.
+        return IsEmpty(entry.Value) || entry.Value is YamlMappingNode { Style: not MappingStyle.Flow } ? Source.At(entry.Key) : Source.At(entry.Value);
     }
 
     public void Error(string key, string message) => Bag.Error(ValueLocation(key), message);
 
-    public void Missing(string key) =>
-        Bag.Error(MissingKeyLocation, $"{Context} is missing required key \"{key}\"");
+    public void Missing(string key)
+    {
+        if (!_suggested.Contains(key))
+        {
+            Bag.Error(MissingKeyLocation, $"{Context} is missing required key \"{key}\"");
+        }
+    }
 
     /// <summary>A non-empty text value. Numbers and booleans are accepted as their text.</summary>
     public string? String(string key, bool required = false)
