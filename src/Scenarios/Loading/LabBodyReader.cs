@@ -1,5 +1,6 @@
 namespace LabSite.Scenarios.Loading;
 
+using System.Text.RegularExpressions;
 using LabSite.Scenarios.Checks;
 using LabSite.Scenarios.Markdown;
 using LabSite.Scenarios.Model;
@@ -13,7 +14,7 @@ using Markdig.Syntax;
 /// Walks lab.md's Markdown after the front matter: the intro, then one step per <c>## Title {#step-id}</c> heading,
 /// sorting each block into the step's text, hints, solution or checks, and reporting misplaced or malformed ones.
 /// </summary>
-internal sealed class LabBodyReader(string file, DiagnosticBag bag)
+internal sealed partial class LabBodyReader(string file, DiagnosticBag bag)
 {
     public const string HintContainer = "hint";
     public const string SolutionContainer = "solution";
@@ -62,6 +63,12 @@ internal sealed class LabBodyReader(string file, DiagnosticBag bag)
     {
         var title = InlineText.Of(heading);
         var id = heading.TryGetAttributes()?.Id;
+        if (string.IsNullOrEmpty(id) && TrailingId().Match(title) is { Success: true } written)
+        {
+            // Markdig's generic attributes skip some ids (one character, for one); read what the author wrote.
+            (title, id) = (written.Groups["title"].Value, written.Groups["id"].Value);
+        }
+
         var location = At(heading);
         if (string.IsNullOrEmpty(id))
         {
@@ -193,6 +200,9 @@ internal sealed class LabBodyReader(string file, DiagnosticBag bag)
             }
         }
     }
+
+    [GeneratedRegex(@"^(?<title>.*?)\s*\{#(?<id>[^}\s]+)\}$")]
+    private static partial Regex TrailingId();
 
     private void ReportUnclosedFences(Block block)
     {

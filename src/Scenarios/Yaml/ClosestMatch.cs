@@ -18,8 +18,8 @@ public static class ClosestMatch
             }
         }
 
-        // A third of the length (at least 2) catches typos and case/underscore slips, not unrelated words.
-        var limit = Math.Max(2, word.Length / 3);
+        // A third of the length (at least 1) catches typos and case/underscore slips, not unrelated words.
+        var limit = Math.Max(1, word.Length / 3);
         return bestDistance <= limit ? best : null;
     }
 

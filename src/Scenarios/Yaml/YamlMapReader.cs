@@ -4,6 +4,7 @@ using System.Globalization;
 using LabSite.Scenarios.Loading;
 using LabSite.Scenarios.Model;
 using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
 using YamlDotNet.RepresentationModel;
 
 /// <summary>
@@ -80,7 +81,7 @@ public sealed class YamlMapReader
         }
 
         // A block mapping starts on the next line at its first key; the author thinks of the key that holds it.
-        return IsEmpty(entry.Value) || entry.Value is YamlMappingNode ? Source.At(entry.Key) : Source.At(entry.Value);
+        return IsEmpty(entry.Value) || entry.Value is YamlMappingNode { Style: not MappingStyle.Flow } ? Source.At(entry.Key) : Source.At(entry.Value);
     }
 
     public void Error(string key, string message) => Bag.Error(ValueLocation(key), message);

@@ -21,6 +21,17 @@ public sealed record PodSelector(string Namespace, string? Name, IReadOnlyDictio
     public static PodSelector ByLabels(IReadOnlyDictionary<string, string> labels, string @namespace = DefaultNamespace) =>
         new(@namespace, null, labels);
 
+    /// <summary>Same namespace, name and labels (compared by content, not by dictionary instance).</summary>
+    public bool Equals(PodSelector? other) =>
+        other is not null
+        && Namespace == other.Namespace
+        && Name == other.Name
+        && Labels.Count == other.Labels.Count
+        && Labels.All(l => other.Labels.TryGetValue(l.Key, out var v) && v == l.Value);
+
+    public override int GetHashCode() =>
+        HashCode.Combine(Namespace, Name, Labels.Count);
+
     /// <summary>Reads like an author would write it: <c>default/tiefighter</c> or <c>default/{org=empire}</c>.</summary>
     public override string ToString() =>
         Name is not null
