@@ -1,0 +1,26 @@
+namespace LabSite.Scenarios.Exams;
+
+using LabSite.Scenarios.Model;
+
+/// <summary>
+/// A versioned exam outline (<c>content/exams/cca/blueprints/*.yaml</c>): how many questions, how long,
+/// the pass mark, and the domains with their weights and the labs that practise them.
+/// </summary>
+public sealed record ExamBlueprint(
+    string Id,
+    string Name,
+    DateOnly Date,
+    int Questions,
+    int Minutes,
+    int PassPercent,
+    IReadOnlyList<BlueprintDomain> Domains,
+    SourceLocation Location)
+{
+    public BlueprintDomain? FindDomain(string id) => Domains.FirstOrDefault(d => d.Id == id);
+
+    /// <summary>A copy with fewer questions or minutes, e.g. for a short test exam; weights stay the same.</summary>
+    public ExamBlueprint WithSize(int questions, int minutes) => this with { Questions = questions, Minutes = minutes };
+}
+
+/// <summary>A domain of a blueprint; <see cref="Weight"/> is its percentage of the exam.</summary>
+public sealed record BlueprintDomain(string Id, string Name, int Weight, IReadOnlyList<string> RecommendedLabs, SourceLocation Location);
