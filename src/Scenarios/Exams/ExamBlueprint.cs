@@ -18,8 +18,10 @@ public sealed record ExamBlueprint(
 {
     public BlueprintDomain? FindDomain(string id) => Domains.FirstOrDefault(d => d.Id == id);
 
-    /// <summary>A copy with fewer questions or minutes, e.g. for a short test exam; weights stay the same.</summary>
-    public ExamBlueprint WithSize(int questions, int minutes) => this with { Questions = questions, Minutes = minutes };
+    /// <summary>Set only when a deployment overrides the duration with a fraction of a minute (tests); otherwise <see cref="Minutes"/>.</summary>
+    public TimeSpan? ExactDuration { get; init; }
+
+    public TimeSpan Duration => ExactDuration ?? TimeSpan.FromMinutes(Minutes);
 }
 
 /// <summary>A domain of a blueprint; <see cref="Weight"/> is its percentage of the exam.</summary>
