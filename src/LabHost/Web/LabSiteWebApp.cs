@@ -1,6 +1,7 @@
 namespace LabSite.LabHost.Web;
 
 using LabSite.LabHost.Data;
+using LabSite.LabHost.Exams;
 using LabSite.LabHost.Labs;
 using LabSite.LabHost.Web.Health;
 using LabSite.LabHost.Web.Learners;
@@ -26,6 +27,7 @@ public static class LabSiteWebApp
         builder.Services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(options.DataDirectory, "keys")));
         builder.Services.AddLabSiteData(options);
         builder.Services.AddLabs(options);
+        builder.Services.AddExams(options);
         builder.Services.AddSitePages();
         configure?.Invoke(builder);
 
@@ -40,6 +42,7 @@ public static class LabSiteWebApp
         app.MapHealthEndpoints();
         app.MapLabEndpoints();
         app.MapLabFileEndpoints();
+        app.MapExamEndpoints();
         app.MapSitePages();
         return app;
     }
