@@ -10,6 +10,7 @@ public static class LabsExtensions
     public static IServiceCollection AddLabs(this IServiceCollection services, SiteOptions options)
     {
         services.AddSingleton(sp => new LabCatalogSource(LoadCatalog(options, sp.GetRequiredService<ILogger<LabCatalogSource>>())));
+        services.AddHostedService<LabCatalogWatcher>();
         services.AddScoped<LabProgressStore>();
         services.AddSingleton(TimeProvider.System);
         return services;

@@ -32,18 +32,24 @@ public sealed class TestSite : IAsyncDisposable
 
     public IServiceProvider Services => app.Services;
 
-    public static async Task<TestSite> StartAsync(LabCatalog catalog)
+    public static Task<TestSite> StartAsync(LabCatalog catalog) =>
+        StartAsync("/nonexistent-content", services => services.AddSingleton(new LabCatalogSource(catalog)));
+
+    /// <summary>The site loading (and watching) labs from <paramref name="contentDirectory"/>/labs, as <c>labsite serve</c> does.</summary>
+    public static Task<TestSite> StartWithContentAsync(string contentDirectory) => StartAsync(contentDirectory, _ => { });
+
+    private static async Task<TestSite> StartAsync(string contentDirectory, Action<IServiceCollection> services)
     {
         var options = new SiteOptions
         {
             Urls = "http://127.0.0.1:0",
-            ContentDirectory = "/nonexistent-content",
+            ContentDirectory = contentDirectory,
             DataDirectory = Path.Combine(Path.GetTempPath(), "labsite-site-" + Guid.NewGuid().ToString("N")),
         };
         var app = LabSiteWebApp.Build(options, [], builder =>
         {
             builder.WebHost.UseTestServer();
-            builder.Services.AddSingleton(new LabCatalogSource(catalog));
+            services(builder.Services);
         });
         await app.StartAsync();
         return new TestSite(app, options);
