@@ -270,6 +270,7 @@ public sealed class SiteEndpointTests : IAsyncLifetime
         Assert.Equal(2, json.GetProperty("labs").GetInt32());
         Assert.Equal(1, json.GetProperty("brokenLabs").GetInt32());
         Assert.Equal("ok", json.GetProperty("db").GetString());
+        Assert.False(response.Headers.Contains("Set-Cookie"));
     }
 
     private static string Browser(AngleSharp.Dom.IDocument page) => TestSite.Browser.AntiforgeryToken(page);

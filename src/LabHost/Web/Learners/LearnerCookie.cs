@@ -35,11 +35,18 @@ public static class LearnerCookie
         return id;
     }
 
-    /// <summary>Issues the learner cookie on the first visit, before anything writes the response.</summary>
+    /// <summary>
+    /// Issues the learner cookie on the first visit, before anything writes the response. Health probes are
+    /// not learners: they get no cookie.
+    /// </summary>
     public static IApplicationBuilder UseLearnerIdentity(this IApplicationBuilder app) =>
         app.Use((context, next) =>
         {
-            context.GetLearnerId();
+            if (!context.Request.Path.StartsWithSegments("/healthz", StringComparison.Ordinal))
+            {
+                context.GetLearnerId();
+            }
+
             return next(context);
         });
 
