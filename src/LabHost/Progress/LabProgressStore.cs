@@ -35,19 +35,16 @@ public sealed class LabProgressStore(LabSiteDbContext db, TimeProvider clock)
     public async Task<IReadOnlyDictionary<string, int>> CompletedStepsByLabAsync(LearnerId learner, CancellationToken ct = default)
     {
         var key = learner.ToString();
-        var started = await db.LabProgress.AsNoTracking().Where(p => p.LearnerId == key).Select(p => p.LabId).ToListAsync(ct);
-        var completed = await db.StepProgress.AsNoTracking()
-            .Where(p => p.LearnerId == key && p.CompletedAt != null)
-            .GroupBy(p => p.LabId)
-            .Select(g => new { LabId = g.Key, Count = g.Count() })
+        // One query (a correlated count per started lab): the catalog page runs it on every load.
+        var rows = await db.LabProgress.AsNoTracking()
+            .Where(p => p.LearnerId == key)
+            .Select(p => new
+            {
+                p.LabId,
+                Done = db.StepProgress.Count(s => s.LearnerId == key && s.LabId == p.LabId && s.CompletedAt != null),
+            })
             .ToListAsync(ct);
-        var result = started.ToDictionary(id => id, _ => 0);
-        foreach (var c in completed)
-        {
-            result[c.LabId] = c.Count;
-        }
-
-        return result;
+        return rows.ToDictionary(r => r.LabId, r => r.Done);
     }
 
     /// <summary>
