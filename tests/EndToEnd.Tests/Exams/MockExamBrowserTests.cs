@@ -97,4 +97,37 @@ public sealed class MockExamBrowserTests
         await page.GotoAsync(question);
         Assert.EndsWith("/results", new Uri(page.Url).AbsolutePath);
     }
+
+    [Fact]
+    public async Task Practice_gives_immediate_feedback_and_brings_a_missed_question_back_for_review()
+    {
+        await using var site = await ExamSite.StartAsync(questions: 5, minutes: 10);
+        var (playwright, browser) = await LaunchAsync();
+        using var _ = playwright;
+        await using var __ = browser;
+        var page = await browser.NewPageAsync();
+
+        await page.GotoAsync(site.BaseUrl + "/exams");
+        await page.Locator("tr", new() { HasText = "Domain A" }).GetByRole(AriaRole.Link, new() { Name = "Practise" }).ClickAsync();
+        await page.WaitForURLAsync("**/exams/practice?*domain=a*");
+        var stem = await page.Locator(".exam-question__stem").InnerTextAsync();
+
+        // A wrong answer: the feedback replaces the form in place (htmx) and explains every option.
+        await page.GetByLabel("Wrong answer one", new() { Exact = false }).CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Check answer" }).ClickAsync();
+        var feedback = page.Locator("#practice-feedback");
+        await Assertions.Expect(feedback.Locator(".question-review__head .badge")).ToHaveTextAsync("Incorrect");
+        await Assertions.Expect(feedback).ToContainTextAsync("It is the right one.");
+        await Assertions.Expect(feedback).ToContainTextAsync("review box 1");
+        Assert.Contains("/exams/practice?", page.Url);
+
+        // The missed question is now due in the review queue on the home page.
+        await page.GotoAsync(site.BaseUrl + "/exams");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Review now" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".exam-question__stem")).ToHaveTextAsync(stem);
+        await page.GetByLabel("Right answer", new() { Exact = false }).CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Check answer" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#practice-feedback .question-review__head .badge")).ToHaveTextAsync("Correct");
+        await Assertions.Expect(page.Locator("#practice-feedback")).ToContainTextAsync("review box 2");
+    }
 }
