@@ -33,6 +33,7 @@ public static class LabSiteWebApp
 
         var app = builder.Build();
         app.Services.MigrateLabSiteDatabase(options);
+        app.Services.LoadLabCatalog();
 
         app.UseNotFoundPages();
         app.UseStaticFiles();
@@ -40,6 +41,7 @@ public static class LabSiteWebApp
         app.UseAntiforgery();
         app.MapHealthEndpoints();
         app.MapLabEndpoints();
+        app.MapLabFileEndpoints();
         app.MapExamEndpoints();
         app.MapSitePages();
         return app;
