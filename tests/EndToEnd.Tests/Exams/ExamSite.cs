@@ -36,7 +36,7 @@ internal sealed class ExamSite : IAsyncDisposable
             ContentDirectory = Path.Combine(root, "content"),
             DataDirectory = Path.Combine(root, "data"),
         };
-        Directory.CreateDirectory(options.ContentDirectory);
+        Directory.CreateDirectory(Path.Combine(options.ContentDirectory, "labs")); // the site refuses to start without one
         var app = LabSiteWebApp.Build(options, [], builder => builder.Services.Configure<ExamOptions>(o =>
         {
             o.BankDirectory = bank;

@@ -20,6 +20,7 @@ public sealed partial class ExamEndpointsTests : IAsyncLifetime
     {
         var bank = ExamTestBank.Create(_root, perDomain: 3, questions: 4);
         var options = new SiteOptions { ContentDirectory = _root, DataDirectory = Path.Combine(_root, "data") };
+        Directory.CreateDirectory(Path.Combine(_root, "labs")); // the site refuses to start without a labs folder
         _app = LabSiteWebApp.Build(options, [], b =>
         {
             b.WebHost.UseTestServer();
