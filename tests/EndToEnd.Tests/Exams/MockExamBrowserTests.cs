@@ -9,6 +9,9 @@ using Xunit;
 /// </summary>
 public sealed class MockExamBrowserTests
 {
+    // The test machines are shared and often heavily loaded: wait for the page, never assert on how long it took.
+    static MockExamBrowserTests() => Assertions.SetDefaultExpectTimeout(20_000);
+
     private static async Task<(IPlaywright, IBrowser)> LaunchAsync()
     {
         var playwright = await Playwright.CreateAsync();
