@@ -14,9 +14,11 @@ public static class DataExtensions
 
     public static IServiceCollection AddLabSiteData(this IServiceCollection services, SiteOptions options)
     {
-        services.AddDbContextPool<LabSiteDbContext>(o => o.UseSqlite(
-            SqliteConnectionString(options.DataDirectory),
-            sqlite => sqlite.MigrationsHistoryTable(LabSiteDbContext.MigrationsHistoryTable)));
+        services.AddDbContextPool<LabSiteDbContext>(o => o
+            .UseSqlite(
+                SqliteConnectionString(options.DataDirectory),
+                sqlite => sqlite.MigrationsHistoryTable(LabSiteDbContext.MigrationsHistoryTable))
+            .AddInterceptors(new SqlitePragmas()));
         return services;
     }
 

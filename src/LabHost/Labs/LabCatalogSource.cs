@@ -8,5 +8,5 @@ using LabSite.Scenarios.Loading;
 /// </summary>
 public sealed class LabCatalogSource(LabCatalog catalog)
 {
-    public LabCatalog Current { get; } = catalog;
+    public LabCatalog Current { get; } = catalog with { Labs = [.. catalog.Labs.Select(LabLinks.Rebase)] };
 }

@@ -70,8 +70,7 @@ public static class LabEndpoints
         }
 
         var learner = context.GetLearnerId();
-        await store.RecordVisitAsync(learner, lab.Id, step.Id, context.RequestAborted);
-        var progress = await store.GetAsync(learner, lab.Id, context.RequestAborted);
+        var progress = await store.RecordVisitAsync(learner, lab.Id, step.Id, context.RequestAborted);
         return new RazorComponentResult<StepPane>(new
         {
             Lab = lab,

@@ -10,6 +10,9 @@ public static class LabRoutes
 
     public static string Overview(string labId) => $"/labs/{labId}";
 
+    public static string File(string labId, string relativePath) =>
+        $"/labs/{labId}/files/{string.Join('/', relativePath.Split('/').Select(Uri.EscapeDataString))}";
+
     public static string Play(string labId) => $"/labs/{labId}/play";
 
     public static string Step(string labId, string stepId) => $"/labs/{labId}/steps/{stepId}";

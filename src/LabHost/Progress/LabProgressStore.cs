@@ -50,21 +50,37 @@ public sealed class LabProgressStore(LabSiteDbContext db, TimeProvider clock)
         return result;
     }
 
-    /// <summary>Records that the learner opened a step: it becomes their current step and counts as visited.</summary>
-    public async Task RecordVisitAsync(LearnerId learner, string labId, string stepId, CancellationToken ct = default)
+    /// <summary>
+    /// Records that the learner opened a step: it becomes their current step and counts as visited. Returns the
+    /// progress as it is afterwards. Re-opening the current step (a reload) writes nothing.
+    /// </summary>
+    public async Task<LabProgress> RecordVisitAsync(LearnerId learner, string labId, string stepId, CancellationToken ct = default)
     {
+        var progress = await GetAsync(learner, labId, ct);
+        if (progress.CurrentStepId == stepId && progress.Step(stepId).Visited)
+        {
+            return progress;
+        }
+
         var now = clock.GetUtcNow().UtcDateTime;
         var key = learner.ToString();
-        await db.Database.ExecuteSqlInterpolatedAsync($"""
-            INSERT INTO lab_progress (learner_id, lab_id, current_step_id, started_at, updated_at)
-            VALUES ({key}, {labId}, {stepId}, {now}, {now})
-            ON CONFLICT (learner_id, lab_id) DO UPDATE SET current_step_id = excluded.current_step_id, updated_at = excluded.updated_at
-            """, ct);
-        await db.Database.ExecuteSqlInterpolatedAsync($"""
-            INSERT INTO step_progress (learner_id, lab_id, step_id, visited_at, completed_at, hints_revealed, solution_shown)
-            VALUES ({key}, {labId}, {stepId}, {now}, NULL, 0, 0)
-            ON CONFLICT (learner_id, lab_id, step_id) DO NOTHING
-            """, ct);
+        await using (var transaction = await db.Database.BeginTransactionAsync(ct))
+        {
+            await db.Database.ExecuteSqlInterpolatedAsync($"""
+                INSERT INTO lab_progress (learner_id, lab_id, current_step_id, started_at, updated_at)
+                VALUES ({key}, {labId}, {stepId}, {now}, {now})
+                ON CONFLICT (learner_id, lab_id) DO UPDATE SET current_step_id = excluded.current_step_id, updated_at = excluded.updated_at
+                """, ct);
+            await db.Database.ExecuteSqlInterpolatedAsync($"""
+                INSERT INTO step_progress (learner_id, lab_id, step_id, visited_at, completed_at, hints_revealed, solution_shown)
+                VALUES ({key}, {labId}, {stepId}, {now}, NULL, 0, 0)
+                ON CONFLICT (learner_id, lab_id, step_id) DO NOTHING
+                """, ct);
+            await transaction.CommitAsync(ct);
+        }
+
+        var steps = new Dictionary<string, StepProgress>(progress.Steps) { [stepId] = progress.Step(stepId) with { Visited = true } };
+        return new LabProgress(stepId, steps);
     }
 
     /// <summary>Reveals the next hint, never more than <paramref name="hintCount"/>; returns how many are now shown.</summary>

@@ -41,6 +41,7 @@ public static class LabSiteWebApp
         app.UseAntiforgery();
         app.MapHealthEndpoints();
         app.MapLabEndpoints();
+        app.MapLabFileEndpoints();
         app.MapExamEndpoints();
         app.MapSitePages();
         return app;

@@ -1,6 +1,7 @@
 namespace LabSite.Scenarios.Checks;
 
 using LabSite.Scenarios.Loading;
+using LabSite.Scenarios.Markdown;
 using LabSite.Scenarios.Model;
 using LabSite.Scenarios.Yaml;
 using Markdig.Syntax;
@@ -38,7 +39,7 @@ public static class CheckBlockReader
         var fence = new SourceLocation(file, block.Line + 1, block.Column + 1);
         var lines = new List<(int, int)>();
         var text = new List<string>();
-        foreach (var line in block.Lines.Lines.Take(block.Lines.Count))
+        foreach (var line in BlockLines.Of(block))
         {
             lines.Add((line.Line + 1, line.Column));
             text.Add(line.Slice.ToString());

@@ -19,7 +19,25 @@ public static class LabCatalogLoader
         return [.. Directory.EnumerateDirectories(labsDirectory)
             .Where(dir => !Path.GetFileName(dir).StartsWith('.'))
             .OrderBy(dir => dir, StringComparer.Ordinal)
-            .Select(LabLoader.Load)];
+            .Select(LoadGuarded)];
+    }
+
+    /// <summary>
+    /// A bug of ours on one lab's input must not take the whole catalog down with it: that lab is listed as broken
+    /// with the exception's message, and the others load.
+    /// </summary>
+    private static LabLoadResult LoadGuarded(string labDirectory)
+    {
+        try
+        {
+            return LabLoader.Load(labDirectory);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            var where = new Model.SourceLocation(Path.Combine(labDirectory, LabLoader.FileName), 1, 1);
+            var message = $"LabSite failed while reading this lab ({e.GetType().Name}: {e.Message}); this is a bug in LabSite, please report it with the file";
+            return new LabLoadResult(labDirectory, null, [new Diagnostic(where, DiagnosticSeverity.Error, message)]);
+        }
     }
 
     public static LabCatalog FromResults(string labsDirectory, IReadOnlyList<LabLoadResult> results)

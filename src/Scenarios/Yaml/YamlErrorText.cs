@@ -14,7 +14,7 @@ public static class YamlErrorText
             inner = inner.InnerException;
         }
 
-        var text = inner.Message.Trim();
+        var text = string.Join(' ', inner.Message.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
         var parenthesis = text.IndexOf("(Line:", StringComparison.Ordinal);
         if (parenthesis > 0)
         {

@@ -48,14 +48,10 @@ public sealed class YamlSource
     /// </summary>
     public YamlNode? Parse(string text, DiagnosticBag bag, string what)
     {
-        var stream = new YamlStream();
-        try
+        var stream = YamlLoading.Load(text, out var failure);
+        if (stream is null)
         {
-            stream.Load(new StringReader(text));
-        }
-        catch (YamlException e)
-        {
-            bag.Error(At(e.Start), $"{what} is not valid YAML: {YamlErrorText.Clean(e)}");
+            bag.Error(At(failure!.Start), $"{what} is not valid YAML: {failure.Message}");
             return null;
         }
 

@@ -6,6 +6,8 @@ using LabSite.Scenarios.Model.Checks;
 /// <summary>How a valid lab.md becomes the model: steps, HTML, code blocks, hints, solution, files.</summary>
 public sealed class LabLoaderTests : IDisposable
 {
+    private const string Manifest = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n";
+
     private readonly string _root = Directory.CreateTempSubdirectory("labsite-loader-").FullName;
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
@@ -108,7 +110,7 @@ public sealed class LabLoaderTests : IDisposable
             resource: Pod
             name: web
             ```
-            """, ("web.yaml", "kind: Pod\n"));
+            """, ("web.yaml", Manifest));
 
         var step = LabLoader.Load(dir).Lab!.Steps.Single();
 
@@ -166,12 +168,33 @@ public sealed class LabLoaderTests : IDisposable
     [Fact]
     public void ListsEveryFileButLabMdSorted()
     {
-        var dir = WriteLab("files", "## Step {#step}\n\nSee [b](manifests/b.yaml).\n", ("manifests/b.yaml", "b"), ("a.txt", "a"), ("solution/policy.yaml", "p"));
+        var dir = WriteLab("files", "## Step {#step}\n\nSee [b](manifests/b.yaml).\n", ("manifests/b.yaml", Manifest), ("a.txt", "a"), ("solution/policy.yaml", "p"));
 
         var files = LabLoader.Load(dir).Lab!.Files;
 
         Assert.Equal(["a.txt", "manifests/b.yaml", "solution/policy.yaml"], files.Select(f => f.RelativePath));
         Assert.All(files, f => Assert.True(File.Exists(f.FullPath)));
+    }
+
+    [Fact]
+    public void ReferencedManifestsAreReadOnceAndReportedInTheirOwnFile()
+    {
+        var dir = WriteLab("manifests", """
+            ## Step {#step}
+
+            Read [it](bad.yaml), then:
+
+            ```sh
+            kubectl apply -f bad.yaml
+            ```
+            """, ("bad.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: [web\n"));
+
+        var result = LabLoader.Load(dir);
+
+        var diagnostic = Assert.Single(result.Diagnostics);
+        Assert.Equal(Path.Combine(dir, "bad.yaml"), diagnostic.Location.File);
+        Assert.Equal(4, diagnostic.Location.Line);
+        Assert.StartsWith("manifest is not valid YAML: ", diagnostic.Message);
     }
 
     [Fact]

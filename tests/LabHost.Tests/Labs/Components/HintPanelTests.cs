@@ -12,7 +12,9 @@ public sealed class HintPanelTests
     {
         var doc = await ComponentRenderer.RenderAsync<HintPanel>(new Dictionary<string, object?>
         {
-            ["LabId"] = "policy-basics", ["Step"] = Step, ["Revealed"] = 0,
+            ["LabId"] = "policy-basics",
+            ["Step"] = Step,
+            ["Revealed"] = 0,
         });
 
         Assert.Empty(doc.QuerySelectorAll("#hints li"));
@@ -29,7 +31,10 @@ public sealed class HintPanelTests
     {
         var doc = await ComponentRenderer.RenderAsync<HintPanel>(new Dictionary<string, object?>
         {
-            ["LabId"] = "policy-basics", ["Step"] = Step, ["Revealed"] = 1, ["JustRevealed"] = true,
+            ["LabId"] = "policy-basics",
+            ["Step"] = Step,
+            ["Revealed"] = 1,
+            ["JustRevealed"] = true,
         });
 
         var items = doc.QuerySelectorAll("#hints li");
@@ -44,7 +49,9 @@ public sealed class HintPanelTests
     {
         var doc = await ComponentRenderer.RenderAsync<HintPanel>(new Dictionary<string, object?>
         {
-            ["LabId"] = "policy-basics", ["Step"] = Step, ["Revealed"] = 2,
+            ["LabId"] = "policy-basics",
+            ["Step"] = Step,
+            ["Revealed"] = 2,
         });
 
         Assert.Equal(["Hint one", "Hint two"], doc.QuerySelectorAll("#hints li").Select(li => li.TextContent.Split(':')[0]));

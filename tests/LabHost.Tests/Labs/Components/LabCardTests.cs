@@ -13,7 +13,8 @@ public sealed class LabCardTests
     {
         var doc = await ComponentRenderer.RenderAsync<LabCard>(new Dictionary<string, object?>
         {
-            ["Lab"] = TestLabs.Policy(), ["CompletedSteps"] = completed,
+            ["Lab"] = TestLabs.Policy(),
+            ["CompletedSteps"] = completed,
         });
 
         Assert.Equal(expected, doc.QuerySelector(".lab-card__progress")!.TextContent.Trim());
@@ -27,7 +28,9 @@ public sealed class LabCardTests
     {
         var doc = await ComponentRenderer.RenderAsync<LabResults>(new Dictionary<string, object?>
         {
-            ["Labs"] = Array.Empty<Scenarios.Model.Lab>(), ["Total"] = 2, ["AsFragment"] = true,
+            ["Labs"] = Array.Empty<Scenarios.Model.Lab>(),
+            ["Total"] = 2,
+            ["AsFragment"] = true,
         });
 
         Assert.Equal("/labs", doc.QuerySelector("#lab-results .empty a")!.GetAttribute("href"));

@@ -8,7 +8,10 @@ public sealed class SolutionPanelTests
     private static Task<AngleSharp.Dom.IDocument> Render(SolutionView view) =>
         ComponentRenderer.RenderAsync<SolutionPanel>(new Dictionary<string, object?>
         {
-            ["LabId"] = "policy-basics", ["StepId"] = "deploy", ["Solution"] = TestLabs.Policy().Steps[0].Solution, ["View"] = view,
+            ["LabId"] = "policy-basics",
+            ["StepId"] = "deploy",
+            ["Solution"] = TestLabs.Policy().Steps[0].Solution,
+            ["View"] = view,
         });
 
     [Fact]

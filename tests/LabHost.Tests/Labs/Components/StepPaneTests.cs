@@ -18,7 +18,9 @@ public sealed class StepPaneTests
 
         var doc = await ComponentRenderer.RenderAsync<StepPane>(new Dictionary<string, object?>
         {
-            ["Lab"] = lab, ["Step"] = lab.Steps[1], ["Progress"] = progress,
+            ["Lab"] = lab,
+            ["Step"] = lab.Steps[1],
+            ["Progress"] = progress,
         });
 
         var links = doc.QuerySelectorAll(".step-nav a");
