@@ -198,6 +198,30 @@ public sealed class LabLoaderTests : IDisposable
     }
 
     [Fact]
+    public void OnlyKubectlDashFIsAFileArgument()
+    {
+        var dir = WriteLab("dash-f", """
+            ## Step {#step}
+
+            ```sh
+            kubectl exec client -- curl -s -f web/index.html
+            hubble observe -f --pod web
+            cat policy.yaml | kubectl apply -f missing.yaml
+            kubectl apply --filename=other.yaml && curl -f x/
+            ```
+            """);
+
+        var messages = LabLoader.Load(dir).Diagnostics.Select(d => $"{d.Location.Line}:{d.Location.Column} {d.Message}");
+
+        Assert.Equal(
+            [
+                "16:36 file \"missing.yaml\" does not exist in the lab folder (paths are relative to the folder holding lab.md)",
+                "17:26 file \"other.yaml\" does not exist in the lab folder (paths are relative to the folder holding lab.md)",
+            ],
+            messages);
+    }
+
+    [Fact]
     public void FolderWithoutLabMdIsBrokenAndSaysSo()
     {
         var dir = Path.Combine(_root, "empty");
