@@ -283,18 +283,32 @@ public class CheckBlockReaderTests
     }
 
     [Fact]
-    public void EndpointCheckRejectsComparingAPodWithItself()
+    public void EndpointCheckRejectsDifferingFromItself()
     {
         var (check, errors) = CheckParsing.Parse("""
             id: a
             kind: endpoint
             title: t
             pod: {labels: {org: empire}}
-            sameIdentityAs: {labels: {org: empire}, namespace: default}
+            differentIdentityFrom: {labels: {org: empire}, namespace: default}
             """);
 
         Assert.Null(check);
-        Assert.Equal(["lab.md:6:17: error: check \"a\" compares pod default/{org=empire} with itself"], errors);
+        Assert.Equal(["lab.md:6:24: error: check \"a\" asks pods default/{org=empire} to differ in identity from themselves, which can never pass"], errors);
+    }
+
+    [Fact]
+    public void EndpointCheckAcceptsTheSameSelectorForSharedIdentity()
+    {
+        var check = CheckParsing.Valid<EndpointCheck>("""
+            id: a
+            kind: endpoint
+            title: Replicas share one identity
+            pod: deathstar
+            sameIdentityAs: deathstar
+            """);
+
+        Assert.Equal(check.Pod, check.SameIdentityAs);
     }
 
     [Fact]
