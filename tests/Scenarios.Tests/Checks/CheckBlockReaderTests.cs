@@ -75,6 +75,7 @@ public class CheckBlockReaderTests
             port: 80
             expect: allow
             proxy: true
+            match: exact
             """);
         var withoutPort = CheckParsing.Valid<PolicyMapCheck>("""
             id: b
@@ -89,6 +90,7 @@ public class CheckBlockReaderTests
         Assert.Equal(PolicyProtocol.Tcp, withPort.Protocol);
         Assert.Equal(80, withPort.Port);
         Assert.True(withPort.Proxy);
+        Assert.Equal(PolicyMapMatch.Exact, withPort.Match);
         Assert.Equal("default/{org=empire}", withPort.Peer.ToString());
         Assert.Equal(PolicyProtocol.Any, withoutPort.Protocol);
         Assert.Null(withoutPort.Port);
@@ -114,6 +116,7 @@ public class CheckBlockReaderTests
             """);
 
         Assert.Equal("reserved:any", check.Peer.ToString());
+        Assert.Equal(PolicyMapMatch.Lookup, check.Match);
         Assert.Equal(PolicyProtocol.Udp, check.Protocol);
         Assert.Equal(PolicyMapExpectation.Absent, check.Expect);
     }
