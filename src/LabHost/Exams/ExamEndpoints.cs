@@ -17,7 +17,7 @@ internal static class ExamEndpoints
     {
         var actions = app.MapGroup("").AddEndpointFilter<AntiforgeryCheck>();
         actions.MapPost(ExamRoutes.StartMock, StartMock).WithName("StartMockExam");
-        actions.MapPost("/exams/attempts/{id}/questions/{position:int}", SaveAnswer).WithName("SaveExamAnswer");
+        actions.MapPost("/exams/attempts/{id}/questions/{position:int}/answer", SaveAnswer).WithName("SaveExamAnswer");
         actions.MapPost("/exams/attempts/{id}/submit", Submit).WithName("SubmitExam");
         actions.MapPost(ExamRoutes.PracticeAnswer, AnswerPractice).WithName("AnswerPracticeQuestion");
     }

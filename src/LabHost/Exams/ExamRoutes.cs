@@ -15,6 +15,9 @@ public static class ExamRoutes
 
     public static string Question(string attemptId, int position) => $"/exams/attempts/{attemptId}/questions/{position}";
 
+    /// <summary>Where a question's form posts; apart from the page's own URL, which Razor components also claim for POST.</summary>
+    public static string Answer(string attemptId, int position) => $"/exams/attempts/{attemptId}/questions/{position}/answer";
+
     public static string Review(string attemptId) => $"/exams/attempts/{attemptId}/review";
 
     public static string Submit(string attemptId) => $"/exams/attempts/{attemptId}/submit";

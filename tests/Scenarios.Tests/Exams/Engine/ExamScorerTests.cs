@@ -1,7 +1,7 @@
 namespace LabSite.Scenarios.Tests.Exams.Engine;
 
-using LabSite.Scenarios.Exams.Engine;
 using LabSite.Scenarios.Exams;
+using LabSite.Scenarios.Exams.Engine;
 using Xunit;
 using static LabSite.Scenarios.Tests.Exams.BankBuilder;
 
