@@ -49,7 +49,12 @@ internal static class AgentConnection
 
     static void StartDetached(string socketPath, string log)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(log)!);
+        var dir = Path.GetDirectoryName(log)!;
+        if (!Directory.Exists(dir) && OperatingSystem.IsLinux())
+        {
+            // 0700, as the agent itself would create it: the socket inside must never be reachable by others.
+            Directory.CreateDirectory(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
         var (exe, prefix) = Self();
         // sh only detaches (setsid, &) and redirects; every value is passed as a positional argument, never parsed.
         var start = new ProcessStartInfo("/bin/sh") { UseShellExecute = false };
