@@ -1,9 +1,9 @@
 namespace LabSite.LabHost.Agent;
 
 using System.Threading.Channels;
-using Microsoft.AspNetCore.Mvc;
 using LabSite.Sandbox;
 using LabSite.Sandbox.Agent;
+using Microsoft.AspNetCore.Mvc;
 
 /// <summary>The agent's JSON API (shapes and routes documented on <see cref="AgentProtocol"/>).</summary>
 public static class AgentApi

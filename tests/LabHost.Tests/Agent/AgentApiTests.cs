@@ -1,11 +1,13 @@
 namespace LabSite.LabHost.Tests.Agent;
 
+using System.Runtime.Versioning;
 using System.Text;
 using LabSite.Sandbox;
 using LabSite.Sandbox.Agent;
 using Xunit;
 
 /// <summary>Round trips through the real agent API over its unix socket, with <see cref="AgentClient"/>.</summary>
+[SupportedOSPlatform("linux")]
 public sealed class AgentApiTests(AgentFixture agent) : IClassFixture<AgentFixture>
 {
     AgentClient Client() => new(agent.SocketPath);

@@ -2,11 +2,13 @@ namespace LabSite.LabHost.Tests.Cli;
 
 using System.CommandLine;
 using System.Diagnostics;
+using System.Runtime.Versioning;
 using System.Text.RegularExpressions;
 using LabSite.LabHost.Cli;
 using Xunit;
 
 /// <summary>With no agent on the socket, a cluster command starts a real `labsite agent` in the background.</summary>
+[SupportedOSPlatform("linux")]
 public sealed class AgentAutostartTests
 {
     [Fact]
