@@ -8,6 +8,7 @@ using System.Net.Sockets;
 /// </summary>
 public static class AgentHost
 {
+    /// <summary>The standalone agent; <paramref name="addBackends"/> replaces the default backends (<see cref="AgentBackends"/>).</summary>
     public static WebApplication Build(AgentOptions options, Action<IServiceCollection>? addBackends = null)
     {
         PrepareSocket(options.SocketPath);
@@ -17,8 +18,8 @@ public static class AgentHost
         // One line per request would drown what matters in the agent's log; keep hosting and our own messages.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.AddLabAgent();
-        AgentBackends.Add(builder.Services);
-        addBackends?.Invoke(builder.Services);
+        // Tests pass their own backends instead of the real ones (which need root and the kernel).
+        (addBackends ?? AgentBackends.Add)(builder.Services);
 
         var app = builder.Build();
         app.MapAgentApi();
