@@ -15,6 +15,7 @@ public static class LabSiteCommandLine
         root.Subcommands.Add(LabCommands.Create());
         root.Subcommands.Add(AgentCommand.Create());
         root.Subcommands.Add(ClusterCommands.Create());
+        root.Subcommands.Add(ExamCommands.Create());
         return root;
     }
 }
