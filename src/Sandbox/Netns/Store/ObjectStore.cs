@@ -14,7 +14,9 @@ using LabSite.Sandbox.Netns.Store.Validation;
 /// status back with <see cref="UpdatePodStatus"/>. Built-in controllers keep Deployments' ReplicaSets and
 /// pods, and Services' Endpoints, in step within the same commit.
 /// Thread-safe. Changes are delivered in commit order, one at a time, never re-entrantly: a handler may call
-/// back into the store, and the changes that causes are delivered after the handler returns. Handlers should not
+/// back into the store, and the changes that causes are delivered after the handler returns. The committing
+/// thread delivers, unless another thread is delivering already: then that one delivers these changes too, and
+/// <see cref="Apply"/> may return before they reach the handlers. Handlers should not
 /// throw; if one does, the exception goes to <see cref="StoreOptions.OnHandlerError"/> and delivery goes on.
 /// </summary>
 public sealed class ObjectStore
