@@ -24,6 +24,17 @@ struct {
 	__uint(max_entries, 1 << 20);
 } ls_events SEC(".maps");
 
+/*
+ * Events live only on the stack, and clang emits BTF only for types that globals or maps use: this read-only
+ * anchor puts the event structs in the object's BTF, where the agent's ABI layout test checks them.
+ */
+struct event_abi_anchor {
+	struct drop_event drop;
+	struct trace_event trace;
+	struct policy_verdict_event verdict;
+};
+const volatile struct event_abi_anchor ls_event_abi = {};
+
 static __always_inline void fill_hdr(struct event_hdr *h, struct __sk_buff *skb, const struct pkt_info *pkt,
 				     __u8 type, __u8 subtype, __u16 ep_id, __u8 flags, __u16 len)
 {
