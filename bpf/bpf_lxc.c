@@ -72,7 +72,7 @@ static __always_inline int handle_lxc(struct __sk_buff *skb, __u8 hook)
 	ret = policy_can_access(policy, remote_id, dir, &pkt, &match, &proxy);
 	enforced = ep->flags & (dir == DIR_INGRESS ? EP_F_INGRESS_ENFORCED : EP_F_EGRESS_ENFORCED);
 	if (state == TRACE_REASON_NEW && enforced)
-		send_policy_verdict(skb, &pkt, ep_id, dir, match, ret == 0, proxy);
+		send_policy_verdict(skb, &pkt, ep_id, dir, match, (__u8)-ret, proxy);
 	if (ret < 0) {
 		send_drop(skb, &pkt, ep_id, (__u8)-ret, dir, 0);
 		return TC_ACT_SHOT;

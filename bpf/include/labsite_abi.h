@@ -216,7 +216,7 @@ struct policy_verdict_event {
 	__u8 direction;    /* DIR_* */
 	__u8 match_type;   /* POLICY_MATCH_* */
 	__u8 allowed;      /* 1 allowed, 0 denied */
-	__u8 pad;
+	__u8 drop_reason;  /* DROP_POLICY or DROP_POLICY_DENY when denied, else 0 */
 	__u16 proxy_port;  /* host order */
 	__u16 pad2;
 };

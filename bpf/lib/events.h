@@ -5,7 +5,7 @@
  * API:
  *   send_drop(skb, pkt, ep_id, reason, dir, reply_flags)
  *   send_trace(skb, pkt, ep_id, point, reason, reply_flags)
- *   send_policy_verdict(skb, pkt, ep_id, dir, match_type, allowed, proxy_port)
+ *   send_policy_verdict(skb, pkt, ep_id, dir, match_type, drop_reason, proxy_port)  (reason 0 = allowed)
  * Each returns nothing: when the ring is full the event is skipped (the agent counts lost events from
  * the gaps), never the packet.
  *
@@ -72,7 +72,7 @@ static __always_inline void send_trace(struct __sk_buff *skb, const struct pkt_i
 }
 
 static __always_inline void send_policy_verdict(struct __sk_buff *skb, const struct pkt_info *pkt, __u16 ep_id,
-						__u8 dir, __u8 match_type, __u8 allowed, __u16 proxy_port)
+						__u8 dir, __u8 match_type, __u8 drop_reason, __u16 proxy_port)
 {
 	struct policy_verdict_event ev = {};
 
@@ -80,7 +80,8 @@ static __always_inline void send_policy_verdict(struct __sk_buff *skb, const str
 	ev.pkt = pkt->ev;
 	ev.direction = dir;
 	ev.match_type = match_type;
-	ev.allowed = allowed;
+	ev.allowed = drop_reason == 0;
+	ev.drop_reason = drop_reason;
 	ev.proxy_port = proxy_port;
 	bpf_ringbuf_output(&ls_events, &ev, sizeof(ev), 0);
 }

@@ -82,7 +82,7 @@ public struct PolicyVerdictEventAbi
     [CField("direction")] public byte Direction;
     [CField("match_type")] public byte MatchType;
     [CField("allowed")] public byte Allowed;
-    [CField("pad")] public byte Pad;
+    [CField("drop_reason")] public byte DropReason;
     [CField("proxy_port")] public ushort ProxyPort;
     [CField("pad2")] public ushort Pad2;
 }
