@@ -54,7 +54,7 @@ switch (mode)
         {
             var sw = Stopwatch.StartNew();
             var c = await backend.CreateAsync(new ClusterRequest($"run{i}"), null, ct);
-            await StarWars.StartAsync(c, ct);
+            await StarWars.ApplyManifestAsync(c, ct);
             var t1 = sw.Elapsed.TotalMilliseconds;
             if (!await StarWars.LandAsync(c, "tiefighter", ct))
             {
@@ -74,7 +74,7 @@ switch (mode)
             }
         }
 
-        Console.WriteLine($"ready Star Wars cluster (4 pods, 1 service), {runs} runs: {Stats.Summary(ready)}");
+        Console.WriteLine($"ready Star Wars cluster (create + http-sw-app.yaml, 4 pods Running, 1 service in the LB map), {runs} runs: {Stats.Summary(ready)}");
         Console.WriteLine($"ready + first sandboxed curl landing:                 {Stats.Summary(firstLanding)}");
         Console.WriteLine($"destroy:                                              {Stats.Summary(destroy)}");
         break;
@@ -99,7 +99,7 @@ switch (mode)
             {
                 var c = await backend.CreateAsync(new ClusterRequest($"lab{i}"), null, ct);
                 clusters.Add(c);
-                await StarWars.StartAsync(c, ct);
+                await StarWars.ApplyManifestAsync(c, ct);
             }
 
             var created = sw.Elapsed.TotalSeconds;

@@ -1,53 +1,51 @@
 namespace LabSite.Sandbox.Netns;
 
-using System.Text.Json.Nodes;
-
 /// <summary>
-/// The <see cref="ILabCluster"/> face of a netns lab. Manifests (apply/create/delete) arrive through the
-/// object store, which turns Pods, Deployments and Services into <see cref="RunPodsAsync"/> /
-/// <see cref="ApplyServiceAsync"/> calls; until it is wired, <see cref="GetAsync"/> lists the runtime's
-/// own pods and services.
+/// The <see cref="ILabCluster"/> face of a netns lab: manifests go into the lab's object store, whose
+/// changes the runtime (StoreBridge) makes real; reads come from the store.
 /// </summary>
 public sealed partial class NetnsCluster : ILabCluster
 {
-    public Task<ApplyResult> ApplyAsync(ManifestText manifests, ApplyMode mode, CancellationToken ct) =>
-        Task.FromResult(new ApplyResult([], [$"{manifests.Source}: applying manifests on the netns backend needs the object store (not wired in this build)"]));
+    /// <summary>Commits the manifests and returns kubectl's lines at once, as kubectl does; pods start right after.</summary>
+    public Task<ApplyResult> ApplyAsync(ManifestText manifests, ApplyMode mode, CancellationToken ct)
+    {
+        ThrowIfDestroyed();
+        return Task.FromResult(Store.Apply(manifests, mode));
+    }
+
+    /// <summary>Completes when every committed change (pods, services) is live in the kernel, with statuses reported.</summary>
+    public Task WaitUntilSettledAsync(CancellationToken ct) => bridge?.WhenIdleAsync(ct) ?? Task.CompletedTask;
+
+    /// <summary>The last error the runtime hit applying a stored change, if any (the agent shows it).</summary>
+    public Exception? LastRuntimeError => bridge?.LastError;
 
     public Task<IReadOnlyList<KubeObject>> GetAsync(ObjectQuery query, CancellationToken ct)
     {
-        bool InNamespace(string ns) => query.Namespace == "*" || ns == (query.Namespace ?? "default");
-        IReadOnlyList<KubeObject> result = query.Kind.ToLowerInvariant() switch
+        try
         {
-            "pods" or "pod" or "po" => Pods
-                .Where(p => InNamespace(p.Spec.Namespace) && (query.Name is null || p.Spec.Name == query.Name))
-                .Select(p => new KubeObject(new JsonObject
-                {
-                    ["apiVersion"] = "v1",
-                    ["kind"] = "Pod",
-                    ["metadata"] = new JsonObject
-                    {
-                        ["name"] = p.Spec.Name,
-                        ["namespace"] = p.Spec.Namespace,
-                        ["labels"] = new JsonObject(p.Spec.Labels.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value))),
-                    },
-                    ["status"] = p.Status.ToJson(),
-                }))
-                .ToList(),
-            "services" or "service" or "svc" => Services
-                .Where(s => InNamespace(s.Namespace) && (query.Name is null || s.Name == query.Name))
-                .Select(s => new KubeObject(new JsonObject
-                {
-                    ["apiVersion"] = "v1",
-                    ["kind"] = "Service",
-                    ["metadata"] = new JsonObject { ["name"] = s.Name, ["namespace"] = s.Namespace },
-                    ["spec"] = new JsonObject { ["type"] = "ClusterIP", ["clusterIP"] = s.ClusterIp.ToString() },
-                }))
-                .ToList(),
-            _ => throw new ClusterException($"error: the server doesn't have a resource type \"{query.Kind}\" (netns backend without the object store knows pods and services)"),
-        };
-        return Task.FromResult(result);
+            return Task.FromResult(Store.Get(query));
+        }
+        catch (ArgumentException e)
+        {
+            throw new ClusterException(e.Message, e);
+        }
     }
 
     Task<string> ILabCluster.LogsAsync(string @namespace, string pod, int? tailLines, CancellationToken ct) =>
         LogsAsync(@namespace, pod, tailLines);
+
+    /// <summary>Applies every *.yaml / *.yml of a folder in name order (a lab's starting manifests).</summary>
+    private async Task ApplyDirectoryAsync(string directory, CancellationToken ct)
+    {
+        foreach (var file in Directory.GetFiles(directory).Where(f => f.EndsWith(".yaml", StringComparison.Ordinal) || f.EndsWith(".yml", StringComparison.Ordinal)).Order(StringComparer.Ordinal))
+        {
+            var result = Store.Apply(new ManifestText(await File.ReadAllTextAsync(file, ct), file), ApplyMode.Apply);
+            if (!result.Succeeded)
+            {
+                throw new ClusterException($"apply {file}: {string.Join("; ", result.Errors)}");
+            }
+        }
+
+        await WaitUntilSettledAsync(ct);
+    }
 }

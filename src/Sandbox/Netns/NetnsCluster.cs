@@ -6,7 +6,9 @@ using LabSite.Sandbox.Netns.Exec;
 using LabSite.Sandbox.Netns.Gc;
 using LabSite.Sandbox.Netns.Kernel;
 using LabSite.Sandbox.Netns.Pods;
+using LabSite.Sandbox.Netns.Runtime;
 using LabSite.Sandbox.Netns.Services;
+using LabSite.Sandbox.Netns.Store;
 
 /// <summary>
 /// One live lab on network namespaces: its node, pods, services (socket-LB) and generated files.
@@ -22,6 +24,7 @@ public sealed partial class NetnsCluster
     private readonly Dictionary<string, ServiceSpec> services = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> serviceIds = new(StringComparer.Ordinal);
     private ServiceLoadBalancer? loadBalancer;
+    private StoreBridge? bridge;
     private int nextPodNumber;
     private int nextServiceId = 1;
     private int nextServiceIp = 9; // .0.1 .. .0.9 stay free for "kubernetes" / "kube-dns"-like services.
@@ -36,7 +39,11 @@ public sealed partial class NetnsCluster
         Addressing = new LabAddressing(slot);
         network = new LabNetwork(Names, Addressing);
         CreatedAt = DateTimeOffset.UtcNow;
+        Store = new ObjectStore(new StoreOptions { ServiceCidr = Addressing.ServiceCidr });
     }
+
+    /// <summary>The lab's Kubernetes-shaped objects; the runtime follows its changes (other parts may subscribe too).</summary>
+    public ObjectStore Store { get; }
 
     public string Name { get; }
 
@@ -84,6 +91,12 @@ public sealed partial class NetnsCluster
             var objectDir = options.BpfObjectDirectory is { Length: > 0 } d ? d : Bpf.BpfObject.DefaultDirectory;
             c.loadBalancer = new ServiceLoadBalancer(Path.Combine(objectDir, "bpf_sock.bpf.o"), c.Names.BpffsDirectory, c.Names.CgroupDirectory);
 
+            c.bridge = new StoreBridge(c, c.Store);
+            if (request.ManifestsDirectory is { } dir)
+            {
+                await c.ApplyDirectoryAsync(dir, ct);
+            }
+
             progress?.Report(new ClusterProgress("ready", $"cluster {request.Name} ready (pods {c.Addressing.PodCidr}, services {c.Addressing.ServiceCidr})", 4, steps));
             return c;
         }
@@ -95,7 +108,7 @@ public sealed partial class NetnsCluster
     }
 
     /// <summary>Starts pods (all network plumbing batched), then refreshes services and files. Returns their statuses.</summary>
-    public async Task<IReadOnlyList<PodStatus>> RunPodsAsync(IReadOnlyList<PodSpec> specs, CancellationToken ct)
+    public async Task<IReadOnlyList<PodRuntimeStatus>> RunPodsAsync(IReadOnlyList<PodSpec> specs, CancellationToken ct)
     {
         await gate.WaitAsync(ct);
         try
@@ -322,6 +335,20 @@ public sealed partial class NetnsCluster
         {
             destroyed = true;
             var all = Pods;
+            gate.Release();
+            try
+            {
+                // The bridge's loop may be waiting for this gate; stop it outside the gate.
+                if (bridge is not null)
+                {
+                    await bridge.DisposeAsync();
+                }
+            }
+            finally
+            {
+                await gate.WaitAsync(CancellationToken.None);
+            }
+
             await Task.WhenAll(all.Select(p => p.StopAsync()));
             lock (pods)
             {
@@ -331,6 +358,24 @@ public sealed partial class NetnsCluster
             loadBalancer?.Dispose();
             loadBalancer = null;
             await LabCleanup.RemoveAsync(Names, all.Select(p => p.Netns), ct);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <summary>Relabels a pod and re-evaluates which services it backs.</summary>
+    public async Task UpdatePodLabelsAsync(string @namespace, string name, IReadOnlyDictionary<string, string> labels, CancellationToken ct)
+    {
+        await gate.WaitAsync(ct);
+        try
+        {
+            if (FindPod(@namespace, name) is { } pod)
+            {
+                pod.SetLabels(labels);
+                RefreshServicesAndFiles();
+            }
         }
         finally
         {

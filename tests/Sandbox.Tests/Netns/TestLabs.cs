@@ -26,7 +26,7 @@ public static class TestLabs
     }
 
     /// <summary>The objects of http-sw-app.yaml: deathstar Service + 2-replica Deployment, tiefighter, xwing.</summary>
-    public static async Task<IReadOnlyList<PodStatus>> StartStarWarsAsync(NetnsCluster cluster, CancellationToken ct = default)
+    public static async Task<IReadOnlyList<PodRuntimeStatus>> StartStarWarsAsync(NetnsCluster cluster, CancellationToken ct = default)
     {
         const string starwars = "quay.io/cilium/starwars@sha256:896dc536ec505778c03efedb73c3b7b83c8de11e74264c8c35291ff6d5fe8ada";
         const string jsonMock = "quay.io/cilium/json-mock:v1.3.8@sha256:5aad04835eda9025fe4561ad31be77fd55309af8158ca8663a72f6abb78c2603";

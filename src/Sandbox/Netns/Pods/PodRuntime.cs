@@ -31,7 +31,7 @@ public sealed class PodRuntime
         }
     }
 
-    public PodSpec Spec { get; }
+    public PodSpec Spec { get; private set; }
 
     /// <summary>Per-lab sequence number; names the pod's netns (<c>ls-lab1-p3</c>) and files.</summary>
     public int Number { get; }
@@ -50,16 +50,19 @@ public sealed class PodRuntime
 
     public PodLog Log { get; } = new();
 
-    public PodStatus Status
+    public PodRuntimeStatus Status
     {
         get
         {
             var phase = StartedAt is not null && containers.All(c => c.WaitingReason is null) ? PodPhase.Running : PodPhase.Pending;
-            return new PodStatus(phase, StartedAt is null && phase == PodPhase.Pending && containers.All(c => c.WaitingReason == "ContainerCreating") ? null : Ip, HostIp, CreatedAt, StartedAt, containers.ToList());
+            return new PodRuntimeStatus(phase, StartedAt is null && phase == PodPhase.Pending && containers.All(c => c.WaitingReason == "ContainerCreating") ? null : Ip, HostIp, CreatedAt, StartedAt, containers.ToList());
         }
     }
 
     public bool Ready => Status.Ready;
+
+    /// <summary>Relabels the pod (kubectl label); the caller re-evaluates services.</summary>
+    internal void SetLabels(IReadOnlyDictionary<string, string> labels) => Spec = Spec with { Labels = labels };
 
     /// <summary>
     /// Resolves each container's image, opens every listener inside the pod's namespace in one thread

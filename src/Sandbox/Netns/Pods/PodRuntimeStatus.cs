@@ -7,7 +7,7 @@ using System.Text.Json.Nodes;
 /// A pod's live status as the backend knows it, rendered in <c>kubectl get pod -o json</c>'s <c>status</c>
 /// shape (phase, conditions with transition times, podIP(s), hostIP, containerStatuses).
 /// </summary>
-public sealed record PodStatus(
+public sealed record PodRuntimeStatus(
     PodPhase Phase,
     IPAddress? PodIp,
     IPAddress HostIp,
@@ -72,7 +72,7 @@ public sealed record ContainerState(string Name, string Image, bool Ready, DateT
     public JsonObject ToJson()
     {
         JsonObject state = WaitingReason is null
-            ? new JsonObject { ["running"] = new JsonObject { ["startedAt"] = StartedAt is { } s ? PodStatus.Time(s) : null } }
+            ? new JsonObject { ["running"] = new JsonObject { ["startedAt"] = StartedAt is { } s ? PodRuntimeStatus.Time(s) : null } }
             : new JsonObject { ["waiting"] = new JsonObject { ["reason"] = WaitingReason, ["message"] = WaitingMessage } };
         return new JsonObject
         {
