@@ -1,11 +1,13 @@
 namespace LabSite.Sandbox.Netns;
 
 using System.Net;
+using LabSite.Sandbox.Netns.Datapath;
 using LabSite.Sandbox.Netns.Dns;
 using LabSite.Sandbox.Netns.Exec;
 using LabSite.Sandbox.Netns.Gc;
 using LabSite.Sandbox.Netns.Kernel;
 using LabSite.Sandbox.Netns.Pods;
+using LabSite.Sandbox.Netns.Policy.Api;
 using LabSite.Sandbox.Netns.Runtime;
 using LabSite.Sandbox.Netns.Services;
 using LabSite.Sandbox.Netns.Store;
@@ -24,6 +26,7 @@ public sealed partial class NetnsCluster
     private readonly Dictionary<string, ServiceSpec> services = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> serviceIds = new(StringComparer.Ordinal);
     private ServiceLoadBalancer? loadBalancer;
+    private LabPolicyAgent? policy;
     private StoreBridge? bridge;
     private int nextPodNumber;
     private int nextServiceId = 1;
@@ -39,7 +42,7 @@ public sealed partial class NetnsCluster
         Addressing = new LabAddressing(slot);
         network = new LabNetwork(Names, Addressing);
         CreatedAt = DateTimeOffset.UtcNow;
-        Store = new ObjectStore(new StoreOptions { ServiceCidr = Addressing.ServiceCidr });
+        Store = new ObjectStore(new StoreOptions { ServiceCidr = Addressing.ServiceCidr, PolicyValidator = new PolicyValidator() });
     }
 
     /// <summary>The lab's Kubernetes-shaped objects; the runtime follows its changes (other parts may subscribe too).</summary>
@@ -91,6 +94,11 @@ public sealed partial class NetnsCluster
             var objectDir = options.BpfObjectDirectory is { Length: > 0 } d ? d : Bpf.BpfObject.DefaultDirectory;
             c.loadBalancer = new ServiceLoadBalancer(Path.Combine(objectDir, "bpf_sock.bpf.o"), c.Names.BpffsDirectory, c.Names.CgroupDirectory);
 
+            // Policy datapath (bpf_lxc) before any pod, so every pod is enforced from its first packet.
+            c.policy = new LabPolicyAgent(
+                c.Names.BpffsDirectory, LabNames.NetnsPath(c.Names.NodeNetns), "labsite/" + request.Name,
+                [c.Addressing.NodeIp, LabAddressing.Gateway], c.Store, Path.Combine(objectDir, "bpf_lxc.bpf.o"));
+
             c.bridge = new StoreBridge(c, c.Store);
             if (request.ManifestsDirectory is { } dir)
             {
@@ -127,6 +135,10 @@ public sealed partial class NetnsCluster
             }
 
             await network.AddPodsAsync(fresh.Select(p => new LabNetwork.PodLink(p.Netns, p.NodeVeth, p.Ip, $"labsite:{Name}/{p.Spec.Namespace}/{p.Spec.Name}")).ToList(), ct);
+            if (policy is not null)
+            {
+                await policy.AddPodsAsync(fresh, ct);
+            }
             lock (pods)
             {
                 foreach (var p in fresh)
@@ -163,6 +175,7 @@ public sealed partial class NetnsCluster
             // Take it out of service first, so no new connection is balanced to a pod going away.
             RefreshServicesAndFiles();
             await pod.StopAsync();
+            policy?.RemovePod(pod);
             await LabNetwork.DeleteNamespacesAsync([pod.Netns], ct);
             TryDeleteDirectory(LabFiles.PodDirectory(Names.RunDirectory, pod.Number));
             return true;
@@ -356,6 +369,8 @@ public sealed partial class NetnsCluster
             }
 
             loadBalancer?.Dispose();
+            policy?.Dispose();
+            policy = null;
             loadBalancer = null;
             await LabCleanup.RemoveAsync(Names, all.Select(p => p.Netns), ct);
         }
@@ -374,6 +389,7 @@ public sealed partial class NetnsCluster
             if (FindPod(@namespace, name) is { } pod)
             {
                 pod.SetLabels(labels);
+                policy?.UpdatePod(pod);
                 RefreshServicesAndFiles();
             }
         }
