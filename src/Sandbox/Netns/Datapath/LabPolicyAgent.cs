@@ -33,7 +33,10 @@ public sealed partial class LabPolicyAgent : IDisposable
     private readonly Dictionary<EndpointId, PodEndpoint> _pods = [];
     private readonly HashSet<IPNetwork> _cidrPrefixes = [];
 
-    private sealed record PodEndpoint(EndpointId Id, string Namespace, string Name, IPAddress Ip, int IfIndex);
+    private sealed record PodEndpoint(EndpointId Id, string Namespace, string Name, IPAddress Ip, int IfIndex)
+    {
+        public IReadOnlyList<ContainerPort> Ports { get; set; } = [];
+    }
 
     public LabPolicyAgent(string pinDirectory, string nodeNetnsPath, string nodeName, IEnumerable<IPAddress> hostAddresses, ObjectStore store, string? objectPath = null)
     {
@@ -79,9 +82,12 @@ public sealed partial class LabPolicyAgent : IDisposable
         {
             foreach (var p in pods)
             {
-                var ep = new PodEndpoint(IdOf(p), p.Spec.Namespace, p.Spec.Name, p.Ip, indexes[p.NodeVeth]);
+                var ep = new PodEndpoint(IdOf(p), p.Spec.Namespace, p.Spec.Name, p.Ip, indexes[p.NodeVeth])
+                {
+                    Ports = p.Spec.Containers.SelectMany(c => c.DeclaredPorts).ToList(),
+                };
                 _pods[ep.Id] = ep;
-                UpsertEndpoint(ep, p.Spec.Labels, p.Spec.Containers.SelectMany(c => c.DeclaredPorts));
+                UpsertEndpoint(ep, p.Spec.Labels);
             }
         }
     }
@@ -93,7 +99,8 @@ public sealed partial class LabPolicyAgent : IDisposable
         {
             if (_pods.TryGetValue(IdOf(pod), out var ep))
             {
-                UpsertEndpoint(ep, pod.Spec.Labels, pod.Spec.Containers.SelectMany(c => c.DeclaredPorts));
+                ep.Ports = pod.Spec.Containers.SelectMany(c => c.DeclaredPorts).ToList();
+                UpsertEndpoint(ep, pod.Spec.Labels);
             }
         }
     }
@@ -117,12 +124,12 @@ public sealed partial class LabPolicyAgent : IDisposable
     /// <summary>Endpoint ids: the pod's per-lab number + 1 (Cilium numbers endpoints per node; 0 is never used).</summary>
     private static EndpointId IdOf(PodRuntime p) => new((ushort)(p.Number + 1));
 
-    private void UpsertEndpoint(PodEndpoint ep, IReadOnlyDictionary<string, string> podLabels, IEnumerable<ContainerPort> ports)
+    private void UpsertEndpoint(PodEndpoint ep, IReadOnlyDictionary<string, string> podLabels)
     {
         var nsLabels = _store.Find(KindRegistry.Namespace, null, ep.Namespace)?.Labels;
         var serviceAccount = (string?)_store.Find(KindRegistry.Pod, ep.Namespace, ep.Name)?.Json["spec"]?["serviceAccountName"] ?? "default";
         var labels = IdentityLabels.ForPod(ep.Namespace, podLabels, serviceAccount, nsLabels?.Where(kv => kv.Key != "kubernetes.io/metadata.name").ToDictionary());
-        var named = ports.Where(p => p.Name is { Length: > 0 })
+        var named = ep.Ports.Where(p => p.Name is { Length: > 0 })
             .Select(p => new NamedPort(p.Name!, (ushort)p.Port, Enum.TryParse<L4Protocol>(p.Protocol, true, out var proto) ? proto : L4Protocol.TCP))
             .ToList();
         _lookup.Register(ep.Ip, new EndpointView(ep.Id.Value, ep.Namespace, ep.Name, labels.Labels.Select(l => l.ToString()).ToList(), []));
@@ -167,7 +174,7 @@ public sealed partial class LabPolicyAgent : IDisposable
                 foreach (var ep in _pods.Values.Where(p => p.Namespace == change.Object.Name).ToList())
                 {
                     var pod = _store.Find(KindRegistry.Pod, ep.Namespace, ep.Name);
-                    UpsertEndpoint(ep, pod?.Labels ?? new Dictionary<string, string>(), []);
+                    UpsertEndpoint(ep, pod?.Labels ?? new Dictionary<string, string>());
                 }
             }
         }

@@ -75,6 +75,32 @@ public sealed class StarWarsPolicyPrivilegedTests : IAsyncLifetime
         Assert.DoesNotContain("k8s:class=xwing", text);
     }
 
+    [Fact]
+    public async Task Namespace_labels_join_identities_and_policies_follow_them()
+    {
+        Assert.True((await _cluster.ApplyAsync(StoreFixture.Data("http-sw-app.yaml"), ApplyMode.Create, CancellationToken.None)).Succeeded);
+        await _cluster.WaitUntilSettledAsync(CancellationToken.None);
+        var policy = """
+            apiVersion: cilium.io/v2
+            kind: CiliumNetworkPolicy
+            metadata: {name: from-red-team}
+            spec:
+              endpointSelector: {matchLabels: {class: deathstar}}
+              ingress:
+              - fromEndpoints: [{matchLabels: {"io.cilium.k8s.namespace.labels.team": red, class: xwing}}]
+            """;
+        Assert.True((await _cluster.ApplyAsync(StoreFixture.Yaml(policy), ApplyMode.Apply, CancellationToken.None)).Succeeded);
+        Assert.Equal(28, (await Land("xwing")).ExitCode);
+
+        var ns = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: default\n  labels: {team: red}\n";
+        var r = await _cluster.ApplyAsync(StoreFixture.Yaml(ns), ApplyMode.Apply, CancellationToken.None);
+        Assert.True(r.Succeeded, string.Join("; ", r.Errors));
+        Assert.Equal("Ship landed\n", (await Land("xwing")).Stdout);
+        var ids = await _cluster.GetIdentitiesAsync(CancellationToken.None);
+        Assert.Contains(ids, i => i.Labels.Contains("k8s:io.cilium.k8s.namespace.labels.team=red") && i.Labels.Contains("k8s:class=xwing"));
+        Assert.Null(_cluster.Policy!.LastError);
+    }
+
     private async Task<string> DiagnoseAsync()
     {
         var eps = await _cluster.GetEndpointsAsync(CancellationToken.None);
