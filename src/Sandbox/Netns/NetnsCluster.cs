@@ -25,6 +25,7 @@ public sealed partial class NetnsCluster
     private readonly Dictionary<string, int> serviceIds = new(StringComparer.Ordinal);
     private ServiceLoadBalancer? loadBalancer;
     private StoreBridge? bridge;
+    private ClusterDns? dns;
     private int nextPodNumber;
     private int nextServiceId = 1;
     private int nextServiceIp = 9; // .0.1 .. .0.9 stay free for "kubernetes" / "kube-dns"-like services.
@@ -91,6 +92,7 @@ public sealed partial class NetnsCluster
             var objectDir = options.BpfObjectDirectory is { Length: > 0 } d ? d : Bpf.BpfObject.DefaultDirectory;
             c.loadBalancer = new ServiceLoadBalancer(Path.Combine(objectDir, "bpf_sock.bpf.o"), c.Names.BpffsDirectory, c.Names.CgroupDirectory);
 
+            c.dns = await ClusterDns.StartAsync(c.Names.NodeNetns, c.Addressing.NodeIp);
             c.bridge = new StoreBridge(c, c.Store);
             if (request.ManifestsDirectory is { } dir)
             {
@@ -334,7 +336,6 @@ public sealed partial class NetnsCluster
         try
         {
             destroyed = true;
-            var all = Pods;
             gate.Release();
             try
             {
@@ -349,6 +350,7 @@ public sealed partial class NetnsCluster
                 await gate.WaitAsync(CancellationToken.None);
             }
 
+            var all = Pods;
             await Task.WhenAll(all.Select(p => p.StopAsync()));
             lock (pods)
             {
@@ -357,6 +359,12 @@ public sealed partial class NetnsCluster
 
             loadBalancer?.Dispose();
             loadBalancer = null;
+            if (dns is not null)
+            {
+                await dns.DisposeAsync();
+                dns = null;
+            }
+
             await LabCleanup.RemoveAsync(Names, all.Select(p => p.Netns), ct);
         }
         finally
@@ -419,6 +427,18 @@ public sealed partial class NetnsCluster
             }
         }
 
+        var names = new Dictionary<string, IPAddress>(StringComparer.Ordinal);
+        foreach (var s in services.Values)
+        {
+            names[$"{s.Name}.{s.Namespace}.svc.{LabFiles.ClusterDomain}"] = s.ClusterIp;
+        }
+
+        foreach (var p in Pods)
+        {
+            names[$"{p.Ip.ToString().Replace('.', '-')}.{p.Spec.Namespace}.pod.{LabFiles.ClusterDomain}"] = p.Ip;
+        }
+
+        dns?.SetRecords(names);
         foreach (var p in Pods)
         {
             LabFiles.WritePod(Names.RunDirectory, p, services.Values, Addressing.NodeIp);
