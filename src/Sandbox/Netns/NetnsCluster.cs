@@ -279,6 +279,12 @@ public sealed partial class NetnsCluster
     /// <summary>The raw maps read back from the kernel (for <c>cilium-dbg bpf lb list</c>).</summary>
     internal ServiceLoadBalancer? LoadBalancer => loadBalancer;
 
+    /// <summary>
+    /// The LB maps as <c>cilium-dbg bpf lb list</c> sees them, read back from the kernel: one row per
+    /// service slot (slot 0 = the frontend with its backend count), sorted by frontend then slot.
+    /// </summary>
+    public IReadOnlyList<LbMapRow> LbMapRows() => loadBalancer?.Rows() ?? [];
+
     public IReadOnlyList<ServiceSpec> Services
     {
         get
