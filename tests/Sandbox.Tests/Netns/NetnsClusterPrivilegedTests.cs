@@ -146,6 +146,18 @@ public sealed class NetnsClusterPrivilegedTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task PortClashLeavesThePodPendingWithTheReason()
+    {
+        var status = Assert.Single(await cluster.RunPodsAsync(
+            [new PodSpec("default", "twoservers", new Dictionary<string, string>(), [new ContainerSpec("a", "nginx"), new ContainerSpec("b", "nginx:1.27")])],
+            CancellationToken.None));
+        Assert.Equal(PodPhase.Pending, status.Phase);
+        Assert.Equal("CreateContainerError", status.StatusColumn);
+        Assert.Contains("listen on port 80/TCP: Address already in use", status.Containers[0].WaitingMessage);
+        Assert.Equal(4, cluster.Pods.Count(p => p.Ready)); // the others are unaffected
+    }
+
     private sealed class ByAddress : IComparer<System.Net.IPAddress>
     {
         public static readonly ByAddress Instance = new();
