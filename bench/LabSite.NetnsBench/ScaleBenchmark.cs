@@ -31,11 +31,13 @@ public static class ScaleBenchmark
             await Task.Delay(500);
             var availableAfter = Stats.MemAvailableKiB();
             var rssAfter = Process.GetCurrentProcess().WorkingSet64 / 1024;
+            var memlock = Stats.BpfMapMemlockBytes();
             sw.Restart();
             var answers = await Task.WhenAll(clusters.Select(async c =>
                 await StarWars.LandAsync(c, "tiefighter", CancellationToken.None) && await StarWars.LandAsync(c, "xwing", CancellationToken.None)));
             Console.WriteLine($"{count} Star Wars clusters created in {created:0.0} s; all-answering check in {sw.Elapsed.TotalSeconds:0.0} s: {answers.Count(a => a)}/{count} clusters answered both ships");
-            Console.WriteLine($"host memory per cluster: {(availableBefore - availableAfter) / (double)count / 1024:0.00} MiB (MemAvailable drop); agent RSS per cluster: {(rssAfter - rssBefore) / (double)count / 1024:0.00} MiB");
+            Console.WriteLine($"per cluster: agent RSS {(rssAfter - rssBefore) / (double)count / 1024:0.00} MiB, BPF map memory {memlock / (double)count / 1024:0.0} KiB, " +
+                $"host MemAvailable drop {(availableBefore - availableAfter) / (double)count / 1024:0.00} MiB (noisy on a shared host)");
         }
         finally
         {

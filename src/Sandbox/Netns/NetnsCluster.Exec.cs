@@ -11,6 +11,11 @@ public sealed partial class NetnsCluster
     {
         var pod = FindPod(request.Namespace, request.Pod)
             ?? throw new ClusterException($"Error from server (NotFound): pods \"{request.Pod}\" not found in namespace \"{request.Namespace}\"");
+        if (request.Container is { } container && pod.Spec.Containers.All(c => c.Name != container))
+        {
+            throw new ClusterException($"error: container {container} is not valid for pod {request.Pod}");
+        }
+
         if (ExecValidation.Check(request.Command) is { } error)
         {
             throw new ClusterException(error);

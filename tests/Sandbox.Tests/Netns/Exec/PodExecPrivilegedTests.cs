@@ -84,6 +84,14 @@ public sealed class PodExecPrivilegedTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task UnknownContainerIsNamed()
+    {
+        var e = await Assert.ThrowsAsync<ClusterException>(() =>
+            cluster.ExecAsync(new ExecRequest("default", "xwing", ["true"], Container: "sidecar"), new ExecStreams(Stream.Null, Stream.Null), CancellationToken.None));
+        Assert.Equal("error: container sidecar is not valid for pod xwing", e.Message);
+    }
+
+    [Fact]
     public async Task CtrlCInterruptsAHangingProgram()
     {
         using var cancel = new CancellationTokenSource();
