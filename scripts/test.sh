@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs what the tests need (idempotently) and runs every test: unit, datapath (root, real kernel),
+# endpoint, browser (Debian Chromium), content validation. Ends with "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh test || exit 1
+
+log=$(mktemp)
+status=0
+dotnet build LabSite.sln -c Release -nologo -v quiet || exit 1
+labsite=(dotnet src/LabHost/bin/Release/net10.0/labsite.dll)
+
+"${labsite[@]}" lab validate content/labs || status=1
+
+dotnet test LabSite.sln -c Release --no-build -nologo 2>&1 | tee "$log"
+[ "${PIPESTATUS[0]}" = 0 ] || status=1
+
+# One closing line for every runner's totals (dotnet test prints one summary per test project).
+passed=$(grep -oE 'Passed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+failed=$(grep -oE 'Failed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+rm -f "$log"
+echo "$passed passed, $failed failed"
+exit $status

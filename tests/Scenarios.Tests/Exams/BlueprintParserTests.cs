@@ -1,0 +1,76 @@
+namespace LabSite.Scenarios.Tests.Exams;
+
+using LabSite.Scenarios.Exams;
+using LabSite.Scenarios.Loading;
+using Xunit;
+
+public class BlueprintParserTests
+{
+    [Fact]
+    public void The_shipped_blueprints_load_and_the_newest_is_the_default()
+    {
+        var (bank, diagnostics) = QuestionBankLoader.Load(ContentPaths.CcaExam);
+        Assert.DoesNotContain(diagnostics, d => d.Message.Contains("blueprint", StringComparison.Ordinal) && d.Location.File.Contains("blueprints", StringComparison.Ordinal) && !d.Message.Contains("question(s)", StringComparison.Ordinal));
+        Assert.Equal(["cca-2024", "cca-2025-11"], bank.Blueprints.Select(b => b.Id).Order());
+        Assert.Equal("cca-2025-11", bank.DefaultBlueprint.Id);
+        var old = bank.FindBlueprint("cca-2024")!;
+        Assert.Equal((60, 90, 75, 8), (old.Questions, old.Minutes, old.PassPercent, old.Domains.Count));
+        Assert.Equal(6, old.FindDomain("bgp-external-networking")!.Weight);
+        Assert.All(bank.DefaultBlueprint.Domains, d => Assert.Equal(20, d.Weight));
+    }
+
+    [Fact]
+    public void Weights_must_add_up_to_100_and_domain_ids_be_unique()
+    {
+        const string yaml = """
+            id: x
+            name: X
+            date: 2025-01-01
+            questions: 10
+            minutes: 20
+            pass: 75
+            domains:
+              - id: a
+                name: A
+                weight: 50
+              - id: a
+                name: A again
+                weight: 40
+            """;
+        var diagnostics = new List<Diagnostic>();
+        BlueprintParser.Parse("b.yaml", yaml, diagnostics);
+        var messages = diagnostics.Select(d => d.ToString()).ToArray();
+        Assert.Contains("b.yaml:8:3: error: domain weights of blueprint 'x' add up to 90, expected 100", messages);
+        Assert.Contains("b.yaml:11:5: error: domain id 'a' appears twice in blueprint 'x'", messages);
+    }
+
+    [Fact]
+    public void A_bad_date_and_pass_mark_are_named()
+    {
+        const string yaml = "id: x\nname: X\ndate: 1 Nov 2025\nquestions: 10\nminutes: 20\npass: 175\ndomains:\n  - id: a\n    name: A\n    weight: 100\n";
+        var diagnostics = new List<Diagnostic>();
+        BlueprintParser.Parse("b.yaml", yaml, diagnostics);
+        var messages = diagnostics.Select(d => d.ToString()).ToArray();
+        Assert.Contains("b.yaml:3:7: error: 'date' of blueprint 'x' must be YYYY-MM-DD, got '1 Nov 2025'", messages);
+        Assert.Contains("b.yaml:6:7: error: 'pass' of blueprint 'x' is a percentage from 1 to 100, got 175", messages);
+    }
+}
+
+/// <summary>Locates the repository's content folder from the test's output directory.</summary>
+internal static class ContentPaths
+{
+    public static string Repository
+    {
+        get
+        {
+            var dir = new DirectoryInfo(AppContext.BaseDirectory);
+            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "LabSite.sln")))
+            {
+                dir = dir.Parent;
+            }
+            return dir?.FullName ?? throw new InvalidOperationException("LabSite.sln not found above " + AppContext.BaseDirectory);
+        }
+    }
+
+    public static string CcaExam => Path.Combine(Repository, "content", "exams", "cca");
+}
