@@ -12,4 +12,31 @@ public static class Stats
 
     public static long MemAvailableKiB() =>
         long.Parse(File.ReadLines("/proc/meminfo").First(l => l.StartsWith("MemAvailable:", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]);
+
+    /// <summary>Kernel memory charged to the BPF maps this process holds (fdinfo "memlock", each map once).</summary>
+    public static long BpfMapMemlockBytes()
+    {
+        var perMap = new Dictionary<string, long>();
+        foreach (var f in Directory.GetFiles("/proc/self/fdinfo"))
+        {
+            string[] lines;
+            try
+            {
+                lines = File.ReadAllLines(f);
+            }
+            catch (IOException)
+            {
+                continue; // the descriptor closed meanwhile
+            }
+
+            var id = lines.FirstOrDefault(l => l.StartsWith("map_id:", StringComparison.Ordinal));
+            var memlock = lines.FirstOrDefault(l => l.StartsWith("memlock:", StringComparison.Ordinal));
+            if (id is not null && memlock is not null)
+            {
+                perMap[id] = long.Parse(memlock["memlock:".Length..].Trim());
+            }
+        }
+
+        return perMap.Values.Sum();
+    }
 }

@@ -10,7 +10,7 @@ using LabSite.Sandbox.Netns.Gc;
 /// <see cref="StartAsync"/> once (it removes what a crashed agent left behind) before creating clusters.
 /// Requires root (namespaces, bpf, cgroups).
 /// </summary>
-public sealed class NetnsBackend : IClusterBackend
+public sealed class NetnsBackend : IClusterBackend, IAsyncDisposable
 {
     public const string BackendName = "netns";
 
@@ -111,6 +111,15 @@ public sealed class NetnsBackend : IClusterBackend
         {
             // Not ours (any more): still remove leftovers of that name, which makes destroy idempotent.
             await LabCleanup.RemoveAsync(new LabNames(Options, name), [], ct);
+        }
+    }
+
+    /// <summary>Destroys every cluster (agent shutdown); what a crash skips here, the next start collects.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var name in clusters.Keys.ToList())
+        {
+            await DestroyAsync(name, CancellationToken.None);
         }
     }
 

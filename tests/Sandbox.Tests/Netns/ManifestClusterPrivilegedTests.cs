@@ -48,8 +48,8 @@ public sealed class ManifestClusterPrivilegedTests : IAsyncLifetime
 
         foreach (var ship in new[] { "tiefighter", "xwing" })
         {
-            var r = await TestLabs.ExecAsync(cluster, ship, "curl", "-s", "-XPOST", "deathstar.default.svc.cluster.local/v1/request-landing");
-            Assert.Equal("Ship landed\n", r.Stdout);
+            var r = await TestLabs.ExecAsync(cluster, ship, "curl", "-sS", "-XPOST", "deathstar.default.svc.cluster.local/v1/request-landing");
+            Assert.True(r.Stdout == "Ship landed\n", $"{ship}: exit {r.ExitCode}, stdout \"{r.Stdout}\", stderr \"{r.Stderr}\"");
         }
 
         var deleted = await cluster.ApplyAsync(StoreFixture.Data("http-sw-app.yaml"), ApplyMode.Delete, CancellationToken.None);
@@ -72,5 +72,68 @@ public sealed class ManifestClusterPrivilegedTests : IAsyncLifetime
         var waiting = pod.Json["status"]!["containerStatuses"]![0]!["state"]!["waiting"]!;
         Assert.Equal("ErrImagePull", (string?)waiting["reason"]);
         Assert.Contains("built-in images: quay.io/cilium/starwars", (string?)waiting["message"]);
+    }
+
+    [Fact]
+    public async Task StartingManifestsAndProgressComeWithTheRequest()
+    {
+        var dir = Directory.CreateTempSubdirectory("labsite-manifests-");
+        File.Copy(Path.Combine(AppContext.BaseDirectory, "Netns", "Store", "TestData", "http-sw-app.yaml"), Path.Combine(dir.FullName, "10-app.yaml"));
+        var events = new List<ClusterProgress>();
+        var progress = new SynchronousProgress(events.Add);
+        try
+        {
+            var c = await backend.CreateAsync(new ClusterRequest("withapp", "star-wars", dir.FullName), progress, CancellationToken.None);
+            Assert.Equal(4, c.Pods.Count(p => p.Ready));
+            Assert.Equal(["directories", "namespaces", "datapath", "ready"], events.Select(e => e.Stage));
+            Assert.All(events, e => Assert.Equal(4, e.Steps));
+            var summary = Assert.Single(await backend.ListAsync(CancellationToken.None), s => s.Name == "withapp");
+            Assert.Equal(("netns", "star-wars", 4), (summary.Backend, summary.LabId, summary.Pods));
+
+            // Nothing of the lab is configured in the host's own namespace.
+            var hostLinks = await Run("ip", "-o", "link", "show");
+            var hostRoutes = await Run("ip", "-4", "route", "show", "table", "all");
+            Assert.DoesNotContain("labsite:withapp", hostLinks);
+            Assert.DoesNotContain(c.Pods[0].NodeVeth, hostLinks);
+            Assert.DoesNotContain($"10.{c.Addressing.PodOctet}.", hostRoutes);
+        }
+        finally
+        {
+            await backend.DestroyAsync("withapp", CancellationToken.None);
+            dir.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task BadStartingManifestFailsCreateAndLeavesNothing()
+    {
+        var dir = Directory.CreateTempSubdirectory("labsite-manifests-");
+        await File.WriteAllTextAsync(Path.Combine(dir.FullName, "bad.yaml"), "apiVersion: v1\nkind: Pod\nmetadata:\n  name: Bad_Name\n");
+        try
+        {
+            var e = await Assert.ThrowsAsync<ClusterException>(() => backend.CreateAsync(new ClusterRequest("badapp", null, dir.FullName), null, CancellationToken.None));
+            Assert.Contains("bad.yaml", e.Message);
+            Assert.Null(backend.Find("badapp"));
+            Assert.DoesNotContain(Directory.GetFiles("/run/netns").Select(Path.GetFileName), n => n!.StartsWith(backend.Options.NamePrefix + "-badapp-", StringComparison.Ordinal));
+            Assert.False(Directory.Exists(Path.Combine(backend.Options.CgroupRoot, "badapp")));
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    private static async Task<string> Run(string program, params string[] args)
+    {
+        using var p = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(program, args) { RedirectStandardOutput = true })!;
+        var s = await p.StandardOutput.ReadToEndAsync();
+        await p.WaitForExitAsync();
+        return s;
+    }
+
+    /// <summary>Progress&lt;T&gt; posts to the thread pool; tests want the events in order, at once.</summary>
+    private sealed class SynchronousProgress(Action<ClusterProgress> report) : IProgress<ClusterProgress>
+    {
+        public void Report(ClusterProgress value) => report(value);
     }
 }

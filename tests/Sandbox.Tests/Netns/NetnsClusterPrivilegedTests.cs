@@ -42,7 +42,7 @@ public sealed class NetnsClusterPrivilegedTests : IAsyncLifetime
             Assert.Equal(PodPhase.Running, s.Phase);
             Assert.Equal("1/1", s.ReadyColumn);
             Assert.StartsWith($"10.{cluster.Addressing.PodOctet}.0.", s.PodIp!.ToString());
-            Assert.Equal("True", (string?)s.ToJson()["conditions"]!.AsArray().Single(c => (string?)c!["type"] == "Ready")!["status"]);
+            Assert.True(s.Ready);
         }
     }
 
@@ -81,6 +81,10 @@ public sealed class NetnsClusterPrivilegedTests : IAsyncLifetime
         var entry = Assert.Single(cluster.ServiceEntries);
         Assert.Equal(2, entry.Backends.Count);
         Assert.Equal(2, cluster.LoadBalancer!.ServiceMap().Single(e => e.Key.BackendSlot == 0).Value.Count);
+        var rows = cluster.LbMapRows();
+        Assert.Equal([0, 1, 2], rows.Select(r => r.Slot));
+        Assert.All(rows, r => Assert.Equal(new System.Net.IPEndPoint(entry.Frontend, 80), r.Frontend));
+        Assert.Equal(entry.Backends.Select(b => b.Ip).Order(ByAddress.Instance), rows.Skip(1).Select(r => r.Backend!.Address).Order(ByAddress.Instance));
     }
 
     [Fact]
@@ -123,7 +127,7 @@ public sealed class NetnsClusterPrivilegedTests : IAsyncLifetime
         var status = Assert.Single(await cluster.RunPodsAsync([new PodSpec("default", "mystery", new Dictionary<string, string>(), [new ContainerSpec("c", "example.com/nope:1")])], CancellationToken.None));
         Assert.Equal(PodPhase.Pending, status.Phase);
         Assert.Equal("ErrImagePull", status.StatusColumn);
-        var message = (string?)status.ToJson()["containerStatuses"]![0]!["state"]!["waiting"]!["message"];
+        var message = status.Containers.Single().WaitingMessage;
         Assert.Contains("example.com/nope:1", message);
         Assert.Contains("quay.io/cilium/starwars", message);
     }
@@ -140,5 +144,24 @@ public sealed class NetnsClusterPrivilegedTests : IAsyncLifetime
             var r = await TestLabs.ExecAsync(cluster, "tiefighter", "curl", "-s", "deathstar/v1");
             Assert.Contains("deathstar-6fb5694d48-5hmds", r.Stdout);
         }
+    }
+
+    [Fact]
+    public async Task PortClashLeavesThePodPendingWithTheReason()
+    {
+        var status = Assert.Single(await cluster.RunPodsAsync(
+            [new PodSpec("default", "twoservers", new Dictionary<string, string>(), [new ContainerSpec("a", "nginx"), new ContainerSpec("b", "nginx:1.27")])],
+            CancellationToken.None));
+        Assert.Equal(PodPhase.Pending, status.Phase);
+        Assert.Equal("CreateContainerError", status.StatusColumn);
+        Assert.Contains("listen on port 80/TCP: Address already in use", status.Containers[0].WaitingMessage);
+        Assert.Equal(4, cluster.Pods.Count(p => p.Ready)); // the others are unaffected
+    }
+
+    private sealed class ByAddress : IComparer<System.Net.IPAddress>
+    {
+        public static readonly ByAddress Instance = new();
+
+        public int Compare(System.Net.IPAddress? x, System.Net.IPAddress? y) => ((ReadOnlySpan<byte>)x!.GetAddressBytes()).SequenceCompareTo(y!.GetAddressBytes());
     }
 }

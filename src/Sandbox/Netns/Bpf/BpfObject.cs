@@ -157,6 +157,19 @@ public sealed unsafe class BpfObject : IDisposable
         return BpfMap<TKey, TValue>.FromFd(BpfFd.Duplicate(fd, $"{FileName} map {name}"), $"{FileName} map {name}");
     }
 
+    /// <summary>A consumer of a loaded BPF_MAP_TYPE_RINGBUF map (valid while this object is open).</summary>
+    public BpfRingBuffer RingBuffer(string mapName, BpfRingBuffer.RecordHandler handler)
+    {
+        RequireLoaded("map " + mapName);
+        var fd = LibBpf.MapFd(FindMap(mapName));
+        if (fd < 0)
+        {
+            throw new BpfException("find", $"{FileName} map {mapName}", fd);
+        }
+
+        return new BpfRingBuffer(fd, handler, $"{FileName} map {mapName}");
+    }
+
     public void Dispose() => handle.Dispose();
 
     internal nint FindProgram(string name)

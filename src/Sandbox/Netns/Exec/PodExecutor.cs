@@ -30,7 +30,7 @@ internal static class PodExecutor
         psi.Environment.Clear();
         psi.Environment["PATH"] = "/usr/sbin:/usr/bin:/sbin:/bin";
 
-        using var process = Process.Start(psi) ?? throw new ClusterException("exec: could not start the sandbox");
+        using var process = await ProcessLauncher.StartAsync(psi);
         using var timer = new CancellationTokenSource(timeout);
         using var either = CancellationTokenSource.CreateLinkedTokenSource(ct, timer.Token);
 

@@ -84,7 +84,23 @@ public sealed class PodRuntime
             }
         }
 
-        var opened = await NetnsThread.RunAsync(LabNames.NetnsPath(Netns), () => plan.Select(p => Open(p.Listener)).ToList());
+        List<Socket> opened;
+        try
+        {
+            opened = await NetnsThread.RunAsync(LabNames.NetnsPath(Netns), () => OpenAll(plan.Select(p => p.Listener)));
+        }
+        catch (ClusterException e)
+        {
+            // E.g. two containers on one port: the pod stays Pending, saying why, as a failed container start does.
+            for (var i = 0; i < containers.Count; i++)
+            {
+                containers[i] = containers[i] with { WaitingReason = "CreateContainerError", WaitingMessage = e.Message };
+                Log.Write(containers[i].Name, e.Message);
+            }
+
+            return;
+        }
+
         sockets.AddRange(opened);
         for (var i = 0; i < plan.Count; i++)
         {
@@ -126,6 +142,26 @@ public sealed class PodRuntime
         sockets.Clear();
     }
 
+    /// <summary>Opens every listener or none: on failure the ones already open are closed.</summary>
+    private static List<Socket> OpenAll(IEnumerable<Listener> listeners)
+    {
+        var opened = new List<Socket>();
+        try
+        {
+            foreach (var l in listeners)
+            {
+                opened.Add(Open(l));
+            }
+
+            return opened;
+        }
+        catch
+        {
+            opened.ForEach(s => s.Dispose());
+            throw;
+        }
+    }
+
     private static Socket Open(Listener l)
     {
         var s = l.Protocol == ProtocolType.Udp
@@ -133,7 +169,7 @@ public sealed class PodRuntime
             : new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         try
         {
-            s.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            // No ReuseAddress: .NET sets SO_REUSEPORT with it on Linux, which would let two containers share a port.
             s.Bind(new IPEndPoint(IPAddress.Any, l.Port));
             if (l.Protocol == ProtocolType.Tcp)
             {
@@ -145,7 +181,7 @@ public sealed class PodRuntime
         catch (SocketException e)
         {
             s.Dispose();
-            throw new ClusterException($"listen on {l.Port}/{l.Protocol} in pod: {e.Message}", e);
+            throw new ClusterException($"listen on port {l.Port}/{l.Protocol.ToString().ToUpperInvariant()}: {e.Message}", e);
         }
     }
 }

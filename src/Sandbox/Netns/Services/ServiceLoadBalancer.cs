@@ -112,6 +112,28 @@ internal sealed class ServiceLoadBalancer : IDisposable
 
     public IReadOnlyList<KeyValuePair<uint, Lb4Backend>> BackendMap() => backends.Entries();
 
+    public IReadOnlyList<LbMapRow> Rows()
+    {
+        var byId = backends.Entries().ToDictionary(e => e.Key, e => e.Value);
+        return services.Entries()
+            .Select(e =>
+            {
+                var k = e.Key;
+                var backend = k.BackendSlot == 0 || !byId.TryGetValue(e.Value.BackendId, out var b) ? (IPEndPoint?)null : new IPEndPoint(b.Address, b.Port);
+                return new LbMapRow(new IPEndPoint(k.Address, k.Port), ((L4Protocol)k.Proto).ToString().ToUpperInvariant(), k.BackendSlot, e.Value.RevNatIndex,
+                    k.BackendSlot == 0 ? e.Value.Count : 0, k.BackendSlot == 0 ? null : e.Value.BackendId, backend);
+            })
+            .OrderBy(r => r.Frontend.Address.GetAddressBytes(), ByteOrder.Instance).ThenBy(r => r.Frontend.Port).ThenBy(r => r.Slot)
+            .ToList();
+    }
+
+    private sealed class ByteOrder : IComparer<byte[]>
+    {
+        public static readonly ByteOrder Instance = new();
+
+        public int Compare(byte[]? x, byte[]? y) => ((ReadOnlySpan<byte>)x).SequenceCompareTo(y);
+    }
+
     public void Dispose()
     {
         services.Dispose();

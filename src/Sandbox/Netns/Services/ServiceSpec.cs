@@ -21,3 +21,9 @@ public sealed record ServiceBackend(IPAddress Ip, int Port, string Protocol, str
 
 /// <summary>A service frontend with its backends (the content of the LB maps for it).</summary>
 public sealed record ServiceEntry(int Id, string Service, IPAddress Frontend, int Port, string Protocol, IReadOnlyList<ServiceBackend> Backends);
+
+/// <summary>
+/// One entry of ls_lb4_services as read from the kernel. Slot 0 is the frontend (BackendCount backends);
+/// slot n points at backend BackendId (Backend is its address, null if the backend entry is missing).
+/// </summary>
+public sealed record LbMapRow(IPEndPoint Frontend, string Protocol, int Slot, int RevNatIndex, int BackendCount, uint? BackendId, IPEndPoint? Backend);

@@ -84,6 +84,14 @@ public sealed class PodExecPrivilegedTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task UnknownContainerIsNamed()
+    {
+        var e = await Assert.ThrowsAsync<ClusterException>(() =>
+            cluster.ExecAsync(new ExecRequest("default", "xwing", ["true"], Container: "sidecar"), new ExecStreams(Stream.Null, Stream.Null), CancellationToken.None));
+        Assert.Equal("error: container sidecar is not valid for pod xwing", e.Message);
+    }
+
+    [Fact]
     public async Task CtrlCInterruptsAHangingProgram()
     {
         using var cancel = new CancellationTokenSource();
@@ -139,5 +147,20 @@ public sealed class PodExecPrivilegedTests : IAsyncLifetime
 
         var logs = await cluster.LogsAsync("default", "hostnames", null);
         Assert.Contains("port 9378/SCTP not served: SCTP is not available in this kernel (CONFIG_IP_SCTP unset)", logs);
+    }
+
+    [Fact]
+    public async Task ClusterDnsAnswersDigAndNslookup()
+    {
+        var clusterIp = cluster.Services.Single().ClusterIp.ToString();
+        var dig = await TestLabs.ExecAsync(cluster, "xwing", "dig", "+short", "+time=2", "+tries=1", "deathstar.default.svc.cluster.local");
+        Assert.Equal(clusterIp + "\n", dig.Stdout);
+
+        var nslookup = await TestLabs.ExecAsync(cluster, "tiefighter", "nslookup", "deathstar");
+        Assert.Equal(0, nslookup.ExitCode);
+        Assert.Contains("Name:\tdeathstar.default.svc.cluster.local\nAddress: " + clusterIp, nslookup.Stdout);
+
+        var missing = await TestLabs.ExecAsync(cluster, "xwing", "dig", "+time=2", "+tries=1", "nope.default.svc.cluster.local");
+        Assert.Contains("status: NXDOMAIN", missing.Stdout);
     }
 }

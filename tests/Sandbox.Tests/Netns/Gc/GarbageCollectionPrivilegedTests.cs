@@ -1,6 +1,7 @@
 namespace LabSite.Sandbox.Tests.Netns.Gc;
 
 using System.Diagnostics;
+using LabSite.Sandbox;
 using LabSite.Sandbox.Netns;
 using Xunit;
 
@@ -33,7 +34,16 @@ public sealed class GarbageCollectionPrivilegedTests
         Assert.Equal(3, Leftovers(options).Cgroups);
 
         var backend = new NetnsBackend(options);
-        var report = await backend.StartAsync(CancellationToken.None);
+        GarbageReport report;
+        try
+        {
+            report = await backend.StartAsync(CancellationToken.None);
+        }
+        catch
+        {
+            await backend.CollectGarbageAsync(CancellationToken.None);
+            throw;
+        }
 
         Assert.Equal(15, report.Removed["netns"]);
         Assert.Equal(12, report.Removed["link"]);
