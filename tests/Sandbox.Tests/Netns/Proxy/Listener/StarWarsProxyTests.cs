@@ -15,7 +15,7 @@ public sealed class StarWarsProxyTests(UpstreamFixture fixture) : IClassFixture<
 
         var (exit, output) = await h.CurlAsync(Tiefighter, "-XPOST", $"http://{DeathstarHost}/v1/request-landing");
 
-        Assert.Equal(0, exit);
+        Assert.True(exit == 0, $"curl exit {exit}; proxy log: {string.Join(" | ", h.Log)}");
         Assert.Equal("Ship landed\n", output);
     }
 

@@ -70,8 +70,10 @@ public sealed class KestrelUpstream : IAsyncDisposable
 
         sb.Append("expect=").Append(ctx.Request.Headers.Expect.ToString()).Append('\n');
         sb.Append("body=").Append(Encoding.UTF8.GetString(body.ToArray()));
+        var bytes = Encoding.UTF8.GetBytes(sb.ToString());
         ctx.Response.ContentType = "text/plain";
-        await ctx.Response.WriteAsync(sb.ToString());
+        ctx.Response.ContentLength = bytes.Length;
+        await ctx.Response.Body.WriteAsync(bytes);
     }
 
     public async ValueTask DisposeAsync()
