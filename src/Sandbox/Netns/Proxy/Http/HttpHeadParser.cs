@@ -48,7 +48,7 @@ internal static class HttpHeadParser
             throw new HttpProtocolException(502, $"{who} '{Printable.Of(line)}' must be 'HTTP/1.1 NNN reason'");
         }
 
-        var version = HttpWireVersions.Parse(line[..firstSpace], who);
+        var version = HttpWireVersions.Parse(line[..firstSpace], who, badStatus: 502);
         var code = line.AsSpan(firstSpace + 1, 3);
         if (!(char.IsAsciiDigit(code[0]) && char.IsAsciiDigit(code[1]) && char.IsAsciiDigit(code[2])) || code[0] == '0'
             || (line.Length > firstSpace + 4 && line[firstSpace + 4] != ' '))

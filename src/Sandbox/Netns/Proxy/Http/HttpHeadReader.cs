@@ -33,13 +33,14 @@ internal static class HttpHeadReader
 
             if (result.IsCompleted)
             {
+                var (blank, length) = (IsOnlyBlankLines(buffer), buffer.Length);
                 reader.AdvanceTo(buffer.End);
-                if (IsOnlyBlankLines(buffer))
+                if (blank)
                 {
                     return null;
                 }
 
-                throw new HttpProtocolException(syntaxStatus, $"{who}: connection closed in the middle of the head after {buffer.Length} bytes");
+                throw new HttpProtocolException(syntaxStatus, $"{who}: connection closed in the middle of the head after {length} bytes");
             }
 
             reader.AdvanceTo(buffer.Start, buffer.End);

@@ -56,8 +56,8 @@ public static class PosixRegex
                     i = Bracket(pattern, i, sb, fieldPath);
                     break;
                 case '(':
-                    depth++;
-                    i = Group(pattern, i, sb, fieldPath);
+                    (i, var opens) = Group(pattern, i, sb, fieldPath);
+                    depth += opens ? 1 : 0;
                     break;
                 case ')':
                     if (--depth < 0)
@@ -119,25 +119,25 @@ public static class PosixRegex
         return char.IsLetterOrDigit(e) ? e.ToString() : $"\\{e}";
     }
 
-    private static int Group(string pattern, int i, StringBuilder sb, string fieldPath)
+    private static (int Next, bool Opens) Group(string pattern, int i, StringBuilder sb, string fieldPath)
     {
         if (i + 1 >= pattern.Length || pattern[i + 1] != '?')
         {
             sb.Append('(');
-            return i;
+            return (i, true);
         }
 
         var rest = pattern.AsSpan(i + 2);
         if (rest.StartsWith(":"))
         {
             sb.Append("(?:");
-            return i + 2;
+            return (i + 2, true);
         }
 
         if (rest.StartsWith("P<"))
         {
             sb.Append("(?<");
-            return i + 3;
+            return (i + 3, true);
         }
 
         // RE2 flag groups (?i) (?i:…) (?s) (?U) …: we take i, s and m, which .NET spells the same.
@@ -150,7 +150,7 @@ public static class PosixRegex
         if (j > 0 && j < rest.Length && rest[j] is ')' or ':')
         {
             sb.Append("(?").Append(rest[..(j + 1)]);
-            return i + 2 + j;
+            return (i + 2 + j, rest[j] == ':'); // "(?i)" is complete; "(?i:" opens a group
         }
 
         throw Error(fieldPath, pattern, i, "group '(?' is not supported here (only (?:…), (?P<name>…) and flags i, s, m)");

@@ -17,8 +17,8 @@ public static class HttpWireVersions
     /// </summary>
     public static string FlowName(this HttpWireVersion v) => v == HttpWireVersion.Http10 ? "HTTP/1" : "HTTP/1.1";
 
-    /// <summary>Parses "HTTP/1.0" and "HTTP/1.1"; other HTTP versions get 505, anything else 400.</summary>
-    public static HttpWireVersion Parse(string text, string where)
+    /// <summary>Parses "HTTP/1.0" and "HTTP/1.1"; from a client, other HTTP versions get 505 and anything else 400; from an upstream, 502.</summary>
+    public static HttpWireVersion Parse(string text, string where, int badStatus = 400)
     {
         switch (text)
         {
@@ -30,9 +30,9 @@ public static class HttpWireVersions
 
         if (text.StartsWith("HTTP/", StringComparison.Ordinal) && text.Length == 8 && char.IsAsciiDigit(text[5]) && text[6] == '.' && char.IsAsciiDigit(text[7]))
         {
-            throw new HttpProtocolException(505, $"{where}: HTTP version '{text}' is not supported (only HTTP/1.0 and HTTP/1.1)");
+            throw new HttpProtocolException(badStatus == 400 ? 505 : badStatus, $"{where}: HTTP version '{text}' is not supported (only HTTP/1.0 and HTTP/1.1)");
         }
 
-        throw new HttpProtocolException(400, $"{where}: '{Printable.Of(text)}' is not an HTTP version (expected HTTP/1.1)");
+        throw new HttpProtocolException(badStatus, $"{where}: '{Printable.Of(text)}' is not an HTTP version (expected HTTP/1.1)");
     }
 }
