@@ -39,13 +39,10 @@ internal sealed class ProxyConnection(Socket client, L7ProxyOptions options, IL7
             for (var served = 0; served < options.MaxRequestsPerConnection; served++)
             {
                 SetPhase(deadline, Phase.Idle, options.IdleTimeout);
-                var first = await reader.ReadAsync(ct);
-                if (first.Buffer.IsEmpty && first.IsCompleted)
+                if (!await WaitForRequestBytesAsync(reader, ct))
                 {
                     return;
                 }
-
-                reader.AdvanceTo(first.Buffer.Start); // nothing consumed or examined: the head reader sees it again
 
                 SetPhase(deadline, Phase.Head, options.RequestHeadTimeout);
                 HttpRequestHead request;
@@ -93,6 +90,31 @@ internal sealed class ProxyConnection(Socket client, L7ProxyOptions options, IL7
             await reader.CompleteAsync();
             await clientStream.DisposeAsync();
         }
+    }
+
+    /// <summary>
+    /// Waits for the next request's first byte. Pipelined bytes may already sit in the reader; otherwise a
+    /// zero-byte receive waits on the socket without holding a buffer, so an idle kept-alive connection costs no
+    /// 4 KiB read buffer. False when the client closed.
+    /// </summary>
+    private async Task<bool> WaitForRequestBytesAsync(PipeReader reader, CancellationToken ct)
+    {
+        if (reader.TryRead(out var buffered))
+        {
+            reader.AdvanceTo(buffered.Buffer.Start); // nothing consumed or examined: the head reader sees it again
+            if (!buffered.Buffer.IsEmpty)
+            {
+                return true;
+            }
+
+            if (buffered.IsCompleted)
+            {
+                return false;
+            }
+        }
+
+        await client.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, ct);
+        return true; // data or EOF: the head reader tells which (EOF before a byte reads as a clean close)
     }
 
     /// <summary>One request/response exchange. Returns whether the client connection stays open, and the upstream to reuse.</summary>
