@@ -12,6 +12,42 @@ using System.Text;
 /// </summary>
 internal static class HttpBodyCopier
 {
+    /// <summary>Largest head+body sent in one write when the whole body is already buffered.</summary>
+    private const int CoalesceLimit = 16 * 1024;
+
+    /// <summary>
+    /// Writes <paramref name="head"/> and then the body. When the body is small and already buffered (the common
+    /// case for API calls), both go out in one write: one syscall and one segment instead of two.
+    /// </summary>
+    public static async ValueTask<long> WriteMessageAsync(
+        byte[] head, PipeReader source, Stream destination, HttpBodyFraming framing, HttpLimits limits, string who, int syntaxStatus, CancellationToken ct)
+    {
+        if (framing.Kind == HttpBodyKind.None)
+        {
+            await destination.WriteAsync(head, ct);
+            return 0;
+        }
+
+        if (framing.Kind == HttpBodyKind.ContentLength && head.Length + framing.Length <= CoalesceLimit && source.TryRead(out var result))
+        {
+            if (result.Buffer.Length >= framing.Length)
+            {
+                var body = result.Buffer.Slice(0, framing.Length);
+                var message = new byte[head.Length + (int)framing.Length];
+                head.CopyTo(message, 0);
+                body.CopyTo(message.AsSpan(head.Length));
+                source.AdvanceTo(body.End);
+                await destination.WriteAsync(message, ct);
+                return framing.Length;
+            }
+
+            source.AdvanceTo(result.Buffer.Start);
+        }
+
+        await destination.WriteAsync(head, ct);
+        return await CopyAsync(source, destination, framing, limits, who, syntaxStatus, ct);
+    }
+
     /// <summary>Copies the body; returns its payload size (chunk data only for chunked bodies).</summary>
     public static ValueTask<long> CopyAsync(
         PipeReader source, Stream? destination, HttpBodyFraming framing, HttpLimits limits, string who, int syntaxStatus, CancellationToken ct) =>

@@ -171,8 +171,7 @@ internal sealed class ProxyConnection(Socket client, L7ProxyOptions options, IL7
         }
 
         SetPhase(deadline, Phase.Body, options.BodyTimeout);
-        await upstream.Stream.WriteAsync(HttpHeadWriter.Request(request), ct);
-        await HttpBodyCopier.CopyAsync(reader, upstream.Stream, framing, options.Limits, "request body", 400, ct);
+        await HttpBodyCopier.WriteMessageAsync(HttpHeadWriter.Request(request), reader, upstream.Stream, framing, options.Limits, "request body", 400, ct);
 
         SetPhase(deadline, Phase.Response, options.UpstreamResponseTimeout);
         HttpResponseHead response;
@@ -196,9 +195,8 @@ internal sealed class ProxyConnection(Socket client, L7ProxyOptions options, IL7
 
         var responseFraming = HttpBodyFraming.ForResponse(response.Headers, response.Version, response.StatusCode, request.Method);
         SetPhase(deadline, Phase.Body, options.BodyTimeout);
-        await clientStream.WriteAsync(HttpHeadWriter.Response(response), ct);
         sink.Publish(flows.Response(exchange, request, response.StatusCode, time.GetElapsedTime(started)));
-        await HttpBodyCopier.CopyAsync(upstream.Reader, clientStream, responseFraming, options.Limits, "upstream response body", 502, ct);
+        await HttpBodyCopier.WriteMessageAsync(HttpHeadWriter.Response(response), upstream.Reader, clientStream, responseFraming, options.Limits, "upstream response body", 502, ct);
 
         var upstreamKeep = response.KeepAlive && responseFraming.Kind != HttpBodyKind.UntilClose;
         if (!upstreamKeep)
