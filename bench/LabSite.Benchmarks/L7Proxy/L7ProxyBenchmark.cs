@@ -55,10 +55,19 @@ public static class L7ProxyBenchmark
             Stop(proxy);
             var idleEp = new IPEndPoint(IPAddress.Loopback, FreePort());
             using var idleProxy = Child("l7-proxy-serve", idleEp.ToString(), upstreamEp.ToString(), stats);
-            await WaitListeningAsync(idleEp);
-            Wrk(idleEp, "1s", 4);
-            var (before, after) = await IdleConnectionsAsync(idleEp, idleConnections, idleProxy.Id, stats);
-            Stop(idleProxy);
+            ((long Rss, long Heap) Before, (long Rss, long Heap) After) idle;
+            try
+            {
+                await WaitListeningAsync(idleEp);
+                Wrk(idleEp, "1s", 4);
+                idle = await IdleConnectionsAsync(idleEp, idleConnections, idleProxy.Id, stats);
+            }
+            finally
+            {
+                Stop(idleProxy);
+            }
+
+            var (before, after) = idle;
             Console.WriteLine($"idle keep-alive connections: {idleConnections} (each with its upstream connection open)");
             Console.WriteLine($"proxy RSS:          {before.Rss / 1024.0 / 1024:F1} MiB -> {after.Rss / 1024.0 / 1024:F1} MiB, {(after.Rss - before.Rss) / 1024.0 / 1024:F1} MiB per 1,000 connections");
             Console.WriteLine($"proxy managed heap: {before.Heap / 1024.0 / 1024:F1} MiB -> {after.Heap / 1024.0 / 1024:F1} MiB, {(after.Heap - before.Heap) / 1024.0 / 1024:F1} MiB per 1,000 connections");

@@ -44,7 +44,8 @@ internal static class ProxyServer
         for (var i = 0; i < 3600; i++)
         {
             var heap = GC.GetTotalMemory(forceFullCollection: true);
-            await File.WriteAllTextAsync(statsFile, heap.ToString(CultureInfo.InvariantCulture));
+            await File.WriteAllTextAsync(statsFile + ".tmp", heap.ToString(CultureInfo.InvariantCulture));
+            File.Move(statsFile + ".tmp", statsFile, overwrite: true); // the driver never reads a half-written file
             await Task.Delay(TimeSpan.FromSeconds(1));
         }
 
