@@ -18,9 +18,18 @@ public static class PosixRegex
 
     private static readonly Dictionary<string, string> Classes = new()
     {
-        ["alpha"] = "a-zA-Z", ["digit"] = "0-9", ["alnum"] = "a-zA-Z0-9", ["upper"] = "A-Z", ["lower"] = "a-z",
-        ["space"] = @"\t\n\x0B\f\r ", ["blank"] = @" \t", ["xdigit"] = "0-9A-Fa-f", ["cntrl"] = @"\x00-\x1F\x7F",
-        ["print"] = @"\x20-\x7E", ["graph"] = @"\x21-\x7E", ["word"] = "A-Za-z0-9_",
+        ["alpha"] = "a-zA-Z",
+        ["digit"] = "0-9",
+        ["alnum"] = "a-zA-Z0-9",
+        ["upper"] = "A-Z",
+        ["lower"] = "a-z",
+        ["space"] = @"\t\n\x0B\f\r ",
+        ["blank"] = @" \t",
+        ["xdigit"] = "0-9A-Fa-f",
+        ["cntrl"] = @"\x00-\x1F\x7F",
+        ["print"] = @"\x20-\x7E",
+        ["graph"] = @"\x21-\x7E",
+        ["word"] = "A-Za-z0-9_",
         ["punct"] = @"!-/:-@\[-`{-~",
     };
 
