@@ -36,6 +36,24 @@ public sealed class L7Proxy : IAsyncDisposable
         flows = new L7FlowFactory(options.NodeName, options.Time);
     }
 
+    /// <summary>
+    /// Starts a proxy for a netns lab: the transparent listener on 0.0.0.0:<paramref name="proxyPort"/> and every
+    /// upstream socket are created inside the node namespace by <paramref name="node"/>, upstream sockets carrying
+    /// <see cref="ProxySockets.UpstreamMark"/>. <paramref name="options"/> supplies the rest (direction, identities).
+    /// </summary>
+    public static L7Proxy StartInNamespace(
+        NetworkNamespaceThread node, ushort proxyPort, L7ProxyOptions options, IL7PolicySource policies, IL7FlowSink sink)
+    {
+        var listener = node.Run(() => ProxySockets.CreateTransparentListener(proxyPort));
+        var proxy = new L7Proxy(listener, options with
+        {
+            ProxyPort = proxyPort,
+            CreateUpstreamSocket = family => new ValueTask<Socket>(node.RunAsync(() => ProxySockets.CreateUpstream(family, ProxySockets.UpstreamMark))),
+        }, policies, sink);
+        proxy.Start();
+        return proxy;
+    }
+
     /// <summary>Open client connections right now.</summary>
     public int ActiveConnections => connections.Count;
 

@@ -142,6 +142,7 @@ internal sealed class ProxyConnection(Socket client, L7ProxyOptions options, IL7
 
         if (!decision.Allowed)
         {
+            options.Log?.Invoke($"l7 proxy: {exchange.Client}→{exchange.Server}: 403 {request.Method} {request.PathAndQuery}: {decision.Reason}");
             return (await DenyAsync(exchange, request, framing, reader, clientStream, started, deadline), upstream);
         }
 
@@ -152,6 +153,12 @@ internal sealed class ProxyConnection(Socket client, L7ProxyOptions options, IL7
             // the policy would refuse and the upstream never sees Expect.
             request.Headers.RemoveAll("Expect");
             await clientStream.WriteAsync(LocalReply.Continue(), ct);
+        }
+
+        if (upstream?.ClosedByServer == true)
+        {
+            await upstream.DisposeAsync();
+            upstream = null;
         }
 
         if (upstream is null)

@@ -7,8 +7,11 @@ using System.Net.Sockets;
 /// <summary>One connection from the proxy to an original destination, reused while both sides keep it alive.</summary>
 internal sealed class UpstreamConnection : IAsyncDisposable
 {
+    private readonly Socket socket;
+
     private UpstreamConnection(Socket socket)
     {
+        this.socket = socket;
         Stream = new NetworkStream(socket, ownsSocket: true);
         Reader = PipeReader.Create(Stream, new StreamPipeReaderOptions(bufferSize: 4096, leaveOpen: true));
     }
@@ -31,6 +34,26 @@ internal sealed class UpstreamConnection : IAsyncDisposable
         {
             socket.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// True when the server has closed the idle connection (readable with nothing to read means EOF). Checked
+    /// before reuse so a request is not sent into a connection the server already dropped; a close racing the
+    /// check still ends as 502, as with any proxy.
+    /// </summary>
+    public bool ClosedByServer
+    {
+        get
+        {
+            try
+            {
+                return socket.Poll(0, SelectMode.SelectRead) && socket.Available == 0;
+            }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException)
+            {
+                return true;
+            }
         }
     }
 

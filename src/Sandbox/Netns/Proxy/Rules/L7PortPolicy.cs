@@ -9,7 +9,20 @@ using LabSite.Sandbox.Netns.Proxy.Http;
 /// </summary>
 public sealed record L7PortPolicy(IReadOnlyList<L7RuleSet> RuleSets)
 {
+    /// <summary>Judges one request; fails closed (deny) if a regex times out, naming the reason.</summary>
     public L7Decision Evaluate(NumericIdentity peer, HttpRequestHead request)
+    {
+        try
+        {
+            return EvaluateRules(peer, request);
+        }
+        catch (System.Text.RegularExpressions.RegexMatchTimeoutException e)
+        {
+            return L7Decision.Deny($"HTTP rule regex '{e.Pattern}' timed out after {e.MatchTimeout.TotalMilliseconds} ms; denied");
+        }
+    }
+
+    private L7Decision EvaluateRules(NumericIdentity peer, HttpRequestHead request)
     {
         var actions = new List<HeaderMatch>();
         var peerKnown = false;

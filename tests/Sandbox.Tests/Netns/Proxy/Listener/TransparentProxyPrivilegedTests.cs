@@ -44,22 +44,17 @@ public sealed class TransparentProxyPrivilegedTests : IAsyncLifetime
         Ip("-n", net.Node, "rule", "add", "fwmark", "0x200", "lookup", "100");
         Ip("-n", net.Node, "route", "add", "local", "0.0.0.0/0", "dev", "lo", "table", "100");
 
-        var listener = node.Run(() => ProxySockets.CreateTransparentListener(ProxyPort));
         var options = new L7ProxyOptions
         {
-            ProxyPort = ProxyPort,
             IdentityOf = ip => ip.ToString() switch
             {
                 ClientIp => new NumericIdentity(31028),
                 ServerIp => new NumericIdentity(16530),
                 _ => NumericIdentity.World,
             },
-            CreateUpstreamSocket = family => new ValueTask<System.Net.Sockets.Socket>(
-                node.RunAsync(() => ProxySockets.CreateUpstream(family, ProxySockets.UpstreamMark))),
             Log = line => { lock (log) { log.Add(line); } },
         };
-        proxy = new L7Proxy(listener, options, policies, sink);
-        proxy.Start();
+        proxy = L7Proxy.StartInNamespace(node, ProxyPort, options, policies, sink);
         policies.Set(
             new L7PolicyKey(IPAddress.Parse(ServerIp), TrafficDirection.INGRESS, 80),
             new L7PortPolicy([new L7RuleSet([HttpRule.Create(method: "POST", path: "/v1/request-landing")], new HashSet<NumericIdentity> { new(31028) })]));
