@@ -21,8 +21,9 @@
 #include <bpf/bpf_helpers.h>
 #include "labsite_abi_lb.h"
 
-#define LB4_SERVICES_MAX 4096
-#define LB4_BACKENDS_MAX 16384
+/* Sized for a lab (tens of services, not thousands): hash maps preallocate, and memory per lab counts. */
+#define LB4_SERVICES_MAX 1024
+#define LB4_BACKENDS_MAX 1024
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -49,7 +50,7 @@ struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__type(key, struct lb4_rev_sk_key);
 	__type(value, struct lb4_rev_sk_value);
-	__uint(max_entries, 65536);
+	__uint(max_entries, 4096);
 } ls_lb4_rev_sk SEC(".maps");
 
 static __always_inline struct lb4_service *

@@ -104,7 +104,9 @@ internal sealed class JsonFields(List<PolicyError> errors)
             return null;
         }
         long value;
-        if (node is JsonValue v && v.TryGetValue<long>(out var l))
+        // The backing CLR type of a number varies (int from code, JsonElement from a parser): read its text.
+        if (node is JsonValue v && v.GetValueKind() == JsonValueKind.Number
+            && long.TryParse(v.ToJsonString(), System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var l))
         {
             value = l;
         }

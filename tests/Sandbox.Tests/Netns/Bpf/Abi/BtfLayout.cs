@@ -23,7 +23,13 @@ public sealed class BtfLayout
         {
             if ((string?)t!["kind"] == "STRUCT" && (string?)t["name"] is { Length: > 0 } name)
             {
-                var offsets = t["members"]!.AsArray().ToDictionary(m => (string)m!["name"]!, m => (int)m!["bits_offset"]! / 8);
+                // Anonymous members (unions inside kernel headers) repeat the name "(anon)": keep the first.
+                var offsets = new Dictionary<string, int>();
+                foreach (var m in t["members"]!.AsArray())
+                {
+                    offsets.TryAdd((string)m!["name"]!, (int)m["bits_offset"]! / 8);
+                }
+
                 layout.structs[name] = ((int)t["size"]!, offsets);
             }
         }

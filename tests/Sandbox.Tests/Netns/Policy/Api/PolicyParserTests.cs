@@ -139,4 +139,12 @@ public class PolicyParserTests
             """));
         Assert.Equal(["spec.ingress[0].fromEntities[0]", "spec.egress[0].toPorts[0].ports[0].port"], errors.Select(e => e.Path));
     }
+
+    [Fact]
+    public void Numbers_from_code_built_json_are_read_like_parsed_ones()
+    {
+        var obj = YamlObjects.One("kind: CiliumNetworkPolicy\nmetadata: {name: x}\nspec: {endpointSelector: {}}");
+        obj.Json["metadata"]!["generation"] = 7;
+        Assert.Equal(7ul, PolicyParser.Parse(obj).Source.Revision);
+    }
 }
