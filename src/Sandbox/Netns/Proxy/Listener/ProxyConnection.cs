@@ -22,6 +22,9 @@ internal sealed class ProxyConnection(Socket client, L7ProxyOptions options, IL7
     private Phase phase;
     private CancellationToken stop;
 
+    // A field, not a local, so the finally block closes it even when an exchange fails half-way.
+    private UpstreamConnection? upstream;
+
     public async Task RunAsync(CancellationToken stop)
     {
         this.stop = stop;
@@ -30,7 +33,6 @@ internal sealed class ProxyConnection(Socket client, L7ProxyOptions options, IL7
         client.NoDelay = true;
         var clientStream = new NetworkStream(client, ownsSocket: true);
         var reader = PipeReader.Create(clientStream, new StreamPipeReaderOptions(bufferSize: 4096, leaveOpen: true));
-        UpstreamConnection? upstream = null;
         L7Exchange? exchange = null;
         try
         {
@@ -62,8 +64,7 @@ internal sealed class ProxyConnection(Socket client, L7ProxyOptions options, IL7
                     return;
                 }
 
-                (var keep, upstream) = await ExchangeAsync(exchange, policyKey, request, reader, clientStream, upstream, deadline);
-                if (!keep)
+                if (!await ExchangeAsync(exchange, policyKey, request, reader, clientStream, deadline))
                 {
                     return;
                 }
@@ -117,10 +118,10 @@ internal sealed class ProxyConnection(Socket client, L7ProxyOptions options, IL7
         return true; // data or EOF: the head reader tells which (EOF before a byte reads as a clean close)
     }
 
-    /// <summary>One request/response exchange. Returns whether the client connection stays open, and the upstream to reuse.</summary>
-    private async Task<(bool Keep, UpstreamConnection? Upstream)> ExchangeAsync(
+    /// <summary>One request/response exchange. Returns whether the client connection stays open.</summary>
+    private async Task<bool> ExchangeAsync(
         L7Exchange exchange, L7PolicyKey policyKey, HttpRequestHead request, PipeReader reader, NetworkStream clientStream,
-        UpstreamConnection? upstream, CancellationTokenSource deadline)
+        CancellationTokenSource deadline)
     {
         var ct = deadline.Token;
         var started = time.GetTimestamp();
@@ -132,7 +133,7 @@ internal sealed class ProxyConnection(Socket client, L7ProxyOptions options, IL7
         catch (HttpProtocolException e)
         {
             await ReplyErrorAsync(clientStream, e.StatusCode, e.Message, ct);
-            return (false, upstream);
+            return false;
         }
 
         var peer = options.Direction == TrafficDirection.INGRESS ? exchange.ClientIdentity : exchange.ServerIdentity;
@@ -143,7 +144,7 @@ internal sealed class ProxyConnection(Socket client, L7ProxyOptions options, IL7
         if (!decision.Allowed)
         {
             options.Log?.Invoke($"l7 proxy: {exchange.Client}→{exchange.Server}: 403 {request.Method} {request.PathAndQuery}: {decision.Reason}");
-            return (await DenyAsync(exchange, request, framing, reader, clientStream, started, deadline), upstream);
+            return await DenyAsync(exchange, request, framing, reader, clientStream, started, deadline);
         }
 
         ApplyHeaderActions(request, decision.Actions);
@@ -173,7 +174,7 @@ internal sealed class ProxyConnection(Socket client, L7ProxyOptions options, IL7
                 var detail = e is SocketException se ? se.SocketErrorCode.ToString() : "connect timeout";
                 await GatewayErrorAsync(exchange, request, clientStream, 503,
                     $"upstream connect error or disconnect/reset before headers. reset reason: {detail}", started);
-                return (false, null);
+                return false;
             }
         }
 
@@ -195,9 +196,8 @@ internal sealed class ProxyConnection(Socket client, L7ProxyOptions options, IL7
                 HttpProtocolException p => (502, $"bad upstream response: {p.Message}"),
                 _ => (502, $"upstream connect error or disconnect/reset before headers. reset reason: {e.Message}"),
             };
-            await upstream.DisposeAsync();
             await GatewayErrorAsync(exchange, request, clientStream, status, detail, started);
-            return (false, null);
+            return false;
         }
 
         var responseFraming = HttpBodyFraming.ForResponse(response.Headers, response.Version, response.StatusCode, request.Method);
@@ -214,15 +214,15 @@ internal sealed class ProxyConnection(Socket client, L7ProxyOptions options, IL7
 
         // A response framed by close ends the client connection too: its end is how the client learns the body ended.
         // The client saw the upstream's Connection header, so it closes when the upstream said close.
-        return (request.KeepAlive && upstreamKeep, upstream);
+        return request.KeepAlive && upstreamKeep;
     }
 
-    private async Task<HttpResponseHead> ReadFinalResponseHeadAsync(UpstreamConnection upstream, HttpRequestHead request, NetworkStream clientStream, CancellationToken ct)
+    private async Task<HttpResponseHead> ReadFinalResponseHeadAsync(UpstreamConnection connection, HttpRequestHead request, NetworkStream clientStream, CancellationToken ct)
     {
         // Interim 1xx responses pass through (bounded: a server sending endless 1xx hits the response deadline).
         while (true)
         {
-            var head = await HttpHeadReader.ReadAsync(upstream.Reader, options.Limits, "upstream response", 502, 502, ct)
+            var head = await HttpHeadReader.ReadAsync(connection.Reader, options.Limits, "upstream response", 502, 502, ct)
                 ?? throw new HttpProtocolException(502, "upstream closed the connection before responding");
             var response = HttpHeadParser.ParseResponse(head.Lines);
             if (response.StatusCode >= 200 || response.StatusCode == 101)
