@@ -1,0 +1,12 @@
+namespace LabSite.Sandbox.Netns.Proxy.Flows;
+
+using LabSite.Sandbox.Contract.Flows;
+
+/// <summary>
+/// Receives the proxy's L7 flows (the lab's flow ring, which enriches them with pod names and keeps history).
+/// Called on connection tasks: must not block and must not throw.
+/// </summary>
+public interface IL7FlowSink
+{
+    void Publish(Flow flow);
+}
