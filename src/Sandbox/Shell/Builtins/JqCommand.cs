@@ -58,7 +58,8 @@ public sealed class JqCommand : BuiltinCommand
         {
             throw new UsageException("jq: import and include are not available in the lab shell");
         }
-        args.Add("--");
+        // No "--" before the filter: jq 1.6 (Debian's) does not accept it. The filter cannot start with "-" here, as
+        // every leading "-" word was taken as an option above.
         args.Add(filter);
         var stdin = await context.Stdin.ReadToEndAsync(context.Cancellation);
         var result = await context.Session.Tools.RunAsync(AllowedTool.Jq, args, stdin, context.Cancellation);

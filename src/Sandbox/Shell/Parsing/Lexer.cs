@@ -60,9 +60,10 @@ sealed class Lexer
                 NewLine();
                 continue;
             }
+            var expectingDelimiter = _expectHereDocumentDelimiter;
             if (ReadOperator() is { } op)
             {
-                if (_expectHereDocumentDelimiter)
+                if (expectingDelimiter)
                 {
                     throw new ShellSyntaxException("a here-document needs a delimiter word after <<, e.g. <<EOF", op.Position);
                 }
