@@ -22,7 +22,7 @@ public sealed class CommandContext
 
     public required TextReader Stdin { get; init; }
 
-    /// <summary>True when stdin is the terminal rather than a pipe, file or here-document.</summary>
+    /// <summary>True when stdin is the terminal (nothing to read: commands do not read typed input) rather than a pipe, file or here-document.</summary>
     public bool StdinIsTerminal { get; init; }
 
     public required TextWriter Stdout { get; init; }

@@ -85,7 +85,7 @@ public sealed class ShellInterpreter(ShellSession session)
         }
 
         TextReader stdin = piped is not null ? new StringReader(piped) : terminalIn ?? new StringReader("");
-        var stdinIsTerminal = piped is null && terminalIn is not null;
+        var stdinIsTerminal = piped is null;
         BoundedWriter? fileOut = null, fileErr = null;
         Redirect? outTarget = null, errTarget = null;
         var errToOut = false;

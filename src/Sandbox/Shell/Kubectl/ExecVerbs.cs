@@ -35,13 +35,13 @@ sealed class ExecVerb : IKubectlVerb
         }
         var pod = await ResolvePodAsync(run, target);
         Stream? stdin = null;
-        if (run.Flags.Has("stdin") && !run.Context.StdinIsTerminal)
+        if (run.Flags.Has("stdin") && run.Context.StdinIsTerminal)
+        {
+            throw new KubectlException($"error: interactive sessions (-i, -it) are not available in the lab shell; run one command at a time: kubectl exec {target} -- <command>, or pipe input in: echo ... | kubectl exec -i {target} -- <command>");
+        }
+        if (run.Flags.Has("stdin"))
         {
             stdin = new MemoryStream(Encoding.UTF8.GetBytes(await run.Context.Stdin.ReadToEndAsync(run.Cancellation)));
-        }
-        else if (run.Flags.Has("stdin") && run.Flags.Has("tty"))
-        {
-            throw new KubectlException("error: interactive sessions (-it) are not available in the lab shell; run one command at a time: kubectl exec " + target + " -- <command>");
         }
         var streams = new ExecStreams(new TextWriterStream(run.Out), new TextWriterStream(run.Err), stdin);
         var request = new ExecRequest(pod.Namespace ?? run.Namespace, pod.Name, command, null, run.Flags.Value("container"));
