@@ -15,6 +15,10 @@ public sealed class WcCommand : BuiltinCommand
         var all = !args.Has('l') && !args.Has('w') && !args.Has('c');
         var (inputs, failed) = await ReadInputsAsync(context, args.Operands);
         var rows = inputs.Select(i => (i.Name, Counts(i.Text))).ToList();
+        if (rows.Count == 0)
+        {
+            return 1;
+        }
         if (rows.Count > 1)
         {
             rows.Add(("total", (rows.Sum(r => r.Item2.Lines), rows.Sum(r => r.Item2.Words), rows.Sum(r => r.Item2.Bytes))));
