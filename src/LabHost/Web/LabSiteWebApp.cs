@@ -1,16 +1,46 @@
 namespace LabSite.LabHost.Web;
 
+using LabSite.LabHost.Data;
+using LabSite.LabHost.Labs;
+using LabSite.LabHost.Web.Health;
+using LabSite.LabHost.Web.Learners;
+using Microsoft.AspNetCore.DataProtection;
+
 /// <summary>Builds the web application: a table of contents of the areas it hosts.</summary>
 public static class LabSiteWebApp
 {
-    public static WebApplication Build(SiteOptions options, string[] args)
+    public static WebApplication Build(SiteOptions options, string[] args) => Build(options, args, configure: null);
+
+    /// <param name="configure">Lets tests adjust the builder (e.g. <c>UseTestServer()</c>, a fixed catalog) before it is built.</param>
+    public static WebApplication Build(SiteOptions options, string[] args, Action<WebApplicationBuilder>? configure)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         builder.WebHost.UseUrls(options.Urls);
+        // Per-request logs at Information drown the console and cost throughput; warnings still show.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
+        // Keys sit unencrypted in the data folder by design (it is the operator's folder); don't warn at every start.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
+
         builder.Services.AddSingleton(options);
+        builder.Services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(options.DataDirectory, "keys")));
+        builder.Services.AddLabSiteData(options);
+        builder.Services.AddLabs(options);
+        builder.Services.AddSitePages();
+        configure?.Invoke(builder);
 
         var app = builder.Build();
-        app.MapGet("/healthz", () => Results.Ok(new { status = "ok" }));
+        app.Services.MigrateLabSiteDatabase(options);
+        app.Services.LoadLabCatalog();
+
+        app.UseNotFoundPages();
+        app.UseStaticFiles();
+        app.UseLearnerIdentity();
+        app.UseAntiforgery();
+        app.MapHealthEndpoints();
+        app.MapLabEndpoints();
+        app.MapLabFileEndpoints();
+        app.MapSitePages();
         return app;
     }
 }

@@ -1,0 +1,45 @@
+namespace LabSite.Scenarios.Checks;
+
+using LabSite.Scenarios.Model;
+using LabSite.Scenarios.Model.Checks;
+using LabSite.Scenarios.Yaml;
+
+/// <summary>Reads <c>kind: endpoint</c> checks (see docs/authoring.md, "endpoint").</summary>
+public static class EndpointCheckReader
+{
+    public static readonly IReadOnlyList<string> Keys =
+        ["pod", "ingressEnforcement", "egressEnforcement", "identityLabels", "sameIdentityAs", "differentIdentityFrom"];
+
+    private static readonly IReadOnlyList<string> Assertions = Keys.Skip(1).ToList();
+
+    public static readonly IReadOnlyDictionary<string, PolicyEnforcement> Enforcements = new Dictionary<string, PolicyEnforcement>
+    {
+        ["enabled"] = PolicyEnforcement.Enabled,
+        ["disabled"] = PolicyEnforcement.Disabled,
+    };
+
+    public static CheckSpec? Read(CheckHeader header, YamlMapReader reader)
+    {
+        var pod = PodSelectorReader.Read(reader, "pod", required: true);
+        var ingress = reader.Enum("ingressEnforcement", Enforcements);
+        var egress = reader.Enum("egressEnforcement", Enforcements);
+        var labels = reader.StringMap("identityLabels");
+        var same = PodSelectorReader.Read(reader, "sameIdentityAs");
+        var different = PodSelectorReader.Read(reader, "differentIdentityFrom");
+        if (!Assertions.Any(reader.Has))
+        {
+            reader.Bag.Error(header.Location, $"{header.Context} asserts nothing about the endpoint; add at least one of {string.Join(", ", Assertions)}");
+            return null;
+        }
+
+        if (pod is not null && (pod == same || pod == different))
+        {
+            reader.Error(same is not null ? "sameIdentityAs" : "differentIdentityFrom", $"{header.Context} compares pod {pod} with itself");
+            return null;
+        }
+
+        return pod is null
+            ? null
+            : new EndpointCheck(header.Id, header.Title, header.Location, pod, ingress, egress, labels, same, different);
+    }
+}

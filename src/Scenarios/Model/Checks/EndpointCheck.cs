@@ -1,0 +1,24 @@
+namespace LabSite.Scenarios.Model.Checks;
+
+/// <summary>
+/// Passes when every endpoint of the pods in <see cref="Pod"/> satisfies all the assertions that are set
+/// (at least one is), as <c>cilium-dbg endpoint list</c> and <c>identity list</c> show them.
+/// </summary>
+/// <param name="IngressEnforcement">Required ingress policy enforcement; null does not look at it.</param>
+/// <param name="EgressEnforcement">Required egress policy enforcement; null does not look at it.</param>
+/// <param name="IdentityLabels">Labels the pod's security identity must carry (subset match, without the <c>k8s:</c> source prefix); null does not look.</param>
+/// <param name="SameIdentityAs">Pods that must have the same numeric identity as <see cref="Pod"/>.</param>
+/// <param name="DifferentIdentityFrom">Pods that must have a different numeric identity.</param>
+public sealed record EndpointCheck(
+    string Id,
+    string Title,
+    SourceLocation Location,
+    PodSelector Pod,
+    PolicyEnforcement? IngressEnforcement,
+    PolicyEnforcement? EgressEnforcement,
+    IReadOnlyDictionary<string, string>? IdentityLabels,
+    PodSelector? SameIdentityAs,
+    PodSelector? DifferentIdentityFrom) : CheckSpec(Id, Title, Location);
+
+/// <summary>An endpoint's policy enforcement in one direction, as the POLICY ENFORCEMENT columns print it.</summary>
+public enum PolicyEnforcement { Enabled, Disabled }

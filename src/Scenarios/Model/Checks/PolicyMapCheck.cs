@@ -1,0 +1,47 @@
+namespace LabSite.Scenarios.Model.Checks;
+
+/// <summary>
+/// Passes when the policy map of every endpoint selected by <see cref="Endpoint"/> holds (or lacks) the
+/// entry for <see cref="Peer"/>, as <c>cilium-dbg bpf policy get</c> shows it.
+/// </summary>
+/// <param name="Endpoint">The pods whose endpoints' maps are read; the check passes only if all of them match.</param>
+/// <param name="Peer">The remote identity of the entry.</param>
+/// <param name="Direction">Ingress (traffic into the endpoint) or egress.</param>
+/// <param name="Port">The destination port; null means the entry covers any port (<c>ANY</c>).</param>
+/// <param name="Protocol">The protocol; <see cref="PolicyProtocol.Any"/> when the entry covers every protocol.</param>
+/// <param name="Expect">Whether the lookup must allow, deny, or find no entry at all.</param>
+/// <param name="Proxy">
+/// With <see cref="PolicyMapExpectation.Allow"/>: true requires a proxy port (an L7 rule redirects the traffic),
+/// false requires none; null does not look at the proxy port.
+/// </param>
+public sealed record PolicyMapCheck(
+    string Id,
+    string Title,
+    SourceLocation Location,
+    PodSelector Endpoint,
+    PolicyPeer Peer,
+    TrafficDirection Direction,
+    int? Port,
+    PolicyProtocol Protocol,
+    PolicyMapExpectation Expect,
+    bool? Proxy) : CheckSpec(Id, Title, Location);
+
+/// <summary>
+/// The remote side of a policy map entry: either the identity of some pods, or a reserved identity by name
+/// (<see cref="ReservedIdentityNames"/>), where <c>any</c> is identity 0, the wildcard entry printed as <c>ANY</c>.
+/// </summary>
+public sealed record PolicyPeer(PodSelector? Pods, string? Reserved)
+{
+    public override string ToString() => Pods?.ToString() ?? $"reserved:{Reserved}";
+}
+
+/// <summary>Names of Cilium's reserved identities that a check may name, plus <c>any</c> for identity 0.</summary>
+public static class ReservedIdentityNames
+{
+    public static readonly IReadOnlyList<string> All =
+        ["any", "host", "world", "unmanaged", "health", "init", "remote-node", "kube-apiserver", "ingress", "world-ipv4", "world-ipv6"];
+}
+
+public enum PolicyProtocol { Any, Tcp, Udp, Sctp, Icmp }
+
+public enum PolicyMapExpectation { Allow, Deny, Absent }

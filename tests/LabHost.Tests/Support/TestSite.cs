@@ -1,0 +1,126 @@
+namespace LabSite.LabHost.Tests.Support;
+
+using System.Net;
+using System.Text.Json;
+using AngleSharp.Dom;
+using AngleSharp.Html.Parser;
+using LabSite.LabHost.Labs;
+using LabSite.LabHost.Web;
+using LabSite.Scenarios.Loading;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+
+/// <summary>
+/// The real site (LabSiteWebApp.Build: same middleware, same SQLite migrations) on an in-memory TestServer,
+/// with a given lab catalog and a fresh data folder. <see cref="NewBrowser"/> gives a client that keeps
+/// cookies like a browser, so each one is a different anonymous learner.
+/// </summary>
+public sealed class TestSite : IAsyncDisposable
+{
+    private readonly WebApplication app;
+
+    private TestSite(WebApplication app, SiteOptions options)
+    {
+        this.app = app;
+        Options = options;
+    }
+
+    public SiteOptions Options { get; }
+
+    public IServiceProvider Services => app.Services;
+
+    public static async Task<TestSite> StartAsync(LabCatalog catalog)
+    {
+        var options = new SiteOptions
+        {
+            Urls = "http://127.0.0.1:0",
+            ContentDirectory = "/nonexistent-content",
+            DataDirectory = Path.Combine(Path.GetTempPath(), "labsite-site-" + Guid.NewGuid().ToString("N")),
+        };
+        var app = LabSiteWebApp.Build(options, [], builder =>
+        {
+            builder.WebHost.UseTestServer();
+            builder.Services.AddSingleton(new LabCatalogSource(catalog));
+        });
+        await app.StartAsync();
+        return new TestSite(app, options);
+    }
+
+    public Browser NewBrowser() => new(new HttpClient(new CookieHandler(app.GetTestServer().CreateHandler())) { BaseAddress = new Uri("http://localhost") });
+
+    public async ValueTask DisposeAsync()
+    {
+        await app.StopAsync();
+        await app.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(Options.DataDirectory, recursive: true);
+    }
+
+    /// <summary>A client that keeps cookies and does not follow redirects (tests look at them).</summary>
+    public sealed class Browser(HttpClient http)
+    {
+        public HttpClient Http { get; } = http;
+
+        public async Task<IDocument> GetPageAsync(string path, HttpStatusCode expected = HttpStatusCode.OK)
+        {
+            var response = await Http.GetAsync(path);
+            var html = await response.Content.ReadAsStringAsync();
+            Assert.True(expected == response.StatusCode, $"GET {path}: expected {expected}, got {response.StatusCode}\n{html}");
+            return new HtmlParser().ParseDocument(html);
+        }
+
+        /// <summary>The token htmx would send, read from &lt;body hx-headers&gt; of a page this browser loaded.</summary>
+        public static string AntiforgeryToken(IDocument page) =>
+            JsonDocument.Parse(page.Body!.GetAttribute("hx-headers")!).RootElement.GetProperty("X-LabSite-Antiforgery").GetString()!;
+
+        /// <summary>A POST as htmx makes it: HX-Request header and the antiforgery header.</summary>
+        public Task<HttpResponseMessage> HtmxPostAsync(string path, string? token)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, path);
+            request.Headers.Add("HX-Request", "true");
+            if (token is not null)
+            {
+                request.Headers.Add("X-LabSite-Antiforgery", token);
+            }
+
+            return Http.SendAsync(request);
+        }
+
+        public async Task<IDocument> HtmxGetAsync(string path)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Get, path);
+            request.Headers.Add("HX-Request", "true");
+            var response = await Http.SendAsync(request);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            return new HtmlParser().ParseDocument("<!DOCTYPE html><html><body>" + await response.Content.ReadAsStringAsync() + "</body></html>");
+        }
+    }
+
+    private sealed class CookieHandler(HttpMessageHandler inner) : DelegatingHandler(inner)
+    {
+        private readonly CookieContainer cookies = new();
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var header = cookies.GetCookieHeader(request.RequestUri!);
+            if (header.Length > 0)
+            {
+                request.Headers.Add("Cookie", header);
+            }
+
+            var response = await base.SendAsync(request, cancellationToken);
+            if (response.Headers.TryGetValues("Set-Cookie", out var setCookies))
+            {
+                foreach (var c in setCookies)
+                {
+                    cookies.SetCookies(request.RequestUri!, c);
+                }
+            }
+
+            return response;
+        }
+    }
+}

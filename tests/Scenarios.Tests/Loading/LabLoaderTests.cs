@@ -1,0 +1,238 @@
+namespace LabSite.Scenarios.Tests.Loading;
+
+using LabSite.Scenarios.Loading;
+using LabSite.Scenarios.Model.Checks;
+
+/// <summary>How a valid lab.md becomes the model: steps, HTML, code blocks, hints, solution, files.</summary>
+public sealed class LabLoaderTests : IDisposable
+{
+    private const string Manifest = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n";
+
+    private readonly string _root = Directory.CreateTempSubdirectory("labsite-loader-").FullName;
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    private string WriteLab(string id, string body, params (string Path, string Text)[] files)
+    {
+        var dir = Path.Combine(_root, id);
+        Directory.CreateDirectory(dir);
+        File.WriteAllText(Path.Combine(dir, "lab.md"), $"""
+            ---
+            id: {id}
+            title: Test lab
+            summary: For tests.
+            duration: 10
+            difficulty: intermediate
+            tags: [a, b]
+            cca_domains: [ebpf]
+            backends: [kind]
+            ---
+
+            """ + body);
+        foreach (var (path, text) in files)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(dir, path))!);
+            File.WriteAllText(Path.Combine(dir, path), text);
+        }
+
+        return dir;
+    }
+
+    [Fact]
+    public void BuildsMetaIntroAndStepsInOrder()
+    {
+        var dir = WriteLab("two-steps", """
+            Welcome *here*.
+
+            ## First `step` {#one}
+
+            Text one.
+
+            ## Second step {#two}
+
+            Text two.
+            """);
+
+        var result = LabLoader.Load(dir);
+
+        Assert.Empty(result.Diagnostics);
+        var lab = result.Lab!;
+        Assert.Equal("two-steps", lab.Id);
+        Assert.Equal(10, lab.Meta.DurationMinutes);
+        Assert.Equal(LabSite.Scenarios.Model.Difficulty.Intermediate, lab.Meta.Difficulty);
+        Assert.Equal(["a", "b"], lab.Meta.Tags);
+        Assert.Equal(["ebpf"], lab.Meta.CcaDomains);
+        Assert.Equal(["kind"], lab.Meta.Backends);
+        Assert.Equal("<p>Welcome <em>here</em>.</p>\n", lab.IntroHtml);
+        Assert.Equal(["one", "two"], lab.Steps.Select(s => s.Id));
+        Assert.Equal(["First step", "Second step"], lab.Steps.Select(s => s.Title));
+        Assert.Equal([0, 1], lab.Steps.Select(s => s.Index));
+        Assert.Equal("<p>Text one.</p>\n", lab.Steps[0].Html);
+        Assert.Equal(13, lab.Steps[0].Location.Line);
+    }
+
+    [Fact]
+    public void NumbersCodeBlocksAcrossTextHintsAndSolution()
+    {
+        var dir = WriteLab("code", """
+            ## Run {#run}
+
+            ```sh
+            kubectl get pods
+            ```
+
+            ```yaml
+            kind: Pod
+            ```
+
+            :::hint
+            Try:
+
+            ```bash
+            kubectl describe pod web
+            ```
+            :::
+
+            :::solution
+            ```sh
+            kubectl apply -f web.yaml
+            ```
+
+            ```text
+            not a command
+            ```
+            :::
+
+            ```check
+            id: pod
+            kind: object
+            title: Pod exists
+            resource: Pod
+            name: web
+            ```
+            """, ("web.yaml", Manifest));
+
+        var step = LabLoader.Load(dir).Lab!.Steps.Single();
+
+        Assert.Equal(
+            [(1, "sh", true), (2, "yaml", false), (3, "bash", true), (4, "sh", true), (5, "text", false)],
+            step.CodeBlocks.Select(c => (c.Number, c.Language, c.Runnable)));
+        Assert.Equal("kubectl get pods", step.CodeBlocks[0].Code);
+        Assert.Contains("<div class=\"lab-code\" data-code-block=\"1\" data-runnable=\"true\">\n<pre><code class=\"language-sh\">kubectl get pods\n</code></pre>\n</div>", step.Html);
+        Assert.Contains("data-code-block=\"2\" data-runnable=\"false\"", step.Html);
+        Assert.DoesNotContain("describe", step.Html);
+        Assert.DoesNotContain("Pod exists", step.Html);
+        Assert.Contains("data-code-block=\"3\"", step.Hints.Single().Html);
+        Assert.Equal(["kubectl apply -f web.yaml"], step.Solution!.Commands);
+        Assert.Contains("data-code-block=\"5\"", step.Solution.Html);
+        Assert.IsType<ObjectCheck>(step.Checks.Single());
+    }
+
+    [Fact]
+    public void HintsKeepTheirOrder()
+    {
+        var dir = WriteLab("hints", """
+            ## Think {#think}
+
+            Do it.
+
+            :::hint
+            First.
+            :::
+
+            :::hint
+            Second.
+            :::
+            """);
+
+        var hints = LabLoader.Load(dir).Lab!.Steps.Single().Hints;
+
+        Assert.Equal([(1, "<p>First.</p>\n"), (2, "<p>Second.</p>\n")], hints.Select(h => (h.Number, h.Html)));
+    }
+
+    [Fact]
+    public void RawHtmlIsEscapedNotRendered()
+    {
+        var dir = WriteLab("html", """
+            ## Step {#step}
+
+            <script>alert(1)</script> and <b>bold</b>
+            """);
+
+        var html = LabLoader.Load(dir).Lab!.Steps.Single().Html;
+
+        Assert.DoesNotContain("<script>", html);
+        Assert.Contains("&lt;script&gt;", html);
+    }
+
+    [Fact]
+    public void ListsEveryFileButLabMdSorted()
+    {
+        var dir = WriteLab("files", "## Step {#step}\n\nSee [b](manifests/b.yaml).\n", ("manifests/b.yaml", Manifest), ("a.txt", "a"), ("solution/policy.yaml", "p"));
+
+        var files = LabLoader.Load(dir).Lab!.Files;
+
+        Assert.Equal(["a.txt", "manifests/b.yaml", "solution/policy.yaml"], files.Select(f => f.RelativePath));
+        Assert.All(files, f => Assert.True(File.Exists(f.FullPath)));
+    }
+
+    [Fact]
+    public void ReferencedManifestsAreReadOnceAndReportedInTheirOwnFile()
+    {
+        var dir = WriteLab("manifests", """
+            ## Step {#step}
+
+            Read [it](bad.yaml), then:
+
+            ```sh
+            kubectl apply -f bad.yaml
+            ```
+            """, ("bad.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: [web\n"));
+
+        var result = LabLoader.Load(dir);
+
+        var diagnostic = Assert.Single(result.Diagnostics);
+        Assert.Equal(Path.Combine(dir, "bad.yaml"), diagnostic.Location.File);
+        Assert.Equal(4, diagnostic.Location.Line);
+        Assert.StartsWith("manifest is not valid YAML: ", diagnostic.Message);
+    }
+
+    [Fact]
+    public void FolderWithoutLabMdIsBrokenAndSaysSo()
+    {
+        var dir = Path.Combine(_root, "empty");
+        Directory.CreateDirectory(dir);
+
+        var result = LabLoader.Load(dir);
+
+        Assert.Null(result.Lab);
+        Assert.Equal($"{dir}:1:1: error: lab folder has no lab.md; each folder under labs/ is one lab, described by its lab.md", result.Diagnostics.Single().ToString());
+    }
+
+    [Fact]
+    public void CatalogListsValidLabsAndBrokenOnesSideBySide()
+    {
+        WriteLab("good", "## Step {#step}\n\nText.\n");
+        WriteLab("bad", "## Step\n\nText.\n");
+
+        var catalog = LabCatalogLoader.Load(_root);
+
+        Assert.Equal(["good"], catalog.Labs.Select(l => l.Id));
+        var broken = Assert.Single(catalog.Broken);
+        Assert.Equal("bad", broken.Id);
+        Assert.Contains("has no id", broken.Diagnostics.Single().Message);
+        Assert.NotNull(catalog.Find("good"));
+        Assert.Null(catalog.Find("bad"));
+    }
+
+    [Fact]
+    public void DiagnosticsComeSortedByLine()
+    {
+        var dir = WriteLab("order", "## B {#b}\n\n:::hints\nx\n:::\n\n## A\n\nText.\n");
+
+        var lines = LabLoader.Load(dir).Diagnostics.Select(d => d.Location.Line).ToList();
+
+        Assert.Equal(lines.Order(), lines);
+        Assert.Equal(3, lines.Count);
+    }
+}
