@@ -2,6 +2,7 @@ namespace LabSite.LabHost.Web;
 
 using LabSite.LabHost.Data;
 using LabSite.LabHost.Labs;
+using LabSite.LabHost.Terminal;
 using LabSite.LabHost.Web.Health;
 using LabSite.LabHost.Web.Learners;
 using Microsoft.AspNetCore.DataProtection;
@@ -27,6 +28,7 @@ public static class LabSiteWebApp
         builder.Services.AddLabSiteData(options);
         builder.Services.AddLabs(options);
         builder.Services.AddSitePages();
+        builder.Services.AddLabTerminals();
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -37,9 +39,11 @@ public static class LabSiteWebApp
         app.UseStaticFiles();
         app.UseLearnerIdentity();
         app.UseAntiforgery();
+        app.UseWebSockets();
         app.MapHealthEndpoints();
         app.MapLabEndpoints();
         app.MapLabFileEndpoints();
+        app.MapTerminalEndpoints();
         app.MapSitePages();
         return app;
     }
