@@ -1,22 +1,14 @@
 namespace LabSite.Sandbox.Shell.Hubble;
 
+using LabSite.Sandbox.Contract.Flows;
+
 /// <summary>
-/// <c>hubble observe</c> / <c>hubble status</c>: parses the filters labs use (--pod, --namespace, --verdict, --protocol,
-/// --type, --last, --follow, -o) and says what is not available until the cluster offers flows through the
-/// inspection interface. Never prints invented flows.
+/// <c>hubble observe</c> over the cluster's <see cref="IClusterInspector"/>: Hubble's filter flags (built by
+/// <see cref="FlowFilterBuilder"/>, <c>--not</c> included), <c>--last</c>/<c>--first</c>/<c>--all</c>, <c>--follow</c>
+/// until Ctrl-C, <c>-o compact|table|dict|json|jsonpb</c>. A cluster without inspection says so; flows are never invented.
 /// </summary>
 public sealed class HubbleCommand : IShellCommand
 {
-    static readonly HashSet<string> ValueFlags =
-    [
-        "--pod", "--from-pod", "--to-pod", "--namespace", "-n", "--verdict", "--protocol", "--type", "-t", "--last",
-        "--label", "-l", "--from-label", "--to-label", "--port", "--to-port", "--from-port", "--ip", "--from-ip", "--to-ip",
-        "--identity", "--from-identity", "--to-identity", "--http-method", "--http-path", "--http-status", "-o", "--output",
-        "--since", "--until", "--traffic-direction", "--drop-reason-desc",
-    ];
-
-    static readonly HashSet<string> BoolFlags = ["--follow", "-f", "--all", "--print-raw-filters", "--not", "-A", "--all-namespaces"];
-
     public string Name => "hubble";
 
     public string Summary => "observe network flows (hubble observe --pod deathstar --verdict DROPPED)";
@@ -37,26 +29,22 @@ public sealed class HubbleCommand : IShellCommand
                 {
                     rest.RemoveAt(0);
                 }
-                for (var i = 0; i < rest.Count; i++)
+                ObserveOptions options;
+                try
                 {
-                    var flag = rest[i].Contains('=') ? rest[i][..rest[i].IndexOf('=')] : rest[i];
-                    if (ValueFlags.Contains(flag))
-                    {
-                        if (!rest[i].Contains('=') && ++i >= rest.Count)
-                        {
-                            await context.Stderr.WriteLineAsync($"Error: flag needs an argument: {flag}");
-                            return 1;
-                        }
-                        continue;
-                    }
-                    if (!BoolFlags.Contains(flag))
-                    {
-                        await context.Stderr.WriteLineAsync($"Error: unknown flag: {flag}");
-                        return 1;
-                    }
+                    options = ObserveOptions.Parse(rest);
                 }
-                await context.Stderr.WriteLineAsync("not available in this cluster yet: hubble observe (flows)");
-                return 1;
+                catch (ArgumentException e)
+                {
+                    await context.Stderr.WriteLineAsync($"Error: {e.Message}");
+                    return 1;
+                }
+                if (context.Session.Cluster is not IClusterInspector inspector)
+                {
+                    await context.Stderr.WriteLineAsync("not available in this cluster yet: hubble observe (flows)");
+                    return 1;
+                }
+                return await ObserveAsync(context, inspector, options);
             case "status":
                 await context.Stderr.WriteLineAsync("not available in this cluster yet: hubble status");
                 return 1;
@@ -65,4 +53,90 @@ public sealed class HubbleCommand : IShellCommand
                 return 1;
         }
     }
+
+    static async Task<int> ObserveAsync(CommandContext context, IClusterInspector inspector, ObserveOptions options)
+    {
+        if (!options.Follow)
+        {
+            var flows = await inspector.GetFlowsAsync(options.Query, context.Cancellation);
+            await context.Stdout.WriteAsync(FlowPrinter.Print(flows, options.Print));
+            return 0;
+        }
+        try
+        {
+            await foreach (var item in inspector.FollowFlowsAsync(options.Query, context.Cancellation))
+            {
+                if (item.Record is { } record)
+                {
+                    await context.Stdout.WriteAsync(FlowPrinter.Print([record], options.Print));
+                }
+                else if (item.Lost is { } lost)
+                {
+                    await context.Stderr.WriteLineAsync($"EVENTS LOST: {lost.Source} {lost.Count}");
+                }
+            }
+        }
+        catch (OperationCanceledException) when (context.Cancellation.IsCancellationRequested)
+        {
+            // Ctrl-C ends --follow, as in hubble.
+        }
+        return context.Cancellation.IsCancellationRequested ? ShellInterpreter.Interrupted : 0;
+    }
+}
+
+/// <summary>The parsed flags of <c>hubble observe</c>.</summary>
+sealed record ObserveOptions(FlowQuery Query, FlowPrintOptions Print, bool Follow)
+{
+    static readonly Dictionary<string, FlowOutput> Outputs = new()
+    {
+        ["compact"] = FlowOutput.Compact, ["table"] = FlowOutput.Table, ["dict"] = FlowOutput.Dict,
+        ["json"] = FlowOutput.Json, ["jsonpb"] = FlowOutput.JsonPb,
+    };
+
+    public static ObserveOptions Parse(IReadOnlyList<string> args)
+    {
+        var filters = new FlowFilterBuilder();
+        int? last = null, first = null;
+        bool all = false, follow = false, nodeName = false, policyNames = false, numeric = false;
+        var output = FlowOutput.Compact;
+        for (var i = 0; i < args.Count; i++)
+        {
+            var arg = args[i];
+            if (!arg.StartsWith('-'))
+            {
+                throw new ArgumentException($"unknown command \"{arg}\" for \"hubble observe\"");
+            }
+            var eq = arg.IndexOf('=');
+            var flag = (eq < 0 ? arg : arg[..eq]).TrimStart('-');
+            string Value() => eq >= 0 ? arg[(eq + 1)..] : i + 1 < args.Count ? args[++i] : throw new ArgumentException($"flag needs an argument: {arg}");
+            switch (flag)
+            {
+                case "not": filters.Not(); break;
+                case "f" or "follow": follow = true; break;
+                case "all": all = true; break;
+                case "last": last = Count(flag, Value()); break;
+                case "first": first = Count(flag, Value()); break;
+                case "o" or "output":
+                    var name = Value();
+                    output = Outputs.TryGetValue(name, out var o) ? o : throw new ArgumentException($"invalid output format \"{name}\" (compact, dict, json, jsonpb, table)");
+                    break;
+                case "print-node-name": nodeName = true; break;
+                case "print-policy-names": policyNames = true; break;
+                case "numeric": numeric = true; break;
+                case "since" or "until":
+                    throw new ArgumentException($"--{flag} is not available in the lab shell; use --last N or --first N");
+                case var f when FlowFilterBuilder.Flags.Contains(f) || f is "n" or "t" or "l":
+                    filters.Add(f, Value());
+                    break;
+                default:
+                    throw new ArgumentException($"unknown flag: {arg}");
+            }
+        }
+        // hubble observe shows the last 20 flows by default; --follow alone starts with no history.
+        var query = new FlowQuery(filters.Build(), Last: all || first is not null ? null : last ?? (follow ? 0 : 20), First: first, All: all);
+        return new ObserveOptions(query, new FlowPrintOptions(output, nodeName, policyNames, IpTranslation: !numeric), follow);
+    }
+
+    static int Count(string flag, string value) =>
+        int.TryParse(value, out var n) && n >= 0 ? n : throw new ArgumentException($"invalid argument \"{value}\" for \"--{flag}\" flag: not a count");
 }

@@ -8,7 +8,7 @@ using LabSite.Sandbox;
 /// An in-memory ILabCluster for unit tests of the shell's own logic: serves fixed objects, filters like the API server
 /// (kind, namespace, name, equality label selectors), records applies and execs.
 /// </summary>
-sealed class FakeLabCluster : ILabCluster
+class FakeLabCluster : ILabCluster
 {
     public List<KubeObject> Objects { get; } = [];
 
