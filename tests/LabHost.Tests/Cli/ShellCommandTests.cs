@@ -1,11 +1,10 @@
 namespace LabSite.LabHost.Tests.Cli;
 
 using System.Text.Json.Nodes;
-using Xunit;
-
 using LabSite.LabHost.Cli;
 using LabSite.Sandbox;
 using LabSite.Sandbox.Shell;
+using Xunit;
 
 public class ShellCommandTests : IDisposable
 {

@@ -3,9 +3,8 @@ namespace LabSite.LabHost.Tests.Terminal;
 using System.Net;
 using System.Net.WebSockets;
 using System.Text;
-using Xunit;
-
 using LabSite.LabHost.Tests.Support;
+using Xunit;
 
 /// <summary>The terminal WebSocket on the real site pipeline (TestServer): typing, replay on reconnect, origin check, limits.</summary>
 public sealed class TerminalEndpointTests : IAsyncLifetime

@@ -1,10 +1,9 @@
 namespace LabSite.Sandbox.Tests.Shell;
 
-using Xunit;
-
 using LabSite.Sandbox.Contract.Flows;
 using LabSite.Sandbox.Contract.Inspection;
 using LabSite.Sandbox.Tests.Shell.Support;
+using Xunit;
 
 /// <summary>hubble and cilium-dbg in the lab shell, answered from a cluster's inspection interface.</summary>
 public class CiliumAndHubbleTests

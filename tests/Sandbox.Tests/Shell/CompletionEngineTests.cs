@@ -1,8 +1,7 @@
 namespace LabSite.Sandbox.Tests.Shell;
 
-using Xunit;
-
 using LabSite.Sandbox.Shell.Completion;
+using Xunit;
 
 public class CompletionEngineTests
 {

@@ -1,10 +1,9 @@
 namespace LabSite.Sandbox.Tests.Shell;
 
 using System.Text;
-using Xunit;
-
 using LabSite.Sandbox.Shell.Terminal;
 using LabSite.Sandbox.Tests.Shell.Support;
+using Xunit;
 
 /// <summary>
 /// Ten thousand generated hostile lines (metacharacters, substitutions, traversal, huge and control-character input)

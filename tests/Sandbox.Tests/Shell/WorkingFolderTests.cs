@@ -1,9 +1,8 @@
 namespace LabSite.Sandbox.Tests.Shell;
 
-using Xunit;
-
 using LabSite.Sandbox.Shell;
 using LabSite.Sandbox.Tests.Shell.Support;
+using Xunit;
 
 public class WorkingFolderTests
 {

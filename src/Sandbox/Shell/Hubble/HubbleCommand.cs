@@ -89,8 +89,11 @@ sealed record ObserveOptions(FlowQuery Query, FlowPrintOptions Print, bool Follo
 {
     static readonly Dictionary<string, FlowOutput> Outputs = new()
     {
-        ["compact"] = FlowOutput.Compact, ["table"] = FlowOutput.Table, ["dict"] = FlowOutput.Dict,
-        ["json"] = FlowOutput.Json, ["jsonpb"] = FlowOutput.JsonPb,
+        ["compact"] = FlowOutput.Compact,
+        ["table"] = FlowOutput.Table,
+        ["dict"] = FlowOutput.Dict,
+        ["json"] = FlowOutput.Json,
+        ["jsonpb"] = FlowOutput.JsonPb,
     };
 
     public static ObserveOptions Parse(IReadOnlyList<string> args)

@@ -1,8 +1,7 @@
 namespace LabSite.Sandbox.Tests.Shell.Builtins;
 
-using Xunit;
-
 using LabSite.Sandbox.Tests.Shell.Support;
+using Xunit;
 
 public class BuiltinTests
 {

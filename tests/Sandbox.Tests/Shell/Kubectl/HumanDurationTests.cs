@@ -1,8 +1,7 @@
 namespace LabSite.Sandbox.Tests.Shell.Kubectl;
 
-using Xunit;
-
 using LabSite.Sandbox.Shell.Kubectl;
+using Xunit;
 
 public class HumanDurationTests
 {

@@ -1,8 +1,7 @@
 namespace LabSite.Sandbox.Tests.Shell.Kubectl;
 
-using Xunit;
-
 using LabSite.Sandbox.Tests.Shell.Support;
+using Xunit;
 
 /// <summary>Layouts and messages of <c>kubectl get</c>, written from real kubectl output formats.</summary>
 public class KubectlGetTests

@@ -2,9 +2,8 @@ namespace LabSite.Sandbox.Tests.Shell.Kubectl;
 
 using System.Text;
 using System.Text.Json.Nodes;
-using Xunit;
-
 using LabSite.Sandbox.Tests.Shell.Support;
+using Xunit;
 
 public class KubectlVerbTests
 {

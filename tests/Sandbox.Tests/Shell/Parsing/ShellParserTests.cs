@@ -1,8 +1,7 @@
 namespace LabSite.Sandbox.Tests.Shell.Parsing;
 
-using Xunit;
-
 using LabSite.Sandbox.Shell.Parsing;
+using Xunit;
 
 public class ShellParserTests
 {

@@ -65,10 +65,17 @@ class FakeLabCluster : ILabCluster
 
     static readonly Dictionary<string, string> Kinds = new()
     {
-        ["pods"] = "Pod", ["services"] = "Service", ["deployments"] = "Deployment", ["replicasets"] = "ReplicaSet",
-        ["endpoints"] = "Endpoints", ["namespaces"] = "Namespace", ["ciliumnetworkpolicies"] = "CiliumNetworkPolicy",
-        ["ciliumclusterwidenetworkpolicies"] = "CiliumClusterwideNetworkPolicy", ["networkpolicies"] = "NetworkPolicy",
-        ["configmaps"] = "ConfigMap", ["daemonsets"] = "DaemonSet",
+        ["pods"] = "Pod",
+        ["services"] = "Service",
+        ["deployments"] = "Deployment",
+        ["replicasets"] = "ReplicaSet",
+        ["endpoints"] = "Endpoints",
+        ["namespaces"] = "Namespace",
+        ["ciliumnetworkpolicies"] = "CiliumNetworkPolicy",
+        ["ciliumclusterwidenetworkpolicies"] = "CiliumClusterwideNetworkPolicy",
+        ["networkpolicies"] = "NetworkPolicy",
+        ["configmaps"] = "ConfigMap",
+        ["daemonsets"] = "DaemonSet",
     };
 
     public FakeLabCluster Add(string json)

@@ -1,11 +1,10 @@
 namespace LabSite.Sandbox.Tests.Shell.Terminal;
 
 using System.Text;
-using Xunit;
-
 using LabSite.Sandbox.Shell;
 using LabSite.Sandbox.Shell.Terminal;
 using LabSite.Sandbox.Tests.Shell.Support;
+using Xunit;
 
 public class LabShellTests
 {
