@@ -6,7 +6,7 @@ using System.Text;
 /// Collects a pipeline stage's output up to a limit, so <c>yes</c>-like output (a jq loop, a huge file) cannot
 /// exhaust memory: past the limit writing throws <see cref="OutputLimitException"/>.
 /// </summary>
-public sealed class BoundedWriter(int maxChars) : TextWriter
+public sealed class BoundedWriter(int maxChars) : SynchronousTextWriter
 {
     readonly StringBuilder _text = new();
 

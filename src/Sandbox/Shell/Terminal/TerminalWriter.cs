@@ -6,7 +6,7 @@ using System.Text;
 /// Command output on its way to a terminal: LF becomes CR LF (a raw-mode terminal does not translate), and each write
 /// goes to the sink at once, so long-running commands stream. Writes may come from any thread; they are serialised.
 /// </summary>
-public sealed class TerminalWriter(Action<string> sink) : TextWriter
+public sealed class TerminalWriter(Action<string> sink) : SynchronousTextWriter
 {
     readonly object _gate = new();
     char _last;
