@@ -35,6 +35,9 @@ public static class ClusterCommands
         {
             c.Socket, c.NoAutostart, Up(c), Apply(c, "apply", ApplyMode.Apply), Apply(c, "create", ApplyMode.Create), Apply(c, "delete", ApplyMode.Delete),
             Get(c), Exec(c), Logs(c), Flows(), Down(c), List(c), Gc(c),
+            // The client lives as long as the shell process: it is the shell's connection to the cluster.
+            ShellCommand.Create(async (result, name, ct) => await RequireAsync(
+                await AgentConnection.ConnectAsync(result.GetValue(c.Socket)!, !result.GetValue(c.NoAutostart), Console.Error, ct), name, ct)),
         };
         return command;
     }
