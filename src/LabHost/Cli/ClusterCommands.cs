@@ -3,6 +3,7 @@ namespace LabSite.LabHost.Cli;
 using System.CommandLine;
 using System.Text.Json;
 using LabSite.Sandbox;
+using LabSite.Sandbox.Contract.Flows;
 using LabSite.Sandbox.Agent;
 using LabSite.Sandbox.Kubectl;
 
@@ -34,7 +35,7 @@ public static class ClusterCommands
         var command = new Command("cluster", "Create, inspect and destroy lab clusters (through the lab agent).")
         {
             c.Socket, c.NoAutostart, Up(c), Apply(c, "apply", ApplyMode.Apply), Apply(c, "create", ApplyMode.Create), Apply(c, "delete", ApplyMode.Delete),
-            Get(c), Exec(c), Logs(c), Flows(), Down(c), List(c), Gc(c),
+            Get(c), Exec(c), Logs(c), Flows(c), Down(c), List(c), Gc(c),
             // The client lives as long as the shell process: it is the shell's connection to the cluster.
             ShellCommand.Create(async (result, name, ct) => await RequireAsync(
                 await AgentConnection.ConnectAsync(result.GetValue(c.Socket)!, !result.GetValue(c.NoAutostart), Console.Error, ct), name, ct)),
@@ -191,18 +192,24 @@ public static class ClusterCommands
         return command;
     }
 
-    static Command Flows()
+    static Command Flows(Common c)
     {
         var name = ClusterName();
-        var last = new Option<int?>("--last") { Description = "Only the last N flows." };
-        var output = new Option<string?>("--output", "-o") { Description = "json for Hubble's JSON lines; default: compact." };
-        var command = new Command("flows", "Print a cluster's network flows as hubble observe does (not available yet).") { name, last, output };
-        command.SetAction(async (result, ct) =>
+        var last = new Option<int?>("--last") { Description = "Only the last N flows (default 20)." };
+        var output = new Option<string?>("--output", "-o") { Description = "json (or jsonpb) for Hubble's JSON lines; default: compact." };
+        var command = new Command("flows", "Print a cluster's recorded network flows as hubble observe does.") { name, last, output };
+        command.SetAction((result, ct) => Run(c, result, "flows", ct, async (client, o, _) =>
         {
-            await result.InvocationConfiguration.Error.WriteLineAsync(
-                "labsite cluster flows: not available yet: Hubble flow export arrives with the policy datapath (issue 4); nothing was queried");
-            return 1;
-        });
+            var format = result.GetValue(output) switch
+            {
+                null or "compact" => FlowOutput.Compact,
+                "json" or "jsonpb" => FlowOutput.JsonPb,
+                var other => throw new ArgumentException($"-o {other}: unknown output format (use compact, json or jsonpb)"),
+            };
+            var flows = await client.GetFlowsAsync(result.GetValue(name)!, result.GetValue(last), ct);
+            await o.WriteAsync(FlowPrinter.Print(flows, new FlowPrintOptions(format)));
+            return 0;
+        }));
         return command;
     }
 

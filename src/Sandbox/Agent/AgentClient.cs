@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json;
+using LabSite.Sandbox.Contract.Flows;
 
 /// <summary>
 /// The lab agent's API as an <see cref="IClusterBackend"/>: the CLI and a web app whose agent runs in another
@@ -95,6 +96,15 @@ public sealed class AgentClient : IClusterBackend, IDisposable
     {
         using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Delete, $"v1/clusters/{Uri.EscapeDataString(name)}"), ct);
         await ThrowOnErrorAsync(response, ct);
+    }
+
+    /// <summary>The last <paramref name="last"/> flows of a cluster (default 20), as Hubble records.</summary>
+    public async Task<IReadOnlyList<FlowRecord>> GetFlowsAsync(string cluster, int? last, CancellationToken ct)
+    {
+        var url = $"v1/clusters/{Uri.EscapeDataString(cluster)}/flows" + (last is { } n ? $"?last={n}" : "");
+        using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Get, url), ct);
+        await ThrowOnErrorAsync(response, ct);
+        return FlowJsonReader.ReadLines(await response.Content.ReadAsStringAsync(ct));
     }
 
     public async Task<GarbageReport> CollectGarbageAsync(CancellationToken ct) =>

@@ -17,7 +17,7 @@ using System.Text.Json.Serialization;
 /// GET    /v1/clusters/{name}/objects/{kind}?namespace=&amp;selector=&amp;name= → kubectl's List JSON
 /// POST   /v1/clusters/{name}/exec  ExecBody           → NDJSON ExecFrame* (stdout/stderr data…, then exit or error)
 /// GET    /v1/clusters/{name}/logs/{namespace}/{pod}?tail=N → text
-/// GET    /v1/clusters/{name}/flows                    → 501 until the flows part lands
+/// GET    /v1/clusters/{name}/flows?last=N             → NDJSON, hubble observe -o jsonpb lines (501: backend records none)
 /// POST   /v1/gc                                       → GarbageReport
 /// </code>
 /// Errors are <see cref="ErrorBody"/> with 400 (bad request), 404 (no such cluster), 409 (exists), 500.
