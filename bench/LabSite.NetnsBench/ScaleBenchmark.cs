@@ -36,6 +36,11 @@ public static class ScaleBenchmark
             var answers = await Task.WhenAll(clusters.Select(async c =>
                 await StarWars.LandAsync(c, "tiefighter", CancellationToken.None) && await StarWars.LandAsync(c, "xwing", CancellationToken.None)));
             Console.WriteLine($"{count} Star Wars clusters created in {created:0.0} s; all-answering check in {sw.Elapsed.TotalSeconds:0.0} s: {answers.Count(a => a)}/{count} clusters answered both ships");
+            if (!StarWars.FailureCodes.IsEmpty)
+            {
+                Console.WriteLine("failed landings by exit code: " + string.Join(", ", StarWars.FailureCodes.GroupBy(c => c).OrderBy(g => g.Key).Select(g => $"{g.Key} x{g.Count()}")));
+            }
+
             Console.WriteLine($"per cluster: agent RSS {(rssAfter - rssBefore) / (double)count / 1024:0.00} MiB, BPF map memory {memlock / (double)count / 1024:0.0} KiB, " +
                 $"host MemAvailable drop {(availableBefore - availableAfter) / (double)count / 1024:0.00} MiB (noisy on a shared host)");
         }

@@ -44,6 +44,9 @@ public static class StarWars
     }
 
     /// <summary>Runs the demo's landing request from a ship; true when the Death Star answered "Ship landed".</summary>
+    /// <summary>Exit codes of failed landings, e.g. 28 (curl timeout) or 124 (exec timeout), for the scale report.</summary>
+    public static readonly System.Collections.Concurrent.ConcurrentBag<int> FailureCodes = [];
+
     public static async Task<bool> LandAsync(NetnsCluster cluster, string ship, CancellationToken ct)
     {
         using var stdout = new MemoryStream();
@@ -52,6 +55,12 @@ public static class StarWars
             new ExecRequest("default", ship, ["curl", "-s", "--max-time", "5", "-XPOST", "deathstar.default.svc.cluster.local/v1/request-landing"], TimeSpan.FromSeconds(10)),
             new ExecStreams(stdout, stderr),
             ct);
-        return code == 0 && Encoding.UTF8.GetString(stdout.ToArray()) == "Ship landed\n";
+        var landed = code == 0 && Encoding.UTF8.GetString(stdout.ToArray()) == "Ship landed\n";
+        if (!landed)
+        {
+            FailureCodes.Add(code);
+        }
+
+        return landed;
     }
 }

@@ -21,9 +21,12 @@ public sealed class NetnsOptions
     [Required]
     public string CgroupRoot { get; set; } = "/sys/fs/cgroup/unified/labsite";
 
-    /// <summary>Generated per-lab files (hosts, resolv.conf, passwd) bound into exec sandboxes.</summary>
+    /// <summary>
+    /// Generated per-lab files (hosts, resolv.conf, passwd) bound into exec sandboxes. Garbage collection
+    /// treats every folder here as a lab's, so it is a folder of its own, not /run/labsite (the agent's socket).
+    /// </summary>
     [Required]
-    public string RunDirectory { get; set; } = "/run/labsite";
+    public string RunDirectory { get; set; } = "/run/labsite/labs";
 
     /// <summary>Labs at once on this host; each gets a slot that fixes its pod and service ranges.</summary>
     [Range(1, 200)]

@@ -62,6 +62,25 @@ public sealed class ManifestClusterPrivilegedTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RelabellingAPodMovesItInAndOutOfAService()
+    {
+        static string Pod(string org) => $"apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  labels:\n    org: {org}\nspec:\n  containers:\n  - name: web\n    image: nginx:1.27\n";
+        const string svc = "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector:\n    org: empire\n  ports:\n  - port: 8080\n    targetPort: 80\n";
+        Assert.True((await cluster.ApplyAsync(StoreFixture.Yaml(svc + "---\n" + Pod("alliance")), ApplyMode.Apply, CancellationToken.None)).Succeeded);
+        await cluster.WaitUntilSettledAsync(CancellationToken.None);
+        Assert.Empty(cluster.ServiceEntries.Single().Backends);
+
+        var relabel = await cluster.ApplyAsync(StoreFixture.Yaml(Pod("empire")), ApplyMode.Apply, CancellationToken.None);
+        Assert.Equal(["pod/web configured"], relabel.Lines);
+        await cluster.WaitUntilSettledAsync(CancellationToken.None);
+        var backend = Assert.Single(cluster.ServiceEntries.Single().Backends);
+        Assert.Equal((cluster.FindPod("default", "web")!.Ip, 80), (backend.Ip, backend.Port));
+
+        var r = await TestLabs.ExecAsync(cluster, "web", "curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}", "web.default.svc.cluster.local:8080/");
+        Assert.True(r.Stdout == "200", $"exit {r.ExitCode}: {r.Stdout} {r.Stderr}");
+    }
+
+    [Fact]
     public async Task UnknownImageShowsErrImagePullInTheStore()
     {
         var yaml = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: mystery\nspec:\n  containers:\n  - name: c\n    image: example.com/nope:1\n";

@@ -58,7 +58,7 @@ internal static class DnsMessage
         var r = new byte[size];
         BinaryPrimitives.WriteUInt16BigEndian(r, q.Id);
         r[2] = (byte)(0x80 | 0x04 | (q.RecursionDesired ? 0x01 : 0)); // QR, AA, RD echoed
-        r[3] = rcode; // RA off: we answer only for the cluster
+        r[3] = (byte)(0x80 | rcode); // RA, as CoreDNS sets it (nslookup warns without it)
         BinaryPrimitives.WriteUInt16BigEndian(r.AsSpan(4), 1);
         BinaryPrimitives.WriteUInt16BigEndian(r.AsSpan(6), (ushort)(answer is null ? 0 : 1));
         question.CopyTo(r.AsSpan(12));

@@ -4,19 +4,24 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 
 /// <summary>
-/// Starts sandbox processes from one long-lived thread. bwrap's <c>--die-with-parent</c> uses
+/// Starts sandbox processes from a few long-lived threads. bwrap's <c>--die-with-parent</c> uses
 /// PR_SET_PDEATHSIG, which fires when the parent *thread* that forked it exits — and .NET forks on the
 /// calling thread, often a thread-pool thread the pool later retires, which would SIGKILL a running exec.
-/// This thread lives as long as the agent, so the signal means what it should: the agent died.
+/// These threads live as long as the agent, so the signal means what it should: the agent died.
+/// Several of them, because a fork from a large process is not free and a workshop starts many execs at once.
 /// </summary>
 internal static class ProcessLauncher
 {
     private static readonly BlockingCollection<(ProcessStartInfo Info, TaskCompletionSource<Process> Started)> Requests = [];
 
+    private const int Threads = 4;
+
     static ProcessLauncher()
     {
-        var thread = new Thread(Run) { IsBackground = true, Name = "labsite exec launcher" };
-        thread.Start();
+        for (var i = 0; i < Threads; i++)
+        {
+            new Thread(Run) { IsBackground = true, Name = $"labsite exec launcher {i}" }.Start();
+        }
     }
 
     public static Task<Process> StartAsync(ProcessStartInfo info)

@@ -33,7 +33,7 @@ public class DnsMessageTests
         var query = Query("deathstar.default.svc.cluster.local");
         var q = DnsMessage.ParseQuery(query)!;
         var r = DnsMessage.Response(query, q, DnsMessage.NoError, System.Net.IPAddress.Parse("10.96.0.1"), 30);
-        Assert.Equal([0x12, 0x34, 0x85, 0x00, 0, 1, 0, 1], r[..8]);
+        Assert.Equal([0x12, 0x34, 0x85, 0x80, 0, 1, 0, 1], r[..8]);
         Assert.Equal([10, 96, 0, 1], r[^4..]);
     }
 

@@ -159,6 +159,7 @@ public sealed class PodExecPrivilegedTests : IAsyncLifetime
         var nslookup = await TestLabs.ExecAsync(cluster, "tiefighter", "nslookup", "deathstar");
         Assert.Equal(0, nslookup.ExitCode);
         Assert.Contains("Name:\tdeathstar.default.svc.cluster.local\nAddress: " + clusterIp, nslookup.Stdout);
+        Assert.DoesNotContain("recursion not available", nslookup.Stdout + nslookup.Stderr);
 
         var missing = await TestLabs.ExecAsync(cluster, "xwing", "dig", "+time=2", "+tries=1", "nope.default.svc.cluster.local");
         Assert.Contains("status: NXDOMAIN", missing.Stdout);
