@@ -8,7 +8,7 @@ want=${1:-site}
 need_root() { [ "$(id -u)" = 0 ] || { echo "setup: run as root (the netns backend creates network namespaces and loads eBPF)" >&2; exit 1; }; }
 need_root
 
-pkgs=(clang llvm libbpf-dev bpftool iproute2 bubblewrap curl jq dnsutils netcat-openbsd iputils-ping)
+pkgs=(clang llvm libbpf-dev bpftool iproute2 bubblewrap util-linux curl wget jq dnsutils netcat-openbsd iputils-ping)
 # npm ships inside some nodejs builds; ask Debian for npm only when it is missing.
 command -v npm >/dev/null || pkgs+=(nodejs npm)
 [ "$want" = test ] && pkgs+=(chromium wrk)
