@@ -207,7 +207,8 @@ public static class ClusterCommands
                 var other => throw new ArgumentException($"-o {other}: unknown output format (use compact, json or jsonpb)"),
             };
             var flows = await client.GetFlowsAsync(result.GetValue(name)!, result.GetValue(last), ct);
-            await o.WriteAsync(FlowPrinter.Print(flows, new FlowPrintOptions(format)));
+            var text = FlowPrinter.Print(flows, new FlowPrintOptions(format));
+            await o.WriteAsync(text.Length == 0 || text.EndsWith('\n') ? text : text + "\n");
             return 0;
         }));
         return command;
