@@ -90,6 +90,17 @@ public sealed class ClusterCliPrivilegedTests : IAsyncLifetime
         var shell = await Run("cluster", "exec", "e2e", "xwing", "--", "sh", "-c", "id");
         Assert.StartsWith("labsite cluster exec: exec: \"sh\": executable not available in this lab sandbox", shell.Err);
 
+        // The landing above went through the datapath, so the flow ring holds tiefighter -> deathstar:80.
+        var flows = await Run("cluster", "flows", "e2e", "--last", "4095", "-o", "json");
+        Assert.Equal(0, flows.Code);
+        var toDeathstar = flows.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => JsonNode.Parse(line)!["flow"]!)
+            .Where(f => (string?)f["source"]?["pod_name"] == "tiefighter" && ((string?)f["destination"]?["pod_name"])?.StartsWith("deathstar-") == true)
+            .ToList();
+        Assert.Contains(toDeathstar, f => (string?)f["verdict"] == "FORWARDED" && (int?)f["l4"]?["TCP"]?["destination_port"] == 80);
+        var compact = await Run("cluster", "flows", "e2e", "--last", "1");
+        Assert.Matches(@"^[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d\.\d{3}: .+ (FORWARDED|DROPPED) \(.+\)\n$", compact.Out);
+
         var down = await Run("cluster", "down", "e2e");
         Assert.Equal("cluster/e2e deleted\n", down.Out);
         var list = await Run("cluster", "list");

@@ -90,7 +90,8 @@ public sealed class ClusterCommandsTests(AgentFixture agent) : IClassFixture<Age
         Assert.Equal("labsite cluster apply: the path \"/nonexistent/x.yaml\" does not exist\n", path.Err);
         var flows = await Run("cluster", "flows", "cli-errors", "--last", "5");
         Assert.Equal(1, flows.Code);
-        Assert.StartsWith("labsite cluster flows: not available yet", flows.Err);
+        Assert.StartsWith("labsite cluster flows: cluster \"cli-errors\"", flows.Err);
+        Assert.Contains("does not record flows", flows.Err);
     }
 
     [Fact]
