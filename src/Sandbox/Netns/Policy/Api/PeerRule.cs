@@ -1,6 +1,7 @@
 namespace LabSite.Sandbox.Netns.Policy.Api;
 
 using System.Net;
+using LabSite.Sandbox.Netns.Proxy.Rules;
 
 /// <summary>
 /// One element of <c>ingress</c>/<c>egress</c>/<c>…Deny</c>: which peers (endpoints, CIDRs, entities) on which ports.
@@ -51,8 +52,11 @@ public enum L4Protocol : byte
 /// </summary>
 public sealed record PortProtocol(ushort Port, string? NamedPort, ushort EndPort, L4Protocol Protocol);
 
-/// <summary>One <c>toPorts[]</c> element. L7 <c>rules</c> are rejected by validation until the L7 proxy exists.</summary>
-public sealed record PortRule(IReadOnlyList<PortProtocol> Ports);
+/// <summary>
+/// One <c>toPorts[]</c> element. <see cref="Http"/> holds its <c>rules.http</c> (null when there are no L7 rules;
+/// an empty list never occurs, since <c>http: []</c> is refused); the compiler redirects those ports to the L7 proxy.
+/// </summary>
+public sealed record PortRule(IReadOnlyList<PortProtocol> Ports, IReadOnlyList<HttpRule>? Http = null);
 
 /// <summary>One <c>icmps[].fields[]</c> entry: an ICMP type for IPv4 or IPv6.</summary>
 public sealed record IcmpRule(byte Type, bool IPv6);

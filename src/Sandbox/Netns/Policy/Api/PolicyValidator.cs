@@ -1,5 +1,6 @@
 namespace LabSite.Sandbox.Netns.Policy.Api;
 
+using System.Text.Json.Nodes;
 using LabSite.Sandbox.Netns.Store.Validation;
 
 /// <summary>
@@ -9,16 +10,52 @@ using LabSite.Sandbox.Netns.Store.Validation;
 /// </summary>
 public sealed class PolicyValidator : IPolicyValidator
 {
+    /// <summary>
+    /// The parser and compiler understand HTTP rules, but the tc datapath does not redirect to the L7 proxy yet, so a
+    /// stored L7 policy would silently act as L3/L4 only. Refuse it until the redirect is wired; then drop this check.
+    /// </summary>
+    public const string L7NotEnforced =
+        "HTTP rules are not enforced by the netns datapath yet (the L7 proxy redirect is still to come); remove rules to enforce only L3/L4";
+
     public IReadOnlyList<FieldError> Validate(KubeObject policy)
     {
+        ArgumentNullException.ThrowIfNull(policy);
         try
         {
             PolicyParser.Parse(policy);
-            return [];
         }
         catch (PolicyValidationException ex)
         {
             return ex.Errors.Select(e => new FieldError(e.Path, e.Message)).ToList();
+        }
+        var l7 = new List<FieldError>();
+        FindRules(policy.Json, "", l7);
+        return l7;
+    }
+
+    // Parsing succeeded, so any toPorts[].rules left is an accepted HTTP rule list (other kinds were refused).
+    private static void FindRules(JsonNode? node, string path, List<FieldError> found)
+    {
+        switch (node)
+        {
+            case JsonObject o:
+                foreach (var (key, child) in o)
+                {
+                    var at = JsonFields.Join(path, key);
+                    if (key == "rules" && path.Contains(".toPorts[", StringComparison.Ordinal))
+                    {
+                        found.Add(new FieldError(at, L7NotEnforced));
+                        continue;
+                    }
+                    FindRules(child, at, found);
+                }
+                break;
+            case JsonArray a:
+                for (var i = 0; i < a.Count; i++)
+                {
+                    FindRules(a[i], JsonFields.Index(path, i), found);
+                }
+                break;
         }
     }
 }

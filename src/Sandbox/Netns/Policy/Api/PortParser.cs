@@ -1,6 +1,7 @@
 namespace LabSite.Sandbox.Netns.Policy.Api;
 
 using System.Text.Json.Nodes;
+using LabSite.Sandbox.Netns.Proxy.Rules;
 
 /// <summary>Parses <c>toPorts</c> and <c>icmps</c> of a peer rule.</summary>
 internal static class PortParser
@@ -30,7 +31,6 @@ internal static class PortParser
                         f.Error(JsonFields.Join(p, key), "deny rules cannot carry L7 rules (Cilium rejects this too)");
                         break;
                     case "rules":
-                        f.Error(JsonFields.Join(p, key), "L7 rules are not supported by the netns backend yet (its L7 proxy is still to come); remove rules to enforce only L3/L4");
                         break;
                     case "serverNames" or "terminatingTLS" or "originatingTLS" or "listener":
                         f.Error(JsonFields.Join(p, key), $"{key} needs Envoy and is not supported by the netns backend");
@@ -49,10 +49,68 @@ internal static class PortParser
                     ports.Add(pp);
                 }
             }
-            list.Add(new PortRule(ports));
+            var http = deny ? null : Rules(f, tp, p, ports);
+            list.Add(new PortRule(ports, http));
         }
         return list;
     }
+
+    /// <summary>
+    /// Reads <c>rules</c>: only <c>http</c> is enforced (by the netns L7 proxy); other kinds are refused so a policy
+    /// never looks enforced when it is not. HTTP runs on TCP, so the ports must be single TCP (or ANY) ports.
+    /// </summary>
+    private static List<HttpRule>? Rules(JsonFields f, JsonObject tp, string path, List<PortProtocol> ports)
+    {
+        if (f.Object(tp, path, "rules") is not { } rules)
+        {
+            return null;
+        }
+        var at = JsonFields.Join(path, "rules");
+        List<HttpRule>? http = null;
+        foreach (var (key, _) in rules)
+        {
+            switch (key)
+            {
+                case "http":
+                    if (f.Array(rules, at, "http") is not { } items)
+                    {
+                        break;
+                    }
+                    if (items.Count == 0)
+                    {
+                        f.Error(JsonFields.Join(at, "http"), "is empty; write [{}] to allow all HTTP or remove rules");
+                        break;
+                    }
+                    http = HttpRuleJson.Parse(items, JsonFields.Join(at, "http"), f.Error).ToList();
+                    break;
+                case "dns" or "kafka" or "l7proto" or "l7":
+                    f.Error(JsonFields.Join(at, key), $"{key} rules are not supported by the netns backend (only http)");
+                    break;
+                default:
+                    f.Error(JsonFields.Join(at, key), $"unknown field \"{key}\" (known here: http, dns, kafka, l7proto, l7)");
+                    break;
+            }
+        }
+        if (http is null)
+        {
+            return null;
+        }
+        if (ports.Count == 0)
+        {
+            f.Error(JsonFields.Join(path, "ports"), "HTTP rules need at least one port");
+        }
+        foreach (var pp in ports)
+        {
+            if (pp.Protocol is not (L4Protocol.TCP or L4Protocol.Any) || pp.EndPort != 0 || (pp.Port == 0 && pp.NamedPort is null))
+            {
+                f.Error(JsonFields.Join(path, "ports"), $"HTTP rules need single TCP ports; {Describe(pp)} is not one");
+            }
+        }
+        return http;
+    }
+
+    private static string Describe(PortProtocol pp) =>
+        $"{pp.NamedPort ?? pp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)}{(pp.EndPort != 0 ? $"-{pp.EndPort}" : "")}/{pp.Protocol}";
 
     private static PortProtocol? Port(JsonFields f, JsonNode? node, string path)
     {

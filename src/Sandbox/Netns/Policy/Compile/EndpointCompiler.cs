@@ -3,6 +3,7 @@ namespace LabSite.Sandbox.Netns.Policy.Compile;
 using System.Net;
 using LabSite.Sandbox.Netns.Identity;
 using LabSite.Sandbox.Netns.Policy.Api;
+using LabSite.Sandbox.Netns.Proxy.Rules;
 
 /// <summary>
 /// Compiles the rules selecting one endpoint into its policy map entries (Cilium's MapState), following FORMATS §4–5:
@@ -10,15 +11,27 @@ using LabSite.Sandbox.Netns.Policy.Api;
 /// 2. ingress from the host is always allowed (Cilium's allow-localhost default);
 /// 3. each peer rule adds one entry per selected identity × port pattern (no peers + ports = identity 0, L4-only);
 /// 4. entries with the same key merge, deny winning; an allow covered by a deny of the same identity becomes a
-///    deny, because the LPM trie returns the longest match and would otherwise hide the broader deny.
+///    deny, because the LPM trie returns the longest match and would otherwise hide the broader deny;
+/// 5. ports with HTTP rules get <paramref name="proxyPort"/> (the lab's L7 proxy) on their entries, and
+///    <see cref="EndpointPolicy.L7Ports"/> collects, per redirected port, the HTTP rules of every allow covering it.
 /// </summary>
 internal sealed class EndpointCompiler(
     SelectorCache selectors,
     IReadOnlyDictionary<NumericIdentity, IPNetwork> cidrIdentities,
     IReadOnlyList<NamedPort> clusterNamedPorts,
     string cluster,
-    PolicyEnforcementMode mode)
+    PolicyEnforcementMode mode,
+    ushort proxyPort)
 {
+    /// <summary>
+    /// Non-zero so a redirect wins over a plain allow of the other lookup (policy.h precedence rule 2): once a port
+    /// is proxied, plain allows on it become allow-all HTTP rule sets, as Cilium's L7 wildcarding does.
+    /// </summary>
+    public const byte ProxyPortPriority = 1;
+
+    // Allows of one direction: peers (Unknown = any), the port pattern, and HTTP rules (null = plain L3/L4 allow).
+    private readonly List<(TrafficDirection Dir, SortedSet<NumericIdentity> Peers, L4Protocol Proto, ushort Port, byte Prefix, IReadOnlyList<HttpRule>? Http)> _allows = [];
+
     private static readonly IPNetwork World4 = IPNetwork.Parse("0.0.0.0/0");
     private static readonly L4Protocol[] AnyWithPorts = [L4Protocol.TCP, L4Protocol.UDP, L4Protocol.SCTP];
 
@@ -64,12 +77,30 @@ internal sealed class EndpointCompiler(
             }
         }
         PropagateDenies(entries);
+        var l7 = L7Ports(entries.Where(e => e.Value.Verdict.ProxyPort != 0).Select(e => (e.Key.Direction, e.Key.Port)));
         var list = entries
             .OrderBy(e => e.Value.Verdict.Deny ? 0 : 1)
             .ThenBy(e => e.Key)
             .Select(e => new PolicyMapEntry(e.Key, e.Value.Verdict, e.Value.From.ToList()))
             .ToList();
-        return new EndpointPolicy(ep.Id, identity, enforced[0], enforced[1], list);
+        return new EndpointPolicy(ep.Id, identity, enforced[0], enforced[1], list, l7);
+    }
+
+    private Dictionary<(TrafficDirection, ushort), L7PortPolicy> L7Ports(IEnumerable<(TrafficDirection, ushort)> redirected)
+    {
+        var result = new Dictionary<(TrafficDirection, ushort), L7PortPolicy>();
+        foreach (var (dir, port) in redirected.Distinct())
+        {
+            var target = new PolicyKey(NumericIdentity.Unknown, dir, L4Protocol.TCP, port, 24);
+            var sets = _allows
+                .Where(a => a.Dir == dir && new PolicyKey(NumericIdentity.Unknown, dir, a.Proto, a.Port, a.Prefix).Covers(target))
+                .Select(a => new L7RuleSet(
+                    a.Http ?? [HttpRule.Any],
+                    a.Peers.Contains(NumericIdentity.Unknown) ? new HashSet<NumericIdentity>() : a.Peers.ToHashSet()))
+                .ToList();
+            result[(dir, port)] = new L7PortPolicy(sets);
+        }
+        return result;
     }
 
     private void AddPeer(
@@ -82,13 +113,18 @@ internal sealed class EndpointCompiler(
             return;
         }
         var identities = peer.HasPeers ? PeerIdentities(peer) : [NumericIdentity.Unknown];
-        var patterns = PortPatterns(peer, ep, dir).ToList();
-        var verdict = deny ? PolicyVerdict.DenyAll : PolicyVerdict.Allow;
-        foreach (var id in identities)
+        foreach (var (proto, port, prefix, http) in PortPatterns(peer, ep, dir))
         {
-            foreach (var (proto, port, prefix) in patterns)
+            var verdict = deny ? PolicyVerdict.DenyAll
+                : http is null ? PolicyVerdict.Allow
+                : new PolicyVerdict(false, proxyPort, ProxyPortPriority);
+            foreach (var id in identities)
             {
                 Add(entries, new PolicyKey(id, dir, proto, port, prefix), verdict, source);
+            }
+            if (!deny)
+            {
+                _allows.Add((dir, identities, proto, port, prefix, http));
             }
         }
     }
@@ -120,28 +156,30 @@ internal sealed class EndpointCompiler(
         return ids;
     }
 
-    private IEnumerable<(L4Protocol, ushort, byte)> PortPatterns(PeerRule peer, EndpointInfo ep, TrafficDirection dir)
+    private IEnumerable<(L4Protocol, ushort, byte, IReadOnlyList<HttpRule>?)> PortPatterns(PeerRule peer, EndpointInfo ep, TrafficDirection dir)
     {
         if (!peer.HasL4)
         {
-            yield return (L4Protocol.Any, 0, 0);
+            yield return (L4Protocol.Any, 0, 0, null);
             yield break;
         }
         foreach (var icmp in peer.Icmps ?? [])
         {
-            yield return (icmp.IPv6 ? L4Protocol.ICMPv6 : L4Protocol.ICMP, icmp.Type, 24);
+            yield return (icmp.IPv6 ? L4Protocol.ICMPv6 : L4Protocol.ICMP, icmp.Type, 24, null);
         }
         foreach (var portRule in peer.ToPorts ?? [])
         {
             if (portRule.Ports.Count == 0)
             {
-                yield return (L4Protocol.Any, 0, 0);
+                yield return (L4Protocol.Any, 0, 0, null);
             }
             foreach (var pp in portRule.Ports)
             {
-                foreach (var pattern in Patterns(pp, ep, dir))
+                // HTTP runs on TCP: a port with HTTP rules and protocol ANY redirects only its TCP entry.
+                var port = portRule.Http is null || pp.Protocol != L4Protocol.Any ? pp : pp with { Protocol = L4Protocol.TCP };
+                foreach (var (proto, number, prefix) in Patterns(port, ep, dir))
                 {
-                    yield return pattern;
+                    yield return (proto, number, prefix, portRule.Http);
                 }
             }
         }
@@ -192,6 +230,11 @@ internal sealed class EndpointCompiler(
         else if (!verdict.Deny && existing.Verdict.Deny)
         {
             return;
+        }
+        else if (!verdict.Deny && verdict.ProxyPort != 0)
+        {
+            // A redirect wins over a plain allow of the same key; the plain allow becomes an allow-all HTTP rule set.
+            existing = (verdict, existing.From);
         }
         if (source is not null)
         {

@@ -3,16 +3,25 @@ namespace LabSite.Sandbox.Netns.Policy.Compile;
 using System.Net;
 using LabSite.Sandbox.Netns.Identity;
 using LabSite.Sandbox.Netns.Policy.Api;
+using LabSite.Sandbox.Netns.Proxy.Rules;
 
 /// <summary>
 /// The policy repository of one lab: holds parsed policies and endpoints, allocates identities (pods and CIDRs),
 /// and recompiles only the endpoints a change can affect — those a changed policy selects (before or after), the
 /// changed endpoint itself, and endpoints whose rules use a selector whose selection changed when identities came
 /// or went. Every mutator returns the policies that actually changed, for the caller to program into the maps.
-/// All members are thread-safe (one lock; callbacks are never invoked under it).
+/// All members are thread-safe (one lock; callbacks are never invoked under it). Ports with HTTP rules get
+/// <paramref name="l7ProxyPort"/>, the port of the lab's one L7 proxy, as their entries' proxy port.
 /// </summary>
-public sealed class PolicyEngine(IdentityAllocator identities, PolicyEnforcementMode mode = PolicyEnforcementMode.Default, string cluster = IdentityLabels.DefaultCluster)
+public sealed class PolicyEngine(
+    IdentityAllocator identities,
+    PolicyEnforcementMode mode = PolicyEnforcementMode.Default,
+    string cluster = IdentityLabels.DefaultCluster,
+    ushort l7ProxyPort = PolicyEngine.DefaultL7ProxyPort)
 {
+    /// <summary>Each lab has its own node namespace, so one fixed port (inside Cilium's 10000-20000 proxy range) suffices.</summary>
+    public const ushort DefaultL7ProxyPort = 15080;
+
     private readonly Lock _lock = new();
     private readonly SelectorCache _selectors = new();
     private readonly Dictionary<(string Kind, string? Ns, string Name), ParsedPolicy> _policies = [];
@@ -30,6 +39,35 @@ public sealed class PolicyEngine(IdentityAllocator identities, PolicyEnforcement
     }
 
     public IdentityAllocator Identities => identities;
+
+    public ushort L7ProxyPort => l7ProxyPort;
+
+    /// <summary>
+    /// The HTTP rules of every redirected port of every endpoint with an IPv4 address, keyed as the L7 proxy looks
+    /// them up: what <see cref="L7PolicyTable.ReplaceAll"/> takes after each change.
+    /// </summary>
+    public IReadOnlyDictionary<L7PolicyKey, L7PortPolicy> L7Policies()
+    {
+        lock (_lock)
+        {
+            var all = new Dictionary<L7PolicyKey, L7PortPolicy>();
+            foreach (var state in _endpoints.Values)
+            {
+                if (state.Info.IPv4 is not { } ip || state.Policy is null)
+                {
+                    continue;
+                }
+                foreach (var ((dir, port), policy) in state.Policy.L7)
+                {
+                    var flowDir = dir == TrafficDirection.Ingress
+                        ? Contract.Flows.TrafficDirection.INGRESS
+                        : Contract.Flows.TrafficDirection.EGRESS;
+                    all[new L7PolicyKey(ip, flowDir, port)] = policy;
+                }
+            }
+            return all;
+        }
+    }
 
     /// <summary>Adds or replaces a policy (keyed by kind, namespace, name).</summary>
     public IReadOnlyList<EndpointPolicy> Upsert(ParsedPolicy policy)
@@ -243,7 +281,7 @@ public sealed class PolicyEngine(IdentityAllocator identities, PolicyEnforcement
             {
                 continue;
             }
-            var compiler = new EndpointCompiler(_selectors, cidrById, clusterPorts, cluster, mode);
+            var compiler = new EndpointCompiler(_selectors, cidrById, clusterPorts, cluster, mode, l7ProxyPort);
             var policy = compiler.Compile(state.Info, state.Identity, RulesFor(state.Info.Labels));
             state.UsedSelectors = compiler.UsedSelectors;
             state.UsedCidrs = compiler.UsedCidrs;

@@ -103,7 +103,15 @@ public class PolicyParserTests
         { "spec: {endpointSelector: {}, egress: [{toCIDR: [10.0.0.1/8]}]}", "spec.egress[0].toCIDR[0]: \"10.0.0.1/8\" is not a CIDR" },
         { "spec: {endpointSelector: {}, egress: [{toCIDRSet: [{cidr: 10.0.0.0/16, except: [192.168.0.0/24]}]}]}", "spec.egress[0].toCIDRSet[0].except[0]: 192.168.0.0/24 is not inside 10.0.0.0/16" },
         { "spec: {endpointSelector: {}, egress: [{toFQDNs: [{matchName: cilium.io}]}]}", "spec.egress[0].toFQDNs: toFQDNs needs the DNS proxy" },
-        { "spec: {endpointSelector: {}, ingress: [{toPorts: [{ports: [{port: \"80\"}], rules: {http: [{}]}}]}]}", "spec.ingress[0].toPorts[0].rules: L7 rules are not supported by the netns backend yet" },
+        { "spec: {endpointSelector: {}, ingress: [{toPorts: [{ports: [{port: \"53\"}], rules: {dns: [{matchName: x}]}}]}]}", "spec.ingress[0].toPorts[0].rules.dns: dns rules are not supported by the netns backend (only http)" },
+        { "spec: {endpointSelector: {}, ingress: [{toPorts: [{ports: [{port: \"9092\"}], rules: {kafka: [{}]}}]}]}", "spec.ingress[0].toPorts[0].rules.kafka: kafka rules are not supported by the netns backend (only http)" },
+        { "spec: {endpointSelector: {}, ingress: [{toPorts: [{ports: [{port: \"80\"}], rules: {htp: [{}]}}]}]}", "spec.ingress[0].toPorts[0].rules.htp: unknown field \"htp\"" },
+        { "spec: {endpointSelector: {}, ingress: [{toPorts: [{ports: [{port: \"80\"}], rules: {http: []}}]}]}", "spec.ingress[0].toPorts[0].rules.http: is empty; write [{}] to allow all HTTP" },
+        { "spec: {endpointSelector: {}, ingress: [{toPorts: [{ports: [{port: \"80\"}], rules: {http: [{verb: GET}]}}]}]}", "spec.ingress[0].toPorts[0].rules.http[0].verb: unknown field \"verb\"" },
+        { "spec: {endpointSelector: {}, ingress: [{toPorts: [{ports: [{port: \"80\"}], rules: {http: [{path: \"/v1/(\"}]}}]}]}", "spec.ingress[0].toPorts[0].rules.http[0].path:" },
+        { "spec: {endpointSelector: {}, ingress: [{toPorts: [{ports: [{port: \"80\", protocol: UDP}], rules: {http: [{}]}}]}]}", "spec.ingress[0].toPorts[0].ports: HTTP rules need single TCP ports; 80/UDP is not one" },
+        { "spec: {endpointSelector: {}, ingress: [{toPorts: [{ports: [{port: \"80\", endPort: 90}], rules: {http: [{}]}}]}]}", "spec.ingress[0].toPorts[0].ports: HTTP rules need single TCP ports; 80-90/Any is not one" },
+        { "spec: {endpointSelector: {}, ingress: [{toPorts: [{rules: {http: [{}]}}]}]}", "spec.ingress[0].toPorts[0].ports: HTTP rules need at least one port" },
         { "spec: {endpointSelector: {}, ingressDeny: [{toPorts: [{ports: [{port: \"80\"}], rules: {http: [{}]}}]}]}", "spec.ingressDeny[0].toPorts[0].rules: deny rules cannot carry L7 rules" },
         { "spec: {ingress: [{}]}", "spec.endpointSelector: required" },
         { "spec: {endpointSelector: {matchExpressions: [{key: a, operator: Has}]}}", "spec.endpointSelector.matchExpressions[0].operator: \"Has\" is not In, NotIn, Exists or DoesNotExist" },
@@ -139,6 +147,38 @@ public class PolicyParserTests
             """));
         Assert.Equal(["spec.ingress[0].fromEntities[0]", "spec.egress[0].toPorts[0].ports[0].port"], errors.Select(e => e.Path));
     }
+
+    [Fact]
+    public void Http_rules_are_parsed_onto_their_port_rule()
+    {
+        var policy = PolicyParser.Parse(YamlObjects.One(StarWarsL7));
+        var port = Assert.Single(Assert.Single(Assert.Single(policy.Rules).Ingress!).ToPorts!);
+        Assert.Equal(80, Assert.Single(port.Ports).Port);
+        var http = Assert.Single(port.Http!);
+        Assert.Equal(("POST", "/v1/request-landing"), (http.Method, http.Path));
+    }
+
+    [Fact]
+    public void Validator_refuses_http_rules_while_the_datapath_cannot_redirect_them()
+    {
+        var error = Assert.Single(new PolicyValidator().Validate(YamlObjects.One(StarWarsL7)));
+        Assert.Equal("spec.ingress[0].toPorts[0].rules", error.Path);
+        Assert.Equal(PolicyValidator.L7NotEnforced, error.Message);
+    }
+
+    private const string StarWarsL7 = """
+        apiVersion: cilium.io/v2
+        kind: CiliumNetworkPolicy
+        metadata: {name: rule1}
+        spec:
+          endpointSelector: {matchLabels: {org: empire, class: deathstar}}
+          ingress:
+          - fromEndpoints: [{matchLabels: {org: empire}}]
+            toPorts:
+            - ports: [{port: "80", protocol: TCP}]
+              rules:
+                http: [{method: POST, path: /v1/request-landing}]
+        """;
 
     [Fact]
     public void Numbers_from_code_built_json_are_read_like_parsed_ones()

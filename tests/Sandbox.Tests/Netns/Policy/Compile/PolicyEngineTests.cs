@@ -1,8 +1,11 @@
 namespace LabSite.Sandbox.Tests.Netns.Policy.Compile;
 
+using System.Net;
 using LabSite.Sandbox.Netns.Identity;
 using LabSite.Sandbox.Netns.Policy.Api;
 using LabSite.Sandbox.Netns.Policy.Compile;
+using LabSite.Sandbox.Netns.Proxy.Http;
+using LabSite.Sandbox.Netns.Proxy.Rules;
 using LabSite.Sandbox.Tests.TestSupport;
 using Xunit;
 
@@ -113,4 +116,55 @@ public class PolicyEngineTests
         Assert.False(n.IngressEnforced);
         Assert.Equal(2, n.Entries.Count);
     }
+
+    [Fact]
+    public void Http_rules_become_l7_policies_keyed_by_endpoint_ip_direction_and_port()
+    {
+        var engine = new PolicyEngine(new IdentityAllocator(), l7ProxyPort: 12345);
+        engine.Upsert(Pod(1, "deathstar", ("org", "empire"), ("class", "deathstar")) with { IPv4 = IPAddress.Parse("10.0.1.10") });
+        engine.Upsert(Pod(2, "tiefighter", ("org", "empire"), ("class", "tiefighter")) with { IPv4 = IPAddress.Parse("10.0.1.11") });
+        engine.Upsert(Pod(3, "xwing", ("org", "alliance"), ("class", "xwing")) with { IPv4 = IPAddress.Parse("10.0.1.12") });
+        var changed = engine.Upsert(PolicyParser.Parse(YamlObjects.One(Rule1L7)));
+
+        var deathstar = Assert.Single(changed);
+        var tiefighter = engine.IdentityOf(new EndpointId(2))!.Value;
+        var xwing = engine.IdentityOf(new EndpointId(3))!.Value;
+        var row = Assert.Single(deathstar.Entries, e => e.Key.Identity == tiefighter);
+        Assert.Equal(new PolicyVerdict(false, 12345, EndpointCompiler.ProxyPortPriority), row.Verdict);
+
+        var (key, policy) = Assert.Single(engine.L7Policies());
+        Assert.Equal(new L7PolicyKey(IPAddress.Parse("10.0.1.10"), LabSite.Sandbox.Contract.Flows.TrafficDirection.INGRESS, 80), key);
+        Assert.True(policy.Evaluate(tiefighter, Request("POST", "/v1/request-landing")).Allowed);
+        Assert.False(policy.Evaluate(tiefighter, Request("PUT", "/v1/exhaust-port")).Allowed);
+        Assert.False(policy.Evaluate(xwing, Request("POST", "/v1/request-landing")).Allowed);
+    }
+
+    [Fact]
+    public void Changing_only_the_http_rules_reports_the_endpoint_as_changed()
+    {
+        var engine = StarWars();
+        engine.Upsert(PolicyParser.Parse(YamlObjects.One(Rule1L7)));
+        var changed = engine.Upsert(PolicyParser.Parse(YamlObjects.One(Rule1L7.Replace("POST", "GET", StringComparison.Ordinal))));
+        Assert.Equal(new EndpointId(1), Assert.Single(changed).Endpoint);
+    }
+
+    private const string Rule1L7 = """
+        kind: CiliumNetworkPolicy
+        metadata: {name: rule1}
+        spec:
+          endpointSelector: {matchLabels: {class: deathstar}}
+          ingress:
+          - fromEndpoints: [{matchLabels: {org: empire}}]
+            toPorts:
+            - ports: [{port: "80", protocol: TCP}]
+              rules: {http: [{method: POST, path: /v1/request-landing}]}
+        """;
+
+    private static HttpRequestHead Request(string method, string target) => new()
+    {
+        Method = method,
+        Target = target,
+        Version = HttpWireVersion.Http11,
+        Headers = new HttpHeaderList { { "Host", "deathstar" } },
+    };
 }

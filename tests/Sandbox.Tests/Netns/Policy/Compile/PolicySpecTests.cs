@@ -80,7 +80,8 @@ public class PolicySpecTests
             $"ENFORCEMENT {(policy.IngressEnforced ? "Enabled" : "Disabled")} {(policy.EgressEnforced ? "Enabled" : "Disabled")}",
         };
         lines.AddRange(policy.Entries.Select(e =>
-            $"{(e.Verdict.Deny ? "Deny" : "Allow")} {e.Key.Direction} {Name(e.Key.Identity)} {e.Key.PortProtoText()}"));
+            $"{(e.Verdict.Deny ? "Deny" : "Allow")} {e.Key.Direction} {Name(e.Key.Identity)} {e.Key.PortProtoText()}"
+            + (e.Verdict.ProxyPort != 0 ? $" proxy={e.Verdict.ProxyPort}" : "")));
         return string.Join("\n", lines);
     }
 
