@@ -124,6 +124,6 @@ public sealed class ClusterCommandsTests(AgentFixture agent) : IClassFixture<Age
         Assert.NotEmpty(parsed.Errors);
         var withDashes = LabSiteCommandLine.Create().Parse(["cluster", "exec", "c1", "xwing", "--", "curl", "-s", "-XPOST", "deathstar/v1/request-landing"]);
         Assert.Empty(withDashes.Errors);
-        Assert.Equal(["curl", "-s", "-XPOST", "deathstar/v1/request-landing"], withDashes.GetValue<string[]>("command"));
+        Assert.Equal(["curl", "-s", "-XPOST", "deathstar/v1/request-landing"], withDashes.GetValue<string[]>("command")!);
     }
 }
