@@ -4,7 +4,7 @@ using LabSite.LabHost.Web.Learners;
 using LabSite.Sandbox;
 
 /// <summary>
-/// Finds the cluster a learner's lab runs on, for that lab's terminal. Until the lab agent is wired into the web app,
+/// Finds the cluster a learner's lab runs on, for that lab's terminal. Without a lab agent (serve --agent off),
 /// <see cref="NoClusterLocator"/> answers "none" and kubectl in the terminal says no cluster is running yet.
 /// </summary>
 public interface ILabClusterLocator

@@ -3,6 +3,7 @@ namespace LabSite.LabHost.Terminal;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
+using LabSite.LabHost.Agent;
 using LabSite.LabHost.Labs;
 using LabSite.LabHost.Web.Learners;
 
@@ -19,7 +20,10 @@ public static class TerminalEndpoints
     public static IServiceCollection AddLabTerminals(this IServiceCollection services)
     {
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton<ILabClusterLocator, NoClusterLocator>();
+        // A lab agent is registered when `labsite serve` hosts or reaches one; without it kubectl says no cluster runs.
+        services.AddSingleton<ILabClusterLocator>(sp => sp.GetService<LabAgent>() is { } agent
+            ? new AgentClusterLocator(agent)
+            : new NoClusterLocator());
         services.AddSingleton<TerminalSessions>();
         return services;
     }
