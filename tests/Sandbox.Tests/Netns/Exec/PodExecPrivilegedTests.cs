@@ -61,7 +61,10 @@ public sealed class PodExecPrivilegedTests : IAsyncLifetime
     [Fact]
     public async Task HostFilesAndPathsOutsideTheSandboxAreAbsent()
     {
-        var r = await TestLabs.ExecAsync(cluster, "xwing", "cat", "../../../../etc/shadow", "/proc/1/root/etc/shadow", "/work/briefs/common.md");
+        // This test assembly is a host file that surely exists; the sandbox must not see it.
+        var hostFile = typeof(PodExecPrivilegedTests).Assembly.Location;
+        Assert.True(File.Exists(hostFile));
+        var r = await TestLabs.ExecAsync(cluster, "xwing", "cat", "../../../../etc/shadow", "/proc/1/root/etc/shadow", hostFile);
         Assert.NotEqual(0, r.ExitCode);
         Assert.Equal("", r.Stdout);
         var ls = await TestLabs.ExecAsync(cluster, "xwing", "ls", "/");
