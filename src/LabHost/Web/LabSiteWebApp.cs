@@ -3,6 +3,7 @@ namespace LabSite.LabHost.Web;
 using LabSite.LabHost.Data;
 using LabSite.LabHost.Exams;
 using LabSite.LabHost.Labs;
+using LabSite.LabHost.Terminal;
 using LabSite.LabHost.Web.Health;
 using LabSite.LabHost.Web.Learners;
 using Microsoft.AspNetCore.DataProtection;
@@ -29,6 +30,7 @@ public static class LabSiteWebApp
         builder.Services.AddLabs(options);
         builder.Services.AddExams(options);
         builder.Services.AddSitePages();
+        builder.Services.AddLabTerminals();
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -39,10 +41,12 @@ public static class LabSiteWebApp
         app.UseStaticFiles();
         app.UseLearnerIdentity();
         app.UseAntiforgery();
+        app.UseWebSockets();
         app.MapHealthEndpoints();
         app.MapLabEndpoints();
         app.MapLabFileEndpoints();
         app.MapExamEndpoints();
+        app.MapTerminalEndpoints();
         app.MapSitePages();
         return app;
     }

@@ -51,6 +51,9 @@ public sealed class TestSite : IAsyncDisposable
 
     public Browser NewBrowser() => new(new HttpClient(new CookieHandler(app.GetTestServer().CreateHandler())) { BaseAddress = new Uri("http://localhost") });
 
+    /// <summary>A WebSocket client on the same in-memory server (the lab terminal).</summary>
+    public WebSocketClient NewWebSocketClient() => app.GetTestServer().CreateWebSocketClient();
+
     public async ValueTask DisposeAsync()
     {
         await app.StopAsync();

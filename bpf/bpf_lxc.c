@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: (GPL-2.0 OR BSD-2-Clause)
+/*
+ * tc programs on a pod's node-side veth (lxc...), where Cilium attaches its own:
+ *   from_container  tc ingress of the lxc device: packets leaving the pod (the pod's EGRESS policy)
+ *   to_container    tc egress of the lxc device: packets entering the pod (the pod's INGRESS policy)
+ * One loaded object serves every pod of a lab; the endpoint is found by the pod's address (ls_lxc) and its
+ * policy map by endpoint id (ls_policy). Replies pass through conntrack; new connections get a
+ * policy-verdict event, drops a drop event, and connection starts / new TCP flags a trace event.
+ * Minimum kernel: 5.8 (ring buffer, LPM trie as inner map). Tested on 6.18.
+ */
+#include <linux/bpf.h>
+#include <linux/pkt_cls.h>
+#include <bpf/bpf_helpers.h>
+#include "labsite_abi.h"
+#include "parse.h"
+#include "ipcache.h"
+#include "policy.h"
+#include "conntrack.h"
+#include "events.h"
+
+static __always_inline int handle_lxc(struct __sk_buff *skb, __u8 hook)
+{
+	struct pkt_info pkt = {};
+	struct endpoint_info *ep;
+	struct ct_entry *ct;
+	__u8 dir = hook == TUPLE_F_OUT ? DIR_EGRESS : DIR_INGRESS;
+	__u8 point = hook == TUPLE_F_OUT ? TRACE_FROM_LXC : TRACE_TO_LXC;
+	__u32 local_id, remote_id;
+	__u8 match = POLICY_MATCH_NONE, fresh;
+	__u16 proxy = 0, ep_id;
+	void *policy;
+	int ret, state, enforced;
+
+	ret = parse_ipv4(skb, &pkt);
+	if (ret > 0)
+		return TC_ACT_OK; /* ARP, IPv6: not ours to judge */
+
+	ep = lookup_endpoint(hook == TUPLE_F_OUT ? pkt.ev.saddr : pkt.ev.daddr);
+	if (!ep) {
+		/* A pod may only send from its own address; anything else leaving a managed veth is spoofed. */
+		return TC_ACT_OK;
+	}
+	ep_id = ep->lxc_id;
+	if (hook == TUPLE_F_OUT && ep->ifindex != skb->ifindex) {
+		send_drop(skb, &pkt, ep_id, DROP_INVALID_SIP, 0xff, 0);
+		return TC_ACT_SHOT;
+	}
+	if (ret < 0) {
+		send_drop(skb, &pkt, ep_id, (__u8)-ret, 0xff, 0);
+		return TC_ACT_SHOT;
+	}
+
+	local_id = ep->sec_id;
+	remote_id = ipcache_identity(hook == TUPLE_F_OUT ? pkt.ev.daddr : pkt.ev.saddr);
+	pkt.ev.src_identity = hook == TUPLE_F_OUT ? local_id : remote_id;
+	pkt.ev.dst_identity = hook == TUPLE_F_OUT ? remote_id : local_id;
+
+	state = ct_lookup(&pkt, hook, &ct);
+	if (state == TRACE_REASON_REPLY && ct) {
+		fresh = ct_update(ct, &pkt, 1);
+		if (fresh)
+			send_trace(skb, &pkt, ep_id, point, TRACE_REASON_REPLY, EV_F_IS_REPLY_KNOWN | EV_F_IS_REPLY);
+		return TC_ACT_OK;
+	}
+
+	policy = policy_map_of(ep_id);
+	if (!policy) {
+		send_drop(skb, &pkt, ep_id, DROP_EP_NOT_READY, dir, 0);
+		return TC_ACT_SHOT;
+	}
+	/* Policy applies to every packet that is not a reply, so a new deny also stops running connections. */
+	ret = policy_can_access(policy, remote_id, dir, &pkt, &match, &proxy);
+	enforced = ep->flags & (dir == DIR_INGRESS ? EP_F_INGRESS_ENFORCED : EP_F_EGRESS_ENFORCED);
+	if (state == TRACE_REASON_NEW && enforced)
+		send_policy_verdict(skb, &pkt, ep_id, dir, match, (__u8)-ret, proxy);
+	if (ret < 0) {
+		send_drop(skb, &pkt, ep_id, (__u8)-ret, dir, 0);
+		return TC_ACT_SHOT;
+	}
+
+	if (state == TRACE_REASON_NEW || !ct) {
+		ct_create(&pkt, hook, pkt.ev.src_identity);
+		send_trace(skb, &pkt, ep_id, point, TRACE_REASON_NEW, EV_F_IS_REPLY_KNOWN);
+	} else {
+		fresh = ct_update(ct, &pkt, 0);
+		if (fresh)
+			send_trace(skb, &pkt, ep_id, point, TRACE_REASON_ESTABLISHED, EV_F_IS_REPLY_KNOWN);
+	}
+	return TC_ACT_OK;
+}
+
+SEC("tc")
+int from_container(struct __sk_buff *skb)
+{
+	return handle_lxc(skb, TUPLE_F_OUT);
+}
+
+SEC("tc")
+int to_container(struct __sk_buff *skb)
+{
+	return handle_lxc(skb, TUPLE_F_IN);
+}
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -1,0 +1,225 @@
+// SPDX-License-Identifier: (GPL-2.0 OR BSD-2-Clause)
+/*
+ * Policy datapath ABI: every struct and code that crosses the kernel boundary for bpf_lxc.c
+ * (policy, ipcache, endpoint and conntrack maps; ring-buffer events).
+ * Mirrored in C# by src/Sandbox/Netns/Bpf/Abi/ (PolicyKey.cs, EndpointInfo.cs, Events.cs, ...), checked
+ * against this object's BTF by tests/Sandbox.Tests/Netns/Bpf/Abi/AbiLayoutTests.cs; the drop reasons are
+ * compared with src/Sandbox/Contract/Flows/DropReason.cs by DropReasonAbiTests.
+ * Shapes follow Cilium's (bpf/lib/policy.h, maps.h, conntrack.h) where they exist, without bitfields:
+ * fixed-width fields, explicit padding, one _Static_assert per size. Append-only codes.
+ */
+#ifndef LABSITE_ABI_H
+#define LABSITE_ABI_H
+
+#include <linux/types.h>
+
+/* ---- drop reasons (Cilium's numbers; the datapath returns them negated) ---- */
+#define DROP_INVALID_SIP        132 /* source address is not the endpoint's own */
+#define DROP_POLICY             133 /* no allow entry matched ("Policy denied") */
+#define DROP_INVALID            134
+#define DROP_CT_INVALID_HDR     135
+#define DROP_POLICY_DENY        181 /* a deny entry matched ("Policy denied by denylist") */
+#define DROP_EP_NOT_READY       203 /* endpoint known, policy map missing */
+
+/* ---- event types (Cilium's monitor message types) ---- */
+#define EVENT_DROP           1
+#define EVENT_TRACE          4
+#define EVENT_POLICY_VERDICT 5
+#define EVENT_VERSION        1
+
+/* ---- trace observation points (event sub_type for EVENT_TRACE) ---- */
+#define TRACE_TO_LXC   0 /* to-endpoint */
+#define TRACE_FROM_LXC 5 /* from-endpoint */
+
+/* ---- trace reasons: conntrack state of the packet ---- */
+#define TRACE_REASON_UNKNOWN     0
+#define TRACE_REASON_NEW         1
+#define TRACE_REASON_ESTABLISHED 2
+#define TRACE_REASON_REPLY       3
+
+/* ---- policy match types (flow policy_match_type) ---- */
+#define POLICY_MATCH_NONE       0
+#define POLICY_MATCH_L3_ONLY    1
+#define POLICY_MATCH_L3_L4      2
+#define POLICY_MATCH_L4_ONLY    3
+#define POLICY_MATCH_ALL        4
+#define POLICY_MATCH_L3_PROTO   5
+#define POLICY_MATCH_PROTO_ONLY 6
+
+/* ---- directions: policy key egress byte, event direction ---- */
+#define DIR_INGRESS 0
+#define DIR_EGRESS  1
+
+/* endpoint_info.flags */
+#define EP_F_INGRESS_ENFORCED 0x1 /* send policy-verdict events for ingress */
+#define EP_F_EGRESS_ENFORCED  0x2 /* ... for egress */
+
+/* event_hdr.flags */
+#define EV_F_IS_REPLY_KNOWN 0x1
+#define EV_F_IS_REPLY       0x2
+
+/*
+ * Policy map key (ls_pol_NNNNN, an LPM trie per endpoint). The first 40 bits (identity, direction byte) are
+ * always matched; then protocol, then port, so a prefix can wildcard "port" or "protocol and port" but never
+ * the protocol alone (Cilium's ordering). Cilium packs egress:1/pad:7 in one byte; we keep the whole byte.
+ */
+struct policy_key {
+	__u32 prefixlen;  /* struct bpf_lpm_trie_key header: 40 + proto/port prefix */
+	__u32 sec_label;  /* remote identity, host order; 0 = any */
+	__u8 egress;      /* DIR_INGRESS / DIR_EGRESS */
+	__u8 protocol;    /* IPPROTO_*, 0 = any */
+	__be16 dport;     /* destination port (ICMP: type), network order */
+};
+_Static_assert(sizeof(struct policy_key) == 12, "policy_key size");
+
+#define POLICY_STATIC_PREFIX 40
+#define POLICY_FULL_PREFIX   64
+
+/* Policy map value. flags = deny (bit 0) | lpm_prefix_length << 3, as Cilium's deny:1, reserved:2, prefix:5. */
+struct policy_entry {
+	__be16 proxy_port;          /* 0 = no L7 redirect */
+	__u8 flags;
+	__u8 auth_type;
+	__u8 proxy_port_priority;
+	__u8 pad1;
+	__u16 pad2;
+};
+_Static_assert(sizeof(struct policy_entry) == 8, "policy_entry size");
+
+#define POLICY_ENTRY_DENY 0x1
+#define POLICY_ENTRY_PREFIX_SHIFT 3
+
+/* ipcache key (ls_ipcache, LPM trie): prefixlen counts 32 static bits + the IP prefix (Cilium's layout). */
+struct ipcache_key {
+	__u32 prefixlen;
+	__u16 cluster_id;
+	__u8 pad1;
+	__u8 family;      /* 2 = AF_INET */
+	__be32 ip4;
+};
+_Static_assert(sizeof(struct ipcache_key) == 12, "ipcache_key size");
+
+#define IPCACHE_STATIC_PREFIX 32
+
+struct remote_endpoint_info {
+	__u32 sec_identity;
+	__be32 tunnel_endpoint;
+	__u16 pad;
+	__u8 key;
+	__u8 flags;
+};
+_Static_assert(sizeof(struct remote_endpoint_info) == 12, "remote_endpoint_info size");
+
+/* Local endpoint (ls_lxc), keyed by the pod's IPv4 address as Cilium's cilium_lxc is. */
+struct endpoint_key {
+	__be32 ip4;
+	__u8 family;
+	__u8 key;
+	__u16 cluster_id;
+};
+_Static_assert(sizeof(struct endpoint_key) == 8, "endpoint_key size");
+
+struct endpoint_info {
+	__u32 ifindex;    /* node-side veth (lxc...) */
+	__u16 unused;
+	__u16 lxc_id;     /* endpoint id: key of ls_policy */
+	__u32 flags;      /* EP_F_* */
+	__u32 pad;
+	__u64 mac;
+	__u64 node_mac;
+	__u32 sec_id;     /* the endpoint's own identity */
+	__u32 parent_ifindex;
+};
+_Static_assert(sizeof(struct endpoint_info) == 40, "endpoint_info size");
+
+/* Conntrack tuple (ls_ct4, LRU hash). Addresses as seen in the packet; flags = TUPLE_F_OUT/IN: the hook
+ * that created the entry (from-container = OUT, to-container = IN). */
+struct ipv4_ct_tuple {
+	__be32 daddr;
+	__be32 saddr;
+	__be16 dport;
+	__be16 sport;
+	__u8 nexthdr;
+	__u8 flags;
+	__u16 pad;
+};
+_Static_assert(sizeof(struct ipv4_ct_tuple) == 16, "ipv4_ct_tuple size");
+
+#define TUPLE_F_OUT 0
+#define TUPLE_F_IN  1
+
+struct ct_entry {
+	__u64 packets;
+	__u64 bytes;
+	__u32 lifetime;         /* seconds of CLOCK_MONOTONIC when last seen */
+	__u16 flags;            /* CT_F_* (Cilium bit order: rx_closing, tx_closing, ..., seen_non_syn = bit 4) */
+	__u16 rev_nat_index;
+	__u8 tx_flags_seen;     /* TCP flags seen in the original direction */
+	__u8 rx_flags_seen;     /* ... in the reply direction */
+	__u16 pad;
+	__u32 src_sec_id;       /* identity of the connection's source */
+};
+_Static_assert(sizeof(struct ct_entry) == 32, "ct_entry size");
+
+#define CT_F_RX_CLOSING   0x01
+#define CT_F_TX_CLOSING   0x02
+#define CT_F_SEEN_NON_SYN 0x10
+
+/* ---- ring-buffer events (ls_events). Every event starts with event_hdr; len = total bytes. ---- */
+struct event_hdr {
+	__u8 type;         /* EVENT_* */
+	__u8 subtype;      /* drop: reason; trace: observation point; verdict: 0 */
+	__u8 version;      /* EVENT_VERSION */
+	__u8 flags;        /* EV_F_* */
+	__u16 endpoint_id; /* lxc_id of the endpoint whose hook saw the packet */
+	__u16 len;         /* sizeof the whole event */
+	__u32 ifindex;
+	__u32 pkt_len;
+	__u64 ktime_ns;    /* CLOCK_MONOTONIC */
+};
+_Static_assert(sizeof(struct event_hdr) == 24, "event_hdr size");
+
+/* The packet, already parsed (Cilium sends raw bytes; we decode in the kernel to keep events small). */
+struct event_pkt {
+	__be32 saddr;
+	__be32 daddr;
+	__be16 sport;      /* ICMP: id */
+	__be16 dport;      /* ICMP: 0 */
+	__u8 protocol;
+	__u8 tcp_flags;    /* FIN 0x01 SYN 0x02 RST 0x04 PSH 0x08 ACK 0x10 URG 0x20 ECE 0x40 CWR 0x80 */
+	__u8 icmp_type;
+	__u8 icmp_code;
+	__u32 src_identity;
+	__u32 dst_identity;
+};
+_Static_assert(sizeof(struct event_pkt) == 24, "event_pkt size");
+
+struct drop_event {
+	struct event_hdr hdr;
+	struct event_pkt pkt;
+	__u8 direction;    /* DIR_* of the policy that dropped; 0xff when not a policy drop */
+	__u8 pad[7];
+};
+_Static_assert(sizeof(struct drop_event) == 56, "drop_event size");
+
+struct trace_event {
+	struct event_hdr hdr;
+	struct event_pkt pkt;
+	__u8 reason;       /* TRACE_REASON_* */
+	__u8 pad[7];
+};
+_Static_assert(sizeof(struct trace_event) == 56, "trace_event size");
+
+struct policy_verdict_event {
+	struct event_hdr hdr;
+	struct event_pkt pkt;
+	__u8 direction;    /* DIR_* */
+	__u8 match_type;   /* POLICY_MATCH_* */
+	__u8 allowed;      /* 1 allowed, 0 denied */
+	__u8 drop_reason;  /* DROP_POLICY or DROP_POLICY_DENY when denied, else 0 */
+	__u16 proxy_port;  /* host order */
+	__u16 pad2;
+};
+_Static_assert(sizeof(struct policy_verdict_event) == 56, "policy_verdict_event size");
+
+#endif /* LABSITE_ABI_H */

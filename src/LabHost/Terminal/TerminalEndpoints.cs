@@ -1,0 +1,155 @@
+namespace LabSite.LabHost.Terminal;
+
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json;
+using LabSite.LabHost.Labs;
+using LabSite.LabHost.Web.Learners;
+
+/// <summary>
+/// <c>GET /labs/{labId}/terminal</c> (WebSocket): the lab player's terminal. The browser sends JSON text messages,
+/// <c>{"type":"input","data":"..."}</c> (keys as xterm.js reports them) and <c>{"type":"resize","cols":80,"rows":24}</c>;
+/// the server sends VT100 text. Cross-site pages cannot open it: the Origin must be this site.
+/// </summary>
+public static class TerminalEndpoints
+{
+    /// <summary>Largest message accepted from a browser: a generous paste.</summary>
+    public const int MaxMessageBytes = 64 * 1024;
+
+    public static IServiceCollection AddLabTerminals(this IServiceCollection services)
+    {
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<ILabClusterLocator, NoClusterLocator>();
+        services.AddSingleton<TerminalSessions>();
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapTerminalEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.Map("/labs/{labId}/terminal", HandleAsync).WithName("LabTerminal");
+        return app;
+    }
+
+    static async Task HandleAsync(HttpContext context, string labId, LabCatalogSource catalog, TerminalSessions sessions)
+    {
+        if (!context.WebSockets.IsWebSocketRequest)
+        {
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            await context.Response.WriteAsync("This is the lab terminal's WebSocket endpoint; open the lab in a browser.");
+            return;
+        }
+        if (!SameOrigin(context))
+        {
+            context.Response.StatusCode = StatusCodes.Status403Forbidden;
+            return;
+        }
+        if (catalog.Current.Find(labId) is not { } lab)
+        {
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            return;
+        }
+        var learner = context.GetLearnerId();
+        var session = await sessions.GetOrStartAsync(learner, lab, context.RequestAborted);
+        using var socket = await context.WebSockets.AcceptWebSocketAsync();
+        var output = session.Attach();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        var sending = SendAsync(socket, output, stop.Token);
+        try
+        {
+            await ReceiveAsync(socket, session, stop.Token);
+        }
+        finally
+        {
+            session.Detach(output);
+            await stop.CancelAsync();
+            await sending;
+        }
+        if (socket.State == WebSocketState.CloseReceived)
+        {
+            // Complete the browser's close handshake (the sender has stopped, so nothing else writes).
+            await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "", CancellationToken.None);
+        }
+    }
+
+    static bool SameOrigin(HttpContext context)
+    {
+        var origin = context.Request.Headers.Origin.ToString();
+        // Non-browser clients send no Origin; browsers always do on WebSocket requests.
+        return origin.Length == 0 || (Uri.TryCreate(origin, UriKind.Absolute, out var uri) && string.Equals(uri.Authority, context.Request.Host.Value, StringComparison.OrdinalIgnoreCase));
+    }
+
+    static async Task SendAsync(WebSocket socket, System.Threading.Channels.ChannelReader<string> output, CancellationToken ct)
+    {
+        try
+        {
+            await foreach (var text in output.ReadAllAsync(ct))
+            {
+                await socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, ct);
+            }
+            // The channel completed: the shell exited or another browser tab took the session over.
+            if (socket.State == WebSocketState.Open)
+            {
+                await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "session ended or moved", ct);
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or WebSocketException)
+        {
+            // The browser went away; the session stays for a reconnect.
+        }
+    }
+
+    static async Task ReceiveAsync(WebSocket socket, TerminalSession session, CancellationToken ct)
+    {
+        var buffer = new byte[16 * 1024];
+        var message = new MemoryStream();
+        try
+        {
+            while (socket.State == WebSocketState.Open)
+            {
+                var result = await socket.ReceiveAsync(buffer, ct);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    return;
+                }
+                if (message.Length + result.Count > MaxMessageBytes)
+                {
+                    await socket.CloseAsync(WebSocketCloseStatus.MessageTooBig, $"messages are limited to {MaxMessageBytes} bytes", ct);
+                    return;
+                }
+                message.Write(buffer, 0, result.Count);
+                if (!result.EndOfMessage)
+                {
+                    continue;
+                }
+                await HandleMessageAsync(session, message.ToArray());
+                message.SetLength(0);
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or WebSocketException)
+        {
+            // Disconnected; the session stays for a reconnect.
+        }
+    }
+
+    /// <summary>Applies one browser message; malformed ones are ignored (a terminal must not die of a bad frame).</summary>
+    static async Task HandleMessageAsync(TerminalSession session, byte[] message)
+    {
+        try
+        {
+            using var json = JsonDocument.Parse(message);
+            var root = json.RootElement;
+            switch (root.GetProperty("type").GetString())
+            {
+                case "input" when root.GetProperty("data").GetString() is { } data:
+                    await session.InputAsync(data);
+                    break;
+                case "resize":
+                    session.Resize(root.GetProperty("cols").GetInt32(), root.GetProperty("rows").GetInt32());
+                    break;
+            }
+        }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+        {
+        }
+    }
+}

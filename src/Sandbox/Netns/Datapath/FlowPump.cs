@@ -1,0 +1,79 @@
+namespace LabSite.Sandbox.Netns.Datapath;
+
+using LabSite.Sandbox.Contract.Flows;
+using LabSite.Sandbox.Netns.Bpf;
+using LabSite.Sandbox.Netns.Flows;
+
+/// <summary>
+/// Moves datapath events into the lab's flow ring: one background thread polls the ring buffer, decodes each
+/// record into a flow and writes it to <see cref="FlowRing"/>. A record that fails to decode is counted and
+/// skipped, never allowed to stop the pump. Stops on dispose (bounded: the poll wakes every 100 ms).
+/// </summary>
+public sealed class FlowPump : IDisposable
+{
+    private readonly BpfFd _fd;
+    private readonly BpfRingBuffer _ring;
+    private readonly FlowDecoder _decoder;
+    private readonly FlowRing _flows;
+    private readonly Thread _thread;
+    private volatile bool _stop;
+    private long _decoded;
+    private long _errors;
+
+    public FlowPump(string eventsPinPath, FlowDecoder decoder, FlowRing flows)
+    {
+        _decoder = decoder;
+        _flows = flows;
+        _fd = BpfPins.Open(eventsPinPath);
+        _ring = new BpfRingBuffer(_fd.Value, OnRecord, eventsPinPath);
+        _thread = new Thread(Run) { IsBackground = true, Name = "flow-pump " + Path.GetFileName(Path.GetDirectoryName(eventsPinPath)) };
+        _thread.Start();
+    }
+
+    public long Decoded => Interlocked.Read(ref _decoded);
+
+    public long Errors => Interlocked.Read(ref _errors);
+
+    /// <summary>The last decode error, for diagnostics.</summary>
+    public string? LastError { get; private set; }
+
+    private void Run()
+    {
+        while (!_stop)
+        {
+            try
+            {
+                _ring.Poll(100);
+            }
+            catch (BpfException ex)
+            {
+                LastError = ex.Message;
+                Interlocked.Increment(ref _errors);
+                Thread.Sleep(100);
+            }
+        }
+    }
+
+    private void OnRecord(ReadOnlySpan<byte> record)
+    {
+        try
+        {
+            var flow = _decoder.Decode(record);
+            _flows.Write(new FlowRecord(flow, flow.NodeName, flow.Time));
+            Interlocked.Increment(ref _decoded);
+        }
+        catch (FlowDecodeException ex)
+        {
+            LastError = ex.Message;
+            Interlocked.Increment(ref _errors);
+        }
+    }
+
+    public void Dispose()
+    {
+        _stop = true;
+        _thread.Join();
+        _ring.Dispose();
+        _fd.Dispose();
+    }
+}

@@ -1,0 +1,42 @@
+namespace LabSite.Sandbox.Netns.Datapath;
+
+using System.Globalization;
+using LabSite.Sandbox.Contract.Inspection;
+using LabSite.Sandbox.Netns.Bpf.Abi;
+
+/// <summary>Reads the maps back into the contract's inspection shapes (what <c>cilium-dbg bpf ...</c> shows).</summary>
+public sealed partial class PolicyDatapath
+{
+    /// <summary>The endpoint's policy map as the kernel holds it, or null when it has none.</summary>
+    public PolicyMapDump? DumpPolicy(ushort endpointId)
+    {
+        if (!_policyMaps.TryGetValue(endpointId, out var map))
+        {
+            return null;
+        }
+        var entries = map.Entries().Select(kv => new PolicyMapEntryDump(
+            kv.Value.Deny, kv.Key.Egress == 1, kv.Key.SecLabel, kv.Key.Protocol, (ushort)kv.Key.Port,
+            kv.Key.PortPrefixLength, (ushort)kv.Value.ProxyPort, kv.Value.AuthType)).ToList();
+        return new PolicyMapDump(endpointId, entries);
+    }
+
+    public IReadOnlyList<IpcacheEntry> DumpIpcache() => _ipcache.Entries()
+        .Select(kv => new IpcacheEntry(kv.Key.Prefix.ToString(), kv.Value.SecIdentity))
+        .OrderBy(e => e.Prefix, StringComparer.Ordinal)
+        .ToList();
+
+    /// <summary>Conntrack entries; OUT for entries made at a pod's egress, IN at its ingress.</summary>
+    public IReadOnlyList<ConntrackEntry> DumpConntrack()
+    {
+        var nowSeconds = (ulong)(System.Diagnostics.Stopwatch.GetTimestamp() / System.Diagnostics.Stopwatch.Frequency);
+        return _ct.Entries().Select(kv =>
+        {
+            var t = kv.Key;
+            var proto = t.NextHeader switch { 6 => "TCP", 17 => "UDP", 1 => "ICMP", 132 => "SCTP", _ => t.NextHeader.ToString(CultureInfo.InvariantCulture) };
+            return new ConntrackEntry(
+                proto, t.Flags == CtTupleAbi.Out ? "OUT" : "IN", $"{t.Source}:{t.SourcePort}", $"{t.Destination}:{t.DestinationPort}",
+                nowSeconds, kv.Value.Packets, kv.Value.Bytes, kv.Value.RxFlagsSeen, kv.Value.TxFlagsSeen, kv.Value.Flags,
+                kv.Value.SourceSecurityId);
+        }).ToList();
+    }
+}

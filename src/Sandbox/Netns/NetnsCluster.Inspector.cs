@@ -1,0 +1,49 @@
+namespace LabSite.Sandbox.Netns;
+
+using System.Runtime.CompilerServices;
+using LabSite.Sandbox.Contract.Flows;
+using LabSite.Sandbox.Contract.Inspection;
+using LabSite.Sandbox.Netns.Datapath;
+
+/// <summary>
+/// The <see cref="IClusterInspector"/> face of a netns lab: flows from the lab's ring, endpoints, identities and
+/// eBPF maps from its policy agent, services from the socket-LB.
+/// </summary>
+public sealed partial class NetnsCluster : IClusterInspector
+{
+    /// <summary>The lab's policy agent (null once destroyed).</summary>
+    public LabPolicyAgent? Policy => policy;
+
+    private LabPolicyAgent Agent => policy ?? throw new ClusterException($"cluster {Name} is destroyed");
+
+    public Task<IReadOnlyList<FlowRecord>> GetFlowsAsync(FlowQuery query, CancellationToken ct) =>
+        Task.FromResult(Agent.Flows.History(query.Filter, query.All ? null : query.First is null ? query.Last : null, query.First, query.Since, query.Until));
+
+    public async IAsyncEnumerable<FlowEvent> FollowFlowsAsync(FlowQuery query, [EnumeratorCancellation] CancellationToken ct)
+    {
+        await foreach (var e in Agent.Flows.FollowAsync(query.Filter, query.Last ?? 20, ct))
+        {
+            yield return e;
+        }
+    }
+
+    public Task<IReadOnlyList<EndpointModel>> GetEndpointsAsync(CancellationToken ct) => Task.FromResult(Agent.Endpoints());
+
+    public Task<IReadOnlyList<IdentityModel>> GetIdentitiesAsync(CancellationToken ct) => Task.FromResult(Agent.IdentityList());
+
+    public Task<PolicyMapDump?> GetPolicyMapAsync(ushort endpointId, CancellationToken ct) => Task.FromResult(Agent.PolicyMap(endpointId));
+
+    public Task<IReadOnlyList<ConntrackEntry>> GetConntrackAsync(CancellationToken ct) => Task.FromResult(Agent.Conntrack());
+
+    public Task<IReadOnlyList<IpcacheEntry>> GetIpcacheAsync(CancellationToken ct) => Task.FromResult(Agent.Ipcache());
+
+    public Task<IReadOnlyList<ServiceModel>> GetServicesAsync(CancellationToken ct)
+    {
+        IReadOnlyList<ServiceModel> list = ServiceEntries
+            .Select(e => new ServiceModel(
+                (uint)e.Id, $"{e.Frontend}:{e.Port}/{e.Protocol.ToUpperInvariant()}", "ClusterIP",
+                e.Backends.Select((b, i) => $"{i + 1} => {b.Ip}:{b.Port}/{b.Protocol.ToUpperInvariant()} (active)").ToList()))
+            .ToList();
+        return Task.FromResult(list);
+    }
+}

@@ -1,0 +1,21 @@
+namespace LabSite.Sandbox.Shell.Builtins;
+
+using LabSite.Sandbox.Shell.Cilium;
+using LabSite.Sandbox.Shell.Hubble;
+using LabSite.Sandbox.Shell.Kubectl;
+
+/// <summary>Every command the lab shell offers, by name.</summary>
+public static class CommandTable
+{
+    public static IReadOnlyDictionary<string, IShellCommand> Create()
+    {
+        IShellCommand[] commands =
+        [
+            new EchoCommand(), new CatCommand(), new LsCommand(), new GrepCommand(), new HeadTailCommand(head: true),
+            new HeadTailCommand(head: false), new WcCommand(), new SortCommand(), new JqCommand(), new ClearCommand(),
+            new HelpCommand(), new HistoryCommand(), new ExitCommand(),
+            new KubectlCommand(), new CiliumDbgCommand(), new HubbleCommand(),
+        ];
+        return commands.ToDictionary(c => c.Name, StringComparer.Ordinal);
+    }
+}

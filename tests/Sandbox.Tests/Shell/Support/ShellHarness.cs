@@ -1,0 +1,44 @@
+namespace LabSite.Sandbox.Tests.Shell.Support;
+
+using LabSite.Sandbox.Shell;
+
+/// <summary>A lab shell over a temporary lab folder and a fake cluster, with a fixed clock.</summary>
+sealed class ShellHarness : IDisposable
+{
+    public ShellHarness(FakeLabCluster? cluster = null, IToolRunner? tools = null)
+    {
+        Parent = Directory.CreateTempSubdirectory("labsh-test-").FullName;
+        Folder = new WorkingFolder(Path.Combine(Parent, "lab"));
+        Cluster = cluster ?? StarWarsObjects.Cluster();
+        Session = new ShellSession(Folder, Cluster, tools ?? new ProcessToolRunner(), new FixedClock(StarWarsObjects.Now));
+        Interpreter = new ShellInterpreter(Session);
+    }
+
+    /// <summary>The folder holding the lab folder: tests check nothing appears here but "lab".</summary>
+    public string Parent { get; }
+
+    public WorkingFolder Folder { get; }
+
+    public FakeLabCluster Cluster { get; }
+
+    public ShellSession Session { get; }
+
+    public ShellInterpreter Interpreter { get; }
+
+    public async Task<(int Status, string Out, string Err)> RunAsync(string line, string? stdin = null)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var status = await Interpreter.RunAsync(line, stdout, stderr, CancellationToken.None, stdin is null ? null : new StringReader(stdin));
+        return (status, stdout.ToString(), stderr.ToString());
+    }
+
+    public string File(string name) => System.IO.File.ReadAllText(Path.Combine(Folder.Root, name));
+
+    public void Dispose() => Directory.Delete(Parent, recursive: true);
+}
+
+sealed class FixedClock(DateTimeOffset now) : TimeProvider
+{
+    public override DateTimeOffset GetUtcNow() => now;
+}
