@@ -129,7 +129,7 @@ public static class LabEndpoints
         return SolutionPanelResult(lab, step, SolutionView.Shown);
     }
 
-    private static async Task<Results<RazorComponentResult<StepCompletion>, RedirectHttpResult, NotFound>> SetCompletion(
+    private static async Task<Results<RazorComponentResult<StepCompletionUpdate>, RedirectHttpResult, NotFound>> SetCompletion(
         HttpContext context, LabCatalogSource catalog, LabProgressStore store, string labId, string stepId, bool done)
     {
         if (Find(catalog, labId, stepId) is not var (lab, step))
@@ -137,13 +137,15 @@ public static class LabEndpoints
             return TypedResults.NotFound();
         }
 
-        await store.SetCompletedAsync(context.GetLearnerId(), lab.Id, step.Id, done, context.RequestAborted);
+        var learner = context.GetLearnerId();
+        await store.SetCompletedAsync(learner, lab.Id, step.Id, done, context.RequestAborted);
         if (!context.Request.IsHtmx())
         {
             return TypedResults.Redirect($"{LabRoutes.Step(lab.Id, step.Id)}#step-completion");
         }
 
-        return new RazorComponentResult<StepCompletion>(new { LabId = lab.Id, StepId = step.Id, Completed = done });
+        var progress = (await store.GetAsync(learner, lab.Id, context.RequestAborted)).Step(step.Id);
+        return new RazorComponentResult<StepCompletionUpdate>(new { LabId = lab.Id, Step = step, Progress = progress });
     }
 
     private static RazorComponentResult<SolutionPanel> SolutionPanelResult(Lab lab, LabStep step, SolutionView view) =>

@@ -60,11 +60,17 @@ public sealed class LabPlayerBrowserTests(LabSiteFixture fixture) : IClassFixtur
         await Expect(page.Locator("#hint-1")).ToBeFocusedAsync();
         var hint = await page.Locator("#hint-1").InnerTextAsync();
 
+        // Marking the step done updates the toggle and, out of band, the step list.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Mark this step as done" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Mark as not done" })).ToBeVisibleAsync();
+        await Expect(page.Locator(".step-nav li").Nth(0)).ToHaveClassAsync("is-done");
+
         // Reload: the hint and the visited steps are still there.
         await page.ReloadAsync();
         await Expect(page.Locator("#hints li")).ToHaveCountAsync(1);
         await Expect(page.Locator("#hint-1")).ToHaveTextAsync(hint);
         await Expect(page.Locator(".step-nav li").Nth(1)).ToHaveClassAsync("is-visited");
+        await Expect(page.Locator(".step-nav li").Nth(0)).ToHaveClassAsync("is-done");
 
         // "Continue the lab" comes back to where the learner was.
         await page.GotoAsync(Url("/labs/hello-lab"));

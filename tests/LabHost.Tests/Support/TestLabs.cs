@@ -25,7 +25,7 @@ public static class TestLabs
 
     public static BrokenLab Broken() => new(
         "broken-lab", "/content/labs/broken-lab",
-        [new Diagnostic(new SourceLocation("content/labs/broken-lab/lab.md", 3, 13), DiagnosticSeverity.Error,
+        [new Diagnostic(new SourceLocation("/content/labs/broken-lab/lab.md", 3, 13), DiagnosticSeverity.Error,
             "front matter: 'difficulty' must be one of beginner, intermediate, advanced; got 'hard'")]);
 
     private static Lab Make(string id, string title, string summary, Difficulty difficulty,

@@ -226,7 +226,12 @@ public sealed class SiteEndpointTests : IAsyncLifetime
         var page = await browser.GetPageAsync("/labs/policy-basics/steps/deny");
 
         var done = await browser.HtmxPostAsync("/labs/policy-basics/steps/deny/completion?done=true", TestSite.Browser.AntiforgeryToken(page));
-        Assert.Contains("Mark as not done", await done.Content.ReadAsStringAsync());
+        var fragment = new AngleSharp.Html.Parser.HtmlParser().ParseDocument("<body>" + await done.Content.ReadAsStringAsync());
+        Assert.Contains("Mark as not done", fragment.QuerySelector("#step-completion")!.TextContent);
+        var navItem = ((AngleSharp.Html.Dom.IHtmlTemplateElement)fragment.QuerySelector("template")!).Content.QuerySelector("li")!;
+        Assert.Equal("step-nav-deny", navItem.Id);
+        Assert.Equal("true", navItem.GetAttribute("hx-swap-oob"));
+        Assert.Equal("is-done", navItem.ClassName);
 
         var player = await browser.GetPageAsync("/labs/policy-basics/steps/deploy");
         Assert.Equal("is-done", player.QuerySelectorAll(".step-nav li")[1].ClassName);

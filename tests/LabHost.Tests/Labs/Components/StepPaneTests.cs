@@ -28,7 +28,8 @@ public sealed class StepPaneTests
         Assert.Equal("step", links[1].GetAttribute("aria-current"));
         Assert.Null(links[0].GetAttribute("aria-current"));
         Assert.Equal("is-done", links[0].ParentElement!.ClassName);
-        Assert.NotNull(links[0].QuerySelector("[aria-label=done]"));
+        Assert.Equal("(done)", links[0].QuerySelector(".visually-hidden")!.TextContent);
+        Assert.Null(links[1].QuerySelector(".visually-hidden"));
         Assert.Equal("/labs/policy-basics/steps/verify", links[2].GetAttribute("href"));
         Assert.Equal("/hx/labs/policy-basics/steps/verify/pane", links[2].GetAttribute("hx-get"));
         Assert.Equal("#step-pane", links[2].GetAttribute("hx-target"));
