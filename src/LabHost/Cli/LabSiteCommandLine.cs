@@ -13,6 +13,8 @@ public static class LabSiteCommandLine
         var root = new RootCommand("LabSite: a self-hostable learning lab for Cilium and eBPF.");
         root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(LabCommands.Create());
+        root.Subcommands.Add(AgentCommand.Create());
+        root.Subcommands.Add(ClusterCommands.Create());
         root.Subcommands.Add(ExamCommands.Create());
         return root;
     }

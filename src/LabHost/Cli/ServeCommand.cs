@@ -1,9 +1,14 @@
 namespace LabSite.LabHost.Cli;
 
 using System.CommandLine;
+using LabSite.LabHost.Agent;
 using LabSite.LabHost.Web;
+using LabSite.Sandbox.Agent;
 
-/// <summary><c>labsite serve [--urls URL] [--content DIR] [--data DIR]</c>: runs the web site.</summary>
+/// <summary>
+/// <c>labsite serve [--urls URL] [--content DIR] [--data DIR] [--agent auto|inprocess|remote|off] [--agent-socket PATH]</c>:
+/// runs the web site, with the lab agent in-process unless one already runs on the socket.
+/// </summary>
 public static class ServeCommand
 {
     public static Command Create()
@@ -11,7 +16,9 @@ public static class ServeCommand
         var urls = new Option<string>("--urls") { Description = "Address to listen on.", DefaultValueFactory = _ => "http://127.0.0.1:5000" };
         var content = new Option<string>("--content") { Description = "Folder holding labs/ and exams/.", DefaultValueFactory = _ => "content" };
         var data = new Option<string>("--data") { Description = "Folder for the database and lab state.", DefaultValueFactory = _ => ".data" };
-        var command = new Command("serve", "Run the LabSite web site.") { urls, content, data };
+        var agentMode = new Option<AgentMode>("--agent") { Description = "Where lab clusters run: auto (a running agent, else in-process), inprocess, remote, off.", DefaultValueFactory = _ => AgentMode.Auto };
+        var agentSocket = new Option<string>("--agent-socket") { Description = "The lab agent's unix socket.", DefaultValueFactory = _ => AgentProtocol.DefaultSocketPath };
+        var command = new Command("serve", "Run the LabSite web site.") { urls, content, data, agentMode, agentSocket };
         command.SetAction(async (result, ct) =>
         {
             var options = new SiteOptions
@@ -20,7 +27,15 @@ public static class ServeCommand
                 ContentDirectory = Path.GetFullPath(result.GetValue(content)!),
                 DataDirectory = Path.GetFullPath(result.GetValue(data)!),
             };
-            var app = LabSiteWebApp.Build(options, []);
+            await using var agent = await AgentAttachment.AttachAsync(result.GetValue(agentMode), result.GetValue(agentSocket)!, ct);
+            await result.InvocationConfiguration.Error.WriteLineAsync($"labsite serve: {agent.Description}");
+            var app = LabSiteWebApp.Build(options, [], builder =>
+            {
+                if (agent.Agent is { } labAgent)
+                {
+                    builder.Services.AddSingleton(labAgent);
+                }
+            });
             await app.RunAsync(ct);
             return 0;
         });

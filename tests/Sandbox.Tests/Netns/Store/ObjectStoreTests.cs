@@ -1,8 +1,8 @@
 namespace LabSite.Sandbox.Tests.Netns.Store;
 
 using System.Text.Json.Nodes;
-using Xunit;
 using LabSite.Sandbox.Netns.Store;
+using Xunit;
 using static LabSite.Sandbox.Tests.Netns.Store.StoreFixture;
 
 public class ObjectStoreTests

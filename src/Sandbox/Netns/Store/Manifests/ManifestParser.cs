@@ -77,6 +77,7 @@ public static class ManifestParser
                             $"error: error parsing {source}: error converting YAML to JSON: yaml: unmarshal errors:\n  line {keyNode.Start.Line}: key \"{key}\" already set in map", (int)keyNode.Start.Line);
                     }
                     obj[key] = Convert(valueNode, childPath, lines, source);
+                    lines[childPath] = (int)keyNode.Start.Line; // errors point at the key: a block value starts a line below
                 }
                 return obj;
             case YamlSequenceNode sequence:
