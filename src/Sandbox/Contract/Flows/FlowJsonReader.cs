@@ -98,8 +98,11 @@ public static class FlowJsonReader
         {
             f.IP = new IP
             {
-                Source = Str(ip, "source"), SourceXlated = Str(ip, "source_xlated"), Destination = Str(ip, "destination"),
-                IpVersion = En<IPVersion>(ip, "ipVersion"), Encrypted = Bool(ip, "encrypted"),
+                Source = Str(ip, "source"),
+                SourceXlated = Str(ip, "source_xlated"),
+                Destination = Str(ip, "destination"),
+                IpVersion = En<IPVersion>(ip, "ipVersion"),
+                Encrypted = Bool(ip, "encrypted"),
             };
         }
         if (e.TryGetProperty("l4", out var l4))
@@ -183,7 +186,10 @@ public static class FlowJsonReader
         {
             l7.Http = new HTTP
             {
-                Code = U32(h, "code"), Method = Str(h, "method"), Url = Str(h, "url"), Protocol = Str(h, "protocol"),
+                Code = U32(h, "code"),
+                Method = Str(h, "method"),
+                Url = Str(h, "url"),
+                Protocol = Str(h, "protocol"),
                 Headers = h.TryGetProperty("headers", out var hs)
                     ? hs.EnumerateArray().Select(x => new HTTPHeader(Str(x, "key"), Str(x, "value"))).ToList()
                     : [],
@@ -193,8 +199,13 @@ public static class FlowJsonReader
         {
             l7.Dns = new DNS
             {
-                Query = Str(d, "query"), Ips = Strs(d, "ips"), Ttl = U32(d, "ttl"), Cnames = Strs(d, "cnames"),
-                ObservationSource = Str(d, "observation_source"), Rcode = U32(d, "rcode"), Qtypes = Strs(d, "qtypes"),
+                Query = Str(d, "query"),
+                Ips = Strs(d, "ips"),
+                Ttl = U32(d, "ttl"),
+                Cnames = Strs(d, "cnames"),
+                ObservationSource = Str(d, "observation_source"),
+                Rcode = U32(d, "rcode"),
+                Qtypes = Strs(d, "qtypes"),
                 Rrtypes = Strs(d, "rrtypes"),
             };
         }

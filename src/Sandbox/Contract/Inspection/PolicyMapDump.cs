@@ -30,7 +30,13 @@ public sealed record PolicyMapEntryDump(
         }
         var proto = Protocol switch
         {
-            1 => "ICMP", 2 => "IGMP", 6 => "TCP", 17 => "UDP", 58 => "ICMPv6", 112 => "VRRP", 132 => "SCTP",
+            1 => "ICMP",
+            2 => "IGMP",
+            6 => "TCP",
+            17 => "UDP",
+            58 => "ICMPv6",
+            112 => "VRRP",
+            132 => "SCTP",
             _ => Protocol.ToString(CultureInfo.InvariantCulture),
         };
         if (PortPrefixLength <= 8)

@@ -43,7 +43,13 @@ public class FlowDecoderTests
 
     private static EventHeaderAbi Header(byte type, byte subtype, byte flags = 0) => new()
     {
-        Type = type, Subtype = subtype, Version = EventCodes.Version, Flags = flags, EndpointId = 3, IfIndex = 7, KtimeNs = 510_175_415,
+        Type = type,
+        Subtype = subtype,
+        Version = EventCodes.Version,
+        Flags = flags,
+        EndpointId = 3,
+        IfIndex = 7,
+        KtimeNs = 510_175_415,
     };
 
     private static byte[] Bytes<T>(T value)

@@ -1,8 +1,8 @@
 namespace LabSite.Sandbox.Tests.Netns.Identity;
 
 using System.Net;
-using Xunit;
 using LabSite.Sandbox.Netns.Identity;
+using Xunit;
 
 public class IdentityAllocatorTests
 {

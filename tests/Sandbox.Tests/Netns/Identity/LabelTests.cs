@@ -1,7 +1,7 @@
 namespace LabSite.Sandbox.Tests.Netns.Identity;
 
-using Xunit;
 using LabSite.Sandbox.Netns.Identity;
+using Xunit;
 
 public class LabelTests
 {

@@ -24,16 +24,32 @@ public static partial class RuleValidation
 
     private static readonly Dictionary<string, byte> Icmp4Types = new(StringComparer.Ordinal)
     {
-        ["EchoReply"] = 0, ["DestinationUnreachable"] = 3, ["Redirect"] = 5, ["Echo"] = 8, ["EchoRequest"] = 8,
-        ["RouterAdvertisement"] = 9, ["RouterSelection"] = 10, ["TimeExceeded"] = 11, ["ParameterProblem"] = 12,
-        ["Timestamp"] = 13, ["TimestampReply"] = 14,
+        ["EchoReply"] = 0,
+        ["DestinationUnreachable"] = 3,
+        ["Redirect"] = 5,
+        ["Echo"] = 8,
+        ["EchoRequest"] = 8,
+        ["RouterAdvertisement"] = 9,
+        ["RouterSelection"] = 10,
+        ["TimeExceeded"] = 11,
+        ["ParameterProblem"] = 12,
+        ["Timestamp"] = 13,
+        ["TimestampReply"] = 14,
     };
 
     private static readonly Dictionary<string, byte> Icmp6Types = new(StringComparer.Ordinal)
     {
-        ["DestinationUnreachable"] = 1, ["PacketTooBig"] = 2, ["TimeExceeded"] = 3, ["ParameterProblem"] = 4,
-        ["EchoRequest"] = 128, ["EchoReply"] = 129, ["MulticastListenerQuery"] = 130, ["RouterSolicitation"] = 133,
-        ["RouterAdvertisement"] = 134, ["NeighborSolicitation"] = 135, ["NeighborAdvertisement"] = 136,
+        ["DestinationUnreachable"] = 1,
+        ["PacketTooBig"] = 2,
+        ["TimeExceeded"] = 3,
+        ["ParameterProblem"] = 4,
+        ["EchoRequest"] = 128,
+        ["EchoReply"] = 129,
+        ["MulticastListenerQuery"] = 130,
+        ["RouterSolicitation"] = 133,
+        ["RouterAdvertisement"] = 134,
+        ["NeighborSolicitation"] = 135,
+        ["NeighborAdvertisement"] = 136,
     };
 
     /// <summary>Kubernetes' IANA_SVC_NAME: 1–15 chars of [a-z0-9-], at least one letter, no leading/trailing/double '-'.</summary>

@@ -33,30 +33,30 @@ public class DropReasonAbiTests
     public void Event_codes_match()
     {
         var d = Defines();
-        Assert.Equal(d["EVENT_DROP"], EventCodes.Drop);
-        Assert.Equal(d["EVENT_TRACE"], EventCodes.Trace);
-        Assert.Equal(d["EVENT_POLICY_VERDICT"], EventCodes.PolicyVerdict);
-        Assert.Equal(d["EVENT_VERSION"], EventCodes.Version);
-        Assert.Equal(d["TRACE_TO_LXC"], EventCodes.TraceToLxc);
-        Assert.Equal(d["TRACE_FROM_LXC"], EventCodes.TraceFromLxc);
-        Assert.Equal(d["EV_F_IS_REPLY_KNOWN"], EventCodes.FlagIsReplyKnown);
-        Assert.Equal(d["EV_F_IS_REPLY"], EventCodes.FlagIsReply);
-        Assert.Equal(d["EP_F_INGRESS_ENFORCED"], (int)EndpointInfoAbi.IngressEnforced);
-        Assert.Equal(d["EP_F_EGRESS_ENFORCED"], (int)EndpointInfoAbi.EgressEnforced);
-        Assert.Equal(d["POLICY_STATIC_PREFIX"], (int)PolicyKeyAbi.StaticPrefix);
-        Assert.Equal(d["POLICY_ENTRY_PREFIX_SHIFT"], PolicyEntryAbi.PrefixShift);
-        Assert.Equal(d["IPCACHE_STATIC_PREFIX"], (int)IpcacheKeyAbi.StaticPrefix);
+        Assert.Equal(EventCodes.Drop, d["EVENT_DROP"]);
+        Assert.Equal(EventCodes.Trace, d["EVENT_TRACE"]);
+        Assert.Equal(EventCodes.PolicyVerdict, d["EVENT_POLICY_VERDICT"]);
+        Assert.Equal(EventCodes.Version, d["EVENT_VERSION"]);
+        Assert.Equal(EventCodes.TraceToLxc, d["TRACE_TO_LXC"]);
+        Assert.Equal(EventCodes.TraceFromLxc, d["TRACE_FROM_LXC"]);
+        Assert.Equal(EventCodes.FlagIsReplyKnown, d["EV_F_IS_REPLY_KNOWN"]);
+        Assert.Equal(EventCodes.FlagIsReply, d["EV_F_IS_REPLY"]);
+        Assert.Equal((int)EndpointInfoAbi.IngressEnforced, d["EP_F_INGRESS_ENFORCED"]);
+        Assert.Equal((int)EndpointInfoAbi.EgressEnforced, d["EP_F_EGRESS_ENFORCED"]);
+        Assert.Equal((int)PolicyKeyAbi.StaticPrefix, d["POLICY_STATIC_PREFIX"]);
+        Assert.Equal(PolicyEntryAbi.PrefixShift, d["POLICY_ENTRY_PREFIX_SHIFT"]);
+        Assert.Equal((int)IpcacheKeyAbi.StaticPrefix, d["IPCACHE_STATIC_PREFIX"]);
     }
 
     [Fact]
     public void Match_types_match_the_flow_constants()
     {
         var d = Defines();
-        Assert.Equal(d["POLICY_MATCH_L3_ONLY"], (int)PolicyMatchType.L3Only);
-        Assert.Equal(d["POLICY_MATCH_L3_L4"], (int)PolicyMatchType.L3L4);
-        Assert.Equal(d["POLICY_MATCH_L4_ONLY"], (int)PolicyMatchType.L4Only);
-        Assert.Equal(d["POLICY_MATCH_ALL"], (int)PolicyMatchType.All);
-        Assert.Equal(d["POLICY_MATCH_L3_PROTO"], (int)PolicyMatchType.L3Proto);
-        Assert.Equal(d["POLICY_MATCH_PROTO_ONLY"], (int)PolicyMatchType.ProtoOnly);
+        Assert.Equal((int)PolicyMatchType.L3Only, d["POLICY_MATCH_L3_ONLY"]);
+        Assert.Equal((int)PolicyMatchType.L3L4, d["POLICY_MATCH_L3_L4"]);
+        Assert.Equal((int)PolicyMatchType.L4Only, d["POLICY_MATCH_L4_ONLY"]);
+        Assert.Equal((int)PolicyMatchType.All, d["POLICY_MATCH_ALL"]);
+        Assert.Equal((int)PolicyMatchType.L3Proto, d["POLICY_MATCH_L3_PROTO"]);
+        Assert.Equal((int)PolicyMatchType.ProtoOnly, d["POLICY_MATCH_PROTO_ONLY"]);
     }
 }
