@@ -40,6 +40,22 @@ public static class AnswerCheckEvaluator
             passed ? null : check.OnFail ?? (check.Answer.Live is { } l ? $"Look the {Describe(l)} up again; it is read from your cluster now." : "Read the step again and retry."));
     }
 
+    /// <summary>
+    /// The right answer as the cluster holds it now (or the literal), for <c>labsite lab test</c>, which must prove
+    /// the check can pass; null with the reason when it cannot be read.
+    /// </summary>
+    public static async Task<(string? Value, string? Why)> RightAnswerAsync(AnswerCheck check, CheckContext context, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(check);
+        ArgumentNullException.ThrowIfNull(context);
+        if (check.Answer.Literal is { } literal)
+        {
+            return (literal, null);
+        }
+        var (value, _, why) = await LiveAsync(check.Answer.Live!, context, ct);
+        return (value, why);
+    }
+
     private static string Describe(LiveValue live) => live.Kind switch
     {
         LiveValueKind.Identity => $"numeric identity of pod {live.Pod}",
