@@ -32,9 +32,11 @@ public static class EndpointCheckReader
             return null;
         }
 
-        if (pod is not null && (pod == same || pod == different))
+        // The same selector in sameIdentityAs is meaningful ("all replicas share one identity"); in
+        // differentIdentityFrom it can never pass.
+        if (pod is not null && pod == different)
         {
-            reader.Error(same is not null ? "sameIdentityAs" : "differentIdentityFrom", $"{header.Context} compares pod {pod} with itself");
+            reader.Error("differentIdentityFrom", $"{header.Context} asks pods {pod} to differ in identity from themselves, which can never pass");
             return null;
         }
 

@@ -8,7 +8,13 @@ using YamlDotNet.RepresentationModel;
 /// <summary>Reads <c>kind: policy-map</c> checks (see docs/authoring.md, "policy-map").</summary>
 public static class PolicyMapCheckReader
 {
-    public static readonly IReadOnlyList<string> Keys = ["endpoint", "peer", "direction", "port", "protocol", "expect", "proxy"];
+    public static readonly IReadOnlyList<string> Keys = ["endpoint", "peer", "direction", "port", "protocol", "expect", "proxy", "match"];
+
+    public static readonly IReadOnlyDictionary<string, PolicyMapMatch> Matches = new Dictionary<string, PolicyMapMatch>
+    {
+        ["lookup"] = PolicyMapMatch.Lookup,
+        ["exact"] = PolicyMapMatch.Exact,
+    };
 
     public static readonly IReadOnlyList<string> PeerKeys = ["pod", "labels", "namespace", "reserved"];
 
@@ -49,12 +55,16 @@ public static class PolicyMapCheckReader
             reader.Error("proxy", $"{header.Context} sets proxy, which only applies to expect: allow (a proxy port redirects allowed traffic)");
         }
 
+        var match = reader.Enum("match", Matches) ?? PolicyMapMatch.Lookup;
         if (endpoint is null || peer is null || direction is null || expect is null)
         {
             return null;
         }
 
-        return new PolicyMapCheck(header.Id, header.Title, header.Location, endpoint, peer, direction.Value, port, protocol, expect.Value, proxy);
+        return new PolicyMapCheck(header.Id, header.Title, header.Location, endpoint, peer, direction.Value, port, protocol, expect.Value, proxy)
+        {
+            Match = match,
+        };
     }
 
     private static PolicyPeer? ReadPeer(CheckHeader header, YamlMapReader reader)

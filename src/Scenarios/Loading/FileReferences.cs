@@ -8,7 +8,7 @@ using Markdig.Syntax.Inlines;
 
 /// <summary>
 /// Finds the lab files lab.md refers to, and reports those that do not exist: relative Markdown links and images
-/// (<c>[policy](manifests/policy.yaml)</c>) and <c>-f</c>/<c>--filename</c> arguments in shell blocks
+/// (<c>[policy](manifests/policy.yaml)</c>) and kubectl's <c>-f</c>/<c>--filename</c> arguments in shell blocks
 /// (<c>kubectl apply -f manifests/web.yaml</c>). Paths are relative to the lab folder, where the terminal starts.
 /// </summary>
 internal static partial class FileReferences
@@ -30,13 +30,16 @@ internal static partial class FileReferences
             foreach (var line in BlockLines.Of(code))
             {
                 var text = line.Slice.ToString();
-                foreach (Match match in FileArgument().Matches(text))
+                foreach (Match command in KubectlCommand().Matches(text))
                 {
-                    var path = match.Groups["path"].Value.Trim('"', '\'');
-                    if (IsLocalPath(path) && path != "-" && !path.Contains('$'))
+                    foreach (Match match in FileArgument().Matches(command.Value))
                     {
-                        var column = line.Column + match.Groups["path"].Index + 1;
-                        Require(path, new SourceLocation(file, line.Line + 1, column), labDirectory, bag, "file", manifests);
+                        var path = match.Groups["path"].Value.Trim('"', '\'');
+                        if (IsLocalPath(path) && path != "-" && !path.Contains('$'))
+                        {
+                            var column = line.Column + command.Index + match.Groups["path"].Index + 1;
+                            Require(path, new SourceLocation(file, line.Line + 1, column), labDirectory, bag, "file", manifests);
+                        }
                     }
                 }
             }
@@ -81,4 +84,11 @@ internal static partial class FileReferences
 
     [GeneratedRegex(@"(?:^|\s)(?:-f|--filename)(?:\s+|=)(?<path>""[^""]+""|'[^']+'|\S+)")]
     private static partial Regex FileArgument();
+
+    /// <summary>
+    /// One kubectl command, up to a pipe, a command separator, or the <c>--</c> before a command run in a pod:
+    /// <c>-f</c> means a file only to kubectl (to curl it means "fail", to hubble "follow").
+    /// </summary>
+    [GeneratedRegex(@"\bkubectl\s(?:(?!\s--\s|[|;&]).)*")]
+    private static partial Regex KubectlCommand();
 }

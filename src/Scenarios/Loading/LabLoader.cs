@@ -47,6 +47,8 @@ public static class LabLoader
         }
 
         var steps = body.Steps.Select((draft, i) => StepBuilder.Build(draft, i, bag)).ToList();
+        var shell = steps.SelectMany(s => s.CodeBlocks).Where(c => c.Runnable).Select(c => c.Code);
+        CheckReferences.Check(steps.SelectMany(s => s.Checks), LabObjectIndex.Build(labDirectory, shell), bag);
         if (bag.HasErrors || meta is null)
         {
             return new LabLoadResult(labDirectory, null, bag.Sorted());

@@ -22,7 +22,9 @@ public sealed record CodeBlock(int Number, string Language, string Code, bool Ru
 public sealed record Hint(int Number, string Html);
 
 /// <summary>
-/// A step's solution: what the learner sees behind a confirmation (<see cref="Html"/>) and the
-/// shell lines that <c>labsite lab test</c> replays to reach the step's goal (<see cref="Commands"/>).
+/// A step's solution: what the learner sees behind a confirmation (<see cref="Html"/>) and the commands
+/// that <c>labsite lab test</c> replays to reach the step's goal (<see cref="Commands"/>): one entry per
+/// <c>```sh</c>/<c>```bash</c> block of the solution, in order, each meant to run as one script (so heredocs and
+/// line continuations work).
 /// </summary>
 public sealed record StepSolution(string Html, IReadOnlyList<string> Commands);

@@ -75,6 +75,7 @@ public class CheckBlockReaderTests
             port: 80
             expect: allow
             proxy: true
+            match: exact
             """);
         var withoutPort = CheckParsing.Valid<PolicyMapCheck>("""
             id: b
@@ -89,6 +90,7 @@ public class CheckBlockReaderTests
         Assert.Equal(PolicyProtocol.Tcp, withPort.Protocol);
         Assert.Equal(80, withPort.Port);
         Assert.True(withPort.Proxy);
+        Assert.Equal(PolicyMapMatch.Exact, withPort.Match);
         Assert.Equal("default/{org=empire}", withPort.Peer.ToString());
         Assert.Equal(PolicyProtocol.Any, withoutPort.Protocol);
         Assert.Null(withoutPort.Port);
@@ -114,6 +116,7 @@ public class CheckBlockReaderTests
             """);
 
         Assert.Equal("reserved:any", check.Peer.ToString());
+        Assert.Equal(PolicyMapMatch.Lookup, check.Match);
         Assert.Equal(PolicyProtocol.Udp, check.Protocol);
         Assert.Equal(PolicyMapExpectation.Absent, check.Expect);
     }
@@ -283,18 +286,32 @@ public class CheckBlockReaderTests
     }
 
     [Fact]
-    public void EndpointCheckRejectsComparingAPodWithItself()
+    public void EndpointCheckRejectsDifferingFromItself()
     {
         var (check, errors) = CheckParsing.Parse("""
             id: a
             kind: endpoint
             title: t
             pod: {labels: {org: empire}}
-            sameIdentityAs: {labels: {org: empire}, namespace: default}
+            differentIdentityFrom: {labels: {org: empire}, namespace: default}
             """);
 
         Assert.Null(check);
-        Assert.Equal(["lab.md:6:17: error: check \"a\" compares pod default/{org=empire} with itself"], errors);
+        Assert.Equal(["lab.md:6:24: error: check \"a\" asks pods default/{org=empire} to differ in identity from themselves, which can never pass"], errors);
+    }
+
+    [Fact]
+    public void EndpointCheckAcceptsTheSameSelectorForSharedIdentity()
+    {
+        var check = CheckParsing.Valid<EndpointCheck>("""
+            id: a
+            kind: endpoint
+            title: Replicas share one identity
+            pod: deathstar
+            sameIdentityAs: deathstar
+            """);
+
+        Assert.Equal(check.Pod, check.SameIdentityAs);
     }
 
     [Fact]

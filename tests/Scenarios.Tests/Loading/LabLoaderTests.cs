@@ -198,6 +198,96 @@ public sealed class LabLoaderTests : IDisposable
     }
 
     [Fact]
+    public void OnlyKubectlDashFIsAFileArgument()
+    {
+        var dir = WriteLab("dash-f", """
+            ## Step {#step}
+
+            ```sh
+            kubectl exec client -- curl -s -f web/index.html
+            hubble observe -f --pod web
+            cat policy.yaml | kubectl apply -f missing.yaml
+            kubectl apply --filename=other.yaml && curl -f x/
+            ```
+            """);
+
+        var messages = LabLoader.Load(dir).Diagnostics.Select(d => $"{d.Location.Line}:{d.Location.Column} {d.Message}");
+
+        Assert.Equal(
+            [
+                "16:36 file \"missing.yaml\" does not exist in the lab folder (paths are relative to the folder holding lab.md)",
+                "17:26 file \"other.yaml\" does not exist in the lab folder (paths are relative to the folder holding lab.md)",
+            ],
+            messages);
+    }
+
+    [Fact]
+    public void WarnsAboutChecksNamingThingsTheLabNeverCreates()
+    {
+        var dir = WriteLab("typos", """
+            ## Step {#step}
+
+            Deploy:
+
+            ```sh
+            kubectl apply -f app.yaml
+            kubectl run probe --image=nicolaka/netshoot -- sleep infinity
+            ```
+
+            :::solution
+            ```sh
+            kubectl apply -f app.yaml
+            ```
+            :::
+
+            ```check
+            id: ok
+            kind: probe
+            title: t
+            from: probe
+            http: {url: "http://web.default.svc.cluster.local/"}
+            expect: success
+            ```
+
+            ```check
+            id: typo
+            kind: flow
+            title: t
+            from: {labels: {app: clinet}}
+            to: web
+            ```
+
+            ```check
+            id: no-service
+            kind: probe
+            title: t
+            from: web
+            tcp: api:80
+            expect: timeout
+            ```
+
+            ```check
+            id: no-policy
+            kind: object
+            title: t
+            resource: CiliumNetworkPolicy
+            name: lockdown
+            ```
+            """, ("app.yaml", "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    metadata:\n      labels: {app: web}\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: web\n"));
+
+        var result = LabLoader.Load(dir);
+
+        Assert.True(result.IsValid);
+        Assert.Equal(
+            [
+                "warning: check \"typo\" names pods default/{app=clinet} in \"from\", but no file or kubectl command in this lab creates pods with those labels; pods here: probe, web",
+                "warning: check \"no-service\" reaches service default/api in \"tcp\", but no file or kubectl command in this lab creates it",
+                "warning: check \"no-policy\" expects CiliumNetworkPolicy default/lockdown, but no file or kubectl command in this lab creates it",
+            ],
+            result.Diagnostics.Select(d => $"{d.Severity.ToString().ToLowerInvariant()}: {d.Message}"));
+    }
+
+    [Fact]
     public void FolderWithoutLabMdIsBrokenAndSaysSo()
     {
         var dir = Path.Combine(_root, "empty");

@@ -7,8 +7,11 @@ namespace LabSite.Scenarios.Model.Checks;
 /// <param name="IngressEnforcement">Required ingress policy enforcement; null does not look at it.</param>
 /// <param name="EgressEnforcement">Required egress policy enforcement; null does not look at it.</param>
 /// <param name="IdentityLabels">Labels the pod's security identity must carry (subset match, without the <c>k8s:</c> source prefix); null does not look.</param>
-/// <param name="SameIdentityAs">Pods that must have the same numeric identity as <see cref="Pod"/>.</param>
-/// <param name="DifferentIdentityFrom">Pods that must have a different numeric identity.</param>
+/// <param name="SameIdentityAs">
+/// Pods whose numeric identity every pod of <see cref="Pod"/> must share. The same selector as <see cref="Pod"/>
+/// means "all these pods share one identity" (e.g. the replicas of a Deployment).
+/// </param>
+/// <param name="DifferentIdentityFrom">Pods whose numeric identity every pod of <see cref="Pod"/> must differ from.</param>
 public sealed record EndpointCheck(
     string Id,
     string Title,

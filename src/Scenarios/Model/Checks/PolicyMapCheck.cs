@@ -1,15 +1,15 @@
 namespace LabSite.Scenarios.Model.Checks;
 
 /// <summary>
-/// Passes when the policy map of every endpoint selected by <see cref="Endpoint"/> holds (or lacks) the
-/// entry for <see cref="Peer"/>, as <c>cilium-dbg bpf policy get</c> shows it.
+/// Passes when the policy map of every endpoint selected by <see cref="Endpoint"/> decides the described traffic as
+/// expected (see <see cref="Match"/> for how entries are found), as <c>cilium-dbg bpf policy get</c> shows the map.
 /// </summary>
 /// <param name="Endpoint">The pods whose endpoints' maps are read; the check passes only if all of them match.</param>
 /// <param name="Peer">The remote identity of the entry.</param>
 /// <param name="Direction">Ingress (traffic into the endpoint) or egress.</param>
 /// <param name="Port">The destination port; null means the entry covers any port (<c>ANY</c>).</param>
 /// <param name="Protocol">The protocol; <see cref="PolicyProtocol.Any"/> when the entry covers every protocol.</param>
-/// <param name="Expect">Whether the lookup must allow, deny, or find no entry at all.</param>
+/// <param name="Expect">Whether the matching entry must allow, deny, or not exist (no entry: dropped under default deny).</param>
 /// <param name="Proxy">
 /// With <see cref="PolicyMapExpectation.Allow"/>: true requires a proxy port (an L7 rule redirects the traffic),
 /// false requires none; null does not look at the proxy port.
@@ -24,7 +24,26 @@ public sealed record PolicyMapCheck(
     int? Port,
     PolicyProtocol Protocol,
     PolicyMapExpectation Expect,
-    bool? Proxy) : CheckSpec(Id, Title, Location);
+    bool? Proxy) : CheckSpec(Id, Title, Location)
+{
+    /// <summary>How entries are found: as the datapath decides (default), or an exact row only.</summary>
+    public PolicyMapMatch Match { get; init; } = PolicyMapMatch.Lookup;
+}
+
+public enum PolicyMapMatch
+{
+    /// <summary>
+    /// Look the traffic up as the datapath does: the exact entry, then wildcard entries (identity 0 = ANY, protocol-only,
+    /// any port), deny first. An endpoint without enforcement holds allow-all wildcard entries, so everything is allowed.
+    /// </summary>
+    Lookup,
+
+    /// <summary>
+    /// Require (or, with <see cref="PolicyMapExpectation.Absent"/>, forbid) a row for exactly this identity, direction,
+    /// port and protocol, as <c>cilium-dbg bpf policy get</c> lists it; wildcard rows do not count.
+    /// </summary>
+    Exact,
+}
 
 /// <summary>
 /// The remote side of a policy map entry: either the identity of some pods, or a reserved identity by name
