@@ -63,7 +63,7 @@ public static class PolicyMapCheckEvaluator
             evidence.Add($"endpoint {endpoint.Id} ({endpoint.PodName}):");
             evidence.AddRange(new PolicyMapDump(endpoint.Id, relevant).ToText().TrimEnd('\n').Split('\n'));
 
-            var hit = PolicyMapLookup.Lookup(map.Entries, packet);
+            var hit = check.Match == PolicyMapMatch.Exact ? PolicyMapLookup.Exact(map.Entries, packet) : PolicyMapLookup.Lookup(map.Entries, packet);
             var seen = Seen(endpoint, hit, check.Direction);
             var ok = check.Expect switch
             {

@@ -30,6 +30,19 @@ public static class PolicyMapLookup
             .FirstOrDefault();
     }
 
+    /// <summary>
+    /// The row for exactly this identity, direction, protocol and port (<c>match: exact</c>): prefix 24 for a port,
+    /// 8 for a protocol alone, 0 for any; wildcard rows do not count.
+    /// </summary>
+    public static PolicyMapEntryDump? Exact(IEnumerable<PolicyMapEntryDump> entries, Packet packet)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        ArgumentNullException.ThrowIfNull(packet);
+        byte prefix = packet.Port != 0 ? (byte)24 : packet.Protocol != 0 ? (byte)8 : (byte)0;
+        return entries.FirstOrDefault(e => e.Egress == packet.Egress && e.Identity == packet.Identity && e.PortPrefixLength == prefix
+            && (prefix == 0 || e.Protocol == packet.Protocol) && (prefix < 24 || e.Port == packet.Port));
+    }
+
     /// <summary>Whether the entry's protocol/port prefix covers the packet (prefix 0: any; 8: the protocol; 24: one port).</summary>
     public static bool Covers(PolicyMapEntryDump entry, Packet packet)
     {
