@@ -39,15 +39,22 @@ public sealed class CheckEvaluator
         }
     }
 
-    /// <summary>Evaluates the checks in order (probes change flows, so order matters and they do not run in parallel).</summary>
-    public async Task<IReadOnlyList<CheckResult>> EvaluateAllAsync(IEnumerable<CheckSpec> checks, CheckContext context, CancellationToken ct)
+    /// <summary>
+    /// Evaluates the checks one at a time, flow checks first: probes send real traffic, which would otherwise show up
+    /// as flows the learner never caused. Results come back in the checks' own order.
+    /// </summary>
+    public async Task<IReadOnlyList<CheckResult>> EvaluateAllAsync(IReadOnlyList<CheckSpec> checks, CheckContext context, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(checks);
-        var results = new List<CheckResult>();
-        foreach (var check in checks)
+        var results = new Dictionary<CheckSpec, CheckResult>(ReferenceEqualityComparer.Instance);
+        foreach (var check in EvaluationOrder(checks))
         {
-            results.Add(await EvaluateAsync(check, context, ct));
+            results[check] = await EvaluateAsync(check, context, ct);
         }
-        return results;
+        return checks.Select(c => results[c]).ToList();
     }
+
+    /// <summary>Flow checks, then the rest, each group in the author's order.</summary>
+    public static IEnumerable<CheckSpec> EvaluationOrder(IEnumerable<CheckSpec> checks) =>
+        checks.OrderBy(c => c is FlowCheck ? 0 : 1);
 }

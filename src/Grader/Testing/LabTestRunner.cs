@@ -39,10 +39,13 @@ public sealed class LabTestRunner(CheckEvaluator evaluator, ISolutionRunner solu
             var stepPath = $"{lab.Id}/{step.Id}";
             var context = new CheckContext(cluster, _clock.GetUtcNow(), labStarted);
             var before = new Dictionary<string, CheckResult>(StringComparer.Ordinal);
-            foreach (var check in step.Checks.Where(c => c.BeforeSolution != BeforeSolution.Any))
+            foreach (var check in CheckEvaluator.EvaluationOrder(step.Checks).Where(c => c.BeforeSolution != BeforeSolution.Any))
             {
                 before[check.Id] = await evaluator.EvaluateAsync(check, context, ct);
             }
+
+            // The step's window restarts here: flows from the probes just run are the grader's, not the solution's.
+            context = context with { StepStartedAt = _clock.GetUtcNow() };
 
             foreach (var block in step.Solution?.Commands ?? [])
             {
@@ -53,7 +56,7 @@ public sealed class LabTestRunner(CheckEvaluator evaluator, ISolutionRunner solu
                 }
             }
 
-            foreach (var check in step.Checks)
+            foreach (var check in CheckEvaluator.EvaluationOrder(step.Checks))
             {
                 var after = await EvaluateAfterAsync(check, context, ct);
                 var line = Judge($"{stepPath}/{check.Id}", check, before.GetValueOrDefault(check.Id), after);
