@@ -32,7 +32,7 @@ public sealed class TestSite : IAsyncDisposable
 
     public IServiceProvider Services => app.Services;
 
-    public static async Task<TestSite> StartAsync(LabCatalog catalog)
+    public static async Task<TestSite> StartAsync(LabCatalog catalog, Action<IServiceCollection>? services = null)
     {
         var options = new SiteOptions
         {
@@ -44,6 +44,7 @@ public sealed class TestSite : IAsyncDisposable
         {
             builder.WebHost.UseTestServer();
             builder.Services.AddSingleton(new LabCatalogSource(catalog));
+            services?.Invoke(builder.Services);
         });
         await app.StartAsync();
         return new TestSite(app, options);
