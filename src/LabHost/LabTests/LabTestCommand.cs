@@ -31,7 +31,8 @@ public static class LabTestCommand
         return command;
     }
 
-    public static async Task<int> RunAsync(IReadOnlyList<string> paths, TextWriter output, TextWriter error, CancellationToken ct)
+    /// <summary>Tests the labs under <paramref name="paths"/>; <paramref name="options"/> overrides the backend's prefix and roots (tests).</summary>
+    public static async Task<int> RunAsync(IReadOnlyList<string> paths, TextWriter output, TextWriter error, CancellationToken ct, NetnsOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(paths);
         ArgumentNullException.ThrowIfNull(output);
@@ -43,7 +44,7 @@ public static class LabTestCommand
             return 1;
         }
 
-        var options = Options();
+        options ??= Options();
         var backend = new NetnsBackend(options);
         var failed = loadFailures;
         try
