@@ -10,6 +10,7 @@ public static class LabCommands
     {
         var command = new Command("lab", "Validate and test labs.");
         command.Subcommands.Add(CreateValidate());
+        command.Subcommands.Add(LabTests.LabTestCommand.Create());
         return command;
     }
 

@@ -9,7 +9,7 @@ using Microsoft.EntityFrameworkCore;
 /// the same learner at once (double click, two tabs) never race on "insert if missing".
 /// Callers pass only ids they validated against the catalog; this store does not know labs.
 /// </summary>
-public sealed class LabProgressStore(LabSiteDbContext db, TimeProvider clock)
+public sealed partial class LabProgressStore(LabSiteDbContext db, TimeProvider clock)
 {
     public async Task<LabProgress> GetAsync(LearnerId learner, string labId, CancellationToken ct = default)
     {

@@ -1,5 +1,6 @@
 namespace LabSite.LabHost.Web;
 
+using LabSite.LabHost.Checks;
 using LabSite.LabHost.Data;
 using LabSite.LabHost.Exams;
 using LabSite.LabHost.Labs;
@@ -31,6 +32,7 @@ public static class LabSiteWebApp
         builder.Services.AddExams(options);
         builder.Services.AddSitePages();
         builder.Services.AddLabTerminals();
+        builder.Services.AddCheckEvaluation();
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -47,6 +49,7 @@ public static class LabSiteWebApp
         app.MapLabFileEndpoints();
         app.MapExamEndpoints();
         app.MapTerminalEndpoints();
+        app.MapCheckEndpoints();
         app.MapSitePages();
         return app;
     }

@@ -16,7 +16,10 @@ public static class CheckBlockReader
     public const string FenceInfo = "check";
 
     /// <summary>Keys every check may have.</summary>
-    public static readonly IReadOnlyList<string> CommonKeys = ["id", "kind", "title", "onFail"];
+    public static readonly IReadOnlyList<string> CommonKeys = ["id", "kind", "title", "onFail", "beforeSolution"];
+
+    private static readonly IReadOnlyDictionary<string, BeforeSolution> BeforeValues =
+        new Dictionary<string, BeforeSolution>(StringComparer.Ordinal) { ["fail"] = BeforeSolution.Fail, ["pass"] = BeforeSolution.Pass, ["any"] = BeforeSolution.Any };
 
     private delegate CheckSpec? KindReader(CheckHeader header, YamlMapReader reader);
 
@@ -78,6 +81,7 @@ public static class CheckBlockReader
 
         var title = reader.String("title", required: true);
         var onFail = reader.String("onFail");
+        var before = reader.Enum("beforeSolution", BeforeValues);
         var kindText = reader.String("kind", required: true);
         if (kindText is not null && kind.Read is null)
         {
@@ -95,7 +99,7 @@ public static class CheckBlockReader
             return null;
         }
 
-        return check with { OnFail = onFail };
+        return check with { OnFail = onFail, BeforeSolution = before ?? CheckSpec.DefaultBeforeSolution(check) };
     }
 
     private static string? Scalar(YamlMappingNode mapping, string key) =>

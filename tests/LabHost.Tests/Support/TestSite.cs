@@ -32,8 +32,12 @@ public sealed class TestSite : IAsyncDisposable
 
     public IServiceProvider Services => app.Services;
 
-    public static Task<TestSite> StartAsync(LabCatalog catalog) =>
-        StartAsync("/nonexistent-content", services => services.AddSingleton(new LabCatalogSource(catalog)));
+    public static Task<TestSite> StartAsync(LabCatalog catalog, Action<IServiceCollection>? services = null) =>
+        StartAsync("/nonexistent-content", s =>
+        {
+            s.AddSingleton(new LabCatalogSource(catalog));
+            services?.Invoke(s);
+        });
 
     /// <summary>The site loading (and watching) labs from <paramref name="contentDirectory"/>/labs, as <c>labsite serve</c> does.</summary>
     public static Task<TestSite> StartWithContentAsync(string contentDirectory) => StartAsync(contentDirectory, _ => { });
