@@ -6,6 +6,8 @@
  * One loaded object serves every pod of a lab; the endpoint is found by the pod's address (ls_lxc) and its
  * policy map by endpoint id (ls_policy). Replies pass through conntrack; new connections get a
  * policy-verdict event, drops a drop event, and connection starts / new TCP flags a trace event.
+ * L7: a TCP packet whose destination pod's ingress entry names a proxy port is handed to the lab's L7 proxy at
+ * from_container (bpf/lib/proxy.h); the proxy's upstream packets (MARK_FROM_PROXY) pass to_container unjudged.
  * Minimum kernel: 5.8 (ring buffer, LPM trie as inner map). Tested on 6.18.
  */
 #include <linux/bpf.h>
@@ -17,6 +19,33 @@
 #include "policy.h"
 #include "conntrack.h"
 #include "events.h"
+#include "proxy.h"
+
+/*
+ * An L7-policed connection is redirected where it leaves the client (Cilium does the same at the client's
+ * from-container): the destination endpoint's INGRESS policy, looked up with the client's identity, names a
+ * proxy port. Returns that port (0 = no redirect); the verdict event is the server's, as REDIRECTED.
+ */
+static __always_inline __u16 ingress_proxy_port(struct __sk_buff *skb, const struct pkt_info *pkt, __u32 client_id,
+						 __u8 state)
+{
+	struct endpoint_info *dst;
+	__u8 match = POLICY_MATCH_NONE;
+	__u16 proxy = 0;
+	void *policy;
+
+	if (pkt->ev.protocol != IPPROTO_TCP)
+		return 0;
+	dst = lookup_endpoint(pkt->ev.daddr);
+	if (!dst || !(dst->flags & EP_F_INGRESS_ENFORCED))
+		return 0;
+	policy = policy_map_of(dst->lxc_id);
+	if (!policy || policy_can_access(policy, client_id, DIR_INGRESS, pkt, &match, &proxy) < 0 || !proxy)
+		return 0; /* denied or plain L4: to-container of the server decides and reports */
+	if (state == TRACE_REASON_NEW)
+		send_policy_verdict(skb, pkt, dst->lxc_id, DIR_INGRESS, match, 0, proxy);
+	return proxy;
+}
 
 static __always_inline int handle_lxc(struct __sk_buff *skb, __u8 hook)
 {
@@ -27,7 +56,7 @@ static __always_inline int handle_lxc(struct __sk_buff *skb, __u8 hook)
 	__u8 point = hook == TUPLE_F_OUT ? TRACE_FROM_LXC : TRACE_TO_LXC;
 	__u32 local_id, remote_id;
 	__u8 match = POLICY_MATCH_NONE, fresh;
-	__u16 proxy = 0, ep_id;
+	__u16 proxy = 0, ep_id, l7_port = 0;
 	void *policy;
 	int ret, state, enforced;
 
@@ -63,6 +92,10 @@ static __always_inline int handle_lxc(struct __sk_buff *skb, __u8 hook)
 		return TC_ACT_OK;
 	}
 
+	/* The proxy's own upstream connections: the L7 decision already allowed them; track them for the replies. */
+	if (hook == TUPLE_F_IN && skb->mark == MARK_FROM_PROXY)
+		goto track;
+
 	policy = policy_map_of(ep_id);
 	if (!policy) {
 		send_drop(skb, &pkt, ep_id, DROP_EP_NOT_READY, dir, 0);
@@ -78,6 +111,17 @@ static __always_inline int handle_lxc(struct __sk_buff *skb, __u8 hook)
 		return TC_ACT_SHOT;
 	}
 
+	if (hook == TUPLE_F_OUT)
+		l7_port = ingress_proxy_port(skb, &pkt, local_id, state);
+	if (l7_port) {
+		ret = proxy_redirect(skb, &pkt, l7_port);
+		if (ret < 0) {
+			send_drop(skb, &pkt, ep_id, (__u8)-ret, DIR_INGRESS, 0);
+			return TC_ACT_SHOT;
+		}
+	}
+
+track:
 	if (state == TRACE_REASON_NEW || !ct) {
 		ct_create(&pkt, hook, pkt.ev.src_identity);
 		send_trace(skb, &pkt, ep_id, point, TRACE_REASON_NEW, EV_F_IS_REPLY_KNOWN);

@@ -18,6 +18,7 @@
 #define DROP_POLICY             133 /* no allow entry matched ("Policy denied") */
 #define DROP_INVALID            134
 #define DROP_CT_INVALID_HDR     135
+#define DROP_PROXY_LOOKUP       165 /* redirect to the L7 proxy found no socket to assign */
 #define DROP_POLICY_DENY        181 /* a deny entry matched ("Policy denied by denylist") */
 #define DROP_EP_NOT_READY       203 /* endpoint known, policy map missing */
 
@@ -49,6 +50,10 @@
 /* ---- directions: policy key egress byte, event direction ---- */
 #define DIR_INGRESS 0
 #define DIR_EGRESS  1
+
+/* ---- L7 proxy marks (skb->mark; Cilium: MARK_MAGIC_TO_PROXY, the proxy's SO_MARK) ---- */
+#define MARK_TO_PROXY       0x0200 /* set on redirected packets; the node routes it locally (ip rule fwmark) */
+#define MARK_FROM_PROXY     0x0A00 /* SO_MARK of the proxy's upstream sockets: the L7 decision already allowed it */
 
 /* endpoint_info.flags */
 #define EP_F_INGRESS_ENFORCED 0x1 /* send policy-verdict events for ingress */

@@ -7,6 +7,9 @@ using LabSite.Sandbox.Netns.Flows;
 using LabSite.Sandbox.Netns.Identity;
 using LabSite.Sandbox.Netns.Kernel;
 using LabSite.Sandbox.Netns.Pods;
+using LabSite.Sandbox.Netns.Proxy;
+using LabSite.Sandbox.Netns.Proxy.Listener;
+using LabSite.Sandbox.Netns.Proxy.Rules;
 using LabSite.Sandbox.Netns.Policy.Api;
 using LabSite.Sandbox.Netns.Policy.Compile;
 using LabSite.Sandbox.Netns.Store;
@@ -32,28 +35,60 @@ public sealed partial class LabPolicyAgent : IDisposable
     private readonly IDisposable _subscription;
     private readonly Dictionary<EndpointId, PodEndpoint> _pods = [];
     private readonly HashSet<IPNetwork> _cidrPrefixes = [];
+    private readonly L7PolicyTable _l7Rules = new();
+    private readonly NetworkNamespaceThread _nodeThread;
+    private readonly L7Proxy _proxy;
+    private readonly HashSet<IPAddress> _hostAddresses;
+    private volatile IReadOnlyDictionary<IPAddress, NumericIdentity> _podIdentities = new Dictionary<IPAddress, NumericIdentity>();
 
     private sealed record PodEndpoint(EndpointId Id, string Namespace, string Name, IPAddress Ip, int IfIndex)
     {
         public IReadOnlyList<ContainerPort> Ports { get; set; } = [];
     }
 
-    public LabPolicyAgent(string pinDirectory, string nodeNetnsPath, string nodeName, IEnumerable<IPAddress> hostAddresses, ObjectStore store, string? objectPath = null)
+    public LabPolicyAgent(string pinDirectory, string nodeNetnsPath, string nodeName, IEnumerable<IPAddress> hostAddresses, ObjectStore store, string? objectPath = null, ushort l7ProxyPort = PolicyEngine.DefaultL7ProxyPort)
     {
         _nodeNetnsPath = nodeNetnsPath;
         _store = store;
         NodeName = nodeName;
-        _engine = new PolicyEngine(_identities);
+        _hostAddresses = [.. hostAddresses];
+        _engine = new PolicyEngine(_identities, l7ProxyPort: l7ProxyPort);
         _datapath = new PolicyDatapath(pinDirectory, objectPath);
         _lookup = new LabEndpointLookup(nodeName, _engine);
         // Everything unknown is world; the node's own addresses (incl. the pods' gateway) are the host.
         _datapath.UpsertIpcache(IPNetwork.Parse("0.0.0.0/0"), NumericIdentity.World.Value);
-        foreach (var a in hostAddresses)
+        foreach (var a in _hostAddresses)
         {
             _datapath.UpsertIpcache(new IPNetwork(a, 32), NumericIdentity.Host.Value);
         }
         _pump = new FlowPump(_datapath.EventsPinPath, new FlowDecoder(_lookup, new MonotonicClock()), Flows);
+        // The lab's L7 proxy listens in the node namespace, where bpf_lxc's redirect (bpf/lib/proxy.h) finds it.
+        _nodeThread = new NetworkNamespaceThread(nodeNetnsPath);
+        _proxy = L7Proxy.StartInNamespace(_nodeThread, l7ProxyPort, new L7ProxyOptions
+        {
+            Direction = Contract.Flows.TrafficDirection.INGRESS,
+            IdentityOf = IdentityOf,
+            NodeName = nodeName,
+        }, _l7Rules, new L7FlowRingSink(_lookup, Flows));
         _subscription = store.Subscribe(OnStoreChange);
+    }
+
+    /// <summary>The ipcache as the proxy needs it: pods by address, the node's addresses as host, CIDR identities, else world.</summary>
+    private NumericIdentity IdentityOf(IPAddress ip)
+    {
+        if (_podIdentities.TryGetValue(ip, out var id))
+        {
+            return id;
+        }
+        if (_hostAddresses.Contains(ip))
+        {
+            return NumericIdentity.Host;
+        }
+        return _engine.CidrIdentities()
+            .Where(kv => kv.Key.Contains(ip))
+            .OrderByDescending(kv => kv.Key.PrefixLength)
+            .Select(kv => kv.Value)
+            .FirstOrDefault(NumericIdentity.World);
     }
 
     public string NodeName { get; }
@@ -204,6 +239,11 @@ public sealed partial class LabPolicyAgent : IDisposable
             _datapath.SetPolicy(p.Endpoint.Value, p.Entries);
             _datapath.UpsertEndpoint(p.Endpoint.Value, ep.Ip, ep.IfIndex, p.Identity.Value, p.IngressEnforced, p.EgressEnforced);
         }
+        _podIdentities = _pods.Values
+            .Select(ep => (ep.Ip, Policy: _engine.PolicyOf(ep.Id)))
+            .Where(x => x.Policy is not null)
+            .ToDictionary(x => x.Ip, x => x.Policy!.Identity);
+        _l7Rules.ReplaceAll(_engine.L7Policies());
     }
 
     private async Task<Dictionary<string, int>> IfIndexesAsync(IReadOnlyList<string> devices, CancellationToken ct)
@@ -217,6 +257,8 @@ public sealed partial class LabPolicyAgent : IDisposable
     public void Dispose()
     {
         _subscription.Dispose();
+        _proxy.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        _nodeThread.Dispose();
         _pump.Dispose();
         _datapath.Dispose();
     }

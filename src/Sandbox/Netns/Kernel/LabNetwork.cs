@@ -17,10 +17,14 @@ internal sealed class LabNetwork(LabNames names, LabAddressing addressing)
     public async Task CreateNodeAsync(CancellationToken ct)
     {
         await new IpBatch(null).Add($"netns add {names.NodeNetns}").RunAsync($"create node namespace {names.NodeNetns}", ct);
-        await new IpBatch(names.NodeNetns)
+        var node = new IpBatch(names.NodeNetns)
             .Add("link set lo up")
-            .Add($"addr add {addressing.NodeIp}/32 dev lo")
-            .RunAsync($"configure node namespace {names.NodeNetns}", ct);
+            .Add($"addr add {addressing.NodeIp}/32 dev lo");
+        foreach (var line in ProxyRouting.NodeCommands)
+        {
+            node.Add(line);
+        }
+        await node.RunAsync($"configure node namespace {names.NodeNetns}", ct);
         await NetnsThread.WriteSysctlsAsync(LabNames.NetnsPath(names.NodeNetns), new Dictionary<string, string>
         {
             ["net.ipv4.ip_forward"] = "1",

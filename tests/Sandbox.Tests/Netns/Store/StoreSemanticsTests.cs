@@ -260,16 +260,15 @@ public class StoreSemanticsTests
     }
 
     [Fact]
-    public void The_real_validator_refuses_the_star_wars_l7_policy_until_the_datapath_redirects_it()
+    public void The_real_validator_accepts_the_star_wars_l7_policy()
     {
         var store = new ObjectStore(new StoreOptions { ServiceCidr = "10.96.0.0/16", PolicyValidator = new LabSite.Sandbox.Netns.Policy.Api.PolicyValidator() });
 
         var result = store.Apply(Data("sw_l3_l4_l7_policy.yaml"), ApplyMode.Apply);
 
-        var error = Assert.Single(result.Errors);
-        Assert.StartsWith("The CiliumNetworkPolicy \"rule1\" is invalid: spec.ingress[0].toPorts[0].rules: ", error);
-        Assert.Contains("HTTP rules are not enforced by the netns datapath yet", error);
-        Assert.Empty(store.Get(new ObjectQuery("cnp")));
+        Assert.Empty(result.Errors);
+        Assert.Equal(["ciliumnetworkpolicy.cilium.io/rule1 created"], result.Lines);
+        Assert.Single(store.Get(new ObjectQuery("cnp")));
     }
 
     [Fact]

@@ -11,11 +11,11 @@ using LabSite.Sandbox.Netns.Store.Validation;
 public sealed class PolicyValidator : IPolicyValidator
 {
     /// <summary>
-    /// The parser and compiler understand HTTP rules, but the tc datapath does not redirect to the L7 proxy yet, so a
-    /// stored L7 policy would silently act as L3/L4 only. Refuse it until the redirect is wired; then drop this check.
+    /// bpf_lxc redirects to the L7 proxy for INGRESS rules only (at the client's veth, by the server's policy); an
+    /// egress HTTP rule would silently act as L3/L4 only, so it is refused until the egress redirect exists.
     /// </summary>
-    public const string L7NotEnforced =
-        "HTTP rules are not enforced by the netns datapath yet (the L7 proxy redirect is still to come); remove rules to enforce only L3/L4";
+    public const string EgressL7NotEnforced =
+        "HTTP rules in egress are not enforced by the netns datapath yet (only ingress rules redirect to the L7 proxy); remove rules to enforce only L3/L4";
 
     public IReadOnlyList<FieldError> Validate(KubeObject policy)
     {
@@ -34,6 +34,7 @@ public sealed class PolicyValidator : IPolicyValidator
     }
 
     // Parsing succeeded, so any toPorts[].rules left is an accepted HTTP rule list (other kinds were refused).
+    // "egress" also matches egressDeny, whose rules the parser already refuses.
     private static void FindRules(JsonNode? node, string path, List<FieldError> found)
     {
         switch (node)
@@ -42,9 +43,9 @@ public sealed class PolicyValidator : IPolicyValidator
                 foreach (var (key, child) in o)
                 {
                     var at = JsonFields.Join(path, key);
-                    if (key == "rules" && path.Contains(".toPorts[", StringComparison.Ordinal))
+                    if (key == "rules" && path.Contains(".toPorts[", StringComparison.Ordinal) && path.Contains("egress", StringComparison.Ordinal))
                     {
-                        found.Add(new FieldError(at, L7NotEnforced));
+                        found.Add(new FieldError(at, EgressL7NotEnforced));
                         continue;
                     }
                     FindRules(child, at, found);

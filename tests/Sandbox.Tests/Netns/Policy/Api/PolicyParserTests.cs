@@ -159,11 +159,15 @@ public class PolicyParserTests
     }
 
     [Fact]
-    public void Validator_refuses_http_rules_while_the_datapath_cannot_redirect_them()
+    public void Validator_accepts_ingress_http_rules_and_refuses_egress_ones_the_datapath_cannot_redirect()
     {
-        var error = Assert.Single(new PolicyValidator().Validate(YamlObjects.One(StarWarsL7)));
-        Assert.Equal("spec.ingress[0].toPorts[0].rules", error.Path);
-        Assert.Equal(PolicyValidator.L7NotEnforced, error.Message);
+        Assert.Empty(new PolicyValidator().Validate(YamlObjects.One(StarWarsL7)));
+
+        var egress = StarWarsL7.Replace("endpointSelector: {matchLabels: {org: empire, class: deathstar}}", "endpointSelector: {matchLabels: {class: tiefighter}}")
+            .Replace("ingress:", "egress:").Replace("fromEndpoints", "toEndpoints");
+        var error = Assert.Single(new PolicyValidator().Validate(YamlObjects.One(egress)));
+        Assert.Equal("spec.egress[0].toPorts[0].rules", error.Path);
+        Assert.Equal(PolicyValidator.EgressL7NotEnforced, error.Message);
     }
 
     private const string StarWarsL7 = """
