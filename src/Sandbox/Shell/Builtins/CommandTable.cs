@@ -13,7 +13,7 @@ public static class CommandTable
         [
             new EchoCommand(), new CatCommand(), new LsCommand(), new GrepCommand(), new HeadTailCommand(head: true),
             new HeadTailCommand(head: false), new WcCommand(), new SortCommand(), new JqCommand(), new ClearCommand(),
-            new HelpCommand(), new HistoryCommand(), new ExitCommand(),
+            new HelpCommand(), new HistoryCommand(), new ExitCommand(), new TrueFalseCommand(succeed: true), new TrueFalseCommand(succeed: false),
             new KubectlCommand(), new CiliumDbgCommand(), new HubbleCommand(),
         ];
         return commands.ToDictionary(c => c.Name, StringComparer.Ordinal);

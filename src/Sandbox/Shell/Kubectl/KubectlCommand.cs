@@ -12,12 +12,12 @@ public sealed class KubectlCommand : IShellCommand
     static readonly Dictionary<string, IKubectlVerb> Verbs = new IKubectlVerb[]
     {
         new GetVerb(), new DescribeVerb(), new ManifestVerb("apply"), new ManifestVerb("create"), new DeleteVerb(),
-        new ExecVerb(), new LogsVerb(), new LabelVerb(), new ScaleVerb(), new RunVerb(), new ExplainVerb(),
+        new ExecVerb(), new LogsVerb(), new LabelVerb(), new ScaleVerb(), new RunVerb(), new ExplainVerb(), new WaitVerb(),
     }.ToDictionary(v => v.Name);
 
     public string Name => "kubectl";
 
-    public string Summary => "the lab cluster: get, describe, apply, create, delete, exec, logs, label, scale, run, explain";
+    public string Summary => "the lab cluster: get, describe, apply, create, delete, exec, logs, label, scale, run, explain, wait";
 
     public static IEnumerable<string> VerbNames => Verbs.Keys.Order(StringComparer.Ordinal);
 
@@ -83,7 +83,7 @@ public sealed class KubectlCommand : IShellCommand
     static string Usage() =>
         "kubectl controls the lab cluster.\n\n" +
         "Commands in the lab shell:\n" +
-        "  get, describe, apply, create, delete, exec, logs, label, scale, run, explain\n\n" +
+        "  get, describe, apply, create, delete, exec, logs, label, scale, run, explain, wait\n\n" +
         "Usage:\n  kubectl [flags] [options]\n";
 }
 
