@@ -37,7 +37,7 @@ public sealed class TerminalBrowserTests(LabSiteFixture fixture) : IClassFixture
 
         await page.Keyboard.TypeAsync("kubectl get pods");
         await page.Keyboard.PressAsync("Enter");
-        await Expect(screen).ToContainTextAsync("no cluster running yet");
+        await Expect(screen).ToContainTextAsync("No resources found in default namespace.", new() { Timeout = 30_000 });
 
         await page.ReloadAsync();
         await Expect(panel).ToHaveAttributeAsync("data-state", "connected");

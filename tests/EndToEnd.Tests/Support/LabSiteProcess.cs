@@ -13,10 +13,12 @@ public sealed class LabSiteProcess : IAsyncDisposable
 {
     private readonly Process process;
     private readonly StringBuilder output = new();
+    private readonly IReadOnlyDictionary<string, string> netnsEnvironment;
 
-    private LabSiteProcess(Process process, Uri baseAddress, string dataDirectory)
+    private LabSiteProcess(Process process, Uri baseAddress, string dataDirectory, IReadOnlyDictionary<string, string> netnsEnvironment)
     {
         this.process = process;
+        this.netnsEnvironment = netnsEnvironment;
         BaseAddress = baseAddress;
         DataDirectory = dataDirectory;
     }
@@ -43,13 +45,31 @@ public sealed class LabSiteProcess : IAsyncDisposable
         var data = Path.Combine(Path.GetTempPath(), "labsite-e2e-" + Guid.NewGuid().ToString("N"));
         var start = new ProcessStartInfo("dotnet")
         {
-            ArgumentList = { Path.Combine(AppContext.BaseDirectory, "labsite.dll"), "serve", "--urls", baseAddress.ToString().TrimEnd('/'), "--content", contentDirectory, "--data", data },
+            ArgumentList =
+            {
+                Path.Combine(AppContext.BaseDirectory, "labsite.dll"), "serve", "--urls", baseAddress.ToString().TrimEnd('/'),
+                "--content", contentDirectory, "--data", data,
+                // Its own agent, socket, name prefix and roots: other test processes run agents and clean up after them.
+                "--agent", "inprocess", "--agent-socket", Path.Combine(data, "agent.sock"),
+            },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        var prefix = "e" + Guid.NewGuid().ToString("N")[..6];
+        var netns = new Dictionary<string, string>
+        {
+            ["NetnsOptions__NamePrefix"] = prefix,
+            ["NetnsOptions__BpffsRoot"] = $"/sys/fs/bpf/labsite-{prefix}",
+            ["NetnsOptions__CgroupRoot"] = $"/sys/fs/cgroup/unified/labsite-{prefix}",
+            ["NetnsOptions__RunDirectory"] = $"/run/labsite-{prefix}",
+        };
+        foreach (var (key, value) in netns)
+        {
+            start.Environment[key] = value;
+        }
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start dotnet labsite.dll");
-        var site = new LabSiteProcess(process, baseAddress, data);
+        var site = new LabSiteProcess(process, baseAddress, data, netns);
         process.OutputDataReceived += (_, e) => site.Append(e.Data);
         process.ErrorDataReceived += (_, e) => site.Append(e.Data);
         process.BeginOutputReadLine();
@@ -67,9 +87,34 @@ public sealed class LabSiteProcess : IAsyncDisposable
         }
 
         process.Dispose();
+        await CollectLabGarbageAsync();
         if (Directory.Exists(DataDirectory))
         {
             Directory.Delete(DataDirectory, recursive: true);
+        }
+    }
+
+    /// <summary>
+    /// The killed server leaves its learners' lab clusters behind, as a crash would: an agent with the same prefix and
+    /// roots garbage-collects them when it starts (before it serves its socket), then is stopped.
+    /// </summary>
+    private async Task CollectLabGarbageAsync()
+    {
+        var socket = Path.Combine(DataDirectory, "gc.sock");
+        var start = new ProcessStartInfo("dotnet") { ArgumentList = { Path.Combine(AppContext.BaseDirectory, "labsite.dll"), "agent", "--socket", socket }, UseShellExecute = false };
+        foreach (var (key, value) in netnsEnvironment)
+        {
+            start.Environment[key] = value;
+        }
+        using var agent = Process.Start(start)!;
+        for (var attempt = 0; attempt < 100 && !File.Exists(socket) && !agent.HasExited; attempt++)
+        {
+            await Task.Delay(200);
+        }
+        if (!agent.HasExited)
+        {
+            agent.Kill(entireProcessTree: true);
+            await agent.WaitForExitAsync();
         }
     }
 

@@ -1,0 +1,57 @@
+namespace LabSite.EndToEnd.Tests.Site;
+
+using System.Text.RegularExpressions;
+using LabSite.EndToEnd.Tests.Support;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+/// <summary>
+/// The Star Wars L3/L4 step played in a real browser against a real server and the learner's own netns cluster:
+/// commands typed into the terminal, then Check, which first explains what is missing and passes after the policy.
+/// </summary>
+public sealed class StarWarsBrowserTests(LabSiteFixture fixture) : IClassFixture<LabSiteFixture>
+{
+    private static readonly LocatorAssertionsToContainTextOptions Slow = new() { Timeout = 60_000 };
+
+    private readonly LabSiteProcess site = fixture.Site;
+
+    [Fact]
+    public async Task Learner_types_the_L3_L4_steps_and_Check_fails_first_then_passes()
+    {
+        await using var chromium = await Chromium.LaunchAsync();
+        var page = await chromium.Context.NewPageAsync();
+        await page.GotoAsync(new Uri(site.BaseAddress, "/labs/starwars/steps/l3-l4").ToString());
+        await Expect(page.Locator("#terminal-panel")).ToHaveAttributeAsync("data-state", "connected", new() { Timeout = 30_000 });
+        var screen = page.Locator("#terminal .xterm-rows");
+        await page.Locator("#terminal").ClickAsync();
+
+        async Task Type(string line, string expect)
+        {
+            await page.Keyboard.TypeAsync(line);
+            await page.Keyboard.PressAsync("Enter");
+            await Expect(screen).ToContainTextAsync(expect, Slow);
+        }
+
+        await Type("kubectl create -f manifests/http-sw-app.yaml", "pod/xwing created");
+        await Type("kubectl wait --for=condition=Ready pod --all --timeout=60s", "pod/xwing condition met");
+        await Type("kubectl exec xwing -- curl -s -XPOST deathstar.default.svc.cluster.local/v1/request-landing", "Ship landed");
+
+        // Before the policy: Check explains what it expected and what it saw.
+        var checks = page.Locator("#checks");
+        await checks.GetByRole(AriaRole.Button, new() { Name = "Check" }).ClickAsync();
+        var enforcement = page.Locator("#check-deathstar-enforces-ingress");
+        await Expect(enforcement).ToHaveClassAsync(new Regex("check--failed"), new() { Timeout = 60_000 });
+        await Expect(enforcement.Locator(".check__explanation")).ToContainTextAsync("Disabled", Slow);
+
+        await page.Locator("#terminal").ClickAsync(); // the Check button took the keyboard focus
+
+        await Type("kubectl create -f manifests/sw_l3_l4_policy.yaml", "ciliumnetworkpolicy.cilium.io/rule1 created");
+        await Type("kubectl exec xwing -- curl -s --connect-timeout 2 -XPOST deathstar.default.svc.cluster.local/v1/request-landing", "command terminated with exit code 28");
+        await Type("hubble observe --to-pod deathstar --verdict DROPPED --last 1", "Policy denied DROPPED");
+
+        await page.Locator("#checks").GetByRole(AriaRole.Button, new() { Name = "Check" }).ClickAsync();
+        await Expect(page.Locator("#checks h3")).ToContainTextAsync("All passed", new() { Timeout = 90_000 });
+        await Expect(page.Locator("#check-xwing-dropped")).ToHaveClassAsync(new Regex("check--passed"));
+        await Expect(page.Locator("#check-map-allows-tiefighter")).ToHaveClassAsync(new Regex("check--passed"));
+    }
+}
