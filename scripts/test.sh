@@ -12,6 +12,8 @@ labsite=(dotnet src/LabHost/bin/Release/net10.0/labsite.dll)
 
 "${labsite[@]}" lab validate content/labs || status=1
 "${labsite[@]}" exam validate content/exams/cca || status=1
+# Every lab, on a fresh cluster: each check must fail before its step's solution and pass after it.
+"${labsite[@]}" lab test content/labs/* || status=1
 
 dotnet test LabSite.sln -c Release --no-build -nologo 2>&1 | tee "$log"
 [ "${PIPESTATUS[0]}" = 0 ] || status=1
