@@ -3,8 +3,8 @@ namespace LabSite.LabHost.Cli;
 using System.CommandLine;
 using System.Text.Json;
 using LabSite.Sandbox;
-using LabSite.Sandbox.Contract.Flows;
 using LabSite.Sandbox.Agent;
+using LabSite.Sandbox.Contract.Flows;
 using LabSite.Sandbox.Kubectl;
 
 /// <summary>

@@ -7,11 +7,11 @@ using LabSite.Sandbox.Netns.Flows;
 using LabSite.Sandbox.Netns.Identity;
 using LabSite.Sandbox.Netns.Kernel;
 using LabSite.Sandbox.Netns.Pods;
+using LabSite.Sandbox.Netns.Policy.Api;
+using LabSite.Sandbox.Netns.Policy.Compile;
 using LabSite.Sandbox.Netns.Proxy;
 using LabSite.Sandbox.Netns.Proxy.Listener;
 using LabSite.Sandbox.Netns.Proxy.Rules;
-using LabSite.Sandbox.Netns.Policy.Api;
-using LabSite.Sandbox.Netns.Policy.Compile;
 using LabSite.Sandbox.Netns.Store;
 using LabSite.Sandbox.Netns.Store.Kinds;
 
