@@ -109,7 +109,7 @@ public class KubectlGetTests
     {
         using var shell = new ShellHarness();
         Assert.Equal((1, "", "error: unknown shorthand flag: 'z' in -z\nSee 'kubectl get --help' for usage.\n"), await shell.RunAsync("kubectl get pods -z"));
-        Assert.Equal((1, "", "error: unknown command \"frobnicate\" for \"kubectl\"\nThe lab shell's kubectl knows: apply, create, delete, describe, exec, explain, get, label, logs, run, scale.\n"),
+        Assert.Equal((1, "", "error: unknown command \"frobnicate\" for \"kubectl\"\nThe lab shell's kubectl knows: apply, create, delete, describe, exec, explain, get, label, logs, run, scale, wait.\n"),
             await shell.RunAsync("kubectl frobnicate"));
         Assert.StartsWith("error: unable to match a printer suitable for the output format \"toml\"", (await shell.RunAsync("kubectl get pods -o toml")).Err);
     }
