@@ -1,31 +1,14 @@
 namespace LabSite.Sandbox.Tests.Netns.Policy.Api;
 
 using LabSite.Sandbox.Netns.Policy.Api;
+using LabSite.Sandbox.Tests.Shell.Support;
 using LabSite.Sandbox.Tests.TestSupport;
 using Xunit;
 
 public class PolicyParserTests
 {
-    private const string Rule1 = """
-        apiVersion: "cilium.io/v2"
-        kind: CiliumNetworkPolicy
-        metadata:
-          name: "rule1"
-        spec:
-          description: "L3-L4 policy to restrict deathstar access to empire ships only"
-          endpointSelector:
-            matchLabels:
-              org: empire
-              class: deathstar
-          ingress:
-          - fromEndpoints:
-            - matchLabels:
-                org: empire
-            toPorts:
-            - ports:
-              - port: "80"
-                protocol: TCP
-        """;
+    // The reference sw_l3_l4_policy.yaml, shared with the shell tests.
+    private const string Rule1 = StarWarsObjects.L3L4Policy;
 
     [Fact]
     public void Star_wars_rule1_parses_into_a_namespaced_rule()
