@@ -89,16 +89,27 @@ public sealed class ReachabilityWorld : IAsyncLifetime
         return (status, stdout.ToString() + stderr);
     }
 
-    /// <summary>Deletes every policy and restores the world's labels; throws if the world is not back as written.</summary>
+    /// <summary>
+    /// Deletes every policy and every pod or namespace a case added, and restores the world's labels; throws if the
+    /// world is not back as written.
+    /// </summary>
     public async Task ResetAsync()
     {
         foreach (var kind in PolicyKinds)
         {
             foreach (var policy in Cluster.Store.Get(new ObjectQuery(kind, Namespace: "*")))
             {
-                var deleted = Cluster.Store.Delete(kind, policy.Namespace, policy.Name);
-                Assert.True(deleted.Succeeded, string.Join("; ", deleted.Errors));
+                Delete(kind, policy);
             }
+        }
+        var worldKeys = _worldObjects.Select(o => (o.Kind, o.Namespace, o.Name)).ToHashSet();
+        foreach (var pod in Cluster.Store.Get(new ObjectQuery("pods", Namespace: "*")).Where(p => !worldKeys.Contains(("Pod", p.Namespace, p.Name))))
+        {
+            Delete("pods", pod);
+        }
+        foreach (var ns in Cluster.Store.Get(new ObjectQuery("namespaces")).Where(n => !worldKeys.Contains(("Namespace", null, n.Name)) && !BuiltInNamespaces.Contains(n.Name)))
+        {
+            Delete("namespaces", ns);
         }
         await ApplyWorldAsync();
         foreach (var expected in _worldObjects)
@@ -108,6 +119,14 @@ public sealed class ReachabilityWorld : IAsyncLifetime
             var have = actual.Labels.Where(kv => kv.Key != "kubernetes.io/metadata.name").OrderBy(kv => kv.Key).ToList();
             Assert.True(want.SequenceEqual(have), $"reset: {expected.Kind} {expected.Name} has labels {string.Join(",", have)}, the world says {string.Join(",", want)}");
         }
+    }
+
+    private static readonly string[] BuiltInNamespaces = ["default", "kube-system", "kube-public", "kube-node-lease"];
+
+    private void Delete(string kind, KubeObject obj)
+    {
+        var deleted = Cluster.Store.Delete(kind, obj.Namespace, obj.Name);
+        Assert.True(deleted.Succeeded, $"reset: {string.Join("; ", deleted.Errors)}");
     }
 
     private async Task ApplyWorldAsync()
