@@ -3,6 +3,7 @@ namespace LabSite.Sandbox.Tests.Netns.Datapath.Reachability;
 using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
+using LabSite.Sandbox.Contract.Flows;
 using LabSite.Sandbox.Netns.Kernel;
 
 /// <summary>Where a probe starts or ends: a network namespace and the address it sends from or listens on.</summary>
@@ -84,6 +85,7 @@ public sealed class ConnectionProber(DropWatcher drops)
         var sourcePort = protocol == ProbeProtocol.ICMP ? 0 : ((IPEndPoint)socket.LocalEndPoint!).Port;
         var key = DropWatcher.Key(protocol, from.Address.ToString(), sourcePort, to.ToString(), port);
         var dropped = drops.Expect(key);
+        var started = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow);
         using var cts = new CancellationTokenSource(Patience);
         try
         {
@@ -96,7 +98,8 @@ public sealed class ConnectionProber(DropWatcher drops)
         }
         catch (OperationCanceledException)
         {
-            return dropped.IsCompletedSuccessfully ? new ProbeOutcome(ProbeResult.Dropped, dropped.Result.DropReason) : new ProbeOutcome(ProbeResult.TimedOut);
+            var drop = dropped.IsCompletedSuccessfully ? dropped.Result : drops.FindInHistory(key, started);
+            return drop is null ? new ProbeOutcome(ProbeResult.TimedOut) : new ProbeOutcome(ProbeResult.Dropped, drop.DropReason);
         }
         catch (SocketException e)
         {

@@ -13,9 +13,11 @@ public sealed class DropWatcher : IAsyncDisposable
     private readonly ConcurrentDictionary<string, TaskCompletionSource<Flow>> _waiting = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
+    private readonly FlowRing _ring;
 
     public DropWatcher(FlowRing ring)
     {
+        _ring = ring;
         var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _loop = Task.Run(async () =>
         {
@@ -58,6 +60,15 @@ public sealed class DropWatcher : IAsyncDisposable
         _waiting.GetOrAdd(key, _ => new TaskCompletionSource<Flow>(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
 
     public void Forget(string key) => _waiting.TryRemove(key, out _);
+
+    /// <summary>
+    /// A drop of <paramref name="key"/> already in the ring since <paramref name="since"/>: the follower may have lost
+    /// flows when its buffer was full (Hubble's lost events), the ring keeps the last 4095.
+    /// </summary>
+    public Flow? FindInHistory(string key, Timestamp since) =>
+        _ring.History(last: null, since: since)
+            .Select(r => r.Flow)
+            .LastOrDefault(f => f.EventType?.Type == MonitorEventType.Drop && KeyOf(f) == key);
 
     public async ValueTask DisposeAsync()
     {

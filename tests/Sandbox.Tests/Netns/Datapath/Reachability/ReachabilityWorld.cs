@@ -9,9 +9,10 @@ using Xunit;
 /// <summary>
 /// One netns lab holding the spec's world (namespaces and agnhost pods), an outside network (world-a, world-b) and a
 /// host listener, shared by every case of the spec. <see cref="ResetAsync"/> puts it back between cases: every
-/// policy deleted, the world's labels restored. That is safe because a case's state lives only in policies and
-/// labels: each probe opens a new socket (new source port, or a new ICMP id), so no conntrack entry of an earlier
-/// case can pass it as a reply, and the datapath judges every non-reply packet against the current maps.
+/// policy and every pod or namespace a case added deleted, the world's labels restored. That is safe because a case's
+/// state lives only in those objects and the maps compiled from them: each probe opens a new socket (new source port,
+/// or a new ICMP id), so no conntrack entry of an earlier case can pass it as a reply, and the datapath judges every
+/// non-reply packet against the current maps.
 /// </summary>
 public sealed class ReachabilityWorld : IAsyncLifetime
 {
