@@ -13,7 +13,9 @@ public sealed record ProbeEndpoint(string Name, string NetnsPath, IPAddress Addr
 /// Real exchanges between namespaces: a TCP handshake, a UDP datagram answered by the peer, an ICMP request
 /// answered by the peer's kernel. Sockets are created inside the sender's namespace (see <see cref="NetnsThread"/>)
 /// and bound to its address first, so the source port is known and the datapath's drop event can be matched.
-/// A probe ends at the reply, at the drop event, or after <see cref="Patience"/>.
+/// A probe ends at the reply, at the drop event, or after <see cref="Patience"/>. Ending at the drop event is
+/// conclusive, not a shortcut: the probe's first packet (SYN, datagram, ICMP request) is the one dropped, and nothing
+/// else is sent before TCP's first retransmission a second later, so no reply can come.
 /// </summary>
 public sealed class ConnectionProber(DropWatcher drops)
 {
