@@ -44,9 +44,10 @@ public sealed class ConnectionProber(DropWatcher drops)
         using var socket = await OpenAsync(from, SocketType.Dgram, ProtocolType.Udp);
         return await ExchangeAsync(ProbeProtocol.UDP, from, socket, to, port, async ct =>
         {
-            await socket.SendToAsync("probe"u8.ToArray(), new IPEndPoint(to, port), ct);
-            var buffer = new byte[512];
-            await socket.ReceiveFromAsync(buffer, new IPEndPoint(IPAddress.Any, 0), ct);
+            // Connected, so the peer's port-unreachable surfaces as ConnectionRefused instead of passing for a drop.
+            await socket.ConnectAsync(new IPEndPoint(to, port), ct);
+            await socket.SendAsync("probe"u8.ToArray(), SocketFlags.None, ct);
+            await socket.ReceiveAsync(new byte[512], SocketFlags.None, ct);
             return ProbeOutcome.Allowed;
         });
     }

@@ -54,7 +54,10 @@ public sealed class OutsideNetwork : IAsyncDisposable
 
             var world = LabNames.NetnsPath(net.Netns);
             await net.ServeTcpAsync(world, IPAddress.Any);
-            await net.ServeUdpAsync(world);
+            // One UDP socket per address: a wildcard socket would answer from the primary address (.10) even to
+            // datagrams sent to .20, and a connected client rightly ignores replies from another address.
+            await net.ServeUdpAsync(world, WorldA);
+            await net.ServeUdpAsync(world, WorldB);
             await net.ServeTcpAsync(LabNames.NetnsPath(node), net.NodeIp);
             return net;
         }
@@ -93,12 +96,12 @@ public sealed class OutsideNetwork : IAsyncDisposable
     }
 
     /// <summary>Answers every datagram with one back, as agnhost does in the pods.</summary>
-    private async Task ServeUdpAsync(string netnsPath)
+    private async Task ServeUdpAsync(string netnsPath, IPAddress address)
     {
         var socket = await NetnsThread.RunAsync(netnsPath, () =>
         {
             var s = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-            s.Bind(new IPEndPoint(IPAddress.Any, Port));
+            s.Bind(new IPEndPoint(address, Port));
             return s;
         });
         _listeners.Add(socket);

@@ -54,6 +54,23 @@ public sealed class PolicyReachabilityPrivilegedTests(ReachabilityWorld world) :
         }
     }
 
+    [Fact]
+    public async Task A_refused_probe_is_neither_allow_nor_deny()
+    {
+        await world.ResetAsync();
+        var web = world.Endpoint("prod/web");
+        var api = world.Endpoint("prod/api");
+        // Nothing listens on 9999: the peer's kernel answers RST / port unreachable, which proves nothing about policy.
+        var tcp = await world.Prober.ProbeAsync(web, api, 9999, ProbeProtocol.TCP);
+        var udp = await world.Prober.ProbeAsync(web, api, 9999, ProbeProtocol.UDP);
+
+        Assert.Equal((ProbeResult.Failed, ProbeResult.Failed), (tcp.Result, udp.Result));
+        Assert.Contains("ConnectionRefused", tcp.Detail);
+        Assert.Contains("ConnectionRefused", udp.Detail);
+        var cell = new ProbeCell("prod/web", "prod/api", 9999, ProbeProtocol.TCP, true, null, 1);
+        Assert.False(tcp.Satisfies(cell) || tcp.Satisfies(cell with { Allow = false }));
+    }
+
     private async Task ApplyAsync(ManifestStep step)
     {
         var errorBefore = world.Cluster.Policy!.LastError;
