@@ -20,14 +20,18 @@ public static class CommandBenchmark
         await using var terminal = new TerminalClient(Guid.NewGuid());
         await terminal.ConnectAsync(site.BaseAddress, Lab, ct);
         await terminal.WaitAsync(0, t => t.EndsWith(TerminalClient.PromptEnd, StringComparison.Ordinal), TimeSpan.FromMinutes(2), "first prompt");
-        await terminal.RunLineAsync("kubectl create -f http-sw-app.yaml", Timeout, ct);
-        for (var i = 0; i < 60; i++)
+        await terminal.RunLineAsync("kubectl create -f manifests/http-sw-app.yaml", Timeout, ct);
+        for (var i = 0; ; i++)
         {
             var mark = terminal.Mark;
             await terminal.RunLineAsync("kubectl get pods", Timeout, ct);
             if (terminal.TextSince(mark).Split("Running").Length - 1 == 4)
             {
                 break;
+            }
+            if (i == 60)
+            {
+                throw new InvalidOperationException($"Star Wars pods not Running after 60 tries: {terminal.TextSince(mark)}");
             }
             await Task.Delay(1000, ct);
         }
