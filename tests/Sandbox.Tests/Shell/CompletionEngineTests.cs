@@ -34,7 +34,7 @@ public class CompletionEngineTests
     [InlineData("bpftool ", new[] { "help", "map", "prog", "version" })]
     [InlineData("bpftool -j m", new[] { "map" })]
     [InlineData("bpftool map ", new[] { "dump", "getnext", "list", "lookup", "peek", "show" })]
-    [InlineData("bpftool prog dump ", new[] { "jited", "xlated" })]
+    [InlineData("bpftool prog dump ", new[] { "xlated" })]
     [InlineData("bpftool prog dump xlated ", new[] { "id", "name", "pinned", "tag" })]
     [InlineData("bpftool map dump p", new[] { "pinned" })]
     [InlineData("bpftool --p", new[] { "--pretty" })]

@@ -16,7 +16,6 @@ public static partial class BpftoolParser
         Usage: bpftool [-j|--json] [-p|--pretty] OBJECT COMMAND
           bpftool prog { show | list } [PROG]
           bpftool prog dump xlated PROG [opcodes | linum | visual]
-          bpftool prog dump jited PROG [opcodes | linum]
           bpftool map { show | list } [MAP]
           bpftool map dump MAP
           bpftool map lookup MAP key [hex] BYTES
@@ -28,8 +27,9 @@ public static partial class BpftoolParser
           MAP := { id MAP_ID | pinned FILE | name MAP_NAME }
 
         Without PROG or MAP, show lists this lab's objects only; pinned files must be inside the lab's pin folder.
-        Not available here: changing or loading anything (update, delete, pin, load, attach, ...), net, cgroup,
-        link, btf, feature, perf, batch, and the options -d, -f, -m, -n, -L, -B.
+        Not available here: changing or loading anything (update, delete, pin, load, attach, ...), prog dump jited
+        (machine code holds kernel addresses), net, cgroup, link, btf, feature, perf, batch, and the options
+        -d, -f, -m, -n, -L, -B.
 
         """;
 
@@ -96,7 +96,7 @@ public static partial class BpftoolParser
 
     static BpftoolRequest? ParseProg(bool json, bool pretty, List<string> words)
     {
-        var verb = words.Count == 0 ? "show" : Match(ProgVerbs, words[0]) ?? throw new UsageException($"bpftool: unknown command 'prog {words[0]}'; allowed: prog show, prog dump xlated|jited (bpftool help)");
+        var verb = words.Count == 0 ? "show" : Match(ProgVerbs, words[0]) ?? throw new UsageException($"bpftool: unknown command 'prog {words[0]}'; allowed: prog show, prog dump xlated (bpftool help)");
         var rest = words.Skip(1).ToList();
         switch (verb)
         {
@@ -105,23 +105,25 @@ public static partial class BpftoolParser
             case "show" or "list":
                 return new BpftoolRequest(json, pretty, BpfObjectKind.Program, ["show"], OptionalSelector(rest, BpfObjectKind.Program, "prog show"), []);
             case "dump":
-                if (rest.Count == 0 || rest[0] is not ("xlated" or "jited"))
+                if (rest.FirstOrDefault() == "jited")
                 {
-                    throw new UsageException("bpftool: prog dump needs xlated or jited: bpftool prog dump xlated id N");
+                    throw new UsageException("bpftool: prog dump jited is not available in the lab shell (machine code holds kernel addresses); use prog dump xlated");
                 }
-                var mode = rest[0];
-                var selector = RequiredSelector(rest.Skip(1).ToList(), BpfObjectKind.Program, $"prog dump {mode}", out var tail);
-                string[] allowed = mode == "xlated" ? ["opcodes", "linum", "visual"] : ["opcodes", "linum"];
+                if (rest.FirstOrDefault() != "xlated")
+                {
+                    throw new UsageException("bpftool: prog dump needs xlated: bpftool prog dump xlated id N");
+                }
+                var selector = RequiredSelector(rest.Skip(1).ToList(), BpfObjectKind.Program, "prog dump xlated", out var tail);
                 foreach (var word in tail)
                 {
-                    if (!allowed.Contains(word))
+                    if (word is not ("opcodes" or "linum" or "visual"))
                     {
-                        throw new UsageException($"bpftool: prog dump {mode}: '{word}' is not available in the lab shell (allowed after the program: {string.Join(", ", allowed)}; no file output)");
+                        throw new UsageException($"bpftool: prog dump xlated: '{word}' is not available in the lab shell (allowed after the program: opcodes, linum, visual; no file output)");
                     }
                 }
-                return new BpftoolRequest(json, pretty, BpfObjectKind.Program, ["dump", mode], selector, tail);
+                return new BpftoolRequest(json, pretty, BpfObjectKind.Program, ["dump", "xlated"], selector, tail);
             default:
-                throw new UsageException($"bpftool: prog {verb} is not available in the lab shell (it changes the kernel or reads the host); allowed: prog show, prog dump xlated|jited");
+                throw new UsageException($"bpftool: prog {verb} is not available in the lab shell (it changes the kernel or reads the host); allowed: prog show, prog dump xlated");
         }
     }
 

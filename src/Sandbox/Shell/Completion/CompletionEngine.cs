@@ -128,7 +128,7 @@ public static class CompletionEngine
         (_, []) => ["prog", "map", "version", "help"],
         (_, ["prog"]) => ["show", "list", "dump"],
         (_, ["map"]) => ["show", "list", "dump", "lookup", "getnext", "peek"],
-        (_, ["prog", "dump"]) => ["xlated", "jited"],
+        (_, ["prog", "dump"]) => ["xlated"],
         (_, ["prog", "show" or "list"] or ["prog", "dump", _]) => ["id", "pinned", "name", "tag"],
         (_, ["map", _]) => ["id", "pinned", "name"],
         _ => [],
