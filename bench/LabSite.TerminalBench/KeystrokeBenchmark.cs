@@ -43,7 +43,7 @@ public static class KeystrokeBenchmark
                 var mark = terminal.Mark;
                 var clock = Stopwatch.StartNew();
                 await terminal.SendInputAsync(key, ct);
-                await terminal.WaitAsync(mark, t => t.EndsWith(line + "\u001b[K", StringComparison.Ordinal), TimeSpan.FromSeconds(30), $"echo of '{key}'");
+                await terminal.WaitAsync(mark, t => TerminalClient.EndsWithLine(t, line), TimeSpan.FromSeconds(30), $"echo of '{key}'");
                 if (j >= Warmup)
                 {
                     ours.Add(clock.Elapsed);

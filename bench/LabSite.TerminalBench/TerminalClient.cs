@@ -80,13 +80,21 @@ public sealed class TerminalClient : IAsyncDisposable
     {
         var mark = Mark;
         await SendInputAsync(line, ct);
-        await WaitAsync(mark, t => t.EndsWith(line + "\u001b[K", StringComparison.Ordinal), timeout, $"echo of '{line}'");
+        await WaitAsync(mark, t => EndsWithLine(t, line), timeout, $"echo of '{line}'");
         mark = Mark;
         var clock = Stopwatch.StartNew();
         await SendInputAsync("\r", ct);
         await WaitAsync(mark, t => t.EndsWith(PromptEnd, StringComparison.Ordinal), timeout, $"prompt after '{line}'");
         return clock.Elapsed;
     }
+
+    /// <summary>
+    /// Whether the output ends with a redraw of <paramref name="line"/>: erase to end of line after a line that fits one
+    /// row, or erase to end of screen (after CR LF when the text filled the last row exactly) after a wrapped one.
+    /// </summary>
+    public static bool EndsWithLine(string output, string line) =>
+        output.EndsWith(line + "\u001b[K", StringComparison.Ordinal) || output.EndsWith(line + "\u001b[J", StringComparison.Ordinal)
+        || output.EndsWith(line + "\r\n\u001b[J", StringComparison.Ordinal);
 
     async Task ReceiveAsync()
     {
