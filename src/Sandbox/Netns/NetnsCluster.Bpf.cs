@@ -43,6 +43,10 @@ public sealed partial class NetnsCluster : IBpfObjects
 
             return new LabBpfObjects(Names.BpffsDirectory, found.Values.OrderBy(o => o.Kind).ThenBy(o => o.Id).ToList());
         }
+        catch (BpfException e)
+        {
+            throw new ClusterException($"eBPF objects of {Name}: {e.Message}", e);
+        }
         finally
         {
             gate.Release();

@@ -16,6 +16,21 @@ public sealed class BpftoolCommand : BuiltinCommand
 
     protected override async Task<int> RunBuiltinAsync(CommandContext context)
     {
+        try
+        {
+            return await RunCheckedAsync(context);
+        }
+        catch (Exception e) when (e is InvalidOperationException or ClusterException)
+        {
+            // bpftool's listing could not be read (e.g. cut at the output limit on a host with very many labs), or the
+            // lab went away while we asked for its objects.
+            await context.Stderr.WriteLineAsync($"bpftool: {e.Message}");
+            return 1;
+        }
+    }
+
+    async Task<int> RunCheckedAsync(CommandContext context)
+    {
         var request = BpftoolParser.Parse(context.Args);
         if (request is null)
         {

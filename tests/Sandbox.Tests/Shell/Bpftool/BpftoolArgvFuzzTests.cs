@@ -72,12 +72,6 @@ public partial class BpftoolArgvFuzzTests
         Assert.Contains(2, statuses);
     }
 
-    /// <summary>A netns-like cluster that owns fixed objects.</summary>
-    sealed class FakeBpfCluster(LabBpfObjects objects) : FakeLabCluster, IBpfObjects
-    {
-        public Task<LabBpfObjects> GetBpfObjectsAsync(CancellationToken ct) => Task.FromResult(objects);
-    }
-
     /// <summary>Records argv and answers listings with this lab's objects plus another lab's, like the host would.</summary>
     sealed class CannedBpftool : IToolRunner
     {

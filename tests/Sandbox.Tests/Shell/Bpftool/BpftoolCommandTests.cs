@@ -1,5 +1,7 @@
 namespace LabSite.Sandbox.Tests.Shell.Bpftool;
 
+using LabSite.Sandbox;
+using LabSite.Sandbox.Shell;
 using LabSite.Sandbox.Tests.Shell.Support;
 using Xunit;
 
@@ -46,6 +48,22 @@ public class BpftoolCommandTests
         Assert.Equal(0, status);
         Assert.Matches(@"^/usr/sbin/bpftool v\d+\.\d+\.\d+\nusing libbpf", output);
         Assert.Equal([("/usr/sbin/bpftool", (IReadOnlyList<string>)["version"])], tools.Runs.Select(r => (r.Path, r.Args)).ToList(), new RunComparer());
+    }
+
+    [Fact]
+    public async Task An_unreadable_listing_is_a_clear_error()
+    {
+        var cluster = new FakeBpfCluster(new LabBpfObjects("/sys/fs/bpf/labsite/lab1", [new(BpfObjectKind.Map, 1)]));
+        using var shell = new ShellHarness(cluster, new AnswerWith("[{\"id\":1,"));
+        var (status, _, error) = await shell.RunAsync("bpftool -j map show");
+        Assert.Equal(1, status);
+        Assert.StartsWith("bpftool: bpftool printed JSON we could not read:", error);
+    }
+
+    sealed class AnswerWith(string stdout) : IToolRunner
+    {
+        public Task<ToolResult> RunAsync(AllowedTool tool, IReadOnlyList<string> args, string stdin, CancellationToken ct) =>
+            Task.FromResult(new ToolResult(0, stdout, ""));
     }
 
     sealed class RunComparer : IEqualityComparer<(string Path, IReadOnlyList<string> Args)>
