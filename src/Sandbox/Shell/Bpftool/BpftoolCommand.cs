@@ -37,7 +37,7 @@ public sealed class BpftoolCommand : BuiltinCommand
             await context.Stdout.WriteAsync(BpftoolParser.Help);
             return 0;
         }
-        if (request.Verb is ["version"])
+        if (request.IsVersion)
         {
             return await RunAsync(context, [.. request.Options, "version"]);
         }

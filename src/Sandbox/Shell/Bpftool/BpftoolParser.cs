@@ -84,7 +84,7 @@ public static partial class BpftoolParser
             case "help":
                 return null;
             case "version":
-                return words.Count == 1 ? new BpftoolRequest(json, pretty, BpfObjectKind.Map, ["version"], null, []) : throw new UsageException("bpftool: version takes no arguments");
+                return words.Count == 1 ? BpftoolRequest.Version(json, pretty) : throw new UsageException("bpftool: version takes no arguments");
             case "prog":
                 return ParseProg(json, pretty, words.Skip(1).ToList());
             case "map":

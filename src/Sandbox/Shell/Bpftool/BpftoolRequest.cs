@@ -13,6 +13,11 @@ public sealed record BpfSelector(string By, string Value)
 /// </summary>
 public sealed record BpftoolRequest(bool Json, bool Pretty, BpfObjectKind Kind, IReadOnlyList<string> Verb, BpfSelector? Selector, IReadOnlyList<string> Tail)
 {
+    /// <summary><c>bpftool version</c> names no object (its <see cref="Kind"/> is unused).</summary>
+    public static BpftoolRequest Version(bool json, bool pretty) => new(json, pretty, BpfObjectKind.Map, ["version"], null, []);
+
+    public bool IsVersion => Verb is ["version"];
+
     public bool IsShow => Verb is ["show"];
 
     /// <summary>bpftool's own word for the kind.</summary>
