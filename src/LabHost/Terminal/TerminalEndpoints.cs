@@ -148,7 +148,7 @@ public static class TerminalEndpoints
                     await session.InputAsync(data);
                     break;
                 case "resize":
-                    session.Resize(root.GetProperty("cols").GetInt32(), root.GetProperty("rows").GetInt32());
+                    await session.ResizeAsync(root.GetProperty("cols").GetInt32(), root.GetProperty("rows").GetInt32());
                     break;
             }
         }
