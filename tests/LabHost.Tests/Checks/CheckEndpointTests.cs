@@ -111,6 +111,27 @@ public sealed class CheckEndpointTests
     }
 
     [Fact]
+    public async Task The_step_list_and_the_done_mark_refresh_on_step_completed_from_their_own_fragments()
+    {
+        var cluster = new PodsOnlyCluster();
+        await using var site = await TestSite.StartAsync(Catalog(), s => s.AddSingleton<ILabClusterLocator>(new FixedLocator(cluster)));
+        var browser = site.NewBrowser();
+        var page = await browser.GetPageAsync("/labs/web-lab/steps/deploy");
+        var nav = page.QuerySelector("#step-nav")!;
+        Assert.Equal(("/hx/labs/web-lab/steps/deploy/nav", "step-completed from:body"), (nav.GetAttribute("hx-get"), nav.GetAttribute("hx-trigger")));
+        Assert.Equal("step-completed from:body", page.QuerySelector("#step-completion")!.GetAttribute("hx-trigger"));
+        Assert.DoesNotContain("is-done", (await browser.HtmxGetAsync("/hx/labs/web-lab/steps/deploy/nav")).QuerySelector("#step-nav-deploy")!.ClassName ?? "");
+
+        cluster.Pods.Add("web");
+        await CheckAsync(browser, TestSite.Browser.AntiforgeryToken(page), "80");
+        var fragment = await browser.HtmxGetAsync("/hx/labs/web-lab/steps/deploy/nav");
+        Assert.Equal("is-done", fragment.QuerySelector("#step-nav-deploy")!.ClassName);
+        Assert.Equal("step", fragment.QuerySelector("#step-nav-deploy a")!.GetAttribute("aria-current"));
+        Assert.Contains("Done", (await browser.HtmxGetAsync("/hx/labs/web-lab/steps/deploy/completion")).QuerySelector("#step-completion")!.TextContent);
+        Assert.Equal(HttpStatusCode.NotFound, (await browser.Http.GetAsync("/hx/labs/web-lab/steps/nope/nav")).StatusCode);
+    }
+
+    [Fact]
     public async Task Check_needs_the_antiforgery_token_and_a_known_step()
     {
         await using var site = await TestSite.StartAsync(Catalog());
