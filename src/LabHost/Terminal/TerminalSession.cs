@@ -122,5 +122,14 @@ public sealed class TerminalSession : IDisposable
         }
     }
 
-    public void Dispose() => Shell.Dispose();
+    /// <summary>Ends the session (its tab was closed, or the site stops): the shell's command is cancelled, the browser let go.</summary>
+    public void Dispose()
+    {
+        Shell.Dispose();
+        lock (_gate)
+        {
+            _attached?.Writer.TryComplete();
+            _attached = null;
+        }
+    }
 }
