@@ -43,7 +43,7 @@ public sealed class TerminalSessions(LabFolders folders, ILabClusterLocator clus
     /// <summary>The learner's tabs on a lab whose shell is starting or running, in order (for the player's tab strip).</summary>
     public IReadOnlyList<TerminalTab> OpenTabs(LearnerId learner, string labId) =>
         _sessions.Where(e => e.Key.Item1 == learner && e.Key.Item2 == labId && Reusable(e.Value))
-            .Select(e => e.Key.Item3).Order().ToList();
+            .Select(e => e.Key.Item3).OrderBy(t => t.Number).ToList();
 
     /// <summary>Ends a tab's shell (its × button): a running command is cancelled and an attached browser is told.</summary>
     public bool Close(LearnerId learner, string labId, TerminalTab tab)

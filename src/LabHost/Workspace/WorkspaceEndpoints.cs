@@ -54,9 +54,10 @@ public static class WorkspaceEndpoints
             return TypedResults.NotFound();
         }
 
-        if (await ReadFormAsync(context) is not { } form)
+        var (form, problem) = await ReadFormAsync(context);
+        if (form is null)
         {
-            return Render(lab, files, null, $"the file is too large to save here; the editor saves up to {WorkspaceFiles.MaxEditorBytes / 1024} KiB");
+            return Render(lab, files, null, problem);
         }
 
         var path = form["path"].ToString();
@@ -81,7 +82,13 @@ public static class WorkspaceEndpoints
             return TypedResults.NotFound();
         }
 
-        var path = (await ReadFormAsync(context))?["path"].ToString().Trim() ?? "";
+        var (form, problem) = await ReadFormAsync(context);
+        if (form is null)
+        {
+            return Render(lab, files, null, problem);
+        }
+
+        var path = form["path"].ToString().Trim();
         try
         {
             files.Create(path);
@@ -93,21 +100,25 @@ public static class WorkspaceEndpoints
         }
     }
 
-    /// <summary>The form, or null when it is over the framework's limits (a huge paste).</summary>
-    private static async Task<IFormCollection?> ReadFormAsync(HttpContext context)
+    /// <summary>The form, or why the framework could not read it (over its limits, or NUL characters, which it refuses).</summary>
+    private static async Task<(IFormCollection? Form, string? Problem)> ReadFormAsync(HttpContext context)
     {
         if (!context.Request.HasFormContentType)
         {
-            return FormCollection.Empty;
+            return (FormCollection.Empty, null);
         }
 
         try
         {
-            return await context.Request.ReadFormAsync(context.RequestAborted);
+            return (await context.Request.ReadFormAsync(context.RequestAborted), null);
+        }
+        catch (InvalidDataException e) when (e.Message.Contains("limit", StringComparison.Ordinal))
+        {
+            return (null, $"the file is too large to save here; the editor saves up to {WorkspaceFiles.MaxEditorBytes / 1024} KiB");
         }
         catch (InvalidDataException)
         {
-            return null;
+            return (null, "the text or the file name holds NUL characters, which text files cannot; nothing was saved");
         }
     }
 
