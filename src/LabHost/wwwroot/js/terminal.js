@@ -119,8 +119,11 @@
     return tab;
   }
 
+  // At the cap "+" stays clickable (not disabled), so pressing it explains the limit in the status line.
   function updateAddButton() {
-    addButton.setAttribute("aria-disabled", numbers().length >= maxTabs ? "true" : "false");
+    var full = numbers().length >= maxTabs;
+    addButton.dataset.full = full ? "true" : "false";
+    addButton.title = full ? "At most " + maxTabs + " terminals per lab" : "New terminal";
   }
 
   // Shows one tab. A terminal opens its xterm and socket the first time it is shown (a hidden element cannot be measured).
