@@ -5,7 +5,7 @@ using Xunit;
 
 /// <summary>
 /// The line editor's redraw on a wrapped line, replayed on <see cref="VirtualTerminal"/>: what the learner sees after
-/// typing, moving and resizing the terminal 80 → 40 → 120 columns (issue #7's wrapped-line case).
+/// typing, moving and resizing the terminal 80 → 40 → 120 columns.
 /// </summary>
 public class LineEditorTests
 {
