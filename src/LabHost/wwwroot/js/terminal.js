@@ -91,6 +91,7 @@
     button.setAttribute("aria-controls", view.id);
     button.tabIndex = -1;
     button.dataset.tab = String(number);
+    button.setAttribute("aria-keyshortcuts", "Delete");
     button.textContent = "Terminal " + number;
     var close = document.createElement("button");
     close.type = "button";
@@ -108,7 +109,9 @@
     });
     tablist.insertBefore(wrapper, before);
 
-    var term = new window.Terminal({ cursorBlink: true, scrollback: 5000, fontSize: 13 });
+    // reflowCursorLine stays off (xterm.js's default, set here because the shell relies on it): on a resize the shell
+    // redraws the line being edited itself (LineEditor.Resize), from rows the terminal left as they were.
+    var term = new window.Terminal({ cursorBlink: true, scrollback: 5000, fontSize: 13, reflowCursorLine: false });
     var fit = new window.FitAddon.FitAddon();
     term.loadAddon(fit);
     var tab = { number: number, term: term, fit: fit, socket: null, view: view, button: button, wrapper: wrapper, attempts: 0, state: "connecting", opened: false, closed: false };

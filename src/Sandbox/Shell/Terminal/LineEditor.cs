@@ -28,8 +28,10 @@ public sealed class LineEditor
     /// <summary>The terminal's width in cells, which decides where the line wraps.</summary>
     public int Width { get; private set; } = 80;
 
-    // Rows between the prompt's first row and the terminal cursor, as the last Render left them (0 on a fresh row).
+    // Rows between the prompt's first row and the terminal cursor, and the line's last row, as the last Render left
+    // them (0 on a fresh row).
     int _cursorRow;
+    int _endRow;
 
     /// <summary>Starts a new line; Up/Down walk <paramref name="history"/> (oldest first).</summary>
     public void Reset(IReadOnlyList<string> history)
@@ -39,19 +41,19 @@ public sealed class LineEditor
         _history = history;
         _historyIndex = history.Count;
         _draft = "";
-        _cursorRow = 0;
+        AtRowStart();
     }
 
     /// <summary>
     /// The terminal is now <paramref name="columns"/> wide. The next <see cref="Render"/> lays the line out at that width.
-    /// It finds the prompt again <see cref="_cursorRow"/> rows up: xterm.js does not reflow the wrapped line holding the
-    /// cursor (its <c>reflowCursorLine</c> option is off by default, "because shells usually handle this themselves"),
-    /// so those rows stay as the old width left them, cut short when narrower, and the cursor stays on its row.
+    /// It finds the prompt again as many rows up as the cursor sat below it: xterm.js does not reflow the wrapped line
+    /// holding the cursor (its <c>reflowCursorLine</c> option is off by default, "because shells usually handle this
+    /// themselves"), so those rows stay as the old width left them, cut short when narrower, and the cursor stays put.
     /// </summary>
     public void Resize(int columns) => Width = Math.Max(1, columns);
 
     /// <summary>Declares that the terminal cursor is now at column 0 of a fresh row (after a newline or a clear screen).</summary>
-    public void AtRowStart() => _cursorRow = 0;
+    public void AtRowStart() => (_cursorRow, _endRow) = (0, 0);
 
     public EditOutcome Handle(KeyInput input)
     {
@@ -163,7 +165,8 @@ public sealed class LineEditor
             output.Append($"\u001b[{_cursorRow}A");
         }
         output.Append('\r').Append(prompt).Append(Text.Replace("\n", "\r\n"));
-        var wrapped = _cursorRow > 0 || end.Row > 0;
+        // Rows below the cursor's (the old line's tail) need erasing too when the line spanned or spans several rows.
+        var wrapped = _endRow > 0 || end.Row > 0;
         if (end.Row > 0 && end.Column == 0 && !Text.EndsWith('\n'))
         {
             // The text ended exactly at a row's end, where the terminal holds the cursor on the last cell until the next
@@ -181,7 +184,7 @@ public sealed class LineEditor
             output.Append($"\u001b[{end.Row - cursor.Row}A\r");
             output.Append(cursor.Column > 0 ? $"\u001b[{cursor.Column}C" : "");
         }
-        _cursorRow = cursor.Row;
+        (_cursorRow, _endRow) = (cursor.Row, end.Row);
         return output.ToString();
     }
 
@@ -195,7 +198,7 @@ public sealed class LineEditor
         var all = prompt + Text;
         var end = layout.After(all, all.Length);
         var cursor = layout.After(all, prompt.Length + Cursor);
-        _cursorRow = 0;
+        AtRowStart();
         if (end.Row == cursor.Row)
         {
             var forward = end.Column - cursor.Column;

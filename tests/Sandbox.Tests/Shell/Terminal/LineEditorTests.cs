@@ -121,6 +121,18 @@ public class LineEditorTests
     }
 
     [Fact]
+    public void Killing_the_tail_from_the_first_row_erases_the_rows_below()
+    {
+        var h = new Harness(40);
+        h.Type(Line);
+        h.Press(new KeyInput(Key.Home));
+        h.Press(new KeyInput(Key.Right));
+        h.Press(new KeyInput(Key.KillToEnd));
+        h.AssertShowsLine();
+        Assert.Equal(VisiblePrompt + Line[..1], h.Screen.Lines[0]);
+    }
+
+    [Fact]
     public void A_line_ending_exactly_at_the_row_end_puts_the_cursor_on_the_next_row()
     {
         var h = new Harness(40);
