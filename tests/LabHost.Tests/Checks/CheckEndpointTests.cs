@@ -2,7 +2,6 @@ namespace LabSite.LabHost.Tests.Checks;
 
 using System.Net;
 using System.Text.Json.Nodes;
-using AngleSharp.Html.Parser;
 using LabSite.LabHost.Terminal;
 using LabSite.LabHost.Tests.Support;
 using LabSite.LabHost.Web.Learners;
@@ -55,17 +54,9 @@ public sealed class CheckEndpointTests
         return new LabCatalog("/c", [lab], []);
     }
 
-    private static async Task<(HttpResponseMessage Response, AngleSharp.Dom.IDocument Panel)> CheckAsync(TestSite.Browser browser, string token, string? answer)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Post, "/labs/web-lab/steps/deploy/check");
-        request.Headers.Add("HX-Request", "true");
-        request.Headers.Add("X-LabSite-Antiforgery", token);
-        request.Content = new FormUrlEncodedContent(answer is null ? [] : [new KeyValuePair<string, string>("answer-port", answer)]);
-        var response = await browser.Http.SendAsync(request);
-        var html = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.OK, html);
-        return (response, new HtmlParser().ParseDocument("<!DOCTYPE html><html><body>" + html + "</body></html>"));
-    }
+    private static Task<(HttpResponseMessage Response, AngleSharp.Dom.IDocument Panel)> CheckAsync(TestSite.Browser browser, string token, string? answer) =>
+        browser.HtmxPostFormAsync("/labs/web-lab/steps/deploy/check", token,
+            new FormUrlEncodedContent(answer is null ? [] : [new KeyValuePair<string, string>("answer-port", answer)]));
 
     [Fact]
     public async Task Step_page_shows_the_checks_and_without_a_cluster_says_nothing_can_be_checked_yet()

@@ -3,7 +3,6 @@ namespace LabSite.LabHost.Tests.Workspace;
 using System.Net;
 using System.Text;
 using AngleSharp.Dom;
-using AngleSharp.Html.Parser;
 using LabSite.LabHost.Tests.Support;
 using LabSite.LabHost.Workspace;
 using Xunit;
@@ -42,16 +41,8 @@ public sealed class WorkspaceEndpointTests : IAsyncLifetime
         return (browser, TestSite.Browser.AntiforgeryToken(page));
     }
 
-    static async Task<IDocument> PostAsync(TestSite.Browser browser, string token, string path, HttpContent content)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = content };
-        request.Headers.Add("HX-Request", "true");
-        request.Headers.Add("X-LabSite-Antiforgery", token);
-        var response = await browser.Http.SendAsync(request);
-        var html = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.OK, $"POST {path}: {response.StatusCode}\n{html}");
-        return new HtmlParser().ParseDocument("<!DOCTYPE html><html><body>" + html + "</body></html>");
-    }
+    static async Task<IDocument> PostAsync(TestSite.Browser browser, string token, string path, HttpContent content) =>
+        (await browser.HtmxPostFormAsync(path, token, content)).Fragment;
 
     static Task<IDocument> SaveAsync(TestSite.Browser browser, string token, string path, string content) =>
         PostAsync(browser, token, WorkspaceRoutes.Save("policy-basics"), new FormUrlEncodedContent([new("path", path), new("content", content)]));
