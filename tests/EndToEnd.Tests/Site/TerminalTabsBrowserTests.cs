@@ -39,6 +39,14 @@ public sealed class TerminalTabsBrowserTests(LabSiteFixture fixture) : IClassFix
         await TypeLineAsync(page, "echo in-one");
         await Expect(page.Locator("#terminal-view-1 .xterm-rows div", new() { HasTextRegex = new Regex("^in-one\\s*$") })).ToHaveCountAsync(1);
 
+        // Tab completes in the shell; Esc then Tab leaves the terminal, so the keyboard is never trapped there.
+        var input = page.Locator("#terminal-view-1 textarea");
+        await Expect(input).ToBeFocusedAsync();
+        await page.Keyboard.PressAsync("Escape");
+        await page.Keyboard.PressAsync("Tab");
+        await Expect(input).Not.ToBeFocusedAsync();
+        await page.Locator("#terminal").ClickAsync();
+
         // "+" opens a second shell, selected and focused: typing goes there, not into the first.
         await page.GetByRole(AriaRole.Button, new() { Name = "New terminal" }).ClickAsync();
         await Expect(Tab(page, "Terminal 2")).ToHaveAttributeAsync("aria-selected", "true");

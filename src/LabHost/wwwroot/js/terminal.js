@@ -115,6 +115,17 @@
     var fit = new window.FitAddon.FitAddon();
     term.loadAddon(fit);
     var tab = { number: number, term: term, fit: fit, socket: null, view: view, button: button, wrapper: wrapper, attempts: 0, state: "connecting", opened: false, closed: false };
+    // Tab belongs to the shell (completion), so Esc then Tab leaves the terminal instead: no keyboard trap.
+    var escaped = false;
+    term.attachCustomKeyEventHandler(function (event) {
+      if (event.type !== "keydown") return true;
+      if (event.key === "Tab" && escaped) {
+        escaped = false;
+        return false;
+      }
+      escaped = event.key === "Escape";
+      return true;
+    });
     term.onData(function (data) { send(tab, { type: "input", data: data }); });
     term.onResize(function (size) { send(tab, { type: "resize", cols: size.cols, rows: size.rows }); });
     tabs[number] = tab;
