@@ -52,9 +52,10 @@ public sealed class TerminalSessions(LabFolders folders, ILabClusterLocator clus
         {
             return false;
         }
-        if (lazy.IsValueCreated && lazy.Value.IsCompletedSuccessfully)
+        if (lazy.IsValueCreated)
         {
-            lazy.Value.Result.Dispose();
+            // A shell still starting is ended as soon as it has started, so none outlives its tab unowned.
+            _ = lazy.Value.ContinueWith(t => t.Result.Dispose(), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
         return true;
     }
