@@ -116,6 +116,16 @@ public sealed class TerminalTabsBrowserTests(LabSiteFixture fixture) : IClassFix
         await page.Keyboard.PressAsync("Enter");
         await Expect(page.Locator(".workspace__status")).ToHaveTextAsync("Saved from-editor.yaml.");
 
+        // Unsaved edits are not dropped silently: opening another file asks once, in the status line.
+        await text.PressAsync("End");
+        await page.Keyboard.TypeAsync("# draft");
+        var web = page.Locator(".workspace__file", new() { HasText = "manifests/web.yaml" });
+        await web.ClickAsync();
+        await Expect(page.Locator("#terminal-message")).ToContainTextAsync("Unsaved changes in from-editor.yaml");
+        await Expect(page.Locator(".workspace__path")).ToHaveTextAsync("from-editor.yaml");
+        await web.ClickAsync();
+        await Expect(page.Locator(".workspace__path")).ToHaveTextAsync("manifests/web.yaml");
+
         await Tab(page, "Terminal 1").ClickAsync();
         await TypeLineAsync(page, "kubectl apply -f from-editor.yaml");
         await Expect(page.Locator("#terminal-view-1 .xterm-rows")).ToContainTextAsync("namespace/from-editor created", Slow);

@@ -323,6 +323,19 @@
     delete text.dataset.escaped;
   });
 
+  // Opening another file (or a new one) over unsaved edits asks once, in the status line, not in a dialog: the second
+  // click goes ahead and discards them.
+  document.addEventListener("htmx:confirm", function (event) {
+    var source = event.detail.elt;
+    var text = document.getElementById("workspace-text");
+    if (!text || text.dataset.dirty !== "true" || !source.closest || !source.closest(".workspace__files, .workspace__new")) return;
+    if (source.dataset.discard === "armed") return;
+    event.preventDefault();
+    source.dataset.discard = "armed";
+    var open = document.querySelector("#workspace input[name=path][type=hidden]");
+    showMessage("Unsaved changes in " + (open ? open.value : "this file") + ": press Save to keep them, or repeat to discard them.");
+  });
+
   document.addEventListener("input", function (event) {
     if (event.target && event.target.id === "workspace-text") event.target.dataset.dirty = "true";
   });
