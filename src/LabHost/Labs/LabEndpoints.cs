@@ -20,6 +20,8 @@ public static class LabEndpoints
         app.MapGet("/labs/{labId}/play", Play).WithName("PlayLab");
         app.MapGet("/hx/labs/{labId}/steps/{stepId}/pane", StepPane).WithName("StepPaneFragment");
         app.MapGet("/hx/labs/{labId}/steps/{stepId}/solution", SolutionFragment).WithName("SolutionFragment");
+        app.MapGet("/hx/labs/{labId}/steps/{stepId}/nav", StepNavFragment).WithName("StepNavFragment");
+        app.MapGet("/hx/labs/{labId}/steps/{stepId}/completion", CompletionFragment).WithName("StepCompletionFragment");
 
         var actions = app.MapGroup("/labs/{labId}/steps/{stepId}").AddEndpointFilter<AntiforgeryCheck>();
         actions.MapPost("/hints/next", RevealNextHint).WithName("RevealNextHint");
@@ -79,6 +81,32 @@ public static class LabEndpoints
             Solution = progress.Step(step.Id).SolutionShown ? SolutionView.Shown : SolutionView.Hidden,
             Focus = true,
         });
+    }
+
+    /// <summary>The step list alone, with the learner's progress, when a Check has just completed a step.</summary>
+    private static async Task<Results<RazorComponentResult<StepNav>, NotFound>> StepNavFragment(
+        HttpContext context, LabCatalogSource catalog, LabProgressStore store, string labId, string stepId)
+    {
+        if (Find(catalog, labId, stepId) is not var (lab, step))
+        {
+            return TypedResults.NotFound();
+        }
+
+        var progress = await store.GetAsync(context.GetLearnerId(), lab.Id, context.RequestAborted);
+        return new RazorComponentResult<StepNav>(new { Lab = lab, CurrentStepId = step.Id, Progress = progress });
+    }
+
+    /// <summary>The step's "done" toggle alone, in its current state (after a Check completed the step).</summary>
+    private static async Task<Results<RazorComponentResult<StepCompletion>, NotFound>> CompletionFragment(
+        HttpContext context, LabCatalogSource catalog, LabProgressStore store, string labId, string stepId)
+    {
+        if (Find(catalog, labId, stepId) is not var (lab, step))
+        {
+            return TypedResults.NotFound();
+        }
+
+        var progress = await store.GetAsync(context.GetLearnerId(), lab.Id, context.RequestAborted);
+        return new RazorComponentResult<StepCompletion>(new { LabId = lab.Id, StepId = step.Id, Completed = progress.Step(step.Id).Completed });
     }
 
     /// <summary>The solution panel before it is shown: asking to confirm, or back to its button (Cancel).</summary>

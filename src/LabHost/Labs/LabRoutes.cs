@@ -28,6 +28,10 @@ public static class LabRoutes
 
     public static string StepPaneFragment(string labId, string stepId) => $"/hx{Step(labId, stepId)}/pane";
 
+    public static string StepNavFragment(string labId, string stepId) => $"/hx{Step(labId, stepId)}/nav";
+
+    public static string CompletionFragment(string labId, string stepId) => $"/hx{Step(labId, stepId)}/completion";
+
     public static string SolutionFragment(string labId, string stepId, bool confirm) =>
         $"/hx{Solution(labId, stepId)}{(confirm ? "?confirm=true" : "")}";
 }

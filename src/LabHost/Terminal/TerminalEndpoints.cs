@@ -5,12 +5,17 @@ using System.Text;
 using System.Text.Json;
 using LabSite.LabHost.Agent;
 using LabSite.LabHost.Labs;
+using LabSite.LabHost.Web;
 using LabSite.LabHost.Web.Learners;
+using LabSite.LabHost.Workspace;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 /// <summary>
-/// <c>GET /labs/{labId}/terminal</c> (WebSocket): the lab player's terminal. The browser sends JSON text messages,
-/// <c>{"type":"input","data":"..."}</c> (keys as xterm.js reports them) and <c>{"type":"resize","cols":80,"rows":24}</c>;
-/// the server sends VT100 text. Cross-site pages cannot open it: the Origin must be this site.
+/// <c>GET /labs/{labId}/terminal?tab=N</c> (WebSocket): one of the lab player's terminal tabs (1 when no tab is given; at
+/// most <see cref="TerminalTab.MaxPerLab"/>). The browser sends JSON text messages, <c>{"type":"input","data":"..."}</c>
+/// (keys as xterm.js reports them) and <c>{"type":"resize","cols":80,"rows":24}</c>; the server sends VT100 text.
+/// Cross-site pages cannot open it: the Origin must be this site. <c>POST /labs/{labId}/terminal/close?tab=N</c> (a tab's
+/// × button) ends that tab's shell.
 /// </summary>
 public static class TerminalEndpoints
 {
@@ -24,6 +29,7 @@ public static class TerminalEndpoints
         services.AddSingleton<ILabClusterLocator>(sp => sp.GetService<LabAgent>() is { } agent
             ? new AgentClusterLocator(agent)
             : new NoClusterLocator());
+        services.AddSingleton<LabFolders>();
         services.AddSingleton<TerminalSessions>();
         return services;
     }
@@ -31,10 +37,11 @@ public static class TerminalEndpoints
     public static IEndpointRouteBuilder MapTerminalEndpoints(this IEndpointRouteBuilder app)
     {
         app.Map("/labs/{labId}/terminal", HandleAsync).WithName("LabTerminal");
+        app.MapPost("/labs/{labId}/terminal/close", Close).AddEndpointFilter<AntiforgeryCheck>().WithName("CloseLabTerminal");
         return app;
     }
 
-    static async Task HandleAsync(HttpContext context, string labId, LabCatalogSource catalog, TerminalSessions sessions)
+    static async Task HandleAsync(HttpContext context, string labId, string? tab, LabCatalogSource catalog, TerminalSessions sessions)
     {
         if (!context.WebSockets.IsWebSocketRequest)
         {
@@ -52,8 +59,14 @@ public static class TerminalEndpoints
             context.Response.StatusCode = StatusCodes.Status404NotFound;
             return;
         }
+        if (!TerminalTab.TryParse(tab, out var terminalTab, out var error))
+        {
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            await context.Response.WriteAsync(error);
+            return;
+        }
         var learner = context.GetLearnerId();
-        var session = await sessions.GetOrStartAsync(learner, lab, context.RequestAborted);
+        var session = await sessions.GetOrStartAsync(learner, lab, terminalTab, context.RequestAborted);
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
         var output = session.Attach();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
@@ -73,6 +86,16 @@ public static class TerminalEndpoints
             // Complete the browser's close handshake (the sender has stopped, so nothing else writes).
             await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "", CancellationToken.None);
         }
+    }
+
+    /// <summary>Ends one tab's shell; its socket, if attached, is closed normally (the page has already removed the tab).</summary>
+    static Results<NoContent, NotFound, ProblemHttpResult> Close(HttpContext context, string labId, string? tab, TerminalSessions sessions)
+    {
+        if (!TerminalTab.TryParse(tab, out var terminalTab, out var error))
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "No such terminal tab.", detail: error);
+        }
+        return sessions.Close(context.GetLearnerId(), labId, terminalTab) ? TypedResults.NoContent() : TypedResults.NotFound();
     }
 
     static bool SameOrigin(HttpContext context)
@@ -148,7 +171,7 @@ public static class TerminalEndpoints
                     await session.InputAsync(data);
                     break;
                 case "resize":
-                    session.Resize(root.GetProperty("cols").GetInt32(), root.GetProperty("rows").GetInt32());
+                    await session.ResizeAsync(root.GetProperty("cols").GetInt32(), root.GetProperty("rows").GetInt32());
                     break;
             }
         }

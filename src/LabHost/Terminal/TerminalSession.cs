@@ -87,10 +87,12 @@ public sealed class TerminalSession : IDisposable
         return Shell.InputAsync(data);
     }
 
-    public void Resize(int columns, int rows)
+    /// <summary>The browser's terminal changed size: remember it and let the shell redraw a line being edited.</summary>
+    public Task ResizeAsync(int columns, int rows)
     {
         Columns = Math.Clamp(columns, 10, 1000);
         Rows = Math.Clamp(rows, 2, 500);
+        return Shell.ResizeAsync(Columns);
     }
 
     void Output(string text)
@@ -120,5 +122,14 @@ public sealed class TerminalSession : IDisposable
         }
     }
 
-    public void Dispose() => Shell.Dispose();
+    /// <summary>Ends the session (its tab was closed, or the site stops): the shell's command is cancelled, the browser let go.</summary>
+    public void Dispose()
+    {
+        Shell.Dispose();
+        lock (_gate)
+        {
+            _attached?.Writer.TryComplete();
+            _attached = null;
+        }
+    }
 }

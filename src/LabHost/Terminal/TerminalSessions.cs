@@ -1,31 +1,31 @@
 namespace LabSite.LabHost.Terminal;
 
 using System.Collections.Concurrent;
-using LabSite.LabHost.Web;
 using LabSite.LabHost.Web.Learners;
+using LabSite.LabHost.Workspace;
 using LabSite.Sandbox.Shell;
 using LabSite.Sandbox.Shell.Terminal;
 using LabSite.Scenarios.Model;
 
 /// <summary>
-/// Terminal sessions by learner and lab. Each gets its own lab folder under <c>&lt;data&gt;/terminals/&lt;learner&gt;/&lt;lab&gt;/</c>,
-/// seeded with the lab's files (never overwriting what the learner changed), so <c>kubectl apply -f sw_l3_l4_policy.yaml</c>
-/// works as in the docs. Sessions left detached for <see cref="IdleTimeout"/> are closed when new ones start.
+/// Terminal sessions by learner, lab and tab (up to <see cref="TerminalTab.MaxPerLab"/> per lab). A lab's tabs share its
+/// working folder (<see cref="LabFolders"/>), its cluster and its history file; each has its own shell and screen.
+/// Sessions left detached for <see cref="IdleTimeout"/> are closed when new ones start.
 /// </summary>
-public sealed class TerminalSessions(SiteOptions options, ILabClusterLocator clusters, TimeProvider clock) : IDisposable
+public sealed class TerminalSessions(LabFolders folders, ILabClusterLocator clusters, TimeProvider clock) : IDisposable
 {
     public static readonly TimeSpan IdleTimeout = TimeSpan.FromHours(1);
 
     /// <summary>A bound on live sessions on one host (each holds a shell and up to <see cref="TerminalSession.ReplayChars"/> of output).</summary>
     public const int MaxSessions = 2000;
 
-    readonly ConcurrentDictionary<(LearnerId, string), Lazy<Task<TerminalSession>>> _sessions = new();
+    readonly ConcurrentDictionary<(LearnerId, string, TerminalTab), Lazy<Task<TerminalSession>>> _sessions = new();
 
     public int Count => _sessions.Count;
 
-    public Task<TerminalSession> GetOrStartAsync(LearnerId learner, Lab lab, CancellationToken ct)
+    public Task<TerminalSession> GetOrStartAsync(LearnerId learner, Lab lab, TerminalTab tab, CancellationToken ct)
     {
-        var key = (learner, lab.Id);
+        var key = (learner, lab.Id, tab);
         if (_sessions.TryGetValue(key, out var existing) && Reusable(existing))
         {
             return existing.Value;
@@ -40,22 +40,33 @@ public sealed class TerminalSessions(SiteOptions options, ILabClusterLocator clu
         return created.Value;
     }
 
+    /// <summary>The learner's tabs on a lab whose shell is starting or running, in order (for the player's tab strip).</summary>
+    public IReadOnlyList<TerminalTab> OpenTabs(LearnerId learner, string labId) =>
+        _sessions.Where(e => e.Key.Item1 == learner && e.Key.Item2 == labId && Reusable(e.Value))
+            .Select(e => e.Key.Item3).OrderBy(t => t.Number).ToList();
+
+    /// <summary>Ends a tab's shell (its × button): a running command is cancelled and an attached browser is told.</summary>
+    public bool Close(LearnerId learner, string labId, TerminalTab tab)
+    {
+        if (!_sessions.TryRemove((learner, labId, tab), out var lazy))
+        {
+            return false;
+        }
+        if (lazy.IsValueCreated)
+        {
+            // A shell still starting is ended as soon as it has started, so none outlives its tab unowned.
+            _ = lazy.Value.ContinueWith(t => t.Result.Dispose(), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+        return true;
+    }
+
     /// <summary>A session still starting, or started and not exited; a failed start or an exited shell is replaced.</summary>
     static bool Reusable(Lazy<Task<TerminalSession>> entry) =>
         !entry.IsValueCreated || !entry.Value.IsCompleted || (entry.Value.IsCompletedSuccessfully && !entry.Value.Result.Shell.HasExited);
 
     async Task<TerminalSession> StartAsync(LearnerId learner, Lab lab, CancellationToken ct)
     {
-        var folder = new WorkingFolder(Path.Combine(options.DataDirectory, "terminals", learner.ToString(), lab.Id));
-        foreach (var file in lab.Files)
-        {
-            var target = Path.Combine(folder.Root, file.RelativePath);
-            if (!File.Exists(target) && File.Exists(file.FullPath) && Path.GetFullPath(target).StartsWith(folder.Root + "/", StringComparison.Ordinal))
-            {
-                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                File.Copy(file.FullPath, target);
-            }
-        }
+        var folder = folders.For(learner, lab);
         var cluster = await clusters.FindAsync(learner, lab.Id, ct);
         var session = new ShellSession(folder, cluster, new ProcessToolRunner(), clock);
         var terminal = new TerminalSession(output => new LabShell(session, output), clock);

@@ -7,6 +7,7 @@ using LabSite.LabHost.Labs;
 using LabSite.LabHost.Terminal;
 using LabSite.LabHost.Web.Health;
 using LabSite.LabHost.Web.Learners;
+using LabSite.LabHost.Workspace;
 using Microsoft.AspNetCore.DataProtection;
 
 /// <summary>Builds the web application: a table of contents of the areas it hosts.</summary>
@@ -49,6 +50,7 @@ public static class LabSiteWebApp
         app.MapLabFileEndpoints();
         app.MapExamEndpoints();
         app.MapTerminalEndpoints();
+        app.MapWorkspaceEndpoints();
         app.MapCheckEndpoints();
         app.MapSitePages();
         return app;

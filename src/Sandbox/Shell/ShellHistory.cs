@@ -3,11 +3,19 @@ namespace LabSite.Sandbox.Shell;
 /// <summary>
 /// Lines run in this lab, oldest first, kept in <c>.labsh_history</c> in the lab folder so they survive a reconnect
 /// or a new session, like bash's history file. Bounded to the last <see cref="MaxEntries"/> lines.
+/// Several terminals on one lab share the file the way bash does with <c>histappend</c>: each keeps its own list in
+/// memory and appends its lines to the file, so none overwrites another's, and a new terminal starts with all of them.
 /// </summary>
 public sealed class ShellHistory
 {
     public const string FileName = ".labsh_history";
     public const int MaxEntries = 1000;
+
+    /// <summary>Past this size the file is cut to its last <see cref="MaxEntries"/> lines, well below what the constructor reads.</summary>
+    const long TrimBytes = WorkingFolder.MaxFileBytes / 4;
+
+    // One writer at a time: a lab's terminals all live in this process and may run lines at the same moment.
+    static readonly object FileGate = new();
 
     readonly string _path;
     readonly List<string> _entries = [];
@@ -38,9 +46,18 @@ public sealed class ShellHistory
         {
             _entries.RemoveRange(0, _entries.Count - MaxEntries);
         }
-        if (new FileInfo(_path).LinkTarget is null)
+        lock (FileGate)
         {
-            File.WriteAllLines(_path, _entries);
+            var file = new FileInfo(_path);
+            if (file.LinkTarget is not null)
+            {
+                return;
+            }
+            if (file.Exists && file.Length > TrimBytes)
+            {
+                File.WriteAllLines(_path, File.ReadAllLines(_path).TakeLast(MaxEntries));
+            }
+            File.AppendAllText(_path, entry + "\n");
         }
     }
 

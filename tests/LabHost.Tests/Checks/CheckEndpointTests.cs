@@ -2,7 +2,6 @@ namespace LabSite.LabHost.Tests.Checks;
 
 using System.Net;
 using System.Text.Json.Nodes;
-using AngleSharp.Html.Parser;
 using LabSite.LabHost.Terminal;
 using LabSite.LabHost.Tests.Support;
 using LabSite.LabHost.Web.Learners;
@@ -55,17 +54,9 @@ public sealed class CheckEndpointTests
         return new LabCatalog("/c", [lab], []);
     }
 
-    private static async Task<(HttpResponseMessage Response, AngleSharp.Dom.IDocument Panel)> CheckAsync(TestSite.Browser browser, string token, string? answer)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Post, "/labs/web-lab/steps/deploy/check");
-        request.Headers.Add("HX-Request", "true");
-        request.Headers.Add("X-LabSite-Antiforgery", token);
-        request.Content = new FormUrlEncodedContent(answer is null ? [] : [new KeyValuePair<string, string>("answer-port", answer)]);
-        var response = await browser.Http.SendAsync(request);
-        var html = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.OK, html);
-        return (response, new HtmlParser().ParseDocument("<!DOCTYPE html><html><body>" + html + "</body></html>"));
-    }
+    private static Task<(HttpResponseMessage Response, AngleSharp.Dom.IDocument Panel)> CheckAsync(TestSite.Browser browser, string token, string? answer) =>
+        browser.HtmxPostFormAsync("/labs/web-lab/steps/deploy/check", token,
+            new FormUrlEncodedContent(answer is null ? [] : [new KeyValuePair<string, string>("answer-port", answer)]));
 
     [Fact]
     public async Task Step_page_shows_the_checks_and_without_a_cluster_says_nothing_can_be_checked_yet()
@@ -108,6 +99,27 @@ public sealed class CheckEndpointTests
         Assert.Equal("step-completed", response.Headers.GetValues("HX-Trigger").Single());
         var page = await browser.GetPageAsync("/labs/web-lab/steps/deploy");
         Assert.Contains("Done", page.QuerySelector("#step-completion")!.TextContent);
+    }
+
+    [Fact]
+    public async Task The_step_list_and_the_done_mark_refresh_on_step_completed_from_their_own_fragments()
+    {
+        var cluster = new PodsOnlyCluster();
+        await using var site = await TestSite.StartAsync(Catalog(), s => s.AddSingleton<ILabClusterLocator>(new FixedLocator(cluster)));
+        var browser = site.NewBrowser();
+        var page = await browser.GetPageAsync("/labs/web-lab/steps/deploy");
+        var nav = page.QuerySelector("#step-nav")!;
+        Assert.Equal(("/hx/labs/web-lab/steps/deploy/nav", "step-completed from:body"), (nav.GetAttribute("hx-get"), nav.GetAttribute("hx-trigger")));
+        Assert.Equal("step-completed from:body", page.QuerySelector("#step-completion")!.GetAttribute("hx-trigger"));
+        Assert.DoesNotContain("is-done", (await browser.HtmxGetAsync("/hx/labs/web-lab/steps/deploy/nav")).QuerySelector("#step-nav-deploy")!.ClassName ?? "");
+
+        cluster.Pods.Add("web");
+        await CheckAsync(browser, TestSite.Browser.AntiforgeryToken(page), "80");
+        var fragment = await browser.HtmxGetAsync("/hx/labs/web-lab/steps/deploy/nav");
+        Assert.Equal("is-done", fragment.QuerySelector("#step-nav-deploy")!.ClassName);
+        Assert.Equal("step", fragment.QuerySelector("#step-nav-deploy a")!.GetAttribute("aria-current"));
+        Assert.Contains("Done", (await browser.HtmxGetAsync("/hx/labs/web-lab/steps/deploy/completion")).QuerySelector("#step-completion")!.TextContent);
+        Assert.Equal(HttpStatusCode.NotFound, (await browser.Http.GetAsync("/hx/labs/web-lab/steps/nope/nav")).StatusCode);
     }
 
     [Fact]

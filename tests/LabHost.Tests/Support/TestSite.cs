@@ -102,6 +102,18 @@ public sealed class TestSite : IAsyncDisposable
             return Http.SendAsync(request);
         }
 
+        /// <summary>A form POST as htmx makes it, whose fragment must come back 200 OK; returned parsed.</summary>
+        public async Task<(HttpResponseMessage Response, IDocument Fragment)> HtmxPostFormAsync(string path, string token, HttpContent form)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = form };
+            request.Headers.Add("HX-Request", "true");
+            request.Headers.Add("X-LabSite-Antiforgery", token);
+            var response = await Http.SendAsync(request);
+            var html = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"POST {path}: expected OK, got {response.StatusCode}\n{html}");
+            return (response, new HtmlParser().ParseDocument("<!DOCTYPE html><html><body>" + html + "</body></html>"));
+        }
+
         public async Task<IDocument> HtmxGetAsync(string path)
         {
             var request = new HttpRequestMessage(HttpMethod.Get, path);

@@ -3,7 +3,10 @@ namespace LabSite.LabHost.Tests.Terminal;
 using System.Net;
 using System.Net.WebSockets;
 using System.Text;
+using LabSite.LabHost.Terminal;
 using LabSite.LabHost.Tests.Support;
+using LabSite.LabHost.Web.Learners;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
 /// <summary>The terminal WebSocket on the real site pipeline (TestServer): typing, replay on reconnect, origin check, limits.</summary>
@@ -26,9 +29,9 @@ public sealed class TerminalEndpointTests : IAsyncLifetime
         Directory.Delete(_files, recursive: true);
     }
 
-    static Uri Endpoint(string lab = "policy-basics") => new($"ws://localhost/labs/{lab}/terminal");
+    static Uri Endpoint(string lab = "policy-basics", int? tab = null) => new($"ws://localhost/labs/{lab}/terminal" + (tab is null ? "" : $"?tab={tab}"));
 
-    async Task<WebSocket> ConnectAsync(string cookie, string? origin = "http://localhost")
+    async Task<WebSocket> ConnectAsync(string cookie, string? origin = "http://localhost", int? tab = null)
     {
         var client = _site.NewWebSocketClient();
         client.ConfigureRequest = request =>
@@ -39,7 +42,7 @@ public sealed class TerminalEndpointTests : IAsyncLifetime
                 request.Headers.Origin = origin;
             }
         };
-        return await client.ConnectAsync(Endpoint(), CancellationToken.None);
+        return await client.ConnectAsync(Endpoint(tab: tab), CancellationToken.None);
     }
 
     static Task SendAsync(WebSocket socket, string json) =>
@@ -126,4 +129,87 @@ public sealed class TerminalEndpointTests : IAsyncLifetime
         var response = await _site.NewBrowser().Http.GetAsync("/labs/policy-basics/terminal");
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }
+
+    [Fact]
+    public async Task Tabs_are_separate_shells_on_one_lab_folder_and_one_history()
+    {
+        using var first = await ConnectAsync(Learner, tab: 1);
+        await ReadUntilAsync(first, "$ ");
+        await SendAsync(first, """{"type":"input","data":"echo from-one > shared.txt\r"}""");
+        await SendAsync(first, """{"type":"input","data":"echo first-done\r"}""");
+        await ReadUntilAsync(first, "first-done\r\n");
+
+        using var second = await ConnectAsync(Learner, tab: 2);
+        var greeting = await ReadUntilAsync(second, "$ ");
+        Assert.DoesNotContain("first-done", greeting);
+        await SendAsync(second, """{"type":"input","data":"cat shared.txt\r"}""");
+        Assert.Contains("\r\nfrom-one\r\n", await ReadUntilAsync(second, "from-one\r\n"));
+
+        // Each tab appends to the lab's one history file; a tab opened later starts with every line.
+        using var third = await ConnectAsync(Learner, tab: 4);
+        await ReadUntilAsync(third, "$ ");
+        await SendAsync(third, """{"type":"input","data":"history\r"}""");
+        var history = await ReadUntilAsync(third, "cat shared.txt");
+        Assert.Contains("1  echo from-one > shared.txt", history);
+        Assert.Contains("3  cat shared.txt", history);
+
+        var sessions = _site.Services.GetRequiredService<TerminalSessions>();
+        var learner = sessions.OpenTabs(new LearnerId(Guid.Parse(Learner)), "policy-basics");
+        Assert.Equal([1, 2, 4], learner.Select(t => t.Number));
+        var page = await PlayerPageAsync();
+        Assert.Equal("1,2,4", page.QuerySelector("#terminal-panel")!.GetAttribute("data-open-tabs"));
+    }
+
+    [Fact]
+    public async Task Closing_a_tab_ends_its_shell_and_closes_its_socket()
+    {
+        using var second = await ConnectAsync(Learner, tab: 2);
+        await ReadUntilAsync(second, "$ ");
+        var (browser, token) = await LearnerBrowserAsync();
+
+        var closed = await browser.HtmxPostAsync("/labs/policy-basics/terminal/close?tab=2", token);
+        Assert.Equal(HttpStatusCode.NoContent, closed.StatusCode);
+        var buffer = new byte[4096];
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        WebSocketReceiveResult result;
+        do
+        {
+            result = await second.ReceiveAsync(buffer, timeout.Token);
+        }
+        while (result.MessageType != WebSocketMessageType.Close);
+        Assert.Equal(WebSocketCloseStatus.NormalClosure, result.CloseStatus);
+        Assert.Empty(_site.Services.GetRequiredService<TerminalSessions>().OpenTabs(new LearnerId(Guid.Parse(Learner)), "policy-basics"));
+
+        Assert.Equal(HttpStatusCode.NotFound, (await browser.HtmxPostAsync("/labs/policy-basics/terminal/close?tab=2", token)).StatusCode);
+        var tooMany = await browser.HtmxPostAsync("/labs/policy-basics/terminal/close?tab=5", token);
+        Assert.Equal(HttpStatusCode.BadRequest, tooMany.StatusCode);
+        Assert.Contains("tab must be a number from 1 to 4 (a lab has at most 4 terminals)", await tooMany.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.BadRequest, (await browser.HtmxPostAsync("/labs/policy-basics/terminal/close?tab=2", null)).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("5")]
+    [InlineData("0")]
+    [InlineData("x")]
+    [InlineData("-1")]
+    public async Task A_tab_beyond_the_cap_is_refused(string tab)
+    {
+        var client = _site.NewWebSocketClient();
+        client.ConfigureRequest = request => request.Headers.Cookie = $"labsite-learner={Learner}";
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => client.ConnectAsync(new Uri($"ws://localhost/labs/policy-basics/terminal?tab={tab}"), CancellationToken.None));
+        Assert.Contains("400", error.Message);
+        Assert.False(TerminalTab.TryParse(tab, out _, out var message));
+        Assert.StartsWith("tab must be a number from 1 to 4", message);
+    }
+
+    /// <summary>A browser carrying the same learner cookie as the sockets, with the page's antiforgery token.</summary>
+    async Task<(TestSite.Browser Browser, string Token)> LearnerBrowserAsync()
+    {
+        var browser = _site.NewBrowser();
+        browser.Http.DefaultRequestHeaders.Add("Cookie", $"labsite-learner={Learner}");
+        var page = await browser.GetPageAsync("/labs/policy-basics/steps/deploy");
+        return (browser, TestSite.Browser.AntiforgeryToken(page));
+    }
+
+    async Task<AngleSharp.Dom.IDocument> PlayerPageAsync() => await (await LearnerBrowserAsync()).Browser.GetPageAsync("/labs/policy-basics/steps/deploy");
 }

@@ -75,6 +75,31 @@ public sealed class LabShell(ShellSession session, Action<string> output) : IDis
         }
     }
 
+    /// <summary>
+    /// The terminal is now <paramref name="columns"/> cells wide: a line being edited is redrawn for that width (see
+    /// <see cref="LineEditor.Resize"/>); while a command runs, the next prompt uses it.
+    /// </summary>
+    public async Task ResizeAsync(int columns)
+    {
+        await _gate.WaitAsync();
+        try
+        {
+            if (_editor.Width == columns)
+            {
+                return;
+            }
+            _editor.Resize(columns);
+            if (_running is null && !HasExited)
+            {
+                output(_editor.Render(_pending is null ? Prompt : ContinuationPrompt));
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
     /// <summary>Completes when no command is running (tests and scripted use).</summary>
     public async Task WhenIdleAsync()
     {
@@ -94,9 +119,11 @@ public sealed class LabShell(ShellSession session, Action<string> output) : IDis
                 output(_editor.Render(prompt));
                 break;
             case EditOutcome.Submitted:
+                output(_editor.LeaveLine(prompt));
                 Submit();
                 break;
             case EditOutcome.Interrupted:
+                output(_editor.LeaveLine(prompt));
                 _writer.Write("^C\n");
                 _pending = null;
                 NewPrompt();
@@ -106,6 +133,7 @@ public sealed class LabShell(ShellSession session, Action<string> output) : IDis
                 Exit();
                 break;
             case EditOutcome.ClearScreen:
+                _editor.AtRowStart();
                 output("\u001b[H\u001b[2J" + _editor.Render(prompt));
                 break;
             case EditOutcome.Complete:
@@ -205,6 +233,7 @@ public sealed class LabShell(ShellSession session, Action<string> output) : IDis
             output(_editor.Render(prompt));
             return;
         }
+        output(_editor.LeaveLine(prompt));
         _writer.Write("\n" + string.Join("  ", result.Candidates.Take(100)) + "\n");
         output(_editor.Render(prompt));
     }

@@ -8,7 +8,8 @@ public enum EditOutcome { None, Changed, Submitted, Interrupted, EndOfFile, Comp
 /// <summary>
 /// The line being typed: a buffer and a cursor, edited by keys as readline's emacs mode does (arrows, Home/End,
 /// Ctrl-A/E/K/U/W, Backspace/Delete) with history on Up/Down. Pure state; <see cref="Render"/> produces the VT100
-/// bytes that redraw it after the prompt. Lines longer than the terminal width are not re-wrapped.
+/// bytes that redraw it after the prompt, also when prompt and line wrap over several rows of a terminal
+/// <see cref="Width"/> cells wide, and after that width changed (<see cref="Resize"/>).
 /// </summary>
 public sealed class LineEditor
 {
@@ -24,6 +25,14 @@ public sealed class LineEditor
 
     public int Cursor { get; private set; }
 
+    /// <summary>The terminal's width in cells, which decides where the line wraps.</summary>
+    public int Width { get; private set; } = 80;
+
+    // Rows between the prompt's first row and the terminal cursor, and the line's last row, as the last Render left
+    // them (0 on a fresh row).
+    int _cursorRow;
+    int _endRow;
+
     /// <summary>Starts a new line; Up/Down walk <paramref name="history"/> (oldest first).</summary>
     public void Reset(IReadOnlyList<string> history)
     {
@@ -32,7 +41,19 @@ public sealed class LineEditor
         _history = history;
         _historyIndex = history.Count;
         _draft = "";
+        AtRowStart();
     }
+
+    /// <summary>
+    /// The terminal is now <paramref name="columns"/> wide. The next <see cref="Render"/> lays the line out at that width.
+    /// It finds the prompt again as many rows up as the cursor sat below it: xterm.js does not reflow the wrapped line
+    /// holding the cursor (its <c>reflowCursorLine</c> option is off by default, "because shells usually handle this
+    /// themselves"), so those rows stay as the old width left them, cut short when narrower, and the cursor stays put.
+    /// </summary>
+    public void Resize(int columns) => Width = Math.Max(1, columns);
+
+    /// <summary>Declares that the terminal cursor is now at column 0 of a fresh row (after a newline or a clear screen).</summary>
+    public void AtRowStart() => (_cursorRow, _endRow) = (0, 0);
 
     public EditOutcome Handle(KeyInput input)
     {
@@ -127,13 +148,63 @@ public sealed class LineEditor
     }
 
     /// <summary>
-    /// Redraws the line: carriage return, prompt, text, erase to end of line, then the cursor moved back to its place.
-    /// Multi-line history entries (here-documents) show their newlines as CR LF.
+    /// Redraws the line in place: up to the prompt's first row, carriage return, prompt, text, erase what an older and
+    /// longer line left behind, then the cursor moved back to its place. A line that fits one row, before and after,
+    /// gets the short form (<c>CR prompt text ESC[K ESC[nD</c>); a wrapped one erases to the end of the screen and moves
+    /// by rows. Multi-line history entries (here-documents) show their newlines as CR LF.
     /// </summary>
     public string Render(string prompt)
     {
-        var text = Text.Replace("\n", "\r\n");
-        var back = Text.Length - Cursor;
-        return "\r" + prompt + text + "\u001b[K" + (back > 0 ? $"\u001b[{back}D" : "");
+        var layout = new LineLayout(Width);
+        var all = prompt + Text;
+        var end = layout.After(all, all.Length);
+        var cursor = layout.After(all, prompt.Length + Cursor);
+        var output = new StringBuilder();
+        if (_cursorRow > 0)
+        {
+            output.Append($"\u001b[{_cursorRow}A");
+        }
+        output.Append('\r').Append(prompt).Append(Text.Replace("\n", "\r\n"));
+        // Rows below the cursor's (the old line's tail) need erasing too when the line spanned or spans several rows.
+        var wrapped = _endRow > 0 || end.Row > 0;
+        if (end.Row > 0 && end.Column == 0 && !Text.EndsWith('\n'))
+        {
+            // The text ended exactly at a row's end, where the terminal holds the cursor on the last cell until the next
+            // character: go to the next row explicitly, so the cursor is where the layout says.
+            output.Append("\r\n");
+        }
+        output.Append(wrapped ? "\u001b[J" : "\u001b[K");
+        if (end.Row == cursor.Row)
+        {
+            var back = end.Column - cursor.Column;
+            output.Append(back > 0 ? $"\u001b[{back}D" : "");
+        }
+        else
+        {
+            output.Append($"\u001b[{end.Row - cursor.Row}A\r");
+            output.Append(cursor.Column > 0 ? $"\u001b[{cursor.Column}C" : "");
+        }
+        (_cursorRow, _endRow) = (cursor.Row, end.Row);
+        return output.ToString();
+    }
+
+    /// <summary>
+    /// Moves the terminal cursor from its place in the line to the line's end (before Enter's newline, so output starts
+    /// below the whole line, not in its middle). The next <see cref="Render"/> then starts on a fresh row.
+    /// </summary>
+    public string LeaveLine(string prompt)
+    {
+        var layout = new LineLayout(Width);
+        var all = prompt + Text;
+        var end = layout.After(all, all.Length);
+        var cursor = layout.After(all, prompt.Length + Cursor);
+        AtRowStart();
+        if (end.Row == cursor.Row)
+        {
+            var forward = end.Column - cursor.Column;
+            return forward > 0 ? $"\u001b[{forward}C" : "";
+        }
+        // At the end of a row-filling text the cursor's row is already the blank next row; otherwise land on the last cell.
+        return $"\u001b[{end.Row - cursor.Row}B\r" + (end.Column > 0 ? $"\u001b[{end.Column}C" : "");
     }
 }

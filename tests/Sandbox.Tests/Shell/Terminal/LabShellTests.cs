@@ -138,6 +138,19 @@ public class LabShellTests
     }
 
     [Fact]
+    public async Task Resizing_redraws_the_line_being_edited_and_not_a_running_command()
+    {
+        using var screen = new Screen();
+        await screen.TypeAsync("echo " + new string('x', 90));
+        await screen.Shell.ResizeAsync(40);
+        // The line wrapped at 80 (cursor on its second row): up one row to the prompt, redraw, erase below.
+        Assert.Contains("\u001b[1A\r\u001b[1;32mfake\u001b[0m$ echo " + new string('x', 90) + "\u001b[J", screen.Text);
+        var before = screen.Text.Length;
+        await screen.Shell.ResizeAsync(40);
+        Assert.Equal(before, screen.Text.Length);
+    }
+
+    [Fact]
     public async Task Exit_command_ends_the_session()
     {
         using var screen = new Screen();
