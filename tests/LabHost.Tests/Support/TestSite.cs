@@ -59,7 +59,11 @@ public sealed class TestSite : IAsyncDisposable
         return new TestSite(app, options);
     }
 
-    public Browser NewBrowser() => new(new HttpClient(new CookieHandler(app.GetTestServer().CreateHandler())) { BaseAddress = new Uri("http://localhost") });
+    public Browser NewBrowser()
+    {
+        var cookies = new CookieHandler(app.GetTestServer().CreateHandler());
+        return new(new HttpClient(cookies) { BaseAddress = new Uri("http://localhost") }, cookies.Container);
+    }
 
     /// <summary>A WebSocket client on the same in-memory server (the lab terminal).</summary>
     public WebSocketClient NewWebSocketClient() => app.GetTestServer().CreateWebSocketClient();
@@ -73,9 +77,12 @@ public sealed class TestSite : IAsyncDisposable
     }
 
     /// <summary>A client that keeps cookies and does not follow redirects (tests look at them).</summary>
-    public sealed class Browser(HttpClient http)
+    public sealed class Browser(HttpClient http, CookieContainer? cookies = null)
     {
         public HttpClient Http { get; } = http;
+
+        /// <summary>The cookies this browser holds, as a Cookie header (e.g. for a WebSocket client acting as the same learner).</summary>
+        public string CookieHeader => cookies?.GetCookieHeader(Http.BaseAddress!) ?? "";
 
         public async Task<IDocument> GetPageAsync(string path, HttpStatusCode expected = HttpStatusCode.OK)
         {
@@ -115,6 +122,8 @@ public sealed class TestSite : IAsyncDisposable
     private sealed class CookieHandler(HttpMessageHandler inner) : DelegatingHandler(inner)
     {
         private readonly CookieContainer cookies = new();
+
+        public CookieContainer Container => cookies;
 
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
