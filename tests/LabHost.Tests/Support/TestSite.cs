@@ -40,7 +40,8 @@ public sealed class TestSite : IAsyncDisposable
         });
 
     /// <summary>The site loading (and watching) labs from <paramref name="contentDirectory"/>/labs, as <c>labsite serve</c> does.</summary>
-    public static Task<TestSite> StartWithContentAsync(string contentDirectory) => StartAsync(contentDirectory, _ => { });
+    public static Task<TestSite> StartWithContentAsync(string contentDirectory, Action<IServiceCollection>? services = null) =>
+        StartAsync(contentDirectory, s => services?.Invoke(s));
 
     private static async Task<TestSite> StartAsync(string contentDirectory, Action<IServiceCollection> services)
     {
