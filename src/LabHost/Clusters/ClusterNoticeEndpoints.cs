@@ -1,7 +1,10 @@
 namespace LabSite.LabHost.Clusters;
 
+using LabSite.LabHost.Agent;
 using LabSite.LabHost.Clusters.Components;
 using LabSite.LabHost.Labs;
+using LabSite.LabHost.Progress;
+using LabSite.LabHost.Terminal;
 using LabSite.LabHost.Web;
 using LabSite.LabHost.Web.Learners;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -19,14 +22,33 @@ public static class ClusterNoticeEndpoints
         return app;
     }
 
-    private static Results<RazorComponentResult<ClusterNoticePanel>, NotFound> Notice(
-        HttpContext context, LabCatalogSource catalog, ClusterNotices notices, string labId)
+    /// <summary>
+    /// The notice the player shows now: the stored one, else "not running" when the learner completed steps, the site
+    /// has a lab agent, and no cluster runs for them (the site restarted, so nothing was recorded about it).
+    /// </summary>
+    public static async Task<ClusterNotice?> CurrentAsync(
+        HttpContext context, ClusterNotices notices, ILabClusterLocator clusters, LearnerId learner, string labId, int completedSteps)
+    {
+        if (notices.Get(learner, labId) is { } stored)
+        {
+            return stored;
+        }
+        var hasAgent = context.RequestServices.GetService<LabAgent>() is not null;
+        return hasAgent && completedSteps > 0 && await clusters.FindRunningAsync(learner, labId, context.RequestAborted) is null
+            ? ClusterNotices.NotRunning(context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow())
+            : null;
+    }
+
+    private static async Task<Results<RazorComponentResult<ClusterNoticePanel>, NotFound>> Notice(
+        HttpContext context, LabCatalogSource catalog, ClusterNotices notices, ILabClusterLocator clusters, LabProgressStore store, string labId)
     {
         if (catalog.Current.Find(labId) is not { } lab)
         {
             return TypedResults.NotFound();
         }
-        return Panel(lab.Id, notices.Get(context.GetLearnerId(), lab.Id));
+        var learner = context.GetLearnerId();
+        var completed = (await store.GetAsync(learner, lab.Id, context.RequestAborted)).CompletedCount;
+        return Panel(lab.Id, await CurrentAsync(context, notices, clusters, learner, lab.Id, completed));
     }
 
     private static Results<RazorComponentResult<ClusterNoticePanel>, RedirectHttpResult, NotFound> Dismiss(

@@ -4,7 +4,7 @@ using System.Collections.Concurrent;
 using LabSite.LabHost.Web.Learners;
 
 /// <summary>What the player tells a learner about their cluster: it expired, it is being restored, or how the restore went.</summary>
-public enum ClusterNoticeKind { Expired, Restoring, Restored }
+public enum ClusterNoticeKind { Expired, NotRunning, Restoring, Restored }
 
 /// <param name="Version">Grows with every notice, so a request can tell whether the notice changed while it ran.</param>
 public sealed record ClusterNotice(ClusterNoticeKind Kind, DateTimeOffset At, string Text, ClusterRestoreReport? Report, long Version);
@@ -29,6 +29,14 @@ public sealed class ClusterNotices
         Set(learner, labId, ClusterNoticeKind.Expired, at,
             $"Your cluster expired at {at:HH:mm} UTC after {Duration(idleTimeout)} without use. It will be created again when you use the terminal or press Check, and the solutions of the steps you completed will be replayed; files in your lab folder are kept.",
             null);
+
+    /// <summary>
+    /// Not stored: what the player says when the learner has completed steps but no cluster runs and the site has no
+    /// record of why (it restarted with its in-process agent). The next use restores it like an expired one.
+    /// </summary>
+    public static ClusterNotice NotRunning(DateTimeOffset at) => new(ClusterNoticeKind.NotRunning, at,
+        "Your cluster is not running (the lab agent restarted, or the cluster was deleted). It will be created again when you use the terminal or press Check, and the solutions of the steps you completed will be replayed; files in your lab folder are kept.",
+        null, 0);
 
     public void Restoring(LearnerId learner, string labId, DateTimeOffset at, string text) =>
         Set(learner, labId, ClusterNoticeKind.Restoring, at, text, null);

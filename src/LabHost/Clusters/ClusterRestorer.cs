@@ -1,7 +1,7 @@
 namespace LabSite.LabHost.Clusters;
 
-using LabSite.LabHost.LabTests;
 using LabSite.LabHost.Labs;
+using LabSite.LabHost.LabTests;
 using LabSite.LabHost.Progress;
 using LabSite.LabHost.Web.Learners;
 using LabSite.Sandbox;

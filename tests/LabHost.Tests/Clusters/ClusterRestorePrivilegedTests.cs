@@ -1,13 +1,11 @@
 namespace LabSite.LabHost.Tests.Clusters;
 
 using System.Net;
-using System.Net.WebSockets;
-using System.Text;
 using AngleSharp.Html.Parser;
 using LabSite.LabHost.Agent;
 using LabSite.LabHost.Clusters;
-using LabSite.LabHost.LabTests;
 using LabSite.LabHost.Labs;
+using LabSite.LabHost.LabTests;
 using LabSite.LabHost.Terminal;
 using LabSite.LabHost.Tests.Exams;
 using LabSite.LabHost.Tests.Support;
@@ -99,7 +97,7 @@ public sealed class ClusterRestorePrivilegedTests : IAsyncLifetime
         Assert.Equal("cluster-changed from:body, every 3s", expired.GetAttribute("hx-trigger"));
 
         // The terminal connect restores it and says so before the first prompt.
-        var greeting = await TerminalGreetingAsync(browser.CookieHeader);
+        var greeting = await _site.TerminalGreetingAsync("starwars", browser.CookieHeader, TimeSpan.FromMinutes(3));
         const string Replayed = "A new one was created and the solutions of steps 1–2 (deploy, land) were replayed; your own changes beyond those were not kept. Files in your lab folder were kept.";
         Assert.Contains("[Your cluster had expired. " + Replayed + "]", greeting);
         await AssertStarWarsRunsAsync(name);
@@ -134,22 +132,5 @@ public sealed class ClusterRestorePrivilegedTests : IAsyncLifetime
         var response = await browser.HtmxPostAsync($"/labs/starwars/steps/{stepId}/check", token);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return new HtmlParser().ParseDocument(await response.Content.ReadAsStringAsync()).QuerySelector("#checks")!.TextContent;
-    }
-
-    async Task<string> TerminalGreetingAsync(string cookie)
-    {
-        var client = _site.NewWebSocketClient();
-        client.ConfigureRequest = request => request.Headers.Cookie = cookie;
-        using var socket = await client.ConnectAsync(new Uri("ws://localhost/labs/starwars/terminal"), CancellationToken.None);
-        var text = new StringBuilder();
-        var buffer = new byte[64 * 1024];
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        while (!text.ToString().Contains("$ "))
-        {
-            var result = await socket.ReceiveAsync(buffer, timeout.Token);
-            text.Append(Encoding.UTF8.GetString(buffer, 0, result.Count));
-        }
-        await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "", CancellationToken.None);
-        return text.ToString();
     }
 }

@@ -1,6 +1,8 @@
 namespace LabSite.LabHost.Tests.Support;
 
 using System.Net;
+using System.Net.WebSockets;
+using System.Text;
 using System.Text.Json;
 using AngleSharp.Dom;
 using AngleSharp.Html.Parser;
@@ -68,6 +70,27 @@ public sealed class TestSite : IAsyncDisposable
 
     /// <summary>A WebSocket client on the same in-memory server (the lab terminal).</summary>
     public WebSocketClient NewWebSocketClient() => app.GetTestServer().CreateWebSocketClient();
+
+    /// <summary>
+    /// Connects to a lab's terminal as the learner whose cookies are given and returns what it prints up to the first
+    /// prompt (restore notices come before it), then disconnects. Bounded by <paramref name="timeout"/>, not asserted on.
+    /// </summary>
+    public async Task<string> TerminalGreetingAsync(string labId, string cookieHeader, TimeSpan timeout)
+    {
+        var client = NewWebSocketClient();
+        client.ConfigureRequest = request => request.Headers.Cookie = cookieHeader;
+        using var socket = await client.ConnectAsync(new Uri($"ws://localhost/labs/{labId}/terminal"), CancellationToken.None);
+        var text = new StringBuilder();
+        var buffer = new byte[64 * 1024];
+        using var stop = new CancellationTokenSource(timeout);
+        while (!text.ToString().Contains("$ ", StringComparison.Ordinal))
+        {
+            var result = await socket.ReceiveAsync(buffer, stop.Token);
+            text.Append(Encoding.UTF8.GetString(buffer, 0, result.Count));
+        }
+        await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "", CancellationToken.None);
+        return text.ToString();
+    }
 
     public async ValueTask DisposeAsync()
     {
