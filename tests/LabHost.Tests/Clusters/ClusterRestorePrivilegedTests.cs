@@ -1,5 +1,6 @@
 namespace LabSite.LabHost.Tests.Clusters;
 
+using System.Diagnostics;
 using System.Net;
 using AngleSharp.Html.Parser;
 using LabSite.LabHost.Agent;
@@ -13,6 +14,7 @@ using LabSite.LabHost.Web.Learners;
 using LabSite.Sandbox;
 using LabSite.Sandbox.Netns;
 using Microsoft.Extensions.DependencyInjection;
+using Xunit.Abstractions;
 
 /// <summary>
 /// The Star Wars lab on the real netns datapath, through the site: a learner completes steps 1–2, their cluster
@@ -21,7 +23,7 @@ using Microsoft.Extensions.DependencyInjection;
 /// step 2's checks pass again, and the terminal and the player say what was replayed. Root only; own name prefix and roots.
 /// </summary>
 [Trait("Category", "Privileged")]
-public sealed class ClusterRestorePrivilegedTests : IAsyncLifetime
+public sealed class ClusterRestorePrivilegedTests(ITestOutputHelper output) : IAsyncLifetime
 {
     readonly string _prefix = "r" + Guid.NewGuid().ToString("N")[..6];
     // Hours behind the real time, so that moving it forward past the idle timeout keeps it before the flows the kernel stamps.
@@ -97,7 +99,9 @@ public sealed class ClusterRestorePrivilegedTests : IAsyncLifetime
         Assert.Equal("cluster-changed from:body, every 3s", expired.GetAttribute("hx-trigger"));
 
         // The terminal connect restores it and says so before the first prompt.
+        var started = Stopwatch.GetTimestamp();
         var greeting = await _site.TerminalGreetingAsync("starwars", browser.CookieHeader, TimeSpan.FromMinutes(3));
+        output.WriteLine($"Terminal connect with a restore of steps 1–2: {Stopwatch.GetElapsedTime(started).TotalSeconds:0.0} s");
         const string Replayed = "A new one was created and the solutions of steps 1–2 (deploy, land) were replayed; your own changes beyond those were not kept. Files in your lab folder were kept.";
         Assert.Contains("[Your cluster had expired. " + Replayed + "]", greeting);
         await AssertStarWarsRunsAsync(name);
@@ -115,6 +119,28 @@ public sealed class ClusterRestorePrivilegedTests : IAsyncLifetime
         var notice = await browser.HtmxGetAsync("/hx/labs/starwars/cluster-notice");
         Assert.Equal("Your cluster was no longer running (the lab agent restarted, or the cluster was deleted). " + Replayed,
             notice.QuerySelector(".cluster-notice__text")!.TextContent);
+    }
+
+    [Fact]
+    public async Task Steps_completed_out_of_order_are_replayed_in_lab_order_and_the_policy_step_passes_on_the_new_cluster()
+    {
+        var browser = _site.NewBrowser();
+        var token = TestSite.Browser.AntiforgeryToken(await browser.GetPageAsync("/labs/starwars/steps/deploy"));
+        // Marked done by the learner (the completion button), skipping the identities step; no cluster exists yet.
+        foreach (var step in new[] { "l3-l4", "deploy", "land" })
+        {
+            Assert.Equal(HttpStatusCode.OK, (await browser.HtmxPostAsync($"/labs/starwars/steps/{step}/completion?done=true", token)).StatusCode);
+        }
+        await browser.GetPageAsync("/labs/starwars/steps/l3-l4");
+
+        var started = Stopwatch.GetTimestamp();
+        var checks = await CheckAsync(browser, token, "l3-l4");
+        output.WriteLine($"Check with a restore of steps 1, 2 and 4: {Stopwatch.GetElapsedTime(started).TotalSeconds:0.0} s");
+
+        Assert.Contains("All passed", checks);
+        var notice = (await browser.HtmxGetAsync("/hx/labs/starwars/cluster-notice")).QuerySelector(".cluster-notice__text")!.TextContent;
+        Assert.Contains("the solutions of steps 1, 2 and 4 (deploy, land, l3-l4) were replayed", notice);
+        Assert.Contains("Step 3 (identities) was not completed, so only the completed steps were replayed, in lab order.", notice);
     }
 
     async Task AssertStarWarsRunsAsync(string name)
