@@ -20,6 +20,8 @@ public sealed class ClusterActivity(TimeProvider clock)
     /// <summary>A snapshot, sorted by name so sweeps are deterministic.</summary>
     public IReadOnlyList<Entry> Entries => _entries.Values.OrderBy(e => e.Name, StringComparer.Ordinal).ToList();
 
+    public Entry? Find(string name) => _entries.GetValueOrDefault(name);
+
     public SemaphoreSlim Gate(string name) => _gates.GetOrAdd(name, _ => new SemaphoreSlim(1, 1));
 
     /// <summary>The learner used their running cluster now (terminal connect, Check).</summary>

@@ -84,7 +84,7 @@ public sealed class ClusterExpiry(
         try
         {
             // Read again under the gate: a Check or a restore may have used the cluster since the snapshot.
-            var entry = activity.Entries.FirstOrDefault(e => e.Name == name);
+            var entry = activity.Find(name);
             if (entry is not { Running: true })
             {
                 return false;
@@ -93,7 +93,7 @@ public sealed class ClusterExpiry(
             if (entry.Learner is { } learner && entry.LabId is { } labId && terminals.Activity(learner, labId) is (bool attached, DateTimeOffset lastInput))
             {
                 activity.UsedAt(name, attached ? now : lastInput);
-                entry = activity.Entries.First(e => e.Name == name);
+                entry = activity.Find(name)!;
             }
             var idle = options.Value.IdleTimeout;
             if (now - entry.LastUsed < idle)

@@ -36,12 +36,14 @@ public sealed class ClusterRestorer(
         notices.Restoring(learner, labId, clock.GetUtcNow(), completed.Count == 0
             ? "Your cluster had expired; a new one is being created."
             : $"Your cluster is being created again and the solutions of {StepText.List(completed)} are being replayed. This takes a moment.");
+        var started = clock.GetTimestamp();
         var (replayed, failure) = await ReplayAsync(lab, completed, cluster);
         var last = completed.Count == 0 ? -1 : completed[^1].Index;
         var skipped = lab.Steps.Where(s => s.Index < last && !completed.Contains(s)).ToList();
         var report = new ClusterRestoreReport(lab.Id, reason, clock.GetUtcNow(), completed, replayed, skipped, failure);
         notices.Restored(learner, labId, report);
-        log.LogInformation("Restored cluster {Cluster} for lab {Lab}: {Summary}", cluster.Name, lab.Id, report.Summary);
+        log.LogInformation("Restored cluster {Cluster} for lab {Lab} in {Elapsed:0.0} s: {Summary}",
+            cluster.Name, lab.Id, clock.GetElapsedTime(started).TotalSeconds, report.Summary);
     }
 
     /// <summary>Runs each step's solution blocks in order; stops at the first block that fails (see <see cref="ClusterRestoreReport"/>).</summary>
