@@ -49,11 +49,11 @@ public sealed record ClusterRestoreReport(
             }
             else if (Failure is null)
             {
-                parts.Add($"A new one was created and the solutions of {StepText.List(Replayed)} were replayed; your own changes beyond those were not kept.");
+                parts.Add($"A new one was created and {Solutions(Replayed)} replayed; your own changes beyond those were not kept.");
             }
             else
             {
-                var done = Replayed.Count == 0 ? "nothing was replayed before it" : $"the cluster has the solutions of {StepText.List(Replayed)}";
+                var done = Replayed.Count == 0 ? "nothing was replayed before it" : $"the cluster has the {(Replayed.Count == 1 ? "solution" : "solutions")} of {StepText.List(Replayed)}";
                 parts.Add($"A new one was created, but replaying the solution of {StepText.One(Failure.Step)} failed: `{FirstLine(Failure.Command)}` {(Failure.ExitCode >= 0 ? $"exited with {Failure.ExitCode}" : "did not complete")}.");
                 parts.Add($"The replay stopped there: {done}; {StepText.List(NotReplayed)} {(NotReplayed.Count == 1 ? "was" : "were")} not replayed. Run those steps' commands yourself to continue.");
             }
@@ -65,6 +65,10 @@ public sealed record ClusterRestoreReport(
             return string.Join(" ", parts);
         }
     }
+
+    /// <summary>"the solution of step 1 (deploy) was" or "the solutions of steps 1–2 (deploy, land) were".</summary>
+    internal static string Solutions(IReadOnlyList<LabStep> steps) =>
+        steps.Count == 1 ? $"the solution of {StepText.List(steps)} was" : $"the solutions of {StepText.List(steps)} were";
 
     static string FirstLine(string command)
     {

@@ -35,7 +35,7 @@ public sealed class ClusterRestorer(
 
         notices.Restoring(learner, labId, clock.GetUtcNow(), completed.Count == 0
             ? "Your cluster had expired; a new one is being created."
-            : $"Your cluster is being created again and the solutions of {StepText.List(completed)} are being replayed. This takes a moment.");
+            : $"Your cluster is being created again and the {(completed.Count == 1 ? "solution" : "solutions")} of {StepText.List(completed)} {(completed.Count == 1 ? "is" : "are")} being replayed. This takes a moment.");
         var started = clock.GetTimestamp();
         var (replayed, failure) = await ReplayAsync(lab, completed, cluster);
         var last = completed.Count == 0 ? -1 : completed[^1].Index;

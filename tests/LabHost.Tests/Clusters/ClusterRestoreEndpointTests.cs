@@ -101,7 +101,7 @@ public sealed class ClusterRestoreEndpointTests : IAsyncLifetime
         var notice = await browser.HtmxGetAsync("/hx/labs/mini/cluster-notice");
         var text = notice.QuerySelector(".cluster-notice__text")!.TextContent;
         Assert.Contains("A new one was created, but replaying the solution of step 2 (broken) failed: `kubectl create -f missing.yaml` exited with 1.", text);
-        Assert.Contains("the cluster has the solutions of step 1 (deploy); steps 2–3 (broken, after) were not replayed.", text);
+        Assert.Contains("the cluster has the solution of step 1 (deploy); steps 2–3 (broken, after) were not replayed.", text);
         Assert.Contains("cluster-notice--failed", notice.QuerySelector("#cluster-notice")!.ClassName);
         var details = notice.QuerySelectorAll(".cluster-notice__failure pre").Select(p => p.TextContent).ToList();
         Assert.Equal("kubectl create -f missing.yaml", details[0]);
@@ -136,7 +136,7 @@ public sealed class ClusterRestoreEndpointTests : IAsyncLifetime
 
         // A second replay would have failed on "kubectl create" of a pod that exists.
         var text = (await browser.HtmxGetAsync("/hx/labs/mini/cluster-notice")).QuerySelector(".cluster-notice__text")!.TextContent;
-        Assert.Contains("the solutions of step 1 (deploy) were replayed", text);
+        Assert.Contains("the solution of step 1 (deploy) was replayed", text);
         Assert.Single(await _backend.ListAsync(default));
     }
 }
