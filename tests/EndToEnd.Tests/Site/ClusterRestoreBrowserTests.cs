@@ -12,7 +12,8 @@ using static Microsoft.Playwright.Assertions;
 /// <summary>
 /// A learner's cluster vanishes behind the site's back (deleted through the agent's socket, as an agent restart would
 /// lose it): on reload the player says so, the terminal's reconnect restores it, the notice updates itself (htmx
-/// polling) to say what was replayed, the terminal prints the same, and Check passes again on the new cluster.
+/// polling) to say what was replayed, the terminal prints the same, and Check passes again on the new cluster. Lost
+/// again with the page open, a Check restores it and its response event refreshes the notice.
 /// </summary>
 public sealed class ClusterRestoreBrowserTests(LabSiteFixture fixture) : IClassFixture<LabSiteFixture>
 {
@@ -37,10 +38,7 @@ public sealed class ClusterRestoreBrowserTests(LabSiteFixture fixture) : IClassF
 
         var cookie = (await chromium.Context.CookiesAsync()).Single(c => c.Name == LearnerCookie.Name);
         Assert.True(LearnerId.TryParse(cookie.Value, out var learner));
-        using (var agent = new AgentClient(Path.Combine(site.DataDirectory, "agent.sock")))
-        {
-            await agent.DestroyAsync(AgentClusterLocator.ClusterName(learner, "starwars"), CancellationToken.None);
-        }
+        await DestroyAsync(learner);
 
         await page.ReloadAsync();
         var notice = page.Locator("#cluster-notice");
@@ -55,5 +53,17 @@ public sealed class ClusterRestoreBrowserTests(LabSiteFixture fixture) : IClassF
         await Expect(page.Locator("#checks h3")).ToContainTextAsync("All passed", Slow);
         await notice.GetByRole(AriaRole.Button, new() { Name = "Dismiss" }).ClickAsync();
         await Expect(notice).ToBeHiddenAsync();
+
+        // Gone again while the page stays open: Check restores it, and its cluster-changed event refreshes the notice.
+        await DestroyAsync(learner);
+        await page.Locator("#checks").GetByRole(AriaRole.Button, new() { Name = "Check" }).ClickAsync();
+        await Expect(notice).ToContainTextAsync("A new one was created and the solution of step 1 (deploy) was replayed", Slow);
+        await Expect(page.Locator("#checks h3")).ToContainTextAsync("All passed");
+    }
+
+    private async Task DestroyAsync(LearnerId learner)
+    {
+        using var agent = new AgentClient(Path.Combine(site.DataDirectory, "agent.sock"));
+        await agent.DestroyAsync(AgentClusterLocator.ClusterName(learner, "starwars"), CancellationToken.None);
     }
 }
