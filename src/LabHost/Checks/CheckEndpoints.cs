@@ -3,6 +3,7 @@ namespace LabSite.LabHost.Checks;
 using LabSite.Grader.Evaluation;
 using LabSite.Grader.Results;
 using LabSite.LabHost.Checks.Components;
+using LabSite.LabHost.Clusters;
 using LabSite.LabHost.Labs;
 using LabSite.LabHost.Progress;
 using LabSite.LabHost.Terminal;
@@ -30,7 +31,7 @@ public static class CheckEndpoints
 
     private static async Task<Results<RazorComponentResult<CheckPanel>, RedirectHttpResult, NotFound>> Check(
         HttpContext context, LabCatalogSource catalog, LabProgressStore store, ILabClusterLocator clusters, CheckEvaluator evaluator,
-        TimeProvider clock, string labId, string stepId)
+        ClusterNotices notices, TimeProvider clock, string labId, string stepId, bool auto = false)
     {
         var lab = catalog.Current.Find(labId);
         var step = lab?.FindStep(stepId);
@@ -47,7 +48,10 @@ public static class CheckEndpoints
             .Where(a => a.Value.Length > 0)
             .ToDictionary(a => a.Id, a => a.Value, StringComparer.Ordinal);
 
-        var state = await EvaluateAsync(lab.Id, step, learner, answers, store, clusters, evaluator, clock, ct);
+        var noticeBefore = notices.Version(learner, lab.Id);
+        // A background re-check finds the cluster only if it runs: it must not keep an idle cluster alive or bring back an expired one.
+        var cluster = auto ? await clusters.FindRunningAsync(learner, lab.Id, ct) : await clusters.FindAsync(learner, lab.Id, ct);
+        var state = await EvaluateAsync(lab.Id, step, learner, cluster, answers, store, evaluator, notices, clock, ct);
         if (state.AllPassed)
         {
             await store.SetCompletedAsync(learner, lab.Id, step.Id, true, ct);
@@ -56,26 +60,30 @@ public static class CheckEndpoints
         {
             return TypedResults.Redirect($"{LabRoutes.Step(lab.Id, step.Id)}#checks");
         }
-        if (state.AllPassed)
+        // The step list and the done mark elsewhere on the page follow (see the site's completion event); the cluster
+        // notice fetches itself again when this Check restored the cluster.
+        var events = new[] { state.AllPassed ? "step-completed" : null, notices.Version(learner, lab.Id) != noticeBefore ? ClusterNoticeEndpoints.ChangedEvent : null };
+        if (events.Any(e => e is not null))
         {
-            // The step list and the done mark elsewhere on the page follow (see the site's completion event).
-            context.Response.Headers["HX-Trigger"] = "step-completed";
+            context.Response.Headers["HX-Trigger"] = string.Join(", ", events.OfType<string>());
         }
         var progress = await store.GetAsync(learner, lab.Id, ct);
         return new RazorComponentResult<CheckPanel>(new { LabId = lab.Id, Step = step, State = state, HintsRevealed = progress.Step(step.Id).HintsRevealed });
     }
 
     private static async Task<CheckPanelState> EvaluateAsync(
-        string labId, Scenarios.Model.LabStep step, LearnerId learner, IReadOnlyDictionary<string, string> answers,
-        LabProgressStore store, ILabClusterLocator clusters, CheckEvaluator evaluator, TimeProvider clock, CancellationToken ct)
+        string labId, Scenarios.Model.LabStep step, LearnerId learner, Sandbox.ILabCluster? cluster, IReadOnlyDictionary<string, string> answers,
+        LabProgressStore store, CheckEvaluator evaluator, ClusterNotices notices, TimeProvider clock, CancellationToken ct)
     {
-        var cluster = await clusters.FindAsync(learner, labId, ct);
         if (cluster is null)
         {
             var waiting = step.Checks
                 .Select(c => new CheckResult(c.Id, c.Title, CheckOutcome.CannotCheck, c.Title, "cannot check yet: no cluster is running for this lab", []))
                 .ToList();
-            return new CheckPanelState(waiting, "No cluster is running for this lab yet, so nothing can be checked. Start the lab's cluster, then press Check.", answers);
+            var problem = notices.Get(learner, labId)?.Kind == ClusterNoticeKind.Expired
+                ? "Your cluster expired. Press Check (or use the terminal) to create it again with the solutions of your completed steps replayed."
+                : "No cluster is running for this lab yet, so nothing can be checked. Start the lab's cluster, then press Check.";
+            return new CheckPanelState(waiting, problem, answers);
         }
 
         var times = await store.StepTimesAsync(learner, labId, step.Id, ct);

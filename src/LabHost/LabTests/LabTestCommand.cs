@@ -74,13 +74,12 @@ public static class LabTestCommand
     private static async Task<bool> TestOneAsync(NetnsBackend backend, Lab lab, TextWriter output, TextWriter error, CancellationToken ct)
     {
         await output.WriteLineAsync($"lab {lab.Id} ({lab.SourcePath})");
-        var work = Directory.CreateTempSubdirectory("labsite-labtest-");
+        using var work = new LabWorkingCopy(lab.Directory);
         ILabCluster? cluster = null;
         try
         {
-            CopyFolder(lab.Directory, work.FullName);
             cluster = await backend.CreateAsync(new ClusterRequest($"t-{lab.Id}", lab.Id), null, ct);
-            var runner = new LabTestRunner(new CheckEvaluator(), new ShellSolutionRunner(work.FullName))
+            var runner = new LabTestRunner(new CheckEvaluator(), new ShellSolutionRunner(work.Path))
             {
                 OnLine = line => output.WriteLine(line),
             };
@@ -100,7 +99,6 @@ public static class LabTestCommand
             {
                 await backend.DestroyAsync(cluster.Name, CancellationToken.None);
             }
-            work.Delete(recursive: true);
         }
     }
 
@@ -146,18 +144,6 @@ public static class LabTestCommand
             CgroupRoot = $"/sys/fs/cgroup/unified/labsite-{prefix}",
             RunDirectory = $"/run/labsite-{prefix}",
         };
-    }
-
-    private static void CopyFolder(string from, string to)
-    {
-        foreach (var dir in Directory.EnumerateDirectories(from, "*", SearchOption.AllDirectories))
-        {
-            Directory.CreateDirectory(Path.Combine(to, Path.GetRelativePath(from, dir)));
-        }
-        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
-        {
-            File.Copy(file, Path.Combine(to, Path.GetRelativePath(from, file)));
-        }
     }
 
     private static void TryDelete(string dir)

@@ -1,35 +1,52 @@
 namespace LabSite.LabHost.Terminal;
 
-using System.Collections.Concurrent;
+using System.Text.RegularExpressions;
 using LabSite.LabHost.Agent;
+using LabSite.LabHost.Clusters;
 using LabSite.LabHost.Web.Learners;
 using LabSite.Sandbox;
 
 /// <summary>
-/// Gives each learner one cluster per lab on the lab agent, created the first time the lab's terminal asks for it
-/// and found again afterwards (also after a reconnect). Clusters live until the agent stops or someone runs
-/// <c>labsite cluster down</c>; there is no expiry yet.
+/// Gives each learner one cluster per lab on the lab agent, created the first time the lab is used and found again
+/// afterwards (also after a reconnect). When it is gone (expired by <see cref="ClusterExpiry"/>, or the agent
+/// restarted) the next use creates it again and <see cref="ClusterRestorer"/> replays the learner's completed steps.
 /// </summary>
-public sealed class AgentClusterLocator(LabAgent agent) : ILabClusterLocator
+public sealed partial class AgentClusterLocator(LabAgent agent, ClusterActivity? activity = null, ClusterRestorer? restorer = null) : ILabClusterLocator
 {
-    // One creation at a time per cluster name: two terminal tabs opening together must not both create it.
-    readonly ConcurrentDictionary<string, SemaphoreSlim> _creating = new(StringComparer.Ordinal);
+    readonly ClusterActivity _activity = activity ?? new ClusterActivity(TimeProvider.System);
 
     public async Task<ILabCluster?> FindAsync(LearnerId learner, string labId, CancellationToken ct)
     {
         var name = ClusterName(learner, labId);
-        var gate = _creating.GetOrAdd(name, _ => new SemaphoreSlim(1, 1));
+        // One creation at a time per cluster: two tabs opening together must not both create (or restore) it.
+        var gate = _activity.Gate(name);
         await gate.WaitAsync(ct);
         try
         {
-            return await agent.FindAsync(name, ct)
-                ?? await agent.Backend(null).CreateAsync(new ClusterRequest(name, labId), progress: null, ct);
+            var cluster = await agent.FindAsync(name, ct);
+            if (cluster is null)
+            {
+                // Not the request's token: a learner closing the tab mid-restore must not leave a half-made cluster.
+                cluster = await agent.Backend(null).CreateAsync(new ClusterRequest(name, labId), progress: null, CancellationToken.None);
+                _activity.Created(name, learner, labId);
+                if (restorer is not null)
+                {
+                    await restorer.RestoreAsync(learner, labId, cluster);
+                }
+            }
+            _activity.Touch(name, learner, labId);
+            return cluster;
         }
         finally
         {
             gate.Release();
         }
     }
+
+    public Task<ILabCluster?> FindRunningAsync(LearnerId learner, string labId, CancellationToken ct) =>
+        agent.FindAsync(ClusterName(learner, labId), ct);
+
+    public int Generation(LearnerId learner, string labId) => _activity.Generation(ClusterName(learner, labId));
 
     /// <summary>
     /// A DNS label of at most 32 characters (the agent's rule, since names become parts of kernel object names):
@@ -40,4 +57,10 @@ public sealed class AgentClusterLocator(LabAgent agent) : ILabClusterLocator
         var name = $"l{learner.Value:N}"[..9] + "-" + labId.ToLowerInvariant();
         return (name.Length > 32 ? name[..32] : name).TrimEnd('-');
     }
+
+    /// <summary>Whether a cluster the agent lists has the shape of <see cref="ClusterName"/> (so this site made it for a learner).</summary>
+    public static bool IsLearnerClusterName(string name) => LearnerClusterName().IsMatch(name);
+
+    [GeneratedRegex("^l[0-9a-f]{8}-[a-z0-9]([a-z0-9-]*[a-z0-9])?$")]
+    private static partial Regex LearnerClusterName();
 }

@@ -4,6 +4,7 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 using LabSite.LabHost.Agent;
+using LabSite.LabHost.Clusters;
 using LabSite.LabHost.Labs;
 using LabSite.LabHost.Web;
 using LabSite.LabHost.Web.Learners;
@@ -27,7 +28,7 @@ public static class TerminalEndpoints
         services.AddSingleton(TimeProvider.System);
         // A lab agent is registered when `labsite serve` hosts or reaches one; without it kubectl says no cluster runs.
         services.AddSingleton<ILabClusterLocator>(sp => sp.GetService<LabAgent>() is { } agent
-            ? new AgentClusterLocator(agent)
+            ? new AgentClusterLocator(agent, sp.GetRequiredService<ClusterActivity>(), sp.GetRequiredService<ClusterRestorer>())
             : new NoClusterLocator());
         services.AddSingleton<LabFolders>();
         services.AddSingleton<TerminalSessions>();

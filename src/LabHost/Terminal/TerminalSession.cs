@@ -43,6 +43,9 @@ public sealed class TerminalSession : IDisposable
         }
     }
 
+    /// <summary>The generation of the cluster this session's shell holds (see <see cref="ILabClusterLocator.Generation"/>).</summary>
+    public int ClusterGeneration { get; init; }
+
     public int Columns { get; private set; } = 80;
 
     public int Rows { get; private set; } = 24;
@@ -87,6 +90,9 @@ public sealed class TerminalSession : IDisposable
         return Shell.InputAsync(data);
     }
 
+    /// <summary>Prints a message from the site (not the shell), in yellow, on lines of its own.</summary>
+    public void Notice(string text) => Output($"\u001b[33m[{text.Replace("\n", "\r\n", StringComparison.Ordinal)}]\u001b[0m\r\n");
+
     /// <summary>The browser's terminal changed size: remember it and let the shell redraw a line being edited.</summary>
     public Task ResizeAsync(int columns, int rows)
     {
@@ -120,6 +126,16 @@ public sealed class TerminalSession : IDisposable
                 _attached = null;
             }
         }
+    }
+
+    /// <summary>Ends the session from the site's side (its cluster was deleted or replaced): says why, then disposes.</summary>
+    public void Close(string reason)
+    {
+        lock (_gate)
+        {
+            _attached?.Writer.TryWrite($"\r\n[{reason}]\r\n");
+        }
+        Dispose();
     }
 
     /// <summary>Ends the session (its tab was closed, or the site stops): the shell's command is cancelled, the browser let go.</summary>

@@ -1,6 +1,7 @@
 namespace LabSite.LabHost.Terminal;
 
 using System.Collections.Concurrent;
+using LabSite.LabHost.Clusters;
 using LabSite.LabHost.Web.Learners;
 using LabSite.LabHost.Workspace;
 using LabSite.Sandbox.Shell;
@@ -12,7 +13,7 @@ using LabSite.Scenarios.Model;
 /// working folder (<see cref="LabFolders"/>), its cluster and its history file; each has its own shell and screen.
 /// Sessions left detached for <see cref="IdleTimeout"/> are closed when new ones start.
 /// </summary>
-public sealed class TerminalSessions(LabFolders folders, ILabClusterLocator clusters, TimeProvider clock) : IDisposable
+public sealed class TerminalSessions(LabFolders folders, ILabClusterLocator clusters, ClusterNotices notices, TimeProvider clock) : IDisposable
 {
     public static readonly TimeSpan IdleTimeout = TimeSpan.FromHours(1);
 
@@ -23,12 +24,26 @@ public sealed class TerminalSessions(LabFolders folders, ILabClusterLocator clus
 
     public int Count => _sessions.Count;
 
-    public Task<TerminalSession> GetOrStartAsync(LearnerId learner, Lab lab, TerminalTab tab, CancellationToken ct)
+    public async Task<TerminalSession> GetOrStartAsync(LearnerId learner, Lab lab, TerminalTab tab, CancellationToken ct)
     {
         var key = (learner, lab.Id, tab);
         if (_sessions.TryGetValue(key, out var existing) && Reusable(existing))
         {
-            return existing.Value;
+            if (!existing.IsValueCreated || !existing.Value.IsCompleted)
+            {
+                return await existing.Value;
+            }
+            // Using the lab brings back an expired or lost cluster; a shell still holding the old one starts again.
+            await clusters.FindAsync(learner, lab.Id, ct);
+            var session = existing.Value.Result;
+            if (session.ClusterGeneration == clusters.Generation(learner, lab.Id))
+            {
+                return session;
+            }
+            if (_sessions.TryRemove(KeyValuePair.Create(key, existing)))
+            {
+                session.Close("this lab's cluster was created again; reload the page for a new terminal");
+            }
         }
         CloseIdle();
         if (_sessions.Count >= MaxSessions)
@@ -37,8 +52,31 @@ public sealed class TerminalSessions(LabFolders folders, ILabClusterLocator clus
         }
         var created = new Lazy<Task<TerminalSession>>(() => StartAsync(learner, lab, ct));
         _sessions[key] = created;
-        return created.Value;
+        return await created.Value;
     }
+
+    /// <summary>Whether any of the learner's terminals on a lab is attached, and when one was last used; null without a session.</summary>
+    public (bool Attached, DateTimeOffset LastActivity)? Activity(LearnerId learner, string labId)
+    {
+        var started = Started(learner, labId).Select(e => e.Session).ToList();
+        return started.Count == 0 ? null : (started.Any(s => s.IsAttached), started.Max(s => s.LastActivity));
+    }
+
+    /// <summary>Ends all the learner's terminals on a lab (its cluster was deleted): the next connect starts new ones.</summary>
+    public void Close(LearnerId learner, string labId, string reason)
+    {
+        foreach (var (key, lazy, session) in Started(learner, labId))
+        {
+            if (_sessions.TryRemove(KeyValuePair.Create(key, lazy)))
+            {
+                session.Close(reason);
+            }
+        }
+    }
+
+    IEnumerable<((LearnerId, string, TerminalTab) Key, Lazy<Task<TerminalSession>> Lazy, TerminalSession Session)> Started(LearnerId learner, string labId) =>
+        _sessions.Where(e => e.Key.Item1 == learner && e.Key.Item2 == labId && e.Value.IsValueCreated && e.Value.Value.IsCompletedSuccessfully)
+            .Select(e => (e.Key, e.Value, e.Value.Value.Result)).ToList();
 
     /// <summary>The learner's tabs on a lab whose shell is starting or running, in order (for the player's tab strip).</summary>
     public IReadOnlyList<TerminalTab> OpenTabs(LearnerId learner, string labId) =>
@@ -69,7 +107,12 @@ public sealed class TerminalSessions(LabFolders folders, ILabClusterLocator clus
         var folder = folders.For(learner, lab);
         var cluster = await clusters.FindAsync(learner, lab.Id, ct);
         var session = new ShellSession(folder, cluster, new ProcessToolRunner(), clock);
-        var terminal = new TerminalSession(output => new LabShell(session, output), clock);
+        var terminal = new TerminalSession(output => new LabShell(session, output), clock) { ClusterGeneration = clusters.Generation(learner, lab.Id) };
+        // A restore just happened (here or on a Check): the terminal says what it did before the first prompt.
+        if (notices.TakeTerminalText(learner, lab.Id) is { } restored)
+        {
+            terminal.Notice(restored);
+        }
         terminal.Shell.Start();
         return terminal;
     }

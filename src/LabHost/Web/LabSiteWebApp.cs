@@ -1,6 +1,7 @@
 namespace LabSite.LabHost.Web;
 
 using LabSite.LabHost.Checks;
+using LabSite.LabHost.Clusters;
 using LabSite.LabHost.Data;
 using LabSite.LabHost.Exams;
 using LabSite.LabHost.Labs;
@@ -33,6 +34,7 @@ public static class LabSiteWebApp
         builder.Services.AddExams(options);
         builder.Services.AddSitePages();
         builder.Services.AddLabTerminals();
+        builder.Services.AddLabClusters();
         builder.Services.AddCheckEvaluation();
         configure?.Invoke(builder);
 
@@ -52,6 +54,7 @@ public static class LabSiteWebApp
         app.MapTerminalEndpoints();
         app.MapWorkspaceEndpoints();
         app.MapCheckEndpoints();
+        app.MapClusterNoticeEndpoints();
         app.MapSitePages();
         return app;
     }

@@ -1,6 +1,8 @@
 namespace LabSite.LabHost.Tests.Support;
 
 using System.Net;
+using System.Net.WebSockets;
+using System.Text;
 using System.Text.Json;
 using AngleSharp.Dom;
 using AngleSharp.Html.Parser;
@@ -40,7 +42,8 @@ public sealed class TestSite : IAsyncDisposable
         });
 
     /// <summary>The site loading (and watching) labs from <paramref name="contentDirectory"/>/labs, as <c>labsite serve</c> does.</summary>
-    public static Task<TestSite> StartWithContentAsync(string contentDirectory) => StartAsync(contentDirectory, _ => { });
+    public static Task<TestSite> StartWithContentAsync(string contentDirectory, Action<IServiceCollection>? services = null) =>
+        StartAsync(contentDirectory, s => services?.Invoke(s));
 
     private static async Task<TestSite> StartAsync(string contentDirectory, Action<IServiceCollection> services)
     {
@@ -59,10 +62,35 @@ public sealed class TestSite : IAsyncDisposable
         return new TestSite(app, options);
     }
 
-    public Browser NewBrowser() => new(new HttpClient(new CookieHandler(app.GetTestServer().CreateHandler())) { BaseAddress = new Uri("http://localhost") });
+    public Browser NewBrowser()
+    {
+        var cookies = new CookieHandler(app.GetTestServer().CreateHandler());
+        return new(new HttpClient(cookies) { BaseAddress = new Uri("http://localhost") }, cookies.Container);
+    }
 
     /// <summary>A WebSocket client on the same in-memory server (the lab terminal).</summary>
     public WebSocketClient NewWebSocketClient() => app.GetTestServer().CreateWebSocketClient();
+
+    /// <summary>
+    /// Connects to a lab's terminal as the learner whose cookies are given and returns what it prints up to the first
+    /// prompt (restore notices come before it), then disconnects. Bounded by <paramref name="timeout"/>, not asserted on.
+    /// </summary>
+    public async Task<string> TerminalGreetingAsync(string labId, string cookieHeader, TimeSpan timeout)
+    {
+        var client = NewWebSocketClient();
+        client.ConfigureRequest = request => request.Headers.Cookie = cookieHeader;
+        using var socket = await client.ConnectAsync(new Uri($"ws://localhost/labs/{labId}/terminal"), CancellationToken.None);
+        var text = new StringBuilder();
+        var buffer = new byte[64 * 1024];
+        using var stop = new CancellationTokenSource(timeout);
+        while (!text.ToString().Contains("$ ", StringComparison.Ordinal))
+        {
+            var result = await socket.ReceiveAsync(buffer, stop.Token);
+            text.Append(Encoding.UTF8.GetString(buffer, 0, result.Count));
+        }
+        await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "", CancellationToken.None);
+        return text.ToString();
+    }
 
     public async ValueTask DisposeAsync()
     {
@@ -73,9 +101,12 @@ public sealed class TestSite : IAsyncDisposable
     }
 
     /// <summary>A client that keeps cookies and does not follow redirects (tests look at them).</summary>
-    public sealed class Browser(HttpClient http)
+    public sealed class Browser(HttpClient http, CookieContainer? cookies = null)
     {
         public HttpClient Http { get; } = http;
+
+        /// <summary>The cookies this browser holds, as a Cookie header (e.g. for a WebSocket client acting as the same learner).</summary>
+        public string CookieHeader => cookies?.GetCookieHeader(Http.BaseAddress!) ?? "";
 
         public async Task<IDocument> GetPageAsync(string path, HttpStatusCode expected = HttpStatusCode.OK)
         {
@@ -127,6 +158,8 @@ public sealed class TestSite : IAsyncDisposable
     private sealed class CookieHandler(HttpMessageHandler inner) : DelegatingHandler(inner)
     {
         private readonly CookieContainer cookies = new();
+
+        public CookieContainer Container => cookies;
 
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
