@@ -51,27 +51,29 @@ public static class DatapathBenchmark
 
             using var toggle = await DatapathToggle.OpenAsync(cluster, [client, server]);
             var duration = TimeSpan.FromSeconds(seconds);
-            Func<Task<double>> measure = mode == "throughput"
+            Func<Task<Measured>> measure = mode == "throughput"
                 ? () => PodTraffic.StreamGbitsAsync(client.Netns, listener, target, duration)
                 : () => PodTraffic.ConnectionsPerSecondAsync(client.Netns, listener, target, duration);
-            var unit = mode == "throughput" ? "Gbit/s" : "conn/s";
+            // CPU per unit: ms per GB streamed, µs per connection.
+            var (unit, per, cpuUnit, cpuScale) = mode == "throughput" ? ("Gbit/s", "GB", "ms", 1e3) : ("conn/s", "conn", "us", 1e6);
 
             await measure(); // warm-up: JIT, first conntrack entries
-            var policy = new List<double>();
-            var baseline = new List<double>();
+            var policy = new List<Round>();
+            var baseline = new List<Round>();
             for (var r = 0; r < rounds; r++)
             {
-                policy.Add(await measure());
+                policy.Add(await Round.MeasureAsync(measure, cpuScale));
                 await toggle.DetachAsync();
-                baseline.Add(await measure());
+                baseline.Add(await Round.MeasureAsync(measure, cpuScale));
                 await toggle.AttachAsync();
-                Console.WriteLine($"round {r + 1}: policy {policy[^1]:0.00} {unit}, no programs {baseline[^1]:0.00} {unit}");
+                Console.WriteLine($"round {r + 1}: policy {policy[^1].Rate:0.00} {unit}, no programs {baseline[^1].Rate:0.00} {unit}");
             }
             var what = mode == "throughput" ? $"TCP stream {seconds:0.#} s" : $"sequential TCP connect/close {seconds:0.#} s";
+            double Med(List<Round> rs, Func<Round, double> f) => Median(rs.Select(f).ToList());
             Console.WriteLine($"{what}, tiefighter -> deathstar pod, {rounds} rounds each (median):");
-            Console.WriteLine($"  with L3/L4 policy (bpf_lxc on both veths): {Median(policy):0.00} {unit}");
-            Console.WriteLine($"  same topology, no tc programs:              {Median(baseline):0.00} {unit}");
-            Console.WriteLine($"  ratio policy/baseline: {Median(policy) / Median(baseline):0.00}");
+            Console.WriteLine($"  with L3/L4 policy (bpf_lxc on both veths): {Med(policy, x => x.Rate):0.00} {unit}, CPU {Med(policy, x => x.CpuPerUnit):0.0} {cpuUnit}/{per} (flow pump {Med(policy, x => x.PumpPerUnit):0.0})");
+            Console.WriteLine($"  same topology, no tc programs:              {Med(baseline, x => x.Rate):0.00} {unit}, CPU {Med(baseline, x => x.CpuPerUnit):0.0} {cpuUnit}/{per}");
+            Console.WriteLine($"  ratio policy/baseline: {Med(policy, x => x.Rate) / Med(baseline, x => x.Rate):0.00} (rate), {Med(baseline, x => x.CpuPerUnit) / Med(policy, x => x.CpuPerUnit):0.00} (CPU per {per}, baseline/policy)");
             Console.WriteLine($"  load: {File.ReadAllText("/proc/loadavg").Trim()}");
             return 0;
         }
@@ -97,6 +99,24 @@ public static class DatapathBenchmark
         }
         // Takes the check's connection off the backlog, so the first measured accept is a measured connection.
         using var accepted = await listener.AcceptAsync();
+    }
+
+    /// <summary>
+    /// One measurement with the CPU this process spent on it (user + system of all its threads, which on veths
+    /// includes the softirq work and our tc programs run in the senders' context), and the flow pump's share.
+    /// Under a busy shared host the CPU per unit is steadier than the rate.
+    /// </summary>
+    private sealed record Round(double Rate, double CpuPerUnit, double PumpPerUnit)
+    {
+        /// <summary><paramref name="scale"/>: CPU seconds to the reported unit (1e6 for µs, 1e3 for ms).</summary>
+        public static async Task<Round> MeasureAsync(Func<Task<Measured>> measure, double scale)
+        {
+            var cpu = CpuSeconds.Process();
+            var pump = CpuSeconds.Threads("flow-pump");
+            var m = await measure();
+            var units = Math.Max(m.Units, 1e-9);
+            return new Round(m.Rate, (CpuSeconds.Process() - cpu) * scale / units, (CpuSeconds.Threads("flow-pump") - pump) * scale / units);
+        }
     }
 
     private static double Median(List<double> values)

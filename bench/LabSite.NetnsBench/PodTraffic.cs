@@ -40,8 +40,8 @@ public static class PodTraffic
         }
     }
 
-    /// <summary>One stream from client to server for <paramref name="duration"/>; the receiver's goodput in Gbit/s.</summary>
-    public static async Task<double> StreamGbitsAsync(string clientNetns, Socket listener, IPEndPoint server, TimeSpan duration)
+    /// <summary>One stream from client to server for <paramref name="duration"/>: the receiver's goodput in Gbit/s, per GB.</summary>
+    public static async Task<Measured> StreamGbitsAsync(string clientNetns, Socket listener, IPEndPoint server, TimeSpan duration)
     {
         var accept = listener.AcceptAsync();
         using var client = await NetnsThread.RunAsync(LabNames.NetnsPath(clientNetns), () => new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp));
@@ -51,7 +51,7 @@ public static class PodTraffic
         var send = Task.Factory.StartNew(() => Send(client, duration), TaskCreationOptions.LongRunning);
         await send;
         var (bytes, seconds) = await receive;
-        return bytes * 8 / seconds / 1e9;
+        return new Measured(bytes * 8 / seconds / 1e9, bytes / 1e9);
     }
 
     /// <summary>
@@ -59,7 +59,7 @@ public static class PodTraffic
     /// without payload); connections per second. The server closes first, so TIME_WAIT stays on its side and the
     /// client's ephemeral ports are not exhausted.
     /// </summary>
-    public static async Task<double> ConnectionsPerSecondAsync(string clientNetns, Socket listener, IPEndPoint server, TimeSpan duration)
+    public static async Task<Measured> ConnectionsPerSecondAsync(string clientNetns, Socket listener, IPEndPoint server, TimeSpan duration)
     {
         using var stop = new CancellationTokenSource();
         var acceptor = Task.Factory.StartNew(() => AcceptAndClose(listener, stop.Token), TaskCreationOptions.LongRunning);
@@ -68,7 +68,7 @@ public static class PodTraffic
         // Wakes the acceptor blocked in Accept with one last connection.
         await CanConnectAsync(clientNetns, server, TimeSpan.FromSeconds(1));
         await acceptor;
-        return count / seconds;
+        return new Measured(count / seconds, count);
     }
 
     private static void Send(Socket s, TimeSpan duration)
@@ -122,3 +122,6 @@ public static class PodTraffic
         return (count, sw.Elapsed.TotalSeconds);
     }
 }
+
+/// <summary>A rate (Gbit/s, conn/s) and how many units (GB, connections) it was measured over.</summary>
+public readonly record struct Measured(double Rate, double Units);
