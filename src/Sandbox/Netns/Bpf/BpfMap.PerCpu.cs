@@ -15,8 +15,14 @@ public sealed unsafe partial class BpfMap<TKey, TValue>
     /// <summary>CPUs the kernel may bring up (<c>/sys/devices/system/cpu/possible</c>): values per key of a per-CPU map.</summary>
     public static int PossibleCpus => Cpus.Value;
 
+    // enum bpf_map_type values (linux/bpf.h) whose values are per CPU.
+    private const uint PercpuHash = 5;
+    private const uint PercpuArray = 6;
+    private const uint LruPercpuHash = 10;
+    private const uint PercpuCgroupStorage = 21;
+
     /// <summary>True for the map types whose values are per CPU.</summary>
-    public bool IsPerCpu => Type is 5 or 6 or 10 or 21;
+    public bool IsPerCpu => Type is PercpuHash or PercpuArray or LruPercpuHash or PercpuCgroupStorage;
 
     /// <summary>The key's value on every possible CPU, or null when the key is absent.</summary>
     public TValue[]? LookupPerCpu(TKey key)
