@@ -13,11 +13,11 @@ public static class Stats
     public static long MemAvailableKiB() =>
         long.Parse(File.ReadLines("/proc/meminfo").First(l => l.StartsWith("MemAvailable:", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]);
 
-    /// <summary>Kernel memory charged to the BPF maps this process holds (fdinfo "memlock", each map once).</summary>
-    public static long BpfMapMemlockBytes()
+    /// <summary>Kernel memory charged to the BPF maps a process holds (fdinfo "memlock", each map once); default this one.</summary>
+    public static long BpfMapMemlockBytes(string process = "self")
     {
         var perMap = new Dictionary<string, long>();
-        foreach (var f in Directory.GetFiles("/proc/self/fdinfo"))
+        foreach (var f in Directory.GetFiles($"/proc/{process}/fdinfo"))
         {
             string[] lines;
             try

@@ -13,6 +13,9 @@ public interface IToolRunner
 public sealed record AllowedTool(string Name, string Path)
 {
     public static readonly AllowedTool Jq = new("jq", "/usr/bin/jq");
+
+    /// <summary>Read-only subcommands on the lab's own objects only; the argv is built by <c>BpftoolCommand</c>, never typed.</summary>
+    public static readonly AllowedTool Bpftool = new("bpftool", "/usr/sbin/bpftool");
 }
 
 public sealed record ToolResult(int ExitCode, string Stdout, string Stderr);

@@ -14,7 +14,7 @@ public sealed class ProcessToolRunner : IToolRunner
     /// <summary>Output beyond this is cut: a filter like <c>repeat(1)</c> must not fill memory.</summary>
     public const int MaxOutputChars = 4 * 1024 * 1024;
 
-    static readonly AllowedTool[] Allowed = [AllowedTool.Jq];
+    static readonly AllowedTool[] Allowed = [AllowedTool.Jq, AllowedTool.Bpftool];
 
     public async Task<ToolResult> RunAsync(AllowedTool tool, IReadOnlyList<string> args, string stdin, CancellationToken ct)
     {

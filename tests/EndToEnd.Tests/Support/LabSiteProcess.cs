@@ -7,7 +7,7 @@ using System.Text;
 
 /// <summary>
 /// A real <c>labsite serve</c> process (the build next to these tests) on a free loopback port with a fresh
-/// data folder. Output is captured so a failed start says why.
+/// data folder. Output is captured so a failed start says why. Also linked into bench/LabSite.TerminalBench.
 /// </summary>
 public sealed class LabSiteProcess : IAsyncDisposable
 {
@@ -25,6 +25,9 @@ public sealed class LabSiteProcess : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
+    /// <summary>The server's process id (benchmarks read its memory from /proc).</summary>
+    public int ProcessId => process.Id;
+
     public string DataDirectory { get; }
 
     public string Output
@@ -38,7 +41,8 @@ public sealed class LabSiteProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<LabSiteProcess> StartAsync(string contentDirectory)
+    /// <summary>Starts the site; <paramref name="environment"/> adds settings (e.g. <c>NetnsOptions__MaxClusters</c>).</summary>
+    public static async Task<LabSiteProcess> StartAsync(string contentDirectory, IReadOnlyDictionary<string, string>? environment = null)
     {
         var port = FreeLoopbackPort();
         var baseAddress = new Uri($"http://127.0.0.1:{port}");
@@ -64,7 +68,7 @@ public sealed class LabSiteProcess : IAsyncDisposable
             ["NetnsOptions__CgroupRoot"] = $"/sys/fs/cgroup/unified/labsite-{prefix}",
             ["NetnsOptions__RunDirectory"] = $"/run/labsite-{prefix}",
         };
-        foreach (var (key, value) in netns)
+        foreach (var (key, value) in netns.Concat(environment ?? new Dictionary<string, string>()))
         {
             start.Environment[key] = value;
         }

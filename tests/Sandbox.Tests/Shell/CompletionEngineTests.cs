@@ -31,6 +31,13 @@ public class CompletionEngineTests
     [InlineData("kubectl get pods --show-l", new[] { "--show-labels" })]
     [InlineData("echo x | ku", new[] { "kubectl" })]
     [InlineData("cilium-dbg end", new[] { "endpoint" })]
+    [InlineData("bpftool ", new[] { "help", "map", "prog", "version" })]
+    [InlineData("bpftool -j m", new[] { "map" })]
+    [InlineData("bpftool map ", new[] { "dump", "getnext", "list", "lookup", "peek", "show" })]
+    [InlineData("bpftool prog dump ", new[] { "xlated" })]
+    [InlineData("bpftool prog dump xlated ", new[] { "id", "name", "pinned", "tag" })]
+    [InlineData("bpftool map dump p", new[] { "pinned" })]
+    [InlineData("bpftool --p", new[] { "--pretty" })]
     [InlineData("kubectl exec xwing -- ", new string[0])]
     public void Offers_what_fits_the_position(string line, string[] expected) => Assert.Equal(expected, Complete(line));
 

@@ -142,6 +142,22 @@ public sealed unsafe class BpfObject : IDisposable
         return new BpfProgram(this, name, fd, prog);
     }
 
+    /// <summary>The programs that were loaded (autoload), in section order; bpftool shows them by the ids of these.</summary>
+    public IReadOnlyList<BpfProgram> LoadedPrograms()
+    {
+        RequireLoaded("programs");
+        var programs = new List<BpfProgram>();
+        for (var p = LibBpf.ObjectNextProgram(Raw, 0); p != 0; p = LibBpf.ObjectNextProgram(Raw, p))
+        {
+            if (LibBpf.ProgramFd(p) is var fd and >= 0)
+            {
+                programs.Add(new BpfProgram(this, Marshal.PtrToStringUTF8((nint)LibBpf.ProgramName(p)) ?? "", fd, p));
+            }
+        }
+
+        return programs;
+    }
+
     /// <summary>A typed view of a loaded map with its own descriptor; key and value sizes are checked.</summary>
     public BpfMap<TKey, TValue> Map<TKey, TValue>(string name)
         where TKey : unmanaged

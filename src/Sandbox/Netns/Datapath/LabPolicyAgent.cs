@@ -93,6 +93,9 @@ public sealed partial class LabPolicyAgent : IDisposable
 
     public string NodeName { get; }
 
+    /// <summary>The loaded policy datapath object (bpf_lxc), whose programs and maps belong to this lab.</summary>
+    internal Bpf.BpfObject DatapathObject => _datapath.Object;
+
     /// <summary>The lab's Hubble ring (4095 flows).</summary>
     public FlowRing Flows { get; } = new();
 

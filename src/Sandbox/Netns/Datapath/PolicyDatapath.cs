@@ -61,6 +61,9 @@ public sealed partial class PolicyDatapath : IDisposable
 
     public string PinDirectory { get; }
 
+    /// <summary>The loaded bpf_lxc object (its programs' ids are the lab's, for bpftool).</summary>
+    internal BpfObject Object => _obj;
+
     /// <summary>The pinned events ring, for a <see cref="BpfRingBuffer"/> reader.</summary>
     public string EventsPinPath => Path.Combine(PinDirectory, "ls_events");
 

@@ -50,6 +50,9 @@ internal sealed class ServiceLoadBalancer : IDisposable
         }
     }
 
+    /// <summary>The loaded bpf_sock object (its programs' ids are the lab's, for bpftool).</summary>
+    public BpfObject Object => obj;
+
     /// <summary>Frontends with their current backends, sorted by id so dumps are stable.</summary>
     public IReadOnlyList<ServiceEntry> Entries => frontends.Values.OrderBy(e => e.Id).ToList();
 

@@ -1,5 +1,6 @@
 namespace LabSite.Sandbox.Shell.Builtins;
 
+using LabSite.Sandbox.Shell.Bpftool;
 using LabSite.Sandbox.Shell.Cilium;
 using LabSite.Sandbox.Shell.Hubble;
 using LabSite.Sandbox.Shell.Kubectl;
@@ -14,7 +15,7 @@ public static class CommandTable
             new EchoCommand(), new CatCommand(), new LsCommand(), new GrepCommand(), new HeadTailCommand(head: true),
             new HeadTailCommand(head: false), new WcCommand(), new SortCommand(), new JqCommand(), new ClearCommand(),
             new HelpCommand(), new HistoryCommand(), new ExitCommand(), new TrueFalseCommand(succeed: true), new TrueFalseCommand(succeed: false),
-            new KubectlCommand(), new CiliumDbgCommand(), new HubbleCommand(),
+            new KubectlCommand(), new CiliumDbgCommand(), new HubbleCommand(), new BpftoolCommand(),
         ];
         return commands.ToDictionary(c => c.Name, StringComparer.Ordinal);
     }

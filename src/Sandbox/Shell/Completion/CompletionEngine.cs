@@ -87,6 +87,10 @@ public static class CompletionEngine
         {
             return ["observe", "status"];
         }
+        if (words[0] == "bpftool")
+        {
+            return BpftoolWords(words.Skip(1).Where(w => !w.StartsWith('-')).ToArray(), word);
+        }
         if (words[0] != "kubectl")
         {
             return [];
@@ -116,6 +120,19 @@ public static class CompletionEngine
         var kind = ResourceKind.Resolve(positional[1]);
         return kind is null || verb == "explain" ? [] : data.NamesByKind.GetValueOrDefault(kind.Plural) ?? [];
     }
+
+    /// <summary>bpftool's allowed words (see BpftoolParser): object, verb, dump mode, then how to name the object.</summary>
+    static IEnumerable<string> BpftoolWords(string[] positional, string word) => (word.StartsWith('-'), positional) switch
+    {
+        (true, _) => ["-j", "-p", "--json", "--pretty"],
+        (_, []) => ["prog", "map", "version", "help"],
+        (_, ["prog"]) => ["show", "list", "dump"],
+        (_, ["map"]) => ["show", "list", "dump", "lookup", "getnext", "peek"],
+        (_, ["prog", "dump"]) => ["xlated"],
+        (_, ["prog", "show" or "list"] or ["prog", "dump", _]) => ["id", "pinned", "name", "tag"],
+        (_, ["map", _]) => ["id", "pinned", "name"],
+        _ => [],
+    };
 
     /// <summary>kubectl words that are not flags or flag values.</summary>
     static List<string> Positionals(string[] args)

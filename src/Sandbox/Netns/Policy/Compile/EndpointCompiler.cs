@@ -18,7 +18,7 @@ using LabSite.Sandbox.Netns.Proxy.Rules;
 internal sealed class EndpointCompiler(
     SelectorCache selectors,
     IReadOnlyDictionary<NumericIdentity, IPNetwork> cidrIdentities,
-    IReadOnlyList<NamedPort> clusterNamedPorts,
+    IReadOnlyDictionary<NumericIdentity, IReadOnlyList<NamedPort>> namedPortsByIdentity,
     string cluster,
     PolicyEnforcementMode mode,
     ushort proxyPort)
@@ -113,18 +113,24 @@ internal sealed class EndpointCompiler(
             return;
         }
         var identities = peer.HasPeers ? PeerIdentities(peer) : [NumericIdentity.Unknown];
-        foreach (var (proto, port, prefix, http) in PortPatterns(peer, ep, dir))
+        // An egress named port means that name on the destination, so it resolves per peer identity (Cilium's
+        // NamedPortMultiMap.GetNamedPorts): one rule may open 80 towards one pod and 8080 towards another.
+        var perPeer = dir == TrafficDirection.Egress && (peer.ToPorts ?? []).Any(r => r.Ports.Any(p => p.NamedPort is not null));
+        foreach (var group in perPeer ? identities.Select(id => new SortedSet<NumericIdentity> { id }) : [identities])
         {
-            var verdict = deny ? PolicyVerdict.DenyAll
-                : http is null ? PolicyVerdict.Allow
-                : new PolicyVerdict(false, proxyPort, ProxyPortPriority);
-            foreach (var id in identities)
+            foreach (var (proto, port, prefix, http) in PortPatterns(peer, ep, dir, perPeer ? group.Min : NumericIdentity.Unknown))
             {
-                Add(entries, new PolicyKey(id, dir, proto, port, prefix), verdict, source);
-            }
-            if (!deny)
-            {
-                _allows.Add((dir, identities, proto, port, prefix, http));
+                var verdict = deny ? PolicyVerdict.DenyAll
+                    : http is null ? PolicyVerdict.Allow
+                    : new PolicyVerdict(false, proxyPort, ProxyPortPriority);
+                foreach (var id in group)
+                {
+                    Add(entries, new PolicyKey(id, dir, proto, port, prefix), verdict, source);
+                }
+                if (!deny)
+                {
+                    _allows.Add((dir, group, proto, port, prefix, http));
+                }
             }
         }
     }
@@ -156,7 +162,8 @@ internal sealed class EndpointCompiler(
         return ids;
     }
 
-    private IEnumerable<(L4Protocol, ushort, byte, IReadOnlyList<HttpRule>?)> PortPatterns(PeerRule peer, EndpointInfo ep, TrafficDirection dir)
+    /// <summary>Port patterns of a peer rule; <paramref name="peerIdentity"/> is the destination egress named ports resolve on.</summary>
+    private IEnumerable<(L4Protocol, ushort, byte, IReadOnlyList<HttpRule>?)> PortPatterns(PeerRule peer, EndpointInfo ep, TrafficDirection dir, NumericIdentity peerIdentity)
     {
         if (!peer.HasL4)
         {
@@ -177,7 +184,7 @@ internal sealed class EndpointCompiler(
             {
                 // HTTP runs on TCP: a port with HTTP rules and protocol ANY redirects only its TCP entry.
                 var port = portRule.Http is null || pp.Protocol != L4Protocol.Any ? pp : pp with { Protocol = L4Protocol.TCP };
-                foreach (var (proto, number, prefix) in Patterns(port, ep, dir))
+                foreach (var (proto, number, prefix) in Patterns(port, ep, dir, peerIdentity))
                 {
                     yield return (proto, number, prefix, portRule.Http);
                 }
@@ -185,13 +192,15 @@ internal sealed class EndpointCompiler(
         }
     }
 
-    private IEnumerable<(L4Protocol, ushort, byte)> Patterns(PortProtocol pp, EndpointInfo ep, TrafficDirection dir)
+    private IEnumerable<(L4Protocol, ushort, byte)> Patterns(PortProtocol pp, EndpointInfo ep, TrafficDirection dir, NumericIdentity peerIdentity)
     {
         if (pp.NamedPort is { } name)
         {
-            // Ingress resolves the name on this endpoint's containers; egress on every pod of the cluster, since the
-            // destination is not known when compiling. An unresolved name allows nothing, as in Cilium.
-            var candidates = dir == TrafficDirection.Ingress ? ep.NamedPorts : clusterNamedPorts;
+            // Ingress resolves the name on this endpoint's containers, egress on the destination's (an L4-only egress
+            // rule, peer identity 0, on every pod's). An unresolved name allows nothing, as in Cilium.
+            var candidates = dir == TrafficDirection.Ingress ? ep.NamedPorts
+                : peerIdentity == NumericIdentity.Unknown ? namedPortsByIdentity.Values.SelectMany(n => n)
+                : namedPortsByIdentity.GetValueOrDefault(peerIdentity, []);
             foreach (var np in candidates.Where(n => n.Name == name && (pp.Protocol == L4Protocol.Any || n.Protocol == pp.Protocol)).Distinct())
             {
                 yield return (np.Protocol, np.Port, 24);

@@ -127,7 +127,7 @@ public sealed class PolicyEngine(
             {
                 _endpoints[endpoint.Id] = new State(endpoint, newId);
             }
-            // Egress named ports resolve against every pod, so a change there can touch any endpoint.
+            // Egress named ports resolve on the destination pods, so a change there can touch any endpoint.
             if (namedPortsChanged && endpoint.NamedPorts.Count > 0)
             {
                 affected.UnionWith(_endpoints.Keys);
@@ -273,7 +273,8 @@ public sealed class PolicyEngine(
     private List<EndpointPolicy> Recompile(HashSet<EndpointId> affected)
     {
         var cidrById = _cidrs.ToDictionary(kv => kv.Value.Id, kv => kv.Key);
-        var clusterPorts = _endpoints.Values.SelectMany(s => s.Info.NamedPorts).Distinct().ToList();
+        var portsByIdentity = _endpoints.Values.GroupBy(s => s.Identity)
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<NamedPort>)g.SelectMany(s => s.Info.NamedPorts).Distinct().ToList());
         var changed = new List<EndpointPolicy>();
         foreach (var id in affected.Order())
         {
@@ -281,7 +282,7 @@ public sealed class PolicyEngine(
             {
                 continue;
             }
-            var compiler = new EndpointCompiler(_selectors, cidrById, clusterPorts, cluster, mode, l7ProxyPort);
+            var compiler = new EndpointCompiler(_selectors, cidrById, portsByIdentity, cluster, mode, l7ProxyPort);
             var policy = compiler.Compile(state.Info, state.Identity, RulesFor(state.Info.Labels));
             state.UsedSelectors = compiler.UsedSelectors;
             state.UsedCidrs = compiler.UsedCidrs;
