@@ -5,7 +5,8 @@
  *   to_container    tc egress of the lxc device: packets entering the pod (the pod's INGRESS policy)
  * One loaded object serves every pod of a lab; the endpoint is found by the pod's address (ls_lxc) and its
  * policy map by endpoint id (ls_policy). Replies pass through conntrack; new connections get a
- * policy-verdict event, drops a drop event, and connection starts / new TCP flags a trace event.
+ * policy-verdict event, drops a drop event, and connection starts / new TCP flags a trace event. Every packet a
+ * policy entry decides is counted against that entry (ls_polstats, what `bpf policy get` shows as PACKETS/BYTES).
  * L7: a TCP packet whose destination pod's ingress entry names a proxy port is handed to the lab's L7 proxy at
  * from_container (bpf/lib/proxy.h); the proxy's upstream packets (MARK_FROM_PROXY) pass to_container unjudged.
  * Minimum kernel: 5.8 (ring buffer, LPM trie as inner map). Tested on 6.18.
@@ -30,8 +31,7 @@ static __always_inline __u16 ingress_proxy_port(struct __sk_buff *skb, const str
 						 __u8 state)
 {
 	struct endpoint_info *dst;
-	__u8 match = POLICY_MATCH_NONE;
-	__u16 proxy = 0;
+	struct policy_hit hit = {};
 	void *policy;
 
 	if (pkt->ev.protocol != IPPROTO_TCP)
@@ -40,11 +40,13 @@ static __always_inline __u16 ingress_proxy_port(struct __sk_buff *skb, const str
 	if (!dst || !(dst->flags & EP_F_INGRESS_ENFORCED))
 		return 0;
 	policy = policy_map_of(dst->lxc_id);
-	if (!policy || policy_can_access(policy, client_id, DIR_INGRESS, pkt, &match, &proxy) < 0 || !proxy)
-		return 0; /* denied or plain L4: to-container of the server decides and reports */
+	if (!policy || policy_can_access(policy, client_id, DIR_INGRESS, pkt, &hit) < 0 || !hit.proxy_port)
+		return 0; /* denied or plain L4: to-container of the server decides, counts and reports */
+	/* The packet goes to the proxy and never reaches the server's to-container: count it for the server here. */
+	policy_account(dst->lxc_id, DIR_INGRESS, pkt, &hit);
 	if (state == TRACE_REASON_NEW)
-		send_policy_verdict(skb, pkt, dst->lxc_id, DIR_INGRESS, match, 0, proxy);
-	return proxy;
+		send_policy_verdict(skb, pkt, dst->lxc_id, DIR_INGRESS, hit.match_type, 0, hit.proxy_port);
+	return hit.proxy_port;
 }
 
 static __always_inline int handle_lxc(struct __sk_buff *skb, __u8 hook)
@@ -55,8 +57,9 @@ static __always_inline int handle_lxc(struct __sk_buff *skb, __u8 hook)
 	__u8 dir = hook == TUPLE_F_OUT ? DIR_EGRESS : DIR_INGRESS;
 	__u8 point = hook == TUPLE_F_OUT ? TRACE_FROM_LXC : TRACE_TO_LXC;
 	__u32 local_id, remote_id;
-	__u8 match = POLICY_MATCH_NONE, fresh;
-	__u16 proxy = 0, ep_id, l7_port = 0;
+	struct policy_hit hit = {};
+	__u8 fresh;
+	__u16 ep_id, l7_port = 0;
 	void *policy;
 	int ret, state, enforced;
 
@@ -102,10 +105,11 @@ static __always_inline int handle_lxc(struct __sk_buff *skb, __u8 hook)
 		return TC_ACT_SHOT;
 	}
 	/* Policy applies to every packet that is not a reply, so a new deny also stops running connections. */
-	ret = policy_can_access(policy, remote_id, dir, &pkt, &match, &proxy);
+	ret = policy_can_access(policy, remote_id, dir, &pkt, &hit);
+	policy_account(ep_id, dir, &pkt, &hit);
 	enforced = ep->flags & (dir == DIR_INGRESS ? EP_F_INGRESS_ENFORCED : EP_F_EGRESS_ENFORCED);
 	if (state == TRACE_REASON_NEW && enforced)
-		send_policy_verdict(skb, &pkt, ep_id, dir, match, (__u8)-ret, proxy);
+		send_policy_verdict(skb, &pkt, ep_id, dir, hit.match_type, (__u8)-ret, hit.proxy_port);
 	if (ret < 0) {
 		send_drop(skb, &pkt, ep_id, (__u8)-ret, dir, 0);
 		return TC_ACT_SHOT;

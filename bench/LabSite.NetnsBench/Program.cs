@@ -4,6 +4,9 @@ using LabSite.NetnsBench;
 //   dotnet run -c Release --project bench/LabSite.NetnsBench -- ready [runs=20]
 //   ... -- memory [clusters=10]      host memory per running Star Wars cluster
 //   ... -- scale [clusters=50]       clusters at once, all answering
+//   ... -- throughput [rounds=5] [seconds=3]  pod-to-pod TCP stream, L3/L4 policy vs no tc programs
+//   ... -- connrate [rounds=5] [seconds=2]    pod-to-pod TCP connections per second, same comparison
+//   ... -- apply [runs=40] [pods=50]          CNP apply until its entries are in the kernel maps
 //   ... -- hold <prefix> <clusters>  crash-test child: create labs, print READY, wait to be killed
 var mode = args.FirstOrDefault() ?? "ready";
 int Arg(int index, int fallback) => args.Length > index && int.TryParse(args[index], out var v) ? v : fallback;
@@ -13,12 +16,15 @@ return mode switch
     "ready" => await ReadyBenchmark.RunAsync(Arg(1, 20)),
     "memory" => await ScaleBenchmark.RunAsync(Arg(1, 10)),
     "scale" => await ScaleBenchmark.RunAsync(Arg(1, 50)),
+    "throughput" => await DatapathBenchmark.RunAsync("throughput", Arg(1, 5), Arg(2, 3)),
+    "connrate" => await DatapathBenchmark.RunAsync("connrate", Arg(1, 5), Arg(2, 2)),
+    "apply" => await PolicyApplyBenchmark.RunAsync(Arg(1, 40), Arg(2, 50)),
     "hold" when args.Length > 1 => await HoldMode.RunAsync(args[1], Arg(2, 3)),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: LabSite.NetnsBench ready [runs] | memory [clusters] | scale [clusters] | hold <prefix> [clusters]");
+    Console.Error.WriteLine("usage: LabSite.NetnsBench ready [runs] | memory [clusters] | scale [clusters] | throughput [rounds] [seconds] | connrate [rounds] [seconds] | apply [runs] [pods] | hold <prefix> [clusters]");
     return 2;
 }

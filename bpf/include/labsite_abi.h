@@ -94,6 +94,30 @@ _Static_assert(sizeof(struct policy_entry) == 8, "policy_entry size");
 #define POLICY_ENTRY_DENY 0x1
 #define POLICY_ENTRY_PREFIX_SHIFT 3
 
+/*
+ * Per-entry policy statistics (ls_polstats, an LRU per-CPU hash shared by the lab's endpoints), as Cilium's
+ * policy_stats_key: the key of the policy entry that decided a packet, with the endpoint id and the entry's
+ * protocol/port prefix in place of the LPM prefixlen, and protocol/port masked to that prefix, so it names the
+ * entry (what `bpf policy get` prints a row for), not the packet.
+ */
+struct policy_stats_key {
+	__u16 endpoint_id;  /* lxc_id whose policy map holds the entry */
+	__u8 pad1;
+	__u8 prefix_len;    /* the entry's protocol+port prefix: 0 any, 8 protocol, 9..24 port range / port */
+	__u32 sec_label;    /* the entry's identity: the remote's, or 0 for an L4-only entry */
+	__u8 egress;        /* DIR_INGRESS / DIR_EGRESS */
+	__u8 protocol;      /* 0 when prefix_len < 8 */
+	__be16 dport;       /* network order, masked to prefix_len */
+};
+_Static_assert(sizeof(struct policy_stats_key) == 12, "policy_stats_key size");
+
+/* One CPU's share of an entry's counters; readers sum the per-CPU values. */
+struct policy_stats_value {
+	__u64 packets;
+	__u64 bytes;
+};
+_Static_assert(sizeof(struct policy_stats_value) == 16, "policy_stats_value size");
+
 /* ipcache key (ls_ipcache, LPM trie): prefixlen counts 32 static bits + the IP prefix (Cilium's layout). */
 struct ipcache_key {
 	__u32 prefixlen;

@@ -4,12 +4,12 @@ using System.Runtime.InteropServices;
 using LabSite.Sandbox.Netns.Bpf.Interop;
 
 /// <summary>
-/// A typed BPF map (hash, LRU, array, LPM trie; not per-CPU maps). Keys and values are blittable structs
+/// A typed BPF map (hash, LRU, array, LPM trie; per-CPU maps through <c>BpfMap.PerCpu.cs</c>). Keys and values are blittable structs
 /// that mirror the C structs byte for byte (see Abi/). Opening checks that their sizes match the
 /// kernel's key_size/value_size, so a layout slip fails loudly instead of reading garbage.
 /// Thread-safe: each call is one syscall.
 /// </summary>
-public sealed unsafe class BpfMap<TKey, TValue> : IDisposable
+public sealed unsafe partial class BpfMap<TKey, TValue> : IDisposable
     where TKey : unmanaged
     where TValue : unmanaged
 {
@@ -20,6 +20,7 @@ public sealed unsafe class BpfMap<TKey, TValue> : IDisposable
         Fd = fd;
         Name = name;
         MaxEntries = info.MaxEntries;
+        Type = info.Type;
         KernelName = Marshal.PtrToStringUTF8((nint)info.Name) ?? "";
     }
 
@@ -32,6 +33,9 @@ public sealed unsafe class BpfMap<TKey, TValue> : IDisposable
     public string KernelName { get; }
 
     public uint MaxEntries { get; }
+
+    /// <summary>The kernel's map type (enum bpf_map_type).</summary>
+    public uint Type { get; }
 
     /// <summary>Opens a map pinned in bpffs, e.g. <c>/sys/fs/bpf/labsite/lab1/ls_lb4_services</c>.</summary>
     public static BpfMap<TKey, TValue> OpenPinned(string path)

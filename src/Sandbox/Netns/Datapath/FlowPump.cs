@@ -11,6 +11,15 @@ using LabSite.Sandbox.Netns.Flows;
 /// </summary>
 public sealed class FlowPump : IDisposable
 {
+    /// <summary>
+    /// After a poll that found records, the pump lets the next ones gather for this long. Polling again at once
+    /// keeps the consumer caught up, so the kernel notifies it for nearly every event (about ten per TCP
+    /// connection); those wakeups, charged to the pods' own packets, cost more than the rest of the policy path
+    /// (NetnsBench connrate under load: 182 vs 115 µs of CPU per connection). The ring (1 MiB, ~16k events)
+    /// holds far more than a batch; flows reach the lab's ring at most this much later.
+    /// </summary>
+    public const int BatchMilliseconds = 5;
+
     private readonly BpfFd _fd;
     private readonly BpfRingBuffer _ring;
     private readonly FlowDecoder _decoder;
@@ -43,7 +52,10 @@ public sealed class FlowPump : IDisposable
         {
             try
             {
-                _ring.Poll(100);
+                if (_ring.Poll(100) > 0)
+                {
+                    Thread.Sleep(BatchMilliseconds);
+                }
             }
             catch (BpfException ex)
             {

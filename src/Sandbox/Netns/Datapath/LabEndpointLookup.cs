@@ -15,7 +15,12 @@ using ApiDirection = LabSite.Sandbox.Netns.Policy.Api.TrafficDirection;
 /// </summary>
 public sealed class LabEndpointLookup(string nodeName, PolicyEngine engine) : IEndpointLookup
 {
+    private const int MaxCachedPolicies = 1024;
+
     private readonly ConcurrentDictionary<IPAddress, EndpointView> _pods = new();
+
+    // Every verdict event names its policies: build each (immutable) flow Policy once per policy revision.
+    private readonly ConcurrentDictionary<LabSite.Sandbox.Netns.Policy.Api.PolicySource, Policy> _flowPolicies = new();
 
     public string NodeName => nodeName;
 
@@ -36,7 +41,20 @@ public sealed class LabEndpointLookup(string nodeName, PolicyEngine engine) : IE
             return [];
         }
         var entry = PolicyLookup.Decide(policy.Entries, egress ? ApiDirection.Egress : ApiDirection.Ingress, remoteIdentity, protocol, port);
-        return entry?.DerivedFrom.Select(ToFlowPolicy).ToList() ?? [];
+        return entry?.DerivedFrom.Select(FlowPolicy).ToList() ?? [];
+    }
+
+    private Policy FlowPolicy(LabSite.Sandbox.Netns.Policy.Api.PolicySource s)
+    {
+        if (_flowPolicies.TryGetValue(s, out var known))
+        {
+            return known;
+        }
+        if (_flowPolicies.Count >= MaxCachedPolicies)
+        {
+            _flowPolicies.Clear();
+        }
+        return _flowPolicies[s] = ToFlowPolicy(s);
     }
 
     private static Policy ToFlowPolicy(LabSite.Sandbox.Netns.Policy.Api.PolicySource s)

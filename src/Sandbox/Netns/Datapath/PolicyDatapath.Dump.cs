@@ -7,17 +7,36 @@ using LabSite.Sandbox.Netns.Bpf.Abi;
 /// <summary>Reads the maps back into the contract's inspection shapes (what <c>cilium-dbg bpf ...</c> shows).</summary>
 public sealed partial class PolicyDatapath
 {
-    /// <summary>The endpoint's policy map as the kernel holds it, or null when it has none.</summary>
+    /// <summary>
+    /// The endpoint's policy map as the kernel holds it, each entry with the packets and bytes the datapath counted
+    /// against it (summed over CPUs; 0 before its first match), or null when the endpoint has no map.
+    /// </summary>
     public PolicyMapDump? DumpPolicy(ushort endpointId)
     {
         if (!_policyMaps.TryGetValue(endpointId, out var map))
         {
             return null;
         }
-        var entries = map.Entries().Select(kv => new PolicyMapEntryDump(
-            kv.Value.Deny, kv.Key.Egress == 1, kv.Key.SecLabel, kv.Key.Protocol, (ushort)kv.Key.Port,
-            kv.Key.PortPrefixLength, (ushort)kv.Value.ProxyPort, kv.Value.AuthType)).ToList();
+        var entries = map.Entries().Select(kv =>
+        {
+            var (packets, bytes) = Counters(new PolicyStatsKeyAbi(endpointId, kv.Key));
+            return new PolicyMapEntryDump(
+                kv.Value.Deny, kv.Key.Egress == 1, kv.Key.SecLabel, kv.Key.Protocol, (ushort)kv.Key.Port,
+                kv.Key.PortPrefixLength, (ushort)kv.Value.ProxyPort, kv.Value.AuthType, packets, bytes);
+        }).ToList();
         return new PolicyMapDump(endpointId, entries);
+    }
+
+    /// <summary>An entry's counters, summed over the per-CPU slots of ls_polstats.</summary>
+    public (ulong Packets, ulong Bytes) Counters(PolicyStatsKeyAbi key)
+    {
+        ulong packets = 0, bytes = 0;
+        foreach (var v in _policyStats.LookupPerCpu(key) ?? [])
+        {
+            packets += v.Packets;
+            bytes += v.Bytes;
+        }
+        return (packets, bytes);
     }
 
     public IReadOnlyList<IpcacheEntry> DumpIpcache() => _ipcache.Entries()

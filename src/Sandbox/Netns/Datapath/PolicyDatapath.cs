@@ -10,14 +10,15 @@ using LabSite.Sandbox.Netns.Policy.Compile;
 /// The policy datapath of one lab: bpf_lxc.bpf.o loaded once with its maps pinned in the lab's bpffs folder,
 /// attached to every pod's node-side veth (from_container on tc ingress, to_container on tc egress), and the
 /// map writes that program it: endpoints (ls_lxc), ipcache, one LPM policy map per endpoint (ls_pol_NNNNN,
-/// held in ls_policy). Dumps for the inspector live in <c>PolicyDatapath.Dump.cs</c>.
+/// held in ls_policy) and the per-entry packet/byte counters the datapath keeps (ls_polstats). Dumps for the
+/// inspector live in <c>PolicyDatapath.Dump.cs</c>.
 /// Callers serialise writes (the lab lock); attach/detach must run on a thread inside the node namespace.
 /// </summary>
 public sealed partial class PolicyDatapath : IDisposable
 {
     public const string ObjectName = "bpf_lxc";
 
-    private static readonly string[] PinnedMaps = ["ls_ipcache", "ls_lxc", "ls_policy", "ls_ct4", "ls_events", "ls_pol_tmpl"];
+    private static readonly string[] PinnedMaps = ["ls_ipcache", "ls_lxc", "ls_policy", "ls_ct4", "ls_events", "ls_pol_tmpl", "ls_polstats"];
 
     private readonly BpfObject _obj;
     private readonly BpfProgram _fromContainer;
@@ -26,6 +27,7 @@ public sealed partial class PolicyDatapath : IDisposable
     private readonly BpfMap<EndpointKeyAbi, EndpointInfoAbi> _lxc;
     private readonly BpfMap<uint, uint> _policyOuter;
     private readonly BpfMap<CtTupleAbi, CtEntryAbi> _ct;
+    private readonly BpfMap<PolicyStatsKeyAbi, PolicyStatsValueAbi> _policyStats;
     private readonly Dictionary<ushort, BpfMap<PolicyKeyAbi, PolicyEntryAbi>> _policyMaps = [];
     private readonly Dictionary<ushort, Dictionary<PolicyKeyAbi, PolicyEntryAbi>> _programmed = [];
 
@@ -48,6 +50,7 @@ public sealed partial class PolicyDatapath : IDisposable
             _lxc = _obj.Map<EndpointKeyAbi, EndpointInfoAbi>("ls_lxc");
             _policyOuter = _obj.Map<uint, uint>("ls_policy");
             _ct = _obj.Map<CtTupleAbi, CtEntryAbi>("ls_ct4");
+            _policyStats = _obj.Map<PolicyStatsKeyAbi, PolicyStatsValueAbi>("ls_polstats");
         }
         catch
         {
@@ -95,7 +98,7 @@ public sealed partial class PolicyDatapath : IDisposable
         UpsertIpcache(new IPNetwork(ip, 32), identity);
     }
 
-    /// <summary>Removes an endpoint, its ipcache entry and its policy map.</summary>
+    /// <summary>Removes an endpoint, its ipcache entry, its policy map and its counters (ids are reused).</summary>
     public void RemoveEndpoint(ushort endpointId, IPAddress ip)
     {
         _lxc.Delete(new EndpointKeyAbi(ip));
@@ -106,6 +109,10 @@ public sealed partial class PolicyDatapath : IDisposable
             map.Dispose();
         }
         _programmed.Remove(endpointId);
+        foreach (var k in _policyStats.Keys().Where(k => k.EndpointId == endpointId))
+        {
+            _policyStats.Delete(k);
+        }
         File.Delete(Path.Combine(PinDirectory, PolicyMapName(endpointId)));
     }
 
@@ -137,6 +144,8 @@ public sealed partial class PolicyDatapath : IDisposable
         foreach (var k in stale)
         {
             map.Delete(k);
+            // A re-added entry starts from zero, as a new entry does in Cilium.
+            _policyStats.Delete(new PolicyStatsKeyAbi(endpointId, k));
         }
         _programmed[endpointId] = want;
         return (written, stale.Count);
@@ -181,6 +190,7 @@ public sealed partial class PolicyDatapath : IDisposable
         _lxc.Dispose();
         _policyOuter.Dispose();
         _ct.Dispose();
+        _policyStats.Dispose();
         _obj.Dispose();
     }
 }

@@ -3,6 +3,7 @@ namespace LabSite.Sandbox.Tests.Netns.Datapath;
 using System.Net;
 using System.Text.Json.Nodes;
 using LabSite.Sandbox.Contract.Flows;
+using LabSite.Sandbox.Contract.Inspection;
 using LabSite.Sandbox.Netns.Datapath;
 using LabSite.Sandbox.Netns.Flows;
 using LabSite.Sandbox.Netns.Identity;
@@ -171,6 +172,46 @@ public sealed class PolicyDatapathPrivilegedTests : IDisposable
         var v = flows.Select(r => r.Flow).First(f => f.DropReasonDesc == DropReason.POLICY_DENY && f.EventType?.Type == MonitorEventType.PolicyVerdict);
         Assert.Equal("no-tie", Assert.Single(v.IngressDeniedBy).Name);
         Assert.Contains(flows, r => r.Flow.EventType?.Type == MonitorEventType.Drop && r.Flow.DropReason == 181);
+    }
+
+    private const string Ranges = """
+        kind: CiliumNetworkPolicy
+        metadata: {name: ranges}
+        spec:
+          endpointSelector: {matchLabels: {class: deathstar}}
+          ingress:
+          - fromEndpoints: [{matchLabels: {org: empire}}]
+            toPorts: [{ports: [{port: "8080", endPort: 8095, protocol: TCP}]}]
+          ingressDeny:
+          - fromEndpoints: [{matchLabels: {class: tiefighter}}]
+            toPorts: [{ports: [{port: "9000", protocol: TCP}]}]
+        """;
+
+    [Fact]
+    public async Task Counters_land_on_the_entry_that_decided_port_ranges_and_denies_included()
+    {
+        AddPod(0, "tiefighter", ("org", "empire"), ("class", "tiefighter"));
+        AddPod(1, "deathstar", ("org", "empire"), ("class", "deathstar"));
+        using var listener = await _net.ListenAsync(Server, 8085);
+        Apply(Ranges);
+        var tie = _engine.IdentityOf(new EndpointId(1))!.Value.Value;
+        PolicyMapEntryDump Entry(Func<PolicyMapEntryDump, bool> match) => Assert.Single(_dp.DumpPolicy(2)!.Entries, e => !e.Egress && e.Identity == tie && match(e));
+
+        Assert.True(await _net.ConnectAsync(Client, Server.Address, 8085, Open));
+        Assert.False(await _net.ConnectAsync(Client, Server.Address, 9000, Blocked));
+
+        // 8080-8095 is one entry (prefix 20) whatever port in it was hit; the client's SYN and ACKs went through it.
+        var range = Entry(e => e.Port == 8080 && e.PortPrefixLength == 20);
+        Assert.True(range.Packets >= 2 && range.Bytes >= range.Packets * 40, $"range entry: {range.Packets} packets, {range.Bytes} bytes");
+        var deny = Entry(e => e.Deny && e.Port == 9000);
+        Assert.True(deny.Packets >= 1, $"deny entry: {deny.Packets} packets");
+
+        // An entry that goes away and comes back starts from zero, as a new entry does.
+        Apply(Ranges.Replace("""toPorts: [{ports: [{port: "8080", endPort: 8095, protocol: TCP}]}]""", """toPorts: [{ports: [{port: "7000", protocol: TCP}]}]""", StringComparison.Ordinal));
+        Assert.DoesNotContain(_dp.DumpPolicy(2)!.Entries, e => e.Port == 8080);
+        Apply(Ranges);
+        Assert.Equal((0ul, 0ul), (Entry(e => e.Port == 8080).Packets, Entry(e => e.Port == 8080).Bytes));
+        Assert.True(Entry(e => e.Deny && e.Port == 9000).Packets >= deny.Packets, "the deny entry stayed and kept its count");
     }
 
     [Fact]

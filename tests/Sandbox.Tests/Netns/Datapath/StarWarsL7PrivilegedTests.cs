@@ -66,6 +66,18 @@ public sealed class StarWarsL7PrivilegedTests : IAsyncLifetime
         var deathstar = (await _cluster.GetEndpointsAsync(CancellationToken.None)).First(e => e.PodName.StartsWith("deathstar-", StringComparison.Ordinal));
         var map = (await _cluster.GetPolicyMapAsync(deathstar.Id, CancellationToken.None))!;
         Assert.Contains(map.Entries, e => !e.Egress && e.Port == 80 && e.ProxyPort == 15080);
+
+        // Redirected packets never reach the server's to-container: they are counted where the redirect is decided,
+        // on the server's entry for the client (two connections of tiefighter's, whichever deathstar each went to).
+        var endpoints = await _cluster.GetEndpointsAsync(CancellationToken.None);
+        var tiefighter = endpoints.Single(e => e.PodName == "tiefighter").Identity;
+        ulong redirected = 0;
+        foreach (var ds in endpoints.Where(e => e.PodName.StartsWith("deathstar-", StringComparison.Ordinal)))
+        {
+            var entries = (await _cluster.GetPolicyMapAsync(ds.Id, CancellationToken.None))!.Entries;
+            redirected += entries.Single(e => !e.Egress && e.Identity == tiefighter && e.Port == 80).Packets!.Value;
+        }
+        Assert.True(redirected >= 2, $"tiefighter's 80/TCP entries counted {redirected} packets for 2 redirected connections");
     }
 
     private async Task<IReadOnlyList<FlowRecord>> WaitForFlowsAsync(FlowFilterSet filter, int atLeast)

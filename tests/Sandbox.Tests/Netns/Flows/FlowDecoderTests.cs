@@ -130,6 +130,29 @@ public class FlowDecoderTests
         Assert.Contains("1.1.1.1:443 (world)", FlowPrinter.Compact(new FlowRecord(f, "", f.Time)));
     }
 
+    [Fact]
+    public void Every_tcp_flag_set_gets_the_summary_and_flags_hubble_prints()
+    {
+        for (var b = 0; b < 256; b++)
+        {
+            var pkt = Syn("10.1.0.3", "10.1.0.4", 80);
+            pkt.TcpFlags = (byte)b;
+            var f = _decoder.Decode(Bytes(new TraceEventAbi { Header = Header(EventCodes.Trace, EventCodes.TraceFromLxc, 1), Packet = pkt }));
+            var flags = f.L4!.TCP!.Flags!;
+            Assert.Equal(((b & 0x01) != 0, (b & 0x02) != 0, (b & 0x10) != 0, (b & 0x80) != 0), (flags.FIN, flags.SYN, flags.ACK, flags.CWR));
+            Assert.Equal(FlowText.Summary(new Layer4 { TCP = new TCP(1, 2, flags) }), f.Summary);
+        }
+    }
+
+    [Fact]
+    public void Repeated_addresses_decode_to_the_same_text_and_pod()
+    {
+        var first = _decoder.Decode(Bytes(new TraceEventAbi { Header = Header(EventCodes.Trace, EventCodes.TraceFromLxc, 1), Packet = Syn("10.1.0.3", "10.1.0.4", 80) }));
+        var second = _decoder.Decode(Bytes(new TraceEventAbi { Header = Header(EventCodes.Trace, EventCodes.TraceToLxc, 1), Packet = Syn("10.1.0.4", "10.1.0.3", 80) }));
+        Assert.Equal((first.IP!.Source, first.IP.Destination), (second.IP!.Destination, second.IP.Source));
+        Assert.Equal(("xwing", "deathstar-1"), (second.Destination!.PodName, second.Source!.PodName));
+    }
+
     [Theory]
     [InlineData(10, "event needs at least 24 bytes of header, got 10")]
     [InlineData(30, "drop v1 needs 56 bytes, got 30")]

@@ -64,3 +64,44 @@ public struct PolicyEntryAbi
 
     public readonly int ProxyPort => NetworkOrder.ToPort(ProxyPortNetworkOrder);
 }
+
+/// <summary>
+/// <c>struct policy_stats_key</c>: names the policy entry a packet was counted against in ls_polstats (Cilium's
+/// policy_stats_key): endpoint, the entry's protocol/port prefix, identity, direction, protocol and port masked to it.
+/// </summary>
+[CStruct("policy_stats_key")]
+[StructLayout(LayoutKind.Sequential)]
+public struct PolicyStatsKeyAbi
+{
+    [CField("endpoint_id")] public ushort EndpointId;
+    [CField("pad1")] public byte Pad1;
+    [CField("prefix_len")] public byte PrefixLength;
+    [CField("sec_label")] public uint SecLabel;
+    [CField("egress")] public byte Egress;
+    [CField("protocol")] public byte Protocol;
+    [CField("dport")] public ushort DportNetworkOrder;
+
+    /// <summary>The stats key of a policy map entry, masked as the datapath masks it (see policy_account in policy.h).</summary>
+    public PolicyStatsKeyAbi(ushort endpointId, in PolicyKeyAbi entry)
+    {
+        EndpointId = endpointId;
+        PrefixLength = entry.PortPrefixLength;
+        SecLabel = entry.SecLabel;
+        Egress = entry.Egress;
+        Protocol = PrefixLength < 8 ? (byte)0 : entry.Protocol;
+        var port = PrefixLength <= 8 ? 0 : PrefixLength >= 24 ? entry.Port : entry.Port & (0xffff << (24 - PrefixLength)) & 0xffff;
+        DportNetworkOrder = NetworkOrder.FromPort((ushort)port);
+    }
+
+    public override readonly string ToString() =>
+        $"{{ep {EndpointId}, id {SecLabel}, {(Egress == 1 ? "egress" : "ingress")}, proto {Protocol}, port {NetworkOrder.ToPort(DportNetworkOrder)}/{PrefixLength}}}";
+}
+
+/// <summary><c>struct policy_stats_value</c>: one CPU's packet and byte counts for an entry.</summary>
+[CStruct("policy_stats_value")]
+[StructLayout(LayoutKind.Sequential)]
+public struct PolicyStatsValueAbi
+{
+    [CField("packets")] public ulong Packets;
+    [CField("bytes")] public ulong Bytes;
+}

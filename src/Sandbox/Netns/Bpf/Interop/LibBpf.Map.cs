@@ -18,6 +18,10 @@ internal static unsafe partial class LibBpf
     [LibraryImport(Libraries.LibBpf, EntryPoint = "bpf_map_get_next_key", SetLastError = true)]
     internal static partial int MapGetNextKey(int fd, void* key, void* nextKey);
 
+    /// <summary>CPUs the kernel may ever bring up: how many values a per-CPU map holds per key (or -errno).</summary>
+    [LibraryImport(Libraries.LibBpf, EntryPoint = "libbpf_num_possible_cpus")]
+    internal static partial int NumPossibleCpus();
+
     [LibraryImport(Libraries.LibBpf, EntryPoint = "bpf_obj_get", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     internal static partial int ObjGet(string path);
 
