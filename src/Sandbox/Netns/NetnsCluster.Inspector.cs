@@ -74,7 +74,8 @@ public sealed partial class NetnsCluster : IClusterInspector
         IReadOnlyList<ServiceModel> list = ServiceEntries
             .Select(e => new ServiceModel(
                 (uint)e.Id, $"{e.Frontend}:{e.Port}/{e.Protocol.ToUpperInvariant()}", "ClusterIP",
-                e.Backends.Select((b, i) => $"{i + 1} => {b.Ip}:{b.Port}/{b.Protocol.ToUpperInvariant()} (active)").ToList()))
+                // The printer numbers backends ("1 => ..."), as cilium-dbg service list does.
+                e.Backends.Select(b => $"{b.Ip}:{b.Port}/{b.Protocol.ToUpperInvariant()} (active)").ToList()))
             .ToList();
         return Task.FromResult(list);
     }

@@ -213,6 +213,8 @@ public sealed class AgentInspectionPrivilegedTests : IAsyncLifetime
         Assert.Contains($"kernel {File.ReadAllText("/proc/sys/kernel/osrelease").Trim()}, cluster {Cluster}", status.Out);
         Assert.Matches($@"NodeMonitor: +Listening for events on {Environment.ProcessorCount} CPUs with \d+x{Environment.SystemPageSize} of shared memory", status.Out);
         Assert.Equal((0, "OK\n", ""), await Shell("cilium-dbg status --brief"));
+        var services = await Shell("cilium-dbg service list");
+        Assert.Matches(@"\n1 +10\.\d+\.\d+\.\d+:80/TCP +ClusterIP +1 => 10\.\d+\.\d+\.\d+:80/TCP \(active\) *\n +2 => 10\.", services.Out);
 
         Assert.Equal((0, "[]\nRevision: 1\n", ""), await Shell("cilium-dbg policy get"));
         Assert.Equal((0, "ciliumnetworkpolicy.cilium.io/rule1 created\n", ""), await Shell("kubectl create -f sw_l3_l4_policy.yaml"));
