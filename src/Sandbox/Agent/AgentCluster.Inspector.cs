@@ -1,6 +1,7 @@
 namespace LabSite.Sandbox.Agent;
 
 using System.Net;
+using System.Net.Http.Json;
 using System.Runtime.CompilerServices;
 using System.Text;
 using LabSite.Sandbox.Contract.Flows;
@@ -45,10 +46,10 @@ internal sealed partial class AgentCluster : IClusterInspector
         var response = await Client.SendAsync(new HttpRequestMessage(HttpMethod.Get, $"{Base}/endpoints/{endpointId}/policy"), ct);
         if (response.StatusCode == HttpStatusCode.NotFound)
         {
-            // The cluster itself may be gone too: the agent's message says which.
-            var missing = await response.Content.ReadAsStringAsync(ct);
+            // The cluster itself may be gone too: the agent's message says which ("endpoint N not found ..." or "cluster ...").
+            var missing = await response.Content.ReadFromJsonAsync<ErrorBody>(AgentProtocol.Json, ct);
             response.Dispose();
-            return missing.Contains("endpoint", StringComparison.Ordinal) ? null : throw new ClusterException(missing);
+            return missing?.Error.StartsWith("endpoint ", StringComparison.Ordinal) == true ? null : throw new ClusterException(missing?.Error ?? "not found");
         }
         return await AgentClient.ReadAsync<PolicyMapDump>(response, ct);
     }
