@@ -28,12 +28,25 @@ internal sealed partial class AgentCluster : IClusterInspector
         await using var stream = await response.Content.ReadAsStreamAsync(ct);
         using var reader = new StreamReader(stream);
         // Ends when cancelled (the caller's Ctrl-C) or when the agent closes the stream (cluster destroyed).
-        while (await reader.ReadLineAsync(ct) is { } line)
+        while (await ReadLineAsync(reader, ct) is { } line)
         {
             if (line.Length > 0)
             {
                 yield return FlowJsonReader.ReadEvent(line);
             }
+        }
+    }
+
+    /// <summary>A broken stream (the agent stopped or failed mid-follow) becomes a <see cref="ClusterException"/> saying so.</summary>
+    async Task<string?> ReadLineAsync(StreamReader reader, CancellationToken ct)
+    {
+        try
+        {
+            return await reader.ReadLineAsync(ct);
+        }
+        catch (IOException e) when (!ct.IsCancellationRequested)
+        {
+            throw new ClusterException($"following flows of {Name}: the agent ended the stream ({e.Message}); see the agent's log");
         }
     }
 
