@@ -42,6 +42,9 @@ public static class AgentInspectionApi
 
     static IResult Error(int status, string message) => Results.Json(new ErrorBody(message), AgentProtocol.Json, statusCode: status);
 
+    static IResult NoInspection(ILabCluster cluster) =>
+        Error(501, $"cluster \"{cluster.Name}\" ({cluster.Backend}) offers no inspection (flows, endpoints, maps)");
+
     /// <summary>Finds the cluster and its inspector (404 / 501 otherwise) and runs <paramref name="answer"/>.</summary>
     static async Task<IResult> InspectAsync(string name, LabAgent agent, CancellationToken ct, Func<IClusterInspector, Task<IResult>> answer)
     {
@@ -52,7 +55,7 @@ public static class AgentInspectionApi
         }
         if (cluster is not IClusterInspector inspector)
         {
-            return Error(501, $"cluster \"{name}\" ({cluster.Backend}) offers no inspection (flows, endpoints, maps)");
+            return NoInspection(cluster);
         }
         try
         {
@@ -114,7 +117,7 @@ public static class AgentInspectionApi
         var cluster = await agent.FindAsync(name, ct);
         if (cluster is not IClusterInspector inspector)
         {
-            await (cluster is null ? Error(404, $"cluster \"{name}\" not found") : Error(501, $"cluster \"{name}\" ({cluster.Backend}) does not record flows")).ExecuteAsync(http);
+            await (cluster is null ? Error(404, $"cluster \"{name}\" not found") : NoInspection(cluster)).ExecuteAsync(http);
             return;
         }
         http.Response.ContentType = AgentProtocol.NdjsonContentType;

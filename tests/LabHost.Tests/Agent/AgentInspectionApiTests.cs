@@ -134,6 +134,13 @@ public sealed class AgentInspectionApiTests(AgentFixture agent) : IClassFixture<
         var none = await Assert.ThrowsAsync<ClusterException>(() => inspector.GetEndpointsAsync(default));
         Assert.Equal("cluster \"insp-plain\" (fake) offers no inspection (flows, endpoints, maps)", none.Message);
         Assert.Null(await inspector.GetStatusAsync(default));
+        var follow = await Assert.ThrowsAsync<ClusterException>(async () =>
+        {
+            await foreach (var _ in inspector.FollowFlowsAsync(FlowQuery.Default, default))
+            {
+            }
+        });
+        Assert.Equal(none.Message, follow.Message);
 
         using var http = AgentClient.CreateHttpClient(agent.SocketPath);
         await CreateAsync(client, "insp-errors");
