@@ -98,9 +98,14 @@ public static class StatusText
         return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
     }
 
-    /// <summary>Where Cilium prints its version: ours, plus what this agent is and runs on.</summary>
-    static string CiliumMessage(AgentStatusModel s) =>
-        $"LabSite {s.Version} (netns eBPF datapath, kernel {s.KernelVersion}, cluster {s.ClusterName}, node {s.NodeName}, {s.Endpoints} endpoints, policy enforcement {s.PolicyEnforcement})";
+    /// <summary>Where Cilium prints its version ("1.16.1 (v1.16.1-68579055)"): ours, plus what this agent is and runs on.</summary>
+    static string CiliumMessage(AgentStatusModel s)
+    {
+        // An informational version "1.0.0+<commit>" prints as "1.0.0 (<short commit>)".
+        var plus = s.Version.IndexOf('+', StringComparison.Ordinal);
+        var version = plus < 0 ? s.Version : $"{s.Version[..plus]} ({s.Version[(plus + 1)..][..Math.Min(8, s.Version.Length - plus - 1)]})";
+        return $"LabSite {version} (netns eBPF datapath, kernel {s.KernelVersion}, cluster {s.ClusterName}, node {s.NodeName}, {s.Endpoints} endpoints, policy enforcement {s.PolicyEnforcement})";
+    }
 
     static string Observer(AgentStatusModel s)
     {

@@ -32,6 +32,7 @@ public class StatusTextTests
     public void Brief_says_ok_or_names_the_problem()
     {
         Assert.Equal("OK\n", StatusText.Brief(Healthy));
+        Assert.Contains("Ok   LabSite 1.0.0 (5f769b3a) (netns eBPF datapath", StatusText.Text(Healthy with { Version = "1.0.0+5f769b3a210fffee7d695183536e933955fe0e20" }));
         var sick = Healthy with { Problem = "CiliumNetworkPolicy default/rule1: spec.ingress[0]: bad" };
         Assert.Equal("error in cilium: CiliumNetworkPolicy default/rule1: spec.ingress[0]: bad\n", StatusText.Brief(sick));
         Assert.Contains("Cilium:                  Warning   LabSite", StatusText.Text(sick));
