@@ -25,9 +25,9 @@ public static class AgentApi
         return app;
     }
 
-    static IResult Json(object value, int status = 200) => Results.Json(value, AgentProtocol.Json, statusCode: status);
+    internal static IResult Json(object value, int status = 200) => Results.Json(value, AgentProtocol.Json, statusCode: status);
 
-    static IResult Error(int status, string message) => Json(new ErrorBody(message), status);
+    internal static IResult Error(int status, string message) => Json(new ErrorBody(message), status);
 
     static IResult NoSuchCluster(string name) => Error(404, $"cluster \"{name}\" not found");
 

@@ -38,9 +38,9 @@ public static class AgentInspectionApi
         return api;
     }
 
-    static IResult Json(object value) => Results.Json(value, AgentProtocol.Json);
+    static IResult Json(object value) => AgentApi.Json(value);
 
-    static IResult Error(int status, string message) => Results.Json(new ErrorBody(message), AgentProtocol.Json, statusCode: status);
+    static IResult Error(int status, string message) => AgentApi.Error(status, message);
 
     static IResult NoInspection(ILabCluster cluster) =>
         Error(501, $"cluster \"{cluster.Name}\" ({cluster.Backend}) offers no inspection (flows, endpoints, maps)");
