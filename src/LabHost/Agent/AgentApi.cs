@@ -3,7 +3,6 @@ namespace LabSite.LabHost.Agent;
 using System.Threading.Channels;
 using LabSite.Sandbox;
 using LabSite.Sandbox.Agent;
-using LabSite.Sandbox.Contract.Flows;
 using Microsoft.AspNetCore.Mvc;
 
 /// <summary>The agent's JSON API (shapes and routes documented on <see cref="AgentProtocol"/>).</summary>
@@ -21,14 +20,14 @@ public static class AgentApi
         api.MapGet("/clusters/{cluster}/objects/{kind}", GetObjects).WithName("GetObjects");
         api.MapPost("/clusters/{cluster}/exec", Exec).WithName("Exec");
         api.MapGet("/clusters/{cluster}/logs/{ns}/{pod}", Logs).WithName("Logs");
-        api.MapGet("/clusters/{cluster}/flows", Flows).WithName("Flows");
         api.MapPost("/gc", CollectGarbage).WithName("CollectGarbage");
+        api.MapAgentInspectionApi();
         return app;
     }
 
-    static IResult Json(object value, int status = 200) => Results.Json(value, AgentProtocol.Json, statusCode: status);
+    internal static IResult Json(object value, int status = 200) => Results.Json(value, AgentProtocol.Json, statusCode: status);
 
-    static IResult Error(int status, string message) => Json(new ErrorBody(message), status);
+    internal static IResult Error(int status, string message) => Json(new ErrorBody(message), status);
 
     static IResult NoSuchCluster(string name) => Error(404, $"cluster \"{name}\" not found");
 
@@ -44,27 +43,6 @@ public static class AgentApi
         await agent.DestroyAsync(name, ct) ? Results.NoContent() : NoSuchCluster(name);
 
     static async Task<IResult> CollectGarbage(LabAgent agent, CancellationToken ct) => Json(await agent.CollectGarbageAsync(ct));
-
-    /// <summary>The cluster's recorded flows as <c>hubble observe -o jsonpb</c> lines (NDJSON), oldest first.</summary>
-    static async Task<IResult> Flows([FromRoute(Name = "cluster")] string name, [FromQuery] int? last, LabAgent agent, CancellationToken ct)
-    {
-        if (last is < 1)
-        {
-            return Error(400, $"last={last}: must be a positive number of flows");
-        }
-        var cluster = await agent.FindAsync(name, ct);
-        if (cluster is null)
-        {
-            return NoSuchCluster(name);
-        }
-        if (cluster is not IClusterInspector inspector)
-        {
-            return Error(501, $"cluster \"{name}\" ({cluster.Backend}) does not record flows");
-        }
-        var flows = await inspector.GetFlowsAsync(new FlowQuery(FlowFilterSet.All, Last: last ?? 20), ct);
-        var lines = string.Concat(flows.Select(f => FlowJson.Write(f) + "\n"));
-        return Results.Text(lines, AgentProtocol.NdjsonContentType);
-    }
 
     /// <summary>Streams progress lines while the backend builds the cluster; the last line is done or error.</summary>
     static async Task CreateCluster(CreateClusterBody body, LabAgent agent, HttpContext http, CancellationToken ct)

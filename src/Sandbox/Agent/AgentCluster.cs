@@ -3,14 +3,19 @@ namespace LabSite.Sandbox.Agent;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 
-/// <summary>A cluster the agent runs, seen through its API (see <see cref="AgentProtocol"/>).</summary>
-internal sealed class AgentCluster(AgentClient client, string name, string backend) : ILabCluster
+/// <summary>
+/// A cluster the agent runs, seen through its API (see <see cref="AgentProtocol"/>). Its inspection side
+/// (flows, endpoints, maps, policy, status) is in <c>AgentCluster.Inspector.cs</c>.
+/// </summary>
+internal sealed partial class AgentCluster(AgentClient client, string name, string backend) : ILabCluster
 {
     public string Name { get; } = name;
 
     public string Backend { get; } = backend;
 
     string Base => $"v1/clusters/{Uri.EscapeDataString(Name)}";
+
+    AgentClient Client => client;
 
     public async Task<ApplyResult> ApplyAsync(ManifestText manifests, ApplyMode mode, CancellationToken ct)
     {

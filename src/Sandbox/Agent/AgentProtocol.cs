@@ -18,9 +18,20 @@ using System.Text.Json.Serialization;
 /// POST   /v1/clusters/{name}/exec  ExecBody           → NDJSON ExecFrame* (stdout/stderr data…, then exit or error)
 /// GET    /v1/clusters/{name}/logs/{namespace}/{pod}?tail=N → text
 /// GET    /v1/clusters/{name}/flows?last=N             → NDJSON, hubble observe -o jsonpb lines (501: backend records none)
+/// POST   /v1/clusters/{name}/flows  GetFlowsRequest   → NDJSON GetFlowsResponse lines (flow or lost_events); with
+///                                                        "follow": true streamed until the client disconnects
+/// GET    /v1/clusters/{name}/endpoints                → EndpointModel[]
+/// GET    /v1/clusters/{name}/endpoints/{id}/policy    → PolicyMapDump | 404 ErrorBody (no such endpoint)
+/// GET    /v1/clusters/{name}/identities               → IdentityModel[]
+/// GET    /v1/clusters/{name}/conntrack                → ConntrackEntry[]
+/// GET    /v1/clusters/{name}/ipcache                  → IpcacheEntry[]
+/// GET    /v1/clusters/{name}/services                 → ServiceModel[]
+/// GET    /v1/clusters/{name}/policy                   → PolicyRepositoryModel (501: backend keeps none)
+/// GET    /v1/clusters/{name}/status                   → AgentStatusModel (501: backend reports none)
 /// POST   /v1/gc                                       → GarbageReport
 /// </code>
-/// Errors are <see cref="ErrorBody"/> with 400 (bad request), 404 (no such cluster), 409 (exists), 500.
+/// Errors are <see cref="ErrorBody"/> with 400 (bad request), 404 (no such cluster), 409 (exists), 500, 501 (the
+/// cluster's backend cannot answer that inspection).
 /// </summary>
 public static class AgentProtocol
 {

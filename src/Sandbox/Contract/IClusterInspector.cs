@@ -28,6 +28,15 @@ public interface IClusterInspector
     Task<IReadOnlyList<IpcacheEntry>> GetIpcacheAsync(CancellationToken ct);
 
     Task<IReadOnlyList<ServiceModel>> GetServicesAsync(CancellationToken ct);
+
+    /// <summary>
+    /// The policy repository (<c>cilium-dbg policy get</c>): the applied rules as Cilium prints them, and the
+    /// revision. Null when the backend keeps no repository of its own (the default, so existing inspectors compile).
+    /// </summary>
+    Task<PolicyRepositoryModel?> GetPolicyRepositoryAsync(CancellationToken ct) => Task.FromResult<PolicyRepositoryModel?>(null);
+
+    /// <summary>The agent's state behind <c>cilium-dbg status</c>; null when the backend cannot tell (the default).</summary>
+    Task<AgentStatusModel?> GetStatusAsync(CancellationToken ct) => Task.FromResult<AgentStatusModel?>(null);
 }
 
 /// <summary>A flow query: filters plus <c>--last</c> (default 20), <c>--first</c>, <c>--all</c>, <c>--since</c>, <c>--until</c>.</summary>

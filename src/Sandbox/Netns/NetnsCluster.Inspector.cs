@@ -1,5 +1,6 @@
 namespace LabSite.Sandbox.Netns;
 
+using System.Reflection;
 using System.Runtime.CompilerServices;
 using LabSite.Sandbox.Contract.Flows;
 using LabSite.Sandbox.Contract.Inspection;
@@ -37,12 +38,44 @@ public sealed partial class NetnsCluster : IClusterInspector
 
     public Task<IReadOnlyList<IpcacheEntry>> GetIpcacheAsync(CancellationToken ct) => Task.FromResult(Agent.Ipcache());
 
+    public Task<PolicyRepositoryModel?> GetPolicyRepositoryAsync(CancellationToken ct) =>
+        Task.FromResult<PolicyRepositoryModel?>(Agent.PolicyRepository());
+
+    public Task<AgentStatusModel?> GetStatusAsync(CancellationToken ct)
+    {
+        var agent = Agent;
+        var (proxyPort, redirects) = agent.ProxyState();
+        var pageSize = Environment.SystemPageSize;
+        var status = new AgentStatusModel(
+            Version: typeof(NetnsCluster).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown",
+            KernelVersion: File.ReadAllText("/proc/sys/kernel/osrelease").Trim(),
+            ClusterName: Name,
+            NodeName: agent.NodeName,
+            Endpoints: agent.Endpoints().Count,
+            PolicyEnforcement: agent.EnforcementMode.ToString().ToLowerInvariant(),
+            Cpus: Environment.ProcessorCount,
+            MonitorPages: (int)(agent.EventsRingBytes / pageSize),
+            PageSize: pageSize,
+            ProxyIp: Addressing.NodeIp.ToString(),
+            ProxyPort: proxyPort,
+            ProxyRedirects: redirects,
+            MinIdentity: Identity.NumericIdentity.MinimalAllocation.Value,
+            MaxIdentity: Identity.NumericIdentity.MaximalAllocation.Value,
+            CurrentFlows: (int)Math.Min(agent.Flows.Written, agent.Flows.Capacity),
+            MaxFlows: agent.Flows.Capacity,
+            SeenFlows: agent.Flows.Written,
+            UptimeSeconds: (DateTimeOffset.UtcNow - agent.StartedAt).TotalSeconds,
+            Problem: agent.LastError);
+        return Task.FromResult<AgentStatusModel?>(status);
+    }
+
     public Task<IReadOnlyList<ServiceModel>> GetServicesAsync(CancellationToken ct)
     {
         IReadOnlyList<ServiceModel> list = ServiceEntries
             .Select(e => new ServiceModel(
                 (uint)e.Id, $"{e.Frontend}:{e.Port}/{e.Protocol.ToUpperInvariant()}", "ClusterIP",
-                e.Backends.Select((b, i) => $"{i + 1} => {b.Ip}:{b.Port}/{b.Protocol.ToUpperInvariant()} (active)").ToList()))
+                // The printer numbers backends ("1 => ..."), as cilium-dbg service list does.
+                e.Backends.Select(b => $"{b.Ip}:{b.Port}/{b.Protocol.ToUpperInvariant()} (active)").ToList()))
             .ToList();
         return Task.FromResult(list);
     }

@@ -8,19 +8,24 @@ using LabSite.Sandbox.Netns.Store;
 /// <summary>
 /// A test double for the agent's backend: real object store, no kernel. Pods turn Running with an IP as soon
 /// as they are stored; exec understands <c>echo ARGS</c>, <c>warn TEXT</c> (stderr), <c>exit N</c> and nothing else.
+/// Clusters inspect (<see cref="FakeInspectingCluster"/>) unless their lab id is <see cref="NoInspection"/>.
 /// </summary>
 internal sealed class FakeClusterBackend : IClusterBackend
 {
     readonly ConcurrentDictionary<string, FakeCluster> _clusters = new();
 
+    public const string NoInspection = "no-inspection";
+
     public string Name => "fake";
+
+    public FakeCluster? Cluster(string name) => _clusters.GetValueOrDefault(name);
 
     public int GarbageToCollect { get; set; }
 
     public async Task<ILabCluster> CreateAsync(ClusterRequest request, IProgress<ClusterProgress>? progress, CancellationToken ct)
     {
         progress?.Report(new ClusterProgress("store", "object store ready", 1, 2));
-        var cluster = new FakeCluster(request.Name, request.LabId);
+        var cluster = request.LabId == NoInspection ? new FakeCluster(request.Name, request.LabId) : new FakeInspectingCluster(request.Name, request.LabId);
         if (request.ManifestsDirectory is { } dir)
         {
             foreach (var file in Directory.GetFiles(dir, "*.yaml").Order(StringComparer.Ordinal))
@@ -54,7 +59,7 @@ internal sealed class FakeClusterBackend : IClusterBackend
     public Task<GarbageReport> CollectGarbageAsync(CancellationToken ct) =>
         Task.FromResult(new GarbageReport(GarbageToCollect == 0 ? new Dictionary<string, int>() : new Dictionary<string, int> { ["netns"] = GarbageToCollect }));
 
-    internal sealed class FakeCluster : ILabCluster
+    internal class FakeCluster : ILabCluster
     {
         int _nextIp = 10;
 

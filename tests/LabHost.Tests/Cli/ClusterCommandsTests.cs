@@ -81,7 +81,8 @@ public sealed class ClusterCommandsTests(AgentFixture agent) : IClassFixture<Age
         var missing = await Run("cluster", "get", "no-such", "pods");
         Assert.Equal((1, "labsite cluster get: cluster \"no-such\" not found (see `labsite cluster list`)\n"), (missing.Code, missing.Err));
 
-        await Run("cluster", "up", "cli-errors");
+        // A cluster whose backend does not inspect, so `flows` has nothing to show.
+        await Run("cluster", "up", "cli-errors", "--lab", FakeClusterBackend.NoInspection);
         var kind = await Run("cluster", "get", "cli-errors", "foos");
         Assert.Equal("labsite cluster get: error: the server doesn't have a resource type \"foos\"\n", kind.Err);
         var empty = await Run("cluster", "get", "cli-errors", "cnp");
@@ -91,7 +92,7 @@ public sealed class ClusterCommandsTests(AgentFixture agent) : IClassFixture<Age
         var flows = await Run("cluster", "flows", "cli-errors", "--last", "5");
         Assert.Equal(1, flows.Code);
         Assert.StartsWith("labsite cluster flows: cluster \"cli-errors\"", flows.Err);
-        Assert.Contains("does not record flows", flows.Err);
+        Assert.Contains("offers no inspection", flows.Err);
     }
 
     [Fact]

@@ -92,7 +92,7 @@ public class CiliumAndHubbleTests
             // Cilium ends every cell with a tab, so its tabwriter pads the last column too: compare without trailing blanks.
             Assert.Equal(["ID   Frontend        Service Type   Backend", "1    10.96.12.7:80   ClusterIP      1 => 10.0.0.147:80 (active)", "                                    2 => 10.0.0.148:80 (active)"],
                 (await shell.RunAsync("cilium-dbg service list")).Out.TrimEnd('\n').Split('\n').Select(l => l.TrimEnd()));
-            Assert.Equal((1, "", "not available in this cluster yet: cilium-dbg policy get (the policy repository as JSON)\n"), await shell.RunAsync("cilium-dbg policy get"));
+            Assert.Equal((1, "", "not available in this cluster yet: cilium-dbg policy get (the backend keeps no policy repository)\n"), await shell.RunAsync("cilium-dbg policy get"));
         }
     }
 }

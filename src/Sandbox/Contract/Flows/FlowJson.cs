@@ -20,6 +20,25 @@ public static class FlowJson
         return j.ToString();
     }
 
+    /// <summary>
+    /// A <c>GetFlowsResponse</c> carrying <c>lost_events</c> instead of a flow, as Hubble streams it when a follower
+    /// or a ring fell behind: <c>{"lost_events":{"source":"…","num_events_lost":"N"},"node_name":"…","time":"…"}</c>.
+    /// </summary>
+    public static string WriteLost(LostEvents lost, string nodeName, Timestamp time)
+    {
+        ArgumentNullException.ThrowIfNull(lost);
+        var j = new JsonText();
+        j.BeginObject();
+        j.BeginObject("lost_events");
+        j.String("source", lost.Source);
+        j.Uint64("num_events_lost", (ulong)lost.Count);
+        j.EndObject();
+        j.String("node_name", nodeName);
+        j.Timestamp("time", time);
+        j.EndObject();
+        return j.ToString();
+    }
+
     /// <summary>The bare flow object (Hubble's legacy <c>-o json</c>).</summary>
     public static string WriteFlow(Flow flow)
     {

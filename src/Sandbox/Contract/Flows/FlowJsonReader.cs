@@ -25,6 +25,22 @@ public static class FlowJsonReader
         return new FlowRecord(flow, node.Length > 0 ? node : flow.NodeName, time);
     }
 
+    /// <summary>One streamed <c>GetFlowsResponse</c> line: a flow, or a <c>lost_events</c> notice (<see cref="FlowJson.WriteLost"/>).</summary>
+    public static FlowEvent ReadEvent(string line)
+    {
+        using (var doc = JsonDocument.Parse(line))
+        {
+            if (doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("lost_events", out var lost))
+            {
+                var count = lost.TryGetProperty("num_events_lost", out var n)
+                    ? long.Parse(n.ValueKind == JsonValueKind.String ? n.GetString()! : n.GetRawText(), CultureInfo.InvariantCulture)
+                    : 0;
+                return new FlowEvent(null, new LostEvents(Str(lost, "source"), count));
+            }
+        }
+        return new FlowEvent(Read(line), null);
+    }
+
     /// <summary>Reads every non-empty line; errors name the line number.</summary>
     public static IReadOnlyList<FlowRecord> ReadLines(string text)
     {

@@ -58,6 +58,13 @@ internal sealed class JsonText
         Quote(value);
     }
 
+    /// <summary>An array element or member written as is (a number, true, false), zero values included.</summary>
+    public void Literal(string? name, string raw)
+    {
+        Name(name);
+        _sb.Append(raw);
+    }
+
     public void Number(string name, long value)
     {
         if (value != 0)

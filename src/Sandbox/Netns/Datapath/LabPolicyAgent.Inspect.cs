@@ -1,7 +1,9 @@
 namespace LabSite.Sandbox.Netns.Datapath;
 
 using LabSite.Sandbox.Contract.Inspection;
+using LabSite.Sandbox.Netns.Policy.Api;
 using LabSite.Sandbox.Netns.Policy.Compile;
+using LabSite.Sandbox.Netns.Store.Kinds;
 
 /// <summary>Read side of the agent, in the contract's shapes (what cilium-dbg shows).</summary>
 public sealed partial class LabPolicyAgent
@@ -51,6 +53,29 @@ public sealed partial class LabPolicyAgent
             return _datapath.DumpIpcache();
         }
     }
+
+    /// <summary>The policy repository as <c>cilium-dbg policy get</c> shows it: every loaded rule, its labels, the revision.</summary>
+    public PolicyRepositoryModel PolicyRepository()
+    {
+        var (policies, revision) = _engine.Repository();
+        return new PolicyRepositoryModel(PolicyRepositoryJson.Write(policies, UidOf), revision);
+    }
+
+    private string? UidOf(PolicySource source) =>
+        KindRegistry.Resolve(source.Kind) is { } kind
+            ? (string?)_store.Find(kind, source.Namespace, source.Name)?.Json["metadata"]?["uid"]
+            : null;
+
+    /// <summary>Where the L7 proxy listens and how many (endpoint, direction, port) redirects it serves now.</summary>
+    public (ushort Port, int Redirects) ProxyState() => (_engine.L7ProxyPort, _engine.L7Policies().Count);
+
+    public PolicyEnforcementMode EnforcementMode => _engine.Mode;
+
+    /// <summary>Size of the datapath's event ring (ls_events) in bytes, as the kernel reports it.</summary>
+    public long EventsRingBytes => Bpf.BpfPinnedMapInfo.MaxEntries(_datapath.EventsPinPath);
+
+    /// <summary>When the agent started (Hubble's observer uptime counts from here).</summary>
+    public DateTimeOffset StartedAt { get; } = DateTimeOffset.UtcNow;
 
     /// <summary>The compiled (not the kernel's) policy of an endpoint, for tests and explanations.</summary>
     public EndpointPolicy? CompiledPolicy(ushort endpointId) => _engine.PolicyOf(new EndpointId(endpointId));

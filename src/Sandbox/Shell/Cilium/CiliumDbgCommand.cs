@@ -5,8 +5,9 @@ using LabSite.Sandbox.Contract.Inspection;
 
 /// <summary>
 /// <c>cilium-dbg</c> as run in the agent (<c>kubectl -n kube-system exec ds/cilium -- cilium-dbg ...</c>): parses the
-/// subcommands labs use and answers from the cluster's <see cref="IClusterInspector"/> in Cilium's formats.
-/// What the inspector cannot answer (status, policy get, monitor) says so plainly, with status 1 — never invented data.
+/// subcommands labs use and answers from the cluster's <see cref="IClusterInspector"/> in Cilium's formats: lists and
+/// maps here, <c>status</c>, <c>policy get</c> and <c>monitor</c> in their own files. What the inspector cannot
+/// answer says so plainly, with status 1 — never invented data.
 /// </summary>
 public sealed class CiliumDbgCommand : IShellCommand
 {
@@ -87,6 +88,12 @@ public sealed class CiliumDbgCommand : IShellCommand
                 return 0;
             case "bpf policy get":
                 return await PolicyGetAsync(context, inspector, rest);
+            case "status":
+                return await StatusSubcommand.RunAsync(context, inspector, rest);
+            case "policy get":
+                return await PolicyGetSubcommand.RunAsync(context, inspector, rest);
+            case "monitor":
+                return await MonitorSubcommand.RunAsync(context, inspector, rest);
             default:
                 return null;
         }
@@ -96,17 +103,11 @@ public sealed class CiliumDbgCommand : IShellCommand
     static async Task<int> PolicyGetAsync(CommandContext context, IClusterInspector inspector, List<string> args)
     {
         var numeric = args.Remove("-n") | args.Remove("--numeric");
-        var json = false;
-        var outputAt = args.FindIndex(a => a is "-o" or "--output");
-        if (outputAt >= 0)
+        var (json, error) = OutputFlag.Take(args);
+        if (error is not null)
         {
-            json = outputAt + 1 < args.Count && args[outputAt + 1] == "json";
-            if (!json)
-            {
-                await context.Stderr.WriteLineAsync("Error: only -o json is supported");
-                return 1;
-            }
-            args.RemoveRange(outputAt, 2);
+            await context.Stderr.WriteLineAsync($"Error: {error}");
+            return 1;
         }
         var all = args.Remove("--all");
         var ct = context.Cancellation;

@@ -16,6 +16,16 @@ sealed class FakeInspectingCluster : FakeLabCluster, IClusterInspector
 
     public Dictionary<ushort, PolicyMapDump> PolicyMaps { get; } = [];
 
+    /// <summary>What policy get answers; null (the default) means the backend keeps no repository.</summary>
+    public PolicyRepositoryModel? Repository { get; set; }
+
+    /// <summary>What status answers; null (the default) means the backend reports none.</summary>
+    public AgentStatusModel? Status { get; set; }
+
+    public Task<PolicyRepositoryModel?> GetPolicyRepositoryAsync(CancellationToken ct) => Task.FromResult(Repository);
+
+    public Task<AgentStatusModel?> GetStatusAsync(CancellationToken ct) => Task.FromResult(Status);
+
     public Task<IReadOnlyList<FlowRecord>> GetFlowsAsync(FlowQuery query, CancellationToken ct) =>
         Task.FromResult(Flows.History(query.Filter, query.All ? null : query.Last, query.First));
 

@@ -28,6 +28,8 @@ public sealed class PolicyEngine(
     private readonly Dictionary<EndpointId, State> _endpoints = [];
     private readonly Dictionary<IPNetwork, (NumericIdentity Id, int Refs)> _cidrs = [];
     private bool _seeded;
+    // Cilium's repository starts at revision 1 and bumps it on every policy add or delete.
+    private long _revision = 1;
 
     private sealed class State(EndpointInfo info, NumericIdentity identity)
     {
@@ -39,6 +41,9 @@ public sealed class PolicyEngine(
     }
 
     public IdentityAllocator Identities => identities;
+
+    /// <summary>Cilium's policy-enforcement setting (default: enforce where a policy selects the endpoint).</summary>
+    public PolicyEnforcementMode Mode => mode;
 
     public ushort L7ProxyPort => l7ProxyPort;
 
@@ -79,6 +84,7 @@ public sealed class PolicyEngine(
             var key = (policy.Source.Kind, policy.Source.Namespace, policy.Source.Name);
             _policies.TryGetValue(key, out var old);
             _policies[key] = policy;
+            _revision++;
             var affected = SelectedBy(old).Concat(SelectedBy(policy)).ToHashSet();
             affected.UnionWith(AcquireCidrs(policy));
             if (old is not null)
@@ -98,6 +104,7 @@ public sealed class PolicyEngine(
             {
                 return [];
             }
+            _revision++;
             var affected = SelectedBy(old).ToHashSet();
             affected.UnionWith(ReleaseCidrs(old));
             return Recompile(affected);
@@ -182,6 +189,15 @@ public sealed class PolicyEngine(
         {
             return _policies.OrderBy(kv => kv.Key.Kind, StringComparer.Ordinal).ThenBy(kv => kv.Key.Ns, StringComparer.Ordinal)
                 .ThenBy(kv => kv.Key.Name, StringComparer.Ordinal).Select(kv => kv.Value).ToList();
+        }
+    }
+
+    /// <summary>The policies (sorted as <see cref="Policies"/>) and the repository revision, read together.</summary>
+    public (IReadOnlyList<ParsedPolicy> Policies, long Revision) Repository()
+    {
+        lock (_lock)
+        {
+            return (Policies(), _revision);
         }
     }
 

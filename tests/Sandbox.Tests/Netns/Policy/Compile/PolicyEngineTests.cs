@@ -37,6 +37,25 @@ public class PolicyEngineTests
         p.Entries.Any(e => !e.Verdict.Deny && e.Key.Identity == id && e.Key.Direction == TrafficDirection.Ingress && e.Key.Port == port);
 
     [Fact]
+    public void The_repository_revision_counts_policy_changes_as_ciliums_does()
+    {
+        var engine = StarWars();
+        Assert.Empty(engine.Repository().Policies);
+        Assert.Equal(1, engine.Repository().Revision);
+        engine.Upsert(PolicyParser.Parse(YamlObjects.One(Rule1)));
+        Assert.Equal(2, engine.Repository().Revision);
+        Assert.Equal("rule1", Assert.Single(engine.Repository().Policies).Source.Name);
+        // Endpoints coming and going change no rule, so the revision stays.
+        engine.Upsert(Pod(4, "tiefighter2", ("org", "empire"), ("class", "tiefighter")));
+        Assert.Equal(2, engine.Repository().Revision);
+        engine.Delete("CiliumNetworkPolicy", "default", "no-such");
+        Assert.Equal(2, engine.Repository().Revision);
+        engine.Delete("CiliumNetworkPolicy", "default", "rule1");
+        Assert.Empty(engine.Repository().Policies);
+        Assert.Equal(3, engine.Repository().Revision);
+    }
+
+    [Fact]
     public void Adding_a_policy_recompiles_only_the_endpoints_it_selects()
     {
         var engine = StarWars();
