@@ -1,4 +1,4 @@
 using LabSite.LabHost.Cli;
 
 // `labsite` with no verb prints help; `labsite serve` runs the site (see Cli/).
-return await LabSiteCommandLine.Create().Parse(args).InvokeAsync();
+return await LabSiteCommandLine.InvokeAsync(args);

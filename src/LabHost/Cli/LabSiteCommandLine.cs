@@ -1,6 +1,7 @@
 namespace LabSite.LabHost.Cli;
 
 using System.CommandLine;
+using System.CommandLine.Parsing;
 
 /// <summary>
 /// The `labsite` command line. Each area contributes its verbs; other tools script against
@@ -17,5 +18,20 @@ public static class LabSiteCommandLine
         root.Subcommands.Add(ClusterCommands.Create());
         root.Subcommands.Add(ExamCommands.Create());
         return root;
+    }
+
+    /// <summary>
+    /// Parses and runs. Ctrl-C normally cancels the command and ends the program (exit 130); the lab shell
+    /// (<c>cluster shell</c>) takes SIGINT itself, to interrupt the running line as a shell does.
+    /// </summary>
+    public static Task<int> InvokeAsync(string[] args)
+    {
+        var parsed = Create().Parse(args);
+        var configuration = new InvocationConfiguration();
+        if (parsed.CommandResult.Command.Name == "shell" && parsed.CommandResult.Parent is CommandResult { Command.Name: "cluster" })
+        {
+            configuration.ProcessTerminationTimeout = null;
+        }
+        return parsed.InvokeAsync(configuration);
     }
 }

@@ -39,22 +39,30 @@ public static class ShellCommand
                 return 1;
             }
             var session = new ShellSession(new WorkingFolder(result.GetValue(workdir)!), cluster, new ProcessToolRunner());
-            return await RunAsync(session, result.GetValue(line), Console.In, Console.Out, Console.Error, Console.IsInputRedirected, ct);
+            using var interrupt = LineInterrupt.ForSigint();
+            return await RunAsync(session, result.GetValue(line), Console.In, Console.Out, Console.Error, Console.IsInputRedirected, ct, interrupt);
         });
         return command;
     }
 
-    /// <summary>The three ways to run: one line, a script from stdin, or a line-by-line prompt.</summary>
-    public static async Task<int> RunAsync(ShellSession session, string? line, TextReader stdin, TextWriter stdout, TextWriter stderr, bool stdinIsScript, CancellationToken ct)
+    /// <summary>
+    /// The three ways to run: one line, a script from stdin, or a line-by-line prompt. <paramref name="interrupt"/>
+    /// (Ctrl-C) interrupts the running line only; the prompt carries on.
+    /// </summary>
+    public static async Task<int> RunAsync(ShellSession session, string? line, TextReader stdin, TextWriter stdout, TextWriter stderr, bool stdinIsScript, CancellationToken ct, LineInterrupt? interrupt = null)
     {
+        interrupt ??= new LineInterrupt();
         var interpreter = new ShellInterpreter(session);
         if (line is not null)
         {
-            return await interpreter.RunAsync(line, stdout, stderr, ct, stdin);
+            using var one = interrupt.BeginLine(ct);
+            return await interpreter.RunAsync(line, stdout, stderr, one.Token, stdin);
         }
         if (stdinIsScript)
         {
-            return await interpreter.RunAsync(await stdin.ReadToEndAsync(ct), stdout, stderr, ct);
+            var text = await stdin.ReadToEndAsync(ct);
+            using var script = interrupt.BeginLine(ct);
+            return await interpreter.RunAsync(text, stdout, stderr, script.Token);
         }
         var pending = "";
         while (!session.ExitRequested)
@@ -85,7 +93,8 @@ public static class ShellCommand
             if (text.Trim().Length > 0)
             {
                 session.History.Add(text);
-                await interpreter.RunAsync(text, stdout, stderr, ct);
+                using var running = interrupt.BeginLine(ct);
+                await interpreter.RunAsync(text, stdout, stderr, running.Token);
             }
         }
         return interpreter.LastStatus;

@@ -22,7 +22,15 @@ public class ShellCommandTests : IDisposable
                 ? [new KubeObject(JsonNode.Parse("""{"kind":"Namespace","metadata":{"name":"default"},"status":{"phase":"Active"}}""")!.AsObject())]
                 : []);
 
-        public Task<int> ExecAsync(ExecRequest request, ExecStreams streams, CancellationToken ct) => Task.FromResult(0);
+        /// <summary><c>kubectl exec ... -- wait</c> runs until interrupted, as a hanging curl would.</summary>
+        public async Task<int> ExecAsync(ExecRequest request, ExecStreams streams, CancellationToken ct)
+        {
+            if (request.Command is ["wait"])
+            {
+                await Task.Delay(Timeout.Infinite, ct);
+            }
+            return 0;
+        }
 
         public Task<string> LogsAsync(string @namespace, string pod, int? tailLines, CancellationToken ct) => Task.FromResult("");
     }
@@ -55,6 +63,38 @@ public class ShellCommandTests : IDisposable
         var stdout = new StringWriter();
         var status = await ShellCommand.RunAsync(Session(), null, new StringReader("echo 'a\nb'\nexit\necho never\n"), stdout, new StringWriter(), false, CancellationToken.None);
         Assert.Equal((0, "lab1$ > a\nb\nlab1$ "), (status, stdout.ToString()));
+    }
+
+    [Fact]
+    public async Task Ctrl_C_interrupts_the_running_line_and_the_prompt_carries_on()
+    {
+        using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var stdin = new LinesThenSignal(["kubectl exec pod1 -- wait", "echo after"]);
+        using var interrupt = new LineInterrupt();
+        var stdout = new StringWriter();
+        var running = ShellCommand.RunAsync(Session(), null, stdin, stdout, new StringWriter(), false, bound.Token, interrupt);
+        // Ctrl-C until the prompt asks for the second line: the first one is blocked until interrupted.
+        while (stdin.LinesRead < 2 && !running.IsCompleted)
+        {
+            interrupt.Interrupt();
+            await Task.Delay(20, bound.Token);
+        }
+
+        Assert.Equal(0, await running);
+        Assert.EndsWith("after\nlab1$ ", stdout.ToString());
+        Assert.False(bound.IsCancellationRequested);
+    }
+
+    /// <summary>Lines as typed at the prompt, counting how many the shell has asked for.</summary>
+    sealed class LinesThenSignal(string[] lines) : TextReader
+    {
+        int _next;
+
+        public int LinesRead => Volatile.Read(ref _next);
+
+        public override string? ReadLine() => _next < lines.Length ? lines[Interlocked.Increment(ref _next) - 1] : null;
+
+        public override ValueTask<string?> ReadLineAsync(CancellationToken ct) => ValueTask.FromResult(ReadLine());
     }
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
