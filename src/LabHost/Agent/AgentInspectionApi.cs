@@ -8,7 +8,8 @@ using Microsoft.AspNetCore.Mvc;
 /// <summary>
 /// The agent API's inspection routes: one per <see cref="IClusterInspector"/> method, answering in the contract's own
 /// shapes (Hubble jsonpb lines for flows, the Inspection models as JSON), so <see cref="AgentCluster"/> can be an
-/// inspector too. A cluster whose backend does not inspect answers 501.
+/// inspector too, plus the lab's eBPF objects (<see cref="IBpfObjects"/>) for the shell's bpftool. A cluster whose
+/// backend does not inspect (or has no eBPF objects) answers 501.
 /// </summary>
 public static class AgentInspectionApi
 {
@@ -35,6 +36,9 @@ public static class AgentInspectionApi
             InspectAsync(cluster, agent, ct, async i => await i.GetStatusAsync(ct) is { } status
                 ? Json(status)
                 : Error(501, $"cluster \"{cluster}\" reports no agent status"))).WithName("Status");
+        api.MapGet("/clusters/{cluster}/bpf-objects", (string cluster, LabAgent agent, CancellationToken ct) =>
+            AnswerAsync<IBpfObjects>(cluster, agent, c => Error(501, LabBpfObjects.NoneIn(c)), async b => Json(await b.GetBpfObjectsAsync(ct)), ct))
+            .WithName("BpfObjects");
         return api;
     }
 
@@ -46,20 +50,28 @@ public static class AgentInspectionApi
         Error(501, $"cluster \"{cluster.Name}\" ({cluster.Backend}) offers no inspection (flows, endpoints, maps)");
 
     /// <summary>Finds the cluster and its inspector (404 / 501 otherwise) and runs <paramref name="answer"/>.</summary>
-    static async Task<IResult> InspectAsync(string name, LabAgent agent, CancellationToken ct, Func<IClusterInspector, Task<IResult>> answer)
+    static Task<IResult> InspectAsync(string name, LabAgent agent, CancellationToken ct, Func<IClusterInspector, Task<IResult>> answer) =>
+        AnswerAsync(name, agent, NoInspection, answer, ct);
+
+    /// <summary>
+    /// Finds the cluster (404 otherwise) and, when it offers <typeparamref name="TFace"/>, runs <paramref name="answer"/>;
+    /// otherwise answers <paramref name="lacking"/> (a 501).
+    /// </summary>
+    static async Task<IResult> AnswerAsync<TFace>(string name, LabAgent agent, Func<ILabCluster, IResult> lacking, Func<TFace, Task<IResult>> answer, CancellationToken ct)
+        where TFace : class
     {
         var cluster = await agent.FindAsync(name, ct);
         if (cluster is null)
         {
             return Error(404, $"cluster \"{name}\" not found");
         }
-        if (cluster is not IClusterInspector inspector)
+        if (cluster is not TFace face)
         {
-            return NoInspection(cluster);
+            return lacking(cluster);
         }
         try
         {
-            return await answer(inspector);
+            return await answer(face);
         }
         catch (ClusterException e)
         {

@@ -28,6 +28,8 @@ using System.Text.Json.Serialization;
 /// GET    /v1/clusters/{name}/services                 → ServiceModel[]
 /// GET    /v1/clusters/{name}/policy                   → PolicyRepositoryModel (501: backend keeps none)
 /// GET    /v1/clusters/{name}/status                   → AgentStatusModel (501: backend reports none)
+/// GET    /v1/clusters/{name}/bpf-objects              → LabBpfObjects: pin folder, program and map ids on the agent's
+///                                                        host, i.e. this one (501: backend has no eBPF objects)
 /// POST   /v1/gc                                       → GarbageReport
 /// </code>
 /// Errors are <see cref="ErrorBody"/> with 400 (bad request), 404 (no such cluster), 409 (exists), 500, 501 (the

@@ -2,6 +2,8 @@ namespace LabSite.LabHost.Tests.Agent;
 
 using System.Diagnostics;
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using LabSite.LabHost.Agent;
 using LabSite.Sandbox;
 using LabSite.Sandbox.Agent;
@@ -17,7 +19,8 @@ using Xunit;
 /// <summary>
 /// A real agent (netns backend, kernel, eBPF) running the Star Wars demo, inspected two ways: through the agent API
 /// (<see cref="AgentCluster"/>, as <c>labsite cluster shell</c> and an attached site see it) and directly (the
-/// <see cref="NetnsCluster"/> the agent hosts). Both must show the same data. Root only; its own name prefix and roots.
+/// <see cref="NetnsCluster"/> the agent hosts). Both must show the same data, and bpftool in <c>labsite cluster shell</c>
+/// reaches the lab's own eBPF objects through the agent. Root only; its own name prefix and roots.
 /// </summary>
 [Trait("Category", "Privileged")]
 public sealed class AgentInspectionPrivilegedTests : IAsyncLifetime
@@ -202,6 +205,39 @@ public sealed class AgentInspectionPrivilegedTests : IAsyncLifetime
         Assert.Equal((0, EndpointModel.ToText(await _local.GetEndpointsAsync(default)), ""), endpoints);
         var viaKubectl = await Labsite("shell", Cluster, "-c", "kubectl -n kube-system exec ds/cilium -- cilium-dbg endpoint list");
         Assert.Equal(endpoints, viaKubectl);
+    }
+
+    [Fact]
+    public async Task Labsite_cluster_shell_runs_bpftool_on_this_labs_objects_only()
+    {
+        var other = Assert.IsAssignableFrom<IBpfObjects>(await _client.CreateAsync(new ClusterRequest("insp-other"), null, default));
+        try
+        {
+            var lab = await _local.GetBpfObjectsAsync(default);
+            Assert.Equal(Json(lab), Json(await ((IBpfObjects)_remote).GetBpfObjectsAsync(default)));
+            var mine = lab.Ids(BpfObjectKind.Map);
+            var theirs = (await other.GetBpfObjectsAsync(default)).Ids(BpfObjectKind.Map);
+            Assert.NotEmpty(theirs);
+            Assert.Empty(mine.Intersect(theirs));
+
+            var show = await Labsite("shell", Cluster, "-c", "bpftool map show");
+            Assert.Equal((0, ""), (show.Code, show.Err));
+            Assert.Equal(mine.Order(), Regex.Matches(show.Out, @"^(\d+): ", RegexOptions.Multiline).Select(m => uint.Parse(m.Groups[1].Value)).Order());
+            Assert.Contains(" name ls_ipcache ", show.Out);
+
+            var dump = await Labsite("shell", Cluster, "-c", "bpftool -j map dump name ls_ipcache");
+            Assert.Equal((0, ""), (dump.Code, dump.Err));
+            Assert.Equal((await _local.GetIpcacheAsync(default)).Count, JsonNode.Parse(dump.Out)!.AsArray().Count);
+
+            var stranger = theirs.Min();
+            var refused = await Labsite("shell", Cluster, "-c", $"bpftool map dump id {stranger}");
+            Assert.Equal((2, ""), (refused.Code, refused.Out));
+            Assert.StartsWith($"bpftool: map id {stranger} is not one of this lab's maps (this lab's: {string.Join(", ", mine.Order())};", refused.Err);
+        }
+        finally
+        {
+            await _client.DestroyAsync("insp-other", default);
+        }
     }
 
     [Fact]

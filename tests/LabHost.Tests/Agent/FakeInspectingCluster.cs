@@ -7,9 +7,10 @@ using LabSite.Sandbox.Contract.Inspection;
 
 /// <summary>
 /// A fake cluster that answers inspection from fixed models; flows live in a real <see cref="FlowRing"/> (real
-/// filters, real follow and loss accounting) whose followers buffer one flow, so a burst loses some.
+/// filters, real follow and loss accounting) whose followers buffer one flow, so a burst loses some. It also owns fixed
+/// (made-up) eBPF object ids, for the agent's bpf-objects route.
 /// </summary>
-internal sealed class FakeInspectingCluster(string name, string? labId) : FakeClusterBackend.FakeCluster(name, labId), IClusterInspector
+internal sealed class FakeInspectingCluster(string name, string? labId) : FakeClusterBackend.FakeCluster(name, labId), IClusterInspector, IBpfObjects
 {
     public FlowRing Flows { get; } = new(capacity: 4095, subscriberBuffer: 1);
 
@@ -54,4 +55,13 @@ internal sealed class FakeInspectingCluster(string name, string? labId) : FakeCl
     public Task<AgentStatusModel?> GetStatusAsync(CancellationToken ct) => Task.FromResult<AgentStatusModel?>(new AgentStatusModel(
         "1.0.0", "6.18.0", Name, "labsite/" + Name, Endpoints.Count, "default", 2, 256, 4096, "10.200.0.1", 15080, 0, 256, 65535,
         (int)Flows.Written, Flows.Capacity, Flows.Written, 12.5));
+
+    public LabBpfObjects BpfObjects { get; } = new("/sys/fs/bpf/labsite/fake", [
+        new(BpfObjectKind.Program, 41),
+        new(BpfObjectKind.Map, 7),
+        new(BpfObjectKind.Map, 8, "/sys/fs/bpf/labsite/fake/ls_ipcache"),
+        new(BpfObjectKind.Map, 90, "/sys/fs/bpf/labsite/fake/ls_pol_00003"),
+    ]);
+
+    public Task<LabBpfObjects> GetBpfObjectsAsync(CancellationToken ct) => Task.FromResult(BpfObjects);
 }

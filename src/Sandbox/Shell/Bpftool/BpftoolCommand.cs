@@ -6,7 +6,8 @@ using LabSite.Sandbox.Shell.Builtins;
 /// <c>bpftool</c>: Debian's real /usr/sbin/bpftool, run as the site's user on the host, limited to read-only subcommands
 /// (<see cref="BpftoolParser"/>) and to this lab's objects (<see cref="LabObjectGate"/>). The argv is always built here
 /// from ids: what the learner typed never reaches bpftool except checked key bytes and dump modes. Listings run
-/// bpftool host-wide once and keep only the lab's objects. Needs a cluster whose eBPF objects live in this process.
+/// bpftool host-wide once and keep only the lab's objects. Needs a cluster whose eBPF objects live on this host: run in
+/// this process, or in the lab agent (whose unix socket makes it this host's too).
 /// </summary>
 public sealed class BpftoolCommand : BuiltinCommand
 {
@@ -22,8 +23,8 @@ public sealed class BpftoolCommand : BuiltinCommand
         }
         catch (Exception e) when (e is InvalidOperationException or ClusterException)
         {
-            // bpftool's listing could not be read (e.g. cut at the output limit on a host with very many labs), or the
-            // lab went away while we asked for its objects.
+            // bpftool's listing could not be read (e.g. cut at the output limit on a host with very many labs), the lab
+            // went away while we asked for its objects, or the agent says its backend has none.
             await context.Stderr.WriteLineAsync($"bpftool: {e.Message}");
             return 1;
         }
@@ -43,7 +44,8 @@ public sealed class BpftoolCommand : BuiltinCommand
         }
         if (context.Session.Cluster is not IBpfObjects owner)
         {
-            await context.Stderr.WriteLineAsync("bpftool: not available for this cluster: its eBPF objects are not on this host (bpftool works when the lab agent runs in the site's process)");
+            var cluster = context.Session.Cluster;
+            await context.Stderr.WriteLineAsync($"bpftool: {(cluster is null ? "this lab has no cluster running yet; start the lab, then try again" : LabBpfObjects.NoneIn(cluster))}");
             return 1;
         }
         var lab = await owner.GetBpfObjectsAsync(context.Cancellation);

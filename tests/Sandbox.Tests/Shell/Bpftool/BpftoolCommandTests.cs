@@ -5,7 +5,7 @@ using LabSite.Sandbox.Shell;
 using LabSite.Sandbox.Tests.Shell.Support;
 using Xunit;
 
-/// <summary>The command's own paths that need no kernel: help, refusals before any process, clusters without local objects.</summary>
+/// <summary>The command's own paths that need no kernel: help, refusals before any process, clusters without eBPF objects.</summary>
 public class BpftoolCommandTests
 {
     [Fact]
@@ -20,11 +20,11 @@ public class BpftoolCommandTests
     }
 
     [Fact]
-    public async Task A_cluster_without_local_objects_says_where_bpftool_works()
+    public async Task A_cluster_without_eBPF_objects_says_where_bpftool_works()
     {
         var tools = new RecordingToolRunner();
         using var shell = new ShellHarness(tools: tools);
-        Assert.Equal((1, "", "bpftool: not available for this cluster: its eBPF objects are not on this host (bpftool works when the lab agent runs in the site's process)\n"),
+        Assert.Equal((1, "", "bpftool: cluster \"fake\" (fake) has no eBPF objects of its own on this host (bpftool works on netns clusters)\n"),
             await shell.RunAsync("bpftool map show"));
         Assert.Empty(tools.Runs);
     }
