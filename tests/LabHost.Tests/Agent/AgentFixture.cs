@@ -2,6 +2,7 @@ namespace LabSite.LabHost.Tests.Agent;
 
 using LabSite.LabHost.Agent;
 using LabSite.Sandbox;
+using LabSite.Sandbox.Netns;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
@@ -17,6 +18,23 @@ public sealed class AgentFixture : IAsyncLifetime
     internal FakeClusterBackend Backend { get; } = new();
 
     public static string StarWars(string file) => Path.Combine(AppContext.BaseDirectory, "Agent", "TestData", file);
+
+    /// <summary>
+    /// A real agent with the real backends on <paramref name="socket"/>, whose kernel objects carry
+    /// <paramref name="prefix"/> (names, bpffs, cgroup and run folders), so it never touches another run's labs.
+    /// </summary>
+    public static WebApplication NetnsAgent(string socket, string prefix) =>
+        AgentHost.Build(new AgentOptions { SocketPath = socket }, services =>
+        {
+            AgentBackends.Add(services);
+            services.Configure<NetnsOptions>(o =>
+            {
+                o.NamePrefix = prefix;
+                o.BpffsRoot = $"/sys/fs/bpf/labsite-{prefix}";
+                o.CgroupRoot = $"/sys/fs/cgroup/unified/labsite-{prefix}";
+                o.RunDirectory = $"/run/labsite-{prefix}";
+            });
+        });
 
     public async Task InitializeAsync()
     {

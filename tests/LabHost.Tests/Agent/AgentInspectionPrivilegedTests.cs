@@ -40,17 +40,7 @@ public sealed class AgentInspectionPrivilegedTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(_dir);
-        _agent = AgentHost.Build(new AgentOptions { SocketPath = Socket }, services =>
-        {
-            AgentBackends.Add(services);
-            services.Configure<NetnsOptions>(o =>
-            {
-                o.NamePrefix = _prefix;
-                o.BpffsRoot = $"/sys/fs/bpf/labsite-{_prefix}";
-                o.CgroupRoot = $"/sys/fs/cgroup/unified/labsite-{_prefix}";
-                o.RunDirectory = $"/run/labsite-{_prefix}";
-            });
-        });
+        _agent = AgentFixture.NetnsAgent(Socket, _prefix);
         await _agent.StartAsync();
         File.Copy(AgentFixture.StarWars("sw_l3_l4_policy.yaml"), Path.Combine(_dir, "sw_l3_l4_policy.yaml"));
         var manifests = Directory.CreateDirectory(Path.Combine(_dir, "manifests")).FullName;

@@ -4,6 +4,7 @@ using System.CommandLine;
 using System.Text.Json.Nodes;
 using LabSite.LabHost.Agent;
 using LabSite.LabHost.Cli;
+using LabSite.LabHost.Tests.Agent;
 using LabSite.Sandbox.Netns;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -24,17 +25,7 @@ public sealed class ClusterCliPrivilegedTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _agent = AgentHost.Build(new AgentOptions { SocketPath = Socket }, services =>
-        {
-            AgentBackends.Add(services);
-            services.Configure<NetnsOptions>(o =>
-            {
-                o.NamePrefix = _prefix;
-                o.BpffsRoot = $"/sys/fs/bpf/labsite-{_prefix}";
-                o.CgroupRoot = $"/sys/fs/cgroup/unified/labsite-{_prefix}";
-                o.RunDirectory = $"/run/labsite-{_prefix}";
-            });
-        });
+        _agent = AgentFixture.NetnsAgent(Socket, _prefix);
         await _agent.StartAsync();
         Directory.CreateDirectory(Path.Combine(_dir, "manifests"));
         File.Copy(Path.Combine(AppContext.BaseDirectory, "Agent", "TestData", "http-sw-app.yaml"), Path.Combine(_dir, "manifests", "http-sw-app.yaml"));
