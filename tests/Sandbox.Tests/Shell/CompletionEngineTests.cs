@@ -29,6 +29,7 @@ public class CompletionEngineTests
     [InlineData("kubectl apply -f sw", new[] { "sw_l3_l4_policy.yaml" })]
     [InlineData("cat h", new[] { "http-sw-app.yaml" })]
     [InlineData("kubectl get pods --show-l", new[] { "--show-labels" })]
+    [InlineData("kubectl get pods --wa", new[] { "--watch" })]
     [InlineData("echo x | ku", new[] { "kubectl" })]
     [InlineData("cilium-dbg end", new[] { "endpoint" })]
     [InlineData("bpftool ", new[] { "help", "map", "prog", "version" })]

@@ -86,4 +86,44 @@ public sealed class StarWarsShellPrivilegedTests : IAsyncLifetime
         Assert.Matches(new Regex(@"Allow +Ingress +k8s:app.kubernetes.io/name=tiefighter"), policy.Out);
         Assert.Contains("80/TCP", policy.Out);
     }
+
+    [Fact]
+    public async Task Watching_pods_shows_the_pod_a_scale_up_adds_until_ctrl_c()
+    {
+        Assert.Equal(0, (await Run("kubectl create -f http-sw-app.yaml")).Status);
+        await _cluster.WaitUntilSettledAsync(CancellationToken.None);
+
+        // The watch runs in one terminal while a second terminal (its own shell on the same lab) scales the deployment.
+        var output = new StringWriter();
+        using var ctrlC = new CancellationTokenSource();
+        var watch = _shell.RunAsync("kubectl get pods -w", TextWriter.Synchronized(output), new StringWriter(), ctrlC.Token);
+        for (var i = 0; i < 100 && !output.ToString().Contains("xwing"); i++)
+        {
+            await Task.Delay(50);
+        }
+        var initial = output.ToString();
+        Assert.Matches(new Regex(@"^NAME +READY +STATUS +RESTARTS +AGE\n(deathstar-[a-z0-9]+-[a-z0-9]+ +1/1 +Running +0 +\d+s\n){2}tiefighter +1/1 +Running +0 +\d+s\nxwing +1/1 +Running +0 +\d+s\n$"), initial);
+
+        var second = new ShellInterpreter(new ShellSession(new WorkingFolder(_folder), _cluster, new ProcessToolRunner()));
+        var (scaleOut, scaleErr) = (new StringWriter(), new StringWriter());
+        Assert.Equal(0, await second.RunAsync("kubectl scale deploy/deathstar --replicas=3", scaleOut, scaleErr, CancellationToken.None));
+        Assert.Equal("deployment.apps/deathstar scaled\n", scaleOut.ToString());
+
+        // Bounded wait for the new pod's Running row (the watch polls; the pod starts asynchronously).
+        var known = Regex.Matches(initial, @"deathstar-[a-z0-9]+-[a-z0-9]+").Select(m => m.Value).ToHashSet();
+        var added = new Regex(@"^(deathstar-[a-z0-9]+-[a-z0-9]+) +\d/1 +(\w+) +0 +\d+s$", RegexOptions.Multiline);
+        string Events() => output.ToString()[initial.Length..];
+        for (var i = 0; i < 200 && !added.Matches(Events()).Any(m => !known.Contains(m.Groups[1].Value) && m.Groups[2].Value == "Running"); i++)
+        {
+            await Task.Delay(50);
+        }
+        await ctrlC.CancelAsync();
+        Assert.Equal(ShellInterpreter.Interrupted, await watch);
+
+        var rows = added.Matches(Events()).Where(m => !known.Contains(m.Groups[1].Value)).ToList();
+        Assert.True(rows.Count > 0, Events());
+        Assert.Single(rows.Select(m => m.Groups[1].Value).Distinct());
+        Assert.Equal("Running", rows[^1].Groups[2].Value);
+        Assert.DoesNotContain("NAME", Events());
+    }
 }

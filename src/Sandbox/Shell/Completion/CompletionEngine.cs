@@ -41,7 +41,7 @@ public sealed record CompletionResult(int Start, string Word, IReadOnlyList<stri
 /// </summary>
 public static class CompletionEngine
 {
-    static readonly string[] KubectlFlags = ["--namespace", "--all-namespaces", "--output", "--selector", "--show-labels", "--filename", "--overwrite", "--replicas", "--image", "--tail", "--container", "--stdin"];
+    static readonly string[] KubectlFlags = ["--namespace", "--all-namespaces", "--output", "--selector", "--show-labels", "--watch", "--filename", "--overwrite", "--replicas", "--image", "--tail", "--container", "--stdin"];
     static readonly string[] OutputFormats = ["wide", "yaml", "json", "name", "jsonpath="];
     static readonly string[] KindsWithNames = ["get", "describe", "delete", "label", "scale", "explain"];
     static readonly string[] PodVerbs = ["exec", "logs"];

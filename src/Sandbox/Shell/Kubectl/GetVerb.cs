@@ -4,22 +4,23 @@ using System.Text;
 
 /// <summary>
 /// <c>kubectl get</c>: kinds (comma lists, <c>all</c>, <c>kind/name</c>), names, <c>-n</c>, <c>-A</c>, <c>-l</c>,
-/// <c>-o wide|yaml|json|name|jsonpath=...</c>, <c>--show-labels</c>, <c>--no-headers</c>.
+/// <c>-o wide|yaml|json|name|jsonpath=...</c>, <c>--show-labels</c>, <c>--no-headers</c>; <c>-w</c> goes to <see cref="GetWatch"/>.
 /// </summary>
 sealed class GetVerb : IKubectlVerb
 {
     public string Name => "get";
 
     public KubectlFlags.Spec Flags() => KubectlRun.Common()
-        .Bool("all-namespaces", 'A').Value("selector", 'l').Value("output", 'o').Bool("show-labels").Bool("no-headers").Bool("watch", 'w');
+        .Bool("all-namespaces", 'A').Value("selector", 'l').Value("output", 'o').Bool("show-labels").Bool("no-headers")
+        .Bool("watch", 'w').Bool("watch-only").Bool("output-watch-events");
 
     sealed record Group(ResourceKind Kind, List<KubeObject> Objects);
 
     public async Task<int> RunAsync(KubectlRun run)
     {
-        if (run.Flags.Has("watch"))
+        if (run.Flags.Has("watch") || run.Flags.Has("watch-only"))
         {
-            throw new KubectlException("error: --watch is not available in the lab shell; run the command again to see changes");
+            return await GetWatch.RunAsync(run);
         }
         var positionals = run.Flags.Positionals;
         if (positionals.Count == 0)
@@ -122,47 +123,12 @@ sealed class GetVerb : IKubectlVerb
         var text = new StringBuilder();
         foreach (var group in groups.Where(g => g.Objects.Count > 0))
         {
-            var table = ResourceTables.For(group.Kind);
-            var headers = new List<string>(table.Headers);
-            if (wide)
-            {
-                headers.AddRange(table.WideHeaders);
-            }
-            var namespaceColumn = run.AllNamespaces && group.Kind.Namespaced;
-            if (namespaceColumn)
-            {
-                headers.Insert(0, "NAMESPACE");
-            }
-            if (run.Flags.Has("show-labels"))
-            {
-                headers.Add("LABELS");
-            }
-            var rows = group.Objects.Select(o =>
-            {
-                var row = new List<string>(table.Row(o, run.Now));
-                if (prefixNames)
-                {
-                    row[0] = $"{group.Kind.NamePrefix}/{row[0]}";
-                }
-                if (wide)
-                {
-                    row.AddRange(table.Wide(o));
-                }
-                if (namespaceColumn)
-                {
-                    row.Insert(0, o.Namespace ?? "");
-                }
-                if (run.Flags.Has("show-labels"))
-                {
-                    row.Add(Json.Labels(Json.At(o.Json, "metadata", "labels")));
-                }
-                return (IReadOnlyList<string>)row;
-            });
+            var columns = TableColumns.For(run, group.Kind, wide, prefixNames);
             if (text.Length > 0)
             {
                 text.Append('\n');
             }
-            text.Append(TableWriter.Format(headers, rows.ToList(), run.Flags.Has("no-headers")));
+            text.Append(TableWriter.Format(columns.Headers, group.Objects.Select(columns.Row).ToList(), run.Flags.Has("no-headers")));
         }
         return text.ToString();
     }

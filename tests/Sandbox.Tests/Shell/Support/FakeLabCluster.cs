@@ -24,6 +24,9 @@ class FakeLabCluster : ILabCluster
 
     public Func<ManifestText, ApplyMode, ApplyResult> OnApply { get; set; } = (m, mode) => new ApplyResult([$"applied {m.Source}"], []);
 
+    /// <summary>Called before each get is answered: tests change <see cref="Objects"/> here between the polls of a watch.</summary>
+    public Action<ObjectQuery>? BeforeGet { get; set; }
+
     public string Name => "fake";
 
     public string Backend => "fake";
@@ -36,6 +39,7 @@ class FakeLabCluster : ILabCluster
 
     public Task<IReadOnlyList<KubeObject>> GetAsync(ObjectQuery query, CancellationToken ct)
     {
+        BeforeGet?.Invoke(query);
         var kind = Kinds.GetValueOrDefault(query.Kind) ?? throw new InvalidOperationException($"fake: unknown kind {query.Kind}");
         IEnumerable<KubeObject> found = Objects.Where(o => o.Kind == kind);
         if (query.Namespace is not null && query.Namespace != "*")

@@ -5,12 +5,12 @@ using LabSite.Sandbox.Shell;
 /// <summary>A lab shell over a temporary lab folder and a fake cluster, with a fixed clock.</summary>
 sealed class ShellHarness : IDisposable
 {
-    public ShellHarness(FakeLabCluster? cluster = null, IToolRunner? tools = null)
+    public ShellHarness(FakeLabCluster? cluster = null, IToolRunner? tools = null, TimeProvider? clock = null)
     {
         Parent = Directory.CreateTempSubdirectory("labsh-test-").FullName;
         Folder = new WorkingFolder(Path.Combine(Parent, "lab"));
         Cluster = cluster ?? StarWarsObjects.Cluster();
-        Session = new ShellSession(Folder, Cluster, tools ?? new ProcessToolRunner(), new FixedClock(StarWarsObjects.Now));
+        Session = new ShellSession(Folder, Cluster, tools ?? new ProcessToolRunner(), clock ?? new FixedClock(StarWarsObjects.Now));
         Interpreter = new ShellInterpreter(Session);
     }
 
@@ -41,4 +41,13 @@ sealed class ShellHarness : IDisposable
 sealed class FixedClock(DateTimeOffset now) : TimeProvider
 {
     public override DateTimeOffset GetUtcNow() => now;
+}
+
+/// <summary>A fixed "now" whose timers fire at once, so polling commands (kubectl get -w) run their polls without waiting.</summary>
+sealed class InstantTimerClock(DateTimeOffset now) : TimeProvider
+{
+    public override DateTimeOffset GetUtcNow() => now;
+
+    public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) =>
+        System.CreateTimer(callback, state, TimeSpan.Zero, period);
 }
