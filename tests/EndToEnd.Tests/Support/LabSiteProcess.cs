@@ -120,6 +120,16 @@ public sealed class LabSiteProcess : IAsyncDisposable
             agent.Kill(entireProcessTree: true);
             await agent.WaitForExitAsync();
         }
+        // The run's own roots, once the collector has emptied them (one that is not empty is left for a human to see).
+        // A cgroup folder always lists its control files; it is empty when it has no child cgroups.
+        foreach (var key in new[] { "NetnsOptions__BpffsRoot", "NetnsOptions__CgroupRoot", "NetnsOptions__RunDirectory" })
+        {
+            if (netnsEnvironment.TryGetValue(key, out var root) && Directory.Exists(root)
+                && !(key == "NetnsOptions__CgroupRoot" ? Directory.EnumerateDirectories(root) : Directory.EnumerateFileSystemEntries(root)).Any())
+            {
+                Directory.Delete(root);
+            }
+        }
     }
 
     /// <summary>Polls /healthz (bounded: 60 tries, 500 ms apart); fails with the server's output if it never answers.</summary>
