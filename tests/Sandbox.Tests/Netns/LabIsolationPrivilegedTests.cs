@@ -24,10 +24,7 @@ public sealed class LabIsolationPrivilegedTests : IAsyncLifetime
     {
         await backend.DestroyAsync("lab-a", CancellationToken.None);
         await backend.DestroyAsync("lab-b", CancellationToken.None);
-        foreach (var root in new[] { backend.Options.BpffsRoot, backend.Options.CgroupRoot, backend.Options.RunDirectory })
-        {
-            Directory.Delete(root);
-        }
+        TestLabs.DeleteRoots(backend.Options);
     }
 
     [Fact]

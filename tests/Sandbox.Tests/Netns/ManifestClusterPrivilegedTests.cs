@@ -21,10 +21,7 @@ public sealed class ManifestClusterPrivilegedTests : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await backend.DestroyAsync(cluster.Name, CancellationToken.None);
-        foreach (var root in new[] { backend.Options.BpffsRoot, backend.Options.CgroupRoot, backend.Options.RunDirectory })
-        {
-            Directory.Delete(root);
-        }
+        TestLabs.DeleteRoots(backend.Options);
     }
 
     [Fact]

@@ -25,6 +25,18 @@ public static class TestLabs
         };
     }
 
+    /// <summary>
+    /// Removes a test backend's own roots (bpffs, cgroup, run folder) once its labs are destroyed; a root that is
+    /// not empty then throws, so a test that leaks kernel objects fails.
+    /// </summary>
+    public static void DeleteRoots(NetnsOptions options)
+    {
+        foreach (var root in new[] { options.BpffsRoot, options.CgroupRoot, options.RunDirectory })
+        {
+            Directory.Delete(root);
+        }
+    }
+
     /// <summary>The objects of http-sw-app.yaml: deathstar Service + 2-replica Deployment, tiefighter, xwing.</summary>
     public static async Task<IReadOnlyList<PodRuntimeStatus>> StartStarWarsAsync(NetnsCluster cluster, CancellationToken ct = default)
     {

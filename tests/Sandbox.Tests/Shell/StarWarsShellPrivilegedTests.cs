@@ -33,10 +33,7 @@ public sealed class StarWarsShellPrivilegedTests : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await _backend.DestroyAsync(_cluster.Name, CancellationToken.None);
-        foreach (var root in new[] { _backend.Options.BpffsRoot, _backend.Options.CgroupRoot, _backend.Options.RunDirectory })
-        {
-            Directory.Delete(root);
-        }
+        TestLabs.DeleteRoots(_backend.Options);
         Directory.Delete(_folder, recursive: true);
     }
 

@@ -53,10 +53,7 @@ public sealed class GarbageCollectionPrivilegedTests
         Assert.Equal(new LeftoverCount(0, 0, 0, 0), after);
         Assert.DoesNotContain("labsite:held", await Ip("-o", "link", "show"));
 
-        foreach (var root in new[] { options.BpffsRoot, options.CgroupRoot, options.RunDirectory })
-        {
-            Directory.Delete(root);
-        }
+        TestLabs.DeleteRoots(options);
     }
 
     private sealed record LeftoverCount(int Namespaces, int Pins, int Cgroups, int RunDirectories);

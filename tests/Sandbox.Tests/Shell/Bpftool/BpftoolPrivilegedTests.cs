@@ -36,10 +36,7 @@ public sealed class BpftoolPrivilegedTests : IAsyncLifetime
     {
         await _backend.DestroyAsync(_lab.Name, CancellationToken.None);
         await _backend.DestroyAsync(_other.Name, CancellationToken.None);
-        foreach (var root in new[] { _backend.Options.BpffsRoot, _backend.Options.CgroupRoot, _backend.Options.RunDirectory })
-        {
-            Directory.Delete(root);
-        }
+        TestLabs.DeleteRoots(_backend.Options);
         Directory.Delete(_folder, recursive: true);
     }
 

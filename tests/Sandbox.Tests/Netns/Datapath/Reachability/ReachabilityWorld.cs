@@ -57,10 +57,7 @@ public sealed class ReachabilityWorld : IAsyncLifetime
         await Drops.DisposeAsync();
         await Outside.DisposeAsync();
         await _backend.DestroyAsync(Cluster.Name, CancellationToken.None);
-        foreach (var root in new[] { _backend.Options.BpffsRoot, _backend.Options.CgroupRoot, _backend.Options.RunDirectory })
-        {
-            Directory.Delete(root);
-        }
+        TestLabs.DeleteRoots(_backend.Options);
         Directory.Delete(_folder, recursive: true);
     }
 
