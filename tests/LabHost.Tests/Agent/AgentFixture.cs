@@ -36,6 +36,18 @@ public sealed class AgentFixture : IAsyncLifetime
             });
         });
 
+    /// <summary>Removes the (emptied) roots of a netns agent or backend whose name prefix is <paramref name="prefix"/>.</summary>
+    public static void DeleteNetnsRoots(string prefix)
+    {
+        foreach (var root in new[] { $"/sys/fs/bpf/labsite-{prefix}", $"/sys/fs/cgroup/unified/labsite-{prefix}", $"/run/labsite-{prefix}" })
+        {
+            if (Directory.Exists(root))
+            {
+                Directory.Delete(root);
+            }
+        }
+    }
+
     public async Task InitializeAsync()
     {
         _app = AgentHost.Build(new AgentOptions { SocketPath = SocketPath }, services => services.AddSingleton<IClusterBackend>(Backend));

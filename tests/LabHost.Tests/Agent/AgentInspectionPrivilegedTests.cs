@@ -60,13 +60,7 @@ public sealed class AgentInspectionPrivilegedTests : IAsyncLifetime
         _client.Dispose();
         await _agent!.StopAsync();
         await _agent.DisposeAsync();
-        foreach (var root in new[] { $"/sys/fs/bpf/labsite-{_prefix}", $"/sys/fs/cgroup/unified/labsite-{_prefix}", $"/run/labsite-{_prefix}" })
-        {
-            if (Directory.Exists(root))
-            {
-                Directory.Delete(root);
-            }
-        }
+        AgentFixture.DeleteNetnsRoots(_prefix);
         Directory.Delete(_dir, recursive: true);
     }
 

@@ -8,6 +8,7 @@ using LabSite.LabHost.Clusters;
 using LabSite.LabHost.Labs;
 using LabSite.LabHost.LabTests;
 using LabSite.LabHost.Terminal;
+using LabSite.LabHost.Tests.Agent;
 using LabSite.LabHost.Tests.Exams;
 using LabSite.LabHost.Tests.Support;
 using LabSite.LabHost.Web.Learners;
@@ -57,13 +58,7 @@ public sealed class ClusterRestorePrivilegedTests(ITestOutputHelper output) : IA
     {
         await _site.DisposeAsync();
         await _backend.DisposeAsync();
-        foreach (var root in new[] { _backend.Options.BpffsRoot, _backend.Options.CgroupRoot, _backend.Options.RunDirectory })
-        {
-            if (Directory.Exists(root))
-            {
-                Directory.Delete(root);
-            }
-        }
+        AgentFixture.DeleteNetnsRoots(_prefix);
     }
 
     [Fact]
