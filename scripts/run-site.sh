@@ -4,5 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh site
-dotnet build src/LabHost -c Release -nologo -v quiet
-exec dotnet src/LabHost/bin/Release/net10.0/labsite.dll serve --urls http://127.0.0.1:5000 --content content --data .data "$@"
+dotnet build src/LabSite.Cli -c Release -nologo -v quiet
+exec dotnet src/LabSite.Cli/bin/Release/net10.0/labsite.dll serve --urls http://127.0.0.1:5000 --content content --data .data "$@"

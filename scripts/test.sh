@@ -8,7 +8,7 @@ scripts/setup.sh test || exit 1
 log=$(mktemp)
 status=0
 dotnet build LabSite.sln -c Release -nologo -v quiet || exit 1
-labsite=(dotnet src/LabHost/bin/Release/net10.0/labsite.dll)
+labsite=(dotnet src/LabSite.Cli/bin/Release/net10.0/labsite.dll)
 
 "${labsite[@]}" lab validate content/labs || status=1
 "${labsite[@]}" exam validate content/exams/cca || status=1

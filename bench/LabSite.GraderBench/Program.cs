@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using LabSite.Grader.Evaluation;
-using LabSite.Sandbox;
-using LabSite.Sandbox.Contract.Flows;
-using LabSite.Sandbox.Netns;
+using LabSite.Clusters.Contract;
+using LabSite.Clusters.Contract.Flows;
+using LabSite.Clusters.Netns;
 using LabSite.Scenarios.Loading;
 using LabSite.Scenarios.Model;
 using LabSite.Scenarios.Model.Checks;

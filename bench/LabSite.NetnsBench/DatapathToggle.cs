@@ -2,12 +2,12 @@ namespace LabSite.NetnsBench;
 
 using System.Diagnostics;
 using System.Text.Json.Nodes;
-using LabSite.Sandbox.Netns;
-using LabSite.Sandbox.Netns.Bpf;
-using LabSite.Sandbox.Netns.Bpf.Interop;
-using LabSite.Sandbox.Netns.Datapath;
-using LabSite.Sandbox.Netns.Kernel;
-using LabSite.Sandbox.Netns.Pods;
+using LabSite.Clusters.Netns;
+using LabSite.Clusters.Netns.Bpf;
+using LabSite.Clusters.Netns.Bpf.Interop;
+using LabSite.Clusters.Netns.Datapath;
+using LabSite.Clusters.Netns.Kernel;
+using LabSite.Clusters.Netns.Pods;
 
 /// <summary>
 /// Takes a lab's tc programs off some pods' veths and puts them back, for a no-BPF baseline on the very same

@@ -3,8 +3,8 @@ namespace LabSite.NetnsBench;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using LabSite.Sandbox.Netns;
-using LabSite.Sandbox.Netns.Kernel;
+using LabSite.Clusters.Netns;
+using LabSite.Clusters.Netns.Kernel;
 
 /// <summary>
 /// A small TCP sender/receiver between two pod namespaces (instead of iperf3/netperf): sockets are created on

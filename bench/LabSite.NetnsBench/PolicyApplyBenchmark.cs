@@ -3,11 +3,11 @@ namespace LabSite.NetnsBench;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using LabSite.Sandbox;
-using LabSite.Sandbox.Netns;
-using LabSite.Sandbox.Netns.Bpf;
-using LabSite.Sandbox.Netns.Bpf.Abi;
-using LabSite.Sandbox.Netns.Datapath;
+using LabSite.Clusters.Contract;
+using LabSite.Clusters.Netns;
+using LabSite.Clusters.Netns.Bpf;
+using LabSite.Clusters.Netns.Bpf.Abi;
+using LabSite.Clusters.Netns.Datapath;
 
 /// <summary>
 /// Policy apply → enforced on a lab of 50 pods in 3 namespaces (web, api, db apps): each run re-applies one CNP

@@ -1,8 +1,8 @@
 namespace LabSite.NetnsBench;
 
 using System.Diagnostics;
-using LabSite.Sandbox;
-using LabSite.Sandbox.Netns;
+using LabSite.Clusters.Contract;
+using LabSite.Clusters.Netns;
 
 /// <summary>N Star Wars clusters at once: creation time, memory per cluster, and whether all of them answer both ships.</summary>
 public static class ScaleBenchmark

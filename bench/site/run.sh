@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Macro benchmark of the web site: builds LabHost in Release, starts `labsite serve` on a free loopback port with a
+# Macro benchmark of the web site: builds the labsite CLI in Release, starts `labsite serve` on a free loopback port with a
 # fresh data folder and the repository's content/, then runs wrk from a second process against the catalog, a lab
 # overview and the lab player (one learner cookie, so each player request also writes progress to SQLite).
 #
@@ -12,13 +12,13 @@ connections=${3:-32}
 lab=${LAB:-hello-lab}
 
 command -v wrk >/dev/null || { echo "bench: wrk is not installed (apt-get install wrk)" >&2; exit 1; }
-dotnet build src/LabHost -c Release -v q -nologo >/dev/null
+dotnet build src/LabSite.Cli -c Release -v q -nologo >/dev/null
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
 base="http://127.0.0.1:$port"
 data=$(mktemp -d /tmp/labsite-bench.XXXXXX)
 log="$data/serve.log"
-src/LabHost/bin/Release/net10.0/labsite serve --urls "$base" --content content --data "$data" >"$log" 2>&1 &
+src/LabSite.Cli/bin/Release/net10.0/labsite serve --urls "$base" --content content --data "$data" >"$log" 2>&1 &
 server=$!
 cleanup() { kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; rm -rf "$data"; }
 trap cleanup EXIT

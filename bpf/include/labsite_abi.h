@@ -2,9 +2,9 @@
 /*
  * Policy datapath ABI: every struct and code that crosses the kernel boundary for bpf_lxc.c
  * (policy, ipcache, endpoint and conntrack maps; ring-buffer events).
- * Mirrored in C# by src/Sandbox/Netns/Bpf/Abi/ (PolicyKey.cs, EndpointInfo.cs, Events.cs, ...), checked
- * against this object's BTF by tests/Sandbox.Tests/Netns/Bpf/Abi/AbiLayoutTests.cs; the drop reasons are
- * compared with src/Sandbox/Contract/Flows/DropReason.cs by DropReasonAbiTests.
+ * Mirrored in C# by src/LabSite.Clusters.Netns/Bpf/Abi/ (PolicyKey.cs, EndpointInfo.cs, Events.cs, ...), checked
+ * against this object's BTF by tests/LabSite.Clusters.Netns.Tests/Bpf/Abi/AbiLayoutTests.cs; the drop reasons are
+ * compared with src/LabSite.Clusters.Contract/Flows/DropReason.cs by DropReasonAbiTests.
  * Shapes follow Cilium's (bpf/lib/policy.h, maps.h, conntrack.h) where they exist, without bitfields:
  * fixed-width fields, explicit padding, one _Static_assert per size. Append-only codes.
  */

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: (GPL-2.0 OR BSD-2-Clause)
 /*
  * Load-balancer ABI: every struct the socket-LB maps share with user space.
- * Mirrored in C# by src/Sandbox/Netns/Bpf/Abi/Lb4*.cs and checked against this object's BTF
- * by tests/Sandbox.Tests/Netns/Bpf/Abi/AbiLayoutTests.cs. Shapes follow Cilium's lb4_* structs
+ * Mirrored in C# by src/LabSite.Clusters.Netns/Bpf/Abi/Lb4*.cs and checked against this object's BTF
+ * by tests/LabSite.Clusters.Netns.Tests/Bpf/Abi/AbiLayoutTests.cs. Shapes follow Cilium's lb4_* structs
  * (bpf/lib/common.h) so `cilium-dbg bpf lb list` style dumps read naturally.
  * Fixed-width fields, explicit padding, no bitfields; one _Static_assert per size.
  */

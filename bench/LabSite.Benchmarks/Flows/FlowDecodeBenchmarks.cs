@@ -4,13 +4,13 @@ using System.Net;
 using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
 using BenchmarkDotNet.Attributes;
-using LabSite.Sandbox;
-using LabSite.Sandbox.Netns.Bpf.Abi;
-using LabSite.Sandbox.Netns.Datapath;
-using LabSite.Sandbox.Netns.Flows;
-using LabSite.Sandbox.Netns.Identity;
-using LabSite.Sandbox.Netns.Policy.Api;
-using LabSite.Sandbox.Netns.Policy.Compile;
+using LabSite.Clusters.Contract;
+using LabSite.Clusters.Netns.Bpf.Abi;
+using LabSite.Clusters.Netns.Datapath;
+using LabSite.Clusters.Netns.Flows;
+using LabSite.Clusters.Netns.Identity;
+using LabSite.Clusters.Netns.Policy.Api;
+using LabSite.Clusters.Netns.Policy.Compile;
 
 /// <summary>
 /// Raw ring-buffer records → enriched Hubble flows on one core, with the real decoder and the lab's enrichment

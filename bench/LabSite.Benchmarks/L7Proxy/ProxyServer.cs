@@ -3,11 +3,11 @@ namespace LabSite.Benchmarks.L7Proxy;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using LabSite.Sandbox.Contract.Flows;
-using LabSite.Sandbox.Netns.Identity;
-using LabSite.Sandbox.Netns.Proxy;
-using LabSite.Sandbox.Netns.Proxy.Flows;
-using LabSite.Sandbox.Netns.Proxy.Rules;
+using LabSite.Clusters.Contract.Flows;
+using LabSite.Clusters.Netns.Identity;
+using LabSite.Clusters.Netns.Proxy;
+using LabSite.Clusters.Netns.Proxy.Flows;
+using LabSite.Clusters.Netns.Proxy.Rules;
 
 /// <summary>
 /// The proxy under test, alone in its process: a loopback listener whose original destination is the upstream,

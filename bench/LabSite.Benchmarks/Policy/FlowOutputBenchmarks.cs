@@ -1,7 +1,7 @@
 namespace LabSite.Benchmarks.Policy;
 
 using BenchmarkDotNet.Attributes;
-using LabSite.Sandbox.Contract.Flows;
+using LabSite.Clusters.Contract.Flows;
 
 /// <summary>Printing one flow as hubble observe does (jsonpb line, compact line) and filtering it.</summary>
 [MemoryDiagnoser]

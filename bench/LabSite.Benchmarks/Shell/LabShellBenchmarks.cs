@@ -2,9 +2,9 @@ namespace LabSite.Benchmarks.Shell;
 
 using System.Text.Json.Nodes;
 using BenchmarkDotNet.Attributes;
-using LabSite.Sandbox;
-using LabSite.Sandbox.Shell;
-using LabSite.Sandbox.Shell.Parsing;
+using LabSite.Clusters.Contract;
+using LabSite.Shell;
+using LabSite.Shell.Parsing;
 
 /// <summary>
 /// The lab shell's own costs per typed line: parsing, and a whole <c>kubectl get pods -o wide | grep | wc -l</c>

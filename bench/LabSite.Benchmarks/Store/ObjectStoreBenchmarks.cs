@@ -1,8 +1,8 @@
 namespace LabSite.Benchmarks.Store;
 
 using BenchmarkDotNet.Attributes;
-using LabSite.Sandbox;
-using LabSite.Sandbox.Netns.Store;
+using LabSite.Clusters.Contract;
+using LabSite.Clusters.Netns.Store;
 
 /// <summary>
 /// The object store on the Star Wars demo: parse + validate + commit + controllers, a no-op re-apply,

@@ -1,4 +1,0 @@
-namespace LabSite.LabHost.Labs.Components;
-
-/// <summary>The solution panel's states: hidden behind a button, asking to confirm, or shown.</summary>
-public enum SolutionView { Hidden, Confirming, Shown }

@@ -1,4 +1,0 @@
-using LabSite.LabHost.Cli;
-
-// `labsite` with no verb prints help; `labsite serve` runs the site (see Cli/).
-return await LabSiteCommandLine.InvokeAsync(args);

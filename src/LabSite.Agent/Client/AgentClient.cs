@@ -1,0 +1,158 @@
+namespace LabSite.Agent.Client;
+
+using LabSite.Clusters.Contract;
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text.Json;
+using LabSite.Clusters.Contract.Flows;
+
+/// <summary>
+/// The lab agent's API as an <see cref="IClusterBackend"/>: the CLI and a web app whose agent runs in another
+/// process use the same contract as in-process code. HTTP over the agent's unix socket.
+/// </summary>
+public sealed class AgentClient : IClusterBackend, IDisposable
+{
+    readonly HttpClient _http;
+
+    public AgentClient(string socketPath = AgentProtocol.DefaultSocketPath)
+    {
+        SocketPath = socketPath;
+        _http = CreateHttpClient(socketPath);
+    }
+
+    public string SocketPath { get; }
+
+    /// <summary>The agent serves whichever backends it hosts; each cluster reports its own.</summary>
+    public string Name => "agent";
+
+    /// <summary>An HttpClient whose every connection goes to <paramref name="socketPath"/>; the host name is a placeholder.</summary>
+    public static HttpClient CreateHttpClient(string socketPath)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            ConnectCallback = async (_, ct) =>
+            {
+                var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+                try
+                {
+                    await socket.ConnectAsync(new UnixDomainSocketEndPoint(socketPath), ct);
+                    return new NetworkStream(socket, ownsSocket: true);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            },
+        };
+        // Exec and create stream for as long as they run; callers bound them with their own tokens.
+        return new HttpClient(handler) { BaseAddress = new Uri("http://labsite-agent/"), Timeout = Timeout.InfiniteTimeSpan };
+    }
+
+    public async Task<AgentVersion> VersionAsync(CancellationToken ct) =>
+        await ReadAsync<AgentVersion>(await SendAsync(new HttpRequestMessage(HttpMethod.Get, "v1/version"), ct), ct);
+
+    public async Task<ILabCluster> CreateAsync(ClusterRequest request, IProgress<ClusterProgress>? progress, CancellationToken ct)
+    {
+        var message = new HttpRequestMessage(HttpMethod.Post, "v1/clusters")
+        {
+            Content = JsonContent.Create(new CreateClusterBody(request.Name, request.LabId, request.ManifestsDirectory), options: AgentProtocol.Json),
+        };
+        using var response = await SendAsync(message, ct, HttpCompletionOption.ResponseHeadersRead);
+        await ThrowOnErrorAsync(response, ct);
+        await foreach (var frame in NdjsonReader.ReadAsync<CreateFrame>(response, ct))
+        {
+            if (frame.Progress is { } p)
+            {
+                progress?.Report(p);
+            }
+            else if (frame.Done is { } done)
+            {
+                return new AgentCluster(this, done.Name, done.Backend);
+            }
+            else if (frame.Error is { } error)
+            {
+                throw new ClusterException(error);
+            }
+        }
+        throw new ClusterException($"create {request.Name}: the agent closed the stream before the cluster was ready (see the agent's log)");
+    }
+
+    public async Task<ILabCluster?> FindAsync(string name, CancellationToken ct)
+    {
+        using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Get, $"v1/clusters/{Uri.EscapeDataString(name)}"), ct);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+        var summary = await ReadAsync<ClusterSummary>(response, ct);
+        return new AgentCluster(this, summary.Name, summary.Backend);
+    }
+
+    public async Task<IReadOnlyList<ClusterSummary>> ListAsync(CancellationToken ct) =>
+        await ReadAsync<List<ClusterSummary>>(await SendAsync(new HttpRequestMessage(HttpMethod.Get, "v1/clusters"), ct), ct);
+
+    public async Task DestroyAsync(string name, CancellationToken ct)
+    {
+        using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Delete, $"v1/clusters/{Uri.EscapeDataString(name)}"), ct);
+        await ThrowOnErrorAsync(response, ct);
+    }
+
+    /// <summary>The last <paramref name="last"/> flows of a cluster (default 20), as Hubble records.</summary>
+    public async Task<IReadOnlyList<FlowRecord>> GetFlowsAsync(string cluster, int? last, CancellationToken ct)
+    {
+        var url = $"v1/clusters/{Uri.EscapeDataString(cluster)}/flows" + (last is { } n ? $"?last={n}" : "");
+        using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Get, url), ct);
+        await ThrowOnErrorAsync(response, ct);
+        return FlowJsonReader.ReadLines(await response.Content.ReadAsStringAsync(ct));
+    }
+
+    public async Task<GarbageReport> CollectGarbageAsync(CancellationToken ct) =>
+        await ReadAsync<GarbageReport>(await SendAsync(new HttpRequestMessage(HttpMethod.Post, "v1/gc"), ct), ct);
+
+    internal async Task<HttpResponseMessage> SendAsync(HttpRequestMessage message, CancellationToken ct,
+        HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead)
+    {
+        try
+        {
+            return await _http.SendAsync(message, completion, ct);
+        }
+        catch (HttpRequestException e) when (e.InnerException is SocketException)
+        {
+            throw new AgentUnavailableException(SocketPath, e.InnerException);
+        }
+    }
+
+    internal static async Task<T> ReadAsync<T>(HttpResponseMessage response, CancellationToken ct)
+    {
+        using (response)
+        {
+            await ThrowOnErrorAsync(response, ct);
+            return await response.Content.ReadFromJsonAsync<T>(AgentProtocol.Json, ct)
+                ?? throw new ClusterException($"the agent answered {response.RequestMessage?.RequestUri?.AbsolutePath} with an empty body");
+        }
+    }
+
+    /// <summary>Turns an error status into <see cref="ClusterException"/> carrying the agent's own message.</summary>
+    internal static async Task ThrowOnErrorAsync(HttpResponseMessage response, CancellationToken ct)
+    {
+        if (response.IsSuccessStatusCode)
+        {
+            return;
+        }
+        var text = await response.Content.ReadAsStringAsync(ct);
+        string message;
+        try
+        {
+            message = JsonSerializer.Deserialize<ErrorBody>(text, AgentProtocol.Json)?.Error ?? text;
+        }
+        catch (JsonException)
+        {
+            message = $"{(int)response.StatusCode} {response.ReasonPhrase}: {text}";
+        }
+        throw response.StatusCode == HttpStatusCode.BadRequest ? new ArgumentException(message) : new ClusterException(message);
+    }
+
+    public void Dispose() => _http.Dispose();
+}

@@ -1,0 +1,101 @@
+namespace LabSite.Agent.Client;
+
+using LabSite.Clusters.Contract;
+using System.Net;
+using System.Net.Http.Json;
+using System.Runtime.CompilerServices;
+using System.Text;
+using LabSite.Clusters.Contract.Flows;
+using LabSite.Clusters.Contract.Inspection;
+
+/// <summary>
+/// <see cref="IClusterInspector"/> over the agent API, so a shell, the grader or the CLI attached to a running agent
+/// sees what the in-process cluster would show: the same flows (queries travel as Hubble's GetFlowsRequest), the same
+/// models. A backend that cannot inspect answers 501, which surfaces as a <see cref="ClusterException"/> saying so.
+/// </summary>
+internal sealed partial class AgentCluster : IClusterInspector
+{
+    public async Task<IReadOnlyList<FlowRecord>> GetFlowsAsync(FlowQuery query, CancellationToken ct)
+    {
+        using var response = await Client.SendAsync(FlowsRequest(query, follow: false), ct);
+        await AgentClient.ThrowOnErrorAsync(response, ct);
+        return FlowJsonReader.ReadLines(await response.Content.ReadAsStringAsync(ct));
+    }
+
+    public async IAsyncEnumerable<FlowEvent> FollowFlowsAsync(FlowQuery query, [EnumeratorCancellation] CancellationToken ct)
+    {
+        using var response = await Client.SendAsync(FlowsRequest(query, follow: true), ct, HttpCompletionOption.ResponseHeadersRead);
+        await AgentClient.ThrowOnErrorAsync(response, ct);
+        await using var stream = await response.Content.ReadAsStreamAsync(ct);
+        using var reader = new StreamReader(stream);
+        // Ends when cancelled (the caller's Ctrl-C) or when the agent closes the stream (cluster destroyed).
+        while (await ReadLineAsync(reader, ct) is { } line)
+        {
+            if (line.Length > 0)
+            {
+                yield return FlowJsonReader.ReadEvent(line);
+            }
+        }
+    }
+
+    /// <summary>A broken stream (the agent stopped or failed mid-follow) becomes a <see cref="ClusterException"/> saying so.</summary>
+    async Task<string?> ReadLineAsync(StreamReader reader, CancellationToken ct)
+    {
+        try
+        {
+            return await reader.ReadLineAsync(ct);
+        }
+        catch (IOException e) when (!ct.IsCancellationRequested)
+        {
+            throw new ClusterException($"following flows of {Name}: the agent ended the stream ({e.Message}); see the agent's log");
+        }
+    }
+
+    public Task<IReadOnlyList<EndpointModel>> GetEndpointsAsync(CancellationToken ct) => GetListAsync<EndpointModel>("endpoints", ct);
+
+    public Task<IReadOnlyList<IdentityModel>> GetIdentitiesAsync(CancellationToken ct) => GetListAsync<IdentityModel>("identities", ct);
+
+    public async Task<PolicyMapDump?> GetPolicyMapAsync(ushort endpointId, CancellationToken ct)
+    {
+        var response = await Client.SendAsync(new HttpRequestMessage(HttpMethod.Get, $"{Base}/endpoints/{endpointId}/policy"), ct);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            // The cluster itself may be gone too: the agent's message says which ("endpoint N not found ..." or "cluster ...").
+            var missing = await response.Content.ReadFromJsonAsync<ErrorBody>(AgentProtocol.Json, ct);
+            response.Dispose();
+            return missing?.Error.StartsWith("endpoint ", StringComparison.Ordinal) == true ? null : throw new ClusterException(missing?.Error ?? "not found");
+        }
+        return await AgentClient.ReadAsync<PolicyMapDump>(response, ct);
+    }
+
+    public Task<IReadOnlyList<ConntrackEntry>> GetConntrackAsync(CancellationToken ct) => GetListAsync<ConntrackEntry>("conntrack", ct);
+
+    public Task<IReadOnlyList<IpcacheEntry>> GetIpcacheAsync(CancellationToken ct) => GetListAsync<IpcacheEntry>("ipcache", ct);
+
+    public Task<IReadOnlyList<ServiceModel>> GetServicesAsync(CancellationToken ct) => GetListAsync<ServiceModel>("services", ct);
+
+    public Task<PolicyRepositoryModel?> GetPolicyRepositoryAsync(CancellationToken ct) => GetOptionalAsync<PolicyRepositoryModel>("policy", ct);
+
+    public Task<AgentStatusModel?> GetStatusAsync(CancellationToken ct) => GetOptionalAsync<AgentStatusModel>("status", ct);
+
+    HttpRequestMessage FlowsRequest(FlowQuery query, bool follow) => new(HttpMethod.Post, $"{Base}/flows")
+    {
+        Content = new StringContent(FlowRequestJson.Write(query, follow), Encoding.UTF8, "application/json"),
+    };
+
+    async Task<IReadOnlyList<T>> GetListAsync<T>(string what, CancellationToken ct) =>
+        await AgentClient.ReadAsync<List<T>>(await Client.SendAsync(new HttpRequestMessage(HttpMethod.Get, $"{Base}/{what}"), ct), ct);
+
+    /// <summary>Null when the agent says the backend keeps no such state (501), as the in-process inspector would.</summary>
+    async Task<T?> GetOptionalAsync<T>(string what, CancellationToken ct)
+        where T : class
+    {
+        var response = await Client.SendAsync(new HttpRequestMessage(HttpMethod.Get, $"{Base}/{what}"), ct);
+        if (response.StatusCode == HttpStatusCode.NotImplemented)
+        {
+            response.Dispose();
+            return null;
+        }
+        return await AgentClient.ReadAsync<T>(response, ct);
+    }
+}

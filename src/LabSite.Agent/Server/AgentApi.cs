@@ -1,0 +1,188 @@
+namespace LabSite.Agent.Server;
+
+using System.Threading.Channels;
+using LabSite.Clusters.Contract;
+using LabSite.Agent.Client;
+using Microsoft.AspNetCore.Mvc;
+
+/// <summary>The agent's JSON API (shapes and routes documented on <see cref="AgentProtocol"/>).</summary>
+public static class AgentApi
+{
+    public static IEndpointRouteBuilder MapAgentApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/v1");
+        api.MapGet("/version", Version).WithName("AgentVersion");
+        api.MapGet("/clusters", ListClusters).WithName("ListClusters");
+        api.MapPost("/clusters", CreateCluster).WithName("CreateCluster");
+        api.MapGet("/clusters/{cluster}", GetCluster).WithName("GetCluster");
+        api.MapDelete("/clusters/{cluster}", DestroyCluster).WithName("DestroyCluster");
+        api.MapPost("/clusters/{cluster}/manifests", ApplyManifests).WithName("ApplyManifests");
+        api.MapGet("/clusters/{cluster}/objects/{kind}", GetObjects).WithName("GetObjects");
+        api.MapPost("/clusters/{cluster}/exec", Exec).WithName("Exec");
+        api.MapGet("/clusters/{cluster}/logs/{ns}/{pod}", Logs).WithName("Logs");
+        api.MapPost("/gc", CollectGarbage).WithName("CollectGarbage");
+        api.MapAgentInspectionApi();
+        return app;
+    }
+
+    internal static IResult Json(object value, int status = 200) => Results.Json(value, AgentProtocol.Json, statusCode: status);
+
+    internal static IResult Error(int status, string message) => Json(new ErrorBody(message), status);
+
+    static IResult NoSuchCluster(string name) => Error(404, $"cluster \"{name}\" not found");
+
+    static IResult Version(LabAgent agent) =>
+        Json(new AgentVersion(typeof(AgentApi).Assembly.GetName().Version?.ToString() ?? "0", agent.Backends.Select(b => b.Name).ToList(), Environment.ProcessId));
+
+    static async Task<IResult> ListClusters(LabAgent agent, CancellationToken ct) => Json(await agent.ListAsync(ct));
+
+    static async Task<IResult> GetCluster([FromRoute(Name = "cluster")] string name, LabAgent agent, CancellationToken ct) =>
+        await agent.SummaryAsync(name, ct) is { } summary ? Json(summary) : NoSuchCluster(name);
+
+    static async Task<IResult> DestroyCluster([FromRoute(Name = "cluster")] string name, LabAgent agent, CancellationToken ct) =>
+        await agent.DestroyAsync(name, ct) ? Results.NoContent() : NoSuchCluster(name);
+
+    static async Task<IResult> CollectGarbage(LabAgent agent, CancellationToken ct) => Json(await agent.CollectGarbageAsync(ct));
+
+    /// <summary>Streams progress lines while the backend builds the cluster; the last line is done or error.</summary>
+    static async Task CreateCluster(CreateClusterBody body, LabAgent agent, HttpContext http, CancellationToken ct)
+    {
+        if (LabAgent.CheckClusterName(body.Name) is { } invalid)
+        {
+            await Error(400, invalid).ExecuteAsync(http);
+            return;
+        }
+        IClusterBackend backend;
+        try
+        {
+            backend = agent.Backend(body.Backend);
+        }
+        catch (Exception e) when (e is ArgumentException or ClusterException)
+        {
+            await Error(e is ArgumentException ? 400 : 503, e.Message).ExecuteAsync(http);
+            return;
+        }
+        if (await agent.FindAsync(body.Name, ct) is not null)
+        {
+            await Error(409, $"cluster \"{body.Name}\" already exists").ExecuteAsync(http);
+            return;
+        }
+
+        http.Response.ContentType = AgentProtocol.NdjsonContentType;
+        await http.Response.StartAsync(ct);
+        var writer = new NdjsonWriter(http.Response.Body);
+        // Progress may be reported from any thread; a channel hands it to this request's writer in order.
+        var events = Channel.CreateUnbounded<ClusterProgress>(new UnboundedChannelOptions { SingleReader = true });
+        var pump = Task.Run(async () =>
+        {
+            await foreach (var p in events.Reader.ReadAllAsync(ct))
+            {
+                await writer.WriteAsync(new CreateFrame(Progress: p), ct);
+            }
+        }, ct);
+        CreateFrame last;
+        try
+        {
+            var progress = new SyncProgress<ClusterProgress>(p => events.Writer.TryWrite(p));
+            var cluster = await backend.CreateAsync(new ClusterRequest(body.Name, body.LabId, body.ManifestsDirectory), progress, ct);
+            var summary = await agent.SummaryAsync(cluster.Name, ct)
+                ?? new ClusterSummary(cluster.Name, cluster.Backend, body.LabId, DateTimeOffset.UtcNow, 0);
+            last = new CreateFrame(Done: summary);
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested)
+        {
+            last = new CreateFrame(Error: e is ClusterException ? e.Message : $"create {body.Name}: {e.Message}");
+        }
+        events.Writer.Complete();
+        await pump;
+        await writer.WriteAsync(last, ct);
+    }
+
+    static async Task<IResult> ApplyManifests([FromRoute(Name = "cluster")] string name, string? mode, ManifestBody body, LabAgent agent, CancellationToken ct)
+    {
+        ApplyMode applyMode;
+        switch (mode ?? "apply")
+        {
+            case "apply": applyMode = ApplyMode.Apply; break;
+            case "create": applyMode = ApplyMode.Create; break;
+            case "delete": applyMode = ApplyMode.Delete; break;
+            default: return Error(400, $"mode \"{mode}\" is not one of apply, create, delete");
+        }
+        if (await agent.FindAsync(name, ct) is not { } cluster)
+        {
+            return NoSuchCluster(name);
+        }
+        return Json(await cluster.ApplyAsync(new ManifestText(body.Text, body.Source), applyMode, ct));
+    }
+
+    static async Task<IResult> GetObjects([FromRoute(Name = "cluster")] string name, string kind, string? @namespace, string? selector, [FromQuery(Name = "name")] string? objectName,
+        LabAgent agent, HttpContext http, CancellationToken ct)
+    {
+        if (await agent.FindAsync(name, ct) is not { } cluster)
+        {
+            return NoSuchCluster(name);
+        }
+        try
+        {
+            var items = await cluster.GetAsync(new ObjectQuery(kind, @namespace, selector, objectName), ct);
+            return Json(KubeList.Of(items));
+        }
+        catch (ArgumentException e)
+        {
+            return Error(400, e.Message);
+        }
+    }
+
+    static async Task<IResult> Logs([FromRoute(Name = "cluster")] string name, string ns, string pod, int? tail, LabAgent agent, CancellationToken ct)
+    {
+        if (await agent.FindAsync(name, ct) is not { } cluster)
+        {
+            return NoSuchCluster(name);
+        }
+        try
+        {
+            return Results.Text(await cluster.LogsAsync(ns, pod, tail, ct), "text/plain; charset=utf-8");
+        }
+        catch (ClusterException e)
+        {
+            return Error(404, e.Message);
+        }
+    }
+
+    /// <summary>Streams output frames while the program runs; the last frame carries its exit code (or an error).</summary>
+    static async Task Exec([FromRoute(Name = "cluster")] string name, ExecBody body, LabAgent agent, HttpContext http, CancellationToken ct)
+    {
+        if (body.Command is not { Count: > 0 })
+        {
+            await Error(400, "exec needs a command, e.g. [\"curl\", \"-s\", \"deathstar\"]").ExecuteAsync(http);
+            return;
+        }
+        if (await agent.FindAsync(name, ct) is not { } cluster)
+        {
+            await NoSuchCluster(name).ExecuteAsync(http);
+            return;
+        }
+        http.Response.ContentType = AgentProtocol.NdjsonContentType;
+        await http.Response.StartAsync(ct);
+        var writer = new NdjsonWriter(http.Response.Body);
+        var streams = new ExecStreams(new ExecFrameStream(writer, "stdout", ct), new ExecFrameStream(writer, "stderr", ct));
+        var timeout = body.TimeoutSeconds is { } s ? TimeSpan.FromSeconds(s) : (TimeSpan?)null;
+        ExecFrame last;
+        try
+        {
+            var code = await cluster.ExecAsync(new ExecRequest(body.Namespace, body.Pod, body.Command, timeout, body.Container), streams, ct);
+            last = new ExecFrame(Exit: code);
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested)
+        {
+            last = new ExecFrame(Error: e.Message);
+        }
+        await writer.WriteAsync(last, ct);
+    }
+
+    /// <summary>Calls back on the reporting thread (System.Progress would post to a thread-pool, out of order).</summary>
+    sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
+    }
+}

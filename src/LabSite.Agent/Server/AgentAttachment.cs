@@ -1,0 +1,90 @@
+namespace LabSite.Agent.Server;
+
+using LabSite.Clusters.Contract;
+using LabSite.Agent.Client;
+
+public enum AgentMode { Auto, InProcess, Remote, Off }
+
+/// <summary>
+/// How <c>labsite serve</c> reaches lab clusters: a running agent on the socket (remote, through
+/// <see cref="AgentClient"/>), else an agent hosted in-process that also serves the socket for the CLI.
+/// Either way the web app gets one <see cref="LabAgent"/> with the same contract.
+/// </summary>
+public sealed class AgentAttachment : IAsyncDisposable
+{
+    AgentAttachment(LabAgent? agent, WebApplication? hosted, IDisposable? client, string description)
+    {
+        Agent = agent;
+        Hosted = hosted;
+        Client = client;
+        Description = description;
+    }
+
+    /// <summary>Null when clusters are unavailable (mode off, or the in-process agent could not start).</summary>
+    public LabAgent? Agent { get; }
+
+    /// <summary>The in-process agent's own host (socket API), when this process runs the agent.</summary>
+    public WebApplication? Hosted { get; }
+
+    IDisposable? Client { get; }
+
+    /// <summary>One line for the console: where clusters come from.</summary>
+    public string Description { get; }
+
+    /// <param name="addBackends">Registers the backends an in-process agent hosts.</param>
+    public static async Task<AgentAttachment> AttachAsync(AgentMode mode, string socketPath, Action<IServiceCollection> addBackends, CancellationToken ct)
+    {
+        if (mode == AgentMode.Off)
+        {
+            return new AgentAttachment(null, null, null, "lab clusters: off (--agent off)");
+        }
+        if (mode is AgentMode.Auto or AgentMode.Remote)
+        {
+            var client = new AgentClient(socketPath);
+            try
+            {
+                var version = await client.VersionAsync(ct);
+                return new AgentAttachment(new LabAgent([client]), null, client,
+                    $"lab clusters: agent on {socketPath} (pid {version.Pid}, backends: {string.Join(", ", version.Backends)})");
+            }
+            catch (ClusterException e) when (mode == AgentMode.Auto && e is AgentUnavailableException)
+            {
+                client.Dispose();
+            }
+            catch (ClusterException e)
+            {
+                client.Dispose();
+                return new AgentAttachment(null, null, null, $"lab clusters unavailable: {e.Message}");
+            }
+        }
+
+        WebApplication? hosted = null;
+        try
+        {
+            hosted = AgentHost.Build(new AgentOptions { SocketPath = socketPath }, addBackends);
+            await hosted.StartAsync(ct);
+            var agent = hosted.Services.GetRequiredService<LabAgent>();
+            return new AgentAttachment(agent, hosted, null,
+                $"lab clusters: in-process agent, also serving {socketPath} (backends: {string.Join(", ", agent.Backends.Select(b => b.Name))})");
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Not root, no bpffs, socket folder not writable...: the site still serves content, exams and progress.
+            if (hosted is not null)
+            {
+                await hosted.DisposeAsync();
+            }
+            return new AgentAttachment(null, null, null, $"lab clusters unavailable: the in-process agent did not start: {e.Message}");
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Hosted is not null)
+        {
+            await Hosted.StopAsync();
+            await Hosted.DisposeAsync();
+        }
+        Client?.Dispose();
+    }
+}

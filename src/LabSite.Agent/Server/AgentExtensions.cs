@@ -1,0 +1,22 @@
+namespace LabSite.Agent.Server;
+
+using Microsoft.Extensions.Options;
+
+/// <summary>Registers the lab agent. Backends are registered separately as <c>IClusterBackend</c> singletons.</summary>
+public static class AgentExtensions
+{
+    public static IServiceCollection AddLabAgent(this IServiceCollection services)
+    {
+        services.AddOptions<AgentOptions>().BindConfiguration(nameof(AgentOptions)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<LabAgent>();
+        return services;
+    }
+
+    public static WebApplicationBuilder AddLabAgent(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddLabAgent();
+        return builder;
+    }
+
+    internal static AgentOptions Agent(this IServiceProvider services) => services.GetRequiredService<IOptions<AgentOptions>>().Value;
+}

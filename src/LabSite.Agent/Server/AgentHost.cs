@@ -1,0 +1,70 @@
+namespace LabSite.Agent.Server;
+
+using System.Net.Sockets;
+
+/// <summary>
+/// <c>labsite agent</c>: the agent alone, serving its API on a root-only unix socket and nothing else.
+/// (<c>labsite serve</c> hosts the same agent in-process: <c>AddLabAgent()</c> + <c>MapAgentApi()</c>.)
+/// </summary>
+public static class AgentHost
+{
+    /// <summary>The standalone agent, hosting the backends <paramref name="addBackends"/> registers (the composition root chooses them).</summary>
+    public static WebApplication Build(AgentOptions options, Action<IServiceCollection> addBackends)
+    {
+        PrepareSocket(options.SocketPath);
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
+        builder.Configuration[$"{nameof(AgentOptions)}:{nameof(AgentOptions.SocketPath)}"] = options.SocketPath;
+        builder.WebHost.ConfigureKestrel(k => k.ListenUnixSocket(options.SocketPath));
+        // One line per request would drown what matters in the agent's log; keep hosting and our own messages.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.AddLabAgent();
+        addBackends(builder.Services);
+
+        var app = builder.Build();
+        app.MapAgentApi();
+        // Kestrel creates the socket with the process umask; narrow it to root before anyone can use it.
+        app.Lifetime.ApplicationStarted.Register(() => RestrictToOwner(options.SocketPath));
+        app.Lifetime.ApplicationStopped.Register(() => File.Delete(options.SocketPath));
+        return app;
+    }
+
+    static void RestrictToOwner(string path)
+    {
+        if (OperatingSystem.IsLinux())
+        {
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+    }
+
+    /// <summary>
+    /// Creates the socket's folder (0700, so the socket is never reachable by others, even before its chmod) and
+    /// removes a stale socket a crashed agent left; refuses to start when another agent answers on it.
+    /// </summary>
+    static void PrepareSocket(string path)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            throw new PlatformNotSupportedException("the lab agent runs on Linux only (it owns network namespaces and eBPF programs)");
+        }
+        var dir = Path.GetDirectoryName(path) ?? "/";
+        if (!Directory.Exists(dir))
+        {
+            Directory.CreateDirectory(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+        if (!File.Exists(path))
+        {
+            return;
+        }
+        using var probe = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        try
+        {
+            probe.Connect(new UnixDomainSocketEndPoint(path));
+        }
+        catch (SocketException)
+        {
+            File.Delete(path);
+            return;
+        }
+        throw new InvalidOperationException($"another lab agent is already listening on {path}");
+    }
+}

@@ -1,0 +1,154 @@
+namespace LabSite.Agent.Server;
+
+using LabSite.Clusters.Contract;
+using LabSite.Agent.Client;
+using LabSite.Clusters.Contract.Flows;
+using Microsoft.AspNetCore.Mvc;
+
+/// <summary>
+/// The agent API's inspection routes: one per <see cref="IClusterInspector"/> method, answering in the contract's own
+/// shapes (Hubble jsonpb lines for flows, the Inspection models as JSON), so <see cref="AgentCluster"/> can be an
+/// inspector too, plus the lab's eBPF objects (<see cref="IBpfObjects"/>) for the shell's bpftool. A cluster whose
+/// backend does not inspect (or has no eBPF objects) answers 501.
+/// </summary>
+public static class AgentInspectionApi
+{
+    public static RouteGroupBuilder MapAgentInspectionApi(this RouteGroupBuilder api)
+    {
+        api.MapGet("/clusters/{cluster}/flows", LastFlows).WithName("Flows");
+        api.MapPost("/clusters/{cluster}/flows", QueryFlows).WithName("QueryFlows");
+        api.MapGet("/clusters/{cluster}/endpoints", (string cluster, LabAgent agent, CancellationToken ct) =>
+            InspectAsync(cluster, agent, ct, async i => Json(await i.GetEndpointsAsync(ct)))).WithName("Endpoints");
+        api.MapGet("/clusters/{cluster}/endpoints/{id}/policy", PolicyMap).WithName("PolicyMap");
+        api.MapGet("/clusters/{cluster}/identities", (string cluster, LabAgent agent, CancellationToken ct) =>
+            InspectAsync(cluster, agent, ct, async i => Json(await i.GetIdentitiesAsync(ct)))).WithName("Identities");
+        api.MapGet("/clusters/{cluster}/conntrack", (string cluster, LabAgent agent, CancellationToken ct) =>
+            InspectAsync(cluster, agent, ct, async i => Json(await i.GetConntrackAsync(ct)))).WithName("Conntrack");
+        api.MapGet("/clusters/{cluster}/ipcache", (string cluster, LabAgent agent, CancellationToken ct) =>
+            InspectAsync(cluster, agent, ct, async i => Json(await i.GetIpcacheAsync(ct)))).WithName("Ipcache");
+        api.MapGet("/clusters/{cluster}/services", (string cluster, LabAgent agent, CancellationToken ct) =>
+            InspectAsync(cluster, agent, ct, async i => Json(await i.GetServicesAsync(ct)))).WithName("Services");
+        api.MapGet("/clusters/{cluster}/policy", (string cluster, LabAgent agent, CancellationToken ct) =>
+            InspectAsync(cluster, agent, ct, async i => await i.GetPolicyRepositoryAsync(ct) is { } repo
+                ? Json(repo)
+                : Error(501, $"cluster \"{cluster}\" keeps no policy repository"))).WithName("PolicyRepository");
+        api.MapGet("/clusters/{cluster}/status", (string cluster, LabAgent agent, CancellationToken ct) =>
+            InspectAsync(cluster, agent, ct, async i => await i.GetStatusAsync(ct) is { } status
+                ? Json(status)
+                : Error(501, $"cluster \"{cluster}\" reports no agent status"))).WithName("Status");
+        api.MapGet("/clusters/{cluster}/bpf-objects", (string cluster, LabAgent agent, CancellationToken ct) =>
+            AnswerAsync<IBpfObjects>(cluster, agent, c => Error(501, LabBpfObjects.NoneIn(c)), async b => Json(await b.GetBpfObjectsAsync(ct)), ct))
+            .WithName("BpfObjects");
+        return api;
+    }
+
+    static IResult Json(object value) => AgentApi.Json(value);
+
+    static IResult Error(int status, string message) => AgentApi.Error(status, message);
+
+    static IResult NoInspection(ILabCluster cluster) =>
+        Error(501, $"cluster \"{cluster.Name}\" ({cluster.Backend}) offers no inspection (flows, endpoints, maps)");
+
+    /// <summary>Finds the cluster and its inspector (404 / 501 otherwise) and runs <paramref name="answer"/>.</summary>
+    static Task<IResult> InspectAsync(string name, LabAgent agent, CancellationToken ct, Func<IClusterInspector, Task<IResult>> answer) =>
+        AnswerAsync(name, agent, NoInspection, answer, ct);
+
+    /// <summary>
+    /// Finds the cluster (404 otherwise) and, when it offers <typeparamref name="TFace"/>, runs <paramref name="answer"/>;
+    /// otherwise answers <paramref name="lacking"/> (a 501).
+    /// </summary>
+    static async Task<IResult> AnswerAsync<TFace>(string name, LabAgent agent, Func<ILabCluster, IResult> lacking, Func<TFace, Task<IResult>> answer, CancellationToken ct)
+        where TFace : class
+    {
+        var cluster = await agent.FindAsync(name, ct);
+        if (cluster is null)
+        {
+            return Error(404, $"cluster \"{name}\" not found");
+        }
+        if (cluster is not TFace face)
+        {
+            return lacking(cluster);
+        }
+        try
+        {
+            return await answer(face);
+        }
+        catch (ClusterException e)
+        {
+            return Error(500, e.Message);
+        }
+    }
+
+    /// <summary>The policy map of one endpoint; 404 with "endpoint N not found" when there is no such endpoint.</summary>
+    static Task<IResult> PolicyMap([FromRoute(Name = "cluster")] string name, string id, LabAgent agent, CancellationToken ct)
+    {
+        if (!ushort.TryParse(id, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var endpoint))
+        {
+            return Task.FromResult(Error(400, $"endpoint id \"{id}\" is not a number from 0 to 65535"));
+        }
+        return InspectAsync(name, agent, ct, async i => await i.GetPolicyMapAsync(endpoint, ct) is { } dump
+            ? Json(dump)
+            : Error(404, $"endpoint {endpoint} not found in cluster \"{name}\""));
+    }
+
+    /// <summary>The last N recorded flows as <c>hubble observe -o jsonpb</c> lines (NDJSON), oldest first.</summary>
+    static async Task<IResult> LastFlows([FromRoute(Name = "cluster")] string name, [FromQuery] int? last, LabAgent agent, CancellationToken ct)
+    {
+        if (last is < 1)
+        {
+            return Error(400, $"last={last}: must be a positive number of flows");
+        }
+        return await InspectAsync(name, agent, ct, async i =>
+            Results.Text(Lines(await i.GetFlowsAsync(new FlowQuery(FlowFilterSet.All, Last: last ?? 20), ct)), AgentProtocol.NdjsonContentType));
+    }
+
+    /// <summary>
+    /// A Hubble <c>GetFlowsRequest</c> (see <see cref="FlowRequestJson"/>): history as jsonpb lines, or with
+    /// <c>follow</c> the history then live flows and lost-event notices, one flushed line each, until the client leaves.
+    /// </summary>
+    static async Task QueryFlows([FromRoute(Name = "cluster")] string name, LabAgent agent, HttpContext http, CancellationToken ct)
+    {
+        FlowQuery query;
+        bool follow;
+        try
+        {
+            using var reader = new StreamReader(http.Request.Body);
+            (query, follow) = FlowRequestJson.Read(await reader.ReadToEndAsync(ct));
+        }
+        catch (FormatException e)
+        {
+            await Error(400, e.Message).ExecuteAsync(http);
+            return;
+        }
+        if (!follow)
+        {
+            await (await InspectAsync(name, agent, ct, async i =>
+                Results.Text(Lines(await i.GetFlowsAsync(query, ct)), AgentProtocol.NdjsonContentType))).ExecuteAsync(http);
+            return;
+        }
+        var cluster = await agent.FindAsync(name, ct);
+        if (cluster is not IClusterInspector inspector)
+        {
+            await (cluster is null ? Error(404, $"cluster \"{name}\" not found") : NoInspection(cluster)).ExecuteAsync(http);
+            return;
+        }
+        http.Response.ContentType = AgentProtocol.NdjsonContentType;
+        await http.Response.StartAsync(ct);
+        await http.Response.Body.FlushAsync(ct);
+        try
+        {
+            await foreach (var e in inspector.FollowFlowsAsync(query, ct))
+            {
+                var line = e.Record is { } r ? FlowJson.Write(r) : FlowJson.WriteLost(e.Lost!, "", Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow));
+                await http.Response.WriteAsync(line + "\n", ct);
+                await http.Response.Body.FlushAsync(ct);
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // The client went away: that is how a follow ends.
+        }
+    }
+
+    static string Lines(IEnumerable<FlowRecord> flows) => string.Concat(flows.Select(f => FlowJson.Write(f) + "\n"));
+}

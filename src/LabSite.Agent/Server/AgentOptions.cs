@@ -1,0 +1,13 @@
+namespace LabSite.Agent.Server;
+
+using System.ComponentModel.DataAnnotations;
+using LabSite.Agent.Client;
+
+/// <summary>Where the lab agent listens (bound from the <c>AgentOptions</c> section, or set by <c>labsite agent --socket</c>).</summary>
+public sealed class AgentOptions
+{
+    /// <summary>The unix socket of the agent's API; created mode 0600 (root only), its folder 0700 when we create it.</summary>
+    [Required]
+    [RegularExpression("^/.*", ErrorMessage = "AgentOptions:SocketPath must be an absolute path (e.g. /run/labsite/agent.sock)")]
+    public string SocketPath { get; set; } = AgentProtocol.DefaultSocketPath;
+}

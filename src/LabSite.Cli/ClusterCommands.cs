@@ -1,0 +1,297 @@
+namespace LabSite.Cli;
+
+using System.CommandLine;
+using System.Text.Json;
+using LabSite.Clusters.Contract;
+using LabSite.Agent.Client;
+using LabSite.Clusters.Contract.Flows;
+using LabSite.Shell.Kubectl;
+
+/// <summary>
+/// <c>labsite cluster up|apply|delete|get|exec|logs|flows|down|list|gc</c>: drive lab clusters through the
+/// lab agent's API, with kubectl's output conventions. Every error names the command.
+/// </summary>
+public static class ClusterCommands
+{
+    /// <summary>Options every cluster verb takes (new instances per command tree: options belong to one parent).</summary>
+    sealed record Common(Option<string> Socket, Option<bool> NoAutostart);
+
+    static Option<string> SocketOption() => new("--socket")
+    {
+        Description = "The lab agent's unix socket.",
+        DefaultValueFactory = _ => AgentProtocol.DefaultSocketPath,
+        Recursive = true,
+    };
+
+    static Option<bool> NoAutostartOption() => new("--no-autostart")
+    {
+        Description = "Fail instead of starting a lab agent in the background when none is running.",
+        Recursive = true,
+    };
+
+    public static Command Create()
+    {
+        var c = new Common(SocketOption(), NoAutostartOption());
+        var command = new Command("cluster", "Create, inspect and destroy lab clusters (through the lab agent).")
+        {
+            c.Socket, c.NoAutostart, Up(c), Apply(c, "apply", ApplyMode.Apply), Apply(c, "create", ApplyMode.Create), Apply(c, "delete", ApplyMode.Delete),
+            Get(c), Exec(c), Logs(c), Flows(c), Down(c), List(c), Gc(c),
+            // The client lives as long as the shell process: it is the shell's connection to the cluster.
+            ShellCommand.Create(async (result, name, ct) => await RequireAsync(
+                await AgentConnection.ConnectAsync(result.GetValue(c.Socket)!, !result.GetValue(c.NoAutostart), Console.Error, ct), name, ct)),
+        };
+        return command;
+    }
+
+    static Argument<string> ClusterName() => new("name") { Description = "The cluster's name." };
+
+    static Command Up(Common c)
+    {
+        var name = ClusterName();
+        var lab = new Option<string?>("--lab") { Description = "The lab this cluster is for." };
+        var manifests = new Option<string?>("--manifests") { Description = "A folder of manifests to apply once the cluster is up." };
+        var command = new Command("up", "Create a lab cluster and wait until it is ready.") { name, lab, manifests };
+        command.SetAction((result, ct) => Run(c, result, "up", ct, async (client, o, e) =>
+        {
+            var dir = result.GetValue(manifests) is { } m ? Path.GetFullPath(m) : null;
+            if (dir is not null && !Directory.Exists(dir))
+            {
+                throw new ArgumentException($"--manifests {dir}: no such folder");
+            }
+            var progress = new InlineProgress(p => e.WriteLine($"[{p.Step}/{p.Steps}] {p.Stage}: {p.Message}"));
+            var cluster = await client.CreateAsync(new ClusterRequest(result.GetValue(name)!, result.GetValue(lab), dir), progress, ct);
+            await o.WriteLineAsync($"cluster/{cluster.Name} created ({cluster.Backend})");
+            return 0;
+        }));
+        return command;
+    }
+
+    static Command Apply(Common c, string verb, ApplyMode mode)
+    {
+        var name = ClusterName();
+        var file = new Option<string>("--filename", "-f") { Description = "A manifest file, a folder of them (*.yaml, *.yml, *.json), or - for stdin.", Required = true };
+        var description = mode switch
+        {
+            ApplyMode.Apply => "Create or update the objects in manifests (kubectl apply -f).",
+            ApplyMode.Create => "Create the objects in manifests; fails on existing ones (kubectl create -f).",
+            _ => "Delete the objects named in manifests (kubectl delete -f).",
+        };
+        var command = new Command(verb, description) { name, file };
+        command.SetAction((result, ct) => Run(c, result, verb, ct, async (client, o, e) =>
+        {
+            var cluster = await RequireAsync(client, result.GetValue(name)!, ct);
+            var failed = false;
+            foreach (var manifest in ManifestFiles.Read(result.GetValue(file)!, Console.In))
+            {
+                var applied = await cluster.ApplyAsync(manifest, mode, ct);
+                foreach (var line in applied.Lines)
+                {
+                    await o.WriteLineAsync(line);
+                }
+                foreach (var error in applied.Errors)
+                {
+                    await e.WriteLineAsync(error);
+                }
+                failed |= !applied.Succeeded;
+            }
+            return failed ? 1 : 0;
+        }));
+        return command;
+    }
+
+    static Command Get(Common c)
+    {
+        var name = ClusterName();
+        var kind = new Argument<string>("kind") { Description = "pods, po, deployments, svc, ep, ns, cm, cnp, ccnp, netpol ..." };
+        var objectName = new Argument<string?>("object") { Description = "Only the object with this name.", Arity = ArgumentArity.ZeroOrOne };
+        var output = new Option<string?>("--output", "-o") { Description = "json for kubectl's JSON; default: a table." };
+        var ns = new Option<string?>("--namespace", "-n") { Description = "Namespace (default: default)." };
+        var all = new Option<bool>("--all-namespaces", "-A") { Description = "Objects in every namespace." };
+        var selector = new Option<string?>("--selector", "-l") { Description = "Label selector, e.g. org=empire,class!=xwing." };
+        var command = new Command("get", "List objects like kubectl get.") { name, kind, objectName, output, ns, all, selector };
+        command.SetAction((result, ct) => Run(c, result, "get", ct, async (client, o, e) =>
+        {
+            var format = result.GetValue(output);
+            if (format is not (null or "json"))
+            {
+                throw new ArgumentException($"--output \"{format}\" is not supported; use json, or nothing for a table");
+            }
+            var cluster = await RequireAsync(client, result.GetValue(name)!, ct);
+            var allNamespaces = result.GetValue(all);
+            var nsName = allNamespaces ? "*" : result.GetValue(ns);
+            var items = await cluster.GetAsync(new ObjectQuery(result.GetValue(kind)!, nsName, result.GetValue(selector), result.GetValue(objectName)), ct);
+            await o.WriteAsync(FormatGet(result.GetValue(kind)!, items, format, nsName, result.GetValue(objectName), DateTimeOffset.UtcNow, out var notice));
+            if (notice is not null)
+            {
+                await e.WriteLineAsync(notice);
+                return result.GetValue(objectName) is null ? 0 : 1;
+            }
+            return 0;
+        }));
+        return command;
+    }
+
+    /// <summary>What <c>get</c> prints; <paramref name="notice"/> is kubectl's stderr line for an empty result.</summary>
+    internal static string FormatGet(string kind, IReadOnlyList<KubeObject> items, string? format, string? ns, string? objectName, DateTimeOffset now, out string? notice)
+    {
+        notice = null;
+        if (format == "json")
+        {
+            var json = items.Count == 1 && objectName is not null ? items[0].Json : KubeList.Of(items);
+            return json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n";
+        }
+        if (items.Count == 0)
+        {
+            var resolved = LabSite.Clusters.Netns.Store.Kinds.KindRegistry.Resolve(kind);
+            notice = objectName is not null
+                ? $"Error from server (NotFound): {resolved?.QualifiedPlural ?? kind} \"{objectName}\" not found"
+                : resolved is { Namespaced: false } || ns == "*" ? "No resources found" : $"No resources found in {ns ?? "default"} namespace.";
+            return "";
+        }
+        return ObjectTable.Render(items[0].Kind, items, now, allNamespaces: ns == "*");
+    }
+
+    static Command Exec(Common c)
+    {
+        var name = ClusterName();
+        var pod = new Argument<string>("pod") { Description = "The pod to run the program in." };
+        var program = new Argument<string[]>("command") { Description = "The program and its arguments, after --.", Arity = ArgumentArity.OneOrMore };
+        var ns = new Option<string?>("--namespace", "-n") { Description = "Namespace (default: default)." };
+        var timeout = new Option<double?>("--timeout") { Description = "Stop the program after this many seconds." };
+        var command = new Command("exec", "Run a program in a pod: labsite cluster exec NAME POD -- curl -s deathstar") { name, pod, program, ns, timeout };
+        command.SetAction((result, ct) => Run(c, result, "exec", ct, async (client, o, e) =>
+        {
+            var cluster = await RequireAsync(client, result.GetValue(name)!, ct);
+            var request = new ExecRequest(result.GetValue(ns) ?? "default", result.GetValue(pod)!, result.GetValue(program)!,
+                result.GetValue(timeout) is { } s ? TimeSpan.FromSeconds(s) : null);
+            await using var stdout = new WriterStream(o);
+            await using var stderr = new WriterStream(e);
+            var code = await cluster.ExecAsync(request, new ExecStreams(stdout, stderr), ct);
+            if (code != 0)
+            {
+                await e.WriteLineAsync($"command terminated with exit code {code}");
+            }
+            return code;
+        }));
+        return command;
+    }
+
+    static Command Logs(Common c)
+    {
+        var name = ClusterName();
+        var pod = new Argument<string>("pod") { Description = "The pod whose log to print." };
+        var ns = new Option<string?>("--namespace", "-n") { Description = "Namespace (default: default)." };
+        var tail = new Option<int?>("--tail") { Description = "Only the last N lines." };
+        var command = new Command("logs", "Print what a pod logged (kubectl logs).") { name, pod, ns, tail };
+        command.SetAction((result, ct) => Run(c, result, "logs", ct, async (client, o, _) =>
+        {
+            var cluster = await RequireAsync(client, result.GetValue(name)!, ct);
+            await o.WriteAsync(await cluster.LogsAsync(result.GetValue(ns) ?? "default", result.GetValue(pod)!, result.GetValue(tail), ct));
+            return 0;
+        }));
+        return command;
+    }
+
+    static Command Flows(Common c)
+    {
+        var name = ClusterName();
+        var last = new Option<int?>("--last") { Description = "Only the last N flows (default 20)." };
+        var output = new Option<string?>("--output", "-o") { Description = "json (or jsonpb) for Hubble's JSON lines; default: compact." };
+        var command = new Command("flows", "Print a cluster's recorded network flows as hubble observe does.") { name, last, output };
+        command.SetAction((result, ct) => Run(c, result, "flows", ct, async (client, o, _) =>
+        {
+            var format = result.GetValue(output) switch
+            {
+                null or "compact" => FlowOutput.Compact,
+                "json" or "jsonpb" => FlowOutput.JsonPb,
+                var other => throw new ArgumentException($"-o {other}: unknown output format (use compact, json or jsonpb)"),
+            };
+            var flows = await client.GetFlowsAsync(result.GetValue(name)!, result.GetValue(last), ct);
+            var text = FlowPrinter.Print(flows, new FlowPrintOptions(format));
+            await o.WriteAsync(text.Length == 0 || text.EndsWith('\n') ? text : text + "\n");
+            return 0;
+        }));
+        return command;
+    }
+
+    static Command Down(Common c)
+    {
+        var name = ClusterName();
+        var command = new Command("down", "Destroy a lab cluster and everything it owns.") { name };
+        command.SetAction((result, ct) => Run(c, result, "down", ct, async (client, o, _) =>
+        {
+            var n = result.GetValue(name)!;
+            await RequireAsync(client, n, ct);
+            await client.DestroyAsync(n, ct);
+            await o.WriteLineAsync($"cluster/{n} deleted");
+            return 0;
+        }));
+        return command;
+    }
+
+    static Command List(Common c)
+    {
+        var command = new Command("list", "List the lab clusters the agent runs.");
+        command.SetAction((result, ct) => Run(c, result, "list", ct, async (client, o, e) =>
+        {
+            var clusters = await client.ListAsync(ct);
+            if (clusters.Count == 0)
+            {
+                await e.WriteLineAsync("No clusters found.");
+                return 0;
+            }
+            await o.WriteAsync(FormatList(clusters, DateTimeOffset.UtcNow));
+            return 0;
+        }));
+        return command;
+    }
+
+    internal static string FormatList(IReadOnlyList<ClusterSummary> clusters, DateTimeOffset now)
+    {
+        var rows = clusters.Select(c => new[] { c.Name, c.Backend, c.LabId ?? "<none>", c.Pods.ToString(), KubeAge.Format(now - c.CreatedAt) }).ToList();
+        string[] headers = ["NAME", "BACKEND", "LAB", "PODS", "AGE"];
+        var widths = headers.Select((h, i) => Math.Max(h.Length, rows.Max(r => r[i].Length))).ToArray();
+        return string.Concat(rows.Prepend(headers).Select(r =>
+            string.Concat(r.Select((cell, i) => i == r.Length - 1 ? cell : cell.PadRight(widths[i] + 3))) + "\n"));
+    }
+
+    static Command Gc(Common c)
+    {
+        var command = new Command("gc", "Remove kernel objects left behind by crashed labs.");
+        command.SetAction((result, ct) => Run(c, result, "gc", ct, async (client, o, _) =>
+        {
+            var report = await client.CollectGarbageAsync(ct);
+            await o.WriteLineAsync(report.Total == 0
+                ? "nothing to collect"
+                : $"removed {report.Total}: " + string.Join(", ", report.Removed.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Value} {kv.Key}")));
+            return 0;
+        }));
+        return command;
+    }
+
+    static async Task<ILabCluster> RequireAsync(AgentClient client, string name, CancellationToken ct) =>
+        await client.FindAsync(name, ct) ?? throw new ClusterException($"cluster \"{name}\" not found (see `labsite cluster list`)");
+
+    /// <summary>Connects to the agent, runs <paramref name="body"/>, and turns failures into one line naming the command.</summary>
+    static async Task<int> Run(Common c, ParseResult result, string verb, CancellationToken ct, Func<AgentClient, TextWriter, TextWriter, Task<int>> body)
+    {
+        var o = result.InvocationConfiguration.Output;
+        var e = result.InvocationConfiguration.Error;
+        try
+        {
+            using var client = await AgentConnection.ConnectAsync(result.GetValue(c.Socket)!, !result.GetValue(c.NoAutostart), e, ct);
+            return await body(client, o, e);
+        }
+        catch (Exception ex) when (ex is ClusterException or ArgumentException or IOException or UnauthorizedAccessException)
+        {
+            await e.WriteLineAsync($"labsite cluster {verb}: {ex.Message}");
+            return 1;
+        }
+    }
+
+    /// <summary>Reports on the caller's thread, so progress lines print in order and before the result.</summary>
+    sealed class InlineProgress(Action<ClusterProgress> report) : IProgress<ClusterProgress>
+    {
+        public void Report(ClusterProgress value) => report(value);
+    }
+}

@@ -1,0 +1,164 @@
+namespace LabSite.Cli;
+
+using LabSite.Web.Solutions;
+using System.CommandLine;
+using LabSite.Grader.Evaluation;
+using LabSite.Grader.Testing;
+using LabSite.Clusters.Contract;
+using LabSite.Clusters.Netns;
+using LabSite.Scenarios.Loading;
+using LabSite.Scenarios.Model;
+
+/// <summary>
+/// <c>labsite lab test &lt;dir&gt;...</c>: for each lab, a fresh netns cluster, then every step's checks before and
+/// after its solution (<see cref="LabTestRunner"/>), then the cluster is destroyed. Exit 1 on any failure.
+/// The backend runs in this process under its own name prefix and roots, so it never touches a running agent's labs.
+/// </summary>
+public static class LabTestCommand
+{
+    public static Command Create()
+    {
+        var dirs = new Argument<string[]>("dir")
+        {
+            Description = "content/labs (every lab under it) or single lab folders holding lab.md.",
+            Arity = ArgumentArity.OneOrMore,
+        };
+        var command = new Command("test", "Run each lab's solution on a fresh cluster; every check must fail before and pass after.") { dirs };
+        command.SetAction((ParseResult result, CancellationToken ct) =>
+        {
+            var config = result.InvocationConfiguration;
+            return RunAsync(result.GetValue(dirs)!, config.Output, config.Error, ct);
+        });
+        return command;
+    }
+
+    /// <summary>Tests the labs under <paramref name="paths"/>; <paramref name="options"/> overrides the backend's prefix and roots (tests).</summary>
+    public static async Task<int> RunAsync(IReadOnlyList<string> paths, TextWriter output, TextWriter error, CancellationToken ct, NetnsOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(error);
+        var labs = Load(paths, error, out var loadFailures);
+        if (labs.Count == 0)
+        {
+            await error.WriteLineAsync("labsite lab test: no valid lab to test");
+            return 1;
+        }
+
+        options ??= Options();
+        var backend = new NetnsBackend(options);
+        var failed = loadFailures;
+        try
+        {
+            await backend.StartAsync(ct);
+            foreach (var lab in labs)
+            {
+                failed += await TestOneAsync(backend, lab, output, error, ct) ? 0 : 1;
+            }
+        }
+        catch (ClusterException e)
+        {
+            await error.WriteLineAsync($"labsite lab test: {e.Message}");
+            return 1;
+        }
+        finally
+        {
+            foreach (var root in new[] { options.BpffsRoot, options.CgroupRoot, options.RunDirectory })
+            {
+                TryDelete(root);
+            }
+        }
+        await output.WriteLineAsync(failed == 0 ? $"{labs.Count} lab(s) passed" : $"{failed} of {labs.Count + loadFailures} lab(s) failed");
+        return failed == 0 ? 0 : 1;
+    }
+
+    private static async Task<bool> TestOneAsync(NetnsBackend backend, Lab lab, TextWriter output, TextWriter error, CancellationToken ct)
+    {
+        await output.WriteLineAsync($"lab {lab.Id} ({lab.SourcePath})");
+        using var work = new LabWorkingCopy(lab.Directory);
+        ILabCluster? cluster = null;
+        try
+        {
+            cluster = await backend.CreateAsync(new ClusterRequest($"t-{lab.Id}", lab.Id), null, ct);
+            var runner = new LabTestRunner(new CheckEvaluator(), new ShellSolutionRunner(work.Path))
+            {
+                OnLine = line => output.WriteLine(line),
+            };
+            var report = await runner.RunAsync(lab, cluster, ct);
+            var ok = report.Checks.Count(c => c.Ok);
+            await output.WriteLineAsync($"lab {lab.Id}: {ok}/{report.Checks.Count} checks ok, {report.Problems.Count} solution problem(s)");
+            return report.Passed;
+        }
+        catch (ClusterException e)
+        {
+            await error.WriteLineAsync($"labsite lab test {lab.Id}: {e.Message}");
+            return false;
+        }
+        finally
+        {
+            if (cluster is not null)
+            {
+                await backend.DestroyAsync(cluster.Name, CancellationToken.None);
+            }
+        }
+    }
+
+    private static List<Lab> Load(IReadOnlyList<string> paths, TextWriter error, out int failures)
+    {
+        var labs = new List<Lab>();
+        failures = 0;
+        foreach (var path in paths)
+        {
+            var results = File.Exists(Path.Combine(path, LabLoader.FileName)) ? [LabLoader.Load(path)]
+                : Directory.Exists(path) ? LabCatalogLoader.LoadAll(path)
+                : [];
+            if (results.Count == 0)
+            {
+                error.WriteLine($"{path}: error: no such directory (give content/labs or a lab folder holding {LabLoader.FileName})");
+                failures++;
+            }
+            foreach (var r in results)
+            {
+                if (r.Lab is { } lab)
+                {
+                    labs.Add(lab);
+                    continue;
+                }
+                failures++;
+                foreach (var d in r.Diagnostics)
+                {
+                    error.WriteLine(d);
+                }
+            }
+        }
+        return labs;
+    }
+
+    // A prefix of its own: the backend's start-up garbage collection then only sees what earlier lab tests left.
+    private static NetnsOptions Options()
+    {
+        const string prefix = "lt";
+        return new NetnsOptions
+        {
+            NamePrefix = prefix,
+            BpffsRoot = $"/sys/fs/bpf/labsite-{prefix}",
+            CgroupRoot = $"/sys/fs/cgroup/unified/labsite-{prefix}",
+            RunDirectory = $"/run/labsite-{prefix}",
+        };
+    }
+
+    private static void TryDelete(string dir)
+    {
+        try
+        {
+            if (Directory.Exists(dir))
+            {
+                Directory.Delete(dir);
+            }
+        }
+        catch (IOException)
+        {
+            // Not empty: a cluster could not be torn down fully; the next run's garbage collection removes it.
+        }
+    }
+}

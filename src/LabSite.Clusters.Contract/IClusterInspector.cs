@@ -1,0 +1,46 @@
+namespace LabSite.Clusters.Contract;
+
+using LabSite.Clusters.Contract.Flows;
+using LabSite.Clusters.Contract.Inspection;
+
+/// <summary>
+/// Inspection of a live lab cluster in Cilium's and Hubble's own shapes, so the grader and the lab shell read the
+/// same data whichever backend runs: flows (history and follow, with Hubble's filters), endpoints, identities, an
+/// endpoint's policy map, conntrack, ipcache and services. <see cref="ILabCluster"/> implementations implement it too.
+/// </summary>
+public interface IClusterInspector
+{
+    /// <summary>Flows from history matching the query (<c>hubble observe</c> without <c>--follow</c>).</summary>
+    Task<IReadOnlyList<FlowRecord>> GetFlowsAsync(FlowQuery query, CancellationToken ct);
+
+    /// <summary>The query's history, then live flows until cancelled (<c>--follow</c>); lost-event notices in-band.</summary>
+    IAsyncEnumerable<FlowEvent> FollowFlowsAsync(FlowQuery query, CancellationToken ct);
+
+    Task<IReadOnlyList<EndpointModel>> GetEndpointsAsync(CancellationToken ct);
+
+    Task<IReadOnlyList<IdentityModel>> GetIdentitiesAsync(CancellationToken ct);
+
+    /// <summary>The policy map of endpoint <paramref name="endpointId"/>; null when there is no such endpoint.</summary>
+    Task<PolicyMapDump?> GetPolicyMapAsync(ushort endpointId, CancellationToken ct);
+
+    Task<IReadOnlyList<ConntrackEntry>> GetConntrackAsync(CancellationToken ct);
+
+    Task<IReadOnlyList<IpcacheEntry>> GetIpcacheAsync(CancellationToken ct);
+
+    Task<IReadOnlyList<ServiceModel>> GetServicesAsync(CancellationToken ct);
+
+    /// <summary>
+    /// The policy repository (<c>cilium-dbg policy get</c>): the applied rules as Cilium prints them, and the
+    /// revision. Null when the backend keeps no repository of its own (the default, so existing inspectors compile).
+    /// </summary>
+    Task<PolicyRepositoryModel?> GetPolicyRepositoryAsync(CancellationToken ct) => Task.FromResult<PolicyRepositoryModel?>(null);
+
+    /// <summary>The agent's state behind <c>cilium-dbg status</c>; null when the backend cannot tell (the default).</summary>
+    Task<AgentStatusModel?> GetStatusAsync(CancellationToken ct) => Task.FromResult<AgentStatusModel?>(null);
+}
+
+/// <summary>A flow query: filters plus <c>--last</c> (default 20), <c>--first</c>, <c>--all</c>, <c>--since</c>, <c>--until</c>.</summary>
+public sealed record FlowQuery(FlowFilterSet Filter, int? Last = 20, int? First = null, bool All = false, Timestamp? Since = null, Timestamp? Until = null)
+{
+    public static readonly FlowQuery Default = new(FlowFilterSet.All);
+}

@@ -1,0 +1,49 @@
+namespace LabSite.Clusters.Contract;
+
+/// <summary>
+/// A live lab cluster: Kubernetes-shaped objects, exec, logs. Inspection of flows and eBPF maps
+/// (Hubble's and cilium-dbg's shapes) is added by <c>IClusterInspector</c> in the policy part.
+/// </summary>
+public interface ILabCluster
+{
+    string Name { get; }
+
+    string Backend { get; }
+
+    /// <summary>
+    /// Applies, creates or deletes the objects in one YAML text (multi-document). All or nothing:
+    /// an invalid document leaves the cluster unchanged and comes back as an error naming its line.
+    /// </summary>
+    Task<ApplyResult> ApplyAsync(ManifestText manifests, ApplyMode mode, CancellationToken ct);
+
+    /// <summary>Objects of a kind ("pods", "pod", "po", "cnp" ...), as <c>kubectl get -o json</c> items.</summary>
+    Task<IReadOnlyList<KubeObject>> GetAsync(ObjectQuery query, CancellationToken ct);
+
+    /// <summary>Runs a real program in a pod; streams output; returns the exit code (kubectl's conventions).</summary>
+    Task<int> ExecAsync(ExecRequest request, ExecStreams streams, CancellationToken ct);
+
+    /// <summary>What a pod's container logged, as <c>kubectl logs</c> prints it.</summary>
+    Task<string> LogsAsync(string @namespace, string pod, int? tailLines, CancellationToken ct);
+}
+
+/// <summary>YAML text and where it came from (a path, or "-" for stdin), so errors can name file and line.</summary>
+public sealed record ManifestText(string Text, string Source);
+
+public enum ApplyMode { Apply, Create, Delete }
+
+/// <summary>
+/// kubectl-style result lines (<c>service/deathstar created</c>) or errors; never both partially applied.
+/// </summary>
+public sealed record ApplyResult(IReadOnlyList<string> Lines, IReadOnlyList<string> Errors)
+{
+    public bool Succeeded => Errors.Count == 0;
+}
+
+/// <summary>A <c>kubectl get</c>: kind or alias, namespace (null = default; "*" = all), label selector, name.</summary>
+public sealed record ObjectQuery(string Kind, string? Namespace = null, string? LabelSelector = null, string? Name = null);
+
+/// <summary>Exec in a pod. <see cref="Timeout"/> bounds the whole run.</summary>
+public sealed record ExecRequest(string Namespace, string Pod, IReadOnlyList<string> Command, TimeSpan? Timeout = null, string? Container = null);
+
+/// <summary>Where exec output goes, and optional stdin.</summary>
+public sealed record ExecStreams(Stream StandardOutput, Stream StandardError, Stream? StandardInput = null);

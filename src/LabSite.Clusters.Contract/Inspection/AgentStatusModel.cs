@@ -1,0 +1,30 @@
+namespace LabSite.Clusters.Contract.Inspection;
+
+using LabSite.Clusters.Contract;
+
+/// <summary>
+/// What <c>cilium-dbg status</c> reports, limited to what the backend really knows: the agent's build and the host
+/// kernel (<c>uname -r</c>), the cluster and node, endpoints and the policy enforcement mode, the datapath event ring
+/// (<see cref="MonitorPages"/> × <see cref="PageSize"/> bytes, read on <see cref="Cpus"/> CPUs), the L7 proxy, the
+/// identity range and Hubble's flow ring. <see cref="Problem"/> is the last policy error, if any (state Warning).
+/// </summary>
+public sealed record AgentStatusModel(
+    string Version,
+    string KernelVersion,
+    string ClusterName,
+    string NodeName,
+    int Endpoints,
+    string PolicyEnforcement,
+    int Cpus,
+    int MonitorPages,
+    int PageSize,
+    string ProxyIp,
+    ushort ProxyPort,
+    int ProxyRedirects,
+    uint MinIdentity,
+    uint MaxIdentity,
+    int CurrentFlows,
+    int MaxFlows,
+    long SeenFlows,
+    double UptimeSeconds,
+    string? Problem = null);

@@ -1,0 +1,97 @@
+namespace LabSite.Clusters.Contract.Inspection;
+
+using LabSite.Clusters.Contract;
+using System.Globalization;
+using System.Text;
+
+/// <summary>
+/// One row of <c>cilium-dbg endpoint list</c>. Enforcement cells read Enabled, Disabled, "Disabled (Audit)" or Unknown.
+/// Labels are printable <c>source:key=value</c> strings, sorted.
+/// </summary>
+public sealed record EndpointModel(
+    ushort Id,
+    uint Identity,
+    IReadOnlyList<string> Labels,
+    string IPv4,
+    string IPv6,
+    string IngressEnforcement,
+    string EgressEnforcement,
+    string Status,
+    string Namespace = "",
+    string PodName = "")
+{
+    /// <summary>The table, header on two lines, one label per line, as in FORMATS §1.</summary>
+    public static string ToText(IEnumerable<EndpointModel> endpoints)
+    {
+        var rows = new List<string[]>
+        {
+            new[] { "ENDPOINT", "POLICY (ingress)", "POLICY (egress)", "IDENTITY", "LABELS (source:key[=value])", "IPv6", "IPv4", "STATUS" },
+            new[] { "", "ENFORCEMENT", "ENFORCEMENT", "", "", "", "", "" },
+        };
+        foreach (var e in endpoints.OrderBy(e => e.Id))
+        {
+            var labels = e.Labels.Count == 0 ? [""] : e.Labels;
+            rows.Add([
+                e.Id.ToString(CultureInfo.InvariantCulture), e.IngressEnforcement, e.EgressEnforcement,
+                e.Identity.ToString(CultureInfo.InvariantCulture), labels[0], e.IPv6, e.IPv4, e.Status,
+            ]);
+            rows.AddRange(labels.Skip(1).Select(l => new[] { "", "", "", "", l, "", "", "" }));
+        }
+        return GoTabWriter.Format(rows, minWidth: 5, padding: 3);
+    }
+}
+
+/// <summary>An identity and its labels (<c>cilium-dbg identity list</c>).</summary>
+public sealed record IdentityModel(uint Id, IReadOnlyList<string> Labels)
+{
+    public static string ToText(IEnumerable<IdentityModel> identities)
+    {
+        var rows = new List<string[]> { new[] { "ID", "LABELS" } };
+        foreach (var i in identities.OrderBy(i => i.Id))
+        {
+            var labels = i.Labels.Count == 0 ? [""] : i.Labels;
+            rows.Add([i.Id.ToString(CultureInfo.InvariantCulture), labels[0]]);
+            rows.AddRange(labels.Skip(1).Select(l => new[] { "", l }));
+        }
+        return GoTabWriter.Format(rows, minWidth: 5, padding: 3);
+    }
+}
+
+/// <summary>One ipcache entry (<c>bpf ipcache list</c>): prefix → identity.</summary>
+public sealed record IpcacheEntry(string Prefix, uint Identity, byte EncryptKey = 0, string TunnelEndpoint = "0.0.0.0", string Flags = "<none>")
+{
+    public string ValueText() =>
+        $"identity={Identity} encryptkey={EncryptKey} tunnelendpoint={TunnelEndpoint} flags={Flags}";
+
+    public static string ToText(IEnumerable<IpcacheEntry> entries)
+    {
+        var rows = new List<string[]> { new[] { "IP PREFIX/ADDRESS", "IDENTITY" } };
+        rows.AddRange(entries.Select(e => new[] { e.Prefix, e.ValueText() }));
+        return GoTabWriter.Format(rows, minWidth: 5, padding: 3);
+    }
+}
+
+/// <summary>One conntrack entry (<c>bpf ct list global</c>). Direction is IN, OUT or SVC.</summary>
+public sealed record ConntrackEntry(
+    string Protocol, string Direction, string Source, string Destination, ulong Expires, ulong Packets, ulong Bytes,
+    byte RxFlagsSeen, byte TxFlagsSeen, ushort Flags, uint SourceSecurityId)
+{
+    public string ToText()
+    {
+        var sb = new StringBuilder();
+        sb.Append(CultureInfo.InvariantCulture, $"{Protocol} {Direction} {Source} -> {Destination} expires={Expires} Packets={Packets} Bytes={Bytes} ")
+            .Append(CultureInfo.InvariantCulture, $"RxFlagsSeen=0x{RxFlagsSeen:x2} LastRxReport=0 TxFlagsSeen=0x{TxFlagsSeen:x2} LastTxReport=0 ")
+            .Append(CultureInfo.InvariantCulture, $"Flags=0x{Flags:x4} [ {FlagNames()}] RevNAT=0 SourceSecurityID={SourceSecurityId} BackendID=0 NatPort=0");
+        return sb.ToString();
+    }
+
+    private string FlagNames()
+    {
+        string[] names = ["RxClosing", "TxClosing", "Nat64", "LBLoopback", "SeenNonSyn", "NodePort", "ProxyRedirect", "DSRInternal", "FromL7LB", "Reserved9", "FromTunnel"];
+        var set = names.Where((_, i) => (Flags & (1 << i)) != 0).ToList();
+        return set.Count == 0 ? "" : string.Join(" ", set) + " ";
+    }
+}
+
+/// <summary>A service as <c>cilium-dbg service list</c> shows it.</summary>
+public sealed record ServiceModel(uint Id, string Frontend, string Type, IReadOnlyList<string> Backends);

@@ -1,0 +1,66 @@
+namespace LabSite.Clusters.Netns.Dns;
+
+using LabSite.Clusters.Contract;
+using System.Net;
+using System.Text;
+using LabSite.Clusters.Netns.Pods;
+using LabSite.Clusters.Netns.Services;
+
+/// <summary>
+/// The /etc files exec'd programs see in a pod: hosts (the pod itself and every service under its
+/// Kubernetes names, so <c>deathstar</c>, <c>deathstar.default</c> and
+/// <c>deathstar.default.svc.cluster.local</c> resolve to the ClusterIP), resolv.conf with the namespace's
+/// search path, hostname, and minimal passwd/group/nsswitch. Written to the lab's run directory and
+/// bound read-only into each sandbox; rewritten atomically when services change.
+/// </summary>
+internal static class LabFiles
+{
+    public const string ClusterDomain = "cluster.local";
+
+    public static string PodDirectory(string labRunDirectory, int podNumber) => Path.Combine(labRunDirectory, "pods", $"p{podNumber}");
+
+    public static string SharedDirectory(string labRunDirectory) => Path.Combine(labRunDirectory, "etc");
+
+    public static void WriteShared(string labRunDirectory, int execUid)
+    {
+        var dir = SharedDirectory(labRunDirectory);
+        Directory.CreateDirectory(dir);
+        WriteAtomic(Path.Combine(dir, "passwd"), $"root:x:0:0:root:/root:/usr/sbin/nologin\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\nlab:x:{execUid}:{execUid}:lab user:/tmp:/usr/sbin/nologin\n");
+        WriteAtomic(Path.Combine(dir, "group"), $"root:x:0:\nnogroup:x:65534:\nlab:x:{execUid}:\n");
+        WriteAtomic(Path.Combine(dir, "nsswitch.conf"), "passwd: files\ngroup: files\nhosts: files dns\nservices: files\nprotocols: files\n");
+    }
+
+    public static void WritePod(string labRunDirectory, PodRuntime pod, IEnumerable<ServiceSpec> services, IPAddress nameserver)
+    {
+        var dir = PodDirectory(labRunDirectory, pod.Number);
+        Directory.CreateDirectory(dir);
+        WriteAtomic(Path.Combine(dir, "hosts"), Hosts(pod, services));
+        WriteAtomic(Path.Combine(dir, "hostname"), pod.Spec.Name + "\n");
+        var ns = pod.Spec.Namespace;
+        WriteAtomic(Path.Combine(dir, "resolv.conf"), $"search {ns}.svc.{ClusterDomain} svc.{ClusterDomain} {ClusterDomain}\nnameserver {nameserver}\noptions ndots:5\n");
+    }
+
+    public static string Hosts(PodRuntime pod, IEnumerable<ServiceSpec> services)
+    {
+        var sb = new StringBuilder("# Kubernetes-managed hosts file (labsite netns backend).\n127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n");
+        sb.Append($"{pod.Ip}\t{pod.Spec.Name}\n");
+        // Sorted so files (and tests) are stable.
+        foreach (var s in services.OrderBy(s => s.Namespace, StringComparer.Ordinal).ThenBy(s => s.Name, StringComparer.Ordinal))
+        {
+            var fqdn = $"{s.Name}.{s.Namespace}.svc.{ClusterDomain}";
+            var names = s.Namespace == pod.Spec.Namespace
+                ? $"{fqdn} {s.Name}.{s.Namespace}.svc {s.Name}.{s.Namespace} {s.Name}"
+                : $"{fqdn} {s.Name}.{s.Namespace}.svc {s.Name}.{s.Namespace}";
+            sb.Append($"{s.ClusterIp}\t{names}\n");
+        }
+
+        return sb.ToString();
+    }
+
+    private static void WriteAtomic(string path, string content)
+    {
+        var tmp = path + ".tmp";
+        File.WriteAllText(tmp, content);
+        File.Move(tmp, path, overwrite: true);
+    }
+}

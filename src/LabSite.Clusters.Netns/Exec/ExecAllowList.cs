@@ -1,0 +1,62 @@
+namespace LabSite.Clusters.Netns.Exec;
+
+using LabSite.Clusters.Contract;
+
+/// <summary>
+/// The programs <c>kubectl exec</c> may run in a pod, with where they live on the host. No shells, no
+/// interpreters, nothing that writes outside the sandbox's tmpfs. Anything else is refused by name.
+/// </summary>
+public static class ExecAllowList
+{
+    private static readonly Dictionary<string, string> Programs = new(StringComparer.Ordinal)
+    {
+        ["curl"] = "/usr/bin/curl",
+        ["wget"] = "/usr/bin/wget",
+        ["nc"] = "/usr/bin/nc",
+        ["ping"] = "/usr/bin/ping",
+        ["dig"] = "/usr/bin/dig",
+        ["nslookup"] = "/usr/bin/nslookup",
+        ["host"] = "/usr/bin/host",
+        ["ip"] = "/usr/sbin/ip",
+        ["ss"] = "/usr/bin/ss",
+        ["cat"] = "/usr/bin/cat",
+        ["ls"] = "/usr/bin/ls",
+        ["echo"] = "/usr/bin/echo",
+        ["hostname"] = "/usr/bin/hostname",
+        ["id"] = "/usr/bin/id",
+        ["env"] = "/usr/bin/env",
+        ["printenv"] = "/usr/bin/printenv",
+        ["sleep"] = "/usr/bin/sleep",
+        ["date"] = "/usr/bin/date",
+        ["head"] = "/usr/bin/head",
+        ["tail"] = "/usr/bin/tail",
+        ["grep"] = "/usr/bin/grep",
+        ["wc"] = "/usr/bin/wc",
+        ["true"] = "/usr/bin/true",
+        ["false"] = "/usr/bin/false",
+    };
+
+    public static IReadOnlyCollection<string> Names => Programs.Keys;
+
+    /// <summary>
+    /// The host path for a program named bare (<c>curl</c>) or by its usual absolute path
+    /// (<c>/usr/bin/curl</c>, <c>/bin/curl</c>); null when not allowed.
+    /// </summary>
+    public static string? Resolve(string program)
+    {
+        if (Programs.TryGetValue(program, out var path))
+        {
+            return path;
+        }
+
+        foreach (var dir in new[] { "/usr/bin/", "/bin/", "/usr/sbin/", "/sbin/" })
+        {
+            if (program.StartsWith(dir, StringComparison.Ordinal) && Programs.TryGetValue(program[dir.Length..], out path))
+            {
+                return path;
+            }
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,111 @@
+namespace LabSite.Clusters.Netns.Exec;
+
+using LabSite.Clusters.Contract;
+using System.Diagnostics;
+using LabSite.Clusters.Netns.Kernel.Interop;
+
+/// <summary>
+/// Runs a validated command through <see cref="SandboxCommand"/>, streaming stdout/stderr as they come,
+/// feeding stdin, and returning the program's exit code. Cancellation (Ctrl-C) sends SIGINT, then kills
+/// after a grace period; a timeout does the same and returns 124 with a note on stderr, as timeout(1) does.
+/// </summary>
+internal static class PodExecutor
+{
+    public const int TimedOutExitCode = 124;
+    private static readonly TimeSpan InterruptGrace = TimeSpan.FromSeconds(2);
+
+    public static async Task<int> RunAsync(IReadOnlyList<string> argv, ExecStreams streams, TimeSpan timeout, CancellationToken ct)
+    {
+        var psi = new ProcessStartInfo(argv[0])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        foreach (var a in argv.Skip(1))
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        psi.Environment.Clear();
+        psi.Environment["PATH"] = "/usr/sbin:/usr/bin:/sbin:/bin";
+
+        using var process = await ProcessLauncher.StartAsync(psi);
+        using var timer = new CancellationTokenSource(timeout);
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(ct, timer.Token);
+
+        var stdout = process.StandardOutput.BaseStream.CopyToAsync(streams.StandardOutput, CancellationToken.None);
+        var stderr = process.StandardError.BaseStream.CopyToAsync(streams.StandardError, CancellationToken.None);
+        var stdin = FeedStdinAsync(process, streams.StandardInput, either.Token);
+
+        try
+        {
+            await process.WaitForExitAsync(either.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            await StopAsync(process);
+        }
+
+        await Task.WhenAll(stdout, stderr);
+        await stdin.ContinueWith(_ => { }, TaskScheduler.Default);
+        await streams.StandardOutput.FlushAsync(CancellationToken.None);
+
+        if (timer.IsCancellationRequested && !ct.IsCancellationRequested)
+        {
+            var note = System.Text.Encoding.UTF8.GetBytes($"labsite: command timed out after {timeout.TotalSeconds:0.#}s and was stopped\n");
+            await streams.StandardError.WriteAsync(note, CancellationToken.None);
+            await streams.StandardError.FlushAsync(CancellationToken.None);
+            return TimedOutExitCode;
+        }
+
+        return process.ExitCode;
+    }
+
+    private static async Task FeedStdinAsync(Process process, Stream? input, CancellationToken ct)
+    {
+        try
+        {
+            if (input is not null)
+            {
+                await input.CopyToAsync(process.StandardInput.BaseStream, ct);
+            }
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException)
+        {
+            // The program exited or stopped reading.
+        }
+        finally
+        {
+            try
+            {
+                process.StandardInput.Close();
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+
+    /// <summary>SIGINT first (what Ctrl-C means to curl or ping), SIGKILL to the whole tree if it lingers.</summary>
+    private static async Task StopAsync(Process process)
+    {
+        if (process.HasExited)
+        {
+            return;
+        }
+
+        Libc.Kill(process.Id, Libc.SigInt);
+        using var grace = new CancellationTokenSource(InterruptGrace);
+        try
+        {
+            await process.WaitForExitAsync(grace.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync(CancellationToken.None);
+        }
+    }
+}

@@ -1,0 +1,81 @@
+namespace LabSite.Clusters.Netns.Exec;
+
+using LabSite.Clusters.Contract;
+
+/// <summary>
+/// Builds the argv that runs one allowed program inside a pod. Every stage is an exec (no shell parses
+/// user text):
+/// <list type="number">
+/// <item><c>sh -c 'echo $$ > "$0" &amp;&amp; exec "$@"' &lt;cgroup.procs&gt; …</c> — a fixed script that moves itself
+/// into the lab's cgroup (where socket-LB applies) before anything else runs; user words only ever
+/// reach it as "$@", never as script text.</item>
+/// <item><c>nsenter --net=/run/netns/&lt;pod&gt;</c> — enter the pod's network namespace.</item>
+/// <item><c>prlimit</c> — memory, process, file and CPU limits.</item>
+/// <item><c>setpriv</c> — drop to the lab's unprivileged uid/gid, no capabilities, no new privileges.</item>
+/// <item><c>bwrap</c> — new user/pid/ipc/uts namespaces, read-only /usr, the pod's generated /etc files, a
+/// private /tmp, no host home or root, dies with its parent.</item>
+/// </list>
+/// </summary>
+internal static class SandboxCommand
+{
+    /// <summary>Moves the shell into the cgroup named by $0, then execs the rest of the argv.</summary>
+    public const string EnterCgroupScript = "echo $$ > \"$0\" && exec \"$@\"";
+
+    public sealed record Settings(
+        string CgroupProcsFile,
+        string PodNetnsPath,
+        int Uid,
+        string SharedEtcDirectory,
+        string PodEtcDirectory,
+        string Hostname,
+        long MemoryBytes,
+        int MaxProcesses,
+        int CpuSeconds);
+
+    public static IReadOnlyList<string> Build(Settings s, string programPath, IReadOnlyList<string> args)
+    {
+        var argv = new List<string>
+        {
+            "/bin/sh", "-c", EnterCgroupScript, s.CgroupProcsFile,
+            "/usr/bin/nsenter", $"--net={s.PodNetnsPath}", "--",
+            "/usr/bin/prlimit", $"--as={s.MemoryBytes}", $"--nproc={s.MaxProcesses}", "--nofile=1024", $"--cpu={s.CpuSeconds}", "--fsize=67108864", "--core=0", "--",
+            "/usr/bin/setpriv", $"--reuid={s.Uid}", $"--regid={s.Uid}", "--clear-groups", "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--",
+            "/usr/bin/bwrap",
+            "--die-with-parent", "--new-session",
+            "--unshare-user", "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
+            "--hostname", s.Hostname,
+            "--ro-bind", "/usr", "/usr",
+            "--symlink", "usr/bin", "/bin",
+            "--symlink", "usr/sbin", "/sbin",
+            "--symlink", "usr/lib", "/lib",
+            "--symlink", "usr/lib64", "/lib64",
+            "--proc", "/proc",
+            "--dev", "/dev",
+            "--tmpfs", "/tmp",
+            "--dir", "/etc",
+            "--ro-bind", Path.Combine(s.PodEtcDirectory, "hosts"), "/etc/hosts",
+            "--ro-bind", Path.Combine(s.PodEtcDirectory, "resolv.conf"), "/etc/resolv.conf",
+            "--ro-bind", Path.Combine(s.PodEtcDirectory, "hostname"), "/etc/hostname",
+            "--ro-bind", Path.Combine(s.SharedEtcDirectory, "passwd"), "/etc/passwd",
+            "--ro-bind", Path.Combine(s.SharedEtcDirectory, "group"), "/etc/group",
+            "--ro-bind", Path.Combine(s.SharedEtcDirectory, "nsswitch.conf"), "/etc/nsswitch.conf",
+            // Debian resolves some tools (nc) through /etc/alternatives symlinks into /usr.
+            "--ro-bind-try", "/etc/alternatives", "/etc/alternatives",
+            "--ro-bind-try", "/etc/ld.so.cache", "/etc/ld.so.cache",
+            "--ro-bind-try", "/etc/protocols", "/etc/protocols",
+            "--ro-bind-try", "/etc/services", "/etc/services",
+            "--ro-bind-try", "/etc/ssl/certs", "/etc/ssl/certs",
+            "--chdir", "/",
+            "--clearenv",
+            "--setenv", "PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+            "--setenv", "HOME", "/tmp",
+            "--setenv", "HOSTNAME", s.Hostname,
+            "--setenv", "TERM", "xterm",
+            "--cap-drop", "ALL",
+            "--",
+            programPath,
+        };
+        argv.AddRange(args);
+        return argv;
+    }
+}

@@ -1,0 +1,28 @@
+namespace LabSite.Clusters.Netns.Flows;
+
+using LabSite.Clusters.Contract;
+using System.Net;
+using LabSite.Clusters.Contract.Flows;
+
+/// <summary>What enrichment knows about a local pod: endpoint id, names, labels and workload.</summary>
+public sealed record EndpointView(ushort Id, string Namespace, string PodName, IReadOnlyList<string> Labels, IReadOnlyList<Workload> Workloads);
+
+/// <summary>
+/// The narrow view the flow decoders need of the lab (Hubble's getters): pods by address, labels by identity,
+/// which policies explain a verdict, and the node name. Injected, so decoders are tested with fakes.
+/// </summary>
+public interface IEndpointLookup
+{
+    string NodeName { get; }
+
+    EndpointView? ByAddress(IPAddress address);
+
+    /// <summary>Printable labels of an identity (e.g. <c>reserved:host</c>, <c>cidr:10.0.0.0/8</c>); empty when unknown.</summary>
+    IReadOnlyList<string> LabelsOf(uint identity);
+
+    /// <summary>
+    /// The policies behind the entry that decided a packet at endpoint <paramref name="endpointId"/>
+    /// (for <c>*_allowed_by</c> / <c>*_denied_by</c>); empty when none or unknown.
+    /// </summary>
+    IReadOnlyList<Policy> PoliciesFor(ushort endpointId, bool egress, uint remoteIdentity, byte protocol, ushort port);
+}

@@ -1,0 +1,129 @@
+namespace LabSite.Clusters.Netns;
+
+using LabSite.Clusters.Contract;
+using System.Collections.Concurrent;
+using System.ComponentModel.DataAnnotations;
+using LabSite.Clusters.Netns.Gc;
+
+/// <summary>
+/// The "netns" backend: lab clusters on network namespaces with our own eBPF datapath, hosted in the
+/// lab agent process. Construct it with validated <see cref="NetnsOptions"/> and call
+/// <see cref="StartAsync"/> once (it removes what a crashed agent left behind) before creating clusters.
+/// Requires root (namespaces, bpf, cgroups).
+/// </summary>
+public sealed class NetnsBackend : IClusterBackend, IAsyncDisposable
+{
+    public const string BackendName = "netns";
+
+    private readonly ConcurrentDictionary<string, NetnsCluster> clusters = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim slots = new(1, 1);
+    private readonly bool[] slotTaken;
+
+    public NetnsBackend(NetnsOptions options)
+    {
+        var results = new List<ValidationResult>();
+        if (!Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true))
+        {
+            throw new ClusterException("invalid NetnsOptions: " + string.Join("; ", results.Select(r => $"{string.Join(",", r.MemberNames)}: {r.ErrorMessage}")));
+        }
+
+        Options = options;
+        slotTaken = new bool[Math.Min(options.MaxClusters, LabAddressing.MaxSlots)];
+    }
+
+    public string Name => BackendName;
+
+    public NetnsOptions Options { get; }
+
+    /// <summary>Creates the roots and collects garbage; call once before use.</summary>
+    public async Task<GarbageReport> StartAsync(CancellationToken ct)
+    {
+        Directory.CreateDirectory(Options.BpffsRoot);
+        Directory.CreateDirectory(Options.CgroupRoot);
+        Directory.CreateDirectory(Options.RunDirectory);
+        return await CollectGarbageAsync(ct);
+    }
+
+    async Task<ILabCluster> IClusterBackend.CreateAsync(ClusterRequest request, IProgress<ClusterProgress>? progress, CancellationToken ct) =>
+        await CreateAsync(request, progress, ct);
+
+    /// <summary>Creates a cluster (node namespace, socket-LB, files); pods and services are added on it.</summary>
+    public async Task<NetnsCluster> CreateAsync(ClusterRequest request, IProgress<ClusterProgress>? progress, CancellationToken ct)
+    {
+        if (LabNames.Validate(request.Name) is { } error)
+        {
+            throw new ClusterException(error);
+        }
+
+        int slot;
+        await slots.WaitAsync(ct);
+        try
+        {
+            if (clusters.ContainsKey(request.Name))
+            {
+                throw new ClusterException($"cluster \"{request.Name}\" already exists");
+            }
+
+            slot = Array.IndexOf(slotTaken, false);
+            if (slot < 0)
+            {
+                throw new ClusterException($"create {request.Name}: all {slotTaken.Length} cluster slots of this host are in use (NetnsOptions:MaxClusters)");
+            }
+
+            slotTaken[slot] = true;
+        }
+        finally
+        {
+            slots.Release();
+        }
+
+        try
+        {
+            var cluster = await NetnsCluster.CreateAsync(Options, request, slot, progress, ct);
+            clusters[request.Name] = cluster;
+            return cluster;
+        }
+        catch
+        {
+            slotTaken[slot] = false;
+            throw;
+        }
+    }
+
+    public Task<ILabCluster?> FindAsync(string name, CancellationToken ct) =>
+        Task.FromResult<ILabCluster?>(clusters.GetValueOrDefault(name));
+
+    public NetnsCluster? Find(string name) => clusters.GetValueOrDefault(name);
+
+    public Task<IReadOnlyList<ClusterSummary>> ListAsync(CancellationToken ct) =>
+        Task.FromResult<IReadOnlyList<ClusterSummary>>(clusters.Values
+            .OrderBy(c => c.CreatedAt)
+            .Select(c => new ClusterSummary(c.Name, BackendName, c.LabId, c.CreatedAt, c.Pods.Count))
+            .ToList());
+
+    public async Task DestroyAsync(string name, CancellationToken ct)
+    {
+        if (clusters.TryRemove(name, out var cluster))
+        {
+            await cluster.DestroyAsync(ct);
+            slotTaken[cluster.Addressing.Slot] = false;
+        }
+        else if (LabNames.Validate(name) is null)
+        {
+            // Not ours (any more): still remove leftovers of that name, which makes destroy idempotent.
+            await LabCleanup.RemoveAsync(new LabNames(Options, name), [], ct);
+        }
+    }
+
+    /// <summary>Destroys every cluster (agent shutdown); what a crash skips here, the next start collects.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var name in clusters.Keys.ToList())
+        {
+            await DestroyAsync(name, CancellationToken.None);
+        }
+    }
+
+    public Task<GarbageReport> CollectGarbageAsync(CancellationToken ct) =>
+        GarbageCollector.CollectAsync(Options, clusters.Keys.ToHashSet(StringComparer.Ordinal), ct);
+}

@@ -1,0 +1,40 @@
+namespace LabSite.Clusters.Netns;
+
+using LabSite.Clusters.Contract;
+using LabSite.Clusters.Netns.Dns;
+using LabSite.Clusters.Netns.Exec;
+
+/// <summary>Exec: an allowed program in a pod of this lab, sandboxed (see Exec/SandboxCommand.cs).</summary>
+public sealed partial class NetnsCluster
+{
+    /// <summary>Runs an allowed program in a pod, sandboxed; returns its exit code.</summary>
+    public async Task<int> ExecAsync(ExecRequest request, ExecStreams streams, CancellationToken ct)
+    {
+        var pod = FindPod(request.Namespace, request.Pod)
+            ?? throw new ClusterException($"Error from server (NotFound): pods \"{request.Pod}\" not found in namespace \"{request.Namespace}\"");
+        if (request.Container is { } container && pod.Spec.Containers.All(c => c.Name != container))
+        {
+            throw new ClusterException($"error: container {container} is not valid for pod {request.Pod}");
+        }
+
+        if (ExecValidation.Check(request.Command) is { } error)
+        {
+            throw new ClusterException(error);
+        }
+
+        var settings = new SandboxCommand.Settings(
+            CgroupProcsFile: Path.Combine(Names.CgroupDirectory, "cgroup.procs"),
+            PodNetnsPath: LabNames.NetnsPath(pod.Netns),
+            Uid: ExecUid,
+            SharedEtcDirectory: LabFiles.SharedDirectory(Names.RunDirectory),
+            PodEtcDirectory: LabFiles.PodDirectory(Names.RunDirectory, pod.Number),
+            Hostname: pod.Spec.Name.Length > 63 ? pod.Spec.Name[..63] : pod.Spec.Name,
+            MemoryBytes: (long)options.ExecMemoryMiB * 1024 * 1024,
+            MaxProcesses: options.ExecMaxProcesses,
+            CpuSeconds: options.ExecTimeoutSeconds);
+        var argv = SandboxCommand.Build(settings, ExecAllowList.Resolve(request.Command[0])!, request.Command.Skip(1).ToList());
+        var limit = TimeSpan.FromSeconds(options.ExecTimeoutSeconds);
+        var timeout = request.Timeout is { } t && t > TimeSpan.Zero && t < limit ? t : limit;
+        return await PodExecutor.RunAsync(argv, streams, timeout, ct);
+    }
+}

@@ -1,0 +1,83 @@
+namespace LabSite.Clusters.Netns;
+
+using LabSite.Clusters.Contract;
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using LabSite.Clusters.Contract.Flows;
+using LabSite.Clusters.Contract.Inspection;
+using LabSite.Clusters.Netns.Datapath;
+
+/// <summary>
+/// The <see cref="IClusterInspector"/> face of a netns lab: flows from the lab's ring, endpoints, identities and
+/// eBPF maps from its policy agent, services from the socket-LB.
+/// </summary>
+public sealed partial class NetnsCluster : IClusterInspector
+{
+    /// <summary>The lab's policy agent (null once destroyed).</summary>
+    public LabPolicyAgent? Policy => policy;
+
+    private LabPolicyAgent Agent => policy ?? throw new ClusterException($"cluster {Name} is destroyed");
+
+    public Task<IReadOnlyList<FlowRecord>> GetFlowsAsync(FlowQuery query, CancellationToken ct) =>
+        Task.FromResult(Agent.Flows.History(query.Filter, query.All ? null : query.First is null ? query.Last : null, query.First, query.Since, query.Until));
+
+    public async IAsyncEnumerable<FlowEvent> FollowFlowsAsync(FlowQuery query, [EnumeratorCancellation] CancellationToken ct)
+    {
+        await foreach (var e in Agent.Flows.FollowAsync(query.Filter, query.Last ?? 20, ct))
+        {
+            yield return e;
+        }
+    }
+
+    public Task<IReadOnlyList<EndpointModel>> GetEndpointsAsync(CancellationToken ct) => Task.FromResult(Agent.Endpoints());
+
+    public Task<IReadOnlyList<IdentityModel>> GetIdentitiesAsync(CancellationToken ct) => Task.FromResult(Agent.IdentityList());
+
+    public Task<PolicyMapDump?> GetPolicyMapAsync(ushort endpointId, CancellationToken ct) => Task.FromResult(Agent.PolicyMap(endpointId));
+
+    public Task<IReadOnlyList<ConntrackEntry>> GetConntrackAsync(CancellationToken ct) => Task.FromResult(Agent.Conntrack());
+
+    public Task<IReadOnlyList<IpcacheEntry>> GetIpcacheAsync(CancellationToken ct) => Task.FromResult(Agent.Ipcache());
+
+    public Task<PolicyRepositoryModel?> GetPolicyRepositoryAsync(CancellationToken ct) =>
+        Task.FromResult<PolicyRepositoryModel?>(Agent.PolicyRepository());
+
+    public Task<AgentStatusModel?> GetStatusAsync(CancellationToken ct)
+    {
+        var agent = Agent;
+        var (proxyPort, redirects) = agent.ProxyState();
+        var pageSize = Environment.SystemPageSize;
+        var status = new AgentStatusModel(
+            Version: typeof(NetnsCluster).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown",
+            KernelVersion: File.ReadAllText("/proc/sys/kernel/osrelease").Trim(),
+            ClusterName: Name,
+            NodeName: agent.NodeName,
+            Endpoints: agent.Endpoints().Count,
+            PolicyEnforcement: agent.EnforcementMode.ToString().ToLowerInvariant(),
+            Cpus: Environment.ProcessorCount,
+            MonitorPages: (int)(agent.EventsRingBytes / pageSize),
+            PageSize: pageSize,
+            ProxyIp: Addressing.NodeIp.ToString(),
+            ProxyPort: proxyPort,
+            ProxyRedirects: redirects,
+            MinIdentity: Identity.NumericIdentity.MinimalAllocation.Value,
+            MaxIdentity: Identity.NumericIdentity.MaximalAllocation.Value,
+            CurrentFlows: (int)Math.Min(agent.Flows.Written, agent.Flows.Capacity),
+            MaxFlows: agent.Flows.Capacity,
+            SeenFlows: agent.Flows.Written,
+            UptimeSeconds: (DateTimeOffset.UtcNow - agent.StartedAt).TotalSeconds,
+            Problem: agent.LastError);
+        return Task.FromResult<AgentStatusModel?>(status);
+    }
+
+    public Task<IReadOnlyList<ServiceModel>> GetServicesAsync(CancellationToken ct)
+    {
+        IReadOnlyList<ServiceModel> list = ServiceEntries
+            .Select(e => new ServiceModel(
+                (uint)e.Id, $"{e.Frontend}:{e.Port}/{e.Protocol.ToUpperInvariant()}", "ClusterIP",
+                // The printer numbers backends ("1 => ..."), as cilium-dbg service list does.
+                e.Backends.Select(b => $"{b.Ip}:{b.Port}/{b.Protocol.ToUpperInvariant()} (active)").ToList()))
+            .ToList();
+        return Task.FromResult(list);
+    }
+}

@@ -1,0 +1,128 @@
+namespace LabSite.Clusters.Netns;
+
+using LabSite.Clusters.Contract;
+using LabSite.Clusters.Netns.Dns;
+using LabSite.Clusters.Netns.Kernel;
+using LabSite.Clusters.Netns.Pods;
+
+/// <summary>Pods of the lab: start (batched), delete, relabel, list, logs.</summary>
+public sealed partial class NetnsCluster
+{
+    /// <summary>Starts pods (all network plumbing batched), then refreshes services and files. Returns their statuses.</summary>
+    public async Task<IReadOnlyList<PodRuntimeStatus>> RunPodsAsync(IReadOnlyList<PodSpec> specs, CancellationToken ct)
+    {
+        await gate.WaitAsync(ct);
+        try
+        {
+            ThrowIfDestroyed();
+            var fresh = new List<PodRuntime>();
+            foreach (var spec in specs)
+            {
+                if (pods.ContainsKey(spec.Key) || fresh.Any(f => f.Spec.Key == spec.Key))
+                {
+                    throw new ClusterException($"pod {spec.Key} already exists in cluster {Name}");
+                }
+
+                var n = nextPodNumber++;
+                fresh.Add(new PodRuntime(spec, n, Names.PodNetns(n), LabNames.NodeVeth(spec.Namespace, spec.Name, n), Addressing.PodIp(n), Addressing.NodeIp));
+            }
+
+            await network.AddPodsAsync(fresh.Select(p => new LabNetwork.PodLink(p.Netns, p.NodeVeth, p.Ip, $"labsite:{Name}/{p.Spec.Namespace}/{p.Spec.Name}")).ToList(), ct);
+            if (policy is not null)
+            {
+                await policy.AddPodsAsync(fresh, ct);
+            }
+            lock (pods)
+            {
+                foreach (var p in fresh)
+                {
+                    pods[p.Spec.Key] = p;
+                }
+            }
+
+            await Task.WhenAll(fresh.Select(p => p.StartAsync()));
+            RefreshServicesAndFiles();
+            return fresh.Select(p => p.Status).ToList();
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <summary>Stops a pod and removes its namespace and veth; false when there is no such pod.</summary>
+    public async Task<bool> DeletePodAsync(string @namespace, string name, CancellationToken ct)
+    {
+        await gate.WaitAsync(ct);
+        try
+        {
+            PodRuntime? pod;
+            lock (pods)
+            {
+                if (!pods.Remove($"{@namespace}/{name}", out pod))
+                {
+                    return false;
+                }
+            }
+
+            // Take it out of service first, so no new connection is balanced to a pod going away.
+            RefreshServicesAndFiles();
+            await pod.StopAsync();
+            policy?.RemovePod(pod);
+            await LabNetwork.DeleteNamespacesAsync([pod.Netns], ct);
+            TryDeleteDirectory(LabFiles.PodDirectory(Names.RunDirectory, pod.Number));
+            return true;
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <summary>Relabels a pod and re-evaluates which services it backs.</summary>
+    public async Task UpdatePodLabelsAsync(string @namespace, string name, IReadOnlyDictionary<string, string> labels, CancellationToken ct)
+    {
+        await gate.WaitAsync(ct);
+        try
+        {
+            if (FindPod(@namespace, name) is { } pod)
+            {
+                pod.SetLabels(labels);
+                policy?.UpdatePod(pod);
+                RefreshServicesAndFiles();
+            }
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <summary>Snapshot of the running pods.</summary>
+    public IReadOnlyList<PodRuntime> Pods
+    {
+        get
+        {
+            lock (pods)
+            {
+                return pods.Values.OrderBy(p => p.Number).ToList();
+            }
+        }
+    }
+
+    public PodRuntime? FindPod(string @namespace, string name)
+    {
+        lock (pods)
+        {
+            return pods.GetValueOrDefault($"{@namespace}/{name}");
+        }
+    }
+
+    public Task<string> LogsAsync(string @namespace, string pod, int? tailLines, string? container = null)
+    {
+        var p = FindPod(@namespace, pod)
+            ?? throw new ClusterException($"Error from server (NotFound): pods \"{pod}\" not found in namespace \"{@namespace}\"");
+        var lines = p.Log.Read(container, tailLines);
+        return Task.FromResult(lines.Count == 0 ? "" : string.Join('\n', lines) + "\n");
+    }
+}

@@ -1,0 +1,188 @@
+namespace LabSite.Clusters.Netns;
+
+using LabSite.Clusters.Contract;
+using System.Net;
+using LabSite.Clusters.Netns.Datapath;
+using LabSite.Clusters.Netns.Dns;
+using LabSite.Clusters.Netns.Exec;
+using LabSite.Clusters.Netns.Gc;
+using LabSite.Clusters.Netns.Kernel;
+using LabSite.Clusters.Netns.Pods;
+using LabSite.Clusters.Netns.Policy.Api;
+using LabSite.Clusters.Netns.Runtime;
+using LabSite.Clusters.Netns.Services;
+using LabSite.Clusters.Netns.Store;
+
+/// <summary>
+/// One live lab on network namespaces: its node, pods, services (socket-LB) and generated files.
+/// Every change runs under one lab lock (<see cref="gate"/>), so pods, services and maps never
+/// disagree; reads take the lock too and return snapshots.
+/// </summary>
+public sealed partial class NetnsCluster
+{
+    private readonly SemaphoreSlim gate = new(1, 1);
+    private readonly NetnsOptions options;
+    private readonly LabNetwork network;
+    private readonly Dictionary<string, PodRuntime> pods = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ServiceSpec> services = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> serviceIds = new(StringComparer.Ordinal);
+    private ServiceLoadBalancer? loadBalancer;
+    private LabPolicyAgent? policy;
+    private StoreBridge? bridge;
+    private ClusterDns? dns;
+    private int nextPodNumber;
+    private int nextServiceId = 1;
+    private int nextServiceIp = 9; // .0.1 .. .0.9 stay free for "kubernetes" / "kube-dns"-like services.
+    private bool destroyed;
+
+    private NetnsCluster(NetnsOptions options, string name, string? labId, int slot)
+    {
+        this.options = options;
+        Name = name;
+        LabId = labId;
+        Names = new LabNames(options, name);
+        Addressing = new LabAddressing(slot);
+        network = new LabNetwork(Names, Addressing);
+        CreatedAt = DateTimeOffset.UtcNow;
+        Store = new ObjectStore(new StoreOptions { ServiceCidr = Addressing.ServiceCidr, PolicyValidator = new PolicyValidator() });
+    }
+
+    /// <summary>The lab's Kubernetes-shaped objects; the runtime follows its changes (other parts may subscribe too).</summary>
+    public ObjectStore Store { get; }
+
+    public string Name { get; }
+
+    public string Backend => NetnsBackend.BackendName;
+
+    public string? LabId { get; }
+
+    public LabNames Names { get; }
+
+    public LabAddressing Addressing { get; }
+
+    public DateTimeOffset CreatedAt { get; }
+
+    /// <summary>uid/gid of exec'd programs of this lab.</summary>
+    public int ExecUid => options.ExecUidBase + Addressing.Slot;
+
+    /// <summary>Every netns this lab owns right now (node first); garbage collection spares exactly these.</summary>
+    public IReadOnlyList<string> OwnedNamespaces
+    {
+        get
+        {
+            lock (pods)
+            {
+                return [Names.NodeNetns, .. pods.Values.Select(p => p.Netns)];
+            }
+        }
+    }
+
+    internal static async Task<NetnsCluster> CreateAsync(NetnsOptions options, ClusterRequest request, int slot, IProgress<ClusterProgress>? progress, CancellationToken ct)
+    {
+        var c = new NetnsCluster(options, request.Name, request.LabId, slot);
+        const int steps = 4;
+        try
+        {
+            progress?.Report(new ClusterProgress("directories", $"bpffs {c.Names.BpffsDirectory}, cgroup {c.Names.CgroupDirectory}", 1, steps));
+            Directory.CreateDirectory(c.Names.BpffsDirectory);
+            Directory.CreateDirectory(c.Names.CgroupDirectory);
+            Directory.CreateDirectory(c.Names.RunDirectory);
+            LabFiles.WriteShared(c.Names.RunDirectory, c.ExecUid);
+
+            progress?.Report(new ClusterProgress("namespaces", $"node namespace {c.Names.NodeNetns}", 2, steps));
+            await c.network.CreateNodeAsync(ct);
+
+            progress?.Report(new ClusterProgress("datapath", "socket load balancer (bpf_sock) attached to the lab cgroup", 3, steps));
+            var objectDir = options.BpfObjectDirectory is { Length: > 0 } d ? d : Bpf.BpfObject.DefaultDirectory;
+            c.loadBalancer = new ServiceLoadBalancer(Path.Combine(objectDir, "bpf_sock.bpf.o"), c.Names.BpffsDirectory, c.Names.CgroupDirectory);
+
+            c.dns = await ClusterDns.StartAsync(c.Names.NodeNetns, c.Addressing.NodeIp);
+            // Policy datapath (bpf_lxc) before any pod, so every pod is enforced from its first packet.
+            c.policy = new LabPolicyAgent(
+                c.Names.BpffsDirectory, LabNames.NetnsPath(c.Names.NodeNetns), "labsite/" + request.Name,
+                [c.Addressing.NodeIp, LabAddressing.Gateway], c.Store, Path.Combine(objectDir, "bpf_lxc.bpf.o"));
+
+            c.bridge = new StoreBridge(c, c.Store);
+            if (request.ManifestsDirectory is { } dir)
+            {
+                await c.ApplyDirectoryAsync(dir, ct);
+            }
+
+            progress?.Report(new ClusterProgress("ready", $"cluster {request.Name} ready (pods {c.Addressing.PodCidr}, services {c.Addressing.ServiceCidr})", 4, steps));
+            return c;
+        }
+        catch (Exception e)
+        {
+            await c.DestroyAsync(CancellationToken.None);
+            throw e as ClusterException ?? new ClusterException($"create {request.Name}: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Stops everything and removes every kernel object and file of the lab. Idempotent.</summary>
+    internal async Task DestroyAsync(CancellationToken ct)
+    {
+        await gate.WaitAsync(ct);
+        try
+        {
+            destroyed = true;
+            gate.Release();
+            try
+            {
+                // The bridge's loop may be waiting for this gate; stop it outside the gate.
+                if (bridge is not null)
+                {
+                    await bridge.DisposeAsync();
+                }
+            }
+            finally
+            {
+                await gate.WaitAsync(CancellationToken.None);
+            }
+
+            var all = Pods;
+            await Task.WhenAll(all.Select(p => p.StopAsync()));
+            lock (pods)
+            {
+                pods.Clear();
+            }
+
+            loadBalancer?.Dispose();
+            loadBalancer = null;
+            policy?.Dispose();
+            policy = null;
+            if (dns is not null)
+            {
+                await dns.DisposeAsync();
+                dns = null;
+            }
+
+            await LabCleanup.RemoveAsync(Names, all.Select(p => p.Netns), ct);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private void ThrowIfDestroyed()
+    {
+        if (destroyed)
+        {
+            throw new ClusterException($"cluster {Name} is being destroyed");
+        }
+    }
+
+    private static void TryDeleteDirectory(string path)
+    {
+        try
+        {
+            if (Directory.Exists(path))
+            {
+                Directory.Delete(path, recursive: true);
+            }
+        }
+        catch (IOException)
+        {
+        }
+    }
+}

@@ -1,0 +1,54 @@
+namespace LabSite.Clusters.Netns;
+
+using LabSite.Clusters.Contract;
+using System.ComponentModel.DataAnnotations;
+
+/// <summary>
+/// Settings of the netns backend, bound from the <c>NetnsOptions</c> configuration section.
+/// Every kernel object a lab owns is named under these roots, which is what garbage collection relies on.
+/// </summary>
+public sealed class NetnsOptions
+{
+    /// <summary>Prefix of network namespace names: <c>&lt;prefix&gt;-&lt;lab&gt;-node</c>. Tests use their own prefix.</summary>
+    [Required]
+    [RegularExpression("^[a-z][a-z0-9]{1,7}$", ErrorMessage = "NetnsOptions:NamePrefix must be 2-8 lowercase letters/digits starting with a letter")]
+    public string NamePrefix { get; set; } = "ls";
+
+    /// <summary>bpffs directory holding one folder of pinned maps per lab.</summary>
+    [Required]
+    public string BpffsRoot { get; set; } = "/sys/fs/bpf/labsite";
+
+    /// <summary>cgroup-v2 directory holding one cgroup per lab (socket-LB attaches there; exec'd programs run there).</summary>
+    [Required]
+    public string CgroupRoot { get; set; } = "/sys/fs/cgroup/unified/labsite";
+
+    /// <summary>
+    /// Generated per-lab files (hosts, resolv.conf, passwd) bound into exec sandboxes. Garbage collection
+    /// treats every folder here as a lab's, so it is a folder of its own, not /run/labsite (the agent's socket).
+    /// </summary>
+    [Required]
+    public string RunDirectory { get; set; } = "/run/labsite/labs";
+
+    /// <summary>Labs at once on this host; each gets a slot that fixes its pod and service ranges.</summary>
+    [Range(1, 200)]
+    public int MaxClusters { get; set; } = 100;
+
+    /// <summary>Exec'd programs run as uid/gid ExecUidBase + lab slot (distinct per lab, so rlimits count per lab).</summary>
+    [Range(1000, 2_000_000_000)]
+    public int ExecUidBase { get; set; } = 200_000;
+
+    /// <summary>Upper bound on one exec when the request sets none.</summary>
+    [Range(1, 3600)]
+    public int ExecTimeoutSeconds { get; set; } = 60;
+
+    /// <summary>RLIMIT_AS of an exec'd program, in MiB.</summary>
+    [Range(64, 65536)]
+    public int ExecMemoryMiB { get; set; } = 1024;
+
+    /// <summary>RLIMIT_NPROC of a lab's exec user (all its exec'd programs together).</summary>
+    [Range(4, 4096)]
+    public int ExecMaxProcesses { get; set; } = 128;
+
+    /// <summary>Directory of the built .bpf.o files; empty means bpf/ beside the Sandbox assembly.</summary>
+    public string BpfObjectDirectory { get; set; } = "";
+}

@@ -1,0 +1,13 @@
+namespace LabSite.Clusters.Netns.Proxy.Flows;
+
+using LabSite.Clusters.Contract;
+using LabSite.Clusters.Contract.Flows;
+
+/// <summary>
+/// Receives the proxy's L7 flows (the lab's flow ring, which enriches them with pod names and keeps history).
+/// Called on connection tasks: must not block and must not throw.
+/// </summary>
+public interface IL7FlowSink
+{
+    void Publish(Flow flow);
+}

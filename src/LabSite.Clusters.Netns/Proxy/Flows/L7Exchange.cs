@@ -1,0 +1,14 @@
+namespace LabSite.Clusters.Netns.Proxy.Flows;
+
+using LabSite.Clusters.Contract;
+using System.Net;
+using LabSite.Clusters.Contract.Flows;
+using LabSite.Clusters.Netns.Identity;
+
+/// <summary>
+/// Who talks to whom on one proxied connection, in request direction: the client (peer of the accepted socket) and
+/// the server (the original destination), with their identities.
+/// </summary>
+public sealed record L7Exchange(
+    IPEndPoint Client, NumericIdentity ClientIdentity, IPEndPoint Server, NumericIdentity ServerIdentity,
+    TrafficDirection Direction, ushort ProxyPort);

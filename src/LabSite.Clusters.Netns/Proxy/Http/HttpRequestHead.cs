@@ -1,0 +1,35 @@
+namespace LabSite.Clusters.Netns.Proxy.Http;
+
+using LabSite.Clusters.Contract;
+
+/// <summary>A parsed request line and header section.</summary>
+public sealed class HttpRequestHead
+{
+    public required string Method { get; init; }
+
+    /// <summary>The request-target as sent: origin form (<c>/v1/x?y</c>), absolute form, or <c>*</c>.</summary>
+    public required string Target { get; init; }
+
+    public required HttpWireVersion Version { get; init; }
+
+    public required HttpHeaderList Headers { get; init; }
+
+    /// <summary>Wire size of the head, CRLFs included.</summary>
+    public int HeadBytes { get; init; }
+
+    /// <summary>The authority: Host header, else the authority of an absolute-form target, else "".</summary>
+    public string Host => Headers.Get("Host") ?? (Uri.TryCreate(Target, UriKind.Absolute, out var u) ? u.Authority : "");
+
+    /// <summary>The path and query (what Envoy calls <c>:path</c>): the target itself in origin form.</summary>
+    public string PathAndQuery =>
+        Target.StartsWith('/') || Target == "*" ? Target
+        : Uri.TryCreate(Target, UriKind.Absolute, out var u) ? u.PathAndQuery : Target;
+
+    /// <summary>True when the client wants the connection kept after this exchange (RFC 9112 §9.3).</summary>
+    public bool KeepAlive => Version == HttpWireVersion.Http11
+        ? !Headers.HasToken("Connection", "close")
+        : Headers.HasToken("Connection", "keep-alive");
+
+    /// <summary>The URL as Hubble shows it: <c>http://{Host}{path}</c>.</summary>
+    public string FlowUrl => Target.StartsWith("http://", StringComparison.OrdinalIgnoreCase) ? Target : $"http://{Host}{PathAndQuery}";
+}

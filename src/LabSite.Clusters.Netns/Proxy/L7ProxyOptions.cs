@@ -1,0 +1,72 @@
+namespace LabSite.Clusters.Netns.Proxy;
+
+using LabSite.Clusters.Contract;
+using System.Net;
+using System.Net.Sockets;
+using LabSite.Clusters.Contract.Flows;
+using LabSite.Clusters.Netns.Identity;
+using LabSite.Clusters.Netns.Proxy.Http;
+using LabSite.Clusters.Netns.Proxy.Listener;
+
+/// <summary>Settings and injected collaborators of one proxy listener.</summary>
+public sealed record L7ProxyOptions
+{
+    /// <summary>
+    /// Which side of the policy this listener enforces. Ingress: the endpoint is the original destination and the
+    /// peer is the client. Egress: the endpoint is the client and the peer is the destination.
+    /// </summary>
+    public TrafficDirection Direction { get; init; } = TrafficDirection.INGRESS;
+
+    /// <summary>The proxy port the policy map entries name (reported in flows).</summary>
+    public ushort ProxyPort { get; init; }
+
+    /// <summary>IP → security identity (the lab's ipcache). Unknown addresses should map to world.</summary>
+    public required Func<IPAddress, NumericIdentity> IdentityOf { get; init; }
+
+    /// <summary>
+    /// The connection's original destination. Default: the accepted socket's local address, which is right for a
+    /// transparent listener. Tests on plain loopback listeners map it to their upstream instead.
+    /// </summary>
+    public Func<Socket, IPEndPoint> OriginalDestination { get; init; } = s => (IPEndPoint)s.LocalEndPoint!;
+
+    /// <summary>
+    /// Creates unconnected upstream sockets. Default: in the calling namespace, marked with
+    /// <see cref="ProxySockets.UpstreamMark"/>; with netns labs, run <see cref="ProxySockets.CreateUpstream"/> on the
+    /// node's <see cref="NetworkNamespaceThread"/>.
+    /// </summary>
+    public Func<AddressFamily, ValueTask<Socket>> CreateUpstreamSocket { get; init; } =
+        family => ValueTask.FromResult(ProxySockets.CreateUpstream(family, ProxySockets.UpstreamMark));
+
+    /// <summary>Node name put into flows.</summary>
+    public string NodeName { get; init; } = "";
+
+    public HttpLimits Limits { get; init; } = HttpLimits.Default;
+
+    /// <summary>How long a kept-alive client connection may sit idle between requests before we close it quietly.</summary>
+    public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How long a client may take to send a whole head once it started one (408 after).</summary>
+    public TimeSpan RequestHeadTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Longest time one body (request or response) may take to pass through.</summary>
+    public TimeSpan BodyTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    public TimeSpan UpstreamConnectTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long the upstream may take to start its response (504 after; Envoy's route default is 15 s).</summary>
+    public TimeSpan UpstreamResponseTimeout { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Open client connections beyond this are closed at once, so one lab cannot exhaust the host.</summary>
+    public int MaxConnections { get; init; } = 10_000;
+
+    /// <summary>Requests served on one client connection before it is closed (bounds every connection loop).</summary>
+    public int MaxRequestsPerConnection { get; init; } = 100_000;
+
+    /// <summary>Bodies of denied requests up to this size are read and dropped to keep the connection; larger ones close it.</summary>
+    public long MaxDrainBytes { get; init; } = 1024 * 1024;
+
+    /// <summary>Optional diagnostics (one line per connection fault).</summary>
+    public Action<string>? Log { get; init; }
+
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+}

@@ -1,0 +1,325 @@
+namespace LabSite.Clusters.Netns.Proxy.Listener;
+
+using LabSite.Clusters.Contract;
+using System.IO.Pipelines;
+using System.Net;
+using System.Net.Sockets;
+using LabSite.Clusters.Contract.Flows;
+using LabSite.Clusters.Netns.Proxy.Flows;
+using LabSite.Clusters.Netns.Proxy.Http;
+using LabSite.Clusters.Netns.Proxy.Rules;
+
+/// <summary>
+/// Serves one accepted client connection: reads requests in order (pipelined ones included), judges each against
+/// the port's HTTP rules, forwards allowed ones to the original destination over one reused upstream connection,
+/// answers denied ones with Envoy's 403, and reports request and response flows. Every wait has a deadline and the
+/// whole connection stops with the proxy's token; faults end this connection only.
+/// </summary>
+internal sealed class ProxyConnection(Socket client, L7ProxyOptions options, IL7PolicySource policies, IL7FlowSink sink, L7FlowFactory flows)
+{
+    private enum Phase { Idle, Head, Body, Connect, Response }
+
+    private readonly TimeProvider time = options.Time;
+    private Phase phase;
+    private CancellationToken stop;
+
+    // A field, not a local, so the finally block closes it even when an exchange fails half-way.
+    private UpstreamConnection? upstream;
+
+    public async Task RunAsync(CancellationToken stop)
+    {
+        this.stop = stop;
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        var ct = deadline.Token;
+        client.NoDelay = true;
+        var clientStream = new NetworkStream(client, ownsSocket: true);
+        var reader = PipeReader.Create(clientStream, new StreamPipeReaderOptions(bufferSize: 4096, leaveOpen: true));
+        L7Exchange? exchange = null;
+        try
+        {
+            exchange = Describe();
+            var policyKey = PolicyKey(exchange);
+            for (var served = 0; served < options.MaxRequestsPerConnection; served++)
+            {
+                SetPhase(deadline, Phase.Idle, options.IdleTimeout);
+                if (!await WaitForRequestBytesAsync(reader, ct))
+                {
+                    return;
+                }
+
+                SetPhase(deadline, Phase.Head, options.RequestHeadTimeout);
+                HttpRequestHead request;
+                try
+                {
+                    var head = await HttpHeadReader.ReadAsync(reader, options.Limits, "request", 431, 400, ct);
+                    if (head is null)
+                    {
+                        return;
+                    }
+
+                    request = HttpHeadParser.ParseRequest(head.Value.Lines, head.Value.Bytes);
+                }
+                catch (HttpProtocolException e)
+                {
+                    await ReplyErrorAsync(clientStream, e.StatusCode, e.Message, ct);
+                    return;
+                }
+
+                if (!await ExchangeAsync(exchange, policyKey, request, reader, clientStream, deadline))
+                {
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (!stop.IsCancellationRequested && phase == Phase.Head)
+        {
+            await TryWriteAsync(clientStream, LocalReply.Error(408, "request head not received in time", close: true, time));
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException or SocketException or HttpProtocolException or ObjectDisposedException)
+        {
+            if (!stop.IsCancellationRequested && phase != Phase.Idle)
+            {
+                options.Log?.Invoke($"l7 proxy: {exchange?.Client}→{exchange?.Server}: {phase}: {e.Message}");
+            }
+        }
+        finally
+        {
+            if (upstream is not null)
+            {
+                await upstream.DisposeAsync();
+            }
+
+            await reader.CompleteAsync();
+            await clientStream.DisposeAsync();
+        }
+    }
+
+    /// <summary>
+    /// Waits for the next request's first byte. Pipelined bytes may already sit in the reader; otherwise a
+    /// zero-byte receive waits on the socket without holding a buffer, so an idle kept-alive connection costs no
+    /// 4 KiB read buffer. False when the client closed.
+    /// </summary>
+    private async Task<bool> WaitForRequestBytesAsync(PipeReader reader, CancellationToken ct)
+    {
+        if (reader.TryRead(out var buffered))
+        {
+            reader.AdvanceTo(buffered.Buffer.Start); // nothing consumed or examined: the head reader sees it again
+            if (!buffered.Buffer.IsEmpty)
+            {
+                return true;
+            }
+
+            if (buffered.IsCompleted)
+            {
+                return false;
+            }
+        }
+
+        await client.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, ct);
+        return true; // data or EOF: the head reader tells which (EOF before a byte reads as a clean close)
+    }
+
+    /// <summary>One request/response exchange. Returns whether the client connection stays open.</summary>
+    private async Task<bool> ExchangeAsync(
+        L7Exchange exchange, L7PolicyKey policyKey, HttpRequestHead request, PipeReader reader, NetworkStream clientStream,
+        CancellationTokenSource deadline)
+    {
+        var ct = deadline.Token;
+        var started = time.GetTimestamp();
+        HttpBodyFraming framing;
+        try
+        {
+            framing = HttpBodyFraming.ForRequest(request.Headers, request.Version);
+        }
+        catch (HttpProtocolException e)
+        {
+            await ReplyErrorAsync(clientStream, e.StatusCode, e.Message, ct);
+            return false;
+        }
+
+        var peer = options.Direction == TrafficDirection.INGRESS ? exchange.ClientIdentity : exchange.ServerIdentity;
+        var decision = policies.Find(policyKey)?.Evaluate(peer, request)
+            ?? L7Decision.Deny($"no L7 policy for {policyKey}");
+        sink.Publish(flows.Request(exchange, request, decision.Allowed));
+
+        if (!decision.Allowed)
+        {
+            options.Log?.Invoke($"l7 proxy: {exchange.Client}→{exchange.Server}: 403 {request.Method} {request.PathAndQuery}: {decision.Reason}");
+            return await DenyAsync(exchange, request, framing, reader, clientStream, started, deadline);
+        }
+
+        ApplyHeaderActions(request, decision.Actions);
+        if (request.Headers.HasToken("Expect", "100-continue"))
+        {
+            // Answer 100 ourselves once the request is allowed (Envoy's default), so the client never sends a body
+            // the policy would refuse and the upstream never sees Expect.
+            request.Headers.RemoveAll("Expect");
+            await clientStream.WriteAsync(LocalReply.Continue(), ct);
+        }
+
+        if (upstream?.ClosedByServer == true)
+        {
+            await upstream.DisposeAsync();
+            upstream = null;
+        }
+
+        if (upstream is null)
+        {
+            SetPhase(deadline, Phase.Connect, options.UpstreamConnectTimeout);
+            try
+            {
+                upstream = await UpstreamConnection.ConnectAsync(options.CreateUpstreamSocket, exchange.Server, ct);
+            }
+            catch (Exception e) when (e is SocketException || (e is OperationCanceledException && !stop.IsCancellationRequested))
+            {
+                var detail = e is SocketException se ? se.SocketErrorCode.ToString() : "connect timeout";
+                await GatewayErrorAsync(exchange, request, clientStream, 503,
+                    $"upstream connect error or disconnect/reset before headers. reset reason: {detail}", started);
+                return false;
+            }
+        }
+
+        SetPhase(deadline, Phase.Body, options.BodyTimeout);
+        await HttpBodyCopier.WriteMessageAsync(HttpHeadWriter.Request(request), reader, upstream.Stream, framing, options.Limits, "request body", 400, ct);
+
+        SetPhase(deadline, Phase.Response, options.UpstreamResponseTimeout);
+        HttpResponseHead response;
+        try
+        {
+            response = await ReadFinalResponseHeadAsync(upstream, request, clientStream, ct);
+        }
+        catch (Exception e) when (e is HttpProtocolException or IOException or SocketException
+            || (e is OperationCanceledException && !stop.IsCancellationRequested))
+        {
+            var (status, detail) = e switch
+            {
+                OperationCanceledException => (504, "upstream request timeout"),
+                HttpProtocolException p => (502, $"bad upstream response: {p.Message}"),
+                _ => (502, $"upstream connect error or disconnect/reset before headers. reset reason: {e.Message}"),
+            };
+            await GatewayErrorAsync(exchange, request, clientStream, status, detail, started);
+            return false;
+        }
+
+        var responseFraming = HttpBodyFraming.ForResponse(response.Headers, response.Version, response.StatusCode, request.Method);
+        SetPhase(deadline, Phase.Body, options.BodyTimeout);
+        sink.Publish(flows.Response(exchange, request, response.StatusCode, time.GetElapsedTime(started)));
+        await HttpBodyCopier.WriteMessageAsync(HttpHeadWriter.Response(response), upstream.Reader, clientStream, responseFraming, options.Limits, "upstream response body", 502, ct);
+
+        var upstreamKeep = response.KeepAlive && responseFraming.Kind != HttpBodyKind.UntilClose;
+        if (!upstreamKeep)
+        {
+            await upstream.DisposeAsync();
+            upstream = null;
+        }
+
+        // A response framed by close ends the client connection too: its end is how the client learns the body ended.
+        // The client saw the upstream's Connection header, so it closes when the upstream said close.
+        return request.KeepAlive && upstreamKeep;
+    }
+
+    private async Task<HttpResponseHead> ReadFinalResponseHeadAsync(UpstreamConnection connection, HttpRequestHead request, NetworkStream clientStream, CancellationToken ct)
+    {
+        // Interim 1xx responses pass through (bounded: a server sending endless 1xx hits the response deadline).
+        while (true)
+        {
+            var head = await HttpHeadReader.ReadAsync(connection.Reader, options.Limits, "upstream response", 502, 502, ct)
+                ?? throw new HttpProtocolException(502, "upstream closed the connection before responding");
+            var response = HttpHeadParser.ParseResponse(head.Lines);
+            if (response.StatusCode >= 200 || response.StatusCode == 101)
+            {
+                if (response.StatusCode == 101)
+                {
+                    throw new HttpProtocolException(502, "upstream switched protocols (101); upgrades are not proxied");
+                }
+
+                return response;
+            }
+
+            if (response.StatusCode != 100 && request.Version == HttpWireVersion.Http11)
+            {
+                await clientStream.WriteAsync(HttpHeadWriter.Response(response), ct);
+            }
+        }
+    }
+
+    private async Task<bool> DenyAsync(
+        L7Exchange exchange, HttpRequestHead request, HttpBodyFraming framing, PipeReader reader, NetworkStream clientStream,
+        long started, CancellationTokenSource deadline)
+    {
+        // Drop a small body so the next pipelined request lines up; a large or chunked one ends the connection instead.
+        var drain = framing.Kind == HttpBodyKind.None
+            || (framing.Kind == HttpBodyKind.ContentLength && framing.Length <= options.MaxDrainBytes && !request.Headers.HasToken("Expect", "100-continue"));
+        var keep = request.KeepAlive && drain;
+        if (drain)
+        {
+            SetPhase(deadline, Phase.Body, options.BodyTimeout);
+            await HttpBodyCopier.CopyAsync(reader, null, framing, options.Limits, "request body", 400, deadline.Token);
+        }
+
+        await clientStream.WriteAsync(LocalReply.Forbidden(close: !keep, http10KeepAlive: keep && request.Version == HttpWireVersion.Http10, time), deadline.Token);
+        sink.Publish(flows.Response(exchange, request, 403, time.GetElapsedTime(started)));
+        return keep;
+    }
+
+    private async Task GatewayErrorAsync(L7Exchange exchange, HttpRequestHead request, NetworkStream clientStream, int status, string detail, long started)
+    {
+        await TryWriteAsync(clientStream, LocalReply.Error(status, detail, close: true, time));
+        sink.Publish(flows.Response(exchange, request, status, time.GetElapsedTime(started)));
+    }
+
+    private async Task ReplyErrorAsync(NetworkStream clientStream, int status, string detail, CancellationToken ct)
+    {
+        options.Log?.Invoke($"l7 proxy: {client.RemoteEndPoint}: {status} {detail}");
+        await TryWriteAsync(clientStream, LocalReply.Error(status, detail, close: true, time));
+    }
+
+    private static async Task TryWriteAsync(NetworkStream stream, byte[] bytes)
+    {
+        try
+        {
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await stream.WriteAsync(bytes, cts.Token);
+        }
+        catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            // The client is gone or stuck; nothing more to tell it.
+        }
+    }
+
+    private static void ApplyHeaderActions(HttpRequestHead request, IReadOnlyList<HeaderMatch> actions)
+    {
+        foreach (var a in actions)
+        {
+            switch (a.Mismatch)
+            {
+                case HeaderMismatchAction.Add:
+                    request.Headers.Add(a.Name, a.Value);
+                    break;
+                case HeaderMismatchAction.Delete:
+                    request.Headers.RemoveAll(a.Name);
+                    break;
+                case HeaderMismatchAction.Replace:
+                    request.Headers.RemoveAll(a.Name);
+                    request.Headers.Add(a.Name, a.Value);
+                    break;
+            }
+        }
+    }
+
+    private L7Exchange Describe()
+    {
+        var peer = (IPEndPoint)client.RemoteEndPoint!;
+        var original = options.OriginalDestination(client);
+        return new L7Exchange(peer, options.IdentityOf(peer.Address), original, options.IdentityOf(original.Address), options.Direction, options.ProxyPort);
+    }
+
+    private L7PolicyKey PolicyKey(L7Exchange x) => new(
+        options.Direction == TrafficDirection.INGRESS ? x.Server.Address : x.Client.Address, options.Direction, (ushort)x.Server.Port);
+
+    private void SetPhase(CancellationTokenSource deadline, Phase next, TimeSpan timeout)
+    {
+        phase = next;
+        deadline.CancelAfter(timeout);
+    }
+}

@@ -1,0 +1,66 @@
+namespace LabSite.Clusters.Netns.Proxy.Listener;
+
+using LabSite.Clusters.Contract;
+using System.IO.Pipelines;
+using System.Net;
+using System.Net.Sockets;
+
+/// <summary>One connection from the proxy to an original destination, reused while both sides keep it alive.</summary>
+internal sealed class UpstreamConnection : IAsyncDisposable
+{
+    private readonly Socket socket;
+
+    private UpstreamConnection(Socket socket)
+    {
+        this.socket = socket;
+        Stream = new NetworkStream(socket, ownsSocket: true);
+        Reader = PipeReader.Create(Stream, new StreamPipeReaderOptions(bufferSize: 4096, leaveOpen: true));
+    }
+
+    public NetworkStream Stream { get; }
+
+    public PipeReader Reader { get; }
+
+    /// <summary>Connects, or throws <see cref="SocketException"/> / <see cref="OperationCanceledException"/>.</summary>
+    public static async Task<UpstreamConnection> ConnectAsync(
+        Func<AddressFamily, ValueTask<Socket>> create, IPEndPoint destination, CancellationToken ct)
+    {
+        var socket = await create(destination.AddressFamily);
+        try
+        {
+            await socket.ConnectAsync(destination, ct);
+            return new UpstreamConnection(socket);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// True when the server has closed the idle connection (readable with nothing to read means EOF). Checked
+    /// before reuse so a request is not sent into a connection the server already dropped; a close racing the
+    /// check still ends as 502, as with any proxy.
+    /// </summary>
+    public bool ClosedByServer
+    {
+        get
+        {
+            try
+            {
+                return socket.Poll(0, SelectMode.SelectRead) && socket.Available == 0;
+            }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException)
+            {
+                return true;
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Reader.CompleteAsync();
+        await Stream.DisposeAsync();
+    }
+}

@@ -1,0 +1,55 @@
+namespace LabSite.Clusters.Netns.Runtime;
+
+using LabSite.Clusters.Contract;
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using LabSite.Clusters.Netns.Pods;
+using LabSite.Clusters.Netns.Services;
+
+/// <summary>Reads the runtime's inputs out of stored objects (already validated by the store).</summary>
+internal static class StoreObjects
+{
+    public static PodSpec Pod(KubeObject pod)
+    {
+        var containers = (pod.Json["spec"]?["containers"] as JsonArray ?? [])
+            .OfType<JsonObject>()
+            .Select(c => new ContainerSpec(
+                (string?)c["name"] ?? "",
+                (string?)c["image"] ?? "",
+                (c["ports"] as JsonArray ?? []).OfType<JsonObject>()
+                    .Select(p => new ContainerPort(Int(p["containerPort"]) ?? 0, (string?)p["protocol"] ?? "TCP", (string?)p["name"]))
+                    .ToList(),
+                Strings(c["command"]),
+                Strings(c["args"])))
+            .ToList();
+        return new PodSpec(pod.Namespace ?? "default", pod.Name, pod.Labels, containers);
+    }
+
+    /// <summary>The service, or null when it has no ClusterIP to balance (headless, or not allocated).</summary>
+    public static ServiceSpec? Service(KubeObject service)
+    {
+        var spec = service.Json["spec"];
+        if ((string?)spec?["clusterIP"] is not { } ip || !IPAddress.TryParse(ip, out var clusterIp))
+        {
+            return null;
+        }
+
+        var selector = spec?["selector"] is JsonObject s
+            ? s.ToDictionary(kv => kv.Key, kv => (string?)kv.Value ?? "")
+            : new Dictionary<string, string>();
+        var ports = (spec?["ports"] as JsonArray ?? []).OfType<JsonObject>()
+            .Select(p => new ServicePort(
+                Int(p["port"]) ?? 0,
+                (string?)p["protocol"] ?? "TCP",
+                p["targetPort"] is JsonValue t ? (t.GetValueKind() == JsonValueKind.Number ? t.ToString() : (string?)t) : null,
+                (string?)p["name"]))
+            .ToList();
+        return new ServiceSpec(service.Namespace ?? "default", service.Name, clusterIp, selector, ports);
+    }
+
+    private static int? Int(JsonNode? n) => n is JsonValue v && v.TryGetValue<int>(out var i) ? i : n is JsonValue l && l.TryGetValue<long>(out var x) ? (int)x : null;
+
+    private static IReadOnlyList<string>? Strings(JsonNode? n) =>
+        n is JsonArray a ? a.Select(x => (string?)x ?? "").ToList() : null;
+}

@@ -1,0 +1,60 @@
+namespace LabSite.Clusters.Netns.Store.Controllers;
+
+using LabSite.Clusters.Contract;
+using System.Text.Json.Nodes;
+using LabSite.Clusters.Netns.Store.Kinds;
+
+/// <summary>
+/// Runs the built-in controllers inside a transaction, after the user's writes and before commit, so a
+/// commit is always consistent: owners' dependents collected, Deployments' pods in place, Endpoints current.
+/// </summary>
+internal static class Reconciler
+{
+    public static void Run(StoreTransaction tx, ServiceIpAllocator ips, Random random)
+    {
+        _ = ips;
+        CollectOrphans(tx);
+        DeploymentController.Reconcile(tx, random);
+        EndpointsController.Reconcile(tx, random);
+    }
+
+    /// <summary>Stores <paramref name="obj"/> unless it equals what is stored (ignoring resourceVersion): no empty changes.</summary>
+    public static void PutIfChanged(StoreTransaction tx, ObjectKey key, JsonObject obj)
+    {
+        if (tx.Get(key) is { } current)
+        {
+            obj["metadata"]!["resourceVersion"] = (string?)current["metadata"]?["resourceVersion"];
+            if (JsonNode.DeepEquals(current, obj))
+            {
+                return;
+            }
+        }
+        tx.Put(key, obj);
+    }
+
+    public static bool IsReady(JsonObject pod) =>
+        (pod["status"]?["conditions"] as JsonArray ?? [])
+            .Any(c => (string?)c?["type"] == "Ready" && (string?)c?["status"] == "True");
+
+    public static string? OwnerUid(JsonObject obj, string ownerKind) =>
+        (obj["metadata"]?["ownerReferences"] as JsonArray ?? [])
+            .Where(o => (string?)o?["kind"] == ownerKind && (bool?)o?["controller"] == true)
+            .Select(o => (string?)o?["uid"])
+            .FirstOrDefault();
+
+    /// <summary>The garbage collector's job: ReplicaSets whose Deployment is gone, then pods whose ReplicaSet is gone.</summary>
+    static void CollectOrphans(StoreTransaction tx)
+    {
+        var deployments = tx.OfKind(KindRegistry.Deployment).Select(kv => (string?)kv.Value["metadata"]?["uid"]).ToHashSet();
+        foreach (var (key, _) in tx.OfKind(KindRegistry.ReplicaSet).Where(kv => !deployments.Contains(OwnerUid(kv.Value, "Deployment"))).ToList())
+        {
+            tx.Remove(key);
+        }
+        var replicaSets = tx.OfKind(KindRegistry.ReplicaSet).Select(kv => (string?)kv.Value["metadata"]?["uid"]).ToHashSet();
+        foreach (var (key, _) in tx.OfKind(KindRegistry.Pod)
+            .Where(kv => OwnerUid(kv.Value, "ReplicaSet") is { } owner && !replicaSets.Contains(owner)).ToList())
+        {
+            tx.Remove(key);
+        }
+    }
+}

@@ -1,0 +1,139 @@
+namespace LabSite.Clusters.Netns.Store;
+
+using LabSite.Clusters.Contract;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using LabSite.Clusters.Netns.Store.Kinds;
+
+/// <summary>Builds stored objects in <c>kubectl get -o json</c> layout from what a manifest asked for.</summary>
+internal static class ObjectFactory
+{
+    public const string LastAppliedAnnotation = "kubectl.kubernetes.io/last-applied-configuration";
+
+    /// <summary>Kinds whose metadata carries a generation that moves when the spec changes.</summary>
+    public static bool HasGeneration(KindInfo kind) =>
+        kind == KindRegistry.Deployment || kind == KindRegistry.ReplicaSet || kind == KindRegistry.NetworkPolicy
+        || kind == KindRegistry.CiliumNetworkPolicy || kind == KindRegistry.CiliumClusterwideNetworkPolicy;
+
+    /// <summary>
+    /// The object to store for <paramref name="desired"/> (a validated manifest object, namespace already set),
+    /// keeping identity and status from <paramref name="existing"/> when it updates one.
+    /// </summary>
+    public static JsonObject Build(KindInfo kind, JsonObject desired, JsonObject? existing, bool recordApplied, string now, Random random)
+    {
+        var source = (JsonObject)desired.DeepClone();
+        ObjectDefaults.Apply(kind, source);
+        var inMetadata = source["metadata"] as JsonObject ?? [];
+        var metadata = new JsonObject();
+        var annotations = inMetadata["annotations"] is JsonObject a ? (JsonObject)a.DeepClone() : new JsonObject();
+        if (recordApplied)
+        {
+            annotations[LastAppliedAnnotation] = desired.ToJsonString(new JsonSerializerOptions { WriteIndented = false }) + "\n";
+        }
+        else if (existing?["metadata"]?["annotations"]?[LastAppliedAnnotation] is { } kept)
+        {
+            annotations[LastAppliedAnnotation] = kept.DeepClone();
+        }
+        if (annotations.Count > 0)
+        {
+            metadata["annotations"] = annotations;
+        }
+        metadata["creationTimestamp"] = existing?["metadata"]?["creationTimestamp"]?.DeepClone() ?? now;
+        if (HasGeneration(kind))
+        {
+            metadata["generation"] = existing?["metadata"]?["generation"]?.DeepClone() ?? 1;
+        }
+        if (inMetadata["labels"] is JsonObject labels && labels.Count > 0)
+        {
+            metadata["labels"] = labels.DeepClone();
+        }
+        if (kind == KindRegistry.Namespace)
+        {
+            var nsLabels = metadata["labels"] as JsonObject ?? [];
+            nsLabels["kubernetes.io/metadata.name"] = (string?)inMetadata["name"];
+            metadata["labels"] = nsLabels;
+        }
+        metadata["name"] = (string?)inMetadata["name"];
+        if (kind.Namespaced)
+        {
+            metadata["namespace"] = (string?)inMetadata["namespace"];
+        }
+        if (existing?["metadata"]?["ownerReferences"] is { } owners)
+        {
+            metadata["ownerReferences"] = owners.DeepClone();
+        }
+        metadata["resourceVersion"] = "0";
+        metadata["uid"] = existing?["metadata"]?["uid"]?.DeepClone() ?? NewUid(random);
+
+        var result = new JsonObject { ["apiVersion"] = kind.ApiVersion, ["kind"] = kind.Kind, ["metadata"] = metadata };
+        foreach (var (key, value) in source)
+        {
+            if (key is not ("apiVersion" or "kind" or "metadata" or "status"))
+            {
+                result[key] = value?.DeepClone();
+            }
+        }
+        var status = existing?["status"]?.DeepClone() ?? InitialStatus(kind);
+        if (status is not null)
+        {
+            result["status"] = status;
+        }
+        return result;
+    }
+
+    public static JsonObject Namespace(string name, string now) => new()
+    {
+        ["apiVersion"] = "v1",
+        ["kind"] = "Namespace",
+        ["metadata"] = new JsonObject
+        {
+            ["creationTimestamp"] = now,
+            ["labels"] = new JsonObject { ["kubernetes.io/metadata.name"] = name },
+            ["name"] = name,
+            ["resourceVersion"] = "0",
+            ["uid"] = NewUid(Random.Shared),
+        },
+        ["spec"] = new JsonObject { ["finalizers"] = new JsonArray("kubernetes") },
+        ["status"] = new JsonObject { ["phase"] = "Active" },
+    };
+
+    static JsonObject? InitialStatus(KindInfo kind) =>
+        kind == KindRegistry.Pod ? new JsonObject { ["phase"] = "Pending", ["qosClass"] = "BestEffort" }
+        : kind == KindRegistry.Namespace ? new JsonObject { ["phase"] = "Active" }
+        : kind == KindRegistry.Service ? new JsonObject { ["loadBalancer"] = new JsonObject() }
+        : kind == KindRegistry.Deployment || kind == KindRegistry.ReplicaSet ? new JsonObject()
+        : null;
+
+    /// <summary>A random (version 4) UUID from <paramref name="random"/>, so seeded tests get stable uids.</summary>
+    public static string NewUid(Random random)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        random.NextBytes(bytes);
+        bytes[6] = (byte)((bytes[6] & 0x0F) | 0x40);
+        bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80);
+        var hex = Convert.ToHexStringLower(bytes);
+        return $"{hex[..8]}-{hex[8..12]}-{hex[12..16]}-{hex[16..20]}-{hex[20..]}";
+    }
+
+    /// <summary>Whether two stored objects differ in what a user controls (labels, annotations, spec, data).</summary>
+    public static bool SameUserContent(JsonObject a, JsonObject b)
+    {
+        static JsonObject Strip(JsonObject o)
+        {
+            var copy = new JsonObject();
+            foreach (var (key, value) in o)
+            {
+                if (key is not ("metadata" or "status"))
+                {
+                    copy[key] = value?.DeepClone();
+                }
+            }
+            copy["labels"] = o["metadata"]?["labels"]?.DeepClone();
+            var annotations = (o["metadata"]?["annotations"] as JsonObject)?.DeepClone() as JsonObject;
+            annotations?.Remove(LastAppliedAnnotation);
+            copy["annotations"] = annotations is { Count: > 0 } ? annotations : null;
+            return copy;
+        }
+        return JsonNode.DeepEquals(Strip(a), Strip(b));
+    }
+}

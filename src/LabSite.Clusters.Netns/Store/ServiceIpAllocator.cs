@@ -1,0 +1,56 @@
+namespace LabSite.Clusters.Netns.Store;
+
+using LabSite.Clusters.Contract;
+using System.Net;
+using System.Net.Sockets;
+
+/// <summary>
+/// ClusterIPs from the lab's service range: lowest free address first (deterministic, so tests and
+/// lab texts can name them), never the network or broadcast address.
+/// </summary>
+public sealed class ServiceIpAllocator
+{
+    readonly uint _network;
+    readonly uint _size;
+
+    public ServiceIpAllocator(string cidr)
+    {
+        var slash = cidr.IndexOf('/');
+        if (slash < 0 || !IPAddress.TryParse(cidr[..slash], out var address) || address.AddressFamily != AddressFamily.InterNetwork
+            || !int.TryParse(cidr[(slash + 1)..], out var prefix) || prefix is < 8 or > 30)
+        {
+            throw new ArgumentException($"service range \"{cidr}\" is not an IPv4 CIDR with a prefix between /8 and /30 (e.g. 10.96.0.0/16)", nameof(cidr));
+        }
+        Cidr = cidr;
+        var mask = uint.MaxValue << (32 - prefix);
+        _network = ToUInt(address) & mask;
+        _size = ~mask + 1;
+    }
+
+    public string Cidr { get; }
+
+    public bool Contains(IPAddress ip) =>
+        ip.AddressFamily == AddressFamily.InterNetwork && ToUInt(ip) - _network is var offset && offset > 0 && offset < _size - 1;
+
+    /// <summary>The lowest address not in <paramref name="used"/>; null when the range is full.</summary>
+    public string? Allocate(IReadOnlySet<string> used)
+    {
+        for (uint offset = 1; offset < _size - 1; offset++)
+        {
+            var candidate = FromUInt(_network + offset).ToString();
+            if (!used.Contains(candidate))
+            {
+                return candidate;
+            }
+        }
+        return null;
+    }
+
+    static uint ToUInt(IPAddress ip)
+    {
+        var b = ip.GetAddressBytes();
+        return (uint)(b[0] << 24 | b[1] << 16 | b[2] << 8 | b[3]);
+    }
+
+    static IPAddress FromUInt(uint v) => new([(byte)(v >> 24), (byte)(v >> 16), (byte)(v >> 8), (byte)v]);
+}

@@ -1,0 +1,23 @@
+namespace LabSite.Shell.Builtins;
+
+using LabSite.Clusters.Contract;
+using LabSite.Shell.Bpftool;
+using LabSite.Shell.Cilium;
+using LabSite.Shell.Hubble;
+using LabSite.Shell.Kubectl;
+
+/// <summary>Every command the lab shell offers, by name.</summary>
+public static class CommandTable
+{
+    public static IReadOnlyDictionary<string, IShellCommand> Create()
+    {
+        IShellCommand[] commands =
+        [
+            new EchoCommand(), new CatCommand(), new LsCommand(), new GrepCommand(), new HeadTailCommand(head: true),
+            new HeadTailCommand(head: false), new WcCommand(), new SortCommand(), new JqCommand(), new ClearCommand(),
+            new HelpCommand(), new HistoryCommand(), new ExitCommand(), new TrueFalseCommand(succeed: true), new TrueFalseCommand(succeed: false),
+            new KubectlCommand(), new CiliumDbgCommand(), new HubbleCommand(), new BpftoolCommand(),
+        ];
+        return commands.ToDictionary(c => c.Name, StringComparer.Ordinal);
+    }
+}

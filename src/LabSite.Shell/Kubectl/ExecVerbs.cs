@@ -1,0 +1,134 @@
+namespace LabSite.Shell.Kubectl;
+
+using LabSite.Clusters.Contract;
+using System.Text;
+using LabSite.Shell.Cilium;
+using LabSite.Shell.Hubble;
+
+/// <summary>
+/// <c>kubectl exec [-i] [-t] (pod | deploy/x | ds/cilium) [-c container] -- command...</c>. The Cilium agent
+/// (<c>ds/cilium</c>, any pod named cilium-*) is not a pod of the lab cluster: its <c>cilium-dbg</c> and <c>hubble</c>
+/// run in the lab shell itself.
+/// </summary>
+sealed class ExecVerb : IKubectlVerb
+{
+    public string Name => "exec";
+
+    public KubectlFlags.Spec Flags() => KubectlRun.Common().Bool("stdin", 'i').Bool("tty", 't').Value("container", 'c').Bool("quiet", 'q');
+
+    public async Task<int> RunAsync(KubectlRun run)
+    {
+        var positionals = run.Flags.Positionals;
+        if (positionals.Count == 0)
+        {
+            throw new KubectlException("error: expected 'exec (POD | TYPE/NAME) [-c CONTAINER] [flags] -- COMMAND [args...]'.\nPOD or TYPE/NAME is a required argument for the exec command");
+        }
+        if (run.Flags.Command is not { Count: > 0 } command)
+        {
+            throw new KubectlException(positionals.Count > 1
+                ? "error: exec [POD] [COMMAND] is not supported anymore. Use exec [POD] -- [COMMAND] instead"
+                : "error: you must specify at least one command for the container");
+        }
+        var target = positionals[0];
+        if (IsCiliumAgent(target))
+        {
+            return await RunInAgentAsync(run, command);
+        }
+        var pod = await ResolvePodAsync(run, target);
+        Stream? stdin = null;
+        if (run.Flags.Has("stdin") && run.Context.StdinIsTerminal)
+        {
+            throw new KubectlException($"error: interactive sessions (-i, -it) are not available in the lab shell; run one command at a time: kubectl exec {target} -- <command>, or pipe input in: echo ... | kubectl exec -i {target} -- <command>");
+        }
+        if (run.Flags.Has("stdin"))
+        {
+            stdin = new MemoryStream(Encoding.UTF8.GetBytes(await run.Context.Stdin.ReadToEndAsync(run.Cancellation)));
+        }
+        var streams = new ExecStreams(new TextWriterStream(run.Out), new TextWriterStream(run.Err), stdin);
+        var request = new ExecRequest(pod.Namespace ?? run.Namespace, pod.Name, command, null, run.Flags.Value("container"));
+        var code = await run.Cluster.ExecAsync(request, streams, run.Cancellation);
+        if (code != 0 && !run.Cancellation.IsCancellationRequested)
+        {
+            await run.Err.WriteLineAsync($"command terminated with exit code {code}");
+        }
+        return code;
+    }
+
+    static bool IsCiliumAgent(string target) =>
+        target is "ds/cilium" or "daemonset/cilium" or "daemonsets/cilium" or "daemonset.apps/cilium" || target.StartsWith("cilium-", StringComparison.Ordinal)
+        || target.StartsWith("pod/cilium-", StringComparison.Ordinal) || target.StartsWith("po/cilium-", StringComparison.Ordinal);
+
+    static async Task<int> RunInAgentAsync(KubectlRun run, List<string> command)
+    {
+        var program = command[0];
+        IShellCommand? tool = program switch
+        {
+            "cilium-dbg" or "cilium" => run.Context.Session.Commands.GetValueOrDefault("cilium-dbg"),
+            "hubble" => run.Context.Session.Commands.GetValueOrDefault("hubble"),
+            _ => null,
+        };
+        if (tool is null)
+        {
+            await run.Err.WriteLineAsync($"error: the lab's Cilium agent runs cilium-dbg and hubble; \"{program}\" is not available there");
+            return 126;
+        }
+        var code = await tool.RunAsync(run.Context.With(command.Skip(1).ToList()));
+        if (code != 0)
+        {
+            await run.Err.WriteLineAsync($"command terminated with exit code {code}");
+        }
+        return code;
+    }
+
+    /// <summary>A pod by name, or the first pod (by name) of <c>deploy/x</c> or <c>rs/x</c>, as kubectl picks one.</summary>
+    public static async Task<KubeObject> ResolvePodAsync(KubectlRun run, string target)
+    {
+        var (kind, name) = KubectlRun.KindAndName(target, ResourceKind.Pod);
+        if (kind == ResourceKind.Pod)
+        {
+            return await run.GetOneAsync(kind, name);
+        }
+        if (kind != ResourceKind.Deployment && kind != ResourceKind.ReplicaSet && kind != ResourceKind.Service)
+        {
+            throw new KubectlException($"error: cannot attach to {kind.NamePrefix}: selector for {kind.NamePrefix} not implemented");
+        }
+        var owner = await run.GetOneAsync(kind, name);
+        var selector = kind == ResourceKind.Service ? Json.At(owner.Json, "spec", "selector") : Json.At(owner.Json, "spec", "selector", "matchLabels");
+        var selectorText = Json.Labels(selector);
+        var pods = selectorText == "<none>" ? [] : await run.ListAsync(ResourceKind.Pod, selectorText);
+        return pods.FirstOrDefault() ?? throw new KubectlException($"error: unable to find a pod for {kind.NamePrefix}/{name}: no pods match {selectorText}");
+    }
+}
+
+/// <summary><c>kubectl logs (pod | deploy/x) [--tail N] [-c container]</c>.</summary>
+sealed class LogsVerb : IKubectlVerb
+{
+    public string Name => "logs";
+
+    public KubectlFlags.Spec Flags() => KubectlRun.Common().Value("tail").Value("container", 'c').Bool("follow", 'f').Bool("timestamps");
+
+    public async Task<int> RunAsync(KubectlRun run)
+    {
+        if (run.Flags.Positionals.Count == 0)
+        {
+            throw new KubectlException("error: expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command");
+        }
+        int? tail = null;
+        if (run.Flags.Value("tail") is { } tailText)
+        {
+            if (!int.TryParse(tailText, out var parsed))
+            {
+                throw new KubectlException($"error: invalid argument \"{tailText}\" for \"--tail\" flag: strconv.ParseInt: parsing \"{tailText}\": invalid syntax");
+            }
+            tail = parsed < 0 ? null : parsed;
+        }
+        var pod = await ExecVerb.ResolvePodAsync(run, run.Flags.Positionals[0]);
+        var text = await run.Cluster.LogsAsync(pod.Namespace ?? run.Namespace, pod.Name, tail, run.Cancellation);
+        await run.Out.WriteAsync(text);
+        if (run.Flags.Has("follow"))
+        {
+            await run.Err.WriteLineAsync("(the lab shell shows the logs so far; -f does not keep following)");
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,62 @@
+namespace LabSite.Shell.Kubectl;
+
+using LabSite.Clusters.Contract;
+using System.Globalization;
+using System.Text.Json.Nodes;
+
+/// <summary>Small readers over <c>kubectl get -o json</c> objects, tolerant of missing fields.</summary>
+static class Json
+{
+    public static JsonNode? At(JsonNode? node, params string[] path)
+    {
+        foreach (var key in path)
+        {
+            node = node is JsonObject obj ? obj[key] : null;
+        }
+        return node;
+    }
+
+    public static string Str(JsonNode? node, params string[] path) =>
+        At(node, path) is JsonValue v && v.TryGetValue<string>(out var s) ? s : At(node, path) is JsonValue n ? n.ToJsonString() : "";
+
+    public static long Int(JsonNode? node, params string[] path)
+    {
+        var value = At(node, path);
+        if (value is JsonValue v)
+        {
+            if (v.TryGetValue<long>(out var l))
+            {
+                return l;
+            }
+            if (v.TryGetValue<int>(out var i))
+            {
+                return i;
+            }
+            if (v.TryGetValue<double>(out var d))
+            {
+                return (long)d;
+            }
+            if (v.TryGetValue<string>(out var s) && long.TryParse(s, out var parsed))
+            {
+                return parsed;
+            }
+        }
+        return 0;
+    }
+
+    public static IEnumerable<JsonNode> Array(JsonNode? node, params string[] path) =>
+        At(node, path) is JsonArray a ? a.OfType<JsonNode>() : [];
+
+    public static DateTimeOffset? Time(JsonNode? node, params string[] path) =>
+        DateTimeOffset.TryParse(Str(node, path), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t) ? t : null;
+
+    /// <summary><c>a=1,b=2</c> sorted by key, as kubectl prints selectors and labels; <c>&lt;none&gt;</c> when empty.</summary>
+    public static string Labels(JsonNode? map)
+    {
+        if (map is not JsonObject obj || obj.Count == 0)
+        {
+            return "<none>";
+        }
+        return string.Join(',', obj.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={(string?)kv.Value}"));
+    }
+}

@@ -1,0 +1,53 @@
+namespace LabSite.Shell.Kubectl;
+
+using LabSite.Clusters.Contract;
+using System.Text.Json.Nodes;
+
+/// <summary>
+/// Writes a changed object back through <see cref="ILabCluster.ApplyAsync"/>: only what a user's manifest may carry
+/// (apiVersion, kind, name, namespace, labels, annotations, spec, data), so status and server fields stay the cluster's.
+/// </summary>
+static class ObjectUpdate
+{
+    public static JsonObject Editable(KubeObject o)
+    {
+        var metadata = new JsonObject { ["name"] = o.Name };
+        if (o.Namespace is not null)
+        {
+            metadata["namespace"] = o.Namespace;
+        }
+        foreach (var key in new[] { "labels", "annotations" })
+        {
+            if (Json.At(o.Json, "metadata", key) is JsonObject map)
+            {
+                metadata[key] = map.DeepClone();
+            }
+        }
+        var copy = new JsonObject { ["apiVersion"] = Json.Str(o.Json, "apiVersion"), ["kind"] = o.Kind, ["metadata"] = metadata };
+        foreach (var key in new[] { "spec", "specs", "data" })
+        {
+            if (o.Json[key] is { } value)
+            {
+                copy[key] = value.DeepClone();
+            }
+        }
+        return copy;
+    }
+
+    public static async Task<ApplyResult> ApplyAsync(KubectlRun run, JsonObject edited, string source) =>
+        await run.Cluster.ApplyAsync(new ManifestText(edited.ToJsonString() + "\n", source), ApplyMode.Apply, run.Cancellation);
+
+    public static async Task<int> ReportAsync(KubectlRun run, ApplyResult result, string success)
+    {
+        if (!result.Succeeded)
+        {
+            foreach (var error in result.Errors)
+            {
+                await run.Err.WriteLineAsync(error);
+            }
+            return 1;
+        }
+        await run.Out.WriteLineAsync(success);
+        return 0;
+    }
+}

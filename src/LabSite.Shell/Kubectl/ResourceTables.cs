@@ -1,0 +1,154 @@
+namespace LabSite.Shell.Kubectl;
+
+using LabSite.Clusters.Contract;
+using System.Text.Json.Nodes;
+
+/// <summary>
+/// The columns <c>kubectl get</c> prints per kind (k8s.io/kubernetes pkg/printers/internalversion, and the
+/// CRD printer columns Cilium declares for its policies), normal and <c>-o wide</c>.
+/// </summary>
+public static class ResourceTables
+{
+    public sealed record Table(string[] Headers, string[] WideHeaders, Func<KubeObject, DateTimeOffset, string[]> Row, Func<KubeObject, string[]> Wide);
+
+    public static Table For(ResourceKind kind) => kind.Kind switch
+    {
+        "Pod" => new(["NAME", "READY", "STATUS", "RESTARTS", "AGE"], ["IP", "NODE", "NOMINATED NODE", "READINESS GATES"], PodRow, PodWide),
+        "Deployment" => new(["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"], ["CONTAINERS", "IMAGES", "SELECTOR"],
+            (o, now) => [o.Name, $"{Json.Int(o.Json, "status", "readyReplicas")}/{Json.Int(o.Json, "spec", "replicas")}",
+                Json.Int(o.Json, "status", "updatedReplicas").ToString(), Json.Int(o.Json, "status", "availableReplicas").ToString(), Age(o, now)],
+            WorkloadWide),
+        "ReplicaSet" => new(["NAME", "DESIRED", "CURRENT", "READY", "AGE"], ["CONTAINERS", "IMAGES", "SELECTOR"],
+            (o, now) => [o.Name, Json.Int(o.Json, "spec", "replicas").ToString(), Json.Int(o.Json, "status", "replicas").ToString(),
+                Json.Int(o.Json, "status", "readyReplicas").ToString(), Age(o, now)],
+            WorkloadWide),
+        "DaemonSet" => new(["NAME", "DESIRED", "CURRENT", "READY", "UP-TO-DATE", "AVAILABLE", "NODE SELECTOR", "AGE"], ["CONTAINERS", "IMAGES", "SELECTOR"],
+            (o, now) => [o.Name, Json.Int(o.Json, "status", "desiredNumberScheduled").ToString(), Json.Int(o.Json, "status", "currentNumberScheduled").ToString(),
+                Json.Int(o.Json, "status", "numberReady").ToString(), Json.Int(o.Json, "status", "updatedNumberScheduled").ToString(),
+                Json.Int(o.Json, "status", "numberAvailable").ToString(), Json.Labels(Json.At(o.Json, "spec", "template", "spec", "nodeSelector")), Age(o, now)],
+            WorkloadWide),
+        "Service" => new(["NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)", "AGE"], ["SELECTOR"], ServiceRow,
+            o => [Json.Labels(Json.At(o.Json, "spec", "selector"))]),
+        "Endpoints" => new(["NAME", "ENDPOINTS", "AGE"], [], (o, now) => [o.Name, Endpoints(o.Json), Age(o, now)], _ => []),
+        "Namespace" => new(["NAME", "STATUS", "AGE"], [], (o, now) => [o.Name, Json.Str(o.Json, "status", "phase"), Age(o, now)], _ => []),
+        "ConfigMap" => new(["NAME", "DATA", "AGE"], [], (o, now) => [o.Name, ((Json.At(o.Json, "data") as JsonObject)?.Count ?? 0).ToString(), Age(o, now)], _ => []),
+        "NetworkPolicy" => new(["NAME", "POD-SELECTOR", "AGE"], [],
+            (o, now) => [o.Name, Selector(Json.At(o.Json, "spec", "podSelector", "matchLabels")), Age(o, now)], _ => []),
+        // Cilium's CRDs declare two printer columns: Age and Valid (status.conditions[type=Valid].status).
+        _ => new(["NAME", "AGE", "VALID"], [], (o, now) => [o.Name, Age(o, now), PolicyValid(o.Json)], _ => []),
+    };
+
+    public static string Age(KubeObject o, DateTimeOffset now) =>
+        Json.Time(o.Json, "metadata", "creationTimestamp") is { } created ? HumanDuration.Format(now - created) : "<unknown>";
+
+    static string[] PodRow(KubeObject pod, DateTimeOffset now)
+    {
+        var containers = Json.Array(pod.Json, "spec", "containers").Count();
+        var statuses = Json.Array(pod.Json, "status", "containerStatuses").ToList();
+        var reason = Json.Str(pod.Json, "status", "reason") is { Length: > 0 } r ? r : Json.Str(pod.Json, "status", "phase");
+        var ready = 0;
+        var restarts = 0L;
+        var running = false;
+        foreach (var status in statuses)
+        {
+            restarts += Json.Int(status, "restartCount");
+            if (Json.Str(status, "state", "waiting", "reason") is { Length: > 0 } waiting)
+            {
+                reason = waiting;
+            }
+            else if (Json.At(status, "state", "terminated") is JsonObject terminated)
+            {
+                reason = Json.Str(terminated, "reason") is { Length: > 0 } why ? why
+                    : Json.Int(terminated, "signal") != 0 ? $"Signal:{Json.Int(terminated, "signal")}" : $"ExitCode:{Json.Int(terminated, "exitCode")}";
+            }
+            else if (Json.At(status, "state", "running") is not null)
+            {
+                running = true;
+                if (Json.At(status, "ready") is JsonValue v && v.TryGetValue<bool>(out var isReady) && isReady)
+                {
+                    ready++;
+                }
+            }
+        }
+        if (reason == "Completed" && running)
+        {
+            reason = "Running";
+        }
+        if (Json.At(pod.Json, "metadata", "deletionTimestamp") is not null)
+        {
+            reason = "Terminating";
+        }
+        return [pod.Name, $"{ready}/{containers}", reason.Length > 0 ? reason : "Unknown", restarts.ToString(), Age(pod, now)];
+    }
+
+    static string[] PodWide(KubeObject pod) =>
+    [
+        Json.Str(pod.Json, "status", "podIP") is { Length: > 0 } ip ? ip : "<none>",
+        Json.Str(pod.Json, "spec", "nodeName") is { Length: > 0 } node ? node : "<none>",
+        Json.Str(pod.Json, "status", "nominatedNodeName") is { Length: > 0 } nominated ? nominated : "<none>",
+        "<none>",
+    ];
+
+    static string[] WorkloadWide(KubeObject o)
+    {
+        var containers = Json.Array(o.Json, "spec", "template", "spec", "containers").ToList();
+        return
+        [
+            string.Join(',', containers.Select(c => Json.Str(c, "name"))),
+            string.Join(',', containers.Select(c => Json.Str(c, "image"))),
+            Json.Labels(Json.At(o.Json, "spec", "selector", "matchLabels")),
+        ];
+    }
+
+    static string[] ServiceRow(KubeObject svc, DateTimeOffset now)
+    {
+        var type = Json.Str(svc.Json, "spec", "type") is { Length: > 0 } t ? t : "ClusterIP";
+        var clusterIp = Json.Str(svc.Json, "spec", "clusterIP") is { Length: > 0 } ip ? ip : "<none>";
+        var external = Json.Array(svc.Json, "spec", "externalIPs").Select(n => (string?)n).ToList();
+        var ports = Json.Array(svc.Json, "spec", "ports").Select(p =>
+        {
+            var protocol = Json.Str(p, "protocol") is { Length: > 0 } proto ? proto : "TCP";
+            var nodePort = Json.Int(p, "nodePort");
+            return nodePort > 0 ? $"{Json.Int(p, "port")}:{nodePort}/{protocol}" : $"{Json.Int(p, "port")}/{protocol}";
+        }).ToList();
+        return
+        [
+            svc.Name, type, clusterIp, external.Count > 0 ? string.Join(',', external) : type == "LoadBalancer" ? "<pending>" : "<none>",
+            ports.Count > 0 ? string.Join(',', ports) : "<none>", Age(svc, now),
+        ];
+    }
+
+    /// <summary>kubectl's formatEndpoints: ip:port per address and port, at most 3, then <c> + N more...</c>.</summary>
+    static string Endpoints(JsonNode json)
+    {
+        var all = new List<string>();
+        foreach (var subset in Json.Array(json, "subsets"))
+        {
+            var addresses = Json.Array(subset, "addresses").Select(a => Json.Str(a, "ip")).ToList();
+            var ports = Json.Array(subset, "ports").ToList();
+            if (ports.Count == 0)
+            {
+                all.AddRange(addresses);
+                continue;
+            }
+            foreach (var port in ports)
+            {
+                all.AddRange(addresses.Select(a => $"{a}:{Json.Int(port, "port")}"));
+            }
+        }
+        if (all.Count == 0)
+        {
+            return "<none>";
+        }
+        var shown = string.Join(',', all.Take(3));
+        return all.Count > 3 ? $"{shown} + {all.Count - 3} more..." : shown;
+    }
+
+    static string Selector(JsonNode? matchLabels) => Json.Labels(matchLabels);
+
+    static string PolicyValid(JsonNode json)
+    {
+        var valid = Json.Array(json, "status", "conditions").FirstOrDefault(c => Json.Str(c, "type") == "Valid");
+        return valid is null ? "" : Json.Str(valid, "status");
+    }
+}

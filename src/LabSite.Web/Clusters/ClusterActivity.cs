@@ -1,0 +1,68 @@
+namespace LabSite.Web.Clusters;
+
+using System.Collections.Concurrent;
+using LabSite.Web.Learners;
+
+/// <summary>
+/// What the site knows about each learner cluster: whose it is, whether it runs, when it was last used, and how many
+/// times the site created it (its generation: a terminal holding an older generation's cluster must start again).
+/// Also holds one gate per cluster name: creating, restoring and expiring a cluster take it, so two tabs never
+/// restore twice and expiry never deletes a cluster while it is being restored.
+/// </summary>
+public sealed class ClusterActivity(TimeProvider clock)
+{
+    readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    readonly ConcurrentDictionary<string, SemaphoreSlim> _gates = new(StringComparer.Ordinal);
+
+    /// <summary>One cluster's record. <see cref="Learner"/> is null for a learner cluster the agent listed but this site never used.</summary>
+    public sealed record Entry(string Name, LearnerId? Learner, string? LabId, bool Running, DateTimeOffset LastUsed, int Generation);
+
+    /// <summary>A snapshot, sorted by name so sweeps are deterministic.</summary>
+    public IReadOnlyList<Entry> Entries => _entries.Values.OrderBy(e => e.Name, StringComparer.Ordinal).ToList();
+
+    public Entry? Find(string name) => _entries.GetValueOrDefault(name);
+
+    public SemaphoreSlim Gate(string name) => _gates.GetOrAdd(name, _ => new SemaphoreSlim(1, 1));
+
+    /// <summary>The learner used their running cluster now (terminal connect, Check).</summary>
+    public void Touch(string name, LearnerId learner, string labId)
+    {
+        var now = clock.GetUtcNow();
+        _entries.AddOrUpdate(name, _ => new Entry(name, learner, labId, true, now, 0),
+            (_, e) => e with { Learner = learner, LabId = labId, Running = true, LastUsed = Max(e.LastUsed, now) });
+    }
+
+    /// <summary>The cluster was used at <paramref name="at"/> (terminal input, seen by the sweep); never moves time back.</summary>
+    public void UsedAt(string name, DateTimeOffset at)
+    {
+        if (_entries.TryGetValue(name, out var e) && at > e.LastUsed)
+        {
+            _entries.TryUpdate(name, e with { LastUsed = at }, e);
+        }
+    }
+
+    /// <summary>A learner cluster the agent runs that this site has no record of (the site restarted): idle from now on.</summary>
+    public void Adopt(string name, string? labId) =>
+        _entries.TryAdd(name, new Entry(name, null, labId, true, clock.GetUtcNow(), 0));
+
+    /// <summary>The site created the cluster (fresh or restored): terminals holding an older generation start again.</summary>
+    public void Created(string name, LearnerId learner, string labId)
+    {
+        var now = clock.GetUtcNow();
+        _entries.AddOrUpdate(name, _ => new Entry(name, learner, labId, true, now, 1),
+            (_, e) => e with { Learner = learner, LabId = labId, Running = true, LastUsed = now, Generation = e.Generation + 1 });
+    }
+
+    /// <summary>The cluster was deleted; the record stays (its generation, its owner) for the next creation.</summary>
+    public void Deleted(string name)
+    {
+        if (_entries.TryGetValue(name, out var e))
+        {
+            _entries.TryUpdate(name, e with { Running = false }, e);
+        }
+    }
+
+    public int Generation(string name) => _entries.TryGetValue(name, out var e) ? e.Generation : 0;
+
+    static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
+}

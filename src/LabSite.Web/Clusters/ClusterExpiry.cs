@@ -1,0 +1,119 @@
+namespace LabSite.Web.Clusters;
+
+using LabSite.Agent.Server;
+using LabSite.Web.Terminal;
+using Microsoft.Extensions.Options;
+
+/// <summary>
+/// Deletes learners' clusters that sat idle for <see cref="LabClusterOptions.IdleTimeout"/>: no terminal attached,
+/// no terminal input and no Check for that long. Deletion goes through the agent's delete path (every kernel object
+/// goes), the learner's terminal for the lab ends, and the player says the cluster expired and will be restored on
+/// next use. Only clusters named by <see cref="AgentClusterLocator.ClusterName"/> are considered: clusters someone
+/// started with <c>labsite cluster up</c> are not the site's to delete.
+/// </summary>
+public sealed class ClusterExpiry(
+    LabAgent? agent, ClusterActivity activity, ClusterNotices notices, TerminalSessions terminals,
+    IOptions<LabClusterOptions> options, TimeProvider clock, ILogger<ClusterExpiry> log) : BackgroundService
+{
+    // One sweep at a time: the timer's and a test's (or a slow one and the next) must not delete the same cluster twice.
+    readonly SemaphoreSlim _sweeping = new(1, 1);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (agent is null)
+        {
+            return;
+        }
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(options.Value.SweepInterval, clock, stoppingToken);
+                await SweepAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                // An agent that is briefly unreachable must not end expiry for the life of the site.
+                log.LogWarning(e, "Looking for idle lab clusters failed; trying again in {Interval}", options.Value.SweepInterval);
+            }
+        }
+    }
+
+    /// <summary>Deletes the clusters idle for too long now; returns their names (sorted).</summary>
+    public async Task<IReadOnlyList<string>> SweepAsync(CancellationToken ct)
+    {
+        if (agent is null)
+        {
+            return [];
+        }
+        await _sweeping.WaitAsync(ct);
+        try
+        {
+            // Learner clusters this site has no record of (it restarted while a separate agent kept them) expire too.
+            foreach (var running in await agent.ListAsync(ct))
+            {
+                if (AgentClusterLocator.IsLearnerClusterName(running.Name))
+                {
+                    activity.Adopt(running.Name, running.LabId);
+                }
+            }
+            var expired = new List<string>();
+            foreach (var entry in activity.Entries.Where(e => e.Running))
+            {
+                if (await ExpireIfIdleAsync(entry.Name, ct))
+                {
+                    expired.Add(entry.Name);
+                }
+            }
+            return expired;
+        }
+        finally
+        {
+            _sweeping.Release();
+        }
+    }
+
+    async Task<bool> ExpireIfIdleAsync(string name, CancellationToken ct)
+    {
+        var gate = activity.Gate(name);
+        await gate.WaitAsync(ct);
+        try
+        {
+            // Read again under the gate: a Check or a restore may have used the cluster since the snapshot.
+            var entry = activity.Find(name);
+            if (entry is not { Running: true })
+            {
+                return false;
+            }
+            var now = clock.GetUtcNow();
+            if (entry.Learner is { } learner && entry.LabId is { } labId && terminals.Activity(learner, labId) is (bool attached, DateTimeOffset lastInput))
+            {
+                activity.UsedAt(name, attached ? now : lastInput);
+                entry = activity.Find(name)!;
+            }
+            var idle = options.Value.IdleTimeout;
+            if (now - entry.LastUsed < idle)
+            {
+                return false;
+            }
+
+            await agent!.DestroyAsync(name, ct);
+            activity.Deleted(name);
+            if (entry.Learner is { } owner && entry.LabId is { } lab)
+            {
+                notices.Expired(owner, lab, now, idle);
+                terminals.Close(owner, lab, "this lab's cluster expired; it will be restored on next use: reload the page");
+            }
+            log.LogInformation("Deleted lab cluster {Cluster}: unused since {LastUsed:u}", name, entry.LastUsed);
+            return true;
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+}

@@ -1,0 +1,26 @@
+namespace LabSite.Web.Clusters;
+
+using LabSite.Agent.Server;
+using LabSite.Web.Terminal;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+/// <summary>Registers the lifecycle of learners' clusters: activity, expiry, restore and the player's notice.</summary>
+public static class ClustersExtensions
+{
+    public static IServiceCollection AddLabClusters(this IServiceCollection services)
+    {
+        services.AddOptions<LabClusterOptions>().BindConfiguration(nameof(LabClusterOptions)).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<ClusterActivity>();
+        services.AddSingleton<ClusterNotices>();
+        services.AddSingleton<ClusterRestorer>();
+        // The agent is optional (serve --agent off): then nothing expires, since nothing runs.
+        services.AddSingleton(sp => new ClusterExpiry(
+            sp.GetService<LabAgent>(), sp.GetRequiredService<ClusterActivity>(), sp.GetRequiredService<ClusterNotices>(),
+            sp.GetRequiredService<TerminalSessions>(), sp.GetRequiredService<IOptions<LabClusterOptions>>(),
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ClusterExpiry>>()));
+        services.AddHostedService(sp => sp.GetRequiredService<ClusterExpiry>());
+        return services;
+    }
+}

@@ -1,0 +1,35 @@
+namespace LabSite.Web.Clusters;
+
+using System.ComponentModel.DataAnnotations;
+
+/// <summary>
+/// How long learners' clusters live, bound from the <c>LabClusterOptions</c> section (e.g. the environment variable
+/// <c>LabClusterOptions__IdleTimeout=02:00:00</c>). Checked at start, so a bad value fails at boot naming the key.
+/// </summary>
+public sealed class LabClusterOptions : IValidatableObject
+{
+    /// <summary>A cluster with no terminal attached, no terminal input and no Check for this long is deleted.</summary>
+    public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromHours(4);
+
+    /// <summary>How often idle clusters are looked for.</summary>
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Upper bound on replaying a lab's solutions into a new cluster; the replay stops there and says so.</summary>
+    public TimeSpan RestoreTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        foreach (var (name, value, minimum) in new[]
+        {
+            (nameof(IdleTimeout), IdleTimeout, TimeSpan.FromMinutes(1)),
+            (nameof(SweepInterval), SweepInterval, TimeSpan.FromSeconds(1)),
+            (nameof(RestoreTimeout), RestoreTimeout, TimeSpan.FromSeconds(10)),
+        })
+        {
+            if (value < minimum)
+            {
+                yield return new ValidationResult($"{nameof(LabClusterOptions)}:{name} must be at least {minimum:c}; got {value:c}", [name]);
+            }
+        }
+    }
+}

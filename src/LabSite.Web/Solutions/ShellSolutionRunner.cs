@@ -1,0 +1,29 @@
+namespace LabSite.Web.Solutions;
+
+using LabSite.Grader.Testing;
+using LabSite.Clusters.Contract;
+using LabSite.Shell;
+
+/// <summary>
+/// Runs solution blocks through the lab shell, exactly as a learner's terminal runs typed lines (kubectl, hubble,
+/// cilium-dbg over the cluster contract), in a working copy of the lab folder so a solution that writes files
+/// leaves the content untouched.
+/// </summary>
+public sealed class ShellSolutionRunner(string workingFolder) : ISolutionRunner
+{
+    private ShellInterpreter? _shell;
+    private ILabCluster? _cluster;
+
+    public async Task<SolutionRun> RunAsync(ILabCluster cluster, string script, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(cluster);
+        if (_shell is null || !ReferenceEquals(_cluster, cluster))
+        {
+            _shell = new ShellInterpreter(new ShellSession(new WorkingFolder(workingFolder), cluster, new ProcessToolRunner()));
+            _cluster = cluster;
+        }
+        using var output = new StringWriter();
+        var exit = await _shell.RunAsync(script, output, output, ct);
+        return new SolutionRun(exit, output.ToString());
+    }
+}

@@ -1,0 +1,66 @@
+namespace LabSite.Web.Terminal;
+
+using System.Text.RegularExpressions;
+using LabSite.Agent.Server;
+using LabSite.Web.Clusters;
+using LabSite.Web.Learners;
+using LabSite.Clusters.Contract;
+
+/// <summary>
+/// Gives each learner one cluster per lab on the lab agent, created the first time the lab is used and found again
+/// afterwards (also after a reconnect). When it is gone (expired by <see cref="ClusterExpiry"/>, or the agent
+/// restarted) the next use creates it again and <see cref="ClusterRestorer"/> replays the learner's completed steps.
+/// </summary>
+public sealed partial class AgentClusterLocator(LabAgent agent, ClusterActivity? activity = null, ClusterRestorer? restorer = null) : ILabClusterLocator
+{
+    readonly ClusterActivity _activity = activity ?? new ClusterActivity(TimeProvider.System);
+
+    public async Task<ILabCluster?> FindAsync(LearnerId learner, string labId, CancellationToken ct)
+    {
+        var name = ClusterName(learner, labId);
+        // One creation at a time per cluster: two tabs opening together must not both create (or restore) it.
+        var gate = _activity.Gate(name);
+        await gate.WaitAsync(ct);
+        try
+        {
+            var cluster = await agent.FindAsync(name, ct);
+            if (cluster is null)
+            {
+                // Not the request's token: a learner closing the tab mid-restore must not leave a half-made cluster.
+                cluster = await agent.Backend(null).CreateAsync(new ClusterRequest(name, labId), progress: null, CancellationToken.None);
+                _activity.Created(name, learner, labId);
+                if (restorer is not null)
+                {
+                    await restorer.RestoreAsync(learner, labId, cluster);
+                }
+            }
+            _activity.Touch(name, learner, labId);
+            return cluster;
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    public Task<ILabCluster?> FindRunningAsync(LearnerId learner, string labId, CancellationToken ct) =>
+        agent.FindAsync(ClusterName(learner, labId), ct);
+
+    public int Generation(LearnerId learner, string labId) => _activity.Generation(ClusterName(learner, labId));
+
+    /// <summary>
+    /// A DNS label of at most 32 characters (the agent's rule, since names become parts of kernel object names):
+    /// <c>l</c> + the learner id's first 8 hex digits + the lab id, cut to fit.
+    /// </summary>
+    public static string ClusterName(LearnerId learner, string labId)
+    {
+        var name = $"l{learner.Value:N}"[..9] + "-" + labId.ToLowerInvariant();
+        return (name.Length > 32 ? name[..32] : name).TrimEnd('-');
+    }
+
+    /// <summary>Whether a cluster the agent lists has the shape of <see cref="ClusterName"/> (so this site made it for a learner).</summary>
+    public static bool IsLearnerClusterName(string name) => LearnerClusterName().IsMatch(name);
+
+    [GeneratedRegex("^l[0-9a-f]{8}-[a-z0-9]([a-z0-9-]*[a-z0-9])?$")]
+    private static partial Regex LearnerClusterName();
+}

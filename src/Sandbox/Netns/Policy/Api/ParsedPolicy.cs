@@ -1,4 +1,0 @@
-namespace LabSite.Sandbox.Netns.Policy.Api;
-
-/// <summary>A policy object turned into rules: one per CNP <c>spec</c>/<c>specs</c> entry, or one for a KNP.</summary>
-public sealed record ParsedPolicy(PolicySource Source, IReadOnlyList<PolicyRule> Rules);

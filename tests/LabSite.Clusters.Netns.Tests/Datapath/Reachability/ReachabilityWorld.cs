@@ -1,0 +1,136 @@
+namespace LabSite.Clusters.Netns.Tests.Datapath.Reachability;
+
+using LabSite.Clusters.Contract;
+using LabSite.Clusters.Netns;
+using LabSite.Shell;
+using LabSite.Testing;
+using Xunit;
+
+/// <summary>
+/// One netns lab holding the spec's world (namespaces and agnhost pods), an outside network (world-a, world-b) and a
+/// host listener, shared by every case of the spec. <see cref="ResetAsync"/> puts it back between cases: every
+/// policy and every pod or namespace a case added deleted, the world's labels restored. That is safe because a case's
+/// state lives only in those objects and the maps compiled from them: each probe opens a new socket (new source port,
+/// or a new ICMP id), so no conntrack entry of an earlier case can pass it as a reply, and the datapath judges every
+/// non-reply packet against the current maps.
+/// </summary>
+public sealed class ReachabilityWorld : IAsyncLifetime
+{
+    public static readonly string SpecPath = Path.Combine(AppContext.BaseDirectory, "Datapath", "Specs", "PolicyReachability.md");
+
+    private static readonly string[] PolicyKinds = ["ciliumnetworkpolicies", "ciliumclusterwidenetworkpolicies", "networkpolicies"];
+
+    private readonly NetnsBackend _backend = new(NetnsTestLabs.Options());
+    private readonly string _folder = Directory.CreateTempSubdirectory("labsite-reach-").FullName;
+    private IReadOnlyList<KubeObject> _worldObjects = [];
+    private ShellInterpreter _shell = null!;
+
+    public ReachabilitySpec Spec { get; } = ReachabilitySpec.Load(SpecPath);
+
+    public NetnsCluster Cluster { get; private set; } = null!;
+
+    public OutsideNetwork Outside { get; private set; } = null!;
+
+    public DropWatcher Drops { get; private set; } = null!;
+
+    public ConnectionProber Prober { get; private set; } = null!;
+
+    public string SpecFile => Path.GetFileName(SpecPath);
+
+    public async Task InitializeAsync()
+    {
+        await _backend.StartAsync(CancellationToken.None);
+        Cluster = await _backend.CreateAsync(new ClusterRequest("reach"), null, CancellationToken.None);
+        _worldObjects = YamlObjects.All(Spec.World);
+        await ApplyWorldAsync();
+        var notReady = Cluster.Pods.Where(p => !p.Ready).Select(p => p.Spec.Key).ToList();
+        Assert.True(notReady.Count == 0 && Cluster.Pods.Count == _worldObjects.Count(o => o.Kind == "Pod"),
+            $"{SpecFile}:{Spec.WorldLine}: world pods not all running: {string.Join(", ", notReady)}; {Cluster.LastRuntimeError?.Message}");
+        Outside = await OutsideNetwork.CreateAsync(Cluster);
+        Drops = new DropWatcher(Cluster.Policy!.Flows);
+        Prober = new ConnectionProber(Drops);
+        _shell = new ShellInterpreter(new ShellSession(new WorkingFolder(_folder), Cluster, new ProcessToolRunner()));
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Drops.DisposeAsync();
+        await Outside.DisposeAsync();
+        await _backend.DestroyAsync(Cluster.Name, CancellationToken.None);
+        NetnsTestLabs.DeleteRoots(_backend.Options);
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    /// <summary>A matrix endpoint by its spec name: <c>namespace/pod</c>, <c>host</c>, <c>world-a</c> or <c>world-b</c>.</summary>
+    public ProbeEndpoint Endpoint(string name)
+    {
+        switch (name)
+        {
+            case "host":
+                return new ProbeEndpoint(name, LabNames.NetnsPath(Cluster.Names.NodeNetns), Outside.NodeIp);
+            case "world-a":
+                return new ProbeEndpoint(name, LabNames.NetnsPath(Outside.Netns), OutsideNetwork.WorldA);
+            case "world-b":
+                return new ProbeEndpoint(name, LabNames.NetnsPath(Outside.Netns), OutsideNetwork.WorldB);
+        }
+        var slash = name.IndexOf('/');
+        var pod = Cluster.FindPod(name[..slash], name[(slash + 1)..])
+            ?? throw new InvalidOperationException($"no pod {name} in the world; pods: {string.Join(", ", Cluster.Pods.Select(p => p.Spec.Key))}");
+        return new ProbeEndpoint(name, LabNames.NetnsPath(pod.Netns), pod.Ip);
+    }
+
+    /// <summary>Runs one shell line (kubectl as a learner types it); returns its status and output.</summary>
+    public async Task<(int Status, string Output)> RunAsync(string line)
+    {
+        var (stdout, stderr) = (new StringWriter(), new StringWriter());
+        var status = await _shell.RunAsync(line, stdout, stderr, CancellationToken.None);
+        return (status, stdout.ToString() + stderr);
+    }
+
+    /// <summary>
+    /// Deletes every policy and every pod or namespace a case added, and restores the world's labels; throws if the
+    /// world is not back as written.
+    /// </summary>
+    public async Task ResetAsync()
+    {
+        foreach (var kind in PolicyKinds)
+        {
+            foreach (var policy in Cluster.Store.Get(new ObjectQuery(kind, Namespace: "*")))
+            {
+                Delete(kind, policy);
+            }
+        }
+        var worldKeys = _worldObjects.Select(o => (o.Kind, o.Namespace, o.Name)).ToHashSet();
+        foreach (var pod in Cluster.Store.Get(new ObjectQuery("pods", Namespace: "*")).Where(p => !worldKeys.Contains(("Pod", p.Namespace, p.Name))))
+        {
+            Delete("pods", pod);
+        }
+        foreach (var ns in Cluster.Store.Get(new ObjectQuery("namespaces")).Where(n => !worldKeys.Contains(("Namespace", null, n.Name)) && !BuiltInNamespaces.Contains(n.Name)))
+        {
+            Delete("namespaces", ns);
+        }
+        await ApplyWorldAsync();
+        foreach (var expected in _worldObjects)
+        {
+            var actual = Cluster.Store.Get(new ObjectQuery(expected.Kind, Namespace: expected.Namespace ?? "*", Name: expected.Name)).Single();
+            var want = expected.Labels.Where(kv => kv.Key != "kubernetes.io/metadata.name").OrderBy(kv => kv.Key).ToList();
+            var have = actual.Labels.Where(kv => kv.Key != "kubernetes.io/metadata.name").OrderBy(kv => kv.Key).ToList();
+            Assert.True(want.SequenceEqual(have), $"reset: {expected.Kind} {expected.Name} has labels {string.Join(",", have)}, the world says {string.Join(",", want)}");
+        }
+    }
+
+    private static readonly string[] BuiltInNamespaces = ["default", "kube-system", "kube-public", "kube-node-lease"];
+
+    private void Delete(string kind, KubeObject obj)
+    {
+        var deleted = Cluster.Store.Delete(kind, obj.Namespace, obj.Name);
+        Assert.True(deleted.Succeeded, $"reset: {string.Join("; ", deleted.Errors)}");
+    }
+
+    private async Task ApplyWorldAsync()
+    {
+        var applied = await Cluster.ApplyAsync(new ManifestText(Spec.World, $"{SpecFile}:{Spec.WorldLine}"), ApplyMode.Apply, CancellationToken.None);
+        Assert.True(applied.Succeeded, string.Join("\n", applied.Errors));
+        await Cluster.WaitUntilSettledAsync(CancellationToken.None);
+    }
+}

@@ -1,0 +1,168 @@
+namespace LabSite.Clusters.Netns.Tests.Exec;
+
+using LabSite.Testing;
+using System.Diagnostics;
+using System.Text;
+using LabSite.Clusters.Contract;
+using LabSite.Clusters.Netns;
+using LabSite.Clusters.Netns.Pods;
+using Xunit;
+
+/// <summary>Exec against a real pod: hostile input stays inert, Ctrl-C and timeouts stop programs, tools work.</summary>
+[Trait("Category", "Privileged")]
+public sealed class PodExecPrivilegedTests : IAsyncLifetime
+{
+    private readonly NetnsBackend backend = new(NetnsTestLabs.Options());
+    private NetnsCluster cluster = null!;
+
+    public async Task InitializeAsync()
+    {
+        await backend.StartAsync(CancellationToken.None);
+        cluster = await backend.CreateAsync(new ClusterRequest("exec"), null, CancellationToken.None);
+        await NetnsTestLabs.StartStarWarsAsync(cluster);
+        await cluster.RunPodsAsync(
+        [
+            new PodSpec("default", "hostnames", new Dictionary<string, string> { ["app"] = "hostnames" },
+                [new ContainerSpec("agnhost", "registry.k8s.io/e2e-test-images/agnhost:2.52", [new ContainerPort(9376), new ContainerPort(9377, "UDP"), new ContainerPort(9378, "SCTP")], Args: ["serve-hostname"])]),
+        ], CancellationToken.None);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await backend.DestroyAsync(cluster.Name, CancellationToken.None);
+        NetnsTestLabs.DeleteRoots(backend.Options);
+    }
+
+    [Theory]
+    [InlineData("; rm -rf /tmp/labsite-canary")]
+    [InlineData("$(touch /tmp/labsite-canary)")]
+    [InlineData("`touch /tmp/labsite-canary`")]
+    [InlineData("a && touch /tmp/labsite-canary")]
+    public async Task ShellSyntaxIsPrintedNotRun(string text)
+    {
+        var r = await NetnsTestLabs.ExecAsync(cluster, "xwing", "echo", text);
+        Assert.Equal(0, r.ExitCode);
+        Assert.Equal(text + "\n", r.Stdout);
+        Assert.False(File.Exists("/tmp/labsite-canary"));
+    }
+
+    [Theory]
+    [InlineData("sh", "-c", "id")]
+    [InlineData("/bin/bash")]
+    [InlineData("../../bin/sh")]
+    public async Task ShellsAreRefusedBeforeAnythingRuns(params string[] command)
+    {
+        var e = await Assert.ThrowsAsync<ClusterException>(() => NetnsTestLabs.ExecAsync(cluster, "xwing", command));
+        Assert.Contains("executable not available in this lab sandbox", e.Message);
+    }
+
+    [Fact]
+    public async Task HostFilesAndPathsOutsideTheSandboxAreAbsent()
+    {
+        // This test assembly is a host file that surely exists; the sandbox must not see it.
+        var hostFile = typeof(PodExecPrivilegedTests).Assembly.Location;
+        Assert.True(File.Exists(hostFile));
+        var r = await NetnsTestLabs.ExecAsync(cluster, "xwing", "cat", "../../../../etc/shadow", "/proc/1/root/etc/shadow", hostFile);
+        Assert.NotEqual(0, r.ExitCode);
+        Assert.Equal("", r.Stdout);
+        var ls = await NetnsTestLabs.ExecAsync(cluster, "xwing", "ls", "/");
+        Assert.Equal(["bin", "dev", "etc", "lib", "lib64", "proc", "sbin", "tmp", "usr"], ls.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Order());
+    }
+
+    [Fact]
+    public async Task ExecSeesOnlyItsOwnProcesses()
+    {
+        var r = await NetnsTestLabs.ExecAsync(cluster, "xwing", "ls", "/proc");
+        var pids = r.Stdout.Split('\n').Where(l => l.All(char.IsAsciiDigit) && l.Length > 0).ToList();
+        Assert.True(pids.Count <= 3, $"pids visible: {string.Join(",", pids)}");
+    }
+
+    [Fact]
+    public async Task UnknownPodIsNotFound()
+    {
+        var e = await Assert.ThrowsAsync<ClusterException>(() => NetnsTestLabs.ExecAsync(cluster, "deathstar", "true"));
+        Assert.Equal("Error from server (NotFound): pods \"deathstar\" not found in namespace \"default\"", e.Message);
+    }
+
+    [Fact]
+    public async Task UnknownContainerIsNamed()
+    {
+        var e = await Assert.ThrowsAsync<ClusterException>(() =>
+            cluster.ExecAsync(new ExecRequest("default", "xwing", ["true"], Container: "sidecar"), new ExecStreams(Stream.Null, Stream.Null), CancellationToken.None));
+        Assert.Equal("error: container sidecar is not valid for pod xwing", e.Message);
+    }
+
+    [Fact]
+    public async Task CtrlCInterruptsAHangingProgram()
+    {
+        using var cancel = new CancellationTokenSource();
+        using var stdout = new MemoryStream();
+        var sw = Stopwatch.StartNew();
+        var run = cluster.ExecAsync(new ExecRequest("default", "xwing", ["sleep", "60"]), new ExecStreams(stdout, Stream.Null), cancel.Token);
+        await Task.Delay(300);
+        await cancel.CancelAsync();
+        var code = await run.WaitAsync(TimeSpan.FromSeconds(20));
+        Assert.NotEqual(0, code); // 130 (SIGINT) or 137 (SIGKILL after the grace period)
+        Assert.True(sw.Elapsed < TimeSpan.FromSeconds(20));
+    }
+
+    [Fact]
+    public async Task TimeoutStopsTheProgramAndSaysSo()
+    {
+        using var stderr = new MemoryStream();
+        var code = await cluster.ExecAsync(new ExecRequest("default", "xwing", ["sleep", "60"], TimeSpan.FromMilliseconds(500)), new ExecStreams(Stream.Null, stderr), CancellationToken.None)
+            .WaitAsync(TimeSpan.FromSeconds(20));
+        Assert.Equal(124, code);
+        Assert.Equal("labsite: command timed out after 0.5s and was stopped\n", Encoding.UTF8.GetString(stderr.ToArray()));
+    }
+
+    [Fact]
+    public async Task ExitCodesPassThrough()
+    {
+        Assert.Equal(1, (await NetnsTestLabs.ExecAsync(cluster, "xwing", "false")).ExitCode);
+        var r = await NetnsTestLabs.ExecAsync(cluster, "xwing", "curl", "-s", "--max-time", "2", "http://10.250.0.1/");
+        Assert.True(r.ExitCode is 7 or 28, $"curl exit {r.ExitCode}");
+    }
+
+    [Fact]
+    public async Task PingWorksUnprivileged()
+    {
+        var target = cluster.FindPod("default", "deathstar-6fb5694d48-5hmds")!.Ip;
+        var r = await NetnsTestLabs.ExecAsync(cluster, "xwing", "ping", "-c", "1", "-W", "2", target.ToString());
+        Assert.True(r.ExitCode == 0, r.Stdout + r.Stderr);
+        Assert.Contains("1 received", r.Stdout);
+    }
+
+    [Fact]
+    public async Task AgnhostAnswersOnTcpAndUdpAndLogsSctp()
+    {
+        var ip = cluster.FindPod("default", "hostnames")!.Ip;
+        var tcp = await NetnsTestLabs.ExecAsync(cluster, "xwing", "curl", "-s", $"http://{ip}:9376/");
+        Assert.Equal("hostnames", tcp.Stdout);
+
+        using var stdout = new MemoryStream();
+        using var stdin = new MemoryStream("hello\n"u8.ToArray());
+        var code = await cluster.ExecAsync(new ExecRequest("default", "xwing", ["nc", "-u", "-w", "1", ip.ToString(), "9377"], TimeSpan.FromSeconds(10)), new ExecStreams(stdout, Stream.Null, stdin), CancellationToken.None);
+        Assert.Equal(0, code);
+        Assert.Equal("hostnames", Encoding.UTF8.GetString(stdout.ToArray()));
+
+        var logs = await cluster.LogsAsync("default", "hostnames", null);
+        Assert.Contains("port 9378/SCTP not served: SCTP is not available in this kernel (CONFIG_IP_SCTP unset)", logs);
+    }
+
+    [Fact]
+    public async Task ClusterDnsAnswersDigAndNslookup()
+    {
+        var clusterIp = cluster.Services.Single().ClusterIp.ToString();
+        var dig = await NetnsTestLabs.ExecAsync(cluster, "xwing", "dig", "+short", "+time=2", "+tries=1", "deathstar.default.svc.cluster.local");
+        Assert.Equal(clusterIp + "\n", dig.Stdout);
+
+        var nslookup = await NetnsTestLabs.ExecAsync(cluster, "tiefighter", "nslookup", "deathstar");
+        Assert.Equal(0, nslookup.ExitCode);
+        Assert.Contains("Name:\tdeathstar.default.svc.cluster.local\nAddress: " + clusterIp, nslookup.Stdout);
+        Assert.DoesNotContain("recursion not available", nslookup.Stdout + nslookup.Stderr);
+
+        var missing = await NetnsTestLabs.ExecAsync(cluster, "xwing", "dig", "+time=2", "+tries=1", "nope.default.svc.cluster.local");
+        Assert.Contains("status: NXDOMAIN", missing.Stdout);
+    }
+}

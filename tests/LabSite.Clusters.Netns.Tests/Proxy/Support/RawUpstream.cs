@@ -1,0 +1,78 @@
+namespace LabSite.Clusters.Netns.Tests.Proxy.Support;
+
+using LabSite.Clusters.Contract;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+/// <summary>A deliberately misbehaving upstream: each accepted connection is handed to a test-written script.</summary>
+public sealed class RawUpstream : IAsyncDisposable
+{
+    private readonly Socket listener = new(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+    private readonly CancellationTokenSource stop = new();
+    private readonly Task loop;
+
+    public RawUpstream(Func<Socket, CancellationToken, Task> script)
+    {
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen(16);
+        loop = Task.Run(async () =>
+        {
+            for (var i = 0; i < 1000 && !stop.IsCancellationRequested; i++)
+            {
+                Socket s;
+                try
+                {
+                    s = await listener.AcceptAsync(stop.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+
+                _ = Task.Run(async () =>
+                {
+                    using (s)
+                    {
+                        try
+                        {
+                            await script(s, stop.Token);
+                        }
+                        catch (Exception e) when (e is SocketException or OperationCanceledException)
+                        {
+                        }
+                    }
+                });
+            }
+        });
+    }
+
+    public IPEndPoint EndPoint => (IPEndPoint)listener.LocalEndPoint!;
+
+    /// <summary>Reads one request head (up to the blank line) so a script can answer after it.</summary>
+    public static async Task<string> ReadHeadAsync(Socket s, CancellationToken ct)
+    {
+        var sb = new StringBuilder();
+        var one = new byte[1];
+        for (var i = 0; i < 65536 && !sb.ToString().EndsWith("\r\n\r\n", StringComparison.Ordinal); i++)
+        {
+            if (await s.ReceiveAsync(one, SocketFlags.None, ct) == 0)
+            {
+                break;
+            }
+
+            sb.Append((char)one[0]);
+        }
+
+        return sb.ToString();
+    }
+
+    public static Task SendAsync(Socket s, string text) => s.SendAsync(Encoding.Latin1.GetBytes(text));
+
+    public async ValueTask DisposeAsync()
+    {
+        await stop.CancelAsync();
+        listener.Dispose();
+        await loop;
+    }
+}

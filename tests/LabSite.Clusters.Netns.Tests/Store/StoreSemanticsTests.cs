@@ -1,0 +1,345 @@
+namespace LabSite.Clusters.Netns.Tests.Store;
+
+using LabSite.Testing;
+using LabSite.Clusters.Contract;
+using System.Text.Json.Nodes;
+using LabSite.Clusters.Netns.Store;
+using LabSite.Clusters.Netns.Store.Kinds;
+using LabSite.Clusters.Netns.Store.Validation;
+using Xunit;
+using static LabSite.Testing.StoreFixture;
+
+/// <summary>kubectl semantics the store keeps: defaulting, aliases, namespaces, deployments, services, updates.</summary>
+public class StoreSemanticsTests
+{
+    const string Deploy = """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: web
+        spec:
+          replicas: REPLICAS
+          selector:
+            matchLabels: {app: web}
+          template:
+            metadata:
+              labels: {app: web}
+            spec:
+              containers:
+              - name: web
+                image: IMAGE
+                ports:
+                - name: http
+                  containerPort: 8080
+        """;
+
+    static ManifestText Deployment(int replicas, string image = "nginx:1.27") =>
+        Yaml(Deploy.Replace("REPLICAS", replicas.ToString()).Replace("IMAGE", image));
+
+    [Theory]
+    [InlineData("po")]
+    [InlineData("pod")]
+    [InlineData("pods")]
+    [InlineData("Pod")]
+    [InlineData("pods.v1")]
+    public void Pod_aliases_resolve(string alias) => Assert.Same(KindRegistry.Pod, KindRegistry.Resolve(alias));
+
+    [Theory]
+    [InlineData("deploy", "Deployment")]
+    [InlineData("deployments.apps", "Deployment")]
+    [InlineData("svc", "Service")]
+    [InlineData("ns", "Namespace")]
+    [InlineData("cm", "ConfigMap")]
+    [InlineData("ep", "Endpoints")]
+    [InlineData("endpoints", "Endpoints")]
+    [InlineData("cnp", "CiliumNetworkPolicy")]
+    [InlineData("ciliumnp", "CiliumNetworkPolicy")]
+    [InlineData("ciliumnetworkpolicies.cilium.io", "CiliumNetworkPolicy")]
+    [InlineData("ccnp", "CiliumClusterwideNetworkPolicy")]
+    [InlineData("netpol", "NetworkPolicy")]
+    [InlineData("rs", "ReplicaSet")]
+    public void Kind_aliases_resolve(string alias, string kind) => Assert.Equal(kind, KindRegistry.Resolve(alias)?.Kind);
+
+    [Fact]
+    public void Unknown_kind_in_get_is_kubectls_message()
+    {
+        var e = Assert.Throws<ArgumentException>(() => NewStore().Get(new ObjectQuery("deathstars")));
+        Assert.Equal("error: the server doesn't have a resource type \"deathstars\"", e.Message);
+    }
+
+    [Fact]
+    public void Fresh_cluster_has_the_usual_namespaces()
+    {
+        var names = NewStore().Get(new ObjectQuery("ns")).Select(n => n.Name);
+        Assert.Equal(["default", "kube-node-lease", "kube-public", "kube-system"], names);
+    }
+
+    [Fact]
+    public void Stored_objects_carry_identity_and_defaults()
+    {
+        var store = NewStore();
+        store.Apply(Data("http-sw-app.yaml"), ApplyMode.Create);
+        var pod = store.Get(new ObjectQuery("pods", Name: "xwing")).Single().Json;
+
+        Assert.Equal("default", (string?)pod["metadata"]?["namespace"]);
+        Assert.Matches("^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$", (string?)pod["metadata"]?["uid"]);
+        Assert.Matches(@"^\d+$", (string?)pod["metadata"]?["resourceVersion"]);
+        Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$", (string?)pod["metadata"]?["creationTimestamp"]);
+        Assert.Equal("Always", (string?)pod["spec"]?["restartPolicy"]);
+        Assert.Equal("IfNotPresent", (string?)pod["spec"]?["containers"]?[0]?["imagePullPolicy"]);
+        var deployment = store.Get(new ObjectQuery("deploy")).Single().Json;
+        Assert.Equal(1, deployment["metadata"]?["generation"].AsInt());
+        Assert.Equal("RollingUpdate", (string?)deployment["spec"]?["strategy"]?["type"]);
+    }
+
+    [Fact]
+    public void Scaling_adds_and_removes_pods_of_the_same_template()
+    {
+        var store = NewStore();
+        store.Apply(Deployment(1), ApplyMode.Apply);
+        var first = store.Get(new ObjectQuery("pods")).Single();
+
+        Assert.Equal("deployment.apps/web configured", store.Apply(Deployment(3), ApplyMode.Apply).Lines.Single());
+        var three = store.Get(new ObjectQuery("pods", LabelSelector: "app=web"));
+        Assert.Equal(3, three.Count);
+        Assert.Contains(three, p => p.Name == first.Name);
+        Assert.Single(three.Select(p => p.Labels["pod-template-hash"]).Distinct());
+
+        store.Apply(Deployment(0), ApplyMode.Apply);
+        Assert.Empty(store.Get(new ObjectQuery("pods")));
+        Assert.Equal(0, store.Get(new ObjectQuery("rs")).Single().Json["spec"]?["replicas"].AsInt());
+    }
+
+    [Fact]
+    public void Changing_the_template_rolls_pods_to_a_new_ReplicaSet()
+    {
+        var store = NewStore();
+        store.Apply(Deployment(2), ApplyMode.Apply);
+        var oldHash = store.Get(new ObjectQuery("pods"))[0].Labels["pod-template-hash"];
+
+        store.Apply(Deployment(2, "nginx:1.28"), ApplyMode.Apply);
+
+        var pods = store.Get(new ObjectQuery("pods"));
+        Assert.Equal(2, pods.Count);
+        var newHash = pods[0].Labels["pod-template-hash"];
+        Assert.NotEqual(oldHash, newHash);
+        Assert.All(pods, p => Assert.Equal("nginx:1.28", (string?)p.Json["spec"]?["containers"]?[0]?["image"]));
+        var replicaSets = store.Get(new ObjectQuery("rs")).ToDictionary(r => r.Name, r => r.Json["spec"]?["replicas"].AsInt());
+        Assert.Equal(new Dictionary<string, int?> { [$"web-{oldHash}"] = 0, [$"web-{newHash}"] = 2 }, replicaSets);
+        Assert.Equal("2", (string?)store.Get(new ObjectQuery("deploy")).Single().Json["metadata"]?["annotations"]?["deployment.kubernetes.io/revision"]);
+    }
+
+    [Fact]
+    public void Same_template_gives_the_same_hash_whatever_the_field_order()
+    {
+        var a = JsonNode.Parse("""{"metadata":{"labels":{"a":"1","b":"2"}},"spec":{"containers":[{"name":"c","image":"x"}]}}""");
+        var b = JsonNode.Parse("""{"spec":{"containers":[{"image":"x","name":"c"}]},"metadata":{"labels":{"b":"2","a":"1"}}}""");
+        Assert.Equal(LabSite.Clusters.Netns.Store.Controllers.PodTemplateHash.Compute(a), LabSite.Clusters.Netns.Store.Controllers.PodTemplateHash.Compute(b));
+    }
+
+    [Fact]
+    public void A_deleted_deployment_pod_is_replaced()
+    {
+        var store = NewStore();
+        store.Apply(Deployment(1), ApplyMode.Apply);
+        var pod = store.Get(new ObjectQuery("pods")).Single();
+
+        Assert.Equal($"pod \"{pod.Name}\" deleted", store.Delete("po", null, pod.Name).Lines.Single());
+
+        var replacement = store.Get(new ObjectQuery("pods")).Single();
+        Assert.NotEqual(pod.Name, replacement.Name);
+        Assert.StartsWith($"web-{pod.Labels["pod-template-hash"]}-", replacement.Name);
+    }
+
+    [Fact]
+    public void Named_targetPort_resolves_to_the_pods_container_port()
+    {
+        var store = NewStore();
+        store.Apply(Deployment(1), ApplyMode.Apply);
+        store.Apply(Yaml("""
+            apiVersion: v1
+            kind: Service
+            metadata: {name: web}
+            spec:
+              selector: {app: web}
+              ports:
+              - name: http
+                port: 80
+                targetPort: http
+            """), ApplyMode.Apply);
+        var pod = store.Get(new ObjectQuery("pods")).Single();
+        store.UpdatePodStatus("default", pod.Name, PodStatus.Running(pod, "10.1.0.7", "10.1.0.1", DateTimeOffset.UnixEpoch));
+
+        var subset = store.Get(new ObjectQuery("ep", Name: "web")).Single().Json["subsets"]![0]!;
+        Assert.Equal("10.1.0.7", (string?)subset["addresses"]?[0]?["ip"]);
+        Assert.Equal(8080, subset["ports"]?[0]?["port"].AsInt());
+        Assert.Equal("http", (string?)subset["ports"]?[0]?["name"]);
+    }
+
+    [Fact]
+    public void Not_ready_pods_are_listed_as_not_ready_addresses()
+    {
+        var store = NewStore();
+        store.Apply(Data("http-sw-app.yaml"), ApplyMode.Create);
+        var pod = store.Get(new ObjectQuery("pods", LabelSelector: "class=deathstar"))[0];
+
+        store.UpdatePodStatus("default", pod.Name, PodStatus.Waiting(pod, "10.1.0.9", "10.1.0.1", DateTimeOffset.UnixEpoch, "ErrImagePull", "no such image"));
+
+        var subset = store.Get(new ObjectQuery("ep")).Single().Json["subsets"]![0]!;
+        Assert.Null(subset["addresses"]);
+        Assert.Equal("10.1.0.9", (string?)subset["notReadyAddresses"]?[0]?["ip"]);
+    }
+
+    [Fact]
+    public void ClusterIPs_are_allocated_lowest_first_kept_on_apply_and_freed_on_delete()
+    {
+        var store = NewStore();
+        string Svc(string name) => $"apiVersion: v1\nkind: Service\nmetadata: {{name: {name}}}\nspec:\n  ports: [{{port: 80}}]\n";
+        store.Apply(Yaml(Svc("a") + "---\n" + Svc("b")), ApplyMode.Apply);
+        Assert.Equal("service/a unchanged", store.Apply(Yaml(Svc("a")), ApplyMode.Apply).Lines.Single());
+        store.Delete("svc", null, "a");
+        store.Apply(Yaml(Svc("c")), ApplyMode.Apply);
+
+        var ips = store.Get(new ObjectQuery("svc")).ToDictionary(s => s.Name, s => (string?)s.Json["spec"]?["clusterIP"]);
+        Assert.Equal(new Dictionary<string, string?> { ["b"] = "10.96.0.2", ["c"] = "10.96.0.1" }, ips);
+    }
+
+    [Fact]
+    public void Relabeling_a_pod_is_configured_but_changing_its_spec_is_forbidden()
+    {
+        var store = NewStore();
+        const string pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  labels: {org: LABEL}\nspec:\n  containers:\n  - name: c\n    image: IMAGE\n    CMD\n";
+        store.Apply(Yaml(pod.Replace("LABEL", "empire").Replace("IMAGE", "curl").Replace("CMD", "")), ApplyMode.Apply);
+
+        var relabel = store.Apply(Yaml(pod.Replace("LABEL", "alliance").Replace("IMAGE", "curl").Replace("CMD", "")), ApplyMode.Apply);
+        var reimage = store.Apply(Yaml(pod.Replace("LABEL", "alliance").Replace("IMAGE", "curl:8").Replace("CMD", "")), ApplyMode.Apply);
+        var respec = store.Apply(Yaml(pod.Replace("LABEL", "alliance").Replace("IMAGE", "curl:8").Replace("CMD", "command: [sleep]")), ApplyMode.Apply);
+
+        Assert.Equal("pod/p configured", relabel.Lines.Single());
+        Assert.Equal("pod/p configured", reimage.Lines.Single());
+        Assert.StartsWith("The Pod \"p\" is invalid: spec: Forbidden: pod updates may not change fields other than `spec.containers[*].image`", respec.Errors.Single());
+        Assert.Equal("alliance", store.Get(new ObjectQuery("po")).Single().Labels["org"]);
+    }
+
+    [Fact]
+    public void A_namespace_created_in_the_same_file_can_hold_objects_and_deleting_it_removes_them()
+    {
+        var store = NewStore();
+        var result = store.Apply(Yaml("""
+            apiVersion: v1
+            kind: Namespace
+            metadata: {name: rebels}
+            ---
+            apiVersion: v1
+            kind: ConfigMap
+            metadata: {name: plans, namespace: rebels}
+            data: {target: deathstar}
+            """), ApplyMode.Create);
+        Assert.Equal(["namespace/rebels created", "configmap/plans created"], result.Lines);
+        Assert.Empty(store.Get(new ObjectQuery("cm")));
+        Assert.Single(store.Get(new ObjectQuery("cm", "rebels")));
+        Assert.Single(store.Get(new ObjectQuery("cm", "*")));
+
+        Assert.Equal("namespace \"rebels\" deleted", store.Delete("ns", null, "rebels").Lines.Single());
+        Assert.Empty(store.Get(new ObjectQuery("cm", "*")));
+        Assert.Equal("Error from server (Forbidden): namespaces \"default\" is forbidden: this namespace may not be deleted", store.Delete("ns", null, "default").Errors.Single());
+    }
+
+    [Fact]
+    public void One_bad_object_in_an_execute_step_rolls_back_the_others()
+    {
+        var store = NewStore();
+        store.Apply(Data("sw_l3_l4_policy.yaml"), ApplyMode.Create);
+        var version = store.ResourceVersion;
+
+        // The first document is fine; the second exists already: nothing of the file may be stored.
+        var result = store.Apply(Yaml("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: new}\n---\n" + Data("sw_l3_l4_policy.yaml").Text), ApplyMode.Create);
+
+        Assert.Empty(result.Lines);
+        Assert.Equal("Error from server (AlreadyExists): error when creating \"test.yaml\": ciliumnetworkpolicies.cilium.io \"rule1\" already exists at line 8", result.Errors.Single());
+        Assert.Empty(store.Get(new ObjectQuery("cm")));
+        Assert.Equal(version, store.ResourceVersion);
+    }
+
+    [Fact]
+    public void The_real_validator_accepts_the_star_wars_l7_policy()
+    {
+        var store = new ObjectStore(new StoreOptions { ServiceCidr = "10.96.0.0/16", PolicyValidator = new LabSite.Clusters.Netns.Policy.Api.PolicyValidator() });
+
+        var result = store.Apply(Data("sw_l3_l4_l7_policy.yaml"), ApplyMode.Apply);
+
+        Assert.Empty(result.Errors);
+        Assert.Equal(["ciliumnetworkpolicy.cilium.io/rule1 created"], result.Lines);
+        Assert.Single(store.Get(new ObjectQuery("cnp")));
+    }
+
+    [Fact]
+    public void The_policy_validator_sees_policies_and_its_errors_reject_the_apply()
+    {
+        var validator = new RecordingValidator();
+        var store = new ObjectStore(new StoreOptions { ServiceCidr = "10.96.0.0/16", PolicyValidator = validator });
+
+        var result = store.Apply(Data("sw_l3_l4_l7_policy.yaml"), ApplyMode.Apply);
+
+        Assert.Equal("rule1", validator.Seen.Single().Name);
+        Assert.Equal("The CiliumNetworkPolicy \"rule1\" is invalid: spec.ingress[0].toPorts[0].rules: Forbidden: L7 rules are not supported yet at line 19", result.Errors.Single());
+        Assert.Empty(store.Get(new ObjectQuery("cnp")));
+    }
+
+    [Fact]
+    public void Cilium_selectors_may_name_a_label_source()
+    {
+        var store = NewStore();
+        var result = store.Apply(Yaml("""
+            apiVersion: cilium.io/v2
+            kind: CiliumClusterwideNetworkPolicy
+            metadata: {name: kube-dns}
+            spec:
+              endpointSelector:
+                matchLabels:
+                  k8s:io.kubernetes.pod.namespace: kube-system
+              ingress:
+              - fromEntities: [cluster]
+            """), ApplyMode.Apply);
+        Assert.Equal("ciliumclusterwidenetworkpolicy.cilium.io/kube-dns created", result.Lines.Single());
+        Assert.Null(store.Get(new ObjectQuery("ccnp")).Single().Namespace);
+    }
+
+    [Fact]
+    public void Subscribe_replays_existing_objects_and_handlers_may_call_back()
+    {
+        var store = NewStore();
+        store.Apply(Data("http-sw-app.yaml"), ApplyMode.Create);
+        var seen = new List<ObjectChange>();
+        var ip = 1;
+
+        using var _ = store.Subscribe(change =>
+        {
+            seen.Add(change);
+            if (change is { Type: ChangeType.Added, Kind.Kind: "Pod" })
+            {
+                // Re-entrant call: its changes arrive after this handler returns, never inside it.
+                store.UpdatePodStatus("default", change.Object.Name, PodStatus.Running(change.Object, $"10.1.0.{++ip}", "10.1.0.1", DateTimeOffset.UnixEpoch));
+            }
+        });
+
+        Assert.Equal("Namespace", seen[0].Kind.Kind);
+        Assert.Equal(4, seen.Count(c => c is { Type: ChangeType.Added, Kind.Kind: "Pod" }));
+        Assert.Equal(4, seen.Count(c => c is { Type: ChangeType.Modified, Kind.Kind: "Pod" }));
+        Assert.All(store.Get(new ObjectQuery("pods")), p => Assert.Equal("Running", (string?)p.Json["status"]?["phase"]));
+        Assert.Equal(2, store.Get(new ObjectQuery("ep")).Single().Json["subsets"]?[0]?["addresses"]?.AsArray().Count);
+    }
+
+    sealed class RecordingValidator : IPolicyValidator
+    {
+        public List<KubeObject> Seen { get; } = [];
+
+        public IReadOnlyList<FieldError> Validate(KubeObject policy)
+        {
+            Seen.Add(policy);
+            return policy.Json["spec"]?["ingress"]?[0]?["toPorts"]?[0]?["rules"] is null
+                ? []
+                : [new FieldError("spec.ingress[0].toPorts[0].rules", "Forbidden: L7 rules are not supported yet")];
+        }
+    }
+}

@@ -1,0 +1,97 @@
+namespace LabSite.Grader.Tests.Evaluation;
+
+using System.Text.Json.Nodes;
+using LabSite.Grader.Evaluation;
+using LabSite.Grader.Results;
+using LabSite.Grader.Tests.Fakes;
+using LabSite.Clusters.Contract;
+using LabSite.Scenarios.Model.Checks;
+using Xunit;
+
+public sealed class EndpointObjectAnswerTests
+{
+    private static readonly PodSelector Deathstars = PodSelector.ByLabels(new Dictionary<string, string> { ["class"] = "deathstar" });
+    private static readonly CheckEvaluator Evaluator = new();
+
+    private static Task<CheckResult> Run(Scenarios.Model.CheckSpec check, FakeCluster c, string? answer = null) =>
+        Evaluator.EvaluateAsync(check, new CheckContext(c, StarWarsFake.StepStart, StarWarsFake.StepStart, answer), CancellationToken.None);
+
+    [Fact]
+    public async Task Replicas_share_an_identity_with_the_right_labels_and_enforcement()
+    {
+        var check = new EndpointCheck("e", "e", StarWarsFake.At, Deathstars, PolicyEnforcement.Enabled, PolicyEnforcement.Disabled,
+            new Dictionary<string, string> { ["org"] = "empire", ["class"] = "deathstar" }, Deathstars, null);
+        var r = await Run(check, StarWarsFake.Create());
+        Assert.Equal(CheckOutcome.Passed, r.Outcome);
+        Assert.Contains("identities deathstar-6fb5694d48-5hmds=258, deathstar-6fb5694d48-q7n2x=258", r.Observed);
+        Assert.StartsWith("ENDPOINT", r.Evidence[0]);
+    }
+
+    [Fact]
+    public async Task Different_identity_and_enforcement_failures_name_the_pods()
+    {
+        var c = StarWarsFake.Create();
+        var check = new EndpointCheck("e", "e", StarWarsFake.At, PodSelector.ByName("tiefighter"), PolicyEnforcement.Enabled, null, null, null, PodSelector.ByName("xwing"));
+        var r = await Run(check, c);
+        Assert.Equal(CheckOutcome.Failed, r.Outcome);
+        Assert.Equal("endpoint 1 (tiefighter) has ingress enforcement Disabled", r.Observed);
+
+        c.Endpoints[1] = c.Endpoints[1] with { Identity = 256 };
+        var same = await Run(check with { IngressEnforcement = null }, c);
+        Assert.Equal("tiefighter and xwing share identity 256", same.Observed);
+    }
+
+    [Fact]
+    public async Task Objects_exist_are_ready_and_fields_compare_as_text()
+    {
+        var c = StarWarsFake.Create();
+        c.Objects.Add(new KubeObject(new JsonObject
+        {
+            ["kind"] = "Deployment",
+            ["metadata"] = new JsonObject { ["name"] = "deathstar", ["namespace"] = "default" },
+            ["spec"] = new JsonObject { ["replicas"] = 2 },
+            ["status"] = new JsonObject { ["availableReplicas"] = 1 },
+        }));
+        ObjectCheck Obj(ObjectExpectation e, string? field = null, string? value = null) => new("o", "o", StarWarsFake.At, "Deployment", "deathstar", null, e, field, value);
+
+        Assert.Equal(CheckOutcome.Passed, (await Run(Obj(ObjectExpectation.Exists), c)).Outcome);
+        Assert.Equal(CheckOutcome.Failed, (await Run(Obj(ObjectExpectation.Absent), c)).Outcome);
+        var ready = await Run(Obj(ObjectExpectation.Ready), c);
+        Assert.Equal(CheckOutcome.Failed, ready.Outcome);
+        Assert.Equal([".spec.replicas = 2", ".status.availableReplicas = 1"], ready.Evidence);
+        Assert.Equal(CheckOutcome.Passed, (await Run(Obj(ObjectExpectation.FieldEquals, ".spec.replicas", "2"), c)).Outcome);
+        var wrong = await Run(Obj(ObjectExpectation.FieldEquals, ".spec.replicas", "3"), c);
+        Assert.Equal(".spec.replicas is 2", wrong.Observed);
+        var pod = new ObjectCheck("p", "p", StarWarsFake.At, "Pod", "rebel-base", null, ObjectExpectation.Absent, null, null);
+        Assert.Equal(CheckOutcome.Passed, (await Run(pod, c)).Outcome);
+    }
+
+    [Fact]
+    public async Task Answers_compare_with_live_values_without_revealing_them()
+    {
+        var c = StarWarsFake.Create();
+        var check = new AnswerCheck("a", "a", StarWarsFake.At, "Identity of tiefighter?",
+            new ExpectedAnswer(null, new LiveValue(LiveValueKind.Identity, PodSelector.ByName("tiefighter"), null, "default")), [], false);
+        Assert.Equal(CheckOutcome.Passed, (await Run(check, c, " 256 ")).Outcome);
+        var wrong = await Run(check, c, "257");
+        Assert.Equal(CheckOutcome.Failed, wrong.Outcome);
+        Assert.DoesNotContain("256", wrong.Observed + wrong.Expected + string.Join("", wrong.Evidence));
+        Assert.Equal("no answer given yet", (await Run(check, c)).Observed);
+
+        var ip = check with { Answer = new ExpectedAnswer(null, new LiveValue(LiveValueKind.PodIp, PodSelector.ByName("xwing"), null, "default")) };
+        Assert.Equal(CheckOutcome.Passed, (await Run(ip, c, "10.1.0.2")).Outcome);
+        var literal = check with { Answer = new ExpectedAnswer("Identity", null) };
+        Assert.Equal(CheckOutcome.Passed, (await Run(literal, c, "identity")).Outcome);
+        Assert.Equal(CheckOutcome.Failed, (await Run(literal with { CaseSensitive = true }, c, "identity")).Outcome);
+    }
+
+    [Fact]
+    public async Task Live_identity_without_inspection_cannot_be_checked_yet()
+    {
+        var check = new AnswerCheck("a", "a", StarWarsFake.At, "q",
+            new ExpectedAnswer(null, new LiveValue(LiveValueKind.Identity, PodSelector.ByName("tiefighter"), null, "default")), [], false);
+        var r = await Evaluator.EvaluateAsync(check, new CheckContext(new PlainCluster(StarWarsFake.Create()), StarWarsFake.StepStart, StarWarsFake.StepStart, "256"), CancellationToken.None);
+        Assert.Equal(CheckOutcome.CannotCheck, r.Outcome);
+        Assert.Contains("offers no endpoint inspection", r.Observed);
+    }
+}

@@ -1,0 +1,100 @@
+namespace LabSite.Shell.Tests;
+
+using LabSite.Testing;
+using LabSite.Clusters.Contract;
+using LabSite.Clusters.Contract.Flows;
+using LabSite.Clusters.Contract.Inspection;
+using LabSite.Shell.Tests.Support;
+using Xunit;
+
+/// <summary>hubble and cilium-dbg in the lab shell, answered from a cluster's inspection interface.</summary>
+public class CiliumAndHubbleTests
+{
+    const string XwingDrop = """{"flow":{"time":"2026-11-22T12:01:40.000000001Z","verdict":"DROPPED","IP":{"source":"10.0.0.30","destination":"10.0.0.147","ipVersion":"IPv4"},"l4":{"TCP":{"source_port":44916,"destination_port":80,"flags":{"SYN":true}}},"source":{"identity":22654,"namespace":"default","pod_name":"xwing"},"destination":{"identity":16530,"namespace":"default","pod_name":"deathstar-6fb5694d48-5hmds"},"Type":"L3_L4","node_name":"lab","event_type":{"type":1,"sub_type":133},"drop_reason_desc":"POLICY_DENIED","Summary":"TCP Flags: SYN"},"node_name":"lab","time":"2026-11-22T12:01:40.000000001Z"}""";
+    const string TieForward = """{"flow":{"time":"2026-11-22T12:01:41Z","verdict":"FORWARDED","IP":{"source":"10.0.0.112","destination":"10.0.0.147","ipVersion":"IPv4"},"l4":{"TCP":{"source_port":40000,"destination_port":80,"flags":{"SYN":true}}},"source":{"identity":31028,"namespace":"default","pod_name":"tiefighter"},"destination":{"identity":16530,"namespace":"default","pod_name":"deathstar-6fb5694d48-5hmds"},"Type":"L3_L4","node_name":"lab","event_type":{"type":4},"is_reply":false,"Summary":"TCP Flags: SYN"},"node_name":"lab","time":"2026-11-22T12:01:41Z"}""";
+
+    static (ShellHarness Shell, FakeInspectingCluster Cluster) Start()
+    {
+        var cluster = new FakeInspectingCluster();
+        foreach (var o in StarWarsObjects.Cluster().Objects)
+        {
+            cluster.Objects.Add(o);
+        }
+        cluster.Flows.Write(FlowJsonReader.Read(XwingDrop));
+        cluster.Flows.Write(FlowJsonReader.Read(TieForward));
+        cluster.Identities.Add(new IdentityModel(16530, ["k8s:class=deathstar", "k8s:org=empire"]));
+        cluster.Identities.Add(new IdentityModel(31028, ["k8s:class=tiefighter", "k8s:org=empire"]));
+        cluster.Endpoints.Add(new EndpointModel(232, 16530, ["k8s:class=deathstar", "k8s:org=empire"], "10.0.0.147", "", "Enabled", "Disabled", "ready"));
+        cluster.PolicyMaps[232] = new PolicyMapDump(232, [new PolicyMapEntryDump(false, false, 31028, 6, 80, 24)]);
+        return (new ShellHarness(cluster), cluster);
+    }
+
+    [Fact]
+    public async Task Hubble_observe_filters_with_hubbles_semantics_and_prints_compact_lines()
+    {
+        var (shell, _) = Start();
+        using (shell)
+        {
+            var (status, output, err) = await shell.RunAsync("hubble observe --pod deathstar --verdict DROPPED");
+            Assert.Equal((0, ""), (status, err));
+            Assert.Equal(FlowPrinter.Compact(FlowJsonReader.Read(XwingDrop)), output);
+            Assert.Contains("default/xwing:44916 (ID:22654) <> default/deathstar-6fb5694d48-5hmds:80 (ID:16530) Policy denied DROPPED (TCP Flags: SYN)", output);
+
+            Assert.Equal(2, (await shell.RunAsync("hubble observe --to-pod default/deathstar-6fb5694d48-5hmds")).Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+            Assert.Single((await shell.RunAsync("hubble observe --not --verdict DROPPED -o json")).Out.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            Assert.Equal((1, "", "Error: unknown flag: --colour\n"), await shell.RunAsync("hubble observe --colour"));
+            Assert.StartsWith("Error: --verdict:", (await shell.RunAsync("hubble observe --verdict MAYBE")).Err);
+        }
+    }
+
+    [Fact]
+    public async Task Hubble_follow_streams_until_ctrl_c()
+    {
+        var (shell, cluster) = Start();
+        using (shell)
+        {
+            using var cancel = new CancellationTokenSource();
+            var output = new StringWriter();
+            var run = shell.Interpreter.RunAsync("hubble observe -f --from-pod default/xwing", TextWriter.Synchronized(output), new StringWriter(), cancel.Token);
+            // Bounded wait for the follower to register, then a new flow arrives live.
+            for (var i = 0; i < 300 && cluster.Flows.Subscribers == 0; i++)
+            {
+                await Task.Delay(10);
+            }
+            cluster.Flows.Write(FlowJsonReader.Read(XwingDrop));
+            for (var i = 0; i < 300 && !output.ToString().Contains("DROPPED"); i++)
+            {
+                await Task.Delay(10);
+            }
+            await cancel.CancelAsync();
+            Assert.Equal(130, await run);
+            Assert.Single(output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        }
+    }
+
+    [Fact]
+    public async Task Cilium_dbg_answers_from_the_inspector_through_kubectl_exec()
+    {
+        var (shell, _) = Start();
+        using (shell)
+        {
+            var endpoints = await shell.RunAsync("kubectl -n kube-system exec ds/cilium -- cilium-dbg endpoint list");
+            Assert.Equal(0, endpoints.Status);
+            Assert.StartsWith("ENDPOINT   POLICY (ingress)   POLICY (egress)   IDENTITY   LABELS (source:key[=value])", endpoints.Out);
+            Assert.Contains("232        Enabled            Disabled          16530      k8s:class=deathstar", endpoints.Out);
+
+            var policy = await shell.RunAsync("kubectl -n kube-system exec ds/cilium -- cilium-dbg bpf policy get 232");
+            Assert.Equal(0, policy.Status);
+            Assert.Contains("Allow    Ingress     k8s:class=tiefighter", policy.Out);
+            Assert.Contains("80/TCP", policy.Out);
+            Assert.Equal((1, "", "Error: Unable to get policy map for endpoint 9: no such endpoint\ncommand terminated with exit code 1\n"),
+                await shell.RunAsync("kubectl -n kube-system exec ds/cilium -- cilium-dbg bpf policy get 9"));
+
+            Assert.Contains("16530   k8s:class=deathstar", (await shell.RunAsync("cilium-dbg identity list")).Out);
+            // Cilium ends every cell with a tab, so its tabwriter pads the last column too: compare without trailing blanks.
+            Assert.Equal(["ID   Frontend        Service Type   Backend", "1    10.96.12.7:80   ClusterIP      1 => 10.0.0.147:80 (active)", "                                    2 => 10.0.0.148:80 (active)"],
+                (await shell.RunAsync("cilium-dbg service list")).Out.TrimEnd('\n').Split('\n').Select(l => l.TrimEnd()));
+            Assert.Equal((1, "", "not available in this cluster yet: cilium-dbg policy get (the backend keeps no policy repository)\n"), await shell.RunAsync("cilium-dbg policy get"));
+        }
+    }
+}

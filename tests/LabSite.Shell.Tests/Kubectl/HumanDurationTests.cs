@@ -1,0 +1,29 @@
+namespace LabSite.Shell.Tests.Kubectl;
+
+using LabSite.Clusters.Contract;
+using LabSite.Shell.Kubectl;
+using Xunit;
+
+public class HumanDurationTests
+{
+    [Theory]
+    [InlineData(-5, "<invalid>")]
+    [InlineData(-1, "0s")]
+    [InlineData(5, "5s")]
+    [InlineData(119, "119s")]
+    [InlineData(120, "2m")]
+    [InlineData(182, "3m2s")]
+    [InlineData(599, "9m59s")]
+    [InlineData(600, "10m")]
+    [InlineData(3 * 3600 - 1, "179m")]
+    [InlineData(3 * 3600, "3h")]
+    [InlineData(5 * 3600 + 3 * 60, "5h3m")]
+    [InlineData(20 * 3600, "20h")]
+    [InlineData(48 * 3600, "2d")]
+    [InlineData(3 * 86400 + 4 * 3600, "3d4h")]
+    [InlineData(30 * 86400, "30d")]
+    [InlineData(2 * 365 * 86400 + 10 * 86400, "2y10d")]
+    [InlineData(9 * 365 * 86400, "9y")]
+    public void Formats_like_kubectl(long seconds, string expected) =>
+        Assert.Equal(expected, HumanDuration.Format(TimeSpan.FromSeconds(seconds)));
+}

@@ -1,0 +1,67 @@
+namespace LabSite.Testing;
+
+using LabSite.Agent.Server;
+using LabSite.Cli;
+using LabSite.Clusters.Contract;
+using LabSite.Clusters.Netns;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Xunit;
+
+/// <summary>A real agent (Kestrel on a unix socket in a temp folder) hosting the fake backend.</summary>
+public sealed class AgentFixture : IAsyncLifetime
+{
+    readonly string _dir = Path.Combine(Path.GetTempPath(), "labsite-agent-test-" + Guid.NewGuid().ToString("N")[..8]);
+    WebApplication? _app;
+
+    public string SocketPath => Path.Combine(_dir, "agent.sock");
+
+    public FakeClusterBackend Backend { get; } = new();
+
+    public static string StarWars(string file) => Path.Combine(AppContext.BaseDirectory, "Agent", "TestData", file);
+
+    /// <summary>
+    /// A real agent with the real backends on <paramref name="socket"/>, whose kernel objects carry
+    /// <paramref name="prefix"/> (names, bpffs, cgroup and run folders), so it never touches another run's labs.
+    /// </summary>
+    public static WebApplication NetnsAgent(string socket, string prefix) =>
+        AgentHost.Build(new AgentOptions { SocketPath = socket }, services =>
+        {
+            AgentBackends.Add(services);
+            services.Configure<NetnsOptions>(o =>
+            {
+                o.NamePrefix = prefix;
+                o.BpffsRoot = $"/sys/fs/bpf/labsite-{prefix}";
+                o.CgroupRoot = $"/sys/fs/cgroup/unified/labsite-{prefix}";
+                o.RunDirectory = $"/run/labsite-{prefix}";
+            });
+        });
+
+    /// <summary>Removes the (emptied) roots of a netns agent or backend whose name prefix is <paramref name="prefix"/>.</summary>
+    public static void DeleteNetnsRoots(string prefix)
+    {
+        foreach (var root in new[] { $"/sys/fs/bpf/labsite-{prefix}", $"/sys/fs/cgroup/unified/labsite-{prefix}", $"/run/labsite-{prefix}" })
+        {
+            if (Directory.Exists(root))
+            {
+                Directory.Delete(root);
+            }
+        }
+    }
+
+    public async Task InitializeAsync()
+    {
+        _app = AgentHost.Build(new AgentOptions { SocketPath = SocketPath }, services => services.AddSingleton<IClusterBackend>(Backend));
+        await _app.StartAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+        Directory.Delete(_dir, recursive: true);
+    }
+}

@@ -1,0 +1,129 @@
+namespace LabSite.Web.Tests.Clusters;
+
+using LabSite.Testing;
+using LabSite.Agent.Server;
+using LabSite.Web.Clusters;
+using LabSite.Web.Terminal;
+using LabSite.Testing;
+using LabSite.Web.Tests.Exams;
+using LabSite.Web.Tests.Support;
+using LabSite.Web;
+using LabSite.Web.Learners;
+using LabSite.Web.Workspace;
+using LabSite.Clusters.Contract;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+/// <summary>Idle learner clusters are deleted on a clock the test moves; used ones, attached terminals and foreign clusters stay.</summary>
+public sealed class ClusterExpiryTests : IDisposable
+{
+    static readonly LearnerId Idle = new(Guid.Parse("0123456789abcdef0123456789abcdef"));
+    static readonly LearnerId Active = new(Guid.Parse("fedcba9876543210fedcba9876543210"));
+    static readonly TimeSpan Timeout = TimeSpan.FromHours(4);
+
+    readonly ManualTimeProvider _clock = new(new DateTimeOffset(2026, 11, 22, 10, 0, 0, TimeSpan.Zero));
+    readonly FakeClusterBackend _backend = new();
+    readonly ClusterNotices _notices = new();
+    readonly AgentClusterLocator _locator;
+    readonly TerminalSessions _terminals;
+    readonly ClusterExpiry _expiry;
+    readonly string _data = Directory.CreateTempSubdirectory("labsite-expiry-").FullName;
+
+    public ClusterExpiryTests()
+    {
+        var agent = new LabAgent([_backend]);
+        var activity = new ClusterActivity(_clock);
+        _locator = new AgentClusterLocator(agent, activity);
+        _terminals = new TerminalSessions(new LabFolders(new SiteOptions { DataDirectory = _data }), _locator, _notices, _clock);
+        _expiry = new ClusterExpiry(agent, activity, _notices, _terminals, Options.Create(new LabClusterOptions { IdleTimeout = Timeout }),
+            _clock, NullLogger<ClusterExpiry>.Instance);
+    }
+
+    public void Dispose()
+    {
+        _terminals.Dispose();
+        Directory.Delete(_data, recursive: true);
+    }
+
+    async Task<string[]> RunningAsync() => [.. (await _backend.ListAsync(default)).Select(c => c.Name).Order(StringComparer.Ordinal)];
+
+    [Fact]
+    public async Task An_idle_cluster_is_deleted_and_one_checked_recently_is_kept()
+    {
+        await _locator.FindAsync(Idle, "starwars", default);
+        await _locator.FindAsync(Active, "starwars", default);
+        _clock.Advance(TimeSpan.FromHours(3));
+        await _locator.FindAsync(Active, "starwars", default); // a Check
+        _clock.Advance(TimeSpan.FromHours(1) + TimeSpan.FromMinutes(1));
+
+        var expired = await _expiry.SweepAsync(default);
+
+        Assert.Equal(["l01234567-starwars"], expired);
+        Assert.Equal(["lfedcba98-starwars"], await RunningAsync());
+        var notice = _notices.Get(Idle, "starwars");
+        Assert.Equal(ClusterNoticeKind.Expired, notice?.Kind);
+        Assert.StartsWith("Your cluster expired at 14:01 UTC after 4 hours without use. It will be created again when you use the terminal or press Check", notice!.Text);
+        Assert.Null(_notices.Get(Active, "starwars"));
+        Assert.Empty(await _expiry.SweepAsync(default));
+    }
+
+    [Fact]
+    public async Task An_attached_terminal_keeps_the_cluster_and_after_detaching_the_idle_time_counts_from_then()
+    {
+        var terminal = await _terminals.GetOrStartAsync(Idle, TestLabs.Policy(), TerminalTab.First, default);
+        var attachment = terminal.Attach();
+        _clock.Advance(Timeout * 2);
+        Assert.Empty(await _expiry.SweepAsync(default));
+
+        terminal.Detach(attachment);
+        _clock.Advance(Timeout - TimeSpan.FromMinutes(1));
+        Assert.Empty(await _expiry.SweepAsync(default));
+        _clock.Advance(TimeSpan.FromMinutes(2));
+
+        Assert.Equal(["l01234567-policy-basics"], await _expiry.SweepAsync(default));
+        Assert.Empty(await RunningAsync());
+        Assert.Null(_terminals.Activity(Idle, "policy-basics"));
+    }
+
+    [Fact]
+    public async Task Clusters_started_by_hand_are_never_deleted_and_unknown_learner_clusters_expire_from_first_sight()
+    {
+        await _backend.CreateAsync(new ClusterRequest("e2e", "starwars"), null, default);
+        await _backend.CreateAsync(new ClusterRequest("l0badcafe-starwars", "starwars"), null, default);
+        Assert.Empty(await _expiry.SweepAsync(default));
+
+        _clock.Advance(Timeout + TimeSpan.FromMinutes(1));
+
+        Assert.Equal(["l0badcafe-starwars"], await _expiry.SweepAsync(default));
+        Assert.Equal(["e2e"], await RunningAsync());
+    }
+
+    [Fact]
+    public async Task After_expiry_the_next_use_creates_the_cluster_again_and_terminals_holding_the_old_one_start_again()
+    {
+        var before = await _terminals.GetOrStartAsync(Idle, TestLabs.Policy(), TerminalTab.First, default);
+        _clock.Advance(Timeout + TimeSpan.FromMinutes(1));
+        await _expiry.SweepAsync(default);
+
+        var after = await _terminals.GetOrStartAsync(Idle, TestLabs.Policy(), TerminalTab.First, default);
+
+        Assert.NotSame(before, after);
+        Assert.Equal(2, after.ClusterGeneration);
+        Assert.Equal(["l01234567-policy-basics"], await RunningAsync());
+    }
+
+    [Theory]
+    [InlineData("IdleTimeout", "LabClusterOptions:IdleTimeout must be at least 00:01:00; got 00:00:30")]
+    [InlineData("SweepInterval", "LabClusterOptions:SweepInterval must be at least 00:00:01; got 00:00:00")]
+    public void Options_below_their_minimum_fail_validation_naming_the_key(string key, string message)
+    {
+        var options = key == "IdleTimeout"
+            ? new LabClusterOptions { IdleTimeout = TimeSpan.FromSeconds(30) }
+            : new LabClusterOptions { SweepInterval = TimeSpan.Zero };
+
+        var result = new DataAnnotationValidateOptions<LabClusterOptions>(null).Validate(null, options);
+
+        Assert.True(result.Failed);
+        Assert.Contains(message, result.FailureMessage);
+    }
+}

@@ -1,0 +1,157 @@
+namespace LabSite.Web.Tests.Clusters;
+
+using System.Diagnostics;
+using System.Net;
+using AngleSharp.Html.Parser;
+using LabSite.Agent.Server;
+using LabSite.Web.Clusters;
+using LabSite.Web.Labs;
+using LabSite.Web.Solutions;
+using LabSite.Web.Terminal;
+using LabSite.Testing;
+using LabSite.Web.Tests.Exams;
+using LabSite.Web.Tests.Support;
+using LabSite.Web.Learners;
+using LabSite.Clusters.Contract;
+using LabSite.Clusters.Netns;
+using Microsoft.Extensions.DependencyInjection;
+using Xunit.Abstractions;
+
+/// <summary>
+/// The Star Wars lab on the real netns datapath, through the site: a learner completes steps 1–2, their cluster
+/// expires (manual clock) and later vanishes behind the site's back (deleted through the agent, as after an agent
+/// restart); each time the next terminal connect or Check creates it again, the Death Star and the ships are back,
+/// step 2's checks pass again, and the terminal and the player say what was replayed. Root only; own name prefix and roots.
+/// </summary>
+[Trait("Category", "Privileged")]
+public sealed class ClusterRestorePrivilegedTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    readonly string _prefix = "r" + Guid.NewGuid().ToString("N")[..6];
+    // Hours behind the real time, so that moving it forward past the idle timeout keeps it before the flows the kernel stamps.
+    readonly ManualTimeProvider _clock = new(DateTimeOffset.UtcNow - TimeSpan.FromHours(8));
+    NetnsBackend _backend = null!;
+    LabAgent _agent = null!;
+    TestSite _site = null!;
+
+    public async Task InitializeAsync()
+    {
+        _backend = new NetnsBackend(new NetnsOptions
+        {
+            NamePrefix = _prefix,
+            BpffsRoot = $"/sys/fs/bpf/labsite-{_prefix}",
+            CgroupRoot = $"/sys/fs/cgroup/unified/labsite-{_prefix}",
+            RunDirectory = $"/run/labsite-{_prefix}",
+        });
+        await _backend.StartAsync(CancellationToken.None);
+        _agent = new LabAgent([_backend]);
+        var content = Path.GetDirectoryName(Path.GetDirectoryName(RepositoryContent.LabDirectory("starwars")))!;
+        _site = await TestSite.StartWithContentAsync(content, s =>
+        {
+            s.AddSingleton(_agent);
+            s.AddSingleton<TimeProvider>(_clock);
+            // The test sweeps by hand; the background sweep must not run in between on the moved clock.
+            s.Configure<LabClusterOptions>(o => o.SweepInterval = TimeSpan.FromDays(1));
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _site.DisposeAsync();
+        await _backend.DisposeAsync();
+        AgentFixture.DeleteNetnsRoots(_prefix);
+    }
+
+    [Fact]
+    public async Task An_expired_or_vanished_cluster_comes_back_with_the_completed_steps_replayed()
+    {
+        var lab = _site.Services.GetRequiredService<LabCatalogSource>().Current.Find("starwars")!;
+        var browser = _site.NewBrowser();
+        var token = TestSite.Browser.AntiforgeryToken(await browser.GetPageAsync("/labs/starwars/steps/deploy"));
+        var learner = LearnerId.TryParse(browser.CookieHeader.Split("labsite-learner=")[1].Split(';')[0], out var id) ? id : throw new InvalidOperationException(browser.CookieHeader);
+        var name = AgentClusterLocator.ClusterName(learner, "starwars");
+
+        // Steps 1–2 done as the learner would: the first Check creates the (empty) cluster, the solutions run, Check completes each step.
+        Assert.DoesNotContain("All passed", await CheckAsync(browser, token, "deploy"));
+        using (var work = new LabWorkingCopy(lab.Directory))
+        {
+            var runner = new ShellSolutionRunner(work.Path);
+            foreach (var block in lab.Steps.Take(2).SelectMany(s => s.Solution!.Commands))
+            {
+                var run = await runner.RunAsync((await _agent.FindAsync(name, default))!, block, default);
+                Assert.True(run.ExitCode == 0, run.Output);
+            }
+        }
+        Assert.Contains("All passed", await CheckAsync(browser, token, "deploy"));
+        await browser.GetPageAsync("/labs/starwars/steps/land");
+        Assert.Contains("All passed", await CheckAsync(browser, token, "land"));
+
+        // Expiry: idle past the timeout on the test's clock.
+        _clock.Advance(TimeSpan.FromHours(4) + TimeSpan.FromMinutes(1));
+        await _site.Services.GetRequiredService<ClusterExpiry>().SweepAsync(default);
+        Assert.Null(await _agent.FindAsync(name, default));
+        var expired = (await browser.GetPageAsync("/labs/starwars/steps/land")).QuerySelector("#cluster-notice")!;
+        Assert.StartsWith("Your cluster expired at", expired.TextContent.Trim());
+        Assert.Equal("cluster-changed from:body, every 3s", expired.GetAttribute("hx-trigger"));
+
+        // The terminal connect restores it and says so before the first prompt.
+        var started = Stopwatch.GetTimestamp();
+        var greeting = await _site.TerminalGreetingAsync("starwars", browser.CookieHeader, TimeSpan.FromMinutes(3));
+        output.WriteLine($"Terminal connect with a restore of steps 1–2: {Stopwatch.GetElapsedTime(started).TotalSeconds:0.0} s");
+        const string Replayed = "A new one was created and the solutions of steps 1–2 (deploy, land) were replayed; your own changes beyond those were not kept. Files in your lab folder were kept.";
+        Assert.Contains("[Your cluster had expired. " + Replayed + "]", greeting);
+        await AssertStarWarsRunsAsync(name);
+        Assert.Contains("All passed", await CheckAsync(browser, token, "land"));
+        var restored = (await browser.GetPageAsync("/labs/starwars/steps/land")).QuerySelector("#cluster-notice .cluster-notice__text")!;
+        Assert.Equal("Your cluster had expired. " + Replayed, restored.TextContent);
+
+        // Gone behind the site's back (an agent restart looks the same): the next Check restores it.
+        Assert.True(await _agent.DestroyAsync(name, default));
+        var response = await browser.HtmxPostAsync("/labs/starwars/steps/land/check", token);
+        var panel = new HtmlParser().ParseDocument(await response.Content.ReadAsStringAsync());
+        Assert.Contains("All passed", panel.QuerySelector("#checks-title")!.TextContent);
+        Assert.Contains("cluster-changed", response.Headers.GetValues("HX-Trigger").Single());
+        await AssertStarWarsRunsAsync(name);
+        var notice = await browser.HtmxGetAsync("/hx/labs/starwars/cluster-notice");
+        Assert.Equal("Your cluster was no longer running (the lab agent restarted, or the cluster was deleted). " + Replayed,
+            notice.QuerySelector(".cluster-notice__text")!.TextContent);
+    }
+
+    [Fact]
+    public async Task Steps_completed_out_of_order_are_replayed_in_lab_order_and_the_policy_step_passes_on_the_new_cluster()
+    {
+        var browser = _site.NewBrowser();
+        var token = TestSite.Browser.AntiforgeryToken(await browser.GetPageAsync("/labs/starwars/steps/deploy"));
+        // Marked done by the learner (the completion button), skipping the identities step; no cluster exists yet.
+        foreach (var step in new[] { "l3-l4", "deploy", "land" })
+        {
+            Assert.Equal(HttpStatusCode.OK, (await browser.HtmxPostAsync($"/labs/starwars/steps/{step}/completion?done=true", token)).StatusCode);
+        }
+        await browser.GetPageAsync("/labs/starwars/steps/l3-l4");
+
+        var started = Stopwatch.GetTimestamp();
+        var checks = await CheckAsync(browser, token, "l3-l4");
+        output.WriteLine($"Check with a restore of steps 1, 2 and 4: {Stopwatch.GetElapsedTime(started).TotalSeconds:0.0} s");
+
+        Assert.Contains("All passed", checks);
+        var notice = (await browser.HtmxGetAsync("/hx/labs/starwars/cluster-notice")).QuerySelector(".cluster-notice__text")!.TextContent;
+        Assert.Contains("the solutions of steps 1, 2 and 4 (deploy, land, l3-l4) were replayed", notice);
+        Assert.Contains("Step 3 (identities) was not completed, so only the completed steps were replayed, in lab order.", notice);
+    }
+
+    async Task AssertStarWarsRunsAsync(string name)
+    {
+        var cluster = await _agent.FindAsync(name, default);
+        Assert.NotNull(cluster);
+        var pods = await cluster.GetAsync(new ObjectQuery("pods", "default"), default);
+        Assert.Equal(["deathstar", "deathstar", "tiefighter", "xwing"],
+            pods.Select(p => p.Name.StartsWith("deathstar-", StringComparison.Ordinal) ? "deathstar" : p.Name).Order(StringComparer.Ordinal));
+        Assert.Single(await cluster.GetAsync(new ObjectQuery("services", "default", Name: "deathstar"), default));
+    }
+
+    static async Task<string> CheckAsync(TestSite.Browser browser, string token, string stepId)
+    {
+        var response = await browser.HtmxPostAsync($"/labs/starwars/steps/{stepId}/check", token);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return new HtmlParser().ParseDocument(await response.Content.ReadAsStringAsync()).QuerySelector("#checks")!.TextContent;
+    }
+}

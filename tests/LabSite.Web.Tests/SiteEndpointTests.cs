@@ -1,0 +1,278 @@
+namespace LabSite.Web.Tests;
+
+using LabSite.Testing;
+using System.Net;
+using System.Text.Json;
+using LabSite.Web.Tests.Support;
+
+/// <summary>The site end to end over HTTP (in-memory server): pages, htmx fragments, actions, cookies, health.</summary>
+public sealed class SiteEndpointTests : IAsyncLifetime
+{
+    private TestSite site = null!;
+
+    public async Task InitializeAsync() => site = await TestSite.StartAsync(TestLabs.Catalog(TestLabs.Broken()));
+
+    public async Task DisposeAsync() => await site.DisposeAsync();
+
+    [Fact]
+    public async Task First_visit_issues_a_durable_httponly_learner_cookie_and_keeps_it()
+    {
+        var browser = site.NewBrowser();
+
+        var first = await browser.Http.GetAsync("/");
+        var cookie = Assert.Single(first.Headers.GetValues("Set-Cookie"), c => c.StartsWith("labsite-learner=", StringComparison.Ordinal));
+        Assert.Matches("^labsite-learner=[0-9a-f]{32};", cookie);
+        Assert.Contains("max-age=31536000", cookie);
+        Assert.Contains("samesite=lax", cookie);
+        Assert.Contains("httponly", cookie);
+
+        var second = await browser.Http.GetAsync("/labs");
+        Assert.DoesNotContain(second.Headers.TryGetValues("Set-Cookie", out var again) ? again : [], c => c.StartsWith("labsite-learner=", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_forged_learner_cookie_is_replaced_by_a_new_id()
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, "/");
+        request.Headers.Add("Cookie", "labsite-learner=../../etc/passwd");
+
+        var response = await site.NewBrowser().Http.SendAsync(request);
+
+        Assert.Contains(response.Headers.GetValues("Set-Cookie"), c => System.Text.RegularExpressions.Regex.IsMatch(c, "^labsite-learner=[0-9a-f]{32};"));
+    }
+
+    [Fact]
+    public async Task Layout_has_landmarks_skip_link_nav_and_theme_toggle()
+    {
+        var page = await site.NewBrowser().GetPageAsync("/labs");
+
+        Assert.Equal("#main", page.QuerySelector("a.skip-link")!.GetAttribute("href"));
+        Assert.NotNull(page.QuerySelector("header"));
+        Assert.NotNull(page.QuerySelector("main#main"));
+        Assert.NotNull(page.QuerySelector("footer"));
+        Assert.Equal(["Home", "Labs", "Exam practice", "Authors"], page.QuerySelectorAll("nav[aria-label=Main] a").Select(a => a.TextContent));
+        Assert.Equal("Labs", page.QuerySelector("nav[aria-label=Main] a[aria-current=page]")!.TextContent);
+        Assert.NotNull(page.QuerySelector("button#theme-toggle"));
+        Assert.Equal("en", page.DocumentElement.GetAttribute("lang"));
+    }
+
+    [Fact]
+    public async Task Catalog_lists_valid_labs_and_filters_on_the_server_without_javascript()
+    {
+        var browser = site.NewBrowser();
+
+        var all = await browser.GetPageAsync("/labs");
+        Assert.Equal(["Network policy basics", "A tour of Hubble"], all.QuerySelectorAll("#lab-results h2").Select(h => h.TextContent));
+        Assert.Equal("2 labs", all.QuerySelector("#lab-count")!.TextContent);
+        Assert.Equal("lab-q", all.QuerySelector("label[for=lab-q]")!.GetAttribute("for"));
+
+        var filtered = await browser.GetPageAsync("/labs?q=hubble&difficulty=intermediate");
+        Assert.Equal(["A tour of Hubble"], filtered.QuerySelectorAll("#lab-results h2").Select(h => h.TextContent));
+        Assert.Equal("1 of 2 labs", filtered.QuerySelector("#lab-count")!.TextContent);
+        Assert.Equal("hubble", filtered.QuerySelector("#lab-q")!.GetAttribute("value"));
+        Assert.True(filtered.QuerySelector("#lab-difficulty option[value=intermediate]")!.HasAttribute("selected"));
+    }
+
+    [Fact]
+    public async Task Active_search_returns_only_the_results_and_the_url_to_show()
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, "/hx/labs/results?q=policy&tag=&domain=network-policy");
+        request.Headers.Add("HX-Request", "true");
+
+        var response = await site.NewBrowser().Http.SendAsync(request);
+        var html = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("/labs?q=policy&domain=network-policy", response.Headers.GetValues("HX-Replace-Url").Single());
+        Assert.StartsWith("<div id=\"lab-results\"", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<html", html, StringComparison.Ordinal);
+        Assert.Contains("Network policy basics", html);
+        Assert.DoesNotContain("A tour of Hubble", html);
+    }
+
+    [Fact]
+    public async Task Unknown_lab_or_step_gets_the_not_found_page_with_404()
+    {
+        var browser = site.NewBrowser();
+
+        var lab = await browser.GetPageAsync("/labs/no-such-lab", HttpStatusCode.NotFound);
+        var step = await browser.GetPageAsync("/labs/policy-basics/steps/no-such-step", HttpStatusCode.NotFound);
+
+        Assert.Equal("Page not found", lab.QuerySelector("h1")!.TextContent);
+        Assert.Equal("Page not found", step.QuerySelector("h1")!.TextContent);
+        Assert.Equal(HttpStatusCode.NotFound, (await browser.HtmxPostAsync("/labs/policy-basics/steps/nope/hints/next", Browser(await browser.GetPageAsync("/")))).StatusCode);
+    }
+
+    [Fact]
+    public async Task Play_starts_at_the_first_step_then_continues_where_the_learner_left_off()
+    {
+        var browser = site.NewBrowser();
+
+        var start = await browser.Http.GetAsync("/labs/policy-basics/play");
+        Assert.Equal(HttpStatusCode.Redirect, start.StatusCode);
+        Assert.Equal("/labs/policy-basics/steps/deploy", start.Headers.Location!.OriginalString);
+
+        await browser.GetPageAsync("/labs/policy-basics/steps/verify");
+        var resume = await browser.Http.GetAsync("/labs/policy-basics/play");
+        Assert.Equal("/labs/policy-basics/steps/verify", resume.Headers.Location!.OriginalString);
+
+        var overview = await browser.GetPageAsync("/labs/policy-basics");
+        Assert.Equal("Continue the lab", overview.QuerySelector(".overview__side a.button")!.TextContent);
+    }
+
+    [Fact]
+    public async Task Player_shows_the_step_beside_a_reserved_terminal_panel_and_steps_are_not_forced_in_order()
+    {
+        var page = await site.NewBrowser().GetPageAsync("/labs/policy-basics/steps/verify");
+
+        Assert.Equal("Verify with Hubble", page.QuerySelector("#step-pane #step-title")!.TextContent);
+        Assert.NotNull(page.QuerySelector(".player > aside#terminal-panel #terminal"));
+        Assert.Equal("policy-basics", page.QuerySelector("#terminal-panel")!.GetAttribute("data-lab-id"));
+        Assert.Equal("/labs/policy-basics/steps/deny", page.QuerySelector(".step-pager a[rel=prev]")!.GetAttribute("href"));
+    }
+
+    [Fact]
+    public async Task Step_pane_fragment_swaps_one_step_and_records_the_visit()
+    {
+        var browser = site.NewBrowser();
+        await browser.GetPageAsync("/labs/policy-basics/steps/deploy");
+
+        var pane = await browser.HtmxGetAsync("/hx/labs/policy-basics/steps/deny/pane");
+
+        Assert.Null(pane.QuerySelector("#terminal-panel"));
+        Assert.Equal("Deny the xwing", pane.QuerySelector("#step-pane #step-title")!.TextContent);
+        Assert.True(pane.QuerySelector("#step-title")!.HasAttribute("autofocus"));
+        Assert.Equal("is-visited", pane.QuerySelectorAll(".step-nav li")[0].ClassName);
+        var resume = await browser.Http.GetAsync("/labs/policy-basics/play");
+        Assert.Equal("/labs/policy-basics/steps/deny", resume.Headers.Location!.OriginalString);
+    }
+
+    [Fact]
+    public async Task Hints_are_revealed_one_at_a_time_and_kept_after_reload()
+    {
+        var browser = site.NewBrowser();
+        var page = await browser.GetPageAsync("/labs/policy-basics/steps/deploy");
+        var token = TestSite.Browser.AntiforgeryToken(page);
+
+        var first = await browser.HtmxPostAsync("/labs/policy-basics/steps/deploy/hints/next", token);
+        var fragment = await first.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.StartsWith("<section id=\"hints\"", fragment, StringComparison.Ordinal);
+        Assert.Contains("Hint one", fragment);
+        Assert.DoesNotContain("Hint two", fragment);
+
+        var reloaded = await browser.GetPageAsync("/labs/policy-basics/steps/deploy");
+        Assert.Single(reloaded.QuerySelectorAll("#hints li"));
+        Assert.Equal("Show hint 2 of 2", reloaded.QuerySelector("#hints button")!.TextContent.Trim());
+
+        // Another learner starts from zero.
+        var other = await site.NewBrowser().GetPageAsync("/labs/policy-basics/steps/deploy");
+        Assert.Empty(other.QuerySelectorAll("#hints li"));
+    }
+
+    [Fact]
+    public async Task A_post_without_the_antiforgery_token_is_refused_and_changes_nothing()
+    {
+        var browser = site.NewBrowser();
+        await browser.GetPageAsync("/labs/policy-basics/steps/deploy");
+
+        var response = await browser.HtmxPostAsync("/labs/policy-basics/steps/deploy/hints/next", token: null);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("expired or came from another site", await response.Content.ReadAsStringAsync());
+        var page = await browser.GetPageAsync("/labs/policy-basics/steps/deploy");
+        Assert.Empty(page.QuerySelectorAll("#hints li"));
+    }
+
+    [Fact]
+    public async Task Without_javascript_a_form_post_redirects_back_to_the_step()
+    {
+        var browser = site.NewBrowser();
+        var page = await browser.GetPageAsync("/labs/policy-basics/steps/deploy");
+        var form = page.QuerySelector("#hints form")!;
+        var fields = new FormUrlEncodedContent(form.QuerySelectorAll("input[type=hidden]")
+            .Select(i => KeyValuePair.Create(i.GetAttribute("name")!, i.GetAttribute("value")!)));
+
+        var response = await browser.Http.PostAsync(form.GetAttribute("action"), fields);
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("/labs/policy-basics/steps/deploy#hint-1", response.Headers.Location!.OriginalString);
+    }
+
+    [Fact]
+    public async Task Solution_needs_a_confirmation_then_stays_shown()
+    {
+        var browser = site.NewBrowser();
+        var page = await browser.GetPageAsync("/labs/policy-basics/steps/deploy");
+        Assert.DoesNotContain("Apply the manifest.", page.Body!.TextContent);
+
+        var confirming = await browser.HtmxGetAsync("/hx/labs/policy-basics/steps/deploy/solution?confirm=true");
+        Assert.Contains("Show the solution anyway?", confirming.Body!.TextContent);
+        Assert.DoesNotContain("Apply the manifest.", confirming.Body!.TextContent);
+
+        var noJsConfirm = await browser.GetPageAsync("/labs/policy-basics/steps/deploy?solution=confirm");
+        Assert.NotNull(noJsConfirm.QuerySelector("#solution form[method=post]"));
+
+        var shown = await browser.HtmxPostAsync("/labs/policy-basics/steps/deploy/solution", TestSite.Browser.AntiforgeryToken(page));
+        Assert.Contains("Apply the manifest.", await shown.Content.ReadAsStringAsync());
+
+        var reloaded = await browser.GetPageAsync("/labs/policy-basics/steps/deploy");
+        Assert.Contains("Apply the manifest.", reloaded.QuerySelector("#solution")!.TextContent);
+    }
+
+    [Fact]
+    public async Task Marking_steps_done_shows_in_the_step_list_overview_and_catalog()
+    {
+        var browser = site.NewBrowser();
+        var page = await browser.GetPageAsync("/labs/policy-basics/steps/deny");
+
+        var done = await browser.HtmxPostAsync("/labs/policy-basics/steps/deny/completion?done=true", TestSite.Browser.AntiforgeryToken(page));
+        var fragment = new AngleSharp.Html.Parser.HtmlParser().ParseDocument("<body>" + await done.Content.ReadAsStringAsync());
+        Assert.Contains("Mark as not done", fragment.QuerySelector("#step-completion")!.TextContent);
+        var navItem = ((AngleSharp.Html.Dom.IHtmlTemplateElement)fragment.QuerySelector("template")!).Content.QuerySelector("li")!;
+        Assert.Equal("step-nav-deny", navItem.Id);
+        Assert.Equal("true", navItem.GetAttribute("hx-swap-oob"));
+        Assert.Equal("is-done", navItem.ClassName);
+
+        var player = await browser.GetPageAsync("/labs/policy-basics/steps/deploy");
+        Assert.Equal("is-done", player.QuerySelectorAll(".step-nav li")[1].ClassName);
+        var overview = await browser.GetPageAsync("/labs/policy-basics");
+        Assert.Contains("1 of 3 steps done", overview.QuerySelector(".overview__side")!.TextContent);
+        var catalog = await browser.GetPageAsync("/labs");
+        Assert.Equal("1 of 3 steps done", catalog.QuerySelectorAll(".lab-card__progress")[0].TextContent.Trim());
+    }
+
+    [Fact]
+    public async Task Authors_page_lists_broken_labs_with_file_line_col_while_valid_labs_are_served()
+    {
+        var browser = site.NewBrowser();
+
+        var authors = await browser.GetPageAsync("/authors");
+        var broken = authors.QuerySelector("#broken-broken-lab")!;
+        Assert.Contains("Unavailable", broken.TextContent);
+        Assert.Equal("content/labs/broken-lab/lab.md:3:13", broken.QuerySelector(".diagnostic__location")!.TextContent);
+        Assert.Contains("'difficulty' must be one of", broken.QuerySelector(".diagnostic__message")!.TextContent);
+        Assert.Equal(2, authors.QuerySelectorAll("table tbody tr").Length);
+
+        await browser.GetPageAsync("/labs/broken-lab", HttpStatusCode.NotFound);
+        var catalog = await browser.GetPageAsync("/labs");
+        Assert.Equal(2, catalog.QuerySelectorAll(".lab-card").Length);
+    }
+
+    [Fact]
+    public async Task Healthz_reports_status_lab_counts_and_database()
+    {
+        var response = await site.NewBrowser().Http.GetAsync("/healthz");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/json", response.Content.Headers.ContentType!.MediaType);
+        var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal("ok", json.GetProperty("status").GetString());
+        Assert.Equal(2, json.GetProperty("labs").GetInt32());
+        Assert.Equal(1, json.GetProperty("brokenLabs").GetInt32());
+        Assert.Equal("ok", json.GetProperty("db").GetString());
+        Assert.False(response.Headers.Contains("Set-Cookie"));
+    }
+
+    private static string Browser(AngleSharp.Dom.IDocument page) => TestSite.Browser.AntiforgeryToken(page);
+}
