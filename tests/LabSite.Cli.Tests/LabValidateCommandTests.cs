@@ -21,7 +21,7 @@ public class LabValidateCommandTests
     [Fact]
     public void BrokenLabPrintsFileLineColumnAndExitsOne()
     {
-        var lab = Path.Combine(Root, "tests", "Scenarios.Tests", "Corpus", "fm-bad-difficulty");
+        var lab = Path.Combine(Root, "tests", "LabSite.Scenarios.Tests", "Corpus", "fm-bad-difficulty");
 
         var (exit, output, _) = Run("lab", "validate", lab);
 

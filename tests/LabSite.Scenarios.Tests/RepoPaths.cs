@@ -7,7 +7,7 @@ public static class RepoPaths
 
     public static string Labs => Path.Combine(Root, "content", "labs");
 
-    public static string Corpus => Path.Combine(Root, "tests", "Scenarios.Tests", "Corpus");
+    public static string Corpus => Path.Combine(Root, "tests", "LabSite.Scenarios.Tests", "Corpus");
 
     private static string FindRoot()
     {
