@@ -1,10 +1,9 @@
 using System.Diagnostics;
-using LabSite.Grader.Evaluation;
 using LabSite.Clusters.Contract;
 using LabSite.Clusters.Contract.Flows;
 using LabSite.Clusters.Netns;
+using LabSite.Grader.Evaluation;
 using LabSite.Scenarios.Loading;
-using LabSite.Scenarios.Model;
 using LabSite.Scenarios.Model.Checks;
 
 // Usage (root), from the repository root:

@@ -1,6 +1,6 @@
-namespace LabSite.NetnsBench;
-
 using LabSite.Clusters.Netns;
+
+namespace LabSite.NetnsBench;
 
 /// <summary>Options with a prefix and roots of their own, so a benchmark never touches a live agent's labs.</summary>
 public static class BenchOptions

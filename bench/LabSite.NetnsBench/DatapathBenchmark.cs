@@ -1,8 +1,8 @@
-namespace LabSite.NetnsBench;
-
 using System.Net;
 using LabSite.Clusters.Contract;
 using LabSite.Clusters.Netns;
+
+namespace LabSite.NetnsBench;
 
 /// <summary>
 /// TCP between two pods of a Star Wars lab (tiefighter → one deathstar, pod IP to pod IP through the node

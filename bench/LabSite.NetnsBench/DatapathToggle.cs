@@ -1,5 +1,3 @@
-namespace LabSite.NetnsBench;
-
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using LabSite.Clusters.Netns;
@@ -8,6 +6,8 @@ using LabSite.Clusters.Netns.Bpf.Interop;
 using LabSite.Clusters.Netns.Datapath;
 using LabSite.Clusters.Netns.Kernel;
 using LabSite.Clusters.Netns.Pods;
+
+namespace LabSite.NetnsBench;
 
 /// <summary>
 /// Takes a lab's tc programs off some pods' veths and puts them back, for a no-BPF baseline on the very same

@@ -1,7 +1,7 @@
-namespace LabSite.NetnsBench;
-
 using LabSite.Clusters.Contract;
 using LabSite.Clusters.Netns;
+
+namespace LabSite.NetnsBench;
 
 /// <summary>
 /// The crash-test child of GarbageCollectionPrivilegedTests: hosts labs (each with a running exec, so its

@@ -1,10 +1,10 @@
-namespace LabSite.NetnsBench;
-
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using LabSite.Clusters.Netns;
 using LabSite.Clusters.Netns.Kernel;
+
+namespace LabSite.NetnsBench;
 
 /// <summary>
 /// A small TCP sender/receiver between two pod namespaces (instead of iperf3/netperf): sockets are created on

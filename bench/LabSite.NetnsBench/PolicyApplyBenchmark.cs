@@ -1,5 +1,3 @@
-namespace LabSite.NetnsBench;
-
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
@@ -9,6 +7,8 @@ using LabSite.Clusters.Netns.Bpf;
 using LabSite.Clusters.Netns.Bpf.Abi;
 using LabSite.Clusters.Netns.Datapath;
 
+namespace LabSite.NetnsBench;
+
 /// <summary>
 /// Policy apply → enforced on a lab of 50 pods in 3 namespaces (web, api, db apps): each run re-applies one CNP
 /// ("api may be reached from web on port P", P new every run) and times (1) ApplyAsync until it returns and
@@ -17,8 +17,8 @@ using LabSite.Clusters.Netns.Datapath;
 /// </summary>
 public static class PolicyApplyBenchmark
 {
-    private static readonly string[] Namespaces = ["shop", "billing", "ops"];
-    private static readonly string[] Apps = ["web", "api", "db"];
+    private static readonly string[] s_namespaces = ["shop", "billing", "ops"];
+    private static readonly string[] s_apps = ["web", "api", "db"];
 
     public static async Task<int> RunAsync(int runs, int pods = 50)
     {
@@ -70,7 +70,7 @@ public static class PolicyApplyBenchmark
                 }
             }
 
-            Console.WriteLine($"policy apply -> enforced, {pods} pods in {Namespaces.Length} namespaces, CNP selecting {apis.Count} api pods, {runs} applies:");
+            Console.WriteLine($"policy apply -> enforced, {pods} pods in {s_namespaces.Length} namespaces, CNP selecting {apis.Count} api pods, {runs} applies:");
             Console.WriteLine($"  ApplyAsync returned:            {Stats.Summary(applyMs)}");
             Console.WriteLine($"  entries in all kernel maps:     {Stats.Summary(enforcedMs)}");
             var already = applyMs.Zip(enforcedMs).Count(p => p.Second - p.First < 0.05);
@@ -120,14 +120,14 @@ public static class PolicyApplyBenchmark
     private static string Manifest(int pods)
     {
         var sb = new StringBuilder();
-        foreach (var ns in Namespaces)
+        foreach (var ns in s_namespaces)
         {
             sb.Append(CultureInfo.InvariantCulture, $"apiVersion: v1\nkind: Namespace\nmetadata: {{name: {ns}}}\n---\n");
         }
         for (var i = 0; i < pods; i++)
         {
-            var ns = Namespaces[i % Namespaces.Length];
-            var app = Apps[(i / Namespaces.Length) % Apps.Length];
+            var ns = s_namespaces[i % s_namespaces.Length];
+            var app = s_apps[(i / s_namespaces.Length) % s_apps.Length];
             sb.Append(CultureInfo.InvariantCulture, $$$"""
                 apiVersion: v1
                 kind: Pod

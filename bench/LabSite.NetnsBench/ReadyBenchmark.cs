@@ -1,8 +1,8 @@
-namespace LabSite.NetnsBench;
-
 using System.Diagnostics;
 using LabSite.Clusters.Contract;
 using LabSite.Clusters.Netns;
+
+namespace LabSite.NetnsBench;
 
 /// <summary>Time to a ready Star Wars cluster (create + http-sw-app.yaml until 4 pods run and the service is in the LB map).</summary>
 public static class ReadyBenchmark

@@ -1,8 +1,8 @@
-namespace LabSite.NetnsBench;
-
 using System.Diagnostics;
 using LabSite.Clusters.Contract;
 using LabSite.Clusters.Netns;
+
+namespace LabSite.NetnsBench;
 
 /// <summary>N Star Wars clusters at once: creation time, memory per cluster, and whether all of them answer both ships.</summary>
 public static class ScaleBenchmark

@@ -1,10 +1,10 @@
-namespace LabSite.NetnsBench;
-
 using System.Text;
 using LabSite.Clusters.Contract;
 using LabSite.Clusters.Netns;
 using LabSite.Clusters.Netns.Pods;
 using LabSite.Clusters.Netns.Services;
+
+namespace LabSite.NetnsBench;
 
 /// <summary>The Star Wars demo's objects (http-sw-app.yaml), started directly on a netns cluster.</summary>
 public static class StarWars

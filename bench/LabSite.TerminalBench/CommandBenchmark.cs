@@ -1,7 +1,7 @@
-namespace LabSite.TerminalBench;
-
 using System.Diagnostics;
 using LabSite.EndToEnd.Tests.Support;
+
+namespace LabSite.TerminalBench;
 
 /// <summary>
 /// Commands typed into the terminal of a Star Wars lab, timed from Enter to the next prompt: kubectl get pods,
@@ -10,9 +10,9 @@ using LabSite.EndToEnd.Tests.Support;
 /// </summary>
 public static class CommandBenchmark
 {
-    const string Lab = "starwars";
-    const string Landing = "curl -s --connect-timeout 2 -XPOST deathstar.default.svc.cluster.local/v1/request-landing";
-    static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+    private const string Lab = "starwars";
+    private const string Landing = "curl -s --connect-timeout 2 -XPOST deathstar.default.svc.cluster.local/v1/request-landing";
+    private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(60);
 
     public static async Task RunAsync(LabSiteProcess site, int runs, CancellationToken ct)
     {
@@ -20,11 +20,11 @@ public static class CommandBenchmark
         await using var terminal = new TerminalClient(Guid.NewGuid());
         await terminal.ConnectAsync(site.BaseAddress, Lab, ct);
         await terminal.WaitAsync(0, t => t.EndsWith(TerminalClient.PromptEnd, StringComparison.Ordinal), TimeSpan.FromMinutes(2), "first prompt");
-        await terminal.RunLineAsync("kubectl create -f manifests/http-sw-app.yaml", Timeout, ct);
+        await terminal.RunLineAsync("kubectl create -f manifests/http-sw-app.yaml", s_timeout, ct);
         for (var i = 0; ; i++)
         {
             var mark = terminal.Mark;
-            await terminal.RunLineAsync("kubectl get pods", Timeout, ct);
+            await terminal.RunLineAsync("kubectl get pods", s_timeout, ct);
             if (terminal.TextSince(mark).Split("Running").Length - 1 == 4)
             {
                 break;
@@ -37,7 +37,7 @@ public static class CommandBenchmark
         }
         foreach (var ship in new[] { "tiefighter", "xwing", "tiefighter", "xwing" })
         {
-            await terminal.RunLineAsync($"kubectl exec {ship} -- {Landing}", Timeout, ct);
+            await terminal.RunLineAsync($"kubectl exec {ship} -- {Landing}", s_timeout, ct);
         }
 
         foreach (var (line, expect) in new[] { ("kubectl get pods", "tiefighter"), ("hubble observe --last 20", "FORWARDED"), ("bpftool map show", "name ls_ipcache") })
@@ -47,7 +47,7 @@ public static class CommandBenchmark
             for (var i = 0; i < 5 + runs; i++)
             {
                 var mark = terminal.Mark;
-                var elapsed = await terminal.RunLineAsync(line, Timeout, ct);
+                var elapsed = await terminal.RunLineAsync(line, s_timeout, ct);
                 if (!terminal.TextSince(mark).Contains(expect, StringComparison.Ordinal))
                 {
                     failures++;
@@ -75,7 +75,7 @@ public static class CommandBenchmark
         Console.WriteLine($"load after: {HostMemory.Load()}");
     }
 
-    static async Task<(int Status, TimeSpan Elapsed)> ClusterShellAsync(LabSiteProcess site, string cluster, string line, CancellationToken ct)
+    private static async Task<(int Status, TimeSpan Elapsed)> ClusterShellAsync(LabSiteProcess site, string cluster, string line, CancellationToken ct)
     {
         var start = new ProcessStartInfo("dotnet")
         {

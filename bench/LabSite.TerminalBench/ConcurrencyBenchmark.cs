@@ -1,8 +1,8 @@
-namespace LabSite.TerminalBench;
-
 using System.Diagnostics;
 using LabSite.EndToEnd.Tests.Support;
 using LabSite.NetnsBench;
+
+namespace LabSite.TerminalBench;
 
 /// <summary>
 /// Many learners at once, as the product serves them: each learner (own cookie) opens the hello-lab terminal, so the
@@ -12,8 +12,8 @@ using LabSite.NetnsBench;
 /// </summary>
 public static class ConcurrencyBenchmark
 {
-    const string Lab = "hello-lab";
-    const int OpeningAtOnce = 4;
+    private const string Lab = "hello-lab";
+    private const int OpeningAtOnce = 4;
 
     public static async Task RunAsync(LabSiteProcess site, IReadOnlyList<int> levels, CancellationToken ct)
     {

@@ -1,10 +1,10 @@
-namespace LabSite.TerminalBench;
-
 using System.Net.WebSockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+
+namespace LabSite.TerminalBench;
 
 /// <summary>
 /// The baseline: a trivial Kestrel WebSocket endpoint on loopback that sends every message straight back. The same
@@ -12,11 +12,11 @@ using Microsoft.Extensions.Logging;
 /// </summary>
 public sealed class EchoServer : IAsyncDisposable
 {
-    readonly WebApplication app;
+    private readonly WebApplication _app;
 
-    EchoServer(WebApplication app, Uri address)
+    private EchoServer(WebApplication app, Uri address)
     {
-        this.app = app;
+        this._app = app;
         Address = address;
     }
 
@@ -35,7 +35,7 @@ public sealed class EchoServer : IAsyncDisposable
         return new EchoServer(app, address);
     }
 
-    static async Task EchoAsync(HttpContext context)
+    private static async Task EchoAsync(HttpContext context)
     {
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
         var buffer = new byte[64 * 1024];
@@ -53,7 +53,7 @@ public sealed class EchoServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await app.StopAsync();
-        await app.DisposeAsync();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
     }
 }

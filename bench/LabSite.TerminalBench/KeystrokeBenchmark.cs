@@ -1,7 +1,7 @@
-namespace LabSite.TerminalBench;
-
 using System.Diagnostics;
 using System.Text.Json;
+
+namespace LabSite.TerminalBench;
 
 /// <summary>
 /// Keystroke to echo: one printable character sent as xterm.js sends it, timed until the lab shell's redraw of the line
@@ -10,8 +10,8 @@ using System.Text.Json;
 /// </summary>
 public static class KeystrokeBenchmark
 {
-    const int Warmup = 100;
-    const int LineLength = 40;
+    private const int Warmup = 100;
+    private const int LineLength = 40;
 
     public static async Task RunAsync(Uri site, int samples, CancellationToken ct)
     {

@@ -3,24 +3,24 @@ namespace LabSite.TerminalBench;
 /// <summary>Samples in milliseconds and their percentiles (nearest rank), printed as one line.</summary>
 public sealed class Latencies
 {
-    readonly List<double> samples = [];
+    private readonly List<double> _samples = [];
 
-    public int Count => samples.Count;
+    public int Count => _samples.Count;
 
     public void Add(TimeSpan t)
     {
-        lock (samples)
+        lock (_samples)
         {
-            samples.Add(t.TotalMilliseconds);
+            _samples.Add(t.TotalMilliseconds);
         }
     }
 
     public double Percentile(double q)
     {
-        var sorted = samples.Order().ToList();
+        var sorted = _samples.Order().ToList();
         return sorted.Count == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(q * sorted.Count) - 1, 0, sorted.Count - 1)];
     }
 
     public override string ToString() =>
-        Count == 0 ? "no samples" : $"n={Count} p50 {Percentile(0.50):0.00} ms, p95 {Percentile(0.95):0.00} ms, p99 {Percentile(0.99):0.00} ms, max {samples.Max():0.00} ms";
+        Count == 0 ? "no samples" : $"n={Count} p50 {Percentile(0.50):0.00} ms, p95 {Percentile(0.95):0.00} ms, p99 {Percentile(0.99):0.00} ms, max {_samples.Max():0.00} ms";
 }

@@ -1,9 +1,9 @@
-namespace LabSite.TerminalBench;
-
 using System.Diagnostics;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
+
+namespace LabSite.TerminalBench;
 
 /// <summary>
 /// One browser terminal as xterm.js drives it: a WebSocket to <c>/labs/{lab}/terminal</c> with the learner's cookie,
@@ -14,10 +14,10 @@ public sealed class TerminalClient : IAsyncDisposable
     /// <summary>The end of an empty prompt line as the lab shell renders it: prompt, nothing typed, erase to end of line.</summary>
     public const string PromptEnd = "\u001b[0m$ \u001b[K";
 
-    readonly ClientWebSocket socket = new();
-    readonly StringBuilder received = new();
-    readonly SemaphoreSlim arrived = new(0);
-    Task? receiving;
+    private readonly ClientWebSocket _socket = new();
+    private readonly StringBuilder _received = new();
+    private readonly SemaphoreSlim _arrived = new(0);
+    private Task? _receiving;
 
     public TerminalClient(Guid learner) => Learner = learner;
 
@@ -31,9 +31,9 @@ public sealed class TerminalClient : IAsyncDisposable
 
     public async Task ConnectAsync(Uri webSocket, CancellationToken ct)
     {
-        socket.Options.SetRequestHeader("Cookie", $"labsite-learner={Learner:N}");
-        await socket.ConnectAsync(webSocket, ct);
-        receiving = ReceiveAsync();
+        _socket.Options.SetRequestHeader("Cookie", $"labsite-learner={Learner:N}");
+        await _socket.ConnectAsync(webSocket, ct);
+        _receiving = ReceiveAsync();
     }
 
     /// <summary>Where the next wait starts looking.</summary>
@@ -41,23 +41,23 @@ public sealed class TerminalClient : IAsyncDisposable
     {
         get
         {
-            lock (received)
+            lock (_received)
             {
-                return received.Length;
+                return _received.Length;
             }
         }
     }
 
     public string TextSince(int mark)
     {
-        lock (received)
+        lock (_received)
         {
-            return received.ToString(mark, received.Length - mark);
+            return _received.ToString(mark, _received.Length - mark);
         }
     }
 
     public Task SendInputAsync(string data, CancellationToken ct) =>
-        socket.SendAsync(JsonSerializer.SerializeToUtf8Bytes(new { type = "input", data }), WebSocketMessageType.Text, true, ct);
+        _socket.SendAsync(JsonSerializer.SerializeToUtf8Bytes(new { type = "input", data }), WebSocketMessageType.Text, true, ct);
 
     /// <summary>Waits until the text received since <paramref name="mark"/> satisfies <paramref name="done"/>.</summary>
     public async Task WaitAsync(int mark, Func<string, bool> done, TimeSpan timeout, string what)
@@ -66,12 +66,12 @@ public sealed class TerminalClient : IAsyncDisposable
         while (!done(TextSince(mark)))
         {
             var left = timeout - clock.Elapsed;
-            if (left <= TimeSpan.Zero || receiving is { IsCompleted: true })
+            if (left <= TimeSpan.Zero || _receiving is { IsCompleted: true })
             {
                 var tail = TextSince(mark);
-                throw new TimeoutException($"{what}: no answer after {timeout.TotalSeconds:0} s (socket {socket.State}); received: {Escape(tail[Math.Max(0, tail.Length - 300)..])}");
+                throw new TimeoutException($"{what}: no answer after {timeout.TotalSeconds:0} s (socket {_socket.State}); received: {Escape(tail[Math.Max(0, tail.Length - 300)..])}");
             }
-            await arrived.WaitAsync(left);
+            await _arrived.WaitAsync(left);
         }
     }
 
@@ -96,15 +96,15 @@ public sealed class TerminalClient : IAsyncDisposable
         output.EndsWith(line + "\u001b[K", StringComparison.Ordinal) || output.EndsWith(line + "\u001b[J", StringComparison.Ordinal)
         || output.EndsWith(line + "\r\n\u001b[J", StringComparison.Ordinal);
 
-    async Task ReceiveAsync()
+    private async Task ReceiveAsync()
     {
         var buffer = new byte[64 * 1024];
         var message = new MemoryStream();
         try
         {
-            while (socket.State == WebSocketState.Open)
+            while (_socket.State == WebSocketState.Open)
             {
-                var result = await socket.ReceiveAsync(buffer, CancellationToken.None);
+                var result = await _socket.ReceiveAsync(buffer, CancellationToken.None);
                 if (result.MessageType == WebSocketMessageType.Close)
                 {
                     break;
@@ -112,12 +112,12 @@ public sealed class TerminalClient : IAsyncDisposable
                 message.Write(buffer, 0, result.Count);
                 if (result.EndOfMessage)
                 {
-                    lock (received)
+                    lock (_received)
                     {
-                        received.Append(Encoding.UTF8.GetString(message.GetBuffer(), 0, (int)message.Length));
+                        _received.Append(Encoding.UTF8.GetString(message.GetBuffer(), 0, (int)message.Length));
                     }
                     message.SetLength(0);
-                    arrived.Release();
+                    _arrived.Release();
                 }
             }
         }
@@ -125,28 +125,28 @@ public sealed class TerminalClient : IAsyncDisposable
         {
             // The site went away; waits report it.
         }
-        arrived.Release();
+        _arrived.Release();
     }
 
-    static string Escape(string s) => s.Replace("\u001b", "\\e").Replace("\r", "\\r").Replace("\n", "\\n");
+    private static string Escape(string s) => s.Replace("\u001b", "\\e").Replace("\r", "\\r").Replace("\n", "\\n");
 
     public async ValueTask DisposeAsync()
     {
-        if (socket.State == WebSocketState.Open)
+        if (_socket.State == WebSocketState.Open)
         {
             try
             {
                 using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-                await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "", timeout.Token);
+                await _socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "", timeout.Token);
             }
             catch (Exception e) when (e is WebSocketException or OperationCanceledException)
             {
             }
         }
-        if (receiving is not null)
+        if (_receiving is not null)
         {
-            await Task.WhenAny(receiving, Task.Delay(TimeSpan.FromSeconds(5)));
+            await Task.WhenAny(_receiving, Task.Delay(TimeSpan.FromSeconds(5)));
         }
-        socket.Dispose();
+        _socket.Dispose();
     }
 }

@@ -1,8 +1,7 @@
-namespace LabSite.Cli;
-
-using LabSite.Agent.Server;
 using LabSite.Clusters.Contract;
 using LabSite.Clusters.Netns;
+
+namespace LabSite.Cli;
 
 /// <summary>
 /// The cluster backends a real agent hosts, registered as <c>IClusterBackend</c> singletons; the first one is

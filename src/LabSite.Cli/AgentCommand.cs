@@ -1,8 +1,8 @@
-namespace LabSite.Cli;
-
 using System.CommandLine;
-using LabSite.Agent.Server;
 using LabSite.Agent.Client;
+using LabSite.Agent.Server;
+
+namespace LabSite.Cli;
 
 /// <summary><c>labsite agent [--socket PATH]</c>: runs the lab agent alone (it owns the lab clusters).</summary>
 public static class AgentCommand

@@ -1,8 +1,8 @@
-namespace LabSite.Cli;
-
 using System.Diagnostics;
 using LabSite.Agent.Client;
 using LabSite.Clusters.Contract;
+
+namespace LabSite.Cli;
 
 /// <summary>
 /// Finds the lab agent for a CLI command. When none answers on the socket, starts <c>labsite agent</c> in the
@@ -48,7 +48,7 @@ internal static class AgentConnection
         throw new ClusterException($"started a lab agent for {socketPath}, but it did not answer within 15 s; see {log}");
     }
 
-    static void StartDetached(string socketPath, string log)
+    private static void StartDetached(string socketPath, string log)
     {
         var dir = Path.GetDirectoryName(log)!;
         if (!Directory.Exists(dir) && OperatingSystem.IsLinux())
@@ -68,7 +68,7 @@ internal static class AgentConnection
     }
 
     /// <summary>How to run this same labsite: the apphost directly, or <c>dotnet labsite.dll</c>.</summary>
-    static (string Exe, string[] Prefix) Self()
+    private static (string Exe, string[] Prefix) Self()
     {
         var exe = Environment.ProcessPath ?? throw new ClusterException("cannot tell where the labsite executable is");
         if (Path.GetFileNameWithoutExtension(exe) == "dotnet")

@@ -1,8 +1,7 @@
-namespace LabSite.Cli;
-
-using LabSite.Agent.Server;
 using LabSite.Clusters.Contract;
 using LabSite.Clusters.Netns;
+
+namespace LabSite.Cli;
 
 /// <summary>
 /// Prepares every backend when the agent starts, before it serves requests: the netns backend creates its

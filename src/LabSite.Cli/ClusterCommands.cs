@@ -1,11 +1,11 @@
-namespace LabSite.Cli;
-
 using System.CommandLine;
 using System.Text.Json;
-using LabSite.Clusters.Contract;
 using LabSite.Agent.Client;
+using LabSite.Clusters.Contract;
 using LabSite.Clusters.Contract.Flows;
 using LabSite.Shell.Kubectl;
+
+namespace LabSite.Cli;
 
 /// <summary>
 /// <c>labsite cluster up|apply|delete|get|exec|logs|flows|down|list|gc</c>: drive lab clusters through the
@@ -14,16 +14,16 @@ using LabSite.Shell.Kubectl;
 public static class ClusterCommands
 {
     /// <summary>Options every cluster verb takes (new instances per command tree: options belong to one parent).</summary>
-    sealed record Common(Option<string> Socket, Option<bool> NoAutostart);
+    private sealed record Common(Option<string> Socket, Option<bool> NoAutostart);
 
-    static Option<string> SocketOption() => new("--socket")
+    private static Option<string> SocketOption() => new("--socket")
     {
         Description = "The lab agent's unix socket.",
         DefaultValueFactory = _ => AgentProtocol.DefaultSocketPath,
         Recursive = true,
     };
 
-    static Option<bool> NoAutostartOption() => new("--no-autostart")
+    private static Option<bool> NoAutostartOption() => new("--no-autostart")
     {
         Description = "Fail instead of starting a lab agent in the background when none is running.",
         Recursive = true,
@@ -43,9 +43,9 @@ public static class ClusterCommands
         return command;
     }
 
-    static Argument<string> ClusterName() => new("name") { Description = "The cluster's name." };
+    private static Argument<string> ClusterName() => new("name") { Description = "The cluster's name." };
 
-    static Command Up(Common c)
+    private static Command Up(Common c)
     {
         var name = ClusterName();
         var lab = new Option<string?>("--lab") { Description = "The lab this cluster is for." };
@@ -66,7 +66,7 @@ public static class ClusterCommands
         return command;
     }
 
-    static Command Apply(Common c, string verb, ApplyMode mode)
+    private static Command Apply(Common c, string verb, ApplyMode mode)
     {
         var name = ClusterName();
         var file = new Option<string>("--filename", "-f") { Description = "A manifest file, a folder of them (*.yaml, *.yml, *.json), or - for stdin.", Required = true };
@@ -99,7 +99,7 @@ public static class ClusterCommands
         return command;
     }
 
-    static Command Get(Common c)
+    private static Command Get(Common c)
     {
         var name = ClusterName();
         var kind = new Argument<string>("kind") { Description = "pods, po, deployments, svc, ep, ns, cm, cnp, ccnp, netpol ..." };
@@ -151,7 +151,7 @@ public static class ClusterCommands
         return ObjectTable.Render(items[0].Kind, items, now, allNamespaces: ns == "*");
     }
 
-    static Command Exec(Common c)
+    private static Command Exec(Common c)
     {
         var name = ClusterName();
         var pod = new Argument<string>("pod") { Description = "The pod to run the program in." };
@@ -176,7 +176,7 @@ public static class ClusterCommands
         return command;
     }
 
-    static Command Logs(Common c)
+    private static Command Logs(Common c)
     {
         var name = ClusterName();
         var pod = new Argument<string>("pod") { Description = "The pod whose log to print." };
@@ -192,7 +192,7 @@ public static class ClusterCommands
         return command;
     }
 
-    static Command Flows(Common c)
+    private static Command Flows(Common c)
     {
         var name = ClusterName();
         var last = new Option<int?>("--last") { Description = "Only the last N flows (default 20)." };
@@ -214,7 +214,7 @@ public static class ClusterCommands
         return command;
     }
 
-    static Command Down(Common c)
+    private static Command Down(Common c)
     {
         var name = ClusterName();
         var command = new Command("down", "Destroy a lab cluster and everything it owns.") { name };
@@ -229,7 +229,7 @@ public static class ClusterCommands
         return command;
     }
 
-    static Command List(Common c)
+    private static Command List(Common c)
     {
         var command = new Command("list", "List the lab clusters the agent runs.");
         command.SetAction((result, ct) => Run(c, result, "list", ct, async (client, o, e) =>
@@ -255,7 +255,7 @@ public static class ClusterCommands
             string.Concat(r.Select((cell, i) => i == r.Length - 1 ? cell : cell.PadRight(widths[i] + 3))) + "\n"));
     }
 
-    static Command Gc(Common c)
+    private static Command Gc(Common c)
     {
         var command = new Command("gc", "Remove kernel objects left behind by crashed labs.");
         command.SetAction((result, ct) => Run(c, result, "gc", ct, async (client, o, _) =>
@@ -269,11 +269,11 @@ public static class ClusterCommands
         return command;
     }
 
-    static async Task<ILabCluster> RequireAsync(AgentClient client, string name, CancellationToken ct) =>
+    private static async Task<ILabCluster> RequireAsync(AgentClient client, string name, CancellationToken ct) =>
         await client.FindAsync(name, ct) ?? throw new ClusterException($"cluster \"{name}\" not found (see `labsite cluster list`)");
 
     /// <summary>Connects to the agent, runs <paramref name="body"/>, and turns failures into one line naming the command.</summary>
-    static async Task<int> Run(Common c, ParseResult result, string verb, CancellationToken ct, Func<AgentClient, TextWriter, TextWriter, Task<int>> body)
+    private static async Task<int> Run(Common c, ParseResult result, string verb, CancellationToken ct, Func<AgentClient, TextWriter, TextWriter, Task<int>> body)
     {
         var o = result.InvocationConfiguration.Output;
         var e = result.InvocationConfiguration.Error;
@@ -290,7 +290,7 @@ public static class ClusterCommands
     }
 
     /// <summary>Reports on the caller's thread, so progress lines print in order and before the result.</summary>
-    sealed class InlineProgress(Action<ClusterProgress> report) : IProgress<ClusterProgress>
+    private sealed class InlineProgress(Action<ClusterProgress> report) : IProgress<ClusterProgress>
     {
         public void Report(ClusterProgress value) => report(value);
     }

@@ -1,8 +1,8 @@
-namespace LabSite.Cli;
-
 using System.CommandLine;
 using LabSite.Scenarios.Exams;
 using LabSite.Scenarios.Loading;
+
+namespace LabSite.Cli;
 
 /// <summary><c>labsite exam validate [dir]</c>: checks a question bank and its blueprints, for writers and CI.</summary>
 public static class ExamCommands

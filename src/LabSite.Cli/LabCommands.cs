@@ -1,7 +1,7 @@
-namespace LabSite.Cli;
-
 using System.CommandLine;
 using LabSite.Scenarios.Loading;
+
+namespace LabSite.Cli;
 
 /// <summary><c>labsite lab validate|test</c>: for lab authors and CI.</summary>
 public static class LabCommands

@@ -1,7 +1,7 @@
-namespace LabSite.Cli;
-
 using System.CommandLine;
 using System.CommandLine.Parsing;
+
+namespace LabSite.Cli;
 
 /// <summary>
 /// The `labsite` command line. Each area contributes its verbs; other tools script against

@@ -1,13 +1,13 @@
-namespace LabSite.Cli;
-
-using LabSite.Web.Solutions;
 using System.CommandLine;
-using LabSite.Grader.Evaluation;
-using LabSite.Grader.Testing;
 using LabSite.Clusters.Contract;
 using LabSite.Clusters.Netns;
+using LabSite.Grader.Evaluation;
+using LabSite.Grader.Testing;
 using LabSite.Scenarios.Loading;
 using LabSite.Scenarios.Model;
+using LabSite.Web.Solutions;
+
+namespace LabSite.Cli;
 
 /// <summary>
 /// <c>labsite lab test &lt;dir&gt;...</c>: for each lab, a fresh netns cluster, then every step's checks before and

@@ -1,6 +1,6 @@
-namespace LabSite.Cli;
-
 using System.Runtime.InteropServices;
+
+namespace LabSite.Cli;
 
 /// <summary>
 /// Ctrl-C for the command-line lab shell, as a shell treats it: SIGINT interrupts the line that is running (its
@@ -10,9 +10,9 @@ using System.Runtime.InteropServices;
 /// </summary>
 public sealed class LineInterrupt : IDisposable
 {
-    readonly Lock _gate = new();
-    CancellationTokenSource? _line;
-    PosixSignalRegistration? _sigint;
+    private readonly Lock _gate = new();
+    private CancellationTokenSource? _line;
+    private PosixSignalRegistration? _sigint;
 
     /// <summary>Starts taking SIGINT away from the runtime's default (ending the process).</summary>
     public static LineInterrupt ForSigint()

@@ -1,6 +1,6 @@
-namespace LabSite.Cli;
-
 using LabSite.Clusters.Contract;
+
+namespace LabSite.Cli;
 
 /// <summary>
 /// What <c>-f</c> names, as kubectl reads it: a file, a folder's *.yaml/*.yml/*.json files (not recursive,
@@ -8,7 +8,7 @@ using LabSite.Clusters.Contract;
 /// </summary>
 internal static class ManifestFiles
 {
-    static readonly string[] Extensions = [".yaml", ".yml", ".json"];
+    private static readonly string[] s_extensions = [".yaml", ".yml", ".json"];
 
     public static IEnumerable<ManifestText> Read(string path, TextReader stdin)
     {
@@ -19,7 +19,7 @@ internal static class ManifestFiles
         if (Directory.Exists(path))
         {
             var files = Directory.EnumerateFiles(path)
-                .Where(f => Extensions.Contains(Path.GetExtension(f), StringComparer.OrdinalIgnoreCase))
+                .Where(f => s_extensions.Contains(Path.GetExtension(f), StringComparer.OrdinalIgnoreCase))
                 .Order(StringComparer.Ordinal)
                 .ToList();
             if (files.Count == 0)

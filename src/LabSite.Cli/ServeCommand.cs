@@ -1,9 +1,9 @@
-namespace LabSite.Cli;
-
 using System.CommandLine;
+using LabSite.Agent.Client;
 using LabSite.Agent.Server;
 using LabSite.Web;
-using LabSite.Agent.Client;
+
+namespace LabSite.Cli;
 
 /// <summary>
 /// <c>labsite serve [--urls URL] [--content DIR] [--data DIR] [--agent auto|inprocess|remote|off] [--agent-socket PATH]</c>:

@@ -1,9 +1,9 @@
-namespace LabSite.Cli;
-
 using System.CommandLine;
 using LabSite.Clusters.Contract;
 using LabSite.Shell;
 using LabSite.Shell.Parsing;
+
+namespace LabSite.Cli;
 
 /// <summary>
 /// <c>labsite cluster shell &lt;name&gt; [-c LINE] [--workdir DIR]</c>: the lab shell (kubectl, cilium-dbg, hubble,

@@ -1,11 +1,11 @@
-namespace LabSite.Cli;
-
 using System.Text;
+
+namespace LabSite.Cli;
 
 /// <summary>A write-only stream onto a TextWriter (UTF-8), so exec output reaches the command's Output/Error writers.</summary>
 internal sealed class WriterStream(TextWriter writer) : Stream
 {
-    readonly Decoder _decoder = Encoding.UTF8.GetDecoder();
+    private readonly Decoder _decoder = Encoding.UTF8.GetDecoder();
 
     public override bool CanRead => false;
 

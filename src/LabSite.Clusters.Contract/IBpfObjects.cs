@@ -1,6 +1,6 @@
-namespace LabSite.Clusters.Contract;
-
 using System.Text.Json.Serialization;
+
+namespace LabSite.Clusters.Contract;
 
 /// <summary>
 /// A cluster whose eBPF programs and maps live on this host (the netns backend, run in this process or in the lab agent

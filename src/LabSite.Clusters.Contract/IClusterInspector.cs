@@ -1,7 +1,7 @@
-namespace LabSite.Clusters.Contract;
-
 using LabSite.Clusters.Contract.Flows;
 using LabSite.Clusters.Contract.Inspection;
+
+namespace LabSite.Clusters.Contract;
 
 /// <summary>
 /// Inspection of a live lab cluster in Cilium's and Hubble's own shapes, so the grader and the lab shell read the

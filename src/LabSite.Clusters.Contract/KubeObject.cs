@@ -1,6 +1,6 @@
-namespace LabSite.Clusters.Contract;
-
 using System.Text.Json.Nodes;
+
+namespace LabSite.Clusters.Contract;
 
 /// <summary>
 /// A Kubernetes-style object as <c>kubectl get -o json</c> shows it. Both backends produce this shape,

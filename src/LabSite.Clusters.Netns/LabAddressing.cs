@@ -1,7 +1,7 @@
-namespace LabSite.Clusters.Netns;
-
-using LabSite.Clusters.Contract;
 using System.Net;
+using LabSite.Clusters.Contract;
+
+namespace LabSite.Clusters.Netns;
 
 /// <summary>
 /// The address plan of the lab in slot <c>s</c> (0-based). Labs never share a routing domain, but their

@@ -1,9 +1,8 @@
-namespace LabSite.Clusters.Netns;
-
-using LabSite.Clusters.Contract;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
+
+namespace LabSite.Clusters.Netns;
 
 /// <summary>
 /// Names of every kernel object of one lab, derived from the options and the lab's name, so creation,

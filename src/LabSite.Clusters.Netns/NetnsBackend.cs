@@ -1,9 +1,9 @@
-namespace LabSite.Clusters.Netns;
-
-using LabSite.Clusters.Contract;
 using System.Collections.Concurrent;
 using System.ComponentModel.DataAnnotations;
+using LabSite.Clusters.Contract;
 using LabSite.Clusters.Netns.Gc;
+
+namespace LabSite.Clusters.Netns;
 
 /// <summary>
 /// The "netns" backend: lab clusters on network namespaces with our own eBPF datapath, hosted in the
@@ -15,9 +15,9 @@ public sealed class NetnsBackend : IClusterBackend, IAsyncDisposable
 {
     public const string BackendName = "netns";
 
-    private readonly ConcurrentDictionary<string, NetnsCluster> clusters = new(StringComparer.Ordinal);
-    private readonly SemaphoreSlim slots = new(1, 1);
-    private readonly bool[] slotTaken;
+    private readonly ConcurrentDictionary<string, NetnsCluster> _clusters = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _slots = new(1, 1);
+    private readonly bool[] _slotTaken;
 
     public NetnsBackend(NetnsOptions options)
     {
@@ -28,7 +28,7 @@ public sealed class NetnsBackend : IClusterBackend, IAsyncDisposable
         }
 
         Options = options;
-        slotTaken = new bool[Math.Min(options.MaxClusters, LabAddressing.MaxSlots)];
+        _slotTaken = new bool[Math.Min(options.MaxClusters, LabAddressing.MaxSlots)];
     }
 
     public string Name => BackendName;
@@ -56,57 +56,57 @@ public sealed class NetnsBackend : IClusterBackend, IAsyncDisposable
         }
 
         int slot;
-        await slots.WaitAsync(ct);
+        await _slots.WaitAsync(ct);
         try
         {
-            if (clusters.ContainsKey(request.Name))
+            if (_clusters.ContainsKey(request.Name))
             {
                 throw new ClusterException($"cluster \"{request.Name}\" already exists");
             }
 
-            slot = Array.IndexOf(slotTaken, false);
+            slot = Array.IndexOf(_slotTaken, false);
             if (slot < 0)
             {
-                throw new ClusterException($"create {request.Name}: all {slotTaken.Length} cluster slots of this host are in use (NetnsOptions:MaxClusters)");
+                throw new ClusterException($"create {request.Name}: all {_slotTaken.Length} cluster slots of this host are in use (NetnsOptions:MaxClusters)");
             }
 
-            slotTaken[slot] = true;
+            _slotTaken[slot] = true;
         }
         finally
         {
-            slots.Release();
+            _slots.Release();
         }
 
         try
         {
             var cluster = await NetnsCluster.CreateAsync(Options, request, slot, progress, ct);
-            clusters[request.Name] = cluster;
+            _clusters[request.Name] = cluster;
             return cluster;
         }
         catch
         {
-            slotTaken[slot] = false;
+            _slotTaken[slot] = false;
             throw;
         }
     }
 
     public Task<ILabCluster?> FindAsync(string name, CancellationToken ct) =>
-        Task.FromResult<ILabCluster?>(clusters.GetValueOrDefault(name));
+        Task.FromResult<ILabCluster?>(_clusters.GetValueOrDefault(name));
 
-    public NetnsCluster? Find(string name) => clusters.GetValueOrDefault(name);
+    public NetnsCluster? Find(string name) => _clusters.GetValueOrDefault(name);
 
     public Task<IReadOnlyList<ClusterSummary>> ListAsync(CancellationToken ct) =>
-        Task.FromResult<IReadOnlyList<ClusterSummary>>(clusters.Values
+        Task.FromResult<IReadOnlyList<ClusterSummary>>(_clusters.Values
             .OrderBy(c => c.CreatedAt)
             .Select(c => new ClusterSummary(c.Name, BackendName, c.LabId, c.CreatedAt, c.Pods.Count))
             .ToList());
 
     public async Task DestroyAsync(string name, CancellationToken ct)
     {
-        if (clusters.TryRemove(name, out var cluster))
+        if (_clusters.TryRemove(name, out var cluster))
         {
             await cluster.DestroyAsync(ct);
-            slotTaken[cluster.Addressing.Slot] = false;
+            _slotTaken[cluster.Addressing.Slot] = false;
         }
         else if (LabNames.Validate(name) is null)
         {
@@ -118,12 +118,12 @@ public sealed class NetnsBackend : IClusterBackend, IAsyncDisposable
     /// <summary>Destroys every cluster (agent shutdown); what a crash skips here, the next start collects.</summary>
     public async ValueTask DisposeAsync()
     {
-        foreach (var name in clusters.Keys.ToList())
+        foreach (var name in _clusters.Keys.ToList())
         {
             await DestroyAsync(name, CancellationToken.None);
         }
     }
 
     public Task<GarbageReport> CollectGarbageAsync(CancellationToken ct) =>
-        GarbageCollector.CollectAsync(Options, clusters.Keys.ToHashSet(StringComparer.Ordinal), ct);
+        GarbageCollector.CollectAsync(Options, _clusters.Keys.ToHashSet(StringComparer.Ordinal), ct);
 }

@@ -1,7 +1,7 @@
-namespace LabSite.Clusters.Netns;
-
 using LabSite.Clusters.Contract;
 using LabSite.Clusters.Netns.Bpf;
+
+namespace LabSite.Clusters.Netns;
 
 /// <summary>
 /// The <see cref="IBpfObjects"/> face of a netns lab: the programs of its loaded objects (bpf_lxc, bpf_sock), the maps
@@ -11,12 +11,12 @@ public sealed partial class NetnsCluster : IBpfObjects
 {
     public async Task<LabBpfObjects> GetBpfObjectsAsync(CancellationToken ct)
     {
-        await gate.WaitAsync(ct);
+        await _gate.WaitAsync(ct);
         try
         {
             ThrowIfDestroyed();
             var found = new Dictionary<(BpfObjectKind, uint), BpfObjectRef>();
-            foreach (var obj in new[] { policy?.DatapathObject, loadBalancer?.Object }.OfType<BpfObject>())
+            foreach (var obj in new[] { _policy?.DatapathObject, _loadBalancer?.Object }.OfType<BpfObject>())
             {
                 foreach (var program in obj.LoadedPrograms())
                 {
@@ -50,7 +50,7 @@ public sealed partial class NetnsCluster : IBpfObjects
         }
         finally
         {
-            gate.Release();
+            _gate.Release();
         }
     }
 

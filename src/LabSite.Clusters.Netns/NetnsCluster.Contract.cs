@@ -1,6 +1,6 @@
-namespace LabSite.Clusters.Netns;
-
 using LabSite.Clusters.Contract;
+
+namespace LabSite.Clusters.Netns;
 
 /// <summary>
 /// The <see cref="ILabCluster"/> face of a netns lab: manifests go into the lab's object store, whose
@@ -16,10 +16,10 @@ public sealed partial class NetnsCluster : ILabCluster
     }
 
     /// <summary>Completes when every committed change (pods, services) is live in the kernel, with statuses reported.</summary>
-    public Task WaitUntilSettledAsync(CancellationToken ct) => bridge?.WhenIdleAsync(ct) ?? Task.CompletedTask;
+    public Task WaitUntilSettledAsync(CancellationToken ct) => _bridge?.WhenIdleAsync(ct) ?? Task.CompletedTask;
 
     /// <summary>The last error the runtime hit applying a stored change, if any (the agent shows it).</summary>
-    public Exception? LastRuntimeError => bridge?.LastError;
+    public Exception? LastRuntimeError => _bridge?.LastError;
 
     public Task<IReadOnlyList<KubeObject>> GetAsync(ObjectQuery query, CancellationToken ct)
     {

@@ -1,8 +1,8 @@
-namespace LabSite.Clusters.Netns;
-
 using LabSite.Clusters.Contract;
 using LabSite.Clusters.Netns.Dns;
 using LabSite.Clusters.Netns.Exec;
+
+namespace LabSite.Clusters.Netns;
 
 /// <summary>Exec: an allowed program in a pod of this lab, sandboxed (see Exec/SandboxCommand.cs).</summary>
 public sealed partial class NetnsCluster
@@ -29,11 +29,11 @@ public sealed partial class NetnsCluster
             SharedEtcDirectory: LabFiles.SharedDirectory(Names.RunDirectory),
             PodEtcDirectory: LabFiles.PodDirectory(Names.RunDirectory, pod.Number),
             Hostname: pod.Spec.Name.Length > 63 ? pod.Spec.Name[..63] : pod.Spec.Name,
-            MemoryBytes: (long)options.ExecMemoryMiB * 1024 * 1024,
-            MaxProcesses: options.ExecMaxProcesses,
-            CpuSeconds: options.ExecTimeoutSeconds);
+            MemoryBytes: (long)_options.ExecMemoryMiB * 1024 * 1024,
+            MaxProcesses: _options.ExecMaxProcesses,
+            CpuSeconds: _options.ExecTimeoutSeconds);
         var argv = SandboxCommand.Build(settings, ExecAllowList.Resolve(request.Command[0])!, request.Command.Skip(1).ToList());
-        var limit = TimeSpan.FromSeconds(options.ExecTimeoutSeconds);
+        var limit = TimeSpan.FromSeconds(_options.ExecTimeoutSeconds);
         var timeout = request.Timeout is { } t && t > TimeSpan.Zero && t < limit ? t : limit;
         return await PodExecutor.RunAsync(argv, streams, timeout, ct);
     }

@@ -1,11 +1,11 @@
-namespace LabSite.Clusters.Netns;
-
-using LabSite.Clusters.Contract;
 using System.Reflection;
 using System.Runtime.CompilerServices;
+using LabSite.Clusters.Contract;
 using LabSite.Clusters.Contract.Flows;
 using LabSite.Clusters.Contract.Inspection;
 using LabSite.Clusters.Netns.Datapath;
+
+namespace LabSite.Clusters.Netns;
 
 /// <summary>
 /// The <see cref="IClusterInspector"/> face of a netns lab: flows from the lab's ring, endpoints, identities and
@@ -14,9 +14,9 @@ using LabSite.Clusters.Netns.Datapath;
 public sealed partial class NetnsCluster : IClusterInspector
 {
     /// <summary>The lab's policy agent (null once destroyed).</summary>
-    public LabPolicyAgent? Policy => policy;
+    public LabPolicyAgent? Policy => _policy;
 
-    private LabPolicyAgent Agent => policy ?? throw new ClusterException($"cluster {Name} is destroyed");
+    private LabPolicyAgent Agent => _policy ?? throw new ClusterException($"cluster {Name} is destroyed");
 
     public Task<IReadOnlyList<FlowRecord>> GetFlowsAsync(FlowQuery query, CancellationToken ct) =>
         Task.FromResult(Agent.Flows.History(query.Filter, query.All ? null : query.First is null ? query.Last : null, query.First, query.Since, query.Until));

@@ -1,9 +1,9 @@
-namespace LabSite.Clusters.Netns;
-
 using LabSite.Clusters.Contract;
 using LabSite.Clusters.Netns.Dns;
 using LabSite.Clusters.Netns.Kernel;
 using LabSite.Clusters.Netns.Pods;
+
+namespace LabSite.Clusters.Netns;
 
 /// <summary>Pods of the lab: start (batched), delete, relabel, list, logs.</summary>
 public sealed partial class NetnsCluster
@@ -11,32 +11,32 @@ public sealed partial class NetnsCluster
     /// <summary>Starts pods (all network plumbing batched), then refreshes services and files. Returns their statuses.</summary>
     public async Task<IReadOnlyList<PodRuntimeStatus>> RunPodsAsync(IReadOnlyList<PodSpec> specs, CancellationToken ct)
     {
-        await gate.WaitAsync(ct);
+        await _gate.WaitAsync(ct);
         try
         {
             ThrowIfDestroyed();
             var fresh = new List<PodRuntime>();
             foreach (var spec in specs)
             {
-                if (pods.ContainsKey(spec.Key) || fresh.Any(f => f.Spec.Key == spec.Key))
+                if (_pods.ContainsKey(spec.Key) || fresh.Any(f => f.Spec.Key == spec.Key))
                 {
                     throw new ClusterException($"pod {spec.Key} already exists in cluster {Name}");
                 }
 
-                var n = nextPodNumber++;
+                var n = _nextPodNumber++;
                 fresh.Add(new PodRuntime(spec, n, Names.PodNetns(n), LabNames.NodeVeth(spec.Namespace, spec.Name, n), Addressing.PodIp(n), Addressing.NodeIp));
             }
 
-            await network.AddPodsAsync(fresh.Select(p => new LabNetwork.PodLink(p.Netns, p.NodeVeth, p.Ip, $"labsite:{Name}/{p.Spec.Namespace}/{p.Spec.Name}")).ToList(), ct);
-            if (policy is not null)
+            await _network.AddPodsAsync(fresh.Select(p => new LabNetwork.PodLink(p.Netns, p.NodeVeth, p.Ip, $"labsite:{Name}/{p.Spec.Namespace}/{p.Spec.Name}")).ToList(), ct);
+            if (_policy is not null)
             {
-                await policy.AddPodsAsync(fresh, ct);
+                await _policy.AddPodsAsync(fresh, ct);
             }
-            lock (pods)
+            lock (_pods)
             {
                 foreach (var p in fresh)
                 {
-                    pods[p.Spec.Key] = p;
+                    _pods[p.Spec.Key] = p;
                 }
             }
 
@@ -46,20 +46,20 @@ public sealed partial class NetnsCluster
         }
         finally
         {
-            gate.Release();
+            _gate.Release();
         }
     }
 
     /// <summary>Stops a pod and removes its namespace and veth; false when there is no such pod.</summary>
     public async Task<bool> DeletePodAsync(string @namespace, string name, CancellationToken ct)
     {
-        await gate.WaitAsync(ct);
+        await _gate.WaitAsync(ct);
         try
         {
             PodRuntime? pod;
-            lock (pods)
+            lock (_pods)
             {
-                if (!pods.Remove($"{@namespace}/{name}", out pod))
+                if (!_pods.Remove($"{@namespace}/{name}", out pod))
                 {
                     return false;
                 }
@@ -68,33 +68,33 @@ public sealed partial class NetnsCluster
             // Take it out of service first, so no new connection is balanced to a pod going away.
             RefreshServicesAndFiles();
             await pod.StopAsync();
-            policy?.RemovePod(pod);
+            _policy?.RemovePod(pod);
             await LabNetwork.DeleteNamespacesAsync([pod.Netns], ct);
             TryDeleteDirectory(LabFiles.PodDirectory(Names.RunDirectory, pod.Number));
             return true;
         }
         finally
         {
-            gate.Release();
+            _gate.Release();
         }
     }
 
     /// <summary>Relabels a pod and re-evaluates which services it backs.</summary>
     public async Task UpdatePodLabelsAsync(string @namespace, string name, IReadOnlyDictionary<string, string> labels, CancellationToken ct)
     {
-        await gate.WaitAsync(ct);
+        await _gate.WaitAsync(ct);
         try
         {
             if (FindPod(@namespace, name) is { } pod)
             {
                 pod.SetLabels(labels);
-                policy?.UpdatePod(pod);
+                _policy?.UpdatePod(pod);
                 RefreshServicesAndFiles();
             }
         }
         finally
         {
-            gate.Release();
+            _gate.Release();
         }
     }
 
@@ -103,18 +103,18 @@ public sealed partial class NetnsCluster
     {
         get
         {
-            lock (pods)
+            lock (_pods)
             {
-                return pods.Values.OrderBy(p => p.Number).ToList();
+                return _pods.Values.OrderBy(p => p.Number).ToList();
             }
         }
     }
 
     public PodRuntime? FindPod(string @namespace, string name)
     {
-        lock (pods)
+        lock (_pods)
         {
-            return pods.GetValueOrDefault($"{@namespace}/{name}");
+            return _pods.GetValueOrDefault($"{@namespace}/{name}");
         }
     }
 

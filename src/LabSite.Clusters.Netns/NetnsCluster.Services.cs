@@ -1,10 +1,10 @@
-namespace LabSite.Clusters.Netns;
-
-using LabSite.Clusters.Contract;
 using System.Net;
+using LabSite.Clusters.Contract;
 using LabSite.Clusters.Netns.Dns;
 using LabSite.Clusters.Netns.Pods;
 using LabSite.Clusters.Netns.Services;
+
+namespace LabSite.Clusters.Netns;
 
 /// <summary>ClusterIP services of the lab: socket-LB entries, cluster DNS names and hosts files follow pods and services.</summary>
 public sealed partial class NetnsCluster
@@ -12,7 +12,7 @@ public sealed partial class NetnsCluster
     /// <summary>Creates or updates a ClusterIP service; a null ClusterIP takes the next free one of the lab's range.</summary>
     public async Task<ServiceSpec> ApplyServiceAsync(ServiceSpec spec, CancellationToken ct)
     {
-        await gate.WaitAsync(ct);
+        await _gate.WaitAsync(ct);
         try
         {
             ThrowIfDestroyed();
@@ -21,20 +21,20 @@ public sealed partial class NetnsCluster
                 throw new ClusterException($"service {spec.Key}: clusterIP {spec.ClusterIp} is outside this cluster's service range {Addressing.ServiceCidr}");
             }
 
-            if (services.Values.FirstOrDefault(s => s.ClusterIp.Equals(spec.ClusterIp) && s.Key != spec.Key) is { } clash)
+            if (_services.Values.FirstOrDefault(s => s.ClusterIp.Equals(spec.ClusterIp) && s.Key != spec.Key) is { } clash)
             {
                 throw new ClusterException($"service {spec.Key}: clusterIP {spec.ClusterIp} is already allocated to {clash.Key}");
             }
 
-            if (services.TryGetValue(spec.Key, out var old))
+            if (_services.TryGetValue(spec.Key, out var old))
             {
                 RemoveFrontends(old, keep: spec);
             }
 
-            services[spec.Key] = spec;
-            if (!serviceIds.ContainsKey(spec.Key))
+            _services[spec.Key] = spec;
+            if (!_serviceIds.ContainsKey(spec.Key))
             {
-                serviceIds[spec.Key] = nextServiceId++;
+                _serviceIds[spec.Key] = _nextServiceId++;
             }
 
             RefreshServicesAndFiles();
@@ -42,20 +42,20 @@ public sealed partial class NetnsCluster
         }
         finally
         {
-            gate.Release();
+            _gate.Release();
         }
     }
 
     /// <summary>The next unused ClusterIP of this lab (Kubernetes allocates when a Service omits spec.clusterIP).</summary>
     public async Task<IPAddress> AllocateServiceIpAsync(CancellationToken ct)
     {
-        await gate.WaitAsync(ct);
+        await _gate.WaitAsync(ct);
         try
         {
             while (true)
             {
-                var ip = Addressing.ServiceIp(nextServiceIp++);
-                if (!services.Values.Any(s => s.ClusterIp.Equals(ip)))
+                var ip = Addressing.ServiceIp(_nextServiceIp++);
+                if (!_services.Values.Any(s => s.ClusterIp.Equals(ip)))
                 {
                     return ip;
                 }
@@ -63,16 +63,16 @@ public sealed partial class NetnsCluster
         }
         finally
         {
-            gate.Release();
+            _gate.Release();
         }
     }
 
     public async Task<bool> DeleteServiceAsync(string @namespace, string name, CancellationToken ct)
     {
-        await gate.WaitAsync(ct);
+        await _gate.WaitAsync(ct);
         try
         {
-            if (!services.Remove($"{@namespace}/{name}", out var old))
+            if (!_services.Remove($"{@namespace}/{name}", out var old))
             {
                 return false;
             }
@@ -83,7 +83,7 @@ public sealed partial class NetnsCluster
         }
         finally
         {
-            gate.Release();
+            _gate.Release();
         }
     }
 
@@ -91,29 +91,29 @@ public sealed partial class NetnsCluster
     {
         get
         {
-            gate.Wait();
+            _gate.Wait();
             try
             {
-                return services.Values.OrderBy(s => s.Key, StringComparer.Ordinal).ToList();
+                return _services.Values.OrderBy(s => s.Key, StringComparer.Ordinal).ToList();
             }
             finally
             {
-                gate.Release();
+                _gate.Release();
             }
         }
     }
 
     /// <summary>Service frontends and their backends as the LB maps hold them (for <c>cilium-dbg service list</c>).</summary>
-    public IReadOnlyList<ServiceEntry> ServiceEntries => loadBalancer?.Entries ?? [];
+    public IReadOnlyList<ServiceEntry> ServiceEntries => _loadBalancer?.Entries ?? [];
 
     /// <summary>The raw maps read back from the kernel (for <c>cilium-dbg bpf lb list</c>).</summary>
-    internal ServiceLoadBalancer? LoadBalancer => loadBalancer;
+    internal ServiceLoadBalancer? LoadBalancer => _loadBalancer;
 
     /// <summary>
     /// The LB maps as <c>cilium-dbg bpf lb list</c> sees them, read back from the kernel: one row per
     /// service slot (slot 0 = the frontend with its backend count), sorted by frontend then slot.
     /// </summary>
-    public IReadOnlyList<LbMapRow> LbMapRows() => loadBalancer?.Rows() ?? [];
+    public IReadOnlyList<LbMapRow> LbMapRows() => _loadBalancer?.Rows() ?? [];
 
     private void RemoveFrontends(ServiceSpec old, ServiceSpec? keep)
     {
@@ -122,7 +122,7 @@ public sealed partial class NetnsCluster
             var stillThere = keep is not null && keep.ClusterIp.Equals(old.ClusterIp) && keep.Ports.Any(p => p.Port == port.Port && p.Protocol == port.Protocol);
             if (!stillThere)
             {
-                loadBalancer?.RemoveFrontend(old.ClusterIp, port.Port, port.Protocol);
+                _loadBalancer?.RemoveFrontend(old.ClusterIp, port.Port, port.Protocol);
             }
         }
     }
@@ -131,7 +131,7 @@ public sealed partial class NetnsCluster
     private void RefreshServicesAndFiles()
     {
         var ready = Pods.Where(p => p.Ready).ToList();
-        foreach (var s in services.Values)
+        foreach (var s in _services.Values)
         {
             var members = s.Selector.Count == 0
                 ? []
@@ -147,12 +147,12 @@ public sealed partial class NetnsCluster
                     }
                 }
 
-                loadBalancer!.SetFrontend(new ServiceEntry(serviceIds[s.Key], s.Key, s.ClusterIp, port.Port, port.Protocol, backends));
+                _loadBalancer!.SetFrontend(new ServiceEntry(_serviceIds[s.Key], s.Key, s.ClusterIp, port.Port, port.Protocol, backends));
             }
         }
 
         var names = new Dictionary<string, IPAddress>(StringComparer.Ordinal);
-        foreach (var s in services.Values)
+        foreach (var s in _services.Values)
         {
             names[$"{s.Name}.{s.Namespace}.svc.{LabFiles.ClusterDomain}"] = s.ClusterIp;
         }
@@ -162,10 +162,10 @@ public sealed partial class NetnsCluster
             names[$"{p.Ip.ToString().Replace('.', '-')}.{p.Spec.Namespace}.pod.{LabFiles.ClusterDomain}"] = p.Ip;
         }
 
-        dns?.SetRecords(names);
+        _dns?.SetRecords(names);
         foreach (var p in Pods)
         {
-            LabFiles.WritePod(Names.RunDirectory, p, services.Values, Addressing.NodeIp);
+            LabFiles.WritePod(Names.RunDirectory, p, _services.Values, Addressing.NodeIp);
         }
     }
 

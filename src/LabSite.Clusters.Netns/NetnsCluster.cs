@@ -1,10 +1,6 @@
-namespace LabSite.Clusters.Netns;
-
 using LabSite.Clusters.Contract;
-using System.Net;
 using LabSite.Clusters.Netns.Datapath;
 using LabSite.Clusters.Netns.Dns;
-using LabSite.Clusters.Netns.Exec;
 using LabSite.Clusters.Netns.Gc;
 using LabSite.Clusters.Netns.Kernel;
 using LabSite.Clusters.Netns.Pods;
@@ -13,36 +9,38 @@ using LabSite.Clusters.Netns.Runtime;
 using LabSite.Clusters.Netns.Services;
 using LabSite.Clusters.Netns.Store;
 
+namespace LabSite.Clusters.Netns;
+
 /// <summary>
 /// One live lab on network namespaces: its node, pods, services (socket-LB) and generated files.
-/// Every change runs under one lab lock (<see cref="gate"/>), so pods, services and maps never
+/// Every change runs under one lab lock (<see cref="_gate"/>), so pods, services and maps never
 /// disagree; reads take the lock too and return snapshots.
 /// </summary>
 public sealed partial class NetnsCluster
 {
-    private readonly SemaphoreSlim gate = new(1, 1);
-    private readonly NetnsOptions options;
-    private readonly LabNetwork network;
-    private readonly Dictionary<string, PodRuntime> pods = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, ServiceSpec> services = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, int> serviceIds = new(StringComparer.Ordinal);
-    private ServiceLoadBalancer? loadBalancer;
-    private LabPolicyAgent? policy;
-    private StoreBridge? bridge;
-    private ClusterDns? dns;
-    private int nextPodNumber;
-    private int nextServiceId = 1;
-    private int nextServiceIp = 9; // .0.1 .. .0.9 stay free for "kubernetes" / "kube-dns"-like services.
-    private bool destroyed;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly NetnsOptions _options;
+    private readonly LabNetwork _network;
+    private readonly Dictionary<string, PodRuntime> _pods = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ServiceSpec> _services = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _serviceIds = new(StringComparer.Ordinal);
+    private ServiceLoadBalancer? _loadBalancer;
+    private LabPolicyAgent? _policy;
+    private StoreBridge? _bridge;
+    private ClusterDns? _dns;
+    private int _nextPodNumber;
+    private int _nextServiceId = 1;
+    private int _nextServiceIp = 9; // .0.1 .. .0.9 stay free for "kubernetes" / "kube-dns"-like services.
+    private bool _destroyed;
 
     private NetnsCluster(NetnsOptions options, string name, string? labId, int slot)
     {
-        this.options = options;
+        this._options = options;
         Name = name;
         LabId = labId;
         Names = new LabNames(options, name);
         Addressing = new LabAddressing(slot);
-        network = new LabNetwork(Names, Addressing);
+        _network = new LabNetwork(Names, Addressing);
         CreatedAt = DateTimeOffset.UtcNow;
         Store = new ObjectStore(new StoreOptions { ServiceCidr = Addressing.ServiceCidr, PolicyValidator = new PolicyValidator() });
     }
@@ -63,16 +61,16 @@ public sealed partial class NetnsCluster
     public DateTimeOffset CreatedAt { get; }
 
     /// <summary>uid/gid of exec'd programs of this lab.</summary>
-    public int ExecUid => options.ExecUidBase + Addressing.Slot;
+    public int ExecUid => _options.ExecUidBase + Addressing.Slot;
 
     /// <summary>Every netns this lab owns right now (node first); garbage collection spares exactly these.</summary>
     public IReadOnlyList<string> OwnedNamespaces
     {
         get
         {
-            lock (pods)
+            lock (_pods)
             {
-                return [Names.NodeNetns, .. pods.Values.Select(p => p.Netns)];
+                return [Names.NodeNetns, .. _pods.Values.Select(p => p.Netns)];
             }
         }
     }
@@ -90,19 +88,19 @@ public sealed partial class NetnsCluster
             LabFiles.WriteShared(c.Names.RunDirectory, c.ExecUid);
 
             progress?.Report(new ClusterProgress("namespaces", $"node namespace {c.Names.NodeNetns}", 2, steps));
-            await c.network.CreateNodeAsync(ct);
+            await c._network.CreateNodeAsync(ct);
 
             progress?.Report(new ClusterProgress("datapath", "socket load balancer (bpf_sock) attached to the lab cgroup", 3, steps));
             var objectDir = options.BpfObjectDirectory is { Length: > 0 } d ? d : Bpf.BpfObject.DefaultDirectory;
-            c.loadBalancer = new ServiceLoadBalancer(Path.Combine(objectDir, "bpf_sock.bpf.o"), c.Names.BpffsDirectory, c.Names.CgroupDirectory);
+            c._loadBalancer = new ServiceLoadBalancer(Path.Combine(objectDir, "bpf_sock.bpf.o"), c.Names.BpffsDirectory, c.Names.CgroupDirectory);
 
-            c.dns = await ClusterDns.StartAsync(c.Names.NodeNetns, c.Addressing.NodeIp);
+            c._dns = await ClusterDns.StartAsync(c.Names.NodeNetns, c.Addressing.NodeIp);
             // Policy datapath (bpf_lxc) before any pod, so every pod is enforced from its first packet.
-            c.policy = new LabPolicyAgent(
+            c._policy = new LabPolicyAgent(
                 c.Names.BpffsDirectory, LabNames.NetnsPath(c.Names.NodeNetns), "labsite/" + request.Name,
                 [c.Addressing.NodeIp, LabAddressing.Gateway], c.Store, Path.Combine(objectDir, "bpf_lxc.bpf.o"));
 
-            c.bridge = new StoreBridge(c, c.Store);
+            c._bridge = new StoreBridge(c, c.Store);
             if (request.ManifestsDirectory is { } dir)
             {
                 await c.ApplyDirectoryAsync(dir, ct);
@@ -121,52 +119,52 @@ public sealed partial class NetnsCluster
     /// <summary>Stops everything and removes every kernel object and file of the lab. Idempotent.</summary>
     internal async Task DestroyAsync(CancellationToken ct)
     {
-        await gate.WaitAsync(ct);
+        await _gate.WaitAsync(ct);
         try
         {
-            destroyed = true;
-            gate.Release();
+            _destroyed = true;
+            _gate.Release();
             try
             {
                 // The bridge's loop may be waiting for this gate; stop it outside the gate.
-                if (bridge is not null)
+                if (_bridge is not null)
                 {
-                    await bridge.DisposeAsync();
+                    await _bridge.DisposeAsync();
                 }
             }
             finally
             {
-                await gate.WaitAsync(CancellationToken.None);
+                await _gate.WaitAsync(CancellationToken.None);
             }
 
             var all = Pods;
             await Task.WhenAll(all.Select(p => p.StopAsync()));
-            lock (pods)
+            lock (_pods)
             {
-                pods.Clear();
+                _pods.Clear();
             }
 
-            loadBalancer?.Dispose();
-            loadBalancer = null;
-            policy?.Dispose();
-            policy = null;
-            if (dns is not null)
+            _loadBalancer?.Dispose();
+            _loadBalancer = null;
+            _policy?.Dispose();
+            _policy = null;
+            if (_dns is not null)
             {
-                await dns.DisposeAsync();
-                dns = null;
+                await _dns.DisposeAsync();
+                _dns = null;
             }
 
             await LabCleanup.RemoveAsync(Names, all.Select(p => p.Netns), ct);
         }
         finally
         {
-            gate.Release();
+            _gate.Release();
         }
     }
 
     private void ThrowIfDestroyed()
     {
-        if (destroyed)
+        if (_destroyed)
         {
             throw new ClusterException($"cluster {Name} is being destroyed");
         }

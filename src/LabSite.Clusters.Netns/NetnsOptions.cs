@@ -1,7 +1,6 @@
-namespace LabSite.Clusters.Netns;
-
-using LabSite.Clusters.Contract;
 using System.ComponentModel.DataAnnotations;
+
+namespace LabSite.Clusters.Netns;
 
 /// <summary>
 /// Settings of the netns backend, bound from the <c>NetnsOptions</c> configuration section.

@@ -1,7 +1,6 @@
-namespace LabSite.Shell;
-
-using LabSite.Clusters.Contract;
 using System.Text;
+
+namespace LabSite.Shell;
 
 /// <summary>
 /// Collects a pipeline stage's output up to a limit, so <c>yes</c>-like output (a jq loop, a huge file) cannot
@@ -9,7 +8,7 @@ using System.Text;
 /// </summary>
 public sealed class BoundedWriter(int maxChars) : SynchronousTextWriter
 {
-    readonly StringBuilder _text = new();
+    private readonly StringBuilder _text = new();
 
     public override Encoding Encoding => Encoding.UTF8;
 
@@ -37,7 +36,7 @@ public sealed class BoundedWriter(int maxChars) : SynchronousTextWriter
 
     public override string ToString() => _text.ToString();
 
-    void Check(int more)
+    private void Check(int more)
     {
         if (_text.Length + more > maxChars)
         {

@@ -1,7 +1,5 @@
 namespace LabSite.Shell;
 
-using LabSite.Clusters.Contract;
-
 /// <summary>A command the lab shell runs (a builtin, kubectl, cilium-dbg, hubble). Returns its exit status.</summary>
 public interface IShellCommand
 {

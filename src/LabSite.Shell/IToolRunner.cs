@@ -1,7 +1,5 @@
 namespace LabSite.Shell;
 
-using LabSite.Clusters.Contract;
-
 /// <summary>
 /// The only way the lab shell starts a host process. The real runner accepts only the allow-listed tools, by fixed path,
 /// with no file access (stdin only) and an empty environment; tests wrap it to prove no other process ever starts.

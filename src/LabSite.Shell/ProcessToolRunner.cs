@@ -1,8 +1,7 @@
-namespace LabSite.Shell;
-
-using LabSite.Clusters.Contract;
 using System.Diagnostics;
 using System.Text;
+
+namespace LabSite.Shell;
 
 /// <summary>
 /// Runs an allow-listed tool: fixed path, argument list (never a shell string), empty environment, working directory
@@ -15,11 +14,11 @@ public sealed class ProcessToolRunner : IToolRunner
     /// <summary>Output beyond this is cut: a filter like <c>repeat(1)</c> must not fill memory.</summary>
     public const int MaxOutputChars = 4 * 1024 * 1024;
 
-    static readonly AllowedTool[] Allowed = [AllowedTool.Jq, AllowedTool.Bpftool];
+    private static readonly AllowedTool[] s_allowed = [AllowedTool.Jq, AllowedTool.Bpftool];
 
     public async Task<ToolResult> RunAsync(AllowedTool tool, IReadOnlyList<string> args, string stdin, CancellationToken ct)
     {
-        if (!Allowed.Contains(tool))
+        if (!s_allowed.Contains(tool))
         {
             throw new InvalidOperationException($"{tool.Name} is not an allowed tool");
         }
@@ -77,7 +76,7 @@ public sealed class ProcessToolRunner : IToolRunner
         }
     }
 
-    static async Task<string> ReadBoundedAsync(StreamReader reader, Process process)
+    private static async Task<string> ReadBoundedAsync(StreamReader reader, Process process)
     {
         var text = new StringBuilder();
         var buffer = new char[8192];

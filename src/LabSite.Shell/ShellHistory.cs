@@ -1,7 +1,5 @@
 namespace LabSite.Shell;
 
-using LabSite.Clusters.Contract;
-
 /// <summary>
 /// Lines run in this lab, oldest first, kept in <c>.labsh_history</c> in the lab folder so they survive a reconnect
 /// or a new session, like bash's history file. Bounded to the last <see cref="MaxEntries"/> lines.
@@ -14,13 +12,13 @@ public sealed class ShellHistory
     public const int MaxEntries = 1000;
 
     /// <summary>Past this size the file is cut to its last <see cref="MaxEntries"/> lines, well below what the constructor reads.</summary>
-    const long TrimBytes = WorkingFolder.MaxFileBytes / 4;
+    private const long TrimBytes = WorkingFolder.MaxFileBytes / 4;
 
     // One writer at a time: a lab's terminals all live in this process and may run lines at the same moment.
-    static readonly object FileGate = new();
+    private static readonly object s_fileGate = new();
 
-    readonly string _path;
-    readonly List<string> _entries = [];
+    private readonly string _path;
+    private readonly List<string> _entries = [];
 
     public ShellHistory(WorkingFolder folder)
     {
@@ -48,7 +46,7 @@ public sealed class ShellHistory
         {
             _entries.RemoveRange(0, _entries.Count - MaxEntries);
         }
-        lock (FileGate)
+        lock (s_fileGate)
         {
             var file = new FileInfo(_path);
             if (file.LinkTarget is not null)

@@ -1,7 +1,6 @@
-namespace LabSite.Shell;
-
-using LabSite.Clusters.Contract;
 using LabSite.Shell.Parsing;
+
+namespace LabSite.Shell;
 
 /// <summary>
 /// Runs parsed lines: <c>&amp;&amp;</c>/<c>||</c>/<c>;</c> sequencing, pipelines, redirections to the lab folder.
@@ -58,7 +57,7 @@ public sealed class ShellInterpreter(ShellSession session)
         return LastStatus;
     }
 
-    async Task<int> RunPipelineAsync(Pipeline pipeline, TextWriter terminalOut, TextWriter terminalErr, TextReader? terminalIn, CancellationToken ct)
+    private async Task<int> RunPipelineAsync(Pipeline pipeline, TextWriter terminalOut, TextWriter terminalErr, TextReader? terminalIn, CancellationToken ct)
     {
         string? piped = null;
         var status = 0;
@@ -77,7 +76,7 @@ public sealed class ShellInterpreter(ShellSession session)
         return status;
     }
 
-    async Task<int> RunCommandAsync(SimpleCommand command, string? piped, TextWriter stdout, TextWriter stderr, TextReader? terminalIn, CancellationToken ct)
+    private async Task<int> RunCommandAsync(SimpleCommand command, string? piped, TextWriter stdout, TextWriter stderr, TextReader? terminalIn, CancellationToken ct)
     {
         if (!session.Commands.TryGetValue(command.Name, out var implementation))
         {
@@ -177,7 +176,7 @@ public sealed class ShellInterpreter(ShellSession session)
         return status;
     }
 
-    static string NotFound(string name)
+    private static string NotFound(string name)
     {
         var shown = new string(name.Select(c => char.IsControl(c) ? '?' : c).Take(80).ToArray());
         return $"labsh: {shown}: command not found (type 'help' to see the commands of this lab shell)";

@@ -1,7 +1,7 @@
-namespace LabSite.Shell;
-
 using LabSite.Clusters.Contract;
 using LabSite.Shell.Builtins;
+
+namespace LabSite.Shell;
 
 /// <summary>
 /// One learner's shell state: the lab folder, the cluster (null until one is up), command history and the

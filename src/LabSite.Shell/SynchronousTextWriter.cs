@@ -1,7 +1,5 @@
 namespace LabSite.Shell;
 
-using LabSite.Clusters.Contract;
-
 /// <summary>
 /// A TextWriter whose async methods complete synchronously. The base class queues every WriteAsync/WriteLineAsync to
 /// the thread pool, which made a 200-line grep cost ~25 ms of hops on a busy host; our writers only append to memory

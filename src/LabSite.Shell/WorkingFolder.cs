@@ -1,7 +1,6 @@
-namespace LabSite.Shell;
-
-using LabSite.Clusters.Contract;
 using System.Text;
+
+namespace LabSite.Shell;
 
 /// <summary>
 /// The only directory the lab shell may read or write: the lab's working folder. Paths are relative to it;
@@ -123,7 +122,7 @@ public sealed class WorkingFolder
         stream.Write(bytes);
     }
 
-    static string Printable(string text) => new(text.Select(c => char.IsControl(c) ? '?' : c).Take(80).ToArray());
+    private static string Printable(string text) => new(text.Select(c => char.IsControl(c) ? '?' : c).Take(80).ToArray());
 }
 
 /// <summary>A path the shell refuses or cannot use: <c>cat: ../x: .. leaves the lab folder</c>.</summary>

@@ -1,6 +1,6 @@
-namespace LabSite.Web;
-
 using Microsoft.AspNetCore.Antiforgery;
+
+namespace LabSite.Web;
 
 /// <summary>
 /// Validates the antiforgery token on actions that bind no form (the framework checks only endpoints that do).

@@ -1,15 +1,15 @@
-namespace LabSite.Web;
-
 using LabSite.Web.Checks;
 using LabSite.Web.Clusters;
 using LabSite.Web.Data;
 using LabSite.Web.Exams;
-using LabSite.Web.Labs;
-using LabSite.Web.Terminal;
 using LabSite.Web.Health;
+using LabSite.Web.Labs;
 using LabSite.Web.Learners;
+using LabSite.Web.Terminal;
 using LabSite.Web.Workspace;
 using Microsoft.AspNetCore.DataProtection;
+
+namespace LabSite.Web;
 
 /// <summary>Builds the web application: a table of contents of the areas it hosts.</summary>
 public static class LabSiteWebApp

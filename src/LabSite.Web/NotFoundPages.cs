@@ -1,6 +1,6 @@
-namespace LabSite.Web;
-
 using Microsoft.AspNetCore.Diagnostics;
+
+namespace LabSite.Web;
 
 /// <summary>
 /// A missing page renders the site's "not found" page; htmx fragments and form posts keep their bare

@@ -1,6 +1,6 @@
-namespace LabSite.Web;
-
 using LabSite.Web.Components;
+
+namespace LabSite.Web;
 
 /// <summary>Registers and maps the server-rendered pages (Razor components, static SSR, no interactivity).</summary>
 public static class SitePagesExtensions

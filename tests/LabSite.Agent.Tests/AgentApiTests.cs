@@ -1,19 +1,18 @@
-namespace LabSite.Agent.Tests;
-
-using LabSite.Testing;
 using System.Runtime.Versioning;
 using System.Text;
-using LabSite.Clusters.Contract;
 using LabSite.Agent.Client;
-using Xunit;
+using LabSite.Clusters.Contract;
+using LabSite.Testing;
+
+namespace LabSite.Agent.Tests;
 
 /// <summary>Round trips through the real agent API over its unix socket, with <see cref="AgentClient"/>.</summary>
 [SupportedOSPlatform("linux")]
 public sealed class AgentApiTests(AgentFixture agent) : IClassFixture<AgentFixture>
 {
-    AgentClient Client() => new(agent.SocketPath);
+    private AgentClient Client() => new(agent.SocketPath);
 
-    static ManifestText File(string name) => new(System.IO.File.ReadAllText(AgentFixture.StarWars(name)), name);
+    private static ManifestText File(string name) => new(System.IO.File.ReadAllText(AgentFixture.StarWars(name)), name);
 
     [Fact]
     public void Socket_is_readable_by_its_owner_only()
@@ -123,7 +122,7 @@ public sealed class AgentApiTests(AgentFixture agent) : IClassFixture<AgentFixtu
         Assert.EndsWith("(start one with `labsite agent --socket /tmp/labsite-no-agent-here.sock`)", e.Message);
     }
 
-    sealed class ListProgress(List<ClusterProgress> list) : IProgress<ClusterProgress>
+    private sealed class ListProgress(List<ClusterProgress> list) : IProgress<ClusterProgress>
     {
         public void Report(ClusterProgress value) => list.Add(value);
     }

@@ -1,10 +1,10 @@
-namespace LabSite.Agent.Tests;
-
-using LabSite.Testing;
+using LabSite.Agent.Client;
 using LabSite.Agent.Server;
 using LabSite.Clusters.Contract;
-using LabSite.Agent.Client;
+using LabSite.Testing;
 using Microsoft.Extensions.DependencyInjection;
+
+namespace LabSite.Agent.Tests;
 
 /// <summary>How `labsite serve` finds its lab agent: a running one on the socket, else its own.</summary>
 public sealed class AgentAttachmentTests(AgentFixture running) : IClassFixture<AgentFixture>

@@ -1,13 +1,12 @@
-namespace LabSite.Agent.Tests;
-
-using LabSite.Testing;
 using System.Net;
 using System.Runtime.Versioning;
 using System.Text.Json;
-using LabSite.Clusters.Contract;
 using LabSite.Agent.Client;
+using LabSite.Clusters.Contract;
 using LabSite.Shell;
-using Xunit;
+using LabSite.Testing;
+
+namespace LabSite.Agent.Tests;
 
 /// <summary>
 /// <c>GET /v1/clusters/{name}/bpf-objects</c> on the real agent API with the fake backend: the model arrives as the
@@ -16,11 +15,11 @@ using Xunit;
 [SupportedOSPlatform("linux")]
 public sealed class AgentBpfObjectsApiTests(AgentFixture agent) : IClassFixture<AgentFixture>, IDisposable
 {
-    readonly string _folder = Directory.CreateTempSubdirectory("labsite-bpfobjects-").FullName;
+    private readonly string _folder = Directory.CreateTempSubdirectory("labsite-bpfobjects-").FullName;
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
-    async Task<(int Status, string Out, string Err)> Shell(ILabCluster cluster, string line)
+    private async Task<(int Status, string Out, string Err)> Shell(ILabCluster cluster, string line)
     {
         var shell = new ShellInterpreter(new ShellSession(new WorkingFolder(_folder), cluster, new ProcessToolRunner()));
         var (stdout, stderr) = (new StringWriter(), new StringWriter());

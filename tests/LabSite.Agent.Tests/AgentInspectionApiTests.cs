@@ -1,14 +1,13 @@
-namespace LabSite.Agent.Tests;
-
-using LabSite.Testing;
 using System.Net;
 using System.Runtime.Versioning;
 using System.Text;
 using System.Text.Json;
-using LabSite.Clusters.Contract;
 using LabSite.Agent.Client;
+using LabSite.Clusters.Contract;
 using LabSite.Clusters.Contract.Flows;
-using Xunit;
+using LabSite.Testing;
+
+namespace LabSite.Agent.Tests;
 
 /// <summary>
 /// Inspection through the real agent API (Kestrel on a unix socket): a cluster found through <see cref="AgentClient"/>
@@ -17,12 +16,12 @@ using Xunit;
 [SupportedOSPlatform("linux")]
 public sealed class AgentInspectionApiTests(AgentFixture agent) : IClassFixture<AgentFixture>
 {
-    const string XwingDrop = """{"flow":{"time":"2026-11-22T12:01:40Z","verdict":"DROPPED","IP":{"source":"10.0.0.12","destination":"10.0.0.13","ipVersion":"IPv4"},"l4":{"TCP":{"source_port":38424,"destination_port":80,"flags":{"SYN":true}}},"source":{"ID":2,"identity":258,"namespace":"default","labels":["k8s:class=xwing"],"pod_name":"xwing"},"destination":{"ID":3,"identity":257,"namespace":"default","pod_name":"deathstar-1"},"Type":"L3_L4","node_name":"labsite/x","event_type":{"type":1,"sub_type":133},"traffic_direction":"INGRESS","drop_reason_desc":"POLICY_DENIED"},"node_name":"labsite/x","time":"2026-11-22T12:01:40Z"}""";
-    const string TieForward = """{"flow":{"time":"2026-11-22T12:01:41Z","verdict":"FORWARDED","IP":{"source":"10.0.0.11","destination":"10.0.0.13","ipVersion":"IPv4"},"l4":{"TCP":{"source_port":40000,"destination_port":80,"flags":{"SYN":true}}},"source":{"ID":1,"identity":259,"namespace":"default","pod_name":"tiefighter"},"destination":{"ID":3,"identity":257,"namespace":"default","pod_name":"deathstar-1"},"Type":"L3_L4","node_name":"labsite/x","event_type":{"type":4},"is_reply":false},"node_name":"labsite/x","time":"2026-11-22T12:01:41Z"}""";
+    private const string XwingDrop = """{"flow":{"time":"2026-11-22T12:01:40Z","verdict":"DROPPED","IP":{"source":"10.0.0.12","destination":"10.0.0.13","ipVersion":"IPv4"},"l4":{"TCP":{"source_port":38424,"destination_port":80,"flags":{"SYN":true}}},"source":{"ID":2,"identity":258,"namespace":"default","labels":["k8s:class=xwing"],"pod_name":"xwing"},"destination":{"ID":3,"identity":257,"namespace":"default","pod_name":"deathstar-1"},"Type":"L3_L4","node_name":"labsite/x","event_type":{"type":1,"sub_type":133},"traffic_direction":"INGRESS","drop_reason_desc":"POLICY_DENIED"},"node_name":"labsite/x","time":"2026-11-22T12:01:40Z"}""";
+    private const string TieForward = """{"flow":{"time":"2026-11-22T12:01:41Z","verdict":"FORWARDED","IP":{"source":"10.0.0.11","destination":"10.0.0.13","ipVersion":"IPv4"},"l4":{"TCP":{"source_port":40000,"destination_port":80,"flags":{"SYN":true}}},"source":{"ID":1,"identity":259,"namespace":"default","pod_name":"tiefighter"},"destination":{"ID":3,"identity":257,"namespace":"default","pod_name":"deathstar-1"},"Type":"L3_L4","node_name":"labsite/x","event_type":{"type":4},"is_reply":false},"node_name":"labsite/x","time":"2026-11-22T12:01:41Z"}""";
 
-    AgentClient Client() => new(agent.SocketPath);
+    private AgentClient Client() => new(agent.SocketPath);
 
-    async Task<(IClusterInspector Remote, FakeAgentInspectingCluster Local)> CreateAsync(AgentClient client, string name)
+    private async Task<(IClusterInspector Remote, FakeAgentInspectingCluster Local)> CreateAsync(AgentClient client, string name)
     {
         var cluster = await client.CreateAsync(new ClusterRequest(name), null, default);
         var local = (FakeAgentInspectingCluster)agent.Backend.Cluster(name)!;
@@ -33,9 +32,9 @@ public sealed class AgentInspectionApiTests(AgentFixture agent) : IClassFixture<
         return (Assert.IsAssignableFrom<IClusterInspector>(cluster), local);
     }
 
-    static string Same(object value) => JsonSerializer.Serialize(value, AgentProtocol.Json);
+    private static string Same(object value) => JsonSerializer.Serialize(value, AgentProtocol.Json);
 
-    static string Jsonpb(IEnumerable<FlowRecord> flows) => string.Join("\n", flows.Select(FlowJson.Write));
+    private static string Jsonpb(IEnumerable<FlowRecord> flows) => string.Join("\n", flows.Select(FlowJson.Write));
 
     [Theory]
     [InlineData("--last", "5")]

@@ -1,21 +1,19 @@
-namespace LabSite.Agent.Tests;
-
-using LabSite.Testing;
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using LabSite.Agent.Server;
-using LabSite.Clusters.Contract;
 using LabSite.Agent.Client;
+using LabSite.Clusters.Contract;
 using LabSite.Clusters.Contract.Flows;
 using LabSite.Clusters.Contract.Inspection;
 using LabSite.Clusters.Netns;
 using LabSite.Shell;
 using LabSite.Shell.Cilium;
+using LabSite.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
-using Xunit;
+
+namespace LabSite.Agent.Tests;
 
 /// <summary>
 /// A real agent (netns backend, kernel, eBPF) running the Star Wars demo, inspected two ways: through the agent API
@@ -26,17 +24,17 @@ using Xunit;
 [Trait("Category", "Privileged")]
 public sealed class AgentInspectionPrivilegedTests : IAsyncLifetime
 {
-    const string Cluster = "insp";
-    const string Landing = "curl -s --connect-timeout 2 -XPOST deathstar.default.svc.cluster.local/v1/request-landing";
-    readonly string _prefix = "i" + Guid.NewGuid().ToString("N")[..6];
-    readonly string _dir = Path.Combine(Path.GetTempPath(), "labsite-insp-" + Guid.NewGuid().ToString("N")[..8]);
-    WebApplication? _agent;
-    AgentClient _client = null!;
-    NetnsCluster _local = null!;
-    IClusterInspector _remote = null!;
-    ShellInterpreter _shell = null!;
+    private const string Cluster = "insp";
+    private const string Landing = "curl -s --connect-timeout 2 -XPOST deathstar.default.svc.cluster.local/v1/request-landing";
+    private readonly string _prefix = "i" + Guid.NewGuid().ToString("N")[..6];
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "labsite-insp-" + Guid.NewGuid().ToString("N")[..8]);
+    private WebApplication? _agent;
+    private AgentClient _client = null!;
+    private NetnsCluster _local = null!;
+    private IClusterInspector _remote = null!;
+    private ShellInterpreter _shell = null!;
 
-    string Socket => Path.Combine(_dir, "agent.sock");
+    private string Socket => Path.Combine(_dir, "agent.sock");
 
     public async Task InitializeAsync()
     {
@@ -65,7 +63,7 @@ public sealed class AgentInspectionPrivilegedTests : IAsyncLifetime
         Directory.Delete(_dir, recursive: true);
     }
 
-    async Task<(int Status, string Out, string Err)> Shell(string line, CancellationToken ct = default)
+    private async Task<(int Status, string Out, string Err)> Shell(string line, CancellationToken ct = default)
     {
         var (stdout, stderr) = (new StringWriter(), new StringWriter());
         var status = await _shell.RunAsync(line, TextWriter.Synchronized(stdout), TextWriter.Synchronized(stderr), ct);
@@ -73,7 +71,7 @@ public sealed class AgentInspectionPrivilegedTests : IAsyncLifetime
     }
 
     /// <summary>The real <c>labsite</c> executable, as a user or CI runs it against the running agent.</summary>
-    async Task<(int Code, string Out, string Err)> Labsite(params string[] args)
+    private async Task<(int Code, string Out, string Err)> Labsite(params string[] args)
     {
         var start = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "labsite")) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in (string[])["cluster", "--socket", Socket, "--no-autostart", .. args])
@@ -88,7 +86,7 @@ public sealed class AgentInspectionPrivilegedTests : IAsyncLifetime
     }
 
     /// <summary>Waits (bounded) until the datapath has reported every packet of the last exchange, so two reads agree.</summary>
-    async Task QuietAsync()
+    private async Task QuietAsync()
     {
         var last = -1L;
         for (var i = 0; i < 50 && last != _local.Policy!.Flows.Written; i++)
@@ -98,11 +96,11 @@ public sealed class AgentInspectionPrivilegedTests : IAsyncLifetime
         }
     }
 
-    static string Json(object value) => JsonSerializer.Serialize(value, AgentProtocol.Json);
+    private static string Json(object value) => JsonSerializer.Serialize(value, AgentProtocol.Json);
 
-    static string Jsonpb(IEnumerable<FlowRecord> flows) => string.Join("\n", flows.Select(FlowJson.Write));
+    private static string Jsonpb(IEnumerable<FlowRecord> flows) => string.Join("\n", flows.Select(FlowJson.Write));
 
-    static FlowQuery Observe(params string[] args) => HubbleObserveArgs.Parse(args).Query;
+    private static FlowQuery Observe(params string[] args) => HubbleObserveArgs.Parse(args).Query;
 
     [Fact]
     public async Task Every_inspector_answer_is_the_same_through_the_agent_as_in_process()

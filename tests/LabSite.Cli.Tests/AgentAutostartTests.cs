@@ -1,11 +1,9 @@
-namespace LabSite.Cli.Tests;
-
 using System.CommandLine;
 using System.Diagnostics;
 using System.Runtime.Versioning;
 using System.Text.RegularExpressions;
-using LabSite.Cli;
-using Xunit;
+
+namespace LabSite.Cli.Tests;
 
 /// <summary>With no agent on the socket, a cluster command starts a real `labsite agent` in the background.</summary>
 [SupportedOSPlatform("linux")]

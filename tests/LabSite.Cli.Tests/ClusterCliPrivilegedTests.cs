@@ -1,14 +1,9 @@
-namespace LabSite.Cli.Tests;
-
 using System.CommandLine;
 using System.Text.Json.Nodes;
-using LabSite.Agent.Server;
-using LabSite.Cli;
 using LabSite.Testing;
-using LabSite.Clusters.Netns;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.DependencyInjection;
-using Xunit;
+
+namespace LabSite.Cli.Tests;
 
 /// <summary>
 /// The whole chain as a user runs it: `labsite cluster ...` → agent API → netns backend → kernel.
@@ -17,11 +12,11 @@ using Xunit;
 [Trait("Category", "Privileged")]
 public sealed class ClusterCliPrivilegedTests : IAsyncLifetime
 {
-    readonly string _prefix = "c" + Guid.NewGuid().ToString("N")[..6];
-    readonly string _dir = Path.Combine(Path.GetTempPath(), "labsite-cli-e2e-" + Guid.NewGuid().ToString("N")[..8]);
-    WebApplication? _agent;
+    private readonly string _prefix = "c" + Guid.NewGuid().ToString("N")[..6];
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "labsite-cli-e2e-" + Guid.NewGuid().ToString("N")[..8]);
+    private WebApplication? _agent;
 
-    string Socket => Path.Combine(_dir, "agent.sock");
+    private string Socket => Path.Combine(_dir, "agent.sock");
 
     public async Task InitializeAsync()
     {
@@ -40,7 +35,7 @@ public sealed class ClusterCliPrivilegedTests : IAsyncLifetime
         Directory.Delete(_dir, recursive: true);
     }
 
-    async Task<(int Code, string Out, string Err)> Run(params string[] args)
+    private async Task<(int Code, string Out, string Err)> Run(params string[] args)
     {
         var output = new StringWriter();
         var error = new StringWriter();

@@ -1,15 +1,13 @@
-namespace LabSite.Cli.Tests;
-
 using System.CommandLine;
 using System.Text.Json.Nodes;
-using LabSite.Cli;
 using LabSite.Testing;
-using Xunit;
+
+namespace LabSite.Cli.Tests;
 
 /// <summary>The `labsite cluster` verbs end to end: parse, talk to a real agent (fake backend), print.</summary>
 public sealed class ClusterCommandsTests(AgentFixture agent) : IClassFixture<AgentFixture>
 {
-    async Task<(int Code, string Out, string Err)> Run(params string[] args)
+    private async Task<(int Code, string Out, string Err)> Run(params string[] args)
     {
         var output = new StringWriter();
         var error = new StringWriter();

@@ -1,13 +1,12 @@
-namespace LabSite.Cli.Tests;
-
 using System.Text.Json.Nodes;
-using LabSite.Cli;
 using LabSite.Clusters.Contract;
+
+namespace LabSite.Cli.Tests;
 
 /// <summary>What `cluster get` and `cluster list` print, without an agent.</summary>
 public class GetFormattingTests
 {
-    static KubeObject Pod(string name) => new(JsonNode.Parse($$$"""{"apiVersion":"v1","kind":"Pod","metadata":{"name":"{{{name}}}"}}""")!.AsObject());
+    private static KubeObject Pod(string name) => new(JsonNode.Parse($$$"""{"apiVersion":"v1","kind":"Pod","metadata":{"name":"{{{name}}}"}}""")!.AsObject());
 
     [Fact]
     public void Json_of_one_named_object_is_the_object_and_of_several_a_List()

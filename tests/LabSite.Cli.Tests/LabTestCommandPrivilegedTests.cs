@@ -1,8 +1,6 @@
-namespace LabSite.Cli.Tests;
-
-using LabSite.Web.Solutions;
 using LabSite.Clusters.Netns;
-using Xunit;
+
+namespace LabSite.Cli.Tests;
 
 /// <summary>
 /// <c>labsite lab test</c> on a real netns cluster with the Star Wars manifests: every evaluator kind except answers

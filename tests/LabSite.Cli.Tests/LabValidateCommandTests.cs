@@ -1,18 +1,16 @@
-namespace LabSite.Cli.Tests;
-
 using System.CommandLine;
-using LabSite.Cli;
-using Xunit;
+
+namespace LabSite.Cli.Tests;
 
 /// <summary><c>labsite lab validate</c> as the command line parses and runs it.</summary>
 public class LabValidateCommandTests
 {
-    private static readonly string Root = FindRoot();
+    private static readonly string s_root = FindRoot();
 
     [Fact]
     public void ValidContentExitsZero()
     {
-        var (exit, output, _) = Run("lab", "validate", Path.Combine(Root, "content", "labs"));
+        var (exit, output, _) = Run("lab", "validate", Path.Combine(s_root, "content", "labs"));
 
         Assert.Equal(0, exit);
         Assert.Contains("0 broken; 0 errors", output);
@@ -21,7 +19,7 @@ public class LabValidateCommandTests
     [Fact]
     public void BrokenLabPrintsFileLineColumnAndExitsOne()
     {
-        var lab = Path.Combine(Root, "tests", "LabSite.Scenarios.Tests", "Corpus", "fm-bad-difficulty");
+        var lab = Path.Combine(s_root, "tests", "LabSite.Scenarios.Tests", "Corpus", "fm-bad-difficulty");
 
         var (exit, output, _) = Run("lab", "validate", lab);
 

@@ -1,15 +1,13 @@
-namespace LabSite.Cli.Tests;
-
 using System.Text.Json.Nodes;
-using LabSite.Cli;
 using LabSite.Clusters.Contract;
 using LabSite.Shell;
-using Xunit;
+
+namespace LabSite.Cli.Tests;
 
 public class ShellCommandTests : IDisposable
 {
     /// <summary>A cluster with one namespace, for the CLI's own logic (the shell's kubectl is tested in LabSite.Shell.Tests).</summary>
-    sealed class OneNamespaceCluster : ILabCluster
+    private sealed class OneNamespaceCluster : ILabCluster
     {
         public string Name => "lab1";
 
@@ -35,9 +33,9 @@ public class ShellCommandTests : IDisposable
         public Task<string> LogsAsync(string @namespace, string pod, int? tailLines, CancellationToken ct) => Task.FromResult("");
     }
 
-    readonly string _dir = Directory.CreateTempSubdirectory("labsh-cli-").FullName;
+    private readonly string _dir = Directory.CreateTempSubdirectory("labsh-cli-").FullName;
 
-    ShellSession Session() => new(new WorkingFolder(_dir), new OneNamespaceCluster(), new ProcessToolRunner());
+    private ShellSession Session() => new(new WorkingFolder(_dir), new OneNamespaceCluster(), new ProcessToolRunner());
 
     [Fact]
     public async Task Dash_c_runs_one_line_and_returns_its_status()
@@ -86,9 +84,9 @@ public class ShellCommandTests : IDisposable
     }
 
     /// <summary>Lines as typed at the prompt, counting how many the shell has asked for.</summary>
-    sealed class LinesThenSignal(string[] lines) : TextReader
+    private sealed class LinesThenSignal(string[] lines) : TextReader
     {
-        int _next;
+        private int _next;
 
         public int LinesRead => Volatile.Read(ref _next);
 

@@ -1,44 +1,42 @@
-namespace LabSite.Clusters.Netns.Tests;
-
-using LabSite.Testing;
 using LabSite.Clusters.Contract;
-using LabSite.Clusters.Netns;
-using Xunit;
+using LabSite.Testing;
+
+namespace LabSite.Clusters.Netns.Tests;
 
 /// <summary>Two labs on one host cannot reach each other: real connects, both ways, by pod IP and ClusterIP.</summary>
 [Trait("Category", "Privileged")]
 public sealed class LabIsolationPrivilegedTests : IAsyncLifetime
 {
-    private readonly NetnsBackend backend = new(NetnsTestLabs.Options());
-    private NetnsCluster a = null!;
-    private NetnsCluster b = null!;
+    private readonly NetnsBackend _backend = new(NetnsTestLabs.Options());
+    private NetnsCluster _a = null!;
+    private NetnsCluster _b = null!;
 
     public async Task InitializeAsync()
     {
-        await backend.StartAsync(CancellationToken.None);
-        a = await backend.CreateAsync(new ClusterRequest("lab-a"), null, CancellationToken.None);
-        b = await backend.CreateAsync(new ClusterRequest("lab-b"), null, CancellationToken.None);
-        await Task.WhenAll(NetnsTestLabs.StartStarWarsAsync(a), NetnsTestLabs.StartStarWarsAsync(b));
+        await _backend.StartAsync(CancellationToken.None);
+        _a = await _backend.CreateAsync(new ClusterRequest("lab-a"), null, CancellationToken.None);
+        _b = await _backend.CreateAsync(new ClusterRequest("lab-b"), null, CancellationToken.None);
+        await Task.WhenAll(NetnsTestLabs.StartStarWarsAsync(_a), NetnsTestLabs.StartStarWarsAsync(_b));
     }
 
     public async Task DisposeAsync()
     {
-        await backend.DestroyAsync("lab-a", CancellationToken.None);
-        await backend.DestroyAsync("lab-b", CancellationToken.None);
-        NetnsTestLabs.DeleteRoots(backend.Options);
+        await _backend.DestroyAsync("lab-a", CancellationToken.None);
+        await _backend.DestroyAsync("lab-b", CancellationToken.None);
+        NetnsTestLabs.DeleteRoots(_backend.Options);
     }
 
     [Fact]
     public void RangesDoNotOverlap()
     {
-        Assert.NotEqual(a.Addressing.PodCidr, b.Addressing.PodCidr);
-        Assert.NotEqual(a.Addressing.ServiceCidr, b.Addressing.ServiceCidr);
+        Assert.NotEqual(_a.Addressing.PodCidr, _b.Addressing.PodCidr);
+        Assert.NotEqual(_a.Addressing.ServiceCidr, _b.Addressing.ServiceCidr);
     }
 
     [Fact]
     public async Task NeitherLabReachesTheOther()
     {
-        foreach (var (from, to) in new[] { (a, b), (b, a) })
+        foreach (var (from, to) in new[] { (_a, _b), (_b, _a) })
         {
             var target = to.FindPod("default", "deathstar-6fb5694d48-5hmds")!.Ip;
             // Positive control: the same request inside the target lab works.

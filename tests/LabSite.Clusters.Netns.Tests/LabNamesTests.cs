@@ -1,8 +1,6 @@
-namespace LabSite.Clusters.Netns.Tests;
-
 using LabSite.Clusters.Contract;
-using LabSite.Clusters.Netns;
-using Xunit;
+
+namespace LabSite.Clusters.Netns.Tests;
 
 public class LabNamesTests
 {

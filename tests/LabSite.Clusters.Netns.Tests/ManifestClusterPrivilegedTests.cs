@@ -1,62 +1,59 @@
-namespace LabSite.Clusters.Netns.Tests;
-
-using LabSite.Testing;
 using LabSite.Clusters.Contract;
-using LabSite.Clusters.Netns;
-using LabSite.Clusters.Netns.Tests.Store;
-using Xunit;
+using LabSite.Testing;
+
+namespace LabSite.Clusters.Netns.Tests;
 
 /// <summary>The real demo manifest (http-sw-app.yaml) through the object store into the kernel and back.</summary>
 [Trait("Category", "Privileged")]
 public sealed class ManifestClusterPrivilegedTests : IAsyncLifetime
 {
-    private readonly NetnsBackend backend = new(NetnsTestLabs.Options());
-    private NetnsCluster cluster = null!;
+    private readonly NetnsBackend _backend = new(NetnsTestLabs.Options());
+    private NetnsCluster _cluster = null!;
 
     public async Task InitializeAsync()
     {
-        await backend.StartAsync(CancellationToken.None);
-        cluster = await backend.CreateAsync(new ClusterRequest("manifests"), null, CancellationToken.None);
+        await _backend.StartAsync(CancellationToken.None);
+        _cluster = await _backend.CreateAsync(new ClusterRequest("manifests"), null, CancellationToken.None);
     }
 
     public async Task DisposeAsync()
     {
-        await backend.DestroyAsync(cluster.Name, CancellationToken.None);
-        NetnsTestLabs.DeleteRoots(backend.Options);
+        await _backend.DestroyAsync(_cluster.Name, CancellationToken.None);
+        NetnsTestLabs.DeleteRoots(_backend.Options);
     }
 
     [Fact]
     public async Task CreateTheDemoThenLandThenDeleteIt()
     {
-        var created = await cluster.ApplyAsync(StoreFixture.Data("http-sw-app.yaml"), ApplyMode.Create, CancellationToken.None);
+        var created = await _cluster.ApplyAsync(StoreFixture.Data("http-sw-app.yaml"), ApplyMode.Create, CancellationToken.None);
         Assert.Equal(["service/deathstar created", "deployment.apps/deathstar created", "pod/tiefighter created", "pod/xwing created"], created.Lines);
-        await cluster.WaitUntilSettledAsync(CancellationToken.None);
-        Assert.Null(cluster.LastRuntimeError);
+        await _cluster.WaitUntilSettledAsync(CancellationToken.None);
+        Assert.Null(_cluster.LastRuntimeError);
 
-        var pods = await cluster.GetAsync(new ObjectQuery("pods"), CancellationToken.None);
+        var pods = await _cluster.GetAsync(new ObjectQuery("pods"), CancellationToken.None);
         Assert.Equal(4, pods.Count);
         Assert.All(pods, p => Assert.Equal("Running", (string?)p.Json["status"]!["phase"]));
-        Assert.All(pods, p => Assert.Equal(cluster.FindPod("default", p.Name)!.Ip.ToString(), (string?)p.Json["status"]!["podIP"]));
+        Assert.All(pods, p => Assert.Equal(_cluster.FindPod("default", p.Name)!.Ip.ToString(), (string?)p.Json["status"]!["podIP"]));
         Assert.Equal(2, pods.Count(p => p.Name.StartsWith("deathstar-", StringComparison.Ordinal)));
 
-        var svc = Assert.Single(await cluster.GetAsync(new ObjectQuery("svc", Name: "deathstar"), CancellationToken.None));
+        var svc = Assert.Single(await _cluster.GetAsync(new ObjectQuery("svc", Name: "deathstar"), CancellationToken.None));
         var clusterIp = (string?)svc.Json["spec"]!["clusterIP"];
-        Assert.Equal(clusterIp, cluster.ServiceEntries.Single().Frontend.ToString());
-        Assert.Equal(2, cluster.ServiceEntries.Single().Backends.Count);
+        Assert.Equal(clusterIp, _cluster.ServiceEntries.Single().Frontend.ToString());
+        Assert.Equal(2, _cluster.ServiceEntries.Single().Backends.Count);
 
         foreach (var ship in new[] { "tiefighter", "xwing" })
         {
-            var r = await NetnsTestLabs.ExecAsync(cluster, ship, "curl", "-sS", "-XPOST", "deathstar.default.svc.cluster.local/v1/request-landing");
+            var r = await NetnsTestLabs.ExecAsync(_cluster, ship, "curl", "-sS", "-XPOST", "deathstar.default.svc.cluster.local/v1/request-landing");
             Assert.True(r.Stdout == "Ship landed\n", $"{ship}: exit {r.ExitCode}, stdout \"{r.Stdout}\", stderr \"{r.Stderr}\"");
         }
 
-        var deleted = await cluster.ApplyAsync(StoreFixture.Data("http-sw-app.yaml"), ApplyMode.Delete, CancellationToken.None);
+        var deleted = await _cluster.ApplyAsync(StoreFixture.Data("http-sw-app.yaml"), ApplyMode.Delete, CancellationToken.None);
         Assert.True(deleted.Succeeded, string.Join("; ", deleted.Errors));
-        await cluster.WaitUntilSettledAsync(CancellationToken.None);
-        Assert.Empty(cluster.Pods);
-        Assert.Empty(cluster.ServiceEntries);
-        Assert.Equal([cluster.Names.NodeNetns], cluster.OwnedNamespaces);
-        Assert.DoesNotContain(Directory.GetFiles("/run/netns").Select(Path.GetFileName), n => n!.StartsWith(backend.Options.NamePrefix + "-manifests-p", StringComparison.Ordinal));
+        await _cluster.WaitUntilSettledAsync(CancellationToken.None);
+        Assert.Empty(_cluster.Pods);
+        Assert.Empty(_cluster.ServiceEntries);
+        Assert.Equal([_cluster.Names.NodeNetns], _cluster.OwnedNamespaces);
+        Assert.DoesNotContain(Directory.GetFiles("/run/netns").Select(Path.GetFileName), n => n!.StartsWith(_backend.Options.NamePrefix + "-manifests-p", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -64,17 +61,17 @@ public sealed class ManifestClusterPrivilegedTests : IAsyncLifetime
     {
         static string Pod(string org) => $"apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  labels:\n    org: {org}\nspec:\n  containers:\n  - name: web\n    image: nginx:1.27\n";
         const string svc = "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector:\n    org: empire\n  ports:\n  - port: 8080\n    targetPort: 80\n";
-        Assert.True((await cluster.ApplyAsync(StoreFixture.Yaml(svc + "---\n" + Pod("alliance")), ApplyMode.Apply, CancellationToken.None)).Succeeded);
-        await cluster.WaitUntilSettledAsync(CancellationToken.None);
-        Assert.Empty(cluster.ServiceEntries.Single().Backends);
+        Assert.True((await _cluster.ApplyAsync(StoreFixture.Yaml(svc + "---\n" + Pod("alliance")), ApplyMode.Apply, CancellationToken.None)).Succeeded);
+        await _cluster.WaitUntilSettledAsync(CancellationToken.None);
+        Assert.Empty(_cluster.ServiceEntries.Single().Backends);
 
-        var relabel = await cluster.ApplyAsync(StoreFixture.Yaml(Pod("empire")), ApplyMode.Apply, CancellationToken.None);
+        var relabel = await _cluster.ApplyAsync(StoreFixture.Yaml(Pod("empire")), ApplyMode.Apply, CancellationToken.None);
         Assert.Equal(["pod/web configured"], relabel.Lines);
-        await cluster.WaitUntilSettledAsync(CancellationToken.None);
-        var backend = Assert.Single(cluster.ServiceEntries.Single().Backends);
-        Assert.Equal((cluster.FindPod("default", "web")!.Ip, 80), (backend.Ip, backend.Port));
+        await _cluster.WaitUntilSettledAsync(CancellationToken.None);
+        var backend = Assert.Single(_cluster.ServiceEntries.Single().Backends);
+        Assert.Equal((_cluster.FindPod("default", "web")!.Ip, 80), (backend.Ip, backend.Port));
 
-        var r = await NetnsTestLabs.ExecAsync(cluster, "web", "curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}", "web.default.svc.cluster.local:8080/");
+        var r = await NetnsTestLabs.ExecAsync(_cluster, "web", "curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}", "web.default.svc.cluster.local:8080/");
         Assert.True(r.Stdout == "200", $"exit {r.ExitCode}: {r.Stdout} {r.Stderr}");
     }
 
@@ -82,9 +79,9 @@ public sealed class ManifestClusterPrivilegedTests : IAsyncLifetime
     public async Task UnknownImageShowsErrImagePullInTheStore()
     {
         var yaml = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: mystery\nspec:\n  containers:\n  - name: c\n    image: example.com/nope:1\n";
-        Assert.True((await cluster.ApplyAsync(StoreFixture.Yaml(yaml), ApplyMode.Apply, CancellationToken.None)).Succeeded);
-        await cluster.WaitUntilSettledAsync(CancellationToken.None);
-        var pod = Assert.Single(await cluster.GetAsync(new ObjectQuery("pod", Name: "mystery"), CancellationToken.None));
+        Assert.True((await _cluster.ApplyAsync(StoreFixture.Yaml(yaml), ApplyMode.Apply, CancellationToken.None)).Succeeded);
+        await _cluster.WaitUntilSettledAsync(CancellationToken.None);
+        var pod = Assert.Single(await _cluster.GetAsync(new ObjectQuery("pod", Name: "mystery"), CancellationToken.None));
         Assert.Equal("Pending", (string?)pod.Json["status"]!["phase"]);
         var waiting = pod.Json["status"]!["containerStatuses"]![0]!["state"]!["waiting"]!;
         Assert.Equal("ErrImagePull", (string?)waiting["reason"]);
@@ -100,11 +97,11 @@ public sealed class ManifestClusterPrivilegedTests : IAsyncLifetime
         var progress = new SynchronousProgress(events.Add);
         try
         {
-            var c = await backend.CreateAsync(new ClusterRequest("withapp", "star-wars", dir.FullName), progress, CancellationToken.None);
+            var c = await _backend.CreateAsync(new ClusterRequest("withapp", "star-wars", dir.FullName), progress, CancellationToken.None);
             Assert.Equal(4, c.Pods.Count(p => p.Ready));
             Assert.Equal(["directories", "namespaces", "datapath", "ready"], events.Select(e => e.Stage));
             Assert.All(events, e => Assert.Equal(4, e.Steps));
-            var summary = Assert.Single(await backend.ListAsync(CancellationToken.None), s => s.Name == "withapp");
+            var summary = Assert.Single(await _backend.ListAsync(CancellationToken.None), s => s.Name == "withapp");
             Assert.Equal(("netns", "star-wars", 4), (summary.Backend, summary.LabId, summary.Pods));
 
             // Nothing of the lab is configured in the host's own namespace.
@@ -116,7 +113,7 @@ public sealed class ManifestClusterPrivilegedTests : IAsyncLifetime
         }
         finally
         {
-            await backend.DestroyAsync("withapp", CancellationToken.None);
+            await _backend.DestroyAsync("withapp", CancellationToken.None);
             dir.Delete(recursive: true);
         }
     }
@@ -128,11 +125,11 @@ public sealed class ManifestClusterPrivilegedTests : IAsyncLifetime
         await File.WriteAllTextAsync(Path.Combine(dir.FullName, "bad.yaml"), "apiVersion: v1\nkind: Pod\nmetadata:\n  name: Bad_Name\n");
         try
         {
-            var e = await Assert.ThrowsAsync<ClusterException>(() => backend.CreateAsync(new ClusterRequest("badapp", null, dir.FullName), null, CancellationToken.None));
+            var e = await Assert.ThrowsAsync<ClusterException>(() => _backend.CreateAsync(new ClusterRequest("badapp", null, dir.FullName), null, CancellationToken.None));
             Assert.Contains("bad.yaml", e.Message);
-            Assert.Null(backend.Find("badapp"));
-            Assert.DoesNotContain(Directory.GetFiles("/run/netns").Select(Path.GetFileName), n => n!.StartsWith(backend.Options.NamePrefix + "-badapp-", StringComparison.Ordinal));
-            Assert.False(Directory.Exists(Path.Combine(backend.Options.CgroupRoot, "badapp")));
+            Assert.Null(_backend.Find("badapp"));
+            Assert.DoesNotContain(Directory.GetFiles("/run/netns").Select(Path.GetFileName), n => n!.StartsWith(_backend.Options.NamePrefix + "-badapp-", StringComparison.Ordinal));
+            Assert.False(Directory.Exists(Path.Combine(_backend.Options.CgroupRoot, "badapp")));
         }
         finally
         {

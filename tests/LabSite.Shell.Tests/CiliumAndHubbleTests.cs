@@ -1,19 +1,17 @@
-namespace LabSite.Shell.Tests;
-
-using LabSite.Testing;
-using LabSite.Clusters.Contract;
 using LabSite.Clusters.Contract.Flows;
 using LabSite.Clusters.Contract.Inspection;
 using LabSite.Shell.Tests.Support;
-using Xunit;
+using LabSite.Testing;
+
+namespace LabSite.Shell.Tests;
 
 /// <summary>hubble and cilium-dbg in the lab shell, answered from a cluster's inspection interface.</summary>
 public class CiliumAndHubbleTests
 {
-    const string XwingDrop = """{"flow":{"time":"2026-11-22T12:01:40.000000001Z","verdict":"DROPPED","IP":{"source":"10.0.0.30","destination":"10.0.0.147","ipVersion":"IPv4"},"l4":{"TCP":{"source_port":44916,"destination_port":80,"flags":{"SYN":true}}},"source":{"identity":22654,"namespace":"default","pod_name":"xwing"},"destination":{"identity":16530,"namespace":"default","pod_name":"deathstar-6fb5694d48-5hmds"},"Type":"L3_L4","node_name":"lab","event_type":{"type":1,"sub_type":133},"drop_reason_desc":"POLICY_DENIED","Summary":"TCP Flags: SYN"},"node_name":"lab","time":"2026-11-22T12:01:40.000000001Z"}""";
-    const string TieForward = """{"flow":{"time":"2026-11-22T12:01:41Z","verdict":"FORWARDED","IP":{"source":"10.0.0.112","destination":"10.0.0.147","ipVersion":"IPv4"},"l4":{"TCP":{"source_port":40000,"destination_port":80,"flags":{"SYN":true}}},"source":{"identity":31028,"namespace":"default","pod_name":"tiefighter"},"destination":{"identity":16530,"namespace":"default","pod_name":"deathstar-6fb5694d48-5hmds"},"Type":"L3_L4","node_name":"lab","event_type":{"type":4},"is_reply":false,"Summary":"TCP Flags: SYN"},"node_name":"lab","time":"2026-11-22T12:01:41Z"}""";
+    private const string XwingDrop = """{"flow":{"time":"2026-11-22T12:01:40.000000001Z","verdict":"DROPPED","IP":{"source":"10.0.0.30","destination":"10.0.0.147","ipVersion":"IPv4"},"l4":{"TCP":{"source_port":44916,"destination_port":80,"flags":{"SYN":true}}},"source":{"identity":22654,"namespace":"default","pod_name":"xwing"},"destination":{"identity":16530,"namespace":"default","pod_name":"deathstar-6fb5694d48-5hmds"},"Type":"L3_L4","node_name":"lab","event_type":{"type":1,"sub_type":133},"drop_reason_desc":"POLICY_DENIED","Summary":"TCP Flags: SYN"},"node_name":"lab","time":"2026-11-22T12:01:40.000000001Z"}""";
+    private const string TieForward = """{"flow":{"time":"2026-11-22T12:01:41Z","verdict":"FORWARDED","IP":{"source":"10.0.0.112","destination":"10.0.0.147","ipVersion":"IPv4"},"l4":{"TCP":{"source_port":40000,"destination_port":80,"flags":{"SYN":true}}},"source":{"identity":31028,"namespace":"default","pod_name":"tiefighter"},"destination":{"identity":16530,"namespace":"default","pod_name":"deathstar-6fb5694d48-5hmds"},"Type":"L3_L4","node_name":"lab","event_type":{"type":4},"is_reply":false,"Summary":"TCP Flags: SYN"},"node_name":"lab","time":"2026-11-22T12:01:41Z"}""";
 
-    static (ShellHarness Shell, FakeInspectingCluster Cluster) Start()
+    private static (ShellHarness Shell, FakeInspectingCluster Cluster) Start()
     {
         var cluster = new FakeInspectingCluster();
         foreach (var o in StarWarsObjects.Cluster().Objects)

@@ -1,12 +1,10 @@
-namespace LabSite.Shell.Tests;
-
-using LabSite.Clusters.Contract;
 using LabSite.Shell.Completion;
-using Xunit;
+
+namespace LabSite.Shell.Tests;
 
 public class CompletionEngineTests
 {
-    static readonly CompletionData Data = new(
+    private static readonly CompletionData s_data = new(
         ["cat", "echo", "kubectl", "cilium-dbg", "hubble"],
         new Dictionary<string, IReadOnlyList<string>>
         {
@@ -16,7 +14,7 @@ public class CompletionEngineTests
         },
         ["http-sw-app.yaml", "sw_l3_l4_policy.yaml"]);
 
-    static IReadOnlyList<string> Complete(string line) => CompletionEngine.Complete(line, line.Length, Data).Candidates;
+    private static IReadOnlyList<string> Complete(string line) => CompletionEngine.Complete(line, line.Length, s_data).Candidates;
 
     [Theory]
     [InlineData("ku", new[] { "kubectl" })]
@@ -46,7 +44,7 @@ public class CompletionEngineTests
     [Fact]
     public void Common_prefix_of_several_candidates()
     {
-        var result = CompletionEngine.Complete("kubectl get ciliumn", 19, Data);
+        var result = CompletionEngine.Complete("kubectl get ciliumn", 19, s_data);
         Assert.Equal(["ciliumnetworkpolicies", "ciliumnp"], result.Candidates);
         Assert.Equal("ciliumn", result.CommonPrefix);
         Assert.Equal(12, result.Start);

@@ -1,10 +1,8 @@
-namespace LabSite.Shell.Tests;
-
-using LabSite.Clusters.Contract;
 using System.Text;
 using LabSite.Shell.Terminal;
 using LabSite.Shell.Tests.Support;
-using Xunit;
+
+namespace LabSite.Shell.Tests;
 
 /// <summary>
 /// Ten thousand generated hostile lines (metacharacters, substitutions, traversal, huge and control-character input)
@@ -14,7 +12,7 @@ using Xunit;
 /// </summary>
 public class HostileInputFuzzTests
 {
-    static readonly string[] Commands =
+    private static readonly string[] s_commands =
     [
         "echo", "cat", "ls", "grep", "head", "tail", "wc", "sort", "jq", "kubectl", "kubectl get", "kubectl apply -f",
         "kubectl exec xwing --", "kubectl -n kube-system exec ds/cilium --", "cilium-dbg", "hubble observe", "history", "help",
@@ -23,7 +21,7 @@ public class HostileInputFuzzTests
         "bpftool", "bpftool map dump pinned", "bpftool -j prog show", "bpftool map lookup id 1 key", "bpftool prog dump xlated id 1",
     ];
 
-    static readonly string[] Pieces =
+    private static readonly string[] s_pieces =
     [
         "../../etc/passwd", "/etc/shadow", "~/.ssh/id_rsa", "$(touch /tmp/pwned)", "`id`", "${HOME}", "$HOME", "$PATH", "$?", "$$",
         "a;b", "&&", "||", "|", ">", ">>", "<", "<<EOF", "<<'X'", "2>&1", "2>", "'", "\"", "\\", "\0", "\u001b[31m", "\u001b]0;x\u0007",
@@ -35,10 +33,10 @@ public class HostileInputFuzzTests
         "map", "prog", "update", "delete", "pin", "load", "id", "pinned", "name", "key", "hex", "0x0a", "--bpffs", "-d", "batch", "net", "-V",
     ];
 
-    static string Line(Random random)
+    private static string Line(Random random)
     {
         var text = new StringBuilder();
-        text.Append(Commands[random.Next(Commands.Length)]);
+        text.Append(s_commands[random.Next(s_commands.Length)]);
         var count = random.Next(0, 9);
         for (var i = 0; i < count; i++)
         {
@@ -52,14 +50,14 @@ public class HostileInputFuzzTests
                     text.Append(new string((char)random.Next(33, 127), random.Next(1, 40)));
                     break;
                 default:
-                    text.Append(Pieces[random.Next(Pieces.Length)]);
+                    text.Append(s_pieces[random.Next(s_pieces.Length)]);
                     break;
             }
         }
         return text.ToString();
     }
 
-    static Dictionary<string, (long, DateTime)> Snapshot(string root, string skip) =>
+    private static Dictionary<string, (long, DateTime)> Snapshot(string root, string skip) =>
         Directory.EnumerateFileSystemEntries(root, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 })
             .Where(p => !p.StartsWith(skip, StringComparison.Ordinal))
             .ToDictionary(p => p, p => (File.Exists(p) ? new FileInfo(p).Length : -1, File.GetLastWriteTimeUtc(p)));
@@ -139,7 +137,7 @@ public class HostileInputFuzzTests
     }
 
     /// <summary>Discards output beyond 1 MiB per line, as a terminal would scroll it away.</summary>
-    sealed class BoundedTestWriter : StringWriter
+    private sealed class BoundedTestWriter : StringWriter
     {
         public override void Write(char value)
         {

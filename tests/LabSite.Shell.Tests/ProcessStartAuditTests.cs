@@ -1,8 +1,5 @@
 namespace LabSite.Shell.Tests;
 
-using LabSite.Clusters.Contract;
-using Xunit;
-
 /// <summary>
 /// The lab shell starts host processes in one place only (ProcessToolRunner, allow-listed tools by fixed path).
 /// This reads the shell's sources so a new Process.Start elsewhere fails the build's tests rather than a review.

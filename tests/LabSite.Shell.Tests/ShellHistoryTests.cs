@@ -1,13 +1,9 @@
 namespace LabSite.Shell.Tests;
 
-using LabSite.Clusters.Contract;
-using LabSite.Shell;
-using Xunit;
-
 /// <summary>One history file shared by a lab's terminal tabs: each appends, none overwrites another's lines.</summary>
 public sealed class ShellHistoryTests : IDisposable
 {
-    readonly string _root = Directory.CreateTempSubdirectory("labsh-history-").FullName;
+    private readonly string _root = Directory.CreateTempSubdirectory("labsh-history-").FullName;
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
 

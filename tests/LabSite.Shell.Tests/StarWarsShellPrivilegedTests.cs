@@ -1,11 +1,9 @@
-namespace LabSite.Shell.Tests;
-
-using LabSite.Testing;
 using System.Text.RegularExpressions;
 using LabSite.Clusters.Contract;
 using LabSite.Clusters.Netns;
-using LabSite.Shell;
-using Xunit;
+using LabSite.Testing;
+
+namespace LabSite.Shell.Tests;
 
 /// <summary>
 /// The Cilium getting-started demo typed into the lab shell against a real netns lab (kernel, eBPF policy, Hubble ring):
@@ -14,10 +12,10 @@ using Xunit;
 [Trait("Category", "Privileged")]
 public sealed class StarWarsShellPrivilegedTests : IAsyncLifetime
 {
-    readonly NetnsBackend _backend = new(NetnsTestLabs.Options());
-    readonly string _folder = Directory.CreateTempSubdirectory("labsh-sw-").FullName;
-    NetnsCluster _cluster = null!;
-    ShellInterpreter _shell = null!;
+    private readonly NetnsBackend _backend = new(NetnsTestLabs.Options());
+    private readonly string _folder = Directory.CreateTempSubdirectory("labsh-sw-").FullName;
+    private NetnsCluster _cluster = null!;
+    private ShellInterpreter _shell = null!;
 
     public async Task InitializeAsync()
     {
@@ -37,14 +35,14 @@ public sealed class StarWarsShellPrivilegedTests : IAsyncLifetime
         Directory.Delete(_folder, recursive: true);
     }
 
-    async Task<(int Status, string Out, string Err)> Run(string line)
+    private async Task<(int Status, string Out, string Err)> Run(string line)
     {
         var (stdout, stderr) = (new StringWriter(), new StringWriter());
         var status = await _shell.RunAsync(line, stdout, stderr, CancellationToken.None);
         return (status, stdout.ToString(), stderr.ToString());
     }
 
-    const string Landing = "curl -s --connect-timeout 2 -XPOST deathstar.default.svc.cluster.local/v1/request-landing";
+    private const string Landing = "curl -s --connect-timeout 2 -XPOST deathstar.default.svc.cluster.local/v1/request-landing";
 
     [Fact]
     public async Task The_getting_started_demo_through_the_shell()

@@ -1,9 +1,6 @@
-namespace LabSite.Shell.Tests;
-
-using LabSite.Clusters.Contract;
-using LabSite.Shell;
 using LabSite.Shell.Tests.Support;
-using Xunit;
+
+namespace LabSite.Shell.Tests;
 
 public class WorkingFolderTests
 {

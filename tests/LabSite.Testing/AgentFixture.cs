@@ -1,5 +1,3 @@
-namespace LabSite.Testing;
-
 using LabSite.Agent.Server;
 using LabSite.Cli;
 using LabSite.Clusters.Contract;
@@ -8,11 +6,13 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
+namespace LabSite.Testing;
+
 /// <summary>A real agent (Kestrel on a unix socket in a temp folder) hosting the fake backend.</summary>
 public sealed class AgentFixture : IAsyncLifetime
 {
-    readonly string _dir = Path.Combine(Path.GetTempPath(), "labsite-agent-test-" + Guid.NewGuid().ToString("N")[..8]);
-    WebApplication? _app;
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "labsite-agent-test-" + Guid.NewGuid().ToString("N")[..8]);
+    private WebApplication? _app;
 
     public string SocketPath => Path.Combine(_dir, "agent.sock");
 

@@ -1,10 +1,9 @@
-namespace LabSite.Testing;
-
-using LabSite.Testing;
 using System.Runtime.CompilerServices;
 using LabSite.Clusters.Contract;
 using LabSite.Clusters.Contract.Flows;
 using LabSite.Clusters.Contract.Inspection;
+
+namespace LabSite.Testing;
 
 /// <summary>
 /// A fake cluster that answers inspection from fixed models; flows live in a real <see cref="FlowRing"/> (real

@@ -1,9 +1,9 @@
-namespace LabSite.Testing;
-
 using System.Collections.Concurrent;
 using System.Text;
 using LabSite.Clusters.Contract;
 using LabSite.Clusters.Netns.Store;
+
+namespace LabSite.Testing;
 
 /// <summary>
 /// A test double for the agent's backend: real object store, no kernel. Pods turn Running with an IP as soon
@@ -12,7 +12,7 @@ using LabSite.Clusters.Netns.Store;
 /// </summary>
 public sealed class FakeClusterBackend : IClusterBackend
 {
-    readonly ConcurrentDictionary<string, FakeCluster> _clusters = new();
+    private readonly ConcurrentDictionary<string, FakeCluster> _clusters = new();
 
     public const string NoInspection = "no-inspection";
 
@@ -61,7 +61,7 @@ public sealed class FakeClusterBackend : IClusterBackend
 
     public class FakeCluster : ILabCluster
     {
-        int _nextIp = 10;
+        private int _nextIp = 10;
 
         public FakeCluster(string name, string? labId)
         {

@@ -1,8 +1,8 @@
-namespace LabSite.Testing;
-
 using System.Text;
 using System.Text.Json.Nodes;
 using LabSite.Clusters.Contract;
+
+namespace LabSite.Testing;
 
 /// <summary>
 /// An in-memory ILabCluster for unit tests of the shell's own logic: serves fixed objects, filters like the API server
@@ -40,7 +40,7 @@ public class FakeLabCluster : ILabCluster
     public Task<IReadOnlyList<KubeObject>> GetAsync(ObjectQuery query, CancellationToken ct)
     {
         BeforeGet?.Invoke(query);
-        var kind = Kinds.GetValueOrDefault(query.Kind) ?? throw new InvalidOperationException($"fake: unknown kind {query.Kind}");
+        var kind = s_kinds.GetValueOrDefault(query.Kind) ?? throw new InvalidOperationException($"fake: unknown kind {query.Kind}");
         IEnumerable<KubeObject> found = Objects.Where(o => o.Kind == kind);
         if (query.Namespace is not null && query.Namespace != "*")
         {
@@ -67,7 +67,7 @@ public class FakeLabCluster : ILabCluster
     public Task<string> LogsAsync(string @namespace, string pod, int? tailLines, CancellationToken ct) =>
         Task.FromResult($"logs of {@namespace}/{pod} tail={tailLines?.ToString() ?? "all"}\n");
 
-    static readonly Dictionary<string, string> Kinds = new()
+    private static readonly Dictionary<string, string> s_kinds = new()
     {
         ["pods"] = "Pod",
         ["services"] = "Service",

@@ -1,11 +1,11 @@
-namespace LabSite.Testing;
-
 using System.Net;
 using System.Text;
 using LabSite.Clusters.Contract;
 using LabSite.Clusters.Netns;
 using LabSite.Clusters.Netns.Pods;
 using LabSite.Clusters.Netns.Services;
+
+namespace LabSite.Testing;
 
 /// <summary>
 /// Helpers for privileged tests: options with a prefix and roots private to one test run (so concurrent

@@ -1,7 +1,5 @@
 namespace LabSite.Testing;
 
-using LabSite.Clusters.Contract;
-
 /// <summary>The Star Wars demo's objects as a cluster reports them (shapes of kubectl get -o json), created at fixed times.</summary>
 public static class StarWarsObjects
 {

@@ -1,7 +1,7 @@
-namespace LabSite.Testing;
-
 using LabSite.Clusters.Contract;
 using LabSite.Clusters.Netns.Store;
+
+namespace LabSite.Testing;
 
 /// <summary>A store with a seeded random source, and the reference Star Wars manifests (Cilium's examples/minikube).</summary>
 public static class StoreFixture

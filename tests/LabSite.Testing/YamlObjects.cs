@@ -1,8 +1,8 @@
-namespace LabSite.Testing;
-
-using LabSite.Clusters.Contract;
 using System.Text.Json.Nodes;
+using LabSite.Clusters.Contract;
 using YamlDotNet.RepresentationModel;
+
+namespace LabSite.Testing;
 
 /// <summary>Turns YAML manifests into the JSON objects the store hands to policy code (test-only converter).</summary>
 public static class YamlObjects

@@ -1,12 +1,11 @@
-namespace LabSite.Web.Tests;
-
-using LabSite.Testing;
 using System.Net;
 using System.Text.Json;
 using LabSite.Web.Data;
 using LabSite.Web.Tests.Support;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+
+namespace LabSite.Web.Tests;
 
 public sealed class HealthEndpointTests
 {

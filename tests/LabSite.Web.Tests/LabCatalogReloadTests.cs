@@ -1,33 +1,33 @@
-namespace LabSite.Web.Tests;
-
 using LabSite.Web.Tests.Support;
+
+namespace LabSite.Web.Tests;
 
 /// <summary>The site on real content: broken labs are listed, valid ones served, and edits picked up without a restart.</summary>
 public sealed class LabCatalogReloadTests : IAsyncLifetime
 {
-    private readonly string content = Path.Combine(Path.GetTempPath(), "labsite-content-" + Guid.NewGuid().ToString("N"));
-    private TestSite site = null!;
-    private string labFile = "";
+    private readonly string _content = Path.Combine(Path.GetTempPath(), "labsite-content-" + Guid.NewGuid().ToString("N"));
+    private TestSite _site = null!;
+    private string _labFile = "";
 
     public async Task InitializeAsync()
     {
-        var labs = Path.Combine(content, "labs");
-        labFile = Path.Combine(RepositoryContent.CopyLab("hello-lab", labs), "lab.md");
+        var labs = Path.Combine(_content, "labs");
+        _labFile = Path.Combine(RepositoryContent.CopyLab("hello-lab", labs), "lab.md");
         Directory.CreateDirectory(Path.Combine(labs, "half-written"));
         await File.WriteAllTextAsync(Path.Combine(labs, "half-written", "lab.md"), "---\nid: half-written\ntitle: [unclosed\n---\n");
-        site = await TestSite.StartWithContentAsync(content);
+        _site = await TestSite.StartWithContentAsync(_content);
     }
 
     public async Task DisposeAsync()
     {
-        await site.DisposeAsync();
-        Directory.Delete(content, recursive: true);
+        await _site.DisposeAsync();
+        Directory.Delete(_content, recursive: true);
     }
 
     [Fact]
     public async Task A_broken_lab_on_disk_is_listed_with_its_location_and_the_valid_one_is_served()
     {
-        var browser = site.NewBrowser();
+        var browser = _site.NewBrowser();
 
         var authors = await browser.GetPageAsync("/authors");
         var broken = authors.QuerySelector("#broken-half-written")!;
@@ -39,14 +39,14 @@ public sealed class LabCatalogReloadTests : IAsyncLifetime
     [Fact]
     public async Task Editing_a_lab_shows_on_the_next_page_load_and_breaking_it_moves_it_to_authors()
     {
-        var browser = site.NewBrowser();
-        var text = await File.ReadAllTextAsync(labFile);
+        var browser = _site.NewBrowser();
+        var text = await File.ReadAllTextAsync(_labFile);
         var title = System.Text.RegularExpressions.Regex.Match(text, "^title: .*$", System.Text.RegularExpressions.RegexOptions.Multiline).Value;
 
-        await File.WriteAllTextAsync(labFile, text.Replace(title, "title: Hello again"));
+        await File.WriteAllTextAsync(_labFile, text.Replace(title, "title: Hello again"));
         Assert.True(await Eventually(async () => (await browser.GetPageAsync("/labs")).QuerySelector(".lab-card h2")?.TextContent == "Hello again"));
 
-        await File.WriteAllTextAsync(labFile, text.Replace(title, "title: [unclosed"));
+        await File.WriteAllTextAsync(_labFile, text.Replace(title, "title: [unclosed"));
         Assert.True(await Eventually(async () => (await browser.GetPageAsync("/authors")).QuerySelector("#broken-hello-lab") is not null));
         await browser.GetPageAsync("/labs/hello-lab", System.Net.HttpStatusCode.NotFound);
     }

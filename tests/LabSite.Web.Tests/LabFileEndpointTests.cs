@@ -1,39 +1,38 @@
-namespace LabSite.Web.Tests;
-
-using LabSite.Testing;
 using System.Net;
-using LabSite.Web.Tests.Support;
 using LabSite.Scenarios.Model;
+using LabSite.Web.Tests.Support;
+
+namespace LabSite.Web.Tests;
 
 public sealed class LabFileEndpointTests : IAsyncLifetime
 {
-    private readonly string labDirectory = Path.Combine(Path.GetTempPath(), "labsite-files-" + Guid.NewGuid().ToString("N"));
-    private TestSite site = null!;
+    private readonly string _labDirectory = Path.Combine(Path.GetTempPath(), "labsite-files-" + Guid.NewGuid().ToString("N"));
+    private TestSite _site = null!;
 
     public async Task InitializeAsync()
     {
-        Directory.CreateDirectory(Path.Combine(labDirectory, "manifests"));
-        var manifest = Path.Combine(labDirectory, "manifests", "app.yaml");
+        Directory.CreateDirectory(Path.Combine(_labDirectory, "manifests"));
+        var manifest = Path.Combine(_labDirectory, "manifests", "app.yaml");
         await File.WriteAllTextAsync(manifest, "apiVersion: v1\nkind: Pod\n");
-        await File.WriteAllTextAsync(Path.Combine(labDirectory, "secret.txt"), "not a lab file");
+        await File.WriteAllTextAsync(Path.Combine(_labDirectory, "secret.txt"), "not a lab file");
         var lab = TestLabs.Policy() with
         {
             IntroHtml = "<p>Open <a href=\"manifests/app.yaml\">the manifest</a>.</p>",
             Files = [new LabFile("manifests/app.yaml", manifest)],
         };
-        site = await TestSite.StartAsync(new("/content/labs", [lab], []));
+        _site = await TestSite.StartAsync(new("/content/labs", [lab], []));
     }
 
     public async Task DisposeAsync()
     {
-        await site.DisposeAsync();
-        Directory.Delete(labDirectory, recursive: true);
+        await _site.DisposeAsync();
+        Directory.Delete(_labDirectory, recursive: true);
     }
 
     [Fact]
     public async Task The_overview_links_to_a_lab_file_served_as_sandboxed_text()
     {
-        var browser = site.NewBrowser();
+        var browser = _site.NewBrowser();
         var overview = await browser.GetPageAsync("/labs/policy-basics");
         var href = overview.QuerySelector(".prose a")!.GetAttribute("href")!;
 
@@ -53,7 +52,7 @@ public sealed class LabFileEndpointTests : IAsyncLifetime
     [InlineData("/labs/no-such-lab/files/manifests/app.yaml")]
     public async Task Only_files_in_the_labs_list_are_served(string path)
     {
-        var response = await site.NewBrowser().Http.GetAsync(path);
+        var response = await _site.NewBrowser().Http.GetAsync(path);
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }

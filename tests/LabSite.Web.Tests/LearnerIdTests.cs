@@ -1,6 +1,6 @@
-namespace LabSite.Web.Tests;
-
 using LabSite.Web.Learners;
+
+namespace LabSite.Web.Tests;
 
 public sealed class LearnerIdTests
 {

@@ -1,23 +1,22 @@
-namespace LabSite.Web.Tests;
-
-using LabSite.Testing;
 using System.Net;
 using System.Text.Json;
 using LabSite.Web.Tests.Support;
 
+namespace LabSite.Web.Tests;
+
 /// <summary>The site end to end over HTTP (in-memory server): pages, htmx fragments, actions, cookies, health.</summary>
 public sealed class SiteEndpointTests : IAsyncLifetime
 {
-    private TestSite site = null!;
+    private TestSite _site = null!;
 
-    public async Task InitializeAsync() => site = await TestSite.StartAsync(TestLabs.Catalog(TestLabs.Broken()));
+    public async Task InitializeAsync() => _site = await TestSite.StartAsync(TestLabs.Catalog(TestLabs.Broken()));
 
-    public async Task DisposeAsync() => await site.DisposeAsync();
+    public async Task DisposeAsync() => await _site.DisposeAsync();
 
     [Fact]
     public async Task First_visit_issues_a_durable_httponly_learner_cookie_and_keeps_it()
     {
-        var browser = site.NewBrowser();
+        var browser = _site.NewBrowser();
 
         var first = await browser.Http.GetAsync("/");
         var cookie = Assert.Single(first.Headers.GetValues("Set-Cookie"), c => c.StartsWith("labsite-learner=", StringComparison.Ordinal));
@@ -36,7 +35,7 @@ public sealed class SiteEndpointTests : IAsyncLifetime
         var request = new HttpRequestMessage(HttpMethod.Get, "/");
         request.Headers.Add("Cookie", "labsite-learner=../../etc/passwd");
 
-        var response = await site.NewBrowser().Http.SendAsync(request);
+        var response = await _site.NewBrowser().Http.SendAsync(request);
 
         Assert.Contains(response.Headers.GetValues("Set-Cookie"), c => System.Text.RegularExpressions.Regex.IsMatch(c, "^labsite-learner=[0-9a-f]{32};"));
     }
@@ -44,7 +43,7 @@ public sealed class SiteEndpointTests : IAsyncLifetime
     [Fact]
     public async Task Layout_has_landmarks_skip_link_nav_and_theme_toggle()
     {
-        var page = await site.NewBrowser().GetPageAsync("/labs");
+        var page = await _site.NewBrowser().GetPageAsync("/labs");
 
         Assert.Equal("#main", page.QuerySelector("a.skip-link")!.GetAttribute("href"));
         Assert.NotNull(page.QuerySelector("header"));
@@ -59,7 +58,7 @@ public sealed class SiteEndpointTests : IAsyncLifetime
     [Fact]
     public async Task Catalog_lists_valid_labs_and_filters_on_the_server_without_javascript()
     {
-        var browser = site.NewBrowser();
+        var browser = _site.NewBrowser();
 
         var all = await browser.GetPageAsync("/labs");
         Assert.Equal(["Network policy basics", "A tour of Hubble"], all.QuerySelectorAll("#lab-results h2").Select(h => h.TextContent));
@@ -79,7 +78,7 @@ public sealed class SiteEndpointTests : IAsyncLifetime
         var request = new HttpRequestMessage(HttpMethod.Get, "/hx/labs/results?q=policy&tag=&domain=network-policy");
         request.Headers.Add("HX-Request", "true");
 
-        var response = await site.NewBrowser().Http.SendAsync(request);
+        var response = await _site.NewBrowser().Http.SendAsync(request);
         var html = await response.Content.ReadAsStringAsync();
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -93,7 +92,7 @@ public sealed class SiteEndpointTests : IAsyncLifetime
     [Fact]
     public async Task Unknown_lab_or_step_gets_the_not_found_page_with_404()
     {
-        var browser = site.NewBrowser();
+        var browser = _site.NewBrowser();
 
         var lab = await browser.GetPageAsync("/labs/no-such-lab", HttpStatusCode.NotFound);
         var step = await browser.GetPageAsync("/labs/policy-basics/steps/no-such-step", HttpStatusCode.NotFound);
@@ -106,7 +105,7 @@ public sealed class SiteEndpointTests : IAsyncLifetime
     [Fact]
     public async Task Play_starts_at_the_first_step_then_continues_where_the_learner_left_off()
     {
-        var browser = site.NewBrowser();
+        var browser = _site.NewBrowser();
 
         var start = await browser.Http.GetAsync("/labs/policy-basics/play");
         Assert.Equal(HttpStatusCode.Redirect, start.StatusCode);
@@ -123,7 +122,7 @@ public sealed class SiteEndpointTests : IAsyncLifetime
     [Fact]
     public async Task Player_shows_the_step_beside_a_reserved_terminal_panel_and_steps_are_not_forced_in_order()
     {
-        var page = await site.NewBrowser().GetPageAsync("/labs/policy-basics/steps/verify");
+        var page = await _site.NewBrowser().GetPageAsync("/labs/policy-basics/steps/verify");
 
         Assert.Equal("Verify with Hubble", page.QuerySelector("#step-pane #step-title")!.TextContent);
         Assert.NotNull(page.QuerySelector(".player > aside#terminal-panel #terminal"));
@@ -134,7 +133,7 @@ public sealed class SiteEndpointTests : IAsyncLifetime
     [Fact]
     public async Task Step_pane_fragment_swaps_one_step_and_records_the_visit()
     {
-        var browser = site.NewBrowser();
+        var browser = _site.NewBrowser();
         await browser.GetPageAsync("/labs/policy-basics/steps/deploy");
 
         var pane = await browser.HtmxGetAsync("/hx/labs/policy-basics/steps/deny/pane");
@@ -150,7 +149,7 @@ public sealed class SiteEndpointTests : IAsyncLifetime
     [Fact]
     public async Task Hints_are_revealed_one_at_a_time_and_kept_after_reload()
     {
-        var browser = site.NewBrowser();
+        var browser = _site.NewBrowser();
         var page = await browser.GetPageAsync("/labs/policy-basics/steps/deploy");
         var token = TestSite.Browser.AntiforgeryToken(page);
 
@@ -166,14 +165,14 @@ public sealed class SiteEndpointTests : IAsyncLifetime
         Assert.Equal("Show hint 2 of 2", reloaded.QuerySelector("#hints button")!.TextContent.Trim());
 
         // Another learner starts from zero.
-        var other = await site.NewBrowser().GetPageAsync("/labs/policy-basics/steps/deploy");
+        var other = await _site.NewBrowser().GetPageAsync("/labs/policy-basics/steps/deploy");
         Assert.Empty(other.QuerySelectorAll("#hints li"));
     }
 
     [Fact]
     public async Task A_post_without_the_antiforgery_token_is_refused_and_changes_nothing()
     {
-        var browser = site.NewBrowser();
+        var browser = _site.NewBrowser();
         await browser.GetPageAsync("/labs/policy-basics/steps/deploy");
 
         var response = await browser.HtmxPostAsync("/labs/policy-basics/steps/deploy/hints/next", token: null);
@@ -187,7 +186,7 @@ public sealed class SiteEndpointTests : IAsyncLifetime
     [Fact]
     public async Task Without_javascript_a_form_post_redirects_back_to_the_step()
     {
-        var browser = site.NewBrowser();
+        var browser = _site.NewBrowser();
         var page = await browser.GetPageAsync("/labs/policy-basics/steps/deploy");
         var form = page.QuerySelector("#hints form")!;
         var fields = new FormUrlEncodedContent(form.QuerySelectorAll("input[type=hidden]")
@@ -202,7 +201,7 @@ public sealed class SiteEndpointTests : IAsyncLifetime
     [Fact]
     public async Task Solution_needs_a_confirmation_then_stays_shown()
     {
-        var browser = site.NewBrowser();
+        var browser = _site.NewBrowser();
         var page = await browser.GetPageAsync("/labs/policy-basics/steps/deploy");
         Assert.DoesNotContain("Apply the manifest.", page.Body!.TextContent);
 
@@ -223,7 +222,7 @@ public sealed class SiteEndpointTests : IAsyncLifetime
     [Fact]
     public async Task Marking_steps_done_shows_in_the_step_list_overview_and_catalog()
     {
-        var browser = site.NewBrowser();
+        var browser = _site.NewBrowser();
         var page = await browser.GetPageAsync("/labs/policy-basics/steps/deny");
 
         var done = await browser.HtmxPostAsync("/labs/policy-basics/steps/deny/completion?done=true", TestSite.Browser.AntiforgeryToken(page));
@@ -245,7 +244,7 @@ public sealed class SiteEndpointTests : IAsyncLifetime
     [Fact]
     public async Task Authors_page_lists_broken_labs_with_file_line_col_while_valid_labs_are_served()
     {
-        var browser = site.NewBrowser();
+        var browser = _site.NewBrowser();
 
         var authors = await browser.GetPageAsync("/authors");
         var broken = authors.QuerySelector("#broken-broken-lab")!;
@@ -262,7 +261,7 @@ public sealed class SiteEndpointTests : IAsyncLifetime
     [Fact]
     public async Task Healthz_reports_status_lab_counts_and_database()
     {
-        var response = await site.NewBrowser().Http.GetAsync("/healthz");
+        var response = await _site.NewBrowser().Http.GetAsync("/healthz");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("application/json", response.Content.Headers.ContentType!.MediaType);

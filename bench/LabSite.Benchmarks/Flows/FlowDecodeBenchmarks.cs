@@ -1,5 +1,3 @@
-namespace LabSite.Benchmarks.Flows;
-
 using System.Net;
 using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
@@ -11,6 +9,8 @@ using LabSite.Clusters.Netns.Flows;
 using LabSite.Clusters.Netns.Identity;
 using LabSite.Clusters.Netns.Policy.Api;
 using LabSite.Clusters.Netns.Policy.Compile;
+
+namespace LabSite.Benchmarks.Flows;
 
 /// <summary>
 /// Raw ring-buffer records → enriched Hubble flows on one core, with the real decoder and the lab's enrichment
@@ -25,9 +25,9 @@ public class FlowDecodeBenchmarks
 {
     private const int Batch = 1024;
 
-    private static readonly IPAddress Tiefighter = IPAddress.Parse("10.200.0.11");
-    private static readonly IPAddress Xwing = IPAddress.Parse("10.200.0.12");
-    private static readonly IPAddress Deathstar = IPAddress.Parse("10.200.0.13");
+    private static readonly IPAddress s_tiefighter = IPAddress.Parse("10.200.0.11");
+    private static readonly IPAddress s_xwing = IPAddress.Parse("10.200.0.12");
+    private static readonly IPAddress s_deathstar = IPAddress.Parse("10.200.0.13");
 
     private byte[][] _records = [];
     private FlowDecoder _enriched = null!;
@@ -38,18 +38,18 @@ public class FlowDecodeBenchmarks
     {
         var engine = new PolicyEngine(new IdentityAllocator());
         var lookup = new LabEndpointLookup("labsite/lab1", engine);
-        AddPod(engine, lookup, 1, "tiefighter", Tiefighter, ("org", "empire"), ("class", "tiefighter"));
-        AddPod(engine, lookup, 2, "xwing", Xwing, ("org", "alliance"), ("class", "xwing"));
-        AddPod(engine, lookup, 3, "deathstar-6fb5694d48-5hmds", Deathstar, ("org", "empire"), ("class", "deathstar"));
+        AddPod(engine, lookup, 1, "tiefighter", s_tiefighter, ("org", "empire"), ("class", "tiefighter"));
+        AddPod(engine, lookup, 2, "xwing", s_xwing, ("org", "alliance"), ("class", "xwing"));
+        AddPod(engine, lookup, 3, "deathstar-6fb5694d48-5hmds", s_deathstar, ("org", "empire"), ("class", "deathstar"));
         AddPod(engine, lookup, 4, "deathstar-6fb5694d48-b7wfs", IPAddress.Parse("10.200.0.14"), ("org", "empire"), ("class", "deathstar"));
         engine.Upsert(PolicyParser.Parse(Rule1()));
         var tie = engine.IdentityOf(new EndpointId(1))!.Value.Value;
         var xw = engine.IdentityOf(new EndpointId(2))!.Value.Value;
         var ds = engine.IdentityOf(new EndpointId(3))!.Value.Value;
 
-        var landing = Packet(Tiefighter, Deathstar, 41234, 80, tie, ds);
-        var reply = Packet(Deathstar, Tiefighter, 80, 41234, ds, tie);
-        var attack = Packet(Xwing, Deathstar, 52000, 80, xw, ds);
+        var landing = Packet(s_tiefighter, s_deathstar, 41234, 80, tie, ds);
+        var reply = Packet(s_deathstar, s_tiefighter, 80, 41234, ds, tie);
+        var attack = Packet(s_xwing, s_deathstar, 52000, 80, xw, ds);
         byte[][] connection =
         [
             Bytes(new TraceEventAbi { Header = Header(EventCodes.Trace, EventCodes.TraceFromLxc, 1, EventCodes.FlagIsReplyKnown), Packet = With(landing, 0x02), Reason = 1 }),

@@ -1,10 +1,10 @@
-namespace LabSite.Benchmarks.L7Proxy;
-
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+
+namespace LabSite.Benchmarks.L7Proxy;
 
 /// <summary>
 /// Macro benchmark of the L7 proxy, in one run: wrk against the upstream directly, then through the proxy (same

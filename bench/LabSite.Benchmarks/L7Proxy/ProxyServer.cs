@@ -1,5 +1,3 @@
-namespace LabSite.Benchmarks.L7Proxy;
-
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
@@ -8,6 +6,8 @@ using LabSite.Clusters.Netns.Identity;
 using LabSite.Clusters.Netns.Proxy;
 using LabSite.Clusters.Netns.Proxy.Flows;
 using LabSite.Clusters.Netns.Proxy.Rules;
+
+namespace LabSite.Benchmarks.L7Proxy;
 
 /// <summary>
 /// The proxy under test, alone in its process: a loopback listener whose original destination is the upstream,
@@ -37,7 +37,7 @@ internal static class ProxyServer
             IdentityOf = _ => NumericIdentity.World,
             OriginalDestination = _ => upstream,
         };
-        await using var proxy = new L7Proxy(listener, options, policies, new CountingSink());
+        await using var proxy = new LabSite.Clusters.Netns.Proxy.L7Proxy(listener, options, policies, new CountingSink());
         proxy.Start();
 
         // Until the driver kills this process; an hour at most if the driver died.

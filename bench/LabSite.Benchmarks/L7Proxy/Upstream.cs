@@ -1,11 +1,11 @@
-namespace LabSite.Benchmarks.L7Proxy;
-
 using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Logging;
+
+namespace LabSite.Benchmarks.L7Proxy;
 
 /// <summary>The benchmark's upstream: Kestrel answering every request with the Death Star's landing line.</summary>
 internal static class Upstream

@@ -1,7 +1,7 @@
-namespace LabSite.Benchmarks.Policy;
-
 using BenchmarkDotNet.Attributes;
 using LabSite.Clusters.Contract.Flows;
+
+namespace LabSite.Benchmarks.Policy;
 
 /// <summary>Printing one flow as hubble observe does (jsonpb line, compact line) and filtering it.</summary>
 [MemoryDiagnoser]

@@ -1,11 +1,11 @@
-namespace LabSite.Benchmarks.Policy;
-
 using System.Text.Json.Nodes;
 using BenchmarkDotNet.Attributes;
 using LabSite.Clusters.Contract;
 using LabSite.Clusters.Netns.Identity;
 using LabSite.Clusters.Netns.Policy.Api;
 using LabSite.Clusters.Netns.Policy.Compile;
+
+namespace LabSite.Benchmarks.Policy;
 
 /// <summary>
 /// Policy compilation for a big lab: 100 pods (10 apps × 10 replicas), 20 CNPs each letting two apps into a third

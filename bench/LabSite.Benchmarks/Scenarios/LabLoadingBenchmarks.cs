@@ -1,8 +1,8 @@
-namespace LabSite.Benchmarks.Scenarios;
-
 using BenchmarkDotNet.Attributes;
 using LabSite.Scenarios.Loading;
 using LabSite.Scenarios.Markdown;
+
+namespace LabSite.Benchmarks.Scenarios;
 
 /// <summary>
 /// How long loading labs takes: the site loads the catalog at start and on content changes, and

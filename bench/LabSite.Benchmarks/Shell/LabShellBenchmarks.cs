@@ -1,10 +1,10 @@
-namespace LabSite.Benchmarks.Shell;
-
 using System.Text.Json.Nodes;
 using BenchmarkDotNet.Attributes;
 using LabSite.Clusters.Contract;
 using LabSite.Shell;
 using LabSite.Shell.Parsing;
+
+namespace LabSite.Benchmarks.Shell;
 
 /// <summary>
 /// The lab shell's own costs per typed line: parsing, and a whole <c>kubectl get pods -o wide | grep | wc -l</c>
@@ -13,10 +13,10 @@ using LabSite.Shell.Parsing;
 [MemoryDiagnoser]
 public class LabShellBenchmarks
 {
-    const string Line = "kubectl -n default exec tiefighter -- curl -s -XPOST 'deathstar.default.svc.cluster.local/v1/request-landing' && echo ok || echo \"failed\" > out.txt";
+    private const string Line = "kubectl -n default exec tiefighter -- curl -s -XPOST 'deathstar.default.svc.cluster.local/v1/request-landing' && echo ok || echo \"failed\" > out.txt";
 
-    ShellInterpreter _shell = null!;
-    string _folder = null!;
+    private ShellInterpreter _shell = null!;
+    private string _folder = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -35,9 +35,9 @@ public class LabShellBenchmarks
     public Task<int> GetPodsWidePipeline() => _shell.RunAsync("kubectl get pods -o wide | grep Running | wc -l", TextWriter.Null, TextWriter.Null, CancellationToken.None);
 
     /// <summary>Serves N running pods; nothing else.</summary>
-    sealed class PodsCluster(int count) : ILabCluster
+    private sealed class PodsCluster(int count) : ILabCluster
     {
-        readonly IReadOnlyList<KubeObject> _pods = Enumerable.Range(0, count).Select(i => new KubeObject(JsonNode.Parse(
+        private readonly IReadOnlyList<KubeObject> _pods = Enumerable.Range(0, count).Select(i => new KubeObject(JsonNode.Parse(
             """{"kind":"Pod","metadata":{"name":"pod-N","namespace":"default","creationTimestamp":"2026-11-22T12:00:00Z","labels":{"app":"aN"}},"spec":{"containers":[{"name":"c"}],"nodeName":"lab"},"status":{"phase":"Running","podIP":"10.0.0.1","containerStatuses":[{"name":"c","ready":true,"restartCount":0,"state":{"running":{}}}]}}"""
                 .Replace("pod-N", $"pod-{i}").Replace("aN", $"a{i % 7}"))!.AsObject())).ToList();
 

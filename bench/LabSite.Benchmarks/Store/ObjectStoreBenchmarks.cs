@@ -1,8 +1,8 @@
-namespace LabSite.Benchmarks.Store;
-
 using BenchmarkDotNet.Attributes;
 using LabSite.Clusters.Contract;
 using LabSite.Clusters.Netns.Store;
+
+namespace LabSite.Benchmarks.Store;
 
 /// <summary>
 /// The object store on the Star Wars demo: parse + validate + commit + controllers, a no-op re-apply,
@@ -11,25 +11,25 @@ using LabSite.Clusters.Netns.Store;
 [MemoryDiagnoser]
 public class ObjectStoreBenchmarks
 {
-    static readonly ManifestText Demo = new(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Store", "http-sw-app.yaml")), "http-sw-app.yaml");
-    ObjectStore _loaded = null!;
-    KubeObject _pod = null!;
+    private static readonly ManifestText s_demo = new(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Store", "http-sw-app.yaml")), "http-sw-app.yaml");
+    private ObjectStore _loaded = null!;
+    private KubeObject _pod = null!;
 
     [GlobalSetup]
     public void Setup()
     {
         _loaded = NewStore();
-        _loaded.Apply(Demo, ApplyMode.Apply);
+        _loaded.Apply(s_demo, ApplyMode.Apply);
         _pod = _loaded.Get(new ObjectQuery("pods", Name: "xwing"))[0];
     }
 
-    static ObjectStore NewStore() => new(new StoreOptions { ServiceCidr = "10.96.0.0/16", Random = new Random(1) });
+    private static ObjectStore NewStore() => new(new StoreOptions { ServiceCidr = "10.96.0.0/16", Random = new Random(1) });
 
     [Benchmark(Description = "new store + create the Star Wars demo")]
-    public ApplyResult CreateDemo() => NewStore().Apply(Demo, ApplyMode.Create);
+    public ApplyResult CreateDemo() => NewStore().Apply(s_demo, ApplyMode.Create);
 
     [Benchmark(Description = "re-apply the demo (all unchanged)")]
-    public ApplyResult ReapplyUnchanged() => _loaded.Apply(Demo, ApplyMode.Apply);
+    public ApplyResult ReapplyUnchanged() => _loaded.Apply(s_demo, ApplyMode.Apply);
 
     [Benchmark(Description = "get pods -l org=empire")]
     public int GetBySelector() => _loaded.Get(new ObjectQuery("pods", LabelSelector: "org=empire")).Count;

@@ -1,11 +1,10 @@
-namespace LabSite.Agent.Client;
-
-using LabSite.Clusters.Contract;
 using System.Net;
-using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json;
+using LabSite.Clusters.Contract;
 using LabSite.Clusters.Contract.Flows;
+
+namespace LabSite.Agent.Client;
 
 /// <summary>
 /// The lab agent's API as an <see cref="IClusterBackend"/>: the CLI and a web app whose agent runs in another
@@ -13,7 +12,7 @@ using LabSite.Clusters.Contract.Flows;
 /// </summary>
 public sealed class AgentClient : IClusterBackend, IDisposable
 {
-    readonly HttpClient _http;
+    private readonly HttpClient _http;
 
     public AgentClient(string socketPath = AgentProtocol.DefaultSocketPath)
     {

@@ -1,6 +1,6 @@
-namespace LabSite.Agent.Client;
-
 using LabSite.Clusters.Contract;
+
+namespace LabSite.Agent.Client;
 
 /// <summary>
 /// <see cref="IBpfObjects"/> over the agent API, so <c>bpftool</c> in a shell attached to a running agent (e.g.

@@ -1,12 +1,11 @@
-namespace LabSite.Agent.Client;
-
-using LabSite.Clusters.Contract;
 using System.Net;
-using System.Net.Http.Json;
 using System.Runtime.CompilerServices;
 using System.Text;
+using LabSite.Clusters.Contract;
 using LabSite.Clusters.Contract.Flows;
 using LabSite.Clusters.Contract.Inspection;
+
+namespace LabSite.Agent.Client;
 
 /// <summary>
 /// <see cref="IClusterInspector"/> over the agent API, so a shell, the grader or the CLI attached to a running agent
@@ -39,7 +38,7 @@ internal sealed partial class AgentCluster : IClusterInspector
     }
 
     /// <summary>A broken stream (the agent stopped or failed mid-follow) becomes a <see cref="ClusterException"/> saying so.</summary>
-    async Task<string?> ReadLineAsync(StreamReader reader, CancellationToken ct)
+    private async Task<string?> ReadLineAsync(StreamReader reader, CancellationToken ct)
     {
         try
         {
@@ -78,16 +77,16 @@ internal sealed partial class AgentCluster : IClusterInspector
 
     public Task<AgentStatusModel?> GetStatusAsync(CancellationToken ct) => GetOptionalAsync<AgentStatusModel>("status", ct);
 
-    HttpRequestMessage FlowsRequest(FlowQuery query, bool follow) => new(HttpMethod.Post, $"{Base}/flows")
+    private HttpRequestMessage FlowsRequest(FlowQuery query, bool follow) => new(HttpMethod.Post, $"{Base}/flows")
     {
         Content = new StringContent(FlowRequestJson.Write(query, follow), Encoding.UTF8, "application/json"),
     };
 
-    async Task<IReadOnlyList<T>> GetListAsync<T>(string what, CancellationToken ct) =>
+    private async Task<IReadOnlyList<T>> GetListAsync<T>(string what, CancellationToken ct) =>
         await AgentClient.ReadAsync<List<T>>(await Client.SendAsync(new HttpRequestMessage(HttpMethod.Get, $"{Base}/{what}"), ct), ct);
 
     /// <summary>Null when the agent says the backend keeps no such state (501), as the in-process inspector would.</summary>
-    async Task<T?> GetOptionalAsync<T>(string what, CancellationToken ct)
+    private async Task<T?> GetOptionalAsync<T>(string what, CancellationToken ct)
         where T : class
     {
         var response = await Client.SendAsync(new HttpRequestMessage(HttpMethod.Get, $"{Base}/{what}"), ct);

@@ -1,8 +1,7 @@
-namespace LabSite.Agent.Client;
-
-using LabSite.Clusters.Contract;
-using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using LabSite.Clusters.Contract;
+
+namespace LabSite.Agent.Client;
 
 /// <summary>
 /// A cluster the agent runs, seen through its API (see <see cref="AgentProtocol"/>). Its inspection side
@@ -14,9 +13,9 @@ internal sealed partial class AgentCluster(AgentClient client, string name, stri
 
     public string Backend { get; } = backend;
 
-    string Base => $"v1/clusters/{Uri.EscapeDataString(Name)}";
+    private string Base => $"v1/clusters/{Uri.EscapeDataString(Name)}";
 
-    AgentClient Client => client;
+    private AgentClient Client => client;
 
     public async Task<ApplyResult> ApplyAsync(ManifestText manifests, ApplyMode mode, CancellationToken ct)
     {

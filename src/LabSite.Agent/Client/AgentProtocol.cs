@@ -1,9 +1,9 @@
-namespace LabSite.Agent.Client;
-
-using LabSite.Clusters.Contract;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using LabSite.Clusters.Contract;
+
+namespace LabSite.Agent.Client;
 
 /// <summary>
 /// The lab agent's local API (HTTP/1.1 + JSON over a unix socket, root-only). Typed and versioned under

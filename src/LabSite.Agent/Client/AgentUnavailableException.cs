@@ -1,6 +1,6 @@
-namespace LabSite.Agent.Client;
-
 using LabSite.Clusters.Contract;
+
+namespace LabSite.Agent.Client;
 
 /// <summary>Nothing answers on the agent's socket (not started, or it died); the message says how to start one.</summary>
 public sealed class AgentUnavailableException(string socketPath, Exception inner)

@@ -1,8 +1,8 @@
-namespace LabSite.Agent.Client;
-
-using LabSite.Clusters.Contract;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using LabSite.Clusters.Contract;
+
+namespace LabSite.Agent.Client;
 
 /// <summary>Reads a streamed response one JSON object per line, as each line arrives.</summary>
 internal static class NdjsonReader

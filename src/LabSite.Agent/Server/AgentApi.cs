@@ -1,9 +1,9 @@
-namespace LabSite.Agent.Server;
-
 using System.Threading.Channels;
-using LabSite.Clusters.Contract;
 using LabSite.Agent.Client;
+using LabSite.Clusters.Contract;
 using Microsoft.AspNetCore.Mvc;
+
+namespace LabSite.Agent.Server;
 
 /// <summary>The agent's JSON API (shapes and routes documented on <see cref="AgentProtocol"/>).</summary>
 public static class AgentApi
@@ -29,23 +29,23 @@ public static class AgentApi
 
     internal static IResult Error(int status, string message) => Json(new ErrorBody(message), status);
 
-    static IResult NoSuchCluster(string name) => Error(404, $"cluster \"{name}\" not found");
+    private static IResult NoSuchCluster(string name) => Error(404, $"cluster \"{name}\" not found");
 
-    static IResult Version(LabAgent agent) =>
+    private static IResult Version(LabAgent agent) =>
         Json(new AgentVersion(typeof(AgentApi).Assembly.GetName().Version?.ToString() ?? "0", agent.Backends.Select(b => b.Name).ToList(), Environment.ProcessId));
 
-    static async Task<IResult> ListClusters(LabAgent agent, CancellationToken ct) => Json(await agent.ListAsync(ct));
+    private static async Task<IResult> ListClusters(LabAgent agent, CancellationToken ct) => Json(await agent.ListAsync(ct));
 
-    static async Task<IResult> GetCluster([FromRoute(Name = "cluster")] string name, LabAgent agent, CancellationToken ct) =>
+    private static async Task<IResult> GetCluster([FromRoute(Name = "cluster")] string name, LabAgent agent, CancellationToken ct) =>
         await agent.SummaryAsync(name, ct) is { } summary ? Json(summary) : NoSuchCluster(name);
 
-    static async Task<IResult> DestroyCluster([FromRoute(Name = "cluster")] string name, LabAgent agent, CancellationToken ct) =>
+    private static async Task<IResult> DestroyCluster([FromRoute(Name = "cluster")] string name, LabAgent agent, CancellationToken ct) =>
         await agent.DestroyAsync(name, ct) ? Results.NoContent() : NoSuchCluster(name);
 
-    static async Task<IResult> CollectGarbage(LabAgent agent, CancellationToken ct) => Json(await agent.CollectGarbageAsync(ct));
+    private static async Task<IResult> CollectGarbage(LabAgent agent, CancellationToken ct) => Json(await agent.CollectGarbageAsync(ct));
 
     /// <summary>Streams progress lines while the backend builds the cluster; the last line is done or error.</summary>
-    static async Task CreateCluster(CreateClusterBody body, LabAgent agent, HttpContext http, CancellationToken ct)
+    private static async Task CreateCluster(CreateClusterBody body, LabAgent agent, HttpContext http, CancellationToken ct)
     {
         if (LabAgent.CheckClusterName(body.Name) is { } invalid)
         {
@@ -98,7 +98,7 @@ public static class AgentApi
         await writer.WriteAsync(last, ct);
     }
 
-    static async Task<IResult> ApplyManifests([FromRoute(Name = "cluster")] string name, string? mode, ManifestBody body, LabAgent agent, CancellationToken ct)
+    private static async Task<IResult> ApplyManifests([FromRoute(Name = "cluster")] string name, string? mode, ManifestBody body, LabAgent agent, CancellationToken ct)
     {
         ApplyMode applyMode;
         switch (mode ?? "apply")
@@ -115,7 +115,7 @@ public static class AgentApi
         return Json(await cluster.ApplyAsync(new ManifestText(body.Text, body.Source), applyMode, ct));
     }
 
-    static async Task<IResult> GetObjects([FromRoute(Name = "cluster")] string name, string kind, string? @namespace, string? selector, [FromQuery(Name = "name")] string? objectName,
+    private static async Task<IResult> GetObjects([FromRoute(Name = "cluster")] string name, string kind, string? @namespace, string? selector, [FromQuery(Name = "name")] string? objectName,
         LabAgent agent, HttpContext http, CancellationToken ct)
     {
         if (await agent.FindAsync(name, ct) is not { } cluster)
@@ -133,7 +133,7 @@ public static class AgentApi
         }
     }
 
-    static async Task<IResult> Logs([FromRoute(Name = "cluster")] string name, string ns, string pod, int? tail, LabAgent agent, CancellationToken ct)
+    private static async Task<IResult> Logs([FromRoute(Name = "cluster")] string name, string ns, string pod, int? tail, LabAgent agent, CancellationToken ct)
     {
         if (await agent.FindAsync(name, ct) is not { } cluster)
         {
@@ -150,7 +150,7 @@ public static class AgentApi
     }
 
     /// <summary>Streams output frames while the program runs; the last frame carries its exit code (or an error).</summary>
-    static async Task Exec([FromRoute(Name = "cluster")] string name, ExecBody body, LabAgent agent, HttpContext http, CancellationToken ct)
+    private static async Task Exec([FromRoute(Name = "cluster")] string name, ExecBody body, LabAgent agent, HttpContext http, CancellationToken ct)
     {
         if (body.Command is not { Count: > 0 })
         {
@@ -181,7 +181,7 @@ public static class AgentApi
     }
 
     /// <summary>Calls back on the reporting thread (System.Progress would post to a thread-pool, out of order).</summary>
-    sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
+    private sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
     {
         public void Report(T value) => report(value);
     }

@@ -1,7 +1,7 @@
-namespace LabSite.Agent.Server;
-
-using LabSite.Clusters.Contract;
 using LabSite.Agent.Client;
+using LabSite.Clusters.Contract;
+
+namespace LabSite.Agent.Server;
 
 public enum AgentMode { Auto, InProcess, Remote, Off }
 
@@ -12,7 +12,7 @@ public enum AgentMode { Auto, InProcess, Remote, Off }
 /// </summary>
 public sealed class AgentAttachment : IAsyncDisposable
 {
-    AgentAttachment(LabAgent? agent, WebApplication? hosted, IDisposable? client, string description)
+    private AgentAttachment(LabAgent? agent, WebApplication? hosted, IDisposable? client, string description)
     {
         Agent = agent;
         Hosted = hosted;
@@ -26,7 +26,7 @@ public sealed class AgentAttachment : IAsyncDisposable
     /// <summary>The in-process agent's own host (socket API), when this process runs the agent.</summary>
     public WebApplication? Hosted { get; }
 
-    IDisposable? Client { get; }
+    private IDisposable? Client { get; }
 
     /// <summary>One line for the console: where clusters come from.</summary>
     public string Description { get; }

@@ -1,6 +1,6 @@
-namespace LabSite.Agent.Server;
-
 using Microsoft.Extensions.Options;
+
+namespace LabSite.Agent.Server;
 
 /// <summary>Registers the lab agent. Backends are registered separately as <c>IClusterBackend</c> singletons.</summary>
 public static class AgentExtensions

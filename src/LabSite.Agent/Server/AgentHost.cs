@@ -1,6 +1,6 @@
-namespace LabSite.Agent.Server;
-
 using System.Net.Sockets;
+
+namespace LabSite.Agent.Server;
 
 /// <summary>
 /// <c>labsite agent</c>: the agent alone, serving its API on a root-only unix socket and nothing else.
@@ -28,7 +28,7 @@ public static class AgentHost
         return app;
     }
 
-    static void RestrictToOwner(string path)
+    private static void RestrictToOwner(string path)
     {
         if (OperatingSystem.IsLinux())
         {
@@ -40,7 +40,7 @@ public static class AgentHost
     /// Creates the socket's folder (0700, so the socket is never reachable by others, even before its chmod) and
     /// removes a stale socket a crashed agent left; refuses to start when another agent answers on it.
     /// </summary>
-    static void PrepareSocket(string path)
+    private static void PrepareSocket(string path)
     {
         if (!OperatingSystem.IsLinux())
         {

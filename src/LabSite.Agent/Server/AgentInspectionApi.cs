@@ -1,9 +1,9 @@
-namespace LabSite.Agent.Server;
-
-using LabSite.Clusters.Contract;
 using LabSite.Agent.Client;
+using LabSite.Clusters.Contract;
 using LabSite.Clusters.Contract.Flows;
 using Microsoft.AspNetCore.Mvc;
+
+namespace LabSite.Agent.Server;
 
 /// <summary>
 /// The agent API's inspection routes: one per <see cref="IClusterInspector"/> method, answering in the contract's own
@@ -42,22 +42,22 @@ public static class AgentInspectionApi
         return api;
     }
 
-    static IResult Json(object value) => AgentApi.Json(value);
+    private static IResult Json(object value) => AgentApi.Json(value);
 
-    static IResult Error(int status, string message) => AgentApi.Error(status, message);
+    private static IResult Error(int status, string message) => AgentApi.Error(status, message);
 
-    static IResult NoInspection(ILabCluster cluster) =>
+    private static IResult NoInspection(ILabCluster cluster) =>
         Error(501, $"cluster \"{cluster.Name}\" ({cluster.Backend}) offers no inspection (flows, endpoints, maps)");
 
     /// <summary>Finds the cluster and its inspector (404 / 501 otherwise) and runs <paramref name="answer"/>.</summary>
-    static Task<IResult> InspectAsync(string name, LabAgent agent, CancellationToken ct, Func<IClusterInspector, Task<IResult>> answer) =>
+    private static Task<IResult> InspectAsync(string name, LabAgent agent, CancellationToken ct, Func<IClusterInspector, Task<IResult>> answer) =>
         AnswerAsync(name, agent, NoInspection, answer, ct);
 
     /// <summary>
     /// Finds the cluster (404 otherwise) and, when it offers <typeparamref name="TFace"/>, runs <paramref name="answer"/>;
     /// otherwise answers <paramref name="lacking"/> (a 501).
     /// </summary>
-    static async Task<IResult> AnswerAsync<TFace>(string name, LabAgent agent, Func<ILabCluster, IResult> lacking, Func<TFace, Task<IResult>> answer, CancellationToken ct)
+    private static async Task<IResult> AnswerAsync<TFace>(string name, LabAgent agent, Func<ILabCluster, IResult> lacking, Func<TFace, Task<IResult>> answer, CancellationToken ct)
         where TFace : class
     {
         var cluster = await agent.FindAsync(name, ct);
@@ -80,7 +80,7 @@ public static class AgentInspectionApi
     }
 
     /// <summary>The policy map of one endpoint; 404 with "endpoint N not found" when there is no such endpoint.</summary>
-    static Task<IResult> PolicyMap([FromRoute(Name = "cluster")] string name, string id, LabAgent agent, CancellationToken ct)
+    private static Task<IResult> PolicyMap([FromRoute(Name = "cluster")] string name, string id, LabAgent agent, CancellationToken ct)
     {
         if (!ushort.TryParse(id, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var endpoint))
         {
@@ -92,7 +92,7 @@ public static class AgentInspectionApi
     }
 
     /// <summary>The last N recorded flows as <c>hubble observe -o jsonpb</c> lines (NDJSON), oldest first.</summary>
-    static async Task<IResult> LastFlows([FromRoute(Name = "cluster")] string name, [FromQuery] int? last, LabAgent agent, CancellationToken ct)
+    private static async Task<IResult> LastFlows([FromRoute(Name = "cluster")] string name, [FromQuery] int? last, LabAgent agent, CancellationToken ct)
     {
         if (last is < 1)
         {
@@ -106,7 +106,7 @@ public static class AgentInspectionApi
     /// A Hubble <c>GetFlowsRequest</c> (see <see cref="FlowRequestJson"/>): history as jsonpb lines, or with
     /// <c>follow</c> the history then live flows and lost-event notices, one flushed line each, until the client leaves.
     /// </summary>
-    static async Task QueryFlows([FromRoute(Name = "cluster")] string name, LabAgent agent, HttpContext http, CancellationToken ct)
+    private static async Task QueryFlows([FromRoute(Name = "cluster")] string name, LabAgent agent, HttpContext http, CancellationToken ct)
     {
         FlowQuery query;
         bool follow;
@@ -150,5 +150,5 @@ public static class AgentInspectionApi
         }
     }
 
-    static string Lines(IEnumerable<FlowRecord> flows) => string.Concat(flows.Select(f => FlowJson.Write(f) + "\n"));
+    private static string Lines(IEnumerable<FlowRecord> flows) => string.Concat(flows.Select(f => FlowJson.Write(f) + "\n"));
 }

@@ -1,7 +1,7 @@
-namespace LabSite.Agent.Server;
-
 using System.ComponentModel.DataAnnotations;
 using LabSite.Agent.Client;
+
+namespace LabSite.Agent.Server;
 
 /// <summary>Where the lab agent listens (bound from the <c>AgentOptions</c> section, or set by <c>labsite agent --socket</c>).</summary>
 public sealed class AgentOptions

@@ -1,7 +1,7 @@
-namespace LabSite.Agent.Server;
-
 using LabSite.Clusters.Contract;
 using LabSite.Clusters.Contract.Kubernetes;
+
+namespace LabSite.Agent.Server;
 
 /// <summary>
 /// The agent's core: owns the registered cluster backends and routes each request to the backend that

@@ -1,7 +1,7 @@
-namespace LabSite.Agent.Server;
-
 using System.Text.Json;
 using LabSite.Agent.Client;
+
+namespace LabSite.Agent.Server;
 
 /// <summary>
 /// Writes one JSON object per line to a streamed response and flushes it, so the client sees each frame as
@@ -9,8 +9,8 @@ using LabSite.Agent.Client;
 /// </summary>
 internal sealed class NdjsonWriter(Stream body)
 {
-    static readonly byte[] NewLine = "\n"u8.ToArray();
-    readonly SemaphoreSlim _lock = new(1, 1);
+    private static readonly byte[] s_newLine = "\n"u8.ToArray();
+    private readonly SemaphoreSlim _lock = new(1, 1);
 
     public async Task WriteAsync<T>(T frame, CancellationToken ct)
     {
@@ -19,7 +19,7 @@ internal sealed class NdjsonWriter(Stream body)
         try
         {
             await body.WriteAsync(bytes, ct);
-            await body.WriteAsync(NewLine, ct);
+            await body.WriteAsync(s_newLine, ct);
             await body.FlushAsync(ct);
         }
         finally

@@ -1,7 +1,5 @@
 namespace LabSite.Clusters.Contract.Flows;
 
-using LabSite.Clusters.Contract;
-
 /// <summary>
 /// Drop reasons with Cilium's numbers (bpf/lib/drop_reasons.h, pkg/monitor/api/drop.go; the datapath returns them
 /// negated). Append-only: a retired value keeps its number. bpf/include/labsite_abi.h carries the same numbers
@@ -44,7 +42,7 @@ public enum DropReason
 /// <summary>The texts Hubble and <c>cilium-dbg monitor</c> print for drop reasons (the compact printer's TYPE column).</summary>
 public static class DropReasonText
 {
-    private static readonly Dictionary<int, string> Texts = new()
+    private static readonly Dictionary<int, string> s_texts = new()
     {
         [130] = "Invalid source mac",
         [131] = "Invalid destination mac",
@@ -77,5 +75,5 @@ public static class DropReasonText
         [196] = "TTL exceeded",
     };
 
-    public static string For(int code) => Texts.TryGetValue(code, out var t) ? t : $"Unknown drop reason {code}";
+    public static string For(int code) => s_texts.TryGetValue(code, out var t) ? t : $"Unknown drop reason {code}";
 }

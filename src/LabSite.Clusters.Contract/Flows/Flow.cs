@@ -1,7 +1,5 @@
 namespace LabSite.Clusters.Contract.Flows;
 
-using LabSite.Clusters.Contract;
-
 /// <summary>
 /// A Hubble flow (flow.proto <c>Flow</c>), the shape both backends produce and the grader reads. Property names
 /// follow the proto fields; <see cref="FlowJson"/> writes them as <c>hubble observe -o jsonpb</c> does. Fields not

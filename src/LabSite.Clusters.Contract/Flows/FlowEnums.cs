@@ -1,7 +1,5 @@
 namespace LabSite.Clusters.Contract.Flows;
 
-using LabSite.Clusters.Contract;
-
 // Enums of Hubble's flow.proto with their proto numbers; names print exactly as protojson spells them.
 
 public enum Verdict

@@ -1,8 +1,7 @@
-namespace LabSite.Clusters.Contract.Flows;
-
-using LabSite.Clusters.Contract;
 using System.Net;
 using System.Text.RegularExpressions;
+
+namespace LabSite.Clusters.Contract.Flows;
 
 /// <summary>
 /// Hubble's FlowFilter (observer.proto): every list that is set must match (AND across fields); within a list any

@@ -1,7 +1,6 @@
-namespace LabSite.Clusters.Contract.Flows;
-
-using LabSite.Clusters.Contract;
 using System.Globalization;
+
+namespace LabSite.Clusters.Contract.Flows;
 
 /// <summary>
 /// Builds a <see cref="FlowFilterSet"/> from <c>hubble observe</c> filter flags with Hubble's semantics: repeating a

@@ -1,7 +1,5 @@
 namespace LabSite.Clusters.Contract.Flows;
 
-using LabSite.Clusters.Contract;
-
 /// <summary>
 /// Writes flows exactly as <c>hubble observe -o jsonpb</c> prints them: one <c>GetFlowsResponse</c> per line,
 /// <c>{"flow":{…},"node_name":"…","time":"…"}</c>, proto field names in declaration order, enums as names,

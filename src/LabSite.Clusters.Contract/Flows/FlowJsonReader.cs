@@ -1,8 +1,7 @@
-namespace LabSite.Clusters.Contract.Flows;
-
-using LabSite.Clusters.Contract;
 using System.Globalization;
 using System.Text.Json;
+
+namespace LabSite.Clusters.Contract.Flows;
 
 /// <summary>
 /// Reads <c>hubble observe -o jsonpb</c> lines (or bare flows, Hubble's legacy <c>-o json</c>) into <see cref="Flow"/>:

@@ -1,7 +1,6 @@
-namespace LabSite.Clusters.Contract.Flows;
-
-using LabSite.Clusters.Contract;
 using System.Text;
+
+namespace LabSite.Clusters.Contract.Flows;
 
 public enum FlowOutput { Compact, Table, Dict, Json, JsonPb }
 

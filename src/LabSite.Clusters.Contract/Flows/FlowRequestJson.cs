@@ -1,8 +1,7 @@
-namespace LabSite.Clusters.Contract.Flows;
-
-using LabSite.Clusters.Contract;
 using System.Globalization;
 using System.Text.Json;
+
+namespace LabSite.Clusters.Contract.Flows;
 
 /// <summary>
 /// A <see cref="FlowQuery"/> as Hubble's own <c>GetFlowsRequest</c> (observer.proto) in protojson with proto field

@@ -1,8 +1,7 @@
-namespace LabSite.Clusters.Contract.Flows;
-
-using LabSite.Clusters.Contract;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
+
+namespace LabSite.Clusters.Contract.Flows;
 
 /// <summary>
 /// A lab's flow history: a ring of the last <see cref="Capacity"/> flows (Hubble's default 4095) plus live

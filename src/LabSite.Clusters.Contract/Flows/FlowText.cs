@@ -1,7 +1,6 @@
-namespace LabSite.Clusters.Contract.Flows;
-
-using LabSite.Clusters.Contract;
 using System.Globalization;
+
+namespace LabSite.Clusters.Contract.Flows;
 
 /// <summary>
 /// The pieces Hubble's printers compose (hubble/pkg/printer): host names, identity column, flow type, verdict,
@@ -9,13 +8,13 @@ using System.Globalization;
 /// </summary>
 public static class FlowText
 {
-    private static readonly string[] TracePoints =
+    private static readonly string[] s_tracePoints =
     [
         "to-endpoint", "to-proxy", "to-host", "to-stack", "to-overlay", "from-endpoint", "from-proxy", "from-host",
         "from-stack", "from-overlay", "from-network", "to-network", "from-crypto", "to-crypto",
     ];
 
-    private static readonly string[] SockPoints =
+    private static readonly string[] s_sockPoints =
         ["unknown", "pre-xlate-fwd", "post-xlate-fwd", "pre-xlate-rev", "post-xlate-rev"];
 
     /// <summary>Go's time.StampMilli ("Jan _2 15:04:05.000") in UTC; "N/A" for an unset time.</summary>
@@ -114,7 +113,7 @@ public static class FlowText
         var sub = f.EventType?.SubType ?? 0;
         return (f.EventType?.Type ?? 0) switch
         {
-            MonitorEventType.Trace => sub >= 0 && sub < TracePoints.Length ? TracePoints[sub] : $"{sub}",
+            MonitorEventType.Trace => sub >= 0 && sub < s_tracePoints.Length ? s_tracePoints[sub] : $"{sub}",
             MonitorEventType.Drop => DropReasonText.For(sub),
             MonitorEventType.PolicyVerdict => $"policy-verdict:{PolicyMatchType.Name(f.PolicyMatchType)} {f.TrafficDirection switch
             {
@@ -122,7 +121,7 @@ public static class FlowText
                 TrafficDirection.EGRESS => "EGRESS",
                 _ => "",
             }}".TrimEnd(),
-            MonitorEventType.TraceSock => sub >= 0 && sub < SockPoints.Length ? SockPoints[sub] : $"{sub}",
+            MonitorEventType.TraceSock => sub >= 0 && sub < s_sockPoints.Length ? s_sockPoints[sub] : $"{sub}",
             _ => "UNKNOWN",
         };
     }

@@ -1,7 +1,6 @@
-namespace LabSite.Clusters.Contract.Flows;
-
-using LabSite.Clusters.Contract;
 using System.Globalization;
+
+namespace LabSite.Clusters.Contract.Flows;
 
 /// <summary>A parsed <c>hubble observe</c>: what to select, how to print it, and whether to follow.</summary>
 public sealed record ObserveRequest(FlowQuery Query, FlowPrintOptions Print, bool Follow);
@@ -14,7 +13,7 @@ public sealed record ObserveRequest(FlowQuery Query, FlowPrintOptions Print, boo
 /// </summary>
 public static class HubbleObserveArgs
 {
-    private static readonly HashSet<string> Switches =
+    private static readonly HashSet<string> s_switches =
         ["follow", "f", "all", "print-node-name", "print-policy-names", "numeric", "all-namespaces", "A", "not", "port-forward", "P"];
 
     public static ObserveRequest Parse(IReadOnlyList<string> args, DateTimeOffset? now = null)
@@ -53,7 +52,7 @@ public static class HubbleObserveArgs
                 }
                 return list[++i];
             }
-            if (Switches.Contains(name))
+            if (s_switches.Contains(name))
             {
                 switch (name)
                 {

@@ -1,8 +1,7 @@
-namespace LabSite.Clusters.Contract.Flows;
-
-using LabSite.Clusters.Contract;
 using System.Globalization;
 using System.Text;
+
+namespace LabSite.Clusters.Contract.Flows;
 
 /// <summary>
 /// A small JSON builder that writes exactly what Hubble's <c>-o jsonpb</c> writes: Go protojson output passed

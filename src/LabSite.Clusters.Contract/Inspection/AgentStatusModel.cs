@@ -1,7 +1,5 @@
 namespace LabSite.Clusters.Contract.Inspection;
 
-using LabSite.Clusters.Contract;
-
 /// <summary>
 /// What <c>cilium-dbg status</c> reports, limited to what the backend really knows: the agent's build and the host
 /// kernel (<c>uname -r</c>), the cluster and node, endpoints and the policy enforcement mode, the datapath event ring

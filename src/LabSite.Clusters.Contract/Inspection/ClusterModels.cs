@@ -1,8 +1,7 @@
-namespace LabSite.Clusters.Contract.Inspection;
-
-using LabSite.Clusters.Contract;
 using System.Globalization;
 using System.Text;
+
+namespace LabSite.Clusters.Contract.Inspection;
 
 /// <summary>
 /// One row of <c>cilium-dbg endpoint list</c>. Enforcement cells read Enabled, Disabled, "Disabled (Audit)" or Unknown.

@@ -1,9 +1,7 @@
-namespace LabSite.Clusters.Contract.Inspection;
-
-using LabSite.Clusters.Contract;
 using System.Globalization;
 using System.Text;
-using LabSite.Clusters.Contract.Flows;
+
+namespace LabSite.Clusters.Contract.Inspection;
 
 /// <summary>
 /// One entry of an endpoint's policy map as <c>cilium-dbg bpf policy get</c> models it (PolicyEntryDump), in host

@@ -1,7 +1,5 @@
 namespace LabSite.Clusters.Contract.Inspection;
 
-using LabSite.Clusters.Contract;
-
 /// <summary>
 /// Cilium's <c>models.Policy</c>, what <c>GET /policy</c> answers and <c>cilium-dbg policy get</c> prints:
 /// <see cref="Policy"/> is the rule list as JSON text (Go's MarshalIndent of <c>api.Rules</c>, two-space indent,

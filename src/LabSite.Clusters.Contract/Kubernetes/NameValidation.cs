@@ -1,7 +1,6 @@
-namespace LabSite.Clusters.Contract.Kubernetes;
-
-using LabSite.Clusters.Contract;
 using System.Text.RegularExpressions;
+
+namespace LabSite.Clusters.Contract.Kubernetes;
 
 /// <summary>
 /// Kubernetes' name and label rules, with the API server's own messages (apimachinery validation.go),
@@ -9,11 +8,11 @@ using System.Text.RegularExpressions;
 /// </summary>
 public static partial class NameValidation
 {
-    const string Dns1123LabelFormat = "[a-z0-9]([-a-z0-9]*[a-z0-9])?";
-    const string Dns1123SubdomainFormat = Dns1123LabelFormat + @"(\." + Dns1123LabelFormat + ")*";
-    const string Dns1035LabelFormat = "[a-z]([-a-z0-9]*[a-z0-9])?";
-    const string QualifiedNameFormat = "([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]";
-    const string LabelValueFormat = "(" + QualifiedNameFormat + ")?";
+    private const string Dns1123LabelFormat = "[a-z0-9]([-a-z0-9]*[a-z0-9])?";
+    private const string Dns1123SubdomainFormat = Dns1123LabelFormat + @"(\." + Dns1123LabelFormat + ")*";
+    private const string Dns1035LabelFormat = "[a-z]([-a-z0-9]*[a-z0-9])?";
+    private const string QualifiedNameFormat = "([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]";
+    private const string LabelValueFormat = "(" + QualifiedNameFormat + ")?";
 
     [GeneratedRegex("^" + Dns1123LabelFormat + "$")]
     private static partial Regex Dns1123Label();

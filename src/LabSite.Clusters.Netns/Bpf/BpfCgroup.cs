@@ -1,9 +1,8 @@
-namespace LabSite.Clusters.Netns.Bpf;
-
-using LabSite.Clusters.Contract;
 using System.Runtime.InteropServices;
 using LabSite.Clusters.Netns.Bpf.Interop;
 using LabSite.Clusters.Netns.Kernel.Interop;
+
+namespace LabSite.Clusters.Netns.Bpf;
 
 /// <summary>Attaches programs to a cgroup-v2 directory (multi-attach, so several programs can share a hook).</summary>
 public static class BpfCgroup

@@ -1,8 +1,5 @@
 namespace LabSite.Clusters.Netns.Bpf;
 
-using LabSite.Clusters.Contract;
-using LabSite.Clusters.Netns.Kernel.Interop;
-
 /// <summary>
 /// A libbpf or bpf syscall failure as one sentence with its stage, object and program, e.g.
 /// <c>load bpf_lxc.bpf.o: verifier rejected from_container (EACCES: Permission denied); last log: ...</c>.

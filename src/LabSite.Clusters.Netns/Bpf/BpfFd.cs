@@ -1,8 +1,7 @@
-namespace LabSite.Clusters.Netns.Bpf;
-
-using LabSite.Clusters.Contract;
 using System.Runtime.InteropServices;
 using LabSite.Clusters.Netns.Kernel.Interop;
+
+namespace LabSite.Clusters.Netns.Bpf;
 
 /// <summary>An owned file descriptor of a BPF map, program or link; closed exactly once.</summary>
 public sealed class BpfFd : SafeHandle

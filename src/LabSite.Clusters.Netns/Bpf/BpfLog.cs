@@ -1,10 +1,9 @@
-namespace LabSite.Clusters.Netns.Bpf;
-
-using LabSite.Clusters.Contract;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 using LabSite.Clusters.Netns.Bpf.Interop;
+
+namespace LabSite.Clusters.Netns.Bpf;
 
 /// <summary>
 /// Receives libbpf's log (one process-wide callback). Lines go to <see cref="Message"/> (hook it to an
@@ -16,9 +15,9 @@ public static unsafe class BpfLog
     private const int KeptLines = 40;
 
     [ThreadStatic]
-    private static Queue<string>? recent;
+    private static Queue<string>? s_recent;
 
-    private static int installed;
+    private static int s_installed;
 
     /// <summary>(level 0 warn / 1 info / 2 debug, text). Called on the thread that called into libbpf.</summary>
     public static event Action<int, string>? Message;
@@ -26,24 +25,24 @@ public static unsafe class BpfLog
     /// <summary>Installs the callback once; called by every entry point that loads objects.</summary>
     internal static void EnsureInstalled()
     {
-        if (Interlocked.Exchange(ref installed, 1) == 0)
+        if (Interlocked.Exchange(ref s_installed, 1) == 0)
         {
             LibBpf.SetPrint(&Print);
         }
     }
 
     /// <summary>Clears this thread's kept lines before a stage whose failure should quote only its own log.</summary>
-    internal static void BeginCapture() => (recent ??= new Queue<string>()).Clear();
+    internal static void BeginCapture() => (s_recent ??= new Queue<string>()).Clear();
 
     /// <summary>The kept warning lines of this thread, most relevant (last) ones, joined.</summary>
     internal static string RecentText(int maxLines = 12)
     {
-        if (recent is null || recent.Count == 0)
+        if (s_recent is null || s_recent.Count == 0)
         {
             return "";
         }
 
-        return string.Join(" | ", recent.Skip(Math.Max(0, recent.Count - maxLines)));
+        return string.Join(" | ", s_recent.Skip(Math.Max(0, s_recent.Count - maxLines)));
     }
 
     [UnmanagedCallersOnly]
@@ -68,7 +67,7 @@ public static unsafe class BpfLog
             text = text.TrimEnd('\n');
             if (level == 0)
             {
-                var q = recent ??= new Queue<string>();
+                var q = s_recent ??= new Queue<string>();
                 foreach (var line in text.Split('\n'))
                 {
                     q.Enqueue(line);

@@ -1,9 +1,8 @@
-namespace LabSite.Clusters.Netns.Bpf;
-
-using LabSite.Clusters.Contract;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using LabSite.Clusters.Netns.Bpf.Interop;
+
+namespace LabSite.Clusters.Netns.Bpf;
 
 /// <summary>
 /// Reads of per-CPU maps (PERCPU_HASH, PERCPU_ARRAY, LRU_PERCPU_HASH): a lookup returns one value per possible
@@ -11,10 +10,10 @@ using LabSite.Clusters.Netns.Bpf.Interop;
 /// </summary>
 public sealed unsafe partial class BpfMap<TKey, TValue>
 {
-    private static readonly Lazy<int> Cpus = new(CountPossibleCpus);
+    private static readonly Lazy<int> s_cpus = new(CountPossibleCpus);
 
     /// <summary>CPUs the kernel may bring up (<c>/sys/devices/system/cpu/possible</c>): values per key of a per-CPU map.</summary>
-    public static int PossibleCpus => Cpus.Value;
+    public static int PossibleCpus => s_cpus.Value;
 
     // enum bpf_map_type values (linux/bpf.h) whose values are per CPU.
     private const uint PercpuHash = 5;

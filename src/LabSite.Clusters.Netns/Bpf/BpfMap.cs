@@ -1,8 +1,7 @@
-namespace LabSite.Clusters.Netns.Bpf;
-
-using LabSite.Clusters.Contract;
 using System.Runtime.InteropServices;
 using LabSite.Clusters.Netns.Bpf.Interop;
+
+namespace LabSite.Clusters.Netns.Bpf;
 
 /// <summary>
 /// A typed BPF map (hash, LRU, array, LPM trie; per-CPU maps through <c>BpfMap.PerCpu.cs</c>). Keys and values are blittable structs

@@ -1,8 +1,7 @@
-namespace LabSite.Clusters.Netns.Bpf;
-
-using LabSite.Clusters.Contract;
 using System.Runtime.InteropServices;
 using LabSite.Clusters.Netns.Bpf.Interop;
+
+namespace LabSite.Clusters.Netns.Bpf;
 
 /// <summary>Creates maps from user space (e.g. the per-endpoint policy tries that go into a map of maps).</summary>
 public static unsafe class BpfMapCreate

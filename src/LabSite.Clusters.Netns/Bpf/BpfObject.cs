@@ -1,8 +1,7 @@
-namespace LabSite.Clusters.Netns.Bpf;
-
-using LabSite.Clusters.Contract;
 using System.Runtime.InteropServices;
 using LabSite.Clusters.Netns.Bpf.Interop;
+
+namespace LabSite.Clusters.Netns.Bpf;
 
 /// <summary>
 /// A compiled .bpf.o opened with libbpf, in stages: <see cref="Open"/> → pin paths / autoload →
@@ -12,11 +11,11 @@ using LabSite.Clusters.Netns.Bpf.Interop;
 /// </summary>
 public sealed unsafe class BpfObject : IDisposable
 {
-    private readonly ObjectHandle handle;
+    private readonly ObjectHandle _handle;
 
     private BpfObject(ObjectHandle handle, string path)
     {
-        this.handle = handle;
+        this._handle = handle;
         Path = path;
     }
 
@@ -187,7 +186,7 @@ public sealed unsafe class BpfObject : IDisposable
         return new BpfRingBuffer(fd, handler, $"{FileName} map {mapName}");
     }
 
-    public void Dispose() => handle.Dispose();
+    public void Dispose() => _handle.Dispose();
 
     internal nint FindProgram(string name)
     {
@@ -223,8 +222,8 @@ public sealed unsafe class BpfObject : IDisposable
     {
         get
         {
-            ObjectDisposedException.ThrowIf(handle.IsClosed, this);
-            return handle.DangerousGetHandle();
+            ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
+            return _handle.DangerousGetHandle();
         }
     }
 

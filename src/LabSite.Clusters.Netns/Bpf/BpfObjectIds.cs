@@ -1,8 +1,8 @@
-namespace LabSite.Clusters.Netns.Bpf;
-
-using LabSite.Clusters.Contract;
 using System.Runtime.InteropServices;
+using LabSite.Clusters.Contract;
 using LabSite.Clusters.Netns.Bpf.Interop;
+
+namespace LabSite.Clusters.Netns.Bpf;
 
 /// <summary>
 /// Kernel ids of BPF objects, the numbers bpftool shows (<c>bpftool map show id 42</c>): of a pinned object, and of a

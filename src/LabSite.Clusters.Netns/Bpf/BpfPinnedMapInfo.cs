@@ -1,8 +1,7 @@
-namespace LabSite.Clusters.Netns.Bpf;
-
-using LabSite.Clusters.Contract;
 using System.Runtime.InteropServices;
 using LabSite.Clusters.Netns.Bpf.Interop;
+
+namespace LabSite.Clusters.Netns.Bpf;
 
 /// <summary>Reads what the kernel says about a pinned map of any type (ring buffers included, which have no key or value).</summary>
 public static unsafe class BpfPinnedMapInfo

@@ -1,8 +1,7 @@
-namespace LabSite.Clusters.Netns.Bpf;
-
-using LabSite.Clusters.Contract;
 using System.Runtime.InteropServices;
 using LabSite.Clusters.Netns.Bpf.Interop;
+
+namespace LabSite.Clusters.Netns.Bpf;
 
 /// <summary>Opens any pinned BPF object (e.g. a ring buffer, which has no key/value types for <see cref="BpfMap{TKey,TValue}"/>).</summary>
 public static class BpfPins

@@ -1,19 +1,18 @@
-namespace LabSite.Clusters.Netns.Bpf;
-
-using LabSite.Clusters.Contract;
 using LabSite.Clusters.Netns.Bpf.Interop;
+
+namespace LabSite.Clusters.Netns.Bpf;
 
 /// <summary>A loaded program of a <see cref="BpfObject"/>; its descriptor lives as long as the object.</summary>
 public sealed class BpfProgram
 {
-    private readonly nint raw;
+    private readonly nint _raw;
 
     internal BpfProgram(BpfObject owner, string name, int fd, nint raw)
     {
         Owner = owner;
         Name = name;
         Fd = fd;
-        this.raw = raw;
+        this._raw = raw;
     }
 
     public BpfObject Owner { get; }
@@ -25,7 +24,7 @@ public sealed class BpfProgram
     /// <summary>Pins the program in bpffs (the directory must exist), so bpftool and a restarted agent see it.</summary>
     public void Pin(string path)
     {
-        var rc = LibBpf.ProgramPin(raw, path);
+        var rc = LibBpf.ProgramPin(_raw, path);
         if (rc < 0)
         {
             throw new BpfException("pin", $"{Owner.FileName} program {Name} at {path}", rc);

@@ -1,8 +1,7 @@
-namespace LabSite.Clusters.Netns.Bpf;
-
-using LabSite.Clusters.Contract;
 using System.Runtime.InteropServices;
 using LabSite.Clusters.Netns.Bpf.Interop;
+
+namespace LabSite.Clusters.Netns.Bpf;
 
 /// <summary>
 /// Consumes a BPF_MAP_TYPE_RINGBUF map. <see cref="Poll"/> calls the handler synchronously for each
@@ -11,20 +10,20 @@ using LabSite.Clusters.Netns.Bpf.Interop;
 /// </summary>
 public sealed unsafe class BpfRingBuffer : IDisposable
 {
-    private readonly GCHandle self;
-    private readonly RecordHandler handler;
-    private nint ring;
+    private readonly GCHandle _self;
+    private readonly RecordHandler _handler;
+    private nint _ring;
 
     public delegate void RecordHandler(ReadOnlySpan<byte> record);
 
     public BpfRingBuffer(int mapFd, RecordHandler handler, string name)
     {
-        this.handler = handler;
-        self = GCHandle.Alloc(this);
-        ring = LibBpf.RingBufferNew(mapFd, &OnSample, GCHandle.ToIntPtr(self), 0);
-        if (ring == 0)
+        this._handler = handler;
+        _self = GCHandle.Alloc(this);
+        _ring = LibBpf.RingBufferNew(mapFd, &OnSample, GCHandle.ToIntPtr(_self), 0);
+        if (_ring == 0)
         {
-            self.Free();
+            _self.Free();
             throw new BpfException("open ring buffer", name, Marshal.GetLastPInvokeError());
         }
     }
@@ -32,18 +31,18 @@ public sealed unsafe class BpfRingBuffer : IDisposable
     /// <summary>Waits up to <paramref name="timeoutMs"/> for records; returns how many were handled.</summary>
     public int Poll(int timeoutMs)
     {
-        ObjectDisposedException.ThrowIf(ring == 0, this);
-        var rc = LibBpf.RingBufferPoll(ring, timeoutMs);
+        ObjectDisposedException.ThrowIf(_ring == 0, this);
+        var rc = LibBpf.RingBufferPoll(_ring, timeoutMs);
         return rc == -4 ? 0 : rc < 0 ? throw new BpfException("poll", "ring buffer", rc) : rc;
     }
 
     public void Dispose()
     {
-        if (ring != 0)
+        if (_ring != 0)
         {
-            LibBpf.RingBufferFree(ring);
-            ring = 0;
-            self.Free();
+            LibBpf.RingBufferFree(_ring);
+            _ring = 0;
+            _self.Free();
         }
     }
 
@@ -53,7 +52,7 @@ public sealed unsafe class BpfRingBuffer : IDisposable
         try
         {
             var rb = (BpfRingBuffer)GCHandle.FromIntPtr(ctx).Target!;
-            rb.handler(new ReadOnlySpan<byte>((void*)data, (int)size));
+            rb._handler(new ReadOnlySpan<byte>((void*)data, (int)size));
             return 0;
         }
         catch (Exception)

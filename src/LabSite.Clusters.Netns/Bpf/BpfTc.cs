@@ -1,7 +1,6 @@
-namespace LabSite.Clusters.Netns.Bpf;
-
-using LabSite.Clusters.Contract;
 using LabSite.Clusters.Netns.Bpf.Interop;
+
+namespace LabSite.Clusters.Netns.Bpf;
 
 /// <summary>
 /// tc clsact attachment (where Cilium puts from-container/to-container). libbpf uses a netlink socket

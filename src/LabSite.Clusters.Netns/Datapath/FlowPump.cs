@@ -1,9 +1,8 @@
-namespace LabSite.Clusters.Netns.Datapath;
-
-using LabSite.Clusters.Contract;
 using LabSite.Clusters.Contract.Flows;
 using LabSite.Clusters.Netns.Bpf;
 using LabSite.Clusters.Netns.Flows;
+
+namespace LabSite.Clusters.Netns.Datapath;
 
 /// <summary>
 /// Moves datapath events into the lab's flow ring: one background thread polls the ring buffer, decodes each

@@ -1,10 +1,9 @@
-namespace LabSite.Clusters.Netns.Datapath;
-
-using LabSite.Clusters.Contract;
 using System.Net;
 using LabSite.Clusters.Contract.Flows;
 using LabSite.Clusters.Netns.Flows;
 using LabSite.Clusters.Netns.Proxy.Flows;
+
+namespace LabSite.Clusters.Netns.Datapath;
 
 /// <summary>
 /// Puts the L7 proxy's flows into the lab's Hubble ring, with the pod names and labels the datapath's flows carry

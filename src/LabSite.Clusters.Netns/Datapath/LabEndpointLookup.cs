@@ -1,13 +1,11 @@
-namespace LabSite.Clusters.Netns.Datapath;
-
-using LabSite.Clusters.Contract;
 using System.Collections.Concurrent;
 using System.Net;
-using LabSite.Clusters.Contract.Flows;
 using LabSite.Clusters.Netns.Flows;
 using LabSite.Clusters.Netns.Identity;
 using LabSite.Clusters.Netns.Policy.Compile;
 using ApiDirection = LabSite.Clusters.Netns.Policy.Api.TrafficDirection;
+
+namespace LabSite.Clusters.Netns.Datapath;
 
 /// <summary>
 /// Enrichment for one lab's flows: pods registered by address, labels from the identity allocator, and the
@@ -21,7 +19,7 @@ public sealed class LabEndpointLookup(string nodeName, PolicyEngine engine) : IE
     private readonly ConcurrentDictionary<IPAddress, EndpointView> _pods = new();
 
     // Every verdict event names its policies: build each (immutable) flow Policy once per policy revision.
-    private readonly ConcurrentDictionary<LabSite.Clusters.Netns.Policy.Api.PolicySource, Policy> _flowPolicies = new();
+    private readonly ConcurrentDictionary<LabSite.Clusters.Netns.Policy.Api.PolicySource, Contract.Flows.Policy> _flowPolicies = new();
 
     public string NodeName => nodeName;
 
@@ -34,7 +32,7 @@ public sealed class LabEndpointLookup(string nodeName, PolicyEngine engine) : IE
     public IReadOnlyList<string> LabelsOf(uint identity) =>
         engine.Identities.Lookup(new NumericIdentity(identity))?.Labels.Select(l => l.ToString()).ToList() ?? [];
 
-    public IReadOnlyList<Policy> PoliciesFor(ushort endpointId, bool egress, uint remoteIdentity, byte protocol, ushort port)
+    public IReadOnlyList<Contract.Flows.Policy> PoliciesFor(ushort endpointId, bool egress, uint remoteIdentity, byte protocol, ushort port)
     {
         var policy = engine.PolicyOf(new EndpointId(endpointId));
         if (policy is null)
@@ -45,7 +43,7 @@ public sealed class LabEndpointLookup(string nodeName, PolicyEngine engine) : IE
         return entry?.DerivedFrom.Select(FlowPolicy).ToList() ?? [];
     }
 
-    private Policy FlowPolicy(LabSite.Clusters.Netns.Policy.Api.PolicySource s)
+    private Contract.Flows.Policy FlowPolicy(LabSite.Clusters.Netns.Policy.Api.PolicySource s)
     {
         if (_flowPolicies.TryGetValue(s, out var known))
         {
@@ -58,7 +56,7 @@ public sealed class LabEndpointLookup(string nodeName, PolicyEngine engine) : IE
         return _flowPolicies[s] = ToFlowPolicy(s);
     }
 
-    private static Policy ToFlowPolicy(LabSite.Clusters.Netns.Policy.Api.PolicySource s)
+    private static Contract.Flows.Policy ToFlowPolicy(LabSite.Clusters.Netns.Policy.Api.PolicySource s)
     {
         var labels = new List<string>
         {
@@ -69,6 +67,6 @@ public sealed class LabEndpointLookup(string nodeName, PolicyEngine engine) : IE
         {
             labels.Add($"k8s:io.cilium.k8s.policy.namespace={ns}");
         }
-        return new Policy(s.Name, s.Namespace ?? "", labels, s.Revision, s.Kind);
+        return new Contract.Flows.Policy(s.Name, s.Namespace ?? "", labels, s.Revision, s.Kind);
     }
 }

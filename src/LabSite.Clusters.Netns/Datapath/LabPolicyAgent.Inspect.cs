@@ -1,10 +1,9 @@
-namespace LabSite.Clusters.Netns.Datapath;
-
-using LabSite.Clusters.Contract;
 using LabSite.Clusters.Contract.Inspection;
 using LabSite.Clusters.Netns.Policy.Api;
 using LabSite.Clusters.Netns.Policy.Compile;
 using LabSite.Clusters.Netns.Store.Kinds;
+
+namespace LabSite.Clusters.Netns.Datapath;
 
 /// <summary>Read side of the agent, in the contract's shapes (what cilium-dbg shows).</summary>
 public sealed partial class LabPolicyAgent

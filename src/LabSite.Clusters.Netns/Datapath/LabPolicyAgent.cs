@@ -1,8 +1,6 @@
-namespace LabSite.Clusters.Netns.Datapath;
-
-using LabSite.Clusters.Contract;
 using System.Net;
 using System.Text.Json.Nodes;
+using LabSite.Clusters.Contract;
 using LabSite.Clusters.Contract.Flows;
 using LabSite.Clusters.Netns.Flows;
 using LabSite.Clusters.Netns.Identity;
@@ -15,6 +13,8 @@ using LabSite.Clusters.Netns.Proxy.Listener;
 using LabSite.Clusters.Netns.Proxy.Rules;
 using LabSite.Clusters.Netns.Store;
 using LabSite.Clusters.Netns.Store.Kinds;
+
+namespace LabSite.Clusters.Netns.Datapath;
 
 /// <summary>
 /// Policy for one netns lab, as cilium-agent does it for a node: follows the object store (policies,

@@ -1,9 +1,8 @@
-namespace LabSite.Clusters.Netns.Datapath;
-
-using LabSite.Clusters.Contract;
 using System.Globalization;
 using LabSite.Clusters.Contract.Inspection;
 using LabSite.Clusters.Netns.Bpf.Abi;
+
+namespace LabSite.Clusters.Netns.Datapath;
 
 /// <summary>Reads the maps back into the contract's inspection shapes (what <c>cilium-dbg bpf ...</c> shows).</summary>
 public sealed partial class PolicyDatapath

@@ -1,11 +1,10 @@
-namespace LabSite.Clusters.Netns.Datapath;
-
-using LabSite.Clusters.Contract;
 using System.Net;
 using LabSite.Clusters.Netns.Bpf;
 using LabSite.Clusters.Netns.Bpf.Abi;
 using LabSite.Clusters.Netns.Bpf.Interop;
 using LabSite.Clusters.Netns.Policy.Compile;
+
+namespace LabSite.Clusters.Netns.Datapath;
 
 /// <summary>
 /// The policy datapath of one lab: bpf_lxc.bpf.o loaded once with its maps pinned in the lab's bpffs folder,
@@ -19,7 +18,7 @@ public sealed partial class PolicyDatapath : IDisposable
 {
     public const string ObjectName = "bpf_lxc";
 
-    private static readonly string[] PinnedMaps = ["ls_ipcache", "ls_lxc", "ls_policy", "ls_ct4", "ls_events", "ls_pol_tmpl", "ls_polstats"];
+    private static readonly string[] s_pinnedMaps = ["ls_ipcache", "ls_lxc", "ls_policy", "ls_ct4", "ls_events", "ls_pol_tmpl", "ls_polstats"];
 
     private readonly BpfObject _obj;
     private readonly BpfProgram _fromContainer;
@@ -40,7 +39,7 @@ public sealed partial class PolicyDatapath : IDisposable
         _obj = objectPath is null ? BpfObject.OpenBuilt(ObjectName) : BpfObject.Open(objectPath);
         try
         {
-            foreach (var map in PinnedMaps)
+            foreach (var map in s_pinnedMaps)
             {
                 _obj.SetMapPinPath(map, Path.Combine(pinDirectory, map));
             }

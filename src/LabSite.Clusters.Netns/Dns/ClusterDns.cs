@@ -1,10 +1,9 @@
-namespace LabSite.Clusters.Netns.Dns;
-
-using LabSite.Clusters.Contract;
 using System.Collections.Frozen;
 using System.Net;
 using System.Net.Sockets;
 using LabSite.Clusters.Netns.Kernel;
+
+namespace LabSite.Clusters.Netns.Dns;
 
 /// <summary>
 /// The lab's cluster DNS (kube-dns' job): a UDP server on the node address, port 53, inside the node
@@ -16,15 +15,15 @@ using LabSite.Clusters.Netns.Kernel;
 internal sealed class ClusterDns : IAsyncDisposable
 {
     private const uint Ttl = 30;
-    private readonly Socket socket;
-    private readonly CancellationTokenSource stopping = new();
-    private readonly Task loop;
-    private FrozenDictionary<string, IPAddress> records = FrozenDictionary<string, IPAddress>.Empty;
+    private readonly Socket _socket;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Task _loop;
+    private FrozenDictionary<string, IPAddress> _records = FrozenDictionary<string, IPAddress>.Empty;
 
     private ClusterDns(Socket socket)
     {
-        this.socket = socket;
-        loop = ServeAsync();
+        this._socket = socket;
+        _loop = ServeAsync();
     }
 
     public static async Task<ClusterDns> StartAsync(string nodeNetns, IPAddress address)
@@ -39,26 +38,26 @@ internal sealed class ClusterDns : IAsyncDisposable
     }
 
     /// <summary>Replaces the answerable names (lower case, no trailing dot).</summary>
-    public void SetRecords(IReadOnlyDictionary<string, IPAddress> names) => records = names.ToFrozenDictionary(StringComparer.Ordinal);
+    public void SetRecords(IReadOnlyDictionary<string, IPAddress> names) => _records = names.ToFrozenDictionary(StringComparer.Ordinal);
 
-    public IPAddress? Resolve(string name) => records.GetValueOrDefault(name.TrimEnd('.').ToLowerInvariant());
+    public IPAddress? Resolve(string name) => _records.GetValueOrDefault(name.TrimEnd('.').ToLowerInvariant());
 
     public async ValueTask DisposeAsync()
     {
-        await stopping.CancelAsync();
-        socket.Dispose();
-        await loop.ContinueWith(_ => { }, TaskScheduler.Default);
+        await _stopping.CancelAsync();
+        _socket.Dispose();
+        await _loop.ContinueWith(_ => { }, TaskScheduler.Default);
     }
 
     private async Task ServeAsync()
     {
         var buffer = new byte[1500];
-        while (!stopping.IsCancellationRequested)
+        while (!_stopping.IsCancellationRequested)
         {
             SocketReceiveFromResult r;
             try
             {
-                r = await socket.ReceiveFromAsync(buffer, new IPEndPoint(IPAddress.Any, 0), stopping.Token);
+                r = await _socket.ReceiveFromAsync(buffer, new IPEndPoint(IPAddress.Any, 0), _stopping.Token);
             }
             catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
             {
@@ -74,7 +73,7 @@ internal sealed class ClusterDns : IAsyncDisposable
             {
                 try
                 {
-                    await socket.SendToAsync(reply, r.RemoteEndPoint, stopping.Token);
+                    await _socket.SendToAsync(reply, r.RemoteEndPoint, _stopping.Token);
                 }
                 catch (Exception e) when (e is SocketException or OperationCanceledException or ObjectDisposedException)
                 {

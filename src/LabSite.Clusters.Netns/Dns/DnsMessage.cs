@@ -1,9 +1,8 @@
-namespace LabSite.Clusters.Netns.Dns;
-
-using LabSite.Clusters.Contract;
 using System.Buffers.Binary;
 using System.Net;
 using System.Text;
+
+namespace LabSite.Clusters.Netns.Dns;
 
 /// <summary>
 /// Just enough of RFC 1035 for cluster DNS: read a query's id, flags and first question; write a

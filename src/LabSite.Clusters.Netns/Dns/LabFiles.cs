@@ -1,10 +1,9 @@
-namespace LabSite.Clusters.Netns.Dns;
-
-using LabSite.Clusters.Contract;
 using System.Net;
 using System.Text;
 using LabSite.Clusters.Netns.Pods;
 using LabSite.Clusters.Netns.Services;
+
+namespace LabSite.Clusters.Netns.Dns;
 
 /// <summary>
 /// The /etc files exec'd programs see in a pod: hosts (the pod itself and every service under its

@@ -1,14 +1,12 @@
 namespace LabSite.Clusters.Netns.Exec;
 
-using LabSite.Clusters.Contract;
-
 /// <summary>
 /// The programs <c>kubectl exec</c> may run in a pod, with where they live on the host. No shells, no
 /// interpreters, nothing that writes outside the sandbox's tmpfs. Anything else is refused by name.
 /// </summary>
 public static class ExecAllowList
 {
-    private static readonly Dictionary<string, string> Programs = new(StringComparer.Ordinal)
+    private static readonly Dictionary<string, string> s_programs = new(StringComparer.Ordinal)
     {
         ["curl"] = "/usr/bin/curl",
         ["wget"] = "/usr/bin/wget",
@@ -36,7 +34,7 @@ public static class ExecAllowList
         ["false"] = "/usr/bin/false",
     };
 
-    public static IReadOnlyCollection<string> Names => Programs.Keys;
+    public static IReadOnlyCollection<string> Names => s_programs.Keys;
 
     /// <summary>
     /// The host path for a program named bare (<c>curl</c>) or by its usual absolute path
@@ -44,14 +42,14 @@ public static class ExecAllowList
     /// </summary>
     public static string? Resolve(string program)
     {
-        if (Programs.TryGetValue(program, out var path))
+        if (s_programs.TryGetValue(program, out var path))
         {
             return path;
         }
 
         foreach (var dir in new[] { "/usr/bin/", "/bin/", "/usr/sbin/", "/sbin/" })
         {
-            if (program.StartsWith(dir, StringComparison.Ordinal) && Programs.TryGetValue(program[dir.Length..], out path))
+            if (program.StartsWith(dir, StringComparison.Ordinal) && s_programs.TryGetValue(program[dir.Length..], out path))
             {
                 return path;
             }

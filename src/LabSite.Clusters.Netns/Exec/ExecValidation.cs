@@ -1,7 +1,5 @@
 namespace LabSite.Clusters.Netns.Exec;
 
-using LabSite.Clusters.Contract;
-
 /// <summary>
 /// Checks an exec command before anything runs. The command is an argv (never parsed by a shell), so
 /// <c>; rm -rf /</c> or <c>$(…)</c> in an argument is just text for the program; what is refused here is

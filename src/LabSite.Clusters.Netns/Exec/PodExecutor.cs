@@ -1,8 +1,8 @@
-namespace LabSite.Clusters.Netns.Exec;
-
-using LabSite.Clusters.Contract;
 using System.Diagnostics;
+using LabSite.Clusters.Contract;
 using LabSite.Clusters.Netns.Kernel.Interop;
+
+namespace LabSite.Clusters.Netns.Exec;
 
 /// <summary>
 /// Runs a validated command through <see cref="SandboxCommand"/>, streaming stdout/stderr as they come,
@@ -12,7 +12,7 @@ using LabSite.Clusters.Netns.Kernel.Interop;
 internal static class PodExecutor
 {
     public const int TimedOutExitCode = 124;
-    private static readonly TimeSpan InterruptGrace = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan s_interruptGrace = TimeSpan.FromSeconds(2);
 
     public static async Task<int> RunAsync(IReadOnlyList<string> argv, ExecStreams streams, TimeSpan timeout, CancellationToken ct)
     {
@@ -97,7 +97,7 @@ internal static class PodExecutor
         }
 
         Libc.Kill(process.Id, Libc.SigInt);
-        using var grace = new CancellationTokenSource(InterruptGrace);
+        using var grace = new CancellationTokenSource(s_interruptGrace);
         try
         {
             await process.WaitForExitAsync(grace.Token);

@@ -1,8 +1,8 @@
-namespace LabSite.Clusters.Netns.Exec;
-
-using LabSite.Clusters.Contract;
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using LabSite.Clusters.Contract;
+
+namespace LabSite.Clusters.Netns.Exec;
 
 /// <summary>
 /// Starts sandbox processes from a few long-lived threads. bwrap's <c>--die-with-parent</c> uses
@@ -13,7 +13,7 @@ using System.Diagnostics;
 /// </summary>
 internal static class ProcessLauncher
 {
-    private static readonly BlockingCollection<(ProcessStartInfo Info, TaskCompletionSource<Process> Started)> Requests = [];
+    private static readonly BlockingCollection<(ProcessStartInfo Info, TaskCompletionSource<Process> Started)> s_requests = [];
 
     private const int Threads = 4;
 
@@ -28,13 +28,13 @@ internal static class ProcessLauncher
     public static Task<Process> StartAsync(ProcessStartInfo info)
     {
         var started = new TaskCompletionSource<Process>(TaskCreationOptions.RunContinuationsAsynchronously);
-        Requests.Add((info, started));
+        s_requests.Add((info, started));
         return started.Task;
     }
 
     private static void Run()
     {
-        foreach (var (info, started) in Requests.GetConsumingEnumerable())
+        foreach (var (info, started) in s_requests.GetConsumingEnumerable())
         {
             try
             {

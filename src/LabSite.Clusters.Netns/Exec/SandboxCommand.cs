@@ -1,7 +1,5 @@
 namespace LabSite.Clusters.Netns.Exec;
 
-using LabSite.Clusters.Contract;
-
 /// <summary>
 /// Builds the argv that runs one allowed program inside a pod. Every stage is an exec (no shell parses
 /// user text):

@@ -1,8 +1,7 @@
-namespace LabSite.Clusters.Netns.Flows;
-
-using LabSite.Clusters.Contract;
 using LabSite.Clusters.Contract.Flows;
 using LabSite.Clusters.Netns.Bpf.Abi;
+
+namespace LabSite.Clusters.Netns.Flows;
 
 /// <summary>Decodes a drop event: verdict DROPPED, the reason (number and enum), direction for policy drops.</summary>
 public static class DropEventDecoder

@@ -1,10 +1,9 @@
-namespace LabSite.Clusters.Netns.Flows;
-
-using LabSite.Clusters.Contract;
 using System.Collections.Concurrent;
 using System.Net;
 using LabSite.Clusters.Contract.Flows;
 using LabSite.Clusters.Netns.Bpf.Abi;
+
+namespace LabSite.Clusters.Netns.Flows;
 
 /// <summary>
 /// Fills the parts every event shares: addresses, L4, endpoints (identity from the datapath; pod, namespace,
@@ -16,10 +15,10 @@ public sealed class EventEnricher(IEndpointLookup lookup)
 {
     private const int MaxCachedAddresses = 4096;
 
-    private static readonly TCPFlags[] FlagsByByte = Enumerable.Range(0, 256).Select(b => Flags((byte)b)).ToArray();
+    private static readonly TCPFlags[] s_flagsByByte = Enumerable.Range(0, 256).Select(b => Flags((byte)b)).ToArray();
 
-    private static readonly string[] TcpSummaryByByte =
-        FlagsByByte.Select(f => FlowText.Summary(new Layer4 { TCP = new TCP(0, 0, f) })).ToArray();
+    private static readonly string[] s_tcpSummaryByByte =
+        s_flagsByByte.Select(f => FlowText.Summary(new Layer4 { TCP = new TCP(0, 0, f) })).ToArray();
 
     private readonly ConcurrentDictionary<uint, (IPAddress Address, string Text)> _addresses = new();
 
@@ -41,7 +40,7 @@ public sealed class EventEnricher(IEndpointLookup lookup)
             NodeName = lookup.NodeName,
             Interface = new NetworkInterface(hdr.IfIndex, ""),
         };
-        flow.Summary = pkt.Protocol == 6 ? TcpSummaryByByte[pkt.TcpFlags] : FlowText.Summary(flow.L4);
+        flow.Summary = pkt.Protocol == 6 ? s_tcpSummaryByByte[pkt.TcpFlags] : FlowText.Summary(flow.L4);
         return flow;
     }
 
@@ -55,7 +54,7 @@ public sealed class EventEnricher(IEndpointLookup lookup)
         var dport = (uint)NetworkOrder.ToPort(pkt.DportNetworkOrder);
         return pkt.Protocol switch
         {
-            6 => new Layer4 { TCP = new TCP(sport, dport, FlagsByByte[pkt.TcpFlags]) },
+            6 => new Layer4 { TCP = new TCP(sport, dport, s_flagsByByte[pkt.TcpFlags]) },
             17 => new Layer4 { UDP = new UDP(sport, dport) },
             132 => new Layer4 { SCTP = new UDP(sport, dport) },
             1 => new Layer4 { ICMPv4 = new ICMP(pkt.IcmpType, pkt.IcmpCode) },

@@ -1,9 +1,8 @@
-namespace LabSite.Clusters.Netns.Flows;
-
-using LabSite.Clusters.Contract;
 using System.Runtime.InteropServices;
 using LabSite.Clusters.Contract.Flows;
 using LabSite.Clusters.Netns.Bpf.Abi;
+
+namespace LabSite.Clusters.Netns.Flows;
 
 /// <summary>
 /// Turns one ring-buffer record into a Hubble flow: switches on the type byte (as Hubble's parser does) to the

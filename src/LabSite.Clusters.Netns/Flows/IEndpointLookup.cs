@@ -1,8 +1,7 @@
-namespace LabSite.Clusters.Netns.Flows;
-
-using LabSite.Clusters.Contract;
 using System.Net;
 using LabSite.Clusters.Contract.Flows;
+
+namespace LabSite.Clusters.Netns.Flows;
 
 /// <summary>What enrichment knows about a local pod: endpoint id, names, labels and workload.</summary>
 public sealed record EndpointView(ushort Id, string Namespace, string PodName, IReadOnlyList<string> Labels, IReadOnlyList<Workload> Workloads);
@@ -24,5 +23,5 @@ public interface IEndpointLookup
     /// The policies behind the entry that decided a packet at endpoint <paramref name="endpointId"/>
     /// (for <c>*_allowed_by</c> / <c>*_denied_by</c>); empty when none or unknown.
     /// </summary>
-    IReadOnlyList<Policy> PoliciesFor(ushort endpointId, bool egress, uint remoteIdentity, byte protocol, ushort port);
+    IReadOnlyList<Contract.Flows.Policy> PoliciesFor(ushort endpointId, bool egress, uint remoteIdentity, byte protocol, ushort port);
 }

@@ -1,8 +1,7 @@
-namespace LabSite.Clusters.Netns.Flows;
-
-using LabSite.Clusters.Contract;
 using System.Diagnostics;
 using LabSite.Clusters.Contract.Flows;
+
+namespace LabSite.Clusters.Netns.Flows;
 
 /// <summary>
 /// Turns bpf_ktime_get_ns() (CLOCK_MONOTONIC) into wall-clock timestamps. On Linux, .NET's Stopwatch reads the

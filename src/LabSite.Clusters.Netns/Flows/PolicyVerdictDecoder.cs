@@ -1,8 +1,7 @@
-namespace LabSite.Clusters.Netns.Flows;
-
-using LabSite.Clusters.Contract;
 using LabSite.Clusters.Contract.Flows;
 using LabSite.Clusters.Netns.Bpf.Abi;
+
+namespace LabSite.Clusters.Netns.Flows;
 
 /// <summary>
 /// Decodes a policy-verdict event (first packet of a connection at an enforcing endpoint): FORWARDED or DROPPED

@@ -1,8 +1,7 @@
-namespace LabSite.Clusters.Netns.Flows;
-
-using LabSite.Clusters.Contract;
 using LabSite.Clusters.Contract.Flows;
 using LabSite.Clusters.Netns.Bpf.Abi;
+
+namespace LabSite.Clusters.Netns.Flows;
 
 /// <summary>Decodes a trace event: verdict FORWARDED, observation point, conntrack reason, is_reply, direction.</summary>
 public static class TraceEventDecoder

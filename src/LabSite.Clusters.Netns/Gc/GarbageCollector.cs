@@ -1,6 +1,6 @@
-namespace LabSite.Clusters.Netns.Gc;
-
 using LabSite.Clusters.Contract;
+
+namespace LabSite.Clusters.Netns.Gc;
 
 /// <summary>
 /// Finds what a crashed agent left behind: namespaces named <c>&lt;prefix&gt;-&lt;lab&gt;-…</c>, bpffs folders,

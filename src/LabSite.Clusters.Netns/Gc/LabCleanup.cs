@@ -1,8 +1,7 @@
-namespace LabSite.Clusters.Netns.Gc;
-
-using LabSite.Clusters.Contract;
 using System.Text.RegularExpressions;
 using LabSite.Clusters.Netns.Kernel;
+
+namespace LabSite.Clusters.Netns.Gc;
 
 /// <summary>
 /// Removes a lab's kernel objects and files in the order the kernel needs: processes in its cgroup are

@@ -1,7 +1,6 @@
-namespace LabSite.Clusters.Netns.Identity;
-
-using LabSite.Clusters.Contract;
 using System.Net;
+
+namespace LabSite.Clusters.Netns.Identity;
 
 /// <summary>
 /// Hands out numeric identities for one lab cluster: one per distinct label set, from 256 up (same labels → same

@@ -1,7 +1,5 @@
 namespace LabSite.Clusters.Netns.Identity;
 
-using LabSite.Clusters.Contract;
-
 /// <summary>
 /// Builds the security labels of a pod the way Cilium does: the pod's own labels (minus the ones Cilium ignores for
 /// identity), plus namespace, service account, cluster and the namespace's labels, all under the <c>k8s:</c> source.
@@ -12,7 +10,7 @@ public static class IdentityLabels
 
     // Cilium's default identity label filter excludes these key prefixes (identity-relevant-labels.rst);
     // app.kubernetes.io/* is kept because the match is anchored at the start of the key.
-    private static readonly string[] IgnoredKeyPrefixes =
+    private static readonly string[] s_ignoredKeyPrefixes =
     [
         "io.kubernetes", "kubernetes.io", "beta.kubernetes.io", "k8s.io", "pod-template-generation",
         "pod-template-hash", "controller-revision-hash", "annotation", "etcd_node",
@@ -20,7 +18,7 @@ public static class IdentityLabels
 
     /// <summary>True when Cilium's default filter keeps <paramref name="key"/> in a pod's identity.</summary>
     public static bool IsIdentityRelevant(string key) =>
-        !IgnoredKeyPrefixes.Any(p => key.StartsWith(p, StringComparison.Ordinal));
+        !s_ignoredKeyPrefixes.Any(p => key.StartsWith(p, StringComparison.Ordinal));
 
     /// <summary>The full label set of a pod's identity.</summary>
     public static LabelSet ForPod(

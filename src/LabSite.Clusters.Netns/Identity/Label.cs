@@ -1,7 +1,5 @@
 namespace LabSite.Clusters.Netns.Identity;
 
-using LabSite.Clusters.Contract;
-
 /// <summary>
 /// One security label as Cilium prints it: <c>source:key=value</c> (e.g. <c>k8s:org=empire</c>,
 /// <c>reserved:host</c>, <c>cidr:10.0.0.0/8</c>). An empty value prints without <c>=</c>.

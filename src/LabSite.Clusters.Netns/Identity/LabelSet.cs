@@ -1,7 +1,5 @@
 namespace LabSite.Clusters.Netns.Identity;
 
-using LabSite.Clusters.Contract;
-
 /// <summary>
 /// An immutable set of labels kept sorted (source, key, value), so equal sets compare, hash and print the same:
 /// that is what makes "same labels → same identity" hold.

@@ -1,7 +1,5 @@
 namespace LabSite.Clusters.Netns.Identity;
 
-using LabSite.Clusters.Contract;
-
 /// <summary>
 /// A security identity as the datapath sees it: the number the ipcache maps an IP to and the policy map is keyed by.
 /// Reserved values keep Cilium's numbers (pkg/identity/numericidentity.go) so flows, <c>bpf policy get</c> and
@@ -54,15 +52,15 @@ public readonly record struct NumericIdentity(uint Value) : IComparable<NumericI
     /// <summary>Bit 24 marks node-local identities (CIDR, FQDN); the first one is 16777217.</summary>
     public const uint LocalScopeFlag = 0x01000000;
 
-    private static readonly (NumericIdentity Id, string Name)[] ReservedNames =
+    private static readonly (NumericIdentity Id, string Name)[] s_reservedNames =
     [
         (Unknown, "unknown"), (Host, "host"), (World, "world"), (Unmanaged, "unmanaged"), (Health, "health"),
         (Init, "init"), (RemoteNode, "remote-node"), (KubeApiServer, "kube-apiserver"), (Ingress, "ingress"),
         (WorldIPv4, "world-ipv4"), (WorldIPv6, "world-ipv6"), (EncryptedOverlay, "encrypted-overlay"),
     ];
 
-    private static readonly Dictionary<uint, string> NameByValue = ReservedNames.ToDictionary(r => r.Id.Value, r => r.Name);
-    private static readonly Dictionary<string, NumericIdentity> ValueByName = ReservedNames.ToDictionary(r => r.Name, r => r.Id);
+    private static readonly Dictionary<uint, string> s_nameByValue = s_reservedNames.ToDictionary(r => r.Id.Value, r => r.Name);
+    private static readonly Dictionary<string, NumericIdentity> s_valueByName = s_reservedNames.ToDictionary(r => r.Name, r => r.Id);
 
     /// <summary>True for 0–255: Cilium's reserved, well-known and user-reserved range.</summary>
     public bool IsReserved => Value < MinimalAllocation.Value;
@@ -71,14 +69,14 @@ public readonly record struct NumericIdentity(uint Value) : IComparable<NumericI
     public bool IsLocalScope => (Value & LocalScopeFlag) != 0;
 
     /// <summary>The reserved name ("host", "world", ...), or null for other identities.</summary>
-    public string? ReservedName => NameByValue.GetValueOrDefault(Value);
+    public string? ReservedName => s_nameByValue.GetValueOrDefault(Value);
 
     /// <summary>The reserved identity called <paramref name="name"/> ("host", "remote-node", ...), if any.</summary>
     public static NumericIdentity? FromReservedName(string name) =>
-        ValueByName.TryGetValue(name, out var id) ? id : null;
+        s_valueByName.TryGetValue(name, out var id) ? id : null;
 
     /// <summary>Every reserved identity with its name, in numeric order.</summary>
-    public static IReadOnlyList<(NumericIdentity Id, string Name)> Reserved => ReservedNames;
+    public static IReadOnlyList<(NumericIdentity Id, string Name)> Reserved => s_reservedNames;
 
     public int CompareTo(NumericIdentity other) => Value.CompareTo(other.Value);
 

@@ -1,8 +1,8 @@
-namespace LabSite.Clusters.Netns.Kernel;
-
-using LabSite.Clusters.Contract;
 using System.Diagnostics;
 using System.Text;
+using LabSite.Clusters.Contract;
+
+namespace LabSite.Clusters.Netns.Kernel;
 
 /// <summary>Runs a host tool (ip, bpftool) with arguments as a list, never through a shell.</summary>
 internal static class CommandRunner

@@ -1,7 +1,6 @@
-namespace LabSite.Clusters.Netns.Kernel;
-
-using LabSite.Clusters.Contract;
 using System.Text;
+
+namespace LabSite.Clusters.Netns.Kernel;
 
 /// <summary>
 /// Collects iproute2 commands and runs them in one <c>ip -batch -</c> process per network namespace
@@ -10,7 +9,7 @@ using System.Text;
 /// </summary>
 internal sealed class IpBatch(string? netns)
 {
-    private readonly StringBuilder script = new();
+    private readonly StringBuilder _script = new();
 
     public string? Netns { get; } = netns;
 
@@ -18,7 +17,7 @@ internal sealed class IpBatch(string? netns)
 
     public IpBatch Add(string command)
     {
-        script.Append(command).Append('\n');
+        _script.Append(command).Append('\n');
         Count++;
         return this;
     }
@@ -31,6 +30,6 @@ internal sealed class IpBatch(string? netns)
         }
 
         string[] args = Netns is null ? ["-batch", "-"] : ["-n", Netns, "-batch", "-"];
-        await CommandRunner.RunCheckedAsync(stage, "ip", args, script.ToString(), ct);
+        await CommandRunner.RunCheckedAsync(stage, "ip", args, _script.ToString(), ct);
     }
 }

@@ -1,7 +1,6 @@
-namespace LabSite.Clusters.Netns.Kernel;
-
-using LabSite.Clusters.Contract;
 using System.Net;
+
+namespace LabSite.Clusters.Netns.Kernel;
 
 /// <summary>
 /// The routed topology of one lab, built with a few <c>ip -batch</c> runs: a node namespace with

@@ -1,8 +1,8 @@
-namespace LabSite.Clusters.Netns.Kernel;
-
-using LabSite.Clusters.Contract;
 using System.Runtime.InteropServices;
+using LabSite.Clusters.Contract;
 using LabSite.Clusters.Netns.Kernel.Interop;
+
+namespace LabSite.Clusters.Netns.Kernel;
 
 /// <summary>
 /// Runs work inside a network namespace on a dedicated OS thread (.NET threads are OS threads), which

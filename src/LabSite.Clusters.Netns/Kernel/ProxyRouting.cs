@@ -1,7 +1,5 @@
 namespace LabSite.Clusters.Netns.Kernel;
 
-using LabSite.Clusters.Contract;
-
 /// <summary>
 /// How the node namespace delivers packets that bpf_lxc redirected to the L7 proxy: they carry
 /// <see cref="ToProxyMark"/> (MARK_TO_PROXY in bpf/include/labsite_abi.h) and their original destination, so a

@@ -1,7 +1,5 @@
 namespace LabSite.Clusters.Netns.Pods;
 
-using LabSite.Clusters.Contract;
-
 /// <summary>Kubernetes' pod phases, as <c>status.phase</c> spells them.</summary>
 public enum PodPhase
 {

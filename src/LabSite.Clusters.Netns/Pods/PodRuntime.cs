@@ -1,10 +1,10 @@
-namespace LabSite.Clusters.Netns.Pods;
-
-using LabSite.Clusters.Contract;
 using System.Net;
 using System.Net.Sockets;
+using LabSite.Clusters.Contract;
 using LabSite.Clusters.Netns.Kernel;
 using LabSite.Clusters.Netns.Workloads;
+
+namespace LabSite.Clusters.Netns.Pods;
 
 /// <summary>
 /// One running pod: its namespace, veth, address, the built-in workloads of its containers and their
@@ -12,10 +12,10 @@ using LabSite.Clusters.Netns.Workloads;
 /// </summary>
 public sealed class PodRuntime
 {
-    private readonly CancellationTokenSource stopping = new();
-    private readonly List<Socket> sockets = [];
-    private readonly List<Task> serving = [];
-    private readonly List<ContainerState> containers = [];
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly List<Socket> _sockets = [];
+    private readonly List<Task> _serving = [];
+    private readonly List<ContainerState> _containers = [];
 
     internal PodRuntime(PodSpec spec, int number, string netns, string nodeVeth, IPAddress ip, IPAddress hostIp)
     {
@@ -28,7 +28,7 @@ public sealed class PodRuntime
         CreatedAt = DateTimeOffset.UtcNow;
         foreach (var c in spec.Containers)
         {
-            containers.Add(new ContainerState(c.Name, c.Image, false, null, "ContainerCreating", null));
+            _containers.Add(new ContainerState(c.Name, c.Image, false, null, "ContainerCreating", null));
         }
     }
 
@@ -55,8 +55,8 @@ public sealed class PodRuntime
     {
         get
         {
-            var phase = StartedAt is not null && containers.All(c => c.WaitingReason is null) ? PodPhase.Running : PodPhase.Pending;
-            return new PodRuntimeStatus(phase, StartedAt is null && phase == PodPhase.Pending && containers.All(c => c.WaitingReason == "ContainerCreating") ? null : Ip, HostIp, CreatedAt, StartedAt, containers.ToList());
+            var phase = StartedAt is not null && _containers.All(c => c.WaitingReason is null) ? PodPhase.Running : PodPhase.Pending;
+            return new PodRuntimeStatus(phase, StartedAt is null && phase == PodPhase.Pending && _containers.All(c => c.WaitingReason == "ContainerCreating") ? null : Ip, HostIp, CreatedAt, StartedAt, _containers.ToList());
         }
     }
 
@@ -93,19 +93,19 @@ public sealed class PodRuntime
         catch (ClusterException e)
         {
             // E.g. two containers on one port: the pod stays Pending, saying why, as a failed container start does.
-            for (var i = 0; i < containers.Count; i++)
+            for (var i = 0; i < _containers.Count; i++)
             {
-                containers[i] = containers[i] with { WaitingReason = "CreateContainerError", WaitingMessage = e.Message };
-                Log.Write(containers[i].Name, e.Message);
+                _containers[i] = _containers[i] with { WaitingReason = "CreateContainerError", WaitingMessage = e.Message };
+                Log.Write(_containers[i].Name, e.Message);
             }
 
             return;
         }
 
-        sockets.AddRange(opened);
+        _sockets.AddRange(opened);
         for (var i = 0; i < plan.Count; i++)
         {
-            serving.Add(plan[i].Workload.Serve(opened[i], plan[i].Listener, plan[i].Context, stopping.Token));
+            _serving.Add(plan[i].Workload.Serve(opened[i], plan[i].Listener, plan[i].Context, _stopping.Token));
         }
 
         var now = DateTimeOffset.UtcNow;
@@ -114,7 +114,7 @@ public sealed class PodRuntime
             var c = Spec.Containers[index];
             if (workload is null)
             {
-                containers[index] = new ContainerState(c.Name, c.Image, false, null, "ErrImagePull", error);
+                _containers[index] = new ContainerState(c.Name, c.Image, false, null, "ErrImagePull", error);
                 Log.Write(c.Name, error!);
                 continue;
             }
@@ -124,7 +124,7 @@ public sealed class PodRuntime
                 context.WriteLog(line);
             }
 
-            containers[index] = new ContainerState(c.Name, c.Image, true, now);
+            _containers[index] = new ContainerState(c.Name, c.Image, true, now);
         }
 
         StartedAt = now;
@@ -133,14 +133,14 @@ public sealed class PodRuntime
     /// <summary>Stops serving and closes the sockets, which also releases the netns for deletion.</summary>
     internal async Task StopAsync()
     {
-        await stopping.CancelAsync();
-        foreach (var s in sockets)
+        await _stopping.CancelAsync();
+        foreach (var s in _sockets)
         {
             s.Dispose();
         }
 
-        await Task.WhenAll(serving.Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default)));
-        sockets.Clear();
+        await Task.WhenAll(_serving.Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default)));
+        _sockets.Clear();
     }
 
     /// <summary>Opens every listener or none: on failure the ones already open are closed.</summary>

@@ -1,7 +1,6 @@
-namespace LabSite.Clusters.Netns.Pods;
-
-using LabSite.Clusters.Contract;
 using System.Net;
+
+namespace LabSite.Clusters.Netns.Pods;
 
 /// <summary>
 /// A pod's live status as the runtime knows it; StoreBridge turns it into the kubelet-shaped <c>status</c>

@@ -1,7 +1,5 @@
 namespace LabSite.Clusters.Netns.Pods;
 
-using LabSite.Clusters.Contract;
-
 /// <summary>What the backend needs to run a pod: identity, labels and containers (from a Pod or a Deployment's template).</summary>
 public sealed record PodSpec(
     string Namespace,

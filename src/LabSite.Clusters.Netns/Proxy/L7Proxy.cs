@@ -1,11 +1,10 @@
-namespace LabSite.Clusters.Netns.Proxy;
-
-using LabSite.Clusters.Contract;
 using System.Collections.Concurrent;
 using System.Net.Sockets;
 using LabSite.Clusters.Netns.Proxy.Flows;
 using LabSite.Clusters.Netns.Proxy.Listener;
 using LabSite.Clusters.Netns.Proxy.Rules;
+
+namespace LabSite.Clusters.Netns.Proxy;
 
 /// <summary>
 /// The L7 proxy of a netns lab, our stand-in for the Envoy that Cilium redirects HTTP-policed connections to.
@@ -17,15 +16,15 @@ using LabSite.Clusters.Netns.Proxy.Rules;
 /// </summary>
 public sealed class L7Proxy : IAsyncDisposable
 {
-    private readonly Socket listener;
-    private readonly L7ProxyOptions options;
-    private readonly IL7PolicySource policies;
-    private readonly IL7FlowSink sink;
-    private readonly L7FlowFactory flows;
-    private readonly CancellationTokenSource stop = new();
-    private readonly ConcurrentDictionary<long, Task> connections = new();
-    private Task? acceptLoop;
-    private long nextId;
+    private readonly Socket _listener;
+    private readonly L7ProxyOptions _options;
+    private readonly IL7PolicySource _policies;
+    private readonly IL7FlowSink _sink;
+    private readonly L7FlowFactory _flows;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly ConcurrentDictionary<long, Task> _connections = new();
+    private Task? _acceptLoop;
+    private long _nextId;
 
     /// <summary>
     /// Takes ownership of <paramref name="listener"/>, a bound, listening socket: normally from
@@ -33,8 +32,8 @@ public sealed class L7Proxy : IAsyncDisposable
     /// </summary>
     public L7Proxy(Socket listener, L7ProxyOptions options, IL7PolicySource policies, IL7FlowSink sink)
     {
-        (this.listener, this.options, this.policies, this.sink) = (listener, options, policies, sink);
-        flows = new L7FlowFactory(options.NodeName, options.Time);
+        (this._listener, this._options, this._policies, this._sink) = (listener, options, policies, sink);
+        _flows = new L7FlowFactory(options.NodeName, options.Time);
     }
 
     /// <summary>
@@ -56,21 +55,21 @@ public sealed class L7Proxy : IAsyncDisposable
     }
 
     /// <summary>Open client connections right now.</summary>
-    public int ActiveConnections => connections.Count;
+    public int ActiveConnections => _connections.Count;
 
-    public System.Net.IPEndPoint LocalEndPoint => (System.Net.IPEndPoint)listener.LocalEndPoint!;
+    public System.Net.IPEndPoint LocalEndPoint => (System.Net.IPEndPoint)_listener.LocalEndPoint!;
 
-    public void Start() => acceptLoop ??= Task.Run(AcceptLoopAsync);
+    public void Start() => _acceptLoop ??= Task.Run(AcceptLoopAsync);
 
     private async Task AcceptLoopAsync()
     {
         // Runs for the proxy's lifetime; each turn accepts one connection or ends on Dispose.
-        while (!stop.IsCancellationRequested)
+        while (!_stop.IsCancellationRequested)
         {
             Socket client;
             try
             {
-                client = await listener.AcceptAsync(stop.Token);
+                client = await _listener.AcceptAsync(_stop.Token);
             }
             catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
             {
@@ -79,23 +78,23 @@ public sealed class L7Proxy : IAsyncDisposable
             catch (SocketException e)
             {
                 // ECONNABORTED and friends: a client gave up while queued; EMFILE: back off briefly instead of spinning.
-                options.Log?.Invoke($"l7 proxy :{options.ProxyPort}: accept: {e.SocketErrorCode}");
-                await Task.Delay(TimeSpan.FromMilliseconds(50), options.Time, CancellationToken.None);
+                _options.Log?.Invoke($"l7 proxy :{_options.ProxyPort}: accept: {e.SocketErrorCode}");
+                await Task.Delay(TimeSpan.FromMilliseconds(50), _options.Time, CancellationToken.None);
                 continue;
             }
 
-            if (connections.Count >= options.MaxConnections)
+            if (_connections.Count >= _options.MaxConnections)
             {
-                options.Log?.Invoke($"l7 proxy :{options.ProxyPort}: {options.MaxConnections} connections open; refusing {client.RemoteEndPoint}");
+                _options.Log?.Invoke($"l7 proxy :{_options.ProxyPort}: {_options.MaxConnections} connections open; refusing {client.RemoteEndPoint}");
                 client.Dispose();
                 continue;
             }
 
-            var id = Interlocked.Increment(ref nextId);
-            var connection = new ProxyConnection(client, options, policies, sink, flows);
+            var id = Interlocked.Increment(ref _nextId);
+            var connection = new ProxyConnection(client, _options, _policies, _sink, _flows);
             // Register before starting so the entry cannot be removed before it exists.
-            connections[id] = Task.CompletedTask;
-            connections.TryUpdate(id, RunAsync(id, connection), Task.CompletedTask);
+            _connections[id] = Task.CompletedTask;
+            _connections.TryUpdate(id, RunAsync(id, connection), Task.CompletedTask);
         }
     }
 
@@ -104,29 +103,29 @@ public sealed class L7Proxy : IAsyncDisposable
         await Task.Yield(); // leave the accept loop at once
         try
         {
-            await connection.RunAsync(stop.Token);
+            await connection.RunAsync(_stop.Token);
         }
         catch (Exception e)
         {
-            options.Log?.Invoke($"l7 proxy :{options.ProxyPort}: connection failed: {e}");
+            _options.Log?.Invoke($"l7 proxy :{_options.ProxyPort}: connection failed: {e}");
         }
         finally
         {
-            connections.TryRemove(id, out _);
+            _connections.TryRemove(id, out _);
         }
     }
 
     /// <summary>Stops accepting, cancels every connection and waits for them to close.</summary>
     public async ValueTask DisposeAsync()
     {
-        await stop.CancelAsync();
-        listener.Dispose();
-        if (acceptLoop is not null)
+        await _stop.CancelAsync();
+        _listener.Dispose();
+        if (_acceptLoop is not null)
         {
-            await acceptLoop;
+            await _acceptLoop;
         }
 
-        await Task.WhenAll(connections.Values);
-        stop.Dispose();
+        await Task.WhenAll(_connections.Values);
+        _stop.Dispose();
     }
 }

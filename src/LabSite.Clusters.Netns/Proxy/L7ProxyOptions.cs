@@ -1,12 +1,11 @@
-namespace LabSite.Clusters.Netns.Proxy;
-
-using LabSite.Clusters.Contract;
 using System.Net;
 using System.Net.Sockets;
 using LabSite.Clusters.Contract.Flows;
 using LabSite.Clusters.Netns.Identity;
 using LabSite.Clusters.Netns.Proxy.Http;
 using LabSite.Clusters.Netns.Proxy.Listener;
+
+namespace LabSite.Clusters.Netns.Proxy;
 
 /// <summary>Settings and injected collaborators of one proxy listener.</summary>
 public sealed record L7ProxyOptions

@@ -1,10 +1,9 @@
-namespace LabSite.Clusters.Netns.Runtime;
-
-using LabSite.Clusters.Contract;
 using System.Threading.Channels;
-using LabSite.Clusters.Netns.Pods;
+using LabSite.Clusters.Contract;
 using LabSite.Clusters.Netns.Store;
 using LabSite.Clusters.Netns.Store.Kinds;
+
+namespace LabSite.Clusters.Netns.Runtime;
 
 /// <summary>
 /// Makes the object store real, as a kubelet plus kube-proxy would: pods and services that change in the
@@ -14,23 +13,23 @@ using LabSite.Clusters.Netns.Store.Kinds;
 /// </summary>
 internal sealed class StoreBridge : IAsyncDisposable
 {
-    private readonly NetnsCluster cluster;
-    private readonly ObjectStore store;
-    private readonly Channel<ObjectChange> queue = Channel.CreateUnbounded<ObjectChange>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly CancellationTokenSource stopping = new();
-    private readonly IDisposable subscription;
-    private readonly Task loop;
-    private long queued;
-    private long done;
-    private TaskCompletionSource idle = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly NetnsCluster _cluster;
+    private readonly ObjectStore _store;
+    private readonly Channel<ObjectChange> _queue = Channel.CreateUnbounded<ObjectChange>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly IDisposable _subscription;
+    private readonly Task _loop;
+    private long _queued;
+    private long _done;
+    private TaskCompletionSource _idle = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public StoreBridge(NetnsCluster cluster, ObjectStore store)
     {
-        this.cluster = cluster;
-        this.store = store;
-        idle.SetResult();
-        subscription = store.Subscribe(OnChange);
-        loop = Task.Run(RunAsync);
+        this._cluster = cluster;
+        this._store = store;
+        _idle.SetResult();
+        _subscription = store.Subscribe(OnChange);
+        _loop = Task.Run(RunAsync);
     }
 
     /// <summary>The last failure applying a change (shown by the agent; the loop goes on).</summary>
@@ -39,18 +38,18 @@ internal sealed class StoreBridge : IAsyncDisposable
     /// <summary>Completes when every change committed so far has been applied to the kernel.</summary>
     public Task WhenIdleAsync(CancellationToken ct)
     {
-        lock (queue)
+        lock (_queue)
         {
-            return Interlocked.Read(ref queued) == Interlocked.Read(ref done) ? Task.CompletedTask : idle.Task.WaitAsync(ct);
+            return Interlocked.Read(ref _queued) == Interlocked.Read(ref _done) ? Task.CompletedTask : _idle.Task.WaitAsync(ct);
         }
     }
 
     public async ValueTask DisposeAsync()
     {
-        subscription.Dispose();
-        queue.Writer.TryComplete();
-        await stopping.CancelAsync();
-        await loop.ContinueWith(_ => { }, TaskScheduler.Default);
+        _subscription.Dispose();
+        _queue.Writer.TryComplete();
+        await _stopping.CancelAsync();
+        await _loop.ContinueWith(_ => { }, TaskScheduler.Default);
     }
 
     private void OnChange(ObjectChange change)
@@ -66,23 +65,23 @@ internal sealed class StoreBridge : IAsyncDisposable
             return;
         }
 
-        lock (queue)
+        lock (_queue)
         {
-            if (Interlocked.Increment(ref queued) - Interlocked.Read(ref done) == 1)
+            if (Interlocked.Increment(ref _queued) - Interlocked.Read(ref _done) == 1)
             {
-                idle = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                _idle = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             }
 
-            queue.Writer.TryWrite(change);
+            _queue.Writer.TryWrite(change);
         }
     }
 
     private async Task RunAsync()
     {
-        var reader = queue.Reader;
+        var reader = _queue.Reader;
         try
         {
-            while (await reader.WaitToReadAsync(stopping.Token))
+            while (await reader.WaitToReadAsync(_stopping.Token))
             {
                 var batch = new List<ObjectChange>();
                 while (reader.TryRead(out var c))
@@ -105,11 +104,11 @@ internal sealed class StoreBridge : IAsyncDisposable
                     await ApplySafelyAsync(() => ApplyAsync(change));
                 }
 
-                lock (queue)
+                lock (_queue)
                 {
-                    if (Interlocked.Add(ref done, batch.Count) == Interlocked.Read(ref queued))
+                    if (Interlocked.Add(ref _done, batch.Count) == Interlocked.Read(ref _queued))
                     {
-                        idle.TrySetResult();
+                        _idle.TrySetResult();
                     }
                 }
             }
@@ -133,8 +132,8 @@ internal sealed class StoreBridge : IAsyncDisposable
 
     private async Task StartPodsAsync(IReadOnlyList<ObjectChange> changes)
     {
-        var specs = changes.Select(c => StoreObjects.Pod(c.Object)).Where(s => cluster.FindPod(s.Namespace, s.Name) is null).ToList();
-        await cluster.RunPodsAsync(specs, stopping.Token);
+        var specs = changes.Select(c => StoreObjects.Pod(c.Object)).Where(s => _cluster.FindPod(s.Namespace, s.Name) is null).ToList();
+        await _cluster.RunPodsAsync(specs, _stopping.Token);
         foreach (var c in changes)
         {
             ReportStatus(c.Object);
@@ -149,10 +148,10 @@ internal sealed class StoreBridge : IAsyncDisposable
             switch (change.Type)
             {
                 case ChangeType.Deleted:
-                    await cluster.DeletePodAsync(ns, change.Object.Name, stopping.Token);
+                    await _cluster.DeletePodAsync(ns, change.Object.Name, _stopping.Token);
                     break;
                 case ChangeType.Modified:
-                    await cluster.UpdatePodLabelsAsync(ns, change.Object.Name, change.Object.Labels, stopping.Token);
+                    await _cluster.UpdatePodLabelsAsync(ns, change.Object.Name, change.Object.Labels, _stopping.Token);
                     break;
                 default:
                     await StartPodsAsync([change]);
@@ -164,17 +163,17 @@ internal sealed class StoreBridge : IAsyncDisposable
 
         if (change.Type == ChangeType.Deleted || StoreObjects.Service(change.Object) is not { } service)
         {
-            await cluster.DeleteServiceAsync(ns, change.Object.Name, stopping.Token);
+            await _cluster.DeleteServiceAsync(ns, change.Object.Name, _stopping.Token);
         }
         else
         {
-            await cluster.ApplyServiceAsync(service, stopping.Token);
+            await _cluster.ApplyServiceAsync(service, _stopping.Token);
         }
     }
 
     private void ReportStatus(KubeObject pod)
     {
-        if (cluster.FindPod(pod.Namespace ?? "default", pod.Name) is not { } runtime)
+        if (_cluster.FindPod(pod.Namespace ?? "default", pod.Name) is not { } runtime)
         {
             return;
         }
@@ -184,7 +183,7 @@ internal sealed class StoreBridge : IAsyncDisposable
         var json = s.Containers.FirstOrDefault(c => c.WaitingReason is not null) is { } waiting
             ? Store.PodStatus.Waiting(pod, s.PodIp?.ToString(), host, runtime.CreatedAt, waiting.WaitingReason!, waiting.WaitingMessage ?? "")
             : Store.PodStatus.Running(pod, runtime.Ip.ToString(), host, runtime.StartedAt ?? runtime.CreatedAt);
-        store.UpdatePodStatus(pod.Namespace ?? "default", pod.Name, json);
+        _store.UpdatePodStatus(pod.Namespace ?? "default", pod.Name, json);
     }
 
     private static bool LabelsEqual(ObjectChange c)

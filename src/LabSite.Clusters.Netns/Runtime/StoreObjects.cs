@@ -1,11 +1,11 @@
-namespace LabSite.Clusters.Netns.Runtime;
-
-using LabSite.Clusters.Contract;
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using LabSite.Clusters.Contract;
 using LabSite.Clusters.Netns.Pods;
 using LabSite.Clusters.Netns.Services;
+
+namespace LabSite.Clusters.Netns.Runtime;
 
 /// <summary>Reads the runtime's inputs out of stored objects (already validated by the store).</summary>
 internal static class StoreObjects

@@ -1,10 +1,10 @@
-namespace LabSite.Clusters.Netns.Services;
-
-using LabSite.Clusters.Contract;
 using System.Net;
+using LabSite.Clusters.Contract;
 using LabSite.Clusters.Netns.Bpf;
 using LabSite.Clusters.Netns.Bpf.Abi;
 using LabSite.Clusters.Netns.Bpf.Interop;
+
+namespace LabSite.Clusters.Netns.Services;
 
 /// <summary>
 /// The lab's socket-LB: loads bpf_sock.bpf.o with its maps pinned in the lab's bpffs folder, attaches the
@@ -12,15 +12,15 @@ using LabSite.Clusters.Netns.Bpf.Interop;
 /// </summary>
 internal sealed class ServiceLoadBalancer : IDisposable
 {
-    private readonly BpfObject obj;
-    private readonly BpfMap<Lb4Key, Lb4Service> services;
-    private readonly BpfMap<uint, Lb4Backend> backends;
-    private readonly BpfMap<ushort, Lb4ReverseNat> reverseNat;
-    private readonly Dictionary<(IPAddress, int, L4Protocol), uint> backendIds = [];
-    private readonly Dictionary<(IPAddress, int, L4Protocol), ServiceEntry> frontends = [];
-    private uint nextBackendId = 1;
+    private readonly BpfObject _obj;
+    private readonly BpfMap<Lb4Key, Lb4Service> _services;
+    private readonly BpfMap<uint, Lb4Backend> _backends;
+    private readonly BpfMap<ushort, Lb4ReverseNat> _reverseNat;
+    private readonly Dictionary<(IPAddress, int, L4Protocol), uint> _backendIds = [];
+    private readonly Dictionary<(IPAddress, int, L4Protocol), ServiceEntry> _frontends = [];
+    private uint _nextBackendId = 1;
 
-    private static readonly (string Program, BpfAttachType Hook)[] Hooks =
+    private static readonly (string Program, BpfAttachType Hook)[] s_hooks =
     [
         ("sock4_connect", BpfAttachType.CgroupInet4Connect),
         ("sock4_sendmsg", BpfAttachType.CgroupUdp4Sendmsg),
@@ -30,32 +30,32 @@ internal sealed class ServiceLoadBalancer : IDisposable
 
     public ServiceLoadBalancer(string objectPath, string pinDirectory, string cgroupDirectory)
     {
-        obj = BpfObject.Open(objectPath);
+        _obj = BpfObject.Open(objectPath);
         try
         {
-            obj.PinAllMapsUnder(pinDirectory);
-            obj.Load();
-            foreach (var (program, hook) in Hooks)
+            _obj.PinAllMapsUnder(pinDirectory);
+            _obj.Load();
+            foreach (var (program, hook) in s_hooks)
             {
-                BpfCgroup.Attach(cgroupDirectory, obj.Program(program), hook);
+                BpfCgroup.Attach(cgroupDirectory, _obj.Program(program), hook);
             }
 
-            services = obj.Map<Lb4Key, Lb4Service>("ls_lb4_services");
-            backends = obj.Map<uint, Lb4Backend>("ls_lb4_backends");
-            reverseNat = obj.Map<ushort, Lb4ReverseNat>("ls_lb4_reverse_nat");
+            _services = _obj.Map<Lb4Key, Lb4Service>("ls_lb4_services");
+            _backends = _obj.Map<uint, Lb4Backend>("ls_lb4_backends");
+            _reverseNat = _obj.Map<ushort, Lb4ReverseNat>("ls_lb4_reverse_nat");
         }
         catch
         {
-            obj.Dispose();
+            _obj.Dispose();
             throw;
         }
     }
 
     /// <summary>The loaded bpf_sock object (its programs' ids are the lab's, for bpftool).</summary>
-    public BpfObject Object => obj;
+    public BpfObject Object => _obj;
 
     /// <summary>Frontends with their current backends, sorted by id so dumps are stable.</summary>
-    public IReadOnlyList<ServiceEntry> Entries => frontends.Values.OrderBy(e => e.Id).ToList();
+    public IReadOnlyList<ServiceEntry> Entries => _frontends.Values.OrderBy(e => e.Id).ToList();
 
     /// <summary>
     /// Sets one frontend's backends. Order matters to the datapath, which reads count then slots:
@@ -65,30 +65,30 @@ internal sealed class ServiceLoadBalancer : IDisposable
     {
         var proto = ParseProtocol(entry.Protocol);
         var frontendKey = new Lb4Key(entry.Frontend, entry.Port, proto, 0);
-        var oldCount = services.TryLookup(frontendKey, out var old) ? old.Count : 0;
+        var oldCount = _services.TryLookup(frontendKey, out var old) ? old.Count : 0;
         var rev = (ushort)entry.Id;
-        reverseNat.Update(rev, new Lb4ReverseNat { AddressNetworkOrder = NetworkOrder.FromAddress(entry.Frontend), PortNetworkOrder = NetworkOrder.FromPort(entry.Port) });
+        _reverseNat.Update(rev, new Lb4ReverseNat { AddressNetworkOrder = NetworkOrder.FromAddress(entry.Frontend), PortNetworkOrder = NetworkOrder.FromPort(entry.Port) });
 
         var count = (ushort)entry.Backends.Count;
         if (count < oldCount)
         {
-            services.Update(frontendKey, new Lb4Service { Count = count, RevNatIndex = rev });
+            _services.Update(frontendKey, new Lb4Service { Count = count, RevNatIndex = rev });
         }
 
         for (var i = 0; i < entry.Backends.Count; i++)
         {
             var b = entry.Backends[i];
             var id = BackendId(b.Ip, b.Port, proto);
-            services.Update(new Lb4Key(entry.Frontend, entry.Port, proto, (ushort)(i + 1)), new Lb4Service { BackendId = id, RevNatIndex = rev });
+            _services.Update(new Lb4Key(entry.Frontend, entry.Port, proto, (ushort)(i + 1)), new Lb4Service { BackendId = id, RevNatIndex = rev });
         }
 
-        services.Update(frontendKey, new Lb4Service { Count = count, RevNatIndex = rev });
+        _services.Update(frontendKey, new Lb4Service { Count = count, RevNatIndex = rev });
         for (var slot = count + 1; slot <= oldCount; slot++)
         {
-            services.Delete(new Lb4Key(entry.Frontend, entry.Port, proto, (ushort)slot));
+            _services.Delete(new Lb4Key(entry.Frontend, entry.Port, proto, (ushort)slot));
         }
 
-        frontends[(entry.Frontend, entry.Port, proto)] = entry;
+        _frontends[(entry.Frontend, entry.Port, proto)] = entry;
         CollectUnusedBackends();
     }
 
@@ -96,30 +96,30 @@ internal sealed class ServiceLoadBalancer : IDisposable
     {
         var proto = ParseProtocol(protocol);
         var key = new Lb4Key(frontend, port, proto, 0);
-        if (services.TryLookup(key, out var svc))
+        if (_services.TryLookup(key, out var svc))
         {
-            services.Delete(key);
+            _services.Delete(key);
             for (var slot = 1; slot <= svc.Count; slot++)
             {
-                services.Delete(new Lb4Key(frontend, port, proto, (ushort)slot));
+                _services.Delete(new Lb4Key(frontend, port, proto, (ushort)slot));
             }
 
-            reverseNat.Delete(svc.RevNatIndex);
+            _reverseNat.Delete(svc.RevNatIndex);
         }
 
-        frontends.Remove((frontend, port, proto));
+        _frontends.Remove((frontend, port, proto));
         CollectUnusedBackends();
     }
 
     /// <summary>The raw map contents (read back from the kernel), for <c>cilium-dbg bpf lb list</c>-style dumps.</summary>
-    public IReadOnlyList<KeyValuePair<Lb4Key, Lb4Service>> ServiceMap() => services.Entries();
+    public IReadOnlyList<KeyValuePair<Lb4Key, Lb4Service>> ServiceMap() => _services.Entries();
 
-    public IReadOnlyList<KeyValuePair<uint, Lb4Backend>> BackendMap() => backends.Entries();
+    public IReadOnlyList<KeyValuePair<uint, Lb4Backend>> BackendMap() => _backends.Entries();
 
     public IReadOnlyList<LbMapRow> Rows()
     {
-        var byId = backends.Entries().ToDictionary(e => e.Key, e => e.Value);
-        return services.Entries()
+        var byId = _backends.Entries().ToDictionary(e => e.Key, e => e.Value);
+        return _services.Entries()
             .Select(e =>
             {
                 var k = e.Key;
@@ -140,19 +140,19 @@ internal sealed class ServiceLoadBalancer : IDisposable
 
     public void Dispose()
     {
-        services.Dispose();
-        backends.Dispose();
-        reverseNat.Dispose();
-        obj.Dispose();
+        _services.Dispose();
+        _backends.Dispose();
+        _reverseNat.Dispose();
+        _obj.Dispose();
     }
 
     private uint BackendId(IPAddress ip, int port, L4Protocol proto)
     {
-        if (!backendIds.TryGetValue((ip, port, proto), out var id))
+        if (!_backendIds.TryGetValue((ip, port, proto), out var id))
         {
-            id = nextBackendId++;
-            backendIds[(ip, port, proto)] = id;
-            backends.Update(id, new Lb4Backend(ip, port, proto));
+            id = _nextBackendId++;
+            _backendIds[(ip, port, proto)] = id;
+            _backends.Update(id, new Lb4Backend(ip, port, proto));
         }
 
         return id;
@@ -160,11 +160,11 @@ internal sealed class ServiceLoadBalancer : IDisposable
 
     private void CollectUnusedBackends()
     {
-        var used = frontends.SelectMany(f => f.Value.Backends.Select(b => (b.Ip, b.Port, ParseProtocol(b.Protocol)))).ToHashSet();
-        foreach (var stale in backendIds.Keys.Where(k => !used.Contains(k)).ToList())
+        var used = _frontends.SelectMany(f => f.Value.Backends.Select(b => (b.Ip, b.Port, ParseProtocol(b.Protocol)))).ToHashSet();
+        foreach (var stale in _backendIds.Keys.Where(k => !used.Contains(k)).ToList())
         {
-            backends.Delete(backendIds[stale]);
-            backendIds.Remove(stale);
+            _backends.Delete(_backendIds[stale]);
+            _backendIds.Remove(stale);
         }
     }
 

@@ -1,7 +1,6 @@
-namespace LabSite.Clusters.Netns.Services;
-
-using LabSite.Clusters.Contract;
 using System.Net;
+
+namespace LabSite.Clusters.Netns.Services;
 
 /// <summary>A ClusterIP service: selector picks ready pods of the same namespace; ports map to target ports.</summary>
 public sealed record ServiceSpec(

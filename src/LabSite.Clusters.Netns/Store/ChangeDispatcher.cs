@@ -1,6 +1,6 @@
-namespace LabSite.Clusters.Netns.Store;
-
 using LabSite.Clusters.Contract;
+
+namespace LabSite.Clusters.Netns.Store;
 
 /// <summary>
 /// Delivers committed changes to subscribers in commit order, one at a time. Whoever finds the queue idle
@@ -9,10 +9,10 @@ using LabSite.Clusters.Contract;
 /// </summary>
 internal sealed class ChangeDispatcher(Action<ObjectChange, Exception>? onHandlerError)
 {
-    readonly object _gate = new();
-    readonly Queue<(ObjectChange Change, Subscription? OnlyTo)> _queue = new();
-    readonly List<Subscription> _subscriptions = [];
-    bool _draining;
+    private readonly object _gate = new();
+    private readonly Queue<(ObjectChange Change, Subscription? OnlyTo)> _queue = new();
+    private readonly List<Subscription> _subscriptions = [];
+    private bool _draining;
 
     public IDisposable Add(Action<ObjectChange> handler, IEnumerable<ObjectChange> replay)
     {
@@ -82,7 +82,7 @@ internal sealed class ChangeDispatcher(Action<ObjectChange, Exception>? onHandle
 
     internal sealed class Subscription(ChangeDispatcher owner, Action<ObjectChange> handler) : IDisposable
     {
-        volatile bool _disposed;
+        private volatile bool _disposed;
 
         public void Deliver(ObjectChange change)
         {

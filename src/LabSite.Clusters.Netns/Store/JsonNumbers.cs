@@ -1,7 +1,6 @@
-namespace LabSite.Clusters.Netns.Store;
-
-using LabSite.Clusters.Contract;
 using System.Text.Json.Nodes;
+
+namespace LabSite.Clusters.Netns.Store;
 
 /// <summary>
 /// Reads JSON integers whatever CLR type holds them: System.Text.Json's explicit casts demand the exact type

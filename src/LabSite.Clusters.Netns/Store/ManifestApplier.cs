@@ -1,11 +1,11 @@
-namespace LabSite.Clusters.Netns.Store;
-
-using LabSite.Clusters.Contract;
 using System.Net;
 using System.Text.Json.Nodes;
+using LabSite.Clusters.Contract;
 using LabSite.Clusters.Netns.Store.Kinds;
 using LabSite.Clusters.Netns.Store.Manifests;
 using LabSite.Clusters.Netns.Store.Validation;
+
+namespace LabSite.Clusters.Netns.Store;
 
 /// <summary>A manifest object that passed validation, ready to execute in a transaction.</summary>
 internal sealed record ParsedObject(KindInfo Kind, ObjectKey Key, JsonObject Desired, ManifestDocument Document);
@@ -24,7 +24,7 @@ internal readonly record struct Outcome(string? Line, string? Error)
 /// </summary>
 internal sealed class ManifestApplier(ObjectValidator validator, ServiceIpAllocator ips, Random random)
 {
-    static readonly HashSet<string> ProtectedNamespaces = [ObjectStore.DefaultNamespace, "kube-system", "kube-public", "kube-node-lease"];
+    private static readonly HashSet<string> s_protectedNamespaces = [ObjectStore.DefaultNamespace, "kube-system", "kube-public", "kube-node-lease"];
 
     public ServiceIpAllocator Ips => ips;
 
@@ -77,7 +77,7 @@ internal sealed class ManifestApplier(ObjectValidator validator, ServiceIpAlloca
         return (new ParsedObject(kind, new ObjectKey(kind.Kind, ns, name), desired, document), []);
     }
 
-    static ValidationResult ValidateForDelete(KindInfo kind, JsonObject obj) =>
+    private static ValidationResult ValidateForDelete(KindInfo kind, JsonObject obj) =>
         string.IsNullOrEmpty((string?)obj["metadata"]?["name"])
             ? new ValidationResult([], [new FieldError("metadata.name", "Required value: name or generateName is required")])
             : new ValidationResult([], []);
@@ -137,9 +137,9 @@ internal sealed class ManifestApplier(ObjectValidator validator, ServiceIpAlloca
             : Remove(tx, kind, key, "");
     }
 
-    static Outcome Remove(StoreTransaction tx, KindInfo kind, ObjectKey key, string context)
+    private static Outcome Remove(StoreTransaction tx, KindInfo kind, ObjectKey key, string context)
     {
-        if (kind == KindRegistry.Namespace && ProtectedNamespaces.Contains(key.Name))
+        if (kind == KindRegistry.Namespace && s_protectedNamespaces.Contains(key.Name))
         {
             return Outcome.Failed($"Error from server (Forbidden): {context}namespaces \"{key.Name}\" is forbidden: this namespace may not be deleted");
         }
@@ -156,7 +156,7 @@ internal sealed class ManifestApplier(ObjectValidator validator, ServiceIpAlloca
     }
 
     /// <summary>Fields the API server refuses to change on update.</summary>
-    static List<FieldError> UpdateProblems(KindInfo kind, JsonObject existing, JsonObject updated)
+    private static List<FieldError> UpdateProblems(KindInfo kind, JsonObject existing, JsonObject updated)
     {
         if (kind == KindRegistry.Pod && !JsonNode.DeepEquals(WithoutImages(existing["spec"]), WithoutImages(updated["spec"])))
         {
@@ -169,7 +169,7 @@ internal sealed class ManifestApplier(ObjectValidator validator, ServiceIpAlloca
         return [];
     }
 
-    static JsonNode? WithoutImages(JsonNode? spec)
+    private static JsonNode? WithoutImages(JsonNode? spec)
     {
         var copy = spec?.DeepClone();
         foreach (var list in new[] { "containers", "initContainers" })
@@ -184,7 +184,7 @@ internal sealed class ManifestApplier(ObjectValidator validator, ServiceIpAlloca
     }
 
     /// <summary>Keeps an existing ClusterIP, takes a requested one if free and in range, else allocates the lowest free.</summary>
-    List<FieldError> AssignClusterIp(StoreTransaction tx, ObjectKey key, JsonObject service, JsonObject? existing)
+    private List<FieldError> AssignClusterIp(StoreTransaction tx, ObjectKey key, JsonObject service, JsonObject? existing)
     {
         var spec = (JsonObject)service["spec"]!;
         var requested = (string?)spec["clusterIP"];
@@ -231,20 +231,20 @@ internal sealed class ManifestApplier(ObjectValidator validator, ServiceIpAlloca
         return [];
     }
 
-    static void SetClusterIp(JsonObject spec, string ip)
+    private static void SetClusterIp(JsonObject spec, string ip)
     {
         spec["clusterIP"] = ip;
         spec["clusterIPs"] = new JsonArray(ip);
     }
 
-    static string Invalid(KindInfo kind, string name, IReadOnlyList<FieldError> errors, ManifestDocument document) =>
+    private static string Invalid(KindInfo kind, string name, IReadOnlyList<FieldError> errors, ManifestDocument document) =>
         $"The {kind.Kind} \"{name}\" is invalid: {Join(errors.Select(e => e.ToString()))} at line {document.LineOf(errors[0].Path)}";
 
-    static string Join(IEnumerable<string> messages)
+    private static string Join(IEnumerable<string> messages)
     {
         var list = messages.ToList();
         return list.Count == 1 ? list[0] : $"[{string.Join(", ", list)}]";
     }
 
-    static string Doing(ApplyMode mode) => mode == ApplyMode.Delete ? "deleting" : "creating";
+    private static string Doing(ApplyMode mode) => mode == ApplyMode.Delete ? "deleting" : "creating";
 }

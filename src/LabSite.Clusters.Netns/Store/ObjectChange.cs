@@ -1,7 +1,7 @@
-namespace LabSite.Clusters.Netns.Store;
-
 using LabSite.Clusters.Contract;
 using LabSite.Clusters.Netns.Store.Kinds;
+
+namespace LabSite.Clusters.Netns.Store;
 
 public enum ChangeType { Added, Modified, Deleted }
 

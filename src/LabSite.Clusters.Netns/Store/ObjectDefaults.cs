@@ -1,8 +1,7 @@
-namespace LabSite.Clusters.Netns.Store;
-
-using LabSite.Clusters.Contract;
 using System.Text.Json.Nodes;
 using LabSite.Clusters.Netns.Store.Kinds;
+
+namespace LabSite.Clusters.Netns.Store;
 
 /// <summary>
 /// Fills the defaults the API server adds, so <c>-o json</c> looks like a real cluster's and later reads
@@ -44,7 +43,7 @@ internal static class ObjectDefaults
         }
     }
 
-    static void PodSpec(JsonObject? spec)
+    private static void PodSpec(JsonObject? spec)
     {
         if (spec is null)
         {
@@ -71,7 +70,7 @@ internal static class ObjectDefaults
     }
 
     // Kubernetes pulls Always for ":latest" or an untagged image, IfNotPresent for a tag or digest.
-    static bool IsLatest(string image)
+    private static bool IsLatest(string image)
     {
         if (image.Contains('@'))
         {

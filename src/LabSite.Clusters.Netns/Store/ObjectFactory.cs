@@ -1,9 +1,8 @@
-namespace LabSite.Clusters.Netns.Store;
-
-using LabSite.Clusters.Contract;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using LabSite.Clusters.Netns.Store.Kinds;
+
+namespace LabSite.Clusters.Netns.Store;
 
 /// <summary>Builds stored objects in <c>kubectl get -o json</c> layout from what a manifest asked for.</summary>
 internal static class ObjectFactory
@@ -97,7 +96,7 @@ internal static class ObjectFactory
         ["status"] = new JsonObject { ["phase"] = "Active" },
     };
 
-    static JsonObject? InitialStatus(KindInfo kind) =>
+    private static JsonObject? InitialStatus(KindInfo kind) =>
         kind == KindRegistry.Pod ? new JsonObject { ["phase"] = "Pending", ["qosClass"] = "BestEffort" }
         : kind == KindRegistry.Namespace ? new JsonObject { ["phase"] = "Active" }
         : kind == KindRegistry.Service ? new JsonObject { ["loadBalancer"] = new JsonObject() }

@@ -1,13 +1,13 @@
-namespace LabSite.Clusters.Netns.Store;
-
-using LabSite.Clusters.Contract;
 using System.Collections.Immutable;
 using System.Text.Json.Nodes;
+using LabSite.Clusters.Contract;
 using LabSite.Clusters.Netns.Store.Controllers;
 using LabSite.Clusters.Netns.Store.Kinds;
 using LabSite.Clusters.Netns.Store.Manifests;
 using LabSite.Clusters.Netns.Store.Selectors;
 using LabSite.Clusters.Netns.Store.Validation;
+
+namespace LabSite.Clusters.Netns.Store;
 
 /// <summary>
 /// One lab cluster's Kubernetes-shaped objects: what <c>kubectl apply/create/delete/get</c> act on.
@@ -24,12 +24,12 @@ public sealed class ObjectStore
 {
     public const string DefaultNamespace = "default";
 
-    readonly object _gate = new();
-    readonly StoreOptions _options;
-    readonly ManifestApplier _applier;
-    readonly ChangeDispatcher _dispatcher;
-    ImmutableSortedDictionary<ObjectKey, JsonObject> _objects = ImmutableSortedDictionary<ObjectKey, JsonObject>.Empty;
-    long _resourceVersion;
+    private readonly object _gate = new();
+    private readonly StoreOptions _options;
+    private readonly ManifestApplier _applier;
+    private readonly ChangeDispatcher _dispatcher;
+    private ImmutableSortedDictionary<ObjectKey, JsonObject> _objects = ImmutableSortedDictionary<ObjectKey, JsonObject>.Empty;
+    private long _resourceVersion;
 
     public ObjectStore(StoreOptions options)
     {
@@ -221,9 +221,9 @@ public sealed class ObjectStore
     }
 
     // Namespaces before what lives in them; pods before the Endpoints that list them.
-    static int KindOrder(KindInfo kind) => kind == KindRegistry.Namespace ? 0 : kind == KindRegistry.Endpoints ? 2 : 1;
+    private static int KindOrder(KindInfo kind) => kind == KindRegistry.Namespace ? 0 : kind == KindRegistry.Endpoints ? 2 : 1;
 
-    void Commit(Func<StoreTransaction, bool> work)
+    private void Commit(Func<StoreTransaction, bool> work)
     {
         lock (_gate)
         {
@@ -240,5 +240,5 @@ public sealed class ObjectStore
         _dispatcher.Drain();
     }
 
-    static string Verb(ApplyMode mode) => mode switch { ApplyMode.Apply => "apply", ApplyMode.Create => "create", _ => "delete" };
+    private static string Verb(ApplyMode mode) => mode switch { ApplyMode.Apply => "apply", ApplyMode.Create => "create", _ => "delete" };
 }

@@ -1,7 +1,7 @@
-namespace LabSite.Clusters.Netns.Store;
-
-using LabSite.Clusters.Contract;
 using System.Text.Json.Nodes;
+using LabSite.Clusters.Contract;
+
+namespace LabSite.Clusters.Netns.Store;
 
 /// <summary>
 /// Pod <c>status</c> objects as the kubelet writes them, for the runtime to pass to
@@ -82,7 +82,7 @@ public static class PodStatus
         return status;
     }
 
-    static JsonArray Conditions(string time, bool ready)
+    private static JsonArray Conditions(string time, bool ready)
     {
         JsonObject Condition(string type, bool ok) => new()
         {
@@ -95,9 +95,9 @@ public static class PodStatus
             Condition("ContainersReady", ready), Condition("PodScheduled", true)];
     }
 
-    static IEnumerable<(string Name, string Image)> Containers(KubeObject pod) =>
+    private static IEnumerable<(string Name, string Image)> Containers(KubeObject pod) =>
         (pod.Json["spec"]?["containers"] as JsonArray ?? [])
             .Select(c => ((string?)c?["name"] ?? "", (string?)c?["image"] ?? ""));
 
-    static string Format(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+    private static string Format(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
 }

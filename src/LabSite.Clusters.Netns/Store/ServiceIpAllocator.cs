@@ -1,8 +1,7 @@
-namespace LabSite.Clusters.Netns.Store;
-
-using LabSite.Clusters.Contract;
 using System.Net;
 using System.Net.Sockets;
+
+namespace LabSite.Clusters.Netns.Store;
 
 /// <summary>
 /// ClusterIPs from the lab's service range: lowest free address first (deterministic, so tests and
@@ -10,8 +9,8 @@ using System.Net.Sockets;
 /// </summary>
 public sealed class ServiceIpAllocator
 {
-    readonly uint _network;
-    readonly uint _size;
+    private readonly uint _network;
+    private readonly uint _size;
 
     public ServiceIpAllocator(string cidr)
     {
@@ -46,11 +45,11 @@ public sealed class ServiceIpAllocator
         return null;
     }
 
-    static uint ToUInt(IPAddress ip)
+    private static uint ToUInt(IPAddress ip)
     {
         var b = ip.GetAddressBytes();
         return (uint)(b[0] << 24 | b[1] << 16 | b[2] << 8 | b[3]);
     }
 
-    static IPAddress FromUInt(uint v) => new([(byte)(v >> 24), (byte)(v >> 16), (byte)(v >> 8), (byte)v]);
+    private static IPAddress FromUInt(uint v) => new([(byte)(v >> 24), (byte)(v >> 16), (byte)(v >> 8), (byte)v]);
 }

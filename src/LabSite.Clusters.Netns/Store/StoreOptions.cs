@@ -1,7 +1,6 @@
-namespace LabSite.Clusters.Netns.Store;
-
-using LabSite.Clusters.Contract;
 using LabSite.Clusters.Netns.Store.Validation;
+
+namespace LabSite.Clusters.Netns.Store;
 
 /// <summary>What an <see cref="ObjectStore"/> needs from the cluster that owns it.</summary>
 public sealed class StoreOptions

@@ -1,10 +1,10 @@
-namespace LabSite.Clusters.Netns.Store;
-
-using LabSite.Clusters.Contract;
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Text.Json.Nodes;
+using LabSite.Clusters.Contract;
 using LabSite.Clusters.Netns.Store.Kinds;
+
+namespace LabSite.Clusters.Netns.Store;
 
 /// <summary>
 /// A staged set of writes over a snapshot: apply works on one, and either commits all of it or drops it,
@@ -13,9 +13,9 @@ using LabSite.Clusters.Netns.Store.Kinds;
 /// </summary>
 internal sealed class StoreTransaction(ImmutableSortedDictionary<ObjectKey, JsonObject> snapshot, long resourceVersion, TimeProvider time)
 {
-    readonly ImmutableSortedDictionary<ObjectKey, JsonObject>.Builder _objects = snapshot.ToBuilder();
-    readonly List<ObjectKey> _touched = [];
-    readonly HashSet<ObjectKey> _touchedSet = [];
+    private readonly ImmutableSortedDictionary<ObjectKey, JsonObject>.Builder _objects = snapshot.ToBuilder();
+    private readonly List<ObjectKey> _touched = [];
+    private readonly HashSet<ObjectKey> _touchedSet = [];
 
     public long ResourceVersion { get; private set; } = resourceVersion;
 
@@ -45,7 +45,7 @@ internal sealed class StoreTransaction(ImmutableSortedDictionary<ObjectKey, Json
         return _objects.Remove(key);
     }
 
-    void Touch(ObjectKey key)
+    private void Touch(ObjectKey key)
     {
         if (_touchedSet.Add(key))
         {

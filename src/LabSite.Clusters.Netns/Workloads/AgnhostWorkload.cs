@@ -1,10 +1,9 @@
-namespace LabSite.Clusters.Netns.Workloads;
-
-using LabSite.Clusters.Contract;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using LabSite.Clusters.Netns.Workloads.Http;
+
+namespace LabSite.Clusters.Netns.Workloads;
 
 /// <summary>
 /// <c>registry.k8s.io/e2e-test-images/agnhost</c> in its <c>serve-hostname</c> / <c>porter</c> roles: every

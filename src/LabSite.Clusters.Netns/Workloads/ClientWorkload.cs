@@ -1,7 +1,6 @@
-namespace LabSite.Clusters.Netns.Workloads;
-
-using LabSite.Clusters.Contract;
 using System.Net.Sockets;
+
+namespace LabSite.Clusters.Netns.Workloads;
 
 /// <summary>curl / netshoot / busybox-like images: no server, the pod exists to exec tools from.</summary>
 public sealed class ClientWorkload : IWorkload

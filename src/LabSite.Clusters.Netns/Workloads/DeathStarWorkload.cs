@@ -1,7 +1,6 @@
-namespace LabSite.Clusters.Netns.Workloads;
-
-using LabSite.Clusters.Contract;
 using LabSite.Clusters.Netns.Workloads.Http;
+
+namespace LabSite.Clusters.Netns.Workloads;
 
 /// <summary>
 /// <c>quay.io/cilium/starwars</c>: the Death Star API of Cilium's Star Wars demo on port 80 — landing

@@ -1,8 +1,7 @@
-namespace LabSite.Clusters.Netns.Workloads;
-
-using LabSite.Clusters.Contract;
 using System.Text.Json.Nodes;
 using LabSite.Clusters.Netns.Workloads.Http;
+
+namespace LabSite.Clusters.Netns.Workloads;
 
 /// <summary>An HTTP echo server: answers every request with a JSON description of it (who asked, what, where).</summary>
 public sealed class EchoWorkload(int defaultPort) : HttpWorkload

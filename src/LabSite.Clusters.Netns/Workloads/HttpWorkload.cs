@@ -1,8 +1,7 @@
-namespace LabSite.Clusters.Netns.Workloads;
-
-using LabSite.Clusters.Contract;
 using System.Net.Sockets;
 using LabSite.Clusters.Netns.Workloads.Http;
+
+namespace LabSite.Clusters.Netns.Workloads;
 
 /// <summary>Base of the HTTP images: one handler on every TCP listener, access-logged.</summary>
 public abstract class HttpWorkload : IWorkload

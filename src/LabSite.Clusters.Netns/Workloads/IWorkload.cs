@@ -1,7 +1,6 @@
-namespace LabSite.Clusters.Netns.Workloads;
-
-using LabSite.Clusters.Contract;
 using System.Net.Sockets;
+
+namespace LabSite.Clusters.Netns.Workloads;
 
 /// <summary>
 /// A built-in stand-in for a container image. The runtime opens the sockets it declares inside the pod's

@@ -1,7 +1,6 @@
-namespace LabSite.Clusters.Netns.Workloads;
-
-using LabSite.Clusters.Contract;
 using LabSite.Clusters.Netns.Workloads.Http;
+
+namespace LabSite.Clusters.Netns.Workloads;
 
 /// <summary><c>quay.io/cilium/json-mock</c>: answers JSON on port 80 (the demo's ships; exec brings curl).</summary>
 public sealed class JsonMockWorkload : HttpWorkload

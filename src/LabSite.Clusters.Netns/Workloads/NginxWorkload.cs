@@ -1,7 +1,6 @@
-namespace LabSite.Clusters.Netns.Workloads;
-
-using LabSite.Clusters.Contract;
 using LabSite.Clusters.Netns.Workloads.Http;
+
+namespace LabSite.Clusters.Netns.Workloads;
 
 /// <summary>An nginx-like static server: the welcome page on /, 404 elsewhere, on the declared ports or 80.</summary>
 public sealed class NginxWorkload : HttpWorkload

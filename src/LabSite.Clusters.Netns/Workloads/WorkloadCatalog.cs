@@ -1,7 +1,5 @@
 namespace LabSite.Clusters.Netns.Workloads;
 
-using LabSite.Clusters.Contract;
-
 /// <summary>
 /// Maps container images to built-in workloads. Any tag or digest of a known repository matches
 /// (<c>quay.io/cilium/starwars@sha256:…</c> and <c>quay.io/cilium/starwars:v2.3</c> alike); Docker Hub short
@@ -10,7 +8,7 @@ using LabSite.Clusters.Contract;
 /// </summary>
 public static class WorkloadCatalog
 {
-    private static readonly (string[] Repositories, Func<IWorkload> Create)[] Entries =
+    private static readonly (string[] Repositories, Func<IWorkload> Create)[] s_entries =
     [
         (["quay.io/cilium/starwars", "docker.io/cilium/starwars"], () => new DeathStarWorkload()),
         (["quay.io/cilium/json-mock", "docker.io/cilium/json-mock"], () => new JsonMockWorkload()),
@@ -23,13 +21,13 @@ public static class WorkloadCatalog
     ];
 
     /// <summary>The repositories we serve, for error messages and docs.</summary>
-    public static IReadOnlyList<string> BuiltInImages { get; } = Entries.SelectMany(e => e.Repositories).ToList();
+    public static IReadOnlyList<string> BuiltInImages { get; } = s_entries.SelectMany(e => e.Repositories).ToList();
 
     /// <summary>The workload for an image, or null with <paramref name="error"/> saying what we have instead.</summary>
     public static IWorkload? Resolve(string image, out string? error)
     {
         var repository = Repository(image);
-        foreach (var (repositories, create) in Entries)
+        foreach (var (repositories, create) in s_entries)
         {
             if (repositories.Contains(repository))
             {

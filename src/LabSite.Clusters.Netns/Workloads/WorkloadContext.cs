@@ -1,8 +1,7 @@
-namespace LabSite.Clusters.Netns.Workloads;
-
-using LabSite.Clusters.Contract;
 using System.Net;
 using LabSite.Clusters.Netns.Pods;
+
+namespace LabSite.Clusters.Netns.Workloads;
 
 /// <summary>What a workload knows about where it runs: its pod, container, address and log.</summary>
 public sealed record WorkloadContext(PodSpec Pod, ContainerSpec Container, IPAddress PodIp, PodLog Log)

@@ -1,8 +1,8 @@
-namespace LabSite.Grader.Evaluation;
-
-using LabSite.Grader.Results;
 using LabSite.Clusters.Contract;
+using LabSite.Grader.Results;
 using LabSite.Scenarios.Model;
+
+namespace LabSite.Grader.Evaluation;
 
 /// <summary>Results for checks the cluster cannot answer yet, said plainly rather than as a pass or a fail.</summary>
 internal static class CannotCheck

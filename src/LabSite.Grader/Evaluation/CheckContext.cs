@@ -1,6 +1,6 @@
-namespace LabSite.Grader.Evaluation;
-
 using LabSite.Clusters.Contract;
+
+namespace LabSite.Grader.Evaluation;
 
 /// <summary>
 /// What a check is evaluated against: the live cluster, when the step and the lab started (for flow windows) and the

@@ -1,5 +1,3 @@
-namespace LabSite.Grader.Evaluation;
-
 using LabSite.Grader.Evaluation.Answer;
 using LabSite.Grader.Evaluation.Endpoint;
 using LabSite.Grader.Evaluation.Flow;
@@ -9,6 +7,8 @@ using LabSite.Grader.Evaluation.Probe;
 using LabSite.Grader.Results;
 using LabSite.Scenarios.Model;
 using LabSite.Scenarios.Model.Checks;
+
+namespace LabSite.Grader.Evaluation;
 
 /// <summary>
 /// Evaluates a step's checks against a live cluster, one evaluator per check kind. A cluster error while evaluating

@@ -1,8 +1,8 @@
-namespace LabSite.Grader.Evaluation;
-
 using LabSite.Clusters.Contract;
 using LabSite.Clusters.Contract.Inspection;
 using LabSite.Scenarios.Model.Checks;
+
+namespace LabSite.Grader.Evaluation;
 
 /// <summary>
 /// Finds the pods and endpoints a <see cref="PodSelector"/> means. A name also matches the pods of a workload of that

@@ -1,6 +1,6 @@
-namespace LabSite.Grader.Testing;
-
 using LabSite.Clusters.Contract;
+
+namespace LabSite.Grader.Testing;
 
 /// <summary>Runs one solution block (a script of shell lines) against a cluster, as the learner's terminal would.</summary>
 public interface ISolutionRunner

@@ -1,6 +1,6 @@
-namespace LabSite.Grader.Testing;
-
 using LabSite.Grader.Results;
+
+namespace LabSite.Grader.Testing;
 
 /// <summary>One check's verdict in <c>labsite lab test</c>: how it ended before and after the step's solution.</summary>
 /// <param name="Path">lab/step/check, e.g. <c>starwars/l3-l4/xwing-dropped</c>.</param>

@@ -1,11 +1,11 @@
-namespace LabSite.Grader.Testing;
-
+using LabSite.Clusters.Contract;
 using LabSite.Grader.Evaluation;
 using LabSite.Grader.Evaluation.Answer;
 using LabSite.Grader.Results;
-using LabSite.Clusters.Contract;
 using LabSite.Scenarios.Model;
 using LabSite.Scenarios.Model.Checks;
+
+namespace LabSite.Grader.Testing;
 
 /// <summary>
 /// Proves a lab on a live cluster: for each step in order, evaluates its checks (each must fail, unless the author

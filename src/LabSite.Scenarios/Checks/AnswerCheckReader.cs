@@ -1,9 +1,9 @@
-namespace LabSite.Scenarios.Checks;
-
 using LabSite.Scenarios.Model;
 using LabSite.Scenarios.Model.Checks;
 using LabSite.Scenarios.Yaml;
 using YamlDotNet.RepresentationModel;
+
+namespace LabSite.Scenarios.Checks;
 
 /// <summary>Reads <c>kind: answer</c> checks (see docs/authoring.md, "answer").</summary>
 public static class AnswerCheckReader

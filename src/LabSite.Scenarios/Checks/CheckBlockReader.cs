@@ -1,11 +1,11 @@
-namespace LabSite.Scenarios.Checks;
-
 using LabSite.Scenarios.Loading;
 using LabSite.Scenarios.Markdown;
 using LabSite.Scenarios.Model;
 using LabSite.Scenarios.Yaml;
 using Markdig.Syntax;
 using YamlDotNet.RepresentationModel;
+
+namespace LabSite.Scenarios.Checks;
 
 /// <summary>
 /// Turns a fenced <c>```check</c> block (a YAML body) into a <see cref="CheckSpec"/> subtype. The common keys are read
@@ -18,12 +18,12 @@ public static class CheckBlockReader
     /// <summary>Keys every check may have.</summary>
     public static readonly IReadOnlyList<string> CommonKeys = ["id", "kind", "title", "onFail", "beforeSolution"];
 
-    private static readonly IReadOnlyDictionary<string, BeforeSolution> BeforeValues =
+    private static readonly IReadOnlyDictionary<string, BeforeSolution> s_beforeValues =
         new Dictionary<string, BeforeSolution>(StringComparer.Ordinal) { ["fail"] = BeforeSolution.Fail, ["pass"] = BeforeSolution.Pass, ["any"] = BeforeSolution.Any };
 
     private delegate CheckSpec? KindReader(CheckHeader header, YamlMapReader reader);
 
-    private static readonly IReadOnlyDictionary<string, (IReadOnlyList<string> Keys, KindReader Read)> Kinds =
+    private static readonly IReadOnlyDictionary<string, (IReadOnlyList<string> Keys, KindReader Read)> s_kinds =
         new Dictionary<string, (IReadOnlyList<string>, KindReader)>(StringComparer.Ordinal)
         {
             ["flow"] = (FlowCheckReader.Keys, FlowCheckReader.Read),
@@ -34,7 +34,7 @@ public static class CheckBlockReader
             ["answer"] = (AnswerCheckReader.Keys, AnswerCheckReader.Read),
         };
 
-    public static IEnumerable<string> KindNames => Kinds.Keys;
+    public static IEnumerable<string> KindNames => s_kinds.Keys;
 
     /// <summary>Reads the check in <paramref name="block"/>; null (with diagnostics) when it is invalid.</summary>
     public static CheckSpec? Read(FencedCodeBlock block, string file, DiagnosticBag bag)
@@ -65,7 +65,7 @@ public static class CheckBlockReader
         var kindName = Scalar(mapping, "kind");
         var idName = Scalar(mapping, "id");
         var context = idName is null ? "check block" : $"check \"{idName}\"";
-        Kinds.TryGetValue(kindName ?? "", out var kind);
+        s_kinds.TryGetValue(kindName ?? "", out var kind);
 
         // Without a known kind, the other keys cannot be judged: report the kind and the common keys only.
         var known = kind.Keys is null
@@ -81,11 +81,11 @@ public static class CheckBlockReader
 
         var title = reader.String("title", required: true);
         var onFail = reader.String("onFail");
-        var before = reader.Enum("beforeSolution", BeforeValues);
+        var before = reader.Enum("beforeSolution", s_beforeValues);
         var kindText = reader.String("kind", required: true);
         if (kindText is not null && kind.Read is null)
         {
-            reader.Error("kind", reader.BadChoice("kind", kindText, Kinds.Keys));
+            reader.Error("kind", reader.BadChoice("kind", kindText, s_kinds.Keys));
         }
 
         if (kind.Read is null)

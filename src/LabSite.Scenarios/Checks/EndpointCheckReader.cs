@@ -1,8 +1,8 @@
-namespace LabSite.Scenarios.Checks;
-
 using LabSite.Scenarios.Model;
 using LabSite.Scenarios.Model.Checks;
 using LabSite.Scenarios.Yaml;
+
+namespace LabSite.Scenarios.Checks;
 
 /// <summary>Reads <c>kind: endpoint</c> checks (see docs/authoring.md, "endpoint").</summary>
 public static class EndpointCheckReader
@@ -10,7 +10,7 @@ public static class EndpointCheckReader
     public static readonly IReadOnlyList<string> Keys =
         ["pod", "ingressEnforcement", "egressEnforcement", "identityLabels", "sameIdentityAs", "differentIdentityFrom"];
 
-    private static readonly IReadOnlyList<string> Assertions = Keys.Skip(1).ToList();
+    private static readonly IReadOnlyList<string> s_assertions = Keys.Skip(1).ToList();
 
     public static readonly IReadOnlyDictionary<string, PolicyEnforcement> Enforcements = new Dictionary<string, PolicyEnforcement>
     {
@@ -26,9 +26,9 @@ public static class EndpointCheckReader
         var labels = reader.StringMap("identityLabels");
         var same = PodSelectorReader.Read(reader, "sameIdentityAs");
         var different = PodSelectorReader.Read(reader, "differentIdentityFrom");
-        if (!Assertions.Any(reader.Has))
+        if (!s_assertions.Any(reader.Has))
         {
-            reader.Bag.Error(header.Location, $"{header.Context} asserts nothing about the endpoint; add at least one of {string.Join(", ", Assertions)}");
+            reader.Bag.Error(header.Location, $"{header.Context} asserts nothing about the endpoint; add at least one of {string.Join(", ", s_assertions)}");
             return null;
         }
 

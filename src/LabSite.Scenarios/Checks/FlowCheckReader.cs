@@ -1,9 +1,9 @@
-namespace LabSite.Scenarios.Checks;
-
 using System.Text.RegularExpressions;
 using LabSite.Scenarios.Model;
 using LabSite.Scenarios.Model.Checks;
 using LabSite.Scenarios.Yaml;
+
+namespace LabSite.Scenarios.Checks;
 
 /// <summary>Reads <c>kind: flow</c> checks (see docs/authoring.md, "flow").</summary>
 public static class FlowCheckReader
@@ -11,7 +11,7 @@ public static class FlowCheckReader
     public static readonly IReadOnlyList<string> Keys =
         ["from", "to", "verdict", "dropReason", "protocol", "port", "type", "direction", "http", "expect", "minCount", "window"];
 
-    private static readonly IReadOnlyList<string> FilterKeys =
+    private static readonly IReadOnlyList<string> s_filterKeys =
         ["from", "to", "verdict", "dropReason", "protocol", "port", "type", "direction", "http"];
 
     public static readonly IReadOnlyList<string> HttpKeys = ["method", "path", "code"];
@@ -90,9 +90,9 @@ public static class FlowCheckReader
         }
 
         var window = reader.Enum("window", Windows) ?? CheckWindow.Step;
-        if (!FilterKeys.Any(reader.Has))
+        if (!s_filterKeys.Any(reader.Has))
         {
-            reader.Bag.Error(header.Location, $"{header.Context} matches every flow; narrow it with at least one of {string.Join(", ", FilterKeys)}");
+            reader.Bag.Error(header.Location, $"{header.Context} matches every flow; narrow it with at least one of {string.Join(", ", s_filterKeys)}");
             return null;
         }
 

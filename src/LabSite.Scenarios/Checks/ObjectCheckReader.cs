@@ -1,9 +1,9 @@
-namespace LabSite.Scenarios.Checks;
-
 using System.Text.RegularExpressions;
 using LabSite.Scenarios.Model;
 using LabSite.Scenarios.Model.Checks;
 using LabSite.Scenarios.Yaml;
+
+namespace LabSite.Scenarios.Checks;
 
 /// <summary>Reads <c>kind: object</c> checks (see docs/authoring.md, "object").</summary>
 public static partial class ObjectCheckReader

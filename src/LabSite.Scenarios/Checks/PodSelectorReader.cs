@@ -1,9 +1,9 @@
-namespace LabSite.Scenarios.Checks;
-
 using System.Text.RegularExpressions;
 using LabSite.Scenarios.Model.Checks;
 using LabSite.Scenarios.Yaml;
 using YamlDotNet.RepresentationModel;
+
+namespace LabSite.Scenarios.Checks;
 
 /// <summary>
 /// Reads a <see cref="PodSelector"/>: <c>tiefighter</c>, <c>default/tiefighter</c>, <c>{pod: tiefighter}</c>

@@ -1,9 +1,9 @@
-namespace LabSite.Scenarios.Checks;
-
 using LabSite.Scenarios.Model;
 using LabSite.Scenarios.Model.Checks;
 using LabSite.Scenarios.Yaml;
 using YamlDotNet.RepresentationModel;
+
+namespace LabSite.Scenarios.Checks;
 
 /// <summary>Reads <c>kind: policy-map</c> checks (see docs/authoring.md, "policy-map").</summary>
 public static class PolicyMapCheckReader

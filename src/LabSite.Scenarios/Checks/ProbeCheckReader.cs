@@ -1,9 +1,9 @@
-namespace LabSite.Scenarios.Checks;
-
 using System.Globalization;
 using LabSite.Scenarios.Model;
 using LabSite.Scenarios.Model.Checks;
 using LabSite.Scenarios.Yaml;
+
+namespace LabSite.Scenarios.Checks;
 
 /// <summary>Reads <c>kind: probe</c> checks (see docs/authoring.md, "probe").</summary>
 public static class ProbeCheckReader
@@ -12,7 +12,7 @@ public static class ProbeCheckReader
 
     public static readonly IReadOnlyList<string> HttpKeys = ["method", "url", "code", "body"];
 
-    private static readonly IReadOnlyList<string> Targets = ["tcp", "http", "dns"];
+    private static readonly IReadOnlyList<string> s_targets = ["tcp", "http", "dns"];
 
     public static readonly IReadOnlyDictionary<string, ProbeExpectation> Expectations = new Dictionary<string, ProbeExpectation>
     {
@@ -28,7 +28,7 @@ public static class ProbeCheckReader
         var from = PodSelectorReader.Read(reader, "from", required: true);
         var expect = reader.Enum("expect", Expectations, required: true);
         var timeout = reader.Int("timeout", 1, 30, "a number of seconds") ?? DefaultTimeoutSeconds;
-        var targets = Targets.Where(reader.Has).ToList();
+        var targets = s_targets.Where(reader.Has).ToList();
         if (targets.Count != 1)
         {
             var where = targets.Count == 0 ? header.Location : reader.KeyLocation(targets[1]);

@@ -1,8 +1,8 @@
-namespace LabSite.Scenarios.Exams;
-
 using System.Globalization;
 using LabSite.Scenarios.Loading;
 using YamlDotNet.RepresentationModel;
+
+namespace LabSite.Scenarios.Exams;
 
 /// <summary>Parses one blueprint file (<c>blueprints/&lt;id&gt;.yaml</c>) and checks its own consistency.</summary>
 public static class BlueprintParser

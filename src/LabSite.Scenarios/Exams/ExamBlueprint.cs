@@ -1,6 +1,6 @@
-namespace LabSite.Scenarios.Exams;
-
 using LabSite.Scenarios.Model;
+
+namespace LabSite.Scenarios.Exams;
 
 /// <summary>
 /// A versioned exam outline (<c>content/exams/cca/blueprints/*.yaml</c>): how many questions, how long,

@@ -1,6 +1,6 @@
-namespace LabSite.Scenarios.Exams;
-
 using LabSite.Scenarios.Model;
+
+namespace LabSite.Scenarios.Exams;
 
 /// <summary>
 /// One multiple-choice question of the CCA bank, as written in <c>content/exams/cca/questions/*.yaml</c>.

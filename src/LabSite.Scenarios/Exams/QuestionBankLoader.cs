@@ -1,6 +1,6 @@
-namespace LabSite.Scenarios.Exams;
-
 using LabSite.Scenarios.Loading;
+
+namespace LabSite.Scenarios.Exams;
 
 /// <summary>
 /// Loads an exam folder: <c>blueprints/*.yaml</c> and <c>questions/*.yaml</c>, in file-name order so ids and

@@ -1,6 +1,6 @@
-namespace LabSite.Scenarios.Exams;
-
 using LabSite.Scenarios.Loading;
+
+namespace LabSite.Scenarios.Exams;
 
 /// <summary>
 /// The bank-wide rules: unique ids, 4–5 options, the right number of correct answers, an explanation on every

@@ -1,7 +1,7 @@
-namespace LabSite.Scenarios.Exams;
-
 using LabSite.Scenarios.Loading;
 using YamlDotNet.RepresentationModel;
+
+namespace LabSite.Scenarios.Exams;
 
 /// <summary>
 /// Parses one question file (<c>questions: [...]</c>) into questions, checking shape only: fields present and
@@ -9,8 +9,8 @@ using YamlDotNet.RepresentationModel;
 /// </summary>
 public static class QuestionFileParser
 {
-    private static readonly string[] QuestionKeys = ["id", "topic", "domains", "difficulty", "stem", "multiple", "options", "docs"];
-    private static readonly string[] OptionKeys = ["text", "correct", "why"];
+    private static readonly string[] s_questionKeys = ["id", "topic", "domains", "difficulty", "stem", "multiple", "options", "docs"];
+    private static readonly string[] s_optionKeys = ["text", "correct", "why"];
 
     public static IReadOnlyList<ExamQuestion> Parse(string file, string text, List<Diagnostic> diagnostics)
     {
@@ -47,7 +47,7 @@ public static class QuestionFileParser
     {
         var id = y.String(map, "id", "a question");
         var what = id is null ? "a question" : $"question '{id}'";
-        y.RejectUnknownKeys(map, what, QuestionKeys);
+        y.RejectUnknownKeys(map, what, s_questionKeys);
         var topic = y.String(map, "topic", what);
         var difficulty = y.Int(map, "difficulty", what);
         if (difficulty is < 1 or > 3)
@@ -105,7 +105,7 @@ public static class QuestionFileParser
                 continue;
             }
             var optionWhat = $"an option of {what}";
-            y.RejectUnknownKeys(option, optionWhat, OptionKeys);
+            y.RejectUnknownKeys(option, optionWhat, s_optionKeys);
             var text = y.String(option, "text", optionWhat);
             // A missing `why` is a bank rule (validator), not a shape error, so it is reported once, precisely.
             var why = y.String(option, "why", optionWhat, required: false) ?? "";

@@ -1,9 +1,9 @@
-namespace LabSite.Scenarios.Exams;
-
 using LabSite.Scenarios.Loading;
 using LabSite.Scenarios.Model;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
+
+namespace LabSite.Scenarios.Exams;
 
 /// <summary>
 /// Reads typed fields from a YamlDotNet node tree while recording a diagnostic, with the node's

@@ -1,8 +1,8 @@
-namespace LabSite.Scenarios.Loading;
-
 using System.Net;
 using LabSite.Scenarios.Model;
 using LabSite.Scenarios.Model.Checks;
+
+namespace LabSite.Scenarios.Loading;
 
 /// <summary>
 /// Warns about checks that name pods, services or objects nothing in the lab creates: usually a typo

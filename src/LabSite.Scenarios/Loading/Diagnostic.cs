@@ -1,6 +1,6 @@
-namespace LabSite.Scenarios.Loading;
-
 using LabSite.Scenarios.Model;
+
+namespace LabSite.Scenarios.Loading;
 
 public enum DiagnosticSeverity { Error, Warning }
 

@@ -1,6 +1,6 @@
-namespace LabSite.Scenarios.Loading;
-
 using LabSite.Scenarios.Model;
+
+namespace LabSite.Scenarios.Loading;
 
 /// <summary>Collects the diagnostics of one lab while it is loaded; the loader keeps going after an error so authors see them all.</summary>
 public sealed class DiagnosticBag

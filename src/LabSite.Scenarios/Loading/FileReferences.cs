@@ -1,10 +1,10 @@
-namespace LabSite.Scenarios.Loading;
-
 using System.Text.RegularExpressions;
 using LabSite.Scenarios.Markdown;
 using LabSite.Scenarios.Model;
 using Markdig.Syntax;
 using Markdig.Syntax.Inlines;
+
+namespace LabSite.Scenarios.Loading;
 
 /// <summary>
 /// Finds the lab files lab.md refers to, and reports those that do not exist: relative Markdown links and images

@@ -1,8 +1,8 @@
-namespace LabSite.Scenarios.Loading;
-
 using LabSite.Scenarios.Model;
 using LabSite.Scenarios.Yaml;
 using YamlDotNet.RepresentationModel;
+
+namespace LabSite.Scenarios.Loading;
 
 /// <summary>
 /// Reads lab.md's YAML front matter (between the first two <c>---</c> lines) into <see cref="LabMeta"/>.

@@ -1,5 +1,3 @@
-namespace LabSite.Scenarios.Loading;
-
 using System.Text.RegularExpressions;
 using LabSite.Scenarios.Checks;
 using LabSite.Scenarios.Markdown;
@@ -9,6 +7,8 @@ using Markdig.Extensions.CustomContainers;
 using Markdig.Extensions.Yaml;
 using Markdig.Renderers.Html;
 using Markdig.Syntax;
+
+namespace LabSite.Scenarios.Loading;
 
 /// <summary>
 /// Walks lab.md's Markdown after the front matter: the intro, then one step per <c>## Title {#step-id}</c> heading,

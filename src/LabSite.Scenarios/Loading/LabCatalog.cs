@@ -1,6 +1,6 @@
-namespace LabSite.Scenarios.Loading;
-
 using LabSite.Scenarios.Model;
+
+namespace LabSite.Scenarios.Loading;
 
 /// <summary>A lab folder that failed validation: listed as unavailable, with its errors, on the authors' page.</summary>
 public sealed record BrokenLab(string Id, string Directory, IReadOnlyList<Diagnostic> Diagnostics);

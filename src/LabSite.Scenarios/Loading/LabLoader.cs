@@ -1,7 +1,7 @@
-namespace LabSite.Scenarios.Loading;
-
 using LabSite.Scenarios.Markdown;
 using LabSite.Scenarios.Model;
+
+namespace LabSite.Scenarios.Loading;
 
 /// <summary>The outcome of loading one lab folder: the lab when it is valid, and every diagnostic either way.</summary>
 public sealed record LabLoadResult(string Directory, Lab? Lab, IReadOnlyList<Diagnostic> Diagnostics)

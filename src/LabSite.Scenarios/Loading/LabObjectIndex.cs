@@ -1,9 +1,9 @@
-namespace LabSite.Scenarios.Loading;
-
 using System.Text.RegularExpressions;
 using LabSite.Scenarios.Model.Checks;
 using LabSite.Scenarios.Yaml;
 using YamlDotNet.RepresentationModel;
+
+namespace LabSite.Scenarios.Loading;
 
 /// <summary>A Kubernetes object some file or command of the lab creates, with the labels its pods get.</summary>
 internal sealed record LabObject(string Kind, string Name, string Namespace, IReadOnlyDictionary<string, string> PodLabels);
@@ -15,13 +15,13 @@ internal sealed record LabObject(string Kind, string Name, string Namespace, IRe
 /// </summary>
 internal sealed partial class LabObjectIndex
 {
-    private static readonly IReadOnlyList<string> WorkloadKinds = ["Pod", "Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job"];
+    private static readonly IReadOnlyList<string> s_workloadKinds = ["Pod", "Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job"];
 
     private readonly List<LabObject> _objects = [];
 
     public IReadOnlyList<LabObject> Objects => _objects;
 
-    public IEnumerable<LabObject> Workloads => _objects.Where(o => WorkloadKinds.Contains(o.Kind));
+    public IEnumerable<LabObject> Workloads => _objects.Where(o => s_workloadKinds.Contains(o.Kind));
 
     public static LabObjectIndex Build(string labDirectory, IEnumerable<string> shellBlocks)
     {

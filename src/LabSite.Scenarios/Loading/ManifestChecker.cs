@@ -1,8 +1,8 @@
-namespace LabSite.Scenarios.Loading;
-
 using LabSite.Scenarios.Model;
 using LabSite.Scenarios.Yaml;
 using YamlDotNet.RepresentationModel;
+
+namespace LabSite.Scenarios.Loading;
 
 /// <summary>
 /// Reads the YAML files a lab refers to (manifests, policies) far enough to catch what would make

@@ -1,5 +1,3 @@
-namespace LabSite.Scenarios.Loading;
-
 using LabSite.Scenarios.Markdown;
 using LabSite.Scenarios.Model;
 using LabSite.Scenarios.Model.Checks;
@@ -7,6 +5,8 @@ using Markdig.Extensions.CustomContainers;
 using Markdig.Syntax;
 using CodeBlock = LabSite.Scenarios.Model.CodeBlock;
 using MarkdownCodeBlock = Markdig.Syntax.CodeBlock;
+
+namespace LabSite.Scenarios.Loading;
 
 /// <summary>Turns a collected <see cref="StepDraft"/> into a <see cref="LabStep"/>: numbers its code blocks, renders its HTML.</summary>
 internal static class StepBuilder

@@ -1,8 +1,8 @@
-namespace LabSite.Scenarios.Loading;
-
 using LabSite.Scenarios.Model;
 using Markdig.Extensions.CustomContainers;
 using Markdig.Syntax;
+
+namespace LabSite.Scenarios.Loading;
 
 /// <summary>A step while its Markdown is being collected, before it becomes a <see cref="LabStep"/>.</summary>
 internal sealed class StepDraft(string id, string title, SourceLocation location)

@@ -1,7 +1,7 @@
-namespace LabSite.Scenarios.Markdown;
-
 using Markdig.Helpers;
 using Markdig.Syntax;
+
+namespace LabSite.Scenarios.Markdown;
 
 /// <summary>The source lines of a leaf block (a code fence's body), with their positions in the file.</summary>
 public static class BlockLines

@@ -1,8 +1,8 @@
-namespace LabSite.Scenarios.Markdown;
-
 using System.Text;
 using Markdig.Syntax;
 using Markdig.Syntax.Inlines;
+
+namespace LabSite.Scenarios.Markdown;
 
 /// <summary>The plain text of a heading (emphasis and code spans flattened), for step titles.</summary>
 public static class InlineText

@@ -1,9 +1,9 @@
-namespace LabSite.Scenarios.Markdown;
-
 using Markdig;
 using Markdig.Renderers;
 using Markdig.Renderers.Html;
 using Markdig.Syntax;
+
+namespace LabSite.Scenarios.Markdown;
 
 /// <summary>
 /// Renders each numbered code block inside a wrapper the site can hook a "copy" / "send to terminal" button on:

@@ -1,8 +1,8 @@
-namespace LabSite.Scenarios.Markdown;
-
 using Markdig;
 using Markdig.Renderers;
 using Markdig.Syntax;
+
+namespace LabSite.Scenarios.Markdown;
 
 /// <summary>
 /// The one Markdig pipeline for lab Markdown, built once and shared (a built pipeline is immutable and thread-safe).

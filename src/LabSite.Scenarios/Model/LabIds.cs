@@ -1,6 +1,6 @@
-namespace LabSite.Scenarios.Model;
-
 using System.Text.RegularExpressions;
+
+namespace LabSite.Scenarios.Model;
 
 /// <summary>The shape of lab, step and check ids: they appear in URLs and progress records, so they stay simple.</summary>
 public static partial class LabIds

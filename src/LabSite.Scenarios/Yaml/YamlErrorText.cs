@@ -1,6 +1,6 @@
-namespace LabSite.Scenarios.Yaml;
-
 using YamlDotNet.Core;
+
+namespace LabSite.Scenarios.Yaml;
 
 /// <summary>Turns YamlDotNet's parser messages into a short sentence for content authors.</summary>
 public static class YamlErrorText

@@ -1,8 +1,8 @@
-namespace LabSite.Scenarios.Yaml;
-
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
 using YamlDotNet.RepresentationModel;
+
+namespace LabSite.Scenarios.Yaml;
 
 /// <summary>Where and why YAML could not be read; the mark is 1-based within the YAML text.</summary>
 public sealed record YamlFailure(Mark Start, string Message);

@@ -1,11 +1,11 @@
-namespace LabSite.Scenarios.Yaml;
-
 using System.Globalization;
 using LabSite.Scenarios.Loading;
 using LabSite.Scenarios.Model;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
 using YamlDotNet.RepresentationModel;
+
+namespace LabSite.Scenarios.Yaml;
 
 /// <summary>
 /// Reads typed values from one YAML mapping and reports every problem in words an author understands:

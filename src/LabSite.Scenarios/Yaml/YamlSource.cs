@@ -1,9 +1,9 @@
-namespace LabSite.Scenarios.Yaml;
-
 using LabSite.Scenarios.Loading;
 using LabSite.Scenarios.Model;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
+
+namespace LabSite.Scenarios.Yaml;
 
 /// <summary>
 /// YAML text cut out of a larger file (front matter, a check block), with the map back to the file,

@@ -1,7 +1,7 @@
-namespace LabSite.Shell.Bpftool;
-
 using LabSite.Clusters.Contract;
 using LabSite.Shell.Builtins;
+
+namespace LabSite.Shell.Bpftool;
 
 /// <summary>
 /// <c>bpftool</c>: Debian's real /usr/sbin/bpftool, run as the site's user on the host, limited to read-only subcommands
@@ -31,7 +31,7 @@ public sealed class BpftoolCommand : BuiltinCommand
         }
     }
 
-    async Task<int> RunCheckedAsync(CommandContext context)
+    private async Task<int> RunCheckedAsync(CommandContext context)
     {
         var request = BpftoolParser.Parse(context.Args);
         if (request is null)
@@ -88,7 +88,7 @@ public sealed class BpftoolCommand : BuiltinCommand
         return await RunAsync(context, request.ArgvFor(ids[0]));
     }
 
-    static async Task<int> RunAsync(CommandContext context, IReadOnlyList<string> argv)
+    private static async Task<int> RunAsync(CommandContext context, IReadOnlyList<string> argv)
     {
         var result = await context.Session.Tools.RunAsync(AllowedTool.Bpftool, argv, "", context.Cancellation);
         await context.Stdout.WriteAsync(result.Stdout);

@@ -1,9 +1,8 @@
-namespace LabSite.Shell.Bpftool;
-
-using LabSite.Clusters.Contract;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+
+namespace LabSite.Shell.Bpftool;
 
 /// <summary>
 /// Cuts a host-wide <c>bpftool ... show</c> down to chosen ids, keeping bpftool's own format: in text, each object is a
@@ -11,8 +10,8 @@ using System.Text.Json.Nodes;
 /// </summary>
 public static class BpftoolOutput
 {
-    static readonly JsonSerializerOptions Pretty = new() { WriteIndented = true, IndentSize = 4, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-    static readonly JsonSerializerOptions Compact = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly JsonSerializerOptions s_pretty = new() { WriteIndented = true, IndentSize = 4, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly JsonSerializerOptions s_compact = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static string FilterText(string text, IReadOnlySet<uint> ids)
     {
@@ -36,7 +35,7 @@ public static class BpftoolOutput
     public static string FilterJson(string json, IReadOnlySet<uint> ids, bool pretty)
     {
         var kept = new JsonArray(Parse(json).OfType<JsonObject>().Where(o => Id(o) is { } id && ids.Contains(id)).Select(o => (JsonNode)o.DeepClone()).ToArray());
-        return kept.ToJsonString(pretty ? Pretty : Compact) + "\n";
+        return kept.ToJsonString(pretty ? s_pretty : s_compact) + "\n";
     }
 
     /// <summary>Ids, names and tags from <c>bpftool -j prog|map show</c>.</summary>
@@ -44,7 +43,7 @@ public static class BpftoolOutput
         Parse(json).OfType<JsonObject>().Where(o => Id(o) is not null)
             .Select(o => new ListedObject(Id(o)!.Value, o["name"]?.GetValue<string>(), o["tag"]?.GetValue<string>())).ToList();
 
-    static JsonArray Parse(string json)
+    private static JsonArray Parse(string json)
     {
         try
         {
@@ -56,5 +55,5 @@ public static class BpftoolOutput
         }
     }
 
-    static uint? Id(JsonObject o) => o["id"] is JsonValue v && v.TryGetValue<uint>(out var id) ? id : null;
+    private static uint? Id(JsonObject o) => o["id"] is JsonValue v && v.TryGetValue<uint>(out var id) ? id : null;
 }

@@ -1,8 +1,8 @@
-namespace LabSite.Shell.Bpftool;
-
-using LabSite.Clusters.Contract;
 using System.Text.RegularExpressions;
+using LabSite.Clusters.Contract;
 using LabSite.Shell.Builtins;
+
+namespace LabSite.Shell.Bpftool;
 
 /// <summary>
 /// The argument gate of the lab shell's bpftool: accepts the read-only subcommands listed in <see cref="Help"/> and
@@ -35,13 +35,13 @@ public static partial class BpftoolParser
         """;
 
     /// <summary>bpftool's objects in its own matching order (a prefix picks the first that it starts).</summary>
-    static readonly string[] Objects = ["help", "batch", "prog", "map", "link", "cgroup", "perf", "net", "feature", "btf", "gen", "struct_ops", "iter", "version"];
+    private static readonly string[] s_objects = ["help", "batch", "prog", "map", "link", "cgroup", "perf", "net", "feature", "btf", "gen", "struct_ops", "iter", "version"];
 
-    static readonly string[] ProgVerbs = ["show", "list", "help", "dump", "pin", "load", "loadall", "attach", "detach", "tracelog", "run", "profile"];
+    private static readonly string[] s_progVerbs = ["show", "list", "help", "dump", "pin", "load", "loadall", "attach", "detach", "tracelog", "run", "profile"];
 
-    static readonly string[] MapVerbs = ["show", "list", "help", "dump", "update", "lookup", "getnext", "delete", "pin", "event_pipe", "create", "peek", "push", "enqueue", "pop", "dequeue", "freeze"];
+    private static readonly string[] s_mapVerbs = ["show", "list", "help", "dump", "update", "lookup", "getnext", "delete", "pin", "event_pipe", "create", "peek", "push", "enqueue", "pop", "dequeue", "freeze"];
 
-    static readonly Dictionary<string, string> WhyNotObject = new()
+    private static readonly Dictionary<string, string> s_whyNotObject = new()
     {
         ["net"] = "it shows the host's network namespace, not your lab's; the lab's tc programs are in bpftool prog show",
         ["cgroup"] = "it reads host cgroup paths; the lab's socket programs are in bpftool prog show",
@@ -79,7 +79,7 @@ public static partial class BpftoolParser
         {
             return null;
         }
-        var obj = Match(Objects, words[0]) ?? throw new UsageException($"bpftool: object '{words[0]}' not recognized; the lab shell offers: prog, map, version (bpftool help)");
+        var obj = Match(s_objects, words[0]) ?? throw new UsageException($"bpftool: object '{words[0]}' not recognized; the lab shell offers: prog, map, version (bpftool help)");
         switch (obj)
         {
             case "help":
@@ -91,13 +91,13 @@ public static partial class BpftoolParser
             case "map":
                 return ParseMap(json, pretty, words.Skip(1).ToList());
             default:
-                throw new UsageException($"bpftool: {obj} is not available in the lab shell: {WhyNotObject[obj]}. Allowed: prog show|dump, map show|dump|lookup|getnext|peek (bpftool help)");
+                throw new UsageException($"bpftool: {obj} is not available in the lab shell: {s_whyNotObject[obj]}. Allowed: prog show|dump, map show|dump|lookup|getnext|peek (bpftool help)");
         }
     }
 
-    static BpftoolRequest? ParseProg(bool json, bool pretty, List<string> words)
+    private static BpftoolRequest? ParseProg(bool json, bool pretty, List<string> words)
     {
-        var verb = words.Count == 0 ? "show" : Match(ProgVerbs, words[0]) ?? throw new UsageException($"bpftool: unknown command 'prog {words[0]}'; allowed: prog show, prog dump xlated (bpftool help)");
+        var verb = words.Count == 0 ? "show" : Match(s_progVerbs, words[0]) ?? throw new UsageException($"bpftool: unknown command 'prog {words[0]}'; allowed: prog show, prog dump xlated (bpftool help)");
         var rest = words.Skip(1).ToList();
         switch (verb)
         {
@@ -128,9 +128,9 @@ public static partial class BpftoolParser
         }
     }
 
-    static BpftoolRequest? ParseMap(bool json, bool pretty, List<string> words)
+    private static BpftoolRequest? ParseMap(bool json, bool pretty, List<string> words)
     {
-        var verb = words.Count == 0 ? "show" : Match(MapVerbs, words[0]) ?? throw new UsageException($"bpftool: unknown command 'map {words[0]}'; allowed: map show, dump, lookup, getnext, peek (bpftool help)");
+        var verb = words.Count == 0 ? "show" : Match(s_mapVerbs, words[0]) ?? throw new UsageException($"bpftool: unknown command 'map {words[0]}'; allowed: map show, dump, lookup, getnext, peek (bpftool help)");
         var rest = words.Skip(1).ToList();
         switch (verb)
         {
@@ -155,7 +155,7 @@ public static partial class BpftoolParser
     }
 
     /// <summary><c>key [hex] BYTES</c>: byte literals only (as bpftool reads them), at most 512.</summary>
-    static List<string> CheckKey(string verb, List<string> words)
+    private static List<string> CheckKey(string verb, List<string> words)
     {
         if (words.Count == 0)
         {
@@ -181,7 +181,7 @@ public static partial class BpftoolParser
         return words;
     }
 
-    static BpfSelector? OptionalSelector(List<string> words, BpfObjectKind kind, string what)
+    private static BpfSelector? OptionalSelector(List<string> words, BpfObjectKind kind, string what)
     {
         if (words.Count == 0)
         {
@@ -191,7 +191,7 @@ public static partial class BpftoolParser
         return tail.Count == 0 ? selector : throw new UsageException($"bpftool: {what}: unexpected '{tail[0]}' after {selector}");
     }
 
-    static BpfSelector RequiredSelector(List<string> words, BpfObjectKind kind, string what, out List<string> tail)
+    private static BpfSelector RequiredSelector(List<string> words, BpfObjectKind kind, string what, out List<string> tail)
     {
         var forms = kind == BpfObjectKind.Program ? "id N, pinned FILE, name NAME or tag TAG" : "id N, pinned FILE or name NAME";
         if (words.Count < 2)
@@ -212,7 +212,7 @@ public static partial class BpftoolParser
     }
 
     /// <summary>bpftool's is_prefix: the first word in table order that starts with what was typed.</summary>
-    static string? Match(string[] table, string typed) =>
+    private static string? Match(string[] table, string typed) =>
         typed.Length == 0 ? null : table.FirstOrDefault(w => w.StartsWith(typed, StringComparison.Ordinal));
 
     [GeneratedRegex("^[0-9a-fA-F]{16}$")]

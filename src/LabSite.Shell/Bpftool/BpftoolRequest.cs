@@ -1,6 +1,6 @@
-namespace LabSite.Shell.Bpftool;
-
 using LabSite.Clusters.Contract;
+
+namespace LabSite.Shell.Bpftool;
 
 /// <summary>How the learner named one object: <c>id 42</c>, <c>pinned /sys/fs/bpf/...</c>, <c>name ls_ipcache</c>, <c>tag 6f3c...</c>.</summary>
 public sealed record BpfSelector(string By, string Value)

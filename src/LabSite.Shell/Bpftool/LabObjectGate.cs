@@ -1,7 +1,7 @@
-namespace LabSite.Shell.Bpftool;
-
 using LabSite.Clusters.Contract;
 using LabSite.Shell.Builtins;
+
+namespace LabSite.Shell.Bpftool;
 
 /// <summary>An object as <c>bpftool -j ... show</c> lists it: id, kernel name, and (programs) tag.</summary>
 public sealed record ListedObject(uint Id, string? Name, string? Tag);
@@ -39,11 +39,11 @@ public static class LabObjectGate
         }
     }
 
-    static string Ids(IEnumerable<BpfObjectRef> own) => string.Join(", ", own.Select(o => o.Id)) is { Length: > 0 } s ? s : "none";
+    private static string Ids(IEnumerable<BpfObjectRef> own) => string.Join(", ", own.Select(o => o.Id)) is { Length: > 0 } s ? s : "none";
 
-    static string Pins(IEnumerable<BpfObjectRef> own) =>
+    private static string Pins(IEnumerable<BpfObjectRef> own) =>
         string.Join(", ", own.Select(o => o.PinnedPath).OfType<string>().Order(StringComparer.Ordinal)) is { Length: > 0 } s ? s : "none";
 
-    static string Names(IEnumerable<BpfObjectRef> own, IReadOnlyList<ListedObject>? listed) =>
+    private static string Names(IEnumerable<BpfObjectRef> own, IReadOnlyList<ListedObject>? listed) =>
         string.Join(", ", own.Select(o => listed?.FirstOrDefault(l => l.Id == o.Id)?.Name is { Length: > 0 } n ? $"{n} (id {o.Id})" : $"id {o.Id}")) is { Length: > 0 } s ? s : "none";
 }

@@ -1,16 +1,14 @@
 namespace LabSite.Shell.Builtins;
 
-using LabSite.Clusters.Contract;
-
 /// <summary>
 /// Reads a builtin's arguments the way coreutils do: bundled short flags (<c>-ic</c>), flags with values
 /// (<c>-n 5</c>, <c>-n5</c>), <c>--</c> ending options. Unknown flags are usage errors naming the flag.
 /// </summary>
-sealed class ArgumentReader
+internal sealed class ArgumentReader
 {
-    readonly HashSet<char> _flags = [];
-    readonly Dictionary<char, string> _values = [];
-    readonly List<string> _operands = [];
+    private readonly HashSet<char> _flags = [];
+    private readonly Dictionary<char, string> _values = [];
+    private readonly List<string> _operands = [];
 
     public ArgumentReader(string command, IReadOnlyList<string> args, string booleanFlags, string valueFlags = "")
     {

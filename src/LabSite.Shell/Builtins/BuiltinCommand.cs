@@ -1,7 +1,5 @@
 namespace LabSite.Shell.Builtins;
 
-using LabSite.Clusters.Contract;
-
 /// <summary>Base for builtins: turns <see cref="UsageException"/> into a message on stderr and status 2.</summary>
 public abstract class BuiltinCommand : IShellCommand
 {

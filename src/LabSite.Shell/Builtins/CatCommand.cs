@@ -1,7 +1,5 @@
 namespace LabSite.Shell.Builtins;
 
-using LabSite.Clusters.Contract;
-
 /// <summary><c>cat [file...]</c>: files of the lab folder, or stdin (a pipe or here-document).</summary>
 public sealed class CatCommand : BuiltinCommand
 {

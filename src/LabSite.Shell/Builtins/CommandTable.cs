@@ -1,10 +1,9 @@
-namespace LabSite.Shell.Builtins;
-
-using LabSite.Clusters.Contract;
 using LabSite.Shell.Bpftool;
 using LabSite.Shell.Cilium;
 using LabSite.Shell.Hubble;
 using LabSite.Shell.Kubectl;
+
+namespace LabSite.Shell.Builtins;
 
 /// <summary>Every command the lab shell offers, by name.</summary>
 public static class CommandTable

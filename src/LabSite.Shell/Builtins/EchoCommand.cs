@@ -1,7 +1,5 @@
 namespace LabSite.Shell.Builtins;
 
-using LabSite.Clusters.Contract;
-
 /// <summary><c>echo [-n] [-e] words...</c>, as bash's builtin.</summary>
 public sealed class EchoCommand : BuiltinCommand
 {

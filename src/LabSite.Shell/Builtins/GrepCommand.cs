@@ -1,8 +1,7 @@
-namespace LabSite.Shell.Builtins;
-
-using LabSite.Clusters.Contract;
 using System.Text;
 using System.Text.RegularExpressions;
+
+namespace LabSite.Shell.Builtins;
 
 /// <summary>
 /// <c>grep [-i] [-v] [-E] [-c] [-n] pattern [file...]</c>. Basic regular expressions are translated to .NET's
@@ -10,7 +9,7 @@ using System.Text.RegularExpressions;
 /// </summary>
 public sealed class GrepCommand : BuiltinCommand
 {
-    static readonly TimeSpan MatchTimeout = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan s_matchTimeout = TimeSpan.FromSeconds(1);
 
     public override string Name => "grep";
 
@@ -34,7 +33,7 @@ public sealed class GrepCommand : BuiltinCommand
         try
         {
             var source = args.Has('F') ? Regex.Escape(pattern) : args.Has('E') ? pattern : FromBasic(pattern);
-            regex = new Regex(source, (args.Has('i') ? RegexOptions.IgnoreCase : RegexOptions.None) | RegexOptions.CultureInvariant, MatchTimeout);
+            regex = new Regex(source, (args.Has('i') ? RegexOptions.IgnoreCase : RegexOptions.None) | RegexOptions.CultureInvariant, s_matchTimeout);
         }
         catch (ArgumentException e)
         {

@@ -1,7 +1,5 @@
 namespace LabSite.Shell.Builtins;
 
-using LabSite.Clusters.Contract;
-
 /// <summary><c>head</c> / <c>tail</c> with <c>-n N</c> (default 10); <c>tail -n +N</c> starts at line N.</summary>
 public sealed class HeadTailCommand(bool head) : BuiltinCommand
 {

@@ -1,7 +1,5 @@
 namespace LabSite.Shell.Builtins;
 
-using LabSite.Clusters.Contract;
-
 /// <summary>
 /// <c>jq</c>: the real /usr/bin/jq, fed from stdin only. Options that read files or module paths
 /// (<c>-f</c>, <c>--slurpfile</c>, <c>--rawfile</c>, <c>-L</c>, file operands) and filters that load modules
@@ -9,7 +7,7 @@ using LabSite.Clusters.Contract;
 /// </summary>
 public sealed class JqCommand : BuiltinCommand
 {
-    static readonly HashSet<string> Switches =
+    private static readonly HashSet<string> s_switches =
     [
         "-r", "--raw-output", "-j", "--join-output", "-c", "--compact-output", "-s", "--slurp", "-n", "--null-input",
         "-e", "--exit-status", "-S", "--sort-keys", "-a", "--ascii-output", "-M", "--monochrome-output",
@@ -17,7 +15,7 @@ public sealed class JqCommand : BuiltinCommand
     ];
 
     /// <summary>Options followed by this many values.</summary>
-    static readonly Dictionary<string, int> WithValues = new() { ["--arg"] = 2, ["--argjson"] = 2, ["--indent"] = 1 };
+    private static readonly Dictionary<string, int> s_withValues = new() { ["--arg"] = 2, ["--argjson"] = 2, ["--indent"] = 1 };
 
     public override string Name => "jq";
 
@@ -32,7 +30,7 @@ public sealed class JqCommand : BuiltinCommand
             var arg = context.Args[i];
             if (filter is null && arg.StartsWith('-') && arg.Length > 1)
             {
-                if (WithValues.TryGetValue(arg, out var count))
+                if (s_withValues.TryGetValue(arg, out var count))
                 {
                     if (i + count >= context.Args.Count)
                     {
@@ -42,7 +40,7 @@ public sealed class JqCommand : BuiltinCommand
                     i += count;
                     continue;
                 }
-                if (Switches.Contains(arg) || (arg.Length > 2 && arg[1] != '-' && arg[1..].All(c => Switches.Contains("-" + c))))
+                if (s_switches.Contains(arg) || (arg.Length > 2 && arg[1] != '-' && arg[1..].All(c => s_switches.Contains("-" + c))))
                 {
                     args.Add(arg);
                     continue;
@@ -70,6 +68,6 @@ public sealed class JqCommand : BuiltinCommand
         return result.ExitCode;
     }
 
-    static bool LoadsModules(string filter) =>
+    private static bool LoadsModules(string filter) =>
         System.Text.RegularExpressions.Regex.IsMatch(filter, @"(^|[^A-Za-z0-9_$])(import|include|modulemeta|get_search_list|\$__prog_args)([^A-Za-z0-9_]|$)");
 }

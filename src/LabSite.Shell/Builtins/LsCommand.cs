@@ -1,7 +1,6 @@
-namespace LabSite.Shell.Builtins;
-
-using LabSite.Clusters.Contract;
 using System.Globalization;
+
+namespace LabSite.Shell.Builtins;
 
 /// <summary><c>ls [-a] [-l] [path...]</c> inside the lab folder; one name per line, sorted.</summary>
 public sealed class LsCommand : BuiltinCommand
@@ -54,7 +53,7 @@ public sealed class LsCommand : BuiltinCommand
         return status;
     }
 
-    static Task WriteEntryAsync(CommandContext context, FileSystemInfo entry, string name, bool longFormat)
+    private static Task WriteEntryAsync(CommandContext context, FileSystemInfo entry, string name, bool longFormat)
     {
         if (!longFormat)
         {

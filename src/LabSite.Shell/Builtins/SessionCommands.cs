@@ -1,7 +1,5 @@
 namespace LabSite.Shell.Builtins;
 
-using LabSite.Clusters.Contract;
-
 /// <summary><c>clear</c>: erases the screen and scrollback (the same bytes as ncurses' clear for xterm).</summary>
 public sealed class ClearCommand : BuiltinCommand
 {

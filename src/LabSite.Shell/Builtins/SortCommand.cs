@@ -1,7 +1,6 @@
-namespace LabSite.Shell.Builtins;
-
-using LabSite.Clusters.Contract;
 using System.Globalization;
+
+namespace LabSite.Shell.Builtins;
 
 /// <summary><c>sort [-r] [-n] [-u]</c>, byte order (as with LC_ALL=C).</summary>
 public sealed class SortCommand : BuiltinCommand
@@ -31,7 +30,7 @@ public sealed class SortCommand : BuiltinCommand
     }
 
     /// <summary>sort -n reads a leading number and treats a line without one as 0.</summary>
-    static double Number(string line)
+    private static double Number(string line)
     {
         var text = new string(line.TrimStart().TakeWhile((c, i) => char.IsAsciiDigit(c) || c == '.' || (i == 0 && c == '-')).ToArray());
         return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) ? value : 0;

@@ -1,7 +1,5 @@
 namespace LabSite.Shell.Builtins;
 
-using LabSite.Clusters.Contract;
-
 /// <summary><c>true</c> and <c>false</c>: exit 0 or 1, so lab lines like <c>curl ... || true</c> read as in a real shell.</summary>
 public sealed class TrueFalseCommand(bool succeed) : BuiltinCommand
 {

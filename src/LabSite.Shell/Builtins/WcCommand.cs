@@ -1,7 +1,6 @@
-namespace LabSite.Shell.Builtins;
-
-using LabSite.Clusters.Contract;
 using System.Text;
+
+namespace LabSite.Shell.Builtins;
 
 /// <summary><c>wc [-l] [-w] [-c]</c>: newline, word and byte counts, laid out as GNU wc does.</summary>
 public sealed class WcCommand : BuiltinCommand
@@ -48,7 +47,7 @@ public sealed class WcCommand : BuiltinCommand
         return failed ? 1 : 0;
     }
 
-    static (long Lines, long Words, long Bytes) Counts(string text) =>
+    private static (long Lines, long Words, long Bytes) Counts(string text) =>
         (text.Count(c => c == '\n'),
          text.Split([' ', '\t', '\n', '\r', '\v', '\f'], StringSplitOptions.RemoveEmptyEntries).Length,
          Encoding.UTF8.GetByteCount(text));

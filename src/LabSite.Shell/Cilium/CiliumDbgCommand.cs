@@ -1,8 +1,8 @@
-namespace LabSite.Shell.Cilium;
-
-using LabSite.Clusters.Contract;
 using System.Globalization;
+using LabSite.Clusters.Contract;
 using LabSite.Clusters.Contract.Inspection;
+
+namespace LabSite.Shell.Cilium;
 
 /// <summary>
 /// <c>cilium-dbg</c> as run in the agent (<c>kubectl -n kube-system exec ds/cilium -- cilium-dbg ...</c>): parses the
@@ -64,7 +64,7 @@ public sealed class CiliumDbgCommand : IShellCommand
     }
 
     /// <summary>The subcommands the inspector answers; null for the others.</summary>
-    static async Task<int?> AnswerAsync(CommandContext context, IClusterInspector inspector, string command, List<string> rest)
+    private static async Task<int?> AnswerAsync(CommandContext context, IClusterInspector inspector, string command, List<string> rest)
     {
         var ct = context.Cancellation;
         switch (command)
@@ -101,7 +101,7 @@ public sealed class CiliumDbgCommand : IShellCommand
     }
 
     /// <summary><c>bpf policy get &lt;endpoint&gt; [-n] [-o json]</c> or <c>--all</c>.</summary>
-    static async Task<int> PolicyGetAsync(CommandContext context, IClusterInspector inspector, List<string> args)
+    private static async Task<int> PolicyGetAsync(CommandContext context, IClusterInspector inspector, List<string> args)
     {
         var numeric = args.Remove("-n") | args.Remove("--numeric");
         var (json, error) = OutputFlag.Take(args);
@@ -146,7 +146,7 @@ public sealed class CiliumDbgCommand : IShellCommand
     }
 
     /// <summary><c>service list</c>: ID, Frontend, Service Type, Backend (numbered, one per line).</summary>
-    static string Services(IReadOnlyList<ServiceModel> services)
+    private static string Services(IReadOnlyList<ServiceModel> services)
     {
         var rows = new List<string[]> { new[] { "ID", "Frontend", "Service Type", "Backend" } };
         foreach (var s in services.OrderBy(s => s.Id))

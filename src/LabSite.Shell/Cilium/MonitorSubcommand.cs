@@ -1,8 +1,8 @@
-namespace LabSite.Shell.Cilium;
-
-using LabSite.Clusters.Contract;
 using System.Globalization;
+using LabSite.Clusters.Contract;
 using LabSite.Clusters.Contract.Flows;
+
+namespace LabSite.Shell.Cilium;
 
 /// <summary>
 /// <c>cilium-dbg monitor [--type T]... [--related-to|--from|--to EP]... [-n] [-v]</c>: live datapath events until
@@ -11,9 +11,9 @@ using LabSite.Clusters.Contract.Flows;
 /// disconnecting on Ctrl-C and exits 0. <c>-v</c> prints as the default does (Cilium's DEBUG level uses the same
 /// lines); <c>-vv</c>, <c>--hex</c> and <c>-j</c> need packet bytes, which flows do not keep, so they are refused.
 /// </summary>
-static class MonitorSubcommand
+internal static class MonitorSubcommand
 {
-    sealed record Options(HashSet<int> Types, HashSet<uint> Related, HashSet<uint> From, HashSet<uint> To, bool Numeric);
+    private sealed record Options(HashSet<int> Types, HashSet<uint> Related, HashSet<uint> From, HashSet<uint> To, bool Numeric);
 
     public static async Task<int> RunAsync(CommandContext context, IClusterInspector inspector, List<string> args)
     {
@@ -58,7 +58,7 @@ static class MonitorSubcommand
     }
 
     /// <summary>The line for a flow that passes the filters (type, then endpoints as the monitor's formatter checks them).</summary>
-    static string? Select(Flow f, Options o)
+    private static string? Select(Flow f, Options o)
     {
         if (f.EventType is not { } type || (o.Types.Count > 0 && !o.Types.Contains(type.Type)))
         {
@@ -73,7 +73,7 @@ static class MonitorSubcommand
         return MonitorText.Line(f, o.Numeric);
     }
 
-    static Options Parse(List<string> args)
+    private static Options Parse(List<string> args)
     {
         var o = new Options([], [], [], [], false);
         var numeric = false;
@@ -104,7 +104,7 @@ static class MonitorSubcommand
         return o with { Numeric = numeric };
     }
 
-    static uint Endpoint(string flag, string value) =>
+    private static uint Endpoint(string flag, string value) =>
         ushort.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var id)
             ? id
             : throw new ArgumentException($"invalid argument \"{value}\" for \"{flag}\" flag: not an endpoint id (cilium-dbg endpoint list shows them)");

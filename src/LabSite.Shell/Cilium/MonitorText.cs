@@ -1,8 +1,7 @@
-namespace LabSite.Shell.Cilium;
-
-using LabSite.Clusters.Contract;
 using System.Globalization;
 using LabSite.Clusters.Contract.Flows;
+
+namespace LabSite.Shell.Cilium;
 
 /// <summary>
 /// One <c>cilium-dbg monitor</c> line per flow, in the formats of pkg/monitor (DumpInfo of datapath_drop.go,
@@ -17,7 +16,7 @@ using LabSite.Clusters.Contract.Flows;
 /// </summary>
 public static class MonitorText
 {
-    static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+    private static readonly CultureInfo s_inv = CultureInfo.InvariantCulture;
 
     /// <summary>The monitor's event type names (<c>--type</c>), with their numbers.</summary>
     public static readonly IReadOnlyDictionary<string, int> Types = new Dictionary<string, int>
@@ -48,19 +47,19 @@ public static class MonitorText
     /// <summary>The endpoint that emitted the event and the one it was for (the <c>--from</c>/<c>--to</c> filters' ids).</summary>
     public static (uint Source, uint Destination) Endpoints(Flow f) => (f?.Source?.ID ?? 0, f?.Destination?.ID ?? 0);
 
-    static string Drop(Flow f, bool numeric)
+    private static string Drop(Flow f, bool numeric)
     {
         var reason = DropReasonText.For((int)(f.DropReason != 0 ? f.DropReason : (uint)f.DropReasonDesc));
         return $"xx drop ({reason}) flow 0x0 to endpoint {f.Destination?.ID ?? 0}, ifindex {f.Interface?.Index ?? 0}, {Identities(f, numeric)}: {Connection(f)}";
     }
 
-    static string Trace(Flow f, bool numeric)
+    private static string Trace(Flow f, bool numeric)
     {
-        var ifname = f.Interface is { Name.Length: > 0 } i ? i.Name : (f.Interface?.Index ?? 0).ToString(Inv);
+        var ifname = f.Interface is { Name.Length: > 0 } i ? i.Name : (f.Interface?.Index ?? 0).ToString(s_inv);
         return $"{TraceSummary(f)} flow 0x0 {Identities(f, numeric)} state {State(f.TraceReason)} ifindex {ifname} orig-ip 0.0.0.0: {Connection(f)}";
     }
 
-    static string PolicyVerdict(Flow f, bool numeric)
+    private static string PolicyVerdict(Flow f, bool numeric)
     {
         var ingress = f.TrafficDirection == TrafficDirection.INGRESS;
         var (local, remote) = ingress ? (f.Destination, f.Source) : (f.Source, f.Destination);
@@ -77,7 +76,7 @@ public static class MonitorText
     }
 
     /// <summary>An L7 access-log record: direction, type, protocol, both endpoints with their labels, the HTTP line.</summary>
-    static string? AccessLog(Flow f, bool numeric)
+    private static string? AccessLog(Flow f, bool numeric)
     {
         if (f.L7 is not { } l7)
         {
@@ -102,7 +101,7 @@ public static class MonitorText
     }
 
     /// <summary>Where the packet was seen, as traceSummary() words it.</summary>
-    static string TraceSummary(Flow f) => f.TraceObservationPoint switch
+    private static string TraceSummary(Flow f) => f.TraceObservationPoint switch
     {
         TraceObservationPoint.TO_ENDPOINT => $"-> endpoint {f.Destination?.ID ?? 0}",
         TraceObservationPoint.TO_PROXY => f.ProxyPort != 0 ? $"-> proxy port {f.ProxyPort}" : "-> proxy",
@@ -119,7 +118,7 @@ public static class MonitorText
         _ => "unknown trace",
     };
 
-    static string State(TraceReason reason) => reason switch
+    private static string State(TraceReason reason) => reason switch
     {
         TraceReason.NEW => "new",
         TraceReason.ESTABLISHED => "established",
@@ -130,11 +129,11 @@ public static class MonitorText
     };
 
     /// <summary>", identity SRC->DST" (dumpIdentity), reserved identities by name unless <c>-n</c>.</summary>
-    static string Identities(Flow f, bool numeric) =>
+    private static string Identities(Flow f, bool numeric) =>
         $", identity {IdentityName(f.Source?.Identity ?? 0, numeric)}->{IdentityName(f.Destination?.Identity ?? 0, numeric)}";
 
     /// <summary>NumericIdentity.String(): reserved numbers print as their names.</summary>
-    public static string IdentityName(uint id, bool numeric) => numeric ? id.ToString(Inv) : id switch
+    public static string IdentityName(uint id, bool numeric) => numeric ? id.ToString(s_inv) : id switch
     {
         0 => "unknown",
         1 => "host",
@@ -148,10 +147,10 @@ public static class MonitorText
         9 => "world-ipv4",
         10 => "world-ipv6",
         11 => "encrypted-overlay",
-        _ => id.ToString(Inv),
+        _ => id.ToString(s_inv),
     };
 
-    static int Protocol(Flow f) => f.L4 switch
+    private static int Protocol(Flow f) => f.L4 switch
     {
         { TCP: not null } => 6,
         { UDP: not null } => 17,
@@ -188,10 +187,10 @@ public static class MonitorText
     }
 
     /// <summary>net.JoinHostPort: IPv6 addresses in brackets.</summary>
-    static string Host(string ip, uint port) => ip.Contains(':', StringComparison.Ordinal) ? $"[{ip}]:{port}" : $"{ip}:{port}";
+    private static string Host(string ip, uint port) => ip.Contains(':', StringComparison.Ordinal) ? $"[{ip}]:{port}" : $"{ip}:{port}";
 
     /// <summary>gopacket's ICMPv4TypeCode.String() for the common types; others print as numbers.</summary>
-    static string IcmpName(ICMP icmp) => icmp.Type switch
+    private static string IcmpName(ICMP icmp) => icmp.Type switch
     {
         0 => "EchoReply",
         3 => "DestinationUnreachable",

@@ -1,9 +1,7 @@
 namespace LabSite.Shell.Cilium;
 
-using LabSite.Clusters.Contract;
-
 /// <summary>cilium-dbg's <c>-o/--output</c> flag (pkg/command AddOutputOption): only <c>json</c> is supported here.</summary>
-static class OutputFlag
+internal static class OutputFlag
 {
     /// <summary>
     /// Removes <c>-o json</c>, <c>-o=json</c>, <c>--output json</c> or <c>--output=json</c> from <paramref name="args"/>:

@@ -1,16 +1,16 @@
-namespace LabSite.Shell.Cilium;
-
-using LabSite.Clusters.Contract;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using LabSite.Clusters.Contract;
+
+namespace LabSite.Shell.Cilium;
 
 /// <summary>
 /// <c>cilium-dbg policy get [-o json]</c>: the policy repository, printed as cilium-dbg/cmd/policy_get.go does
 /// (the rules' JSON, then <c>Revision: N</c>); with <c>-o json</c> the API's Policy model. Label filters are refused.
 /// </summary>
-static class PolicyGetSubcommand
+internal static class PolicyGetSubcommand
 {
-    static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly JsonSerializerOptions s_indented = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static async Task<int> RunAsync(CommandContext context, IClusterInspector inspector, List<string> args)
     {
@@ -30,7 +30,7 @@ static class PolicyGetSubcommand
             return 1;
         }
         await context.Stdout.WriteAsync(json
-            ? JsonSerializer.Serialize(new { policy = repository.Policy, revision = repository.Revision }, Indented) + "\n"
+            ? JsonSerializer.Serialize(new { policy = repository.Policy, revision = repository.Revision }, s_indented) + "\n"
             : repository.ToText());
         return 0;
     }

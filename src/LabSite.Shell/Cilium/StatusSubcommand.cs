@@ -1,9 +1,9 @@
-namespace LabSite.Shell.Cilium;
-
 using LabSite.Clusters.Contract;
 
+namespace LabSite.Shell.Cilium;
+
 /// <summary><c>cilium-dbg status [--brief] [-o json]</c> from the agent's real state (<see cref="StatusText"/>).</summary>
-static class StatusSubcommand
+internal static class StatusSubcommand
 {
     public static async Task<int> RunAsync(CommandContext context, IClusterInspector inspector, List<string> args)
     {

@@ -1,11 +1,10 @@
-namespace LabSite.Shell.Cilium;
-
-using LabSite.Clusters.Contract;
 using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using LabSite.Clusters.Contract.Inspection;
+
+namespace LabSite.Shell.Cilium;
 
 /// <summary>
 /// <c>cilium-dbg status</c> in Cilium's layout (pkg/client FormatStatusResponse through a tabwriter with minwidth 2,
@@ -16,7 +15,7 @@ using LabSite.Clusters.Contract.Inspection;
 /// </summary>
 public static class StatusText
 {
-    static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+    private static readonly CultureInfo s_inv = CultureInfo.InvariantCulture;
 
     /// <summary>Cilium's state word: Ok, or Warning when the agent has a policy error to report.</summary>
     public static string State(AgentStatusModel s) => s?.Problem is null ? "Ok" : "Warning";
@@ -27,11 +26,11 @@ public static class StatusText
         var w = new StringBuilder();
         w.Append("KVStore:\tDisabled\t\n");
         w.Append("Host firewall:\tDisabled\n");
-        w.Append(Inv, $"Cilium:\t{State(s)}   {CiliumMessage(s)}\n");
-        w.Append(Inv, $"NodeMonitor:\tListening for events on {s.Cpus} CPUs with {s.MonitorPages}x{s.PageSize} of shared memory\n");
-        w.Append(Inv, $"Proxy Status:\tOK, ip {s.ProxyIp}, {s.ProxyRedirects} redirects active on ports {s.ProxyPort}-{s.ProxyPort}\n");
-        w.Append(Inv, $"Global Identity Range:\tmin {s.MinIdentity}, max {s.MaxIdentity}\n");
-        w.Append(Inv, $"Hubble:\tOk\t{Observer(s)}\n");
+        w.Append(s_inv, $"Cilium:\t{State(s)}   {CiliumMessage(s)}\n");
+        w.Append(s_inv, $"NodeMonitor:\tListening for events on {s.Cpus} CPUs with {s.MonitorPages}x{s.PageSize} of shared memory\n");
+        w.Append(s_inv, $"Proxy Status:\tOK, ip {s.ProxyIp}, {s.ProxyRedirects} redirects active on ports {s.ProxyPort}-{s.ProxyPort}\n");
+        w.Append(s_inv, $"Global Identity Range:\tmin {s.MinIdentity}, max {s.MaxIdentity}\n");
+        w.Append(s_inv, $"Hubble:\tOk\t{Observer(s)}\n");
         w.Append("Encryption:\tDisabled\t\n");
         w.Append("Cluster health:\t\tProbe disabled\n");
         return Kubectl.GoTabWriter.Format(w.ToString(), minWidth: 2, padding: 3);
@@ -100,7 +99,7 @@ public static class StatusText
     }
 
     /// <summary>Where Cilium prints its version ("1.16.1 (v1.16.1-68579055)"): ours, plus what this agent is and runs on.</summary>
-    static string CiliumMessage(AgentStatusModel s)
+    private static string CiliumMessage(AgentStatusModel s)
     {
         // An informational version "1.0.0+<commit>" prints as "1.0.0 (<short commit>)".
         var plus = s.Version.IndexOf('+', StringComparison.Ordinal);
@@ -108,10 +107,10 @@ public static class StatusText
         return $"LabSite {version} (netns eBPF datapath, kernel {s.KernelVersion}, cluster {s.ClusterName}, node {s.NodeName}, {s.Endpoints} endpoints, policy enforcement {s.PolicyEnforcement})";
     }
 
-    static string Observer(AgentStatusModel s)
+    private static string Observer(AgentStatusModel s)
     {
         var pct = s.MaxFlows == 0 ? 0 : 100.0 * s.CurrentFlows / s.MaxFlows;
-        var text = string.Create(Inv, $"Current/Max Flows: {s.CurrentFlows}/{s.MaxFlows} ({pct:F2}%)");
-        return s.UptimeSeconds > 0 ? text + string.Create(Inv, $", Flows/s: {s.SeenFlows / s.UptimeSeconds:F2}") : text;
+        var text = string.Create(s_inv, $"Current/Max Flows: {s.CurrentFlows}/{s.MaxFlows} ({pct:F2}%)");
+        return s.UptimeSeconds > 0 ? text + string.Create(s_inv, $", Flows/s: {s.SeenFlows / s.UptimeSeconds:F2}") : text;
     }
 }

@@ -1,7 +1,6 @@
-namespace LabSite.Shell.Completion;
-
-using LabSite.Clusters.Contract;
 using LabSite.Shell.Kubectl;
+
+namespace LabSite.Shell.Completion;
 
 /// <summary>What completion may offer: gathered by the caller (cluster object names, lab files) so completion stays pure.</summary>
 public sealed record CompletionData(
@@ -42,11 +41,11 @@ public sealed record CompletionResult(int Start, string Word, IReadOnlyList<stri
 /// </summary>
 public static class CompletionEngine
 {
-    static readonly string[] KubectlFlags = ["--namespace", "--all-namespaces", "--output", "--selector", "--show-labels", "--watch", "--filename", "--overwrite", "--replicas", "--image", "--tail", "--container", "--stdin"];
-    static readonly string[] OutputFormats = ["wide", "yaml", "json", "name", "jsonpath="];
-    static readonly string[] KindsWithNames = ["get", "describe", "delete", "label", "scale", "explain"];
-    static readonly string[] PodVerbs = ["exec", "logs"];
-    static readonly string[] CiliumDbgWords = ["status", "endpoint", "identity", "policy", "bpf", "service", "monitor"];
+    private static readonly string[] s_kubectlFlags = ["--namespace", "--all-namespaces", "--output", "--selector", "--show-labels", "--watch", "--filename", "--overwrite", "--replicas", "--image", "--tail", "--container", "--stdin"];
+    private static readonly string[] s_outputFormats = ["wide", "yaml", "json", "name", "jsonpath="];
+    private static readonly string[] s_kindsWithNames = ["get", "describe", "delete", "label", "scale", "explain"];
+    private static readonly string[] s_podVerbs = ["exec", "logs"];
+    private static readonly string[] s_ciliumDbgWords = ["status", "endpoint", "identity", "policy", "bpf", "service", "monitor"];
 
     public static CompletionResult Complete(string line, int cursor, CompletionData data)
     {
@@ -61,7 +60,7 @@ public static class CompletionEngine
             .Distinct().Order(StringComparer.Ordinal).ToList());
     }
 
-    static IEnumerable<string> Candidates(string[] words, string word, CompletionData data)
+    private static IEnumerable<string> Candidates(string[] words, string word, CompletionData data)
     {
         if (words.Length == 0)
         {
@@ -74,7 +73,7 @@ public static class CompletionEngine
         }
         if (previous is "-o" or "--output")
         {
-            return OutputFormats;
+            return s_outputFormats;
         }
         if (previous is "-n" or "--namespace")
         {
@@ -82,7 +81,7 @@ public static class CompletionEngine
         }
         if (words[0] == "cilium-dbg" && words.Length == 1)
         {
-            return CiliumDbgWords;
+            return s_ciliumDbgWords;
         }
         if (words[0] == "hubble" && words.Length == 1)
         {
@@ -98,7 +97,7 @@ public static class CompletionEngine
         }
         if (word.StartsWith('-'))
         {
-            return KubectlFlags;
+            return s_kubectlFlags;
         }
         var positional = Positionals(words.Skip(1).ToArray());
         if (positional.Count == 0)
@@ -106,11 +105,11 @@ public static class CompletionEngine
             return KubectlCommand.VerbNames;
         }
         var verb = positional[0];
-        if (PodVerbs.Contains(verb))
+        if (s_podVerbs.Contains(verb))
         {
             return positional.Count == 1 ? data.NamesByKind.GetValueOrDefault("pods") ?? [] : [];
         }
-        if (!KindsWithNames.Contains(verb))
+        if (!s_kindsWithNames.Contains(verb))
         {
             return [];
         }
@@ -123,7 +122,7 @@ public static class CompletionEngine
     }
 
     /// <summary>bpftool's allowed words (see BpftoolParser): object, verb, dump mode, then how to name the object.</summary>
-    static IEnumerable<string> BpftoolWords(string[] positional, string word) => (word.StartsWith('-'), positional) switch
+    private static IEnumerable<string> BpftoolWords(string[] positional, string word) => (word.StartsWith('-'), positional) switch
     {
         (true, _) => ["-j", "-p", "--json", "--pretty"],
         (_, []) => ["prog", "map", "version", "help"],
@@ -136,7 +135,7 @@ public static class CompletionEngine
     };
 
     /// <summary>kubectl words that are not flags or flag values.</summary>
-    static List<string> Positionals(string[] args)
+    private static List<string> Positionals(string[] args)
     {
         var result = new List<string>();
         for (var i = 0; i < args.Length; i++)

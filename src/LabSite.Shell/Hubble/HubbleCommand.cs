@@ -1,7 +1,7 @@
-namespace LabSite.Shell.Hubble;
-
 using LabSite.Clusters.Contract;
 using LabSite.Clusters.Contract.Flows;
+
+namespace LabSite.Shell.Hubble;
 
 /// <summary>
 /// <c>hubble observe</c> over the cluster's <see cref="IClusterInspector"/>: Hubble's filter flags (built by
@@ -55,7 +55,7 @@ public sealed class HubbleCommand : IShellCommand
         }
     }
 
-    static async Task<int> ObserveAsync(CommandContext context, IClusterInspector inspector, ObserveOptions options)
+    private static async Task<int> ObserveAsync(CommandContext context, IClusterInspector inspector, ObserveOptions options)
     {
         if (!options.Follow)
         {
@@ -86,9 +86,9 @@ public sealed class HubbleCommand : IShellCommand
 }
 
 /// <summary>The parsed flags of <c>hubble observe</c>.</summary>
-sealed record ObserveOptions(FlowQuery Query, FlowPrintOptions Print, bool Follow)
+internal sealed record ObserveOptions(FlowQuery Query, FlowPrintOptions Print, bool Follow)
 {
-    static readonly Dictionary<string, FlowOutput> Outputs = new()
+    private static readonly Dictionary<string, FlowOutput> s_outputs = new()
     {
         ["compact"] = FlowOutput.Compact,
         ["table"] = FlowOutput.Table,
@@ -122,7 +122,7 @@ sealed record ObserveOptions(FlowQuery Query, FlowPrintOptions Print, bool Follo
                 case "first": first = Count(flag, Value()); break;
                 case "o" or "output":
                     var name = Value();
-                    output = Outputs.TryGetValue(name, out var o) ? o : throw new ArgumentException($"invalid output format \"{name}\" (compact, dict, json, jsonpb, table)");
+                    output = s_outputs.TryGetValue(name, out var o) ? o : throw new ArgumentException($"invalid output format \"{name}\" (compact, dict, json, jsonpb, table)");
                     break;
                 case "print-node-name": nodeName = true; break;
                 case "print-policy-names": policyNames = true; break;
@@ -141,6 +141,6 @@ sealed record ObserveOptions(FlowQuery Query, FlowPrintOptions Print, bool Follo
         return new ObserveOptions(query, new FlowPrintOptions(output, nodeName, policyNames, IpTranslation: !numeric), follow);
     }
 
-    static int Count(string flag, string value) =>
+    private static int Count(string flag, string value) =>
         int.TryParse(value, out var n) && n >= 0 ? n : throw new ArgumentException($"invalid argument \"{value}\" for \"--{flag}\" flag: not a count");
 }

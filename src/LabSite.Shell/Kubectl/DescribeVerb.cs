@@ -1,16 +1,16 @@
-namespace LabSite.Shell.Kubectl;
-
-using LabSite.Clusters.Contract;
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
+using LabSite.Clusters.Contract;
+
+namespace LabSite.Shell.Kubectl;
 
 /// <summary>
 /// <c>kubectl describe</c> for pods, services, deployments and Cilium policies (kubectl's describers: tab-separated
 /// lines through Go's tabwriter with padding 2; nested levels indent by two spaces). Events are not recorded by the lab
 /// cluster, so <c>Events: &lt;none&gt;</c>, as kubectl prints when there are none.
 /// </summary>
-sealed class DescribeVerb : IKubectlVerb
+internal sealed class DescribeVerb : IKubectlVerb
 {
     public string Name => "describe";
 
@@ -67,7 +67,7 @@ sealed class DescribeVerb : IKubectlVerb
         return status;
     }
 
-    static string Describe(KubeObject o)
+    private static string Describe(KubeObject o)
     {
         var w = new DescribeWriter();
         switch (o.Kind)
@@ -88,7 +88,7 @@ sealed class DescribeVerb : IKubectlVerb
         return GoTabWriter.Format(w.ToString(), minWidth: 0, padding: 2);
     }
 
-    static void Header(DescribeWriter w, KubeObject o, bool annotations = true)
+    private static void Header(DescribeWriter w, KubeObject o, bool annotations = true)
     {
         w.Line(0, "Name:", o.Name);
         if (o.Namespace is not null)
@@ -102,7 +102,7 @@ sealed class DescribeVerb : IKubectlVerb
         }
     }
 
-    static void DescribePod(DescribeWriter w, KubeObject pod)
+    private static void DescribePod(DescribeWriter w, KubeObject pod)
     {
         var j = pod.Json;
         w.Line(0, "Name:", pod.Name);
@@ -189,7 +189,7 @@ sealed class DescribeVerb : IKubectlVerb
         w.Line(0, "Events:", "<none>");
     }
 
-    static void DescribeState(DescribeWriter w, JsonNode? status)
+    private static void DescribeState(DescribeWriter w, JsonNode? status)
     {
         var state = Json.At(status, "state") as JsonObject;
         if (state?["running"] is JsonObject running)
@@ -221,7 +221,7 @@ sealed class DescribeVerb : IKubectlVerb
         }
     }
 
-    static void DescribeService(DescribeWriter w, KubeObject svc)
+    private static void DescribeService(DescribeWriter w, KubeObject svc)
     {
         var j = svc.Json;
         Header(w, svc);
@@ -244,7 +244,7 @@ sealed class DescribeVerb : IKubectlVerb
         w.Line(0, "Events:", "<none>");
     }
 
-    static void DescribeDeployment(DescribeWriter w, KubeObject deploy)
+    private static void DescribeDeployment(DescribeWriter w, KubeObject deploy)
     {
         var j = deploy.Json;
         w.Line(0, "Name:", deploy.Name);
@@ -277,7 +277,7 @@ sealed class DescribeVerb : IKubectlVerb
     }
 
     /// <summary>kubectl's generic describer (used for custom resources such as CNPs): metadata, then the object as nested fields.</summary>
-    static void DescribeGeneric(DescribeWriter w, KubeObject o)
+    private static void DescribeGeneric(DescribeWriter w, KubeObject o)
     {
         Header(w, o);
         w.Line(0, "API Version:", Json.Str(o.Json, "apiVersion"));
@@ -293,7 +293,7 @@ sealed class DescribeVerb : IKubectlVerb
         w.Line(0, "Events:", "<none>");
     }
 
-    static void Nested(DescribeWriter w, int level, string key, JsonNode? value)
+    private static void Nested(DescribeWriter w, int level, string key, JsonNode? value)
     {
         switch (value)
         {
@@ -325,7 +325,7 @@ sealed class DescribeVerb : IKubectlVerb
     }
 
     /// <summary>kubectl's generic describer capitalises each word of a camelCase key: endpointSelector → Endpoint Selector.</summary>
-    static string Title(string key)
+    private static string Title(string key)
     {
         var text = new StringBuilder();
         for (var i = 0; i < key.Length; i++)
@@ -339,15 +339,15 @@ sealed class DescribeVerb : IKubectlVerb
         return text.ToString();
     }
 
-    static string Or(string value, string fallback) => value.Length > 0 ? value : fallback;
+    private static string Or(string value, string fallback) => value.Length > 0 ? value : fallback;
 
-    static string Rfc1123(DateTimeOffset t) => t.ToUniversalTime().ToString("ddd, dd MMM yyyy HH:mm:ss +0000", CultureInfo.InvariantCulture);
+    private static string Rfc1123(DateTimeOffset t) => t.ToUniversalTime().ToString("ddd, dd MMM yyyy HH:mm:ss +0000", CultureInfo.InvariantCulture);
 }
 
 /// <summary>kubectl's PrefixWriter: two spaces per level, cells separated by tabs for the tabwriter.</summary>
-sealed class DescribeWriter
+internal sealed class DescribeWriter
 {
-    readonly StringBuilder _text = new();
+    private readonly StringBuilder _text = new();
 
     public void Line(int level, string key, string value) => _text.Append(Indent(level)).Append(key).Append('\t').Append(value).Append('\n');
 
@@ -371,7 +371,7 @@ sealed class DescribeWriter
         }
     }
 
-    static string Indent(int level) => new(' ', level * 2);
+    private static string Indent(int level) => new(' ', level * 2);
 
     public override string ToString() => _text.ToString();
 }

@@ -1,11 +1,11 @@
-namespace LabSite.Shell.Kubectl;
-
-using LabSite.Clusters.Contract;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using LabSite.Clusters.Contract;
+
+namespace LabSite.Shell.Kubectl;
 
 /// <summary><c>kubectl label (kind name | kind/name) key=value... key- [--overwrite]</c>.</summary>
-sealed partial class LabelVerb : IKubectlVerb
+internal sealed partial class LabelVerb : IKubectlVerb
 {
     public string Name => "label";
 
@@ -78,7 +78,7 @@ sealed partial class LabelVerb : IKubectlVerb
 }
 
 /// <summary><c>kubectl scale (deploy x | deploy/x) --replicas=N</c>.</summary>
-sealed class ScaleVerb : IKubectlVerb
+internal sealed class ScaleVerb : IKubectlVerb
 {
     public string Name => "scale";
 
@@ -110,7 +110,7 @@ sealed class ScaleVerb : IKubectlVerb
 }
 
 /// <summary><c>kubectl run NAME --image=IMAGE [--labels=k=v,...] [--port=N] [-- args...]</c>: one pod, labelled run=NAME.</summary>
-sealed class RunVerb : IKubectlVerb
+internal sealed class RunVerb : IKubectlVerb
 {
     public string Name => "run";
 

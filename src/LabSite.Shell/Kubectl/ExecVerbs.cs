@@ -1,16 +1,14 @@
-namespace LabSite.Shell.Kubectl;
-
-using LabSite.Clusters.Contract;
 using System.Text;
-using LabSite.Shell.Cilium;
-using LabSite.Shell.Hubble;
+using LabSite.Clusters.Contract;
+
+namespace LabSite.Shell.Kubectl;
 
 /// <summary>
 /// <c>kubectl exec [-i] [-t] (pod | deploy/x | ds/cilium) [-c container] -- command...</c>. The Cilium agent
 /// (<c>ds/cilium</c>, any pod named cilium-*) is not a pod of the lab cluster: its <c>cilium-dbg</c> and <c>hubble</c>
 /// run in the lab shell itself.
 /// </summary>
-sealed class ExecVerb : IKubectlVerb
+internal sealed class ExecVerb : IKubectlVerb
 {
     public string Name => "exec";
 
@@ -54,11 +52,11 @@ sealed class ExecVerb : IKubectlVerb
         return code;
     }
 
-    static bool IsCiliumAgent(string target) =>
+    private static bool IsCiliumAgent(string target) =>
         target is "ds/cilium" or "daemonset/cilium" or "daemonsets/cilium" or "daemonset.apps/cilium" || target.StartsWith("cilium-", StringComparison.Ordinal)
         || target.StartsWith("pod/cilium-", StringComparison.Ordinal) || target.StartsWith("po/cilium-", StringComparison.Ordinal);
 
-    static async Task<int> RunInAgentAsync(KubectlRun run, List<string> command)
+    private static async Task<int> RunInAgentAsync(KubectlRun run, List<string> command)
     {
         var program = command[0];
         IShellCommand? tool = program switch
@@ -101,7 +99,7 @@ sealed class ExecVerb : IKubectlVerb
 }
 
 /// <summary><c>kubectl logs (pod | deploy/x) [--tail N] [-c container]</c>.</summary>
-sealed class LogsVerb : IKubectlVerb
+internal sealed class LogsVerb : IKubectlVerb
 {
     public string Name => "logs";
 

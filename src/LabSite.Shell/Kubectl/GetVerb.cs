@@ -1,13 +1,13 @@
-namespace LabSite.Shell.Kubectl;
-
-using LabSite.Clusters.Contract;
 using System.Text;
+using LabSite.Clusters.Contract;
+
+namespace LabSite.Shell.Kubectl;
 
 /// <summary>
 /// <c>kubectl get</c>: kinds (comma lists, <c>all</c>, <c>kind/name</c>), names, <c>-n</c>, <c>-A</c>, <c>-l</c>,
 /// <c>-o wide|yaml|json|name|jsonpath=...</c>, <c>--show-labels</c>, <c>--no-headers</c>; <c>-w</c> goes to <see cref="GetWatch"/>.
 /// </summary>
-sealed class GetVerb : IKubectlVerb
+internal sealed class GetVerb : IKubectlVerb
 {
     public string Name => "get";
 
@@ -15,7 +15,7 @@ sealed class GetVerb : IKubectlVerb
         .Bool("all-namespaces", 'A').Value("selector", 'l').Value("output", 'o').Bool("show-labels").Bool("no-headers")
         .Bool("watch", 'w').Bool("watch-only").Bool("output-watch-events");
 
-    sealed record Group(ResourceKind Kind, List<KubeObject> Objects);
+    private sealed record Group(ResourceKind Kind, List<KubeObject> Objects);
 
     public async Task<int> RunAsync(KubectlRun run)
     {
@@ -99,7 +99,7 @@ sealed class GetVerb : IKubectlVerb
         return errors.Count > 0 ? 1 : 0;
     }
 
-    static async Task AddNamedAsync(KubectlRun run, List<Group> groups, List<string> errors, ResourceKind kind, string name)
+    private static async Task AddNamedAsync(KubectlRun run, List<Group> groups, List<string> errors, ResourceKind kind, string name)
     {
         var found = (await run.ListAsync(kind, null, name)).FirstOrDefault(o => o.Name == name);
         if (found is null)
@@ -116,10 +116,10 @@ sealed class GetVerb : IKubectlVerb
     }
 
     /// <summary>kubectl prints one named object bare, and anything else as a List.</summary>
-    static System.Text.Json.Nodes.JsonNode? Single(List<KubeObject> all, bool namesGiven) =>
+    private static System.Text.Json.Nodes.JsonNode? Single(List<KubeObject> all, bool namesGiven) =>
         namesGiven && all.Count == 1 ? all[0].Json : null;
 
-    static string Tables(KubectlRun run, List<Group> groups, bool wide, bool prefixNames)
+    private static string Tables(KubectlRun run, List<Group> groups, bool wide, bool prefixNames)
     {
         var text = new StringBuilder();
         foreach (var group in groups.Where(g => g.Objects.Count > 0))
@@ -135,10 +135,10 @@ sealed class GetVerb : IKubectlVerb
     }
 }
 
-enum OutputKind { Table, Wide, Json, Yaml, Name, JsonPath }
+internal enum OutputKind { Table, Wide, Json, Yaml, Name, JsonPath }
 
 /// <summary>The <c>-o</c> value: <c>wide</c>, <c>json</c>, <c>yaml</c>, <c>name</c>, <c>jsonpath=...</c> (or <c>jsonpath='...'</c>).</summary>
-sealed record OutputFormat(OutputKind Kind, JsonPath? Path = null)
+internal sealed record OutputFormat(OutputKind Kind, JsonPath? Path = null)
 {
     public static OutputFormat Parse(string? value)
     {

@@ -1,7 +1,7 @@
-namespace LabSite.Shell.Kubectl;
-
-using LabSite.Clusters.Contract;
 using System.Text.Json.Nodes;
+using LabSite.Clusters.Contract;
+
+namespace LabSite.Shell.Kubectl;
 
 /// <summary>
 /// <c>kubectl get KIND [NAME...] -w|--watch-only [--output-watch-events]</c>. The cluster contract has no watch API,
@@ -9,13 +9,13 @@ using System.Text.Json.Nodes;
 /// into ADDED / MODIFIED / DELETED events, printed as kubectl prints watch events (see <see cref="WatchPrinter"/>).
 /// Ctrl-C cancels the line, which the interpreter reports as status 130, as kubectl's interrupt does.
 /// </summary>
-static class GetWatch
+internal static class GetWatch
 {
     /// <summary>How often the cluster is listed: a change shows within this time, and polling stays cheap.</summary>
     internal static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(300);
 
     /// <summary>An API server ends a watch after 30 to 60 minutes and kubectl exits; the lab shell stops after an hour.</summary>
-    static readonly int MaxPolls = (int)(TimeSpan.FromHours(1) / PollInterval);
+    private static readonly int s_maxPolls = (int)(TimeSpan.FromHours(1) / PollInterval);
 
     public static async Task<int> RunAsync(KubectlRun run)
     {
@@ -38,7 +38,7 @@ static class GetWatch
             }
         }
 
-        for (var poll = 0; poll < MaxPolls; poll++)
+        for (var poll = 0; poll < s_maxPolls; poll++)
         {
             await Task.Delay(PollInterval, run.Context.Session.Clock, run.Cancellation);
             var seen = new HashSet<string>();
@@ -67,7 +67,7 @@ static class GetWatch
     }
 
     /// <summary>One kind (kubectl watches a single resource type), with the names given, if any.</summary>
-    static (ResourceKind Kind, List<string> Names) Target(List<string> positionals)
+    private static (ResourceKind Kind, List<string> Names) Target(List<string> positionals)
     {
         if (positionals.Count == 0)
         {
@@ -94,7 +94,7 @@ static class GetWatch
         return (KubectlRun.Kind(kinds[0]), positionals.Skip(1).Distinct().ToList());
     }
 
-    static async Task<List<KubeObject>> ListAsync(KubectlRun run, ResourceKind kind, string? selector, List<string> names)
+    private static async Task<List<KubeObject>> ListAsync(KubectlRun run, ResourceKind kind, string? selector, List<string> names)
     {
         if (names.Count == 1)
         {
@@ -105,10 +105,10 @@ static class GetWatch
     }
 
     /// <summary>The uid, so a pod deleted and made again under its name shows as DELETED then ADDED.</summary>
-    static string Key(KubeObject o) => (string?)o.Json["metadata"]?["uid"] is { Length: > 0 } uid ? uid : $"{o.Namespace}/{o.Name}";
+    private static string Key(KubeObject o) => (string?)o.Json["metadata"]?["uid"] is { Length: > 0 } uid ? uid : $"{o.Namespace}/{o.Name}";
 
     /// <summary>A new resourceVersion, as the API server sends MODIFIED; objects without one are compared whole.</summary>
-    static bool Changed(KubeObject before, KubeObject after)
+    private static bool Changed(KubeObject before, KubeObject after)
     {
         var (was, now) = ((string?)before.Json["metadata"]?["resourceVersion"], (string?)after.Json["metadata"]?["resourceVersion"]);
         return was is not null && now is not null ? was != now : !JsonNode.DeepEquals(before.Json, after.Json);

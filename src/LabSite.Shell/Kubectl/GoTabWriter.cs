@@ -1,7 +1,6 @@
-namespace LabSite.Shell.Kubectl;
-
-using LabSite.Clusters.Contract;
 using System.Text;
+
+namespace LabSite.Shell.Kubectl;
 
 /// <summary>
 /// Go's text/tabwriter (left-aligned, space padding), which kubectl prints every table and <c>describe</c> through.
@@ -30,7 +29,7 @@ public static class GoTabWriter
         return output.ToString();
     }
 
-    static void Format(List<string[]> lines, List<int> widths, int line0, int line1, int minWidth, int padding, List<int>? remembered, StringBuilder output)
+    private static void Format(List<string[]> lines, List<int> widths, int line0, int line1, int minWidth, int padding, List<int>? remembered, StringBuilder output)
     {
         var column = widths.Count;
         for (var current = line0; current < line1; current++)
@@ -70,7 +69,7 @@ public static class GoTabWriter
         WriteLines(lines, widths, line0, line1, output);
     }
 
-    static void WriteLines(List<string[]> lines, List<int> widths, int from, int to, StringBuilder output)
+    private static void WriteLines(List<string[]> lines, List<int> widths, int from, int to, StringBuilder output)
     {
         for (var i = from; i < to; i++)
         {
@@ -87,5 +86,5 @@ public static class GoTabWriter
         }
     }
 
-    static int Width(string cell) => cell.EnumerateRunes().Count();
+    private static int Width(string cell) => cell.EnumerateRunes().Count();
 }

@@ -1,7 +1,5 @@
 namespace LabSite.Shell.Kubectl;
 
-using LabSite.Clusters.Contract;
-
 /// <summary>
 /// kubectl's AGE column (k8s.io/apimachinery duration.HumanDuration): exact seconds under 2 minutes, minutes and
 /// seconds under 10 minutes, then coarser: <c>5s</c>, <c>3m2s</c>, <c>45m</c>, <c>5h3m</c>, <c>20h</c>, <c>2d</c>, <c>3d4h</c>, <c>2y10d</c>.

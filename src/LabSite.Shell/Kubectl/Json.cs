@@ -1,11 +1,10 @@
-namespace LabSite.Shell.Kubectl;
-
-using LabSite.Clusters.Contract;
 using System.Globalization;
 using System.Text.Json.Nodes;
 
+namespace LabSite.Shell.Kubectl;
+
 /// <summary>Small readers over <c>kubectl get -o json</c> objects, tolerant of missing fields.</summary>
-static class Json
+internal static class Json
 {
     public static JsonNode? At(JsonNode? node, params string[] path)
     {

@@ -1,9 +1,8 @@
-namespace LabSite.Shell.Kubectl;
-
-using LabSite.Clusters.Contract;
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
+
+namespace LabSite.Shell.Kubectl;
 
 /// <summary>
 /// kubectl's JSONPath templates (<c>-o jsonpath='{.items[*].metadata.name}'</c>): literal text, <c>{path}</c>,
@@ -12,17 +11,17 @@ using System.Text.Json.Nodes;
 /// </summary>
 public sealed class JsonPath
 {
-    abstract record Part;
+    private abstract record Part;
 
-    sealed record Text(string Value) : Part;
+    private sealed record Text(string Value) : Part;
 
-    sealed record PathExpr(string Source) : Part;
+    private sealed record PathExpr(string Source) : Part;
 
-    sealed record Range(string Source, List<Part> Body) : Part;
+    private sealed record Range(string Source, List<Part> Body) : Part;
 
-    readonly List<Part> _parts;
+    private readonly List<Part> _parts;
 
-    JsonPath(List<Part> parts) => _parts = parts;
+    private JsonPath(List<Part> parts) => _parts = parts;
 
     /// <summary>Parses a template; throws <see cref="FormatException"/> with kubectl's wording.</summary>
     public static JsonPath Parse(string template)
@@ -32,7 +31,7 @@ public sealed class JsonPath
         return new JsonPath(parts);
     }
 
-    static List<Part> ParseParts(string template, ref int index, bool inRange)
+    private static List<Part> ParseParts(string template, ref int index, bool inRange)
     {
         var parts = new List<Part>();
         var literal = new StringBuilder();
@@ -98,7 +97,7 @@ public sealed class JsonPath
         return parts;
     }
 
-    static int FindClose(string template, int open)
+    private static int FindClose(string template, int open)
     {
         var quoted = false;
         for (var i = open + 1; i < template.Length; i++)
@@ -115,7 +114,7 @@ public sealed class JsonPath
         return -1;
     }
 
-    static void Validate(string path, string template)
+    private static void Validate(string path, string template)
     {
         if (path[0] is not ('.' or '@' or '$' or '['))
         {
@@ -134,7 +133,7 @@ public sealed class JsonPath
         return output.ToString();
     }
 
-    static void Run(List<Part> parts, JsonNode? current, StringBuilder output)
+    private static void Run(List<Part> parts, JsonNode? current, StringBuilder output)
     {
         foreach (var part in parts)
         {
@@ -156,7 +155,7 @@ public sealed class JsonPath
         }
     }
 
-    static string Print(JsonNode? node) => node switch
+    private static string Print(JsonNode? node) => node switch
     {
         null => "",
         JsonValue v when v.TryGetValue<string>(out var s) => s,
@@ -165,7 +164,7 @@ public sealed class JsonPath
     };
 
     /// <summary>Evaluates one path against the current node; a list of results, possibly empty.</summary>
-    static List<JsonNode?> Evaluate(string path, JsonNode? current)
+    private static List<JsonNode?> Evaluate(string path, JsonNode? current)
     {
         var nodes = new List<JsonNode?> { current };
         var i = 0;
@@ -212,7 +211,7 @@ public sealed class JsonPath
         return nodes;
     }
 
-    static string ReadName(string path, ref int i)
+    private static string ReadName(string path, ref int i)
     {
         var start = i;
         while (i < path.Length && path[i] != '.' && path[i] != '[')
@@ -222,7 +221,7 @@ public sealed class JsonPath
         return path[start..i];
     }
 
-    static int MatchingBracket(string path, int open)
+    private static int MatchingBracket(string path, int open)
     {
         var depth = 0;
         var quote = '\0';
@@ -250,7 +249,7 @@ public sealed class JsonPath
         throw new FormatException($"error parsing jsonpath {path}, unclosed array expect ]");
     }
 
-    static List<JsonNode?> Subscript(List<JsonNode?> nodes, string inside)
+    private static List<JsonNode?> Subscript(List<JsonNode?> nodes, string inside)
     {
         if (inside == "*")
         {
@@ -294,7 +293,7 @@ public sealed class JsonPath
         return result;
     }
 
-    static int Index(string text, int count, int fallback)
+    private static int Index(string text, int count, int fallback)
     {
         if (text.Trim().Length == 0)
         {
@@ -304,7 +303,7 @@ public sealed class JsonPath
         return value < 0 ? count + value : value;
     }
 
-    static bool Matches(string filter, JsonNode? item)
+    private static bool Matches(string filter, JsonNode? item)
     {
         foreach (var op in new[] { "==", "!=", "<=", ">=", "<", ">" })
         {
@@ -325,14 +324,14 @@ public sealed class JsonPath
         return Evaluate(filter.Trim(), item).Count > 0;
     }
 
-    static IEnumerable<JsonNode?> Children(JsonNode? node) => node switch
+    private static IEnumerable<JsonNode?> Children(JsonNode? node) => node switch
     {
         JsonArray a => a,
         JsonObject o => o.Select(kv => kv.Value),
         _ => [],
     };
 
-    static IEnumerable<JsonNode?> Descendants(JsonNode? node)
+    private static IEnumerable<JsonNode?> Descendants(JsonNode? node)
     {
         yield return node;
         foreach (var child in Children(node))

@@ -1,7 +1,7 @@
-namespace LabSite.Shell.Kubectl;
-
-using LabSite.Clusters.Contract;
 using System.Globalization;
+using LabSite.Clusters.Contract;
+
+namespace LabSite.Shell.Kubectl;
 
 /// <summary>kubectl's AGE column (apimachinery <c>duration.HumanDuration</c>): <c>45s</c>, <c>3m20s</c>, <c>42m</c>, <c>5h10m</c>, <c>3d4h</c>.</summary>
 public static class KubeAge

@@ -1,6 +1,6 @@
-namespace LabSite.Shell.Kubectl;
-
 using LabSite.Clusters.Contract;
+
+namespace LabSite.Shell.Kubectl;
 
 /// <summary>
 /// <c>kubectl</c> over the lab-cluster contract: the verbs the Cilium docs and the CCA use, with kubectl's flags,
@@ -11,7 +11,7 @@ public sealed class KubectlCommand : IShellCommand
 {
     public const string DefaultNamespace = "default";
 
-    static readonly Dictionary<string, IKubectlVerb> Verbs = new IKubectlVerb[]
+    private static readonly Dictionary<string, IKubectlVerb> s_verbs = new IKubectlVerb[]
     {
         new GetVerb(), new DescribeVerb(), new ManifestVerb("apply"), new ManifestVerb("create"), new DeleteVerb(),
         new ExecVerb(), new LogsVerb(), new LabelVerb(), new ScaleVerb(), new RunVerb(), new ExplainVerb(), new WaitVerb(),
@@ -21,7 +21,7 @@ public sealed class KubectlCommand : IShellCommand
 
     public string Summary => "the lab cluster: get, describe, apply, create, delete, exec, logs, label, scale, run, explain, wait";
 
-    public static IEnumerable<string> VerbNames => Verbs.Keys.Order(StringComparer.Ordinal);
+    public static IEnumerable<string> VerbNames => s_verbs.Keys.Order(StringComparer.Ordinal);
 
     public async Task<int> RunAsync(CommandContext context)
     {
@@ -45,7 +45,7 @@ public sealed class KubectlCommand : IShellCommand
             return leading.Count == 0 ? 0 : 1;
         }
         var verbName = args[0];
-        if (!Verbs.TryGetValue(verbName, out var verb))
+        if (!s_verbs.TryGetValue(verbName, out var verb))
         {
             await context.Stderr.WriteLineAsync($"error: unknown command \"{verbName}\" for \"kubectl\"");
             await context.Stderr.WriteLineAsync($"The lab shell's kubectl knows: {string.Join(", ", VerbNames)}.");
@@ -82,7 +82,7 @@ public sealed class KubectlCommand : IShellCommand
         }
     }
 
-    static string Usage() =>
+    private static string Usage() =>
         "kubectl controls the lab cluster.\n\n" +
         "Commands in the lab shell:\n" +
         "  get, describe, apply, create, delete, exec, logs, label, scale, run, explain, wait\n\n" +
@@ -90,7 +90,7 @@ public sealed class KubectlCommand : IShellCommand
 }
 
 /// <summary>One kubectl verb: its flag spec and how it runs.</summary>
-interface IKubectlVerb
+internal interface IKubectlVerb
 {
     string Name { get; }
 
@@ -100,7 +100,7 @@ interface IKubectlVerb
 }
 
 /// <summary>One kubectl invocation: context, cluster, flags, and the namespace they select.</summary>
-sealed class KubectlRun(CommandContext context, ILabCluster cluster, KubectlFlags flags)
+internal sealed class KubectlRun(CommandContext context, ILabCluster cluster, KubectlFlags flags)
 {
     public CommandContext Context { get; } = context;
 

@@ -1,7 +1,5 @@
 namespace LabSite.Shell.Kubectl;
 
-using LabSite.Clusters.Contract;
-
 /// <summary>
 /// kubectl's flag syntax (spf13/pflag): <c>-n x</c>, <c>-nx</c>, <c>-n=x</c>, <c>--namespace x</c>, <c>--namespace=x</c>,
 /// bundled booleans (<c>-it</c>), <c>--</c> ending flags. Unknown flags fail with pflag's wording.
@@ -11,13 +9,13 @@ public sealed class KubectlFlags
     /// <summary>Flag spec: every spelling → (canonical name, takes a value).</summary>
     public sealed class Spec
     {
-        readonly Dictionary<string, (string Name, bool Value)> _flags = [];
+        private readonly Dictionary<string, (string Name, bool Value)> _flags = [];
 
         public Spec Value(string longName, char? shortName = null) => Add(longName, shortName, true);
 
         public Spec Bool(string longName, char? shortName = null) => Add(longName, shortName, false);
 
-        Spec Add(string longName, char? shortName, bool value)
+        private Spec Add(string longName, char? shortName, bool value)
         {
             _flags["--" + longName] = (longName, value);
             if (shortName is { } s)
@@ -30,8 +28,8 @@ public sealed class KubectlFlags
         public bool TryGet(string spelling, out (string Name, bool Value) flag) => _flags.TryGetValue(spelling, out flag);
     }
 
-    readonly Dictionary<string, List<string>> _values = [];
-    readonly HashSet<string> _bools = [];
+    private readonly Dictionary<string, List<string>> _values = [];
+    private readonly HashSet<string> _bools = [];
 
     public List<string> Positionals { get; } = [];
 
@@ -98,7 +96,7 @@ public sealed class KubectlFlags
         return flags;
     }
 
-    void Add(string name, string value)
+    private void Add(string name, string value)
     {
         if (!_values.TryGetValue(name, out var list))
         {

@@ -1,10 +1,10 @@
+using System.Text.Json.Nodes;
+using LabSite.Clusters.Contract;
+
 namespace LabSite.Shell.Kubectl;
 
-using LabSite.Clusters.Contract;
-using System.Text.Json.Nodes;
-
 /// <summary><c>kubectl apply -f</c> / <c>kubectl create -f</c>: files of the lab folder, or <c>-f -</c> (stdin, here-documents).</summary>
-sealed class ManifestVerb(string name) : IKubectlVerb
+internal sealed class ManifestVerb(string name) : IKubectlVerb
 {
     public string Name => name;
 
@@ -47,7 +47,7 @@ sealed class ManifestVerb(string name) : IKubectlVerb
 }
 
 /// <summary><c>kubectl delete -f file</c>, <c>kubectl delete kind name...</c>, <c>kind/name</c>, <c>-l selector</c>, <c>--all</c>.</summary>
-sealed class DeleteVerb : IKubectlVerb
+internal sealed class DeleteVerb : IKubectlVerb
 {
     public string Name => "delete";
 
@@ -120,7 +120,7 @@ sealed class DeleteVerb : IKubectlVerb
     }
 
     /// <summary>The smallest manifest naming one object: what a delete by kind and name means.</summary>
-    static string Stub(ResourceKind kind, string name, string ns)
+    private static string Stub(ResourceKind kind, string name, string ns)
     {
         var metadata = new JsonObject { ["name"] = name };
         if (kind.Namespaced)

@@ -1,8 +1,8 @@
-namespace LabSite.Shell.Kubectl;
-
-using LabSite.Clusters.Contract;
 using System.Text;
 using System.Text.Json.Nodes;
+using LabSite.Clusters.Contract;
+
+namespace LabSite.Shell.Kubectl;
 
 /// <summary>
 /// <c>kubectl get</c>'s default table for each kind (columns as kubectl prints them: pods are
@@ -27,7 +27,7 @@ public static class ObjectTable
         return Format(headers, rows);
     }
 
-    static string Format(string[] headers, List<string[]> rows)
+    private static string Format(string[] headers, List<string[]> rows)
     {
         var widths = headers.Select((h, i) => Math.Max(h.Length, rows.Select(r => r[i].Length).DefaultIfEmpty(0).Max())).ToArray();
         var text = new StringBuilder();
@@ -42,7 +42,7 @@ public static class ObjectTable
         return text.ToString();
     }
 
-    static (string[] Headers, Func<KubeObject, string[]> Row) Columns(string kind, DateTimeOffset now)
+    private static (string[] Headers, Func<KubeObject, string[]> Row) Columns(string kind, DateTimeOffset now)
     {
         string Age(KubeObject o) => KubeAge.Of(o, now);
         return kind switch
@@ -62,14 +62,14 @@ public static class ObjectTable
         };
     }
 
-    static string? Text(KubeObject o, string a, string b) => (string?)o.Json[a]?[b];
+    private static string? Text(KubeObject o, string a, string b) => (string?)o.Json[a]?[b];
 
-    static long Int(KubeObject o, string a, string b) => o.Json[a]?[b] is JsonValue v && v.TryGetValue<long>(out var l) ? l
+    private static long Int(KubeObject o, string a, string b) => o.Json[a]?[b] is JsonValue v && v.TryGetValue<long>(out var l) ? l
         : o.Json[a]?[b] is JsonValue w && w.TryGetValue<int>(out var i) ? i : 0;
 
-    static IEnumerable<JsonObject> ContainerStatuses(KubeObject o) => (o.Json["status"]?["containerStatuses"] as JsonArray ?? []).OfType<JsonObject>();
+    private static IEnumerable<JsonObject> ContainerStatuses(KubeObject o) => (o.Json["status"]?["containerStatuses"] as JsonArray ?? []).OfType<JsonObject>();
 
-    static string PodReady(KubeObject o)
+    private static string PodReady(KubeObject o)
     {
         var total = (o.Json["spec"]?["containers"] as JsonArray)?.Count ?? 0;
         var ready = ContainerStatuses(o).Count(c => (bool?)c["ready"] == true);
@@ -77,7 +77,7 @@ public static class ObjectTable
     }
 
     /// <summary>As kubectl: a waiting container's reason (ErrImagePull, ContainerCreating) wins over the phase.</summary>
-    static string PodStatusText(KubeObject o)
+    private static string PodStatusText(KubeObject o)
     {
         if (o.Json["metadata"]?["deletionTimestamp"] is not null)
         {
@@ -89,9 +89,9 @@ public static class ObjectTable
         return waiting ?? terminated ?? phase;
     }
 
-    static string Restarts(KubeObject o) => ContainerStatuses(o).Sum(c => c["restartCount"] is JsonValue v && v.TryGetValue<int>(out var n) ? n : 0).ToString();
+    private static string Restarts(KubeObject o) => ContainerStatuses(o).Sum(c => c["restartCount"] is JsonValue v && v.TryGetValue<int>(out var n) ? n : 0).ToString();
 
-    static string ServicePorts(KubeObject o)
+    private static string ServicePorts(KubeObject o)
     {
         var ports = (o.Json["spec"]?["ports"] as JsonArray ?? []).OfType<JsonObject>()
             .Select(p => $"{p["port"]}/{(string?)p["protocol"] ?? "TCP"}").ToList();
@@ -99,7 +99,7 @@ public static class ObjectTable
     }
 
     /// <summary>kubectl shows at most three addresses and then "+ N more...".</summary>
-    static string EndpointsText(KubeObject o)
+    private static string EndpointsText(KubeObject o)
     {
         var all = new List<string>();
         foreach (var subset in (o.Json["subsets"] as JsonArray ?? []).OfType<JsonObject>())
@@ -118,6 +118,6 @@ public static class ObjectTable
         return all.Count <= 3 ? string.Join(",", all) : $"{string.Join(",", all.Take(3))} + {all.Count - 3} more...";
     }
 
-    static string Selector(JsonObject? labels) =>
+    private static string Selector(JsonObject? labels) =>
         labels is null || labels.Count == 0 ? "<none>" : string.Join(",", labels.Select(kv => $"{kv.Key}={kv.Value}"));
 }

@@ -1,13 +1,13 @@
-namespace LabSite.Shell.Kubectl;
-
-using LabSite.Clusters.Contract;
 using System.Text.Json.Nodes;
+using LabSite.Clusters.Contract;
+
+namespace LabSite.Shell.Kubectl;
 
 /// <summary>
 /// Writes a changed object back through <see cref="ILabCluster.ApplyAsync"/>: only what a user's manifest may carry
 /// (apiVersion, kind, name, namespace, labels, annotations, spec, data), so status and server fields stay the cluster's.
 /// </summary>
-static class ObjectUpdate
+internal static class ObjectUpdate
 {
     public static JsonObject Editable(KubeObject o)
     {

@@ -1,7 +1,5 @@
 namespace LabSite.Shell.Kubectl;
 
-using LabSite.Clusters.Contract;
-
 /// <summary>
 /// A resource type as kubectl names it: <c>pods</c>/<c>pod</c>/<c>po</c>, and how <c>-o name</c> prints it
 /// (<c>deployment.apps/x</c>). The lab shell's own table, so it stays backend-neutral.

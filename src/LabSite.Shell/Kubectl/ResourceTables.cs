@@ -1,7 +1,7 @@
-namespace LabSite.Shell.Kubectl;
-
-using LabSite.Clusters.Contract;
 using System.Text.Json.Nodes;
+using LabSite.Clusters.Contract;
+
+namespace LabSite.Shell.Kubectl;
 
 /// <summary>
 /// The columns <c>kubectl get</c> prints per kind (k8s.io/kubernetes pkg/printers/internalversion, and the
@@ -41,7 +41,7 @@ public static class ResourceTables
     public static string Age(KubeObject o, DateTimeOffset now) =>
         Json.Time(o.Json, "metadata", "creationTimestamp") is { } created ? HumanDuration.Format(now - created) : "<unknown>";
 
-    static string[] PodRow(KubeObject pod, DateTimeOffset now)
+    private static string[] PodRow(KubeObject pod, DateTimeOffset now)
     {
         var containers = Json.Array(pod.Json, "spec", "containers").Count();
         var statuses = Json.Array(pod.Json, "status", "containerStatuses").ToList();
@@ -81,7 +81,7 @@ public static class ResourceTables
         return [pod.Name, $"{ready}/{containers}", reason.Length > 0 ? reason : "Unknown", restarts.ToString(), Age(pod, now)];
     }
 
-    static string[] PodWide(KubeObject pod) =>
+    private static string[] PodWide(KubeObject pod) =>
     [
         Json.Str(pod.Json, "status", "podIP") is { Length: > 0 } ip ? ip : "<none>",
         Json.Str(pod.Json, "spec", "nodeName") is { Length: > 0 } node ? node : "<none>",
@@ -89,7 +89,7 @@ public static class ResourceTables
         "<none>",
     ];
 
-    static string[] WorkloadWide(KubeObject o)
+    private static string[] WorkloadWide(KubeObject o)
     {
         var containers = Json.Array(o.Json, "spec", "template", "spec", "containers").ToList();
         return
@@ -100,7 +100,7 @@ public static class ResourceTables
         ];
     }
 
-    static string[] ServiceRow(KubeObject svc, DateTimeOffset now)
+    private static string[] ServiceRow(KubeObject svc, DateTimeOffset now)
     {
         var type = Json.Str(svc.Json, "spec", "type") is { Length: > 0 } t ? t : "ClusterIP";
         var clusterIp = Json.Str(svc.Json, "spec", "clusterIP") is { Length: > 0 } ip ? ip : "<none>";
@@ -119,7 +119,7 @@ public static class ResourceTables
     }
 
     /// <summary>kubectl's formatEndpoints: ip:port per address and port, at most 3, then <c> + N more...</c>.</summary>
-    static string Endpoints(JsonNode json)
+    private static string Endpoints(JsonNode json)
     {
         var all = new List<string>();
         foreach (var subset in Json.Array(json, "subsets"))
@@ -144,9 +144,9 @@ public static class ResourceTables
         return all.Count > 3 ? $"{shown} + {all.Count - 3} more..." : shown;
     }
 
-    static string Selector(JsonNode? matchLabels) => Json.Labels(matchLabels);
+    private static string Selector(JsonNode? matchLabels) => Json.Labels(matchLabels);
 
-    static string PolicyValid(JsonNode json)
+    private static string PolicyValid(JsonNode json)
     {
         var valid = Json.Array(json, "status", "conditions").FirstOrDefault(c => Json.Str(c, "type") == "Valid");
         return valid is null ? "" : Json.Str(valid, "status");

@@ -1,9 +1,9 @@
-namespace LabSite.Shell.Kubectl;
-
 using LabSite.Clusters.Contract;
 
+namespace LabSite.Shell.Kubectl;
+
 /// <summary>The columns <c>kubectl get</c> prints for one kind, given <c>-o wide</c>, <c>-A</c>, <c>--show-labels</c>.</summary>
-sealed record TableColumns(IReadOnlyList<string> Headers, Func<KubeObject, IReadOnlyList<string>> Row)
+internal sealed record TableColumns(IReadOnlyList<string> Headers, Func<KubeObject, IReadOnlyList<string>> Row)
 {
     public static TableColumns For(KubectlRun run, ResourceKind kind, bool wide, bool prefixNames)
     {

@@ -1,7 +1,5 @@
 namespace LabSite.Shell.Kubectl;
 
-using LabSite.Clusters.Contract;
-
 /// <summary>
 /// kubectl's table layout: Go's tabwriter with min width 6, padding 3 (kubectl printers.GetNewTabWriter).
 /// Gives <c>NAME   READY   STATUS    RESTARTS   AGE</c>.

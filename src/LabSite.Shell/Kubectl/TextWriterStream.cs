@@ -1,15 +1,14 @@
-namespace LabSite.Shell.Kubectl;
-
-using LabSite.Clusters.Contract;
 using System.Text;
+
+namespace LabSite.Shell.Kubectl;
 
 /// <summary>
 /// A write-only stream that decodes UTF-8 into a <see cref="TextWriter"/>: how exec output from the cluster reaches
 /// the shell's text pipes. The decoder keeps partial multi-byte characters between writes.
 /// </summary>
-sealed class TextWriterStream(TextWriter writer) : Stream
+internal sealed class TextWriterStream(TextWriter writer) : Stream
 {
-    readonly Decoder _decoder = new UTF8Encoding(false).GetDecoder();
+    private readonly Decoder _decoder = new UTF8Encoding(false).GetDecoder();
 
     public override bool CanRead => false;
 

@@ -1,17 +1,16 @@
-namespace LabSite.Shell.Kubectl;
-
-using LabSite.Clusters.Contract;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+
+namespace LabSite.Shell.Kubectl;
 
 /// <summary>
 /// <c>kubectl wait --for=condition=Ready|--for=delete (KIND/NAME... | KIND NAME... | KIND --all | KIND -l SEL) [--timeout=30s]</c>:
 /// polls the cluster until every object meets the condition, printing <c>pod/x condition met</c> (or <c>deleted</c>)
 /// per object, as kubectl does; on timeout <c>error: timed out waiting for the condition on pods/x</c>, exit 1.
 /// </summary>
-sealed partial class WaitVerb : IKubectlVerb
+internal sealed partial class WaitVerb : IKubectlVerb
 {
-    static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan s_pollInterval = TimeSpan.FromMilliseconds(200);
 
     public string Name => "wait";
 
@@ -50,14 +49,14 @@ sealed partial class WaitVerb : IKubectlVerb
                 {
                     throw new KubectlException($"error: timed out waiting for the condition on {kind.Plural}/{name}");
                 }
-                await Task.Delay(PollInterval, run.Cancellation);
+                await Task.Delay(s_pollInterval, run.Cancellation);
             }
         }
         return 0;
     }
 
     /// <summary>The objects named on the line, or every object of a kind (<c>--all</c> / <c>-l</c>) as of now.</summary>
-    static async Task<List<(ResourceKind Kind, string Name)>> TargetsAsync(KubectlRun run)
+    private static async Task<List<(ResourceKind Kind, string Name)>> TargetsAsync(KubectlRun run)
     {
         var positionals = run.Flags.Positionals;
         if (positionals.Count == 0)
@@ -84,7 +83,7 @@ sealed partial class WaitVerb : IKubectlVerb
     /// True when <c>status.conditions</c> has the condition (case-insensitive, as kubectl) with status True. A Deployment
     /// whose status carries replica counts but no conditions is Available once every desired replica is available.
     /// </summary>
-    static bool Meets(JsonObject json, string condition)
+    private static bool Meets(JsonObject json, string condition)
     {
         if (json["status"]?["conditions"] is JsonArray conditions)
         {

@@ -1,10 +1,10 @@
+using System.Text.Json.Nodes;
+using LabSite.Clusters.Contract;
+
 namespace LabSite.Shell.Kubectl;
 
-using LabSite.Clusters.Contract;
-using System.Text.Json.Nodes;
-
 /// <summary>The event types of a Kubernetes watch, as <c>--output-watch-events</c> prints them.</summary>
-static class WatchEvent
+internal static class WatchEvent
 {
     public const string Added = "ADDED";
     public const string Modified = "MODIFIED";
@@ -17,12 +17,12 @@ static class WatchEvent
 /// <c>---</c>, <c>-o name</c> one <c>kind/name</c> line each. <c>--output-watch-events</c> adds an EVENT column, or wraps
 /// each object as <c>{"type": ..., "object": ...}</c>.
 /// </summary>
-sealed class WatchPrinter(KubectlRun run, ResourceKind kind, OutputFormat output)
+internal sealed class WatchPrinter(KubectlRun run, ResourceKind kind, OutputFormat output)
 {
-    readonly TableColumns _columns = TableColumns.For(run, kind, output.Kind == OutputKind.Wide, prefixNames: false);
-    readonly bool _events = run.Flags.Has("output-watch-events");
-    readonly List<int> _widths = [];
-    int _printed;
+    private readonly TableColumns _columns = TableColumns.For(run, kind, output.Kind == OutputKind.Wide, prefixNames: false);
+    private readonly bool _events = run.Flags.Has("output-watch-events");
+    private readonly List<int> _widths = [];
+    private int _printed;
 
     public async Task PrintAsync(string type, KubeObject o)
     {
@@ -39,7 +39,7 @@ sealed class WatchPrinter(KubectlRun run, ResourceKind kind, OutputFormat output
         await run.Out.FlushAsync(run.Cancellation);
     }
 
-    string Row(string type, KubeObject o)
+    private string Row(string type, KubeObject o)
     {
         var lines = new List<IReadOnlyList<string>>();
         if (_printed == 0 && !run.Flags.Has("no-headers"))
@@ -50,7 +50,7 @@ sealed class WatchPrinter(KubectlRun run, ResourceKind kind, OutputFormat output
         return TableWriter.Format(lines, _widths);
     }
 
-    JsonNode Payload(string type, KubeObject o) => _events
+    private JsonNode Payload(string type, KubeObject o) => _events
         ? new JsonObject { ["type"] = type, ["object"] = o.Json.DeepClone() }
         : o.Json;
 }

@@ -1,11 +1,10 @@
-namespace LabSite.Shell.Kubectl;
-
-using LabSite.Clusters.Contract;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+
+namespace LabSite.Shell.Kubectl;
 
 /// <summary>
 /// <c>kubectl get -o yaml</c>'s style (sigs.k8s.io/yaml over go-yaml): map keys sorted, two-space indent, list items
@@ -20,7 +19,7 @@ public static partial class YamlWriter
         return text.ToString();
     }
 
-    static void WriteNode(StringBuilder text, JsonNode? node, int indent, bool inline)
+    private static void WriteNode(StringBuilder text, JsonNode? node, int indent, bool inline)
     {
         switch (node)
         {
@@ -58,7 +57,7 @@ public static partial class YamlWriter
         }
     }
 
-    static void WriteValue(StringBuilder text, JsonNode? value, int indent, bool forList)
+    private static void WriteValue(StringBuilder text, JsonNode? value, int indent, bool forList)
     {
         switch (value)
         {
@@ -84,7 +83,7 @@ public static partial class YamlWriter
         }
     }
 
-    static string Leaf(JsonNode? node) => node switch
+    private static string Leaf(JsonNode? node) => node switch
     {
         null => "null",
         JsonObject => "{}",
@@ -96,25 +95,25 @@ public static partial class YamlWriter
     };
 
     /// <summary>A string as go-yaml writes it: plain when unambiguous, else double-quoted.</summary>
-    static string Scalar(string s)
+    private static string Scalar(string s)
     {
         if (s.Length > 0 && !NeedsQuotes(s))
         {
             return s;
         }
-        return JsonSerializer.Serialize(s, Quoting);
+        return JsonSerializer.Serialize(s, s_quoting);
     }
 
-    static readonly JsonSerializerOptions Quoting = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly JsonSerializerOptions s_quoting = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    static bool NeedsQuotes(string s) =>
+    private static bool NeedsQuotes(string s) =>
         "-?:,[]{}#&*!|>'\"%@`".Contains(s[0]) && !(s[0] is '-' or '?' or ':' && s.Length > 1 && s[1] != ' ')
         || s[0] == ' ' || s[^1] == ' ' || s.Contains(": ") || s.Contains(" #") || s.EndsWith(':')
         || s.Any(c => char.IsControl(c))
         || Resolves(s);
 
     /// <summary>YAML 1.1 values that would not read back as strings: booleans, null, numbers, timestamps.</summary>
-    static bool Resolves(string s) =>
+    private static bool Resolves(string s) =>
         s is "~" or "null" or "Null" or "NULL" or "true" or "True" or "TRUE" or "false" or "False" or "FALSE"
             or "yes" or "Yes" or "YES" or "no" or "No" or "NO" or "on" or "On" or "ON" or "off" or "Off" or "OFF"
             or "y" or "Y" or "n" or "N" or "=" or "<<"

@@ -1,23 +1,22 @@
-namespace LabSite.Shell.Parsing;
-
-using LabSite.Clusters.Contract;
 using System.Text;
+
+namespace LabSite.Shell.Parsing;
 
 /// <summary>
 /// Splits shell text into tokens with POSIX quoting: '...' is literal, "..." keeps \ only before $ ` " \ and newline,
 /// an unquoted \ escapes the next character. Anything that would expand in a real shell ($VAR, $( ), backticks,
 /// ${ }) is refused rather than passed on literally, so a command never silently means something else than in the docs.
 /// </summary>
-sealed class Lexer
+internal sealed class Lexer
 {
-    readonly string _text;
-    int _index;
-    int _line = 1;
-    int _lineStart;
-    readonly List<Token> _tokens = [];
-    readonly Queue<(Token Delimiter, bool StripTabs)> _pendingHereDocuments = new();
-    bool _expectHereDocumentDelimiter;
-    bool _stripTabs;
+    private readonly string _text;
+    private int _index;
+    private int _line = 1;
+    private int _lineStart;
+    private readonly List<Token> _tokens = [];
+    private readonly Queue<(Token Delimiter, bool StripTabs)> _pendingHereDocuments = new();
+    private bool _expectHereDocumentDelimiter;
+    private bool _stripTabs;
 
     public Lexer(string text) => _text = text;
 
@@ -85,18 +84,18 @@ sealed class Lexer
         }
     }
 
-    char Peek(int ahead) => _index + ahead < _text.Length ? _text[_index + ahead] : '\0';
+    private char Peek(int ahead) => _index + ahead < _text.Length ? _text[_index + ahead] : '\0';
 
-    TextPosition Position() => new(_line, _index - _lineStart + 1);
+    private TextPosition Position() => new(_line, _index - _lineStart + 1);
 
-    void NewLine()
+    private void NewLine()
     {
         _index++;
         _line++;
         _lineStart = _index;
     }
 
-    void SkipBlanks()
+    private void SkipBlanks()
     {
         while (_index < _text.Length && (_text[_index] == ' ' || _text[_index] == '\t' || _text[_index] == '\r'))
         {
@@ -104,7 +103,7 @@ sealed class Lexer
         }
     }
 
-    Token? ReadOperator()
+    private Token? ReadOperator()
     {
         var at = Position();
         var c = _text[_index];
@@ -157,11 +156,11 @@ sealed class Lexer
         return null;
     }
 
-    static bool IsBreak(char c) => c is ' ' or '\t' or '\n' or '\r' or ';' or '|' or '&';
+    private static bool IsBreak(char c) => c is ' ' or '\t' or '\n' or '\r' or ';' or '|' or '&';
 
-    static bool IsWordEnd(char c) => c is ' ' or '\t' or '\n' or '\r' or ';' or '|' or '&' or '<' or '>' or '(' or ')';
+    private static bool IsWordEnd(char c) => c is ' ' or '\t' or '\n' or '\r' or ';' or '|' or '&' or '<' or '>' or '(' or ')';
 
-    (Token? Word, string? Incomplete) ReadWord()
+    private (Token? Word, string? Incomplete) ReadWord()
     {
         var start = Position();
         var text = new StringBuilder();
@@ -214,7 +213,7 @@ sealed class Lexer
         return (new Token(TokenKind.Word, text.ToString(), start) { Quoted = quoted }, null);
     }
 
-    string? ReadDoubleQuoted(StringBuilder text, TextPosition open)
+    private string? ReadDoubleQuoted(StringBuilder text, TextPosition open)
     {
         _index++;
         while (_index < _text.Length)
@@ -260,7 +259,7 @@ sealed class Lexer
     }
 
     /// <summary>Refuses a $ that a real shell would expand; a lone $ (before a blank, quote or the end) stays literal.</summary>
-    void RefuseDollar(TextPosition at)
+    private void RefuseDollar(TextPosition at)
     {
         var next = Peek(1);
         if (next == '(')
@@ -278,10 +277,10 @@ sealed class Lexer
         }
     }
 
-    static ShellSyntaxException Substitution(string what, TextPosition at) =>
+    private static ShellSyntaxException Substitution(string what, TextPosition at) =>
         new($"{what} is not supported: the lab shell expands nothing; type the value itself, or put it in single quotes to mean it literally", at);
 
-    void AppendCounting(StringBuilder text, int from, int to)
+    private void AppendCounting(StringBuilder text, int from, int to)
     {
         for (var i = from; i < to; i++)
         {
@@ -295,7 +294,7 @@ sealed class Lexer
     }
 
     /// <summary>Reads the bodies of the here-documents opened on the line just ended; null when all were closed.</summary>
-    string? ReadHereDocumentBodies()
+    private string? ReadHereDocumentBodies()
     {
         while (_pendingHereDocuments.Count > 0)
         {
@@ -340,7 +339,7 @@ sealed class Lexer
     }
 
     /// <summary>An unquoted delimiter (<c>&lt;&lt;EOF</c>) would expand $ and ` in a real shell: refuse those here too.</summary>
-    void CheckUnquotedBody(string bodyLine)
+    private void CheckUnquotedBody(string bodyLine)
     {
         for (var i = 0; i < bodyLine.Length; i++)
         {

@@ -1,7 +1,5 @@
 namespace LabSite.Shell.Parsing;
 
-using LabSite.Clusters.Contract;
-
 /// <summary>
 /// What parsing a line gave: a command list, or "incomplete" (an open quote, a trailing <c>|</c> or <c>&amp;&amp;</c>,
 /// a here-document still waiting for its delimiter) so a terminal can ask for another line with <c>&gt; </c>.

@@ -1,7 +1,5 @@
 namespace LabSite.Shell.Parsing;
 
-using LabSite.Clusters.Contract;
-
 /// <summary>
 /// Parses what a learner typed into a <see cref="CommandList"/>. Grammar (a POSIX subset):
 /// <code>
@@ -36,11 +34,11 @@ public static class ShellParser
         throw new ShellSyntaxException($"unexpected end of input: {result.IncompleteReason}", new TextPosition(lines.Length, lines[^1].Length + 1));
     }
 
-    sealed class Parser(List<Token> tokens)
+    private sealed class Parser(List<Token> tokens)
     {
-        int _next;
+        private int _next;
 
-        Token Current => tokens[_next];
+        private Token Current => tokens[_next];
 
         public ParseResult ParseList()
         {
@@ -85,7 +83,7 @@ public static class ShellParser
             return ParseResult.Complete(new CommandList(items));
         }
 
-        void SkipNewlines()
+        private void SkipNewlines()
         {
             while (Current.Kind == TokenKind.Newline)
             {
@@ -93,7 +91,7 @@ public static class ShellParser
             }
         }
 
-        Pipeline? ParsePipeline(out string? incomplete)
+        private Pipeline? ParsePipeline(out string? incomplete)
         {
             incomplete = null;
             var commands = new List<SimpleCommand> { ParseCommand() };
@@ -116,7 +114,7 @@ public static class ShellParser
             return new Pipeline(commands);
         }
 
-        SimpleCommand ParseCommand()
+        private SimpleCommand ParseCommand()
         {
             var words = new List<Word>();
             var redirects = new List<Redirect>();
@@ -161,7 +159,7 @@ public static class ShellParser
             return new SimpleCommand(words, redirects);
         }
 
-        static ShellSyntaxException Unexpected(Token token) => token.Kind == TokenKind.End
+        private static ShellSyntaxException Unexpected(Token token) => token.Kind == TokenKind.End
             ? new ShellSyntaxException("unexpected end of line", token.Position)
             : new ShellSyntaxException($"syntax error near unexpected token '{token.Text.Replace("\n", "newline")}'", token.Position);
     }

@@ -1,7 +1,5 @@
 namespace LabSite.Shell.Parsing;
 
-using LabSite.Clusters.Contract;
-
 /// <summary>
 /// A line the lab shell cannot run, with the position of the offending character:
 /// <c>column 12: command substitution $( ) is not supported ...</c>.

@@ -1,7 +1,5 @@
 namespace LabSite.Shell.Parsing;
 
-using LabSite.Clusters.Contract;
-
 /// <summary>A position in the typed text; both 1-based, as error messages print them.</summary>
 public readonly record struct TextPosition(int Line, int Column)
 {

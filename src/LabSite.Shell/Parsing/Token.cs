@@ -1,8 +1,6 @@
 namespace LabSite.Shell.Parsing;
 
-using LabSite.Clusters.Contract;
-
-enum TokenKind
+internal enum TokenKind
 {
     Word,
     Pipe,
@@ -23,7 +21,7 @@ enum TokenKind
 /// One lexical token. <see cref="Stream"/> carries the descriptor written before a redirection (<c>2&gt;</c>);
 /// a here-document's delimiter word carries its body once the lexer has read the following lines.
 /// </summary>
-sealed class Token(TokenKind kind, string text, TextPosition position)
+internal sealed class Token(TokenKind kind, string text, TextPosition position)
 {
     public TokenKind Kind { get; } = kind;
 

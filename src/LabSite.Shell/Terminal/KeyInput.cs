@@ -1,7 +1,5 @@
 namespace LabSite.Shell.Terminal;
 
-using LabSite.Clusters.Contract;
-
 /// <summary>The keys the line editor understands, decoded from a terminal's bytes.</summary>
 public enum Key
 {
@@ -19,7 +17,7 @@ public readonly record struct KeyInput(Key Key, char Text = '\0');
 /// </summary>
 public sealed class VtInputDecoder
 {
-    string _pending = "";
+    private string _pending = "";
 
     public IReadOnlyList<KeyInput> Decode(string chunk)
     {
@@ -80,7 +78,7 @@ public sealed class VtInputDecoder
     }
 
     /// <summary>Decodes ESC [ ... or ESC O ...; length 0 means the sequence is not complete yet.</summary>
-    static (KeyInput? Key, int Length) Escape(string text, int at)
+    private static (KeyInput? Key, int Length) Escape(string text, int at)
     {
         if (at + 1 >= text.Length)
         {
@@ -112,7 +110,7 @@ public sealed class VtInputDecoder
         return (Final(text[j], text[(at + 2)..j]), j - at + 1);
     }
 
-    static KeyInput? Final(char final, string parameters) => final switch
+    private static KeyInput? Final(char final, string parameters) => final switch
     {
         'A' => new KeyInput(Key.Up),
         'B' => new KeyInput(Key.Down),

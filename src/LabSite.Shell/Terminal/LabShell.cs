@@ -1,8 +1,8 @@
-namespace LabSite.Shell.Terminal;
-
 using LabSite.Clusters.Contract;
 using LabSite.Shell.Completion;
 using LabSite.Shell.Parsing;
+
+namespace LabSite.Shell.Terminal;
 
 /// <summary>
 /// One interactive lab shell on a terminal: decodes keys, edits the line, runs complete lines (asking for more with
@@ -14,15 +14,15 @@ public sealed class LabShell(ShellSession session, Action<string> output) : IDis
 {
     public const string ContinuationPrompt = "> ";
 
-    readonly VtInputDecoder _decoder = new();
-    readonly LineEditor _editor = new();
-    readonly ShellInterpreter _interpreter = new(session);
-    readonly TerminalWriter _writer = new(output);
-    readonly SemaphoreSlim _gate = new(1, 1);
-    readonly Queue<KeyInput> _typeahead = new();
-    string? _pending;
-    Task? _running;
-    CancellationTokenSource? _cancel;
+    private readonly VtInputDecoder _decoder = new();
+    private readonly LineEditor _editor = new();
+    private readonly ShellInterpreter _interpreter = new(session);
+    private readonly TerminalWriter _writer = new(output);
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly Queue<KeyInput> _typeahead = new();
+    private string? _pending;
+    private Task? _running;
+    private CancellationTokenSource? _cancel;
 
     public ShellSession Session => session;
 
@@ -111,7 +111,7 @@ public sealed class LabShell(ShellSession session, Action<string> output) : IDis
         }
     }
 
-    async Task HandleAsync(KeyInput key)
+    private async Task HandleAsync(KeyInput key)
     {
         var prompt = _pending is null ? Prompt : ContinuationPrompt;
         switch (_editor.Handle(key))
@@ -143,7 +143,7 @@ public sealed class LabShell(ShellSession session, Action<string> output) : IDis
         }
     }
 
-    void Submit()
+    private void Submit()
     {
         _writer.Write("\n");
         var text = _pending is null ? _editor.Text : _pending + "\n" + _editor.Text;
@@ -187,7 +187,7 @@ public sealed class LabShell(ShellSession session, Action<string> output) : IDis
         });
     }
 
-    async Task AfterCommandAsync()
+    private async Task AfterCommandAsync()
     {
         await _gate.WaitAsync();
         try
@@ -212,7 +212,7 @@ public sealed class LabShell(ShellSession session, Action<string> output) : IDis
         }
     }
 
-    async Task CompleteAsync(string prompt)
+    private async Task CompleteAsync(string prompt)
     {
         var data = await CompletionDataAsync(_editor.Text);
         var result = CompletionEngine.Complete(_editor.Text, _editor.Cursor, data);
@@ -239,7 +239,7 @@ public sealed class LabShell(ShellSession session, Action<string> output) : IDis
         output(_editor.Render(prompt));
     }
 
-    async Task<CompletionData> CompletionDataAsync(string line)
+    private async Task<CompletionData> CompletionDataAsync(string line)
     {
         var names = new Dictionary<string, IReadOnlyList<string>>();
         if (session.Cluster is { } cluster && line.TrimStart().StartsWith("kubectl", StringComparison.Ordinal))
@@ -262,14 +262,14 @@ public sealed class LabShell(ShellSession session, Action<string> output) : IDis
         return new CompletionData(session.Commands.Keys.ToList(), names, files);
     }
 
-    static string CompletionNamespace(string line)
+    private static string CompletionNamespace(string line)
     {
         var words = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         var at = Array.FindIndex(words, w => w is "-n" or "--namespace");
         return at >= 0 && at + 1 < words.Length ? words[at + 1] : Kubectl.KubectlCommand.DefaultNamespace;
     }
 
-    void NewPrompt()
+    private void NewPrompt()
     {
         _editor.Reset(session.History.Entries);
         // Like zsh, end an unterminated last line of output so the prompt starts at column 0.
@@ -277,7 +277,7 @@ public sealed class LabShell(ShellSession session, Action<string> output) : IDis
         _writer.MarkPromptWritten();
     }
 
-    void Exit()
+    private void Exit()
     {
         if (HasExited)
         {

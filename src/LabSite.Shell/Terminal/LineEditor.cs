@@ -1,7 +1,6 @@
-namespace LabSite.Shell.Terminal;
-
-using LabSite.Clusters.Contract;
 using System.Text;
+
+namespace LabSite.Shell.Terminal;
 
 /// <summary>What a key did to the line.</summary>
 public enum EditOutcome { None, Changed, Submitted, Interrupted, EndOfFile, Complete, ClearScreen }
@@ -17,10 +16,10 @@ public sealed class LineEditor
     /// <summary>A bound on one line, so a paste of megabytes cannot grow the buffer without end.</summary>
     public const int MaxLineLength = 64 * 1024;
 
-    readonly StringBuilder _buffer = new();
-    IReadOnlyList<string> _history = [];
-    int _historyIndex;
-    string _draft = "";
+    private readonly StringBuilder _buffer = new();
+    private IReadOnlyList<string> _history = [];
+    private int _historyIndex;
+    private string _draft = "";
 
     public string Text => _buffer.ToString();
 
@@ -31,8 +30,8 @@ public sealed class LineEditor
 
     // Rows between the prompt's first row and the terminal cursor, and the line's last row, as the last Render left
     // them (0 on a fresh row).
-    int _cursorRow;
-    int _endRow;
+    private int _cursorRow;
+    private int _endRow;
 
     /// <summary>Starts a new line; Up/Down walk <paramref name="history"/> (oldest first).</summary>
     public void Reset(IReadOnlyList<string> history)
@@ -142,7 +141,7 @@ public sealed class LineEditor
         Cursor += text.Length - length;
     }
 
-    void SetText(string text)
+    private void SetText(string text)
     {
         _buffer.Clear().Append(text.Length > MaxLineLength ? text[..MaxLineLength] : text);
         Cursor = _buffer.Length;

@@ -1,7 +1,5 @@
 namespace LabSite.Shell.Terminal;
 
-using LabSite.Clusters.Contract;
-
 /// <summary>
 /// Where text written from column 0 lands on a terminal <see cref="Width"/> cells wide with auto-wrap on, as xterm.js
 /// and VT100s place it: a character written when the row is full goes to the next row, and LF starts a new row.
@@ -50,7 +48,7 @@ public readonly record struct LineLayout(int Width)
     }
 
     /// <summary>Index of the last character of the escape sequence starting at <paramref name="at"/> (CSI or a two-character one).</summary>
-    static int SkipEscape(string text, int at)
+    private static int SkipEscape(string text, int at)
     {
         if (at + 1 >= text.Length || text[at + 1] != '[')
         {

@@ -1,7 +1,6 @@
-namespace LabSite.Shell.Terminal;
-
-using LabSite.Clusters.Contract;
 using System.Text;
+
+namespace LabSite.Shell.Terminal;
 
 /// <summary>
 /// Command output on its way to a terminal: LF becomes CR LF (a raw-mode terminal does not translate), and each write
@@ -9,8 +8,8 @@ using System.Text;
 /// </summary>
 public sealed class TerminalWriter(Action<string> sink) : SynchronousTextWriter
 {
-    readonly object _gate = new();
-    char _last;
+    private readonly object _gate = new();
+    private char _last;
 
     public override Encoding Encoding => Encoding.UTF8;
 

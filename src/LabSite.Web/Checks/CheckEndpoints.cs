@@ -1,16 +1,15 @@
-namespace LabSite.Web.Checks;
-
 using LabSite.Clusters.Contract;
 using LabSite.Grader.Evaluation;
 using LabSite.Grader.Results;
 using LabSite.Web.Checks.Components;
 using LabSite.Web.Clusters;
 using LabSite.Web.Labs;
+using LabSite.Web.Learners;
 using LabSite.Web.Progress;
 using LabSite.Web.Terminal;
-using LabSite.Web;
-using LabSite.Web.Learners;
 using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace LabSite.Web.Checks;
 
 /// <summary>
 /// <c>POST /labs/{labId}/steps/{stepId}/check</c>: evaluates the step's checks against the learner's cluster and

@@ -1,6 +1,6 @@
-namespace LabSite.Web.Checks;
-
 using LabSite.Grader.Results;
+
+namespace LabSite.Web.Checks;
 
 /// <summary>What the check panel shows: nothing checked yet, or the results of the last Check.</summary>
 /// <param name="Results">The results in the step's check order; empty before the first Check.</param>

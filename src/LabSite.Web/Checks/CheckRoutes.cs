@@ -1,6 +1,6 @@
-namespace LabSite.Web.Checks;
-
 using LabSite.Web.Labs;
+
+namespace LabSite.Web.Checks;
 
 /// <summary>Addresses of the Check action.</summary>
 public static class CheckRoutes

@@ -1,7 +1,7 @@
-namespace LabSite.Web.Clusters;
-
 using System.Collections.Concurrent;
 using LabSite.Web.Learners;
+
+namespace LabSite.Web.Clusters;
 
 /// <summary>
 /// What the site knows about each learner cluster: whose it is, whether it runs, when it was last used, and how many
@@ -11,8 +11,8 @@ using LabSite.Web.Learners;
 /// </summary>
 public sealed class ClusterActivity(TimeProvider clock)
 {
-    readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
-    readonly ConcurrentDictionary<string, SemaphoreSlim> _gates = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _gates = new(StringComparer.Ordinal);
 
     /// <summary>One cluster's record. <see cref="Learner"/> is null for a learner cluster the agent listed but this site never used.</summary>
     public sealed record Entry(string Name, LearnerId? Learner, string? LabId, bool Running, DateTimeOffset LastUsed, int Generation);
@@ -64,5 +64,5 @@ public sealed class ClusterActivity(TimeProvider clock)
 
     public int Generation(string name) => _entries.TryGetValue(name, out var e) ? e.Generation : 0;
 
-    static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
+    private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
 }

@@ -1,8 +1,8 @@
-namespace LabSite.Web.Clusters;
-
 using LabSite.Agent.Server;
 using LabSite.Web.Terminal;
 using Microsoft.Extensions.Options;
+
+namespace LabSite.Web.Clusters;
 
 /// <summary>
 /// Deletes learners' clusters that sat idle for <see cref="LabClusterOptions.IdleTimeout"/>: no terminal attached,
@@ -16,7 +16,7 @@ public sealed class ClusterExpiry(
     IOptions<LabClusterOptions> options, TimeProvider clock, ILogger<ClusterExpiry> log) : BackgroundService
 {
     // One sweep at a time: the timer's and a test's (or a slow one and the next) must not delete the same cluster twice.
-    readonly SemaphoreSlim _sweeping = new(1, 1);
+    private readonly SemaphoreSlim _sweeping = new(1, 1);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -77,7 +77,7 @@ public sealed class ClusterExpiry(
         }
     }
 
-    async Task<bool> ExpireIfIdleAsync(string name, CancellationToken ct)
+    private async Task<bool> ExpireIfIdleAsync(string name, CancellationToken ct)
     {
         var gate = activity.Gate(name);
         await gate.WaitAsync(ct);

@@ -1,13 +1,12 @@
-namespace LabSite.Web.Clusters;
-
 using LabSite.Agent.Server;
 using LabSite.Web.Clusters.Components;
 using LabSite.Web.Labs;
+using LabSite.Web.Learners;
 using LabSite.Web.Progress;
 using LabSite.Web.Terminal;
-using LabSite.Web;
-using LabSite.Web.Learners;
 using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace LabSite.Web.Clusters;
 
 /// <summary>The player's cluster notice as an htmx fragment, and dismissing it.</summary>
 public static class ClusterNoticeEndpoints

@@ -1,7 +1,7 @@
-namespace LabSite.Web.Clusters;
-
 using System.Collections.Concurrent;
 using LabSite.Web.Learners;
+
+namespace LabSite.Web.Clusters;
 
 /// <summary>What the player tells a learner about their cluster: it expired, it is being restored, or how the restore went.</summary>
 public enum ClusterNoticeKind { Expired, NotRunning, Restoring, Restored }
@@ -16,9 +16,9 @@ public sealed record ClusterNotice(ClusterNoticeKind Kind, DateTimeOffset At, st
 /// </summary>
 public sealed class ClusterNotices
 {
-    readonly ConcurrentDictionary<(LearnerId, string), ClusterNotice> _notices = new();
-    readonly ConcurrentDictionary<(LearnerId, string), string> _terminalText = new();
-    long _version;
+    private readonly ConcurrentDictionary<(LearnerId, string), ClusterNotice> _notices = new();
+    private readonly ConcurrentDictionary<(LearnerId, string), string> _terminalText = new();
+    private long _version;
 
     public ClusterNotice? Get(LearnerId learner, string labId) => _notices.GetValueOrDefault((learner, labId));
 
@@ -53,10 +53,10 @@ public sealed class ClusterNotices
 
     public void Dismiss(LearnerId learner, string labId) => _notices.TryRemove((learner, labId), out _);
 
-    void Set(LearnerId learner, string labId, ClusterNoticeKind kind, DateTimeOffset at, string text, ClusterRestoreReport? report) =>
+    private void Set(LearnerId learner, string labId, ClusterNoticeKind kind, DateTimeOffset at, string text, ClusterRestoreReport? report) =>
         _notices[(learner, labId)] = new ClusterNotice(kind, at, text, report, Interlocked.Increment(ref _version));
 
-    static string Duration(TimeSpan t) =>
+    private static string Duration(TimeSpan t) =>
         t.TotalHours >= 1 && t.Minutes == 0 ? $"{t.TotalHours:0} hour{(t.TotalHours == 1 ? "" : "s")}"
         : $"{t.TotalMinutes:0} minute{(t.TotalMinutes == 1 ? "" : "s")}";
 }

@@ -1,6 +1,6 @@
-namespace LabSite.Web.Clusters;
-
 using LabSite.Scenarios.Model;
+
+namespace LabSite.Web.Clusters;
 
 /// <summary>Why a learner's cluster had to be created again.</summary>
 public enum RestoreReason
@@ -70,13 +70,13 @@ public sealed record ClusterRestoreReport(
     internal static string Solutions(IReadOnlyList<LabStep> steps) =>
         steps.Count == 1 ? $"the solution of {StepText.List(steps)} was" : $"the solutions of {StepText.List(steps)} were";
 
-    static string FirstLine(string command)
+    private static string FirstLine(string command)
     {
         var lines = command.Trim().Split('\n');
         return lines.Length == 1 ? lines[0] : lines[0] + " …";
     }
 
-    static string Capitalized(string text) => char.ToUpperInvariant(text[0]) + text[1..];
+    private static string Capitalized(string text) => char.ToUpperInvariant(text[0]) + text[1..];
 }
 
 /// <summary>How steps are named to learners: by number (from 1) and id, e.g. "steps 1–3 (deploy, land, identities)".</summary>

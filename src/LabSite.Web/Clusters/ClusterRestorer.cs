@@ -1,12 +1,12 @@
-namespace LabSite.Web.Clusters;
-
-using LabSite.Web.Labs;
-using LabSite.Web.Solutions;
-using LabSite.Web.Progress;
-using LabSite.Web.Learners;
 using LabSite.Clusters.Contract;
 using LabSite.Scenarios.Model;
+using LabSite.Web.Labs;
+using LabSite.Web.Learners;
+using LabSite.Web.Progress;
+using LabSite.Web.Solutions;
 using Microsoft.Extensions.Options;
+
+namespace LabSite.Web.Clusters;
 
 /// <summary>
 /// Brings a learner's newly created cluster to the state their progress says they reached: the cluster starts as
@@ -47,7 +47,7 @@ public sealed class ClusterRestorer(
     }
 
     /// <summary>Runs each step's solution blocks in order; stops at the first block that fails (see <see cref="ClusterRestoreReport"/>).</summary>
-    async Task<(List<LabStep> Replayed, ReplayFailure? Failure)> ReplayAsync(Lab lab, IReadOnlyList<LabStep> steps, ILabCluster cluster)
+    private async Task<(List<LabStep> Replayed, ReplayFailure? Failure)> ReplayAsync(Lab lab, IReadOnlyList<LabStep> steps, ILabCluster cluster)
     {
         var replayed = new List<LabStep>();
         using var work = new LabWorkingCopy(lab.Directory);
@@ -68,7 +68,7 @@ public sealed class ClusterRestorer(
         return (replayed, null);
     }
 
-    async Task<ReplayFailure?> RunAsync(ShellSolutionRunner runner, ILabCluster cluster, LabStep step, string block, CancellationToken ct)
+    private async Task<ReplayFailure?> RunAsync(ShellSolutionRunner runner, ILabCluster cluster, LabStep step, string block, CancellationToken ct)
     {
         try
         {
@@ -86,7 +86,7 @@ public sealed class ClusterRestorer(
         }
     }
 
-    async Task<LabProgress> ProgressAsync(LearnerId learner, string labId)
+    private async Task<LabProgress> ProgressAsync(LearnerId learner, string labId)
     {
         // The store is scoped (one database context per request); restores run outside any request's scope.
         await using var scope = scopes.CreateAsyncScope();

@@ -1,9 +1,9 @@
-namespace LabSite.Web.Clusters;
-
 using LabSite.Agent.Server;
 using LabSite.Web.Terminal;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+
+namespace LabSite.Web.Clusters;
 
 /// <summary>Registers the lifecycle of learners' clusters: activity, expiry, restore and the player's notice.</summary>
 public static class ClustersExtensions

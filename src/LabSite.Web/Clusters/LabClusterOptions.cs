@@ -1,6 +1,6 @@
-namespace LabSite.Web.Clusters;
-
 using System.ComponentModel.DataAnnotations;
+
+namespace LabSite.Web.Clusters;
 
 /// <summary>
 /// How long learners' clusters live, bound from the <c>LabClusterOptions</c> section (e.g. the environment variable

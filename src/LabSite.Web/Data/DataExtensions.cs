@@ -1,7 +1,6 @@
-namespace LabSite.Web.Data;
-
-using LabSite.Web;
 using Microsoft.EntityFrameworkCore;
+
+namespace LabSite.Web.Data;
 
 /// <summary>Registers the site database (SQLite in the data folder) and brings its schema up to date at start.</summary>
 public static class DataExtensions

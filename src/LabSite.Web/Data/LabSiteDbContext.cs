@@ -1,6 +1,6 @@
-namespace LabSite.Web.Data;
-
 using Microsoft.EntityFrameworkCore;
+
+namespace LabSite.Web.Data;
 
 /// <summary>
 /// The site's own tables: learners' progress through labs. Other areas (exams) keep their own

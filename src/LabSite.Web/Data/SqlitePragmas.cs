@@ -1,7 +1,7 @@
-namespace LabSite.Web.Data;
-
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+
+namespace LabSite.Web.Data;
 
 /// <summary>
 /// Per-connection SQLite settings. With WAL, synchronous=NORMAL syncs at checkpoints instead of at every commit:

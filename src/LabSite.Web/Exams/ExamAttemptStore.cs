@@ -1,11 +1,11 @@
-namespace LabSite.Web.Exams;
-
 using System.Security.Cryptography;
-using LabSite.Web.Exams.Data;
-using LabSite.Web.Learners;
 using LabSite.Scenarios.Exams;
 using LabSite.Scenarios.Exams.Engine;
+using LabSite.Web.Exams.Data;
+using LabSite.Web.Learners;
 using Microsoft.EntityFrameworkCore;
+
+namespace LabSite.Web.Exams;
 
 /// <summary>
 /// Mock-exam attempts: drawing a paper, saving answers, and submitting. The server owns the clock: every read of an

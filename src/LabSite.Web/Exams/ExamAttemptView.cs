@@ -1,8 +1,8 @@
-namespace LabSite.Web.Exams;
-
-using LabSite.Web.Exams.Data;
 using LabSite.Scenarios.Exams;
 using LabSite.Scenarios.Exams.Engine;
+using LabSite.Web.Exams.Data;
+
+namespace LabSite.Web.Exams;
 
 /// <summary>One question of an attempt as the pages need it: the question, the option order shown, the answer.</summary>
 public sealed record AttemptQuestion(int Position, ExamQuestion Question, IReadOnlyList<int> OptionOrder, IReadOnlySet<int> Selected, bool Flagged)

@@ -1,8 +1,8 @@
-namespace LabSite.Web.Exams;
-
 using LabSite.Scenarios.Exams;
 using LabSite.Scenarios.Loading;
 using Microsoft.Extensions.Options;
+
+namespace LabSite.Web.Exams;
 
 /// <summary>
 /// The question bank the site serves, loaded once at start. Blueprints come back with any configured size

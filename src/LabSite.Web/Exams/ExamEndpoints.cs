@@ -1,10 +1,9 @@
-namespace LabSite.Web.Exams;
-
 using System.Globalization;
 using LabSite.Web.Exams.Components;
-using LabSite.Web;
 using LabSite.Web.Learners;
 using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace LabSite.Web.Exams;
 
 /// <summary>
 /// The exam actions (POST). Each reads its form itself (so the antiforgery filter checks it), saves, and redirects

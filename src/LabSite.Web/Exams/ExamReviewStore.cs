@@ -1,9 +1,9 @@
-namespace LabSite.Web.Exams;
-
+using LabSite.Scenarios.Exams.Engine;
 using LabSite.Web.Exams.Data;
 using LabSite.Web.Learners;
-using LabSite.Scenarios.Exams.Engine;
 using Microsoft.EntityFrameworkCore;
+
+namespace LabSite.Web.Exams;
 
 /// <summary>Learners' Leitner boxes: missed questions come back for review at growing intervals.</summary>
 public sealed class ExamReviewStore(ExamDbContext db, TimeProvider time)

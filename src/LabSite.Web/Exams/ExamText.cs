@@ -1,7 +1,7 @@
-namespace LabSite.Web.Exams;
-
 using Markdig;
 using Microsoft.AspNetCore.Components;
+
+namespace LabSite.Web.Exams;
 
 /// <summary>
 /// Renders question text (Markdown with backticks for code) to HTML. Raw HTML in the bank is disabled, so a
@@ -9,14 +9,14 @@ using Microsoft.AspNetCore.Components;
 /// </summary>
 public static class ExamText
 {
-    private static readonly MarkdownPipeline Pipeline = new MarkdownPipelineBuilder().DisableHtml().Build();
+    private static readonly MarkdownPipeline s_pipeline = new MarkdownPipelineBuilder().DisableHtml().Build();
 
-    public static MarkupString Block(string text) => new(Markdown.ToHtml(text, Pipeline));
+    public static MarkupString Block(string text) => new(Markdown.ToHtml(text, s_pipeline));
 
     /// <summary>One paragraph without its &lt;p&gt; wrapper, for option texts and explanations.</summary>
     public static MarkupString Inline(string text)
     {
-        var html = Markdown.ToHtml(text, Pipeline).Trim();
+        var html = Markdown.ToHtml(text, s_pipeline).Trim();
         if (html.StartsWith("<p>", StringComparison.Ordinal) && html.EndsWith("</p>", StringComparison.Ordinal) && html.IndexOf("<p>", 3, StringComparison.Ordinal) < 0)
         {
             html = html[3..^4];

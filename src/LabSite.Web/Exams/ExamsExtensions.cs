@@ -1,10 +1,9 @@
-namespace LabSite.Web.Exams;
-
 using LabSite.Web.Data;
 using LabSite.Web.Exams.Data;
-using LabSite.Web;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace LabSite.Web.Exams;
 
 /// <summary>Registers the exam area (bank, attempts, reviews, its database context) and maps its actions.</summary>
 public static class ExamsExtensions

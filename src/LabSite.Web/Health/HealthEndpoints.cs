@@ -1,8 +1,8 @@
-namespace LabSite.Web.Health;
-
 using LabSite.Web.Data;
 using LabSite.Web.Labs;
 using Microsoft.EntityFrameworkCore;
+
+namespace LabSite.Web.Health;
 
 /// <summary>
 /// <c>GET /healthz</c> for operators and load balancers: 200 when the database answers, 503 when not,

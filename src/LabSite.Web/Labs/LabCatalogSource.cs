@@ -1,6 +1,6 @@
-namespace LabSite.Web.Labs;
-
 using LabSite.Scenarios.Loading;
+
+namespace LabSite.Web.Labs;
 
 /// <summary>
 /// The lab catalog the site serves: loaded from <c>&lt;content&gt;/labs</c> at start and replaced as a whole when
@@ -10,11 +10,11 @@ using LabSite.Scenarios.Loading;
 /// </summary>
 public sealed class LabCatalogSource(LabCatalog catalog)
 {
-    private volatile LabCatalog current = Prepare(catalog);
+    private volatile LabCatalog _current = Prepare(catalog);
 
-    public LabCatalog Current => current;
+    public LabCatalog Current => _current;
 
-    public void Replace(LabCatalog catalog) => current = Prepare(catalog);
+    public void Replace(LabCatalog catalog) => _current = Prepare(catalog);
 
     private static LabCatalog Prepare(LabCatalog catalog) => catalog with { Labs = [.. catalog.Labs.Select(LabLinks.Rebase)] };
 }

@@ -1,7 +1,6 @@
-namespace LabSite.Web.Labs;
-
-using LabSite.Web;
 using LabSite.Scenarios.Loading;
+
+namespace LabSite.Web.Labs;
 
 /// <summary>
 /// Reloads the catalog when files under <c>&lt;content&gt;/labs</c> change, so an author sees an edit (or its errors on
@@ -11,7 +10,7 @@ using LabSite.Scenarios.Loading;
 /// </summary>
 public sealed class LabCatalogWatcher(SiteOptions options, LabCatalogSource source, ILogger<LabCatalogWatcher> logger) : BackgroundService
 {
-    private static readonly TimeSpan Debounce = TimeSpan.FromMilliseconds(300);
+    private static readonly TimeSpan s_debounce = TimeSpan.FromMilliseconds(300);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -44,7 +43,7 @@ public sealed class LabCatalogWatcher(SiteOptions options, LabCatalogSource sour
             while (!stoppingToken.IsCancellationRequested)
             {
                 await changed.WaitAsync(stoppingToken);
-                await Task.Delay(Debounce, stoppingToken);
+                await Task.Delay(s_debounce, stoppingToken);
                 while (changed.CurrentCount > 0)
                 {
                     await changed.WaitAsync(stoppingToken);

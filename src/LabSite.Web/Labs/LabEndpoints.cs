@@ -1,11 +1,10 @@
-namespace LabSite.Web.Labs;
-
-using LabSite.Web.Labs.Components;
-using LabSite.Web.Progress;
-using LabSite.Web;
-using LabSite.Web.Learners;
 using LabSite.Scenarios.Model;
+using LabSite.Web.Labs.Components;
+using LabSite.Web.Learners;
+using LabSite.Web.Progress;
 using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace LabSite.Web.Labs;
 
 /// <summary>
 /// The lab pages' htmx API: fragments (<c>/hx/...</c>, GET) and the actions learners take in the player (POST).

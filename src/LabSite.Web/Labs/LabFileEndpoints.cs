@@ -1,6 +1,6 @@
-namespace LabSite.Web.Labs;
-
 using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace LabSite.Web.Labs;
 
 /// <summary>
 /// <c>GET /labs/{id}/files/{path}</c>: a file the lab ships (a manifest, a policy), shown as text in the browser.
@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 /// </summary>
 public static class LabFileEndpoints
 {
-    private static readonly Dictionary<string, string> ImageTypes = new(StringComparer.OrdinalIgnoreCase)
+    private static readonly Dictionary<string, string> s_imageTypes = new(StringComparer.OrdinalIgnoreCase)
     {
         [".png"] = "image/png",
         [".jpg"] = "image/jpeg",
@@ -34,7 +34,7 @@ public static class LabFileEndpoints
         // Manifests and scripts are shown, never run: plain text, and a sandbox in case a file is HTML or SVG.
         context.Response.Headers.ContentSecurityPolicy = "sandbox";
         context.Response.Headers.XContentTypeOptions = "nosniff";
-        var type = ImageTypes.GetValueOrDefault(Path.GetExtension(path), "text/plain; charset=utf-8");
+        var type = s_imageTypes.GetValueOrDefault(Path.GetExtension(path), "text/plain; charset=utf-8");
         return TypedResults.PhysicalFile(file.FullPath, type);
     }
 }

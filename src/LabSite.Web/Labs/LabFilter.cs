@@ -1,6 +1,6 @@
-namespace LabSite.Web.Labs;
-
 using LabSite.Scenarios.Model;
+
+namespace LabSite.Web.Labs;
 
 /// <summary>
 /// The catalog's search and filters, as they arrive in the query string (<c>?q=&amp;tag=&amp;difficulty=&amp;domain=</c>).

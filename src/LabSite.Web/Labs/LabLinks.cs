@@ -1,7 +1,7 @@
-namespace LabSite.Web.Labs;
-
 using System.Text.RegularExpressions;
 using LabSite.Scenarios.Model;
+
+namespace LabSite.Web.Labs;
 
 /// <summary>
 /// Points a lab's relative links (<c>[web.yaml](manifests/web.yaml)</c>, written relative to the lab folder) at

@@ -1,8 +1,7 @@
-namespace LabSite.Web.Labs;
-
-using LabSite.Web.Progress;
-using LabSite.Web;
 using LabSite.Scenarios.Loading;
+using LabSite.Web.Progress;
+
+namespace LabSite.Web.Labs;
 
 /// <summary>Registers the lab catalog and learners' progress.</summary>
 public static class LabsExtensions

@@ -8,7 +8,7 @@ public static class LearnerCookie
 {
     public const string Name = "labsite-learner";
 
-    private static readonly object ItemKey = new();
+    private static readonly object s_itemKey = new();
 
     /// <summary>
     /// The current learner. Creates the identity (and queues its cookie) on a first visit, so a
@@ -17,7 +17,7 @@ public static class LearnerCookie
     /// </summary>
     public static LearnerId GetLearnerId(this HttpContext context)
     {
-        if (context.Items.TryGetValue(ItemKey, out var cached) && cached is LearnerId known)
+        if (context.Items.TryGetValue(s_itemKey, out var cached) && cached is LearnerId known)
         {
             return known;
         }
@@ -31,7 +31,7 @@ public static class LearnerCookie
             }
         }
 
-        context.Items[ItemKey] = id;
+        context.Items[s_itemKey] = id;
         return id;
     }
 

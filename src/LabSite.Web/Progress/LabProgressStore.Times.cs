@@ -1,7 +1,7 @@
-namespace LabSite.Web.Progress;
-
 using LabSite.Web.Learners;
 using Microsoft.EntityFrameworkCore;
+
+namespace LabSite.Web.Progress;
 
 /// <summary>When a learner first opened a lab and one of its steps: the grader's "since the step started" windows.</summary>
 public sealed record StepTimes(DateTimeOffset? LabStartedAt, DateTimeOffset? StepVisitedAt);

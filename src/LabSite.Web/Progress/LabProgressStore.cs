@@ -1,8 +1,8 @@
-namespace LabSite.Web.Progress;
-
 using LabSite.Web.Data;
 using LabSite.Web.Learners;
 using Microsoft.EntityFrameworkCore;
+
+namespace LabSite.Web.Progress;
 
 /// <summary>
 /// Reads and records learners' progress. Writes are single upsert statements, so two requests from

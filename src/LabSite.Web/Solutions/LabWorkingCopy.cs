@@ -6,7 +6,7 @@ namespace LabSite.Web.Solutions;
 /// </summary>
 public sealed class LabWorkingCopy : IDisposable
 {
-    readonly DirectoryInfo _dir;
+    private readonly DirectoryInfo _dir;
 
     public LabWorkingCopy(string labDirectory)
     {
@@ -22,7 +22,7 @@ public sealed class LabWorkingCopy : IDisposable
 
     public void Dispose() => _dir.Delete(recursive: true);
 
-    static void Copy(string from, string to)
+    private static void Copy(string from, string to)
     {
         foreach (var dir in Directory.EnumerateDirectories(from, "*", SearchOption.AllDirectories))
         {

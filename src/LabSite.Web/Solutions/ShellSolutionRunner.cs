@@ -1,8 +1,8 @@
-namespace LabSite.Web.Solutions;
-
-using LabSite.Grader.Testing;
 using LabSite.Clusters.Contract;
+using LabSite.Grader.Testing;
 using LabSite.Shell;
+
+namespace LabSite.Web.Solutions;
 
 /// <summary>
 /// Runs solution blocks through the lab shell, exactly as a learner's terminal runs typed lines (kubectl, hubble,

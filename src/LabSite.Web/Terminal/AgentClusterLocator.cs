@@ -1,10 +1,10 @@
-namespace LabSite.Web.Terminal;
-
 using System.Text.RegularExpressions;
 using LabSite.Agent.Server;
+using LabSite.Clusters.Contract;
 using LabSite.Web.Clusters;
 using LabSite.Web.Learners;
-using LabSite.Clusters.Contract;
+
+namespace LabSite.Web.Terminal;
 
 /// <summary>
 /// Gives each learner one cluster per lab on the lab agent, created the first time the lab is used and found again
@@ -13,7 +13,7 @@ using LabSite.Clusters.Contract;
 /// </summary>
 public sealed partial class AgentClusterLocator(LabAgent agent, ClusterActivity? activity = null, ClusterRestorer? restorer = null) : ILabClusterLocator
 {
-    readonly ClusterActivity _activity = activity ?? new ClusterActivity(TimeProvider.System);
+    private readonly ClusterActivity _activity = activity ?? new ClusterActivity(TimeProvider.System);
 
     public async Task<ILabCluster?> FindAsync(LearnerId learner, string labId, CancellationToken ct)
     {

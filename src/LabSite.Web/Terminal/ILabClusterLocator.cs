@@ -1,7 +1,7 @@
-namespace LabSite.Web.Terminal;
-
-using LabSite.Web.Learners;
 using LabSite.Clusters.Contract;
+using LabSite.Web.Learners;
+
+namespace LabSite.Web.Terminal;
 
 /// <summary>
 /// Finds the cluster a learner's lab runs on, for that lab's terminal and its checks. Without a lab agent (serve --agent off),

@@ -1,15 +1,14 @@
-namespace LabSite.Web.Terminal;
-
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 using LabSite.Agent.Server;
 using LabSite.Web.Clusters;
 using LabSite.Web.Labs;
-using LabSite.Web;
 using LabSite.Web.Learners;
 using LabSite.Web.Workspace;
 using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace LabSite.Web.Terminal;
 
 /// <summary>
 /// <c>GET /labs/{labId}/terminal?tab=N</c> (WebSocket): one of the lab player's terminal tabs (1 when no tab is given; at
@@ -42,7 +41,7 @@ public static class TerminalEndpoints
         return app;
     }
 
-    static async Task HandleAsync(HttpContext context, string labId, string? tab, LabCatalogSource catalog, TerminalSessions sessions)
+    private static async Task HandleAsync(HttpContext context, string labId, string? tab, LabCatalogSource catalog, TerminalSessions sessions)
     {
         if (!context.WebSockets.IsWebSocketRequest)
         {
@@ -90,7 +89,7 @@ public static class TerminalEndpoints
     }
 
     /// <summary>Ends one tab's shell; its socket, if attached, is closed normally (the page has already removed the tab).</summary>
-    static Results<NoContent, NotFound, ProblemHttpResult> Close(HttpContext context, string labId, string? tab, TerminalSessions sessions)
+    private static Results<NoContent, NotFound, ProblemHttpResult> Close(HttpContext context, string labId, string? tab, TerminalSessions sessions)
     {
         if (!TerminalTab.TryParse(tab, out var terminalTab, out var error))
         {
@@ -99,14 +98,14 @@ public static class TerminalEndpoints
         return sessions.Close(context.GetLearnerId(), labId, terminalTab) ? TypedResults.NoContent() : TypedResults.NotFound();
     }
 
-    static bool SameOrigin(HttpContext context)
+    private static bool SameOrigin(HttpContext context)
     {
         var origin = context.Request.Headers.Origin.ToString();
         // Non-browser clients send no Origin; browsers always do on WebSocket requests.
         return origin.Length == 0 || (Uri.TryCreate(origin, UriKind.Absolute, out var uri) && string.Equals(uri.Authority, context.Request.Host.Value, StringComparison.OrdinalIgnoreCase));
     }
 
-    static async Task SendAsync(WebSocket socket, System.Threading.Channels.ChannelReader<string> output, CancellationToken ct)
+    private static async Task SendAsync(WebSocket socket, System.Threading.Channels.ChannelReader<string> output, CancellationToken ct)
     {
         try
         {
@@ -126,7 +125,7 @@ public static class TerminalEndpoints
         }
     }
 
-    static async Task ReceiveAsync(WebSocket socket, TerminalSession session, CancellationToken ct)
+    private static async Task ReceiveAsync(WebSocket socket, TerminalSession session, CancellationToken ct)
     {
         var buffer = new byte[16 * 1024];
         var message = new MemoryStream();
@@ -160,7 +159,7 @@ public static class TerminalEndpoints
     }
 
     /// <summary>Applies one browser message; malformed ones are ignored (a terminal must not die of a bad frame).</summary>
-    static async Task HandleMessageAsync(TerminalSession session, byte[] message)
+    private static async Task HandleMessageAsync(TerminalSession session, byte[] message)
     {
         try
         {

@@ -1,8 +1,8 @@
-namespace LabSite.Web.Terminal;
-
 using System.Text;
 using System.Threading.Channels;
 using LabSite.Shell.Terminal;
+
+namespace LabSite.Web.Terminal;
 
 /// <summary>
 /// One learner's terminal for one lab: the lab shell plus what it printed lately. It outlives its WebSocket: a browser
@@ -14,11 +14,11 @@ public sealed class TerminalSession : IDisposable
     /// <summary>How much recent output a reconnecting browser gets back (xterm.js redraws it).</summary>
     public const int ReplayChars = 128 * 1024;
 
-    readonly object _gate = new();
-    readonly StringBuilder _recent = new();
-    Channel<string>? _attached;
+    private readonly object _gate = new();
+    private readonly StringBuilder _recent = new();
+    private Channel<string>? _attached;
 
-    readonly TimeProvider _clock;
+    private readonly TimeProvider _clock;
 
     public TerminalSession(Func<Action<string>, LabShell> createShell, TimeProvider clock)
     {
@@ -101,7 +101,7 @@ public sealed class TerminalSession : IDisposable
         return Shell.ResizeAsync(Columns);
     }
 
-    void Output(string text)
+    private void Output(string text)
     {
         lock (_gate)
         {
@@ -115,7 +115,7 @@ public sealed class TerminalSession : IDisposable
     }
 
     /// <summary>The learner typed exit or Ctrl-D: tell the browser and end the attachment (the page offers a new session).</summary>
-    void OnExited()
+    private void OnExited()
     {
         lock (_gate)
         {

@@ -1,12 +1,12 @@
-namespace LabSite.Web.Terminal;
-
 using System.Collections.Concurrent;
+using LabSite.Scenarios.Model;
+using LabSite.Shell;
+using LabSite.Shell.Terminal;
 using LabSite.Web.Clusters;
 using LabSite.Web.Learners;
 using LabSite.Web.Workspace;
-using LabSite.Shell;
-using LabSite.Shell.Terminal;
-using LabSite.Scenarios.Model;
+
+namespace LabSite.Web.Terminal;
 
 /// <summary>
 /// Terminal sessions by learner, lab and tab (up to <see cref="TerminalTab.MaxPerLab"/> per lab). A lab's tabs share its
@@ -20,7 +20,7 @@ public sealed class TerminalSessions(LabFolders folders, ILabClusterLocator clus
     /// <summary>A bound on live sessions on one host (each holds a shell and up to <see cref="TerminalSession.ReplayChars"/> of output).</summary>
     public const int MaxSessions = 2000;
 
-    readonly ConcurrentDictionary<(LearnerId, string, TerminalTab), Lazy<Task<TerminalSession>>> _sessions = new();
+    private readonly ConcurrentDictionary<(LearnerId, string, TerminalTab), Lazy<Task<TerminalSession>>> _sessions = new();
 
     public int Count => _sessions.Count;
 
@@ -74,7 +74,7 @@ public sealed class TerminalSessions(LabFolders folders, ILabClusterLocator clus
         }
     }
 
-    IEnumerable<((LearnerId, string, TerminalTab) Key, Lazy<Task<TerminalSession>> Lazy, TerminalSession Session)> Started(LearnerId learner, string labId) =>
+    private IEnumerable<((LearnerId, string, TerminalTab) Key, Lazy<Task<TerminalSession>> Lazy, TerminalSession Session)> Started(LearnerId learner, string labId) =>
         _sessions.Where(e => e.Key.Item1 == learner && e.Key.Item2 == labId && e.Value.IsValueCreated && e.Value.Value.IsCompletedSuccessfully)
             .Select(e => (e.Key, e.Value, e.Value.Value.Result)).ToList();
 
@@ -99,10 +99,10 @@ public sealed class TerminalSessions(LabFolders folders, ILabClusterLocator clus
     }
 
     /// <summary>A session still starting, or started and not exited; a failed start or an exited shell is replaced.</summary>
-    static bool Reusable(Lazy<Task<TerminalSession>> entry) =>
+    private static bool Reusable(Lazy<Task<TerminalSession>> entry) =>
         !entry.IsValueCreated || !entry.Value.IsCompleted || (entry.Value.IsCompletedSuccessfully && !entry.Value.Result.Shell.HasExited);
 
-    async Task<TerminalSession> StartAsync(LearnerId learner, Lab lab, CancellationToken ct)
+    private async Task<TerminalSession> StartAsync(LearnerId learner, Lab lab, CancellationToken ct)
     {
         var folder = folders.For(learner, lab);
         var cluster = await clusters.FindAsync(learner, lab.Id, ct);
@@ -117,7 +117,7 @@ public sealed class TerminalSessions(LabFolders folders, ILabClusterLocator clus
         return terminal;
     }
 
-    void CloseIdle()
+    private void CloseIdle()
     {
         var now = clock.GetUtcNow();
         foreach (var (key, lazy) in _sessions)

@@ -1,9 +1,8 @@
-namespace LabSite.Web.Workspace;
-
-using LabSite.Web;
-using LabSite.Web.Learners;
-using LabSite.Shell;
 using LabSite.Scenarios.Model;
+using LabSite.Shell;
+using LabSite.Web.Learners;
+
+namespace LabSite.Web.Workspace;
 
 /// <summary>
 /// Each learner's working folder for a lab, <c>&lt;data&gt;/terminals/&lt;learner&gt;/&lt;lab&gt;/</c>: the folder the lab

@@ -1,11 +1,10 @@
-namespace LabSite.Web.Workspace;
-
+using LabSite.Shell;
 using LabSite.Web.Labs;
-using LabSite.Web;
 using LabSite.Web.Learners;
 using LabSite.Web.Workspace.Components;
-using LabSite.Shell;
 using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace LabSite.Web.Workspace;
 
 /// <summary>
 /// The editor tab's htmx API (issue #6). Each call answers with the <see cref="WorkspacePanel"/> in its next state: the

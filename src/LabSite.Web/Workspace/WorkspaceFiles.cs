@@ -1,7 +1,7 @@
-namespace LabSite.Web.Workspace;
-
 using System.Text;
 using LabSite.Shell;
+
+namespace LabSite.Web.Workspace;
 
 /// <summary>
 /// The editor tab's view of a learner's lab folder: list, open, save and create text files. Every path goes through
@@ -17,7 +17,7 @@ public sealed class WorkspaceFiles(WorkingFolder folder)
     /// <summary>A bound on the listing, so a folder filled from the shell cannot make the panel huge.</summary>
     public const int MaxListed = 500;
 
-    static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+    private static readonly UTF8Encoding s_strictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>Files under the folder as relative paths, sorted; hidden files (the shell's history) and links are left out.</summary>
     public IReadOnlyList<string> List()
@@ -65,7 +65,7 @@ public sealed class WorkspaceFiles(WorkingFolder folder)
         string text;
         try
         {
-            text = StrictUtf8.GetString(File.ReadAllBytes(full));
+            text = s_strictUtf8.GetString(File.ReadAllBytes(full));
         }
         catch (DecoderFallbackException)
         {

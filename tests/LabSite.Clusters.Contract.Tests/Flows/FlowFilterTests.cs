@@ -1,8 +1,6 @@
-namespace LabSite.Clusters.Contract.Tests.Flows;
-
-using LabSite.Clusters.Contract;
 using LabSite.Clusters.Contract.Flows;
-using Xunit;
+
+namespace LabSite.Clusters.Contract.Tests.Flows;
 
 public class FlowFilterTests
 {
@@ -17,51 +15,51 @@ public class FlowFilterTests
         IsReply = reply,
     };
 
-    private static readonly Flow XwingDrop = F("xwing", "deathstar-1", Verdict.DROPPED);
-    private static readonly Flow TieForward = F("tiefighter", "deathstar-1", Verdict.FORWARDED);
-    private static readonly Flow TieToXwing = F("tiefighter", "xwing", Verdict.FORWARDED, 8080);
+    private static readonly Flow s_xwingDrop = F("xwing", "deathstar-1", Verdict.DROPPED);
+    private static readonly Flow s_tieForward = F("tiefighter", "deathstar-1", Verdict.FORWARDED);
+    private static readonly Flow s_tieToXwing = F("tiefighter", "xwing", Verdict.FORWARDED, 8080);
 
     [Fact]
     public void Pod_matches_either_side_by_prefix_in_default_namespace()
     {
         var f = new FlowFilterBuilder().Add("pod", "deathstar").Build();
-        Assert.True(f.Matches(XwingDrop));
-        Assert.True(f.Matches(TieForward));
-        Assert.False(f.Matches(TieToXwing));
+        Assert.True(f.Matches(s_xwingDrop));
+        Assert.True(f.Matches(s_tieForward));
+        Assert.False(f.Matches(s_tieToXwing));
     }
 
     [Fact]
     public void Repeated_flag_ors_and_different_flags_and()
     {
         var f = new FlowFilterBuilder().Add("from-pod", "xwing").Add("from-pod", "tiefighter").Add("verdict", "DROPPED").Build();
-        Assert.True(f.Matches(XwingDrop));
-        Assert.False(f.Matches(TieForward));
+        Assert.True(f.Matches(s_xwingDrop));
+        Assert.False(f.Matches(s_tieForward));
         var g = new FlowFilterBuilder().Add("pod", "deathstar").Add("verdict", "FORWARDED").Build();
-        Assert.True(g.Matches(TieForward));
-        Assert.False(g.Matches(XwingDrop));
-        Assert.False(g.Matches(TieToXwing));
+        Assert.True(g.Matches(s_tieForward));
+        Assert.False(g.Matches(s_xwingDrop));
+        Assert.False(g.Matches(s_tieToXwing));
     }
 
     [Fact]
     public void Not_negates_the_next_flag_only()
     {
         var f = new FlowFilterBuilder().Not().Add("verdict", "DROPPED").Add("to-port", "80").Build();
-        Assert.False(f.Matches(XwingDrop));
-        Assert.True(f.Matches(TieForward));
-        Assert.False(f.Matches(TieToXwing));
+        Assert.False(f.Matches(s_xwingDrop));
+        Assert.True(f.Matches(s_tieForward));
+        Assert.False(f.Matches(s_tieToXwing));
     }
 
     [Fact]
     public void Labels_identity_type_protocol_and_reply()
     {
-        Assert.True(new FlowFilterBuilder().Add("from-label", "app=xwing").Build().Matches(XwingDrop));
-        Assert.True(new FlowFilterBuilder().Add("to-label", "k8s:app=deathstar-1").Build().Matches(XwingDrop));
-        Assert.False(new FlowFilterBuilder().Add("to-label", "reserved:world").Build().Matches(XwingDrop));
-        Assert.True(new FlowFilterBuilder().Add("type", "drop").Build().Matches(XwingDrop));
-        Assert.False(new FlowFilterBuilder().Add("type", "trace:to-endpoint").Build().Matches(XwingDrop));
-        Assert.True(new FlowFilterBuilder().Add("protocol", "TCP").Build().Matches(XwingDrop));
-        Assert.False(new FlowFilterBuilder().Add("protocol", "udp").Build().Matches(XwingDrop));
-        Assert.True(new FlowFilterBuilder().Add("ip", "10.0.0.0/24").Build().Matches(XwingDrop));
+        Assert.True(new FlowFilterBuilder().Add("from-label", "app=xwing").Build().Matches(s_xwingDrop));
+        Assert.True(new FlowFilterBuilder().Add("to-label", "k8s:app=deathstar-1").Build().Matches(s_xwingDrop));
+        Assert.False(new FlowFilterBuilder().Add("to-label", "reserved:world").Build().Matches(s_xwingDrop));
+        Assert.True(new FlowFilterBuilder().Add("type", "drop").Build().Matches(s_xwingDrop));
+        Assert.False(new FlowFilterBuilder().Add("type", "trace:to-endpoint").Build().Matches(s_xwingDrop));
+        Assert.True(new FlowFilterBuilder().Add("protocol", "TCP").Build().Matches(s_xwingDrop));
+        Assert.False(new FlowFilterBuilder().Add("protocol", "udp").Build().Matches(s_xwingDrop));
+        Assert.True(new FlowFilterBuilder().Add("ip", "10.0.0.0/24").Build().Matches(s_xwingDrop));
     }
 
     [Theory]

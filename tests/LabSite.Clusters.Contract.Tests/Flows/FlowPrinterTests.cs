@@ -1,17 +1,15 @@
-namespace LabSite.Clusters.Contract.Tests.Flows;
-
-using LabSite.Clusters.Contract;
 using LabSite.Clusters.Contract.Flows;
-using Xunit;
+
+namespace LabSite.Clusters.Contract.Tests.Flows;
 
 public class FlowPrinterTests
 {
     // Jan 1 00:20:34.567 (UTC), as in Hubble's printer tests.
-    private static readonly Timestamp T = new(1234, 567_000_000);
+    private static readonly Timestamp s_t = new(1234, 567_000_000);
 
     private static Flow Drop(bool? isReply) => new()
     {
-        Time = T,
+        Time = s_t,
         NodeName = "k8s1",
         Verdict = Verdict.DROPPED,
         IP = new IP { Source = "1.1.1.1", Destination = "2.2.2.2" },
@@ -28,7 +26,7 @@ public class FlowPrinterTests
     {
         Assert.Equal(
             "Jan  1 00:20:34.567: 1.1.1.1:31793 (health) -> 2.2.2.2:8080 (ID:12345) Policy denied DROPPED (TCP Flags: SYN)\n",
-            FlowPrinter.Compact(new FlowRecord(Drop(false), "k8s1", T)));
+            FlowPrinter.Compact(new FlowRecord(Drop(false), "k8s1", s_t)));
     }
 
     [Fact]
@@ -36,7 +34,7 @@ public class FlowPrinterTests
     {
         Assert.Equal(
             "Jan  1 00:20:34.567 [k8s1]: 2.2.2.2:8080 (ID:12345) <- 1.1.1.1:31793 (health) Policy denied DROPPED (TCP Flags: SYN)\n",
-            FlowPrinter.Compact(new FlowRecord(Drop(true), "k8s1", T), new FlowPrintOptions(NodeName: true)));
+            FlowPrinter.Compact(new FlowRecord(Drop(true), "k8s1", s_t), new FlowPrintOptions(NodeName: true)));
     }
 
     [Fact]
@@ -47,7 +45,7 @@ public class FlowPrinterTests
         denied.TrafficDirection = TrafficDirection.EGRESS;
         Assert.Equal(
             "Jan  1 00:20:34.567 [k8s1]: 1.1.1.1:31793 (health) <> 2.2.2.2:8080 (ID:12345) policy-verdict:none EGRESS DENIED (TCP Flags: SYN)\n",
-            FlowPrinter.Compact(new FlowRecord(denied, "k8s1", T), new FlowPrintOptions(NodeName: true)));
+            FlowPrinter.Compact(new FlowRecord(denied, "k8s1", s_t), new FlowPrintOptions(NodeName: true)));
 
         var allowed = Drop(null);
         allowed.Verdict = Verdict.FORWARDED;
@@ -56,7 +54,7 @@ public class FlowPrinterTests
         allowed.IngressAllowedBy = [new Policy("my-policy", "ns", [], 1, "CiliumNetworkPolicy"), new Policy("my-policy-2", "", [], 1, "CiliumClusterwideNetworkPolicy")];
         Assert.Equal(
             "Jan  1 00:20:34.567 [k8s1]: 1.1.1.1:31793 (health) <> 2.2.2.2:8080 (ID:12345) policy-verdict:none INGRESS ALLOWED BY my-policy (CiliumNetworkPolicy), my-policy-2 (CiliumClusterwideNetworkPolicy) (TCP Flags: SYN)\n",
-            FlowPrinter.Compact(new FlowRecord(allowed, "k8s1", T), new FlowPrintOptions(NodeName: true, PolicyNames: true)));
+            FlowPrinter.Compact(new FlowRecord(allowed, "k8s1", s_t), new FlowPrintOptions(NodeName: true, PolicyNames: true)));
     }
 
     [Fact]
@@ -64,7 +62,7 @@ public class FlowPrinterTests
     {
         var f = new Flow
         {
-            Time = T,
+            Time = s_t,
             Verdict = Verdict.FORWARDED,
             IP = new IP { Source = "10.0.0.112", Destination = "10.0.0.147" },
             L4 = new Layer4 { TCP = new TCP(59824, 80, new TCPFlags(SYN: true)) },
@@ -78,7 +76,7 @@ public class FlowPrinterTests
         };
         Assert.Equal(
             "Jan  1 00:20:34.567: default/tiefighter:59824 (ID:31028) -> default/deathstar-6fb5694d48-5hmds:80 (ID:16530) policy-verdict:L3-L4 INGRESS ALLOWED (TCP Flags: SYN)\n",
-            FlowPrinter.Compact(new FlowRecord(f, "", T)));
+            FlowPrinter.Compact(new FlowRecord(f, "", s_t)));
     }
 
     [Fact]
@@ -92,7 +90,7 @@ public class FlowPrinterTests
     [Fact]
     public void Table_pads_columns_and_dict_separates_blocks()
     {
-        var records = new[] { new FlowRecord(Drop(false), "k8s1", T), new FlowRecord(Drop(false), "k8s1", T) };
+        var records = new[] { new FlowRecord(Drop(false), "k8s1", s_t), new FlowRecord(Drop(false), "k8s1", s_t) };
         var table = FlowPrinter.Print(records, new FlowPrintOptions(FlowOutput.Table));
         Assert.Equal(
             "TIMESTAMP             SOURCE          DESTINATION    TYPE            VERDICT   SUMMARY\n"

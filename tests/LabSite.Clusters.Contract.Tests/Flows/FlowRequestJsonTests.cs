@@ -1,15 +1,13 @@
-namespace LabSite.Clusters.Contract.Tests.Flows;
-
-using LabSite.Clusters.Contract;
 using LabSite.Clusters.Contract.Flows;
-using Xunit;
+
+namespace LabSite.Clusters.Contract.Tests.Flows;
 
 public class FlowRequestJsonTests
 {
-    const string XwingDrop = """{"flow":{"time":"2026-11-22T12:01:40Z","verdict":"DROPPED","IP":{"source":"10.0.0.30","destination":"10.0.0.147","ipVersion":"IPv4"},"l4":{"TCP":{"source_port":44916,"destination_port":80,"flags":{"SYN":true}}},"source":{"identity":22654,"namespace":"default","labels":["k8s:class=xwing"],"pod_name":"xwing"},"destination":{"identity":16530,"namespace":"default","pod_name":"deathstar-6fb5694d48-5hmds"},"Type":"L3_L4","node_name":"lab","event_type":{"type":1,"sub_type":133},"traffic_direction":"INGRESS","drop_reason_desc":"POLICY_DENIED"},"node_name":"lab","time":"2026-11-22T12:01:40Z"}""";
-    const string TieForward = """{"flow":{"time":"2026-11-22T12:01:41Z","verdict":"FORWARDED","IP":{"source":"10.0.0.112","destination":"10.0.0.147","ipVersion":"IPv4"},"l4":{"TCP":{"source_port":40000,"destination_port":80,"flags":{"SYN":true}}},"source":{"identity":31028,"namespace":"default","pod_name":"tiefighter"},"destination":{"identity":16530,"namespace":"default","pod_name":"deathstar-6fb5694d48-5hmds"},"Type":"L3_L4","node_name":"lab","event_type":{"type":4},"is_reply":false},"node_name":"lab","time":"2026-11-22T12:01:41Z"}""";
+    private const string XwingDrop = """{"flow":{"time":"2026-11-22T12:01:40Z","verdict":"DROPPED","IP":{"source":"10.0.0.30","destination":"10.0.0.147","ipVersion":"IPv4"},"l4":{"TCP":{"source_port":44916,"destination_port":80,"flags":{"SYN":true}}},"source":{"identity":22654,"namespace":"default","labels":["k8s:class=xwing"],"pod_name":"xwing"},"destination":{"identity":16530,"namespace":"default","pod_name":"deathstar-6fb5694d48-5hmds"},"Type":"L3_L4","node_name":"lab","event_type":{"type":1,"sub_type":133},"traffic_direction":"INGRESS","drop_reason_desc":"POLICY_DENIED"},"node_name":"lab","time":"2026-11-22T12:01:40Z"}""";
+    private const string TieForward = """{"flow":{"time":"2026-11-22T12:01:41Z","verdict":"FORWARDED","IP":{"source":"10.0.0.112","destination":"10.0.0.147","ipVersion":"IPv4"},"l4":{"TCP":{"source_port":40000,"destination_port":80,"flags":{"SYN":true}}},"source":{"identity":31028,"namespace":"default","pod_name":"tiefighter"},"destination":{"identity":16530,"namespace":"default","pod_name":"deathstar-6fb5694d48-5hmds"},"Type":"L3_L4","node_name":"lab","event_type":{"type":4},"is_reply":false},"node_name":"lab","time":"2026-11-22T12:01:41Z"}""";
 
-    static FlowQuery Observe(params string[] args) => HubbleObserveArgs.Parse(args, DateTimeOffset.Parse("2026-11-22T12:05:00Z")).Query;
+    private static FlowQuery Observe(params string[] args) => HubbleObserveArgs.Parse(args, DateTimeOffset.Parse("2026-11-22T12:05:00Z")).Query;
 
     [Theory]
     [InlineData("--pod", "default/xwing", "--verdict", "DROPPED")]

@@ -1,8 +1,6 @@
-namespace LabSite.Clusters.Contract.Tests.Flows;
-
-using LabSite.Clusters.Contract;
 using LabSite.Clusters.Contract.Flows;
-using Xunit;
+
+namespace LabSite.Clusters.Contract.Tests.Flows;
 
 public class FlowRingTests
 {

@@ -1,12 +1,10 @@
-namespace LabSite.Clusters.Contract.Tests.Flows;
-
-using LabSite.Clusters.Contract;
 using LabSite.Clusters.Contract.Flows;
-using Xunit;
+
+namespace LabSite.Clusters.Contract.Tests.Flows;
 
 public class HubbleObserveArgsTests
 {
-    private static readonly DateTimeOffset Now = new(2026, 11, 22, 12, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset s_now = new(2026, 11, 22, 12, 0, 0, TimeSpan.Zero);
 
     [Fact]
     public void Defaults_to_the_last_20_compact_flows()
@@ -36,9 +34,9 @@ public class HubbleObserveArgsTests
     [Fact]
     public void Since_takes_durations_and_times()
     {
-        Assert.Equal(Timestamp.FromDateTimeOffset(Now.AddMinutes(-90)), HubbleObserveArgs.Parse(["--since", "1h30m"], Now).Query.Since);
-        Assert.Equal(Timestamp.FromDateTimeOffset(Now.AddHours(-1)), HubbleObserveArgs.Parse(["--since=2026-11-22T11:00:00Z"], Now).Query.Since);
-        Assert.Null(HubbleObserveArgs.Parse(["--since", "5m"], Now).Query.Last);
+        Assert.Equal(Timestamp.FromDateTimeOffset(s_now.AddMinutes(-90)), HubbleObserveArgs.Parse(["--since", "1h30m"], s_now).Query.Since);
+        Assert.Equal(Timestamp.FromDateTimeOffset(s_now.AddHours(-1)), HubbleObserveArgs.Parse(["--since=2026-11-22T11:00:00Z"], s_now).Query.Since);
+        Assert.Null(HubbleObserveArgs.Parse(["--since", "5m"], s_now).Query.Last);
     }
 
     [Theory]
@@ -52,7 +50,7 @@ public class HubbleObserveArgsTests
     [InlineData(new[] { "--verdict", "LOST" }, "--verdict: \"LOST\" is not one of")]
     public void Bad_arguments_name_the_flag(string[] args, string expected)
     {
-        var ex = Assert.Throws<ArgumentException>(() => HubbleObserveArgs.Parse(args, Now));
+        var ex = Assert.Throws<ArgumentException>(() => HubbleObserveArgs.Parse(args, s_now));
         Assert.Contains(expected, ex.Message);
     }
 }

@@ -1,12 +1,10 @@
-namespace LabSite.Clusters.Contract.Tests.Inspection;
-
-using LabSite.Clusters.Contract;
 using LabSite.Clusters.Contract.Inspection;
-using Xunit;
+
+namespace LabSite.Clusters.Contract.Tests.Inspection;
 
 public class PolicyMapDumpTests
 {
-    private static readonly PolicyMapDump Sample = new(232,
+    private static readonly PolicyMapDump s_sample = new(232,
     [
         new PolicyMapEntryDump(false, true, 0, 0, 0, 0),
         new PolicyMapEntryDump(false, false, 31028, 6, 80, 24),
@@ -23,7 +21,7 @@ public class PolicyMapDumpTests
             + "Allow    Ingress     1          ANY             NONE         disabled    87760   1013      0        \n"
             + "Allow    Ingress     31028      80/TCP          NONE         disabled    -       -         24       \n"
             + "Allow    Egress      0          ANY             NONE         disabled    -       -         0        \n",
-            Sample.ToText());
+            s_sample.ToText());
     }
 
     [Fact]

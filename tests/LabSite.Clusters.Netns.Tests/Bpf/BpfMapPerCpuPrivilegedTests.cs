@@ -1,9 +1,7 @@
-namespace LabSite.Clusters.Netns.Tests.Bpf;
-
-using LabSite.Clusters.Contract;
 using LabSite.Clusters.Netns.Bpf;
 using LabSite.Clusters.Netns.Bpf.Abi;
-using Xunit;
+
+namespace LabSite.Clusters.Netns.Tests.Bpf;
 
 /// <summary>Per-CPU reads on bpf_lxc's ls_polstats (LRU per-CPU hash), loaded into the real kernel unpinned.</summary>
 [Trait("Category", "Privileged")]

@@ -1,25 +1,23 @@
-namespace LabSite.Clusters.Netns.Tests.Bpf;
-
-using LabSite.Clusters.Contract;
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json.Nodes;
 using LabSite.Clusters.Netns.Bpf;
 using LabSite.Clusters.Netns.Bpf.Abi;
-using Xunit;
+
+namespace LabSite.Clusters.Netns.Tests.Bpf;
 
 /// <summary>Loads bpf_sock.bpf.o into the real kernel, pins its maps and checks them through bpftool.</summary>
 [Trait("Category", "Privileged")]
 public sealed class BpfObjectPrivilegedTests : IDisposable
 {
-    private readonly string pinDir = $"/sys/fs/bpf/labsite-test-{Guid.NewGuid():N}"[..40];
+    private readonly string _pinDir = $"/sys/fs/bpf/labsite-test-{Guid.NewGuid():N}"[..40];
 
     [Fact]
     public void LoadPinUpdateAndReadBackThroughBpftool()
     {
         using var obj = BpfObject.OpenBuilt("bpf_sock");
         Assert.Contains("ls_lb4_services", obj.MapNames());
-        obj.PinAllMapsUnder(pinDir);
+        obj.PinAllMapsUnder(_pinDir);
         obj.Load();
         Assert.True(obj.Program("sock4_connect").Fd > 0);
 
@@ -32,7 +30,7 @@ public sealed class BpfObjectPrivilegedTests : IDisposable
         Assert.Single(services.Keys());
 
         // bpftool, not our code, sees the entry in the pinned map: address bytes 10 96 0 10, port 0x00 0x50.
-        var dump = Bpftool("map", "dump", "pinned", Path.Combine(pinDir, "ls_lb4_services"), "-j");
+        var dump = Bpftool("map", "dump", "pinned", Path.Combine(_pinDir, "ls_lb4_services"), "-j");
         var entry = JsonNode.Parse(dump)!.AsArray().Single()!;
         var keyBytes = entry["key"]!.AsArray().Select(b => Convert.ToByte((string)b!, 16)).ToArray();
         Assert.Equal(new byte[] { 10, 96, 0, 10, 0, 80, 0, 0, 6, 0, 0, 0 }, keyBytes);
@@ -66,14 +64,14 @@ public sealed class BpfObjectPrivilegedTests : IDisposable
 
     public void Dispose()
     {
-        if (Directory.Exists(pinDir))
+        if (Directory.Exists(_pinDir))
         {
-            foreach (var f in Directory.GetFiles(pinDir))
+            foreach (var f in Directory.GetFiles(_pinDir))
             {
                 File.Delete(f);
             }
 
-            Directory.Delete(pinDir);
+            Directory.Delete(_pinDir);
         }
     }
 

@@ -1,12 +1,9 @@
-namespace LabSite.Clusters.Netns.Tests.Bpf;
-
-using LabSite.Clusters.Contract;
 using System.Diagnostics;
-using LabSite.Clusters.Netns;
 using LabSite.Clusters.Netns.Bpf;
 using LabSite.Clusters.Netns.Bpf.Interop;
 using LabSite.Clusters.Netns.Kernel;
-using Xunit;
+
+namespace LabSite.Clusters.Netns.Tests.Bpf;
 
 /// <summary>
 /// The tc and ring-buffer interop against the kernel: a tiny program (compiled here with clang) on a veth's
@@ -28,19 +25,19 @@ public sealed class BpfTcRingBufferPrivilegedTests : IDisposable
         char _license[] SEC("license") = "Dual BSD/GPL";
         """;
 
-    private readonly string id = Guid.NewGuid().ToString("N")[..6];
-    private readonly string dir = Path.Combine(Path.GetTempPath(), "labsite-bpftest-" + Guid.NewGuid().ToString("N"));
+    private readonly string _id = Guid.NewGuid().ToString("N")[..6];
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "labsite-bpftest-" + Guid.NewGuid().ToString("N"));
 
-    private string Ns1 => $"tbpf{id}-a";
+    private string Ns1 => $"tbpf{_id}-a";
 
-    private string Ns2 => $"tbpf{id}-b";
+    private string Ns2 => $"tbpf{_id}-b";
 
     [Fact]
     public async Task TcProgramReportsPacketsThroughTheRingBuffer()
     {
-        Directory.CreateDirectory(dir);
-        var src = Path.Combine(dir, "count.bpf.c");
-        var obj = Path.Combine(dir, "count.bpf.o");
+        Directory.CreateDirectory(_dir);
+        var src = Path.Combine(_dir, "count.bpf.c");
+        var obj = Path.Combine(_dir, "count.bpf.o");
         await File.WriteAllTextAsync(src, Source);
         Run("clang", "-O2", "-g", "-target", "bpf", "-I/usr/include/x86_64-linux-gnu", "-c", src, "-o", obj);
         Run("ip", "netns", "add", Ns1);
@@ -88,9 +85,9 @@ public sealed class BpfTcRingBufferPrivilegedTests : IDisposable
             }
         }
 
-        if (Directory.Exists(dir))
+        if (Directory.Exists(_dir))
         {
-            Directory.Delete(dir, recursive: true);
+            Directory.Delete(_dir, recursive: true);
         }
     }
 

@@ -1,11 +1,9 @@
-namespace LabSite.Clusters.Netns.Tests.Datapath;
-
-using LabSite.Clusters.Contract;
 using System.Net;
 using LabSite.Clusters.Contract.Flows;
 using LabSite.Clusters.Netns.Datapath;
 using LabSite.Clusters.Netns.Flows;
-using Xunit;
+
+namespace LabSite.Clusters.Netns.Tests.Datapath;
 
 public sealed class L7FlowRingSinkTests
 {
@@ -18,7 +16,7 @@ public sealed class L7FlowRingSinkTests
 
         public IReadOnlyList<string> LabelsOf(uint identity) => identity == 2 ? ["reserved:world"] : [];
 
-        public IReadOnlyList<Policy> PoliciesFor(ushort endpointId, bool egress, uint remoteIdentity, byte protocol, ushort port) => [];
+        public IReadOnlyList<Contract.Flows.Policy> PoliciesFor(ushort endpointId, bool egress, uint remoteIdentity, byte protocol, ushort port) => [];
     }
 
     [Fact]

@@ -1,6 +1,3 @@
-namespace LabSite.Clusters.Netns.Tests.Datapath;
-
-using LabSite.Clusters.Contract;
 using System.Net;
 using System.Text.Json.Nodes;
 using LabSite.Clusters.Contract.Flows;
@@ -12,7 +9,8 @@ using LabSite.Clusters.Netns.Kernel;
 using LabSite.Clusters.Netns.Policy.Api;
 using LabSite.Clusters.Netns.Policy.Compile;
 using LabSite.Testing;
-using Xunit;
+
+namespace LabSite.Clusters.Netns.Tests.Datapath;
 
 /// <summary>
 /// bpf_lxc.bpf.o on real veths between test namespaces: the compiler's entries enforce policy on real TCP
@@ -21,8 +19,8 @@ using Xunit;
 [Trait("Category", "Privileged")]
 public sealed class PolicyDatapathPrivilegedTests : IDisposable
 {
-    private static readonly TimeSpan Blocked = TimeSpan.FromMilliseconds(1500);
-    private static readonly TimeSpan Open = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan s_blocked = TimeSpan.FromMilliseconds(1500);
+    private static readonly TimeSpan s_open = TimeSpan.FromSeconds(10);
 
     private readonly VethTopology _net = new();
     private readonly string _pins = $"/sys/fs/bpf/labsite-test-dp-{Guid.NewGuid():N}"[..42];
@@ -105,10 +103,10 @@ public sealed class PolicyDatapathPrivilegedTests : IDisposable
         AddPod(1, "deathstar", ("org", "empire"), ("class", "deathstar"));
         using var listener = await _net.ListenAsync(Server, 80);
 
-        Assert.True(await _net.ConnectAsync(Client, Server.Address, 80, Open), "no policy: xwing lands");
+        Assert.True(await _net.ConnectAsync(Client, Server.Address, 80, s_open), "no policy: xwing lands");
 
         Apply(Rule1);
-        Assert.False(await _net.ConnectAsync(Client, Server.Address, 80, Blocked), "rule1: xwing must time out");
+        Assert.False(await _net.ConnectAsync(Client, Server.Address, 80, s_blocked), "rule1: xwing must time out");
 
         // The new connection's SYN. (Under load, the first connection's late FIN/ACK can cross rule1 and be dropped
         // too: policy applies to every packet that is not a reply, as in Cilium.)
@@ -125,7 +123,7 @@ public sealed class PolicyDatapathPrivilegedTests : IDisposable
 
         // The xwing defects: relabelled into the empire it gets a new identity and lands.
         AddPod(0, "xwing", ("org", "empire"), ("class", "xwing"));
-        Assert.True(await _net.ConnectAsync(Client, Server.Address, 80, Open), "empire ship lands under rule1");
+        Assert.True(await _net.ConnectAsync(Client, Server.Address, 80, s_open), "empire ship lands under rule1");
         flows = await FlowsAsync(f => f.EventType?.Type == MonitorEventType.PolicyVerdict && f.Verdict == Verdict.FORWARDED);
         var allowed = flows.Select(r => r.Flow).First(f => f.EventType?.Type == MonitorEventType.PolicyVerdict && f.Verdict == Verdict.FORWARDED);
         Assert.Equal(PolicyMatchType.L3L4, allowed.PolicyMatchType);
@@ -162,7 +160,7 @@ public sealed class PolicyDatapathPrivilegedTests : IDisposable
         AddPod(1, "deathstar", ("org", "empire"), ("class", "deathstar"));
         using var listener = await _net.ListenAsync(Server, 80);
         Apply(Rule1);
-        Assert.True(await _net.ConnectAsync(Client, Server.Address, 80, Open));
+        Assert.True(await _net.ConnectAsync(Client, Server.Address, 80, s_open));
         Apply("""
             kind: CiliumNetworkPolicy
             metadata: {name: no-tie}
@@ -171,7 +169,7 @@ public sealed class PolicyDatapathPrivilegedTests : IDisposable
               ingressDeny:
               - fromEndpoints: [{matchLabels: {class: tiefighter}}]
             """);
-        Assert.False(await _net.ConnectAsync(Client, Server.Address, 80, Blocked));
+        Assert.False(await _net.ConnectAsync(Client, Server.Address, 80, s_blocked));
         var flows = await FlowsAsync(f => f.DropReasonDesc == DropReason.POLICY_DENY && f.EventType?.Type == MonitorEventType.PolicyVerdict);
         var v = flows.Select(r => r.Flow).First(f => f.DropReasonDesc == DropReason.POLICY_DENY && f.EventType?.Type == MonitorEventType.PolicyVerdict);
         Assert.Equal("no-tie", Assert.Single(v.IngressDeniedBy).Name);
@@ -201,8 +199,8 @@ public sealed class PolicyDatapathPrivilegedTests : IDisposable
         var tie = _engine.IdentityOf(new EndpointId(1))!.Value.Value;
         PolicyMapEntryDump Entry(Func<PolicyMapEntryDump, bool> match) => Assert.Single(_dp.DumpPolicy(2)!.Entries, e => !e.Egress && e.Identity == tie && match(e));
 
-        Assert.True(await _net.ConnectAsync(Client, Server.Address, 8085, Open));
-        Assert.False(await _net.ConnectAsync(Client, Server.Address, 9000, Blocked));
+        Assert.True(await _net.ConnectAsync(Client, Server.Address, 8085, s_open));
+        Assert.False(await _net.ConnectAsync(Client, Server.Address, 9000, s_blocked));
 
         // 8080-8095 is one entry (prefix 20) whatever port in it was hit; the client's SYN and ACKs went through it.
         var range = Entry(e => e.Port == 8080 && e.PortPrefixLength == 20);
@@ -232,7 +230,7 @@ public sealed class PolicyDatapathPrivilegedTests : IDisposable
               endpointSelector: {matchLabels: {app: server}}
               egress: [{}]
             """);
-        Assert.True(await _net.ConnectAsync(Client, Server.Address, 8080, Open));
+        Assert.True(await _net.ConnectAsync(Client, Server.Address, 8080, s_open));
         Assert.Contains(_dp.DumpConntrack(), c => c.Direction == "IN" && c.Destination == $"{Server.Address}:8080");
         Assert.Contains(_dp.DumpIpcache(), e => e.Prefix == $"{Server.Address}/32" && e.Identity == _engine.IdentityOf(new EndpointId(2))!.Value.Value);
     }

@@ -1,6 +1,3 @@
-namespace LabSite.Clusters.Netns.Tests.Datapath;
-
-using LabSite.Clusters.Contract;
 using System.Diagnostics;
 using System.Net;
 using LabSite.Clusters.Netns.Datapath;
@@ -9,7 +6,8 @@ using LabSite.Clusters.Netns.Kernel;
 using LabSite.Clusters.Netns.Policy.Api;
 using LabSite.Clusters.Netns.Policy.Compile;
 using LabSite.Testing;
-using Xunit;
+
+namespace LabSite.Clusters.Netns.Tests.Datapath;
 
 /// <summary>
 /// Compile-level semantics probed with real packets: for each policy the kernel's verdict on real TCP connections
@@ -19,7 +17,7 @@ using Xunit;
 [Trait("Category", "Privileged")]
 public sealed class PolicySemanticsPrivilegedTests : IDisposable
 {
-    private static readonly TimeSpan Blocked = TimeSpan.FromMilliseconds(1200);
+    private static readonly TimeSpan s_blocked = TimeSpan.FromMilliseconds(1200);
 
     private readonly VethTopology _net = new();
     private readonly string _pins = $"/sys/fs/bpf/labsite-test-sem-{Guid.NewGuid():N}"[..42];
@@ -103,7 +101,7 @@ public sealed class PolicySemanticsPrivilegedTests : IDisposable
             foreach (var port in ports)
             {
                 var expected = Expected(6, (ushort)port);
-                var actual = await _net.ConnectAsync(_net.Pods[0], _net.Pods[1].Address, port, expected ? TimeSpan.FromSeconds(10) : Blocked);
+                var actual = await _net.ConnectAsync(_net.Pods[0], _net.Pods[1].Address, port, expected ? TimeSpan.FromSeconds(10) : s_blocked);
                 Assert.True(expected == actual, $"port {port}: compiled lookup says {(expected ? "allow" : "drop")}, kernel {(actual ? "allowed" : "dropped")}");
             }
         }

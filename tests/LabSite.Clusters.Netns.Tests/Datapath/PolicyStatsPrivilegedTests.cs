@@ -1,14 +1,11 @@
-namespace LabSite.Clusters.Netns.Tests.Datapath;
-
-using LabSite.Testing;
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using LabSite.Clusters.Contract;
 using LabSite.Clusters.Contract.Inspection;
-using LabSite.Clusters.Netns;
-using LabSite.Clusters.Netns.Tests.Store;
-using Xunit;
+using LabSite.Testing;
+
+namespace LabSite.Clusters.Netns.Tests.Datapath;
 
 /// <summary>
 /// Per-entry policy counters on a full Star Wars lab: after N landings from tiefighter under rule1, the empire entry

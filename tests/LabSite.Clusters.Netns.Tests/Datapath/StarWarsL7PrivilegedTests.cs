@@ -1,11 +1,8 @@
-namespace LabSite.Clusters.Netns.Tests.Datapath;
-
-using LabSite.Testing;
 using LabSite.Clusters.Contract;
 using LabSite.Clusters.Contract.Flows;
-using LabSite.Clusters.Netns;
-using LabSite.Clusters.Netns.Tests.Store;
-using Xunit;
+using LabSite.Testing;
+
+namespace LabSite.Clusters.Netns.Tests.Datapath;
 
 /// <summary>
 /// The Star Wars L7 step on a full netns lab: sw_l3_l4_l7_policy.yaml makes bpf_lxc redirect tiefighter's

@@ -1,11 +1,8 @@
-namespace LabSite.Clusters.Netns.Tests.Datapath;
-
-using LabSite.Testing;
 using LabSite.Clusters.Contract;
 using LabSite.Clusters.Contract.Flows;
-using LabSite.Clusters.Netns;
-using LabSite.Clusters.Netns.Tests.Store;
-using Xunit;
+using LabSite.Testing;
+
+namespace LabSite.Clusters.Netns.Tests.Datapath;
 
 /// <summary>
 /// The Star Wars L3/L4 demo on a full netns lab: the real manifests through the store, curl in the pods, the

@@ -1,11 +1,10 @@
-namespace LabSite.Clusters.Netns.Tests.Datapath;
-
-using LabSite.Clusters.Contract;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using LabSite.Clusters.Netns.Kernel;
+
+namespace LabSite.Clusters.Netns.Tests.Datapath;
 
 /// <summary>
 /// A private test topology shaped like a lab: a node namespace and two pod namespaces, each pod joined to the

@@ -1,8 +1,6 @@
-namespace LabSite.Clusters.Netns.Tests.Dns;
-
-using LabSite.Clusters.Contract;
 using LabSite.Clusters.Netns.Dns;
-using Xunit;
+
+namespace LabSite.Clusters.Netns.Tests.Dns;
 
 public class DnsMessageTests
 {

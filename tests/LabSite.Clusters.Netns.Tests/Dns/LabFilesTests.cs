@@ -1,11 +1,9 @@
-namespace LabSite.Clusters.Netns.Tests.Dns;
-
-using LabSite.Clusters.Contract;
 using System.Net;
 using LabSite.Clusters.Netns.Dns;
 using LabSite.Clusters.Netns.Pods;
 using LabSite.Clusters.Netns.Services;
-using Xunit;
+
+namespace LabSite.Clusters.Netns.Tests.Dns;
 
 public class LabFilesTests
 {

@@ -1,8 +1,6 @@
-namespace LabSite.Clusters.Netns.Tests.Exec;
-
-using LabSite.Clusters.Contract;
 using LabSite.Clusters.Netns.Exec;
-using Xunit;
+
+namespace LabSite.Clusters.Netns.Tests.Exec;
 
 /// <summary>Hostile and malformed exec commands are refused before anything runs, with a clear reason.</summary>
 public class ExecValidationTests

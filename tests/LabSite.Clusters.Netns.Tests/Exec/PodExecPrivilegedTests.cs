@@ -1,26 +1,24 @@
-namespace LabSite.Clusters.Netns.Tests.Exec;
-
-using LabSite.Testing;
 using System.Diagnostics;
 using System.Text;
 using LabSite.Clusters.Contract;
-using LabSite.Clusters.Netns;
 using LabSite.Clusters.Netns.Pods;
-using Xunit;
+using LabSite.Testing;
+
+namespace LabSite.Clusters.Netns.Tests.Exec;
 
 /// <summary>Exec against a real pod: hostile input stays inert, Ctrl-C and timeouts stop programs, tools work.</summary>
 [Trait("Category", "Privileged")]
 public sealed class PodExecPrivilegedTests : IAsyncLifetime
 {
-    private readonly NetnsBackend backend = new(NetnsTestLabs.Options());
-    private NetnsCluster cluster = null!;
+    private readonly NetnsBackend _backend = new(NetnsTestLabs.Options());
+    private NetnsCluster _cluster = null!;
 
     public async Task InitializeAsync()
     {
-        await backend.StartAsync(CancellationToken.None);
-        cluster = await backend.CreateAsync(new ClusterRequest("exec"), null, CancellationToken.None);
-        await NetnsTestLabs.StartStarWarsAsync(cluster);
-        await cluster.RunPodsAsync(
+        await _backend.StartAsync(CancellationToken.None);
+        _cluster = await _backend.CreateAsync(new ClusterRequest("exec"), null, CancellationToken.None);
+        await NetnsTestLabs.StartStarWarsAsync(_cluster);
+        await _cluster.RunPodsAsync(
         [
             new PodSpec("default", "hostnames", new Dictionary<string, string> { ["app"] = "hostnames" },
                 [new ContainerSpec("agnhost", "registry.k8s.io/e2e-test-images/agnhost:2.52", [new ContainerPort(9376), new ContainerPort(9377, "UDP"), new ContainerPort(9378, "SCTP")], Args: ["serve-hostname"])]),
@@ -29,8 +27,8 @@ public sealed class PodExecPrivilegedTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        await backend.DestroyAsync(cluster.Name, CancellationToken.None);
-        NetnsTestLabs.DeleteRoots(backend.Options);
+        await _backend.DestroyAsync(_cluster.Name, CancellationToken.None);
+        NetnsTestLabs.DeleteRoots(_backend.Options);
     }
 
     [Theory]
@@ -40,7 +38,7 @@ public sealed class PodExecPrivilegedTests : IAsyncLifetime
     [InlineData("a && touch /tmp/labsite-canary")]
     public async Task ShellSyntaxIsPrintedNotRun(string text)
     {
-        var r = await NetnsTestLabs.ExecAsync(cluster, "xwing", "echo", text);
+        var r = await NetnsTestLabs.ExecAsync(_cluster, "xwing", "echo", text);
         Assert.Equal(0, r.ExitCode);
         Assert.Equal(text + "\n", r.Stdout);
         Assert.False(File.Exists("/tmp/labsite-canary"));
@@ -52,7 +50,7 @@ public sealed class PodExecPrivilegedTests : IAsyncLifetime
     [InlineData("../../bin/sh")]
     public async Task ShellsAreRefusedBeforeAnythingRuns(params string[] command)
     {
-        var e = await Assert.ThrowsAsync<ClusterException>(() => NetnsTestLabs.ExecAsync(cluster, "xwing", command));
+        var e = await Assert.ThrowsAsync<ClusterException>(() => NetnsTestLabs.ExecAsync(_cluster, "xwing", command));
         Assert.Contains("executable not available in this lab sandbox", e.Message);
     }
 
@@ -62,17 +60,17 @@ public sealed class PodExecPrivilegedTests : IAsyncLifetime
         // This test assembly is a host file that surely exists; the sandbox must not see it.
         var hostFile = typeof(PodExecPrivilegedTests).Assembly.Location;
         Assert.True(File.Exists(hostFile));
-        var r = await NetnsTestLabs.ExecAsync(cluster, "xwing", "cat", "../../../../etc/shadow", "/proc/1/root/etc/shadow", hostFile);
+        var r = await NetnsTestLabs.ExecAsync(_cluster, "xwing", "cat", "../../../../etc/shadow", "/proc/1/root/etc/shadow", hostFile);
         Assert.NotEqual(0, r.ExitCode);
         Assert.Equal("", r.Stdout);
-        var ls = await NetnsTestLabs.ExecAsync(cluster, "xwing", "ls", "/");
+        var ls = await NetnsTestLabs.ExecAsync(_cluster, "xwing", "ls", "/");
         Assert.Equal(["bin", "dev", "etc", "lib", "lib64", "proc", "sbin", "tmp", "usr"], ls.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Order());
     }
 
     [Fact]
     public async Task ExecSeesOnlyItsOwnProcesses()
     {
-        var r = await NetnsTestLabs.ExecAsync(cluster, "xwing", "ls", "/proc");
+        var r = await NetnsTestLabs.ExecAsync(_cluster, "xwing", "ls", "/proc");
         var pids = r.Stdout.Split('\n').Where(l => l.All(char.IsAsciiDigit) && l.Length > 0).ToList();
         Assert.True(pids.Count <= 3, $"pids visible: {string.Join(",", pids)}");
     }
@@ -80,7 +78,7 @@ public sealed class PodExecPrivilegedTests : IAsyncLifetime
     [Fact]
     public async Task UnknownPodIsNotFound()
     {
-        var e = await Assert.ThrowsAsync<ClusterException>(() => NetnsTestLabs.ExecAsync(cluster, "deathstar", "true"));
+        var e = await Assert.ThrowsAsync<ClusterException>(() => NetnsTestLabs.ExecAsync(_cluster, "deathstar", "true"));
         Assert.Equal("Error from server (NotFound): pods \"deathstar\" not found in namespace \"default\"", e.Message);
     }
 
@@ -88,7 +86,7 @@ public sealed class PodExecPrivilegedTests : IAsyncLifetime
     public async Task UnknownContainerIsNamed()
     {
         var e = await Assert.ThrowsAsync<ClusterException>(() =>
-            cluster.ExecAsync(new ExecRequest("default", "xwing", ["true"], Container: "sidecar"), new ExecStreams(Stream.Null, Stream.Null), CancellationToken.None));
+            _cluster.ExecAsync(new ExecRequest("default", "xwing", ["true"], Container: "sidecar"), new ExecStreams(Stream.Null, Stream.Null), CancellationToken.None));
         Assert.Equal("error: container sidecar is not valid for pod xwing", e.Message);
     }
 
@@ -98,7 +96,7 @@ public sealed class PodExecPrivilegedTests : IAsyncLifetime
         using var cancel = new CancellationTokenSource();
         using var stdout = new MemoryStream();
         var sw = Stopwatch.StartNew();
-        var run = cluster.ExecAsync(new ExecRequest("default", "xwing", ["sleep", "60"]), new ExecStreams(stdout, Stream.Null), cancel.Token);
+        var run = _cluster.ExecAsync(new ExecRequest("default", "xwing", ["sleep", "60"]), new ExecStreams(stdout, Stream.Null), cancel.Token);
         await Task.Delay(300);
         await cancel.CancelAsync();
         var code = await run.WaitAsync(TimeSpan.FromSeconds(20));
@@ -110,7 +108,7 @@ public sealed class PodExecPrivilegedTests : IAsyncLifetime
     public async Task TimeoutStopsTheProgramAndSaysSo()
     {
         using var stderr = new MemoryStream();
-        var code = await cluster.ExecAsync(new ExecRequest("default", "xwing", ["sleep", "60"], TimeSpan.FromMilliseconds(500)), new ExecStreams(Stream.Null, stderr), CancellationToken.None)
+        var code = await _cluster.ExecAsync(new ExecRequest("default", "xwing", ["sleep", "60"], TimeSpan.FromMilliseconds(500)), new ExecStreams(Stream.Null, stderr), CancellationToken.None)
             .WaitAsync(TimeSpan.FromSeconds(20));
         Assert.Equal(124, code);
         Assert.Equal("labsite: command timed out after 0.5s and was stopped\n", Encoding.UTF8.GetString(stderr.ToArray()));
@@ -119,16 +117,16 @@ public sealed class PodExecPrivilegedTests : IAsyncLifetime
     [Fact]
     public async Task ExitCodesPassThrough()
     {
-        Assert.Equal(1, (await NetnsTestLabs.ExecAsync(cluster, "xwing", "false")).ExitCode);
-        var r = await NetnsTestLabs.ExecAsync(cluster, "xwing", "curl", "-s", "--max-time", "2", "http://10.250.0.1/");
+        Assert.Equal(1, (await NetnsTestLabs.ExecAsync(_cluster, "xwing", "false")).ExitCode);
+        var r = await NetnsTestLabs.ExecAsync(_cluster, "xwing", "curl", "-s", "--max-time", "2", "http://10.250.0.1/");
         Assert.True(r.ExitCode is 7 or 28, $"curl exit {r.ExitCode}");
     }
 
     [Fact]
     public async Task PingWorksUnprivileged()
     {
-        var target = cluster.FindPod("default", "deathstar-6fb5694d48-5hmds")!.Ip;
-        var r = await NetnsTestLabs.ExecAsync(cluster, "xwing", "ping", "-c", "1", "-W", "2", target.ToString());
+        var target = _cluster.FindPod("default", "deathstar-6fb5694d48-5hmds")!.Ip;
+        var r = await NetnsTestLabs.ExecAsync(_cluster, "xwing", "ping", "-c", "1", "-W", "2", target.ToString());
         Assert.True(r.ExitCode == 0, r.Stdout + r.Stderr);
         Assert.Contains("1 received", r.Stdout);
     }
@@ -136,33 +134,33 @@ public sealed class PodExecPrivilegedTests : IAsyncLifetime
     [Fact]
     public async Task AgnhostAnswersOnTcpAndUdpAndLogsSctp()
     {
-        var ip = cluster.FindPod("default", "hostnames")!.Ip;
-        var tcp = await NetnsTestLabs.ExecAsync(cluster, "xwing", "curl", "-s", $"http://{ip}:9376/");
+        var ip = _cluster.FindPod("default", "hostnames")!.Ip;
+        var tcp = await NetnsTestLabs.ExecAsync(_cluster, "xwing", "curl", "-s", $"http://{ip}:9376/");
         Assert.Equal("hostnames", tcp.Stdout);
 
         using var stdout = new MemoryStream();
         using var stdin = new MemoryStream("hello\n"u8.ToArray());
-        var code = await cluster.ExecAsync(new ExecRequest("default", "xwing", ["nc", "-u", "-w", "1", ip.ToString(), "9377"], TimeSpan.FromSeconds(10)), new ExecStreams(stdout, Stream.Null, stdin), CancellationToken.None);
+        var code = await _cluster.ExecAsync(new ExecRequest("default", "xwing", ["nc", "-u", "-w", "1", ip.ToString(), "9377"], TimeSpan.FromSeconds(10)), new ExecStreams(stdout, Stream.Null, stdin), CancellationToken.None);
         Assert.Equal(0, code);
         Assert.Equal("hostnames", Encoding.UTF8.GetString(stdout.ToArray()));
 
-        var logs = await cluster.LogsAsync("default", "hostnames", null);
+        var logs = await _cluster.LogsAsync("default", "hostnames", null);
         Assert.Contains("port 9378/SCTP not served: SCTP is not available in this kernel (CONFIG_IP_SCTP unset)", logs);
     }
 
     [Fact]
     public async Task ClusterDnsAnswersDigAndNslookup()
     {
-        var clusterIp = cluster.Services.Single().ClusterIp.ToString();
-        var dig = await NetnsTestLabs.ExecAsync(cluster, "xwing", "dig", "+short", "+time=2", "+tries=1", "deathstar.default.svc.cluster.local");
+        var clusterIp = _cluster.Services.Single().ClusterIp.ToString();
+        var dig = await NetnsTestLabs.ExecAsync(_cluster, "xwing", "dig", "+short", "+time=2", "+tries=1", "deathstar.default.svc.cluster.local");
         Assert.Equal(clusterIp + "\n", dig.Stdout);
 
-        var nslookup = await NetnsTestLabs.ExecAsync(cluster, "tiefighter", "nslookup", "deathstar");
+        var nslookup = await NetnsTestLabs.ExecAsync(_cluster, "tiefighter", "nslookup", "deathstar");
         Assert.Equal(0, nslookup.ExitCode);
         Assert.Contains("Name:\tdeathstar.default.svc.cluster.local\nAddress: " + clusterIp, nslookup.Stdout);
         Assert.DoesNotContain("recursion not available", nslookup.Stdout + nslookup.Stderr);
 
-        var missing = await NetnsTestLabs.ExecAsync(cluster, "xwing", "dig", "+time=2", "+tries=1", "nope.default.svc.cluster.local");
+        var missing = await NetnsTestLabs.ExecAsync(_cluster, "xwing", "dig", "+time=2", "+tries=1", "nope.default.svc.cluster.local");
         Assert.Contains("status: NXDOMAIN", missing.Stdout);
     }
 }

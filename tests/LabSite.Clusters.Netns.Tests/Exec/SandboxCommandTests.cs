@@ -1,30 +1,28 @@
-namespace LabSite.Clusters.Netns.Tests.Exec;
-
-using LabSite.Clusters.Contract;
 using LabSite.Clusters.Netns.Exec;
-using Xunit;
+
+namespace LabSite.Clusters.Netns.Tests.Exec;
 
 /// <summary>The sandbox argv: user words only ever appear after bwrap's "--", as the program's own arguments.</summary>
 public class SandboxCommandTests
 {
-    private static readonly SandboxCommand.Settings Settings = new(
+    private static readonly SandboxCommand.Settings s_settings = new(
         "/sys/fs/cgroup/unified/labsite/lab1/cgroup.procs", "/run/netns/ls-lab1-p3", 200001,
         "/run/labsite/lab1/etc", "/run/labsite/lab1/pods/p3", "xwing", 1 << 30, 128, 60);
 
     [Fact]
     public void UserWordsComeLastAfterTheProgramPath()
     {
-        var argv = SandboxCommand.Build(Settings, "/usr/bin/curl", ["-s", "$(id); rm -rf /"]);
+        var argv = SandboxCommand.Build(s_settings, "/usr/bin/curl", ["-s", "$(id); rm -rf /"]);
         Assert.Equal(["/usr/bin/curl", "-s", "$(id); rm -rf /"], argv.TakeLast(3));
         Assert.Equal("--", argv[^4]);
         // The shell stage gets a constant script; its inputs are positional parameters.
-        Assert.Equal(["/bin/sh", "-c", SandboxCommand.EnterCgroupScript, Settings.CgroupProcsFile, "/usr/bin/nsenter"], argv.Take(5));
+        Assert.Equal(["/bin/sh", "-c", SandboxCommand.EnterCgroupScript, s_settings.CgroupProcsFile, "/usr/bin/nsenter"], argv.Take(5));
     }
 
     [Fact]
     public void SandboxDropsPrivilegeAndHostFiles()
     {
-        var argv = SandboxCommand.Build(Settings, "/usr/bin/id", []);
+        var argv = SandboxCommand.Build(s_settings, "/usr/bin/id", []);
         Assert.Contains("--reuid=200001", argv);
         Assert.Contains("--no-new-privs", argv);
         Assert.Contains("--die-with-parent", argv);

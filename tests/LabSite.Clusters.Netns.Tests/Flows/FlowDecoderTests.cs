@@ -1,12 +1,10 @@
-namespace LabSite.Clusters.Netns.Tests.Flows;
-
-using LabSite.Clusters.Contract;
 using System.Net;
 using System.Runtime.InteropServices;
 using LabSite.Clusters.Contract.Flows;
 using LabSite.Clusters.Netns.Bpf.Abi;
 using LabSite.Clusters.Netns.Flows;
-using Xunit;
+
+namespace LabSite.Clusters.Netns.Tests.Flows;
 
 public class FlowDecoderTests
 {
@@ -23,12 +21,12 @@ public class FlowDecoderTests
 
         public IReadOnlyList<string> LabelsOf(uint identity) => identity == 2 ? ["reserved:world"] : [];
 
-        public IReadOnlyList<Policy> PoliciesFor(ushort endpointId, bool egress, uint remoteIdentity, byte protocol, ushort port) =>
-            [new Policy("rule1", "default", [], 1, "CiliumNetworkPolicy")];
+        public IReadOnlyList<Contract.Flows.Policy> PoliciesFor(ushort endpointId, bool egress, uint remoteIdentity, byte protocol, ushort port) =>
+            [new Contract.Flows.Policy("rule1", "default", [], 1, "CiliumNetworkPolicy")];
     }
 
-    private static readonly MonotonicClock Clock = new(1_692_619_938_000_000_000);
-    private readonly FlowDecoder _decoder = new(new FakeLookup(), Clock);
+    private static readonly MonotonicClock s_clock = new(1_692_619_938_000_000_000);
+    private readonly FlowDecoder _decoder = new(new FakeLookup(), s_clock);
 
     private static EventPacketAbi Syn(string src, string dst, ushort dport) => new()
     {

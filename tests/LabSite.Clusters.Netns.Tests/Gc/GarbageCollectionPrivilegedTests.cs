@@ -1,10 +1,8 @@
-namespace LabSite.Clusters.Netns.Tests.Gc;
-
-using LabSite.Testing;
 using System.Diagnostics;
 using LabSite.Clusters.Contract;
-using LabSite.Clusters.Netns;
-using Xunit;
+using LabSite.Testing;
+
+namespace LabSite.Clusters.Netns.Tests.Gc;
 
 /// <summary>
 /// A child process hosts three Star Wars labs (with a running exec each) and is SIGKILLed; garbage

@@ -1,9 +1,7 @@
-namespace LabSite.Clusters.Netns.Tests.Identity;
-
-using LabSite.Clusters.Contract;
 using System.Net;
 using LabSite.Clusters.Netns.Identity;
-using Xunit;
+
+namespace LabSite.Clusters.Netns.Tests.Identity;
 
 public class IdentityAllocatorTests
 {

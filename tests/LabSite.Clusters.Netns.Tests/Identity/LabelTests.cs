@@ -1,8 +1,6 @@
-namespace LabSite.Clusters.Netns.Tests.Identity;
-
-using LabSite.Clusters.Contract;
 using LabSite.Clusters.Netns.Identity;
-using Xunit;
+
+namespace LabSite.Clusters.Netns.Tests.Identity;
 
 public class LabelTests
 {

@@ -1,10 +1,7 @@
-namespace LabSite.Clusters.Netns.Tests.Store;
-
-using LabSite.Testing;
 using LabSite.Clusters.Contract;
-using LabSite.Clusters.Netns.Store;
-using Xunit;
 using static LabSite.Testing.StoreFixture;
+
+namespace LabSite.Clusters.Netns.Tests.Store;
 
 /// <summary>The bad-input corpus in Specs/BadManifests.md: exact kubectl-style errors with lines, and nothing stored.</summary>
 public class BadManifestSpecTests
@@ -29,7 +26,7 @@ public class BadManifestSpecTests
         return data;
     }
 
-    static string Between(string text, string start, string end)
+    private static string Between(string text, string start, string end)
     {
         var from = text.IndexOf(start, StringComparison.Ordinal) + start.Length;
         return text[from..text.IndexOf(end, from, StringComparison.Ordinal)];

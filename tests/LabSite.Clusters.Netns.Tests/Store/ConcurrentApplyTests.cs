@@ -1,10 +1,7 @@
-namespace LabSite.Clusters.Netns.Tests.Store;
-
-using LabSite.Testing;
 using LabSite.Clusters.Contract;
-using LabSite.Clusters.Netns.Store;
-using Xunit;
 using static LabSite.Testing.StoreFixture;
+
+namespace LabSite.Clusters.Netns.Tests.Store;
 
 /// <summary>Applies from several threads: every change delivered once, in resourceVersion order, one handler call at a time.</summary>
 public class ConcurrentApplyTests

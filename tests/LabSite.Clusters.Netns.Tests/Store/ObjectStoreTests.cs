@@ -1,11 +1,8 @@
-namespace LabSite.Clusters.Netns.Tests.Store;
-
-using LabSite.Testing;
 using LabSite.Clusters.Contract;
-using System.Text.Json.Nodes;
 using LabSite.Clusters.Netns.Store;
-using Xunit;
 using static LabSite.Testing.StoreFixture;
+
+namespace LabSite.Clusters.Netns.Tests.Store;
 
 public class ObjectStoreTests
 {

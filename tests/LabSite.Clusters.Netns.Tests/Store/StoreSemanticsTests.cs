@@ -1,18 +1,16 @@
-namespace LabSite.Clusters.Netns.Tests.Store;
-
-using LabSite.Testing;
-using LabSite.Clusters.Contract;
 using System.Text.Json.Nodes;
+using LabSite.Clusters.Contract;
 using LabSite.Clusters.Netns.Store;
 using LabSite.Clusters.Netns.Store.Kinds;
 using LabSite.Clusters.Netns.Store.Validation;
-using Xunit;
 using static LabSite.Testing.StoreFixture;
+
+namespace LabSite.Clusters.Netns.Tests.Store;
 
 /// <summary>kubectl semantics the store keeps: defaulting, aliases, namespaces, deployments, services, updates.</summary>
 public class StoreSemanticsTests
 {
-    const string Deploy = """
+    private const string Deploy = """
         apiVersion: apps/v1
         kind: Deployment
         metadata:
@@ -33,7 +31,7 @@ public class StoreSemanticsTests
                   containerPort: 8080
         """;
 
-    static ManifestText Deployment(int replicas, string image = "nginx:1.27") =>
+    private static ManifestText Deployment(int replicas, string image = "nginx:1.27") =>
         Yaml(Deploy.Replace("REPLICAS", replicas.ToString()).Replace("IMAGE", image));
 
     [Theory]
@@ -330,7 +328,7 @@ public class StoreSemanticsTests
         Assert.Equal(2, store.Get(new ObjectQuery("ep")).Single().Json["subsets"]?[0]?["addresses"]?.AsArray().Count);
     }
 
-    sealed class RecordingValidator : IPolicyValidator
+    private sealed class RecordingValidator : IPolicyValidator
     {
         public List<KubeObject> Seen { get; } = [];
 

@@ -1,8 +1,6 @@
-namespace LabSite.Clusters.Netns.Tests.Workloads;
-
-using LabSite.Clusters.Contract;
 using LabSite.Clusters.Netns.Workloads;
-using Xunit;
+
+namespace LabSite.Clusters.Netns.Tests.Workloads;
 
 public class WorkloadCatalogTests
 {

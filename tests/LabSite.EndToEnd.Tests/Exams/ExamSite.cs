@@ -1,11 +1,11 @@
-namespace LabSite.EndToEnd.Tests.Exams;
-
-using LabSite.Web.Exams;
 using LabSite.Web;
+using LabSite.Web.Exams;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+
+namespace LabSite.EndToEnd.Tests.Exams;
 
 /// <summary>
 /// A real LabSite (Kestrel on 127.0.0.1, ephemeral port) over a temp data folder and a small test bank:

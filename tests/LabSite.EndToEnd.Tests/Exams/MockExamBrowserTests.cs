@@ -1,7 +1,6 @@
-namespace LabSite.EndToEnd.Tests.Exams;
-
 using Microsoft.Playwright;
-using Xunit;
+
+namespace LabSite.EndToEnd.Tests.Exams;
 
 /// <summary>
 /// Takes short mock exams in Debian's Chromium (never a downloaded browser): answer, flag, navigate freely,

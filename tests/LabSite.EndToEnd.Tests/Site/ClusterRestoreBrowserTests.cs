@@ -1,13 +1,12 @@
-namespace LabSite.EndToEnd.Tests.Site;
-
 using System.Text.RegularExpressions;
-using LabSite.EndToEnd.Tests.Support;
-using LabSite.Agent.Server;
-using LabSite.Web.Terminal;
-using LabSite.Web.Learners;
 using LabSite.Agent.Client;
+using LabSite.EndToEnd.Tests.Support;
+using LabSite.Web.Learners;
+using LabSite.Web.Terminal;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
+
+namespace LabSite.EndToEnd.Tests.Site;
 
 /// <summary>
 /// A learner's cluster vanishes behind the site's back (deleted through the agent's socket, as an agent restart would
@@ -17,24 +16,24 @@ using static Microsoft.Playwright.Assertions;
 /// </summary>
 public sealed class ClusterRestoreBrowserTests(LabSiteFixture fixture) : IClassFixture<LabSiteFixture>
 {
-    private static readonly LocatorAssertionsToContainTextOptions Slow = new() { Timeout = 90_000 };
+    private static readonly LocatorAssertionsToContainTextOptions s_slow = new() { Timeout = 90_000 };
 
-    private readonly LabSiteProcess site = fixture.Site;
+    private readonly LabSiteProcess _site = fixture.Site;
 
     [Fact]
     public async Task A_vanished_cluster_is_restored_on_reload_and_the_player_and_terminal_say_what_was_replayed()
     {
         await using var chromium = await Chromium.LaunchAsync();
         var page = await chromium.Context.NewPageAsync();
-        await page.GotoAsync(new Uri(site.BaseAddress, "/labs/starwars/steps/deploy").ToString());
+        await page.GotoAsync(new Uri(_site.BaseAddress, "/labs/starwars/steps/deploy").ToString());
         await Expect(page.Locator("#terminal-panel")).ToHaveAttributeAsync("data-state", "connected", new() { Timeout = 30_000 });
         var screen = page.Locator("#terminal .xterm-rows");
         await page.Locator("#terminal").ClickAsync();
         await page.Keyboard.TypeAsync("kubectl create -f manifests/http-sw-app.yaml && kubectl wait --for=condition=Ready pod --all --timeout=60s");
         await page.Keyboard.PressAsync("Enter");
-        await Expect(screen).ToContainTextAsync("pod/xwing condition met", Slow);
+        await Expect(screen).ToContainTextAsync("pod/xwing condition met", s_slow);
         await page.Locator("#checks").GetByRole(AriaRole.Button, new() { Name = "Check" }).ClickAsync();
-        await Expect(page.Locator("#checks h3")).ToContainTextAsync("All passed", Slow);
+        await Expect(page.Locator("#checks h3")).ToContainTextAsync("All passed", s_slow);
 
         var cookie = (await chromium.Context.CookiesAsync()).Single(c => c.Name == LearnerCookie.Name);
         Assert.True(LearnerId.TryParse(cookie.Value, out var learner));
@@ -45,25 +44,25 @@ public sealed class ClusterRestoreBrowserTests(LabSiteFixture fixture) : IClassF
         await Expect(notice).ToContainTextAsync(new Regex("(not running|being created again|no longer running)"));
         await Expect(notice).ToContainTextAsync(
             "Your cluster was no longer running (the lab agent restarted, or the cluster was deleted). A new one was created and the solution of step 1 (deploy) was replayed",
-            Slow);
-        await Expect(screen).ToContainTextAsync("[Your cluster was no longer running", Slow);
+            s_slow);
+        await Expect(screen).ToContainTextAsync("[Your cluster was no longer running", s_slow);
         await Expect(page.Locator("#terminal-panel")).ToHaveAttributeAsync("data-state", "connected");
 
         await page.Locator("#checks").GetByRole(AriaRole.Button, new() { Name = "Check" }).ClickAsync();
-        await Expect(page.Locator("#checks h3")).ToContainTextAsync("All passed", Slow);
+        await Expect(page.Locator("#checks h3")).ToContainTextAsync("All passed", s_slow);
         await notice.GetByRole(AriaRole.Button, new() { Name = "Dismiss" }).ClickAsync();
         await Expect(notice).ToBeHiddenAsync();
 
         // Gone again while the page stays open: Check restores it, and its cluster-changed event refreshes the notice.
         await DestroyAsync(learner);
         await page.Locator("#checks").GetByRole(AriaRole.Button, new() { Name = "Check" }).ClickAsync();
-        await Expect(notice).ToContainTextAsync("A new one was created and the solution of step 1 (deploy) was replayed", Slow);
+        await Expect(notice).ToContainTextAsync("A new one was created and the solution of step 1 (deploy) was replayed", s_slow);
         await Expect(page.Locator("#checks h3")).ToContainTextAsync("All passed");
     }
 
     private async Task DestroyAsync(LearnerId learner)
     {
-        using var agent = new AgentClient(Path.Combine(site.DataDirectory, "agent.sock"));
+        using var agent = new AgentClient(Path.Combine(_site.DataDirectory, "agent.sock"));
         await agent.DestroyAsync(AgentClusterLocator.ClusterName(learner, "starwars"), CancellationToken.None);
     }
 }

@@ -1,9 +1,9 @@
-namespace LabSite.EndToEnd.Tests.Site;
-
 using System.Text.RegularExpressions;
 using LabSite.EndToEnd.Tests.Support;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
+
+namespace LabSite.EndToEnd.Tests.Site;
 
 /// <summary>
 /// A learner in a real browser against a real server and the real hello-lab: catalog search, lab overview,
@@ -11,9 +11,9 @@ using static Microsoft.Playwright.Assertions;
 /// </summary>
 public sealed class LabPlayerBrowserTests(LabSiteFixture fixture) : IClassFixture<LabSiteFixture>
 {
-    private readonly LabSiteProcess site = fixture.Site;
+    private readonly LabSiteProcess _site = fixture.Site;
 
-    private string Url(string path) => new Uri(site.BaseAddress, path).ToString();
+    private string Url(string path) => new Uri(_site.BaseAddress, path).ToString();
 
     [Fact]
     public async Task Learner_searches_opens_a_lab_moves_between_steps_reveals_a_hint_and_keeps_progress_after_reload()

@@ -1,6 +1,6 @@
-namespace LabSite.EndToEnd.Tests.Site;
-
 using LabSite.EndToEnd.Tests.Support;
+
+namespace LabSite.EndToEnd.Tests.Site;
 
 /// <summary>One real <c>labsite serve</c> on the repository's content/, shared by the browser tests of a class.</summary>
 public sealed class LabSiteFixture : IAsyncLifetime

@@ -1,9 +1,9 @@
-namespace LabSite.EndToEnd.Tests.Site;
-
 using System.Text.RegularExpressions;
 using LabSite.EndToEnd.Tests.Support;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
+
+namespace LabSite.EndToEnd.Tests.Site;
 
 /// <summary>
 /// The Star Wars L3/L4 step played in a real browser against a real server and the learner's own netns cluster:
@@ -11,16 +11,16 @@ using static Microsoft.Playwright.Assertions;
 /// </summary>
 public sealed class StarWarsBrowserTests(LabSiteFixture fixture) : IClassFixture<LabSiteFixture>
 {
-    private static readonly LocatorAssertionsToContainTextOptions Slow = new() { Timeout = 60_000 };
+    private static readonly LocatorAssertionsToContainTextOptions s_slow = new() { Timeout = 60_000 };
 
-    private readonly LabSiteProcess site = fixture.Site;
+    private readonly LabSiteProcess _site = fixture.Site;
 
     [Fact]
     public async Task Learner_types_the_L3_L4_steps_and_Check_fails_first_then_passes()
     {
         await using var chromium = await Chromium.LaunchAsync();
         var page = await chromium.Context.NewPageAsync();
-        await page.GotoAsync(new Uri(site.BaseAddress, "/labs/starwars/steps/l3-l4").ToString());
+        await page.GotoAsync(new Uri(_site.BaseAddress, "/labs/starwars/steps/l3-l4").ToString());
         await Expect(page.Locator("#terminal-panel")).ToHaveAttributeAsync("data-state", "connected", new() { Timeout = 30_000 });
         var screen = page.Locator("#terminal .xterm-rows");
         await page.Locator("#terminal").ClickAsync();
@@ -29,7 +29,7 @@ public sealed class StarWarsBrowserTests(LabSiteFixture fixture) : IClassFixture
         {
             await page.Keyboard.TypeAsync(line);
             await page.Keyboard.PressAsync("Enter");
-            await Expect(screen).ToContainTextAsync(expect, Slow);
+            await Expect(screen).ToContainTextAsync(expect, s_slow);
         }
 
         await Type("kubectl create -f manifests/http-sw-app.yaml", "pod/xwing created");
@@ -41,7 +41,7 @@ public sealed class StarWarsBrowserTests(LabSiteFixture fixture) : IClassFixture
         await checks.GetByRole(AriaRole.Button, new() { Name = "Check" }).ClickAsync();
         var enforcement = page.Locator("#check-deathstar-enforces-ingress");
         await Expect(enforcement).ToHaveClassAsync(new Regex("check--failed"), new() { Timeout = 60_000 });
-        await Expect(enforcement.Locator(".check__explanation")).ToContainTextAsync("Disabled", Slow);
+        await Expect(enforcement.Locator(".check__explanation")).ToContainTextAsync("Disabled", s_slow);
 
         await page.Locator("#terminal").ClickAsync(); // the Check button took the keyboard focus
 

@@ -1,9 +1,9 @@
-namespace LabSite.EndToEnd.Tests.Site;
-
 using System.Text.RegularExpressions;
 using LabSite.EndToEnd.Tests.Support;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
+
+namespace LabSite.EndToEnd.Tests.Site;
 
 /// <summary>
 /// The lab terminal in a real browser against a real server: xterm.js connects over the WebSocket, typed keys run in
@@ -11,9 +11,9 @@ using static Microsoft.Playwright.Assertions;
 /// </summary>
 public sealed class TerminalBrowserTests(LabSiteFixture fixture) : IClassFixture<LabSiteFixture>
 {
-    private readonly LabSiteProcess site = fixture.Site;
+    private readonly LabSiteProcess _site = fixture.Site;
 
-    private string Url(string path) => new Uri(site.BaseAddress, path).ToString();
+    private string Url(string path) => new Uri(_site.BaseAddress, path).ToString();
 
     [Fact]
     public async Task Learner_types_in_the_terminal_and_a_reload_keeps_the_session()

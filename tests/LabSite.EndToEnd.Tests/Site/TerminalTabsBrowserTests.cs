@@ -1,9 +1,9 @@
-namespace LabSite.EndToEnd.Tests.Site;
-
 using System.Text.RegularExpressions;
 using LabSite.EndToEnd.Tests.Support;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
+
+namespace LabSite.EndToEnd.Tests.Site;
 
 /// <summary>
 /// The player's terminal tabs, Files tab and step list in a real browser against a real server and the learner's own
@@ -12,11 +12,11 @@ using static Microsoft.Playwright.Assertions;
 /// </summary>
 public sealed class TerminalTabsBrowserTests(LabSiteFixture fixture) : IClassFixture<LabSiteFixture>
 {
-    private static readonly LocatorAssertionsToContainTextOptions Slow = new() { Timeout = 60_000 };
+    private static readonly LocatorAssertionsToContainTextOptions s_slow = new() { Timeout = 60_000 };
 
-    private readonly LabSiteProcess site = fixture.Site;
+    private readonly LabSiteProcess _site = fixture.Site;
 
-    private string Url(string path) => new Uri(site.BaseAddress, path).ToString();
+    private string Url(string path) => new Uri(_site.BaseAddress, path).ToString();
 
     private static ILocator Tab(IPage page, string name) => page.GetByRole(AriaRole.Tab, new() { Name = name, Exact = true });
 
@@ -128,7 +128,7 @@ public sealed class TerminalTabsBrowserTests(LabSiteFixture fixture) : IClassFix
 
         await Tab(page, "Terminal 1").ClickAsync();
         await TypeLineAsync(page, "kubectl apply -f from-editor.yaml");
-        await Expect(page.Locator("#terminal-view-1 .xterm-rows")).ToContainTextAsync("namespace/from-editor created", Slow);
+        await Expect(page.Locator("#terminal-view-1 .xterm-rows")).ToContainTextAsync("namespace/from-editor created", s_slow);
     }
 
     [Fact]
@@ -144,14 +144,14 @@ public sealed class TerminalTabsBrowserTests(LabSiteFixture fixture) : IClassFix
         // The step's first code block, sent to the terminal by its button.
         await page.Locator(".lab-code", new() { HasText = "kubectl apply -f manifests/web.yaml" })
             .GetByRole(AriaRole.Button, new() { Name = "Run in terminal" }).ClickAsync();
-        await Expect(screen).ToContainTextAsync("pod/web created", Slow);
+        await Expect(screen).ToContainTextAsync("pod/web created", s_slow);
         await TypeLineAsync(page, "kubectl wait --for=condition=Ready pod/web --timeout=60s");
-        await Expect(screen).ToContainTextAsync("pod/web condition met", Slow);
+        await Expect(screen).ToContainTextAsync("pod/web condition met", s_slow);
 
         var item = page.Locator("#step-nav-deploy");
         await Expect(item).Not.ToHaveClassAsync(new Regex("is-done"));
         await page.Locator("#checks").GetByRole(AriaRole.Button, new() { Name = "Check" }).ClickAsync();
-        await Expect(page.Locator("#checks h3")).ToContainTextAsync("All passed", Slow);
+        await Expect(page.Locator("#checks h3")).ToContainTextAsync("All passed", s_slow);
         await Expect(item).ToHaveClassAsync(new Regex("is-done"));
         await Expect(item.Locator(".step-nav__done")).ToHaveTextAsync("✓");
         await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Mark as not done" })).ToBeVisibleAsync();

@@ -1,6 +1,6 @@
-namespace LabSite.EndToEnd.Tests.Support;
-
 using Microsoft.Playwright;
+
+namespace LabSite.EndToEnd.Tests.Support;
 
 /// <summary>
 /// Debian's Chromium driven by Playwright: headless, fresh profile, no background traffic. Playwright never
@@ -10,14 +10,14 @@ public sealed class Chromium : IAsyncDisposable
 {
     public const string ExecutablePath = "/usr/bin/chromium";
 
-    private readonly IPlaywright playwright;
-    private readonly string userDataDirectory;
+    private readonly IPlaywright _playwright;
+    private readonly string _userDataDirectory;
 
     private Chromium(IPlaywright playwright, IBrowserContext context, string userDataDirectory)
     {
-        this.playwright = playwright;
+        this._playwright = playwright;
         Context = context;
-        this.userDataDirectory = userDataDirectory;
+        this._userDataDirectory = userDataDirectory;
     }
 
     public IBrowserContext Context { get; }
@@ -41,10 +41,10 @@ public sealed class Chromium : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Context.CloseAsync();
-        playwright.Dispose();
-        if (Directory.Exists(userDataDirectory))
+        _playwright.Dispose();
+        if (Directory.Exists(_userDataDirectory))
         {
-            Directory.Delete(userDataDirectory, recursive: true);
+            Directory.Delete(_userDataDirectory, recursive: true);
         }
     }
 }

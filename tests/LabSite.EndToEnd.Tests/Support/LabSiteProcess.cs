@@ -1,9 +1,9 @@
-namespace LabSite.EndToEnd.Tests.Support;
-
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+
+namespace LabSite.EndToEnd.Tests.Support;
 
 /// <summary>
 /// A real <c>labsite serve</c> process (the build next to these tests) on a free loopback port with a fresh
@@ -11,14 +11,14 @@ using System.Text;
 /// </summary>
 public sealed class LabSiteProcess : IAsyncDisposable
 {
-    private readonly Process process;
-    private readonly StringBuilder output = new();
-    private readonly IReadOnlyDictionary<string, string> netnsEnvironment;
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+    private readonly IReadOnlyDictionary<string, string> _netnsEnvironment;
 
     private LabSiteProcess(Process process, Uri baseAddress, string dataDirectory, IReadOnlyDictionary<string, string> netnsEnvironment)
     {
-        this.process = process;
-        this.netnsEnvironment = netnsEnvironment;
+        this._process = process;
+        this._netnsEnvironment = netnsEnvironment;
         BaseAddress = baseAddress;
         DataDirectory = dataDirectory;
     }
@@ -26,7 +26,7 @@ public sealed class LabSiteProcess : IAsyncDisposable
     public Uri BaseAddress { get; }
 
     /// <summary>The server's process id (benchmarks read its memory from /proc).</summary>
-    public int ProcessId => process.Id;
+    public int ProcessId => _process.Id;
 
     public string DataDirectory { get; }
 
@@ -34,9 +34,9 @@ public sealed class LabSiteProcess : IAsyncDisposable
     {
         get
         {
-            lock (output)
+            lock (_output)
             {
-                return output.ToString();
+                return _output.ToString();
             }
         }
     }
@@ -84,13 +84,13 @@ public sealed class LabSiteProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (!process.HasExited)
+        if (!_process.HasExited)
         {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
         }
 
-        process.Dispose();
+        _process.Dispose();
         await CollectLabGarbageAsync();
         if (Directory.Exists(DataDirectory))
         {
@@ -106,7 +106,7 @@ public sealed class LabSiteProcess : IAsyncDisposable
     {
         var socket = Path.Combine(DataDirectory, "gc.sock");
         var start = new ProcessStartInfo("dotnet") { ArgumentList = { Path.Combine(AppContext.BaseDirectory, "labsite.dll"), "agent", "--socket", socket }, UseShellExecute = false };
-        foreach (var (key, value) in netnsEnvironment)
+        foreach (var (key, value) in _netnsEnvironment)
         {
             start.Environment[key] = value;
         }
@@ -124,7 +124,7 @@ public sealed class LabSiteProcess : IAsyncDisposable
         // A cgroup folder always lists its control files; it is empty when it has no child cgroups.
         foreach (var key in new[] { "NetnsOptions__BpffsRoot", "NetnsOptions__CgroupRoot", "NetnsOptions__RunDirectory" })
         {
-            if (netnsEnvironment.TryGetValue(key, out var root) && Directory.Exists(root)
+            if (_netnsEnvironment.TryGetValue(key, out var root) && Directory.Exists(root)
                 && !(key == "NetnsOptions__CgroupRoot" ? Directory.EnumerateDirectories(root) : Directory.EnumerateFileSystemEntries(root)).Any())
             {
                 Directory.Delete(root);
@@ -138,9 +138,9 @@ public sealed class LabSiteProcess : IAsyncDisposable
         using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
         for (var attempt = 0; attempt < 60; attempt++)
         {
-            if (process.HasExited)
+            if (_process.HasExited)
             {
-                throw new InvalidOperationException($"labsite serve exited with {process.ExitCode}:\n{Output}");
+                throw new InvalidOperationException($"labsite serve exited with {_process.ExitCode}:\n{Output}");
             }
 
             try
@@ -168,9 +168,9 @@ public sealed class LabSiteProcess : IAsyncDisposable
             return;
         }
 
-        lock (output)
+        lock (_output)
         {
-            output.AppendLine(line);
+            _output.AppendLine(line);
         }
     }
 

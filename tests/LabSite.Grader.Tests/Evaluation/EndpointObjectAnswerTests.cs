@@ -1,26 +1,25 @@
-namespace LabSite.Grader.Tests.Evaluation;
-
 using System.Text.Json.Nodes;
+using LabSite.Clusters.Contract;
 using LabSite.Grader.Evaluation;
 using LabSite.Grader.Results;
 using LabSite.Grader.Tests.Fakes;
-using LabSite.Clusters.Contract;
 using LabSite.Scenarios.Model.Checks;
-using Xunit;
+
+namespace LabSite.Grader.Tests.Evaluation;
 
 public sealed class EndpointObjectAnswerTests
 {
-    private static readonly PodSelector Deathstars = PodSelector.ByLabels(new Dictionary<string, string> { ["class"] = "deathstar" });
-    private static readonly CheckEvaluator Evaluator = new();
+    private static readonly PodSelector s_deathstars = PodSelector.ByLabels(new Dictionary<string, string> { ["class"] = "deathstar" });
+    private static readonly CheckEvaluator s_evaluator = new();
 
     private static Task<CheckResult> Run(Scenarios.Model.CheckSpec check, FakeCluster c, string? answer = null) =>
-        Evaluator.EvaluateAsync(check, new CheckContext(c, StarWarsFake.StepStart, StarWarsFake.StepStart, answer), CancellationToken.None);
+        s_evaluator.EvaluateAsync(check, new CheckContext(c, StarWarsFake.StepStart, StarWarsFake.StepStart, answer), CancellationToken.None);
 
     [Fact]
     public async Task Replicas_share_an_identity_with_the_right_labels_and_enforcement()
     {
-        var check = new EndpointCheck("e", "e", StarWarsFake.At, Deathstars, PolicyEnforcement.Enabled, PolicyEnforcement.Disabled,
-            new Dictionary<string, string> { ["org"] = "empire", ["class"] = "deathstar" }, Deathstars, null);
+        var check = new EndpointCheck("e", "e", StarWarsFake.At, s_deathstars, PolicyEnforcement.Enabled, PolicyEnforcement.Disabled,
+            new Dictionary<string, string> { ["org"] = "empire", ["class"] = "deathstar" }, s_deathstars, null);
         var r = await Run(check, StarWarsFake.Create());
         Assert.Equal(CheckOutcome.Passed, r.Outcome);
         Assert.Contains("identities deathstar-6fb5694d48-5hmds=258, deathstar-6fb5694d48-q7n2x=258", r.Observed);
@@ -90,7 +89,7 @@ public sealed class EndpointObjectAnswerTests
     {
         var check = new AnswerCheck("a", "a", StarWarsFake.At, "q",
             new ExpectedAnswer(null, new LiveValue(LiveValueKind.Identity, PodSelector.ByName("tiefighter"), null, "default")), [], false);
-        var r = await Evaluator.EvaluateAsync(check, new CheckContext(new PlainCluster(StarWarsFake.Create()), StarWarsFake.StepStart, StarWarsFake.StepStart, "256"), CancellationToken.None);
+        var r = await s_evaluator.EvaluateAsync(check, new CheckContext(new PlainCluster(StarWarsFake.Create()), StarWarsFake.StepStart, StarWarsFake.StepStart, "256"), CancellationToken.None);
         Assert.Equal(CheckOutcome.CannotCheck, r.Outcome);
         Assert.Contains("offers no endpoint inspection", r.Observed);
     }

@@ -1,13 +1,12 @@
-namespace LabSite.Grader.Tests.Evaluation;
-
+using LabSite.Clusters.Contract.Flows;
 using LabSite.Grader.Evaluation;
 using LabSite.Grader.Evaluation.Flow;
 using LabSite.Grader.Results;
 using LabSite.Grader.Tests.Fakes;
-using LabSite.Clusters.Contract.Flows;
 using LabSite.Scenarios.Model.Checks;
-using Xunit;
 using CheckFilter = LabSite.Scenarios.Model.Checks.FlowFilter;
+
+namespace LabSite.Grader.Tests.Evaluation;
 
 public sealed class FlowCheckEvaluatorTests
 {

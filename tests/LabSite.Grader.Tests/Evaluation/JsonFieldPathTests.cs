@@ -1,12 +1,11 @@
-namespace LabSite.Grader.Tests.Evaluation;
-
 using System.Text.Json.Nodes;
 using LabSite.Grader.Evaluation.Object;
-using Xunit;
+
+namespace LabSite.Grader.Tests.Evaluation;
 
 public sealed class JsonFieldPathTests
 {
-    private static readonly JsonNode Deployment = JsonNode.Parse("""
+    private static readonly JsonNode s_deployment = JsonNode.Parse("""
         {"metadata":{"name":"deathstar","labels":{"org":"empire","app.kubernetes.io/name":"deathstar"}},
          "spec":{"replicas":2,"paused":false,"template":{"spec":{"containers":[{"name":"deathstar","ports":[{"containerPort":80}]}]}}}}
         """)!;
@@ -22,7 +21,7 @@ public sealed class JsonFieldPathTests
     [InlineData(".metadata.annotations.x", null)]
     public void Reads_fields_as_kubectl_jsonpath_prints_them(string path, string? expected)
     {
-        Assert.Equal(expected, JsonFieldPath.Read(Deployment, path));
+        Assert.Equal(expected, JsonFieldPath.Read(s_deployment, path));
     }
 
     [Theory]
@@ -31,7 +30,7 @@ public sealed class JsonFieldPathTests
     [InlineData(".spec.ports[x]", "[x] at column 12 is neither an index nor a quoted key")]
     public void Bad_paths_say_what_and_where(string path, string message)
     {
-        var e = Assert.Throws<FormatException>(() => JsonFieldPath.Read(Deployment, path));
+        var e = Assert.Throws<FormatException>(() => JsonFieldPath.Read(s_deployment, path));
         Assert.Contains(message, e.Message);
     }
 }

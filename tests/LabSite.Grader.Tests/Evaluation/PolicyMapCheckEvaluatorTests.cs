@@ -1,19 +1,18 @@
-namespace LabSite.Grader.Tests.Evaluation;
-
+using LabSite.Clusters.Contract.Inspection;
 using LabSite.Grader.Evaluation;
 using LabSite.Grader.Evaluation.PolicyMap;
 using LabSite.Grader.Results;
 using LabSite.Grader.Tests.Fakes;
-using LabSite.Clusters.Contract.Inspection;
 using LabSite.Scenarios.Model.Checks;
-using Xunit;
+
+namespace LabSite.Grader.Tests.Evaluation;
 
 public sealed class PolicyMapCheckEvaluatorTests
 {
-    private static readonly PodSelector Deathstars = PodSelector.ByLabels(new Dictionary<string, string> { ["class"] = "deathstar" });
+    private static readonly PodSelector s_deathstars = PodSelector.ByLabels(new Dictionary<string, string> { ["class"] = "deathstar" });
 
     private static PolicyMapCheck Check(string peer, PolicyMapExpectation expect, bool? proxy = null) => new(
-        "map", "map", StarWarsFake.At, Deathstars, new PolicyPeer(PodSelector.ByName(peer), null), TrafficDirection.Ingress, 80, PolicyProtocol.Tcp, expect, proxy);
+        "map", "map", StarWarsFake.At, s_deathstars, new PolicyPeer(PodSelector.ByName(peer), null), TrafficDirection.Ingress, 80, PolicyProtocol.Tcp, expect, proxy);
 
     private static CheckContext Context(FakeCluster c) => new(c, StarWarsFake.StepStart, StarWarsFake.StepStart);
 

@@ -1,18 +1,17 @@
-namespace LabSite.Grader.Tests.Evaluation;
-
-using LabSite.Grader.Evaluation.PolicyMap;
 using LabSite.Clusters.Contract.Inspection;
-using Xunit;
+using LabSite.Grader.Evaluation.PolicyMap;
+
+namespace LabSite.Grader.Tests.Evaluation;
 
 public sealed class PolicyMapLookupTests
 {
-    private static readonly PolicyMapLookup.Packet TiefighterTo80 = new(256, Egress: false, Protocol: 6, Port: 80);
+    private static readonly PolicyMapLookup.Packet s_tiefighterTo80 = new(256, Egress: false, Protocol: 6, Port: 80);
 
     [Fact]
     public void L4_only_wildcard_entry_allows_the_peer_and_is_the_entry_named()
     {
         var wildcard = new PolicyMapEntryDump(false, false, 0, 6, 80, 24);
-        var hit = PolicyMapLookup.Lookup([wildcard, new PolicyMapEntryDump(false, false, 999, 6, 80, 24)], TiefighterTo80);
+        var hit = PolicyMapLookup.Lookup([wildcard, new PolicyMapEntryDump(false, false, 999, 6, 80, 24)], s_tiefighterTo80);
         Assert.Same(wildcard, hit);
     }
 
@@ -22,8 +21,8 @@ public sealed class PolicyMapLookupTests
         var any80 = new PolicyMapEntryDump(false, false, 0, 6, 80, 24, ProxyPort: 15001);
         var own80 = new PolicyMapEntryDump(false, false, 256, 6, 80, 24);
         var ownAll = new PolicyMapEntryDump(false, false, 256, 0, 0, 0);
-        Assert.Same(own80, PolicyMapLookup.Lookup([any80, own80, ownAll], TiefighterTo80));
-        Assert.Same(any80, PolicyMapLookup.Lookup([any80, ownAll], TiefighterTo80));
+        Assert.Same(own80, PolicyMapLookup.Lookup([any80, own80, ownAll], s_tiefighterTo80));
+        Assert.Same(any80, PolicyMapLookup.Lookup([any80, ownAll], s_tiefighterTo80));
     }
 
     [Fact]
@@ -31,7 +30,7 @@ public sealed class PolicyMapLookupTests
     {
         var allow = new PolicyMapEntryDump(false, false, 256, 6, 80, 24);
         var deny = new PolicyMapEntryDump(true, false, 256, 0, 0, 0);
-        Assert.Same(deny, PolicyMapLookup.Lookup([allow, deny], TiefighterTo80));
+        Assert.Same(deny, PolicyMapLookup.Lookup([allow, deny], s_tiefighterTo80));
     }
 
     [Fact]
@@ -44,7 +43,7 @@ public sealed class PolicyMapLookupTests
             new(false, false, 256, 6, 443, 24),
             new(false, false, 257, 6, 80, 24),
         ];
-        Assert.Null(PolicyMapLookup.Lookup(entries, TiefighterTo80));
+        Assert.Null(PolicyMapLookup.Lookup(entries, s_tiefighterTo80));
     }
 
     [Fact]
@@ -52,16 +51,16 @@ public sealed class PolicyMapLookupTests
     {
         var range = new PolicyMapEntryDump(false, false, 256, 6, 8080, 20); // 8080-8095/TCP
         Assert.Equal("8080-8095/TCP", range.PortProto());
-        Assert.Same(range, PolicyMapLookup.Lookup([range], TiefighterTo80 with { Port = 8095 }));
-        Assert.Null(PolicyMapLookup.Lookup([range], TiefighterTo80 with { Port = 8096 }));
+        Assert.Same(range, PolicyMapLookup.Lookup([range], s_tiefighterTo80 with { Port = 8095 }));
+        Assert.Null(PolicyMapLookup.Lookup([range], s_tiefighterTo80 with { Port = 8096 }));
     }
 
     [Fact]
     public void Exact_ignores_wildcards()
     {
         var wildcard = new PolicyMapEntryDump(false, false, 0, 0, 0, 0);
-        Assert.Null(PolicyMapLookup.Exact([wildcard], TiefighterTo80));
+        Assert.Null(PolicyMapLookup.Exact([wildcard], s_tiefighterTo80));
         var own = new PolicyMapEntryDump(false, false, 256, 6, 80, 24);
-        Assert.Same(own, PolicyMapLookup.Exact([wildcard, own], TiefighterTo80));
+        Assert.Same(own, PolicyMapLookup.Exact([wildcard, own], s_tiefighterTo80));
     }
 }

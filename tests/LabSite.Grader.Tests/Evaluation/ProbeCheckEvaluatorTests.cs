@@ -1,11 +1,10 @@
-namespace LabSite.Grader.Tests.Evaluation;
-
 using LabSite.Grader.Evaluation;
 using LabSite.Grader.Evaluation.Probe;
 using LabSite.Grader.Results;
 using LabSite.Grader.Tests.Fakes;
 using LabSite.Scenarios.Model.Checks;
-using Xunit;
+
+namespace LabSite.Grader.Tests.Evaluation;
 
 public sealed class ProbeCheckEvaluatorTests
 {

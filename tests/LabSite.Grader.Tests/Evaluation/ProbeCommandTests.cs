@@ -1,17 +1,16 @@
-namespace LabSite.Grader.Tests.Evaluation;
-
 using LabSite.Grader.Evaluation.Probe;
 using LabSite.Scenarios.Model.Checks;
-using Xunit;
+
+namespace LabSite.Grader.Tests.Evaluation;
 
 public sealed class ProbeCommandTests
 {
-    private static readonly HttpProbe Landing = new("POST", "http://deathstar/v1/request-landing", 200, "Ship landed");
+    private static readonly HttpProbe s_landing = new("POST", "http://deathstar/v1/request-landing", 200, "Ship landed");
 
     [Fact]
     public void Http_probe_runs_curl_with_connect_timeout_and_status_trailer()
     {
-        var cmd = ProbeCommand.For(Landing, 3);
+        var cmd = ProbeCommand.For(s_landing, 3);
         Assert.Equal(["curl", "-sS", "-X", "POST", "--connect-timeout", "3", "-m", "5", "-w", "\n%{http_code}", "http://deathstar/v1/request-landing"], cmd);
         Assert.Equal("kubectl exec xwing -- curl -sS -X POST --connect-timeout 3 -m 5 -w '\\n%{http_code}' http://deathstar/v1/request-landing", ProbeCommand.Display("xwing", cmd));
     }
@@ -26,7 +25,7 @@ public sealed class ProbeCommandTests
     [InlineData(6, "\n000", ProbeCommand.Ending.Error, null)]
     public void Curl_results_read_as_endings(int exit, string stdout, ProbeCommand.Ending ending, int? code)
     {
-        var reading = ProbeCommand.Read(Landing, exit, stdout, "");
+        var reading = ProbeCommand.Read(s_landing, exit, stdout, "");
         Assert.Equal(ending, reading.Ending);
         Assert.Equal(code, reading.Code);
     }
@@ -34,7 +33,7 @@ public sealed class ProbeCommandTests
     [Fact]
     public void Curl_body_is_everything_before_the_status_line()
     {
-        Assert.Equal("Ship landed\n", ProbeCommand.Read(Landing, 0, "Ship landed\n\n200", "").Body);
+        Assert.Equal("Ship landed\n", ProbeCommand.Read(s_landing, 0, "Ship landed\n\n200", "").Body);
     }
 
     [Theory]

@@ -1,11 +1,11 @@
-namespace LabSite.Grader.Tests.Fakes;
-
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json.Nodes;
 using LabSite.Clusters.Contract;
 using LabSite.Clusters.Contract.Flows;
 using LabSite.Clusters.Contract.Inspection;
+
+namespace LabSite.Grader.Tests.Fakes;
 
 /// <summary>
 /// A cluster held in lists, for unit tests of the evaluators' own logic: objects by kind, endpoints, identities,

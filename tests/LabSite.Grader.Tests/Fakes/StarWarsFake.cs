@@ -1,7 +1,7 @@
-namespace LabSite.Grader.Tests.Fakes;
-
 using LabSite.Clusters.Contract.Flows;
 using LabSite.Scenarios.Model;
+
+namespace LabSite.Grader.Tests.Fakes;
 
 /// <summary>The Star Wars demo's pods and endpoints in a <see cref="FakeCluster"/>; identities 256 tiefighter, 257 xwing, 258 deathstar.</summary>
 public static class StarWarsFake

@@ -1,13 +1,11 @@
-namespace LabSite.Grader.Tests.Testing;
-
-using System.Text.Json.Nodes;
+using LabSite.Clusters.Contract;
 using LabSite.Grader.Evaluation;
 using LabSite.Grader.Testing;
 using LabSite.Grader.Tests.Fakes;
-using LabSite.Clusters.Contract;
 using LabSite.Scenarios.Model;
 using LabSite.Scenarios.Model.Checks;
-using Xunit;
+
+namespace LabSite.Grader.Tests.Testing;
 
 public sealed class LabTestRunnerTests
 {

@@ -1,7 +1,7 @@
-namespace LabSite.Scenarios.Tests.Checks;
-
 using LabSite.Scenarios.Markdown;
 using Markdig.Syntax;
+
+namespace LabSite.Scenarios.Tests.Checks;
 
 /// <summary>Keeps docs/authoring.md honest: every check example in it must parse without a diagnostic.</summary>
 public class AuthoringGuideTests

@@ -1,7 +1,7 @@
-namespace LabSite.Scenarios.Tests.Checks;
-
 using LabSite.Scenarios.Model;
 using LabSite.Scenarios.Model.Checks;
+
+namespace LabSite.Scenarios.Tests.Checks;
 
 /// <summary>The <c>beforeSolution</c> key that <c>labsite lab test</c> reads.</summary>
 public class BeforeSolutionTests

@@ -1,7 +1,7 @@
-namespace LabSite.Scenarios.Tests.Checks;
-
 using LabSite.Scenarios.Model;
 using LabSite.Scenarios.Model.Checks;
+
+namespace LabSite.Scenarios.Tests.Checks;
 
 public class CheckBlockReaderTests
 {

@@ -1,10 +1,10 @@
-namespace LabSite.Scenarios.Tests.Checks;
-
 using LabSite.Scenarios.Checks;
 using LabSite.Scenarios.Loading;
 using LabSite.Scenarios.Markdown;
 using LabSite.Scenarios.Model;
 using Markdig.Syntax;
+
+namespace LabSite.Scenarios.Tests.Checks;
 
 /// <summary>Parses one <c>```check</c> block written in a test, as the loader would inside lab.md.</summary>
 internal static class CheckParsing

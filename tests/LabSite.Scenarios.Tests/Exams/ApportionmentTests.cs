@@ -1,8 +1,7 @@
-namespace LabSite.Scenarios.Tests.Exams;
-
 using LabSite.Scenarios.Exams;
-using Xunit;
-using static BankBuilder;
+using static LabSite.Scenarios.Tests.Exams.BankBuilder;
+
+namespace LabSite.Scenarios.Tests.Exams;
 
 public class ApportionmentTests
 {

@@ -1,7 +1,7 @@
-namespace LabSite.Scenarios.Tests.Exams;
-
 using LabSite.Scenarios.Exams;
 using LabSite.Scenarios.Model;
+
+namespace LabSite.Scenarios.Tests.Exams;
 
 /// <summary>Builds small in-memory banks and blueprints for engine tests.</summary>
 internal static class BankBuilder

@@ -1,8 +1,7 @@
-namespace LabSite.Scenarios.Tests.Exams;
-
 using LabSite.Scenarios.Exams;
 using LabSite.Scenarios.Loading;
-using Xunit;
+
+namespace LabSite.Scenarios.Tests.Exams;
 
 public class BlueprintParserTests
 {

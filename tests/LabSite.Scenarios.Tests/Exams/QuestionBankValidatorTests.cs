@@ -1,16 +1,15 @@
-namespace LabSite.Scenarios.Tests.Exams;
-
 using LabSite.Scenarios.Exams;
-using Xunit;
-using static BankBuilder;
+using static LabSite.Scenarios.Tests.Exams.BankBuilder;
+
+namespace LabSite.Scenarios.Tests.Exams;
 
 public class QuestionBankValidatorTests
 {
-    private static readonly ExamBlueprint Small = Blueprint("bp", 4, ("a", 50), ("b", 50));
+    private static readonly ExamBlueprint s_small = Blueprint("bp", 4, ("a", 50), ("b", 50));
 
     private static string[] Errors(params ExamQuestion[] extra)
     {
-        var bank = Bank(Small, 2);
+        var bank = Bank(s_small, 2);
         bank = bank with { Questions = [.. bank.Questions, .. extra] };
         return QuestionBankValidator.Validate(bank).Select(d => d.Message).ToArray();
     }
@@ -67,7 +66,7 @@ public class QuestionBankValidatorTests
     [Fact]
     public void Coverage_must_allow_a_full_exam_without_repeats()
     {
-        var bank = Bank(Small, 2) is var b ? b with { Questions = b.Questions.Where(q => q.Id != "b-1").ToArray() } : null!;
+        var bank = Bank(s_small, 2) is var b ? b with { Questions = b.Questions.Where(q => q.Id != "b-1").ToArray() } : null!;
         var errors = QuestionBankValidator.Validate(bank).Select(d => d.Message);
         Assert.Contains("domain 'b' of blueprint 'bp' has 1 question(s); a 4-question exam draws 2 from it", errors);
     }

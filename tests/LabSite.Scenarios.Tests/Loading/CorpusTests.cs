@@ -1,6 +1,6 @@
-namespace LabSite.Scenarios.Tests.Loading;
-
 using LabSite.Scenarios.Loading;
+
+namespace LabSite.Scenarios.Tests.Loading;
 
 /// <summary>
 /// The bad-input corpus: each folder under Corpus/ is a lab with defects on purpose, and its expected.txt holds

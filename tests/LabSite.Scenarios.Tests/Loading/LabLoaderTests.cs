@@ -1,7 +1,7 @@
-namespace LabSite.Scenarios.Tests.Loading;
-
 using LabSite.Scenarios.Loading;
 using LabSite.Scenarios.Model.Checks;
+
+namespace LabSite.Scenarios.Tests.Loading;
 
 /// <summary>How a valid lab.md becomes the model: steps, HTML, code blocks, hints, solution, files.</summary>
 public sealed class LabLoaderTests : IDisposable

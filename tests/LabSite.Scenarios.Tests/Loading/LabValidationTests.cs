@@ -1,6 +1,6 @@
-namespace LabSite.Scenarios.Tests.Loading;
-
 using LabSite.Scenarios.Loading;
+
+namespace LabSite.Scenarios.Tests.Loading;
 
 /// <summary>What <c>labsite lab validate</c> prints and returns.</summary>
 public class LabValidationTests

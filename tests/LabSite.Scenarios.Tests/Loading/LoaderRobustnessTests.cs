@@ -1,6 +1,6 @@
-namespace LabSite.Scenarios.Tests.Loading;
-
 using LabSite.Scenarios.Loading;
+
+namespace LabSite.Scenarios.Tests.Loading;
 
 /// <summary>
 /// Damaged copies of hello-lab (a line removed, the file cut short) must give diagnostics, never an exception:

@@ -1,7 +1,7 @@
-namespace LabSite.Scenarios.Tests.Loading;
-
 using LabSite.Scenarios.Loading;
 using LabSite.Scenarios.Model.Checks;
+
+namespace LabSite.Scenarios.Tests.Loading;
 
 /// <summary>The labs we ship must load without a single diagnostic.</summary>
 public class RealLabsTests

@@ -1,6 +1,6 @@
-namespace LabSite.Scenarios.Tests.Yaml;
-
 using LabSite.Scenarios.Yaml;
+
+namespace LabSite.Scenarios.Tests.Yaml;
 
 public class ClosestMatchTests
 {

@@ -1,11 +1,9 @@
-namespace LabSite.Shell.Tests.Bpftool;
-
 using System.Text;
 using System.Text.RegularExpressions;
 using LabSite.Clusters.Contract;
-using LabSite.Shell;
 using LabSite.Shell.Tests.Support;
-using Xunit;
+
+namespace LabSite.Shell.Tests.Bpftool;
 
 /// <summary>
 /// Random bpftool lines (allowed words, refused words, other labs' ids and pins, traversal, metacharacters) against a
@@ -14,9 +12,9 @@ using Xunit;
 /// </summary>
 public partial class BpftoolArgvFuzzTests
 {
-    const string Pins = "/sys/fs/bpf/labsite/lab1";
+    private const string Pins = "/sys/fs/bpf/labsite/lab1";
 
-    static readonly string[] Words =
+    private static readonly string[] s_words =
     [
         "map", "prog", "show", "list", "dump", "xlated", "jited", "lookup", "getnext", "peek", "update", "delete", "pin", "load", "attach",
         "event_pipe", "tracelog", "net", "btf", "batch", "cgroup", "version", "help", "id", "pinned", "name", "tag", "key", "hex", "value",
@@ -27,14 +25,14 @@ public partial class BpftoolArgvFuzzTests
     ];
 
     /// <summary>Starts that are valid or nearly so, so the random tails reach the object gate and the key checks.</summary>
-    static readonly string[] Starts =
+    private static readonly string[] s_starts =
     [
         "bpftool", "bpftool map", "bpftool map show", "bpftool -j prog show", "bpftool map dump", "bpftool map dump id", "bpftool map dump pinned",
         "bpftool map lookup id 1 key", "bpftool map lookup name", "bpftool map getnext id 2", "bpftool prog dump xlated", "bpftool prog dump xlated id 7",
         "bpftool prog show name", "bpftool -p map peek pinned",
     ];
 
-    static readonly LabBpfObjects Lab = new(Pins,
+    private static readonly LabBpfObjects s_lab = new(Pins,
     [
         new(BpfObjectKind.Program, 7),
         new(BpfObjectKind.Map, 1, Pins + "/ls_ipcache"),
@@ -48,16 +46,16 @@ public partial class BpftoolArgvFuzzTests
     public async Task Three_thousand_random_lines_only_ever_run_argv_we_built()
     {
         var tools = new CannedBpftool();
-        var cluster = new FakeBpfCluster(Lab);
+        var cluster = new FakeBpfCluster(s_lab);
         using var shell = new ShellHarness(cluster, tools);
         var random = new Random(6);
         var statuses = new HashSet<int>();
         for (var i = 0; i < 3000; i++)
         {
-            var line = new StringBuilder(Starts[random.Next(Starts.Length)]);
+            var line = new StringBuilder(s_starts[random.Next(s_starts.Length)]);
             for (var n = random.Next(0, 5); n > 0; n--)
             {
-                line.Append(' ').Append(Words[random.Next(Words.Length)]);
+                line.Append(' ').Append(s_words[random.Next(s_words.Length)]);
             }
             statuses.Add((await shell.RunAsync(line.ToString())).Status);
         }
@@ -73,7 +71,7 @@ public partial class BpftoolArgvFuzzTests
     }
 
     /// <summary>Records argv and answers listings with this lab's objects plus another lab's, like the host would.</summary>
-    sealed class CannedBpftool : IToolRunner
+    private sealed class CannedBpftool : IToolRunner
     {
         public List<IReadOnlyList<string>> Runs { get; } = [];
 

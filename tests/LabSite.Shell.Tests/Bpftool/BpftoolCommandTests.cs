@@ -1,9 +1,7 @@
-namespace LabSite.Shell.Tests.Bpftool;
-
 using LabSite.Clusters.Contract;
-using LabSite.Shell;
 using LabSite.Shell.Tests.Support;
-using Xunit;
+
+namespace LabSite.Shell.Tests.Bpftool;
 
 /// <summary>The command's own paths that need no kernel: help, refusals before any process, clusters without eBPF objects.</summary>
 public class BpftoolCommandTests
@@ -60,13 +58,13 @@ public class BpftoolCommandTests
         Assert.StartsWith("bpftool: bpftool printed JSON we could not read:", error);
     }
 
-    sealed class AnswerWith(string stdout) : IToolRunner
+    private sealed class AnswerWith(string stdout) : IToolRunner
     {
         public Task<ToolResult> RunAsync(AllowedTool tool, IReadOnlyList<string> args, string stdin, CancellationToken ct) =>
             Task.FromResult(new ToolResult(0, stdout, ""));
     }
 
-    sealed class RunComparer : IEqualityComparer<(string Path, IReadOnlyList<string> Args)>
+    private sealed class RunComparer : IEqualityComparer<(string Path, IReadOnlyList<string> Args)>
     {
         public bool Equals((string Path, IReadOnlyList<string> Args) x, (string Path, IReadOnlyList<string> Args) y) => x.Path == y.Path && x.Args.SequenceEqual(y.Args);
 

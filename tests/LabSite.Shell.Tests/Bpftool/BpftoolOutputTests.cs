@@ -1,12 +1,10 @@
-namespace LabSite.Shell.Tests.Bpftool;
-
-using LabSite.Clusters.Contract;
 using LabSite.Shell.Bpftool;
-using Xunit;
+
+namespace LabSite.Shell.Tests.Bpftool;
 
 public class BpftoolOutputTests
 {
-    const string Text = """
+    private const string Text = """
         10: lpm_trie  name ls_ipcache  flags 0x1
         	key 8B  value 4B  max_entries 16384  memlock 0B
         	btf_id 55

@@ -1,13 +1,12 @@
-namespace LabSite.Shell.Tests.Bpftool;
-
 using LabSite.Clusters.Contract;
 using LabSite.Shell.Bpftool;
 using LabSite.Shell.Builtins;
-using Xunit;
+
+namespace LabSite.Shell.Tests.Bpftool;
 
 public class BpftoolParserTests
 {
-    static BpftoolRequest? Parse(string line) => BpftoolParser.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries));
+    private static BpftoolRequest? Parse(string line) => BpftoolParser.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries));
 
     [Theory]
     [InlineData("map show", "map show id 7")]

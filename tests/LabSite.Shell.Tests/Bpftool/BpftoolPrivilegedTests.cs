@@ -1,13 +1,11 @@
-namespace LabSite.Shell.Tests.Bpftool;
-
-using LabSite.Testing;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using LabSite.Clusters.Contract;
 using LabSite.Clusters.Netns;
-using LabSite.Shell;
 using LabSite.Shell.Tests.Support;
-using Xunit;
+using LabSite.Testing;
+
+namespace LabSite.Shell.Tests.Bpftool;
 
 /// <summary>
 /// The lab shell's bpftool on two real netns labs (Star Wars in one, empty in the other): Debian's bpftool runs, shows
@@ -16,12 +14,12 @@ using Xunit;
 [Trait("Category", "Privileged")]
 public sealed class BpftoolPrivilegedTests : IAsyncLifetime
 {
-    readonly NetnsBackend _backend = new(NetnsTestLabs.Options());
-    readonly string _folder = Directory.CreateTempSubdirectory("labsh-bpftool-").FullName;
-    readonly RecordingToolRunner _tools = new();
-    NetnsCluster _lab = null!;
-    NetnsCluster _other = null!;
-    ShellInterpreter _shell = null!;
+    private readonly NetnsBackend _backend = new(NetnsTestLabs.Options());
+    private readonly string _folder = Directory.CreateTempSubdirectory("labsh-bpftool-").FullName;
+    private readonly RecordingToolRunner _tools = new();
+    private NetnsCluster _lab = null!;
+    private NetnsCluster _other = null!;
+    private ShellInterpreter _shell = null!;
 
     public async Task InitializeAsync()
     {
@@ -40,14 +38,14 @@ public sealed class BpftoolPrivilegedTests : IAsyncLifetime
         Directory.Delete(_folder, recursive: true);
     }
 
-    async Task<(int Status, string Out, string Err)> Run(string line)
+    private async Task<(int Status, string Out, string Err)> Run(string line)
     {
         var (stdout, stderr) = (new StringWriter(), new StringWriter());
         var status = await _shell.RunAsync(line, stdout, stderr, CancellationToken.None);
         return (status, stdout.ToString(), stderr.ToString());
     }
 
-    static IEnumerable<uint> TextIds(string text) => Regex.Matches(text, @"^(\d+): ", RegexOptions.Multiline).Select(m => uint.Parse(m.Groups[1].Value));
+    private static IEnumerable<uint> TextIds(string text) => Regex.Matches(text, @"^(\d+): ", RegexOptions.Multiline).Select(m => uint.Parse(m.Groups[1].Value));
 
     [Fact]
     public async Task Map_show_lists_exactly_this_labs_maps()

@@ -1,15 +1,14 @@
-namespace LabSite.Shell.Tests.Bpftool;
-
 using LabSite.Clusters.Contract;
 using LabSite.Shell.Bpftool;
 using LabSite.Shell.Builtins;
-using Xunit;
+
+namespace LabSite.Shell.Tests.Bpftool;
 
 public class LabObjectGateTests
 {
-    const string Pins = "/sys/fs/bpf/labsite/lab1";
+    private const string Pins = "/sys/fs/bpf/labsite/lab1";
 
-    static readonly LabBpfObjects Lab = new(Pins,
+    private static readonly LabBpfObjects s_lab = new(Pins,
     [
         new(BpfObjectKind.Program, 40),
         new(BpfObjectKind.Program, 41),
@@ -19,7 +18,7 @@ public class LabObjectGateTests
     ]);
 
     /// <summary>The host's listing: lab1's objects and another lab's with the same names and tags.</summary>
-    static readonly IReadOnlyList<ListedObject> Host =
+    private static readonly IReadOnlyList<ListedObject> s_host =
     [
         new(10, "ls_ipcache", null), new(11, "ls_pol_00232", null), new(12, "bpf_lxc.rodata", null),
         new(90, "ls_ipcache", null), new(91, "ls_pol_00232", null),
@@ -27,7 +26,7 @@ public class LabObjectGateTests
         new(95, "from_container", "0123456789abcdef"),
     ];
 
-    static IReadOnlyList<uint> Resolve(BpfObjectKind kind, string by, string value) => LabObjectGate.Resolve(new BpfSelector(by, value), kind, Lab, Host);
+    private static IReadOnlyList<uint> Resolve(BpfObjectKind kind, string by, string value) => LabObjectGate.Resolve(new BpfSelector(by, value), kind, s_lab, s_host);
 
     [Theory]
     [InlineData("id", "10", 10u)]

@@ -1,8 +1,6 @@
-namespace LabSite.Shell.Tests.Builtins;
-
-using LabSite.Clusters.Contract;
 using LabSite.Shell.Tests.Support;
-using Xunit;
+
+namespace LabSite.Shell.Tests.Builtins;
 
 public class BuiltinTests
 {

@@ -1,31 +1,28 @@
-namespace LabSite.Shell.Tests.Cilium;
-
-using LabSite.Clusters.Contract;
 using System.Text.Json.Nodes;
 using LabSite.Clusters.Contract.Flows;
 using LabSite.Clusters.Contract.Inspection;
-using LabSite.Shell;
 using LabSite.Shell.Cilium;
 using LabSite.Shell.Tests.Support;
-using Xunit;
+
+namespace LabSite.Shell.Tests.Cilium;
 
 /// <summary>cilium-dbg status, policy get and monitor in the lab shell, answered by a fake inspector.</summary>
 public class CiliumDbgInspectTests
 {
-    static readonly PolicyRepositoryModel Repository = new("[\n  {\n    \"endpointSelector\": {}\n  }\n]", 3);
+    private static readonly PolicyRepositoryModel s_repository = new("[\n  {\n    \"endpointSelector\": {}\n  }\n]", 3);
 
-    static (ShellHarness Shell, FakeInspectingCluster Cluster) Start(bool withState = true)
+    private static (ShellHarness Shell, FakeInspectingCluster Cluster) Start(bool withState = true)
     {
         var cluster = new FakeInspectingCluster();
         if (withState)
         {
             cluster.Status = StatusTextTests.Healthy;
-            cluster.Repository = Repository;
+            cluster.Repository = s_repository;
         }
         return (new ShellHarness(cluster), cluster);
     }
 
-    static Flow Event(int type, uint from, uint to)
+    private static Flow Event(int type, uint from, uint to)
     {
         var json = $$$$"""{"flow":{"verdict":"DROPPED","IP":{"source":"10.0.1.2","destination":"10.0.1.3","ipVersion":"IPv4"},"l4":{"TCP":{"source_port":38424,"destination_port":80,"flags":{"SYN":true}}},"source":{"ID":{{{{from}}}},"identity":258},"destination":{"ID":{{{{to}}}},"identity":257},"Type":"L3_L4","event_type":{"type":{{{{type}}}},"sub_type":133},"drop_reason":133,"drop_reason_desc":"POLICY_DENIED","traffic_direction":"INGRESS","trace_observation_point":"TO_ENDPOINT","trace_reason":"NEW"},"node_name":"lab"}""";
         return FlowJsonReader.Read(json).Flow;
@@ -55,9 +52,9 @@ public class CiliumDbgInspectTests
         var (shell, _) = Start();
         using (shell)
         {
-            Assert.Equal((0, Repository.Policy + "\nRevision: 3\n", ""), await shell.RunAsync("kubectl -n kube-system exec ds/cilium -- cilium-dbg policy get"));
+            Assert.Equal((0, s_repository.Policy + "\nRevision: 3\n", ""), await shell.RunAsync("kubectl -n kube-system exec ds/cilium -- cilium-dbg policy get"));
             var json = JsonNode.Parse((await shell.RunAsync("cilium-dbg policy get -o json")).Out)!;
-            Assert.Equal((Repository.Policy, 3), ((string?)json["policy"], (int)json["revision"]!));
+            Assert.Equal((s_repository.Policy, 3), ((string?)json["policy"], (int)json["revision"]!));
             var filtered = await shell.RunAsync("cilium-dbg policy get k8s:app=web");
             Assert.Equal((1, "Error: policy get with labels (k8s:app=web) is not available here; run it without arguments\n"), (filtered.Status, filtered.Err));
         }

@@ -1,14 +1,12 @@
-namespace LabSite.Shell.Tests.Cilium;
-
-using LabSite.Clusters.Contract;
 using LabSite.Clusters.Contract.Flows;
 using LabSite.Shell.Cilium;
-using Xunit;
+
+namespace LabSite.Shell.Tests.Cilium;
 
 public class MonitorTextTests
 {
     /// <summary>xwing (258, endpoint 2) → deathstar (257, endpoint 3) on 80/TCP, SYN, as the netns datapath reports it.</summary>
-    static Flow Syn(int eventType, int subType = 0) => new()
+    private static Flow Syn(int eventType, int subType = 0) => new()
     {
         IP = new IP { Source = "10.0.1.2", Destination = "10.0.1.3", IpVersion = IPVersion.IPv4 },
         L4 = new Layer4 { TCP = new TCP(38424, 80, new TCPFlags(SYN: true)) },

@@ -1,10 +1,8 @@
-namespace LabSite.Shell.Tests.Cilium;
-
-using LabSite.Clusters.Contract;
 using System.Text.Json.Nodes;
 using LabSite.Clusters.Contract.Inspection;
 using LabSite.Shell.Cilium;
-using Xunit;
+
+namespace LabSite.Shell.Tests.Cilium;
 
 public class StatusTextTests
 {

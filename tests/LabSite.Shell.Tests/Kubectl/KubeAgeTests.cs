@@ -1,8 +1,6 @@
-namespace LabSite.Shell.Tests.Kubectl;
-
-using LabSite.Clusters.Contract;
 using LabSite.Shell.Kubectl;
-using Xunit;
+
+namespace LabSite.Shell.Tests.Kubectl;
 
 public class KubeAgeTests
 {

@@ -1,8 +1,6 @@
-namespace LabSite.Shell.Tests.Kubectl;
-
-using LabSite.Clusters.Contract;
 using LabSite.Shell.Tests.Support;
-using Xunit;
+
+namespace LabSite.Shell.Tests.Kubectl;
 
 /// <summary>Layouts and messages of <c>kubectl get</c>, written from real kubectl output formats.</summary>
 public class KubectlGetTests

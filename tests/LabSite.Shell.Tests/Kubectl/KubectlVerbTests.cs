@@ -1,11 +1,10 @@
-namespace LabSite.Shell.Tests.Kubectl;
-
-using LabSite.Testing;
-using LabSite.Clusters.Contract;
 using System.Text;
 using System.Text.Json.Nodes;
+using LabSite.Clusters.Contract;
 using LabSite.Shell.Tests.Support;
-using Xunit;
+using LabSite.Testing;
+
+namespace LabSite.Shell.Tests.Kubectl;
 
 public class KubectlVerbTests
 {

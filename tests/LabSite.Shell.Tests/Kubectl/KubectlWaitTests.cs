@@ -1,9 +1,7 @@
-namespace LabSite.Shell.Tests.Kubectl;
-
-using LabSite.Testing;
-using LabSite.Clusters.Contract;
 using LabSite.Shell.Tests.Support;
-using Xunit;
+using LabSite.Testing;
+
+namespace LabSite.Shell.Tests.Kubectl;
 
 public class KubectlWaitTests
 {

@@ -1,10 +1,9 @@
-namespace LabSite.Shell.Tests.Kubectl;
-
-using LabSite.Testing;
-using LabSite.Clusters.Contract;
 using System.Text.Json.Nodes;
+using LabSite.Clusters.Contract;
 using LabSite.Shell.Tests.Support;
-using Xunit;
+using LabSite.Testing;
+
+namespace LabSite.Shell.Tests.Kubectl;
 
 /// <summary>
 /// <c>kubectl get -w</c> over a fake cluster whose objects change between polls: each test scripts what the cluster
@@ -12,7 +11,7 @@ using Xunit;
 /// </summary>
 public class KubectlWatchTests
 {
-    const string NewPod = "deathstar-6fb5694d48-x9k2p";
+    private const string NewPod = "deathstar-6fb5694d48-x9k2p";
 
     [Fact]
     public async Task Watch_prints_the_table_then_one_aligned_row_per_added_changed_and_deleted_pod()
@@ -153,7 +152,7 @@ public class KubectlWatchTests
     /// Runs a watch line; <paramref name="script"/> sees every pod poll (1 = the initial list) and may change the cluster
     /// before it is answered. The poll after the script's last case presses Ctrl-C.
     /// </summary>
-    static async Task<(int Status, string Out, string Err)> WatchAsync(string line, Action<int, FakeLabCluster> script, int polls = 5)
+    private static async Task<(int Status, string Out, string Err)> WatchAsync(string line, Action<int, FakeLabCluster> script, int polls = 5)
     {
         using var shell = new ShellHarness(clock: new InstantTimerClock(StarWarsObjects.Now));
         using var ctrlC = new CancellationTokenSource();
@@ -173,14 +172,14 @@ public class KubectlWatchTests
         return (status, stdout.ToString(), stderr.ToString());
     }
 
-    static void Replace(FakeLabCluster cluster, string name, string json)
+    private static void Replace(FakeLabCluster cluster, string name, string json)
     {
         cluster.Objects.RemoveAll(o => o.Name == name);
         cluster.Add(json);
     }
 
     /// <summary>Replaces an object by an edited copy, as an API server answers each list with new objects.</summary>
-    static void Change(FakeLabCluster cluster, string name, string kind, Action<JsonObject> edit)
+    private static void Change(FakeLabCluster cluster, string name, string kind, Action<JsonObject> edit)
     {
         var index = cluster.Objects.FindIndex(o => o.Name == name && o.Kind == kind);
         var copy = (JsonObject)cluster.Objects[index].Json.DeepClone();
@@ -189,11 +188,11 @@ public class KubectlWatchTests
     }
 
     /// <summary>A deathstar pod just scheduled: uid and resourceVersion as the API server gives them.</summary>
-    static string Creating(string name, string rv = "5") => Pod(name, """{"waiting":{"reason":"ContainerCreating"}}""", ready: false, rv);
+    private static string Creating(string name, string rv = "5") => Pod(name, """{"waiting":{"reason":"ContainerCreating"}}""", ready: false, rv);
 
-    static string Running(string name, string rv = "6") => Pod(name, """{"running":{"startedAt":"2026-11-22T12:01:47Z"}}""", ready: true, rv);
+    private static string Running(string name, string rv = "6") => Pod(name, """{"running":{"startedAt":"2026-11-22T12:01:47Z"}}""", ready: true, rv);
 
-    static string Pod(string name, string state, bool ready, string rv) => $$$"""
+    private static string Pod(string name, string state, bool ready, string rv) => $$$"""
         {"apiVersion":"v1","kind":"Pod","metadata":{"name":"{{{name}}}","namespace":"default","uid":"0b7a-{{{name}}}","resourceVersion":"{{{rv}}}",
            "creationTimestamp":"2026-11-22T12:01:47Z","labels":{"class":"deathstar-new","org":"empire"}},
          "spec":{"containers":[{"name":"deathstar","image":"quay.io/cilium/starwars:v2.3"}],"nodeName":"lab-node"},

@@ -1,26 +1,24 @@
-namespace LabSite.Shell.Tests.Kubectl;
-
-using LabSite.Testing;
 using LabSite.Clusters.Contract;
-using LabSite.Shell.Kubectl;
 using LabSite.Clusters.Netns.Store;
-using Xunit;
+using LabSite.Shell.Kubectl;
 using static LabSite.Testing.StoreFixture;
+
+namespace LabSite.Shell.Tests.Kubectl;
 
 /// <summary>kubectl get's default tables, from objects the store made.</summary>
 public class ObjectTableTests
 {
-    static readonly DateTimeOffset Created = new(2026, 11, 22, 12, 0, 0, TimeSpan.Zero);
-    static readonly DateTimeOffset Later = Created.AddMinutes(3).AddSeconds(20);
+    private static readonly DateTimeOffset s_created = new(2026, 11, 22, 12, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset s_later = s_created.AddMinutes(3).AddSeconds(20);
 
-    sealed class FixedTime(DateTimeOffset now) : TimeProvider
+    private sealed class FixedTime(DateTimeOffset now) : TimeProvider
     {
         public override DateTimeOffset GetUtcNow() => now;
     }
 
-    static ObjectStore StarWars(bool running)
+    private static ObjectStore StarWars(bool running)
     {
-        var store = new ObjectStore(new StoreOptions { ServiceCidr = "10.96.0.0/16", Time = new FixedTime(Created), Random = new Random(7) });
+        var store = new ObjectStore(new StoreOptions { ServiceCidr = "10.96.0.0/16", Time = new FixedTime(s_created), Random = new Random(7) });
         store.Apply(Data("http-sw-app.yaml"), ApplyMode.Create);
         var ip = 10;
         foreach (var pod in store.Get(new ObjectQuery("pods")))
@@ -40,7 +38,7 @@ public class ObjectTableTests
         var pods = store.Get(new ObjectQuery("pods"));
         var deathstars = pods.Where(p => p.Name.StartsWith("deathstar", StringComparison.Ordinal)).Select(p => p.Name).ToList();
 
-        var table = ObjectTable.Render("Pod", pods, Later);
+        var table = ObjectTable.Render("Pod", pods, s_later);
 
         Assert.Equal(
             $"NAME                         READY   STATUS         RESTARTS   AGE\n" +
@@ -59,20 +57,20 @@ public class ObjectTableTests
         Assert.Equal(
             "NAME        TYPE        CLUSTER-IP   EXTERNAL-IP   PORT(S)   AGE\n" +
             "deathstar   ClusterIP   10.96.0.1    <none>        80/TCP    3m20s\n",
-            ObjectTable.Render("Service", store.Get(new ObjectQuery("svc")), Later));
+            ObjectTable.Render("Service", store.Get(new ObjectQuery("svc")), s_later));
         Assert.Equal(
             "NAME        READY   UP-TO-DATE   AVAILABLE   AGE\n" +
             "deathstar   2/2     2            2           3m20s\n",
-            ObjectTable.Render("Deployment", store.Get(new ObjectQuery("deploy")), Later));
+            ObjectTable.Render("Deployment", store.Get(new ObjectQuery("deploy")), s_later));
         Assert.Matches(@"^NAME        ENDPOINTS                   AGE\ndeathstar   10\.1\.0\.1\d:80,10\.1\.0\.1\d:80   3m20s\n$",
-            ObjectTable.Render("Endpoints", store.Get(new ObjectQuery("ep")), Later));
+            ObjectTable.Render("Endpoints", store.Get(new ObjectQuery("ep")), s_later));
     }
 
     [Fact]
     public void All_namespaces_adds_a_namespace_column()
     {
-        var store = new ObjectStore(new StoreOptions { ServiceCidr = "10.96.0.0/16", Time = new FixedTime(Created) });
-        var table = ObjectTable.Render("Namespace", store.Get(new ObjectQuery("ns")), Later, allNamespaces: false);
+        var store = new ObjectStore(new StoreOptions { ServiceCidr = "10.96.0.0/16", Time = new FixedTime(s_created) });
+        var table = ObjectTable.Render("Namespace", store.Get(new ObjectQuery("ns")), s_later, allNamespaces: false);
         Assert.StartsWith("NAME              STATUS   AGE\ndefault           Active   3m20s\n", table);
 
         var cms = ObjectTable.Render("ConfigMap", [new KubeObject(System.Text.Json.Nodes.JsonNode.Parse(

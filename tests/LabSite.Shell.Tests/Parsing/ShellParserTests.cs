@@ -1,14 +1,12 @@
-namespace LabSite.Shell.Tests.Parsing;
-
-using LabSite.Clusters.Contract;
 using LabSite.Shell.Parsing;
-using Xunit;
+
+namespace LabSite.Shell.Tests.Parsing;
 
 public class ShellParserTests
 {
-    static CommandList Parse(string text) => ShellParser.ParseComplete(text);
+    private static CommandList Parse(string text) => ShellParser.ParseComplete(text);
 
-    static string[] Words(CommandList list, int item = 0, int command = 0) =>
+    private static string[] Words(CommandList list, int item = 0, int command = 0) =>
         list.Items[item].Pipeline.Commands[command].Words.Select(w => w.Text).ToArray();
 
     [Fact]

@@ -1,13 +1,13 @@
-namespace LabSite.Shell.Tests.Support;
-
-using LabSite.Testing;
 using System.Runtime.CompilerServices;
 using LabSite.Clusters.Contract;
 using LabSite.Clusters.Contract.Flows;
 using LabSite.Clusters.Contract.Inspection;
+using LabSite.Testing;
+
+namespace LabSite.Shell.Tests.Support;
 
 /// <summary>A fake cluster that also answers inspection; flows live in the real <see cref="FlowRing"/> (real filters).</summary>
-sealed class FakeInspectingCluster : FakeLabCluster, IClusterInspector
+internal sealed class FakeInspectingCluster : FakeLabCluster, IClusterInspector
 {
     public FlowRing Flows { get; } = new();
 

@@ -1,12 +1,9 @@
 namespace LabSite.Shell.Tests.Support;
 
-using LabSite.Clusters.Contract;
-using LabSite.Shell;
-
 /// <summary>Wraps the real tool runner and records every process the shell asks for.</summary>
-sealed class RecordingToolRunner : IToolRunner
+internal sealed class RecordingToolRunner : IToolRunner
 {
-    readonly ProcessToolRunner _real = new();
+    private readonly ProcessToolRunner _real = new();
 
     public List<(string Path, IReadOnlyList<string> Args)> Runs { get; } = [];
 

@@ -1,11 +1,9 @@
+using LabSite.Testing;
+
 namespace LabSite.Shell.Tests.Support;
 
-using LabSite.Testing;
-using LabSite.Clusters.Contract;
-using LabSite.Shell;
-
 /// <summary>A lab shell over a temporary lab folder and a fake cluster, with a fixed clock.</summary>
-sealed class ShellHarness : IDisposable
+internal sealed class ShellHarness : IDisposable
 {
     public ShellHarness(FakeLabCluster? cluster = null, IToolRunner? tools = null, TimeProvider? clock = null)
     {
@@ -40,13 +38,13 @@ sealed class ShellHarness : IDisposable
     public void Dispose() => Directory.Delete(Parent, recursive: true);
 }
 
-sealed class FixedClock(DateTimeOffset now) : TimeProvider
+internal sealed class FixedClock(DateTimeOffset now) : TimeProvider
 {
     public override DateTimeOffset GetUtcNow() => now;
 }
 
 /// <summary>A fixed "now" whose timers fire at once, so polling commands (kubectl get -w) run their polls without waiting.</summary>
-sealed class InstantTimerClock(DateTimeOffset now) : TimeProvider
+internal sealed class InstantTimerClock(DateTimeOffset now) : TimeProvider
 {
     public override DateTimeOffset GetUtcNow() => now;
 

@@ -1,17 +1,14 @@
-namespace LabSite.Shell.Tests.Terminal;
-
-using LabSite.Clusters.Contract;
 using System.Text;
-using LabSite.Shell;
 using LabSite.Shell.Terminal;
 using LabSite.Shell.Tests.Support;
-using Xunit;
+
+namespace LabSite.Shell.Tests.Terminal;
 
 public class LabShellTests
 {
-    sealed class Screen : IDisposable
+    private sealed class Screen : IDisposable
     {
-        readonly StringBuilder _text = new();
+        private readonly StringBuilder _text = new();
         public readonly ShellHarness Harness = new();
         public readonly LabShell Shell;
 

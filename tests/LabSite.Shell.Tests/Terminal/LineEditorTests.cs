@@ -1,8 +1,6 @@
-namespace LabSite.Shell.Tests.Terminal;
-
-using LabSite.Clusters.Contract;
 using LabSite.Shell.Terminal;
-using Xunit;
+
+namespace LabSite.Shell.Tests.Terminal;
 
 /// <summary>
 /// The line editor's redraw on a wrapped line, replayed on <see cref="VirtualTerminal"/>: what the learner sees after
@@ -10,13 +8,13 @@ using Xunit;
 /// </summary>
 public class LineEditorTests
 {
-    const string Prompt = "\u001b[1;32mlab\u001b[0m$ ";
-    const string VisiblePrompt = "lab$ ";
+    private const string Prompt = "\u001b[1;32mlab\u001b[0m$ ";
+    private const string VisiblePrompt = "lab$ ";
 
     // 100 characters: wraps at 80 columns, takes three rows at 40.
-    const string Line = "kubectl exec xwing -- curl -s -XPOST deathstar.default.svc.cluster.local/v1/request-landing -m 55 -v";
+    private const string Line = "kubectl exec xwing -- curl -s -XPOST deathstar.default.svc.cluster.local/v1/request-landing -m 55 -v";
 
-    sealed class Harness
+    private sealed class Harness
     {
         public readonly LineEditor Editor = new();
         public readonly VirtualTerminal Screen;

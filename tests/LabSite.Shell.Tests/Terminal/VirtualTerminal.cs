@@ -1,8 +1,6 @@
-namespace LabSite.Shell.Tests.Terminal;
-
-using LabSite.Clusters.Contract;
 using System.Text;
-using Xunit;
+
+namespace LabSite.Shell.Tests.Terminal;
 
 /// <summary>
 /// A small model of xterm.js's screen for the sequences the line editor emits: printable characters with auto-wrap
@@ -10,9 +8,9 @@ using Xunit;
 /// CSI K and J (erase), SGR (ignored). <see cref="Resize"/> keeps rows as they are, cut or padded, and clamps the cursor:
 /// what xterm.js does to the wrapped line holding the cursor while <c>reflowCursorLine</c> is off (its default).
 /// </summary>
-sealed class VirtualTerminal(int width, int height = 24)
+internal sealed class VirtualTerminal(int width, int height = 24)
 {
-    readonly List<char[]> _rows = Enumerable.Range(0, height).Select(_ => Blank(width)).ToList();
+    private readonly List<char[]> _rows = Enumerable.Range(0, height).Select(_ => Blank(width)).ToList();
 
     public int Width { get; private set; } = width;
 
@@ -65,7 +63,7 @@ sealed class VirtualTerminal(int width, int height = 24)
         }
     }
 
-    int Escape(string text, int at)
+    private int Escape(string text, int at)
     {
         Assert.True(at + 1 < text.Length && text[at + 1] == '[', $"only CSI sequences are modelled, got {Printable(text[at..])}");
         var end = at + 2;
@@ -97,7 +95,7 @@ sealed class VirtualTerminal(int width, int height = 24)
         return end;
     }
 
-    void LineFeed()
+    private void LineFeed()
     {
         if (Y + 1 < _rows.Count)
         {
@@ -108,7 +106,7 @@ sealed class VirtualTerminal(int width, int height = 24)
         _rows.Add(Blank(Width));
     }
 
-    static char[] Blank(int columns) => Enumerable.Repeat(' ', columns).ToArray();
+    private static char[] Blank(int columns) => Enumerable.Repeat(' ', columns).ToArray();
 
-    static string Printable(string text) => new StringBuilder(text).Replace("\u001b", "ESC").ToString();
+    private static string Printable(string text) => new StringBuilder(text).Replace("\u001b", "ESC").ToString();
 }

@@ -1,20 +1,19 @@
-namespace LabSite.Web.Tests.Checks;
-
 using System.Net;
 using System.Text.Json.Nodes;
-using LabSite.Web.Terminal;
-using LabSite.Web.Tests.Support;
-using LabSite.Web.Learners;
 using LabSite.Clusters.Contract;
 using LabSite.Scenarios.Loading;
 using LabSite.Scenarios.Model;
 using LabSite.Scenarios.Model.Checks;
+using LabSite.Web.Learners;
+using LabSite.Web.Terminal;
+using LabSite.Web.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
-using Xunit;
+
+namespace LabSite.Web.Tests.Checks;
 
 public sealed class CheckEndpointTests
 {
-    private static readonly SourceLocation At = new("lab.md", 5, 1);
+    private static readonly SourceLocation s_at = new("lab.md", 5, 1);
 
     /// <summary>A cluster holding only pods, for the site's own logic (the evaluators are tested in Grader.Tests).</summary>
     private sealed class PodsOnlyCluster : ILabCluster
@@ -46,10 +45,10 @@ public sealed class CheckEndpointTests
     {
         CheckSpec[] checks =
         [
-            new ObjectCheck("web-exists", "The web pod exists", At, "Pod", "web", null, ObjectExpectation.Exists, null, null),
-            new AnswerCheck("port", "You know the port", At, "Which port does web listen on?", new ExpectedAnswer("80", null), [], false),
+            new ObjectCheck("web-exists", "The web pod exists", s_at, "Pod", "web", null, ObjectExpectation.Exists, null, null),
+            new AnswerCheck("port", "You know the port", s_at, "Which port does web listen on?", new ExpectedAnswer("80", null), [], false),
         ];
-        var step = new LabStep("deploy", "Deploy", 0, "<p>Deploy web.</p>", [], [new Hint(1, "<p>kubectl run</p>")], null, checks, At);
+        var step = new LabStep("deploy", "Deploy", 0, "<p>Deploy web.</p>", [], [new Hint(1, "<p>kubectl run</p>")], null, checks, s_at);
         var lab = new Lab(new LabMeta("web-lab", "Web", "A web pod.", 5, Difficulty.Beginner, [], [], ["netns"]), "/c/web-lab", "/c/web-lab/lab.md", "", [step], []);
         return new LabCatalog("/c", [lab], []);
     }

@@ -1,33 +1,31 @@
-namespace LabSite.Web.Tests.Clusters;
-
-using LabSite.Testing;
 using LabSite.Agent.Server;
-using LabSite.Web.Clusters;
-using LabSite.Web.Terminal;
+using LabSite.Clusters.Contract;
 using LabSite.Testing;
+using LabSite.Web.Clusters;
+using LabSite.Web.Learners;
+using LabSite.Web.Terminal;
 using LabSite.Web.Tests.Exams;
 using LabSite.Web.Tests.Support;
-using LabSite.Web;
-using LabSite.Web.Learners;
 using LabSite.Web.Workspace;
-using LabSite.Clusters.Contract;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+
+namespace LabSite.Web.Tests.Clusters;
 
 /// <summary>Idle learner clusters are deleted on a clock the test moves; used ones, attached terminals and foreign clusters stay.</summary>
 public sealed class ClusterExpiryTests : IDisposable
 {
-    static readonly LearnerId Idle = new(Guid.Parse("0123456789abcdef0123456789abcdef"));
-    static readonly LearnerId Active = new(Guid.Parse("fedcba9876543210fedcba9876543210"));
-    static readonly TimeSpan Timeout = TimeSpan.FromHours(4);
+    private static readonly LearnerId s_idle = new(Guid.Parse("0123456789abcdef0123456789abcdef"));
+    private static readonly LearnerId s_active = new(Guid.Parse("fedcba9876543210fedcba9876543210"));
+    private static readonly TimeSpan s_timeout = TimeSpan.FromHours(4);
 
-    readonly ManualTimeProvider _clock = new(new DateTimeOffset(2026, 11, 22, 10, 0, 0, TimeSpan.Zero));
-    readonly FakeClusterBackend _backend = new();
-    readonly ClusterNotices _notices = new();
-    readonly AgentClusterLocator _locator;
-    readonly TerminalSessions _terminals;
-    readonly ClusterExpiry _expiry;
-    readonly string _data = Directory.CreateTempSubdirectory("labsite-expiry-").FullName;
+    private readonly ManualTimeProvider _clock = new(new DateTimeOffset(2026, 11, 22, 10, 0, 0, TimeSpan.Zero));
+    private readonly FakeClusterBackend _backend = new();
+    private readonly ClusterNotices _notices = new();
+    private readonly AgentClusterLocator _locator;
+    private readonly TerminalSessions _terminals;
+    private readonly ClusterExpiry _expiry;
+    private readonly string _data = Directory.CreateTempSubdirectory("labsite-expiry-").FullName;
 
     public ClusterExpiryTests()
     {
@@ -35,7 +33,7 @@ public sealed class ClusterExpiryTests : IDisposable
         var activity = new ClusterActivity(_clock);
         _locator = new AgentClusterLocator(agent, activity);
         _terminals = new TerminalSessions(new LabFolders(new SiteOptions { DataDirectory = _data }), _locator, _notices, _clock);
-        _expiry = new ClusterExpiry(agent, activity, _notices, _terminals, Options.Create(new LabClusterOptions { IdleTimeout = Timeout }),
+        _expiry = new ClusterExpiry(agent, activity, _notices, _terminals, Options.Create(new LabClusterOptions { IdleTimeout = s_timeout }),
             _clock, NullLogger<ClusterExpiry>.Instance);
     }
 
@@ -45,44 +43,44 @@ public sealed class ClusterExpiryTests : IDisposable
         Directory.Delete(_data, recursive: true);
     }
 
-    async Task<string[]> RunningAsync() => [.. (await _backend.ListAsync(default)).Select(c => c.Name).Order(StringComparer.Ordinal)];
+    private async Task<string[]> RunningAsync() => [.. (await _backend.ListAsync(default)).Select(c => c.Name).Order(StringComparer.Ordinal)];
 
     [Fact]
     public async Task An_idle_cluster_is_deleted_and_one_checked_recently_is_kept()
     {
-        await _locator.FindAsync(Idle, "starwars", default);
-        await _locator.FindAsync(Active, "starwars", default);
+        await _locator.FindAsync(s_idle, "starwars", default);
+        await _locator.FindAsync(s_active, "starwars", default);
         _clock.Advance(TimeSpan.FromHours(3));
-        await _locator.FindAsync(Active, "starwars", default); // a Check
+        await _locator.FindAsync(s_active, "starwars", default); // a Check
         _clock.Advance(TimeSpan.FromHours(1) + TimeSpan.FromMinutes(1));
 
         var expired = await _expiry.SweepAsync(default);
 
         Assert.Equal(["l01234567-starwars"], expired);
         Assert.Equal(["lfedcba98-starwars"], await RunningAsync());
-        var notice = _notices.Get(Idle, "starwars");
+        var notice = _notices.Get(s_idle, "starwars");
         Assert.Equal(ClusterNoticeKind.Expired, notice?.Kind);
         Assert.StartsWith("Your cluster expired at 14:01 UTC after 4 hours without use. It will be created again when you use the terminal or press Check", notice!.Text);
-        Assert.Null(_notices.Get(Active, "starwars"));
+        Assert.Null(_notices.Get(s_active, "starwars"));
         Assert.Empty(await _expiry.SweepAsync(default));
     }
 
     [Fact]
     public async Task An_attached_terminal_keeps_the_cluster_and_after_detaching_the_idle_time_counts_from_then()
     {
-        var terminal = await _terminals.GetOrStartAsync(Idle, TestLabs.Policy(), TerminalTab.First, default);
+        var terminal = await _terminals.GetOrStartAsync(s_idle, TestLabs.Policy(), TerminalTab.First, default);
         var attachment = terminal.Attach();
-        _clock.Advance(Timeout * 2);
+        _clock.Advance(s_timeout * 2);
         Assert.Empty(await _expiry.SweepAsync(default));
 
         terminal.Detach(attachment);
-        _clock.Advance(Timeout - TimeSpan.FromMinutes(1));
+        _clock.Advance(s_timeout - TimeSpan.FromMinutes(1));
         Assert.Empty(await _expiry.SweepAsync(default));
         _clock.Advance(TimeSpan.FromMinutes(2));
 
         Assert.Equal(["l01234567-policy-basics"], await _expiry.SweepAsync(default));
         Assert.Empty(await RunningAsync());
-        Assert.Null(_terminals.Activity(Idle, "policy-basics"));
+        Assert.Null(_terminals.Activity(s_idle, "policy-basics"));
     }
 
     [Fact]
@@ -92,7 +90,7 @@ public sealed class ClusterExpiryTests : IDisposable
         await _backend.CreateAsync(new ClusterRequest("l0badcafe-starwars", "starwars"), null, default);
         Assert.Empty(await _expiry.SweepAsync(default));
 
-        _clock.Advance(Timeout + TimeSpan.FromMinutes(1));
+        _clock.Advance(s_timeout + TimeSpan.FromMinutes(1));
 
         Assert.Equal(["l0badcafe-starwars"], await _expiry.SweepAsync(default));
         Assert.Equal(["e2e"], await RunningAsync());
@@ -101,11 +99,11 @@ public sealed class ClusterExpiryTests : IDisposable
     [Fact]
     public async Task After_expiry_the_next_use_creates_the_cluster_again_and_terminals_holding_the_old_one_start_again()
     {
-        var before = await _terminals.GetOrStartAsync(Idle, TestLabs.Policy(), TerminalTab.First, default);
-        _clock.Advance(Timeout + TimeSpan.FromMinutes(1));
+        var before = await _terminals.GetOrStartAsync(s_idle, TestLabs.Policy(), TerminalTab.First, default);
+        _clock.Advance(s_timeout + TimeSpan.FromMinutes(1));
         await _expiry.SweepAsync(default);
 
-        var after = await _terminals.GetOrStartAsync(Idle, TestLabs.Policy(), TerminalTab.First, default);
+        var after = await _terminals.GetOrStartAsync(s_idle, TestLabs.Policy(), TerminalTab.First, default);
 
         Assert.NotSame(before, after);
         Assert.Equal(2, after.ClusterGeneration);

@@ -1,14 +1,14 @@
-namespace LabSite.Web.Tests.Clusters;
-
 using System.Net;
 using AngleSharp.Html.Parser;
 using LabSite.Agent.Server;
-using LabSite.Testing;
-using LabSite.Web.Tests.Support;
 using LabSite.Scenarios.Loading;
 using LabSite.Scenarios.Model;
 using LabSite.Scenarios.Model.Checks;
+using LabSite.Testing;
+using LabSite.Web.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
+
+namespace LabSite.Web.Tests.Clusters;
 
 /// <summary>
 /// Restore through the site (TestServer) on the fake backend: which steps are replayed, what the terminal and the
@@ -17,21 +17,21 @@ using Microsoft.Extensions.DependencyInjection;
 /// </summary>
 public sealed class ClusterRestoreEndpointTests : IAsyncLifetime
 {
-    static readonly SourceLocation At = new("lab.md", 5, 1);
+    private static readonly SourceLocation s_at = new("lab.md", 5, 1);
 
-    readonly FakeClusterBackend _backend = new();
-    readonly string _labDir = Directory.CreateTempSubdirectory("labsite-restore-lab-").FullName;
-    TestSite _site = null!;
+    private readonly FakeClusterBackend _backend = new();
+    private readonly string _labDir = Directory.CreateTempSubdirectory("labsite-restore-lab-").FullName;
+    private TestSite _site = null!;
 
     public async Task InitializeAsync()
     {
         File.WriteAllText(Path.Combine(_labDir, "app.yaml"), "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: web\n    image: nginx\n");
-        CheckSpec[] webExists = [new ObjectCheck("web-exists", "The web pod exists", At, "Pod", "web", null, ObjectExpectation.Exists, null, null)];
+        CheckSpec[] webExists = [new ObjectCheck("web-exists", "The web pod exists", s_at, "Pod", "web", null, ObjectExpectation.Exists, null, null)];
         LabStep[] steps =
         [
-            new("deploy", "Deploy", 0, "", [], [], new StepSolution("", ["kubectl create -f app.yaml"]), webExists, At),
-            new("broken", "Broken", 1, "", [], [], new StepSolution("", ["kubectl create -f missing.yaml"]), [], At),
-            new("after", "After", 2, "", [], [], new StepSolution("", ["kubectl get pods"]), webExists, At),
+            new("deploy", "Deploy", 0, "", [], [], new StepSolution("", ["kubectl create -f app.yaml"]), webExists, s_at),
+            new("broken", "Broken", 1, "", [], [], new StepSolution("", ["kubectl create -f missing.yaml"]), [], s_at),
+            new("after", "After", 2, "", [], [], new StepSolution("", ["kubectl get pods"]), webExists, s_at),
         ];
         var lab = new Lab(new LabMeta("mini", "Mini", "A pod.", 5, Difficulty.Beginner, [], [], ["netns"]), _labDir, Path.Combine(_labDir, "lab.md"), "", steps, []);
         _site = await TestSite.StartAsync(new LabCatalog("/c", [lab], []), s => s.AddSingleton(new LabAgent([_backend])));
@@ -43,7 +43,7 @@ public sealed class ClusterRestoreEndpointTests : IAsyncLifetime
         Directory.Delete(_labDir, recursive: true);
     }
 
-    static async Task<string> CompleteAsync(TestSite.Browser browser, params string[] stepIds)
+    private static async Task<string> CompleteAsync(TestSite.Browser browser, params string[] stepIds)
     {
         var token = TestSite.Browser.AntiforgeryToken(await browser.GetPageAsync("/labs/mini/steps/deploy"));
         foreach (var id in stepIds)
@@ -53,7 +53,7 @@ public sealed class ClusterRestoreEndpointTests : IAsyncLifetime
         return token;
     }
 
-    static async Task<(HttpResponseMessage Response, AngleSharp.Dom.IDocument Panel)> CheckAsync(TestSite.Browser browser, string token, string stepId, bool auto = false)
+    private static async Task<(HttpResponseMessage Response, AngleSharp.Dom.IDocument Panel)> CheckAsync(TestSite.Browser browser, string token, string stepId, bool auto = false)
     {
         var response = await browser.HtmxPostAsync($"/labs/mini/steps/{stepId}/check{(auto ? "?auto=true" : "")}", token);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);

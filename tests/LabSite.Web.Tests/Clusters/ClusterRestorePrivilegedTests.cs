@@ -1,21 +1,21 @@
-namespace LabSite.Web.Tests.Clusters;
-
 using System.Diagnostics;
 using System.Net;
 using AngleSharp.Html.Parser;
 using LabSite.Agent.Server;
-using LabSite.Web.Clusters;
-using LabSite.Web.Labs;
-using LabSite.Web.Solutions;
-using LabSite.Web.Terminal;
-using LabSite.Testing;
-using LabSite.Web.Tests.Exams;
-using LabSite.Web.Tests.Support;
-using LabSite.Web.Learners;
 using LabSite.Clusters.Contract;
 using LabSite.Clusters.Netns;
+using LabSite.Testing;
+using LabSite.Web.Clusters;
+using LabSite.Web.Labs;
+using LabSite.Web.Learners;
+using LabSite.Web.Solutions;
+using LabSite.Web.Terminal;
+using LabSite.Web.Tests.Exams;
+using LabSite.Web.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
+
+namespace LabSite.Web.Tests.Clusters;
 
 /// <summary>
 /// The Star Wars lab on the real netns datapath, through the site: a learner completes steps 1–2, their cluster
@@ -26,12 +26,12 @@ using Xunit.Abstractions;
 [Trait("Category", "Privileged")]
 public sealed class ClusterRestorePrivilegedTests(ITestOutputHelper output) : IAsyncLifetime
 {
-    readonly string _prefix = "r" + Guid.NewGuid().ToString("N")[..6];
+    private readonly string _prefix = "r" + Guid.NewGuid().ToString("N")[..6];
     // Hours behind the real time, so that moving it forward past the idle timeout keeps it before the flows the kernel stamps.
-    readonly ManualTimeProvider _clock = new(DateTimeOffset.UtcNow - TimeSpan.FromHours(8));
-    NetnsBackend _backend = null!;
-    LabAgent _agent = null!;
-    TestSite _site = null!;
+    private readonly ManualTimeProvider _clock = new(DateTimeOffset.UtcNow - TimeSpan.FromHours(8));
+    private NetnsBackend _backend = null!;
+    private LabAgent _agent = null!;
+    private TestSite _site = null!;
 
     public async Task InitializeAsync()
     {
@@ -138,7 +138,7 @@ public sealed class ClusterRestorePrivilegedTests(ITestOutputHelper output) : IA
         Assert.Contains("Step 3 (identities) was not completed, so only the completed steps were replayed, in lab order.", notice);
     }
 
-    async Task AssertStarWarsRunsAsync(string name)
+    private async Task AssertStarWarsRunsAsync(string name)
     {
         var cluster = await _agent.FindAsync(name, default);
         Assert.NotNull(cluster);
@@ -148,7 +148,7 @@ public sealed class ClusterRestorePrivilegedTests(ITestOutputHelper output) : IA
         Assert.Single(await cluster.GetAsync(new ObjectQuery("services", "default", Name: "deathstar"), default));
     }
 
-    static async Task<string> CheckAsync(TestSite.Browser browser, string token, string stepId)
+    private static async Task<string> CheckAsync(TestSite.Browser browser, string token, string stepId)
     {
         var response = await browser.HtmxPostAsync($"/labs/starwars/steps/{stepId}/check", token);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);

@@ -1,20 +1,20 @@
-namespace LabSite.Web.Tests.Clusters;
-
-using LabSite.Web.Clusters;
 using LabSite.Scenarios.Model;
+using LabSite.Web.Clusters;
+
+namespace LabSite.Web.Tests.Clusters;
 
 /// <summary>What the learner is told after a restore: which steps were replayed, which were not, and why.</summary>
 public class ClusterRestoreReportTests
 {
-    static readonly LabStep[] Steps = new[] { "deploy", "land", "identities", "l3-l4", "l7" }.Select((id, i) => Step(id, i)).ToArray();
+    private static readonly LabStep[] s_steps = new[] { "deploy", "land", "identities", "l3-l4", "l7" }.Select((id, i) => Step(id, i)).ToArray();
 
-    static readonly DateTimeOffset At = new(2026, 11, 22, 14, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset s_at = new(2026, 11, 22, 14, 0, 0, TimeSpan.Zero);
 
-    static LabStep Step(string id, int index) =>
+    private static LabStep Step(string id, int index) =>
         new(id, id, index, "", [], [], new StepSolution("", [$"kubectl apply -f {id}.yaml"]), [], new SourceLocation("lab.md", index + 1, 1));
 
-    static ClusterRestoreReport Report(RestoreReason reason, int[] completed, int[] replayed, int[] skipped, ReplayFailure? failure = null) =>
-        new("starwars", reason, At, [.. completed.Select(i => Steps[i])], [.. replayed.Select(i => Steps[i])], [.. skipped.Select(i => Steps[i])], failure);
+    private static ClusterRestoreReport Report(RestoreReason reason, int[] completed, int[] replayed, int[] skipped, ReplayFailure? failure = null) =>
+        new("starwars", reason, s_at, [.. completed.Select(i => s_steps[i])], [.. replayed.Select(i => s_steps[i])], [.. skipped.Select(i => s_steps[i])], failure);
 
     [Fact]
     public void Consecutive_steps_replayed_after_expiry_are_named_as_a_range()
@@ -43,11 +43,11 @@ public class ClusterRestoreReportTests
     [Fact]
     public void A_failing_solution_names_the_step_the_command_and_what_was_not_replayed()
     {
-        var failure = new ReplayFailure(Steps[2], "kubectl apply -f identities.yaml\nkubectl get pods", 1, "error: the path \"identities.yaml\" does not exist");
+        var failure = new ReplayFailure(s_steps[2], "kubectl apply -f identities.yaml\nkubectl get pods", 1, "error: the path \"identities.yaml\" does not exist");
         var report = Report(RestoreReason.Expired, [0, 1, 2, 3], [0, 1], [], failure);
 
         Assert.False(report.Succeeded);
-        Assert.Equal([Steps[2], Steps[3]], report.NotReplayed);
+        Assert.Equal([s_steps[2], s_steps[3]], report.NotReplayed);
         Assert.Equal(
             "Your cluster had expired. A new one was created, but replaying the solution of step 3 (identities) failed: "
             + "`kubectl apply -f identities.yaml …` exited with 1. The replay stopped there: the cluster has the solutions of "
@@ -59,7 +59,7 @@ public class ClusterRestoreReportTests
     [Fact]
     public void A_first_step_that_does_not_complete_leaves_nothing_replayed()
     {
-        var failure = new ReplayFailure(Steps[0], "kubectl apply -f deploy.yaml", -1, "the replay did not finish within 00:10:00");
+        var failure = new ReplayFailure(s_steps[0], "kubectl apply -f deploy.yaml", -1, "the replay did not finish within 00:10:00");
         var report = Report(RestoreReason.NotRunning, [0], [], [], failure);
 
         Assert.Contains("replaying the solution of step 1 (deploy) failed: `kubectl apply -f deploy.yaml` did not complete.", report.Summary);

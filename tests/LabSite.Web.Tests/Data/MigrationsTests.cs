@@ -1,9 +1,9 @@
-namespace LabSite.Web.Tests.Data;
-
 using LabSite.Web.Data;
 using LabSite.Web.Tests.Support;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+
+namespace LabSite.Web.Tests.Data;
 
 public sealed class MigrationsTests
 {

@@ -1,8 +1,7 @@
-namespace LabSite.Web.Tests.Exams;
-
 using LabSite.Web.Exams;
 using LabSite.Web.Learners;
-using Xunit;
+
+namespace LabSite.Web.Tests.Exams;
 
 public sealed class ExamAttemptStoreTests : IDisposable
 {

@@ -1,22 +1,21 @@
-namespace LabSite.Web.Tests.Exams;
-
 using AngleSharp.Dom;
 using AngleSharp.Html.Parser;
-using LabSite.Web.Exams;
-using LabSite.Web.Exams.Components;
 using LabSite.Scenarios.Exams;
 using LabSite.Scenarios.Exams.Engine;
 using LabSite.Scenarios.Model;
+using LabSite.Web.Exams;
+using LabSite.Web.Exams.Components;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Web;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
-using Xunit;
+
+namespace LabSite.Web.Tests.Exams;
 
 /// <summary>Renders the results components on the server (HtmlRenderer) and checks the DOM with AngleSharp.</summary>
 public sealed class ExamComponentRenderingTests
 {
-    private static readonly SourceLocation Here = new("t.yaml", 1, 1);
+    private static readonly SourceLocation s_here = new("t.yaml", 1, 1);
 
     private static async Task<IDocument> RenderAsync<T>(Dictionary<string, object?> parameters) where T : IComponent
     {
@@ -30,12 +29,12 @@ public sealed class ExamComponentRenderingTests
     private static ExamQuestion Question(bool multiple = false) => new(
         "q1", "cluster-mesh", new Dictionary<string, string> { ["tb"] = "a" }, 2, "Which is `right`?", multiple,
         [
-            new ExamOption("Right <b>one</b>", true, "Because `x`.", Here),
-            new ExamOption("Also right", multiple, "Second reason.", Here),
-            new ExamOption("Wrong", false, "Not so.", Here),
-            new ExamOption("Very wrong", false, "Not at all.", Here),
+            new ExamOption("Right <b>one</b>", true, "Because `x`.", s_here),
+            new ExamOption("Also right", multiple, "Second reason.", s_here),
+            new ExamOption("Wrong", false, "Not so.", s_here),
+            new ExamOption("Very wrong", false, "Not at all.", s_here),
         ],
-        "https://docs.cilium.io/en/stable/", Here);
+        "https://docs.cilium.io/en/stable/", s_here);
 
     [Fact]
     public async Task Domain_chart_draws_one_bar_per_domain_scaled_to_the_score_and_marks_weak_domains()

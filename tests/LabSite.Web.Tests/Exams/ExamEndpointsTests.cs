@@ -1,14 +1,11 @@
-namespace LabSite.Web.Tests.Exams;
-
 using System.Net;
 using System.Text.RegularExpressions;
 using LabSite.Web.Exams;
-using LabSite.Web;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
-using Xunit;
+
+namespace LabSite.Web.Tests.Exams;
 
 /// <summary>The exam actions over HTTP (in-memory test server): the happy path and what bad or foreign input gets.</summary>
 public sealed partial class ExamEndpointsTests : IAsyncLifetime

@@ -1,9 +1,8 @@
-namespace LabSite.Web.Tests.Exams;
-
 using LabSite.Web.Data;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
-using Xunit;
+
+namespace LabSite.Web.Tests.Exams;
 
 public sealed class ExamMigrationsTests : IDisposable
 {

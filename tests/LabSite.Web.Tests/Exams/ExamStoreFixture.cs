@@ -1,12 +1,11 @@
-namespace LabSite.Web.Tests.Exams;
-
 using LabSite.Web.Data;
 using LabSite.Web.Exams;
 using LabSite.Web.Exams.Data;
-using LabSite.Web;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+
+namespace LabSite.Web.Tests.Exams;
 
 /// <summary>
 /// A temp data folder with a migrated exam database and a test bank. <see cref="Open"/> builds fresh stores on a new

@@ -1,10 +1,10 @@
-namespace LabSite.Web.Tests.Exams;
-
 using System.Text;
+
+namespace LabSite.Web.Tests.Exams;
 
 /// <summary>
 /// Writes a small, valid exam folder: blueprint <c>tb</c> (domains <c>a</c> and <c>b</c>, 50 % each) and
-/// <paramref name="perDomain"/> questions per domain. In every question the written option 0 is correct; in domain
+/// <c>perDomain</c> questions per domain. In every question the written option 0 is correct; in domain
 /// <c>b</c> the odd questions are multiple-answer with options 0 and 1 correct.
 /// </summary>
 internal static class ExamTestBank

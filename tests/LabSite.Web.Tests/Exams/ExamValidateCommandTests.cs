@@ -1,7 +1,6 @@
-namespace LabSite.Web.Tests.Exams;
-
 using LabSite.Cli;
-using Xunit;
+
+namespace LabSite.Web.Tests.Exams;
 
 /// <summary><c>labsite exam validate</c> on good and broken banks: messages with file:line:col, counts, exit code.</summary>
 public sealed class ExamValidateCommandTests : IDisposable

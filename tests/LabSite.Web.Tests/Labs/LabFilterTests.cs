@@ -1,18 +1,17 @@
-namespace LabSite.Web.Tests.Labs;
-
-using LabSite.Testing;
+using LabSite.Scenarios.Model;
 using LabSite.Web.Labs;
 using LabSite.Web.Tests.Support;
-using LabSite.Scenarios.Model;
+
+namespace LabSite.Web.Tests.Labs;
 
 public sealed class LabFilterTests
 {
-    private readonly IReadOnlyList<Lab> labs = TestLabs.Catalog().Labs;
+    private readonly IReadOnlyList<Lab> _labs = TestLabs.Catalog().Labs;
 
     [Fact]
     public void No_filter_keeps_every_lab_in_catalog_order()
     {
-        var shown = LabFilter.From(null, " ", "", null).Apply(labs);
+        var shown = LabFilter.From(null, " ", "", null).Apply(_labs);
 
         Assert.Equal(["policy-basics", "hubble-tour"], shown.Select(l => l.Id));
     }
@@ -23,22 +22,22 @@ public sealed class LabFilterTests
     [InlineData("l4", "policy-basics")]
     public void Every_search_word_must_match_title_summary_id_or_tag(string query, string expected)
     {
-        Assert.Equal([expected], LabFilter.From(query, null, null, null).Apply(labs).Select(l => l.Id));
+        Assert.Equal([expected], LabFilter.From(query, null, null, null).Apply(_labs).Select(l => l.Id));
     }
 
     [Fact]
     public void A_word_matching_nothing_empties_the_result()
     {
-        Assert.Empty(LabFilter.From("hubble kafka", null, null, null).Apply(labs));
+        Assert.Empty(LabFilter.From("hubble kafka", null, null, null).Apply(_labs));
     }
 
     [Fact]
     public void Tag_difficulty_and_domain_filter_together()
     {
-        Assert.Equal(["hubble-tour"], LabFilter.From(null, "Observability", null, null).Apply(labs).Select(l => l.Id));
-        Assert.Equal(["policy-basics"], LabFilter.From(null, null, "beginner", null).Apply(labs).Select(l => l.Id));
-        Assert.Equal(["policy-basics"], LabFilter.From(null, null, null, "network-policy").Apply(labs).Select(l => l.Id));
-        Assert.Empty(LabFilter.From(null, "policy", "intermediate", null).Apply(labs));
+        Assert.Equal(["hubble-tour"], LabFilter.From(null, "Observability", null, null).Apply(_labs).Select(l => l.Id));
+        Assert.Equal(["policy-basics"], LabFilter.From(null, null, "beginner", null).Apply(_labs).Select(l => l.Id));
+        Assert.Equal(["policy-basics"], LabFilter.From(null, null, null, "network-policy").Apply(_labs).Select(l => l.Id));
+        Assert.Empty(LabFilter.From(null, "policy", "intermediate", null).Apply(_labs));
     }
 
     [Theory]
@@ -49,7 +48,7 @@ public sealed class LabFilterTests
         var filter = LabFilter.From(null, null, difficulty, null);
 
         Assert.Null(filter.Difficulty);
-        Assert.Equal(2, filter.Apply(labs).Count);
+        Assert.Equal(2, filter.Apply(_labs).Count);
     }
 
     [Fact]

@@ -1,9 +1,8 @@
-namespace LabSite.Web.Tests.Labs;
-
-using LabSite.Testing;
+using LabSite.Scenarios.Model;
 using LabSite.Web.Labs;
 using LabSite.Web.Tests.Support;
-using LabSite.Scenarios.Model;
+
+namespace LabSite.Web.Tests.Labs;
 
 public sealed class LabLinksTests
 {

@@ -1,5 +1,3 @@
-namespace LabSite.Web.Tests.Support;
-
 using AngleSharp.Dom;
 using AngleSharp.Html.Parser;
 using Microsoft.AspNetCore.Components;
@@ -7,6 +5,8 @@ using Microsoft.AspNetCore.Components.Forms;
 using Microsoft.AspNetCore.Components.Web;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
+
+namespace LabSite.Web.Tests.Support;
 
 /// <summary>
 /// Renders a component to HTML with ASP.NET Core's HtmlRenderer (bunit is not installable here) and parses it

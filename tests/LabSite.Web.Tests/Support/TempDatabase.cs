@@ -1,15 +1,14 @@
-namespace LabSite.Web.Tests.Support;
-
 using LabSite.Web.Data;
 using LabSite.Web.Progress;
-using LabSite.Web;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
+
+namespace LabSite.Web.Tests.Support;
 
 /// <summary>A real SQLite database in a fresh temp data folder, migrated the way the site does it at start.</summary>
 public sealed class TempDatabase : IDisposable
 {
-    private readonly ServiceProvider provider;
+    private readonly ServiceProvider _provider;
 
     public TempDatabase()
     {
@@ -18,20 +17,20 @@ public sealed class TempDatabase : IDisposable
         services.AddLabSiteData(Options);
         services.AddSingleton(TimeProvider.System);
         services.AddScoped<LabProgressStore>();
-        provider = services.BuildServiceProvider();
-        provider.MigrateLabSiteDatabase(Options);
+        _provider = services.BuildServiceProvider();
+        _provider.MigrateLabSiteDatabase(Options);
     }
 
     public SiteOptions Options { get; }
 
     /// <summary>A new scope, as each web request gets: proves data went to the file, not to a tracked entity.</summary>
-    public AsyncServiceScope Scope() => provider.CreateAsyncScope();
+    public AsyncServiceScope Scope() => _provider.CreateAsyncScope();
 
     public LabProgressStore NewStore(AsyncServiceScope scope) => scope.ServiceProvider.GetRequiredService<LabProgressStore>();
 
     public void Dispose()
     {
-        provider.Dispose();
+        _provider.Dispose();
         SqliteConnection.ClearAllPools();
         Directory.Delete(Options.DataDirectory, recursive: true);
     }

@@ -1,8 +1,7 @@
-namespace LabSite.Web.Tests.Support;
-
-using LabSite.Testing;
 using LabSite.Scenarios.Loading;
 using LabSite.Scenarios.Model;
+
+namespace LabSite.Web.Tests.Support;
 
 /// <summary>Labs built in code, so site tests do not depend on the loader or on content/.</summary>
 public static class TestLabs

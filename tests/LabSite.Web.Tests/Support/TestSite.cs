@@ -1,19 +1,17 @@
-namespace LabSite.Web.Tests.Support;
-
 using System.Net;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 using AngleSharp.Dom;
 using AngleSharp.Html.Parser;
-using LabSite.Web.Labs;
-using LabSite.Web;
 using LabSite.Scenarios.Loading;
+using LabSite.Web.Labs;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
+
+namespace LabSite.Web.Tests.Support;
 
 /// <summary>
 /// The real site (LabSiteWebApp.Build: same middleware, same SQLite migrations) on an in-memory TestServer,
@@ -22,17 +20,17 @@ using Microsoft.Extensions.DependencyInjection;
 /// </summary>
 public sealed class TestSite : IAsyncDisposable
 {
-    private readonly WebApplication app;
+    private readonly WebApplication _app;
 
     private TestSite(WebApplication app, SiteOptions options)
     {
-        this.app = app;
+        this._app = app;
         Options = options;
     }
 
     public SiteOptions Options { get; }
 
-    public IServiceProvider Services => app.Services;
+    public IServiceProvider Services => _app.Services;
 
     public static Task<TestSite> StartAsync(LabCatalog catalog, Action<IServiceCollection>? services = null) =>
         StartAsync("/nonexistent-content", s =>
@@ -64,12 +62,12 @@ public sealed class TestSite : IAsyncDisposable
 
     public Browser NewBrowser()
     {
-        var cookies = new CookieHandler(app.GetTestServer().CreateHandler());
+        var cookies = new CookieHandler(_app.GetTestServer().CreateHandler());
         return new(new HttpClient(cookies) { BaseAddress = new Uri("http://localhost") }, cookies.Container);
     }
 
     /// <summary>A WebSocket client on the same in-memory server (the lab terminal).</summary>
-    public WebSocketClient NewWebSocketClient() => app.GetTestServer().CreateWebSocketClient();
+    public WebSocketClient NewWebSocketClient() => _app.GetTestServer().CreateWebSocketClient();
 
     /// <summary>
     /// Connects to a lab's terminal as the learner whose cookies are given and returns what it prints up to the first
@@ -94,8 +92,8 @@ public sealed class TestSite : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await app.StopAsync();
-        await app.DisposeAsync();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
         SqliteConnection.ClearAllPools();
         Directory.Delete(Options.DataDirectory, recursive: true);
     }
@@ -157,13 +155,13 @@ public sealed class TestSite : IAsyncDisposable
 
     private sealed class CookieHandler(HttpMessageHandler inner) : DelegatingHandler(inner)
     {
-        private readonly CookieContainer cookies = new();
+        private readonly CookieContainer _cookies = new();
 
-        public CookieContainer Container => cookies;
+        public CookieContainer Container => _cookies;
 
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
-            var header = cookies.GetCookieHeader(request.RequestUri!);
+            var header = _cookies.GetCookieHeader(request.RequestUri!);
             if (header.Length > 0)
             {
                 request.Headers.Add("Cookie", header);
@@ -174,7 +172,7 @@ public sealed class TestSite : IAsyncDisposable
             {
                 foreach (var c in setCookies)
                 {
-                    cookies.SetCookies(request.RequestUri!, c);
+                    _cookies.SetCookies(request.RequestUri!, c);
                 }
             }
 

@@ -1,13 +1,13 @@
-namespace LabSite.Web.Tests.Terminal;
-
 using LabSite.Agent.Server;
-using LabSite.Web.Terminal;
 using LabSite.Testing;
 using LabSite.Web.Learners;
+using LabSite.Web.Terminal;
+
+namespace LabSite.Web.Tests.Terminal;
 
 public class AgentClusterLocatorTests
 {
-    static readonly LearnerId Learner = new(Guid.Parse("0123456789abcdef0123456789abcdef"));
+    private static readonly LearnerId s_learner = new(Guid.Parse("0123456789abcdef0123456789abcdef"));
 
     [Fact]
     public async Task The_first_lookup_creates_the_learners_cluster_and_later_ones_find_it()
@@ -15,8 +15,8 @@ public class AgentClusterLocatorTests
         var backend = new FakeClusterBackend();
         var locator = new AgentClusterLocator(new LabAgent([backend]));
 
-        var first = await locator.FindAsync(Learner, "starwars", default);
-        var again = await locator.FindAsync(Learner, "starwars", default);
+        var first = await locator.FindAsync(s_learner, "starwars", default);
+        var again = await locator.FindAsync(s_learner, "starwars", default);
 
         Assert.NotNull(first);
         Assert.Equal("l01234567-starwars", first.Name);
@@ -30,7 +30,7 @@ public class AgentClusterLocatorTests
         var backend = new FakeClusterBackend();
         var locator = new AgentClusterLocator(new LabAgent([backend]));
 
-        var both = await Task.WhenAll(locator.FindAsync(Learner, "hello-lab", default), locator.FindAsync(Learner, "hello-lab", default));
+        var both = await Task.WhenAll(locator.FindAsync(s_learner, "hello-lab", default), locator.FindAsync(s_learner, "hello-lab", default));
 
         Assert.Same(both[0], both[1]);
         Assert.Single(await backend.ListAsync(default));
@@ -43,7 +43,7 @@ public class AgentClusterLocatorTests
     [InlineData("abcdefghijklmnopqrstuv-x", "l01234567-abcdefghijklmnopqrstuv")]
     public void Cluster_names_are_short_dns_labels(string labId, string expected)
     {
-        var name = AgentClusterLocator.ClusterName(Learner, labId);
+        var name = AgentClusterLocator.ClusterName(s_learner, labId);
         Assert.Equal(expected, name);
         Assert.Null(LabAgent.CheckClusterName(name));
     }

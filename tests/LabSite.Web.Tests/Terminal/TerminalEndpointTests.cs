@@ -1,20 +1,18 @@
-namespace LabSite.Web.Tests.Terminal;
-
-using LabSite.Testing;
 using System.Net;
 using System.Net.WebSockets;
 using System.Text;
+using LabSite.Web.Learners;
 using LabSite.Web.Terminal;
 using LabSite.Web.Tests.Support;
-using LabSite.Web.Learners;
 using Microsoft.Extensions.DependencyInjection;
-using Xunit;
+
+namespace LabSite.Web.Tests.Terminal;
 
 /// <summary>The terminal WebSocket on the real site pipeline (TestServer): typing, replay on reconnect, origin check, limits.</summary>
 public sealed class TerminalEndpointTests : IAsyncLifetime
 {
-    TestSite _site = null!;
-    string _files = null!;
+    private TestSite _site = null!;
+    private string _files = null!;
 
     public async Task InitializeAsync()
     {
@@ -30,9 +28,9 @@ public sealed class TerminalEndpointTests : IAsyncLifetime
         Directory.Delete(_files, recursive: true);
     }
 
-    static Uri Endpoint(string lab = "policy-basics", int? tab = null) => new($"ws://localhost/labs/{lab}/terminal" + (tab is null ? "" : $"?tab={tab}"));
+    private static Uri Endpoint(string lab = "policy-basics", int? tab = null) => new($"ws://localhost/labs/{lab}/terminal" + (tab is null ? "" : $"?tab={tab}"));
 
-    async Task<WebSocket> ConnectAsync(string cookie, string? origin = "http://localhost", int? tab = null)
+    private async Task<WebSocket> ConnectAsync(string cookie, string? origin = "http://localhost", int? tab = null)
     {
         var client = _site.NewWebSocketClient();
         client.ConfigureRequest = request =>
@@ -46,11 +44,11 @@ public sealed class TerminalEndpointTests : IAsyncLifetime
         return await client.ConnectAsync(Endpoint(tab: tab), CancellationToken.None);
     }
 
-    static Task SendAsync(WebSocket socket, string json) =>
+    private static Task SendAsync(WebSocket socket, string json) =>
         socket.SendAsync(Encoding.UTF8.GetBytes(json), WebSocketMessageType.Text, true, CancellationToken.None);
 
     /// <summary>Reads frames until the text so far contains <paramref name="expected"/> (bounded by a timeout, not asserted on).</summary>
-    static async Task<string> ReadUntilAsync(WebSocket socket, string expected)
+    private static async Task<string> ReadUntilAsync(WebSocket socket, string expected)
     {
         var text = new StringBuilder();
         var buffer = new byte[64 * 1024];
@@ -67,7 +65,7 @@ public sealed class TerminalEndpointTests : IAsyncLifetime
         return text.ToString();
     }
 
-    const string Learner = "0123456789abcdef0123456789abcdef";
+    private const string Learner = "0123456789abcdef0123456789abcdef";
 
     [Fact]
     public async Task Typing_runs_commands_in_a_lab_folder_seeded_with_the_lab_files()
@@ -204,7 +202,7 @@ public sealed class TerminalEndpointTests : IAsyncLifetime
     }
 
     /// <summary>A browser carrying the same learner cookie as the sockets, with the page's antiforgery token.</summary>
-    async Task<(TestSite.Browser Browser, string Token)> LearnerBrowserAsync()
+    private async Task<(TestSite.Browser Browser, string Token)> LearnerBrowserAsync()
     {
         var browser = _site.NewBrowser();
         browser.Http.DefaultRequestHeaders.Add("Cookie", $"labsite-learner={Learner}");
@@ -212,5 +210,5 @@ public sealed class TerminalEndpointTests : IAsyncLifetime
         return (browser, TestSite.Browser.AntiforgeryToken(page));
     }
 
-    async Task<AngleSharp.Dom.IDocument> PlayerPageAsync() => await (await LearnerBrowserAsync()).Browser.GetPageAsync("/labs/policy-basics/steps/deploy");
+    private async Task<AngleSharp.Dom.IDocument> PlayerPageAsync() => await (await LearnerBrowserAsync()).Browser.GetPageAsync("/labs/policy-basics/steps/deploy");
 }

@@ -1,12 +1,10 @@
-namespace LabSite.Web.Tests.Workspace;
-
-using LabSite.Testing;
 using System.Net;
 using System.Text;
 using AngleSharp.Dom;
 using LabSite.Web.Tests.Support;
 using LabSite.Web.Workspace;
-using Xunit;
+
+namespace LabSite.Web.Tests.Workspace;
 
 /// <summary>
 /// The editor tab's endpoints on the real site pipeline: listing, opening, saving and creating files in the learner's
@@ -14,8 +12,8 @@ using Xunit;
 /// </summary>
 public sealed class WorkspaceEndpointTests : IAsyncLifetime
 {
-    TestSite _site = null!;
-    string _files = null!;
+    private TestSite _site = null!;
+    private string _files = null!;
 
     public async Task InitializeAsync()
     {
@@ -32,25 +30,25 @@ public sealed class WorkspaceEndpointTests : IAsyncLifetime
         Directory.Delete(_files, recursive: true);
     }
 
-    const string Panel = "/hx/labs/policy-basics/workspace";
+    private const string Panel = "/hx/labs/policy-basics/workspace";
 
     /// <summary>A browser that has loaded the player (so it has a learner cookie and the antiforgery token).</summary>
-    async Task<(TestSite.Browser Browser, string Token)> LearnerAsync()
+    private async Task<(TestSite.Browser Browser, string Token)> LearnerAsync()
     {
         var browser = _site.NewBrowser();
         var page = await browser.GetPageAsync("/labs/policy-basics/steps/deploy");
         return (browser, TestSite.Browser.AntiforgeryToken(page));
     }
 
-    static async Task<IDocument> PostAsync(TestSite.Browser browser, string token, string path, HttpContent content) =>
+    private static async Task<IDocument> PostAsync(TestSite.Browser browser, string token, string path, HttpContent content) =>
         (await browser.HtmxPostFormAsync(path, token, content)).Fragment;
 
-    static Task<IDocument> SaveAsync(TestSite.Browser browser, string token, string path, string content) =>
+    private static Task<IDocument> SaveAsync(TestSite.Browser browser, string token, string path, string content) =>
         PostAsync(browser, token, WorkspaceRoutes.Save("policy-basics"), new FormUrlEncodedContent([new("path", path), new("content", content)]));
 
-    static string? Error(IDocument panel) => panel.QuerySelector(".workspace__error")?.TextContent;
+    private static string? Error(IDocument panel) => panel.QuerySelector(".workspace__error")?.TextContent;
 
-    string LearnerFolder(string containing) =>
+    private string LearnerFolder(string containing) =>
         Directory.GetDirectories(Path.Combine(_site.Options.DataDirectory, "terminals"))
             .Select(d => Path.Combine(d, "policy-basics"))
             .Single(d => File.Exists(Path.Combine(d, containing)));

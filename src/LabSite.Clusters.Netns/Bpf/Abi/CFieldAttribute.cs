@@ -1,7 +1,5 @@
 namespace LabSite.Clusters.Netns.Bpf.Abi;
 
-using LabSite.Clusters.Contract;
-
 /// <summary>
 /// Names the C field (in bpf/include/*.h) that a field of a blittable mirror struct stands for.
 /// AbiLayoutTests compare every such field's offset and the struct's size with the compiled object's BTF.

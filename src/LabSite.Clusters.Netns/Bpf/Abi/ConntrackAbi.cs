@@ -1,8 +1,7 @@
-namespace LabSite.Clusters.Netns.Bpf.Abi;
-
-using LabSite.Clusters.Contract;
 using System.Net;
 using System.Runtime.InteropServices;
+
+namespace LabSite.Clusters.Netns.Bpf.Abi;
 
 /// <summary><c>struct ipv4_ct_tuple</c>: key of ls_ct4; flags says which hook made it (0 out = pod egress, 1 in).</summary>
 [CStruct("ipv4_ct_tuple")]

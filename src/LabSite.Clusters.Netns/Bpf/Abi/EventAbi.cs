@@ -1,7 +1,6 @@
-namespace LabSite.Clusters.Netns.Bpf.Abi;
-
-using LabSite.Clusters.Contract;
 using System.Runtime.InteropServices;
+
+namespace LabSite.Clusters.Netns.Bpf.Abi;
 
 /// <summary>Event type bytes and codes of bpf/include/labsite_abi.h (Cilium's monitor numbers).</summary>
 public static class EventCodes

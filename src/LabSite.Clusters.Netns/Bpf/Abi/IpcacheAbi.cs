@@ -1,8 +1,7 @@
-namespace LabSite.Clusters.Netns.Bpf.Abi;
-
-using LabSite.Clusters.Contract;
 using System.Net;
 using System.Runtime.InteropServices;
+
+namespace LabSite.Clusters.Netns.Bpf.Abi;
 
 /// <summary><c>struct ipcache_key</c>: LPM key; the prefix counts 32 static bits (cluster, family) + the IP prefix.</summary>
 [CStruct("ipcache_key")]

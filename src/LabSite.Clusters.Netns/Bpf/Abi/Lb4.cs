@@ -1,8 +1,7 @@
-namespace LabSite.Clusters.Netns.Bpf.Abi;
-
-using LabSite.Clusters.Contract;
 using System.Net;
 using System.Runtime.InteropServices;
+
+namespace LabSite.Clusters.Netns.Bpf.Abi;
 
 // Mirrors of bpf/include/labsite_abi_lb.h. Network-order fields keep their C names with a
 // NetworkOrder suffix and are converted only through the properties beside them.

@@ -1,8 +1,7 @@
-namespace LabSite.Clusters.Netns.Bpf.Abi;
-
-using LabSite.Clusters.Contract;
 using System.Buffers.Binary;
 using System.Net;
+
+namespace LabSite.Clusters.Netns.Bpf.Abi;
 
 /// <summary>Conversions at the ABI edge: __be32 addresses and __be16 ports as they sit in memory.</summary>
 public static class NetworkOrder

@@ -1,7 +1,6 @@
-namespace LabSite.Clusters.Netns.Bpf.Abi;
-
-using LabSite.Clusters.Contract;
 using System.Runtime.InteropServices;
+
+namespace LabSite.Clusters.Netns.Bpf.Abi;
 
 // Mirrors of the policy map structs in bpf/include/labsite_abi.h (Cilium's policy_key / policy_entry).
 

@@ -1,7 +1,6 @@
-namespace LabSite.Clusters.Netns.Bpf.Interop;
-
-using LabSite.Clusters.Contract;
 using System.Runtime.InteropServices;
+
+namespace LabSite.Clusters.Netns.Bpf.Interop;
 
 /// <summary>Attaching programs to cgroups (the target fd is an open cgroup directory). Return 0 or -errno.</summary>
 internal static partial class LibBpf

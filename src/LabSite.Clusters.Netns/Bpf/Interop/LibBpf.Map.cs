@@ -1,7 +1,6 @@
-namespace LabSite.Clusters.Netns.Bpf.Interop;
-
-using LabSite.Clusters.Contract;
 using System.Runtime.InteropServices;
+
+namespace LabSite.Clusters.Netns.Bpf.Interop;
 
 /// <summary>Map element syscalls and pinned-object access. These return -1 and set errno on failure.</summary>
 internal static unsafe partial class LibBpf

@@ -1,7 +1,6 @@
-namespace LabSite.Clusters.Netns.Bpf.Interop;
-
-using LabSite.Clusters.Contract;
 using System.Runtime.InteropServices;
+
+namespace LabSite.Clusters.Netns.Bpf.Interop;
 
 internal static unsafe partial class LibBpf
 {

@@ -1,7 +1,6 @@
-namespace LabSite.Clusters.Netns.Bpf.Interop;
-
-using LabSite.Clusters.Contract;
 using System.Runtime.InteropServices;
+
+namespace LabSite.Clusters.Netns.Bpf.Interop;
 
 /// <summary>libbpf's object API: open a .bpf.o, set pin paths, load, find programs and maps.</summary>
 internal static unsafe partial class LibBpf

@@ -1,7 +1,6 @@
-namespace LabSite.Clusters.Netns.Bpf.Interop;
-
-using LabSite.Clusters.Contract;
 using System.Runtime.InteropServices;
+
+namespace LabSite.Clusters.Netns.Bpf.Interop;
 
 /// <summary>libbpf's log hook: <c>int print(enum libbpf_print_level, const char *fmt, va_list)</c>.</summary>
 internal static unsafe partial class LibBpf

@@ -1,7 +1,6 @@
-namespace LabSite.Clusters.Netns.Bpf.Interop;
-
-using LabSite.Clusters.Contract;
 using System.Runtime.InteropServices;
+
+namespace LabSite.Clusters.Netns.Bpf.Interop;
 
 /// <summary>
 /// The head of the kernel's <c>struct bpf_prog_info</c> (linux/bpf.h), up to <c>name</c>; filled by

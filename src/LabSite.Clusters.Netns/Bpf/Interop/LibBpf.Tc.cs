@@ -1,7 +1,6 @@
-namespace LabSite.Clusters.Netns.Bpf.Interop;
-
-using LabSite.Clusters.Contract;
 using System.Runtime.InteropServices;
+
+namespace LabSite.Clusters.Netns.Bpf.Interop;
 
 /// <summary>
 /// tc (clsact) hooks via libbpf's netlink helpers. They talk to the network namespace of the calling

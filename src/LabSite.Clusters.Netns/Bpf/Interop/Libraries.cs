@@ -1,7 +1,5 @@
 namespace LabSite.Clusters.Netns.Bpf.Interop;
 
-using LabSite.Clusters.Contract;
-
 /// <summary>Native library names, in one place (Debian ships libbpf 1.1 as libbpf.so.1).</summary>
 internal static class Libraries
 {

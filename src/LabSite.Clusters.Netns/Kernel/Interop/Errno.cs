@@ -1,11 +1,9 @@
 namespace LabSite.Clusters.Netns.Kernel.Interop;
 
-using LabSite.Clusters.Contract;
-
 /// <summary>errno numbers (asm-generic/errno*.h) with their names, for messages such as "EPERM: Operation not permitted".</summary>
 public static class Errno
 {
-    private static readonly Dictionary<int, (string Name, string Text)> Known = new()
+    private static readonly Dictionary<int, (string Name, string Text)> s_known = new()
     {
         [1] = ("EPERM", "Operation not permitted"),
         [2] = ("ENOENT", "No such file or directory"),
@@ -37,8 +35,8 @@ public static class Errno
     public static string Describe(int errno)
     {
         var n = Math.Abs(errno);
-        return Known.TryGetValue(n, out var e) ? $"{e.Name}: {e.Text}" : $"errno {n}";
+        return s_known.TryGetValue(n, out var e) ? $"{e.Name}: {e.Text}" : $"errno {n}";
     }
 
-    public static string Name(int errno) => Known.TryGetValue(Math.Abs(errno), out var e) ? e.Name : $"errno {Math.Abs(errno)}";
+    public static string Name(int errno) => s_known.TryGetValue(Math.Abs(errno), out var e) ? e.Name : $"errno {Math.Abs(errno)}";
 }

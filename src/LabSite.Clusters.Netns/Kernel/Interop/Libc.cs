@@ -1,8 +1,7 @@
-namespace LabSite.Clusters.Netns.Kernel.Interop;
-
-using LabSite.Clusters.Contract;
 using System.Runtime.InteropServices;
 using LabSite.Clusters.Netns.Bpf.Interop;
+
+namespace LabSite.Clusters.Netns.Kernel.Interop;
 
 /// <summary>The few libc calls the netns backend needs: namespaces, descriptors, signals. -1 + errno on failure.</summary>
 internal static partial class Libc

@@ -1,7 +1,6 @@
-namespace LabSite.Clusters.Netns.Policy.Api;
-
-using LabSite.Clusters.Contract;
 using LabSite.Clusters.Netns.Identity;
+
+namespace LabSite.Clusters.Netns.Policy.Api;
 
 public enum SelectorOperator { In, NotIn, Exists, DoesNotExist }
 

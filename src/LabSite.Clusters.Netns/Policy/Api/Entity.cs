@@ -1,7 +1,6 @@
-namespace LabSite.Clusters.Netns.Policy.Api;
-
-using LabSite.Clusters.Contract;
 using LabSite.Clusters.Netns.Identity;
+
+namespace LabSite.Clusters.Netns.Policy.Api;
 
 /// <summary>
 /// A policy entity (<c>fromEntities</c>/<c>toEntities</c>) and the selectors it stands for, as Cilium's

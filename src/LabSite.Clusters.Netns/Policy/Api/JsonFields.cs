@@ -1,8 +1,7 @@
-namespace LabSite.Clusters.Netns.Policy.Api;
-
-using LabSite.Clusters.Contract;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+
+namespace LabSite.Clusters.Netns.Policy.Api;
 
 /// <summary>
 /// Reads typed fields out of a policy's JSON while tracking the field path, collecting errors instead of throwing

@@ -1,7 +1,6 @@
-namespace LabSite.Clusters.Netns.Policy.Api;
-
-using LabSite.Clusters.Contract;
 using LabSite.Clusters.Netns.Identity;
+
+namespace LabSite.Clusters.Netns.Policy.Api;
 
 /// <summary>
 /// Cilium's namespace scoping of selectors (pkg/k8s/apis/cilium.io/utils getEndpointSelector): a CNP's subject and

@@ -1,8 +1,7 @@
-namespace LabSite.Clusters.Netns.Policy.Api;
-
-using LabSite.Clusters.Contract;
 using System.Text.Json.Nodes;
 using LabSite.Clusters.Netns.Identity;
+
+namespace LabSite.Clusters.Netns.Policy.Api;
 
 /// <summary>
 /// Translates a Kubernetes NetworkPolicy into a Cilium rule the way Cilium's pkg/k8s/network_policy.go does

@@ -1,8 +1,7 @@
-namespace LabSite.Clusters.Netns.Policy.Api;
-
-using LabSite.Clusters.Contract;
 using System.Net;
 using LabSite.Clusters.Netns.Proxy.Rules;
+
+namespace LabSite.Clusters.Netns.Policy.Api;
 
 /// <summary>
 /// One element of <c>ingress</c>/<c>egress</c>/<c>…Deny</c>: which peers (endpoints, CIDRs, entities) on which ports.

@@ -1,7 +1,5 @@
 namespace LabSite.Clusters.Netns.Policy.Api;
 
-using LabSite.Clusters.Contract;
-
 /// <summary>The policy kinds this backend enforces, as Kubernetes spells them.</summary>
 public static class PolicyKinds
 {

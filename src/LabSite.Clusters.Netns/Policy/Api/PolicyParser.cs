@@ -1,7 +1,7 @@
-namespace LabSite.Clusters.Netns.Policy.Api;
-
-using LabSite.Clusters.Contract;
 using System.Text.Json.Nodes;
+using LabSite.Clusters.Contract;
+
+namespace LabSite.Clusters.Netns.Policy.Api;
 
 /// <summary>
 /// Turns a policy object as the store holds it (the JSON of <c>kubectl get -o json</c>) into typed rules:

@@ -1,10 +1,9 @@
-namespace LabSite.Clusters.Netns.Policy.Api;
-
-using LabSite.Clusters.Contract;
 using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+
+namespace LabSite.Clusters.Netns.Policy.Api;
 
 /// <summary>
 /// The rules of a policy repository as <c>cilium-dbg policy get</c> prints them: Go's MarshalIndent (two spaces) of
@@ -15,7 +14,7 @@ using System.Text.Json;
 /// </summary>
 public static class PolicyRepositoryJson
 {
-    static readonly JsonWriterOptions Options = new() { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly JsonWriterOptions s_options = new() { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <param name="policies">The repository's policies, in order.</param>
     /// <param name="uidOf">The Kubernetes uid of a policy object (label <c>io.cilium.k8s.policy.uid</c>); null omits it.</param>
@@ -30,7 +29,7 @@ public static class PolicyRepositoryJson
             return "[]";
         }
         using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, Options))
+        using (var w = new Utf8JsonWriter(stream, s_options))
         {
             w.WriteStartArray();
             foreach (var rule in rules)
@@ -42,7 +41,7 @@ public static class PolicyRepositoryJson
         return Encoding.UTF8.GetString(stream.ToArray());
     }
 
-    static void WriteRule(Utf8JsonWriter w, PolicyRule rule, string? uid)
+    private static void WriteRule(Utf8JsonWriter w, PolicyRule rule, string? uid)
     {
         w.WriteStartObject();
         w.WritePropertyName("endpointSelector");
@@ -84,7 +83,7 @@ public static class PolicyRepositoryJson
         w.WriteEndObject();
     }
 
-    static void WriteLabel(Utf8JsonWriter w, string key, string value)
+    private static void WriteLabel(Utf8JsonWriter w, string key, string value)
     {
         w.WriteStartObject();
         w.WriteString("key", key);
@@ -94,7 +93,7 @@ public static class PolicyRepositoryJson
     }
 
     /// <summary>A section that was written (even <c>[]</c>) is printed; an absent one (null) is omitted, as omitempty does for nil.</summary>
-    static void WriteSection(Utf8JsonWriter w, string name, IReadOnlyList<PeerRule>? peers, bool ingress)
+    private static void WriteSection(Utf8JsonWriter w, string name, IReadOnlyList<PeerRule>? peers, bool ingress)
     {
         if (peers is not { Count: > 0 })
         {
@@ -165,7 +164,7 @@ public static class PolicyRepositoryJson
         w.WriteEndArray();
     }
 
-    static void WritePorts(Utf8JsonWriter w, IReadOnlyList<PortRule> ports)
+    private static void WritePorts(Utf8JsonWriter w, IReadOnlyList<PortRule> ports)
     {
         w.WriteStartArray("toPorts");
         foreach (var rule in ports)
@@ -215,7 +214,7 @@ public static class PolicyRepositoryJson
         w.WriteEndArray();
     }
 
-    static void WriteIfSet(Utf8JsonWriter w, string name, string value)
+    private static void WriteIfSet(Utf8JsonWriter w, string name, string value)
     {
         if (value.Length > 0)
         {
@@ -227,7 +226,7 @@ public static class PolicyRepositoryJson
     /// A selector as slim/LabelSelector marshals: <c>matchLabels</c> (single-value In requirements, keys sorted as Go
     /// sorts map keys) then <c>matchExpressions</c>; keys carry their source (<c>any:</c>, <c>k8s:</c>, <c>reserved:</c>).
     /// </summary>
-    static void WriteSelector(Utf8JsonWriter w, EndpointSelector selector)
+    private static void WriteSelector(Utf8JsonWriter w, EndpointSelector selector)
     {
         w.WriteStartObject();
         var labels = selector.Requirements.Where(r => r is { Operator: SelectorOperator.In, Values.Count: 1 })

@@ -1,7 +1,5 @@
 namespace LabSite.Clusters.Netns.Policy.Api;
 
-using LabSite.Clusters.Contract;
-
 /// <summary>
 /// Where a rule came from: the object kind (CiliumNetworkPolicy, CiliumClusterwideNetworkPolicy, NetworkPolicy), its
 /// name, namespace (null for clusterwide) and revision. Flows name it in <c>ingress_allowed_by</c> and friends.

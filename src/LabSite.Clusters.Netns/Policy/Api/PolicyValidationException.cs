@@ -1,7 +1,5 @@
 namespace LabSite.Clusters.Netns.Policy.Api;
 
-using LabSite.Clusters.Contract;
-
 /// <summary>One problem in a policy object: the field path (<c>spec.ingress[0].toPorts[0].ports[0].port</c>) and what is wrong.</summary>
 public sealed record PolicyError(string Path, string Message)
 {

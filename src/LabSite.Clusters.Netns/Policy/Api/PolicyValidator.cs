@@ -1,8 +1,8 @@
-namespace LabSite.Clusters.Netns.Policy.Api;
-
-using LabSite.Clusters.Contract;
 using System.Text.Json.Nodes;
+using LabSite.Clusters.Contract;
 using LabSite.Clusters.Netns.Store.Validation;
+
+namespace LabSite.Clusters.Netns.Policy.Api;
 
 /// <summary>
 /// The object store's policy hook (<see cref="IPolicyValidator"/>): parses CNP, CCNP and KNP objects with

@@ -1,8 +1,7 @@
-namespace LabSite.Clusters.Netns.Policy.Api;
-
-using LabSite.Clusters.Contract;
 using System.Text.Json.Nodes;
 using LabSite.Clusters.Netns.Proxy.Rules;
+
+namespace LabSite.Clusters.Netns.Policy.Api;
 
 /// <summary>Parses <c>toPorts</c> and <c>icmps</c> of a peer rule.</summary>
 internal static class PortParser

@@ -1,7 +1,6 @@
-namespace LabSite.Clusters.Netns.Policy.Api;
-
-using LabSite.Clusters.Contract;
 using System.Text.Json.Nodes;
+
+namespace LabSite.Clusters.Netns.Policy.Api;
 
 /// <summary>
 /// Parses one Cilium rule (a CNP/CCNP <c>spec</c> or <c>specs[i]</c>) into a <see cref="PolicyRule"/>. Fields the
@@ -9,14 +8,14 @@ using System.Text.Json.Nodes;
 /// </summary>
 internal static class RuleParser
 {
-    private static readonly string[] RuleFields =
+    private static readonly string[] s_ruleFields =
         ["endpointSelector", "nodeSelector", "ingress", "ingressDeny", "egress", "egressDeny", "labels", "description", "enableDefaultDeny", "log"];
 
-    private static readonly string[] IngressPeers = ["fromEndpoints", "fromCIDR", "fromCIDRSet", "fromEntities"];
-    private static readonly string[] EgressPeers = ["toEndpoints", "toCIDR", "toCIDRSet", "toEntities"];
+    private static readonly string[] s_ingressPeers = ["fromEndpoints", "fromCIDR", "fromCIDRSet", "fromEntities"];
+    private static readonly string[] s_egressPeers = ["toEndpoints", "toCIDR", "toCIDRSet", "toEntities"];
 
     // Fields Cilium has that this backend does not enforce yet: named so the error says "not supported", not "unknown".
-    private static readonly Dictionary<string, string> Unsupported = new()
+    private static readonly Dictionary<string, string> s_unsupported = new()
     {
         ["fromRequires"] = "fromRequires is deprecated in Cilium and not supported here",
         ["toRequires"] = "toRequires is deprecated in Cilium and not supported here",
@@ -36,7 +35,7 @@ internal static class RuleParser
             f.Error(path, $"expected a rule object, got {(node is null ? "nothing" : JsonFields.Describe(node))}");
             return null;
         }
-        f.RejectUnknown(rule, path, RuleFields);
+        f.RejectUnknown(rule, path, s_ruleFields);
         var ns = source.Namespace;
         if (rule["nodeSelector"] is not null)
         {
@@ -102,10 +101,10 @@ internal static class RuleParser
             f.Error(path, $"expected an object, got {(node is null ? "null" : JsonFields.Describe(node))}");
             return null;
         }
-        var peers = ingress ? IngressPeers : EgressPeers;
+        var peers = ingress ? s_ingressPeers : s_egressPeers;
         foreach (var (key, _) in o)
         {
-            if (Unsupported.TryGetValue(key, out var why))
+            if (s_unsupported.TryGetValue(key, out var why))
             {
                 f.Error(JsonFields.Join(path, key), why);
             }

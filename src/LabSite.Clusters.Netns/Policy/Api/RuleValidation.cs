@@ -1,8 +1,7 @@
-namespace LabSite.Clusters.Netns.Policy.Api;
-
-using LabSite.Clusters.Contract;
 using System.Net;
 using System.Text.RegularExpressions;
+
+namespace LabSite.Clusters.Netns.Policy.Api;
 
 /// <summary>
 /// Checks on single values of a rule, with the messages users see. Kept apart from the parsers (as Cilium keeps
@@ -23,7 +22,7 @@ public static partial class RuleValidation
         ["ANY"] = L4Protocol.Any,
     };
 
-    private static readonly Dictionary<string, byte> Icmp4Types = new(StringComparer.Ordinal)
+    private static readonly Dictionary<string, byte> s_icmp4Types = new(StringComparer.Ordinal)
     {
         ["EchoReply"] = 0,
         ["DestinationUnreachable"] = 3,
@@ -38,7 +37,7 @@ public static partial class RuleValidation
         ["TimestampReply"] = 14,
     };
 
-    private static readonly Dictionary<string, byte> Icmp6Types = new(StringComparer.Ordinal)
+    private static readonly Dictionary<string, byte> s_icmp6Types = new(StringComparer.Ordinal)
     {
         ["DestinationUnreachable"] = 1,
         ["PacketTooBig"] = 2,
@@ -118,7 +117,7 @@ public static partial class RuleValidation
         {
             return n;
         }
-        var names = ipv6 ? Icmp6Types : Icmp4Types;
+        var names = ipv6 ? s_icmp6Types : s_icmp4Types;
         if (names.TryGetValue(text, out var t))
         {
             return t;

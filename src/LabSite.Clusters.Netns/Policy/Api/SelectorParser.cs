@@ -1,13 +1,12 @@
-namespace LabSite.Clusters.Netns.Policy.Api;
-
-using LabSite.Clusters.Contract;
 using System.Text.Json.Nodes;
 using LabSite.Clusters.Netns.Identity;
+
+namespace LabSite.Clusters.Netns.Policy.Api;
 
 /// <summary>Parses a Kubernetes label selector (<c>matchLabels</c> + <c>matchExpressions</c>) into an <see cref="EndpointSelector"/>.</summary>
 internal static class SelectorParser
 {
-    private static readonly string[] KnownSources = ["k8s", "reserved", "any", "cidr", "fqdn", "container", "unspec"];
+    private static readonly string[] s_knownSources = ["k8s", "reserved", "any", "cidr", "fqdn", "container", "unspec"];
 
     /// <summary>
     /// Parses the selector at <paramref name="path"/>. Keys may carry a source (<c>k8s:org</c>, <c>reserved:host</c>);
@@ -102,7 +101,7 @@ internal static class SelectorParser
     public static (string Source, string Key) SplitKey(string key)
     {
         var colon = key.IndexOf(':', StringComparison.Ordinal);
-        if (colon > 0 && KnownSources.Contains(key[..colon]))
+        if (colon > 0 && s_knownSources.Contains(key[..colon]))
         {
             return (key[..colon], key[(colon + 1)..]);
         }

@@ -1,10 +1,9 @@
-namespace LabSite.Clusters.Netns.Policy.Compile;
-
-using LabSite.Clusters.Contract;
 using System.Net;
 using LabSite.Clusters.Netns.Identity;
 using LabSite.Clusters.Netns.Policy.Api;
 using LabSite.Clusters.Netns.Proxy.Rules;
+
+namespace LabSite.Clusters.Netns.Policy.Compile;
 
 /// <summary>
 /// Compiles the rules selecting one endpoint into its policy map entries (Cilium's MapState), following FORMATS §4–5:
@@ -33,8 +32,8 @@ internal sealed class EndpointCompiler(
     // Allows of one direction: peers (Unknown = any), the port pattern, and HTTP rules (null = plain L3/L4 allow).
     private readonly List<(TrafficDirection Dir, SortedSet<NumericIdentity> Peers, L4Protocol Proto, ushort Port, byte Prefix, IReadOnlyList<HttpRule>? Http)> _allows = [];
 
-    private static readonly IPNetwork World4 = IPNetwork.Parse("0.0.0.0/0");
-    private static readonly L4Protocol[] AnyWithPorts = [L4Protocol.TCP, L4Protocol.UDP, L4Protocol.SCTP];
+    private static readonly IPNetwork s_world4 = IPNetwork.Parse("0.0.0.0/0");
+    private static readonly L4Protocol[] s_anyWithPorts = [L4Protocol.TCP, L4Protocol.UDP, L4Protocol.SCTP];
 
     /// <summary>Selectors the last compile used (for incremental recompute).</summary>
     public HashSet<EndpointSelector> UsedSelectors { get; } = [];
@@ -155,7 +154,7 @@ internal sealed class EndpointCompiler(
             UsedCidrs = true;
             ids.UnionWith(cidrIdentities.Where(kv => cidr.Selects(kv.Value)).Select(kv => kv.Key));
             // 0.0.0.0/0 is the world identity in the ipcache.
-            if (cidr.Selects(World4))
+            if (cidr.Selects(s_world4))
             {
                 ids.Add(NumericIdentity.World);
             }
@@ -213,7 +212,7 @@ internal sealed class EndpointCompiler(
             yield return pp.Protocol == L4Protocol.Any ? (L4Protocol.Any, (ushort)0, (byte)0) : (pp.Protocol, (ushort)0, (byte)8);
             yield break;
         }
-        var protocols = pp.Protocol == L4Protocol.Any ? AnyWithPorts : [pp.Protocol];
+        var protocols = pp.Protocol == L4Protocol.Any ? s_anyWithPorts : [pp.Protocol];
         var blocks = pp.EndPort == 0 ? [(pp.Port, (byte)16)] : PortRanges.ToPrefixes(pp.Port, pp.EndPort);
         foreach (var proto in protocols)
         {

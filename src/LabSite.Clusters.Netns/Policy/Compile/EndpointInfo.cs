@@ -1,9 +1,8 @@
-namespace LabSite.Clusters.Netns.Policy.Compile;
-
-using LabSite.Clusters.Contract;
 using System.Net;
 using LabSite.Clusters.Netns.Identity;
 using LabSite.Clusters.Netns.Policy.Api;
+
+namespace LabSite.Clusters.Netns.Policy.Compile;
 
 /// <summary>An endpoint (pod) id as Cilium numbers them: 1–4095 on a node, named in <c>cilium_policy_v2_&lt;id&gt;</c>.</summary>
 public readonly record struct EndpointId(ushort Value) : IComparable<EndpointId>

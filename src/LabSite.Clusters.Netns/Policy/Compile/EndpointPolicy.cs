@@ -1,9 +1,8 @@
-namespace LabSite.Clusters.Netns.Policy.Compile;
-
-using LabSite.Clusters.Contract;
 using LabSite.Clusters.Netns.Identity;
 using LabSite.Clusters.Netns.Policy.Api;
 using LabSite.Clusters.Netns.Proxy.Rules;
+
+namespace LabSite.Clusters.Netns.Policy.Compile;
 
 /// <summary>
 /// The compiled policy of one endpoint: whether each direction is enforced (the ENFORCEMENT columns of
@@ -18,9 +17,9 @@ public sealed record EndpointPolicy(
     IReadOnlyList<PolicyMapEntry> Entries,
     IReadOnlyDictionary<(TrafficDirection Direction, ushort Port), L7PortPolicy>? L7Ports = null)
 {
-    public IReadOnlyDictionary<(TrafficDirection Direction, ushort Port), L7PortPolicy> L7 => L7Ports ?? EmptyL7;
+    public IReadOnlyDictionary<(TrafficDirection Direction, ushort Port), L7PortPolicy> L7 => L7Ports ?? s_emptyL7;
 
-    private static readonly Dictionary<(TrafficDirection, ushort), L7PortPolicy> EmptyL7 = [];
+    private static readonly Dictionary<(TrafficDirection, ushort), L7PortPolicy> s_emptyL7 = [];
 
     /// <summary>True when both compiled to the same map contents and enforcement.</summary>
     public bool SameAs(EndpointPolicy? other) =>

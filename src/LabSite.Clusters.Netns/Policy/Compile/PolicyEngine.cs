@@ -1,10 +1,9 @@
-namespace LabSite.Clusters.Netns.Policy.Compile;
-
-using LabSite.Clusters.Contract;
 using System.Net;
 using LabSite.Clusters.Netns.Identity;
 using LabSite.Clusters.Netns.Policy.Api;
 using LabSite.Clusters.Netns.Proxy.Rules;
+
+namespace LabSite.Clusters.Netns.Policy.Compile;
 
 /// <summary>
 /// The policy repository of one lab: holds parsed policies and endpoints, allocates identities (pods and CIDRs),

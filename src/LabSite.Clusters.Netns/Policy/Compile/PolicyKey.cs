@@ -1,8 +1,7 @@
-namespace LabSite.Clusters.Netns.Policy.Compile;
-
-using LabSite.Clusters.Contract;
 using LabSite.Clusters.Netns.Identity;
 using LabSite.Clusters.Netns.Policy.Api;
+
+namespace LabSite.Clusters.Netns.Policy.Compile;
 
 /// <summary>
 /// A policy map key in host order, as the compiler produces it: remote identity (0 = any), direction, and a

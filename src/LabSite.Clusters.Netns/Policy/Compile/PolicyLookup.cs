@@ -1,8 +1,7 @@
-namespace LabSite.Clusters.Netns.Policy.Compile;
-
-using LabSite.Clusters.Contract;
 using LabSite.Clusters.Netns.Identity;
 using LabSite.Clusters.Netns.Policy.Api;
+
+namespace LabSite.Clusters.Netns.Policy.Compile;
 
 /// <summary>
 /// The datapath's policy decision replayed in C# over compiled entries (bpf/lib/policy.h policy_can_access):

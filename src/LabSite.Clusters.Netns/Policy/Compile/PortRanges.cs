@@ -1,7 +1,5 @@
 namespace LabSite.Clusters.Netns.Policy.Compile;
 
-using LabSite.Clusters.Contract;
-
 /// <summary>Splits a port range into the fewest prefix-aligned blocks, so an LPM trie can store an endPort range.</summary>
 public static class PortRanges
 {

@@ -1,8 +1,7 @@
-namespace LabSite.Clusters.Netns.Policy.Compile;
-
-using LabSite.Clusters.Contract;
 using LabSite.Clusters.Netns.Identity;
 using LabSite.Clusters.Netns.Policy.Api;
+
+namespace LabSite.Clusters.Netns.Policy.Compile;
 
 /// <summary>
 /// Cilium's selector-cache idea: every distinct selector used by some rule is evaluated once against the set of

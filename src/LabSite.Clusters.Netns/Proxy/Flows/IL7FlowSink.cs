@@ -1,7 +1,6 @@
-namespace LabSite.Clusters.Netns.Proxy.Flows;
-
-using LabSite.Clusters.Contract;
 using LabSite.Clusters.Contract.Flows;
+
+namespace LabSite.Clusters.Netns.Proxy.Flows;
 
 /// <summary>
 /// Receives the proxy's L7 flows (the lab's flow ring, which enriches them with pod names and keeps history).

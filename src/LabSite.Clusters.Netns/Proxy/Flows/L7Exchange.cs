@@ -1,9 +1,8 @@
-namespace LabSite.Clusters.Netns.Proxy.Flows;
-
-using LabSite.Clusters.Contract;
 using System.Net;
 using LabSite.Clusters.Contract.Flows;
 using LabSite.Clusters.Netns.Identity;
+
+namespace LabSite.Clusters.Netns.Proxy.Flows;
 
 /// <summary>
 /// Who talks to whom on one proxied connection, in request direction: the client (peer of the accepted socket) and

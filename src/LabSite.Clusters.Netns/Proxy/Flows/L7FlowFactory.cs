@@ -1,9 +1,8 @@
-namespace LabSite.Clusters.Netns.Proxy.Flows;
-
-using LabSite.Clusters.Contract;
 using System.Net.Sockets;
 using LabSite.Clusters.Contract.Flows;
 using LabSite.Clusters.Netns.Proxy.Http;
+
+namespace LabSite.Clusters.Netns.Proxy.Flows;
 
 /// <summary>
 /// Builds Hubble flows for HTTP requests and responses the way Cilium's access-log path does: Type L7, event type

@@ -1,10 +1,9 @@
-namespace LabSite.Clusters.Netns.Proxy.Http;
-
-using LabSite.Clusters.Contract;
 using System.Buffers;
 using System.Globalization;
 using System.IO.Pipelines;
 using System.Text;
+
+namespace LabSite.Clusters.Netns.Proxy.Http;
 
 /// <summary>
 /// Moves one message body from a pipe to a stream exactly as framed, byte for byte (chunked bodies stay chunked,

@@ -1,7 +1,5 @@
 namespace LabSite.Clusters.Netns.Proxy.Http;
 
-using LabSite.Clusters.Contract;
-
 /// <summary>How a message body is delimited on the wire (RFC 9112 §6.3).</summary>
 public enum HttpBodyKind
 {

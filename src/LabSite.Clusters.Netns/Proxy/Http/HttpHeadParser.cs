@@ -1,7 +1,5 @@
 namespace LabSite.Clusters.Netns.Proxy.Http;
 
-using LabSite.Clusters.Contract;
-
 /// <summary>Turns the lines of a head into <see cref="HttpRequestHead"/> or <see cref="HttpResponseHead"/> (RFC 9112 §3, §4, §5).</summary>
 internal static class HttpHeadParser
 {

@@ -1,9 +1,8 @@
-namespace LabSite.Clusters.Netns.Proxy.Http;
-
-using LabSite.Clusters.Contract;
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Text;
+
+namespace LabSite.Clusters.Netns.Proxy.Http;
 
 /// <summary>
 /// Reads one head (start line + header lines up to the empty line) off a pipe, enforcing <see cref="HttpLimits"/>.

@@ -1,7 +1,6 @@
-namespace LabSite.Clusters.Netns.Proxy.Http;
-
-using LabSite.Clusters.Contract;
 using System.Text;
+
+namespace LabSite.Clusters.Netns.Proxy.Http;
 
 /// <summary>Serialises heads back to wire bytes (Latin-1, CRLF), keeping field order and spelling.</summary>
 internal static class HttpHeadWriter

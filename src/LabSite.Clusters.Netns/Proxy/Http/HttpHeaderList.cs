@@ -1,7 +1,5 @@
 namespace LabSite.Clusters.Netns.Proxy.Http;
 
-using LabSite.Clusters.Contract;
-
 /// <summary>
 /// Header fields in arrival order with their original spelling (forwarded as received). Lookups ignore case,
 /// as field names are case-insensitive (RFC 9110 §5.1).

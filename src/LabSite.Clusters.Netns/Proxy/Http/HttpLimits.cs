@@ -1,7 +1,5 @@
 namespace LabSite.Clusters.Netns.Proxy.Http;
 
-using LabSite.Clusters.Contract;
-
 /// <summary>Parser limits. The defaults match the brief (Envoy's own defaults are close: 60 KiB headers).</summary>
 public sealed record HttpLimits
 {

@@ -1,7 +1,5 @@
 namespace LabSite.Clusters.Netns.Proxy.Http;
 
-using LabSite.Clusters.Contract;
-
 /// <summary>A parsed request line and header section.</summary>
 public sealed class HttpRequestHead
 {

@@ -1,7 +1,5 @@
 namespace LabSite.Clusters.Netns.Proxy.Http;
 
-using LabSite.Clusters.Contract;
-
 /// <summary>The two HTTP/1.x versions spoken on the wire.</summary>
 public enum HttpWireVersion
 {

@@ -1,7 +1,5 @@
 namespace LabSite.Clusters.Netns.Proxy.Http;
 
-using LabSite.Clusters.Contract;
-
 /// <summary>Makes untrusted wire text safe for error messages and logs: control bytes escaped, length capped.</summary>
 internal static class Printable
 {

@@ -1,8 +1,7 @@
-namespace LabSite.Clusters.Netns.Proxy.Listener;
-
-using LabSite.Clusters.Contract;
 using System.Globalization;
 using System.Text;
+
+namespace LabSite.Clusters.Netns.Proxy.Listener;
 
 /// <summary>
 /// Responses the proxy makes itself. The 403 copies Envoy's as Cilium configures it (cilium/proxy

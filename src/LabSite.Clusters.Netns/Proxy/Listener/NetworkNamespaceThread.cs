@@ -1,8 +1,7 @@
-namespace LabSite.Clusters.Netns.Proxy.Listener;
-
-using LabSite.Clusters.Contract;
 using System.Collections.Concurrent;
 using LabSite.Clusters.Netns.Kernel.Interop;
+
+namespace LabSite.Clusters.Netns.Proxy.Listener;
 
 /// <summary>
 /// A dedicated thread that has entered one network namespace and runs short jobs there, chiefly creating sockets
@@ -11,16 +10,16 @@ using LabSite.Clusters.Netns.Kernel.Interop;
 /// </summary>
 public sealed class NetworkNamespaceThread : IDisposable
 {
-    private readonly BlockingCollection<Action> jobs = new();
-    private readonly Thread thread;
+    private readonly BlockingCollection<Action> _jobs = new();
+    private readonly Thread _thread;
 
     /// <summary>Enters the namespace at <paramref name="netnsPath"/> (e.g. <c>/run/netns/lab1</c> or <c>/proc/PID/ns/net</c>).</summary>
     public NetworkNamespaceThread(string netnsPath)
     {
         Path = netnsPath;
         var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        thread = new Thread(() => Run(ready)) { IsBackground = true, Name = $"netns {netnsPath}" };
-        thread.Start();
+        _thread = new Thread(() => Run(ready)) { IsBackground = true, Name = $"netns {netnsPath}" };
+        _thread.Start();
         ready.Task.GetAwaiter().GetResult();
     }
 
@@ -30,7 +29,7 @@ public sealed class NetworkNamespaceThread : IDisposable
     public Task<T> RunAsync<T>(Func<T> job)
     {
         var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
-        jobs.Add(() =>
+        _jobs.Add(() =>
         {
             try
             {
@@ -65,7 +64,7 @@ public sealed class NetworkNamespaceThread : IDisposable
         }
 
         ready.SetResult();
-        foreach (var job in jobs.GetConsumingEnumerable())
+        foreach (var job in _jobs.GetConsumingEnumerable())
         {
             job();
         }
@@ -73,8 +72,8 @@ public sealed class NetworkNamespaceThread : IDisposable
 
     public void Dispose()
     {
-        jobs.CompleteAdding();
-        thread.Join();
-        jobs.Dispose();
+        _jobs.CompleteAdding();
+        _thread.Join();
+        _jobs.Dispose();
     }
 }

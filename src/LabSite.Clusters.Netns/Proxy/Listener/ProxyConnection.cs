@@ -1,6 +1,3 @@
-namespace LabSite.Clusters.Netns.Proxy.Listener;
-
-using LabSite.Clusters.Contract;
 using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
@@ -8,6 +5,9 @@ using LabSite.Clusters.Contract.Flows;
 using LabSite.Clusters.Netns.Proxy.Flows;
 using LabSite.Clusters.Netns.Proxy.Http;
 using LabSite.Clusters.Netns.Proxy.Rules;
+using HttpProtocolException = LabSite.Clusters.Netns.Proxy.Http.HttpProtocolException;
+
+namespace LabSite.Clusters.Netns.Proxy.Listener;
 
 /// <summary>
 /// Serves one accepted client connection: reads requests in order (pipelined ones included), judges each against
@@ -19,16 +19,16 @@ internal sealed class ProxyConnection(Socket client, L7ProxyOptions options, IL7
 {
     private enum Phase { Idle, Head, Body, Connect, Response }
 
-    private readonly TimeProvider time = options.Time;
-    private Phase phase;
-    private CancellationToken stop;
+    private readonly TimeProvider _time = options.Time;
+    private Phase _phase;
+    private CancellationToken _stop;
 
     // A field, not a local, so the finally block closes it even when an exchange fails half-way.
-    private UpstreamConnection? upstream;
+    private UpstreamConnection? _upstream;
 
     public async Task RunAsync(CancellationToken stop)
     {
-        this.stop = stop;
+        this._stop = stop;
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stop);
         var ct = deadline.Token;
         client.NoDelay = true;
@@ -71,22 +71,22 @@ internal sealed class ProxyConnection(Socket client, L7ProxyOptions options, IL7
                 }
             }
         }
-        catch (OperationCanceledException) when (!stop.IsCancellationRequested && phase == Phase.Head)
+        catch (OperationCanceledException) when (!stop.IsCancellationRequested && _phase == Phase.Head)
         {
-            await TryWriteAsync(clientStream, LocalReply.Error(408, "request head not received in time", close: true, time));
+            await TryWriteAsync(clientStream, LocalReply.Error(408, "request head not received in time", close: true, _time));
         }
         catch (Exception e) when (e is OperationCanceledException or IOException or SocketException or HttpProtocolException or ObjectDisposedException)
         {
-            if (!stop.IsCancellationRequested && phase != Phase.Idle)
+            if (!stop.IsCancellationRequested && _phase != Phase.Idle)
             {
-                options.Log?.Invoke($"l7 proxy: {exchange?.Client}→{exchange?.Server}: {phase}: {e.Message}");
+                options.Log?.Invoke($"l7 proxy: {exchange?.Client}→{exchange?.Server}: {_phase}: {e.Message}");
             }
         }
         finally
         {
-            if (upstream is not null)
+            if (_upstream is not null)
             {
-                await upstream.DisposeAsync();
+                await _upstream.DisposeAsync();
             }
 
             await reader.CompleteAsync();
@@ -125,7 +125,7 @@ internal sealed class ProxyConnection(Socket client, L7ProxyOptions options, IL7
         CancellationTokenSource deadline)
     {
         var ct = deadline.Token;
-        var started = time.GetTimestamp();
+        var started = _time.GetTimestamp();
         HttpBodyFraming framing;
         try
         {
@@ -157,20 +157,20 @@ internal sealed class ProxyConnection(Socket client, L7ProxyOptions options, IL7
             await clientStream.WriteAsync(LocalReply.Continue(), ct);
         }
 
-        if (upstream?.ClosedByServer == true)
+        if (_upstream?.ClosedByServer == true)
         {
-            await upstream.DisposeAsync();
-            upstream = null;
+            await _upstream.DisposeAsync();
+            _upstream = null;
         }
 
-        if (upstream is null)
+        if (_upstream is null)
         {
             SetPhase(deadline, Phase.Connect, options.UpstreamConnectTimeout);
             try
             {
-                upstream = await UpstreamConnection.ConnectAsync(options.CreateUpstreamSocket, exchange.Server, ct);
+                _upstream = await UpstreamConnection.ConnectAsync(options.CreateUpstreamSocket, exchange.Server, ct);
             }
-            catch (Exception e) when (e is SocketException || (e is OperationCanceledException && !stop.IsCancellationRequested))
+            catch (Exception e) when (e is SocketException || (e is OperationCanceledException && !_stop.IsCancellationRequested))
             {
                 var detail = e is SocketException se ? se.SocketErrorCode.ToString() : "connect timeout";
                 await GatewayErrorAsync(exchange, request, clientStream, 503,
@@ -180,16 +180,16 @@ internal sealed class ProxyConnection(Socket client, L7ProxyOptions options, IL7
         }
 
         SetPhase(deadline, Phase.Body, options.BodyTimeout);
-        await HttpBodyCopier.WriteMessageAsync(HttpHeadWriter.Request(request), reader, upstream.Stream, framing, options.Limits, "request body", 400, ct);
+        await HttpBodyCopier.WriteMessageAsync(HttpHeadWriter.Request(request), reader, _upstream.Stream, framing, options.Limits, "request body", 400, ct);
 
         SetPhase(deadline, Phase.Response, options.UpstreamResponseTimeout);
         HttpResponseHead response;
         try
         {
-            response = await ReadFinalResponseHeadAsync(upstream, request, clientStream, ct);
+            response = await ReadFinalResponseHeadAsync(_upstream, request, clientStream, ct);
         }
         catch (Exception e) when (e is HttpProtocolException or IOException or SocketException
-            || (e is OperationCanceledException && !stop.IsCancellationRequested))
+            || (e is OperationCanceledException && !_stop.IsCancellationRequested))
         {
             var (status, detail) = e switch
             {
@@ -203,14 +203,14 @@ internal sealed class ProxyConnection(Socket client, L7ProxyOptions options, IL7
 
         var responseFraming = HttpBodyFraming.ForResponse(response.Headers, response.Version, response.StatusCode, request.Method);
         SetPhase(deadline, Phase.Body, options.BodyTimeout);
-        sink.Publish(flows.Response(exchange, request, response.StatusCode, time.GetElapsedTime(started)));
-        await HttpBodyCopier.WriteMessageAsync(HttpHeadWriter.Response(response), upstream.Reader, clientStream, responseFraming, options.Limits, "upstream response body", 502, ct);
+        sink.Publish(flows.Response(exchange, request, response.StatusCode, _time.GetElapsedTime(started)));
+        await HttpBodyCopier.WriteMessageAsync(HttpHeadWriter.Response(response), _upstream.Reader, clientStream, responseFraming, options.Limits, "upstream response body", 502, ct);
 
         var upstreamKeep = response.KeepAlive && responseFraming.Kind != HttpBodyKind.UntilClose;
         if (!upstreamKeep)
         {
-            await upstream.DisposeAsync();
-            upstream = null;
+            await _upstream.DisposeAsync();
+            _upstream = null;
         }
 
         // A response framed by close ends the client connection too: its end is how the client learns the body ended.
@@ -257,21 +257,21 @@ internal sealed class ProxyConnection(Socket client, L7ProxyOptions options, IL7
             await HttpBodyCopier.CopyAsync(reader, null, framing, options.Limits, "request body", 400, deadline.Token);
         }
 
-        await clientStream.WriteAsync(LocalReply.Forbidden(close: !keep, http10KeepAlive: keep && request.Version == HttpWireVersion.Http10, time), deadline.Token);
-        sink.Publish(flows.Response(exchange, request, 403, time.GetElapsedTime(started)));
+        await clientStream.WriteAsync(LocalReply.Forbidden(close: !keep, http10KeepAlive: keep && request.Version == HttpWireVersion.Http10, _time), deadline.Token);
+        sink.Publish(flows.Response(exchange, request, 403, _time.GetElapsedTime(started)));
         return keep;
     }
 
     private async Task GatewayErrorAsync(L7Exchange exchange, HttpRequestHead request, NetworkStream clientStream, int status, string detail, long started)
     {
-        await TryWriteAsync(clientStream, LocalReply.Error(status, detail, close: true, time));
-        sink.Publish(flows.Response(exchange, request, status, time.GetElapsedTime(started)));
+        await TryWriteAsync(clientStream, LocalReply.Error(status, detail, close: true, _time));
+        sink.Publish(flows.Response(exchange, request, status, _time.GetElapsedTime(started)));
     }
 
     private async Task ReplyErrorAsync(NetworkStream clientStream, int status, string detail, CancellationToken ct)
     {
         options.Log?.Invoke($"l7 proxy: {client.RemoteEndPoint}: {status} {detail}");
-        await TryWriteAsync(clientStream, LocalReply.Error(status, detail, close: true, time));
+        await TryWriteAsync(clientStream, LocalReply.Error(status, detail, close: true, _time));
     }
 
     private static async Task TryWriteAsync(NetworkStream stream, byte[] bytes)
@@ -319,7 +319,7 @@ internal sealed class ProxyConnection(Socket client, L7ProxyOptions options, IL7
 
     private void SetPhase(CancellationTokenSource deadline, Phase next, TimeSpan timeout)
     {
-        phase = next;
+        _phase = next;
         deadline.CancelAfter(timeout);
     }
 }

@@ -1,8 +1,7 @@
-namespace LabSite.Clusters.Netns.Proxy.Listener;
-
-using LabSite.Clusters.Contract;
 using System.Net;
 using System.Net.Sockets;
+
+namespace LabSite.Clusters.Netns.Proxy.Listener;
 
 /// <summary>
 /// The two kinds of socket the proxy owns. Create them in the lab's node network namespace (see

@@ -1,18 +1,17 @@
-namespace LabSite.Clusters.Netns.Proxy.Listener;
-
-using LabSite.Clusters.Contract;
 using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
 
+namespace LabSite.Clusters.Netns.Proxy.Listener;
+
 /// <summary>One connection from the proxy to an original destination, reused while both sides keep it alive.</summary>
 internal sealed class UpstreamConnection : IAsyncDisposable
 {
-    private readonly Socket socket;
+    private readonly Socket _socket;
 
     private UpstreamConnection(Socket socket)
     {
-        this.socket = socket;
+        this._socket = socket;
         Stream = new NetworkStream(socket, ownsSocket: true);
         Reader = PipeReader.Create(Stream, new StreamPipeReaderOptions(bufferSize: 4096, leaveOpen: true));
     }
@@ -49,7 +48,7 @@ internal sealed class UpstreamConnection : IAsyncDisposable
         {
             try
             {
-                return socket.Poll(0, SelectMode.SelectRead) && socket.Available == 0;
+                return _socket.Poll(0, SelectMode.SelectRead) && _socket.Available == 0;
             }
             catch (Exception e) when (e is SocketException or ObjectDisposedException)
             {

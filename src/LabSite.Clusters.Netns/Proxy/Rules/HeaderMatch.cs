@@ -1,7 +1,5 @@
 namespace LabSite.Clusters.Netns.Proxy.Rules;
 
-using LabSite.Clusters.Contract;
-
 /// <summary>
 /// What to do when a <c>headerMatches</c> entry does not match (Cilium's <c>mismatch</c> field). With no action the
 /// rule simply does not match; with an action the rule still matches and the proxy acts on the request instead.

@@ -1,8 +1,7 @@
-namespace LabSite.Clusters.Netns.Proxy.Rules;
-
-using LabSite.Clusters.Contract;
 using System.Text.RegularExpressions;
 using LabSite.Clusters.Netns.Proxy.Http;
+
+namespace LabSite.Clusters.Netns.Proxy.Rules;
 
 /// <summary>
 /// One <c>rules.http[]</c> entry of a CiliumNetworkPolicy <c>toPorts</c> section. Every field set must match; an
@@ -18,18 +17,18 @@ using LabSite.Clusters.Netns.Proxy.Http;
 /// </summary>
 public sealed class HttpRule
 {
-    private readonly Regex? method;
-    private readonly Regex? path;
-    private readonly Regex? host;
-    private readonly IReadOnlyList<HeaderMatch> required;
+    private readonly Regex? _method;
+    private readonly Regex? _path;
+    private readonly Regex? _host;
+    private readonly IReadOnlyList<HeaderMatch> _required;
 
     private HttpRule(string method, string path, string host, IReadOnlyList<string> headers, IReadOnlyList<HeaderMatch> headerMatches, string fieldPath)
     {
         (Method, Path, Host, Headers, HeaderMatches) = (method, path, host, headers, headerMatches);
-        this.method = method.Length == 0 ? null : PosixRegex.Compile(method, $"{fieldPath}.method");
-        this.path = path.Length == 0 ? null : PosixRegex.Compile(path, $"{fieldPath}.path");
-        this.host = host.Length == 0 ? null : PosixRegex.Compile(host, $"{fieldPath}.host");
-        required = [.. headers.Select((h, i) => ParseHeader(h, $"{fieldPath}.headers[{i}]")), .. headerMatches.Where(m => m.Mismatch == HeaderMismatchAction.None)];
+        this._method = method.Length == 0 ? null : PosixRegex.Compile(method, $"{fieldPath}.method");
+        this._path = path.Length == 0 ? null : PosixRegex.Compile(path, $"{fieldPath}.path");
+        this._host = host.Length == 0 ? null : PosixRegex.Compile(host, $"{fieldPath}.host");
+        _required = [.. headers.Select((h, i) => ParseHeader(h, $"{fieldPath}.headers[{i}]")), .. headerMatches.Where(m => m.Mismatch == HeaderMismatchAction.None)];
         for (var i = 0; i < headerMatches.Count; i++)
         {
             if (!HttpHeadParser.IsToken(headerMatches[i].Name))
@@ -66,12 +65,12 @@ public sealed class HttpRule
     /// <summary>True when the request satisfies every field; header actions of mismatching <c>headerMatches</c> are added to <paramref name="actions"/>.</summary>
     public bool Matches(HttpRequestHead request, List<HeaderMatch> actions)
     {
-        if (method?.IsMatch(request.Method) == false || path?.IsMatch(request.PathAndQuery) == false || host?.IsMatch(request.Host) == false)
+        if (_method?.IsMatch(request.Method) == false || _path?.IsMatch(request.PathAndQuery) == false || _host?.IsMatch(request.Host) == false)
         {
             return false;
         }
 
-        foreach (var r in required)
+        foreach (var r in _required)
         {
             if (!HeaderSatisfied(request.Headers, r))
             {

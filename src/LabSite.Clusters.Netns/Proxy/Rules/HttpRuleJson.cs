@@ -1,16 +1,15 @@
-namespace LabSite.Clusters.Netns.Proxy.Rules;
-
-using LabSite.Clusters.Contract;
 using System.Text.Json.Nodes;
+
+namespace LabSite.Clusters.Netns.Proxy.Rules;
 
 /// <summary>
 /// Reads a CiliumNetworkPolicy <c>toPorts[].rules.http</c> array (as JSON, after YAML decoding) into compiled
-/// <see cref="HttpRule"/>s, for the policy parser to call. Every problem goes to <paramref name="error"/> with its
+/// <see cref="HttpRule"/>s, for the policy parser to call. Every problem goes to <c>error</c> with its
 /// field path (e.g. <c>spec.ingress[0].toPorts[0].rules.http[1].path</c>), so one pass reports them all.
 /// </summary>
 public static class HttpRuleJson
 {
-    private static readonly string[] Known = ["method", "path", "host", "headers", "headerMatches"];
+    private static readonly string[] s_known = ["method", "path", "host", "headers", "headerMatches"];
 
     public static IReadOnlyList<HttpRule> Parse(JsonArray http, string path, Action<string, string> error)
     {
@@ -27,9 +26,9 @@ public static class HttpRuleJson
             var ok = true;
             foreach (var (key, _) in o)
             {
-                if (!Known.Contains(key))
+                if (!s_known.Contains(key))
                 {
-                    error($"{at}.{key}", $"unknown field \"{key}\" (known here: {string.Join(", ", Known)})");
+                    error($"{at}.{key}", $"unknown field \"{key}\" (known here: {string.Join(", ", s_known)})");
                     ok = false;
                 }
             }

@@ -1,7 +1,5 @@
 namespace LabSite.Clusters.Netns.Proxy.Rules;
 
-using LabSite.Clusters.Contract;
-
 /// <summary>The proxy's verdict on one request, plus header actions from matching <c>headerMatches</c> with <c>mismatch</c>.</summary>
 public sealed record L7Decision(bool Allowed, IReadOnlyList<HeaderMatch> Actions, string Reason)
 {

@@ -1,8 +1,7 @@
-namespace LabSite.Clusters.Netns.Proxy.Rules;
-
-using LabSite.Clusters.Contract;
 using System.Net;
 using LabSite.Clusters.Contract.Flows;
+
+namespace LabSite.Clusters.Netns.Proxy.Rules;
 
 /// <summary>
 /// Identifies one port policy: the endpoint by its IP (what the proxy learns from the socket: the original

@@ -1,7 +1,6 @@
-namespace LabSite.Clusters.Netns.Proxy.Rules;
-
-using LabSite.Clusters.Contract;
 using System.Collections.Immutable;
+
+namespace LabSite.Clusters.Netns.Proxy.Rules;
 
 /// <summary>Where the proxy looks up the rules for a connection. Implemented by <see cref="L7PolicyTable"/>.</summary>
 public interface IL7PolicySource
@@ -17,16 +16,16 @@ public interface IL7PolicySource
 /// </summary>
 public sealed class L7PolicyTable : IL7PolicySource
 {
-    private ImmutableDictionary<L7PolicyKey, L7PortPolicy> entries = ImmutableDictionary<L7PolicyKey, L7PortPolicy>.Empty;
+    private ImmutableDictionary<L7PolicyKey, L7PortPolicy> _entries = ImmutableDictionary<L7PolicyKey, L7PortPolicy>.Empty;
 
-    public L7PortPolicy? Find(L7PolicyKey key) => Volatile.Read(ref entries).GetValueOrDefault(key);
+    public L7PortPolicy? Find(L7PolicyKey key) => Volatile.Read(ref _entries).GetValueOrDefault(key);
 
-    public void Set(L7PolicyKey key, L7PortPolicy policy) => ImmutableInterlocked.AddOrUpdate(ref entries, key, policy, (_, _) => policy);
+    public void Set(L7PolicyKey key, L7PortPolicy policy) => ImmutableInterlocked.AddOrUpdate(ref _entries, key, policy, (_, _) => policy);
 
-    public bool Remove(L7PolicyKey key) => ImmutableInterlocked.TryRemove(ref entries, key, out _);
+    public bool Remove(L7PolicyKey key) => ImmutableInterlocked.TryRemove(ref _entries, key, out _);
 
     /// <summary>Replaces everything at once (a policy recompute produces the whole set).</summary>
-    public void ReplaceAll(IEnumerable<KeyValuePair<L7PolicyKey, L7PortPolicy>> all) => Volatile.Write(ref entries, all.ToImmutableDictionary());
+    public void ReplaceAll(IEnumerable<KeyValuePair<L7PolicyKey, L7PortPolicy>> all) => Volatile.Write(ref _entries, all.ToImmutableDictionary());
 
-    public IReadOnlyDictionary<L7PolicyKey, L7PortPolicy> Snapshot => Volatile.Read(ref entries);
+    public IReadOnlyDictionary<L7PolicyKey, L7PortPolicy> Snapshot => Volatile.Read(ref _entries);
 }

@@ -1,8 +1,7 @@
-namespace LabSite.Clusters.Netns.Proxy.Rules;
-
-using LabSite.Clusters.Contract;
 using LabSite.Clusters.Netns.Identity;
 using LabSite.Clusters.Netns.Proxy.Http;
+
+namespace LabSite.Clusters.Netns.Proxy.Rules;
 
 /// <summary>
 /// Everything that redirects one (endpoint, direction, port) to the proxy: rule sets from every policy that selects

@@ -1,7 +1,5 @@
 namespace LabSite.Clusters.Netns.Proxy.Rules;
 
-using LabSite.Clusters.Contract;
-
 /// <summary>An HTTP rule that cannot be enforced; <see cref="FieldPath"/> names the field (e.g. <c>http[0].path</c>).</summary>
 public sealed class L7RuleException(string fieldPath, string message) : Exception($"{fieldPath}: {message}")
 {

@@ -1,7 +1,6 @@
-namespace LabSite.Clusters.Netns.Proxy.Rules;
-
-using LabSite.Clusters.Contract;
 using LabSite.Clusters.Netns.Identity;
+
+namespace LabSite.Clusters.Netns.Proxy.Rules;
 
 /// <summary>
 /// The HTTP rules one policy section grants on one port, and the peers they apply to. Shaped so the policy

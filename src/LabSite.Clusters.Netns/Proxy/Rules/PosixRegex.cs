@@ -1,8 +1,7 @@
-namespace LabSite.Clusters.Netns.Proxy.Rules;
-
-using LabSite.Clusters.Contract;
 using System.Text;
 using System.Text.RegularExpressions;
+
+namespace LabSite.Clusters.Netns.Proxy.Rules;
 
 /// <summary>
 /// Compiles the regexes of HTTP rules. Cilium documents them as POSIX extended regexes matched against the whole
@@ -21,7 +20,7 @@ public static class PosixRegex
     /// </summary>
     public static readonly TimeSpan MatchTimeout = TimeSpan.FromSeconds(2);
 
-    private static readonly Dictionary<string, string> Classes = new()
+    private static readonly Dictionary<string, string> s_classes = new()
     {
         ["alpha"] = "a-zA-Z",
         ["digit"] = "0-9",
@@ -204,9 +203,9 @@ public static class PosixRegex
                 var name = pattern[(i + 2)..end];
                 if (kind == ':')
                 {
-                    sb.Append(Classes.TryGetValue(name, out var set)
+                    sb.Append(s_classes.TryGetValue(name, out var set)
                         ? set
-                        : throw Error(fieldPath, pattern, i, $"unknown character class '[:{name}:]' (known: {string.Join(", ", Classes.Keys)})"));
+                        : throw Error(fieldPath, pattern, i, $"unknown character class '[:{name}:]' (known: {string.Join(", ", s_classes.Keys)})"));
                 }
                 else if (name.Length == 1)
                 {

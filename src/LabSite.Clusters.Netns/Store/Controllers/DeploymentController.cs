@@ -1,9 +1,8 @@
-namespace LabSite.Clusters.Netns.Store.Controllers;
-
-using LabSite.Clusters.Contract;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using LabSite.Clusters.Netns.Store.Kinds;
+
+namespace LabSite.Clusters.Netns.Store.Controllers;
 
 /// <summary>
 /// Deployment → ReplicaSet → pods, as the Kubernetes controllers do it, in one step: the current template's
@@ -13,8 +12,8 @@ using LabSite.Clusters.Netns.Store.Kinds;
 /// </summary>
 internal static class DeploymentController
 {
-    const string HashLabel = "pod-template-hash";
-    const string RevisionAnnotation = "deployment.kubernetes.io/revision";
+    private const string HashLabel = "pod-template-hash";
+    private const string RevisionAnnotation = "deployment.kubernetes.io/revision";
 
     public static void Reconcile(StoreTransaction tx, Random random)
     {
@@ -24,7 +23,7 @@ internal static class DeploymentController
         }
     }
 
-    static void ReconcileOne(StoreTransaction tx, ObjectKey key, JsonObject deployment, Random random)
+    private static void ReconcileOne(StoreTransaction tx, ObjectKey key, JsonObject deployment, Random random)
     {
         var spec = (JsonObject)deployment["spec"]!;
         var replicas = spec["replicas"].AsInt() ?? 1;
@@ -101,7 +100,7 @@ internal static class DeploymentController
         Reconciler.PutIfChanged(tx, key, updated);
     }
 
-    static JsonObject Status(long generation, int replicas, int ready, bool rsStatus)
+    private static JsonObject Status(long generation, int replicas, int ready, bool rsStatus)
     {
         // Zero counts are omitted, as the API server's JSON omits them.
         var status = new JsonObject { ["observedGeneration"] = generation };
@@ -125,10 +124,10 @@ internal static class DeploymentController
         return status;
     }
 
-    static int Revision(JsonObject rs) =>
+    private static int Revision(JsonObject rs) =>
         int.TryParse((string?)rs["metadata"]?["annotations"]?[RevisionAnnotation], CultureInfo.InvariantCulture, out var r) ? r : 0;
 
-    static JsonObject BuildReplicaSet(StoreTransaction tx, ObjectKey rsKey, JsonObject deployment, JsonObject template,
+    private static JsonObject BuildReplicaSet(StoreTransaction tx, ObjectKey rsKey, JsonObject deployment, JsonObject template,
         string hash, int replicas, int revision, JsonObject? existing, Random random)
     {
         var labels = WithHash(template["metadata"]?["labels"] as JsonObject, hash);
@@ -171,7 +170,7 @@ internal static class DeploymentController
         return tx.Get(rsKey)!;
     }
 
-    static JsonObject BuildPod(StoreTransaction tx, ObjectKey podKey, JsonObject template, string hash, string rsName, string rsUid, Random random)
+    private static JsonObject BuildPod(StoreTransaction tx, ObjectKey podKey, JsonObject template, string hash, string rsName, string rsUid, Random random)
     {
         var metadata = new JsonObject();
         if (template["metadata"]?["annotations"] is JsonObject annotations)
@@ -204,7 +203,7 @@ internal static class DeploymentController
         };
     }
 
-    static ObjectKey UniquePodKey(StoreTransaction tx, ObjectKey rsKey, Random random)
+    private static ObjectKey UniquePodKey(StoreTransaction tx, ObjectKey rsKey, Random random)
     {
         // 27^5 names per ReplicaSet: a clash is rare, and a hundred in a row means the random source is broken.
         for (var attempt = 0; attempt < 100; attempt++)
@@ -218,14 +217,14 @@ internal static class DeploymentController
         throw new InvalidOperationException($"no free pod name for ReplicaSet {rsKey.Namespace}/{rsKey.Name} after 100 draws");
     }
 
-    static JsonObject WithHash(JsonObject? labels, string hash)
+    private static JsonObject WithHash(JsonObject? labels, string hash)
     {
         var copy = labels?.DeepClone() as JsonObject ?? [];
         copy[HashLabel] = hash;
         return copy;
     }
 
-    static JsonArray OwnerReference(string apiVersion, string kind, JsonObject owner) =>
+    private static JsonArray OwnerReference(string apiVersion, string kind, JsonObject owner) =>
         new(new JsonObject
         {
             ["apiVersion"] = apiVersion,

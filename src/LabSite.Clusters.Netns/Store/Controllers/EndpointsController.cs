@@ -1,10 +1,9 @@
-namespace LabSite.Clusters.Netns.Store.Controllers;
-
-using LabSite.Clusters.Contract;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using LabSite.Clusters.Netns.Store.Kinds;
 using LabSite.Clusters.Netns.Store.Selectors;
+
+namespace LabSite.Clusters.Netns.Store.Controllers;
 
 /// <summary>
 /// Keeps one Endpoints object per Service with a selector: the selected pods that have an IP, ready ones under
@@ -33,7 +32,7 @@ internal static class EndpointsController
         }
     }
 
-    static JsonObject Build(StoreTransaction tx, ObjectKey serviceKey, JsonObject service, LabelSelector selector, JsonObject? existing, Random random)
+    private static JsonObject Build(StoreTransaction tx, ObjectKey serviceKey, JsonObject service, LabelSelector selector, JsonObject? existing, Random random)
     {
         var servicePorts = (service["spec"]?["ports"] as JsonArray ?? []).OfType<JsonObject>().ToList();
         var subsets = new Dictionary<string, (JsonArray Ports, List<JsonObject> Ready, List<JsonObject> NotReady)>();
@@ -78,7 +77,7 @@ internal static class EndpointsController
         return endpoints;
     }
 
-    static JsonObject Subset(JsonArray ports, List<JsonObject> ready, List<JsonObject> notReady)
+    private static JsonObject Subset(JsonArray ports, List<JsonObject> ready, List<JsonObject> notReady)
     {
         // Sorted by IP so results and tests are stable whatever order pods were created in.
         static JsonArray Sorted(List<JsonObject> addresses) =>
@@ -96,7 +95,7 @@ internal static class EndpointsController
         return subset;
     }
 
-    static JsonArray ResolvePorts(List<JsonObject> servicePorts, JsonObject pod)
+    private static JsonArray ResolvePorts(List<JsonObject> servicePorts, JsonObject pod)
     {
         var resolved = new JsonArray();
         foreach (var port in servicePorts)
@@ -119,14 +118,14 @@ internal static class EndpointsController
         return resolved;
     }
 
-    static long? NamedPort(JsonObject pod, string? name) =>
+    private static long? NamedPort(JsonObject pod, string? name) =>
         (pod["spec"]?["containers"] as JsonArray ?? [])
             .SelectMany(c => c?["ports"] as JsonArray ?? [])
             .Where(p => (string?)p?["name"] == name)
             .Select(p => p?["containerPort"].AsLong())
             .FirstOrDefault();
 
-    static JsonObject Address(string ip, JsonObject pod)
+    private static JsonObject Address(string ip, JsonObject pod)
     {
         var address = new JsonObject { ["ip"] = ip };
         if ((string?)pod["spec"]?["nodeName"] is { } node)
@@ -143,7 +142,7 @@ internal static class EndpointsController
         return address;
     }
 
-    sealed class ByteOrder : IComparer<byte[]>
+    private sealed class ByteOrder : IComparer<byte[]>
     {
         public static readonly ByteOrder Instance = new();
 

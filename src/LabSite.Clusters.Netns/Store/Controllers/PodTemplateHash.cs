@@ -1,8 +1,7 @@
-namespace LabSite.Clusters.Netns.Store.Controllers;
-
-using LabSite.Clusters.Contract;
 using System.Text;
 using System.Text.Json.Nodes;
+
+namespace LabSite.Clusters.Netns.Store.Controllers;
 
 /// <summary>
 /// The <c>pod-template-hash</c> label and pod name suffixes, in Kubernetes' alphabet (no vowels, no digits
@@ -12,7 +11,7 @@ using System.Text.Json.Nodes;
 /// </summary>
 public static class PodTemplateHash
 {
-    const string Alphabet = "bcdfghjklmnpqrstvwxz2456789";
+    private const string Alphabet = "bcdfghjklmnpqrstvwxz2456789";
 
     public static string Compute(JsonNode? template)
     {
@@ -31,7 +30,7 @@ public static class PodTemplateHash
         new(Enumerable.Range(0, 5).Select(_ => Alphabet[random.Next(Alphabet.Length)]).ToArray());
 
     // Keys sorted at every level, so the hash does not depend on the order a manifest wrote fields in.
-    static string Canonical(JsonNode? node) => node switch
+    private static string Canonical(JsonNode? node) => node switch
     {
         JsonObject obj => "{" + string.Join(",", obj.OrderBy(kv => kv.Key, StringComparer.Ordinal)
             .Select(kv => JsonValue.Create(kv.Key).ToJsonString() + ":" + Canonical(kv.Value))) + "}",

@@ -1,8 +1,7 @@
-namespace LabSite.Clusters.Netns.Store.Controllers;
-
-using LabSite.Clusters.Contract;
 using System.Text.Json.Nodes;
 using LabSite.Clusters.Netns.Store.Kinds;
+
+namespace LabSite.Clusters.Netns.Store.Controllers;
 
 /// <summary>
 /// Runs the built-in controllers inside a transaction, after the user's writes and before commit, so a
@@ -43,7 +42,7 @@ internal static class Reconciler
             .FirstOrDefault();
 
     /// <summary>The garbage collector's job: ReplicaSets whose Deployment is gone, then pods whose ReplicaSet is gone.</summary>
-    static void CollectOrphans(StoreTransaction tx)
+    private static void CollectOrphans(StoreTransaction tx)
     {
         var deployments = tx.OfKind(KindRegistry.Deployment).Select(kv => (string?)kv.Value["metadata"]?["uid"]).ToHashSet();
         foreach (var (key, _) in tx.OfKind(KindRegistry.ReplicaSet).Where(kv => !deployments.Contains(OwnerUid(kv.Value, "Deployment"))).ToList())

@@ -1,7 +1,5 @@
 namespace LabSite.Clusters.Netns.Store.Kinds;
 
-using LabSite.Clusters.Contract;
-
 /// <summary>
 /// One resource type the store knows, with the names kubectl accepts for it and the spelling it prints:
 /// <c>deployment.apps/deathstar created</c> uses <see cref="QualifiedSingular"/>.

@@ -1,7 +1,5 @@
 namespace LabSite.Clusters.Netns.Store.Kinds;
 
-using LabSite.Clusters.Contract;
-
 /// <summary>
 /// The resource types a lab cluster serves and every name kubectl resolves to them
 /// (<c>po</c>, <c>pods</c>, <c>pod</c>, <c>Pod</c>, <c>pods.v1</c>, <c>deploy</c>, <c>deployments.apps</c>, <c>cnp</c> ...).
@@ -25,9 +23,9 @@ public static class KindRegistry
     /// <summary>Kinds a manifest may create; Endpoints and ReplicaSets are owned by the store's controllers.</summary>
     public static bool IsUserManaged(KindInfo kind) => kind != Endpoints && kind != ReplicaSet;
 
-    static readonly Dictionary<string, KindInfo> ByName = BuildNames();
+    private static readonly Dictionary<string, KindInfo> s_byName = BuildNames();
 
-    static Dictionary<string, KindInfo> BuildNames()
+    private static Dictionary<string, KindInfo> BuildNames()
     {
         var names = new Dictionary<string, KindInfo>(StringComparer.OrdinalIgnoreCase);
         foreach (var kind in All)
@@ -44,7 +42,7 @@ public static class KindRegistry
     }
 
     /// <summary>Resolves what a user typed after <c>kubectl get</c>; null when unknown.</summary>
-    public static KindInfo? Resolve(string name) => ByName.GetValueOrDefault(name.Trim());
+    public static KindInfo? Resolve(string name) => s_byName.GetValueOrDefault(name.Trim());
 
     /// <summary>Resolves a manifest's <c>apiVersion</c> + <c>kind</c> (both exact, as the API server requires).</summary>
     public static KindInfo? FromManifest(string apiVersion, string kind) =>

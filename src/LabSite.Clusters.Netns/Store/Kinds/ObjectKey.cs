@@ -1,7 +1,5 @@
 namespace LabSite.Clusters.Netns.Store.Kinds;
 
-using LabSite.Clusters.Contract;
-
 /// <summary>Identifies a stored object; <see cref="Namespace"/> is "" for cluster-scoped kinds.</summary>
 public readonly record struct ObjectKey(string Kind, string Namespace, string Name) : IComparable<ObjectKey>
 {

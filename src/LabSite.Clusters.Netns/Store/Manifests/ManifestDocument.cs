@@ -1,7 +1,6 @@
-namespace LabSite.Clusters.Netns.Store.Manifests;
-
-using LabSite.Clusters.Contract;
 using System.Text.Json.Nodes;
+
+namespace LabSite.Clusters.Netns.Store.Manifests;
 
 /// <summary>
 /// One YAML document of a manifest as JSON, with the line of every field so errors can point at it.

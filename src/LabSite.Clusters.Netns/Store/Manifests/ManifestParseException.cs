@@ -1,7 +1,5 @@
 namespace LabSite.Clusters.Netns.Store.Manifests;
 
-using LabSite.Clusters.Contract;
-
 /// <summary>YAML that is not well formed; the message is kubectl's, with the line.</summary>
 public sealed class ManifestParseException(string message, int line) : Exception(message)
 {

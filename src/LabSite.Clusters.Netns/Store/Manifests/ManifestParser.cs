@@ -1,10 +1,9 @@
-namespace LabSite.Clusters.Netns.Store.Manifests;
-
-using LabSite.Clusters.Contract;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
+
+namespace LabSite.Clusters.Netns.Store.Manifests;
 
 /// <summary>
 /// Turns multi-document YAML into JSON objects the way kubectl does (sigs.k8s.io/yaml: YAML → JSON first),
@@ -49,7 +48,7 @@ public static class ManifestParser
         return documents;
     }
 
-    static string Describe(YamlException e)
+    private static string Describe(YamlException e)
     {
         var message = e.InnerException?.Message ?? e.Message;
         // YamlDotNet prefixes its own position "(Line: 3, Col: 5, Idx: 20) - (...): "; we print the line ourselves.
@@ -57,7 +56,7 @@ public static class ManifestParser
         return cut >= 0 ? message[(cut + 3)..] : message;
     }
 
-    static JsonNode? Convert(YamlNode node, string path, Dictionary<string, int> lines, string source)
+    private static JsonNode? Convert(YamlNode node, string path, Dictionary<string, int> lines, string source)
     {
         lines[path] = (int)node.Start.Line;
         switch (node)
@@ -96,7 +95,7 @@ public static class ManifestParser
         }
     }
 
-    static JsonNode? ConvertScalar(YamlScalarNode scalar)
+    private static JsonNode? ConvertScalar(YamlScalarNode scalar)
     {
         var value = scalar.Value ?? "";
         if (scalar.Style != ScalarStyle.Plain || (!scalar.Tag.IsEmpty && !scalar.Tag.IsNonSpecific && scalar.Tag.Value == "tag:yaml.org,2002:str"))
@@ -132,5 +131,5 @@ public static class ManifestParser
         return JsonValue.Create(value);
     }
 
-    static bool IsNull(string? value) => value is null or "" or "~" or "null" or "Null" or "NULL";
+    private static bool IsNull(string? value) => value is null or "" or "~" or "null" or "Null" or "NULL";
 }

@@ -1,7 +1,6 @@
-namespace LabSite.Clusters.Netns.Store.Selectors;
-
-using LabSite.Clusters.Contract;
 using System.Text.Json.Nodes;
+
+namespace LabSite.Clusters.Netns.Store.Selectors;
 
 public enum SelectorOperator { Equals, NotEquals, In, NotIn, Exists, DoesNotExist }
 

@@ -1,7 +1,5 @@
 namespace LabSite.Clusters.Netns.Store.Selectors;
 
-using LabSite.Clusters.Contract;
-
 /// <summary>
 /// Parses the string form of a selector as <c>kubectl get -l</c> takes it:
 /// <c>a=b,c!=d,e in (x,y),f notin (z),g,!h</c> (<c>==</c> is the same as <c>=</c>).
@@ -31,7 +29,7 @@ public static class LabelSelectorParser
         }
     }
 
-    static LabelRequirement ParseRequirement(Reader reader)
+    private static LabelRequirement ParseRequirement(Reader reader)
     {
         if (reader.TryTake('!'))
         {
@@ -63,9 +61,9 @@ public static class LabelSelectorParser
         throw reader.Error("'=', '==', '!=', 'in', 'notin', ',' or the end");
     }
 
-    sealed class Reader(string text)
+    private sealed class Reader(string text)
     {
-        int _pos;
+        private int _pos;
 
         public bool AtEnd => _pos >= text.Length;
 
@@ -162,6 +160,6 @@ public static class LabelSelectorParser
             return new FormatException($"unable to parse selector \"{text}\": at column {_pos + 1} found {found}, expected {expected}");
         }
 
-        static bool IsNameChar(char c) => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or '/';
+        private static bool IsNameChar(char c) => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or '/';
     }
 }

@@ -1,6 +1,6 @@
-namespace LabSite.Clusters.Netns.Store.Validation;
-
 using LabSite.Clusters.Contract;
+
+namespace LabSite.Clusters.Netns.Store.Validation;
 
 /// <summary>
 /// Checks a CiliumNetworkPolicy, CiliumClusterwideNetworkPolicy or NetworkPolicy beyond its structure.

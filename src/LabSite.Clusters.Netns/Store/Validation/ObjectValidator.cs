@@ -1,10 +1,10 @@
-namespace LabSite.Clusters.Netns.Store.Validation;
-
-using LabSite.Clusters.Contract;
-using LabSite.Clusters.Contract.Kubernetes;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using LabSite.Clusters.Contract;
+using LabSite.Clusters.Contract.Kubernetes;
 using LabSite.Clusters.Netns.Store.Kinds;
+
+namespace LabSite.Clusters.Netns.Store.Validation;
 
 /// <summary>
 /// Validates an object as the API server would before storing it: first its shape (<see cref="Schemas"/>),
@@ -59,7 +59,7 @@ public sealed class ObjectValidator(IPolicyValidator? policyValidator)
     public static bool IsPolicy(KindInfo kind) =>
         kind == KindRegistry.NetworkPolicy || kind == KindRegistry.CiliumNetworkPolicy || kind == KindRegistry.CiliumClusterwideNetworkPolicy;
 
-    static void CheckMetadata(KindInfo kind, JsonObject obj, List<FieldError> errors)
+    private static void CheckMetadata(KindInfo kind, JsonObject obj, List<FieldError> errors)
     {
         var name = (string?)obj["metadata"]?["name"];
         if (string.IsNullOrEmpty(name))
@@ -137,7 +137,7 @@ public sealed class ObjectValidator(IPolicyValidator? policyValidator)
         }
     }
 
-    static void CheckNetworkPolicy(JsonObject obj, List<FieldError> errors)
+    private static void CheckNetworkPolicy(JsonObject obj, List<FieldError> errors)
     {
         if (obj["spec"] is not JsonObject spec || spec["podSelector"] is not JsonObject podSelector)
         {
@@ -164,7 +164,7 @@ public sealed class ObjectValidator(IPolicyValidator? policyValidator)
         }
     }
 
-    static void CheckCiliumPolicy(KindInfo kind, JsonObject obj, List<FieldError> errors)
+    private static void CheckCiliumPolicy(KindInfo kind, JsonObject obj, List<FieldError> errors)
     {
         var specs = new List<(JsonNode? Spec, string Path)>();
         if (obj["spec"] is { } spec)
@@ -207,7 +207,7 @@ public sealed class ObjectValidator(IPolicyValidator? policyValidator)
                     continue;
                 }
                 var decode = new List<FieldError>();
-                SelectorShape.Check(selectorObject, $"{path}.{selectorName}", decode);
+                s_selectorShape.Check(selectorObject, $"{path}.{selectorName}", decode);
                 errors.AddRange(decode);
                 if (decode.Count == 0)
                 {
@@ -233,7 +233,7 @@ public sealed class ObjectValidator(IPolicyValidator? policyValidator)
     }
 
     // Cilium selectors may name a label source: `k8s:io.kubernetes.pod.namespace`, `any:org`, `reserved:host`.
-    static string WithoutSource(string key)
+    private static string WithoutSource(string key)
     {
         var colon = key.IndexOf(':');
         return colon > 0 && key[..colon] is "any" or "k8s" or "reserved" or "cidr" or "unspec" or "container" or "cilium-generated"
@@ -241,7 +241,7 @@ public sealed class ObjectValidator(IPolicyValidator? policyValidator)
             : key;
     }
 
-    static readonly Shape SelectorShape = Shape.Object(
+    private static readonly Shape s_selectorShape = Shape.Object(
         ("matchLabels", Shape.StringMap),
         ("matchExpressions", Shape.ListOf(Shape.Object(("key", Shape.String), ("operator", Shape.String), ("values", Shape.ListOf(Shape.String))))));
 }

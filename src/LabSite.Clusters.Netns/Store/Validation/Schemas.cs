@@ -1,8 +1,7 @@
-namespace LabSite.Clusters.Netns.Store.Validation;
-
-using LabSite.Clusters.Contract;
 using LabSite.Clusters.Netns.Store.Kinds;
 using static LabSite.Clusters.Netns.Store.Validation.Shape;
+
+namespace LabSite.Clusters.Netns.Store.Validation;
 
 /// <summary>
 /// The fields each kind accepts (Kubernetes API types, trimmed to what labs use; fields labs never need are
@@ -11,65 +10,65 @@ using static LabSite.Clusters.Netns.Store.Validation.Shape;
 /// </summary>
 internal static class Schemas
 {
-    static readonly Shape Metadata = Object(
-        ("name", String), ("generateName", String), ("namespace", String), ("labels", StringMap), ("annotations", StringMap),
+    private static readonly Shape s_metadata = Object(
+        ("name", Shape.String), ("generateName", Shape.String), ("namespace", Shape.String), ("labels", StringMap), ("annotations", StringMap),
         ("uid", Any), ("resourceVersion", Any), ("generation", Any), ("creationTimestamp", Any), ("deletionTimestamp", Any),
         ("deletionGracePeriodSeconds", Any), ("ownerReferences", Any), ("finalizers", Any), ("managedFields", Any), ("selfLink", Any));
 
-    static readonly Shape ContainerPort = Object(("name", String), ("containerPort", Int), ("protocol", String), ("hostPort", Int), ("hostIP", String));
+    private static readonly Shape s_containerPort = Object(("name", Shape.String), ("containerPort", Int), ("protocol", Shape.String), ("hostPort", Int), ("hostIP", Shape.String));
 
-    static readonly Shape EnvVar = Object(("name", String), ("value", String), ("valueFrom", Any));
+    private static readonly Shape s_envVar = Object(("name", Shape.String), ("value", Shape.String), ("valueFrom", Any));
 
-    static readonly Shape Container = Object(
-        ("name", String), ("image", String), ("command", ListOf(String)), ("args", ListOf(String)), ("workingDir", String),
-        ("ports", ListOf(ContainerPort)), ("env", ListOf(EnvVar)), ("envFrom", Any), ("resources", Any), ("volumeMounts", Any),
+    private static readonly Shape s_container = Object(
+        ("name", Shape.String), ("image", Shape.String), ("command", ListOf(Shape.String)), ("args", ListOf(Shape.String)), ("workingDir", Shape.String),
+        ("ports", ListOf(s_containerPort)), ("env", ListOf(s_envVar)), ("envFrom", Any), ("resources", Any), ("volumeMounts", Any),
         ("volumeDevices", Any), ("livenessProbe", Any), ("readinessProbe", Any), ("startupProbe", Any), ("lifecycle", Any),
-        ("terminationMessagePath", String), ("terminationMessagePolicy", String), ("imagePullPolicy", String),
-        ("securityContext", Any), ("stdin", Bool), ("stdinOnce", Bool), ("tty", Bool), ("resizePolicy", Any), ("restartPolicy", String));
+        ("terminationMessagePath", Shape.String), ("terminationMessagePolicy", Shape.String), ("imagePullPolicy", Shape.String),
+        ("securityContext", Any), ("stdin", Bool), ("stdinOnce", Bool), ("tty", Bool), ("resizePolicy", Any), ("restartPolicy", Shape.String));
 
-    static readonly Shape PodSpec = Object(
-        ("containers", ListOf(Container)), ("initContainers", ListOf(Container)), ("ephemeralContainers", Any),
-        ("restartPolicy", String), ("terminationGracePeriodSeconds", Int), ("activeDeadlineSeconds", Int), ("dnsPolicy", String),
-        ("nodeSelector", StringMap), ("serviceAccountName", String), ("serviceAccount", String), ("automountServiceAccountToken", Bool),
-        ("nodeName", String), ("hostNetwork", Bool), ("hostPID", Bool), ("hostIPC", Bool), ("shareProcessNamespace", Bool),
-        ("securityContext", Any), ("imagePullSecrets", Any), ("hostname", String), ("subdomain", String), ("affinity", Any),
-        ("schedulerName", String), ("tolerations", Any), ("hostAliases", Any), ("priorityClassName", String), ("priority", Int),
-        ("dnsConfig", Any), ("readinessGates", Any), ("runtimeClassName", String), ("enableServiceLinks", Bool),
-        ("preemptionPolicy", String), ("overhead", Any), ("topologySpreadConstraints", Any), ("setHostnameAsFQDN", Bool),
+    private static readonly Shape s_podSpec = Object(
+        ("containers", ListOf(s_container)), ("initContainers", ListOf(s_container)), ("ephemeralContainers", Any),
+        ("restartPolicy", Shape.String), ("terminationGracePeriodSeconds", Int), ("activeDeadlineSeconds", Int), ("dnsPolicy", Shape.String),
+        ("nodeSelector", StringMap), ("serviceAccountName", Shape.String), ("serviceAccount", Shape.String), ("automountServiceAccountToken", Bool),
+        ("nodeName", Shape.String), ("hostNetwork", Bool), ("hostPID", Bool), ("hostIPC", Bool), ("shareProcessNamespace", Bool),
+        ("securityContext", Any), ("imagePullSecrets", Any), ("hostname", Shape.String), ("subdomain", Shape.String), ("affinity", Any),
+        ("schedulerName", Shape.String), ("tolerations", Any), ("hostAliases", Any), ("priorityClassName", Shape.String), ("priority", Int),
+        ("dnsConfig", Any), ("readinessGates", Any), ("runtimeClassName", Shape.String), ("enableServiceLinks", Bool),
+        ("preemptionPolicy", Shape.String), ("overhead", Any), ("topologySpreadConstraints", Any), ("setHostnameAsFQDN", Bool),
         ("os", Any), ("volumes", Any), ("hostUsers", Bool), ("schedulingGates", Any), ("resourceClaims", Any), ("resources", Any));
 
-    static readonly Shape LabelSelector = Object(
+    private static readonly Shape s_labelSelector = Object(
         ("matchLabels", StringMap),
-        ("matchExpressions", ListOf(Object(("key", String), ("operator", String), ("values", ListOf(String))))));
+        ("matchExpressions", ListOf(Object(("key", Shape.String), ("operator", Shape.String), ("values", ListOf(Shape.String))))));
 
-    static readonly Shape ServicePort = Object(
-        ("name", String), ("port", Int), ("targetPort", IntOrString), ("protocol", String), ("nodePort", Int), ("appProtocol", String));
+    private static readonly Shape s_servicePort = Object(
+        ("name", Shape.String), ("port", Int), ("targetPort", IntOrString), ("protocol", Shape.String), ("nodePort", Int), ("appProtocol", Shape.String));
 
-    static readonly Shape ServiceSpec = Object(
-        ("selector", StringMap), ("ports", ListOf(ServicePort)), ("type", String), ("clusterIP", String), ("clusterIPs", ListOf(String)),
-        ("sessionAffinity", String), ("sessionAffinityConfig", Any), ("ipFamilies", Any), ("ipFamilyPolicy", String),
-        ("internalTrafficPolicy", String), ("externalTrafficPolicy", String), ("publishNotReadyAddresses", Bool),
-        ("externalIPs", ListOf(String)), ("externalName", String), ("loadBalancerIP", String), ("loadBalancerSourceRanges", Any),
-        ("loadBalancerClass", String), ("healthCheckNodePort", Int), ("allocateLoadBalancerNodePorts", Bool), ("trafficDistribution", String));
+    private static readonly Shape s_serviceSpec = Object(
+        ("selector", StringMap), ("ports", ListOf(s_servicePort)), ("type", Shape.String), ("clusterIP", Shape.String), ("clusterIPs", ListOf(Shape.String)),
+        ("sessionAffinity", Shape.String), ("sessionAffinityConfig", Any), ("ipFamilies", Any), ("ipFamilyPolicy", Shape.String),
+        ("internalTrafficPolicy", Shape.String), ("externalTrafficPolicy", Shape.String), ("publishNotReadyAddresses", Bool),
+        ("externalIPs", ListOf(Shape.String)), ("externalName", Shape.String), ("loadBalancerIP", Shape.String), ("loadBalancerSourceRanges", Any),
+        ("loadBalancerClass", Shape.String), ("healthCheckNodePort", Int), ("allocateLoadBalancerNodePorts", Bool), ("trafficDistribution", Shape.String));
 
-    static readonly Shape DeploymentSpec = Object(
-        ("replicas", Int), ("selector", LabelSelector), ("template", Object(("metadata", Metadata), ("spec", PodSpec))),
+    private static readonly Shape s_deploymentSpec = Object(
+        ("replicas", Int), ("selector", s_labelSelector), ("template", Object(("metadata", s_metadata), ("spec", s_podSpec))),
         ("strategy", Any), ("minReadySeconds", Int), ("revisionHistoryLimit", Int), ("paused", Bool), ("progressDeadlineSeconds", Int));
 
-    static Shape Top(params (string Name, Shape Shape)[] body) =>
-        Object([("apiVersion", String), ("kind", String), ("metadata", Metadata), .. body]);
+    private static Shape Top(params (string Name, Shape Shape)[] body) =>
+        Object([("apiVersion", Shape.String), ("kind", Shape.String), ("metadata", s_metadata), .. body]);
 
-    static readonly Dictionary<string, Shape> ByKind = new()
+    private static readonly Dictionary<string, Shape> s_byKind = new()
     {
         [KindRegistry.Namespace.Kind] = Top(("spec", Any), ("status", Any)),
-        [KindRegistry.Pod.Kind] = Top(("spec", PodSpec), ("status", Any)),
-        [KindRegistry.Service.Kind] = Top(("spec", ServiceSpec), ("status", Any)),
+        [KindRegistry.Pod.Kind] = Top(("spec", s_podSpec), ("status", Any)),
+        [KindRegistry.Service.Kind] = Top(("spec", s_serviceSpec), ("status", Any)),
         [KindRegistry.ConfigMap.Kind] = Top(("data", StringMap), ("binaryData", StringMap), ("immutable", Bool)),
-        [KindRegistry.Deployment.Kind] = Top(("spec", DeploymentSpec), ("status", Any)),
-        [KindRegistry.NetworkPolicy.Kind] = Top(("spec", Object(("podSelector", LabelSelector), ("ingress", Any), ("egress", Any), ("policyTypes", ListOf(String)))), ("status", Any)),
+        [KindRegistry.Deployment.Kind] = Top(("spec", s_deploymentSpec), ("status", Any)),
+        [KindRegistry.NetworkPolicy.Kind] = Top(("spec", Object(("podSelector", s_labelSelector), ("ingress", Any), ("egress", Any), ("policyTypes", ListOf(Shape.String)))), ("status", Any)),
         [KindRegistry.CiliumNetworkPolicy.Kind] = Top(("spec", Any), ("specs", ListOf(Any)), ("status", Any)),
         [KindRegistry.CiliumClusterwideNetworkPolicy.Kind] = Top(("spec", Any), ("specs", ListOf(Any)), ("status", Any)),
     };
 
-    public static Shape For(KindInfo kind) => ByKind.GetValueOrDefault(kind.Kind, Any);
+    public static Shape For(KindInfo kind) => s_byKind.GetValueOrDefault(kind.Kind, Any);
 }

@@ -1,8 +1,7 @@
-namespace LabSite.Clusters.Netns.Store.Validation;
-
-using LabSite.Clusters.Contract;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+
+namespace LabSite.Clusters.Netns.Store.Validation;
 
 /// <summary>
 /// The JSON shape a field must have, as the API server decodes it strictly: unknown fields and wrong types

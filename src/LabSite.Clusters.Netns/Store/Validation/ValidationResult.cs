@@ -1,7 +1,5 @@
 namespace LabSite.Clusters.Netns.Store.Validation;
 
-using LabSite.Clusters.Contract;
-
 /// <summary>
 /// What is wrong with one object: decode errors (wrong types, unknown fields: the API server answers
 /// BadRequest) or field errors (values: it answers Invalid). Decode errors come first and stop validation.

@@ -1,16 +1,15 @@
-namespace LabSite.Clusters.Netns.Store.Validation;
-
-using LabSite.Clusters.Contract;
-using LabSite.Clusters.Contract.Kubernetes;
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using LabSite.Clusters.Contract.Kubernetes;
 using LabSite.Clusters.Netns.Store.Selectors;
+
+namespace LabSite.Clusters.Netns.Store.Validation;
 
 /// <summary>Value checks for pods, deployments, services and configmaps (shapes are already checked).</summary>
 internal static class WorkloadValidation
 {
-    static readonly string[] Protocols = ["SCTP", "TCP", "UDP"];
+    private static readonly string[] s_protocols = ["SCTP", "TCP", "UDP"];
 
     public static void CheckPodSpec(JsonObject? spec, string path, List<FieldError> errors)
     {
@@ -53,7 +52,7 @@ internal static class WorkloadValidation
         }
     }
 
-    static void CheckContainerPorts(JsonArray? ports, string path, List<FieldError> errors)
+    private static void CheckContainerPorts(JsonArray? ports, string path, List<FieldError> errors)
     {
         var names = new HashSet<string>();
         for (var i = 0; i < (ports?.Count ?? 0); i++)
@@ -176,7 +175,7 @@ internal static class WorkloadValidation
         }
     }
 
-    static void CheckPortNumber(JsonNode? node, string path, bool required, List<FieldError> errors)
+    private static void CheckPortNumber(JsonNode? node, string path, bool required, List<FieldError> errors)
     {
         if (node is null)
         {
@@ -193,9 +192,9 @@ internal static class WorkloadValidation
         }
     }
 
-    static void CheckProtocol(JsonNode? node, string path, List<FieldError> errors)
+    private static void CheckProtocol(JsonNode? node, string path, List<FieldError> errors)
     {
-        if (node is not null && !Protocols.Contains((string?)node))
+        if (node is not null && !s_protocols.Contains((string?)node))
         {
             errors.Add(new FieldError(path, $"Unsupported value: \"{node}\": supported values: \"SCTP\", \"TCP\", \"UDP\""));
         }

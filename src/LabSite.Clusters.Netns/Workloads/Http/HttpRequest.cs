@@ -1,7 +1,6 @@
-namespace LabSite.Clusters.Netns.Workloads.Http;
-
-using LabSite.Clusters.Contract;
 using System.Net;
+
+namespace LabSite.Clusters.Netns.Workloads.Http;
 
 /// <summary>One parsed HTTP/1.x request, as far as our built-in servers need it.</summary>
 public sealed record HttpRequest(

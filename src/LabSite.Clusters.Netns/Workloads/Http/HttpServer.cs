@@ -1,9 +1,8 @@
-namespace LabSite.Clusters.Netns.Workloads.Http;
-
-using LabSite.Clusters.Contract;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+
+namespace LabSite.Clusters.Netns.Workloads.Http;
 
 /// <summary>
 /// A small HTTP/1.1 server over an already-listening socket (created inside a pod's namespace).
@@ -156,45 +155,45 @@ public sealed class HttpServer(Socket listener, Func<HttpRequest, HttpResponse> 
     /// <summary>Reads a request head up to the blank line, then an exact body length, over one buffer.</summary>
     private sealed class RequestReader(Stream stream)
     {
-        private readonly byte[] buffer = new byte[MaxHeaderBytes];
-        private int start;
-        private int end;
+        private readonly byte[] _buffer = new byte[MaxHeaderBytes];
+        private int _start;
+        private int _end;
 
         public async Task<string?> ReadHeadAsync(int max, CancellationToken ct)
         {
             while (true)
             {
-                var span = buffer.AsSpan(start, end - start);
+                var span = _buffer.AsSpan(_start, _end - _start);
                 var at = span.IndexOf("\r\n\r\n"u8);
                 if (at >= 0)
                 {
                     var head = Encoding.Latin1.GetString(span[..at]);
-                    start += at + 4;
+                    _start += at + 4;
                     return head;
                 }
 
-                if (end - start >= max)
+                if (_end - _start >= max)
                 {
                     return null;
                 }
 
                 Compact();
-                var n = await stream.ReadAsync(buffer.AsMemory(end), ct);
+                var n = await stream.ReadAsync(_buffer.AsMemory(_end), ct);
                 if (n == 0)
                 {
                     return null;
                 }
 
-                end += n;
+                _end += n;
             }
         }
 
         public async Task<byte[]> ReadBodyAsync(int length, CancellationToken ct)
         {
             var body = new byte[length];
-            var have = Math.Min(length, end - start);
-            buffer.AsSpan(start, have).CopyTo(body);
-            start += have;
+            var have = Math.Min(length, _end - _start);
+            _buffer.AsSpan(_start, have).CopyTo(body);
+            _start += have;
             while (have < length)
             {
                 var n = await stream.ReadAsync(body.AsMemory(have), ct);
@@ -211,11 +210,11 @@ public sealed class HttpServer(Socket listener, Func<HttpRequest, HttpResponse> 
 
         private void Compact()
         {
-            if (start > 0)
+            if (_start > 0)
             {
-                Buffer.BlockCopy(buffer, start, buffer, 0, end - start);
-                end -= start;
-                start = 0;
+                Buffer.BlockCopy(_buffer, _start, _buffer, 0, _end - _start);
+                _end -= _start;
+                _start = 0;
             }
         }
     }

@@ -1,9 +1,9 @@
-namespace LabSite.Grader.Evaluation.Answer;
-
 using System.Globalization;
-using LabSite.Grader.Results;
 using LabSite.Clusters.Contract;
+using LabSite.Grader.Results;
 using LabSite.Scenarios.Model.Checks;
+
+namespace LabSite.Grader.Evaluation.Answer;
 
 /// <summary>
 /// Evaluates an answer check: compares the learner's answer (spaces trimmed; case only when the check says so) with a

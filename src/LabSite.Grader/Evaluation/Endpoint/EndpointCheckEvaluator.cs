@@ -1,10 +1,10 @@
-namespace LabSite.Grader.Evaluation.Endpoint;
-
 using System.Globalization;
-using LabSite.Grader.Results;
 using LabSite.Clusters.Contract;
 using LabSite.Clusters.Contract.Inspection;
+using LabSite.Grader.Results;
 using LabSite.Scenarios.Model.Checks;
+
+namespace LabSite.Grader.Evaluation.Endpoint;
 
 /// <summary>
 /// Evaluates an endpoint check on every endpoint of the selected pods: policy enforcement per direction, identity

@@ -1,9 +1,9 @@
-namespace LabSite.Grader.Evaluation.Flow;
-
-using LabSite.Grader.Results;
 using LabSite.Clusters.Contract;
 using LabSite.Clusters.Contract.Flows;
+using LabSite.Grader.Results;
 using LabSite.Scenarios.Model.Checks;
+
+namespace LabSite.Grader.Evaluation.Flow;
 
 /// <summary>
 /// Evaluates a flow check: counts the flows in the check's window that match its Hubble filter and compares the count

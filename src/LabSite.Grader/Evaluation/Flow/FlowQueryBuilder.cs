@@ -1,9 +1,9 @@
-namespace LabSite.Grader.Evaluation.Flow;
-
 using System.Globalization;
 using LabSite.Clusters.Contract.Flows;
 using LabSite.Scenarios.Model.Checks;
 using CheckFilter = LabSite.Scenarios.Model.Checks.FlowFilter;
+
+namespace LabSite.Grader.Evaluation.Flow;
 
 /// <summary>
 /// Turns a flow check's filter into the Hubble filter <c>hubble observe</c> would build from the same flags, so a

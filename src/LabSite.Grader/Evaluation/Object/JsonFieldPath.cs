@@ -1,8 +1,8 @@
-namespace LabSite.Grader.Evaluation.Object;
-
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+
+namespace LabSite.Grader.Evaluation.Object;
 
 /// <summary>
 /// Reads a JSONPath-like field from an object: <c>.spec.replicas</c>, <c>.metadata.labels.org</c>,

@@ -1,9 +1,9 @@
-namespace LabSite.Grader.Evaluation.Object;
-
 using System.Text.Json.Nodes;
-using LabSite.Grader.Results;
 using LabSite.Clusters.Contract;
+using LabSite.Grader.Results;
 using LabSite.Scenarios.Model.Checks;
+
+namespace LabSite.Grader.Evaluation.Object;
 
 /// <summary>
 /// Evaluates an object check with a <c>kubectl get</c> of the named object: exists, absent, ready (Pod condition

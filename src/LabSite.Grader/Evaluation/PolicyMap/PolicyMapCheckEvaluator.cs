@@ -1,9 +1,9 @@
-namespace LabSite.Grader.Evaluation.PolicyMap;
-
 using System.Globalization;
-using LabSite.Grader.Results;
 using LabSite.Clusters.Contract.Inspection;
+using LabSite.Grader.Results;
 using LabSite.Scenarios.Model.Checks;
+
+namespace LabSite.Grader.Evaluation.PolicyMap;
 
 /// <summary>
 /// Evaluates a policy-map check: resolves the endpoint pods to endpoint ids and the peer to an identity, reads each

@@ -1,6 +1,6 @@
-namespace LabSite.Grader.Evaluation.PolicyMap;
-
 using LabSite.Clusters.Contract.Inspection;
+
+namespace LabSite.Grader.Evaluation.PolicyMap;
 
 /// <summary>
 /// Looks a packet up in an endpoint's policy map the way Cilium's datapath does, so a check agrees with what the

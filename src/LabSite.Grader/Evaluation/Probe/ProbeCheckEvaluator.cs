@@ -1,10 +1,10 @@
-namespace LabSite.Grader.Evaluation.Probe;
-
 using System.Globalization;
 using System.Text;
-using LabSite.Grader.Results;
 using LabSite.Clusters.Contract;
+using LabSite.Grader.Results;
 using LabSite.Scenarios.Model.Checks;
+
+namespace LabSite.Grader.Evaluation.Probe;
 
 /// <summary>
 /// Evaluates a probe check by running a real request from the pod (curl, nc or dig through

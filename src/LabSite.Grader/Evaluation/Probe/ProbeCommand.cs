@@ -1,7 +1,7 @@
-namespace LabSite.Grader.Evaluation.Probe;
-
 using System.Globalization;
 using LabSite.Scenarios.Model.Checks;
+
+namespace LabSite.Grader.Evaluation.Probe;
 
 /// <summary>
 /// The real command a probe runs inside the pod, and how its exit code and output read as an outcome. Kept apart from

@@ -1,7 +1,7 @@
-namespace LabSite.Web.Data.Migrations;
-
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
+
+namespace LabSite.Web.Data.Migrations;
 
 /// <summary>Creates the progress tables. Written by hand: keep it in step with <see cref="LabSiteDbContextModelSnapshot"/>.</summary>
 [DbContext(typeof(LabSiteDbContext))]

@@ -1,7 +1,7 @@
-namespace LabSite.Web.Data.Migrations;
-
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
+
+namespace LabSite.Web.Data.Migrations;
 
 /// <summary>
 /// The model as of the latest migration, in the form EF's tooling would generate. EF compares it with

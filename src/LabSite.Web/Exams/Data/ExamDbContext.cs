@@ -1,6 +1,6 @@
-namespace LabSite.Web.Exams.Data;
-
 using Microsoft.EntityFrameworkCore;
+
+namespace LabSite.Web.Exams.Data;
 
 /// <summary>
 /// The exam area's tables, in the site's database file (<c>&lt;data&gt;/labsite.db</c>) with its own migrations

@@ -1,11 +1,9 @@
-namespace LabSite.Clusters.Netns.Tests.Bpf.Abi;
-
-using LabSite.Clusters.Contract;
 using System.Reflection;
 using System.Runtime.InteropServices;
 using LabSite.Clusters.Netns.Bpf;
 using LabSite.Clusters.Netns.Bpf.Abi;
-using Xunit;
+
+namespace LabSite.Clusters.Netns.Tests.Bpf.Abi;
 
 /// <summary>Every [CStruct] mirror in the Sandbox assembly matches the BTF of the object that defines it.</summary>
 public class AbiLayoutTests

@@ -1,13 +1,12 @@
-namespace LabSite.Clusters.Netns.Tests.Bpf.Abi;
-
-using LabSite.Clusters.Contract;
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+
+namespace LabSite.Clusters.Netns.Tests.Bpf.Abi;
 
 /// <summary>Struct sizes and member offsets read from a compiled object's BTF with bpftool (not our code).</summary>
 public sealed class BtfLayout
 {
-    private readonly Dictionary<string, (int Size, Dictionary<string, int> Offsets)> structs = new();
+    private readonly Dictionary<string, (int Size, Dictionary<string, int> Offsets)> _structs = new();
 
     private BtfLayout()
     {
@@ -31,18 +30,18 @@ public sealed class BtfLayout
                     offsets.TryAdd((string)m!["name"]!, (int)m["bits_offset"]! / 8);
                 }
 
-                layout.structs[name] = ((int)t["size"]!, offsets);
+                layout._structs[name] = ((int)t["size"]!, offsets);
             }
         }
 
         return layout;
     }
 
-    public bool Has(string name) => structs.ContainsKey(name);
+    public bool Has(string name) => _structs.ContainsKey(name);
 
-    public int Size(string name) => structs[name].Size;
+    public int Size(string name) => _structs[name].Size;
 
-    public int Offset(string structName, string member) => structs[structName].Offsets[member];
+    public int Offset(string structName, string member) => _structs[structName].Offsets[member];
 
-    public IReadOnlyCollection<string> Members(string name) => structs[name].Offsets.Keys;
+    public IReadOnlyCollection<string> Members(string name) => _structs[name].Offsets.Keys;
 }

@@ -1,10 +1,8 @@
-namespace LabSite.Clusters.Netns.Tests.Bpf.Abi;
-
-using LabSite.Clusters.Contract;
 using System.Text.RegularExpressions;
 using LabSite.Clusters.Contract.Flows;
 using LabSite.Clusters.Netns.Bpf.Abi;
-using Xunit;
+
+namespace LabSite.Clusters.Netns.Tests.Bpf.Abi;
 
 /// <summary>The codes in bpf/include/labsite_abi.h equal their C# twins (append-only on both sides).</summary>
 public class DropReasonAbiTests

@@ -1,8 +1,6 @@
-namespace LabSite.Clusters.Netns.Tests.Bpf.Abi;
-
-using LabSite.Clusters.Contract;
 using LabSite.Clusters.Netns.Bpf.Abi;
-using Xunit;
+
+namespace LabSite.Clusters.Netns.Tests.Bpf.Abi;
 
 /// <summary>The stats key of a policy entry is masked as policy_account (bpf/lib/policy.h) masks a packet's.</summary>
 public class PolicyStatsKeyAbiTests

@@ -1,11 +1,10 @@
-namespace LabSite.Clusters.Netns.Tests.Datapath.Reachability;
-
-using LabSite.Clusters.Contract;
 using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
 using LabSite.Clusters.Contract.Flows;
 using LabSite.Clusters.Netns.Kernel;
+
+namespace LabSite.Clusters.Netns.Tests.Datapath.Reachability;
 
 /// <summary>Where a probe starts or ends: a network namespace and the address it sends from or listens on.</summary>
 public sealed record ProbeEndpoint(string Name, string NetnsPath, IPAddress Address);

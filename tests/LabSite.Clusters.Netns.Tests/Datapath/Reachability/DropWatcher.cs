@@ -1,8 +1,7 @@
-namespace LabSite.Clusters.Netns.Tests.Datapath.Reachability;
-
-using LabSite.Clusters.Contract;
 using System.Collections.Concurrent;
 using LabSite.Clusters.Contract.Flows;
+
+namespace LabSite.Clusters.Netns.Tests.Datapath.Reachability;
 
 /// <summary>
 /// Follows a lab's flow ring and hands each drop event to the probe whose packet it was, matched by 5-tuple

@@ -1,10 +1,8 @@
-namespace LabSite.Clusters.Netns.Tests.Datapath.Reachability;
-
-using LabSite.Clusters.Contract;
 using System.Net;
 using System.Net.Sockets;
-using LabSite.Clusters.Netns;
 using LabSite.Clusters.Netns.Kernel;
+
+namespace LabSite.Clusters.Netns.Tests.Datapath.Reachability;
 
 /// <summary>
 /// "World" for a lab: a network namespace of our own outside the cluster, holding two addresses of TEST-NET-2

@@ -1,9 +1,8 @@
-namespace LabSite.Clusters.Netns.Tests.Datapath.Reachability;
-
 using System.Text;
 using LabSite.Clusters.Contract;
 using LabSite.Clusters.Contract.Flows;
-using Xunit;
+
+namespace LabSite.Clusters.Netns.Tests.Datapath.Reachability;
 
 /// <summary>
 /// Runs Specs/PolicyReachability.md on a real netns lab: each case's policies and label changes go in as a user

@@ -1,7 +1,6 @@
-namespace LabSite.Clusters.Netns.Tests.Datapath.Reachability;
-
-using LabSite.Clusters.Contract;
 using System.Text.RegularExpressions;
+
+namespace LabSite.Clusters.Netns.Tests.Datapath.Reachability;
 
 public enum ProbeProtocol { TCP, UDP, ICMP }
 

@@ -1,7 +1,5 @@
 namespace LabSite.Clusters.Netns.Tests.Datapath.Reachability;
 
-using LabSite.Clusters.Contract;
-
 /// <summary>What a real exchange showed: the reply came back, the datapath dropped it (with its reason), or neither.</summary>
 public sealed record ProbeOutcome(ProbeResult Result, uint DropReason = 0, string? Detail = null)
 {

@@ -1,12 +1,9 @@
 namespace LabSite.Clusters.Netns.Tests.Datapath.Reachability;
 
-using LabSite.Clusters.Contract;
-using Xunit;
-
 /// <summary>Which observations satisfy which expectation: a drop reason is checked only when the cell names one.</summary>
 public class ProbeOutcomeTests
 {
-    private static readonly ProbeCell Allow = new("a/x", "a/y", 80, ProbeProtocol.TCP, true, null, 1);
+    private static readonly ProbeCell s_allow = new("a/x", "a/y", 80, ProbeProtocol.TCP, true, null, 1);
 
     [Theory]
     [InlineData(ProbeResult.Allowed, 0u, true, false, false, false)]
@@ -19,8 +16,8 @@ public class ProbeOutcomeTests
         var outcome = new ProbeOutcome(result, reason);
         Assert.Equal(
             (allow, deny, deny133, deny181),
-            (outcome.Satisfies(Allow), outcome.Satisfies(Allow with { Allow = false }),
-             outcome.Satisfies(Allow with { Allow = false, DropReason = 133 }), outcome.Satisfies(Allow with { Allow = false, DropReason = 181 })));
+            (outcome.Satisfies(s_allow), outcome.Satisfies(s_allow with { Allow = false }),
+             outcome.Satisfies(s_allow with { Allow = false, DropReason = 133 }), outcome.Satisfies(s_allow with { Allow = false, DropReason = 181 })));
     }
 
     [Fact]

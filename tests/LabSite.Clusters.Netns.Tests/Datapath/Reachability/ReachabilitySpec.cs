@@ -1,7 +1,5 @@
 namespace LabSite.Clusters.Netns.Tests.Datapath.Reachability;
 
-using LabSite.Clusters.Contract;
-
 /// <summary>
 /// A reachability spec file (Specs/PolicyReachability.md): one <c>```yaml world</c> block before the first case (the
 /// namespaces and pods every case shares), then one <c>## case</c> per heading whose fenced blocks run in order:

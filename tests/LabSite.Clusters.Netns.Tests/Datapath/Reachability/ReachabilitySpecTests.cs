@@ -1,8 +1,5 @@
 namespace LabSite.Clusters.Netns.Tests.Datapath.Reachability;
 
-using LabSite.Clusters.Contract;
-using Xunit;
-
 /// <summary>The reachability spec format: the shipped file's shape, and bad input reported with file:line.</summary>
 public class ReachabilitySpecTests
 {

@@ -1,10 +1,8 @@
-namespace LabSite.Clusters.Netns.Tests.Datapath.Reachability;
-
 using LabSite.Clusters.Contract;
-using LabSite.Clusters.Netns;
 using LabSite.Shell;
 using LabSite.Testing;
-using Xunit;
+
+namespace LabSite.Clusters.Netns.Tests.Datapath.Reachability;
 
 /// <summary>
 /// One netns lab holding the spec's world (namespaces and agnhost pods), an outside network (world-a, world-b) and a
@@ -18,7 +16,7 @@ public sealed class ReachabilityWorld : IAsyncLifetime
 {
     public static readonly string SpecPath = Path.Combine(AppContext.BaseDirectory, "Datapath", "Specs", "PolicyReachability.md");
 
-    private static readonly string[] PolicyKinds = ["ciliumnetworkpolicies", "ciliumclusterwidenetworkpolicies", "networkpolicies"];
+    private static readonly string[] s_policyKinds = ["ciliumnetworkpolicies", "ciliumclusterwidenetworkpolicies", "networkpolicies"];
 
     private readonly NetnsBackend _backend = new(NetnsTestLabs.Options());
     private readonly string _folder = Directory.CreateTempSubdirectory("labsite-reach-").FullName;
@@ -93,7 +91,7 @@ public sealed class ReachabilityWorld : IAsyncLifetime
     /// </summary>
     public async Task ResetAsync()
     {
-        foreach (var kind in PolicyKinds)
+        foreach (var kind in s_policyKinds)
         {
             foreach (var policy in Cluster.Store.Get(new ObjectQuery(kind, Namespace: "*")))
             {
@@ -105,7 +103,7 @@ public sealed class ReachabilityWorld : IAsyncLifetime
         {
             Delete("pods", pod);
         }
-        foreach (var ns in Cluster.Store.Get(new ObjectQuery("namespaces")).Where(n => !worldKeys.Contains(("Namespace", null, n.Name)) && !BuiltInNamespaces.Contains(n.Name)))
+        foreach (var ns in Cluster.Store.Get(new ObjectQuery("namespaces")).Where(n => !worldKeys.Contains(("Namespace", null, n.Name)) && !s_builtInNamespaces.Contains(n.Name)))
         {
             Delete("namespaces", ns);
         }
@@ -119,7 +117,7 @@ public sealed class ReachabilityWorld : IAsyncLifetime
         }
     }
 
-    private static readonly string[] BuiltInNamespaces = ["default", "kube-system", "kube-public", "kube-node-lease"];
+    private static readonly string[] s_builtInNamespaces = ["default", "kube-system", "kube-public", "kube-node-lease"];
 
     private void Delete(string kind, KubeObject obj)
     {

@@ -1,9 +1,7 @@
-namespace LabSite.Clusters.Netns.Tests.Policy.Api;
-
-using LabSite.Clusters.Contract;
 using LabSite.Clusters.Netns.Policy.Api;
 using LabSite.Testing;
-using Xunit;
+
+namespace LabSite.Clusters.Netns.Tests.Policy.Api;
 
 public class PolicyParserTests
 {

@@ -1,6 +1,3 @@
-namespace LabSite.Clusters.Netns.Tests.Policy.Compile;
-
-using LabSite.Clusters.Contract;
 using System.Net;
 using LabSite.Clusters.Netns.Identity;
 using LabSite.Clusters.Netns.Policy.Api;
@@ -8,7 +5,8 @@ using LabSite.Clusters.Netns.Policy.Compile;
 using LabSite.Clusters.Netns.Proxy.Http;
 using LabSite.Clusters.Netns.Proxy.Rules;
 using LabSite.Testing;
-using Xunit;
+
+namespace LabSite.Clusters.Netns.Tests.Policy.Compile;
 
 public class PolicyEngineTests
 {

@@ -1,18 +1,16 @@
-namespace LabSite.Clusters.Netns.Tests.Policy.Compile;
-
-using LabSite.Clusters.Contract;
 using LabSite.Clusters.Netns.Identity;
 using LabSite.Clusters.Netns.Policy.Api;
 using LabSite.Clusters.Netns.Policy.Compile;
-using Xunit;
+
+namespace LabSite.Clusters.Netns.Tests.Policy.Compile;
 
 /// <summary>The C# replay of the datapath's decision (used to name policies in flows).</summary>
 public class PolicyLookupTests
 {
-    private static readonly PolicySource Src = new("CiliumNetworkPolicy", "p", "default");
+    private static readonly PolicySource s_src = new("CiliumNetworkPolicy", "p", "default");
 
     private static PolicyMapEntry E(uint id, L4Protocol proto, ushort port, byte prefix, bool deny = false) =>
-        new(new PolicyKey(new NumericIdentity(id), TrafficDirection.Ingress, proto, port, prefix), new PolicyVerdict(deny), [Src]);
+        new(new PolicyKey(new NumericIdentity(id), TrafficDirection.Ingress, proto, port, prefix), new PolicyVerdict(deny), [s_src]);
 
     [Fact]
     public void Longest_match_per_identity_then_deny_wins()

@@ -1,7 +1,6 @@
-namespace LabSite.Clusters.Netns.Tests.Policy.Compile;
-
-using LabSite.Clusters.Contract;
 using System.Text.RegularExpressions;
+
+namespace LabSite.Clusters.Netns.Tests.Policy.Compile;
 
 /// <summary>
 /// Reads a policy spec file: Markdown with one <c>## case</c> per heading, each holding fenced blocks

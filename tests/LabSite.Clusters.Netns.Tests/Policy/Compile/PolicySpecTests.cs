@@ -1,23 +1,21 @@
-namespace LabSite.Clusters.Netns.Tests.Policy.Compile;
-
-using LabSite.Clusters.Contract;
 using System.Net;
 using System.Text.Json.Nodes;
 using LabSite.Clusters.Netns.Identity;
 using LabSite.Clusters.Netns.Policy.Api;
 using LabSite.Clusters.Netns.Policy.Compile;
 using LabSite.Testing;
-using Xunit;
+
+namespace LabSite.Clusters.Netns.Tests.Policy.Compile;
 
 /// <summary>Runs Specs/PolicyCompile.md: policy YAML + pods → expected policy map entries per pod.</summary>
 public class PolicySpecTests
 {
-    private static readonly string SpecPath = Path.Combine(AppContext.BaseDirectory, "Policy", "Compile", "Specs", "PolicyCompile.md");
+    private static readonly string s_specPath = Path.Combine(AppContext.BaseDirectory, "Policy", "Compile", "Specs", "PolicyCompile.md");
 
     public static TheoryData<string> Cases()
     {
         var data = new TheoryData<string>();
-        foreach (var c in PolicySpecCase.Load(SpecPath))
+        foreach (var c in PolicySpecCase.Load(s_specPath))
         {
             data.Add(c.Name);
         }
@@ -35,7 +33,7 @@ public class PolicySpecTests
     [MemberData(nameof(Cases))]
     public void Compiles_as_specified(string name)
     {
-        var spec = PolicySpecCase.Load(SpecPath).Single(c => c.Name == name);
+        var spec = PolicySpecCase.Load(s_specPath).Single(c => c.Name == name);
         var engine = new PolicyEngine(new IdentityAllocator());
         var pods = LoadPods(spec.Pods.Length > 0 ? spec.Pods : StarWarsPods);
         ushort next = 100;

@@ -1,8 +1,6 @@
-namespace LabSite.Clusters.Netns.Tests.Policy.Compile;
-
-using LabSite.Clusters.Contract;
 using LabSite.Clusters.Netns.Policy.Compile;
-using Xunit;
+
+namespace LabSite.Clusters.Netns.Tests.Policy.Compile;
 
 public class PortRangesTests
 {

@@ -1,10 +1,8 @@
-namespace LabSite.Clusters.Netns.Tests.Proxy.Flows;
-
-using LabSite.Clusters.Contract;
 using LabSite.Clusters.Contract.Flows;
 using LabSite.Clusters.Netns.Tests.Proxy.Support;
-using Xunit;
 using static LabSite.Clusters.Netns.Tests.Proxy.Support.ProxyHarness;
+
+namespace LabSite.Clusters.Netns.Tests.Proxy.Flows;
 
 /// <summary>The flows a real exchange through the proxy produces, field by field, as Hubble shows them for the demo.</summary>
 public sealed class L7FlowProxyTests(UpstreamFixture fixture) : IClassFixture<UpstreamFixture>

@@ -1,11 +1,10 @@
-namespace LabSite.Clusters.Netns.Tests.Proxy.Http;
-
-using LabSite.Clusters.Contract;
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Text;
 using LabSite.Clusters.Netns.Proxy.Http;
-using Xunit;
+using HttpProtocolException = LabSite.Clusters.Netns.Proxy.Http.HttpProtocolException;
+
+namespace LabSite.Clusters.Netns.Tests.Proxy.Http;
 
 /// <summary>Body framing decisions and the byte-exact body copier, including slow peers that deliver one byte at a time.</summary>
 public sealed class HttpBodyTests

@@ -1,10 +1,9 @@
-namespace LabSite.Clusters.Netns.Tests.Proxy.Http;
-
-using LabSite.Clusters.Contract;
 using System.IO.Pipelines;
 using System.Text;
 using LabSite.Clusters.Netns.Proxy.Http;
-using Xunit;
+using HttpProtocolException = LabSite.Clusters.Netns.Proxy.Http.HttpProtocolException;
+
+namespace LabSite.Clusters.Netns.Tests.Proxy.Http;
 
 /// <summary>The head reader and parser on their own, fed from a pipe: good heads, and a bad-input corpus with exact messages.</summary>
 public sealed class HttpHeadParsingTests

@@ -1,13 +1,10 @@
-namespace LabSite.Clusters.Netns.Tests.Proxy.Listener;
-
-using LabSite.Clusters.Contract;
-using System.Net;
 using System.Text;
 using System.Text.RegularExpressions;
 using LabSite.Clusters.Netns.Proxy.Rules;
 using LabSite.Clusters.Netns.Tests.Proxy.Support;
-using Xunit;
 using static LabSite.Clusters.Netns.Tests.Proxy.Support.ProxyHarness;
+
+namespace LabSite.Clusters.Netns.Tests.Proxy.Listener;
 
 /// <summary>HTTP/1.x framing through the proxy: pipelining, chunked bodies, keep-alive, close, HTTP/1.0, Expect.</summary>
 public sealed class HttpFramingProxyTests(UpstreamFixture fixture) : IClassFixture<UpstreamFixture>

@@ -1,12 +1,10 @@
-namespace LabSite.Clusters.Netns.Tests.Proxy.Listener;
-
-using LabSite.Clusters.Contract;
 using System.Net;
 using LabSite.Clusters.Contract.Flows;
 using LabSite.Clusters.Netns.Proxy.Rules;
 using LabSite.Clusters.Netns.Tests.Proxy.Support;
-using Xunit;
 using static LabSite.Clusters.Netns.Tests.Proxy.Support.ProxyHarness;
+
+namespace LabSite.Clusters.Netns.Tests.Proxy.Listener;
 
 /// <summary>HTTP rule semantics, each probed with real requests through the proxy to a real upstream.</summary>
 public sealed class HttpRuleProxyTests(UpstreamFixture fixture) : IClassFixture<UpstreamFixture>

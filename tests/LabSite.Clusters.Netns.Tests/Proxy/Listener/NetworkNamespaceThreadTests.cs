@@ -1,8 +1,6 @@
-namespace LabSite.Clusters.Netns.Tests.Proxy.Listener;
-
-using LabSite.Clusters.Contract;
 using LabSite.Clusters.Netns.Proxy.Listener;
-using Xunit;
+
+namespace LabSite.Clusters.Netns.Tests.Proxy.Listener;
 
 public sealed class NetworkNamespaceThreadTests
 {

@@ -1,14 +1,12 @@
-namespace LabSite.Clusters.Netns.Tests.Proxy.Listener;
-
-using LabSite.Clusters.Contract;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using LabSite.Clusters.Contract.Flows;
 using LabSite.Clusters.Netns.Proxy.Rules;
 using LabSite.Clusters.Netns.Tests.Proxy.Support;
-using Xunit;
 using static LabSite.Clusters.Netns.Tests.Proxy.Support.ProxyHarness;
+
+namespace LabSite.Clusters.Netns.Tests.Proxy.Listener;
 
 /// <summary>Bad clients and bad upstreams: each gets a clear status and never disturbs other connections.</summary>
 public sealed class ProxyFaultTests(UpstreamFixture fixture) : IClassFixture<UpstreamFixture>

@@ -1,9 +1,7 @@
-namespace LabSite.Clusters.Netns.Tests.Proxy.Listener;
-
-using LabSite.Clusters.Contract;
 using LabSite.Clusters.Netns.Tests.Proxy.Support;
-using Xunit;
 using static LabSite.Clusters.Netns.Tests.Proxy.Support.ProxyHarness;
+
+namespace LabSite.Clusters.Netns.Tests.Proxy.Listener;
 
 /// <summary>The Death Star demo's L7 step, probed with the real curl exactly as the demo runs it.</summary>
 public sealed class StarWarsProxyTests(UpstreamFixture fixture) : IClassFixture<UpstreamFixture>

@@ -1,9 +1,7 @@
-namespace LabSite.Clusters.Netns.Tests.Proxy.Rules;
-
-using LabSite.Clusters.Contract;
 using System.Text.Json.Nodes;
 using LabSite.Clusters.Netns.Proxy.Rules;
-using Xunit;
+
+namespace LabSite.Clusters.Netns.Tests.Proxy.Rules;
 
 /// <summary>The <c>rules.http</c> section as the policy parser hands it over: good rules compile, bad ones name their field.</summary>
 public sealed class HttpRuleJsonTests

@@ -1,10 +1,8 @@
-namespace LabSite.Clusters.Netns.Tests.Proxy.Rules;
-
-using LabSite.Clusters.Contract;
 using LabSite.Clusters.Netns.Identity;
 using LabSite.Clusters.Netns.Proxy.Http;
 using LabSite.Clusters.Netns.Proxy.Rules;
-using Xunit;
+
+namespace LabSite.Clusters.Netns.Tests.Proxy.Rules;
 
 /// <summary>Rule evaluation without sockets: field semantics, peers, header actions and rule errors.</summary>
 public sealed class HttpRuleTests

@@ -1,8 +1,6 @@
-namespace LabSite.Clusters.Netns.Tests.Proxy.Rules;
-
-using LabSite.Clusters.Contract;
 using LabSite.Clusters.Netns.Proxy.Rules;
-using Xunit;
+
+namespace LabSite.Clusters.Netns.Tests.Proxy.Rules;
 
 /// <summary>ERE/RE2 patterns as Cilium users write them, matched against whole values.</summary>
 public sealed class PosixRegexTests

@@ -1,6 +1,3 @@
-namespace LabSite.Clusters.Netns.Tests.Proxy.Support;
-
-using LabSite.Clusters.Contract;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Text;
@@ -10,6 +7,8 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Logging;
 
+namespace LabSite.Clusters.Netns.Tests.Proxy.Support;
+
 /// <summary>
 /// A real HTTP server (Kestrel) standing in for the Death Star: answers the demo's two calls like the starwars
 /// image, echoes anything else (method, path, X- headers, body) so tests see what the proxy forwarded, and
@@ -17,14 +16,14 @@ using Microsoft.Extensions.Logging;
 /// </summary>
 public sealed class KestrelUpstream : IAsyncDisposable
 {
-    private readonly WebApplication app;
-    private readonly ConcurrentDictionary<string, byte> connectionIds = new();
+    private readonly WebApplication _app;
+    private readonly ConcurrentDictionary<string, byte> _connectionIds = new();
 
-    private KestrelUpstream(WebApplication app) => this.app = app;
+    private KestrelUpstream(WebApplication app) => this._app = app;
 
     public IPEndPoint EndPoint { get; private set; } = null!;
 
-    public int ConnectionCount => connectionIds.Count;
+    public int ConnectionCount => _connectionIds.Count;
 
     public static async Task<KestrelUpstream> StartAsync(IPAddress? address = null)
     {
@@ -39,7 +38,7 @@ public sealed class KestrelUpstream : IAsyncDisposable
         var upstream = new KestrelUpstream(app);
         app.Use(async (ctx, next) =>
         {
-            upstream.connectionIds.TryAdd(ctx.Connection.Id, 0);
+            upstream._connectionIds.TryAdd(ctx.Connection.Id, 0);
             await next(ctx);
         });
         app.MapPost("/v1/request-landing", () => Results.Text("Ship landed\n"));
@@ -79,7 +78,7 @@ public sealed class KestrelUpstream : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await app.StopAsync();
-        await app.DisposeAsync();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
     }
 }

@@ -1,28 +1,27 @@
-namespace LabSite.Clusters.Netns.Tests.Proxy.Support;
-
-using LabSite.Clusters.Contract;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using LabSite.Clusters.Netns.Proxy.Listener;
 
+namespace LabSite.Clusters.Netns.Tests.Proxy.Support;
+
 /// <summary>A minimal Death Star on port 80 of a namespace: one request per connection, the demo's landing answer.</summary>
 public sealed class NamespacedDeathstar : IAsyncDisposable
 {
-    private readonly Socket listener;
-    private readonly CancellationTokenSource stop = new();
-    private readonly Task loop;
+    private readonly Socket _listener;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _loop;
 
     public NamespacedDeathstar(NetworkNamespaceThread netns, IPAddress address)
     {
-        listener = netns.Run(() =>
+        _listener = netns.Run(() =>
         {
             var s = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
             s.Bind(new IPEndPoint(address, 80));
             s.Listen(16);
             return s;
         });
-        loop = Task.Run(ServeAsync);
+        _loop = Task.Run(ServeAsync);
     }
 
     public List<string> Peers { get; } = [];
@@ -37,7 +36,7 @@ public sealed class NamespacedDeathstar : IAsyncDisposable
             Socket c;
             try
             {
-                c = await listener.AcceptAsync(stop.Token);
+                c = await _listener.AcceptAsync(_stop.Token);
             }
             catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
             {
@@ -51,22 +50,22 @@ public sealed class NamespacedDeathstar : IAsyncDisposable
                     Peers.Add(((IPEndPoint)c.RemoteEndPoint!).Address.ToString());
                 }
 
-                if ((await RawUpstream.ReadHeadAsync(c, stop.Token)).Contains("/hold", StringComparison.Ordinal))
+                if ((await RawUpstream.ReadHeadAsync(c, _stop.Token)).Contains("/hold", StringComparison.Ordinal))
                 {
-                    await Hold.Task.WaitAsync(stop.Token);
+                    await Hold.Task.WaitAsync(_stop.Token);
                 }
 
                 await c.SendAsync(Encoding.ASCII.GetBytes("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 12\r\nConnection: close\r\n\r\nShip landed\n"));
                 c.Shutdown(SocketShutdown.Send);
-                await c.ReceiveAsync(new byte[16], SocketFlags.None, stop.Token); // wait for the proxy to close
+                await c.ReceiveAsync(new byte[16], SocketFlags.None, _stop.Token); // wait for the proxy to close
             }
         }
     }
 
     public async ValueTask DisposeAsync()
     {
-        await stop.CancelAsync();
-        listener.Dispose();
-        await loop;
+        await _stop.CancelAsync();
+        _listener.Dispose();
+        await _loop;
     }
 }

@@ -1,6 +1,3 @@
-namespace LabSite.Clusters.Netns.Tests.Proxy.Support;
-
-using LabSite.Clusters.Contract;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -9,6 +6,8 @@ using LabSite.Clusters.Contract.Flows;
 using LabSite.Clusters.Netns.Identity;
 using LabSite.Clusters.Netns.Proxy;
 using LabSite.Clusters.Netns.Proxy.Rules;
+
+namespace LabSite.Clusters.Netns.Tests.Proxy.Support;
 
 /// <summary>
 /// A proxy on a plain loopback listener whose "original destination" is fixed to one upstream, with the Star Wars

@@ -1,29 +1,28 @@
-namespace LabSite.Clusters.Netns.Tests.Proxy.Support;
-
-using LabSite.Clusters.Contract;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
+namespace LabSite.Clusters.Netns.Tests.Proxy.Support;
+
 /// <summary>A deliberately misbehaving upstream: each accepted connection is handed to a test-written script.</summary>
 public sealed class RawUpstream : IAsyncDisposable
 {
-    private readonly Socket listener = new(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-    private readonly CancellationTokenSource stop = new();
-    private readonly Task loop;
+    private readonly Socket _listener = new(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _loop;
 
     public RawUpstream(Func<Socket, CancellationToken, Task> script)
     {
-        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        listener.Listen(16);
-        loop = Task.Run(async () =>
+        _listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        _listener.Listen(16);
+        _loop = Task.Run(async () =>
         {
-            for (var i = 0; i < 1000 && !stop.IsCancellationRequested; i++)
+            for (var i = 0; i < 1000 && !_stop.IsCancellationRequested; i++)
             {
                 Socket s;
                 try
                 {
-                    s = await listener.AcceptAsync(stop.Token);
+                    s = await _listener.AcceptAsync(_stop.Token);
                 }
                 catch (OperationCanceledException)
                 {
@@ -36,7 +35,7 @@ public sealed class RawUpstream : IAsyncDisposable
                     {
                         try
                         {
-                            await script(s, stop.Token);
+                            await script(s, _stop.Token);
                         }
                         catch (Exception e) when (e is SocketException or OperationCanceledException)
                         {
@@ -47,7 +46,7 @@ public sealed class RawUpstream : IAsyncDisposable
         });
     }
 
-    public IPEndPoint EndPoint => (IPEndPoint)listener.LocalEndPoint!;
+    public IPEndPoint EndPoint => (IPEndPoint)_listener.LocalEndPoint!;
 
     /// <summary>Reads one request head (up to the blank line) so a script can answer after it.</summary>
     public static async Task<string> ReadHeadAsync(Socket s, CancellationToken ct)
@@ -71,8 +70,8 @@ public sealed class RawUpstream : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await stop.CancelAsync();
-        listener.Dispose();
-        await loop;
+        await _stop.CancelAsync();
+        _listener.Dispose();
+        await _loop;
     }
 }

@@ -1,7 +1,6 @@
-namespace LabSite.Clusters.Netns.Tests.Proxy.Support;
-
-using LabSite.Clusters.Contract;
 using System.Diagnostics;
+
+namespace LabSite.Clusters.Netns.Tests.Proxy.Support;
 
 /// <summary>
 /// Three network namespaces wired like a one-pod-per-side lab: client ── node ── server, each link a veth pair
@@ -15,7 +14,7 @@ public sealed class TestNetwork : IDisposable
     public const string ServerIp = "10.248.2.2";
     public const string NodeServerSideIp = "10.248.2.1";
 
-    private readonly string suffix = Guid.NewGuid().ToString("N")[..8];
+    private readonly string _suffix = Guid.NewGuid().ToString("N")[..8];
 
     public TestNetwork()
     {
@@ -41,11 +40,11 @@ public sealed class TestNetwork : IDisposable
         }
     }
 
-    public string Client => $"lsl7c{suffix}";
+    public string Client => $"lsl7c{_suffix}";
 
-    public string Node => $"lsl7n{suffix}";
+    public string Node => $"lsl7n{_suffix}";
 
-    public string Server => $"lsl7s{suffix}";
+    public string Server => $"lsl7s{_suffix}";
 
     public static string PathOf(string netns) => $"/run/netns/{netns}";
 

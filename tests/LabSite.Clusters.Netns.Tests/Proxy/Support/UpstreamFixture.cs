@@ -1,8 +1,5 @@
 namespace LabSite.Clusters.Netns.Tests.Proxy.Support;
 
-using LabSite.Clusters.Contract;
-using Xunit;
-
 /// <summary>One Kestrel upstream shared by the tests of a class.</summary>
 public sealed class UpstreamFixture : IAsyncLifetime
 {

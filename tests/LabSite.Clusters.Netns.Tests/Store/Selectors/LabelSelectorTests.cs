@@ -1,14 +1,12 @@
-namespace LabSite.Clusters.Netns.Tests.Store.Selectors;
-
-using LabSite.Clusters.Contract;
 using System.Text.Json.Nodes;
 using LabSite.Clusters.Netns.Store.Selectors;
-using Xunit;
+
+namespace LabSite.Clusters.Netns.Tests.Store.Selectors;
 
 public class LabelSelectorTests
 {
-    static readonly Dictionary<string, string> Deathstar = new() { ["org"] = "empire", ["class"] = "deathstar" };
-    static readonly Dictionary<string, string> Xwing = new() { ["org"] = "alliance", ["class"] = "xwing", ["debug"] = "" };
+    private static readonly Dictionary<string, string> s_deathstar = new() { ["org"] = "empire", ["class"] = "deathstar" };
+    private static readonly Dictionary<string, string> s_xwing = new() { ["org"] = "alliance", ["class"] = "xwing", ["debug"] = "" };
 
     [Theory]
     [InlineData("org=empire", true, false)]
@@ -27,7 +25,7 @@ public class LabelSelectorTests
     public void String_form_matches_as_kubectl_does(string text, bool deathstar, bool xwing)
     {
         var selector = LabelSelectorParser.Parse(text);
-        Assert.Equal((deathstar, xwing), (selector.Matches(Deathstar), selector.Matches(Xwing)));
+        Assert.Equal((deathstar, xwing), (selector.Matches(s_deathstar), selector.Matches(s_xwing)));
     }
 
     [Theory]
@@ -51,8 +49,8 @@ public class LabelSelectorTests
                                   {"key": "debug", "operator": "DoesNotExist"}]}
             """)!.AsObject());
 
-        Assert.True(selector.Matches(Deathstar));
-        Assert.False(selector.Matches(Xwing));
+        Assert.True(selector.Matches(s_deathstar));
+        Assert.False(selector.Matches(s_xwing));
         Assert.False(selector.Matches(new Dictionary<string, string> { ["org"] = "empire", ["class"] = "tiefighter", ["debug"] = "1" }));
         Assert.Equal("org=empire,class in (deathstar,tiefighter),!debug", selector.ToString());
     }
@@ -60,7 +58,7 @@ public class LabelSelectorTests
     [Fact]
     public void Empty_selector_matches_everything_and_Nothing_matches_nothing()
     {
-        Assert.True(LabelSelector.FromJson(new JsonObject()).Matches(Xwing));
-        Assert.False(LabelSelector.Nothing.Matches(Xwing));
+        Assert.True(LabelSelector.FromJson(new JsonObject()).Matches(s_xwing));
+        Assert.False(LabelSelector.Nothing.Matches(s_xwing));
     }
 }

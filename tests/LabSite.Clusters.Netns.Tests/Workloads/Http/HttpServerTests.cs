@@ -1,37 +1,34 @@
-namespace LabSite.Clusters.Netns.Tests.Workloads.Http;
-
-using LabSite.Clusters.Contract;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using LabSite.Clusters.Netns.Pods;
 using LabSite.Clusters.Netns.Workloads;
-using LabSite.Clusters.Netns.Workloads.Http;
-using Xunit;
+
+namespace LabSite.Clusters.Netns.Tests.Workloads.Http;
 
 /// <summary>The built-in HTTP workloads over a real loopback socket (no root needed), spoken to with raw HTTP/1.1.</summary>
 public sealed class HttpServerTests : IAsyncDisposable
 {
-    private readonly Socket listener = new(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-    private readonly CancellationTokenSource stop = new();
-    private readonly PodLog log = new();
-    private Task? serving;
+    private readonly Socket _listener = new(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+    private readonly CancellationTokenSource _stop = new();
+    private readonly PodLog _log = new();
+    private Task? _serving;
 
     private async Task<string> Serve(IWorkload workload, string request)
     {
-        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        listener.Listen();
+        _listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        _listener.Listen();
         var pod = new PodSpec("default", "deathstar-6fb5694d48-5hmds", new Dictionary<string, string>(), [new ContainerSpec("deathstar", "x")]);
-        var ctx = new WorkloadContext(pod, pod.Containers[0], IPAddress.Parse("10.1.0.2"), log);
+        var ctx = new WorkloadContext(pod, pod.Containers[0], IPAddress.Parse("10.1.0.2"), _log);
         var l = workload.Listeners(ctx)[0];
-        serving = workload.Serve(listener, l, ctx, stop.Token);
+        _serving = workload.Serve(_listener, l, ctx, _stop.Token);
         return await Send(request);
     }
 
     private async Task<string> Send(string request)
     {
         using var client = new TcpClient();
-        await client.ConnectAsync((IPEndPoint)listener.LocalEndPoint!);
+        await client.ConnectAsync((IPEndPoint)_listener.LocalEndPoint!);
         var stream = client.GetStream();
         await stream.WriteAsync(Encoding.ASCII.GetBytes(request));
         using var reader = new StreamReader(stream);
@@ -45,7 +42,7 @@ public sealed class HttpServerTests : IAsyncDisposable
         Assert.StartsWith("HTTP/1.1 200 OK\r\n", response);
         Assert.EndsWith("\r\n\r\nShip landed\n", response);
         Assert.Contains("Content-Length: 12\r\n", response);
-        var line = Assert.Single(log.Read(null, null));
+        var line = Assert.Single(_log.Read(null, null));
         Assert.Matches("^127\\.0\\.0\\.1 - - \\[.*\\] \"POST /v1/request-landing HTTP/1.1\" 200 12 \"-\" \"curl/7.88.1\"$", line);
     }
 
@@ -83,11 +80,11 @@ public sealed class HttpServerTests : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await stop.CancelAsync();
-        listener.Dispose();
-        if (serving is not null)
+        await _stop.CancelAsync();
+        _listener.Dispose();
+        if (_serving is not null)
         {
-            await serving.ContinueWith(_ => { }, TaskScheduler.Default);
+            await _serving.ContinueWith(_ => { }, TaskScheduler.Default);
         }
     }
 }

@@ -1,12 +1,11 @@
-namespace LabSite.Web.Tests.Labs.Components;
-
-using LabSite.Testing;
 using LabSite.Web.Labs.Components;
 using LabSite.Web.Tests.Support;
 
+namespace LabSite.Web.Tests.Labs.Components;
+
 public sealed class HintPanelTests
 {
-    private static readonly Scenarios.Model.LabStep Step = TestLabs.Policy().Steps[0];
+    private static readonly Scenarios.Model.LabStep s_step = TestLabs.Policy().Steps[0];
 
     [Fact]
     public async Task No_hint_revealed_shows_only_a_button_for_the_first()
@@ -14,7 +13,7 @@ public sealed class HintPanelTests
         var doc = await ComponentRenderer.RenderAsync<HintPanel>(new Dictionary<string, object?>
         {
             ["LabId"] = "policy-basics",
-            ["Step"] = Step,
+            ["Step"] = s_step,
             ["Revealed"] = 0,
         });
 
@@ -33,7 +32,7 @@ public sealed class HintPanelTests
         var doc = await ComponentRenderer.RenderAsync<HintPanel>(new Dictionary<string, object?>
         {
             ["LabId"] = "policy-basics",
-            ["Step"] = Step,
+            ["Step"] = s_step,
             ["Revealed"] = 1,
             ["JustRevealed"] = true,
         });
@@ -51,7 +50,7 @@ public sealed class HintPanelTests
         var doc = await ComponentRenderer.RenderAsync<HintPanel>(new Dictionary<string, object?>
         {
             ["LabId"] = "policy-basics",
-            ["Step"] = Step,
+            ["Step"] = s_step,
             ["Revealed"] = 2,
         });
 

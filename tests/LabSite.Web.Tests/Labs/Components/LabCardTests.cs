@@ -1,8 +1,7 @@
-namespace LabSite.Web.Tests.Labs.Components;
-
-using LabSite.Testing;
 using LabSite.Web.Labs.Components;
 using LabSite.Web.Tests.Support;
+
+namespace LabSite.Web.Tests.Labs.Components;
 
 public sealed class LabCardTests
 {

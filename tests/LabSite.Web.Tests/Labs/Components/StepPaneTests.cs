@@ -1,9 +1,8 @@
-namespace LabSite.Web.Tests.Labs.Components;
-
-using LabSite.Testing;
 using LabSite.Web.Labs.Components;
 using LabSite.Web.Progress;
 using LabSite.Web.Tests.Support;
+
+namespace LabSite.Web.Tests.Labs.Components;
 
 public sealed class StepPaneTests
 {

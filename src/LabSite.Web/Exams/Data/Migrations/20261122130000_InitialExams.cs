@@ -1,7 +1,7 @@
-namespace LabSite.Web.Exams.Data.Migrations;
-
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
+
+namespace LabSite.Web.Exams.Data.Migrations;
 
 /// <summary>Creates the exam tables. Written by hand: keep it in step with <see cref="ExamDbContextModelSnapshot"/>.</summary>
 [DbContext(typeof(ExamDbContext))]

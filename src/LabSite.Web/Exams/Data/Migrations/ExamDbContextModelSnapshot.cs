@@ -1,7 +1,7 @@
-namespace LabSite.Web.Exams.Data.Migrations;
-
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
+
+namespace LabSite.Web.Exams.Data.Migrations;
 
 /// <summary>
 /// The exam model as of the latest migration, in the form EF's tooling would generate. EF compares it with
