@@ -1,8 +1,8 @@
 using System.CommandLine;
-using System.Text.Json;
 using LabSite.Agent.Client;
 using LabSite.Clusters.Contract;
 using LabSite.Clusters.Contract.Flows;
+using LabSite.Shell;
 using LabSite.Shell.Kubectl;
 
 namespace LabSite.Cli;
@@ -102,53 +102,65 @@ public static class ClusterCommands
     private static Command Get(Common c)
     {
         var name = ClusterName();
-        var kind = new Argument<string>("kind") { Description = "pods, po, deployments, svc, ep, ns, cm, cnp, ccnp, netpol ..." };
-        var objectName = new Argument<string?>("object") { Description = "Only the object with this name.", Arity = ArgumentArity.ZeroOrOne };
-        var output = new Option<string?>("--output", "-o") { Description = "json for kubectl's JSON; default: a table." };
+        var kind = new Argument<string>("kind") { Description = "pods, po, deployments, svc, ep, ns, cm, cnp, ccnp, netpol, all, or kind/name ..." };
+        var objectNames = new Argument<string[]>("object") { Description = "Only the objects with these names.", Arity = ArgumentArity.ZeroOrMore };
+        var output = new Option<string?>("--output", "-o") { Description = "wide, json, yaml, name or jsonpath=TEMPLATE, as kubectl get; default: a table." };
         var ns = new Option<string?>("--namespace", "-n") { Description = "Namespace (default: default)." };
         var all = new Option<bool>("--all-namespaces", "-A") { Description = "Objects in every namespace." };
         var selector = new Option<string?>("--selector", "-l") { Description = "Label selector, e.g. org=empire,class!=xwing." };
-        var command = new Command("get", "List objects like kubectl get.") { name, kind, objectName, output, ns, all, selector };
+        var showLabels = new Option<bool>("--show-labels") { Description = "Add a LABELS column to tables." };
+        var noHeaders = new Option<bool>("--no-headers") { Description = "Leave out the header line of tables." };
+        var command = new Command("get", "List objects as the lab shell's kubectl get prints them.")
+        {
+            name, kind, objectNames, output, ns, all, selector, showLabels, noHeaders,
+        };
         command.SetAction((result, ct) => Run(c, result, "get", ct, async (client, o, e) =>
         {
-            var format = result.GetValue(output);
-            if (format is not (null or "json"))
+            List<string> args = [result.GetValue(kind)!, .. result.GetValue(objectNames) ?? []];
+            // name=value spellings, so a value starting with '-' is never read as a flag.
+            AddValue(args, "output", result.GetValue(output));
+            AddValue(args, "namespace", result.GetValue(ns));
+            AddValue(args, "selector", result.GetValue(selector));
+            foreach (var (flag, option) in new[] { ("all-namespaces", all), ("show-labels", showLabels), ("no-headers", noHeaders) })
             {
-                throw new ArgumentException($"--output \"{format}\" is not supported; use json, or nothing for a table");
+                if (result.GetValue(option))
+                {
+                    args.Add($"--{flag}");
+                }
             }
             var cluster = await RequireAsync(client, result.GetValue(name)!, ct);
-            var allNamespaces = result.GetValue(all);
-            var nsName = allNamespaces ? "*" : result.GetValue(ns);
-            var items = await cluster.GetAsync(new ObjectQuery(result.GetValue(kind)!, nsName, result.GetValue(selector), result.GetValue(objectName)), ct);
-            await o.WriteAsync(FormatGet(result.GetValue(kind)!, items, format, nsName, result.GetValue(objectName), DateTimeOffset.UtcNow, out var notice));
-            if (notice is not null)
-            {
-                await e.WriteLineAsync(notice);
-                return result.GetValue(objectName) is null ? 0 : 1;
-            }
-            return 0;
+            return await GetAsync(cluster, args, o, e, TimeProvider.System, ct);
         }));
         return command;
+
+        static void AddValue(List<string> args, string flag, string? value)
+        {
+            if (value is not null)
+            {
+                args.Add($"--{flag}={value}");
+            }
+        }
     }
 
-    /// <summary>What <c>get</c> prints; <paramref name="notice"/> is kubectl's stderr line for an empty result.</summary>
-    internal static string FormatGet(string kind, IReadOnlyList<KubeObject> items, string? format, string? ns, string? objectName, DateTimeOffset now, out string? notice)
+    /// <summary>
+    /// Runs the lab shell's <c>kubectl get</c> with <paramref name="getArgs"/> (what follows <c>get</c>), so
+    /// <c>labsite cluster get</c> prints the same tables, JSON and messages as the shell, with the same exit status.
+    /// </summary>
+    internal static async Task<int> GetAsync(ILabCluster cluster, IReadOnlyList<string> getArgs, TextWriter o, TextWriter e, TimeProvider clock, CancellationToken ct)
     {
-        notice = null;
-        if (format == "json")
+        // kubectl get reads no files: the session's folder is only there because every shell command has one.
+        var session = new ShellSession(new WorkingFolder(Environment.CurrentDirectory), cluster, new ProcessToolRunner(), clock);
+        var context = new CommandContext
         {
-            var json = items.Count == 1 && objectName is not null ? items[0].Json : KubeList.Of(items);
-            return json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n";
-        }
-        if (items.Count == 0)
-        {
-            var resolved = LabSite.Clusters.Netns.Store.Kinds.KindRegistry.Resolve(kind);
-            notice = objectName is not null
-                ? $"Error from server (NotFound): {resolved?.QualifiedPlural ?? kind} \"{objectName}\" not found"
-                : resolved is { Namespaced: false } || ns == "*" ? "No resources found" : $"No resources found in {ns ?? "default"} namespace.";
-            return "";
-        }
-        return ObjectTable.Render(items[0].Kind, items, now, allNamespaces: ns == "*");
+            Args = ["get", .. getArgs],
+            Stdin = TextReader.Null,
+            StdinIsTerminal = true,
+            Stdout = o,
+            Stderr = e,
+            Session = session,
+            Cancellation = ct,
+        };
+        return await new KubectlCommand().RunAsync(context);
     }
 
     private static Command Exec(Common c)
@@ -248,11 +260,8 @@ public static class ClusterCommands
 
     internal static string FormatList(IReadOnlyList<ClusterSummary> clusters, DateTimeOffset now)
     {
-        var rows = clusters.Select(c => new[] { c.Name, c.Backend, c.LabId ?? "<none>", c.Pods.ToString(), KubeAge.Format(now - c.CreatedAt) }).ToList();
-        string[] headers = ["NAME", "BACKEND", "LAB", "PODS", "AGE"];
-        var widths = headers.Select((h, i) => Math.Max(h.Length, rows.Max(r => r[i].Length))).ToArray();
-        return string.Concat(rows.Prepend(headers).Select(r =>
-            string.Concat(r.Select((cell, i) => i == r.Length - 1 ? cell : cell.PadRight(widths[i] + 3))) + "\n"));
+        var rows = clusters.Select(c => new[] { c.Name, c.Backend, c.LabId ?? "<none>", c.Pods.ToString(), HumanDuration.Format(now - c.CreatedAt) });
+        return TableWriter.Format(["NAME", "BACKEND", "LAB", "PODS", "AGE"], rows.ToList());
     }
 
     private static Command Gc(Common c)

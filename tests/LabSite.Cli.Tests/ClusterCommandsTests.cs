@@ -32,6 +32,9 @@ public sealed class ClusterCommandsTests(AgentFixture agent) : IClassFixture<Age
         var lines = get.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Matches(@"^NAME\s{4}READY\s{3}STATUS\s{4}RESTARTS\s{3}AGE$", lines[0]);
         Assert.Matches(@"^xwing\s{3}1/1\s{5}Running\s{3}0\s{10}\S+$", lines[1]);
+        var wide = await Run("cluster", "get", "cli-flow", "pods", "-l", "class=xwing", "-o", "wide", "--show-labels");
+        Assert.Matches(@"^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE\s+IP\s+NODE\s+NOMINATED NODE\s+READINESS GATES\s+LABELS\n", wide.Out);
+        Assert.Matches(@"\nxwing\s+1/1\s+Running\s+0\s+\S+\s+\d+\.\d+\.\d+\.\d+\s+\S+\s+<none>\s+<none>\s+\S*class=xwing\S*\n$", wide.Out);
 
         var json = await Run("cluster", "get", "cli-flow", "svc", "deathstar", "-o", "json");
         var service = JsonNode.Parse(json.Out)!;
@@ -82,7 +85,7 @@ public sealed class ClusterCommandsTests(AgentFixture agent) : IClassFixture<Age
         // A cluster whose backend does not inspect, so `flows` has nothing to show.
         await Run("cluster", "up", "cli-errors", "--lab", FakeClusterBackend.NoInspection);
         var kind = await Run("cluster", "get", "cli-errors", "foos");
-        Assert.Equal("labsite cluster get: error: the server doesn't have a resource type \"foos\"\n", kind.Err);
+        Assert.Equal((1, "error: the server doesn't have a resource type \"foos\"\n"), (kind.Code, kind.Err));
         var empty = await Run("cluster", "get", "cli-errors", "cnp");
         Assert.Equal((0, "", "No resources found in default namespace.\n"), (empty.Code, empty.Out, empty.Err));
         var path = await Run("cluster", "apply", "cli-errors", "-f", "/nonexistent/x.yaml");

@@ -1,33 +1,96 @@
 using System.Text.Json.Nodes;
 using LabSite.Clusters.Contract;
+using LabSite.Shell;
+using LabSite.Testing;
 
 namespace LabSite.Cli.Tests;
 
 /// <summary>What `cluster get` and `cluster list` print, without an agent.</summary>
-public class GetFormattingTests
+public sealed class GetFormattingTests : IDisposable
 {
-    private static KubeObject Pod(string name) => new(JsonNode.Parse($$$"""{"apiVersion":"v1","kind":"Pod","metadata":{"name":"{{{name}}}"}}""")!.AsObject());
+    private readonly string _folder = Directory.CreateTempSubdirectory("labsite-get-").FullName;
+
+    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
+    }
+
+    private static FakeLabCluster Cluster() => StarWarsObjects.Cluster().Add("""
+        {"apiVersion":"cilium.io/v2","kind":"CiliumNetworkPolicy","metadata":{"name":"rule1","namespace":"default","creationTimestamp":"2026-11-22T12:00:00Z"},
+         "spec":{"endpointSelector":{"matchLabels":{"org":"empire"}}},"status":{"conditions":[{"type":"Valid","status":"True"}]}}
+        """);
+
+    private static async Task<(int Code, string Out, string Err)> ClusterGet(params string[] getArgs)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var code = await ClusterCommands.GetAsync(Cluster(), getArgs, output, error, new FixedClock(StarWarsObjects.Now), CancellationToken.None);
+        return (code, output.ToString(), error.ToString());
+    }
+
+    private async Task<(int Code, string Out, string Err)> ShellLine(string line)
+    {
+        var session = new ShellSession(new WorkingFolder(_folder), Cluster(), new ProcessToolRunner(), new FixedClock(StarWarsObjects.Now));
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var code = await new ShellInterpreter(session).RunAsync(line, output, error, CancellationToken.None);
+        return (code, output.ToString(), error.ToString());
+    }
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    [Theory]
+    [InlineData("pods")]
+    [InlineData("po -o wide --show-labels -l org=empire")]
+    [InlineData("svc -A")]
+    [InlineData("cnp")]
+    [InlineData("all")]
+    [InlineData("deploy,svc --no-headers")]
+    [InlineData("deploy -o name")]
+    [InlineData("pod xwing -o json")]
+    [InlineData("svc -o yaml")]
+    [InlineData("ns")]
+    [InlineData("pod ghost")]
+    [InlineData("ccnp")]
+    [InlineData("starships")]
+    [InlineData("pods -o toml")]
+    public async Task Cluster_get_prints_what_the_lab_shells_kubectl_get_prints(string args)
+    {
+        var expected = await ShellLine($"kubectl get {args}");
+        Assert.Equal(expected, await ClusterGet(args.Split(' ')));
+    }
 
     [Fact]
-    public void Json_of_one_named_object_is_the_object_and_of_several_a_List()
+    public async Task Cilium_policies_show_their_crd_columns()
     {
-        var one = JsonNode.Parse(ClusterCommands.FormatGet("po", [Pod("xwing")], "json", null, "xwing", DateTimeOffset.UnixEpoch, out _))!;
-        Assert.Equal("Pod", (string?)one["kind"]);
-        var list = JsonNode.Parse(ClusterCommands.FormatGet("po", [Pod("a"), Pod("b")], "json", null, null, DateTimeOffset.UnixEpoch, out _))!;
-        Assert.Equal(("List", 2), ((string?)list["kind"], list["items"]!.AsArray().Count));
+        Assert.Equal((0, "NAME    AGE    VALID\nrule1   107s   True\n", ""), await ClusterGet("cnp"));
+    }
+
+    [Fact]
+    public async Task Json_of_one_named_object_is_the_object_and_of_several_a_List()
+    {
+        var one = JsonNode.Parse((await ClusterGet("pod", "xwing", "-o", "json")).Out)!;
+        Assert.Equal(("Pod", "xwing"), ((string?)one["kind"], (string?)one["metadata"]?["name"]));
+        var list = JsonNode.Parse((await ClusterGet("pods", "-o", "json")).Out)!;
+        Assert.Equal(("List", 4), ((string?)list["kind"], list["items"]!.AsArray().Count));
     }
 
     [Theory]
-    [InlineData("pods", null, null, "No resources found in default namespace.")]
-    [InlineData("pods", "rebels", null, "No resources found in rebels namespace.")]
-    [InlineData("pods", "*", null, "No resources found")]
-    [InlineData("ccnp", null, null, "No resources found")]
-    [InlineData("po", null, "ghost", "Error from server (NotFound): pods \"ghost\" not found")]
-    [InlineData("deploy", null, "ghost", "Error from server (NotFound): deployments.apps \"ghost\" not found")]
-    public void Empty_results_print_kubectls_notice(string kind, string? ns, string? name, string notice)
+    [InlineData("pods", "No resources found in rebels namespace.", "-n", "rebels")]
+    [InlineData("cm", "No resources found", "-A")]
+    [InlineData("netpol", "No resources found in default namespace.")]
+    [InlineData("ccnp", "No resources found")]
+    public async Task Empty_results_print_kubectls_notice_and_succeed(string kind, string notice, params string[] flags)
     {
-        var text = ClusterCommands.FormatGet(kind, [], null, ns, name, DateTimeOffset.UnixEpoch, out var printed);
-        Assert.Equal(("", notice), (text, printed));
+        var (code, output, error) = await ClusterGet([kind, .. flags]);
+        Assert.Equal((0, "", notice + "\n"), (code, output, error));
+    }
+
+    [Fact]
+    public async Task A_missing_object_or_kind_is_kubectls_error_and_exit_1()
+    {
+        Assert.Equal((1, "", "Error from server (NotFound): deployments.apps \"ghost\" not found\n"), await ClusterGet("deploy", "ghost"));
+        Assert.Equal((1, "", "error: the server doesn't have a resource type \"foos\"\n"), await ClusterGet("foos"));
     }
 
     [Fact]

@@ -7,6 +7,7 @@ namespace LabSite.Shell.Kubectl;
 /// The columns <c>kubectl get</c> prints per kind (k8s.io/kubernetes pkg/printers/internalversion, and the
 /// CRD printer columns Cilium declares for its policies), normal and <c>-o wide</c>.
 /// </summary>
+// The one place kubectl get columns are formatted, until the agent serves server-side Tables (the Kubernetes API issue).
 public static class ResourceTables
 {
     public sealed record Table(string[] Headers, string[] WideHeaders, Func<KubeObject, DateTimeOffset, string[]> Row, Func<KubeObject, string[]> Wide);
