@@ -70,6 +70,87 @@ public class CiliumAndHubbleTests
         }
     }
 
+    /// <summary>The tiefighter's flow, happening at <paramref name="time"/> (the shell's clock says 12:01:47).</summary>
+    private static FlowRecord TieAt(string time) => FlowJsonReader.Read(TieForward.Replace("2026-11-22T12:01:41Z", time));
+
+    private static string[] Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+    [Fact]
+    public async Task Hubble_since_and_until_select_flows_by_their_time()
+    {
+        var (shell, _) = Start();
+        using (shell)
+        {
+            // Durations count back from the shell's clock: 6s before 12:01:47 is 12:01:41, the tiefighter's flow.
+            Assert.Equal((0, FlowPrinter.Compact(FlowJsonReader.Read(TieForward)), ""), await shell.RunAsync("hubble observe --since 6s"));
+            Assert.Equal(2, Lines((await shell.RunAsync("hubble observe --since 1m")).Out).Length);
+            // RFC 3339 times keep Hubble's nanoseconds: the drop happened 1 ns after 12:01:40.
+            Assert.Equal((0, "", ""), await shell.RunAsync("hubble observe --until 2026-11-22T12:01:40Z"));
+            Assert.Equal(FlowPrinter.Compact(FlowJsonReader.Read(XwingDrop)), (await shell.RunAsync("hubble observe --until=2026-11-22T12:01:40.000000001Z")).Out);
+            Assert.Equal(FlowPrinter.Compact(FlowJsonReader.Read(TieForward)),
+                (await shell.RunAsync("hubble observe --since 2026-11-22T12:01:40.5Z --until 2026-11-22T12:01:41Z")).Out);
+            // The window combines with filters and counts.
+            Assert.Equal(FlowPrinter.Compact(FlowJsonReader.Read(XwingDrop)), (await shell.RunAsync("hubble observe --since 10m --verdict DROPPED")).Out);
+            Assert.Single(Lines((await shell.RunAsync("hubble observe --since 10m --last 1")).Out));
+        }
+    }
+
+    [Fact]
+    public async Task Hubble_follow_since_starts_from_then_and_until_ends_the_follow()
+    {
+        var (shell, cluster) = Start();
+        using (shell)
+        {
+            var output = new StringWriter();
+            var run = shell.Interpreter.RunAsync("hubble observe -f --since 6s --until 2026-11-22T12:01:50Z", TextWriter.Synchronized(output), new StringWriter(), CancellationToken.None);
+            for (var i = 0; i < 300 && cluster.Flows.Subscribers == 0; i++)
+            {
+                await Task.Delay(10);
+            }
+            cluster.Flows.Write(TieAt("2026-11-22T12:01:49Z"));
+            // A flow past --until ends the follow, unprinted, with status 0 and no Ctrl-C.
+            cluster.Flows.Write(TieAt("2026-11-22T12:01:51Z"));
+            Assert.Equal(0, await run.WaitAsync(TimeSpan.FromMinutes(1)));
+            // History since 12:01:41 (the tiefighter, not the earlier drop), then the live flow inside the window.
+            Assert.Equal(FlowPrinter.Compact(FlowJsonReader.Read(TieForward)) + FlowPrinter.Compact(TieAt("2026-11-22T12:01:49Z")), output.ToString());
+        }
+    }
+
+    [Theory]
+    [InlineData("--since yesterday", "Error: --since: \"yesterday\" is neither a duration (e.g. 5m, 1h30m) nor an RFC 3339 time (e.g. 2026-11-22T12:00:00Z)\n")]
+    [InlineData("--until -5m", "Error: --until: \"-5m\" is neither a duration (e.g. 5m, 1h30m) nor an RFC 3339 time (e.g. 2026-11-22T12:00:00Z)\n")]
+    [InlineData("--since 2026-11-22", "Error: --since: \"2026-11-22\" is neither a duration (e.g. 5m, 1h30m) nor an RFC 3339 time (e.g. 2026-11-22T12:00:00Z)\n")]
+    [InlineData("--until", "Error: flag needs an argument: --until\n")]
+    [InlineData("--last -1", "Error: --last: \"-1\" is not a number of flows (0 or more)\n")]
+    [InlineData("-o yaml", "Error: --output: invalid output format \"yaml\" (compact, dict, json, jsonpb, table)\n")]
+    [InlineData("deathstar", "Error: unknown command \"deathstar\" for \"hubble observe\" (filters are flags, e.g. --pod deathstar)\n")]
+    public async Task Hubble_bad_values_say_which_flag_and_what_is_wrong(string args, string error)
+    {
+        var (shell, _) = Start();
+        using (shell)
+        {
+            Assert.Equal((1, "", error), await shell.RunAsync($"hubble observe {args}"));
+        }
+    }
+
+    [Fact]
+    public async Task Hubble_spellings_the_shell_took_before_still_work()
+    {
+        var (shell, _) = Start();
+        using (shell)
+        {
+            var drop = FlowJsonReader.Read(XwingDrop);
+            var tie = FlowJsonReader.Read(TieForward);
+            Assert.Equal((0, FlowPrinter.Compact(drop) + FlowPrinter.Compact(tie), ""), await shell.RunAsync("hubble observe flows"));
+            Assert.Equal(FlowPrinter.Compact(drop), (await shell.RunAsync("hubble observe --first 1")).Out);
+            Assert.Equal(FlowPrinter.Compact(tie), (await shell.RunAsync("hubble observe --last=1 --all-namespaces")).Out);
+            Assert.Equal(FlowPrinter.Compact(drop), (await shell.RunAsync("hubble observe -t drop -n default")).Out);
+            Assert.Equal(FlowPrinter.Compact(tie), (await shell.RunAsync("hubble observe --from-pod default/tiefighter")).Out);
+            Assert.Equal(FlowPrinter.Print([tie], new FlowPrintOptions(FlowOutput.Dict, NodeName: true, PolicyNames: false, IpTranslation: false)),
+                (await shell.RunAsync("hubble observe --last 1 -o dict --print-node-name --numeric")).Out);
+        }
+    }
+
     [Fact]
     public async Task Cilium_dbg_answers_from_the_inspector_through_kubectl_exec()
     {

@@ -155,4 +155,8 @@ public sealed class DNS
 }
 
 /// <summary>One <c>GetFlowsResponse</c> line: the flow plus the node name and time Hubble repeats outside it.</summary>
-public sealed record FlowRecord(Flow Flow, string NodeName, Timestamp Time);
+public sealed record FlowRecord(Flow Flow, string NodeName, Timestamp Time)
+{
+    /// <summary>When the flow happened: its own time, else when it was recorded. What <c>--since</c>/<c>--until</c> compare.</summary>
+    public Timestamp FlowTime => Flow.Time.IsZero ? Time : Flow.Time;
+}

@@ -50,7 +50,7 @@ public static class FlowPrinter
         }
         var node = options.NodeName ? $" [{NodeOf(record)}]" : "";
         var verdict = FlowText.Verdict(f) + (options.PolicyNames ? FlowText.PolicyNames(f) : "");
-        return $"{FlowText.Time(TimeOf(record))}{node}: {src} {srcId} {arrow} {dst} {dstId} {FlowText.Type(f)} {verdict} ({f.Summary})\n";
+        return $"{FlowText.Time(record.FlowTime)}{node}: {src} {srcId} {arrow} {dst} {dstId} {FlowText.Type(f)} {verdict} ({f.Summary})\n";
     }
 
     private static string Dict(FlowRecord r, FlowPrintOptions o)
@@ -58,7 +58,7 @@ public static class FlowPrinter
         var f = r.Flow;
         var (src, dst) = FlowText.Hosts(f, o.IpTranslation);
         var sb = new StringBuilder();
-        sb.Append("  TIMESTAMP: ").Append(FlowText.Time(TimeOf(r))).Append('\n');
+        sb.Append("  TIMESTAMP: ").Append(FlowText.Time(r.FlowTime)).Append('\n');
         if (o.NodeName)
         {
             sb.Append("       NODE: ").Append(NodeOf(r)).Append('\n');
@@ -80,7 +80,7 @@ public static class FlowPrinter
         foreach (var r in records)
         {
             var (src, dst) = FlowText.Hosts(r.Flow, o.IpTranslation);
-            var cells = new List<string> { FlowText.Time(TimeOf(r)) };
+            var cells = new List<string> { FlowText.Time(r.FlowTime) };
             if (o.NodeName)
             {
                 cells.Add(NodeOf(r));
@@ -90,8 +90,6 @@ public static class FlowPrinter
         }
         return TabWriter.Format(rows, padding: 3);
     }
-
-    private static Timestamp TimeOf(FlowRecord r) => r.Flow.Time.IsZero ? r.Time : r.Flow.Time;
 
     private static string NodeOf(FlowRecord r) => r.Flow.NodeName.Length > 0 ? r.Flow.NodeName : r.NodeName;
 }

@@ -126,7 +126,7 @@ public sealed class FlowRing(int capacity = FlowRing.DefaultCapacity, int subscr
         for (var i = _written - count; i < _written; i++)
         {
             var r = _ring[i % capacity]!;
-            var t = r.Flow.Time.IsZero ? r.Time : r.Flow.Time;
+            var t = r.FlowTime;
             if ((since is null || t.CompareTo(since.Value) >= 0) && (until is null || t.CompareTo(until.Value) <= 0) && filter.Matches(r.Flow))
             {
                 all.Add(r);

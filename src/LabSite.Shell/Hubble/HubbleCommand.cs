@@ -4,9 +4,10 @@ using LabSite.Clusters.Contract.Flows;
 namespace LabSite.Shell.Hubble;
 
 /// <summary>
-/// <c>hubble observe</c> over the cluster's <see cref="IClusterInspector"/>: Hubble's filter flags (built by
-/// <see cref="FlowFilterBuilder"/>, <c>--not</c> included), <c>--last</c>/<c>--first</c>/<c>--all</c>, <c>--follow</c>
-/// until Ctrl-C, <c>-o compact|table|dict|json|jsonpb</c>. A cluster without inspection says so; flows are never invented.
+/// <c>hubble observe</c> over the cluster's <see cref="IClusterInspector"/>, its arguments read by
+/// <see cref="HubbleObserveArgs"/>: Hubble's filter flags (<c>--not</c> included), <c>--last</c>/<c>--first</c>/<c>--all</c>,
+/// <c>--since</c>/<c>--until</c> (by flow time), <c>--follow</c> until Ctrl-C, <c>-o compact|table|dict|json|jsonpb</c>.
+/// A cluster without inspection says so; flows are never invented.
 /// </summary>
 public sealed class HubbleCommand : IShellCommand
 {
@@ -25,15 +26,10 @@ public sealed class HubbleCommand : IShellCommand
         switch (args[0])
         {
             case "observe":
-                var rest = args.Skip(1).ToList();
-                if (rest.FirstOrDefault() == "flows")
-                {
-                    rest.RemoveAt(0);
-                }
-                ObserveOptions options;
+                ObserveRequest request;
                 try
                 {
-                    options = ObserveOptions.Parse(rest);
+                    request = HubbleObserveArgs.Parse(args, context.Session.Clock.GetUtcNow());
                 }
                 catch (ArgumentException e)
                 {
@@ -45,7 +41,7 @@ public sealed class HubbleCommand : IShellCommand
                     await context.Stderr.WriteLineAsync("not available in this cluster yet: hubble observe (flows)");
                     return 1;
                 }
-                return await ObserveAsync(context, inspector, options);
+                return await ObserveAsync(context, inspector, request);
             case "status":
                 await context.Stderr.WriteLineAsync("not available in this cluster yet: hubble status");
                 return 1;
@@ -55,21 +51,33 @@ public sealed class HubbleCommand : IShellCommand
         }
     }
 
-    private static async Task<int> ObserveAsync(CommandContext context, IClusterInspector inspector, ObserveOptions options)
+    private static async Task<int> ObserveAsync(CommandContext context, IClusterInspector inspector, ObserveRequest request)
     {
-        if (!options.Follow)
+        var query = request.Query;
+        if (!request.Follow)
         {
-            var flows = await inspector.GetFlowsAsync(options.Query, context.Cancellation);
-            await context.Stdout.WriteAsync(FlowPrinter.Print(flows, options.Print));
+            var flows = await inspector.GetFlowsAsync(query, context.Cancellation);
+            await context.Stdout.WriteAsync(FlowPrinter.Print(flows, request.Print));
             return 0;
         }
+        // Following starts from a count of history and leaves the time window out, so --since asks for all the
+        // history a ring holds and the window is applied here. As in Hubble, a flow past --until ends the follow.
+        var follow = query.Last is null ? query with { Last = FlowRing.DefaultCapacity } : query;
         try
         {
-            await foreach (var item in inspector.FollowFlowsAsync(options.Query, context.Cancellation))
+            await foreach (var item in inspector.FollowFlowsAsync(follow, context.Cancellation))
             {
                 if (item.Record is { } record)
                 {
-                    await context.Stdout.WriteAsync(FlowPrinter.Print([record], options.Print));
+                    if (query.Until is { } until && record.FlowTime.CompareTo(until) > 0)
+                    {
+                        break;
+                    }
+                    if (query.Since is { } since && record.FlowTime.CompareTo(since) < 0)
+                    {
+                        continue;
+                    }
+                    await context.Stdout.WriteAsync(FlowPrinter.Print([record], request.Print));
                 }
                 else if (item.Lost is { } lost)
                 {
@@ -83,64 +91,4 @@ public sealed class HubbleCommand : IShellCommand
         }
         return context.Cancellation.IsCancellationRequested ? ShellInterpreter.Interrupted : 0;
     }
-}
-
-/// <summary>The parsed flags of <c>hubble observe</c>.</summary>
-internal sealed record ObserveOptions(FlowQuery Query, FlowPrintOptions Print, bool Follow)
-{
-    private static readonly Dictionary<string, FlowOutput> s_outputs = new()
-    {
-        ["compact"] = FlowOutput.Compact,
-        ["table"] = FlowOutput.Table,
-        ["dict"] = FlowOutput.Dict,
-        ["json"] = FlowOutput.Json,
-        ["jsonpb"] = FlowOutput.JsonPb,
-    };
-
-    public static ObserveOptions Parse(IReadOnlyList<string> args)
-    {
-        var filters = new FlowFilterBuilder();
-        int? last = null, first = null;
-        bool all = false, follow = false, nodeName = false, policyNames = false, numeric = false;
-        var output = FlowOutput.Compact;
-        for (var i = 0; i < args.Count; i++)
-        {
-            var arg = args[i];
-            if (!arg.StartsWith('-'))
-            {
-                throw new ArgumentException($"unknown command \"{arg}\" for \"hubble observe\"");
-            }
-            var eq = arg.IndexOf('=');
-            var flag = (eq < 0 ? arg : arg[..eq]).TrimStart('-');
-            string Value() => eq >= 0 ? arg[(eq + 1)..] : i + 1 < args.Count ? args[++i] : throw new ArgumentException($"flag needs an argument: {arg}");
-            switch (flag)
-            {
-                case "not": filters.Not(); break;
-                case "f" or "follow": follow = true; break;
-                case "all": all = true; break;
-                case "last": last = Count(flag, Value()); break;
-                case "first": first = Count(flag, Value()); break;
-                case "o" or "output":
-                    var name = Value();
-                    output = s_outputs.TryGetValue(name, out var o) ? o : throw new ArgumentException($"invalid output format \"{name}\" (compact, dict, json, jsonpb, table)");
-                    break;
-                case "print-node-name": nodeName = true; break;
-                case "print-policy-names": policyNames = true; break;
-                case "numeric": numeric = true; break;
-                case "since" or "until":
-                    throw new ArgumentException($"--{flag} is not available in the lab shell; use --last N or --first N");
-                case var f when FlowFilterBuilder.Flags.Contains(f) || f is "n" or "t" or "l":
-                    filters.Add(f, Value());
-                    break;
-                default:
-                    throw new ArgumentException($"unknown flag: {arg}");
-            }
-        }
-        // hubble observe shows the last 20 flows by default; --follow alone starts with no history.
-        var query = new FlowQuery(filters.Build(), Last: all || first is not null ? null : last ?? (follow ? 0 : 20), First: first, All: all);
-        return new ObserveOptions(query, new FlowPrintOptions(output, nodeName, policyNames, IpTranslation: !numeric), follow);
-    }
-
-    private static int Count(string flag, string value) =>
-        int.TryParse(value, out var n) && n >= 0 ? n : throw new ArgumentException($"invalid argument \"{value}\" for \"--{flag}\" flag: not a count");
 }

@@ -28,7 +28,7 @@ internal sealed class FakeInspectingCluster : FakeLabCluster, IClusterInspector
     public Task<AgentStatusModel?> GetStatusAsync(CancellationToken ct) => Task.FromResult(Status);
 
     public Task<IReadOnlyList<FlowRecord>> GetFlowsAsync(FlowQuery query, CancellationToken ct) =>
-        Task.FromResult(Flows.History(query.Filter, query.All ? null : query.Last, query.First));
+        Task.FromResult(Flows.History(query.Filter, query.All ? null : query.Last, query.First, query.Since, query.Until));
 
     public async IAsyncEnumerable<FlowEvent> FollowFlowsAsync(FlowQuery query, [EnumeratorCancellation] CancellationToken ct)
     {
