@@ -3,10 +3,9 @@
 # Usage: scripts/setup.sh [site|test]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/as-root.sh
 want=${1:-site}
 
-need_root() { [ "$(id -u)" = 0 ] || { echo "setup: run as root (the netns backend creates network namespaces and loads eBPF)" >&2; exit 1; }; }
-need_root
 
 pkgs=(clang llvm libbpf-dev bpftool iproute2 bubblewrap util-linux curl wget jq dnsutils netcat-openbsd iputils-ping)
 # npm ships inside some nodejs builds; ask Debian for npm only when it is missing.

@@ -3,6 +3,7 @@
 # endpoint, browser (Debian Chromium), content validation. Ends with "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
+. scripts/as-root.sh
 scripts/setup.sh test || exit 1
 
 log=$(mktemp)

@@ -4,7 +4,7 @@ namespace LabSite.Clusters.Netns.Workloads;
 
 /// <summary>
 /// <c>quay.io/cilium/starwars</c>: the Death Star API of Cilium's Star Wars demo on port 80 — landing
-/// requests succeed, the exhaust port "explodes" with the demo's panic text (FORMATS.md §1).
+/// requests succeed, the exhaust port "explodes" with the demo's panic text (docs/formats.md §1).
 /// </summary>
 public sealed class DeathStarWorkload : HttpWorkload
 {
