@@ -50,11 +50,11 @@ public sealed class AgentClient : IClusterBackend, IDisposable
     }
 
     public async Task<AgentVersion> VersionAsync(CancellationToken ct) =>
-        await ReadAsync<AgentVersion>(await SendAsync(new HttpRequestMessage(HttpMethod.Get, "v1/version"), ct), ct);
+        await ReadAsync<AgentVersion>(await SendAsync(new HttpRequestMessage(HttpMethod.Get, AgentRoutes.Url(AgentRoutes.Version)), ct), ct);
 
     public async Task<ILabCluster> CreateAsync(ClusterRequest request, IProgress<ClusterProgress>? progress, CancellationToken ct)
     {
-        var message = new HttpRequestMessage(HttpMethod.Post, "v1/clusters")
+        var message = new HttpRequestMessage(HttpMethod.Post, AgentRoutes.Url(AgentRoutes.Clusters))
         {
             Content = JsonContent.Create(new CreateClusterBody(request.Name, request.LabId, request.ManifestsDirectory), options: AgentProtocol.Json),
         };
@@ -80,7 +80,7 @@ public sealed class AgentClient : IClusterBackend, IDisposable
 
     public async Task<ILabCluster?> FindAsync(string name, CancellationToken ct)
     {
-        using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Get, $"v1/clusters/{Uri.EscapeDataString(name)}"), ct);
+        using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Get, AgentRoutes.Url(AgentRoutes.Cluster, name)), ct);
         if (response.StatusCode == HttpStatusCode.NotFound)
         {
             return null;
@@ -90,25 +90,25 @@ public sealed class AgentClient : IClusterBackend, IDisposable
     }
 
     public async Task<IReadOnlyList<ClusterSummary>> ListAsync(CancellationToken ct) =>
-        await ReadAsync<List<ClusterSummary>>(await SendAsync(new HttpRequestMessage(HttpMethod.Get, "v1/clusters"), ct), ct);
+        await ReadAsync<List<ClusterSummary>>(await SendAsync(new HttpRequestMessage(HttpMethod.Get, AgentRoutes.Url(AgentRoutes.Clusters)), ct), ct);
 
     public async Task DestroyAsync(string name, CancellationToken ct)
     {
-        using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Delete, $"v1/clusters/{Uri.EscapeDataString(name)}"), ct);
+        using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Delete, AgentRoutes.Url(AgentRoutes.Cluster, name)), ct);
         await ThrowOnErrorAsync(response, ct);
     }
 
     /// <summary>The last <paramref name="last"/> flows of a cluster (default 20), as Hubble records.</summary>
     public async Task<IReadOnlyList<FlowRecord>> GetFlowsAsync(string cluster, int? last, CancellationToken ct)
     {
-        var url = $"v1/clusters/{Uri.EscapeDataString(cluster)}/flows" + (last is { } n ? $"?last={n}" : "");
+        var url = AgentRoutes.Url(AgentRoutes.Flows, cluster) + (last is { } n ? $"?last={n}" : "");
         using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Get, url), ct);
         await ThrowOnErrorAsync(response, ct);
         return FlowJsonReader.ReadLines(await response.Content.ReadAsStringAsync(ct));
     }
 
     public async Task<GarbageReport> CollectGarbageAsync(CancellationToken ct) =>
-        await ReadAsync<GarbageReport>(await SendAsync(new HttpRequestMessage(HttpMethod.Post, "v1/gc"), ct), ct);
+        await ReadAsync<GarbageReport>(await SendAsync(new HttpRequestMessage(HttpMethod.Post, AgentRoutes.Url(AgentRoutes.Gc)), ct), ct);
 
     internal async Task<HttpResponseMessage> SendAsync(HttpRequestMessage message, CancellationToken ct,
         HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead)

@@ -12,5 +12,5 @@ namespace LabSite.Agent.Client;
 internal sealed partial class AgentCluster : IBpfObjects
 {
     public async Task<LabBpfObjects> GetBpfObjectsAsync(CancellationToken ct) =>
-        await AgentClient.ReadAsync<LabBpfObjects>(await Client.SendAsync(new HttpRequestMessage(HttpMethod.Get, $"{Base}/bpf-objects"), ct), ct);
+        await AgentClient.ReadAsync<LabBpfObjects>(await Client.SendAsync(new HttpRequestMessage(HttpMethod.Get, Route(AgentRoutes.BpfObjects)), ct), ct);
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Runtime.CompilerServices;
 using System.Text;
@@ -50,13 +51,13 @@ internal sealed partial class AgentCluster : IClusterInspector
         }
     }
 
-    public Task<IReadOnlyList<EndpointModel>> GetEndpointsAsync(CancellationToken ct) => GetListAsync<EndpointModel>("endpoints", ct);
+    public Task<IReadOnlyList<EndpointModel>> GetEndpointsAsync(CancellationToken ct) => GetListAsync<EndpointModel>(AgentRoutes.Endpoints, ct);
 
-    public Task<IReadOnlyList<IdentityModel>> GetIdentitiesAsync(CancellationToken ct) => GetListAsync<IdentityModel>("identities", ct);
+    public Task<IReadOnlyList<IdentityModel>> GetIdentitiesAsync(CancellationToken ct) => GetListAsync<IdentityModel>(AgentRoutes.Identities, ct);
 
     public async Task<PolicyMapDump?> GetPolicyMapAsync(ushort endpointId, CancellationToken ct)
     {
-        var response = await Client.SendAsync(new HttpRequestMessage(HttpMethod.Get, $"{Base}/endpoints/{endpointId}/policy"), ct);
+        var response = await Client.SendAsync(new HttpRequestMessage(HttpMethod.Get, Route(AgentRoutes.PolicyMap, endpointId.ToString(CultureInfo.InvariantCulture))), ct);
         if (response.StatusCode == HttpStatusCode.NotFound)
         {
             // The cluster itself may be gone too: the agent's message says which ("endpoint N not found ..." or "cluster ...").
@@ -67,29 +68,29 @@ internal sealed partial class AgentCluster : IClusterInspector
         return await AgentClient.ReadAsync<PolicyMapDump>(response, ct);
     }
 
-    public Task<IReadOnlyList<ConntrackEntry>> GetConntrackAsync(CancellationToken ct) => GetListAsync<ConntrackEntry>("conntrack", ct);
+    public Task<IReadOnlyList<ConntrackEntry>> GetConntrackAsync(CancellationToken ct) => GetListAsync<ConntrackEntry>(AgentRoutes.Conntrack, ct);
 
-    public Task<IReadOnlyList<IpcacheEntry>> GetIpcacheAsync(CancellationToken ct) => GetListAsync<IpcacheEntry>("ipcache", ct);
+    public Task<IReadOnlyList<IpcacheEntry>> GetIpcacheAsync(CancellationToken ct) => GetListAsync<IpcacheEntry>(AgentRoutes.Ipcache, ct);
 
-    public Task<IReadOnlyList<ServiceModel>> GetServicesAsync(CancellationToken ct) => GetListAsync<ServiceModel>("services", ct);
+    public Task<IReadOnlyList<ServiceModel>> GetServicesAsync(CancellationToken ct) => GetListAsync<ServiceModel>(AgentRoutes.Services, ct);
 
-    public Task<PolicyRepositoryModel?> GetPolicyRepositoryAsync(CancellationToken ct) => GetOptionalAsync<PolicyRepositoryModel>("policy", ct);
+    public Task<PolicyRepositoryModel?> GetPolicyRepositoryAsync(CancellationToken ct) => GetOptionalAsync<PolicyRepositoryModel>(AgentRoutes.Policy, ct);
 
-    public Task<AgentStatusModel?> GetStatusAsync(CancellationToken ct) => GetOptionalAsync<AgentStatusModel>("status", ct);
+    public Task<AgentStatusModel?> GetStatusAsync(CancellationToken ct) => GetOptionalAsync<AgentStatusModel>(AgentRoutes.Status, ct);
 
-    private HttpRequestMessage FlowsRequest(FlowQuery query, bool follow) => new(HttpMethod.Post, $"{Base}/flows")
+    private HttpRequestMessage FlowsRequest(FlowQuery query, bool follow) => new(HttpMethod.Post, Route(AgentRoutes.Flows))
     {
         Content = new StringContent(FlowRequestJson.Write(query, follow), Encoding.UTF8, "application/json"),
     };
 
-    private async Task<IReadOnlyList<T>> GetListAsync<T>(string what, CancellationToken ct) =>
-        await AgentClient.ReadAsync<List<T>>(await Client.SendAsync(new HttpRequestMessage(HttpMethod.Get, $"{Base}/{what}"), ct), ct);
+    private async Task<IReadOnlyList<T>> GetListAsync<T>(string route, CancellationToken ct) =>
+        await AgentClient.ReadAsync<List<T>>(await Client.SendAsync(new HttpRequestMessage(HttpMethod.Get, Route(route)), ct), ct);
 
     /// <summary>Null when the agent says the backend keeps no such state (501), as the in-process inspector would.</summary>
-    private async Task<T?> GetOptionalAsync<T>(string what, CancellationToken ct)
+    private async Task<T?> GetOptionalAsync<T>(string route, CancellationToken ct)
         where T : class
     {
-        var response = await Client.SendAsync(new HttpRequestMessage(HttpMethod.Get, $"{Base}/{what}"), ct);
+        var response = await Client.SendAsync(new HttpRequestMessage(HttpMethod.Get, Route(route)), ct);
         if (response.StatusCode == HttpStatusCode.NotImplemented)
         {
             response.Dispose();

@@ -13,13 +13,13 @@ internal sealed partial class AgentCluster(AgentClient client, string name, stri
 
     public string Backend { get; } = backend;
 
-    private string Base => $"v1/clusters/{Uri.EscapeDataString(Name)}";
+    private string Route(string template, params string[] values) => AgentRoutes.Url(template, [Name, .. values]);
 
     private AgentClient Client => client;
 
     public async Task<ApplyResult> ApplyAsync(ManifestText manifests, ApplyMode mode, CancellationToken ct)
     {
-        var message = new HttpRequestMessage(HttpMethod.Post, $"{Base}/manifests?mode={mode.ToString().ToLowerInvariant()}")
+        var message = new HttpRequestMessage(HttpMethod.Post, Route(AgentRoutes.Manifests) + $"?mode={mode.ToString().ToLowerInvariant()}")
         {
             Content = JsonContent.Create(new ManifestBody(manifests.Text, manifests.Source), options: AgentProtocol.Json),
         };
@@ -39,7 +39,7 @@ internal sealed partial class AgentCluster(AgentClient client, string name, stri
         Add("namespace", query.Namespace);
         Add("selector", query.LabelSelector);
         Add("name", query.Name);
-        var url = $"{Base}/objects/{Uri.EscapeDataString(query.Kind)}" + (parameters.Count > 0 ? "?" + string.Join("&", parameters) : "");
+        var url = Route(AgentRoutes.Objects, query.Kind) + (parameters.Count > 0 ? "?" + string.Join("&", parameters) : "");
         var list = await AgentClient.ReadAsync<JsonObject>(await client.SendAsync(new HttpRequestMessage(HttpMethod.Get, url), ct), ct);
         return KubeList.Items(list);
     }
@@ -47,7 +47,7 @@ internal sealed partial class AgentCluster(AgentClient client, string name, stri
     public async Task<int> ExecAsync(ExecRequest request, ExecStreams streams, CancellationToken ct)
     {
         var body = new ExecBody(request.Namespace, request.Pod, request.Command, request.Timeout?.TotalSeconds, request.Container);
-        var message = new HttpRequestMessage(HttpMethod.Post, $"{Base}/exec") { Content = JsonContent.Create(body, options: AgentProtocol.Json) };
+        var message = new HttpRequestMessage(HttpMethod.Post, Route(AgentRoutes.Exec)) { Content = JsonContent.Create(body, options: AgentProtocol.Json) };
         using var response = await client.SendAsync(message, ct, HttpCompletionOption.ResponseHeadersRead);
         await AgentClient.ThrowOnErrorAsync(response, ct);
         await foreach (var frame in NdjsonReader.ReadAsync<ExecFrame>(response, ct))
@@ -72,7 +72,7 @@ internal sealed partial class AgentCluster(AgentClient client, string name, stri
 
     public async Task<string> LogsAsync(string @namespace, string pod, int? tailLines, CancellationToken ct)
     {
-        var url = $"{Base}/logs/{Uri.EscapeDataString(@namespace)}/{Uri.EscapeDataString(pod)}" + (tailLines is { } n ? $"?tail={n}" : "");
+        var url = Route(AgentRoutes.Logs, @namespace, pod) + (tailLines is { } n ? $"?tail={n}" : "");
         using var response = await client.SendAsync(new HttpRequestMessage(HttpMethod.Get, url), ct);
         await AgentClient.ThrowOnErrorAsync(response, ct);
         return await response.Content.ReadAsStringAsync(ct);

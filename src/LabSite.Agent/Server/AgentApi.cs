@@ -10,17 +10,17 @@ public static class AgentApi
 {
     public static IEndpointRouteBuilder MapAgentApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/v1");
-        api.MapGet("/version", Version).WithName("AgentVersion");
-        api.MapGet("/clusters", ListClusters).WithName("ListClusters");
-        api.MapPost("/clusters", CreateCluster).WithName("CreateCluster");
-        api.MapGet("/clusters/{cluster}", GetCluster).WithName("GetCluster");
-        api.MapDelete("/clusters/{cluster}", DestroyCluster).WithName("DestroyCluster");
-        api.MapPost("/clusters/{cluster}/manifests", ApplyManifests).WithName("ApplyManifests");
-        api.MapGet("/clusters/{cluster}/objects/{kind}", GetObjects).WithName("GetObjects");
-        api.MapPost("/clusters/{cluster}/exec", Exec).WithName("Exec");
-        api.MapGet("/clusters/{cluster}/logs/{ns}/{pod}", Logs).WithName("Logs");
-        api.MapPost("/gc", CollectGarbage).WithName("CollectGarbage");
+        var api = app.MapGroup(AgentRoutes.Root);
+        api.MapGet(AgentRoutes.Version, Version).WithName("AgentVersion");
+        api.MapGet(AgentRoutes.Clusters, ListClusters).WithName("ListClusters");
+        api.MapPost(AgentRoutes.Clusters, CreateCluster).WithName("CreateCluster");
+        api.MapGet(AgentRoutes.Cluster, GetCluster).WithName("GetCluster");
+        api.MapDelete(AgentRoutes.Cluster, DestroyCluster).WithName("DestroyCluster");
+        api.MapPost(AgentRoutes.Manifests, ApplyManifests).WithName("ApplyManifests");
+        api.MapGet(AgentRoutes.Objects, GetObjects).WithName("GetObjects");
+        api.MapPost(AgentRoutes.Exec, Exec).WithName("Exec");
+        api.MapGet(AgentRoutes.Logs, Logs).WithName("Logs");
+        api.MapPost(AgentRoutes.Gc, CollectGarbage).WithName("CollectGarbage");
         api.MapAgentInspectionApi();
         return app;
     }

@@ -15,28 +15,28 @@ public static class AgentInspectionApi
 {
     public static RouteGroupBuilder MapAgentInspectionApi(this RouteGroupBuilder api)
     {
-        api.MapGet("/clusters/{cluster}/flows", LastFlows).WithName("Flows");
-        api.MapPost("/clusters/{cluster}/flows", QueryFlows).WithName("QueryFlows");
-        api.MapGet("/clusters/{cluster}/endpoints", (string cluster, LabAgent agent, CancellationToken ct) =>
+        api.MapGet(AgentRoutes.Flows, LastFlows).WithName("Flows");
+        api.MapPost(AgentRoutes.Flows, QueryFlows).WithName("QueryFlows");
+        api.MapGet(AgentRoutes.Endpoints, (string cluster, LabAgent agent, CancellationToken ct) =>
             InspectAsync(cluster, agent, ct, async i => Json(await i.GetEndpointsAsync(ct)))).WithName("Endpoints");
-        api.MapGet("/clusters/{cluster}/endpoints/{id}/policy", PolicyMap).WithName("PolicyMap");
-        api.MapGet("/clusters/{cluster}/identities", (string cluster, LabAgent agent, CancellationToken ct) =>
+        api.MapGet(AgentRoutes.PolicyMap, PolicyMap).WithName("PolicyMap");
+        api.MapGet(AgentRoutes.Identities, (string cluster, LabAgent agent, CancellationToken ct) =>
             InspectAsync(cluster, agent, ct, async i => Json(await i.GetIdentitiesAsync(ct)))).WithName("Identities");
-        api.MapGet("/clusters/{cluster}/conntrack", (string cluster, LabAgent agent, CancellationToken ct) =>
+        api.MapGet(AgentRoutes.Conntrack, (string cluster, LabAgent agent, CancellationToken ct) =>
             InspectAsync(cluster, agent, ct, async i => Json(await i.GetConntrackAsync(ct)))).WithName("Conntrack");
-        api.MapGet("/clusters/{cluster}/ipcache", (string cluster, LabAgent agent, CancellationToken ct) =>
+        api.MapGet(AgentRoutes.Ipcache, (string cluster, LabAgent agent, CancellationToken ct) =>
             InspectAsync(cluster, agent, ct, async i => Json(await i.GetIpcacheAsync(ct)))).WithName("Ipcache");
-        api.MapGet("/clusters/{cluster}/services", (string cluster, LabAgent agent, CancellationToken ct) =>
+        api.MapGet(AgentRoutes.Services, (string cluster, LabAgent agent, CancellationToken ct) =>
             InspectAsync(cluster, agent, ct, async i => Json(await i.GetServicesAsync(ct)))).WithName("Services");
-        api.MapGet("/clusters/{cluster}/policy", (string cluster, LabAgent agent, CancellationToken ct) =>
+        api.MapGet(AgentRoutes.Policy, (string cluster, LabAgent agent, CancellationToken ct) =>
             InspectAsync(cluster, agent, ct, async i => await i.GetPolicyRepositoryAsync(ct) is { } repo
                 ? Json(repo)
                 : Error(501, $"cluster \"{cluster}\" keeps no policy repository"))).WithName("PolicyRepository");
-        api.MapGet("/clusters/{cluster}/status", (string cluster, LabAgent agent, CancellationToken ct) =>
+        api.MapGet(AgentRoutes.Status, (string cluster, LabAgent agent, CancellationToken ct) =>
             InspectAsync(cluster, agent, ct, async i => await i.GetStatusAsync(ct) is { } status
                 ? Json(status)
                 : Error(501, $"cluster \"{cluster}\" reports no agent status"))).WithName("Status");
-        api.MapGet("/clusters/{cluster}/bpf-objects", (string cluster, LabAgent agent, CancellationToken ct) =>
+        api.MapGet(AgentRoutes.BpfObjects, (string cluster, LabAgent agent, CancellationToken ct) =>
             AnswerAsync<IBpfObjects>(cluster, agent, c => Error(501, LabBpfObjects.NoneIn(c)), async b => Json(await b.GetBpfObjectsAsync(ct)), ct))
             .WithName("BpfObjects");
         return api;
