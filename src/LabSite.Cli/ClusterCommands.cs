@@ -3,6 +3,7 @@ using System.Text.Json;
 using LabSite.Agent.Client;
 using LabSite.Clusters.Contract;
 using LabSite.Clusters.Contract.Flows;
+using LabSite.Clusters.Contract.Kubernetes;
 using LabSite.Shell.Kubectl;
 
 namespace LabSite.Cli;
@@ -142,7 +143,7 @@ public static class ClusterCommands
         }
         if (items.Count == 0)
         {
-            var resolved = LabSite.Clusters.Netns.Store.Kinds.KindRegistry.Resolve(kind);
+            var resolved = ResourceKinds.Resolve(kind);
             notice = objectName is not null
                 ? $"Error from server (NotFound): {resolved?.QualifiedPlural ?? kind} \"{objectName}\" not found"
                 : resolved is { Namespaced: false } || ns == "*" ? "No resources found" : $"No resources found in {ns ?? "default"} namespace.";
