@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using LabSite.Clusters.Contract;
 using LabSite.Clusters.Contract.Flows;
+using LabSite.Clusters.Contract.Identity;
 using LabSite.Clusters.Contract.Kubernetes;
 using LabSite.Clusters.Netns.Flows;
 using LabSite.Clusters.Netns.Identity;
