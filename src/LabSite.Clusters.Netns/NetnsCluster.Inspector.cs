@@ -2,6 +2,7 @@ using System.Reflection;
 using System.Runtime.CompilerServices;
 using LabSite.Clusters.Contract;
 using LabSite.Clusters.Contract.Flows;
+using LabSite.Clusters.Contract.Identity;
 using LabSite.Clusters.Contract.Inspection;
 using LabSite.Clusters.Netns.Datapath;
 
@@ -60,8 +61,8 @@ public sealed partial class NetnsCluster : IClusterInspector
             ProxyIp: Addressing.NodeIp.ToString(),
             ProxyPort: proxyPort,
             ProxyRedirects: redirects,
-            MinIdentity: Identity.NumericIdentity.MinimalAllocation.Value,
-            MaxIdentity: Identity.NumericIdentity.MaximalAllocation.Value,
+            MinIdentity: NumericIdentity.MinimalAllocation.Value,
+            MaxIdentity: NumericIdentity.MaximalAllocation.Value,
             CurrentFlows: (int)Math.Min(agent.Flows.Written, agent.Flows.Capacity),
             MaxFlows: agent.Flows.Capacity,
             SeenFlows: agent.Flows.Written,

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using LabSite.Clusters.Contract.Flows;
-using LabSite.Clusters.Netns.Identity;
+using LabSite.Clusters.Contract.Identity;
 using LabSite.Clusters.Netns.Proxy;
 using LabSite.Clusters.Netns.Proxy.Flows;
 using LabSite.Clusters.Netns.Proxy.Rules;

@@ -37,6 +37,9 @@ public enum DropReason
     POLICY_DENY = 181,
     AUTH_REQUIRED = 189,
     TTL_EXCEEDED = 196,
+    DROP_RATE_LIMITED = 198,
+    DROP_HOST_NOT_READY = 202,
+    DROP_EP_NOT_READY = 203,
 }
 
 /// <summary>The texts Hubble and <c>cilium-dbg monitor</c> print for drop reasons (the compact printer's TYPE column).</summary>
@@ -73,6 +76,9 @@ public static class DropReasonText
         [181] = "Policy denied by denylist",
         [189] = "Authentication required",
         [196] = "TTL exceeded",
+        [198] = "Rate limited",
+        [202] = "Host datapath not ready",
+        [203] = "Endpoint policy program not available",
     };
 
     public static string For(int code) => s_texts.TryGetValue(code, out var t) ? t : $"Unknown drop reason {code}";

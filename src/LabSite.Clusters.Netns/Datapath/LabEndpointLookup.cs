@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
+using LabSite.Clusters.Contract.Identity;
 using LabSite.Clusters.Netns.Flows;
-using LabSite.Clusters.Netns.Identity;
 using LabSite.Clusters.Netns.Policy.Compile;
 using ApiDirection = LabSite.Clusters.Netns.Policy.Api.TrafficDirection;
 

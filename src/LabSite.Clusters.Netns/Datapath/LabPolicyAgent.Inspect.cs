@@ -62,7 +62,7 @@ public sealed partial class LabPolicyAgent
     }
 
     private string? UidOf(PolicySource source) =>
-        KindRegistry.Resolve(source.Kind) is { } kind
+        ServedKinds.Resolve(source.Kind) is { } kind
             ? (string?)_store.Find(kind, source.Namespace, source.Name)?.Json["metadata"]?["uid"]
             : null;
 

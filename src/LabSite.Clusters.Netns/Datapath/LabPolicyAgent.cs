@@ -2,6 +2,8 @@ using System.Net;
 using System.Text.Json.Nodes;
 using LabSite.Clusters.Contract;
 using LabSite.Clusters.Contract.Flows;
+using LabSite.Clusters.Contract.Identity;
+using LabSite.Clusters.Contract.Kubernetes;
 using LabSite.Clusters.Netns.Flows;
 using LabSite.Clusters.Netns.Identity;
 using LabSite.Clusters.Netns.Kernel;
@@ -12,7 +14,6 @@ using LabSite.Clusters.Netns.Proxy;
 using LabSite.Clusters.Netns.Proxy.Listener;
 using LabSite.Clusters.Netns.Proxy.Rules;
 using LabSite.Clusters.Netns.Store;
-using LabSite.Clusters.Netns.Store.Kinds;
 
 namespace LabSite.Clusters.Netns.Datapath;
 
@@ -165,8 +166,8 @@ public sealed partial class LabPolicyAgent : IDisposable
 
     private void UpsertEndpoint(PodEndpoint ep, IReadOnlyDictionary<string, string> podLabels)
     {
-        var nsLabels = _store.Find(KindRegistry.Namespace, null, ep.Namespace)?.Labels;
-        var serviceAccount = (string?)_store.Find(KindRegistry.Pod, ep.Namespace, ep.Name)?.Json["spec"]?["serviceAccountName"] ?? "default";
+        var nsLabels = _store.Find(ResourceKinds.Namespace, null, ep.Namespace)?.Labels;
+        var serviceAccount = (string?)_store.Find(ResourceKinds.Pod, ep.Namespace, ep.Name)?.Json["spec"]?["serviceAccountName"] ?? "default";
         var labels = IdentityLabels.ForPod(ep.Namespace, podLabels, serviceAccount, nsLabels?.Where(kv => kv.Key != "kubernetes.io/metadata.name").ToDictionary());
         var named = ep.Ports.Where(p => p.Name is { Length: > 0 })
             .Select(p => new NamedPort(p.Name!, (ushort)p.Port, Enum.TryParse<L4Protocol>(p.Protocol, true, out var proto) ? proto : L4Protocol.TCP))
@@ -207,12 +208,12 @@ public sealed partial class LabPolicyAgent : IDisposable
                     Program(_engine.Upsert(PolicyParser.Parse(change.Object)));
                 }
             }
-            else if (change.Kind == KindRegistry.Namespace && change.Type == ChangeType.Modified)
+            else if (change.Kind == ResourceKinds.Namespace && change.Type == ChangeType.Modified)
             {
                 // Namespace labels are part of every pod identity in it.
                 foreach (var ep in _pods.Values.Where(p => p.Namespace == change.Object.Name).ToList())
                 {
-                    var pod = _store.Find(KindRegistry.Pod, ep.Namespace, ep.Name);
+                    var pod = _store.Find(ResourceKinds.Pod, ep.Namespace, ep.Name);
                     UpsertEndpoint(ep, pod?.Labels ?? new Dictionary<string, string>());
                 }
             }

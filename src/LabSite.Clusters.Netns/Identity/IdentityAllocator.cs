@@ -1,4 +1,5 @@
 using System.Net;
+using LabSite.Clusters.Contract.Identity;
 
 namespace LabSite.Clusters.Netns.Identity;
 

@@ -1,3 +1,5 @@
+using LabSite.Clusters.Contract.Identity;
+
 namespace LabSite.Clusters.Netns.Identity;
 
 /// <summary>

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using LabSite.Clusters.Contract.Flows;
-using LabSite.Clusters.Netns.Identity;
+using LabSite.Clusters.Contract.Identity;
 using LabSite.Clusters.Netns.Proxy.Http;
 using LabSite.Clusters.Netns.Proxy.Listener;
 

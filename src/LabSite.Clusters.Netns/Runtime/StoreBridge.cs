@@ -1,7 +1,7 @@
 using System.Threading.Channels;
 using LabSite.Clusters.Contract;
+using LabSite.Clusters.Contract.Kubernetes;
 using LabSite.Clusters.Netns.Store;
-using LabSite.Clusters.Netns.Store.Kinds;
 
 namespace LabSite.Clusters.Netns.Runtime;
 
@@ -54,13 +54,13 @@ internal sealed class StoreBridge : IAsyncDisposable
 
     private void OnChange(ObjectChange change)
     {
-        if (change.Kind != KindRegistry.Pod && change.Kind != KindRegistry.Service)
+        if (change.Kind != ResourceKinds.Pod && change.Kind != ResourceKinds.Service)
         {
             return;
         }
 
         // Our own status updates come back as pod modifications; only label changes matter to us.
-        if (change.Kind == KindRegistry.Pod && change.Type == ChangeType.Modified && LabelsEqual(change))
+        if (change.Kind == ResourceKinds.Pod && change.Type == ChangeType.Modified && LabelsEqual(change))
         {
             return;
         }
@@ -92,7 +92,7 @@ internal sealed class StoreBridge : IAsyncDisposable
                 for (var i = 0; i < batch.Count;)
                 {
                     // Consecutive new pods go in one batch.
-                    var pods = batch.Skip(i).TakeWhile(c => c.Kind == KindRegistry.Pod && c.Type == ChangeType.Added).ToList();
+                    var pods = batch.Skip(i).TakeWhile(c => c.Kind == ResourceKinds.Pod && c.Type == ChangeType.Added).ToList();
                     if (pods.Count > 0)
                     {
                         await ApplySafelyAsync(() => StartPodsAsync(pods));
@@ -143,7 +143,7 @@ internal sealed class StoreBridge : IAsyncDisposable
     private async Task ApplyAsync(ObjectChange change)
     {
         var ns = change.Object.Namespace ?? "default";
-        if (change.Kind == KindRegistry.Pod)
+        if (change.Kind == ResourceKinds.Pod)
         {
             switch (change.Type)
             {

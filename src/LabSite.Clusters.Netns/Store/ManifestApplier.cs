@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using LabSite.Clusters.Contract;
+using LabSite.Clusters.Contract.Kubernetes;
 using LabSite.Clusters.Netns.Store.Kinds;
 using LabSite.Clusters.Netns.Store.Manifests;
 using LabSite.Clusters.Netns.Store.Validation;
@@ -8,7 +9,7 @@ using LabSite.Clusters.Netns.Store.Validation;
 namespace LabSite.Clusters.Netns.Store;
 
 /// <summary>A manifest object that passed validation, ready to execute in a transaction.</summary>
-internal sealed record ParsedObject(KindInfo Kind, ObjectKey Key, JsonObject Desired, ManifestDocument Document);
+internal sealed record ParsedObject(ResourceKind Kind, ObjectKey Key, JsonObject Desired, ManifestDocument Document);
 
 /// <summary>What one object's create/apply/delete did: a kubectl result line or an error.</summary>
 internal readonly record struct Outcome(string? Line, string? Error)
@@ -41,14 +42,14 @@ internal sealed class ManifestApplier(ObjectValidator validator, ServiceIpAlloca
             var what = missing.Count == 0 ? "apiVersion and kind must be text" : missing.Count == 1 ? missing[0] : $"[{string.Join(", ", missing)}]";
             return (null, [$"error: error validating \"{src}\": error validating data: {what} at line {document.Line}"]);
         }
-        var kind = KindRegistry.FromManifest((string)apiVersion!, (string)kindName!);
+        var kind = ServedKinds.FromManifest((string)apiVersion!, (string)kindName!);
         if (kind is null)
         {
             return (null, [$"error: unable to recognize \"{src}\": no matches for kind \"{kindName}\" in version \"{apiVersion}\" at line {document.LineOf("kind")}"]);
         }
-        if (!KindRegistry.IsUserManaged(kind))
+        if (!ServedKinds.IsUserManaged(kind))
         {
-            return (null, [$"error: unable to apply \"{src}\": {kind.Kind} objects are managed by the lab cluster (from {(kind == KindRegistry.Endpoints ? "Services' selectors" : "Deployments")}) at line {document.LineOf("kind")}"]);
+            return (null, [$"error: unable to apply \"{src}\": {kind.Kind} objects are managed by the lab cluster (from {(kind == ResourceKinds.Endpoints ? "Services' selectors" : "Deployments")}) at line {document.LineOf("kind")}"]);
         }
 
         var desired = (JsonObject)json.DeepClone();
@@ -77,7 +78,7 @@ internal sealed class ManifestApplier(ObjectValidator validator, ServiceIpAlloca
         return (new ParsedObject(kind, new ObjectKey(kind.Kind, ns, name), desired, document), []);
     }
 
-    private static ValidationResult ValidateForDelete(KindInfo kind, JsonObject obj) =>
+    private static ValidationResult ValidateForDelete(ResourceKind kind, JsonObject obj) =>
         string.IsNullOrEmpty((string?)obj["metadata"]?["name"])
             ? new ValidationResult([], [new FieldError("metadata.name", "Required value: name or generateName is required")])
             : new ValidationResult([], []);
@@ -97,14 +98,14 @@ internal sealed class ManifestApplier(ObjectValidator validator, ServiceIpAlloca
         {
             return Outcome.Failed($"Error from server (AlreadyExists): error when creating \"{src}\": {kind.QualifiedPlural} \"{key.Name}\" already exists at line {obj.Document.LineOf("metadata.name")}");
         }
-        if (kind.Namespaced && tx.Get(new ObjectKey(KindRegistry.Namespace.Kind, "", key.Namespace)) is null)
+        if (kind.Namespaced && tx.Get(new ObjectKey(ResourceKinds.Namespace.Kind, "", key.Namespace)) is null)
         {
             return Outcome.Failed($"Error from server (NotFound): error when {Doing(mode)} \"{src}\": namespaces \"{key.Namespace}\" not found at line {obj.Document.LineOf("metadata.namespace")}");
         }
 
         var built = ObjectFactory.Build(kind, obj.Desired, existing, recordApplied: mode == ApplyMode.Apply, tx.Now, random);
         var problems = existing is null ? [] : UpdateProblems(kind, existing, built);
-        if (problems.Count == 0 && kind == KindRegistry.Service)
+        if (problems.Count == 0 && kind == ResourceKinds.Service)
         {
             problems = AssignClusterIp(tx, key, built, existing);
         }
@@ -129,7 +130,7 @@ internal sealed class ManifestApplier(ObjectValidator validator, ServiceIpAlloca
     }
 
     /// <summary><c>kubectl delete pod x</c>: by name, not from a file.</summary>
-    public Outcome DeleteByName(StoreTransaction tx, KindInfo kind, string ns, string name)
+    public Outcome DeleteByName(StoreTransaction tx, ResourceKind kind, string ns, string name)
     {
         var key = new ObjectKey(kind.Kind, kind.Namespaced ? ns : "", name);
         return tx.Get(key) is null
@@ -137,14 +138,14 @@ internal sealed class ManifestApplier(ObjectValidator validator, ServiceIpAlloca
             : Remove(tx, kind, key, "");
     }
 
-    private static Outcome Remove(StoreTransaction tx, KindInfo kind, ObjectKey key, string context)
+    private static Outcome Remove(StoreTransaction tx, ResourceKind kind, ObjectKey key, string context)
     {
-        if (kind == KindRegistry.Namespace && s_protectedNamespaces.Contains(key.Name))
+        if (kind == ResourceKinds.Namespace && s_protectedNamespaces.Contains(key.Name))
         {
             return Outcome.Failed($"Error from server (Forbidden): {context}namespaces \"{key.Name}\" is forbidden: this namespace may not be deleted");
         }
         tx.Remove(key);
-        if (kind == KindRegistry.Namespace)
+        if (kind == ResourceKinds.Namespace)
         {
             // Everything in a namespace goes with it (the namespace controller's job in a real cluster).
             foreach (var inside in tx.Keys.Where(k => k.Namespace == key.Name).ToList())
@@ -156,13 +157,13 @@ internal sealed class ManifestApplier(ObjectValidator validator, ServiceIpAlloca
     }
 
     /// <summary>Fields the API server refuses to change on update.</summary>
-    private static List<FieldError> UpdateProblems(KindInfo kind, JsonObject existing, JsonObject updated)
+    private static List<FieldError> UpdateProblems(ResourceKind kind, JsonObject existing, JsonObject updated)
     {
-        if (kind == KindRegistry.Pod && !JsonNode.DeepEquals(WithoutImages(existing["spec"]), WithoutImages(updated["spec"])))
+        if (kind == ResourceKinds.Pod && !JsonNode.DeepEquals(WithoutImages(existing["spec"]), WithoutImages(updated["spec"])))
         {
             return [new FieldError("spec", "Forbidden: pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)")];
         }
-        if (kind == KindRegistry.Deployment && !JsonNode.DeepEquals(existing["spec"]?["selector"], updated["spec"]?["selector"]))
+        if (kind == ResourceKinds.Deployment && !JsonNode.DeepEquals(existing["spec"]?["selector"], updated["spec"]?["selector"]))
         {
             return [new FieldError("spec.selector", $"Invalid value: {updated["spec"]?["selector"]?.ToJsonString()}: field is immutable")];
         }
@@ -203,7 +204,7 @@ internal sealed class ManifestApplier(ObjectValidator validator, ServiceIpAlloca
             SetClusterIp(spec, "None");
             return [];
         }
-        var used = tx.OfKind(KindRegistry.Service)
+        var used = tx.OfKind(ResourceKinds.Service)
             .Where(kv => kv.Key != key)
             .Select(kv => (string?)kv.Value["spec"]?["clusterIP"])
             .OfType<string>()
@@ -237,7 +238,7 @@ internal sealed class ManifestApplier(ObjectValidator validator, ServiceIpAlloca
         spec["clusterIPs"] = new JsonArray(ip);
     }
 
-    private static string Invalid(KindInfo kind, string name, IReadOnlyList<FieldError> errors, ManifestDocument document) =>
+    private static string Invalid(ResourceKind kind, string name, IReadOnlyList<FieldError> errors, ManifestDocument document) =>
         $"The {kind.Kind} \"{name}\" is invalid: {Join(errors.Select(e => e.ToString()))} at line {document.LineOf(errors[0].Path)}";
 
     private static string Join(IEnumerable<string> messages)

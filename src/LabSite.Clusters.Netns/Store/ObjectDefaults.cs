@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using LabSite.Clusters.Netns.Store.Kinds;
+using LabSite.Clusters.Contract.Kubernetes;
 
 namespace LabSite.Clusters.Netns.Store;
 
@@ -10,13 +10,13 @@ namespace LabSite.Clusters.Netns.Store;
 /// </summary>
 internal static class ObjectDefaults
 {
-    public static void Apply(KindInfo kind, JsonObject obj)
+    public static void Apply(ResourceKind kind, JsonObject obj)
     {
-        if (kind == KindRegistry.Pod)
+        if (kind == ResourceKinds.Pod)
         {
             PodSpec(obj["spec"] as JsonObject);
         }
-        else if (kind == KindRegistry.Deployment && obj["spec"] is JsonObject deployment)
+        else if (kind == ResourceKinds.Deployment && obj["spec"] is JsonObject deployment)
         {
             deployment["replicas"] ??= 1;
             deployment["revisionHistoryLimit"] ??= 10;
@@ -28,7 +28,7 @@ internal static class ObjectDefaults
             };
             PodSpec(deployment["template"]?["spec"] as JsonObject);
         }
-        else if (kind == KindRegistry.Service && obj["spec"] is JsonObject service)
+        else if (kind == ResourceKinds.Service && obj["spec"] is JsonObject service)
         {
             service["type"] ??= "ClusterIP";
             service["sessionAffinity"] ??= "None";

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using LabSite.Clusters.Netns.Store.Kinds;
+using LabSite.Clusters.Contract.Kubernetes;
 
 namespace LabSite.Clusters.Netns.Store;
 
@@ -10,15 +10,15 @@ internal static class ObjectFactory
     public const string LastAppliedAnnotation = "kubectl.kubernetes.io/last-applied-configuration";
 
     /// <summary>Kinds whose metadata carries a generation that moves when the spec changes.</summary>
-    public static bool HasGeneration(KindInfo kind) =>
-        kind == KindRegistry.Deployment || kind == KindRegistry.ReplicaSet || kind == KindRegistry.NetworkPolicy
-        || kind == KindRegistry.CiliumNetworkPolicy || kind == KindRegistry.CiliumClusterwideNetworkPolicy;
+    public static bool HasGeneration(ResourceKind kind) =>
+        kind == ResourceKinds.Deployment || kind == ResourceKinds.ReplicaSet || kind == ResourceKinds.NetworkPolicy
+        || kind == ResourceKinds.CiliumNetworkPolicy || kind == ResourceKinds.CiliumClusterwideNetworkPolicy;
 
     /// <summary>
     /// The object to store for <paramref name="desired"/> (a validated manifest object, namespace already set),
     /// keeping identity and status from <paramref name="existing"/> when it updates one.
     /// </summary>
-    public static JsonObject Build(KindInfo kind, JsonObject desired, JsonObject? existing, bool recordApplied, string now, Random random)
+    public static JsonObject Build(ResourceKind kind, JsonObject desired, JsonObject? existing, bool recordApplied, string now, Random random)
     {
         var source = (JsonObject)desired.DeepClone();
         ObjectDefaults.Apply(kind, source);
@@ -46,7 +46,7 @@ internal static class ObjectFactory
         {
             metadata["labels"] = labels.DeepClone();
         }
-        if (kind == KindRegistry.Namespace)
+        if (kind == ResourceKinds.Namespace)
         {
             var nsLabels = metadata["labels"] as JsonObject ?? [];
             nsLabels["kubernetes.io/metadata.name"] = (string?)inMetadata["name"];
@@ -96,11 +96,11 @@ internal static class ObjectFactory
         ["status"] = new JsonObject { ["phase"] = "Active" },
     };
 
-    private static JsonObject? InitialStatus(KindInfo kind) =>
-        kind == KindRegistry.Pod ? new JsonObject { ["phase"] = "Pending", ["qosClass"] = "BestEffort" }
-        : kind == KindRegistry.Namespace ? new JsonObject { ["phase"] = "Active" }
-        : kind == KindRegistry.Service ? new JsonObject { ["loadBalancer"] = new JsonObject() }
-        : kind == KindRegistry.Deployment || kind == KindRegistry.ReplicaSet ? new JsonObject()
+    private static JsonObject? InitialStatus(ResourceKind kind) =>
+        kind == ResourceKinds.Pod ? new JsonObject { ["phase"] = "Pending", ["qosClass"] = "BestEffort" }
+        : kind == ResourceKinds.Namespace ? new JsonObject { ["phase"] = "Active" }
+        : kind == ResourceKinds.Service ? new JsonObject { ["loadBalancer"] = new JsonObject() }
+        : kind == ResourceKinds.Deployment || kind == ResourceKinds.ReplicaSet ? new JsonObject()
         : null;
 
     /// <summary>A random (version 4) UUID from <paramref name="random"/>, so seeded tests get stable uids.</summary>

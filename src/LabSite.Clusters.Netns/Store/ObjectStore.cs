@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Text.Json.Nodes;
 using LabSite.Clusters.Contract;
+using LabSite.Clusters.Contract.Kubernetes;
 using LabSite.Clusters.Netns.Store.Controllers;
 using LabSite.Clusters.Netns.Store.Kinds;
 using LabSite.Clusters.Netns.Store.Manifests;
@@ -42,7 +43,7 @@ public sealed class ObjectStore
             // A fresh cluster has these, as kubectl shows them.
             foreach (var ns in new[] { DefaultNamespace, "kube-system", "kube-public", "kube-node-lease" })
             {
-                tx.Put(new ObjectKey(KindRegistry.Namespace.Kind, "", ns), ObjectFactory.Namespace(ns, tx.Now));
+                tx.Put(new ObjectKey(ResourceKinds.Namespace.Kind, "", ns), ObjectFactory.Namespace(ns, tx.Now));
             }
             return true;
         });
@@ -121,7 +122,7 @@ public sealed class ObjectStore
     /// <summary><c>kubectl delete &lt;kind&gt; &lt;name&gt; [-n ns]</c>: one line or one error.</summary>
     public ApplyResult Delete(string kind, string? ns, string name)
     {
-        var info = KindRegistry.Resolve(kind);
+        var info = ServedKinds.Resolve(kind);
         if (info is null)
         {
             return new ApplyResult([], [$"error: the server doesn't have a resource type \"{kind}\""]);
@@ -143,7 +144,7 @@ public sealed class ObjectStore
     /// </summary>
     public IReadOnlyList<KubeObject> Get(ObjectQuery query)
     {
-        var kind = KindRegistry.Resolve(query.Kind)
+        var kind = ServedKinds.Resolve(query.Kind)
             ?? throw new ArgumentException($"error: the server doesn't have a resource type \"{query.Kind}\"");
         LabelSelector selector;
         try
@@ -169,7 +170,7 @@ public sealed class ObjectStore
     }
 
     /// <summary>One object by kind, namespace and name (namespace ignored for cluster-scoped kinds); a copy.</summary>
-    public KubeObject? Find(KindInfo kind, string? ns, string name)
+    public KubeObject? Find(ResourceKind kind, string? ns, string name)
     {
         lock (_gate)
         {
@@ -187,7 +188,7 @@ public sealed class ObjectStore
         var found = false;
         Commit(tx =>
         {
-            var key = new ObjectKey(KindRegistry.Pod.Kind, ns, name);
+            var key = new ObjectKey(ResourceKinds.Pod.Kind, ns, name);
             if (tx.Get(key) is not { } pod)
             {
                 return false;
@@ -211,7 +212,7 @@ public sealed class ObjectStore
         lock (_gate)
         {
             var replay = replayExisting
-                ? _objects.Select(kv => new ObjectChange(ChangeType.Added, KindRegistry.All.First(k => k.Kind == kv.Key.Kind), new KubeObject(kv.Value), null))
+                ? _objects.Select(kv => new ObjectChange(ChangeType.Added, ServedKinds.Of(kv.Key), new KubeObject(kv.Value), null))
                     .OrderBy(c => KindOrder(c.Kind)).ToList()
                 : [];
             var subscription = _dispatcher.Add(handler, replay);
@@ -221,7 +222,7 @@ public sealed class ObjectStore
     }
 
     // Namespaces before what lives in them; pods before the Endpoints that list them.
-    private static int KindOrder(KindInfo kind) => kind == KindRegistry.Namespace ? 0 : kind == KindRegistry.Endpoints ? 2 : 1;
+    private static int KindOrder(ResourceKind kind) => kind == ResourceKinds.Namespace ? 0 : kind == ResourceKinds.Endpoints ? 2 : 1;
 
     private void Commit(Func<StoreTransaction, bool> work)
     {

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using LabSite.Clusters.Contract;
+using LabSite.Clusters.Contract.Kubernetes;
 using LabSite.Clusters.Netns.Store.Kinds;
 
 namespace LabSite.Clusters.Netns.Store;
@@ -27,7 +28,7 @@ internal sealed class StoreTransaction(ImmutableSortedDictionary<ObjectKey, Json
 
     public JsonObject? Get(ObjectKey key) => _objects.GetValueOrDefault(key);
 
-    public IEnumerable<KeyValuePair<ObjectKey, JsonObject>> OfKind(KindInfo kind, string? ns = null) =>
+    public IEnumerable<KeyValuePair<ObjectKey, JsonObject>> OfKind(ResourceKind kind, string? ns = null) =>
         _objects.Where(kv => kv.Key.Kind == kind.Kind && (ns is null || kv.Key.Namespace == ns));
 
     /// <summary>Stores <paramref name="obj"/> (which the caller must not touch afterwards) with a new resourceVersion.</summary>
@@ -70,7 +71,7 @@ internal sealed class StoreTransaction(ImmutableSortedDictionary<ObjectKey, Json
             {
                 continue;
             }
-            var kind = KindRegistry.All.First(k => k.Kind == key.Kind);
+            var kind = ServedKinds.Of(key);
             changes.Add((before, after) switch
             {
                 (null, not null) => new ObjectChange(ChangeType.Added, kind, new KubeObject(after), null),

@@ -62,8 +62,8 @@ public static class CheckBlockReader
         }
 
         var errorsBefore = bag.Items.Count;
-        var kindName = Scalar(mapping, "kind");
-        var idName = Scalar(mapping, "id");
+        var kindName = YamlMapReader.ScalarText(mapping, "kind");
+        var idName = YamlMapReader.ScalarText(mapping, "id");
         var context = idName is null ? "check block" : $"check \"{idName}\"";
         s_kinds.TryGetValue(kindName ?? "", out var kind);
 
@@ -101,11 +101,6 @@ public static class CheckBlockReader
 
         return check with { OnFail = onFail, BeforeSolution = before ?? CheckSpec.DefaultBeforeSolution(check) };
     }
-
-    private static string? Scalar(YamlMappingNode mapping, string key) =>
-        mapping.Children.TryGetValue(new YamlScalarNode(key), out var node) && node is YamlScalarNode { Value: { Length: > 0 } value }
-            ? value
-            : null;
 }
 
 /// <summary>What every check has, handed to the kind readers.</summary>

@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using LabSite.Scenarios.Model;
 using LabSite.Scenarios.Model.Checks;
 using LabSite.Scenarios.Yaml;
+using DropReason = LabSite.Clusters.Contract.Flows.DropReason;
 
 namespace LabSite.Scenarios.Checks;
 
@@ -15,6 +16,13 @@ public static class FlowCheckReader
         ["from", "to", "verdict", "dropReason", "protocol", "port", "type", "direction", "http"];
 
     public static readonly IReadOnlyList<string> HttpKeys = ["method", "path", "code"];
+
+    /// <summary>
+    /// Hubble's drop reason names (flow.proto, as <c>hubble observe --drop-reason-desc</c> takes them) a check may ask
+    /// for: all but DROP_REASON_UNKNOWN. Labs mostly need POLICY_DENIED (no allow rule) and POLICY_DENY (a deny rule).
+    /// </summary>
+    public static readonly IReadOnlyList<string> DropReasons =
+        Enum.GetNames<DropReason>().Where(n => n != nameof(DropReason.DROP_REASON_UNKNOWN)).ToList();
 
     public static readonly IReadOnlyDictionary<string, FlowVerdict> Verdicts = new Dictionary<string, FlowVerdict>
     {
@@ -68,9 +76,9 @@ public static class FlowCheckReader
         var to = PodSelectorReader.Read(reader, "to");
         var verdict = reader.Enum("verdict", Verdicts);
         var dropReason = reader.String("dropReason");
-        if (dropReason is not null && !DropReasonNames.All.Contains(dropReason))
+        if (dropReason is not null && !DropReasons.Contains(dropReason))
         {
-            reader.Error("dropReason", reader.BadChoice("dropReason", dropReason, DropReasonNames.All));
+            reader.Error("dropReason", reader.BadChoice("dropReason", dropReason, DropReasons));
         }
         else if (dropReason is not null && verdict is not null and not FlowVerdict.Dropped)
         {

@@ -207,8 +207,8 @@ public sealed class YamlMapReader
         return items;
     }
 
-    /// <summary>A mapping of text to text, such as Kubernetes labels.</summary>
-    public IReadOnlyDictionary<string, string>? StringMap(string key, bool required = false)
+    /// <summary>A mapping of text to text, such as Kubernetes labels; <paramref name="example"/> shows one entry in errors.</summary>
+    public IReadOnlyDictionary<string, string>? StringMap(string key, bool required = false, string example = "org: empire")
     {
         if (!Present(key, required, out var node))
         {
@@ -217,7 +217,7 @@ public sealed class YamlMapReader
 
         if (node is not YamlMappingNode mapping || mapping.Children.Count == 0)
         {
-            Error(key, $"\"{key}\" in {Context} must be a mapping like {{org: empire}}; got {Describe(node)}");
+            Error(key, $"\"{key}\" in {Context} must be a mapping like {{{example}}}; got {Describe(node)}");
             return null;
         }
 
@@ -230,12 +230,29 @@ public sealed class YamlMapReader
             }
             else
             {
-                Bag.Error(Source.At(k), $"\"{key}\" in {Context} must map text to text (like org: empire); the entry here is {Describe(v)}");
+                Bag.Error(Source.At(k), $"\"{key}\" in {Context} must map text to text (like {example}); the entry here is {Describe(v)}");
                 return null;
             }
         }
 
         return result;
+    }
+
+    /// <summary>A list whose items the caller reads (e.g. one mapping per item); <paramref name="itemExample"/> shows one item.</summary>
+    public YamlSequenceNode? Sequence(string key, string itemExample, bool required = false)
+    {
+        if (!Present(key, required, out var node))
+        {
+            return null;
+        }
+
+        if (node is YamlSequenceNode sequence)
+        {
+            return sequence;
+        }
+
+        Error(key, $"\"{key}\" in {Context} must be a list of items like \"- {itemExample}\"; got {Describe(node)}");
+        return null;
     }
 
     /// <summary>A nested mapping, read with its own known keys.</summary>
@@ -265,6 +282,12 @@ public sealed class YamlMapReader
         YamlMappingNode => "a mapping",
         _ => "something else",
     };
+
+    /// <summary>A key's non-empty text, read before a reader exists (e.g. the id that names the mapping in messages).</summary>
+    public static string? ScalarText(YamlMappingNode map, string key) =>
+        map.Children.TryGetValue(new YamlScalarNode(key), out var node) && node is YamlScalarNode { Value: { Length: > 0 } value }
+            ? value
+            : null;
 
     public static bool IsEmpty(YamlNode node) =>
         node is YamlScalarNode { Style: ScalarStyle.Plain, Value: null or "" or "~" or "null" };

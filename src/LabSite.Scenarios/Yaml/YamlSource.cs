@@ -23,6 +23,13 @@ public sealed class YamlSource
         _lines = lines;
     }
 
+    /// <summary>A whole YAML file (an exam blueprint or question file): YAML line k is line k of the file.</summary>
+    public static YamlSource ForFile(string file, string text)
+    {
+        var lineCount = text.Count(c => c == '\n') + 1;
+        return new YamlSource(file, new SourceLocation(file, 1, 1), [.. Enumerable.Range(1, lineCount).Select(line => (line, 0))]);
+    }
+
     public string File { get; }
 
     public SourceLocation Origin { get; }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using LabSite.Clusters.Contract.Flows;
+using LabSite.Clusters.Contract.Identity;
 
 namespace LabSite.Shell.Cilium;
 
@@ -133,22 +134,8 @@ public static class MonitorText
         $", identity {IdentityName(f.Source?.Identity ?? 0, numeric)}->{IdentityName(f.Destination?.Identity ?? 0, numeric)}";
 
     /// <summary>NumericIdentity.String(): reserved numbers print as their names.</summary>
-    public static string IdentityName(uint id, bool numeric) => numeric ? id.ToString(s_inv) : id switch
-    {
-        0 => "unknown",
-        1 => "host",
-        2 => "world",
-        3 => "unmanaged",
-        4 => "health",
-        5 => "init",
-        6 => "remote-node",
-        7 => "kube-apiserver",
-        8 => "ingress",
-        9 => "world-ipv4",
-        10 => "world-ipv6",
-        11 => "encrypted-overlay",
-        _ => id.ToString(s_inv),
-    };
+    public static string IdentityName(uint id, bool numeric) =>
+        (numeric ? null : new NumericIdentity(id).ReservedName) ?? id.ToString(s_inv);
 
     private static int Protocol(Flow f) => f.L4 switch
     {

@@ -1,3 +1,4 @@
+using LabSite.Clusters.Contract.Kubernetes;
 using LabSite.Shell.Kubectl;
 
 namespace LabSite.Shell.Completion;
@@ -115,9 +116,9 @@ public static class CompletionEngine
         }
         if (positional.Count == 1)
         {
-            return ResourceKind.All.SelectMany(k => new[] { k.Plural }.Concat(k.ShortNames)).Append("all");
+            return ResourceKinds.All.SelectMany(k => new[] { k.Plural }.Concat(k.ShortNames)).Append("all");
         }
-        var kind = ResourceKind.Resolve(positional[1]);
+        var kind = ResourceKinds.Resolve(positional[1]);
         return kind is null || verb == "explain" ? [] : data.NamesByKind.GetValueOrDefault(kind.Plural) ?? [];
     }
 

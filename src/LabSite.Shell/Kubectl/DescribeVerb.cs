@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using LabSite.Clusters.Contract;
+using LabSite.Clusters.Contract.Kubernetes;
 
 namespace LabSite.Shell.Kubectl;
 
@@ -29,7 +30,7 @@ internal sealed class DescribeVerb : IKubectlVerb
         {
             foreach (var p in positionals)
             {
-                var (kind, name) = KubectlRun.KindAndName(p, ResourceKind.Pod);
+                var (kind, name) = KubectlRun.KindAndName(p, ResourceKinds.Pod);
                 targets.Add(await run.GetOneAsync(kind, name));
             }
         }

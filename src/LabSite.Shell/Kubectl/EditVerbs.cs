@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using LabSite.Clusters.Contract;
+using LabSite.Clusters.Contract.Kubernetes;
 
 namespace LabSite.Shell.Kubectl;
 
@@ -24,7 +25,7 @@ internal sealed partial class LabelVerb : IKubectlVerb
         {
             throw new KubectlException("error: at least one label update is required");
         }
-        var (kind, name) = resources[0].Contains('/') ? KubectlRun.KindAndName(resources[0], ResourceKind.Pod)
+        var (kind, name) = resources[0].Contains('/') ? KubectlRun.KindAndName(resources[0], ResourceKinds.Pod)
             : resources.Count > 1 ? (KubectlRun.Kind(resources[0]), resources[1])
             : throw new KubectlException("error: resource(s) were provided, but no name was specified");
         var target = await run.GetOneAsync(kind, name);
@@ -61,7 +62,7 @@ internal sealed partial class LabelVerb : IKubectlVerb
             changed |= (string?)labels[k] != v;
             labels[k] = v;
         }
-        var display = $"{kind.NamePrefix}/{name}";
+        var display = $"{kind.QualifiedSingular}/{name}";
         if (!changed)
         {
             await run.Out.WriteLineAsync($"{display} not labeled");
@@ -96,16 +97,16 @@ internal sealed class ScaleVerb : IKubectlVerb
         {
             throw new KubectlException("error: You must provide one or more resources by argument or filename.");
         }
-        var (kind, name) = positionals[0].Contains('/') ? KubectlRun.KindAndName(positionals[0], ResourceKind.Deployment)
+        var (kind, name) = positionals[0].Contains('/') ? KubectlRun.KindAndName(positionals[0], ResourceKinds.Deployment)
             : positionals.Count > 1 ? (KubectlRun.Kind(positionals[0]), positionals[1])
             : throw new KubectlException("error: resource(s) were provided, but no name was specified");
-        if (kind != ResourceKind.Deployment && kind != ResourceKind.ReplicaSet)
+        if (kind != ResourceKinds.Deployment && kind != ResourceKinds.ReplicaSet)
         {
-            throw new KubectlException($"error: no objects passed to scale {kind.NamePrefix} \"{name}\" is not scalable");
+            throw new KubectlException($"error: no objects passed to scale {kind.QualifiedSingular} \"{name}\" is not scalable");
         }
         var edited = ObjectUpdate.Editable(await run.GetOneAsync(kind, name));
         ((JsonObject)edited["spec"]!)["replicas"] = replicas;
-        return await ObjectUpdate.ReportAsync(run, await ObjectUpdate.ApplyAsync(run, edited, "kubectl scale"), $"{kind.NamePrefix}/{name} scaled");
+        return await ObjectUpdate.ReportAsync(run, await ObjectUpdate.ApplyAsync(run, edited, "kubectl scale"), $"{kind.QualifiedSingular}/{name} scaled");
     }
 }
 

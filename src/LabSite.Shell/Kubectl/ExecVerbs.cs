@@ -1,5 +1,6 @@
 using System.Text;
 using LabSite.Clusters.Contract;
+using LabSite.Clusters.Contract.Kubernetes;
 
 namespace LabSite.Shell.Kubectl;
 
@@ -81,20 +82,20 @@ internal sealed class ExecVerb : IKubectlVerb
     /// <summary>A pod by name, or the first pod (by name) of <c>deploy/x</c> or <c>rs/x</c>, as kubectl picks one.</summary>
     public static async Task<KubeObject> ResolvePodAsync(KubectlRun run, string target)
     {
-        var (kind, name) = KubectlRun.KindAndName(target, ResourceKind.Pod);
-        if (kind == ResourceKind.Pod)
+        var (kind, name) = KubectlRun.KindAndName(target, ResourceKinds.Pod);
+        if (kind == ResourceKinds.Pod)
         {
             return await run.GetOneAsync(kind, name);
         }
-        if (kind != ResourceKind.Deployment && kind != ResourceKind.ReplicaSet && kind != ResourceKind.Service)
+        if (kind != ResourceKinds.Deployment && kind != ResourceKinds.ReplicaSet && kind != ResourceKinds.Service)
         {
-            throw new KubectlException($"error: cannot attach to {kind.NamePrefix}: selector for {kind.NamePrefix} not implemented");
+            throw new KubectlException($"error: cannot attach to {kind.QualifiedSingular}: selector for {kind.QualifiedSingular} not implemented");
         }
         var owner = await run.GetOneAsync(kind, name);
-        var selector = kind == ResourceKind.Service ? Json.At(owner.Json, "spec", "selector") : Json.At(owner.Json, "spec", "selector", "matchLabels");
+        var selector = kind == ResourceKinds.Service ? Json.At(owner.Json, "spec", "selector") : Json.At(owner.Json, "spec", "selector", "matchLabels");
         var selectorText = Json.Labels(selector);
-        var pods = selectorText == "<none>" ? [] : await run.ListAsync(ResourceKind.Pod, selectorText);
-        return pods.FirstOrDefault() ?? throw new KubectlException($"error: unable to find a pod for {kind.NamePrefix}/{name}: no pods match {selectorText}");
+        var pods = selectorText == "<none>" ? [] : await run.ListAsync(ResourceKinds.Pod, selectorText);
+        return pods.FirstOrDefault() ?? throw new KubectlException($"error: unable to find a pod for {kind.QualifiedSingular}/{name}: no pods match {selectorText}");
     }
 }
 

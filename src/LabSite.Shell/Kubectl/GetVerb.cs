@@ -1,5 +1,6 @@
 using System.Text;
 using LabSite.Clusters.Contract;
+using LabSite.Clusters.Contract.Kubernetes;
 
 namespace LabSite.Shell.Kubectl;
 
@@ -44,7 +45,7 @@ internal sealed class GetVerb : IKubectlVerb
                 {
                     throw new KubectlException($"error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'");
                 }
-                var (kind, name) = KubectlRun.KindAndName(p, ResourceKind.Pod);
+                var (kind, name) = KubectlRun.KindAndName(p, ResourceKinds.Pod);
                 await AddNamedAsync(run, groups, errors, kind, name);
             }
             multipleKinds = groups.Select(g => g.Kind).Distinct().Count() > 1 || positionals.Count > 1;
@@ -52,7 +53,7 @@ internal sealed class GetVerb : IKubectlVerb
         else
         {
             var kindNames = positionals[0].Split(',', StringSplitOptions.RemoveEmptyEntries);
-            var kinds = kindNames.SelectMany(k => k == "all" ? ResourceKind.AllCategory : [KubectlRun.Kind(k)]).Distinct().ToList();
+            var kinds = kindNames.SelectMany(k => k == "all" ? ResourceKinds.AllCategory : [KubectlRun.Kind(k)]).Distinct().ToList();
             multipleKinds = kinds.Count > 1;
             var names = positionals.Skip(1).ToList();
             namesGiven = names.Count > 0;
@@ -61,7 +62,7 @@ internal sealed class GetVerb : IKubectlVerb
                 if (names.Count == 0)
                 {
                     // The lab cluster has no DaemonSets of its own; kubectl get all shows only kinds that have objects.
-                    var objects = kind == ResourceKind.DaemonSet ? [] : await run.ListAsync(kind, selector);
+                    var objects = kind == ResourceKinds.DaemonSet ? [] : await run.ListAsync(kind, selector);
                     groups.Add(new Group(kind, objects));
                     continue;
                 }
@@ -78,7 +79,7 @@ internal sealed class GetVerb : IKubectlVerb
             OutputKind.Json => all.Count == 0 ? "" : JsonOutput.Write(Single(all, namesGiven) ?? JsonOutput.List(all)),
             OutputKind.Yaml => all.Count == 0 ? "" : YamlWriter.Write(Single(all, namesGiven) ?? JsonOutput.List(all)),
             OutputKind.JsonPath => all.Count == 0 ? "" : output.Path!.Execute(Single(all, namesGiven) ?? JsonOutput.List(all)),
-            OutputKind.Name => string.Concat(all.Select(o => $"{(ResourceKind.FromKind(o.Kind) ?? groups[0].Kind).NamePrefix}/{o.Name}\n")),
+            OutputKind.Name => string.Concat(all.Select(o => $"{(ResourceKinds.FromKind(o.Kind) ?? groups[0].Kind).QualifiedSingular}/{o.Name}\n")),
             _ => Tables(run, groups, output.Kind == OutputKind.Wide, multipleKinds),
         };
         await run.Out.WriteAsync(text);

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using LabSite.Clusters.Contract;
+using LabSite.Clusters.Contract.Kubernetes;
 
 namespace LabSite.Shell.Kubectl;
 
@@ -79,7 +80,7 @@ internal static class GetWatch
             {
                 throw new KubectlException($"error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'");
             }
-            var named = positionals.Select(p => KubectlRun.KindAndName(p, ResourceKind.Pod)).ToList();
+            var named = positionals.Select(p => KubectlRun.KindAndName(p, ResourceKinds.Pod)).ToList();
             if (named.Select(n => n.Kind).Distinct().Count() > 1)
             {
                 throw new KubectlException("error: watch is only supported on individual resources and resource collections - more than 1 resource was found");

@@ -1,4 +1,5 @@
 using LabSite.Clusters.Contract;
+using LabSite.Clusters.Contract.Kubernetes;
 
 namespace LabSite.Shell.Kubectl;
 
@@ -124,7 +125,7 @@ internal sealed class KubectlRun(CommandContext context, ILabCluster cluster, Ku
     public static KubectlFlags.Spec Common() => new KubectlFlags.Spec().Value("namespace", 'n');
 
     public static ResourceKind Kind(string name) =>
-        ResourceKind.Resolve(name) ?? throw new KubectlException($"error: the server doesn't have a resource type \"{name}\"");
+        ResourceKinds.Resolve(name) ?? throw new KubectlException($"error: the server doesn't have a resource type \"{name}\"");
 
     /// <summary>Reads <c>-f file</c> (lab folder) or <c>-f -</c> (stdin, a pipe or here-document).</summary>
     public async Task<ManifestText> ReadManifestAsync(string file)
@@ -167,7 +168,7 @@ internal sealed class KubectlRun(CommandContext context, ILabCluster cluster, Ku
     }
 
     public static KubectlException NotFound(ResourceKind kind, string name) =>
-        new($"Error from server (NotFound): {kind.Resource} \"{name}\" not found");
+        new($"Error from server (NotFound): {kind.QualifiedPlural} \"{name}\" not found");
 
     /// <summary>Splits <c>pod/x</c>, <c>deploy/x</c> or <c>x</c> (of a default kind).</summary>
     public static (ResourceKind Kind, string Name) KindAndName(string text, ResourceKind fallback)

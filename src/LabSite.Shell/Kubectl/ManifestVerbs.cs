@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using LabSite.Clusters.Contract;
+using LabSite.Clusters.Contract.Kubernetes;
 
 namespace LabSite.Shell.Kubectl;
 
@@ -74,7 +75,7 @@ internal sealed class DeleteVerb : IKubectlVerb
         var targets = new List<(ResourceKind Kind, string Name)>();
         if (positionals[0].Contains('/'))
         {
-            targets.AddRange(positionals.Select(p => KubectlRun.KindAndName(p, ResourceKind.Pod)));
+            targets.AddRange(positionals.Select(p => KubectlRun.KindAndName(p, ResourceKinds.Pod)));
         }
         else
         {

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using LabSite.Clusters.Contract;
+using LabSite.Clusters.Contract.Kubernetes;
 
 namespace LabSite.Shell.Kubectl;
 

@@ -1,4 +1,5 @@
 using LabSite.Clusters.Contract;
+using LabSite.Clusters.Contract.Kubernetes;
 
 namespace LabSite.Shell.Kubectl;
 
@@ -28,7 +29,7 @@ internal sealed record TableColumns(IReadOnlyList<string> Headers, Func<KubeObje
             var row = new List<string>(table.Row(o, run.Now));
             if (prefixNames)
             {
-                row[0] = $"{kind.NamePrefix}/{row[0]}";
+                row[0] = $"{kind.QualifiedSingular}/{row[0]}";
             }
             if (wide)
             {

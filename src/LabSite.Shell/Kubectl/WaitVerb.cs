@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using LabSite.Clusters.Contract.Kubernetes;
 
 namespace LabSite.Shell.Kubectl;
 
@@ -38,7 +39,7 @@ internal sealed partial class WaitVerb : IKubectlVerb
                 var found = (await run.ListAsync(kind, null, name)).FirstOrDefault(o => o.Name == name);
                 if (wantDelete ? found is null : found is not null && Meets(found.Json, conditionName!))
                 {
-                    await run.Out.WriteLineAsync($"{kind.NamePrefix}/{name} {(wantDelete ? "deleted" : "condition met")}");
+                    await run.Out.WriteLineAsync($"{kind.QualifiedSingular}/{name} {(wantDelete ? "deleted" : "condition met")}");
                     break;
                 }
                 if (found is null && !wantDelete)
@@ -65,7 +66,7 @@ internal sealed partial class WaitVerb : IKubectlVerb
         }
         if (positionals.All(p => p.Contains('/')))
         {
-            return positionals.Select(p => KubectlRun.KindAndName(p, ResourceKind.Pod)).ToList();
+            return positionals.Select(p => KubectlRun.KindAndName(p, ResourceKinds.Pod)).ToList();
         }
         var kind = KubectlRun.Kind(positionals[0]);
         if (positionals.Count > 1)

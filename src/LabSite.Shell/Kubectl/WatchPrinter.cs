@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using LabSite.Clusters.Contract;
+using LabSite.Clusters.Contract.Kubernetes;
 
 namespace LabSite.Shell.Kubectl;
 
@@ -28,7 +29,7 @@ internal sealed class WatchPrinter(KubectlRun run, ResourceKind kind, OutputForm
     {
         var text = output.Kind switch
         {
-            OutputKind.Name => $"{kind.NamePrefix}/{o.Name}\n",
+            OutputKind.Name => $"{kind.QualifiedSingular}/{o.Name}\n",
             OutputKind.Json => JsonOutput.Write(Payload(type, o)),
             OutputKind.Yaml => (_printed > 0 ? "---\n" : "") + YamlWriter.Write(Payload(type, o)),
             OutputKind.JsonPath => output.Path!.Execute(Payload(type, o)),

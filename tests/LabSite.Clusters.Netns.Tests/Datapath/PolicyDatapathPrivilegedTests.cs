@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using LabSite.Clusters.Contract.Flows;
+using LabSite.Clusters.Contract.Identity;
 using LabSite.Clusters.Contract.Inspection;
 using LabSite.Clusters.Netns.Datapath;
 using LabSite.Clusters.Netns.Flows;

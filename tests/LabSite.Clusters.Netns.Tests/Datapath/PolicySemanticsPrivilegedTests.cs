@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using LabSite.Clusters.Contract.Identity;
 using LabSite.Clusters.Netns.Datapath;
 using LabSite.Clusters.Netns.Identity;
 using LabSite.Clusters.Netns.Kernel;

@@ -1,4 +1,5 @@
 using System.Net;
+using LabSite.Clusters.Contract.Identity;
 using LabSite.Clusters.Netns.Identity;
 
 namespace LabSite.Clusters.Netns.Tests.Identity;

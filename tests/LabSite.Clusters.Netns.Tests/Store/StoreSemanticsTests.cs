@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using LabSite.Clusters.Contract;
+using LabSite.Clusters.Contract.Kubernetes;
 using LabSite.Clusters.Netns.Store;
 using LabSite.Clusters.Netns.Store.Kinds;
 using LabSite.Clusters.Netns.Store.Validation;
@@ -35,28 +36,21 @@ public class StoreSemanticsTests
         Yaml(Deploy.Replace("REPLICAS", replicas.ToString()).Replace("IMAGE", image));
 
     [Theory]
-    [InlineData("po")]
-    [InlineData("pod")]
-    [InlineData("pods")]
-    [InlineData("Pod")]
-    [InlineData("pods.v1")]
-    public void Pod_aliases_resolve(string alias) => Assert.Same(KindRegistry.Pod, KindRegistry.Resolve(alias));
-
-    [Theory]
-    [InlineData("deploy", "Deployment")]
+    [InlineData("po", "Pod")]
+    [InlineData("pods.v1", "Pod")]
     [InlineData("deployments.apps", "Deployment")]
-    [InlineData("svc", "Service")]
-    [InlineData("ns", "Namespace")]
-    [InlineData("cm", "ConfigMap")]
-    [InlineData("ep", "Endpoints")]
-    [InlineData("endpoints", "Endpoints")]
-    [InlineData("cnp", "CiliumNetworkPolicy")]
-    [InlineData("ciliumnp", "CiliumNetworkPolicy")]
-    [InlineData("ciliumnetworkpolicies.cilium.io", "CiliumNetworkPolicy")]
     [InlineData("ccnp", "CiliumClusterwideNetworkPolicy")]
-    [InlineData("netpol", "NetworkPolicy")]
-    [InlineData("rs", "ReplicaSet")]
-    public void Kind_aliases_resolve(string alias, string kind) => Assert.Equal(kind, KindRegistry.Resolve(alias)?.Kind);
+    public void Store_serves_the_kinds_kubectl_names(string alias, string kind) =>
+        Assert.Equal(kind, ServedKinds.Resolve(alias)?.Kind);
+
+    [Fact]
+    public void DaemonSets_are_known_but_not_served()
+    {
+        Assert.NotNull(ResourceKinds.Resolve("ds"));
+        Assert.Null(ServedKinds.Resolve("ds"));
+        var e = Assert.Throws<ArgumentException>(() => NewStore().Get(new ObjectQuery("ds")));
+        Assert.Equal("error: the server doesn't have a resource type \"ds\"", e.Message);
+    }
 
     [Fact]
     public void Unknown_kind_in_get_is_kubectls_message()

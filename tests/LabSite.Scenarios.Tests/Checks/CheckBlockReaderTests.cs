@@ -121,6 +121,29 @@ public class CheckBlockReaderTests
         Assert.Equal(PolicyMapExpectation.Absent, check.Expect);
     }
 
+    [Theory]
+    [InlineData("any", 0u)]
+    [InlineData("host", 1u)]
+    [InlineData("world", 2u)]
+    [InlineData("remote-node", 6u)]
+    [InlineData("kube-apiserver", 7u)]
+    [InlineData("world-ipv6", 10u)]
+    public void ReservedPeerNamesAreCiliumsIdentities(string name, uint identity)
+    {
+        Assert.Contains(name, ReservedIdentityNames.All);
+        Assert.Equal(identity, ReservedIdentityNames.Number(name));
+    }
+
+    [Theory]
+    [InlineData("unknown")]
+    [InlineData("everyone")]
+    [InlineData("Host")]
+    public void OtherPeerNamesAreNotReserved(string name)
+    {
+        Assert.DoesNotContain(name, ReservedIdentityNames.All);
+        Assert.Null(ReservedIdentityNames.Number(name));
+    }
+
     [Fact]
     public void EndpointCheckReadsAllAssertions()
     {

@@ -44,14 +44,30 @@ public class BlueprintParserTests
     }
 
     [Fact]
+    public void Unknown_and_repeated_keys_are_named_as_in_lab_files()
+    {
+        const string good = "id: x\nname: X\ndate: 2025-01-01\nquestions: 10\nminutes: 20\npass: 75\ndomains:\n  - id: a\n    name: A\n    weight: 100\n";
+        var diagnostics = new List<Diagnostic>();
+        Assert.NotNull(BlueprintParser.Parse("b.yaml", good, diagnostics));
+        Assert.Empty(diagnostics);
+
+        BlueprintParser.Parse("b.yaml", good.Replace("    weight:", "    wieght:", StringComparison.Ordinal), diagnostics);
+        Assert.Equal(["b.yaml:10:5: error: unknown key \"wieght\" in domain 'a' of blueprint 'x'; did you mean \"weight\"?"], diagnostics.Select(d => d.ToString()));
+
+        diagnostics.Clear();
+        BlueprintParser.Parse("b.yaml", good.Replace("minutes: 20\n", "minutes: 20\nminutes: 30\n", StringComparison.Ordinal), diagnostics);
+        Assert.Equal(["b.yaml:6:1: error: the blueprint is not valid YAML: key \"minutes\" appears twice"], diagnostics.Select(d => d.ToString()));
+    }
+
+    [Fact]
     public void A_bad_date_and_pass_mark_are_named()
     {
         const string yaml = "id: x\nname: X\ndate: 1 Nov 2025\nquestions: 10\nminutes: 20\npass: 175\ndomains:\n  - id: a\n    name: A\n    weight: 100\n";
         var diagnostics = new List<Diagnostic>();
         BlueprintParser.Parse("b.yaml", yaml, diagnostics);
         var messages = diagnostics.Select(d => d.ToString()).ToArray();
-        Assert.Contains("b.yaml:3:7: error: 'date' of blueprint 'x' must be YYYY-MM-DD, got '1 Nov 2025'", messages);
-        Assert.Contains("b.yaml:6:7: error: 'pass' of blueprint 'x' is a percentage from 1 to 100, got 175", messages);
+        Assert.Contains("b.yaml:3:7: error: \"date\" in blueprint 'x' must be YYYY-MM-DD; got \"1 Nov 2025\"", messages);
+        Assert.Contains("b.yaml:6:7: error: \"pass\" in blueprint 'x' must be a percentage from 1 to 100; got the number 175", messages);
     }
 }
 

@@ -1,4 +1,5 @@
 using System.Net;
+using LabSite.Clusters.Contract.Identity;
 using LabSite.Clusters.Netns.Identity;
 using LabSite.Clusters.Netns.Policy.Api;
 using LabSite.Clusters.Netns.Proxy.Rules;

@@ -1,4 +1,4 @@
-using LabSite.Clusters.Netns.Identity;
+using LabSite.Clusters.Contract.Identity;
 using LabSite.Clusters.Netns.Policy.Api;
 
 namespace LabSite.Clusters.Netns.Policy.Compile;

@@ -1,3 +1,4 @@
+using LabSite.Clusters.Contract.Identity;
 using LabSite.Clusters.Netns.Identity;
 using LabSite.Clusters.Netns.Policy.Api;
 

@@ -1,6 +1,6 @@
 using System.Net;
 using LabSite.Clusters.Contract.Flows;
-using LabSite.Clusters.Netns.Identity;
+using LabSite.Clusters.Contract.Identity;
 
 namespace LabSite.Clusters.Netns.Proxy.Flows;
 

@@ -1,4 +1,4 @@
-using LabSite.Clusters.Netns.Identity;
+using LabSite.Clusters.Contract.Identity;
 
 namespace LabSite.Clusters.Netns.Proxy.Rules;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using LabSite.Clusters.Contract.Kubernetes;
 using LabSite.Clusters.Netns.Store.Kinds;
 
 namespace LabSite.Clusters.Netns.Store.Controllers;
@@ -17,7 +18,7 @@ internal static class DeploymentController
 
     public static void Reconcile(StoreTransaction tx, Random random)
     {
-        foreach (var (key, deployment) in tx.OfKind(KindRegistry.Deployment).ToList())
+        foreach (var (key, deployment) in tx.OfKind(ResourceKinds.Deployment).ToList())
         {
             ReconcileOne(tx, key, deployment, random);
         }
@@ -31,10 +32,10 @@ internal static class DeploymentController
         var hash = PodTemplateHash.Compute(template);
         var deploymentUid = (string)deployment["metadata"]!["uid"]!;
 
-        var owned = tx.OfKind(KindRegistry.ReplicaSet, key.Namespace)
+        var owned = tx.OfKind(ResourceKinds.ReplicaSet, key.Namespace)
             .Where(kv => Reconciler.OwnerUid(kv.Value, "Deployment") == deploymentUid)
             .ToDictionary(kv => kv.Key, kv => kv.Value);
-        var currentKey = new ObjectKey(KindRegistry.ReplicaSet.Kind, key.Namespace, $"{key.Name}-{hash}");
+        var currentKey = new ObjectKey(ResourceKinds.ReplicaSet.Kind, key.Namespace, $"{key.Name}-{hash}");
         var revision = owned.TryGetValue(currentKey, out var currentRs)
             ? Revision(currentRs)
             : owned.Values.Select(Revision).DefaultIfEmpty(0).Max() + 1;
@@ -51,7 +52,7 @@ internal static class DeploymentController
 
         // Pods: drop those of older templates, then scale the current set to `replicas`.
         var ownedUids = owned.Values.Select(o => (string?)o["metadata"]?["uid"]).Append(rsUid).ToHashSet();
-        var pods = tx.OfKind(KindRegistry.Pod, key.Namespace)
+        var pods = tx.OfKind(ResourceKinds.Pod, key.Namespace)
             .Where(kv => Reconciler.OwnerUid(kv.Value, "ReplicaSet") is { } owner && ownedUids.Contains(owner))
             .ToList();
         foreach (var (podKey, _) in pods.Where(kv => Reconciler.OwnerUid(kv.Value, "ReplicaSet") != rsUid))
@@ -74,7 +75,7 @@ internal static class DeploymentController
             tx.Put(podKey, BuildPod(tx, podKey, template, hash, currentKey.Name, rsUid, random));
         }
 
-        var live = tx.OfKind(KindRegistry.Pod, key.Namespace)
+        var live = tx.OfKind(ResourceKinds.Pod, key.Namespace)
             .Where(kv => Reconciler.OwnerUid(kv.Value, "ReplicaSet") == rsUid).Select(kv => kv.Value).ToList();
         var ready = live.Count(Reconciler.IsReady);
         var generation = deployment["metadata"]?["generation"].AsLong() ?? 1;
@@ -208,7 +209,7 @@ internal static class DeploymentController
         // 27^5 names per ReplicaSet: a clash is rare, and a hundred in a row means the random source is broken.
         for (var attempt = 0; attempt < 100; attempt++)
         {
-            var key = new ObjectKey(KindRegistry.Pod.Kind, rsKey.Namespace, $"{rsKey.Name}-{PodTemplateHash.Suffix(random)}");
+            var key = new ObjectKey(ResourceKinds.Pod.Kind, rsKey.Namespace, $"{rsKey.Name}-{PodTemplateHash.Suffix(random)}");
             if (tx.Get(key) is null)
             {
                 return key;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using LabSite.Clusters.Contract.Kubernetes;
 using LabSite.Clusters.Netns.Store.Kinds;
 using LabSite.Clusters.Netns.Store.Selectors;
 
@@ -16,17 +17,17 @@ internal static class EndpointsController
     public static void Reconcile(StoreTransaction tx, Random random)
     {
         var wanted = new HashSet<ObjectKey>();
-        foreach (var (key, service) in tx.OfKind(KindRegistry.Service).ToList())
+        foreach (var (key, service) in tx.OfKind(ResourceKinds.Service).ToList())
         {
             if (service["spec"]?["selector"] is not JsonObject { Count: > 0 } selector)
             {
                 continue; // selectorless services have user-managed endpoints; labs do not use them
             }
-            var epKey = new ObjectKey(KindRegistry.Endpoints.Kind, key.Namespace, key.Name);
+            var epKey = new ObjectKey(ResourceKinds.Endpoints.Kind, key.Namespace, key.Name);
             wanted.Add(epKey);
             Reconciler.PutIfChanged(tx, epKey, Build(tx, key, service, LabelSelector.FromMap(selector), tx.Get(epKey), random));
         }
-        foreach (var (key, _) in tx.OfKind(KindRegistry.Endpoints).Where(kv => !wanted.Contains(kv.Key)).ToList())
+        foreach (var (key, _) in tx.OfKind(ResourceKinds.Endpoints).Where(kv => !wanted.Contains(kv.Key)).ToList())
         {
             tx.Remove(key);
         }
@@ -36,7 +37,7 @@ internal static class EndpointsController
     {
         var servicePorts = (service["spec"]?["ports"] as JsonArray ?? []).OfType<JsonObject>().ToList();
         var subsets = new Dictionary<string, (JsonArray Ports, List<JsonObject> Ready, List<JsonObject> NotReady)>();
-        foreach (var (_, pod) in tx.OfKind(KindRegistry.Pod, serviceKey.Namespace))
+        foreach (var (_, pod) in tx.OfKind(ResourceKinds.Pod, serviceKey.Namespace))
         {
             var ip = (string?)pod["status"]?["podIP"];
             var phase = (string?)pod["status"]?["phase"];

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using LabSite.Clusters.Contract.Kubernetes;
 using LabSite.Clusters.Netns.Store.Kinds;
 
 namespace LabSite.Clusters.Netns.Store.Controllers;
@@ -44,13 +45,13 @@ internal static class Reconciler
     /// <summary>The garbage collector's job: ReplicaSets whose Deployment is gone, then pods whose ReplicaSet is gone.</summary>
     private static void CollectOrphans(StoreTransaction tx)
     {
-        var deployments = tx.OfKind(KindRegistry.Deployment).Select(kv => (string?)kv.Value["metadata"]?["uid"]).ToHashSet();
-        foreach (var (key, _) in tx.OfKind(KindRegistry.ReplicaSet).Where(kv => !deployments.Contains(OwnerUid(kv.Value, "Deployment"))).ToList())
+        var deployments = tx.OfKind(ResourceKinds.Deployment).Select(kv => (string?)kv.Value["metadata"]?["uid"]).ToHashSet();
+        foreach (var (key, _) in tx.OfKind(ResourceKinds.ReplicaSet).Where(kv => !deployments.Contains(OwnerUid(kv.Value, "Deployment"))).ToList())
         {
             tx.Remove(key);
         }
-        var replicaSets = tx.OfKind(KindRegistry.ReplicaSet).Select(kv => (string?)kv.Value["metadata"]?["uid"]).ToHashSet();
-        foreach (var (key, _) in tx.OfKind(KindRegistry.Pod)
+        var replicaSets = tx.OfKind(ResourceKinds.ReplicaSet).Select(kv => (string?)kv.Value["metadata"]?["uid"]).ToHashSet();
+        foreach (var (key, _) in tx.OfKind(ResourceKinds.Pod)
             .Where(kv => OwnerUid(kv.Value, "ReplicaSet") is { } owner && !replicaSets.Contains(owner)).ToList())
         {
             tx.Remove(key);

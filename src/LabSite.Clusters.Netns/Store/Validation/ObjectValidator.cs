@@ -2,7 +2,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using LabSite.Clusters.Contract;
 using LabSite.Clusters.Contract.Kubernetes;
-using LabSite.Clusters.Netns.Store.Kinds;
 
 namespace LabSite.Clusters.Netns.Store.Validation;
 
@@ -13,7 +12,7 @@ namespace LabSite.Clusters.Netns.Store.Validation;
 /// </summary>
 public sealed class ObjectValidator(IPolicyValidator? policyValidator)
 {
-    public ValidationResult Validate(KindInfo kind, JsonObject obj)
+    public ValidationResult Validate(ResourceKind kind, JsonObject obj)
     {
         var decode = new List<FieldError>();
         Schemas.For(kind).Check(obj, "", decode);
@@ -24,27 +23,27 @@ public sealed class ObjectValidator(IPolicyValidator? policyValidator)
 
         var errors = new List<FieldError>();
         CheckMetadata(kind, obj, errors);
-        if (kind == KindRegistry.Pod)
+        if (kind == ResourceKinds.Pod)
         {
             WorkloadValidation.CheckPodSpec(obj["spec"] as JsonObject, "spec", errors);
         }
-        else if (kind == KindRegistry.Deployment)
+        else if (kind == ResourceKinds.Deployment)
         {
             WorkloadValidation.CheckDeployment(obj, errors);
         }
-        else if (kind == KindRegistry.Service)
+        else if (kind == ResourceKinds.Service)
         {
             WorkloadValidation.CheckService(obj["spec"] as JsonObject, errors);
         }
-        else if (kind == KindRegistry.ConfigMap)
+        else if (kind == ResourceKinds.ConfigMap)
         {
             WorkloadValidation.CheckConfigMap(obj, errors);
         }
-        else if (kind == KindRegistry.NetworkPolicy)
+        else if (kind == ResourceKinds.NetworkPolicy)
         {
             CheckNetworkPolicy(obj, errors);
         }
-        else if (kind == KindRegistry.CiliumNetworkPolicy || kind == KindRegistry.CiliumClusterwideNetworkPolicy)
+        else if (kind == ResourceKinds.CiliumNetworkPolicy || kind == ResourceKinds.CiliumClusterwideNetworkPolicy)
         {
             CheckCiliumPolicy(kind, obj, errors);
         }
@@ -56,10 +55,10 @@ public sealed class ObjectValidator(IPolicyValidator? policyValidator)
         return new ValidationResult([], errors);
     }
 
-    public static bool IsPolicy(KindInfo kind) =>
-        kind == KindRegistry.NetworkPolicy || kind == KindRegistry.CiliumNetworkPolicy || kind == KindRegistry.CiliumClusterwideNetworkPolicy;
+    public static bool IsPolicy(ResourceKind kind) =>
+        kind == ResourceKinds.NetworkPolicy || kind == ResourceKinds.CiliumNetworkPolicy || kind == ResourceKinds.CiliumClusterwideNetworkPolicy;
 
-    private static void CheckMetadata(KindInfo kind, JsonObject obj, List<FieldError> errors)
+    private static void CheckMetadata(ResourceKind kind, JsonObject obj, List<FieldError> errors)
     {
         var name = (string?)obj["metadata"]?["name"];
         if (string.IsNullOrEmpty(name))
@@ -68,8 +67,8 @@ public sealed class ObjectValidator(IPolicyValidator? policyValidator)
         }
         else
         {
-            var problems = kind == KindRegistry.Service ? NameValidation.CheckDns1035Label(name)
-                : kind == KindRegistry.Namespace ? NameValidation.CheckDns1123Label(name)
+            var problems = kind == ResourceKinds.Service ? NameValidation.CheckDns1035Label(name)
+                : kind == ResourceKinds.Namespace ? NameValidation.CheckDns1123Label(name)
                 : NameValidation.CheckDns1123Subdomain(name);
             errors.AddRange(problems.Select(p => new FieldError("metadata.name", $"Invalid value: \"{name}\": {p}")));
         }
@@ -164,7 +163,7 @@ public sealed class ObjectValidator(IPolicyValidator? policyValidator)
         }
     }
 
-    private static void CheckCiliumPolicy(KindInfo kind, JsonObject obj, List<FieldError> errors)
+    private static void CheckCiliumPolicy(ResourceKind kind, JsonObject obj, List<FieldError> errors)
     {
         var specs = new List<(JsonNode? Spec, string Path)>();
         if (obj["spec"] is { } spec)

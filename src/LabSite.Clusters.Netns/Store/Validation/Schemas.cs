@@ -1,4 +1,4 @@
-using LabSite.Clusters.Netns.Store.Kinds;
+using LabSite.Clusters.Contract.Kubernetes;
 using static LabSite.Clusters.Netns.Store.Validation.Shape;
 
 namespace LabSite.Clusters.Netns.Store.Validation;
@@ -60,15 +60,15 @@ internal static class Schemas
 
     private static readonly Dictionary<string, Shape> s_byKind = new()
     {
-        [KindRegistry.Namespace.Kind] = Top(("spec", Any), ("status", Any)),
-        [KindRegistry.Pod.Kind] = Top(("spec", s_podSpec), ("status", Any)),
-        [KindRegistry.Service.Kind] = Top(("spec", s_serviceSpec), ("status", Any)),
-        [KindRegistry.ConfigMap.Kind] = Top(("data", StringMap), ("binaryData", StringMap), ("immutable", Bool)),
-        [KindRegistry.Deployment.Kind] = Top(("spec", s_deploymentSpec), ("status", Any)),
-        [KindRegistry.NetworkPolicy.Kind] = Top(("spec", Object(("podSelector", s_labelSelector), ("ingress", Any), ("egress", Any), ("policyTypes", ListOf(Shape.String)))), ("status", Any)),
-        [KindRegistry.CiliumNetworkPolicy.Kind] = Top(("spec", Any), ("specs", ListOf(Any)), ("status", Any)),
-        [KindRegistry.CiliumClusterwideNetworkPolicy.Kind] = Top(("spec", Any), ("specs", ListOf(Any)), ("status", Any)),
+        [ResourceKinds.Namespace.Kind] = Top(("spec", Any), ("status", Any)),
+        [ResourceKinds.Pod.Kind] = Top(("spec", s_podSpec), ("status", Any)),
+        [ResourceKinds.Service.Kind] = Top(("spec", s_serviceSpec), ("status", Any)),
+        [ResourceKinds.ConfigMap.Kind] = Top(("data", StringMap), ("binaryData", StringMap), ("immutable", Bool)),
+        [ResourceKinds.Deployment.Kind] = Top(("spec", s_deploymentSpec), ("status", Any)),
+        [ResourceKinds.NetworkPolicy.Kind] = Top(("spec", Object(("podSelector", s_labelSelector), ("ingress", Any), ("egress", Any), ("policyTypes", ListOf(Shape.String)))), ("status", Any)),
+        [ResourceKinds.CiliumNetworkPolicy.Kind] = Top(("spec", Any), ("specs", ListOf(Any)), ("status", Any)),
+        [ResourceKinds.CiliumClusterwideNetworkPolicy.Kind] = Top(("spec", Any), ("specs", ListOf(Any)), ("status", Any)),
     };
 
-    public static Shape For(KindInfo kind) => s_byKind.GetValueOrDefault(kind.Kind, Any);
+    public static Shape For(ResourceKind kind) => s_byKind.GetValueOrDefault(kind.Kind, Any);
 }

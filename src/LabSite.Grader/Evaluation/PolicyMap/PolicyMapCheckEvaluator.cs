@@ -129,9 +129,9 @@ public static class PolicyMapCheckEvaluator
     {
         if (peer.Reserved is { } name)
         {
-            return ReservedIdentities.ByName.TryGetValue(name, out var id)
+            return ReservedIdentityNames.Number(name) is { } id
                 ? new PeerIdentity(id, null)
-                : new PeerIdentity(0, $"\"{name}\" is not a reserved identity ({string.Join(", ", ReservedIdentities.ByName.Keys)})");
+                : new PeerIdentity(0, $"\"{name}\" is not a reserved identity ({string.Join(", ", ReservedIdentityNames.All)})");
         }
         var selector = peer.Pods!;
         var endpoints = await PodResolver.EndpointsAsync(inspector, selector, ct);

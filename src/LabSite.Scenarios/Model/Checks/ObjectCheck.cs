@@ -1,3 +1,5 @@
+using LabSite.Clusters.Contract.Kubernetes;
+
 namespace LabSite.Scenarios.Model.Checks;
 
 /// <summary>Passes when a Kubernetes-style object exists, is absent, is Ready, or has a field with a given value.</summary>
@@ -27,19 +29,20 @@ public enum ObjectExpectation
     FieldEquals,
 }
 
-/// <summary>The kinds the lab-cluster contract can list, and whether they live in a namespace.</summary>
+/// <summary>
+/// The kinds an object check may name (what the lab-cluster contract lists), and whether they live in a namespace,
+/// as the Contract's table of kinds says.
+/// </summary>
 public static class ObjectKinds
 {
-    public static readonly IReadOnlyDictionary<string, bool> Namespaced = new Dictionary<string, bool>(StringComparer.Ordinal)
-    {
-        ["Pod"] = true,
-        ["Deployment"] = true,
-        ["Service"] = true,
-        ["Namespace"] = false,
-        ["NetworkPolicy"] = true,
-        ["CiliumNetworkPolicy"] = true,
-        ["CiliumClusterwideNetworkPolicy"] = false,
-    };
+    private static readonly ResourceKind[] s_checkable =
+    [
+        ResourceKinds.Pod, ResourceKinds.Deployment, ResourceKinds.Service, ResourceKinds.Namespace,
+        ResourceKinds.NetworkPolicy, ResourceKinds.CiliumNetworkPolicy, ResourceKinds.CiliumClusterwideNetworkPolicy,
+    ];
 
-    public static IEnumerable<string> All => Namespaced.Keys;
+    public static readonly IReadOnlyDictionary<string, bool> Namespaced =
+        s_checkable.ToDictionary(k => k.Kind, k => k.Namespaced, StringComparer.Ordinal);
+
+    public static IEnumerable<string> All => s_checkable.Select(k => k.Kind);
 }

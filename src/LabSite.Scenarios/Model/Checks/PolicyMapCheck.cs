@@ -1,3 +1,5 @@
+using LabSite.Clusters.Contract.Identity;
+
 namespace LabSite.Scenarios.Model.Checks;
 
 /// <summary>
@@ -54,11 +56,22 @@ public sealed record PolicyPeer(PodSelector? Pods, string? Reserved)
     public override string ToString() => Pods?.ToString() ?? $"reserved:{Reserved}";
 }
 
-/// <summary>Names of Cilium's reserved identities that a check may name, plus <c>any</c> for identity 0.</summary>
+/// <summary>
+/// Names a check may give a reserved peer: Cilium's reserved identities (the Contract's <see cref="NumericIdentity"/>)
+/// but <c>unknown</c>, plus <c>any</c> for identity 0, the wildcard of L4-only entries.
+/// </summary>
 public static class ReservedIdentityNames
 {
+    public const string Any = "any";
+
     public static readonly IReadOnlyList<string> All =
-        ["any", "host", "world", "unmanaged", "health", "init", "remote-node", "kube-apiserver", "ingress", "world-ipv4", "world-ipv6"];
+        [Any, .. NumericIdentity.Reserved.Where(r => r.Id != NumericIdentity.Unknown).Select(r => r.Name)];
+
+    /// <summary>The identity a check's reserved name stands for; null for a name not in <see cref="All"/>.</summary>
+    public static uint? Number(string name) =>
+        name == Any ? NumericIdentity.Unknown.Value
+        : NumericIdentity.FromReservedName(name) is { } id && id != NumericIdentity.Unknown ? id.Value
+        : null;
 }
 
 public enum PolicyProtocol { Any, Tcp, Udp, Sctp, Icmp }

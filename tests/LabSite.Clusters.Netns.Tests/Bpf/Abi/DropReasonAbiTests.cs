@@ -27,6 +27,7 @@ public class DropReasonAbiTests
     [InlineData("DROP_CT_INVALID_HDR", DropReason.CT_TRUNCATED_OR_INVALID_HEADER)]
     [InlineData("DROP_POLICY_DENY", DropReason.POLICY_DENY)]
     [InlineData("DROP_PROXY_LOOKUP", DropReason.PROXY_LOOKUP_FAILED)]
+    [InlineData("DROP_EP_NOT_READY", DropReason.DROP_EP_NOT_READY)]
     public void Drop_reasons_match(string define, DropReason reason) => Assert.Equal((int)reason, Defines()[define]);
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using LabSite.Clusters.Contract.Identity;
 using LabSite.Clusters.Netns.Identity;
 using LabSite.Clusters.Netns.Policy.Api;
 using LabSite.Clusters.Netns.Policy.Compile;

@@ -1,5 +1,6 @@
 using System.Net;
 using LabSite.Clusters.Contract.Flows;
+using LabSite.Clusters.Contract.Identity;
 using LabSite.Clusters.Netns.Proxy.Rules;
 using LabSite.Clusters.Netns.Tests.Proxy.Support;
 using static LabSite.Clusters.Netns.Tests.Proxy.Support.ProxyHarness;
@@ -164,8 +165,8 @@ public sealed class HttpRuleProxyTests(UpstreamFixture fixture) : IClassFixture<
         await using var h = Start(fixture.Upstream.EndPoint);
         h.Policies.Set(h.Key, new L7PortPolicy(
         [
-            new L7RuleSet([HttpRule.Create(path: "/empire/.*")], new HashSet<LabSite.Clusters.Netns.Identity.NumericIdentity> { TiefighterId }),
-            new L7RuleSet([HttpRule.Create(path: "/rebels/.*")], new HashSet<LabSite.Clusters.Netns.Identity.NumericIdentity> { XwingId }),
+            new L7RuleSet([HttpRule.Create(path: "/empire/.*")], new HashSet<NumericIdentity> { TiefighterId }),
+            new L7RuleSet([HttpRule.Create(path: "/rebels/.*")], new HashSet<NumericIdentity> { XwingId }),
         ]));
         using var tie = h.Client(Tiefighter);
         using var xwing = h.Client(Xwing);

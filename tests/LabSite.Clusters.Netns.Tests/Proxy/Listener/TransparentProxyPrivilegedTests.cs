@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using LabSite.Clusters.Contract.Flows;
-using LabSite.Clusters.Netns.Identity;
+using LabSite.Clusters.Contract.Identity;
 using LabSite.Clusters.Netns.Proxy;
 using LabSite.Clusters.Netns.Proxy.Listener;
 using LabSite.Clusters.Netns.Proxy.Rules;

@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using LabSite.Clusters.Contract.Flows;
-using LabSite.Clusters.Netns.Identity;
+using LabSite.Clusters.Contract.Identity;
 using LabSite.Clusters.Netns.Proxy;
 using LabSite.Clusters.Netns.Proxy.Rules;
 

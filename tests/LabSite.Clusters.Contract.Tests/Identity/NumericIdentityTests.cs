@@ -1,6 +1,6 @@
-using LabSite.Clusters.Netns.Identity;
+using LabSite.Clusters.Contract.Identity;
 
-namespace LabSite.Clusters.Netns.Tests.Identity;
+namespace LabSite.Clusters.Contract.Tests.Identity;
 
 public class NumericIdentityTests
 {
@@ -21,6 +21,13 @@ public class NumericIdentityTests
         Assert.Equal(name, new NumericIdentity(value).ReservedName);
         Assert.Equal(new NumericIdentity(value), NumericIdentity.FromReservedName(name));
         Assert.True(new NumericIdentity(value).IsReserved);
+    }
+
+    [Fact]
+    public void Unknown_is_zero_and_the_table_is_in_numeric_order()
+    {
+        Assert.Equal("unknown", NumericIdentity.Unknown.ReservedName);
+        Assert.Equal(Enumerable.Range(0, 12).Select(i => (uint)i), NumericIdentity.Reserved.Select(r => r.Id.Value));
     }
 
     [Fact]

@@ -1,4 +1,4 @@
-namespace LabSite.Clusters.Netns.Identity;
+namespace LabSite.Clusters.Contract.Identity;
 
 /// <summary>
 /// A security identity as the datapath sees it: the number the ipcache maps an IP to and the policy map is keyed by.

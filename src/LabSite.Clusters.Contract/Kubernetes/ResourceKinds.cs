@@ -1,0 +1,56 @@
+namespace LabSite.Clusters.Contract.Kubernetes;
+
+/// <summary>
+/// The resource types a lab knows, with the names and short names a real cluster gives them
+/// (Kubernetes discovery for built-in kinds, Cilium's CRDs for <c>cnp</c>/<c>ciliumnp</c> and <c>ccnp</c>),
+/// and every spelling kubectl resolves to them (<c>po</c>, <c>Pod</c>, <c>pods.v1</c>, <c>deployments.apps</c> ...).
+/// </summary>
+public static class ResourceKinds
+{
+    public static readonly ResourceKind Pod = new("Pod", "", "v1", "pods", "pod", true, ["po"]);
+    public static readonly ResourceKind Service = new("Service", "", "v1", "services", "service", true, ["svc"]);
+    public static readonly ResourceKind Endpoints = new("Endpoints", "", "v1", "endpoints", "endpoints", true, ["ep"]);
+    public static readonly ResourceKind Namespace = new("Namespace", "", "v1", "namespaces", "namespace", false, ["ns"]);
+    public static readonly ResourceKind ConfigMap = new("ConfigMap", "", "v1", "configmaps", "configmap", true, ["cm"]);
+    public static readonly ResourceKind Deployment = new("Deployment", "apps", "v1", "deployments", "deployment", true, ["deploy"]);
+    public static readonly ResourceKind ReplicaSet = new("ReplicaSet", "apps", "v1", "replicasets", "replicaset", true, ["rs"]);
+    public static readonly ResourceKind DaemonSet = new("DaemonSet", "apps", "v1", "daemonsets", "daemonset", true, ["ds"]);
+    public static readonly ResourceKind NetworkPolicy = new("NetworkPolicy", "networking.k8s.io", "v1", "networkpolicies", "networkpolicy", true, ["netpol"]);
+    public static readonly ResourceKind CiliumNetworkPolicy = new("CiliumNetworkPolicy", "cilium.io", "v2", "ciliumnetworkpolicies", "ciliumnetworkpolicy", true, ["cnp", "ciliumnp"]);
+    public static readonly ResourceKind CiliumClusterwideNetworkPolicy = new("CiliumClusterwideNetworkPolicy", "cilium.io", "v2", "ciliumclusterwidenetworkpolicies", "ciliumclusterwidenetworkpolicy", false, ["ccnp"]);
+
+    /// <summary>Every kind, in the order completion offers them.</summary>
+    public static IReadOnlyList<ResourceKind> All { get; } =
+        [Pod, Service, Endpoints, Namespace, ConfigMap, Deployment, ReplicaSet, DaemonSet, NetworkPolicy, CiliumNetworkPolicy, CiliumClusterwideNetworkPolicy];
+
+    /// <summary>What <c>kubectl get all</c> lists (the <c>all</c> category of these kinds), in kubectl's order.</summary>
+    public static IReadOnlyList<ResourceKind> AllCategory { get; } = [Pod, Service, DaemonSet, Deployment, ReplicaSet];
+
+    private static readonly Dictionary<string, ResourceKind> s_byName = BuildNames();
+
+    private static Dictionary<string, ResourceKind> BuildNames()
+    {
+        var names = new Dictionary<string, ResourceKind>(StringComparer.OrdinalIgnoreCase);
+        foreach (var kind in All)
+        {
+            IEnumerable<string> bare = [kind.Kind, kind.Singular, kind.Plural, .. kind.ShortNames];
+            foreach (var name in bare)
+            {
+                names[name] = kind;
+                names[$"{name}.{kind.Group}".TrimEnd('.')] = kind;
+                names[$"{name}.{kind.Version}.{kind.Group}".TrimEnd('.')] = kind;
+            }
+        }
+        return names;
+    }
+
+    /// <summary>Resolves what a user typed after <c>kubectl get</c>; null when unknown.</summary>
+    public static ResourceKind? Resolve(string name) => s_byName.GetValueOrDefault(name.Trim());
+
+    /// <summary>Resolves a manifest's <c>apiVersion</c> + <c>kind</c> (both exact, as the API server requires).</summary>
+    public static ResourceKind? FromManifest(string apiVersion, string kind) =>
+        All.FirstOrDefault(k => k.Kind == kind && k.ApiVersion == apiVersion);
+
+    /// <summary>The kind of an object read from the cluster (its <c>kind</c> field); null when unknown.</summary>
+    public static ResourceKind? FromKind(string kind) => All.FirstOrDefault(k => k.Kind == kind);
+}
