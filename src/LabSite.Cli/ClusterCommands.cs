@@ -84,6 +84,10 @@ public static class ClusterCommands
             foreach (var manifest in ManifestFiles.Read(result.GetValue(file)!, Console.In))
             {
                 var applied = await cluster.ApplyAsync(manifest, mode, ct);
+                foreach (var warning in applied.Warnings)
+                {
+                    await e.WriteLineAsync(ApplyResult.WarningPrefix + warning);
+                }
                 foreach (var line in applied.Lines)
                 {
                     await o.WriteLineAsync(line);

@@ -36,7 +36,16 @@ public enum ApplyMode { Apply, Create, Delete }
 /// </summary>
 public sealed record ApplyResult(IReadOnlyList<string> Lines, IReadOnlyList<string> Errors)
 {
+    /// <summary>Prefix kubectl puts before each server warning it prints on stderr.</summary>
+    public const string WarningPrefix = "Warning: ";
+
     public bool Succeeded => Errors.Count == 0;
+
+    /// <summary>
+    /// The API server's warnings (<c>spec...cidr: CIDR value "10.1.0.2/4" is ambiguous ...</c>), without the
+    /// <see cref="WarningPrefix"/>; they never fail an apply.
+    /// </summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
 }
 
 /// <summary>A <c>kubectl get</c>: kind or alias, namespace (null = default; "*" = all), label selector, name.</summary>

@@ -77,6 +77,33 @@ public sealed class ClusterCommandsTests(AgentFixture agent) : IClassFixture<Age
     }
 
     [Fact]
+    public async Task Server_warnings_go_to_stderr_as_kubectl_prints_them_and_the_apply_succeeds()
+    {
+        await Run("cluster", "up", "cli-warn");
+        var file = Path.Combine(Path.GetTempPath(), $"labsite-warn-{Guid.NewGuid():N}.yaml");
+        await File.WriteAllTextAsync(file, """
+            apiVersion: networking.k8s.io/v1
+            kind: NetworkPolicy
+            metadata: {name: outside}
+            spec:
+              podSelector: {}
+              egress: [{to: [{ipBlock: {cidr: 10.1.0.2/4}}]}]
+            """);
+        try
+        {
+            var result = await Run("cluster", "apply", "cli-warn", "-f", file);
+            Assert.Equal((0, "networkpolicy.networking.k8s.io/outside created\n"), (result.Code, result.Out));
+            Assert.Equal(
+                "Warning: spec.egress[0].to[0].ipBlock.cidr: CIDR value \"10.1.0.2/4\" is ambiguous in this context (should be \"0.0.0.0/4\" or \"10.1.0.2/32\"?)\n",
+                result.Err);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
     public async Task Errors_name_the_command_and_the_problem()
     {
         var missing = await Run("cluster", "get", "no-such", "pods");

@@ -1,12 +1,13 @@
 using System.Collections.Concurrent;
 using System.Text;
 using LabSite.Clusters.Contract;
+using LabSite.Clusters.Netns.Policy.Api;
 using LabSite.Clusters.Netns.Store;
 
 namespace LabSite.Testing;
 
 /// <summary>
-/// A test double for the agent's backend: real object store, no kernel. Pods turn Running with an IP as soon
+/// A test double for the agent's backend: real object store and policy validation, no kernel. Pods turn Running with an IP as soon
 /// as they are stored; exec understands <c>echo ARGS</c>, <c>warn TEXT</c> (stderr), <c>exit N</c> and nothing else.
 /// Clusters inspect (<see cref="FakeAgentInspectingCluster"/>) unless their lab id is <see cref="NoInspection"/>.
 /// </summary>
@@ -67,7 +68,8 @@ public sealed class FakeClusterBackend : IClusterBackend
         {
             Name = name;
             LabId = labId;
-            Store = new ObjectStore(new StoreOptions { ServiceCidr = "10.96.0.0/16", Random = new Random(1) });
+            // The netns backend's policy validator: policies are refused, or warned about, as in a real lab.
+            Store = new ObjectStore(new StoreOptions { ServiceCidr = "10.96.0.0/16", Random = new Random(1), PolicyValidator = new PolicyValidator() });
             Store.Subscribe(change =>
             {
                 if (change is { Type: ChangeType.Added, Kind.Kind: "Pod" })

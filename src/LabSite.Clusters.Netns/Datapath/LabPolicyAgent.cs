@@ -226,11 +226,17 @@ public sealed partial class LabPolicyAgent : IDisposable
         var cidrs = _engine.CidrIdentities();
         foreach (var (prefix, id) in cidrs)
         {
-            _datapath.UpsertIpcache(prefix, id.Value);
+            if (!IsClusterAddress(prefix))
+            {
+                _datapath.UpsertIpcache(prefix, id.Value);
+            }
         }
         foreach (var stale in _cidrPrefixes.Where(p => !cidrs.ContainsKey(p)).ToList())
         {
-            _datapath.RemoveIpcache(stale);
+            if (!IsClusterAddress(stale))
+            {
+                _datapath.RemoveIpcache(stale);
+            }
             _cidrPrefixes.Remove(stale);
         }
         _cidrPrefixes.UnionWith(cidrs.Keys);
@@ -250,6 +256,16 @@ public sealed partial class LabPolicyAgent : IDisposable
             .ToDictionary(x => x.Ip, x => x.Policy!.Identity);
         _l7Rules.ReplaceAll(_engine.L7Policies());
     }
+
+    /// <summary>
+    /// A host prefix (/32) that is a pod's or the node's address. Its ipcache entry keeps the pod's (or host's)
+    /// identity even when a policy names the prefix: CIDR selectors do not match in-cluster entities
+    /// (Cilium's default, policy-cidr-match-mode unset), so a toCIDR/ipBlock naming a pod's /32 selects nothing
+    /// there, as a wider prefix covering pods does (docs/formats.md, "CIDR rules and cluster pods").
+    /// </summary>
+    private bool IsClusterAddress(IPNetwork prefix) =>
+        prefix.PrefixLength == (prefix.BaseAddress.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128)
+        && (_hostAddresses.Contains(prefix.BaseAddress) || _pods.Values.Any(p => p.Ip.Equals(prefix.BaseAddress)));
 
     private async Task<Dictionary<string, int>> IfIndexesAsync(IReadOnlyList<string> devices, CancellationToken ct)
     {

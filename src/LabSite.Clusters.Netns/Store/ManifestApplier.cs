@@ -8,8 +8,11 @@ using LabSite.Clusters.Netns.Store.Validation;
 
 namespace LabSite.Clusters.Netns.Store;
 
-/// <summary>A manifest object that passed validation, ready to execute in a transaction.</summary>
-internal sealed record ParsedObject(ResourceKind Kind, ObjectKey Key, JsonObject Desired, ManifestDocument Document);
+/// <summary>
+/// A manifest object that passed validation, ready to execute in a transaction, with the API server's warnings
+/// about it (<c>spec...cidr: CIDR value ... is ambiguous</c>), which kubectl prints as <c>Warning: ...</c>.
+/// </summary>
+internal sealed record ParsedObject(ResourceKind Kind, ObjectKey Key, JsonObject Desired, ManifestDocument Document, IReadOnlyList<string> Warnings);
 
 /// <summary>What one object's create/apply/delete did: a kubectl result line or an error.</summary>
 internal readonly record struct Outcome(string? Line, string? Error)
@@ -75,7 +78,8 @@ internal sealed class ManifestApplier(ObjectValidator validator, ServiceIpAlloca
         {
             (desired["metadata"] as JsonObject)?.Remove("namespace"); // kubectl ignores it on cluster-scoped kinds
         }
-        return (new ParsedObject(kind, new ObjectKey(kind.Kind, ns, name), desired, document), []);
+        var warnings = result.Warnings.Select(w => w.ToString()).ToList();
+        return (new ParsedObject(kind, new ObjectKey(kind.Kind, ns, name), desired, document, warnings), []);
     }
 
     private static ValidationResult ValidateForDelete(ResourceKind kind, JsonObject obj) =>

@@ -94,9 +94,11 @@ public sealed class ObjectStore
                 parsed.Add(obj);
             }
         }
+        // Warnings come with any outcome: they describe the manifest, as kubectl prints them before the result.
+        var warnings = parsed.SelectMany(p => p.Warnings).ToList();
         if (errors.Count > 0)
         {
-            return new ApplyResult([], errors);
+            return new ApplyResult([], errors) { Warnings = warnings };
         }
 
         var lines = new List<string>();
@@ -116,7 +118,7 @@ public sealed class ObjectStore
             }
             return errors.Count == 0;
         });
-        return errors.Count > 0 ? new ApplyResult([], errors) : new ApplyResult(lines, []);
+        return (errors.Count > 0 ? new ApplyResult([], errors) : new ApplyResult(lines, [])) with { Warnings = warnings };
     }
 
     /// <summary><c>kubectl delete &lt;kind&gt; &lt;name&gt; [-n ns]</c>: one line or one error.</summary>

@@ -35,6 +35,7 @@ internal sealed class ManifestVerb(string name) : IKubectlVerb
     public static async Task<int> ApplyAsync(KubectlRun run, ManifestText manifest, ApplyMode mode)
     {
         var result = await run.Cluster.ApplyAsync(manifest, mode, run.Cancellation);
+        await ObjectUpdate.WarnAsync(run, result);
         foreach (var line in result.Lines)
         {
             await run.Out.WriteLineAsync(line);

@@ -39,6 +39,7 @@ internal static class ObjectUpdate
 
     public static async Task<int> ReportAsync(KubectlRun run, ApplyResult result, string success)
     {
+        await WarnAsync(run, result);
         if (!result.Succeeded)
         {
             foreach (var error in result.Errors)
@@ -49,5 +50,14 @@ internal static class ObjectUpdate
         }
         await run.Out.WriteLineAsync(success);
         return 0;
+    }
+
+    /// <summary>The API server's warnings, as kubectl prints them: <c>Warning: ...</c> on stderr, before the result.</summary>
+    public static async Task WarnAsync(KubectlRun run, ApplyResult result)
+    {
+        foreach (var warning in result.Warnings)
+        {
+            await run.Err.WriteLineAsync(ApplyResult.WarningPrefix + warning);
+        }
     }
 }

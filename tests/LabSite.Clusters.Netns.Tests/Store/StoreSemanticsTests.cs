@@ -265,6 +265,52 @@ public class StoreSemanticsTests
         Assert.Single(store.Get(new ObjectQuery("cnp")));
     }
 
+    private const string HostBitsPolicy = """
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: outside}
+        spec:
+          podSelector: {}
+          egress:
+          - to:
+            - ipBlock:
+                cidr: CIDR
+                except: [10.1.0.5/16]
+        """;
+
+    [Fact]
+    public void A_cidr_with_host_bits_is_stored_with_the_api_servers_warnings()
+    {
+        var store = new ObjectStore(new StoreOptions { ServiceCidr = "10.96.0.0/16", PolicyValidator = new LabSite.Clusters.Netns.Policy.Api.PolicyValidator() });
+
+        var result = store.Apply(Yaml(HostBitsPolicy.Replace("CIDR", "10.1.0.2/4"), "np.yaml"), ApplyMode.Apply);
+
+        Assert.Empty(result.Errors);
+        Assert.Equal(["networkpolicy.networking.k8s.io/outside created"], result.Lines);
+        Assert.Equal(
+            [
+                "spec.egress[0].to[0].ipBlock.cidr: CIDR value \"10.1.0.2/4\" is ambiguous in this context (should be \"0.0.0.0/4\" or \"10.1.0.2/32\"?)",
+                "spec.egress[0].to[0].ipBlock.except[0]: CIDR value \"10.1.0.5/16\" is ambiguous in this context (should be \"10.1.0.0/16\" or \"10.1.0.5/32\"?)",
+            ],
+            result.Warnings);
+        // Stored as written, as the API server does; the datapath uses the masked network.
+        Assert.Equal("10.1.0.2/4", (string?)store.Get(new ObjectQuery("netpol")).Single().Json["spec"]!["egress"]![0]!["to"]![0]!["ipBlock"]!["cidr"]);
+    }
+
+    [Fact]
+    public void What_is_not_a_cidr_is_still_refused_with_its_field_path_and_line()
+    {
+        var store = new ObjectStore(new StoreOptions { ServiceCidr = "10.96.0.0/16", PolicyValidator = new LabSite.Clusters.Netns.Policy.Api.PolicyValidator() });
+
+        var result = store.Apply(Yaml(HostBitsPolicy.Replace("CIDR", "10.1.0.256/4"), "np.yaml"), ApplyMode.Apply);
+
+        Assert.Equal(
+            "The NetworkPolicy \"outside\" is invalid: spec.egress[0].to[0].ipBlock.cidr: \"10.1.0.256/4\" is not a CIDR (expected an address and a prefix length, e.g. 10.0.0.0/8, or one address) at line 9",
+            result.Errors.Single());
+        Assert.Empty(result.Warnings);
+        Assert.Empty(store.Get(new ObjectQuery("netpol")));
+    }
+
     [Fact]
     public void The_policy_validator_sees_policies_and_its_errors_reject_the_apply()
     {
@@ -326,12 +372,12 @@ public class StoreSemanticsTests
     {
         public List<KubeObject> Seen { get; } = [];
 
-        public IReadOnlyList<FieldError> Validate(KubeObject policy)
+        public PolicyCheck Validate(KubeObject policy)
         {
             Seen.Add(policy);
             return policy.Json["spec"]?["ingress"]?[0]?["toPorts"]?[0]?["rules"] is null
-                ? []
-                : [new FieldError("spec.ingress[0].toPorts[0].rules", "Forbidden: L7 rules are not supported yet")];
+                ? PolicyCheck.Valid
+                : new PolicyCheck([new FieldError("spec.ingress[0].toPorts[0].rules", "Forbidden: L7 rules are not supported yet")], []);
         }
     }
 }

@@ -1,6 +1,8 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using LabSite.Clusters.Contract;
+using LabSite.Clusters.Netns.Policy.Api;
+using LabSite.Clusters.Netns.Store;
 using LabSite.Shell.Tests.Support;
 using LabSite.Testing;
 
@@ -38,6 +40,50 @@ public class KubectlVerbTests
         Assert.Equal((1, "", "error: the path \"nope.yaml\" does not exist\n"), await shell.RunAsync("kubectl apply -f nope.yaml"));
         Assert.Equal((1, "", "error: must specify one of -f and -k\n"), await shell.RunAsync("kubectl apply"));
         Assert.StartsWith("error: ../x.yaml: .. leaves the lab folder", (await shell.RunAsync("kubectl apply -f ../x.yaml")).Err);
+    }
+
+    [Fact]
+    public async Task Apply_prints_the_servers_warnings_on_stderr_and_succeeds()
+    {
+        using var shell = new ShellHarness();
+        var store = new ObjectStore(new StoreOptions { ServiceCidr = "10.96.0.0/16", PolicyValidator = new PolicyValidator() });
+        shell.Cluster.OnApply = store.Apply;
+        File.WriteAllText(Path.Combine(shell.Folder.Root, "np.yaml"), """
+            apiVersion: networking.k8s.io/v1
+            kind: NetworkPolicy
+            metadata: {name: outside}
+            spec:
+              podSelector: {}
+              egress: [{to: [{ipBlock: {cidr: 10.1.0.2/4, except: [10.1.0.0/16]}}]}]
+            """);
+
+        var created = await shell.RunAsync("kubectl create -f np.yaml");
+        var applied = await shell.RunAsync("kubectl apply -f np.yaml");
+
+        const string Warning = "Warning: spec.egress[0].to[0].ipBlock.cidr: CIDR value \"10.1.0.2/4\" is ambiguous in this context (should be \"0.0.0.0/4\" or \"10.1.0.2/32\"?)\n";
+        Assert.Equal((0, "networkpolicy.networking.k8s.io/outside created\n", Warning), created);
+        Assert.Equal((0, "networkpolicy.networking.k8s.io/outside unchanged\n", Warning), applied);
+    }
+
+    [Fact]
+    public async Task Apply_still_refuses_what_is_not_a_cidr_with_path_and_line()
+    {
+        using var shell = new ShellHarness();
+        var store = new ObjectStore(new StoreOptions { ServiceCidr = "10.96.0.0/16", PolicyValidator = new PolicyValidator() });
+        shell.Cluster.OnApply = store.Apply;
+        File.WriteAllText(Path.Combine(shell.Folder.Root, "cnp.yaml"), """
+            apiVersion: cilium.io/v2
+            kind: CiliumNetworkPolicy
+            metadata: {name: outside}
+            spec:
+              endpointSelector: {}
+              egress:
+              - toCIDR: [10.1.0/4]
+            """);
+
+        Assert.Equal(
+            (1, "", "The CiliumNetworkPolicy \"outside\" is invalid: spec.egress[0].toCIDR[0]: \"10.1.0/4\" is not a CIDR (expected an address and a prefix length, e.g. 10.0.0.0/8, or one address) at line 7\n"),
+            await shell.RunAsync("kubectl apply -f cnp.yaml"));
     }
 
     [Fact]

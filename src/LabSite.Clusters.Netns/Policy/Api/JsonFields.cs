@@ -11,7 +11,12 @@ internal sealed class JsonFields(List<PolicyError> errors)
 {
     public List<PolicyError> Errors { get; } = errors;
 
+    /// <summary>Accepted values the API server would warn about (kubectl prints them as <c>Warning: ...</c>).</summary>
+    public List<PolicyError> Warnings { get; } = [];
+
     public void Error(string path, string message) => Errors.Add(new PolicyError(path, message));
+
+    public void Warn(string path, string message) => Warnings.Add(new PolicyError(path, message));
 
     /// <summary>Reports fields of <paramref name="obj"/> not in <paramref name="known"/>.</summary>
     public void RejectUnknown(JsonObject obj, string path, params string[] known)

@@ -105,22 +105,26 @@ internal static class NetworkPolicyTranslator
             }
             var bp = JsonFields.Join(path, "ipBlock");
             f.RejectUnknown(block, bp, "cidr", "except");
-            if (RuleValidation.ParseCidr(f.String(block, bp, "cidr") ?? "", out var err) is not { } net)
+            if (RuleParser.Cidr(f, JsonFields.Join(bp, "cidr"), f.String(block, bp, "cidr") ?? "") is not { } net)
             {
-                f.Error(JsonFields.Join(bp, "cidr"), err!);
                 return;
             }
             var except = new List<System.Net.IPNetwork>();
             var ex = f.Array(block, bp, "except");
             for (var k = 0; k < (ex?.Count ?? 0); k++)
             {
-                if (RuleValidation.ParseCidr(ex![k]?.ToString() ?? "", out var e2) is { } x && CidrRule.Contains(net, x))
+                var pe = JsonFields.Index(JsonFields.Join(bp, "except"), k);
+                if (RuleParser.Cidr(f, pe, ex![k]?.ToString() ?? "") is not { } x)
+                {
+                    continue;
+                }
+                if (CidrRule.Contains(net, x))
                 {
                     except.Add(x);
                 }
                 else
                 {
-                    f.Error(JsonFields.Index(JsonFields.Join(bp, "except"), k), e2 ?? $"{ex[k]} is not inside {net}");
+                    f.Error(pe, $"{x} is not inside {net}");
                 }
             }
             cidrs.Add(new CidrRule(net, except));

@@ -45,7 +45,7 @@ public static class PolicyParser
         {
             throw new PolicyValidationException(display, errors);
         }
-        return new ParsedPolicy(source, rules);
+        return new ParsedPolicy(source, rules) { Warnings = f.Warnings };
     }
 
     private static List<PolicyRule> CiliumRules(JsonFields f, JsonObject json, PolicySource source)

@@ -18,20 +18,21 @@ public sealed class PolicyValidator : IPolicyValidator
     public const string EgressL7NotEnforced =
         "HTTP rules in egress are not enforced by the netns datapath yet (only ingress rules redirect to the L7 proxy); remove rules to enforce only L3/L4";
 
-    public IReadOnlyList<FieldError> Validate(KubeObject policy)
+    public PolicyCheck Validate(KubeObject policy)
     {
         ArgumentNullException.ThrowIfNull(policy);
+        ParsedPolicy parsed;
         try
         {
-            PolicyParser.Parse(policy);
+            parsed = PolicyParser.Parse(policy);
         }
         catch (PolicyValidationException ex)
         {
-            return ex.Errors.Select(e => new FieldError(e.Path, e.Message)).ToList();
+            return new PolicyCheck(ex.Errors.Select(e => new FieldError(e.Path, e.Message)).ToList(), []);
         }
         var l7 = new List<FieldError>();
         FindRules(policy.Json, "", l7);
-        return l7;
+        return new PolicyCheck(l7, parsed.Warnings.Select(w => new FieldError(w.Path, w.Message)).ToList());
     }
 
     // Parsing succeeded, so any toPorts[].rules left is an accepted HTTP rule list (other kinds were refused).

@@ -153,14 +153,9 @@ internal static class RuleParser
         var list = new List<CidrRule>();
         for (var i = 0; i < (plain?.Count ?? 0); i++)
         {
-            var p = JsonFields.Index(JsonFields.Join(path, cidrField), i);
-            if (RuleValidation.ParseCidr(plain![i]?.ToString() ?? "", out var err) is { } net)
+            if (Cidr(f, JsonFields.Index(JsonFields.Join(path, cidrField), i), plain![i]?.ToString() ?? "") is { } net)
             {
                 list.Add(new CidrRule(net, []));
-            }
-            else
-            {
-                f.Error(p, err!);
             }
         }
         for (var i = 0; i < (sets?.Count ?? 0); i++)
@@ -188,9 +183,8 @@ internal static class RuleParser
                 f.Error(JsonFields.Join(p, "cidr"), "required");
                 continue;
             }
-            if (RuleValidation.ParseCidr(text, out var err) is not { } net)
+            if (Cidr(f, JsonFields.Join(p, "cidr"), text) is not { } net)
             {
-                f.Error(JsonFields.Join(p, "cidr"), err!);
                 continue;
             }
             var except = new List<System.Net.IPNetwork>();
@@ -198,11 +192,11 @@ internal static class RuleParser
             for (var j = 0; j < (ex?.Count ?? 0); j++)
             {
                 var pe = JsonFields.Index(JsonFields.Join(p, "except"), j);
-                if (RuleValidation.ParseCidr(ex![j]?.ToString() ?? "", out var e2) is not { } x)
+                if (Cidr(f, pe, ex![j]?.ToString() ?? "") is not { } x)
                 {
-                    f.Error(pe, e2!);
+                    continue;
                 }
-                else if (!CidrRule.Contains(net, x))
+                if (!CidrRule.Contains(net, x))
                 {
                     f.Error(pe, $"{x} is not inside {net}");
                 }
@@ -214,6 +208,25 @@ internal static class RuleParser
             list.Add(new CidrRule(net, except));
         }
         return list;
+    }
+
+    /// <summary>
+    /// A CIDR field: refused with an error when it is not a CIDR; with bits set after the prefix, the masked network
+    /// plus the API server's warning (kubectl apply succeeds and prints it).
+    /// </summary>
+    internal static System.Net.IPNetwork? Cidr(JsonFields f, string path, string text)
+    {
+        var net = RuleValidation.ParseCidr(text, out var error, out var hostBitsSet);
+        if (net is not { } parsed)
+        {
+            f.Error(path, error!);
+            return null;
+        }
+        if (hostBitsSet)
+        {
+            f.Warn(path, RuleValidation.HostBitsWarning(text, parsed));
+        }
+        return parsed;
     }
 
     private static List<Entity>? Entities(JsonFields f, JsonObject o, string path, string field)

@@ -70,33 +70,56 @@ public static partial class RuleValidation
         return null;
     }
 
-    /// <summary>Parses a CIDR, or a bare address as a host prefix (/32 or /128) as Cilium does.</summary>
-    public static IPNetwork? ParseCidr(string text, out string? error)
+    /// <summary>
+    /// Parses a CIDR, or a bare address as a host prefix (/32 or /128) as Cilium does. Bits set after the prefix
+    /// (<c>10.1.0.2/4</c>) are masked off, as Kubernetes and Cilium do; <paramref name="hostBitsSet"/> says so, for a warning.
+    /// </summary>
+    public static IPNetwork? ParseCidr(string text, out string? error, out bool hostBitsSet)
     {
         error = null;
+        hostBitsSet = false;
         if (text.Contains('/', StringComparison.Ordinal))
         {
             var slash = text.IndexOf('/', StringComparison.Ordinal);
-            if (IPAddress.TryParse(text[..slash], out var addr) && int.TryParse(text[(slash + 1)..], out var len)
-                && len >= 0 && len <= (addr.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128))
+            if (IPAddress.TryParse(text[..slash], out var addr) && IsPlainAddress(text[..slash])
+                && int.TryParse(text[(slash + 1)..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var len)
+                && len <= HostBits(addr))
             {
                 var net = new IPNetwork(Masked(addr, len), len);
-                // Bits set after the prefix are almost always a typo (10.0.0.1/8): refuse rather than guess.
-                if (net.BaseAddress.Equals(addr))
-                {
-                    return net;
-                }
+                hostBitsSet = !net.BaseAddress.Equals(addr);
+                return net;
             }
-            error = $"\"{text}\" is not a CIDR (expected e.g. 10.0.0.0/8, with no bits set after the prefix)";
-            return null;
         }
-        if (IPAddress.TryParse(text, out var ip))
+        else if (IPAddress.TryParse(text, out var ip) && IsPlainAddress(text))
         {
-            return new IPNetwork(ip, ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128);
+            return new IPNetwork(ip, HostBits(ip));
         }
-        error = $"\"{text}\" is not a CIDR (expected e.g. 10.0.0.0/8, with no bits set after the prefix)";
+        error = $"\"{text}\" is not a CIDR (expected an address and a prefix length, e.g. 10.0.0.0/8, or one address)";
         return null;
     }
+
+    /// <summary>As <see cref="ParseCidr(string, out string?, out bool)"/>, for callers that do not warn.</summary>
+    public static IPNetwork? ParseCidr(string text, out string? error) => ParseCidr(text, out error, out _);
+
+    /// <summary>
+    /// The API server's warning for a CIDR with bits set after the prefix: it could mean the network or the one
+    /// address. The masked network is what Kubernetes and Cilium enforce.
+    /// </summary>
+    public static string HostBitsWarning(string text, IPNetwork masked)
+    {
+        var slash = text.IndexOf('/', StringComparison.Ordinal);
+        var addr = IPAddress.Parse(text[..slash]);
+        return $"CIDR value \"{text}\" is ambiguous in this context (should be \"{masked}\" or \"{addr}/{HostBits(addr)}\"?)";
+    }
+
+    private static int HostBits(IPAddress addr) => addr.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128;
+
+    // IPAddress.TryParse also takes "10", "0x0a.1.2.3" and octal "010.0.0.1" (inet_aton forms), which Cilium's
+    // parser (Go's netip) refuses; zones (fe80::1%eth0) have no meaning in a policy either.
+    private static bool IsPlainAddress(string text) =>
+        text.Contains(':', StringComparison.Ordinal) ? !text.Contains('%', StringComparison.Ordinal)
+            : text.Split('.') is { Length: 4 } parts
+                && parts.All(p => p.Length is >= 1 and <= 3 && p.All(char.IsAsciiDigit) && (p.Length == 1 || p[0] != '0'));
 
     private static IPAddress Masked(IPAddress addr, int prefix)
     {

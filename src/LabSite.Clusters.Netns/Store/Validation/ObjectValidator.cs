@@ -48,11 +48,14 @@ public sealed class ObjectValidator(IPolicyValidator? policyValidator)
             CheckCiliumPolicy(kind, obj, errors);
         }
 
+        IReadOnlyList<FieldError> warnings = [];
         if (errors.Count == 0 && policyValidator is not null && IsPolicy(kind))
         {
-            errors.AddRange(policyValidator.Validate(new KubeObject(obj)));
+            var check = policyValidator.Validate(new KubeObject(obj));
+            errors.AddRange(check.Errors);
+            warnings = check.Warnings;
         }
-        return new ValidationResult([], errors);
+        return new ValidationResult([], errors) { Warnings = warnings };
     }
 
     public static bool IsPolicy(ResourceKind kind) =>

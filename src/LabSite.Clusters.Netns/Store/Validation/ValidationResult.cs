@@ -7,4 +7,7 @@ namespace LabSite.Clusters.Netns.Store.Validation;
 public sealed record ValidationResult(IReadOnlyList<FieldError> DecodeErrors, IReadOnlyList<FieldError> FieldErrors)
 {
     public bool Ok => DecodeErrors.Count == 0 && FieldErrors.Count == 0;
+
+    /// <summary>Accepted values the API server warns about; they never make the result not <see cref="Ok"/>.</summary>
+    public IReadOnlyList<FieldError> Warnings { get; init; } = [];
 }

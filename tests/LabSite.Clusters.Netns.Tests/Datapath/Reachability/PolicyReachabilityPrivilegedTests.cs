@@ -41,7 +41,7 @@ public sealed class PolicyReachabilityPrivilegedTests(ReachabilityWorld world) :
                 case ShellStep s:
                     foreach (var (line, command) in s.Commands)
                     {
-                        var (status, output) = await world.RunAsync(command);
+                        var (status, output) = await world.RunAsync(world.Expand(command, line));
                         Assert.True(status == 0, $"{world.SpecFile}:{line}: {command}: exit {status}\n{output}");
                     }
                     await world.Cluster.WaitUntilSettledAsync(CancellationToken.None);
@@ -74,7 +74,7 @@ public sealed class PolicyReachabilityPrivilegedTests(ReachabilityWorld world) :
     {
         var errorBefore = world.Cluster.Policy!.LastError;
         var source = $"{world.SpecFile}:{step.Line}";
-        var result = await world.Cluster.ApplyAsync(new ManifestText(step.Yaml, source), step.Delete ? ApplyMode.Delete : ApplyMode.Apply, CancellationToken.None);
+        var result = await world.Cluster.ApplyAsync(new ManifestText(world.Expand(step.Yaml, step.Line), source), step.Delete ? ApplyMode.Delete : ApplyMode.Apply, CancellationToken.None);
         Assert.True(result.Succeeded, $"{source}: {string.Join("\n", result.Errors)}");
         await world.Cluster.WaitUntilSettledAsync(CancellationToken.None);
         var errorAfter = world.Cluster.Policy.LastError;

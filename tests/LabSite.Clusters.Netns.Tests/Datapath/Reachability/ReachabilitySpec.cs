@@ -7,7 +7,7 @@ namespace LabSite.Clusters.Netns.Tests.Datapath.Reachability;
 /// and <c>```text matrix</c> (cells probed with real connections, see <see cref="ProbeCell"/>).
 /// Lines are counted from 1, as editors show them.
 /// </summary>
-public sealed record ReachabilitySpec(string Path, string World, int WorldLine, IReadOnlyList<ReachabilityCase> Cases)
+public sealed partial record ReachabilitySpec(string Path, string World, int WorldLine, IReadOnlyList<ReachabilityCase> Cases)
 {
     /// <summary>Parses a spec; any malformed line fails with <c>path:line: what is wrong</c>.</summary>
     public static ReachabilitySpec Parse(string text, string path)
@@ -95,6 +95,29 @@ public sealed record ReachabilitySpec(string Path, string World, int WorldLine, 
     }
 
     public static ReachabilitySpec Load(string path) => Parse(File.ReadAllText(path), path);
+
+    /// <summary>
+    /// Fills the placeholders of a manifest or shell line with the lab's addresses, which depend on its slot:
+    /// <c>{{ip prod/api}}</c> (an endpoint's address, as matrix lines name it: a pod, <c>host</c>, <c>world-a</c>)
+    /// and <c>{{pod-cidr}}</c> (the lab's pod network). Anything else in <c>{{ }}</c> fails with file:line.
+    /// </summary>
+    public static string Expand(string text, Func<string, System.Net.IPAddress> addressOf, string podCidr, string path, int line) =>
+        Placeholder().Replace(text, m =>
+        {
+            var name = m.Groups[1].Value.Trim();
+            if (name == "pod-cidr")
+            {
+                return podCidr;
+            }
+            if (name.StartsWith("ip ", StringComparison.Ordinal))
+            {
+                return addressOf(name[3..].Trim()).ToString();
+            }
+            throw Error(path, line + text[..m.Index].Count(c => c == '\n'), $"unknown placeholder {m.Value} (expected {{{{ip <endpoint>}}}} or {{{{pod-cidr}}}})");
+        });
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\{\{([^}]*)\}\}")]
+    private static partial System.Text.RegularExpressions.Regex Placeholder();
 
     internal static FormatException Error(string path, int line, string message) => new($"{System.IO.Path.GetFileName(path)}:{line}: {message}");
 }

@@ -17,6 +17,25 @@ public class ReachabilitySpecTests
     }
 
     [Fact]
+    public void Placeholders_take_the_labs_addresses()
+    {
+        var text = "toCIDR: [{{ip prod/api}}/32, {{ ip host }}/32]\nexcept: [{{pod-cidr}}]";
+
+        var expanded = ReachabilitySpec.Expand(text, name => System.Net.IPAddress.Parse(name == "host" ? "10.3.0.1" : "10.3.0.7"), "10.3.0.0/16", "/specs/Reach.md", 40);
+
+        Assert.Equal("toCIDR: [10.3.0.7/32, 10.3.0.1/32]\nexcept: [10.3.0.0/16]", expanded);
+    }
+
+    [Fact]
+    public void An_unknown_placeholder_names_file_and_line()
+    {
+        var error = Assert.Throws<FormatException>(() =>
+            ReachabilitySpec.Expand("a: 1\nb: {{node-ip}}", _ => System.Net.IPAddress.Loopback, "10.3.0.0/16", "/specs/Reach.md", 40));
+
+        Assert.Equal("Reach.md:41: unknown placeholder {{node-ip}} (expected {{ip <endpoint>}} or {{pod-cidr}})", error.Message);
+    }
+
+    [Fact]
     public void Steps_keep_their_order_kind_and_lines()
     {
         var spec = Parse(World + """

@@ -77,6 +77,10 @@ public sealed class ReachabilityWorld : IAsyncLifetime
         return new ProbeEndpoint(name, LabNames.NetnsPath(pod.Netns), pod.Ip);
     }
 
+    /// <summary>A manifest or shell line of the spec with its placeholders (<c>{{ip prod/api}}</c>, <c>{{pod-cidr}}</c>) filled in.</summary>
+    public string Expand(string text, int line) =>
+        ReachabilitySpec.Expand(text, name => Endpoint(name).Address, Cluster.Addressing.PodCidr, SpecFile, line);
+
     /// <summary>Runs one shell line (kubectl as a learner types it); returns its status and output.</summary>
     public async Task<(int Status, string Output)> RunAsync(string line)
     {

@@ -1,4 +1,5 @@
 using LabSite.Clusters.Netns.Policy.Api;
+using LabSite.Clusters.Netns.Store.Validation;
 using LabSite.Testing;
 
 namespace LabSite.Clusters.Netns.Tests.Policy.Api;
@@ -81,7 +82,12 @@ public class PolicyParserTests
         { "spec: {endpointSelector: {}, ingress: [{toPorts: [{ports: [{port: \"90\", endPort: 80}]}]}]}", "spec.ingress[0].toPorts[0].ports[0].endPort: 80 is below port 90" },
         { "spec: {endpointSelector: {}, ingress: [{fromEntitys: [world]}]}", "spec.ingress[0].fromEntitys: unknown field \"fromEntitys\"" },
         { "spec: {endpointSelector: {}, ingress: [{fromEntities: [wrld]}]}", "spec.ingress[0].fromEntities[0]: unknown entity \"wrld\"" },
-        { "spec: {endpointSelector: {}, egress: [{toCIDR: [10.0.0.1/8]}]}", "spec.egress[0].toCIDR[0]: \"10.0.0.1/8\" is not a CIDR" },
+        { "spec: {endpointSelector: {}, egress: [{toCIDR: [10.0.0.300/8]}]}", "spec.egress[0].toCIDR[0]: \"10.0.0.300/8\" is not a CIDR" },
+        { "spec: {endpointSelector: {}, egress: [{toCIDR: [10.0.0.0/33]}]}", "spec.egress[0].toCIDR[0]: \"10.0.0.0/33\" is not a CIDR" },
+        { "spec: {endpointSelector: {}, egress: [{toCIDR: [010.0.0.0/8]}]}", "spec.egress[0].toCIDR[0]: \"010.0.0.0/8\" is not a CIDR" },
+        { "spec: {endpointSelector: {}, ingress: [{fromCIDR: [world]}]}", "spec.ingress[0].fromCIDR[0]: \"world\" is not a CIDR" },
+        { "spec: {endpointSelector: {}, ingress: [{fromCIDRSet: [{cidr: 10.0.0.0/-8}]}]}", "spec.ingress[0].fromCIDRSet[0].cidr: \"10.0.0.0/-8\" is not a CIDR" },
+        { "spec: {endpointSelector: {}, egress: [{toCIDRSet: [{cidr: 10.0.0.0/8, except: [10.1.0.0/]}]}]}", "spec.egress[0].toCIDRSet[0].except[0]: \"10.1.0.0/\" is not a CIDR" },
         { "spec: {endpointSelector: {}, egress: [{toCIDRSet: [{cidr: 10.0.0.0/16, except: [192.168.0.0/24]}]}]}", "spec.egress[0].toCIDRSet[0].except[0]: 192.168.0.0/24 is not inside 10.0.0.0/16" },
         { "spec: {endpointSelector: {}, egress: [{toFQDNs: [{matchName: cilium.io}]}]}", "spec.egress[0].toFQDNs: toFQDNs needs the DNS proxy" },
         { "spec: {endpointSelector: {}, ingress: [{toPorts: [{ports: [{port: \"53\"}], rules: {dns: [{matchName: x}]}}]}]}", "spec.ingress[0].toPorts[0].rules.dns: dns rules are not supported by the netns backend (only http)" },
@@ -115,6 +121,83 @@ public class PolicyParserTests
         Assert.StartsWith("CiliumNetworkPolicy ", ex.Message);
     }
 
+    public static TheoryData<string, string, string> HostBitCidrs => new()
+    {
+        // (policy lines, warned field, masked network the rule uses)
+        { "kind: CiliumNetworkPolicy\nspec: {endpointSelector: {}, egress: [{toCIDR: [10.1.0.2/4]}]}", "spec.egress[0].toCIDR[0]", "0.0.0.0/4" },
+        { "kind: CiliumNetworkPolicy\nspec: {endpointSelector: {}, ingress: [{fromCIDR: [192.168.7.9/24]}]}", "spec.ingress[0].fromCIDR[0]", "192.168.7.0/24" },
+        { "kind: CiliumNetworkPolicy\nspec: {endpointSelector: {}, egress: [{toCIDRSet: [{cidr: 10.9.9.9/8}]}]}", "spec.egress[0].toCIDRSet[0].cidr", "10.0.0.0/8" },
+        { "kind: CiliumNetworkPolicy\nspec: {endpointSelector: {}, ingress: [{fromCIDRSet: [{cidr: \"fd00::1/64\"}]}]}", "spec.ingress[0].fromCIDRSet[0].cidr", "fd00::/64" },
+        { "kind: NetworkPolicy\nspec: {podSelector: {}, ingress: [{from: [{ipBlock: {cidr: 172.16.3.4/12}}]}]}", "spec.ingress[0].from[0].ipBlock.cidr", "172.16.0.0/12" },
+        { "kind: NetworkPolicy\nspec: {podSelector: {}, policyTypes: [Egress], egress: [{to: [{ipBlock: {cidr: 10.1.0.2/4}}]}]}", "spec.egress[0].to[0].ipBlock.cidr", "0.0.0.0/4" },
+    };
+
+    [Theory]
+    [MemberData(nameof(HostBitCidrs))]
+    public void Cidrs_with_host_bits_use_the_masked_network_and_warn(string policy, string path, string masked)
+    {
+        var parsed = PolicyParser.Parse(YamlObjects.One(policy.Replace("\nspec", "\nmetadata: {name: p, namespace: ns1}\nspec", StringComparison.Ordinal)));
+
+        var rule = Assert.Single(parsed.Rules);
+        var peer = Assert.Single((rule.Ingress ?? rule.Egress)!);
+        Assert.Equal(masked, Assert.Single(peer.Cidrs!).Cidr.ToString());
+        var warning = Assert.Single(parsed.Warnings);
+        Assert.Equal(path, warning.Path);
+        Assert.StartsWith("CIDR value \"", warning.Message);
+        Assert.Contains($"is ambiguous in this context (should be \"{masked}\" or ", warning.Message);
+    }
+
+    [Fact]
+    public void Except_entries_with_host_bits_are_masked_warned_and_checked_against_the_masked_cidr()
+    {
+        var parsed = PolicyParser.Parse(YamlObjects.One("""
+            kind: CiliumNetworkPolicy
+            metadata: {name: p, namespace: ns1}
+            spec:
+              endpointSelector: {}
+              egress: [{toCIDRSet: [{cidr: 10.0.0.0/8, except: [10.1.2.3/16]}]}]
+              ingress: [{fromCIDRSet: [{cidr: 10.0.0.0/8, except: [10.2.0.0/16]}]}]
+            """));
+
+        var cidr = Assert.Single(Assert.Single(Assert.Single(parsed.Rules).Egress!).Cidrs!);
+        Assert.Equal("10.1.0.0/16", Assert.Single(cidr.Except).ToString());
+        Assert.Equal(
+            new PolicyError("spec.egress[0].toCIDRSet[0].except[0]", "CIDR value \"10.1.2.3/16\" is ambiguous in this context (should be \"10.1.0.0/16\" or \"10.1.2.3/32\"?)"),
+            Assert.Single(parsed.Warnings));
+    }
+
+    [Fact]
+    public void Canonical_cidrs_and_bare_addresses_do_not_warn()
+    {
+        var check = new PolicyValidator().Validate(YamlObjects.One("""
+            kind: CiliumNetworkPolicy
+            metadata: {name: p, namespace: ns1}
+            spec:
+              endpointSelector: {}
+              egress: [{toCIDR: [10.0.0.0/8, 192.168.1.7, "fd00::/64"]}]
+            """));
+
+        Assert.Empty(check.Errors);
+        Assert.Empty(check.Warnings);
+    }
+
+    [Fact]
+    public void Validator_passes_warnings_to_the_store_next_to_no_errors()
+    {
+        PolicyCheck check = new PolicyValidator().Validate(YamlObjects.One("""
+            kind: NetworkPolicy
+            metadata: {name: p, namespace: ns1}
+            spec:
+              podSelector: {}
+              ingress: [{from: [{ipBlock: {cidr: 10.1.0.2/4}}]}]
+            """));
+
+        Assert.Empty(check.Errors);
+        Assert.Equal(
+            "spec.ingress[0].from[0].ipBlock.cidr: CIDR value \"10.1.0.2/4\" is ambiguous in this context (should be \"0.0.0.0/4\" or \"10.1.0.2/32\"?)",
+            Assert.Single(check.Warnings).ToString());
+    }
+
     [Fact]
     public void Validator_returns_all_errors_for_the_store()
     {
@@ -125,7 +208,7 @@ public class PolicyParserTests
               endpointSelector: {}
               ingress: [{fromEntities: [nope]}]
               egress: [{toPorts: [{ports: [{port: "-1"}]}]}]
-            """));
+            """)).Errors;
         Assert.Equal(["spec.ingress[0].fromEntities[0]", "spec.egress[0].toPorts[0].ports[0].port"], errors.Select(e => e.Path));
     }
 
@@ -142,11 +225,13 @@ public class PolicyParserTests
     [Fact]
     public void Validator_accepts_ingress_http_rules_and_refuses_egress_ones_the_datapath_cannot_redirect()
     {
-        Assert.Empty(new PolicyValidator().Validate(YamlObjects.One(StarWarsL7)));
+        var check = new PolicyValidator().Validate(YamlObjects.One(StarWarsL7));
+        Assert.Empty(check.Errors);
+        Assert.Empty(check.Warnings);
 
         var egress = StarWarsL7.Replace("endpointSelector: {matchLabels: {org: empire, class: deathstar}}", "endpointSelector: {matchLabels: {class: tiefighter}}")
             .Replace("ingress:", "egress:").Replace("fromEndpoints", "toEndpoints");
-        var error = Assert.Single(new PolicyValidator().Validate(YamlObjects.One(egress)));
+        var error = Assert.Single(new PolicyValidator().Validate(YamlObjects.One(egress)).Errors);
         Assert.Equal("spec.egress[0].toPorts[0].rules", error.Path);
         Assert.Equal(PolicyValidator.EgressL7NotEnforced, error.Message);
     }
