@@ -32,7 +32,7 @@ public sealed class AgentBpfObjectsApiTests(AgentFixture agent) : IClassFixture<
     {
         using var client = new AgentClient(agent.SocketPath);
         var remote = Assert.IsAssignableFrom<IBpfObjects>(await client.CreateAsync(new ClusterRequest("bpf-objects"), null, default));
-        var local = ((FakeAgentInspectingCluster)agent.Backend.Cluster("bpf-objects")!).BpfObjects;
+        var local = agent.Backend.Cluster("bpf-objects")!.BpfObjects;
 
         var answer = await remote.GetBpfObjectsAsync(default);
         Assert.Equal(local.PinDirectory, answer.PinDirectory);
@@ -59,7 +59,7 @@ public sealed class AgentBpfObjectsApiTests(AgentFixture agent) : IClassFixture<
     public async Task A_backend_without_eBPF_objects_answers_501_and_bpftool_says_so()
     {
         using var client = new AgentClient(agent.SocketPath);
-        var plain = await client.CreateAsync(new ClusterRequest("bpf-plain", FakeClusterBackend.NoInspection), null, default);
+        var plain = await client.CreateAsync(new ClusterRequest("bpf-plain", InMemoryClusterBackend.NoInspection), null, default);
         const string Why = "cluster \"bpf-plain\" (fake) has no eBPF objects of its own on this host (bpftool works on netns clusters)";
 
         using var http = AgentClient.CreateHttpClient(agent.SocketPath);

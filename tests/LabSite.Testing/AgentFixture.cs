@@ -16,9 +16,7 @@ public sealed class AgentFixture : IAsyncLifetime
 
     public string SocketPath => Path.Combine(_dir, "agent.sock");
 
-    public FakeClusterBackend Backend { get; } = new();
-
-    public static string StarWars(string file) => Path.Combine(AppContext.BaseDirectory, "Agent", "TestData", file);
+    public InMemoryClusterBackend Backend { get; } = new();
 
     /// <summary>
     /// A real agent with the real backends on <paramref name="socket"/>, whose kernel objects carry

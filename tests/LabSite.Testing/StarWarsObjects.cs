@@ -39,24 +39,6 @@ public static class StarWarsObjects
            "containerStatuses":[{"name":"spaceship","ready":true,"restartCount":0,"started":true,"state":{"running":{"startedAt":"@CREATED"}}}]}}
         """.Replace("@NAME", name).Replace("@CREATED", created).Replace("@IP", ip).Replace("@LABELS", labels);
 
-    public const string L3L4Policy = """
-        apiVersion: "cilium.io/v2"
-        kind: CiliumNetworkPolicy
-        metadata:
-          name: "rule1"
-        spec:
-          description: "L3-L4 policy to restrict deathstar access to empire ships only"
-          endpointSelector:
-            matchLabels:
-              org: empire
-              class: deathstar
-          ingress:
-          - fromEndpoints:
-            - matchLabels:
-                org: empire
-            toPorts:
-            - ports:
-              - port: "80"
-                protocol: TCP
-        """;
+    /// <summary>The Star Wars lab's sw_l3_l4_policy.yaml (rule1: only empire ships reach the Death Star on 80/TCP).</summary>
+    public static string L3L4Policy => File.ReadAllText(RepositoryPaths.StarWarsManifest("sw_l3_l4_policy.yaml"));
 }

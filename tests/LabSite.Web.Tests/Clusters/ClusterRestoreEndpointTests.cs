@@ -19,7 +19,7 @@ public sealed class ClusterRestoreEndpointTests : IAsyncLifetime
 {
     private static readonly SourceLocation s_at = new("lab.md", 5, 1);
 
-    private readonly FakeClusterBackend _backend = new();
+    private readonly InMemoryClusterBackend _backend = new();
     private readonly string _labDir = Directory.CreateTempSubdirectory("labsite-restore-lab-").FullName;
     private TestSite _site = null!;
 

@@ -1,10 +1,14 @@
 using LabSite.Clusters.Contract.Flows;
 using LabSite.Scenarios.Model;
+using LabSite.Testing;
 
-namespace LabSite.Grader.Tests.Fakes;
+namespace LabSite.Grader.Tests.Support;
 
-/// <summary>The Star Wars demo's pods and endpoints in a <see cref="FakeCluster"/>; identities 256 tiefighter, 257 xwing, 258 deathstar.</summary>
-public static class StarWarsFake
+/// <summary>
+/// The Star Wars demo's pods (IPs 10.1.0.1-4) and endpoints (ids 1-4) in an <see cref="InMemoryCluster"/>; identities 256
+/// tiefighter, 257 xwing, 258 deathstar.
+/// </summary>
+public static class StarWarsLab
 {
     public static readonly SourceLocation At = new("lab.md", 1, 1);
 
@@ -12,17 +16,17 @@ public static class StarWarsFake
 
     public static Dictionary<string, string> Labels(string org, string @class) => new() { ["org"] = org, ["class"] = @class };
 
-    public static FakeCluster Create()
+    public static InMemoryCluster Create()
     {
-        var c = new FakeCluster();
+        var c = new InMemoryCluster();
         c.AddPod("tiefighter", Labels("empire", "tiefighter"), ip: "10.1.0.1");
         c.AddPod("xwing", Labels("alliance", "xwing"), ip: "10.1.0.2");
         c.AddPod("deathstar-6fb5694d48-5hmds", Labels("empire", "deathstar"), ip: "10.1.0.3");
         c.AddPod("deathstar-6fb5694d48-q7n2x", Labels("empire", "deathstar"), ip: "10.1.0.4");
-        c.AddEndpoint(1, 256, "tiefighter", Labels("empire", "tiefighter"));
-        c.AddEndpoint(2, 257, "xwing", Labels("alliance", "xwing"));
-        c.AddEndpoint(3, 258, "deathstar-6fb5694d48-5hmds", Labels("empire", "deathstar"), ingress: "Enabled");
-        c.AddEndpoint(4, 258, "deathstar-6fb5694d48-q7n2x", Labels("empire", "deathstar"), ingress: "Enabled");
+        c.AddEndpoint(1, 256, "tiefighter", Labels("empire", "tiefighter"), "10.1.0.1");
+        c.AddEndpoint(2, 257, "xwing", Labels("alliance", "xwing"), "10.1.0.2");
+        c.AddEndpoint(3, 258, "deathstar-6fb5694d48-5hmds", Labels("empire", "deathstar"), "10.1.0.3", ingress: "Enabled");
+        c.AddEndpoint(4, 258, "deathstar-6fb5694d48-q7n2x", Labels("empire", "deathstar"), "10.1.0.4", ingress: "Enabled");
         return c;
     }
 
