@@ -9,7 +9,7 @@ using LabSite.Testing;
 namespace LabSite.Agent.Tests;
 
 /// <summary>
-/// <c>GET /v1/clusters/{name}/bpf-objects</c> on the real agent API with the fake backend: the model arrives as the
+/// <c>GET /v1/clusters/{name}/bpf-objects</c> on the real agent API with the in-memory backend: the model arrives as the
 /// backend built it, an unknown cluster is a 404 and a backend without eBPF objects a 501 that bpftool passes on.
 /// </summary>
 [SupportedOSPlatform("linux")]

@@ -4,7 +4,7 @@ using LabSite.Testing;
 
 namespace LabSite.Cli.Tests;
 
-/// <summary>The `labsite cluster` verbs end to end: parse, talk to a real agent (fake backend), print.</summary>
+/// <summary>The `labsite cluster` verbs end to end: parse, talk to a real agent (in-memory backend), print.</summary>
 public sealed class ClusterCommandsTests(AgentFixture agent) : IClassFixture<AgentFixture>
 {
     private async Task<(int Code, string Out, string Err)> Run(params string[] args)

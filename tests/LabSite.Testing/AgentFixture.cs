@@ -8,7 +8,7 @@ using Xunit;
 
 namespace LabSite.Testing;
 
-/// <summary>A real agent (Kestrel on a unix socket in a temp folder) hosting the fake backend.</summary>
+/// <summary>A real agent (Kestrel on a unix socket in a temp folder) hosting the in-memory backend.</summary>
 public sealed class AgentFixture : IAsyncLifetime
 {
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "labsite-agent-test-" + Guid.NewGuid().ToString("N")[..8]);

@@ -9,6 +9,7 @@ namespace LabSite.Testing;
 /// A backend of <see cref="InMemoryCluster"/>s, for the agent and the site: no kernel. Its clusters answer inspection
 /// with a small fixed sample (two endpoints, a policy map, made-up eBPF object ids) and their followers buffer one flow,
 /// so a burst loses some; a cluster whose lab id is <see cref="NoInspection"/> offers neither inspection nor eBPF objects.
+/// A refused query comes back as the store's <see cref="ArgumentException"/>, which the agent answers with 400.
 /// </summary>
 public sealed class InMemoryClusterBackend : IClusterBackend
 {
@@ -26,7 +27,10 @@ public sealed class InMemoryClusterBackend : IClusterBackend
     public async Task<ILabCluster> CreateAsync(ClusterRequest request, IProgress<ClusterProgress>? progress, CancellationToken ct)
     {
         progress?.Report(new ClusterProgress("store", "object store ready", 1, 2));
-        var cluster = new InMemoryCluster(request.Name, request.LabId, new FlowRing(capacity: 4095, subscriberBuffer: 1), seed: 1);
+        var cluster = new InMemoryCluster(request.Name, request.LabId, new FlowRing(capacity: 4095, subscriberBuffer: 1), seed: 1)
+        {
+            QueryErrorsAsClusterException = false,
+        };
         AddSample(cluster);
         if (request.ManifestsDirectory is { } dir)
         {

@@ -11,7 +11,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace LabSite.Web.Tests.Clusters;
 
 /// <summary>
-/// Restore through the site (TestServer) on the fake backend: which steps are replayed, what the terminal and the
+/// Restore through the site (TestServer) on the in-memory backend: which steps are replayed, what the terminal and the
 /// player say, a failing solution, background re-checks, and two Checks at once. The real datapath is in
 /// <see cref="ClusterRestorePrivilegedTests"/>.
 /// </summary>
