@@ -1,4 +1,3 @@
-using LabSite.Clusters.Contract;
 using LabSite.Grader.Evaluation;
 using LabSite.Grader.Results;
 using LabSite.Grader.Tests.Support;
@@ -22,7 +21,7 @@ public sealed class EndpointObjectAnswerTests
             new Dictionary<string, string> { ["org"] = "empire", ["class"] = "deathstar" }, s_deathstars, null);
         var r = await Run(check, StarWarsLab.Create());
         Assert.Equal(CheckOutcome.Passed, r.Outcome);
-        Assert.Contains("identities deathstar-6fb5694d48-5hmds=258, deathstar-6fb5694d48-q7n2x=258", r.Observed);
+        Assert.Contains("identities deathstar-54c4d4bdf9-fwhtv=258, deathstar-54c4d4bdf9-h99qf=258", r.Observed);
         Assert.StartsWith("ENDPOINT", r.Evidence[0]);
     }
 
@@ -44,27 +43,8 @@ public sealed class EndpointObjectAnswerTests
     public async Task Objects_exist_are_ready_and_fields_compare_as_text()
     {
         var c = StarWarsLab.Create();
-        c.Apply("""
-            apiVersion: apps/v1
-            kind: Deployment
-            metadata:
-              name: deathstar
-            spec:
-              replicas: 2
-              selector:
-                matchLabels:
-                  app: deathstar
-              template:
-                metadata:
-                  labels:
-                    app: deathstar
-                spec:
-                  containers:
-                  - name: deathstar
-                    image: quay.io/cilium/starwars:v2.3
-            """);
-        // One replica never starts: 1 of 2 available.
-        c.SetPodStatus(c.Store.Get(new ObjectQuery("pods", LabelSelector: "app=deathstar"))[0].Name, null, running: false);
+        // One Death Star replica stops being ready: 1 of 2 available.
+        c.SetPodStatus(StarWarsLab.Deathstar2, null, running: false);
         ObjectCheck Obj(ObjectExpectation e, string? field = null, string? value = null) => new("o", "o", StarWarsLab.At, "Deployment", "deathstar", null, e, field, value);
 
         Assert.Equal(CheckOutcome.Passed, (await Run(Obj(ObjectExpectation.Exists), c)).Outcome);
@@ -92,7 +72,7 @@ public sealed class EndpointObjectAnswerTests
         Assert.Equal("no answer given yet", (await Run(check, c)).Observed);
 
         var ip = check with { Answer = new ExpectedAnswer(null, new LiveValue(LiveValueKind.PodIp, PodSelector.ByName("xwing"), null, "default")) };
-        Assert.Equal(CheckOutcome.Passed, (await Run(ip, c, "10.1.0.2")).Outcome);
+        Assert.Equal(CheckOutcome.Passed, (await Run(ip, c, "10.0.0.30")).Outcome);
         var literal = check with { Answer = new ExpectedAnswer("Identity", null) };
         Assert.Equal(CheckOutcome.Passed, (await Run(literal, c, "identity")).Outcome);
         Assert.Equal(CheckOutcome.Failed, (await Run(literal with { CaseSensitive = true }, c, "identity")).Outcome);

@@ -28,7 +28,7 @@ public sealed class FlowCheckEvaluatorTests
         Assert.Equal("1 matching flow(s) since this step started", r.Observed);
         Assert.Contains("hubble observe --from-pod default/xwing --to-pod default/deathstar --verdict DROPPED --drop-reason-desc POLICY_DENIED --protocol tcp --to-port 80", r.Expected);
         var line = Assert.Single(r.Evidence);
-        Assert.StartsWith("Nov 22 12:00:05.000: default/xwing:40000 (ID:257) -> default/deathstar-6fb5694d48-5hmds:80 (ID:258)", line, StringComparison.Ordinal);
+        Assert.StartsWith("Nov 22 12:00:05.000: default/xwing:40000 (ID:257) -> default/deathstar-54c4d4bdf9-fwhtv:80 (ID:258)", line, StringComparison.Ordinal);
         Assert.Contains("DROPPED", line);
     }
 

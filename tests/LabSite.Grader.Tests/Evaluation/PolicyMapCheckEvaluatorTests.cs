@@ -38,7 +38,7 @@ public sealed class PolicyMapCheckEvaluatorTests
         var r = await PolicyMapCheckEvaluator.EvaluateAsync(Check("tiefighter", PolicyMapExpectation.Allow, proxy: false), Context(WithRule1()), CancellationToken.None);
         Assert.Equal(CheckOutcome.Passed, r.Outcome);
         Assert.Contains("peer default/tiefighter is identity 256", r.Observed);
-        Assert.Contains("endpoint 3 (deathstar-6fb5694d48-5hmds): allows via the entry Ingress identity 256 80/TCP (no proxy)", r.Observed);
+        Assert.Contains("endpoint 3 (deathstar-54c4d4bdf9-fwhtv): allows via the entry Ingress identity 256 80/TCP (no proxy)", r.Observed);
         Assert.Contains(r.Evidence, l => l.StartsWith("Allow    Ingress     256        80/TCP", StringComparison.Ordinal));
         Assert.DoesNotContain(r.Evidence, l => l.Contains("258", StringComparison.Ordinal));
     }
@@ -88,6 +88,6 @@ public sealed class PolicyMapCheckEvaluatorTests
         var missing = Check("tiefighter", PolicyMapExpectation.Allow) with { Endpoint = PodSelector.ByName("mothership") };
         var m = await PolicyMapCheckEvaluator.EvaluateAsync(missing, Context(WithRule1()), CancellationToken.None);
         Assert.Equal(CheckOutcome.Failed, m.Outcome);
-        Assert.StartsWith("no pod matches default/mothership (pods in default: deathstar-6fb5694d48-5hmds, deathstar-6fb5694d48-q7n2x, tiefighter, xwing)", m.Observed);
+        Assert.StartsWith("no pod matches default/mothership (pods in default: deathstar-54c4d4bdf9-fwhtv, deathstar-54c4d4bdf9-h99qf, tiefighter, xwing)", m.Observed);
     }
 }

@@ -53,7 +53,7 @@ public sealed class ProbeCheckEvaluatorTests
     public async Task A_pod_that_is_not_running_is_named_with_its_phase()
     {
         var c = StarWarsLab.Create();
-        c.SetPodStatus("xwing", "10.1.0.2", running: false);
+        c.SetPodStatus("xwing", "10.0.0.30", running: false);
         var r = await Run(Landing(ProbeExpectation.Success), c);
         Assert.Equal("no pod of default/xwing is Running (xwing: Pending)", r.Observed);
         Assert.Empty(c.Execs);
