@@ -1,5 +1,6 @@
 using LabSite.EndToEnd.Tests.Support;
 using LabSite.TerminalBench;
+using LabSite.Testing;
 
 // Terminal macro benchmarks; run as root, Release (see README.md):
 //   dotnet bin/Release/net10.0/LabSite.TerminalBench.dll all              everything below, the numbers in README.md

@@ -12,7 +12,7 @@ public sealed class AgentApiTests(AgentFixture agent) : IClassFixture<AgentFixtu
 {
     private AgentClient Client() => new(agent.SocketPath);
 
-    private static ManifestText File(string name) => new(System.IO.File.ReadAllText(AgentFixture.StarWars(name)), name);
+    private static ManifestText File(string name) => new(System.IO.File.ReadAllText(RepositoryPaths.StarWarsManifest(name)), name);
 
     [Fact]
     public void Socket_is_readable_by_its_owner_only()
@@ -100,7 +100,7 @@ public sealed class AgentApiTests(AgentFixture agent) : IClassFixture<AgentFixtu
         using var client = Client();
         var cluster = await client.CreateAsync(new ClusterRequest("api-down"), null, default);
         await cluster.ApplyAsync(File("http-sw-app.yaml"), ApplyMode.Apply, default);
-        Assert.Equal("log of default/xwing\n", await cluster.LogsAsync("default", "xwing", null, default));
+        Assert.Equal("logs of default/xwing tail=all\n", await cluster.LogsAsync("default", "xwing", null, default));
 
         await client.DestroyAsync("api-down", default);
         Assert.Null(await client.FindAsync("api-down", default));

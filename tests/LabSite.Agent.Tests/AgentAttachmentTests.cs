@@ -26,7 +26,7 @@ public sealed class AgentAttachmentTests(AgentFixture running) : IClassFixture<A
     {
         var dir = Path.Combine(Path.GetTempPath(), "labsite-attach-" + Guid.NewGuid().ToString("N")[..8]);
         var socket = Path.Combine(dir, "agent.sock");
-        var backend = new FakeClusterBackend();
+        var backend = new InMemoryClusterBackend();
         await using (var attached = await AgentAttachment.AttachAsync(AgentMode.Auto, socket, s => s.AddSingleton<IClusterBackend>(backend), default))
         {
             Assert.NotNull(attached.Hosted);

@@ -9,7 +9,7 @@ using LabSite.Testing;
 namespace LabSite.Agent.Tests;
 
 /// <summary>
-/// <c>GET /v1/clusters/{name}/bpf-objects</c> on the real agent API with the fake backend: the model arrives as the
+/// <c>GET /v1/clusters/{name}/bpf-objects</c> on the real agent API with the in-memory backend: the model arrives as the
 /// backend built it, an unknown cluster is a 404 and a backend without eBPF objects a 501 that bpftool passes on.
 /// </summary>
 [SupportedOSPlatform("linux")]
@@ -32,7 +32,7 @@ public sealed class AgentBpfObjectsApiTests(AgentFixture agent) : IClassFixture<
     {
         using var client = new AgentClient(agent.SocketPath);
         var remote = Assert.IsAssignableFrom<IBpfObjects>(await client.CreateAsync(new ClusterRequest("bpf-objects"), null, default));
-        var local = ((FakeAgentInspectingCluster)agent.Backend.Cluster("bpf-objects")!).BpfObjects;
+        var local = agent.Backend.Cluster("bpf-objects")!.BpfObjects;
 
         var answer = await remote.GetBpfObjectsAsync(default);
         Assert.Equal(local.PinDirectory, answer.PinDirectory);
@@ -59,7 +59,7 @@ public sealed class AgentBpfObjectsApiTests(AgentFixture agent) : IClassFixture<
     public async Task A_backend_without_eBPF_objects_answers_501_and_bpftool_says_so()
     {
         using var client = new AgentClient(agent.SocketPath);
-        var plain = await client.CreateAsync(new ClusterRequest("bpf-plain", FakeClusterBackend.NoInspection), null, default);
+        var plain = await client.CreateAsync(new ClusterRequest("bpf-plain", InMemoryClusterBackend.NoInspection), null, default);
         const string Why = "cluster \"bpf-plain\" (fake) has no eBPF objects of its own on this host (bpftool works on netns clusters)";
 
         using var http = AgentClient.CreateHttpClient(agent.SocketPath);

@@ -21,10 +21,10 @@ public sealed class AgentInspectionApiTests(AgentFixture agent) : IClassFixture<
 
     private AgentClient Client() => new(agent.SocketPath);
 
-    private async Task<(IClusterInspector Remote, FakeAgentInspectingCluster Local)> CreateAsync(AgentClient client, string name)
+    private async Task<(IClusterInspector Remote, InMemoryCluster Local)> CreateAsync(AgentClient client, string name)
     {
         var cluster = await client.CreateAsync(new ClusterRequest(name), null, default);
-        var local = (FakeAgentInspectingCluster)agent.Backend.Cluster(name)!;
+        var local = agent.Backend.Cluster(name)!;
         for (var i = 0; i < 30; i++)
         {
             local.Flows.Write(FlowJsonReader.Read(i % 3 == 0 ? XwingDrop : TieForward));
@@ -129,7 +129,7 @@ public sealed class AgentInspectionApiTests(AgentFixture agent) : IClassFixture<
     public async Task Errors_say_what_is_wrong()
     {
         using var client = Client();
-        var plain = await client.CreateAsync(new ClusterRequest("insp-plain", FakeClusterBackend.NoInspection), null, default);
+        var plain = await client.CreateAsync(new ClusterRequest("insp-plain", InMemoryClusterBackend.NoInspection), null, default);
         var inspector = Assert.IsAssignableFrom<IClusterInspector>(plain);
         var none = await Assert.ThrowsAsync<ClusterException>(() => inspector.GetEndpointsAsync(default));
         Assert.Equal("cluster \"insp-plain\" (fake) offers no inspection (flows, endpoints, maps)", none.Message);

@@ -41,9 +41,9 @@ public sealed class AgentInspectionPrivilegedTests : IAsyncLifetime
         Directory.CreateDirectory(_dir);
         _agent = AgentFixture.NetnsAgent(Socket, _prefix);
         await _agent.StartAsync();
-        File.Copy(AgentFixture.StarWars("sw_l3_l4_policy.yaml"), Path.Combine(_dir, "sw_l3_l4_policy.yaml"));
+        File.Copy(RepositoryPaths.StarWarsManifest("sw_l3_l4_policy.yaml"), Path.Combine(_dir, "sw_l3_l4_policy.yaml"));
         var manifests = Directory.CreateDirectory(Path.Combine(_dir, "manifests")).FullName;
-        File.Copy(AgentFixture.StarWars("http-sw-app.yaml"), Path.Combine(manifests, "http-sw-app.yaml"));
+        File.Copy(RepositoryPaths.StarWarsManifest("http-sw-app.yaml"), Path.Combine(manifests, "http-sw-app.yaml"));
 
         _client = new AgentClient(Socket);
         var remote = await _client.CreateAsync(new ClusterRequest(Cluster, "star-wars", manifests), null, default);

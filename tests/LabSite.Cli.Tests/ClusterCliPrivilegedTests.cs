@@ -23,7 +23,7 @@ public sealed class ClusterCliPrivilegedTests : IAsyncLifetime
         _agent = AgentFixture.NetnsAgent(Socket, _prefix);
         await _agent.StartAsync();
         Directory.CreateDirectory(Path.Combine(_dir, "manifests"));
-        File.Copy(Path.Combine(AppContext.BaseDirectory, "Agent", "TestData", "http-sw-app.yaml"), Path.Combine(_dir, "manifests", "http-sw-app.yaml"));
+        File.Copy(RepositoryPaths.StarWarsManifest("http-sw-app.yaml"), Path.Combine(_dir, "manifests", "http-sw-app.yaml"));
     }
 
     public async Task DisposeAsync()

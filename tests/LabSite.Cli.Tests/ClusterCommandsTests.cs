@@ -4,7 +4,7 @@ using LabSite.Testing;
 
 namespace LabSite.Cli.Tests;
 
-/// <summary>The `labsite cluster` verbs end to end: parse, talk to a real agent (fake backend), print.</summary>
+/// <summary>The `labsite cluster` verbs end to end: parse, talk to a real agent (in-memory backend), print.</summary>
 public sealed class ClusterCommandsTests(AgentFixture agent) : IClassFixture<AgentFixture>
 {
     private async Task<(int Code, string Out, string Err)> Run(params string[] args)
@@ -24,7 +24,7 @@ public sealed class ClusterCommandsTests(AgentFixture agent) : IClassFixture<Age
         Assert.Equal((0, "cluster/cli-flow created (fake)\n"), (up.Code, up.Out));
         Assert.Equal("[1/2] store: object store ready\n[2/2] manifests: manifests applied\n", up.Err);
 
-        var apply = await Run("cluster", "apply", "cli-flow", "-f", AgentFixture.StarWars("http-sw-app.yaml"));
+        var apply = await Run("cluster", "apply", "cli-flow", "-f", RepositoryPaths.StarWarsManifest("http-sw-app.yaml"));
         Assert.Equal((0, "service/deathstar created\ndeployment.apps/deathstar created\npod/tiefighter created\npod/xwing created\n"), (apply.Code, apply.Out));
 
         var get = await Run("cluster", "get", "cli-flow", "pods", "-l", "class=xwing");
@@ -51,7 +51,7 @@ public sealed class ClusterCommandsTests(AgentFixture agent) : IClassFixture<Age
     public async Task Exec_passes_the_exit_code_through_and_says_so_like_kubectl()
     {
         await Run("cluster", "up", "cli-exit");
-        await Run("cluster", "apply", "cli-exit", "-f", AgentFixture.StarWars("http-sw-app.yaml"));
+        await Run("cluster", "apply", "cli-exit", "-f", RepositoryPaths.StarWarsManifest("http-sw-app.yaml"));
 
         var result = await Run("cluster", "exec", "cli-exit", "xwing", "--", "exit", "28");
 
@@ -110,7 +110,7 @@ public sealed class ClusterCommandsTests(AgentFixture agent) : IClassFixture<Age
         Assert.Equal((1, "labsite cluster get: cluster \"no-such\" not found (see `labsite cluster list`)\n"), (missing.Code, missing.Err));
 
         // A cluster whose backend does not inspect, so `flows` has nothing to show.
-        await Run("cluster", "up", "cli-errors", "--lab", FakeClusterBackend.NoInspection);
+        await Run("cluster", "up", "cli-errors", "--lab", InMemoryClusterBackend.NoInspection);
         var kind = await Run("cluster", "get", "cli-errors", "foos");
         Assert.Equal((1, "error: the server doesn't have a resource type \"foos\"\n"), (kind.Code, kind.Err));
         var empty = await Run("cluster", "get", "cli-errors", "cnp");

@@ -15,10 +15,7 @@ public sealed class GetFormattingTests : IDisposable
         public override DateTimeOffset GetUtcNow() => now;
     }
 
-    private static FakeLabCluster Cluster() => StarWarsObjects.Cluster().Add("""
-        {"apiVersion":"cilium.io/v2","kind":"CiliumNetworkPolicy","metadata":{"name":"rule1","namespace":"default","creationTimestamp":"2026-11-22T12:00:00Z"},
-         "spec":{"endpointSelector":{"matchLabels":{"org":"empire"}}},"status":{"conditions":[{"type":"Valid","status":"True"}]}}
-        """);
+    private static InMemoryCluster Cluster() => StarWarsObjects.Cluster().Apply(StarWarsObjects.L3L4Policy);
 
     private static async Task<(int Code, string Out, string Err)> ClusterGet(params string[] getArgs)
     {

@@ -1,4 +1,5 @@
 using LabSite.Clusters.Netns;
+using LabSite.Testing;
 
 namespace LabSite.Cli.Tests;
 
@@ -115,7 +116,7 @@ public sealed class LabTestCommandPrivilegedTests : IDisposable
     {
         Directory.CreateDirectory(Path.Combine(_dir, "grader-mini", "manifests"));
         File.WriteAllText(Path.Combine(_dir, "grader-mini", "lab.md"), LabText);
-        var manifests = Path.Combine(RepositoryRoot(), "content", "labs", "starwars", "manifests");
+        var manifests = RepositoryPaths.StarWarsManifests;
         foreach (var file in new[] { "http-sw-app.yaml", "sw_l3_l4_policy.yaml" })
         {
             File.Copy(Path.Combine(manifests, file), Path.Combine(_dir, "grader-mini", "manifests", file));
@@ -157,13 +158,4 @@ public sealed class LabTestCommandPrivilegedTests : IDisposable
         Assert.False(Directory.Exists(options.RunDirectory), "the backend's roots are removed after the run");
     }
 
-    private static string RepositoryRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "LabSite.sln")))
-        {
-            dir = dir.Parent;
-        }
-        return dir?.FullName ?? throw new InvalidOperationException("LabSite.sln not found above " + AppContext.BaseDirectory);
-    }
 }

@@ -1,16 +1,15 @@
 using System.CommandLine;
+using LabSite.Testing;
 
 namespace LabSite.Cli.Tests;
 
 /// <summary><c>labsite lab validate</c> as the command line parses and runs it.</summary>
 public class LabValidateCommandTests
 {
-    private static readonly string s_root = FindRoot();
-
     [Fact]
     public void ValidContentExitsZero()
     {
-        var (exit, output, _) = Run("lab", "validate", Path.Combine(s_root, "content", "labs"));
+        var (exit, output, _) = Run("lab", "validate", RepositoryPaths.Labs);
 
         Assert.Equal(0, exit);
         Assert.Contains("0 broken; 0 errors", output);
@@ -19,7 +18,7 @@ public class LabValidateCommandTests
     [Fact]
     public void BrokenLabPrintsFileLineColumnAndExitsOne()
     {
-        var lab = Path.Combine(s_root, "tests", "LabSite.Scenarios.Tests", "Corpus", "fm-bad-difficulty");
+        var lab = Path.Combine(RepositoryPaths.Corpus, "fm-bad-difficulty");
 
         var (exit, output, _) = Run("lab", "validate", lab);
 
@@ -46,14 +45,4 @@ public class LabValidateCommandTests
         return (exit, output.ToString(), error.ToString());
     }
 
-    private static string FindRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "LabSite.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir?.FullName ?? throw new InvalidOperationException("LabSite.sln not found");
-    }
 }

@@ -92,7 +92,7 @@ public sealed class ManifestClusterPrivilegedTests : IAsyncLifetime
     public async Task StartingManifestsAndProgressComeWithTheRequest()
     {
         var dir = Directory.CreateTempSubdirectory("labsite-manifests-");
-        File.Copy(Path.Combine(AppContext.BaseDirectory, "Netns", "Store", "TestData", "http-sw-app.yaml"), Path.Combine(dir.FullName, "10-app.yaml"));
+        File.Copy(RepositoryPaths.StarWarsManifest("http-sw-app.yaml"), Path.Combine(dir.FullName, "10-app.yaml"));
         var events = new List<ClusterProgress>();
         var progress = new SynchronousProgress(events.Add);
         try

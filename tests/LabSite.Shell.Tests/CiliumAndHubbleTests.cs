@@ -8,23 +8,21 @@ namespace LabSite.Shell.Tests;
 /// <summary>hubble and cilium-dbg in the lab shell, answered from a cluster's inspection interface.</summary>
 public class CiliumAndHubbleTests
 {
-    private const string XwingDrop = """{"flow":{"time":"2026-11-22T12:01:40.000000001Z","verdict":"DROPPED","IP":{"source":"10.0.0.30","destination":"10.0.0.147","ipVersion":"IPv4"},"l4":{"TCP":{"source_port":44916,"destination_port":80,"flags":{"SYN":true}}},"source":{"identity":22654,"namespace":"default","pod_name":"xwing"},"destination":{"identity":16530,"namespace":"default","pod_name":"deathstar-6fb5694d48-5hmds"},"Type":"L3_L4","node_name":"lab","event_type":{"type":1,"sub_type":133},"drop_reason_desc":"POLICY_DENIED","Summary":"TCP Flags: SYN"},"node_name":"lab","time":"2026-11-22T12:01:40.000000001Z"}""";
-    private const string TieForward = """{"flow":{"time":"2026-11-22T12:01:41Z","verdict":"FORWARDED","IP":{"source":"10.0.0.112","destination":"10.0.0.147","ipVersion":"IPv4"},"l4":{"TCP":{"source_port":40000,"destination_port":80,"flags":{"SYN":true}}},"source":{"identity":31028,"namespace":"default","pod_name":"tiefighter"},"destination":{"identity":16530,"namespace":"default","pod_name":"deathstar-6fb5694d48-5hmds"},"Type":"L3_L4","node_name":"lab","event_type":{"type":4},"is_reply":false,"Summary":"TCP Flags: SYN"},"node_name":"lab","time":"2026-11-22T12:01:41Z"}""";
+    private const string XwingDrop = """{"flow":{"time":"2026-11-22T12:01:40.000000001Z","verdict":"DROPPED","IP":{"source":"10.0.0.30","destination":"10.0.0.147","ipVersion":"IPv4"},"l4":{"TCP":{"source_port":44916,"destination_port":80,"flags":{"SYN":true}}},"source":{"identity":22654,"namespace":"default","pod_name":"xwing"},"destination":{"identity":16530,"namespace":"default","pod_name":"deathstar-54c4d4bdf9-fwhtv"},"Type":"L3_L4","node_name":"lab","event_type":{"type":1,"sub_type":133},"drop_reason_desc":"POLICY_DENIED","Summary":"TCP Flags: SYN"},"node_name":"lab","time":"2026-11-22T12:01:40.000000001Z"}""";
+    private const string TieForward = """{"flow":{"time":"2026-11-22T12:01:41Z","verdict":"FORWARDED","IP":{"source":"10.0.0.112","destination":"10.0.0.147","ipVersion":"IPv4"},"l4":{"TCP":{"source_port":40000,"destination_port":80,"flags":{"SYN":true}}},"source":{"identity":31028,"namespace":"default","pod_name":"tiefighter"},"destination":{"identity":16530,"namespace":"default","pod_name":"deathstar-54c4d4bdf9-fwhtv"},"Type":"L3_L4","node_name":"lab","event_type":{"type":4},"is_reply":false,"Summary":"TCP Flags: SYN"},"node_name":"lab","time":"2026-11-22T12:01:41Z"}""";
 
-    private static (ShellHarness Shell, FakeInspectingCluster Cluster) Start()
+    private static (ShellHarness Shell, InMemoryCluster Cluster) Start()
     {
-        var cluster = new FakeInspectingCluster();
-        foreach (var o in StarWarsObjects.Cluster().Objects)
-        {
-            cluster.Objects.Add(o);
-        }
+        var cluster = StarWarsObjects.Cluster();
         cluster.Flows.Write(FlowJsonReader.Read(XwingDrop));
         cluster.Flows.Write(FlowJsonReader.Read(TieForward));
         cluster.Identities.Add(new IdentityModel(16530, ["k8s:class=deathstar", "k8s:org=empire"]));
         cluster.Identities.Add(new IdentityModel(31028, ["k8s:class=tiefighter", "k8s:org=empire"]));
         cluster.Endpoints.Add(new EndpointModel(232, 16530, ["k8s:class=deathstar", "k8s:org=empire"], "10.0.0.147", "", "Enabled", "Disabled", "ready"));
         cluster.PolicyMaps[232] = new PolicyMapDump(232, [new PolicyMapEntryDump(false, false, 31028, 6, 80, 24)]);
-        return (new ShellHarness(cluster), cluster);
+        cluster.Ipcache.Add(new IpcacheEntry("10.0.0.30/32", 22654));
+        cluster.Services.Add(new ServiceModel(1, "10.96.12.7:80", "ClusterIP", ["10.0.0.147:80 (active)", "10.0.0.148:80 (active)"]));
+        return (new ShellHarness(cluster, inspection: true), cluster);
     }
 
     [Fact]
@@ -36,9 +34,9 @@ public class CiliumAndHubbleTests
             var (status, output, err) = await shell.RunAsync("hubble observe --pod deathstar --verdict DROPPED");
             Assert.Equal((0, ""), (status, err));
             Assert.Equal(FlowPrinter.Compact(FlowJsonReader.Read(XwingDrop)), output);
-            Assert.Contains("default/xwing:44916 (ID:22654) <> default/deathstar-6fb5694d48-5hmds:80 (ID:16530) Policy denied DROPPED (TCP Flags: SYN)", output);
+            Assert.Contains("default/xwing:44916 (ID:22654) <> default/deathstar-54c4d4bdf9-fwhtv:80 (ID:16530) Policy denied DROPPED (TCP Flags: SYN)", output);
 
-            Assert.Equal(2, (await shell.RunAsync("hubble observe --to-pod default/deathstar-6fb5694d48-5hmds")).Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+            Assert.Equal(2, (await shell.RunAsync("hubble observe --to-pod default/deathstar-54c4d4bdf9-fwhtv")).Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
             Assert.Single((await shell.RunAsync("hubble observe --not --verdict DROPPED -o json")).Out.Split('\n', StringSplitOptions.RemoveEmptyEntries));
             Assert.Equal((1, "", "Error: unknown flag: --colour\n"), await shell.RunAsync("hubble observe --colour"));
             Assert.StartsWith("Error: --verdict:", (await shell.RunAsync("hubble observe --verdict MAYBE")).Err);

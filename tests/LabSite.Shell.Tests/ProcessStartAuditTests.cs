@@ -1,3 +1,5 @@
+using LabSite.Testing;
+
 namespace LabSite.Shell.Tests;
 
 /// <summary>
@@ -9,13 +11,7 @@ public class ProcessStartAuditTests
     [Fact]
     public void Only_the_tool_runner_starts_processes()
     {
-        var dir = AppContext.BaseDirectory;
-        while (dir is not null && !File.Exists(Path.Combine(dir, "LabSite.sln")))
-        {
-            dir = Path.GetDirectoryName(dir);
-        }
-        Assert.NotNull(dir);
-        var shellSources = Directory.EnumerateFiles(Path.Combine(dir!, "src", "LabSite.Shell"), "*.cs", SearchOption.AllDirectories).ToList();
+        var shellSources = Directory.EnumerateFiles(Path.Combine(RepositoryPaths.Root, "src", "LabSite.Shell"), "*.cs", SearchOption.AllDirectories).ToList();
         Assert.NotEmpty(shellSources);
         var starters = shellSources.Where(f => File.ReadAllText(f) is var text && (text.Contains("Process.Start") || text.Contains("ProcessStartInfo")))
             .Select(Path.GetFileName).ToList();

@@ -21,7 +21,7 @@ public sealed class StarWarsShellPrivilegedTests : IAsyncLifetime
     {
         await _backend.StartAsync(CancellationToken.None);
         _cluster = await _backend.CreateAsync(new ClusterRequest("shell"), null, CancellationToken.None);
-        foreach (var file in Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "Netns", "Store", "TestData"), "*.yaml"))
+        foreach (var file in Directory.GetFiles(RepositoryPaths.StarWarsManifests, "*.yaml"))
         {
             File.Copy(file, Path.Combine(_folder, Path.GetFileName(file)));
         }

@@ -8,7 +8,7 @@ using Xunit;
 
 namespace LabSite.Testing;
 
-/// <summary>A real agent (Kestrel on a unix socket in a temp folder) hosting the fake backend.</summary>
+/// <summary>A real agent (Kestrel on a unix socket in a temp folder) hosting the in-memory backend.</summary>
 public sealed class AgentFixture : IAsyncLifetime
 {
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "labsite-agent-test-" + Guid.NewGuid().ToString("N")[..8]);
@@ -16,9 +16,7 @@ public sealed class AgentFixture : IAsyncLifetime
 
     public string SocketPath => Path.Combine(_dir, "agent.sock");
 
-    public FakeClusterBackend Backend { get; } = new();
-
-    public static string StarWars(string file) => Path.Combine(AppContext.BaseDirectory, "Agent", "TestData", file);
+    public InMemoryClusterBackend Backend { get; } = new();
 
     /// <summary>
     /// A real agent with the real backends on <paramref name="socket"/>, whose kernel objects carry

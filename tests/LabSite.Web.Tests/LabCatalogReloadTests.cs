@@ -1,3 +1,4 @@
+using LabSite.Testing;
 using LabSite.Web.Tests.Support;
 
 namespace LabSite.Web.Tests;
@@ -12,7 +13,7 @@ public sealed class LabCatalogReloadTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var labs = Path.Combine(_content, "labs");
-        _labFile = Path.Combine(RepositoryContent.CopyLab("hello-lab", labs), "lab.md");
+        _labFile = Path.Combine(CopyLab("hello-lab", labs), "lab.md");
         Directory.CreateDirectory(Path.Combine(labs, "half-written"));
         await File.WriteAllTextAsync(Path.Combine(labs, "half-written", "lab.md"), "---\nid: half-written\ntitle: [unclosed\n---\n");
         _site = await TestSite.StartWithContentAsync(_content);
@@ -65,5 +66,20 @@ public sealed class LabCatalogReloadTests : IAsyncLifetime
         }
 
         return false;
+    }
+
+    /// <summary>Copies a real lab into <paramref name="labsDirectory"/>, so a test can edit it.</summary>
+    private static string CopyLab(string labId, string labsDirectory)
+    {
+        var source = RepositoryPaths.Lab(labId);
+        var target = Path.Combine(labsDirectory, labId);
+        foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
+        {
+            var to = Path.Combine(target, Path.GetRelativePath(source, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(to)!);
+            File.Copy(file, to);
+        }
+
+        return target;
     }
 }

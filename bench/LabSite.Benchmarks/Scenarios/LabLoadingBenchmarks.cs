@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using LabSite.Scenarios.Loading;
 using LabSite.Scenarios.Markdown;
+using LabSite.Testing;
 
 namespace LabSite.Benchmarks.Scenarios;
 
@@ -18,13 +19,7 @@ public class LabLoadingBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "LabSite.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        _labs = Path.Combine(dir?.FullName ?? throw new InvalidOperationException("LabSite.sln not found"), "content", "labs");
+        _labs = RepositoryPaths.Labs;
         _helloLab = Path.Combine(_labs, "hello-lab");
         _helloText = File.ReadAllText(Path.Combine(_helloLab, LabLoader.FileName));
     }

@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using LabSite.Clusters.Contract;
 using LabSite.Clusters.Netns.Store;
+using LabSite.Testing;
 
 namespace LabSite.Benchmarks.Store;
 
@@ -11,7 +12,7 @@ namespace LabSite.Benchmarks.Store;
 [MemoryDiagnoser]
 public class ObjectStoreBenchmarks
 {
-    private static readonly ManifestText s_demo = new(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Store", "http-sw-app.yaml")), "http-sw-app.yaml");
+    private static readonly ManifestText s_demo = new(File.ReadAllText(RepositoryPaths.StarWarsManifest("http-sw-app.yaml")), "http-sw-app.yaml");
     private ObjectStore _loaded = null!;
     private KubeObject _pod = null!;
 

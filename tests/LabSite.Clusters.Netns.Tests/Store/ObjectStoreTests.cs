@@ -40,8 +40,8 @@ public class ObjectStoreTests
         var again = store.Apply(Data("http-sw-app.yaml"), ApplyMode.Create);
 
         Assert.Empty(again.Lines);
-        Assert.Equal("Error from server (AlreadyExists): error when creating \"http-sw-app.yaml\": services \"deathstar\" already exists at line 5", again.Errors[0]);
-        Assert.Contains("Error from server (AlreadyExists): error when creating \"http-sw-app.yaml\": deployments.apps \"deathstar\" already exists at line 19", again.Errors);
+        Assert.Equal("Error from server (AlreadyExists): error when creating \"http-sw-app.yaml\": services \"deathstar\" already exists at line 7", again.Errors[0]);
+        Assert.Contains("Error from server (AlreadyExists): error when creating \"http-sw-app.yaml\": deployments.apps \"deathstar\" already exists at line 21", again.Errors);
         Assert.Equal(version, store.ResourceVersion);
     }
 
@@ -72,7 +72,7 @@ public class ObjectStoreTests
         Assert.Empty(store.Get(new ObjectQuery("rs")));
         Assert.Empty(store.Get(new ObjectQuery("ep")));
         var again = store.Apply(Data("sw_l3_l4_policy.yaml"), ApplyMode.Delete);
-        Assert.Equal("Error from server (NotFound): error when deleting \"sw_l3_l4_policy.yaml\": ciliumnetworkpolicies.cilium.io \"rule1\" not found at line 4", again.Errors.Single());
+        Assert.Equal("Error from server (NotFound): error when deleting \"sw_l3_l4_policy.yaml\": ciliumnetworkpolicies.cilium.io \"rule1\" not found at line 5", again.Errors.Single());
     }
 
     [Fact]

@@ -248,7 +248,7 @@ public class StoreSemanticsTests
         var result = store.Apply(Yaml("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: new}\n---\n" + Data("sw_l3_l4_policy.yaml").Text), ApplyMode.Create);
 
         Assert.Empty(result.Lines);
-        Assert.Equal("Error from server (AlreadyExists): error when creating \"test.yaml\": ciliumnetworkpolicies.cilium.io \"rule1\" already exists at line 8", result.Errors.Single());
+        Assert.Equal("Error from server (AlreadyExists): error when creating \"test.yaml\": ciliumnetworkpolicies.cilium.io \"rule1\" already exists at line 9", result.Errors.Single());
         Assert.Empty(store.Get(new ObjectQuery("cm")));
         Assert.Equal(version, store.ResourceVersion);
     }
@@ -320,7 +320,7 @@ public class StoreSemanticsTests
         var result = store.Apply(Data("sw_l3_l4_l7_policy.yaml"), ApplyMode.Apply);
 
         Assert.Equal("rule1", validator.Seen.Single().Name);
-        Assert.Equal("The CiliumNetworkPolicy \"rule1\" is invalid: spec.ingress[0].toPorts[0].rules: Forbidden: L7 rules are not supported yet at line 19", result.Errors.Single());
+        Assert.Equal("The CiliumNetworkPolicy \"rule1\" is invalid: spec.ingress[0].toPorts[0].rules: Forbidden: L7 rules are not supported yet at line 20", result.Errors.Single());
         Assert.Empty(store.Get(new ObjectQuery("cnp")));
     }
 

@@ -1,4 +1,5 @@
 using LabSite.EndToEnd.Tests.Support;
+using LabSite.Testing;
 
 namespace LabSite.EndToEnd.Tests.Site;
 

@@ -1,9 +1,8 @@
-using System.Text.Json.Nodes;
-using LabSite.Clusters.Contract;
 using LabSite.Grader.Evaluation;
 using LabSite.Grader.Results;
-using LabSite.Grader.Tests.Fakes;
+using LabSite.Grader.Tests.Support;
 using LabSite.Scenarios.Model.Checks;
+using LabSite.Testing;
 
 namespace LabSite.Grader.Tests.Evaluation;
 
@@ -12,25 +11,25 @@ public sealed class EndpointObjectAnswerTests
     private static readonly PodSelector s_deathstars = PodSelector.ByLabels(new Dictionary<string, string> { ["class"] = "deathstar" });
     private static readonly CheckEvaluator s_evaluator = new();
 
-    private static Task<CheckResult> Run(Scenarios.Model.CheckSpec check, FakeCluster c, string? answer = null) =>
-        s_evaluator.EvaluateAsync(check, new CheckContext(c, StarWarsFake.StepStart, StarWarsFake.StepStart, answer), CancellationToken.None);
+    private static Task<CheckResult> Run(Scenarios.Model.CheckSpec check, InMemoryCluster c, string? answer = null) =>
+        s_evaluator.EvaluateAsync(check, new CheckContext(c, StarWarsLab.StepStart, StarWarsLab.StepStart, answer), CancellationToken.None);
 
     [Fact]
     public async Task Replicas_share_an_identity_with_the_right_labels_and_enforcement()
     {
-        var check = new EndpointCheck("e", "e", StarWarsFake.At, s_deathstars, PolicyEnforcement.Enabled, PolicyEnforcement.Disabled,
+        var check = new EndpointCheck("e", "e", StarWarsLab.At, s_deathstars, PolicyEnforcement.Enabled, PolicyEnforcement.Disabled,
             new Dictionary<string, string> { ["org"] = "empire", ["class"] = "deathstar" }, s_deathstars, null);
-        var r = await Run(check, StarWarsFake.Create());
+        var r = await Run(check, StarWarsLab.Create());
         Assert.Equal(CheckOutcome.Passed, r.Outcome);
-        Assert.Contains("identities deathstar-6fb5694d48-5hmds=258, deathstar-6fb5694d48-q7n2x=258", r.Observed);
+        Assert.Contains("identities deathstar-54c4d4bdf9-fwhtv=258, deathstar-54c4d4bdf9-h99qf=258", r.Observed);
         Assert.StartsWith("ENDPOINT", r.Evidence[0]);
     }
 
     [Fact]
     public async Task Different_identity_and_enforcement_failures_name_the_pods()
     {
-        var c = StarWarsFake.Create();
-        var check = new EndpointCheck("e", "e", StarWarsFake.At, PodSelector.ByName("tiefighter"), PolicyEnforcement.Enabled, null, null, null, PodSelector.ByName("xwing"));
+        var c = StarWarsLab.Create();
+        var check = new EndpointCheck("e", "e", StarWarsLab.At, PodSelector.ByName("tiefighter"), PolicyEnforcement.Enabled, null, null, null, PodSelector.ByName("xwing"));
         var r = await Run(check, c);
         Assert.Equal(CheckOutcome.Failed, r.Outcome);
         Assert.Equal("endpoint 1 (tiefighter) has ingress enforcement Disabled", r.Observed);
@@ -43,15 +42,10 @@ public sealed class EndpointObjectAnswerTests
     [Fact]
     public async Task Objects_exist_are_ready_and_fields_compare_as_text()
     {
-        var c = StarWarsFake.Create();
-        c.Objects.Add(new KubeObject(new JsonObject
-        {
-            ["kind"] = "Deployment",
-            ["metadata"] = new JsonObject { ["name"] = "deathstar", ["namespace"] = "default" },
-            ["spec"] = new JsonObject { ["replicas"] = 2 },
-            ["status"] = new JsonObject { ["availableReplicas"] = 1 },
-        }));
-        ObjectCheck Obj(ObjectExpectation e, string? field = null, string? value = null) => new("o", "o", StarWarsFake.At, "Deployment", "deathstar", null, e, field, value);
+        var c = StarWarsLab.Create();
+        // One Death Star replica stops being ready: 1 of 2 available.
+        c.SetPodStatus(StarWarsLab.Deathstar2, null, running: false);
+        ObjectCheck Obj(ObjectExpectation e, string? field = null, string? value = null) => new("o", "o", StarWarsLab.At, "Deployment", "deathstar", null, e, field, value);
 
         Assert.Equal(CheckOutcome.Passed, (await Run(Obj(ObjectExpectation.Exists), c)).Outcome);
         Assert.Equal(CheckOutcome.Failed, (await Run(Obj(ObjectExpectation.Absent), c)).Outcome);
@@ -61,15 +55,15 @@ public sealed class EndpointObjectAnswerTests
         Assert.Equal(CheckOutcome.Passed, (await Run(Obj(ObjectExpectation.FieldEquals, ".spec.replicas", "2"), c)).Outcome);
         var wrong = await Run(Obj(ObjectExpectation.FieldEquals, ".spec.replicas", "3"), c);
         Assert.Equal(".spec.replicas is 2", wrong.Observed);
-        var pod = new ObjectCheck("p", "p", StarWarsFake.At, "Pod", "rebel-base", null, ObjectExpectation.Absent, null, null);
+        var pod = new ObjectCheck("p", "p", StarWarsLab.At, "Pod", "rebel-base", null, ObjectExpectation.Absent, null, null);
         Assert.Equal(CheckOutcome.Passed, (await Run(pod, c)).Outcome);
     }
 
     [Fact]
     public async Task Answers_compare_with_live_values_without_revealing_them()
     {
-        var c = StarWarsFake.Create();
-        var check = new AnswerCheck("a", "a", StarWarsFake.At, "Identity of tiefighter?",
+        var c = StarWarsLab.Create();
+        var check = new AnswerCheck("a", "a", StarWarsLab.At, "Identity of tiefighter?",
             new ExpectedAnswer(null, new LiveValue(LiveValueKind.Identity, PodSelector.ByName("tiefighter"), null, "default")), [], false);
         Assert.Equal(CheckOutcome.Passed, (await Run(check, c, " 256 ")).Outcome);
         var wrong = await Run(check, c, "257");
@@ -78,7 +72,7 @@ public sealed class EndpointObjectAnswerTests
         Assert.Equal("no answer given yet", (await Run(check, c)).Observed);
 
         var ip = check with { Answer = new ExpectedAnswer(null, new LiveValue(LiveValueKind.PodIp, PodSelector.ByName("xwing"), null, "default")) };
-        Assert.Equal(CheckOutcome.Passed, (await Run(ip, c, "10.1.0.2")).Outcome);
+        Assert.Equal(CheckOutcome.Passed, (await Run(ip, c, "10.0.0.30")).Outcome);
         var literal = check with { Answer = new ExpectedAnswer("Identity", null) };
         Assert.Equal(CheckOutcome.Passed, (await Run(literal, c, "identity")).Outcome);
         Assert.Equal(CheckOutcome.Failed, (await Run(literal with { CaseSensitive = true }, c, "identity")).Outcome);
@@ -87,9 +81,9 @@ public sealed class EndpointObjectAnswerTests
     [Fact]
     public async Task Live_identity_without_inspection_cannot_be_checked_yet()
     {
-        var check = new AnswerCheck("a", "a", StarWarsFake.At, "q",
+        var check = new AnswerCheck("a", "a", StarWarsLab.At, "q",
             new ExpectedAnswer(null, new LiveValue(LiveValueKind.Identity, PodSelector.ByName("tiefighter"), null, "default")), [], false);
-        var r = await s_evaluator.EvaluateAsync(check, new CheckContext(new PlainCluster(StarWarsFake.Create()), StarWarsFake.StepStart, StarWarsFake.StepStart, "256"), CancellationToken.None);
+        var r = await s_evaluator.EvaluateAsync(check, new CheckContext(StarWarsLab.Create().WithoutInspection(), StarWarsLab.StepStart, StarWarsLab.StepStart, "256"), CancellationToken.None);
         Assert.Equal(CheckOutcome.CannotCheck, r.Outcome);
         Assert.Contains("offers no endpoint inspection", r.Observed);
     }

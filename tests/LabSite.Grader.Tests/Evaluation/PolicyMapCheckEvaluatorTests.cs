@@ -2,8 +2,9 @@ using LabSite.Clusters.Contract.Inspection;
 using LabSite.Grader.Evaluation;
 using LabSite.Grader.Evaluation.PolicyMap;
 using LabSite.Grader.Results;
-using LabSite.Grader.Tests.Fakes;
+using LabSite.Grader.Tests.Support;
 using LabSite.Scenarios.Model.Checks;
+using LabSite.Testing;
 
 namespace LabSite.Grader.Tests.Evaluation;
 
@@ -12,13 +13,13 @@ public sealed class PolicyMapCheckEvaluatorTests
     private static readonly PodSelector s_deathstars = PodSelector.ByLabels(new Dictionary<string, string> { ["class"] = "deathstar" });
 
     private static PolicyMapCheck Check(string peer, PolicyMapExpectation expect, bool? proxy = null) => new(
-        "map", "map", StarWarsFake.At, s_deathstars, new PolicyPeer(PodSelector.ByName(peer), null), TrafficDirection.Ingress, 80, PolicyProtocol.Tcp, expect, proxy);
+        "map", "map", StarWarsLab.At, s_deathstars, new PolicyPeer(PodSelector.ByName(peer), null), TrafficDirection.Ingress, 80, PolicyProtocol.Tcp, expect, proxy);
 
-    private static CheckContext Context(FakeCluster c) => new(c, StarWarsFake.StepStart, StarWarsFake.StepStart);
+    private static CheckContext Context(InMemoryCluster c) => new(c, StarWarsLab.StepStart, StarWarsLab.StepStart);
 
-    private static FakeCluster WithRule1(ushort proxyPort = 0)
+    private static InMemoryCluster WithRule1(ushort proxyPort = 0)
     {
-        var c = StarWarsFake.Create();
+        var c = StarWarsLab.Create();
         foreach (ushort ep in new ushort[] { 3, 4 })
         {
             c.PolicyMaps[ep] = new PolicyMapDump(ep, [
@@ -37,7 +38,7 @@ public sealed class PolicyMapCheckEvaluatorTests
         var r = await PolicyMapCheckEvaluator.EvaluateAsync(Check("tiefighter", PolicyMapExpectation.Allow, proxy: false), Context(WithRule1()), CancellationToken.None);
         Assert.Equal(CheckOutcome.Passed, r.Outcome);
         Assert.Contains("peer default/tiefighter is identity 256", r.Observed);
-        Assert.Contains("endpoint 3 (deathstar-6fb5694d48-5hmds): allows via the entry Ingress identity 256 80/TCP (no proxy)", r.Observed);
+        Assert.Contains("endpoint 3 (deathstar-54c4d4bdf9-fwhtv): allows via the entry Ingress identity 256 80/TCP (no proxy)", r.Observed);
         Assert.Contains(r.Evidence, l => l.StartsWith("Allow    Ingress     256        80/TCP", StringComparison.Ordinal));
         Assert.DoesNotContain(r.Evidence, l => l.Contains("258", StringComparison.Ordinal));
     }
@@ -66,7 +67,7 @@ public sealed class PolicyMapCheckEvaluatorTests
     [Fact]
     public async Task Without_enforcement_the_allow_all_wildcard_allows_but_exact_match_does_not()
     {
-        var c = StarWarsFake.Create();
+        var c = StarWarsLab.Create();
         c.PolicyMaps[3] = new PolicyMapDump(3, [new PolicyMapEntryDump(false, false, 0, 0, 0, 0)]);
         c.PolicyMaps[4] = c.PolicyMaps[3] with { EndpointId = 4 };
         var lookup = await PolicyMapCheckEvaluator.EvaluateAsync(Check("tiefighter", PolicyMapExpectation.Allow), Context(c), CancellationToken.None);
@@ -87,6 +88,6 @@ public sealed class PolicyMapCheckEvaluatorTests
         var missing = Check("tiefighter", PolicyMapExpectation.Allow) with { Endpoint = PodSelector.ByName("mothership") };
         var m = await PolicyMapCheckEvaluator.EvaluateAsync(missing, Context(WithRule1()), CancellationToken.None);
         Assert.Equal(CheckOutcome.Failed, m.Outcome);
-        Assert.StartsWith("no pod matches default/mothership (pods in default: deathstar-6fb5694d48-5hmds, deathstar-6fb5694d48-q7n2x, tiefighter, xwing)", m.Observed);
+        Assert.StartsWith("no pod matches default/mothership (pods in default: deathstar-54c4d4bdf9-fwhtv, deathstar-54c4d4bdf9-h99qf, tiefighter, xwing)", m.Observed);
     }
 }

@@ -1,16 +1,17 @@
 using LabSite.Clusters.Contract;
 using LabSite.Grader.Evaluation;
 using LabSite.Grader.Testing;
-using LabSite.Grader.Tests.Fakes;
+using LabSite.Grader.Tests.Support;
 using LabSite.Scenarios.Model;
 using LabSite.Scenarios.Model.Checks;
+using LabSite.Testing;
 
 namespace LabSite.Grader.Tests.Testing;
 
 public sealed class LabTestRunnerTests
 {
     /// <summary>"Solutions" that create the named Pod object in the fake cluster, recording each script.</summary>
-    private sealed class CreatingSolutions(FakeCluster cluster) : ISolutionRunner
+    private sealed class CreatingSolutions(InMemoryCluster cluster) : ISolutionRunner
     {
         public List<string> Scripts { get; } = [];
 
@@ -26,10 +27,10 @@ public sealed class LabTestRunnerTests
         }
     }
 
-    private static ObjectCheck PodExists(string name) => new(name, name, StarWarsFake.At, "Pod", name, null, ObjectExpectation.Exists, null, null);
+    private static ObjectCheck PodExists(string name) => new(name, name, StarWarsLab.At, "Pod", name, null, ObjectExpectation.Exists, null, null);
 
     private static LabStep Step(string id, string[] commands, params CheckSpec[] checks) =>
-        new(id, id, 0, "", [], [], new StepSolution("", commands), checks, StarWarsFake.At);
+        new(id, id, 0, "", [], [], new StepSolution("", commands), checks, StarWarsLab.At);
 
     private static Lab Lab(params LabStep[] steps) =>
         new(new LabMeta("demo", "Demo", "", 10, Difficulty.Beginner, [], [], ["netns"]), "/labs/demo", "/labs/demo/lab.md", "", steps, []);
@@ -39,7 +40,7 @@ public sealed class LabTestRunnerTests
     [Fact]
     public async Task A_check_that_fails_before_and_passes_after_is_ok()
     {
-        var c = new FakeCluster();
+        var c = new InMemoryCluster();
         var report = await Runner(new CreatingSolutions(c)).RunAsync(Lab(Step("s1", ["create web"], PodExists("web"))), c, CancellationToken.None);
         var line = Assert.Single(report.Checks);
         Assert.Equal("✓ demo/s1/web failed before, passed after", line.ToString());
@@ -49,7 +50,7 @@ public sealed class LabTestRunnerTests
     [Fact]
     public async Task A_check_that_already_passes_is_reported_unless_marked()
     {
-        var c = new FakeCluster();
+        var c = new InMemoryCluster();
         c.AddPod("web", new Dictionary<string, string>());
         var lab = Lab(Step("s1", ["create db"], PodExists("web"), PodExists("db")));
         var report = await Runner(new CreatingSolutions(c)).RunAsync(lab, c, CancellationToken.None);
@@ -64,7 +65,7 @@ public sealed class LabTestRunnerTests
     [Fact]
     public async Task A_failing_solution_block_and_a_check_that_never_passes_fail_the_lab()
     {
-        var c = new FakeCluster();
+        var c = new InMemoryCluster();
         var solutions = new CreatingSolutions(c);
         var report = await Runner(solutions).RunAsync(Lab(Step("s1", ["nope", "create web"], PodExists("web"), PodExists("db"))), c, CancellationToken.None);
         Assert.Equal(["nope", "create web"], solutions.Scripts);
@@ -77,8 +78,8 @@ public sealed class LabTestRunnerTests
     [Fact]
     public async Task Answer_checks_are_answered_with_the_live_value_after_the_solution()
     {
-        var c = StarWarsFake.Create();
-        var answer = new AnswerCheck("id", "id", StarWarsFake.At, "q",
+        var c = StarWarsLab.Create();
+        var answer = new AnswerCheck("id", "id", StarWarsLab.At, "q",
             new ExpectedAnswer(null, new LiveValue(LiveValueKind.Identity, PodSelector.ByName("xwing"), null, "default")), [], false);
         var report = await Runner(new CreatingSolutions(c)).RunAsync(Lab(Step("s1", [], answer)), c, CancellationToken.None);
         Assert.Equal("✓ demo/s1/id failed before, passed after", report.Checks[0].ToString());

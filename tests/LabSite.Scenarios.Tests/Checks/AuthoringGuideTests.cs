@@ -1,4 +1,5 @@
 using LabSite.Scenarios.Markdown;
+using LabSite.Testing;
 using Markdig.Syntax;
 
 namespace LabSite.Scenarios.Tests.Checks;
@@ -9,7 +10,7 @@ public class AuthoringGuideTests
     [Fact]
     public void EveryCheckExampleInTheGuideIsValid()
     {
-        var guide = LabMarkdown.Parse(File.ReadAllText(Path.Combine(RepoPaths.Root, "docs", "authoring.md")));
+        var guide = LabMarkdown.Parse(File.ReadAllText(Path.Combine(RepositoryPaths.Root, "docs", "authoring.md")));
         var examples = guide.Descendants<FencedCodeBlock>()
             .Where(f => f.Info == "yaml")
             .Select(f => f.Lines.ToString())

@@ -1,5 +1,6 @@
 using LabSite.Scenarios.Exams;
 using LabSite.Scenarios.Loading;
+using LabSite.Testing;
 
 namespace LabSite.Scenarios.Tests.Exams;
 
@@ -8,7 +9,7 @@ public class BlueprintParserTests
     [Fact]
     public void The_shipped_blueprints_load_and_the_newest_is_the_default()
     {
-        var (bank, diagnostics) = QuestionBankLoader.Load(ContentPaths.CcaExam);
+        var (bank, diagnostics) = QuestionBankLoader.Load(Path.Combine(RepositoryPaths.Exams, "cca"));
         Assert.DoesNotContain(diagnostics, d => d.Message.Contains("blueprint", StringComparison.Ordinal) && d.Location.File.Contains("blueprints", StringComparison.Ordinal) && !d.Message.Contains("question(s)", StringComparison.Ordinal));
         Assert.Equal(["cca-2024", "cca-2025-11"], bank.Blueprints.Select(b => b.Id).Order());
         Assert.Equal("cca-2025-11", bank.DefaultBlueprint.Id);
@@ -71,21 +72,3 @@ public class BlueprintParserTests
     }
 }
 
-/// <summary>Locates the repository's content folder from the test's output directory.</summary>
-internal static class ContentPaths
-{
-    public static string Repository
-    {
-        get
-        {
-            var dir = new DirectoryInfo(AppContext.BaseDirectory);
-            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "LabSite.sln")))
-            {
-                dir = dir.Parent;
-            }
-            return dir?.FullName ?? throw new InvalidOperationException("LabSite.sln not found above " + AppContext.BaseDirectory);
-        }
-    }
-
-    public static string CcaExam => Path.Combine(Repository, "content", "exams", "cca");
-}

@@ -1,4 +1,5 @@
 using LabSite.Scenarios.Loading;
+using LabSite.Testing;
 
 namespace LabSite.Scenarios.Tests.Loading;
 
@@ -11,7 +12,7 @@ public class CorpusTests
     public static TheoryData<string> Cases()
     {
         var data = new TheoryData<string>();
-        foreach (var dir in Directory.EnumerateDirectories(RepoPaths.Corpus).Order(StringComparer.Ordinal))
+        foreach (var dir in Directory.EnumerateDirectories(RepositoryPaths.Corpus).Order(StringComparer.Ordinal))
         {
             data.Add(Path.GetFileName(dir));
         }
@@ -23,7 +24,7 @@ public class CorpusTests
     [MemberData(nameof(Cases))]
     public void BrokenLabReportsExactlyTheExpectedDiagnostics(string name)
     {
-        var dir = Path.Combine(RepoPaths.Corpus, name);
+        var dir = Path.Combine(RepositoryPaths.Corpus, name);
         var expected = File.ReadAllLines(Path.Combine(dir, "expected.txt")).Where(l => l.Length > 0).ToList();
 
         var result = LabLoader.Load(dir);
@@ -43,7 +44,7 @@ public class CorpusTests
     [Fact]
     public void CatalogKeepsLoadingAfterABrokenLab()
     {
-        var catalog = LabCatalogLoader.Load(RepoPaths.Corpus);
+        var catalog = LabCatalogLoader.Load(RepositoryPaths.Corpus);
 
         Assert.Empty(catalog.Labs);
         Assert.Equal(Cases().Count, catalog.Broken.Count);

@@ -1,4 +1,5 @@
 using LabSite.Scenarios.Loading;
+using LabSite.Testing;
 
 namespace LabSite.Scenarios.Tests.Loading;
 
@@ -11,7 +12,7 @@ public class LabValidationTests
         var output = new StringWriter();
         var error = new StringWriter();
 
-        var exit = LabValidation.Run([RepoPaths.Labs], output, error);
+        var exit = LabValidation.Run([RepositoryPaths.Labs], output, error);
 
         Assert.Equal(0, exit);
         Assert.Matches(@"^\d+ labs? checked: (\d+) valid, 0 broken; 0 errors, 0 warnings\r?\n$", output.ToString());
@@ -22,8 +23,8 @@ public class LabValidationTests
     public void BrokenLabFoldersPrintEachDiagnosticAndExitOne()
     {
         var output = new StringWriter();
-        var stepNoId = Path.Combine(RepoPaths.Corpus, "step-no-id");
-        var many = Path.Combine(RepoPaths.Corpus, "many-errors");
+        var stepNoId = Path.Combine(RepositoryPaths.Corpus, "step-no-id");
+        var many = Path.Combine(RepositoryPaths.Corpus, "many-errors");
 
         var exit = LabValidation.Run([stepNoId, many], output, new StringWriter());
 

@@ -1,4 +1,5 @@
 using LabSite.Scenarios.Loading;
+using LabSite.Testing;
 
 namespace LabSite.Scenarios.Tests.Loading;
 
@@ -13,7 +14,7 @@ public sealed class LoaderRobustnessTests : IDisposable
 
     public LoaderRobustnessTests()
     {
-        var source = Path.Combine(RepoPaths.Labs, "hello-lab");
+        var source = Path.Combine(RepositoryPaths.Labs, "hello-lab");
         _lab = Path.Combine(Directory.CreateTempSubdirectory("labsite-robust-").FullName, "hello-lab");
         foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
         {

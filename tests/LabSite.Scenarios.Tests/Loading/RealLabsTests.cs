@@ -1,5 +1,6 @@
 using LabSite.Scenarios.Loading;
 using LabSite.Scenarios.Model.Checks;
+using LabSite.Testing;
 
 namespace LabSite.Scenarios.Tests.Loading;
 
@@ -9,7 +10,7 @@ public class RealLabsTests
     [Fact]
     public void EveryLabUnderContentLoadsWithoutDiagnostics()
     {
-        var results = LabCatalogLoader.LoadAll(RepoPaths.Labs);
+        var results = LabCatalogLoader.LoadAll(RepositoryPaths.Labs);
 
         Assert.NotEmpty(results);
         Assert.All(results, r => Assert.Empty(r.Diagnostics.Select(d => d.ToString())));
@@ -19,7 +20,7 @@ public class RealLabsTests
     [Fact]
     public void HelloLabUsesEveryCheckKind()
     {
-        var lab = LabCatalogLoader.Load(RepoPaths.Labs).Find("hello-lab");
+        var lab = LabCatalogLoader.Load(RepositoryPaths.Labs).Find("hello-lab");
 
         Assert.NotNull(lab);
         var kinds = lab.Steps.SelectMany(s => s.Checks).Select(c => c.GetType()).Distinct().ToList();

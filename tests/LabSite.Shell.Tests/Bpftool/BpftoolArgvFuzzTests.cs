@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using LabSite.Clusters.Contract;
 using LabSite.Shell.Tests.Support;
+using LabSite.Testing;
 
 namespace LabSite.Shell.Tests.Bpftool;
 
@@ -46,8 +47,8 @@ public partial class BpftoolArgvFuzzTests
     public async Task Three_thousand_random_lines_only_ever_run_argv_we_built()
     {
         var tools = new CannedBpftool();
-        var cluster = new FakeBpfCluster(s_lab);
-        using var shell = new ShellHarness(cluster, tools);
+        var cluster = new InMemoryCluster { BpfObjects = s_lab };
+        using var shell = new ShellHarness(cluster, tools, inspection: true);
         var random = new Random(6);
         var statuses = new HashSet<int>();
         for (var i = 0; i < 3000; i++)

@@ -1,5 +1,6 @@
 using LabSite.Clusters.Contract;
 using LabSite.Shell.Tests.Support;
+using LabSite.Testing;
 
 namespace LabSite.Shell.Tests.Bpftool;
 
@@ -51,8 +52,8 @@ public class BpftoolCommandTests
     [Fact]
     public async Task An_unreadable_listing_is_a_clear_error()
     {
-        var cluster = new FakeBpfCluster(new LabBpfObjects("/sys/fs/bpf/labsite/lab1", [new(BpfObjectKind.Map, 1)]));
-        using var shell = new ShellHarness(cluster, new AnswerWith("[{\"id\":1,"));
+        var cluster = new InMemoryCluster { BpfObjects = new LabBpfObjects("/sys/fs/bpf/labsite/lab1", [new(BpfObjectKind.Map, 1)]) };
+        using var shell = new ShellHarness(cluster, new AnswerWith("[{\"id\":1,"), inspection: true);
         var (status, _, error) = await shell.RunAsync("bpftool -j map show");
         Assert.Equal(1, status);
         Assert.StartsWith("bpftool: bpftool printed JSON we could not read:", error);

@@ -3,6 +3,7 @@ using LabSite.Clusters.Contract.Flows;
 using LabSite.Clusters.Contract.Inspection;
 using LabSite.Shell.Cilium;
 using LabSite.Shell.Tests.Support;
+using LabSite.Testing;
 
 namespace LabSite.Shell.Tests.Cilium;
 
@@ -11,15 +12,15 @@ public class CiliumDbgInspectTests
 {
     private static readonly PolicyRepositoryModel s_repository = new("[\n  {\n    \"endpointSelector\": {}\n  }\n]", 3);
 
-    private static (ShellHarness Shell, FakeInspectingCluster Cluster) Start(bool withState = true)
+    private static (ShellHarness Shell, InMemoryCluster Cluster) Start(bool withState = true)
     {
-        var cluster = new FakeInspectingCluster();
+        var cluster = new InMemoryCluster();
         if (withState)
         {
             cluster.Status = StatusTextTests.Healthy;
             cluster.Repository = s_repository;
         }
-        return (new ShellHarness(cluster), cluster);
+        return (new ShellHarness(cluster, inspection: true), cluster);
     }
 
     private static Flow Event(int type, uint from, uint to)

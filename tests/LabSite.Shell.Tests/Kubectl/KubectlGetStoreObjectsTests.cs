@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using LabSite.Clusters.Contract;
 using LabSite.Clusters.Netns.Store;
 using LabSite.Shell.Tests.Support;
@@ -13,34 +12,29 @@ public class KubectlGetStoreObjectsTests
     private static readonly DateTimeOffset s_created = new(2026, 11, 22, 12, 0, 0, TimeSpan.Zero);
     private static readonly DateTimeOffset s_later = s_created.AddMinutes(3).AddSeconds(20);
 
-    private static ObjectStore StarWars(bool running)
+    private static InMemoryCluster StarWars(bool running)
     {
-        var store = new ObjectStore(new StoreOptions { ServiceCidr = "10.96.0.0/16", Time = new FixedClock(s_created), Random = new Random(7) });
-        store.Apply(Data("http-sw-app.yaml"), ApplyMode.Create);
+        var cluster = new InMemoryCluster(now: s_created) { StartPods = false };
+        cluster.Store.Apply(Data("http-sw-app.yaml"), ApplyMode.Create);
         var ip = 10;
-        foreach (var pod in store.Get(new ObjectQuery("pods")))
+        foreach (var pod in cluster.Store.Get(new ObjectQuery("pods")))
         {
             var status = running || pod.Name != "xwing"
                 ? PodStatus.Running(pod, $"10.1.0.{ip++}", "10.1.0.1", s_created)
                 : PodStatus.Waiting(pod, null, "10.1.0.1", s_created, "ErrImagePull", "unknown image");
-            store.UpdatePodStatus("default", pod.Name, status);
+            cluster.Store.UpdatePodStatus("default", pod.Name, status);
         }
-        return store;
+        return cluster;
     }
 
-    private static ShellHarness Shell(ObjectStore store, params string[] kinds)
-    {
-        var cluster = new FakeLabCluster();
-        cluster.Objects.AddRange(kinds.SelectMany(k => store.Get(new ObjectQuery(k, "*"))));
-        return new ShellHarness(cluster, clock: new FixedClock(s_later));
-    }
+    private static ShellHarness Shell(InMemoryCluster cluster) => new(cluster, clock: new FixedClock(s_later));
 
     [Fact]
     public async Task Pods_show_ready_status_restarts_and_age_with_a_waiting_reason_over_the_phase()
     {
-        var store = StarWars(running: false);
-        var deathstars = store.Get(new ObjectQuery("pods")).Select(p => p.Name).Where(n => n.StartsWith("deathstar", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToList();
-        using var shell = Shell(store, "pods");
+        var cluster = StarWars(running: false);
+        var deathstars = cluster.Store.Get(new ObjectQuery("pods")).Select(p => p.Name).Where(n => n.StartsWith("deathstar", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToList();
+        using var shell = Shell(cluster);
 
         Assert.Equal(
             (0,
@@ -55,7 +49,7 @@ public class KubectlGetStoreObjectsTests
     [Fact]
     public async Task Services_deployments_and_endpoints_have_their_own_columns()
     {
-        using var shell = Shell(StarWars(running: true), "services", "deployments", "endpoints");
+        using var shell = Shell(StarWars(running: true));
 
         Assert.Equal(
             "NAME        TYPE        CLUSTER-IP   EXTERNAL-IP   PORT(S)   AGE\n" +
@@ -72,10 +66,19 @@ public class KubectlGetStoreObjectsTests
     [Fact]
     public async Task Namespaces_and_an_all_namespaces_listing_with_a_namespace_column()
     {
-        var store = new ObjectStore(new StoreOptions { ServiceCidr = "10.96.0.0/16", Time = new FixedClock(s_created) });
-        using var shell = Shell(store, "namespaces");
-        shell.Cluster.Objects.Add(new KubeObject(JsonNode.Parse(
-            """{"kind":"ConfigMap","metadata":{"name":"plans","namespace":"rebels","creationTimestamp":"2026-11-22T12:02:35Z"},"data":{"a":"1","b":"2"}}""")!.AsObject()));
+        var cluster = new InMemoryCluster(now: s_created);
+        cluster.Clock.Now = DateTimeOffset.Parse("2026-11-22T12:02:35Z");
+        cluster.Apply("""
+            apiVersion: v1
+            kind: Namespace
+            metadata: {name: rebels}
+            ---
+            apiVersion: v1
+            kind: ConfigMap
+            metadata: {name: plans, namespace: rebels}
+            data: {a: "1", b: "2"}
+            """);
+        using var shell = Shell(cluster);
 
         Assert.StartsWith("NAME              STATUS   AGE\ndefault           Active   3m20s\n", (await shell.RunAsync("kubectl get ns")).Out);
         Assert.Equal("NAMESPACE   NAME    DATA   AGE\nrebels      plans   2      45s\n", (await shell.RunAsync("kubectl get cm -A")).Out);

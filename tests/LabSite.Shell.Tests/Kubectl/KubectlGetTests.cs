@@ -14,8 +14,8 @@ public class KubectlGetTests
         Assert.Equal(
             """
             NAME                         READY   STATUS    RESTARTS   AGE
-            deathstar-6fb5694d48-5hmds   1/1     Running   0          107s
-            deathstar-6fb5694d48-dk7fz   1/1     Running   0          107s
+            deathstar-54c4d4bdf9-fwhtv   1/1     Running   0          107s
+            deathstar-54c4d4bdf9-h99qf   1/1     Running   0          107s
             tiefighter                   1/1     Running   0          3m2s
             xwing                        1/1     Running   0          2d1h
 
@@ -29,8 +29,8 @@ public class KubectlGetTests
         var (_, output, _) = await shell.RunAsync("kubectl get po -o wide -l org=empire,class=tiefighter --show-labels");
         Assert.Equal(
             """
-            NAME         READY   STATUS    RESTARTS   AGE    IP           NODE       NOMINATED NODE   READINESS GATES   LABELS
-            tiefighter   1/1     Running   0          3m2s   10.0.0.112   lab-node   <none>           <none>            app.kubernetes.io/name=tiefighter,class=tiefighter,org=empire
+            NAME         READY   STATUS    RESTARTS   AGE    IP           NODE     NOMINATED NODE   READINESS GATES   LABELS
+            tiefighter   1/1     Running   0          3m2s   10.0.0.112   <none>   <none>           <none>            app.kubernetes.io/name=tiefighter,class=tiefighter,org=empire
 
             """, output);
     }
@@ -42,7 +42,7 @@ public class KubectlGetTests
         Assert.Equal(
             """
             NAME        TYPE        CLUSTER-IP   EXTERNAL-IP   PORT(S)   AGE    SELECTOR
-            deathstar   ClusterIP   10.96.12.7   <none>        80/TCP    107s   class=deathstar,org=empire
+            deathstar   ClusterIP   10.96.0.1    <none>        80/TCP    107s   class=deathstar,org=empire
 
             """, (await shell.RunAsync("kubectl get svc -o wide")).Out);
         Assert.Equal(
@@ -59,9 +59,11 @@ public class KubectlGetTests
             """, (await shell.RunAsync("kubectl get ep")).Out);
         Assert.Equal(
             """
-            NAME          STATUS   AGE
-            default       Active   121m
-            kube-system   Active   121m
+            NAME              STATUS   AGE
+            default           Active   121m
+            kube-node-lease   Active   121m
+            kube-public       Active   121m
+            kube-system       Active   121m
 
             """, (await shell.RunAsync("kubectl get ns")).Out);
     }
@@ -79,7 +81,7 @@ public class KubectlGetTests
     {
         using var shell = new ShellHarness();
         var (_, output, _) = await shell.RunAsync("kubectl get all");
-        Assert.Contains("NAME                             READY   STATUS    RESTARTS   AGE\npod/deathstar-6fb5694d48-5hmds   1/1", output);
+        Assert.Contains("NAME                             READY   STATUS    RESTARTS   AGE\npod/deathstar-54c4d4bdf9-fwhtv   1/1", output);
         Assert.Contains("\n\nNAME                TYPE        CLUSTER-IP   EXTERNAL-IP   PORT(S)   AGE\nservice/deathstar   ClusterIP", output);
         Assert.Contains("\n\nNAME                        READY   UP-TO-DATE   AVAILABLE   AGE\ndeployment.apps/deathstar   2/2", output);
     }
@@ -117,7 +119,7 @@ public class KubectlGetTests
     public async Task Jsonpath_reads_lists_ranges_and_filters()
     {
         using var shell = new ShellHarness();
-        Assert.Equal("deathstar-6fb5694d48-5hmds deathstar-6fb5694d48-dk7fz tiefighter xwing",
+        Assert.Equal("deathstar-54c4d4bdf9-fwhtv deathstar-54c4d4bdf9-h99qf tiefighter xwing",
             (await shell.RunAsync("kubectl get pods -o jsonpath='{.items[*].metadata.name}'")).Out);
         Assert.Equal("tiefighter=10.0.0.112\nxwing=10.0.0.30\n",
             (await shell.RunAsync("kubectl get pods -o jsonpath='{range .items[?(@.metadata.labels.class!=\"deathstar\")]}{.metadata.name}={.status.podIP}{\"\\n\"}{end}'")).Out);
@@ -150,10 +152,16 @@ public class KubectlGetTests
                 app.kubernetes.io/name: deathstar
               name: deathstar
               namespace: default
+              resourceVersion: "9"
+              uid: 8baf54e4-1f82-4b31-a89c-5f65b284c5a6
             spec:
-              clusterIP: 10.96.12.7
+              clusterIP: 10.96.0.1
               clusterIPs:
-              - 10.96.12.7
+              - 10.96.0.1
+              internalTrafficPolicy: Cluster
+              ipFamilies:
+              - IPv4
+              ipFamilyPolicy: SingleStack
               ports:
               - port: 80
                 protocol: TCP
@@ -161,7 +169,10 @@ public class KubectlGetTests
               selector:
                 class: deathstar
                 org: empire
+              sessionAffinity: None
               type: ClusterIP
+            status:
+              loadBalancer: {}
 
             """, yaml);
     }

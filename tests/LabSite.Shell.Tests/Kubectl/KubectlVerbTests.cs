@@ -1,8 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using LabSite.Clusters.Contract;
-using LabSite.Clusters.Netns.Policy.Api;
-using LabSite.Clusters.Netns.Store;
 using LabSite.Shell.Tests.Support;
 using LabSite.Testing;
 
@@ -15,7 +13,6 @@ public class KubectlVerbTests
     {
         using var shell = new ShellHarness();
         File.WriteAllText(Path.Combine(shell.Folder.Root, "sw_l3_l4_policy.yaml"), StarWarsObjects.L3L4Policy);
-        shell.Cluster.OnApply = (m, mode) => new ApplyResult(["ciliumnetworkpolicy.cilium.io/rule1 created"], []);
         var (status, output, _) = await shell.RunAsync("kubectl create -f sw_l3_l4_policy.yaml");
         Assert.Equal((0, "ciliumnetworkpolicy.cilium.io/rule1 created\n"), (status, output));
         var (manifest, applyMode) = Assert.Single(shell.Cluster.Applied);
@@ -34,9 +31,8 @@ public class KubectlVerbTests
     public async Task Apply_errors_go_to_stderr_with_status_1()
     {
         using var shell = new ShellHarness();
-        shell.Cluster.OnApply = (m, mode) => new ApplyResult([], ["error: error parsing p.yaml: line 3: mapping values are not allowed"]);
         File.WriteAllText(Path.Combine(shell.Folder.Root, "p.yaml"), "x");
-        Assert.Equal((1, "", "error: error parsing p.yaml: line 3: mapping values are not allowed\n"), await shell.RunAsync("kubectl apply -f p.yaml"));
+        Assert.Equal((1, "", "error: error parsing p.yaml: document 1 at line 1 is not an object (expected apiVersion, kind, metadata ...)\n"), await shell.RunAsync("kubectl apply -f p.yaml"));
         Assert.Equal((1, "", "error: the path \"nope.yaml\" does not exist\n"), await shell.RunAsync("kubectl apply -f nope.yaml"));
         Assert.Equal((1, "", "error: must specify one of -f and -k\n"), await shell.RunAsync("kubectl apply"));
         Assert.StartsWith("error: ../x.yaml: .. leaves the lab folder", (await shell.RunAsync("kubectl apply -f ../x.yaml")).Err);
@@ -46,8 +42,6 @@ public class KubectlVerbTests
     public async Task Apply_prints_the_servers_warnings_on_stderr_and_succeeds()
     {
         using var shell = new ShellHarness();
-        var store = new ObjectStore(new StoreOptions { ServiceCidr = "10.96.0.0/16", PolicyValidator = new PolicyValidator() });
-        shell.Cluster.OnApply = store.Apply;
         File.WriteAllText(Path.Combine(shell.Folder.Root, "np.yaml"), """
             apiVersion: networking.k8s.io/v1
             kind: NetworkPolicy
@@ -69,8 +63,6 @@ public class KubectlVerbTests
     public async Task Apply_still_refuses_what_is_not_a_cidr_with_path_and_line()
     {
         using var shell = new ShellHarness();
-        var store = new ObjectStore(new StoreOptions { ServiceCidr = "10.96.0.0/16", PolicyValidator = new PolicyValidator() });
-        shell.Cluster.OnApply = store.Apply;
         File.WriteAllText(Path.Combine(shell.Folder.Root, "cnp.yaml"), """
             apiVersion: cilium.io/v2
             kind: CiliumNetworkPolicy
@@ -90,9 +82,9 @@ public class KubectlVerbTests
     public async Task Delete_by_kind_and_name_sends_one_stub_per_object()
     {
         using var shell = new ShellHarness();
-        shell.Cluster.OnApply = (m, mode) => new ApplyResult([$"deleted {JsonNode.Parse(m.Text)!["metadata"]!["name"]}"], []);
+        shell.Cluster.Apply(StarWarsObjects.L3L4Policy).Apply(StarWarsObjects.L3L4Policy.Replace("name: rule1", "name: rule2"));
         var (status, output, _) = await shell.RunAsync("kubectl delete cnp rule1 rule2");
-        Assert.Equal((0, "deleted rule1\ndeleted rule2\n"), (status, output));
+        Assert.Equal((0, "ciliumnetworkpolicy.cilium.io \"rule1\" deleted\nciliumnetworkpolicy.cilium.io \"rule2\" deleted\n"), (status, output));
         Assert.All(shell.Cluster.Applied, a => Assert.Equal(ApplyMode.Delete, a.Mode));
         Assert.Equal("""{"apiVersion":"cilium.io/v2","kind":"CiliumNetworkPolicy","metadata":{"name":"rule1","namespace":"default"}}""", shell.Cluster.Applied[0].Manifest.Text.Trim());
     }
@@ -101,6 +93,7 @@ public class KubectlVerbTests
     public async Task Exec_runs_the_command_in_the_pod_and_reports_a_failing_status()
     {
         using var shell = new ShellHarness();
+        shell.Cluster.AnswerExec(_ => (0, "Ship landed\n", ""));
         var (status, output, _) = await shell.RunAsync("kubectl exec tiefighter -- curl -s -XPOST deathstar.default.svc.cluster.local/v1/request-landing");
         Assert.Equal((0, "Ship landed\n"), (status, output));
         var exec = Assert.Single(shell.Cluster.Execs);
@@ -122,7 +115,7 @@ public class KubectlVerbTests
             return 0;
         };
         await shell.RunAsync("echo hello | kubectl exec -i deploy/deathstar -- cat");
-        Assert.Equal("deathstar-6fb5694d48-5hmds", shell.Cluster.Execs[0].Pod);
+        Assert.Equal("deathstar-54c4d4bdf9-fwhtv", shell.Cluster.Execs[0].Pod);
         Assert.Equal("hello\n", stdin);
     }
 
@@ -162,14 +155,13 @@ public class KubectlVerbTests
     {
         using var shell = new ShellHarness();
         Assert.Equal((0, "logs of default/xwing tail=5\n", ""), await shell.RunAsync("kubectl logs xwing --tail 5"));
-        Assert.Equal("logs of default/deathstar-6fb5694d48-5hmds tail=all\n", (await shell.RunAsync("kubectl logs deploy/deathstar")).Out);
+        Assert.Equal("logs of default/deathstar-54c4d4bdf9-fwhtv tail=all\n", (await shell.RunAsync("kubectl logs deploy/deathstar")).Out);
     }
 
     [Fact]
     public async Task Label_adds_overwrites_and_removes()
     {
         using var shell = new ShellHarness();
-        shell.Cluster.OnApply = (m, mode) => new ApplyResult(["pod/xwing configured"], []);
         Assert.Equal((0, "pod/xwing labeled\n", ""), await shell.RunAsync("kubectl label pod xwing rank=leader"));
         var labels = JsonNode.Parse(shell.Cluster.Applied[0].Manifest.Text)!["metadata"]!["labels"]!.AsObject();
         Assert.Equal("leader", (string?)labels["rank"]);
@@ -186,7 +178,6 @@ public class KubectlVerbTests
     public async Task Scale_and_run_build_the_right_objects()
     {
         using var shell = new ShellHarness();
-        shell.Cluster.OnApply = (m, mode) => new ApplyResult(["pod/curl created"], []);
         Assert.Equal((0, "deployment.apps/deathstar scaled\n", ""), await shell.RunAsync("kubectl scale deploy deathstar --replicas=3"));
         Assert.Equal(3, (int)JsonNode.Parse(shell.Cluster.Applied[0].Manifest.Text)!["spec"]!["replicas"]!);
         Assert.Equal((1, "", "error: required flag(s) \"replicas\" not set\n"), await shell.RunAsync("kubectl scale deploy/deathstar"));
@@ -210,7 +201,7 @@ public class KubectlVerbTests
             Namespace:        default
             Priority:         0
             Service Account:  default
-            Node:             lab-node/10.0.0.1
+            Node:             <none>
             Start Time:       Fri, 20 Nov 2026 11:00:00 +0000
             Labels:           app.kubernetes.io/name=xwing
                               class=xwing
@@ -222,10 +213,14 @@ public class KubectlVerbTests
               IP:  10.0.0.30
             Containers:
               spaceship:
-                Image:          quay.io/cilium/json-mock:v1.3.8
+                Container ID:   labsite://default/xwing/spaceship
+                Image:          quay.io/cilium/json-mock:v1.3.8@sha256:5aad04835eda9025fe4561ad31be77fd55309af8158ca8663a72f6abb78c2603
             """, output);
-        // Conditions through Events form one tabwriter block: its widest cell, "Node-Selectors:", sets the column (15 + 2).
-        Assert.EndsWith("Conditions:\n  Type           Status\n  Ready          True \nVolumes:         <none>\nQoS Class:       BestEffort\nNode-Selectors:  <none>\nTolerations:     <none>\nEvents:          <none>\n", output);
+        // Conditions through Events form one tabwriter block: its widest cell, "PodReadyToStartContainers", sets the column (25 + 2).
+        Assert.EndsWith(
+            "Conditions:\n  Type                       Status\n  PodReadyToStartContainers  True \n  Initialized                True \n  Ready                      True \n"
+            + "  ContainersReady            True \n  PodScheduled               True \nVolumes:                     <none>\nQoS Class:                   BestEffort\n"
+            + "Node-Selectors:              <none>\nTolerations:                 <none>\nEvents:                      <none>\n", output);
     }
 
     [Fact]

@@ -36,7 +36,7 @@ public class KubectlWaitTests
     public async Task A_pod_that_never_becomes_ready_times_out_with_kubectls_message()
     {
         var cluster = StarWarsObjects.Cluster();
-        cluster.Add(StarWarsObjects.Pod("slow", "10.0.0.9", """{"run":"slow"}""", "2026-11-22T12:00:00Z").Replace("\"status\":\"True\"", "\"status\":\"False\""));
+        cluster.AddPod("slow", new Dictionary<string, string> { ["run"] = "slow" }, "10.0.0.9", running: false);
         using var shell = new ShellHarness(cluster);
         var result = await shell.RunAsync("kubectl wait --for=condition=Ready pod/slow --timeout=0");
         Assert.Equal((1, "", "error: timed out waiting for the condition on pods/slow\n"), result);

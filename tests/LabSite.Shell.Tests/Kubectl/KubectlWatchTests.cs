@@ -1,17 +1,16 @@
 using System.Text.Json.Nodes;
-using LabSite.Clusters.Contract;
 using LabSite.Shell.Tests.Support;
 using LabSite.Testing;
 
 namespace LabSite.Shell.Tests.Kubectl;
 
 /// <summary>
-/// <c>kubectl get -w</c> over a fake cluster whose objects change between polls: each test scripts what the cluster
+/// <c>kubectl get -w</c> over an in-memory cluster whose objects change between polls: each test scripts what the cluster
 /// holds at each poll and cancels the line (Ctrl-C) at the last one, so nothing depends on wall time.
 /// </summary>
 public class KubectlWatchTests
 {
-    private const string NewPod = "deathstar-6fb5694d48-x9k2p";
+    private const string NewPod = "deathstar-54c4d4bdf9-x9k2p";
 
     [Fact]
     public async Task Watch_prints_the_table_then_one_aligned_row_per_added_changed_and_deleted_pod()
@@ -20,21 +19,21 @@ public class KubectlWatchTests
         {
             switch (poll)
             {
-                case 2: cluster.Add(Creating(NewPod)); break;
-                case 3: Replace(cluster, NewPod, Running(NewPod)); break;
-                case 4: cluster.Objects.RemoveAll(o => o.Name == "xwing"); break;
+                case 2: AddNewPod(cluster, running: false); break;
+                case 3: cluster.SetPodStatus(NewPod, "10.0.0.149"); break;
+                case 4: cluster.Delete("pods", "xwing"); break;
             }
         });
         Assert.Equal((130, ""), (status, err));
         Assert.Equal(
             """
             NAME                         READY   STATUS    RESTARTS   AGE
-            deathstar-6fb5694d48-5hmds   1/1     Running   0          107s
-            deathstar-6fb5694d48-dk7fz   1/1     Running   0          107s
+            deathstar-54c4d4bdf9-fwhtv   1/1     Running   0          107s
+            deathstar-54c4d4bdf9-h99qf   1/1     Running   0          107s
             tiefighter                   1/1     Running   0          3m2s
             xwing                        1/1     Running   0          2d1h
-            deathstar-6fb5694d48-x9k2p   0/1     ContainerCreating   0          0s
-            deathstar-6fb5694d48-x9k2p   1/1     Running             0          0s
+            deathstar-54c4d4bdf9-x9k2p   0/1     ContainerCreating   0          0s
+            deathstar-54c4d4bdf9-x9k2p   1/1     Running             0          0s
             xwing                        1/1     Running             0          2d1h
 
             """, output);
@@ -47,10 +46,10 @@ public class KubectlWatchTests
         {
             switch (poll)
             {
-                case 1: cluster.Add(Running(NewPod)); break;
-                // Same resourceVersion: the API server sends no event, even though the status text differs.
-                case 2: Replace(cluster, NewPod, Running(NewPod).Replace("\"Running\"", "\"Unknown\"")); break;
-                case 3: Replace(cluster, NewPod, Creating(NewPod, rv: "7")); break;
+                case 1: AddNewPod(cluster, running: true); break;
+                // An apply that changes nothing keeps the resourceVersion: the API server sends no event.
+                case 2: cluster.Edit("pods", NewPod, _ => { }); break;
+                case 3: cluster.SetPodStatus(NewPod, null, running: false); break;
             }
         });
         Assert.Equal(130, status);
@@ -65,19 +64,19 @@ public class KubectlWatchTests
             switch (poll)
             {
                 case 2:
-                    cluster.Add(Running(NewPod));
-                    cluster.Add(StarWarsObjects.Pod("rebel", "10.0.0.31", """{"org":"alliance"}""", "2026-11-22T12:01:47Z"));
+                    AddNewPod(cluster, running: true);
+                    cluster.AddPod("rebel", new Dictionary<string, string> { ["org"] = "alliance" }, "10.0.0.31");
                     break;
-                case 3: cluster.Objects.RemoveAll(o => o.Name == "tiefighter"); break;
+                case 3: cluster.Delete("pods", "tiefighter"); break;
             }
         });
         Assert.Equal(130, status);
         Assert.Equal(
             """
-            pod/deathstar-6fb5694d48-5hmds
-            pod/deathstar-6fb5694d48-dk7fz
+            pod/deathstar-54c4d4bdf9-fwhtv
+            pod/deathstar-54c4d4bdf9-h99qf
             pod/tiefighter
-            pod/deathstar-6fb5694d48-x9k2p
+            pod/deathstar-54c4d4bdf9-x9k2p
             pod/tiefighter
 
             """, output);
@@ -90,14 +89,16 @@ public class KubectlWatchTests
         {
             if (poll == 2)
             {
-                Change(cluster, "deathstar", "Deployment", d => d["spec"]!["replicas"] = 3);
+                // The third replica has not started yet.
+                cluster.StartPods = false;
+                cluster.Edit("deployments", "deathstar", d => d["spec"]!["replicas"] = 3);
             }
         });
         Assert.Equal(130, status);
         Assert.Equal(
             """
             EVENT      NAMESPACE   NAME        READY   UP-TO-DATE   AVAILABLE   AGE
-            MODIFIED   default     deathstar   2/3     2            2           107s
+            MODIFIED   default     deathstar   2/3     3            2           107s
 
             """, output);
     }
@@ -109,7 +110,7 @@ public class KubectlWatchTests
         {
             if (poll == 2)
             {
-                Change(cluster, "xwing", "Pod", p => p["metadata"]!["labels"]!["rank"] = "leader");
+                cluster.Edit("pods", "xwing", p => p["metadata"]!["labels"]!["rank"] = "leader");
             }
         });
         var documents = json.Split("}\n{");
@@ -121,7 +122,7 @@ public class KubectlWatchTests
         {
             if (poll == 2)
             {
-                cluster.Objects.RemoveAll(o => o.Name == "xwing");
+                cluster.Delete("pods", "xwing");
             }
         });
         var events = yaml.Split("---\n");
@@ -152,7 +153,7 @@ public class KubectlWatchTests
     /// Runs a watch line; <paramref name="script"/> sees every pod poll (1 = the initial list) and may change the cluster
     /// before it is answered. The poll after the script's last case presses Ctrl-C.
     /// </summary>
-    private static async Task<(int Status, string Out, string Err)> WatchAsync(string line, Action<int, FakeLabCluster> script, int polls = 5)
+    private static async Task<(int Status, string Out, string Err)> WatchAsync(string line, Action<int, InMemoryCluster> script, int polls = 5)
     {
         using var shell = new ShellHarness(clock: new InstantTimerClock(StarWarsObjects.Now));
         using var ctrlC = new CancellationTokenSource();
@@ -172,30 +173,7 @@ public class KubectlWatchTests
         return (status, stdout.ToString(), stderr.ToString());
     }
 
-    private static void Replace(FakeLabCluster cluster, string name, string json)
-    {
-        cluster.Objects.RemoveAll(o => o.Name == name);
-        cluster.Add(json);
-    }
-
-    /// <summary>Replaces an object by an edited copy, as an API server answers each list with new objects.</summary>
-    private static void Change(FakeLabCluster cluster, string name, string kind, Action<JsonObject> edit)
-    {
-        var index = cluster.Objects.FindIndex(o => o.Name == name && o.Kind == kind);
-        var copy = (JsonObject)cluster.Objects[index].Json.DeepClone();
-        edit(copy);
-        cluster.Objects[index] = new KubeObject(copy);
-    }
-
-    /// <summary>A deathstar pod just scheduled: uid and resourceVersion as the API server gives them.</summary>
-    private static string Creating(string name, string rv = "5") => Pod(name, """{"waiting":{"reason":"ContainerCreating"}}""", ready: false, rv);
-
-    private static string Running(string name, string rv = "6") => Pod(name, """{"running":{"startedAt":"2026-11-22T12:01:47Z"}}""", ready: true, rv);
-
-    private static string Pod(string name, string state, bool ready, string rv) => $$$"""
-        {"apiVersion":"v1","kind":"Pod","metadata":{"name":"{{{name}}}","namespace":"default","uid":"0b7a-{{{name}}}","resourceVersion":"{{{rv}}}",
-           "creationTimestamp":"2026-11-22T12:01:47Z","labels":{"class":"deathstar-new","org":"empire"}},
-         "spec":{"containers":[{"name":"deathstar","image":"quay.io/cilium/starwars:v2.3"}],"nodeName":"lab-node"},
-         "status":{"phase":"{{{(ready ? "Running" : "Pending")}}}","containerStatuses":[{"name":"deathstar","ready":{{{(ready ? "true" : "false")}}},"restartCount":0,"state":{{{state}}}}]}}
-        """;
+    /// <summary>A new deathstar pod (labels class=deathstar-new, org=empire), Running with an IP or just scheduled.</summary>
+    private static void AddNewPod(InMemoryCluster cluster, bool running) =>
+        cluster.AddPod(NewPod, new Dictionary<string, string> { ["class"] = "deathstar-new", ["org"] = "empire" }, "10.0.0.149", running);
 }

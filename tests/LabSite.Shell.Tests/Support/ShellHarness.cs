@@ -2,15 +2,18 @@ using LabSite.Testing;
 
 namespace LabSite.Shell.Tests.Support;
 
-/// <summary>A lab shell over a temporary lab folder and a fake cluster, with a fixed clock.</summary>
+/// <summary>
+/// A lab shell over a temporary lab folder and an in-memory cluster (the Star Wars objects unless given), with a fixed
+/// clock. The shell sees the cluster with inspection and eBPF objects only when <c>inspection</c> is set.
+/// </summary>
 internal sealed class ShellHarness : IDisposable
 {
-    public ShellHarness(FakeLabCluster? cluster = null, IToolRunner? tools = null, TimeProvider? clock = null)
+    public ShellHarness(InMemoryCluster? cluster = null, IToolRunner? tools = null, TimeProvider? clock = null, bool inspection = false)
     {
         Parent = Directory.CreateTempSubdirectory("labsh-test-").FullName;
         Folder = new WorkingFolder(Path.Combine(Parent, "lab"));
         Cluster = cluster ?? StarWarsObjects.Cluster();
-        Session = new ShellSession(Folder, Cluster, tools ?? new ProcessToolRunner(), clock ?? new FixedClock(StarWarsObjects.Now));
+        Session = new ShellSession(Folder, inspection ? Cluster : Cluster.WithoutInspection(), tools ?? new ProcessToolRunner(), clock ?? new FixedClock(StarWarsObjects.Now));
         Interpreter = new ShellInterpreter(Session);
     }
 
@@ -19,7 +22,7 @@ internal sealed class ShellHarness : IDisposable
 
     public WorkingFolder Folder { get; }
 
-    public FakeLabCluster Cluster { get; }
+    public InMemoryCluster Cluster { get; }
 
     public ShellSession Session { get; }
 

@@ -130,9 +130,9 @@ public class LabShellTests
         await screen.TypeAsync("kubectl exec xw\t");
         Assert.EndsWith("kubectl exec xwing \u001b[K", screen.Text);
         await screen.TypeAsync("\u0015kubectl get pods de\t");
-        Assert.EndsWith("kubectl get pods deathstar-6fb5694d48-\u001b[K", screen.Text);
+        Assert.EndsWith("kubectl get pods deathstar-54c4d4bdf9-\u001b[K", screen.Text);
         await screen.TypeAsync("\t");
-        Assert.Contains("\r\ndeathstar-6fb5694d48-5hmds  deathstar-6fb5694d48-dk7fz\r\n", screen.Text);
+        Assert.Contains("\r\ndeathstar-54c4d4bdf9-fwhtv  deathstar-54c4d4bdf9-h99qf\r\n", screen.Text);
     }
 
     [Fact]

@@ -20,7 +20,7 @@ public sealed class ClusterExpiryTests : IDisposable
     private static readonly TimeSpan s_timeout = TimeSpan.FromHours(4);
 
     private readonly ManualTimeProvider _clock = new(new DateTimeOffset(2026, 11, 22, 10, 0, 0, TimeSpan.Zero));
-    private readonly FakeClusterBackend _backend = new();
+    private readonly InMemoryClusterBackend _backend = new();
     private readonly ClusterNotices _notices = new();
     private readonly AgentClusterLocator _locator;
     private readonly TerminalSessions _terminals;

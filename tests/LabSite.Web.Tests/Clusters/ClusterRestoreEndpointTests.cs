@@ -11,7 +11,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace LabSite.Web.Tests.Clusters;
 
 /// <summary>
-/// Restore through the site (TestServer) on the fake backend: which steps are replayed, what the terminal and the
+/// Restore through the site (TestServer) on the in-memory backend: which steps are replayed, what the terminal and the
 /// player say, a failing solution, background re-checks, and two Checks at once. The real datapath is in
 /// <see cref="ClusterRestorePrivilegedTests"/>.
 /// </summary>
@@ -19,7 +19,7 @@ public sealed class ClusterRestoreEndpointTests : IAsyncLifetime
 {
     private static readonly SourceLocation s_at = new("lab.md", 5, 1);
 
-    private readonly FakeClusterBackend _backend = new();
+    private readonly InMemoryClusterBackend _backend = new();
     private readonly string _labDir = Directory.CreateTempSubdirectory("labsite-restore-lab-").FullName;
     private TestSite _site = null!;
 

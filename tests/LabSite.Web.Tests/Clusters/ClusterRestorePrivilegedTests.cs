@@ -44,7 +44,7 @@ public sealed class ClusterRestorePrivilegedTests(ITestOutputHelper output) : IA
         });
         await _backend.StartAsync(CancellationToken.None);
         _agent = new LabAgent([_backend]);
-        var content = Path.GetDirectoryName(Path.GetDirectoryName(RepositoryContent.LabDirectory("starwars")))!;
+        var content = RepositoryPaths.Content;
         _site = await TestSite.StartWithContentAsync(content, s =>
         {
             s.AddSingleton(_agent);

@@ -1,4 +1,5 @@
 using LabSite.Cli;
+using LabSite.Testing;
 
 namespace LabSite.Web.Tests.Exams;
 
@@ -58,7 +59,7 @@ public sealed class ExamValidateCommandTests : IDisposable
     [Fact]
     public void The_shipped_bank_parses_without_shape_errors()
     {
-        var dir = Path.Combine(Repository(), "content", "exams", "cca");
+        var dir = Path.Combine(RepositoryPaths.Exams, "cca");
         var (_, output, error) = Run(dir);
         // Coverage may still be short while other writers' areas are missing, and recommended labs may not exist
         // yet (warnings); every other rule must hold.
@@ -68,13 +69,4 @@ public sealed class ExamValidateCommandTests : IDisposable
         Assert.Contains("cca-2025-11 (default)", output);
     }
 
-    private static string Repository()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "LabSite.sln")))
-        {
-            dir = dir.Parent;
-        }
-        return dir!.FullName;
-    }
 }

@@ -12,7 +12,7 @@ public class AgentClusterLocatorTests
     [Fact]
     public async Task The_first_lookup_creates_the_learners_cluster_and_later_ones_find_it()
     {
-        var backend = new FakeClusterBackend();
+        var backend = new InMemoryClusterBackend();
         var locator = new AgentClusterLocator(new LabAgent([backend]));
 
         var first = await locator.FindAsync(s_learner, "starwars", default);
@@ -27,7 +27,7 @@ public class AgentClusterLocatorTests
     [Fact]
     public async Task Two_terminals_opening_together_share_one_cluster()
     {
-        var backend = new FakeClusterBackend();
+        var backend = new InMemoryClusterBackend();
         var locator = new AgentClusterLocator(new LabAgent([backend]));
 
         var both = await Task.WhenAll(locator.FindAsync(s_learner, "hello-lab", default), locator.FindAsync(s_learner, "hello-lab", default));

@@ -14,7 +14,7 @@ public sealed class TerminalSessionsRestoreTests : IDisposable
     private static readonly LearnerId s_learner = new(Guid.Parse("0123456789abcdef0123456789abcdef"));
     private const string Name = "l01234567-policy-basics";
 
-    private readonly FakeClusterBackend _backend = new();
+    private readonly InMemoryClusterBackend _backend = new();
     private readonly AgentClusterLocator _locator;
     private readonly TerminalSessions _terminals;
     private readonly string _data = Directory.CreateTempSubdirectory("labsite-term-restore-").FullName;

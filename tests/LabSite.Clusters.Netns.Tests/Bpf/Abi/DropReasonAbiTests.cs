@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using LabSite.Clusters.Contract.Flows;
 using LabSite.Clusters.Netns.Bpf.Abi;
+using LabSite.Testing;
 
 namespace LabSite.Clusters.Netns.Tests.Bpf.Abi;
 
@@ -9,13 +10,7 @@ public class DropReasonAbiTests
 {
     private static Dictionary<string, int> Defines()
     {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "LabSite.sln")))
-        {
-            dir = dir.Parent;
-        }
-        Assert.NotNull(dir);
-        var header = File.ReadAllText(Path.Combine(dir!.FullName, "bpf", "include", "labsite_abi.h"));
+        var header = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "bpf", "include", "labsite_abi.h"));
         return Regex.Matches(header, @"^#define\s+(\w+)\s+(0x[0-9a-fA-F]+|\d+)", RegexOptions.Multiline)
             .ToDictionary(m => m.Groups[1].Value, m => Convert.ToInt32(m.Groups[2].Value, m.Groups[2].Value.StartsWith("0x", StringComparison.Ordinal) ? 16 : 10));
     }

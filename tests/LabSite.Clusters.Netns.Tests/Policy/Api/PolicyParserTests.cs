@@ -6,13 +6,13 @@ namespace LabSite.Clusters.Netns.Tests.Policy.Api;
 
 public class PolicyParserTests
 {
-    // The reference sw_l3_l4_policy.yaml, shared with the shell tests.
-    private const string Rule1 = StarWarsObjects.L3L4Policy;
+    // The Star Wars lab's sw_l3_l4_policy.yaml, shared with the shell tests.
+    private static readonly string s_rule1 = StarWarsObjects.L3L4Policy;
 
     [Fact]
     public void Star_wars_rule1_parses_into_a_namespaced_rule()
     {
-        var p = PolicyParser.Parse(YamlObjects.One(Rule1));
+        var p = PolicyParser.Parse(YamlObjects.One(s_rule1));
         var rule = Assert.Single(p.Rules);
         Assert.Equal(new PolicySource("CiliumNetworkPolicy", "rule1", "default"), p.Source);
         Assert.Equal("any:class=deathstar; any:org=empire; k8s:io.kubernetes.pod.namespace=default", rule.Subject.Key);
