@@ -29,7 +29,7 @@ public static class AgentCommand
                 await result.InvocationConfiguration.Error.WriteLineAsync($"labsite agent: {e.Message}");
                 return 1;
             }
-            var backends = string.Join(", ", app.Services.GetRequiredService<LabAgent>().Backends.Select(b => b.Name));
+            var backends = string.Join(", ", app.Services.GetRequiredService<BackendRouter>().Backends.Select(b => b.Name));
             await result.InvocationConfiguration.Error.WriteLineAsync($"labsite agent: serving on {path} (backends: {(backends.Length == 0 ? "none" : backends)})");
             await app.RunAsync(ct);
             return 0;

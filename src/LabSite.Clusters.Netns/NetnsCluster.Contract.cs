@@ -4,7 +4,7 @@ namespace LabSite.Clusters.Netns;
 
 /// <summary>
 /// The <see cref="ILabCluster"/> face of a netns lab: manifests go into the lab's object store, whose
-/// changes the runtime (StoreBridge) makes real; reads come from the store.
+/// changes the runtime (RuntimeReconciler) makes real; reads come from the store.
 /// </summary>
 public sealed partial class NetnsCluster : ILabCluster
 {
@@ -16,10 +16,10 @@ public sealed partial class NetnsCluster : ILabCluster
     }
 
     /// <summary>Completes when every committed change (pods, services) is live in the kernel, with statuses reported.</summary>
-    public Task WaitUntilSettledAsync(CancellationToken ct) => _bridge?.WhenIdleAsync(ct) ?? Task.CompletedTask;
+    public Task WaitUntilSettledAsync(CancellationToken ct) => _reconciler?.WhenIdleAsync(ct) ?? Task.CompletedTask;
 
     /// <summary>The last error the runtime hit applying a stored change, if any (the agent shows it).</summary>
-    public Exception? LastRuntimeError => _bridge?.LastError;
+    public Exception? LastRuntimeError => _reconciler?.LastError;
 
     public Task<IReadOnlyList<KubeObject>> GetAsync(ObjectQuery query, CancellationToken ct)
     {

@@ -26,7 +26,7 @@ public sealed partial class NetnsCluster
     private readonly Dictionary<string, int> _serviceIds = new(StringComparer.Ordinal);
     private ServiceLoadBalancer? _loadBalancer;
     private LabPolicyAgent? _policy;
-    private StoreBridge? _bridge;
+    private RuntimeReconciler? _reconciler;
     private ClusterDns? _dns;
     private int _nextPodNumber;
     private int _nextServiceId = 1;
@@ -100,7 +100,7 @@ public sealed partial class NetnsCluster
                 c.Names.BpffsDirectory, LabNames.NetnsPath(c.Names.NodeNetns), "labsite/" + request.Name,
                 [c.Addressing.NodeIp, LabAddressing.Gateway], c.Store, Path.Combine(objectDir, "bpf_lxc.bpf.o"));
 
-            c._bridge = new StoreBridge(c, c.Store);
+            c._reconciler = new RuntimeReconciler(c, c.Store);
             if (request.ManifestsDirectory is { } dir)
             {
                 await c.ApplyDirectoryAsync(dir, ct);
@@ -126,10 +126,10 @@ public sealed partial class NetnsCluster
             _gate.Release();
             try
             {
-                // The bridge's loop may be waiting for this gate; stop it outside the gate.
-                if (_bridge is not null)
+                // The reconciler's loop may be waiting for this gate; stop it outside the gate.
+                if (_reconciler is not null)
                 {
-                    await _bridge.DisposeAsync();
+                    await _reconciler.DisposeAsync();
                 }
             }
             finally

@@ -31,23 +31,23 @@ public static class AgentApi
 
     private static IResult NoSuchCluster(string name) => Error(404, $"cluster \"{name}\" not found");
 
-    private static IResult Version(LabAgent agent) =>
+    private static IResult Version(BackendRouter agent) =>
         Json(new AgentVersion(typeof(AgentApi).Assembly.GetName().Version?.ToString() ?? "0", agent.Backends.Select(b => b.Name).ToList(), Environment.ProcessId));
 
-    private static async Task<IResult> ListClusters(LabAgent agent, CancellationToken ct) => Json(await agent.ListAsync(ct));
+    private static async Task<IResult> ListClusters(BackendRouter agent, CancellationToken ct) => Json(await agent.ListAsync(ct));
 
-    private static async Task<IResult> GetCluster([FromRoute(Name = "cluster")] string name, LabAgent agent, CancellationToken ct) =>
+    private static async Task<IResult> GetCluster([FromRoute(Name = "cluster")] string name, BackendRouter agent, CancellationToken ct) =>
         await agent.SummaryAsync(name, ct) is { } summary ? Json(summary) : NoSuchCluster(name);
 
-    private static async Task<IResult> DestroyCluster([FromRoute(Name = "cluster")] string name, LabAgent agent, CancellationToken ct) =>
+    private static async Task<IResult> DestroyCluster([FromRoute(Name = "cluster")] string name, BackendRouter agent, CancellationToken ct) =>
         await agent.DestroyAsync(name, ct) ? Results.NoContent() : NoSuchCluster(name);
 
-    private static async Task<IResult> CollectGarbage(LabAgent agent, CancellationToken ct) => Json(await agent.CollectGarbageAsync(ct));
+    private static async Task<IResult> CollectGarbage(BackendRouter agent, CancellationToken ct) => Json(await agent.CollectGarbageAsync(ct));
 
     /// <summary>Streams progress lines while the backend builds the cluster; the last line is done or error.</summary>
-    private static async Task CreateCluster(CreateClusterBody body, LabAgent agent, HttpContext http, CancellationToken ct)
+    private static async Task CreateCluster(CreateClusterBody body, BackendRouter agent, HttpContext http, CancellationToken ct)
     {
-        if (LabAgent.CheckClusterName(body.Name) is { } invalid)
+        if (BackendRouter.CheckClusterName(body.Name) is { } invalid)
         {
             await Error(400, invalid).ExecuteAsync(http);
             return;
@@ -98,7 +98,7 @@ public static class AgentApi
         await writer.WriteAsync(last, ct);
     }
 
-    private static async Task<IResult> ApplyManifests([FromRoute(Name = "cluster")] string name, string? mode, ManifestBody body, LabAgent agent, CancellationToken ct)
+    private static async Task<IResult> ApplyManifests([FromRoute(Name = "cluster")] string name, string? mode, ManifestBody body, BackendRouter agent, CancellationToken ct)
     {
         ApplyMode applyMode;
         switch (mode ?? "apply")
@@ -116,7 +116,7 @@ public static class AgentApi
     }
 
     private static async Task<IResult> GetObjects([FromRoute(Name = "cluster")] string name, string kind, string? @namespace, string? selector, [FromQuery(Name = "name")] string? objectName,
-        LabAgent agent, HttpContext http, CancellationToken ct)
+        BackendRouter agent, HttpContext http, CancellationToken ct)
     {
         if (await agent.FindAsync(name, ct) is not { } cluster)
         {
@@ -133,7 +133,7 @@ public static class AgentApi
         }
     }
 
-    private static async Task<IResult> Logs([FromRoute(Name = "cluster")] string name, string ns, string pod, int? tail, LabAgent agent, CancellationToken ct)
+    private static async Task<IResult> Logs([FromRoute(Name = "cluster")] string name, string ns, string pod, int? tail, BackendRouter agent, CancellationToken ct)
     {
         if (await agent.FindAsync(name, ct) is not { } cluster)
         {
@@ -150,7 +150,7 @@ public static class AgentApi
     }
 
     /// <summary>Streams output frames while the program runs; the last frame carries its exit code (or an error).</summary>
-    private static async Task Exec([FromRoute(Name = "cluster")] string name, ExecBody body, LabAgent agent, HttpContext http, CancellationToken ct)
+    private static async Task Exec([FromRoute(Name = "cluster")] string name, ExecBody body, BackendRouter agent, HttpContext http, CancellationToken ct)
     {
         if (body.Command is not { Count: > 0 })
         {

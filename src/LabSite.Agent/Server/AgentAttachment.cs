@@ -8,11 +8,11 @@ public enum AgentMode { Auto, InProcess, Remote, Off }
 /// <summary>
 /// How <c>labsite serve</c> reaches lab clusters: a running agent on the socket (remote, through
 /// <see cref="AgentClient"/>), else an agent hosted in-process that also serves the socket for the CLI.
-/// Either way the web app gets one <see cref="LabAgent"/> with the same contract.
+/// Either way the web app gets one <see cref="BackendRouter"/> with the same contract.
 /// </summary>
 public sealed class AgentAttachment : IAsyncDisposable
 {
-    private AgentAttachment(LabAgent? agent, WebApplication? hosted, IDisposable? client, string description)
+    private AgentAttachment(BackendRouter? agent, WebApplication? hosted, IDisposable? client, string description)
     {
         Agent = agent;
         Hosted = hosted;
@@ -21,7 +21,7 @@ public sealed class AgentAttachment : IAsyncDisposable
     }
 
     /// <summary>Null when clusters are unavailable (mode off, or the in-process agent could not start).</summary>
-    public LabAgent? Agent { get; }
+    public BackendRouter? Agent { get; }
 
     /// <summary>The in-process agent's own host (socket API), when this process runs the agent.</summary>
     public WebApplication? Hosted { get; }
@@ -44,7 +44,7 @@ public sealed class AgentAttachment : IAsyncDisposable
             try
             {
                 var version = await client.VersionAsync(ct);
-                return new AgentAttachment(new LabAgent([client]), null, client,
+                return new AgentAttachment(new BackendRouter([client]), null, client,
                     $"lab clusters: agent on {socketPath} (pid {version.Pid}, backends: {string.Join(", ", version.Backends)})");
             }
             catch (ClusterException e) when (mode == AgentMode.Auto && e is AgentUnavailableException)
@@ -63,7 +63,7 @@ public sealed class AgentAttachment : IAsyncDisposable
         {
             hosted = AgentHost.Build(new AgentOptions { SocketPath = socketPath }, addBackends);
             await hosted.StartAsync(ct);
-            var agent = hosted.Services.GetRequiredService<LabAgent>();
+            var agent = hosted.Services.GetRequiredService<BackendRouter>();
             return new AgentAttachment(agent, hosted, null,
                 $"lab clusters: in-process agent, also serving {socketPath} (backends: {string.Join(", ", agent.Backends.Select(b => b.Name))})");
         }

@@ -8,7 +8,7 @@ public static class AgentExtensions
     public static IServiceCollection AddLabAgent(this IServiceCollection services)
     {
         services.AddOptions<AgentOptions>().BindConfiguration(nameof(AgentOptions)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<LabAgent>();
+        services.AddSingleton<BackendRouter>();
         return services;
     }
 

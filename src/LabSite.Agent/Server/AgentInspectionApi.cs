@@ -17,26 +17,26 @@ public static class AgentInspectionApi
     {
         api.MapGet(AgentRoutes.Flows, LastFlows).WithName("Flows");
         api.MapPost(AgentRoutes.Flows, QueryFlows).WithName("QueryFlows");
-        api.MapGet(AgentRoutes.Endpoints, (string cluster, LabAgent agent, CancellationToken ct) =>
+        api.MapGet(AgentRoutes.Endpoints, (string cluster, BackendRouter agent, CancellationToken ct) =>
             InspectAsync(cluster, agent, ct, async i => Json(await i.GetEndpointsAsync(ct)))).WithName("Endpoints");
         api.MapGet(AgentRoutes.PolicyMap, PolicyMap).WithName("PolicyMap");
-        api.MapGet(AgentRoutes.Identities, (string cluster, LabAgent agent, CancellationToken ct) =>
+        api.MapGet(AgentRoutes.Identities, (string cluster, BackendRouter agent, CancellationToken ct) =>
             InspectAsync(cluster, agent, ct, async i => Json(await i.GetIdentitiesAsync(ct)))).WithName("Identities");
-        api.MapGet(AgentRoutes.Conntrack, (string cluster, LabAgent agent, CancellationToken ct) =>
+        api.MapGet(AgentRoutes.Conntrack, (string cluster, BackendRouter agent, CancellationToken ct) =>
             InspectAsync(cluster, agent, ct, async i => Json(await i.GetConntrackAsync(ct)))).WithName("Conntrack");
-        api.MapGet(AgentRoutes.Ipcache, (string cluster, LabAgent agent, CancellationToken ct) =>
+        api.MapGet(AgentRoutes.Ipcache, (string cluster, BackendRouter agent, CancellationToken ct) =>
             InspectAsync(cluster, agent, ct, async i => Json(await i.GetIpcacheAsync(ct)))).WithName("Ipcache");
-        api.MapGet(AgentRoutes.Services, (string cluster, LabAgent agent, CancellationToken ct) =>
+        api.MapGet(AgentRoutes.Services, (string cluster, BackendRouter agent, CancellationToken ct) =>
             InspectAsync(cluster, agent, ct, async i => Json(await i.GetServicesAsync(ct)))).WithName("Services");
-        api.MapGet(AgentRoutes.Policy, (string cluster, LabAgent agent, CancellationToken ct) =>
+        api.MapGet(AgentRoutes.Policy, (string cluster, BackendRouter agent, CancellationToken ct) =>
             InspectAsync(cluster, agent, ct, async i => await i.GetPolicyRepositoryAsync(ct) is { } repo
                 ? Json(repo)
                 : Error(501, $"cluster \"{cluster}\" keeps no policy repository"))).WithName("PolicyRepository");
-        api.MapGet(AgentRoutes.Status, (string cluster, LabAgent agent, CancellationToken ct) =>
+        api.MapGet(AgentRoutes.Status, (string cluster, BackendRouter agent, CancellationToken ct) =>
             InspectAsync(cluster, agent, ct, async i => await i.GetStatusAsync(ct) is { } status
                 ? Json(status)
                 : Error(501, $"cluster \"{cluster}\" reports no agent status"))).WithName("Status");
-        api.MapGet(AgentRoutes.BpfObjects, (string cluster, LabAgent agent, CancellationToken ct) =>
+        api.MapGet(AgentRoutes.BpfObjects, (string cluster, BackendRouter agent, CancellationToken ct) =>
             AnswerAsync<IBpfObjects>(cluster, agent, c => Error(501, LabBpfObjects.NoneIn(c)), async b => Json(await b.GetBpfObjectsAsync(ct)), ct))
             .WithName("BpfObjects");
         return api;
@@ -50,14 +50,14 @@ public static class AgentInspectionApi
         Error(501, $"cluster \"{cluster.Name}\" ({cluster.Backend}) offers no inspection (flows, endpoints, maps)");
 
     /// <summary>Finds the cluster and its inspector (404 / 501 otherwise) and runs <paramref name="answer"/>.</summary>
-    private static Task<IResult> InspectAsync(string name, LabAgent agent, CancellationToken ct, Func<IClusterInspector, Task<IResult>> answer) =>
+    private static Task<IResult> InspectAsync(string name, BackendRouter agent, CancellationToken ct, Func<IClusterInspector, Task<IResult>> answer) =>
         AnswerAsync(name, agent, NoInspection, answer, ct);
 
     /// <summary>
     /// Finds the cluster (404 otherwise) and, when it offers <typeparamref name="TFace"/>, runs <paramref name="answer"/>;
     /// otherwise answers <paramref name="lacking"/> (a 501).
     /// </summary>
-    private static async Task<IResult> AnswerAsync<TFace>(string name, LabAgent agent, Func<ILabCluster, IResult> lacking, Func<TFace, Task<IResult>> answer, CancellationToken ct)
+    private static async Task<IResult> AnswerAsync<TFace>(string name, BackendRouter agent, Func<ILabCluster, IResult> lacking, Func<TFace, Task<IResult>> answer, CancellationToken ct)
         where TFace : class
     {
         var cluster = await agent.FindAsync(name, ct);
@@ -80,7 +80,7 @@ public static class AgentInspectionApi
     }
 
     /// <summary>The policy map of one endpoint; 404 with "endpoint N not found" when there is no such endpoint.</summary>
-    private static Task<IResult> PolicyMap([FromRoute(Name = "cluster")] string name, string id, LabAgent agent, CancellationToken ct)
+    private static Task<IResult> PolicyMap([FromRoute(Name = "cluster")] string name, string id, BackendRouter agent, CancellationToken ct)
     {
         if (!ushort.TryParse(id, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var endpoint))
         {
@@ -92,7 +92,7 @@ public static class AgentInspectionApi
     }
 
     /// <summary>The last N recorded flows as <c>hubble observe -o jsonpb</c> lines (NDJSON), oldest first.</summary>
-    private static async Task<IResult> LastFlows([FromRoute(Name = "cluster")] string name, [FromQuery] int? last, LabAgent agent, CancellationToken ct)
+    private static async Task<IResult> LastFlows([FromRoute(Name = "cluster")] string name, [FromQuery] int? last, BackendRouter agent, CancellationToken ct)
     {
         if (last is < 1)
         {
@@ -106,7 +106,7 @@ public static class AgentInspectionApi
     /// A Hubble <c>GetFlowsRequest</c> (see <see cref="FlowRequestJson"/>): history as jsonpb lines, or with
     /// <c>follow</c> the history then live flows and lost-event notices, one flushed line each, until the client leaves.
     /// </summary>
-    private static async Task QueryFlows([FromRoute(Name = "cluster")] string name, LabAgent agent, HttpContext http, CancellationToken ct)
+    private static async Task QueryFlows([FromRoute(Name = "cluster")] string name, BackendRouter agent, HttpContext http, CancellationToken ct)
     {
         FlowQuery query;
         bool follow;

@@ -3,7 +3,7 @@ using System.Net;
 namespace LabSite.Clusters.Netns.Pods;
 
 /// <summary>
-/// A pod's live status as the runtime knows it; StoreBridge turns it into the kubelet-shaped <c>status</c>
+/// A pod's live status as the runtime knows it; RuntimeReconciler turns it into the kubelet-shaped <c>status</c>
 /// of the stored Pod (Store/PodStatus.cs), which is what <c>kubectl get pods</c> shows.
 /// </summary>
 public sealed record PodRuntimeStatus(

@@ -12,7 +12,7 @@ namespace LabSite.Web.Clusters;
 /// started with <c>labsite cluster up</c> are not the site's to delete.
 /// </summary>
 public sealed class ClusterExpiry(
-    LabAgent? agent, ClusterActivity activity, ClusterNotices notices, TerminalSessions terminals,
+    BackendRouter? agent, ClusterActivity activity, ClusterNotices notices, TerminalSessions terminals,
     IOptions<LabClusterOptions> options, TimeProvider clock, ILogger<ClusterExpiry> log) : BackgroundService
 {
     // One sweep at a time: the timer's and a test's (or a slow one and the next) must not delete the same cluster twice.

@@ -32,7 +32,7 @@ public static class ClusterNoticeEndpoints
         {
             return stored;
         }
-        var hasAgent = context.RequestServices.GetService<LabAgent>() is not null;
+        var hasAgent = context.RequestServices.GetService<BackendRouter>() is not null;
         return hasAgent && completedSteps > 0 && await clusters.FindRunningAsync(learner, labId, context.RequestAborted) is null
             ? ClusterNotices.NotRunning(context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow())
             : null;

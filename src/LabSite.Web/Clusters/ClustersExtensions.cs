@@ -17,7 +17,7 @@ public static class ClustersExtensions
         services.AddSingleton<ClusterRestorer>();
         // The agent is optional (serve --agent off): then nothing expires, since nothing runs.
         services.AddSingleton(sp => new ClusterExpiry(
-            sp.GetService<LabAgent>(), sp.GetRequiredService<ClusterActivity>(), sp.GetRequiredService<ClusterNotices>(),
+            sp.GetService<BackendRouter>(), sp.GetRequiredService<ClusterActivity>(), sp.GetRequiredService<ClusterNotices>(),
             sp.GetRequiredService<TerminalSessions>(), sp.GetRequiredService<IOptions<LabClusterOptions>>(),
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ClusterExpiry>>()));
         services.AddHostedService(sp => sp.GetRequiredService<ClusterExpiry>());

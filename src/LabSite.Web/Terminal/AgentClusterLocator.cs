@@ -11,7 +11,7 @@ namespace LabSite.Web.Terminal;
 /// afterwards (also after a reconnect). When it is gone (expired by <see cref="ClusterExpiry"/>, or the agent
 /// restarted) the next use creates it again and <see cref="ClusterRestorer"/> replays the learner's completed steps.
 /// </summary>
-public sealed partial class AgentClusterLocator(LabAgent agent, ClusterActivity? activity = null, ClusterRestorer? restorer = null) : ILabClusterLocator
+public sealed partial class AgentClusterLocator(BackendRouter agent, ClusterActivity? activity = null, ClusterRestorer? restorer = null) : ILabClusterLocator
 {
     private readonly ClusterActivity _activity = activity ?? new ClusterActivity(TimeProvider.System);
 

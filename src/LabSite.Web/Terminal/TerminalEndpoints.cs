@@ -26,7 +26,7 @@ public static class TerminalEndpoints
     {
         services.AddSingleton(TimeProvider.System);
         // A lab agent is registered when `labsite serve` hosts or reaches one; without it kubectl says no cluster runs.
-        services.AddSingleton<ILabClusterLocator>(sp => sp.GetService<LabAgent>() is { } agent
+        services.AddSingleton<ILabClusterLocator>(sp => sp.GetService<BackendRouter>() is { } agent
             ? new AgentClusterLocator(agent, sp.GetRequiredService<ClusterActivity>(), sp.GetRequiredService<ClusterRestorer>())
             : new NoClusterLocator());
         services.AddSingleton<LabFolders>();

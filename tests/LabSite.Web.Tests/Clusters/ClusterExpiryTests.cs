@@ -29,7 +29,7 @@ public sealed class ClusterExpiryTests : IDisposable
 
     public ClusterExpiryTests()
     {
-        var agent = new LabAgent([_backend]);
+        var agent = new BackendRouter([_backend]);
         var activity = new ClusterActivity(_clock);
         _locator = new AgentClusterLocator(agent, activity);
         _terminals = new TerminalSessions(new LabFolders(new SiteOptions { DataDirectory = _data }), _locator, _notices, _clock);

@@ -34,7 +34,7 @@ public sealed class ClusterRestoreEndpointTests : IAsyncLifetime
             new("after", "After", 2, "", [], [], new StepSolution("", ["kubectl get pods"]), webExists, s_at),
         ];
         var lab = new Lab(new LabMeta("mini", "Mini", "A pod.", 5, Difficulty.Beginner, [], [], ["netns"]), _labDir, Path.Combine(_labDir, "lab.md"), "", steps, []);
-        _site = await TestSite.StartAsync(new LabCatalog("/c", [lab], []), s => s.AddSingleton(new LabAgent([_backend])));
+        _site = await TestSite.StartAsync(new LabCatalog("/c", [lab], []), s => s.AddSingleton(new BackendRouter([_backend])));
     }
 
     public async Task DisposeAsync()

@@ -30,7 +30,7 @@ public sealed class ClusterRestorePrivilegedTests(ITestOutputHelper output) : IA
     // Hours behind the real time, so that moving it forward past the idle timeout keeps it before the flows the kernel stamps.
     private readonly ManualTimeProvider _clock = new(DateTimeOffset.UtcNow - TimeSpan.FromHours(8));
     private NetnsBackend _backend = null!;
-    private LabAgent _agent = null!;
+    private BackendRouter _agent = null!;
     private TestSite _site = null!;
 
     public async Task InitializeAsync()
@@ -43,7 +43,7 @@ public sealed class ClusterRestorePrivilegedTests(ITestOutputHelper output) : IA
             RunDirectory = $"/run/labsite-{_prefix}",
         });
         await _backend.StartAsync(CancellationToken.None);
-        _agent = new LabAgent([_backend]);
+        _agent = new BackendRouter([_backend]);
         var content = RepositoryPaths.Content;
         _site = await TestSite.StartWithContentAsync(content, s =>
         {

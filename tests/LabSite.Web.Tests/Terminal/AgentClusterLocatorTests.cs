@@ -13,7 +13,7 @@ public class AgentClusterLocatorTests
     public async Task The_first_lookup_creates_the_learners_cluster_and_later_ones_find_it()
     {
         var backend = new InMemoryClusterBackend();
-        var locator = new AgentClusterLocator(new LabAgent([backend]));
+        var locator = new AgentClusterLocator(new BackendRouter([backend]));
 
         var first = await locator.FindAsync(s_learner, "starwars", default);
         var again = await locator.FindAsync(s_learner, "starwars", default);
@@ -28,7 +28,7 @@ public class AgentClusterLocatorTests
     public async Task Two_terminals_opening_together_share_one_cluster()
     {
         var backend = new InMemoryClusterBackend();
-        var locator = new AgentClusterLocator(new LabAgent([backend]));
+        var locator = new AgentClusterLocator(new BackendRouter([backend]));
 
         var both = await Task.WhenAll(locator.FindAsync(s_learner, "hello-lab", default), locator.FindAsync(s_learner, "hello-lab", default));
 
@@ -45,6 +45,6 @@ public class AgentClusterLocatorTests
     {
         var name = AgentClusterLocator.ClusterName(s_learner, labId);
         Assert.Equal(expected, name);
-        Assert.Null(LabAgent.CheckClusterName(name));
+        Assert.Null(BackendRouter.CheckClusterName(name));
     }
 }

@@ -21,7 +21,7 @@ public sealed class TerminalSessionsRestoreTests : IDisposable
 
     public TerminalSessionsRestoreTests()
     {
-        _locator = new AgentClusterLocator(new LabAgent([_backend]), new ClusterActivity(TimeProvider.System));
+        _locator = new AgentClusterLocator(new BackendRouter([_backend]), new ClusterActivity(TimeProvider.System));
         _terminals = new TerminalSessions(new LabFolders(new SiteOptions { DataDirectory = _data }), _locator, new ClusterNotices(), TimeProvider.System);
     }
 

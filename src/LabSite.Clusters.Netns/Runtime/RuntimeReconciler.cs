@@ -11,7 +11,7 @@ namespace LabSite.Clusters.Netns.Runtime;
 /// pods in one batch, so a whole manifest's pods are wired with a handful of <c>ip -batch</c> runs — and
 /// each pod's status goes back into the store (Running, or Pending with ErrImagePull).
 /// </summary>
-internal sealed class StoreBridge : IAsyncDisposable
+internal sealed class RuntimeReconciler : IAsyncDisposable
 {
     private readonly NetnsCluster _cluster;
     private readonly ObjectStore _store;
@@ -23,7 +23,7 @@ internal sealed class StoreBridge : IAsyncDisposable
     private long _done;
     private TaskCompletionSource _idle = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public StoreBridge(NetnsCluster cluster, ObjectStore store)
+    public RuntimeReconciler(NetnsCluster cluster, ObjectStore store)
     {
         this._cluster = cluster;
         this._store = store;

@@ -7,7 +7,7 @@ namespace LabSite.Agent.Server;
 /// The agent's core: owns the registered cluster backends and routes each request to the backend that
 /// runs the named cluster. The API (<see cref="AgentApi"/>) and in-process callers both go through it.
 /// </summary>
-public sealed class LabAgent(IEnumerable<IClusterBackend> backends)
+public sealed class BackendRouter(IEnumerable<IClusterBackend> backends)
 {
     public IReadOnlyList<IClusterBackend> Backends { get; } = backends.ToList();
 
