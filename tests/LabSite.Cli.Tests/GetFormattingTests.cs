@@ -15,7 +15,14 @@ public sealed class GetFormattingTests : IDisposable
         public override DateTimeOffset GetUtcNow() => now;
     }
 
-    private static InMemoryCluster Cluster() => StarWarsObjects.Cluster().Apply(StarWarsObjects.L3L4Policy);
+    private static InMemoryCluster Cluster()
+    {
+        var cluster = StarWarsObjects.Cluster();
+        cluster.Clock.Now = DateTimeOffset.Parse("2026-11-22T12:00:00Z");
+        cluster.Apply(StarWarsObjects.L3L4Policy);
+        cluster.Clock.Now = StarWarsObjects.Now;
+        return cluster;
+    }
 
     private static async Task<(int Code, string Out, string Err)> ClusterGet(params string[] getArgs)
     {

@@ -129,9 +129,25 @@ internal sealed class ManifestApplier(ObjectValidator validator, ServiceIpAlloca
                 built["metadata"]!["generation"] = (existing["metadata"]?["generation"].AsLong() ?? 1) + 1;
             }
         }
+        if (kind == ResourceKinds.CiliumNetworkPolicy || kind == ResourceKinds.CiliumClusterwideNetworkPolicy)
+        {
+            // The Cilium agent reports a policy it accepted as Valid; kubectl get cnp shows it in the VALID column.
+            built["status"] = existing?["status"]?.DeepClone() ?? ValidPolicyStatus(tx.Now);
+        }
         tx.Put(key, built);
         return Outcome.Done($"{kind.QualifiedSingular}/{key.Name} {(existing is null ? "created" : "configured")}");
     }
+
+    private static JsonObject ValidPolicyStatus(string now) => new()
+    {
+        ["conditions"] = new JsonArray(new JsonObject
+        {
+            ["lastTransitionTime"] = now,
+            ["message"] = "Policy validation succeeded",
+            ["status"] = "True",
+            ["type"] = "Valid",
+        }),
+    };
 
     /// <summary><c>kubectl delete pod x</c>: by name, not from a file.</summary>
     public Outcome DeleteByName(StoreTransaction tx, ResourceKind kind, string ns, string name)

@@ -11,6 +11,9 @@ namespace LabSite.EndToEnd.Tests.Site;
 /// </summary>
 public sealed class TerminalBrowserTests(LabSiteFixture fixture) : IClassFixture<LabSiteFixture>
 {
+    // The lab cluster starts with the terminal; on a loaded machine that takes longer than Playwright's 5 s default.
+    private static readonly LocatorAssertionsToHaveAttributeOptions s_clusterUp = new() { Timeout = 30_000 };
+
     private readonly LabSiteProcess _site = fixture.Site;
 
     private string Url(string path) => new Uri(_site.BaseAddress, path).ToString();
@@ -25,7 +28,7 @@ public sealed class TerminalBrowserTests(LabSiteFixture fixture) : IClassFixture
         await Expect(page).ToHaveURLAsync(new Regex("/labs/hello-lab/steps/[a-z0-9-]+$"));
 
         var panel = page.Locator("#terminal-panel");
-        await Expect(panel).ToHaveAttributeAsync("data-state", "connected");
+        await Expect(panel).ToHaveAttributeAsync("data-state", "connected", s_clusterUp);
         var screen = page.Locator("#terminal .xterm-rows");
         await Expect(screen).ToContainTextAsync("Type 'help'");
 
@@ -40,7 +43,7 @@ public sealed class TerminalBrowserTests(LabSiteFixture fixture) : IClassFixture
         await Expect(screen).ToContainTextAsync("No resources found in default namespace.", new() { Timeout = 30_000 });
 
         await page.ReloadAsync();
-        await Expect(panel).ToHaveAttributeAsync("data-state", "connected");
+        await Expect(panel).ToHaveAttributeAsync("data-state", "connected", s_clusterUp);
         await Expect(screen).ToContainTextAsync("echo hello from the lab | grep -c hello");
         await page.Locator("#terminal").ClickAsync();
         await page.Keyboard.PressAsync("ArrowUp");
