@@ -16,7 +16,10 @@ public interface ILabCluster
     /// </summary>
     Task<ApplyResult> ApplyAsync(ManifestText manifests, ApplyMode mode, CancellationToken ct);
 
-    /// <summary>Objects of a kind ("pods", "pod", "po", "cnp" ...), as <c>kubectl get -o json</c> items.</summary>
+    /// <summary>
+    /// Objects of a kind ("pods", "pod", "po", "cnp" ...), as <c>kubectl get -o json</c> items. A query the cluster
+    /// refuses (an unknown kind, a bad selector) throws <see cref="ClusterException"/> with the reason.
+    /// </summary>
     Task<IReadOnlyList<KubeObject>> GetAsync(ObjectQuery query, CancellationToken ct);
 
     /// <summary>Runs a real program in a pod; streams output; returns the exit code (kubectl's conventions).</summary>

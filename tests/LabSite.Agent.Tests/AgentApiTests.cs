@@ -65,7 +65,7 @@ public sealed class AgentApiTests(AgentFixture agent) : IClassFixture<AgentFixtu
         var endpoints = (await cluster.GetAsync(new ObjectQuery("ep", Name: "deathstar"), default)).Single();
         Assert.Equal(2, endpoints.Json["subsets"]?[0]?["addresses"]?.AsArray().Count);
 
-        var bad = await Assert.ThrowsAsync<ArgumentException>(() => cluster.GetAsync(new ObjectQuery("foos"), default));
+        var bad = await Assert.ThrowsAsync<ClusterException>(() => cluster.GetAsync(new ObjectQuery("foos"), default));
         Assert.Equal("error: the server doesn't have a resource type \"foos\"", bad.Message);
 
         var deleted = await cluster.ApplyAsync(File("http-sw-app.yaml"), ApplyMode.Delete, default);

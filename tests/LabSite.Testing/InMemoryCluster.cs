@@ -52,13 +52,6 @@ public sealed class InMemoryCluster : ILabCluster, IClusterInspector, IBpfObject
     /// <summary>Whether a stored pod turns Running at once with the next free IP (10.0.0.11, .12, ...), as in a lab.</summary>
     public bool StartPods { get; set; } = true;
 
-    /// <summary>
-    /// How a query the store refuses (unknown kind, bad selector) surfaces: as a <see cref="ClusterException"/>, as the
-    /// netns cluster wraps it (the default), or as the store's <see cref="ArgumentException"/>, the one the agent's get
-    /// route answers with 400. The two disagree today, so the agent's tests need the second.
-    /// </summary>
-    public bool QueryErrorsAsClusterException { get; set; } = true;
-
     /// <summary>Every apply, create and delete the cluster was asked for, in order.</summary>
     public List<(ManifestText Manifest, ApplyMode Mode)> Applied { get; } = [];
 
@@ -106,7 +99,7 @@ public sealed class InMemoryCluster : ILabCluster, IClusterInspector, IBpfObject
         {
             return Task.FromResult<IReadOnlyList<KubeObject>>(Store.Get(query).Select(o => new KubeObject(JsonNode.Parse(o.Json.ToJsonString())!.AsObject())).ToList());
         }
-        catch (ArgumentException e) when (QueryErrorsAsClusterException)
+        catch (ArgumentException e)
         {
             throw new ClusterException(e.Message, e);
         }

@@ -27,10 +27,7 @@ public sealed class InMemoryClusterBackend : IClusterBackend
     public async Task<ILabCluster> CreateAsync(ClusterRequest request, IProgress<ClusterProgress>? progress, CancellationToken ct)
     {
         progress?.Report(new ClusterProgress("store", "object store ready", 1, 2));
-        var cluster = new InMemoryCluster(request.Name, request.LabId, new FlowRing(capacity: 4095, subscriberBuffer: 1), seed: 1)
-        {
-            QueryErrorsAsClusterException = false,
-        };
+        var cluster = new InMemoryCluster(request.Name, request.LabId, new FlowRing(capacity: 4095, subscriberBuffer: 1), seed: 1);
         AddSample(cluster);
         if (request.ManifestsDirectory is { } dir)
         {

@@ -40,8 +40,15 @@ internal sealed partial class AgentCluster(AgentClient client, string name, stri
         Add("selector", query.LabelSelector);
         Add("name", query.Name);
         var url = Route(AgentRoutes.Objects, query.Kind) + (parameters.Count > 0 ? "?" + string.Join("&", parameters) : "");
-        var list = await AgentClient.ReadAsync<JsonObject>(await client.SendAsync(new HttpRequestMessage(HttpMethod.Get, url), ct), ct);
-        return KubeList.Items(list);
+        try
+        {
+            var list = await AgentClient.ReadAsync<JsonObject>(await client.SendAsync(new HttpRequestMessage(HttpMethod.Get, url), ct), ct);
+            return KubeList.Items(list);
+        }
+        catch (ArgumentException e)
+        {
+            throw new ClusterException(e.Message, e); // the contract's error for a refused query, as in-process
+        }
     }
 
     public async Task<int> ExecAsync(ExecRequest request, ExecStreams streams, CancellationToken ct)

@@ -127,7 +127,7 @@ public static class AgentApi
             var items = await cluster.GetAsync(new ObjectQuery(kind, @namespace, selector, objectName), ct);
             return Json(KubeList.Of(items));
         }
-        catch (ArgumentException e)
+        catch (Exception e) when (e is ArgumentException or ClusterException)
         {
             return Error(400, e.Message);
         }
