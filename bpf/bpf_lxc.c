@@ -69,12 +69,18 @@ static __always_inline int handle_lxc(struct __sk_buff *skb, __u8 hook)
 
 	ep = lookup_endpoint(hook == TUPLE_F_OUT ? pkt.ev.saddr : pkt.ev.daddr);
 	if (!ep) {
-		/* A pod may only send from its own address; anything else leaving a managed veth is spoofed. */
+		/* A pod may only send from its own address: an unknown source leaving a pod is forged. The sender's
+		 * endpoint is unknown here (the address was the key), so the event carries endpoint 0. */
+		if (hook == TUPLE_F_OUT) {
+			send_drop(skb, &pkt, 0, DROP_INVALID_SIP, DIR_EGRESS, 0);
+			return TC_ACT_SHOT;
+		}
 		return TC_ACT_OK;
 	}
 	ep_id = ep->lxc_id;
+	/* Another pod's address from this veth: forged too, and it would borrow that pod's identity and policy. */
 	if (hook == TUPLE_F_OUT && ep->ifindex != skb->ifindex) {
-		send_drop(skb, &pkt, ep_id, DROP_INVALID_SIP, 0xff, 0);
+		send_drop(skb, &pkt, ep_id, DROP_INVALID_SIP, DIR_EGRESS, 0);
 		return TC_ACT_SHOT;
 	}
 	if (ret < 0) {
