@@ -67,8 +67,8 @@ public sealed class ClusterCliPrivilegedTests : IAsyncLifetime
         Assert.Equal((0, "Ship landed\n"), (landed.Code, landed.Out));
         var failed = await Run("cluster", "exec", "e2e", "xwing", "--", "false");
         Assert.Equal((1, "command terminated with exit code 1\n"), (failed.Code, failed.Err));
-        var shell = await Run("cluster", "exec", "e2e", "xwing", "--", "sh", "-c", "id");
-        Assert.StartsWith("labsite cluster exec: exec: \"sh\": executable not available in this lab sandbox", shell.Err);
+        var shell = await Run("cluster", "exec", "e2e", "xwing", "--", "bash", "-c", "id");
+        Assert.StartsWith("labsite cluster exec: exec: \"bash\": executable not available in this lab sandbox", shell.Err);
 
         // The landing above went through the datapath, so the flow ring holds tiefighter -> deathstar:80.
         var flows = await Run("cluster", "flows", "e2e", "--last", "4095", "-o", "json");

@@ -2,7 +2,9 @@ namespace LabSite.Clusters.Netns.Exec;
 
 /// <summary>
 /// The programs <c>kubectl exec</c> may run in a pod, with where they live on the host. No shells, no
-/// interpreters, nothing that writes outside the sandbox's tmpfs. Anything else is refused by name.
+/// interpreters but a POSIX shell (dash), nothing that writes outside the sandbox's tmpfs. Anything else is
+/// refused by name, and the sandbox's /usr/bin and /usr/sbin hold only these programs, so what a shell (or
+/// <c>env</c>) starts is held to the same list.
 /// </summary>
 public static class ExecAllowList
 {
@@ -32,9 +34,14 @@ public static class ExecAllowList
         ["wc"] = "/usr/bin/wc",
         ["true"] = "/usr/bin/true",
         ["false"] = "/usr/bin/false",
+        ["sh"] = "/usr/bin/sh",
+        ["dash"] = "/usr/bin/dash",
     };
 
     public static IReadOnlyCollection<string> Names => s_programs.Keys;
+
+    /// <summary>Where each allowed program lives, on the host and (the same path) in the sandbox.</summary>
+    public static IReadOnlyCollection<string> Paths => s_programs.Values;
 
     /// <summary>
     /// The host path for a program named bare (<c>curl</c>) or by its usual absolute path

@@ -10,8 +10,9 @@ namespace LabSite.Clusters.Netns.Exec;
 /// <item><c>nsenter --net=/run/netns/&lt;pod&gt;</c> — enter the pod's network namespace.</item>
 /// <item><c>prlimit</c> — memory, process, file and CPU limits.</item>
 /// <item><c>setpriv</c> — drop to the lab's unprivileged uid/gid, no capabilities, no new privileges.</item>
-/// <item><c>bwrap</c> — new user/pid/ipc/uts namespaces, read-only /usr, the pod's generated /etc files, a
-/// private /tmp, no host home or root, dies with its parent.</item>
+/// <item><c>bwrap</c> — new user/pid/ipc/uts namespaces, read-only /usr whose bin and sbin hold only the
+/// allowed programs (so a shell cannot start python or bash), the pod's generated /etc files, a private /tmp,
+/// no host home or root, dies with its parent.</item>
 /// </list>
 /// </summary>
 internal static class SandboxCommand
@@ -43,6 +44,21 @@ internal static class SandboxCommand
             "--unshare-user", "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
             "--hostname", s.Hostname,
             "--ro-bind", "/usr", "/usr",
+            "--tmpfs", "/usr/bin",
+            "--tmpfs", "/usr/sbin",
+            "--tmpfs", "/usr/local",
+        };
+        foreach (var path in ExecAllowList.Paths)
+        {
+            // Bind the final target: Debian reaches some tools (nc, sh) through symlinks whose targets are hidden.
+            argv.AddRange(["--ro-bind-try", HostTarget(path), path]);
+        }
+
+        argv.AddRange(
+        [
+            "--remount-ro", "/usr/bin",
+            "--remount-ro", "/usr/sbin",
+            "--remount-ro", "/usr/local",
             "--symlink", "usr/bin", "/bin",
             "--symlink", "usr/sbin", "/sbin",
             "--symlink", "usr/lib", "/lib",
@@ -72,8 +88,20 @@ internal static class SandboxCommand
             "--cap-drop", "ALL",
             "--",
             programPath,
-        };
+        ]);
         argv.AddRange(args);
         return argv;
+    }
+
+    private static string HostTarget(string path)
+    {
+        try
+        {
+            return new FileInfo(path).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? path;
+        }
+        catch (IOException)
+        {
+            return path;
+        }
     }
 }

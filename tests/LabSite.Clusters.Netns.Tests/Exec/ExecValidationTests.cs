@@ -13,12 +13,13 @@ public class ExecValidationTests
     [InlineData("echo", "; rm -rf /")]
     [InlineData("echo", "$(id)", "`id`", "&&", "|", ">", "/etc/passwd")]
     [InlineData("cat", "../../../../etc/shadow")]
+    [InlineData("sh", "-c", "echo hi | nc -u -w 2 10.0.0.1 53")]
+    [InlineData("/bin/sh")]
     public void AllowedProgramsPass(params string[] command) => Assert.Null(ExecValidation.Check(command));
 
     [Theory]
-    [InlineData("\"sh\": executable not available", "sh", "-c", "id")]
     [InlineData("\"bash\": executable not available", "bash")]
-    [InlineData("\"/bin/sh\": executable not available", "/bin/sh", "-c", "curl x")]
+    [InlineData("\"/bin/bash\": executable not available", "/bin/bash", "-c", "curl x")]
     [InlineData("\"curl; rm -rf /\": executable not available", "curl; rm -rf /")]
     [InlineData("executable not available", "../../usr/bin/curl")]
     [InlineData("executable not available", "/usr/bin/../bin/sh")]
@@ -31,7 +32,7 @@ public class ExecValidationTests
         var error = ExecValidation.Check(command);
         Assert.NotNull(error);
         Assert.Contains(expected, error);
-        Assert.Contains("available: cat, curl, date, dig", error);
+        Assert.Contains("available: cat, curl, dash, date, dig", error);
     }
 
     [Fact]

@@ -45,8 +45,9 @@ public sealed class PodExecPrivilegedTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData("sh", "-c", "id")]
+    [InlineData("bash", "-c", "id")]
     [InlineData("/bin/bash")]
+    [InlineData("python3", "-c", "1")]
     [InlineData("../../bin/sh")]
     public async Task ShellsAreRefusedBeforeAnythingRuns(params string[] command)
     {
@@ -65,6 +66,75 @@ public sealed class PodExecPrivilegedTests : IAsyncLifetime
         Assert.Equal("", r.Stdout);
         var ls = await NetnsTestLabs.ExecAsync(_cluster, "xwing", "ls", "/");
         Assert.Equal(["bin", "dev", "etc", "lib", "lib64", "proc", "sbin", "tmp", "usr"], ls.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Order());
+    }
+
+    [Fact]
+    public async Task ShellRunsPipesWithAllowedPrograms()
+    {
+        var r = await NetnsTestLabs.ExecAsync(_cluster, "xwing", "sh", "-c", "echo hello world | wc -w; hostname");
+        Assert.Equal(0, r.ExitCode);
+        Assert.Equal("2\nxwing\n", r.Stdout);
+    }
+
+    [Fact]
+    public async Task ShellCannotStartHostProgramsOutsideTheAllowList()
+    {
+        var r = await NetnsTestLabs.ExecAsync(_cluster, "xwing", "sh", "-c",
+            "python3 -c 1; perl -e 1; bash -c id; env dotnet --info; ls /usr/bin | wc -l; echo x > /usr/bin/mine; echo done");
+        Assert.Contains("done", r.Stdout);
+        Assert.DoesNotContain("uid=", r.Stdout);
+        Assert.Contains("python3: not found", r.Stderr);
+        Assert.Contains("Read-only file system", r.Stderr);
+        var listed = int.Parse(r.Stdout.Split('\n')[0]);
+        Assert.True(listed <= 30, $"/usr/bin in the sandbox lists {listed} programs");
+    }
+
+    [Fact]
+    public async Task ShellCannotReadHostPathsOrEscape()
+    {
+        var r = await NetnsTestLabs.ExecAsync(_cluster, "xwing", "sh", "-c",
+            "cat /etc/shadow /proc/1/root/etc/shadow; ls /root /work /home; cd / && cd .. && ls; id -u; " +
+            "cat /proc/self/status | grep -E '^(CapEff|NoNewPrivs)'");
+        Assert.DoesNotContain("root:", r.Stdout);
+        var lines = r.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Contains("CapEff:\t0000000000000000", lines);
+        Assert.Contains("NoNewPrivs:\t1", lines);
+        Assert.DoesNotContain("0", lines);
+        Assert.DoesNotContain(lines, l => l == "work" || l == "root" || l == "home");
+    }
+
+    [Fact]
+    public async Task ForkBombIsBoundedAndTheLabSurvives()
+    {
+        // The classic bomb: it forks until the per-uid process limit refuses, then the exec timeout or exit ends it.
+        var r = await NetnsTestLabs.ExecAsync(_cluster, "xwing", "sh", "-c", "f() { f | f & }; f; sleep 1; echo survived");
+        Assert.NotNull(r.Stderr);
+        var after = await NetnsTestLabs.ExecAsync(_cluster, "xwing", "echo", "still here");
+        Assert.Equal(0, after.ExitCode);
+        Assert.Equal("still here\n", after.Stdout);
+    }
+
+    [Fact]
+    public async Task HugeOutputIsCappedAndTheCommandStopped()
+    {
+        var r = await NetnsTestLabs.ExecAsync(_cluster, "xwing", "sh", "-c", "while :; do echo 0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef; done");
+        Assert.NotEqual(0, r.ExitCode);
+        Assert.True(r.Stdout.Length <= 16 * 1024 * 1024, $"stdout was {r.Stdout.Length} bytes");
+        Assert.True(r.Stdout.Length > 1024 * 1024);
+        Assert.Contains("output exceeded", r.Stderr);
+    }
+
+    [Fact]
+    public async Task BackgroundJobsDieWithTheExec()
+    {
+        var marker = "labsite-bg-" + Guid.NewGuid().ToString("N")[..8];
+        var r = await NetnsTestLabs.ExecAsync(_cluster, "xwing", "sh", "-c", $"sleep 1000 {marker} & echo started");
+        Assert.Equal("started\n", r.Stdout);
+        await Task.Delay(500);
+        var lingering = Directory.EnumerateDirectories("/proc")
+            .Select(d => { try { return File.ReadAllText(Path.Combine(d, "cmdline")); } catch (IOException) { return ""; } catch (UnauthorizedAccessException) { return ""; } })
+            .Where(c => c.Contains(marker));
+        Assert.Empty(lingering);
     }
 
     [Fact]
