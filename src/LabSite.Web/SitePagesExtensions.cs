@@ -2,19 +2,19 @@ using LabSite.Web.Components;
 
 namespace LabSite.Web;
 
-/// <summary>Registers and maps the server-rendered pages (Razor components, static SSR, no interactivity).</summary>
+/// <summary>Registers and maps the server-rendered pages (Razor components: static SSR by default; components that opt in run InteractiveServer).</summary>
 public static class SitePagesExtensions
 {
     public static IServiceCollection AddSitePages(this IServiceCollection services)
     {
-        services.AddRazorComponents();
+        services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddAntiforgery(o => o.HeaderName = AntiforgeryHeader.Name);
         return services;
     }
 
     public static WebApplication MapSitePages(this WebApplication app)
     {
-        app.MapRazorComponents<App>();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }
 }

@@ -14,6 +14,20 @@ public sealed class SiteEndpointTests : IAsyncLifetime
     public async Task DisposeAsync() => await _site.DisposeAsync();
 
     [Fact]
+    public async Task Pages_load_blazor_web_js_and_the_site_serves_it()
+    {
+        var browser = _site.NewBrowser();
+
+        var page = await browser.Http.GetStringAsync("/labs");
+        Assert.Contains("<script src=\"_framework/blazor.web.js\"></script>", page);
+
+        var script = await browser.Http.GetAsync("/_framework/blazor.web.js");
+        Assert.Equal(HttpStatusCode.OK, script.StatusCode);
+        Assert.Equal("text/javascript", script.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("Blazor", await script.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task First_visit_issues_a_durable_httponly_learner_cookie_and_keeps_it()
     {
         var browser = _site.NewBrowser();
