@@ -4,6 +4,7 @@ using LabSite.Grader.Evaluation.Flow;
 using LabSite.Grader.Evaluation.Object;
 using LabSite.Grader.Evaluation.PolicyMap;
 using LabSite.Grader.Evaluation.Probe;
+using LabSite.Grader.Evaluation.Service;
 using LabSite.Grader.Results;
 using LabSite.Scenarios.Model;
 using LabSite.Scenarios.Model.Checks;
@@ -30,6 +31,7 @@ public sealed class CheckEvaluator
                 ObjectCheck o => await ObjectCheckEvaluator.EvaluateAsync(o, context, ct),
                 ProbeCheck p => await ProbeCheckEvaluator.EvaluateAsync(p, context, ct),
                 AnswerCheck a => await AnswerCheckEvaluator.EvaluateAsync(a, context, ct),
+                ServiceCheck s => await ServiceCheckEvaluator.EvaluateAsync(s, context, ct),
                 _ => CannotCheck.Because(check, check.Title, $"the grader has no evaluator for {check.GetType().Name}"),
             };
         }

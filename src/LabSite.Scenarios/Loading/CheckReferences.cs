@@ -37,6 +37,11 @@ internal static class CheckReferences
                 }
             }
 
+            if (check is ServiceCheck sc && !index.Has("Service", sc.Service, sc.Namespace))
+            {
+                bag.Warning(check.Location, $"check \"{check.Id}\" reads the load-balancing entries of service {sc.Namespace}/{sc.Service}, but no file or kubectl command in this lab creates it");
+            }
+
             if (check is ObjectCheck { Expect: not ObjectExpectation.Absent } o && !IsBuiltIn(o) && !index.Has(o.Resource, o.Name, o.Namespace))
             {
                 bag.Warning(check.Location, $"check \"{check.Id}\" expects {o.Resource} {(o.Namespace is null ? "" : o.Namespace + "/")}{o.Name}, but no file or kubectl command in this lab creates it");
