@@ -36,8 +36,8 @@ public sealed class ServiceCheckReaderTests
 
     [Theory]
     [InlineData("backends: all", "lab.md:6:11: error: \"backends\" in check \"a\" must be a backend count (or ready-pods) from 0 to 1000; got \"all\"")]
-    [InlineData("backends: -1", "lab.md:6:11: error: \"backends\" in check \"a\" must be a backend count (or ready-pods) from 0 to 1000; got \"-1\"")]
-    [InlineData("port: 0", "lab.md:6:7: error: \"port\" in check \"a\" must be a service port number from 1 to 65535; got \"0\"")]
+    [InlineData("backends: -1", "lab.md:6:11: error: \"backends\" in check \"a\" must be a backend count (or ready-pods) from 0 to 1000; got the number -1")]
+    [InlineData("port: 0", "lab.md:6:7: error: \"port\" in check \"a\" must be a service port number from 1 to 65535; got the number 0")]
     public void Bad_values_are_errors_at_their_line(string line, string error)
     {
         var (check, errors) = CheckParsing.Parse("id: a\nkind: service\ntitle: t\nservice: echo\n" + line);
