@@ -60,7 +60,7 @@ public static class ServiceCheckEvaluator
                 failures.Add($"no service map entry has frontend {frontend}");
                 continue;
             }
-            evidence.AddRange(Rows(entry));
+            evidence.AddRange(ServiceModel.ToText([entry]).TrimEnd('\n').Split('\n').Skip(1).Select(l => l.TrimEnd()));
             var backends = entry.Backends.Select(BackendAddress).Order(StringComparer.Ordinal).ToList();
             var want = check.Backends is { } count
                 ? null
@@ -84,20 +84,6 @@ public static class ServiceCheckEvaluator
     {
         var end = backend.IndexOfAny(['/', ' ']);
         return end < 0 ? backend : backend[..end];
-    }
-
-    private static IEnumerable<string> Rows(ServiceModel s)
-    {
-        var head = $"{s.Id.ToString(CultureInfo.InvariantCulture),-4} {s.Frontend,-24} {s.Type,-12}";
-        if (s.Backends.Count == 0)
-        {
-            yield return head;
-            yield break;
-        }
-        for (var i = 0; i < s.Backends.Count; i++)
-        {
-            yield return $"{(i == 0 ? head : new string(' ', head.Length))} {(i + 1).ToString(CultureInfo.InvariantCulture)} => {s.Backends[i]}";
-        }
     }
 
     private sealed record ServicePort(int Port, string Protocol, JsonNode? Target)
