@@ -101,7 +101,7 @@ public static class ServiceCheckEvaluator
             int? target = Target switch
             {
                 null => Port,
-                JsonValue v when v.TryGetValue<int>(out var n) => n,
+                JsonValue v when v.AsInt() is { } n => n,
                 JsonValue v when v.TryGetValue<string>(out var name) => NamedPort(pod, name),
                 _ => null,
             };
@@ -112,7 +112,7 @@ public static class ServiceCheckEvaluator
             (pod.Json["spec"]?["containers"] as JsonArray ?? [])
                 .SelectMany(c => c?["ports"] as JsonArray ?? [])
                 .Where(p => (string?)p?["name"] == name)
-                .Select(p => p?["containerPort"] is JsonValue v && v.TryGetValue<int>(out var n) ? n : (int?)null)
+                .Select(p => p?["containerPort"].AsInt())
                 .FirstOrDefault();
     }
 
@@ -120,7 +120,7 @@ public static class ServiceCheckEvaluator
         (service["spec"]?["ports"] as JsonArray ?? [])
             .OfType<JsonObject>()
             .Select(p => new ServicePort(
-                p["port"] is JsonValue v && v.TryGetValue<int>(out var port) ? port : 0,
+                p["port"].AsInt() ?? 0,
                 ((string?)p["protocol"] ?? "TCP").ToUpperInvariant(),
                 p["targetPort"]));
 
