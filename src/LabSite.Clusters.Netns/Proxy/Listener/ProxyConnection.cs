@@ -293,7 +293,8 @@ internal sealed class ProxyConnection(Socket client, L7ProxyOptions options, IL7
 
     /// <summary>
     /// For an egress listener: the destination's ingress HTTP rules on this port, if it is an endpoint of this node
-    /// that has them, and the ingress leg they would be reported on.
+    /// that has them for this client, and the ingress leg they would be reported on. A client they do not cover is
+    /// not redirected at ingress: bpf_lxc judges the upstream connection at L3/L4 (and drops it: no allow covers it).
     /// </summary>
     private (L7Exchange Leg, L7PortPolicy Policy)? ChainedIngress(L7Exchange exchange)
     {
@@ -303,7 +304,7 @@ internal sealed class ProxyConnection(Socket client, L7ProxyOptions options, IL7
         }
 
         var key = new L7PolicyKey(exchange.Server.Address, TrafficDirection.INGRESS, (ushort)exchange.Server.Port);
-        return policies.Find(key) is { } policy
+        return policies.Find(key) is { } policy && policy.Covers(exchange.ClientIdentity)
             ? (exchange with { Direction = TrafficDirection.INGRESS, ProxyPort = options.ChainedIngressProxyPort }, policy)
             : null;
     }
