@@ -40,6 +40,7 @@ public sealed partial class LabPolicyAgent : IDisposable
     private readonly L7PolicyTable _l7Rules = new();
     private readonly NetworkNamespaceThread _nodeThread;
     private readonly L7Proxy _proxy;
+    private readonly L7Proxy _egressProxy;
     private readonly HashSet<IPAddress> _hostAddresses;
     private volatile IReadOnlyDictionary<IPAddress, NumericIdentity> _podIdentities = new Dictionary<IPAddress, NumericIdentity>();
 
@@ -48,13 +49,15 @@ public sealed partial class LabPolicyAgent : IDisposable
         public IReadOnlyList<ContainerPort> Ports { get; set; } = [];
     }
 
-    public LabPolicyAgent(string pinDirectory, string nodeNetnsPath, string nodeName, IEnumerable<IPAddress> hostAddresses, ObjectStore store, string? objectPath = null, ushort l7ProxyPort = PolicyEngine.DefaultL7ProxyPort)
+    public LabPolicyAgent(
+        string pinDirectory, string nodeNetnsPath, string nodeName, IEnumerable<IPAddress> hostAddresses, ObjectStore store, string? objectPath = null,
+        ushort l7ProxyPort = PolicyEngine.DefaultL7ProxyPort, ushort l7EgressProxyPort = PolicyEngine.DefaultL7EgressProxyPort)
     {
         _nodeNetnsPath = nodeNetnsPath;
         _store = store;
         NodeName = nodeName;
         _hostAddresses = [.. hostAddresses];
-        _engine = new PolicyEngine(_identities, l7ProxyPort: l7ProxyPort);
+        _engine = new PolicyEngine(_identities, l7ProxyPort: l7ProxyPort, l7EgressProxyPort: l7EgressProxyPort);
         _datapath = new PolicyDatapath(pinDirectory, objectPath);
         _lookup = new LabEndpointLookup(nodeName, _engine);
         // Everything unknown is world; the node's own addresses (incl. the pods' gateway) are the host.
@@ -64,14 +67,17 @@ public sealed partial class LabPolicyAgent : IDisposable
             _datapath.UpsertIpcache(new IPNetwork(a, 32), NumericIdentity.Host.Value);
         }
         _pump = new FlowPump(_datapath.EventsPinPath, new FlowDecoder(_lookup, new MonotonicClock()), Flows);
-        // The lab's L7 proxy listens in the node namespace, where bpf_lxc's redirect (bpf/lib/proxy.h) finds it.
+        // The lab's L7 proxy listens in the node namespace, where bpf_lxc's redirect (bpf/lib/proxy.h) finds it:
+        // one listener per direction, as the policy map entries name one port per direction.
         _nodeThread = new NetworkNamespaceThread(nodeNetnsPath);
-        _proxy = L7Proxy.StartInNamespace(_nodeThread, l7ProxyPort, new L7ProxyOptions
+        var sink = new L7FlowRingSink(_lookup, Flows);
+        var options = new L7ProxyOptions { IdentityOf = IdentityOf, NodeName = nodeName };
+        _proxy = L7Proxy.StartInNamespace(_nodeThread, l7ProxyPort, options with { Direction = Contract.Flows.TrafficDirection.INGRESS }, _l7Rules, sink);
+        _egressProxy = L7Proxy.StartInNamespace(_nodeThread, l7EgressProxyPort, options with
         {
-            Direction = Contract.Flows.TrafficDirection.INGRESS,
-            IdentityOf = IdentityOf,
-            NodeName = nodeName,
-        }, _l7Rules, new L7FlowRingSink(_lookup, Flows));
+            Direction = Contract.Flows.TrafficDirection.EGRESS,
+            ChainedIngressProxyPort = l7ProxyPort,
+        }, _l7Rules, sink);
         _subscription = store.Subscribe(OnStoreChange);
     }
 
@@ -279,6 +285,7 @@ public sealed partial class LabPolicyAgent : IDisposable
     {
         _subscription.Dispose();
         _proxy.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        _egressProxy.DisposeAsync().AsTask().GetAwaiter().GetResult();
         _nodeThread.Dispose();
         _pump.Dispose();
         _datapath.Dispose();
