@@ -1,10 +1,16 @@
+using System.Diagnostics;
+using System.Net;
 using System.Runtime.Versioning;
+using System.Text.Json.Nodes;
 using Grpc.Core;
+using Grpc.Net.Client;
 using LabSite.Agent.Client;
+using LabSite.Agent.Server;
 using LabSite.Clusters.Contract;
 using LabSite.Clusters.Contract.Flows;
 using LabSite.Clusters.Contract.HubbleApi;
 using LabSite.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Api = LabSite.Clusters.Contract.HubbleApi;
 
 namespace LabSite.Agent.Tests;
@@ -64,6 +70,62 @@ public sealed class HubbleServerTests(AgentFixture agent) : IClassFixture<AgentF
         finally
         {
             await client.DestroyAsync("hub-bad", default);
+        }
+    }
+
+    [Fact]
+    public async Task Labsite_cluster_endpoints_prints_the_hubble_socket_as_json()
+    {
+        using var client = new AgentClient(agent.SocketPath);
+        await client.CreateAsync(new ClusterRequest("hub-ep"), null, default);
+        try
+        {
+            var expected = await client.GetHubbleEndpointAsync("hub-ep", default);
+            var start = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "labsite")) { RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var a in (string[])["cluster", "--socket", agent.SocketPath, "--no-autostart", "endpoints", "hub-ep", "-o", "json"])
+            {
+                start.ArgumentList.Add(a);
+            }
+            using var process = Process.Start(start)!;
+            var (stdout, stderr) = (process.StandardOutput.ReadToEndAsync(), process.StandardError.ReadToEndAsync());
+            await process.WaitForExitAsync();
+            Assert.Equal((0, ""), (process.ExitCode, await stderr));
+            var json = JsonNode.Parse(await stdout)!.AsObject();
+            Assert.Equal(expected.Unix, (string?)json["hubble"]!["unix"]);
+            Assert.True(json["hubble"]!.AsObject().ContainsKey("tcp"));
+            Assert.Null(json["hubble"]!["tcp"]);
+        }
+        finally
+        {
+            await client.DestroyAsync("hub-ep", default);
+        }
+    }
+
+    [Fact]
+    public async Task With_hubble_tcp_on_a_lab_also_answers_on_a_loopback_port()
+    {
+        var dir = Directory.CreateTempSubdirectory("labsite-hubtcp-").FullName;
+        var backend = new InMemoryClusterBackend();
+        var app = AgentHost.Build(new AgentOptions { SocketPath = Path.Combine(dir, "agent.sock"), HubbleTcp = true }, services => services.AddSingleton<IClusterBackend>(backend));
+        await app.StartAsync();
+        try
+        {
+            using var client = new AgentClient(Path.Combine(dir, "agent.sock"));
+            await client.CreateAsync(new ClusterRequest("hub-tcp"), null, default);
+            backend.Cluster("hub-tcp")!.Flows.Write(FlowJsonReader.Read(XwingDrop));
+            var endpoint = await client.GetHubbleEndpointAsync("hub-tcp", default);
+            var tcp = IPEndPoint.Parse(endpoint.Tcp!);
+            Assert.True(IPAddress.IsLoopback(tcp.Address));
+            Assert.NotEqual(0, tcp.Port);
+            using var channel = GrpcChannel.ForAddress($"http://{endpoint.Tcp}");
+            var flows = await ReadAllAsync(HubbleChannel.Observer(channel).GetFlows(new GetFlowsRequest { Number = 1 }));
+            Assert.Equal("xwing", Assert.Single(flows).Flow.Source.PodName);
+        }
+        finally
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+            Directory.Delete(dir, recursive: true);
         }
     }
 
