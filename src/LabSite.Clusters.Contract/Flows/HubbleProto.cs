@@ -200,7 +200,7 @@ public static class HubbleProto
     {
         foreach (var (field, values) in new[] { ("source_ip", f.SourceIp), ("destination_ip", f.DestinationIp) })
         {
-            foreach (var v in values.Where(v => v.Contains('/', StringComparison.Ordinal) ? !IPNetwork.TryParse(v, out _) : !IPAddress.TryParse(v, out _)))
+            foreach (var v in values.Where(v => !IsAddressOrCidr(v)))
             {
                 throw new ArgumentException($"flow filter field {field}: \"{v}\" is not an IP address or CIDR");
             }
@@ -231,6 +231,15 @@ public static class HubbleProto
         {
             throw new ArgumentException($"flow filter field protocol: unknown protocol \"{v}\" (tcp, udp, sctp, icmp, icmpv4, icmpv6, http, dns)");
         }
+    }
+
+    /// <summary>An address or CIDR as Go's net package reads it: dotted IPv4 needs all four parts (not inet_aton's 10.1.2).</summary>
+    private static bool IsAddressOrCidr(string v)
+    {
+        var slash = v.IndexOf('/', StringComparison.Ordinal);
+        var address = slash < 0 ? v : v[..slash];
+        var full = address.Contains(':', StringComparison.Ordinal) || address.Split('.').Length == 4;
+        return full && (slash < 0 ? IPAddress.TryParse(v, out _) : IPNetwork.TryParse(v, out _));
     }
 
     private static void Unsupported(int count, string field)
