@@ -107,6 +107,10 @@ public sealed class AgentClient : IClusterBackend, IDisposable
         return FlowJsonReader.ReadLines(await response.Content.ReadAsStringAsync(ct));
     }
 
+    /// <summary>Where a cluster's Hubble Observer gRPC API answers; throws naming the cluster when it has none.</summary>
+    public async Task<HubbleEndpoint> GetHubbleEndpointAsync(string cluster, CancellationToken ct) =>
+        await ReadAsync<HubbleEndpoint>(await SendAsync(new HttpRequestMessage(HttpMethod.Get, AgentRoutes.Url(AgentRoutes.Hubble, cluster)), ct), ct);
+
     public async Task<GarbageReport> CollectGarbageAsync(CancellationToken ct) =>
         await ReadAsync<GarbageReport>(await SendAsync(new HttpRequestMessage(HttpMethod.Post, AgentRoutes.Url(AgentRoutes.Gc)), ct), ct);
 

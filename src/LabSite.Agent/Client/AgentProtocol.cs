@@ -31,6 +31,8 @@ namespace LabSite.Agent.Client;
 /// GET    /v1/clusters/{name}/status                   → AgentStatusModel (501: backend reports none)
 /// GET    /v1/clusters/{name}/bpf-objects              → LabBpfObjects: pin folder, program and map ids on the agent's
 ///                                                        host, i.e. this one (501: backend has no eBPF objects)
+/// GET    /v1/clusters/{name}/hubble                   → HubbleEndpoint: the lab's Hubble Observer gRPC socket (and TCP
+///                                                        address when the agent serves one) | 404 ErrorBody
 /// POST   /v1/gc                                       → GarbageReport
 /// </code>
 /// Errors are <see cref="ErrorBody"/> with 400 (bad request), 404 (no such cluster), 409 (exists), 500, 501 (the

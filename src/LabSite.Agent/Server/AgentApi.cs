@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using LabSite.Agent.Client;
+using LabSite.Agent.Server.Hubble;
 using LabSite.Clusters.Contract;
 using Microsoft.AspNetCore.Mvc;
 
@@ -20,6 +21,7 @@ public static class AgentApi
         api.MapGet(AgentRoutes.Objects, GetObjects).WithName("GetObjects");
         api.MapPost(AgentRoutes.Exec, Exec).WithName("Exec");
         api.MapGet(AgentRoutes.Logs, Logs).WithName("Logs");
+        api.MapGet(AgentRoutes.Hubble, HubbleEndpoint).WithName("HubbleEndpoint");
         api.MapPost(AgentRoutes.Gc, CollectGarbage).WithName("CollectGarbage");
         api.MapAgentInspectionApi();
         return app;
@@ -39,13 +41,20 @@ public static class AgentApi
     private static async Task<IResult> GetCluster([FromRoute(Name = "cluster")] string name, BackendRouter agent, CancellationToken ct) =>
         await agent.SummaryAsync(name, ct) is { } summary ? Json(summary) : NoSuchCluster(name);
 
-    private static async Task<IResult> DestroyCluster([FromRoute(Name = "cluster")] string name, BackendRouter agent, CancellationToken ct) =>
-        await agent.DestroyAsync(name, ct) ? Results.NoContent() : NoSuchCluster(name);
+    private static async Task<IResult> DestroyCluster([FromRoute(Name = "cluster")] string name, BackendRouter agent, HubbleServer hubble, CancellationToken ct)
+    {
+        var destroyed = await agent.DestroyAsync(name, ct);
+        await hubble.CloseAsync(name);
+        return destroyed ? Results.NoContent() : NoSuchCluster(name);
+    }
+
+    private static IResult HubbleEndpoint([FromRoute(Name = "cluster")] string name, HubbleServer hubble) =>
+        hubble.Endpoint(name) is { } endpoint ? Json(endpoint) : Error(404, $"cluster \"{name}\" has no Hubble socket (no such cluster, or it is still starting)");
 
     private static async Task<IResult> CollectGarbage(BackendRouter agent, CancellationToken ct) => Json(await agent.CollectGarbageAsync(ct));
 
     /// <summary>Streams progress lines while the backend builds the cluster; the last line is done or error.</summary>
-    private static async Task CreateCluster(CreateClusterBody body, BackendRouter agent, HttpContext http, CancellationToken ct)
+    private static async Task CreateCluster(CreateClusterBody body, BackendRouter agent, HubbleServer hubble, HttpContext http, CancellationToken ct)
     {
         if (BackendRouter.CheckClusterName(body.Name) is { } invalid)
         {
@@ -85,6 +94,7 @@ public static class AgentApi
         {
             var progress = new SyncProgress<ClusterProgress>(p => events.Writer.TryWrite(p));
             var cluster = await backend.CreateAsync(new ClusterRequest(body.Name, body.LabId, body.ManifestsDirectory), progress, ct);
+            await hubble.OpenAsync(cluster.Name, ct);
             var summary = await agent.SummaryAsync(cluster.Name, ct)
                 ?? new ClusterSummary(cluster.Name, cluster.Backend, body.LabId, DateTimeOffset.UtcNow, 0);
             last = new CreateFrame(Done: summary);

@@ -1,3 +1,4 @@
+using LabSite.Agent.Server.Hubble;
 using Microsoft.Extensions.Options;
 
 namespace LabSite.Agent.Server;
@@ -9,6 +10,8 @@ public static class AgentExtensions
     {
         services.AddOptions<AgentOptions>().BindConfiguration(nameof(AgentOptions)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<BackendRouter>();
+        services.AddSingleton<HubbleServer>();
+        services.AddHostedService(sp => sp.GetRequiredService<HubbleServer>());
         return services;
     }
 

@@ -14,6 +14,7 @@ public static class AgentHost
         PrepareSocket(options.SocketPath);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration[$"{nameof(AgentOptions)}:{nameof(AgentOptions.SocketPath)}"] = options.SocketPath;
+        builder.Configuration[$"{nameof(AgentOptions)}:{nameof(AgentOptions.HubbleTcp)}"] = options.HubbleTcp ? "true" : "false";
         builder.WebHost.ConfigureKestrel(k => k.ListenUnixSocket(options.SocketPath));
         // One line per request would drown what matters in the agent's log; keep hosting and our own messages.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);

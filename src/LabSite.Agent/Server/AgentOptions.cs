@@ -10,4 +10,7 @@ public sealed class AgentOptions
     [Required]
     [RegularExpression("^/.*", ErrorMessage = "AgentOptions:SocketPath must be an absolute path (e.g. /run/labsite/agent.sock)")]
     public string SocketPath { get; set; } = AgentProtocol.DefaultSocketPath;
+
+    /// <summary>Also serve each lab's Hubble API on a loopback TCP port (any local user can reach it; off by default).</summary>
+    public bool HubbleTcp { get; set; }
 }
