@@ -2,6 +2,7 @@ using System.CommandLine;
 using LabSite.Agent.Client;
 using LabSite.Clusters.Contract;
 using LabSite.Clusters.Contract.Flows;
+using LabSite.Clusters.Contract.Kubernetes.Tables;
 using LabSite.Shell;
 using LabSite.Shell.Kubectl;
 

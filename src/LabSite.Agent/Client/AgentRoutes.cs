@@ -26,6 +26,7 @@ public static class AgentRoutes
     public const string Policy = Cluster + "/policy";
     public const string Status = Cluster + "/status";
     public const string BpfObjects = Cluster + "/bpf-objects";
+    public const string Kubernetes = Cluster + "/kubernetes";
     public const string Gc = "/gc";
 
     /// <summary>

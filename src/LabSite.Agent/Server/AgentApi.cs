@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using LabSite.Agent.Client;
+using LabSite.Agent.Server.KubeApi;
 using LabSite.Clusters.Contract;
 using Microsoft.AspNetCore.Mvc;
 
@@ -21,6 +22,7 @@ public static class AgentApi
         api.MapPost(AgentRoutes.Exec, Exec).WithName("Exec");
         api.MapGet(AgentRoutes.Logs, Logs).WithName("Logs");
         api.MapPost(AgentRoutes.Gc, CollectGarbage).WithName("CollectGarbage");
+        api.MapGet(AgentRoutes.Kubernetes, KubeApiAccess.GetAsync).WithName("KubernetesAccess");
         api.MapAgentInspectionApi();
         return app;
     }
@@ -106,7 +108,8 @@ public static class AgentApi
             case "apply": applyMode = ApplyMode.Apply; break;
             case "create": applyMode = ApplyMode.Create; break;
             case "delete": applyMode = ApplyMode.Delete; break;
-            default: return Error(400, $"mode \"{mode}\" is not one of apply, create, delete");
+            case "replace": applyMode = ApplyMode.Replace; break;
+            default: return Error(400, $"mode \"{mode}\" is not one of apply, create, delete, replace");
         }
         if (await agent.FindAsync(name, ct) is not { } cluster)
         {

@@ -1,3 +1,4 @@
+using LabSite.Agent.Server.KubeApi;
 using Microsoft.Extensions.Options;
 
 namespace LabSite.Agent.Server;
@@ -9,6 +10,7 @@ public static class AgentExtensions
     {
         services.AddOptions<AgentOptions>().BindConfiguration(nameof(AgentOptions)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<BackendRouter>();
+        services.AddSingleton<KubeApiTokens>();
         return services;
     }
 
