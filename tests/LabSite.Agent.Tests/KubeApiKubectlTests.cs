@@ -94,4 +94,109 @@ public sealed class KubeApiKubectlTests(AgentFixture agent) : IClassFixture<Agen
         Assert.Contains("Error from server (BadRequest)", bad.Stderr);
         Assert.Contains("spec.color", bad.Stderr);
     }
+
+    private static string Manifest(string yaml)
+    {
+        var path = Path.Combine(Directory.CreateTempSubdirectory("labsite-kubeapi-").FullName, "app.yaml");
+        File.WriteAllText(path, yaml);
+        return path;
+    }
+
+    // --validate=false: kubectl validates manifests against the server's OpenAPI documents, which the API does not serve yet.
+    private const string Pod = """
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: probe
+          labels:
+            app: probe
+        spec:
+          containers:
+          - name: main
+            image: busybox
+        """;
+
+    [Fact]
+    public async Task Apply_twice_is_unchanged_then_configured_after_an_edit()
+    {
+        var config = await agent.KubeconfigAsync("kapi-apply");
+        var file = Manifest(Pod);
+
+        var first = await Kubectl(config, "apply", "--validate=false", "-f", file);
+        var second = await Kubectl(config, "apply", "--validate=false", "-f", file);
+        File.WriteAllText(file, Pod.Replace("app: probe", "app: probe\n    tier: web"));
+        var third = await Kubectl(config, "apply", "--validate=false", "-f", file);
+        var labels = await Kubectl(config, "get", "pod", "probe", "-o", "jsonpath={.metadata.labels}");
+
+        Assert.True(first.ExitCode == 0, first.Stderr);
+        Assert.Equal("pod/probe created\n", first.Stdout);
+        Assert.True(second.ExitCode == 0, second.Stderr);
+        Assert.Equal("pod/probe unchanged\n", second.Stdout);
+        Assert.True(third.ExitCode == 0, third.Stderr);
+        Assert.Equal("pod/probe configured\n", third.Stdout);
+        Assert.Equal("{\"app\":\"probe\",\"tier\":\"web\"}", labels.Stdout);
+    }
+
+    [Fact]
+    public async Task Label_annotate_scale_and_delete_change_the_lab()
+    {
+        var config = await agent.KubeconfigAsync("kapi-verbs", StarWarsApp());
+
+        var label = await Kubectl(config, "label", "pod", "xwing", "team=red");
+        var annotate = await Kubectl(config, "annotate", "pod", "xwing", "note=hi");
+        var scale = await Kubectl(config, "scale", "deploy", "deathstar", "--replicas=3");
+        var replicas = await Kubectl(config, "get", "deploy", "deathstar", "-o", "jsonpath={.spec.replicas}");
+        var shown = await Kubectl(config, "get", "pod", "xwing", "-o", "jsonpath={.metadata.labels.team} {.metadata.annotations.note}");
+        var delete = await Kubectl(config, "delete", "pod", "tiefighter", "--wait");
+        var gone = await Kubectl(config, "get", "pod", "tiefighter");
+
+        Assert.Equal("pod/xwing labeled\n", label.Stdout);
+        Assert.Equal("pod/xwing annotated\n", annotate.Stdout);
+        Assert.True(scale.ExitCode == 0, scale.Stderr);
+        Assert.Equal("deployment.apps/deathstar scaled\n", scale.Stdout);
+        Assert.Equal("3", replicas.Stdout);
+        Assert.Equal("red hi", shown.Stdout);
+        Assert.True(delete.ExitCode == 0, delete.Stderr);
+        Assert.Equal("pod \"tiefighter\" deleted from default namespace\n", delete.Stdout);
+        Assert.Contains("Error from server (NotFound): pods \"tiefighter\" not found", gone.Stderr);
+    }
+
+    [Fact]
+    public async Task Errors_are_kubectls_status_errors_and_change_nothing()
+    {
+        var config = await agent.KubeconfigAsync("kapi-errors", StarWarsApp());
+        var other = await agent.KubeconfigAsync("kapi-errors-other");
+        var file = Manifest(Pod);
+        await Kubectl(config, "create", "--validate=false", "-f", file);
+
+        var exists = await Kubectl(config, "create", "--validate=false", "-f", file);
+        var missing = await Kubectl(config, "get", "pod", "nope");
+        var unknown = await Kubectl(config, "get", "widgets");
+        var badPatch = await Kubectl(config, "patch", "deploy", "deathstar", "-p", "{\"spec\":{\"replicas\":\"three\"}}");
+        var replicas = await Kubectl(config, "get", "deploy", "deathstar", "-o", "jsonpath={.spec.replicas}");
+        var wrongToken = await Kubectl(config, "get", "pods", "--token", "not-the-token");
+        var otherLab = await Kubectl(other, "get", "pods", "--server", File.ReadAllLines(config).First(l => l.Contains("server:")).Split('"')[1]);
+
+        Assert.Contains("Error from server (AlreadyExists): error when creating", exists.Stderr);
+        Assert.Contains("pods \"probe\" already exists", exists.Stderr);
+        Assert.Contains("Error from server (NotFound): pods \"nope\" not found", missing.Stderr);
+        Assert.Contains("error: the server doesn't have a resource type \"widgets\"", unknown.Stderr);
+        Assert.NotEqual(0, badPatch.ExitCode);
+        Assert.Contains("Error from server", badPatch.Stderr);
+        Assert.Equal("2", replicas.Stdout);
+        Assert.Contains("Unauthorized", wrongToken.Stderr);
+        Assert.Contains("the server could not find the requested resource", otherLab.Stderr);
+    }
+
+    [Fact]
+    public async Task Wait_for_ready_sees_a_running_pod()
+    {
+        var config = await agent.KubeconfigAsync("kapi-wait", StarWarsApp());
+
+        var run = await Kubectl(config, "wait", "--for=condition=Ready", "pod/xwing", "--timeout=20s");
+
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        Assert.Equal("pod/xwing condition met\n", run.Stdout);
+    }
 }
+
