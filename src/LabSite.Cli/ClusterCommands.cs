@@ -36,7 +36,7 @@ public static class ClusterCommands
         var command = new Command("cluster", "Create, inspect and destroy lab clusters (through the lab agent).")
         {
             c.Socket, c.NoAutostart, Up(c), Apply(c, "apply", ApplyMode.Apply), Apply(c, "create", ApplyMode.Create), Apply(c, "delete", ApplyMode.Delete),
-            Get(c), Exec(c), Logs(c), Flows(c), Down(c), List(c), Gc(c),
+            Get(c), Exec(c), Logs(c), Flows(c), Kubeconfig(c), Down(c), List(c), Gc(c),
             // The client lives as long as the shell process: it is the shell's connection to the cluster.
             ShellCommand.Create(async (result, name, ct) => await RequireAsync(
                 await AgentConnection.ConnectAsync(result.GetValue(c.Socket)!, !result.GetValue(c.NoAutostart), Console.Error, ct), name, ct)),
@@ -226,6 +226,19 @@ public static class ClusterCommands
             var flows = await client.GetFlowsAsync(result.GetValue(name)!, result.GetValue(last), ct);
             var text = FlowPrinter.Print(flows, new FlowPrintOptions(format));
             await o.WriteAsync(text.Length == 0 || text.EndsWith('\n') ? text : text + "\n");
+            return 0;
+        }));
+        return command;
+    }
+
+    private static Command Kubeconfig(Common c)
+    {
+        var name = ClusterName();
+        var command = new Command("kubeconfig", "Print a kubeconfig for a lab's Kubernetes API (valid until the agent restarts): labsite cluster kubeconfig lab1 > lab1.kubeconfig") { name };
+        command.SetAction((result, ct) => Run(c, result, "kubeconfig", ct, async (client, o, _) =>
+        {
+            var n = result.GetValue(name)!;
+            await o.WriteAsync(LabSite.Agent.Client.Kubeconfig.For(n, await client.KubernetesAccessAsync(n, ct)));
             return 0;
         }));
         return command;

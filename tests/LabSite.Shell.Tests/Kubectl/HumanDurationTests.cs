@@ -1,5 +1,4 @@
 using LabSite.Clusters.Contract.Kubernetes.Tables;
-using LabSite.Shell.Kubectl;
 
 namespace LabSite.Shell.Tests.Kubectl;
 
