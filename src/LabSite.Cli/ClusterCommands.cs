@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using LabSite.Agent.Client;
 using LabSite.Clusters.Contract;
 using LabSite.Clusters.Contract.Flows;
+using LabSite.Clusters.Contract.Kubernetes.Tables;
 using LabSite.Shell;
 using LabSite.Shell.Kubectl;
 
@@ -37,7 +38,7 @@ public static class ClusterCommands
         var command = new Command("cluster", "Create, inspect and destroy lab clusters (through the lab agent).")
         {
             c.Socket, c.NoAutostart, Up(c), Apply(c, "apply", ApplyMode.Apply), Apply(c, "create", ApplyMode.Create), Apply(c, "delete", ApplyMode.Delete),
-            Get(c), Exec(c), Logs(c), Flows(c), Endpoints(c), Down(c), List(c), Gc(c),
+            Get(c), Exec(c), Logs(c), Flows(c), Endpoints(c), Kubeconfig(c), Down(c), List(c), Gc(c),
             // The client lives as long as the shell process: it is the shell's connection to the cluster.
             ShellCommand.Create(async (result, name, ct) => await RequireAsync(
                 await AgentConnection.ConnectAsync(result.GetValue(c.Socket)!, !result.GetValue(c.NoAutostart), Console.Error, ct), name, ct)),
@@ -255,6 +256,19 @@ public static class ClusterCommands
                 case var other:
                     throw new ArgumentException($"-o {other}: unknown output format (use json)");
             }
+            return 0;
+        }));
+        return command;
+    }
+
+    private static Command Kubeconfig(Common c)
+    {
+        var name = ClusterName();
+        var command = new Command("kubeconfig", "Print a kubeconfig for a lab's Kubernetes API (valid until the agent restarts): labsite cluster kubeconfig lab1 > lab1.kubeconfig") { name };
+        command.SetAction((result, ct) => Run(c, result, "kubeconfig", ct, async (client, o, _) =>
+        {
+            var n = result.GetValue(name)!;
+            await o.WriteAsync(LabSite.Agent.Client.Kubeconfig.For(n, await client.KubernetesAccessAsync(n, ct)));
             return 0;
         }));
         return command;

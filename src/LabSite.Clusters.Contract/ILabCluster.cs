@@ -32,7 +32,11 @@ public interface ILabCluster
 /// <summary>YAML text and where it came from (a path, or "-" for stdin), so errors can name file and line.</summary>
 public sealed record ManifestText(string Text, string Source);
 
-public enum ApplyMode { Apply, Create, Delete }
+/// <summary>
+/// kubectl's apply, create and delete of manifests; <see cref="Replace"/> is an API update (PUT, or the result of a
+/// PATCH): the object becomes what is given, its last-applied annotation included, and must exist.
+/// </summary>
+public enum ApplyMode { Apply, Create, Delete, Replace }
 
 /// <summary>
 /// kubectl-style result lines (<c>service/deathstar created</c>) or errors; never both partially applied.

@@ -111,6 +111,10 @@ public sealed class AgentClient : IClusterBackend, IDisposable
     public async Task<HubbleEndpoint> GetHubbleEndpointAsync(string cluster, CancellationToken ct) =>
         await ReadAsync<HubbleEndpoint>(await SendAsync(new HttpRequestMessage(HttpMethod.Get, AgentRoutes.Url(AgentRoutes.Hubble, cluster)), ct), ct);
 
+    /// <summary>The URL and token of lab <paramref name="cluster"/>'s Kubernetes API (what a kubeconfig needs).</summary>
+    public async Task<KubernetesAccess> KubernetesAccessAsync(string cluster, CancellationToken ct) =>
+        await ReadAsync<KubernetesAccess>(await SendAsync(new HttpRequestMessage(HttpMethod.Get, AgentRoutes.Url(AgentRoutes.Kubernetes, cluster)), ct), ct);
+
     public async Task<GarbageReport> CollectGarbageAsync(CancellationToken ct) =>
         await ReadAsync<GarbageReport>(await SendAsync(new HttpRequestMessage(HttpMethod.Post, AgentRoutes.Url(AgentRoutes.Gc)), ct), ct);
 

@@ -33,6 +33,8 @@ namespace LabSite.Agent.Client;
 ///                                                        host, i.e. this one (501: backend has no eBPF objects)
 /// GET    /v1/clusters/{name}/hubble                   → HubbleEndpoint: the lab's Hubble Observer gRPC socket (and TCP
 ///                                                        address when the agent serves one) | 404 ErrorBody
+/// GET    /v1/clusters/{name}/kubernetes               → KubernetesAccess: the lab's Kubernetes API URL and bearer
+///                                                        token (503: the agent serves no Kubernetes API)
 /// POST   /v1/gc                                       → GarbageReport
 /// </code>
 /// Errors are <see cref="ErrorBody"/> with 400 (bad request), 404 (no such cluster), 409 (exists), 500, 501 (the
@@ -54,6 +56,12 @@ public static class AgentProtocol
 public sealed record AgentVersion(string Version, IReadOnlyList<string> Backends, int Pid);
 
 public sealed record ErrorBody(string Error);
+
+/// <summary>
+/// Where a lab's Kubernetes API answers (<c>https://127.0.0.1:PORT/clusters/lab1</c>), the bearer token it takes, and
+/// the agent's self-signed certificate (base64 PEM) to trust for it.
+/// </summary>
+public sealed record KubernetesAccess(string Server, string Token, string CertificateAuthorityData);
 
 public sealed record CreateClusterBody(string Name, string? LabId = null, string? ManifestsDirectory = null, string? Backend = null);
 

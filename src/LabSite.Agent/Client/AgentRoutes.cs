@@ -27,6 +27,7 @@ public static class AgentRoutes
     public const string Status = Cluster + "/status";
     public const string BpfObjects = Cluster + "/bpf-objects";
     public const string Hubble = Cluster + "/hubble";
+    public const string Kubernetes = Cluster + "/kubernetes";
     public const string Gc = "/gc";
 
     /// <summary>

@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using LabSite.Agent.Client;
 using LabSite.Agent.Server.Hubble;
+using LabSite.Agent.Server.KubeApi;
 using LabSite.Clusters.Contract;
 using Microsoft.AspNetCore.Mvc;
 
@@ -23,6 +24,7 @@ public static class AgentApi
         api.MapGet(AgentRoutes.Logs, Logs).WithName("Logs");
         api.MapGet(AgentRoutes.Hubble, HubbleEndpoint).WithName("HubbleEndpoint");
         api.MapPost(AgentRoutes.Gc, CollectGarbage).WithName("CollectGarbage");
+        api.MapGet(AgentRoutes.Kubernetes, KubeApiAccess.GetAsync).WithName("KubernetesAccess");
         api.MapAgentInspectionApi();
         return app;
     }
@@ -116,7 +118,8 @@ public static class AgentApi
             case "apply": applyMode = ApplyMode.Apply; break;
             case "create": applyMode = ApplyMode.Create; break;
             case "delete": applyMode = ApplyMode.Delete; break;
-            default: return Error(400, $"mode \"{mode}\" is not one of apply, create, delete");
+            case "replace": applyMode = ApplyMode.Replace; break;
+            default: return Error(400, $"mode \"{mode}\" is not one of apply, create, delete, replace");
         }
         if (await agent.FindAsync(name, ct) is not { } cluster)
         {

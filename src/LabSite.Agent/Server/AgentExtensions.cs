@@ -1,4 +1,5 @@
 using LabSite.Agent.Server.Hubble;
+using LabSite.Agent.Server.KubeApi;
 using Microsoft.Extensions.Options;
 
 namespace LabSite.Agent.Server;
@@ -12,6 +13,7 @@ public static class AgentExtensions
         services.AddSingleton<BackendRouter>();
         services.AddSingleton<HubbleServer>();
         services.AddHostedService(sp => sp.GetRequiredService<HubbleServer>());
+        services.AddSingleton<KubeApiTokens>();
         return services;
     }
 

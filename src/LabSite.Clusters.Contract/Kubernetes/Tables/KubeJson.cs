@@ -1,11 +1,10 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using LabSite.Clusters.Contract;
 
-namespace LabSite.Shell.Kubectl;
+namespace LabSite.Clusters.Contract.Kubernetes.Tables;
 
 /// <summary>Small readers over <c>kubectl get -o json</c> objects, tolerant of missing fields.</summary>
-internal static class Json
+public static class KubeJson
 {
     public static JsonNode? At(JsonNode? node, params string[] path)
     {
