@@ -32,6 +32,7 @@ public static class CheckBlockReader
             ["object"] = (ObjectCheckReader.Keys, ObjectCheckReader.Read),
             ["probe"] = (ProbeCheckReader.Keys, ProbeCheckReader.Read),
             ["answer"] = (AnswerCheckReader.Keys, AnswerCheckReader.Read),
+            ["metric"] = (MetricCheckReader.Keys, MetricCheckReader.Read),
         };
 
     public static IEnumerable<string> KindNames => s_kinds.Keys;
