@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using LabSite.Clusters.Contract;
 using LabSite.Clusters.Contract.Flows;
 using LabSite.Clusters.Contract.Inspection;
+using LabSite.Clusters.Netns.Flows.Metrics;
 using LabSite.Clusters.Netns.Store;
 
 namespace LabSite.Testing;
@@ -24,7 +25,7 @@ public sealed class InMemoryCluster : ILabCluster, IClusterInspector, IBpfObject
         Name = name;
         LabId = labId;
         Clock = new ManualClock(now ?? DateTimeOffset.UtcNow);
-        Flows = flows ?? new FlowRing();
+        Flows = flows ?? new FlowRing { Observer = Metrics.Process };
         Store = StoreFixture.NewStore(seed, Clock, validatePolicies: true);
         Store.Subscribe(change =>
         {
@@ -64,6 +65,12 @@ public sealed class InMemoryCluster : ILabCluster, IClusterInspector, IBpfObject
     public Func<ExecRequest, ExecStreams, CancellationToken, Task<int>> OnExec { get; set; } = EchoExecAsync;
 
     public FlowRing Flows { get; }
+
+    /// <summary>Hubble metrics counted from the flows written to <see cref="Flows"/> (when the ring is the cluster's own).</summary>
+    public HubbleMetrics Metrics { get; } = new();
+
+    /// <summary>Whether <see cref="GetHubbleMetricsAsync"/> serves <see cref="Metrics"/> (else null, as a backend without metrics).</summary>
+    public bool ServesMetrics { get; set; } = true;
 
     public List<EndpointModel> Endpoints { get; } = [];
 
@@ -200,6 +207,8 @@ public sealed class InMemoryCluster : ILabCluster, IClusterInspector, IBpfObject
 
     /// <summary>The same cluster as a backend without inspection or eBPF objects sees it.</summary>
     public ILabCluster WithoutInspection() => new ObjectsOnly(this);
+
+    public async Task<string?> GetHubbleMetricsAsync(CancellationToken ct) => ServesMetrics ? await Metrics.ExportAsync(ct) : null;
 
     public Task<IReadOnlyList<FlowRecord>> GetFlowsAsync(FlowQuery query, CancellationToken ct) =>
         Task.FromResult(Flows.History(query.Filter, query.All ? null : query.First is null ? query.Last : null, query.First, query.Since, query.Until));

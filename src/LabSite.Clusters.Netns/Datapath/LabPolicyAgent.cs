@@ -5,6 +5,7 @@ using LabSite.Clusters.Contract.Flows;
 using LabSite.Clusters.Contract.Identity;
 using LabSite.Clusters.Contract.Kubernetes;
 using LabSite.Clusters.Netns.Flows;
+using LabSite.Clusters.Netns.Flows.Metrics;
 using LabSite.Clusters.Netns.Identity;
 using LabSite.Clusters.Netns.Kernel;
 using LabSite.Clusters.Netns.Pods;
@@ -55,6 +56,7 @@ public sealed partial class LabPolicyAgent : IDisposable
     {
         _nodeNetnsPath = nodeNetnsPath;
         _store = store;
+        Flows = new FlowRing { Observer = Metrics.Process };
         NodeName = nodeName;
         _hostAddresses = [.. hostAddresses];
         _engine = new PolicyEngine(_identities, l7ProxyPort: l7ProxyPort, l7EgressProxyPort: l7EgressProxyPort);
@@ -104,8 +106,11 @@ public sealed partial class LabPolicyAgent : IDisposable
     /// <summary>The loaded policy datapath object (bpf_lxc), whose programs and maps belong to this lab.</summary>
     internal Bpf.BpfObject DatapathObject => _datapath.Object;
 
-    /// <summary>The lab's Hubble ring (4095 flows).</summary>
-    public FlowRing Flows { get; } = new();
+    /// <summary>The lab's Hubble ring (4095 flows); every flow written is also counted in <see cref="Metrics"/>.</summary>
+    public FlowRing Flows { get; }
+
+    /// <summary>The lab's Hubble metrics, counted from the flows as they are written.</summary>
+    public HubbleMetrics Metrics { get; } = new();
 
     public FlowPump Pump => _pump;
 

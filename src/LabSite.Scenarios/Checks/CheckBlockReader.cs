@@ -33,6 +33,7 @@ public static class CheckBlockReader
             ["probe"] = (ProbeCheckReader.Keys, ProbeCheckReader.Read),
             ["answer"] = (AnswerCheckReader.Keys, AnswerCheckReader.Read),
             ["service"] = (ServiceCheckReader.Keys, ServiceCheckReader.Read),
+            ["metric"] = (MetricCheckReader.Keys, MetricCheckReader.Read),
         };
 
     public static IEnumerable<string> KindNames => s_kinds.Keys;
