@@ -21,6 +21,7 @@ public static class AgentHost
         addBackends(builder.Services);
 
         var app = builder.Build();
+        app.UseWebSockets(); // exec sessions (kubectl exec -it)
         app.MapAgentApi();
         // Kestrel creates the socket with the process umask; narrow it to root before anyone can use it.
         app.Lifetime.ApplicationStarted.Register(() => RestrictToOwner(options.SocketPath));
