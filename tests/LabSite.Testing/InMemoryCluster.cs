@@ -252,9 +252,51 @@ public sealed class InMemoryCluster : ILabCluster, IClusterInspector, IBpfObject
                 return 0;
             case "exit":
                 return int.Parse(request.Command[1]);
+            case "cat" when streams.StandardInput is { } stdin:
+                await stdin.CopyToAsync(streams.StandardOutput, ct);
+                return 0;
+            case "tty" when request.Tty:
+                return await FakeTerminalAsync(streams, ct);
             default:
                 await streams.StandardError.WriteAsync(Encoding.UTF8.GetBytes($"{request.Command[0]}: not found\n"), ct);
                 return 127;
+        }
+    }
+
+    /// <summary>
+    /// A stand-in for an interactive shell: says its window size (and each new one), echoes typed lines with CR LF as a
+    /// terminal would, and ends with the code of a line <c>exit N</c> (0 at end of input).
+    /// </summary>
+    private static async Task<int> FakeTerminalAsync(ExecStreams streams, CancellationToken ct)
+    {
+        async Task Say(string text) => await streams.StandardOutput.WriteAsync(Encoding.UTF8.GetBytes(text), ct);
+        var window = streams.Terminal ?? throw new InvalidOperationException("a TTY exec without a terminal");
+        await Say($"size {window.Size.Columns}x{window.Size.Rows}\r\n");
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var resizes = Task.Run(async () =>
+        {
+            await foreach (var size in window.Resizes.ReadAllAsync(stop.Token))
+            {
+                await Say($"size {size.Columns}x{size.Rows}\r\n");
+            }
+        }, stop.Token);
+        try
+        {
+            using var reader = new StreamReader(streams.StandardInput ?? Stream.Null);
+            while (await reader.ReadLineAsync(ct) is { } line)
+            {
+                await Say(line + "\r\n");
+                if (line.StartsWith("exit ", StringComparison.Ordinal))
+                {
+                    return int.Parse(line[5..]);
+                }
+            }
+            return 0;
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await resizes.ContinueWith(_ => { }, TaskScheduler.Default);
         }
     }
 

@@ -15,6 +15,7 @@ public static class AgentRoutes
     public const string Manifests = Cluster + "/manifests";
     public const string Objects = Cluster + "/objects/{kind}";
     public const string Exec = Cluster + "/exec";
+    public const string ExecSession = Cluster + "/exec/session";
     public const string Logs = Cluster + "/logs/{ns}/{pod}";
     public const string Flows = Cluster + "/flows";
     public const string Endpoints = Cluster + "/endpoints";

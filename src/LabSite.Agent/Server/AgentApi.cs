@@ -21,6 +21,7 @@ public static class AgentApi
         api.MapPost(AgentRoutes.Manifests, ApplyManifests).WithName("ApplyManifests");
         api.MapGet(AgentRoutes.Objects, GetObjects).WithName("GetObjects");
         api.MapPost(AgentRoutes.Exec, Exec).WithName("Exec");
+        api.Map(AgentRoutes.ExecSession, AgentExecSession.RunAsync).WithName("ExecSession");
         api.MapGet(AgentRoutes.Logs, Logs).WithName("Logs");
         api.MapGet(AgentRoutes.Hubble, HubbleEndpoint).WithName("HubbleEndpoint");
         api.MapPost(AgentRoutes.Gc, CollectGarbage).WithName("CollectGarbage");
@@ -33,7 +34,7 @@ public static class AgentApi
 
     internal static IResult Error(int status, string message) => Json(new ErrorBody(message), status);
 
-    private static IResult NoSuchCluster(string name) => Error(404, $"cluster \"{name}\" not found");
+    internal static IResult NoSuchCluster(string name) => Error(404, $"cluster \"{name}\" not found");
 
     private static IResult Version(BackendRouter agent) =>
         Json(new AgentVersion(typeof(AgentApi).Assembly.GetName().Version?.ToString() ?? "0", agent.Backends.Select(b => b.Name).ToList(), Environment.ProcessId));
@@ -170,6 +171,32 @@ public static class AgentApi
             await Error(400, "exec needs a command, e.g. [\"curl\", \"-s\", \"deathstar\"]").ExecuteAsync(http);
             return;
         }
+        if (body.Tty)
+        {
+            await Error(400, $"a TTY exec streams both ways: open {AgentRoutes.ExecSession} as a WebSocket").ExecuteAsync(http);
+            return;
+        }
+        Stream? stdin = null;
+        if (body.Stdin is { } stdinText)
+        {
+            if (stdinText.Length / 4 * 3 > ExecLimits.MaxStdinBytes + 3)
+            {
+                await Error(400, ExecLimits.StdinTooLarge(body.Pod)).ExecuteAsync(http);
+                return;
+            }
+            var bytes = new byte[stdinText.Length * 3 / 4 + 3];
+            if (!Convert.TryFromBase64String(stdinText, bytes, out var length))
+            {
+                await Error(400, "exec: stdin is not base64").ExecuteAsync(http);
+                return;
+            }
+            if (length > ExecLimits.MaxStdinBytes)
+            {
+                await Error(400, ExecLimits.StdinTooLarge(body.Pod)).ExecuteAsync(http);
+                return;
+            }
+            stdin = new MemoryStream(bytes, 0, length);
+        }
         if (await agent.FindAsync(name, ct) is not { } cluster)
         {
             await NoSuchCluster(name).ExecuteAsync(http);
@@ -178,7 +205,7 @@ public static class AgentApi
         http.Response.ContentType = AgentProtocol.NdjsonContentType;
         await http.Response.StartAsync(ct);
         var writer = new NdjsonWriter(http.Response.Body);
-        var streams = new ExecStreams(new ExecFrameStream(writer, "stdout", ct), new ExecFrameStream(writer, "stderr", ct));
+        var streams = new ExecStreams(new ExecFrameStream(writer.WriteAsync, "stdout", ct), new ExecFrameStream(writer.WriteAsync, "stderr", ct), stdin);
         var timeout = body.TimeoutSeconds is { } s ? TimeSpan.FromSeconds(s) : (TimeSpan?)null;
         ExecFrame last;
         try

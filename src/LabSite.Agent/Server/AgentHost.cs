@@ -36,6 +36,7 @@ public static class AgentHost
 
         var app = builder.Build();
         app.Use(OnlyKubeApiOverTcp);
+        app.UseWebSockets(); // exec sessions (kubectl exec -it)
         app.MapAgentApi();
         app.MapKubeApi();
         // Kestrel creates the socket with the process umask; narrow it to root before anyone can use it.
