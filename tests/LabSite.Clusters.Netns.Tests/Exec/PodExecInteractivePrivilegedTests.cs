@@ -88,8 +88,10 @@ public sealed class PodExecInteractivePrivilegedTests : IAsyncLifetime
         var session = _cluster.ExecAsync(new ExecRequest("default", "xwing", ["sh"], Tty: true),
             new ExecStreams(screen, Stream.Null, keys.Reader.AsStream(), new ExecTerminal(new TerminalSize(80, 24))), CancellationToken.None);
 
-        await Type(keys, "sleep 100\n");
-        await Task.Delay(500);
+        // Ctrl-C before the shell has read the line would flush it instead; wait until the list is running.
+        await Type(keys, "echo started; sleep 100\n");
+        await screen.WaitForAsync("started\r\n");
+        await Task.Delay(300);
         await Type(keys, "\u0003");
         await Type(keys, "echo status $?\n");
         await screen.WaitForAsync("status 130\r\n");
