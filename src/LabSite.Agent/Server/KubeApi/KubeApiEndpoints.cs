@@ -1,3 +1,4 @@
+using LabSite.Agent.Server.KubeApi.OpenApi;
 using LabSite.Clusters.Contract;
 
 namespace LabSite.Agent.Server.KubeApi;
@@ -19,9 +20,16 @@ public static class KubeApiEndpoints
         lab.MapGet("/version", () => KubeResults.Json(KubeDiscovery.Version()));
         lab.MapGet("/api", (HttpContext http) => Discovery(http, core: true));
         lab.MapGet("/apis", (HttpContext http) => Discovery(http, core: false));
+        lab.MapGet("/openapi/v3", (HttpContext http) => KubeResults.Json(OpenApiDocuments.Index(ServerPath(http))));
+        lab.MapGet("/openapi/v3/{**groupVersion}", (string groupVersion) => OpenApiDocuments.Find(groupVersion) is { } document
+            ? Results.Text(document, "application/json")
+            : KubeStatus.NoSuchPath());
         lab.MapMethods("/{**path}", ["GET", "POST", "PUT", "PATCH", "DELETE"], Resource);
         return app;
     }
+
+    /// <summary>The request's <c>/clusters/{lab}</c> (the path OpenAPI's index names documents under).</summary>
+    private static string ServerPath(HttpContext http) => $"/clusters/{Uri.EscapeDataString((string)http.GetRouteValue("cluster")!)}";
 
     private static IResult Discovery(HttpContext http, bool core)
     {
