@@ -258,4 +258,21 @@ public sealed class KubeApiKubectlTests(AgentFixture agent) : IClassFixture<Agen
         Assert.Contains("strict decoding error: unknown field \"spec.containers[0].colour\"", unvalidated.Stderr);
         Assert.Equal("", (await Kubectl(config, "get", "pods", "-o", "name")).Stdout);
     }
+
+    [Fact]
+    public async Task Logs_read_a_pods_log_with_tail_and_missing_pods_are_not_found()
+    {
+        var config = await agent.KubeconfigAsync("kapi-logs", StarWarsApp());
+
+        var all = await Kubectl(config, "logs", "deploy/deathstar");
+        var last = await Kubectl(config, "logs", "deploy/deathstar", "--tail=1");
+        var missing = await Kubectl(config, "logs", "nope");
+
+        Assert.True(all.ExitCode == 0, all.Stderr);
+        Assert.True(last.ExitCode == 0, last.Stderr);
+        // The in-memory lab's log line says which pod and which tail it was asked for.
+        Assert.Matches("^.*default/deathstar-[0-9a-f]+-[0-9a-z]+ tail=all\n$", all.Stdout);
+        Assert.Matches("^.*default/deathstar-[0-9a-f]+-[0-9a-z]+ tail=1\n$", last.Stdout);
+        Assert.Contains("error: error from server (NotFound): pods \"nope\" not found", missing.Stderr);
+    }
 }

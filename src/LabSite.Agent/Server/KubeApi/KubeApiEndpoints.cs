@@ -62,6 +62,7 @@ public static class KubeApiEndpoints
                 ("POST", null, _) => await KubeWrites.CreateAsync(http, cluster, target, ct),
                 (_, null, _) => KubeStatus.MethodNotAllowed($"{method} is not supported on a list of {target.Kind.Plural}"),
                 (_, _, "scale") => await KubeScale.HandleAsync(http, cluster, target, ct),
+                (_, _, "log") => await KubeLogs.HandleAsync(http, cluster, target, ct),
                 (_, _, not null) => KubeStatus.NoSuchPath(),
                 ("GET", _, _) => await KubeReads.GetAsync(http, cluster, target, ct),
                 ("PUT", _, _) => await KubeWrites.ReplaceAsync(http, cluster, target, ct),
