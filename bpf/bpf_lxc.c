@@ -7,8 +7,10 @@
  * policy map by endpoint id (ls_policy). Replies pass through conntrack; new connections get a
  * policy-verdict event, drops a drop event, and connection starts / new TCP flags a trace event. Every packet a
  * policy entry decides is counted against that entry (ls_polstats, what `bpf policy get` shows as PACKETS/BYTES).
- * L7: a TCP packet whose destination pod's ingress entry names a proxy port is handed to the lab's L7 proxy at
- * from_container (bpf/lib/proxy.h); the proxy's upstream packets (MARK_FROM_PROXY) pass to_container unjudged.
+ * L7: a TCP packet whose own egress entry, or else whose destination pod's ingress entry, names a proxy port is
+ * handed to that port's L7 proxy at from_container (bpf/lib/proxy.h). The ingress proxy's upstream packets
+ * (MARK_FROM_PROXY) pass to_container unjudged; the egress proxy's (MARK_FROM_EGRESS_PROXY) are judged there by
+ * the destination's ingress policy for the client identity their mark carries.
  * Minimum kernel: 5.8 (ring buffer, LPM trie as inner map). Tested on 6.18.
  */
 #include <linux/bpf.h>
@@ -49,6 +51,12 @@ static __always_inline __u16 ingress_proxy_port(struct __sk_buff *skb, const str
 	return hit.proxy_port;
 }
 
+/* The client identity the egress proxy packed into its upstream mark (Cilium's layout; see labsite_abi.h). */
+static __always_inline __u32 egress_proxy_identity(__u32 mark)
+{
+	return (mark >> 16) | ((mark & 0xFF) << 16);
+}
+
 static __always_inline int handle_lxc(struct __sk_buff *skb, __u8 hook)
 {
 	struct pkt_info pkt = {};
@@ -60,6 +68,7 @@ static __always_inline int handle_lxc(struct __sk_buff *skb, __u8 hook)
 	struct policy_hit hit = {};
 	__u8 fresh;
 	__u16 ep_id, l7_port = 0;
+	__u8 l7_dir = DIR_EGRESS;
 	void *policy;
 	int ret, state, enforced;
 
@@ -90,6 +99,9 @@ static __always_inline int handle_lxc(struct __sk_buff *skb, __u8 hook)
 
 	local_id = ep->sec_id;
 	remote_id = ipcache_identity(hook == TUPLE_F_OUT ? pkt.ev.daddr : pkt.ev.saddr);
+	/* From the egress proxy (which connects from the node's address): the peer is the client it speaks for. */
+	if (hook == TUPLE_F_IN && (skb->mark & MARK_MAGIC_MASK) == MARK_FROM_EGRESS_PROXY)
+		remote_id = egress_proxy_identity(skb->mark);
 	pkt.ev.src_identity = hook == TUPLE_F_OUT ? local_id : remote_id;
 	pkt.ev.dst_identity = hook == TUPLE_F_OUT ? remote_id : local_id;
 
@@ -121,12 +133,21 @@ static __always_inline int handle_lxc(struct __sk_buff *skb, __u8 hook)
 		return TC_ACT_SHOT;
 	}
 
-	if (hook == TUPLE_F_OUT)
-		l7_port = ingress_proxy_port(skb, &pkt, local_id, state);
+	/*
+	 * The pod's own egress entry names a proxy port: its egress proxy judges the requests (and, for a destination
+	 * on this node, that destination's ingress HTTP rules too). Otherwise the destination's ingress entry may.
+	 */
+	if (hook == TUPLE_F_OUT) {
+		l7_port = hit.proxy_port;
+		if (!l7_port) {
+			l7_dir = DIR_INGRESS;
+			l7_port = ingress_proxy_port(skb, &pkt, local_id, state);
+		}
+	}
 	if (l7_port) {
 		ret = proxy_redirect(skb, &pkt, l7_port);
 		if (ret < 0) {
-			send_drop(skb, &pkt, ep_id, (__u8)-ret, DIR_INGRESS, 0);
+			send_drop(skb, &pkt, ep_id, (__u8)-ret, l7_dir, 0);
 			return TC_ACT_SHOT;
 		}
 	}

@@ -53,7 +53,14 @@
 
 /* ---- L7 proxy marks (skb->mark; Cilium: MARK_MAGIC_TO_PROXY, the proxy's SO_MARK) ---- */
 #define MARK_TO_PROXY       0x0200 /* set on redirected packets; the node routes it locally (ip rule fwmark) */
-#define MARK_FROM_PROXY     0x0A00 /* SO_MARK of the proxy's upstream sockets: the L7 decision already allowed it */
+#define MARK_FROM_PROXY     0x0A00 /* SO_MARK of the ingress proxy's upstream sockets: the L7 decision already allowed it */
+/*
+ * SO_MARK of the egress proxy's upstream sockets (Cilium: MARK_MAGIC_PROXY_EGRESS), with the client's identity in
+ * the other bits as Cilium packs it (identity bits 0-15 in mark bits 16-31, bits 16-23 in mark bits 0-7): the
+ * destination's INGRESS policy still judges the connection, for the client, not for the node that sends it.
+ */
+#define MARK_FROM_EGRESS_PROXY 0x0B00
+#define MARK_MAGIC_MASK        0x0F00
 
 /* endpoint_info.flags */
 #define EP_F_INGRESS_ENFORCED 0x1 /* send policy-verdict events for ingress */

@@ -4,13 +4,14 @@ using LabSite.Agent.Server;
 
 namespace LabSite.Cli;
 
-/// <summary><c>labsite agent [--socket PATH]</c>: runs the lab agent alone (it owns the lab clusters).</summary>
+/// <summary><c>labsite agent [--socket PATH] [--hubble-tcp]</c>: runs the lab agent alone (it owns the lab clusters).</summary>
 public static class AgentCommand
 {
     public static Command Create()
     {
         var socket = new Option<string>("--socket") { Description = "Unix socket to serve the agent API on (root only).", DefaultValueFactory = _ => AgentProtocol.DefaultSocketPath };
-        var command = new Command("agent", "Run the lab agent: it owns lab clusters and serves a local API for the CLI and the web app.") { socket };
+        var hubbleTcp = new Option<bool>("--hubble-tcp") { Description = "Also serve each lab's Hubble API on a loopback TCP port (reachable by any local user)." };
+        var command = new Command("agent", "Run the lab agent: it owns lab clusters and serves a local API for the CLI and the web app.") { socket, hubbleTcp };
         command.SetAction(async (result, ct) =>
         {
             var path = result.GetValue(socket)!;
@@ -22,7 +23,7 @@ public static class AgentCommand
             WebApplication app;
             try
             {
-                app = AgentHost.Build(new AgentOptions { SocketPath = path }, AgentBackends.Add);
+                app = AgentHost.Build(new AgentOptions { SocketPath = path, HubbleTcp = result.GetValue(hubbleTcp) }, AgentBackends.Add);
             }
             catch (Exception e) when (e is InvalidOperationException or IOException or UnauthorizedAccessException or PlatformNotSupportedException)
             {

@@ -1,14 +1,17 @@
 using System.CommandLine;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using LabSite.Agent.Client;
 using LabSite.Clusters.Contract;
 using LabSite.Clusters.Contract.Flows;
+using LabSite.Clusters.Contract.Kubernetes.Tables;
 using LabSite.Shell;
 using LabSite.Shell.Kubectl;
 
 namespace LabSite.Cli;
 
 /// <summary>
-/// <c>labsite cluster up|apply|delete|get|exec|logs|flows|down|list|gc</c>: drive lab clusters through the
+/// <c>labsite cluster up|apply|delete|get|exec|logs|flows|endpoints|down|list|gc</c>: drive lab clusters through the
 /// lab agent's API, with kubectl's output conventions. Every error names the command.
 /// </summary>
 public static class ClusterCommands
@@ -35,7 +38,7 @@ public static class ClusterCommands
         var command = new Command("cluster", "Create, inspect and destroy lab clusters (through the lab agent).")
         {
             c.Socket, c.NoAutostart, Up(c), Apply(c, "apply", ApplyMode.Apply), Apply(c, "create", ApplyMode.Create), Apply(c, "delete", ApplyMode.Delete),
-            Get(c), Exec(c), Logs(c), Flows(c), Down(c), List(c), Gc(c),
+            Get(c), Exec(c), Logs(c), Flows(c), Endpoints(c), Kubeconfig(c), Down(c), List(c), Gc(c),
             // The client lives as long as the shell process: it is the shell's connection to the cluster.
             ShellCommand.Create(async (result, name, ct) => await RequireAsync(
                 await AgentConnection.ConnectAsync(result.GetValue(c.Socket)!, !result.GetValue(c.NoAutostart), Console.Error, ct), name, ct)),
@@ -225,6 +228,47 @@ public static class ClusterCommands
             var flows = await client.GetFlowsAsync(result.GetValue(name)!, result.GetValue(last), ct);
             var text = FlowPrinter.Print(flows, new FlowPrintOptions(format));
             await o.WriteAsync(text.Length == 0 || text.EndsWith('\n') ? text : text + "\n");
+            return 0;
+        }));
+        return command;
+    }
+
+    /// <summary>Where a lab's own protocols answer, for scripts and the real tools (<c>hubble --server unix://...</c>).</summary>
+    private static Command Endpoints(Common c)
+    {
+        var name = ClusterName();
+        var output = new Option<string?>("--output", "-o") { Description = "json for {\"hubble\": {\"unix\": ..., \"tcp\": ...}}; default: one line per endpoint." };
+        var command = new Command("endpoints", "Print where a cluster's Hubble API answers.") { name, output };
+        command.SetAction((result, ct) => Run(c, result, "endpoints", ct, async (client, o, _) =>
+        {
+            var n = result.GetValue(name)!;
+            await RequireAsync(client, n, ct);
+            var hubble = await client.GetHubbleEndpointAsync(n, ct);
+            switch (result.GetValue(output))
+            {
+                case "json":
+                    var json = new JsonObject { ["hubble"] = new JsonObject { ["unix"] = hubble.Unix, ["tcp"] = hubble.Tcp } };
+                    await o.WriteLineAsync(json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+                    break;
+                case null:
+                    await o.WriteLineAsync($"hubble: unix://{hubble.Unix}" + (hubble.Tcp is { } tcp ? $" {tcp}" : ""));
+                    break;
+                case var other:
+                    throw new ArgumentException($"-o {other}: unknown output format (use json)");
+            }
+            return 0;
+        }));
+        return command;
+    }
+
+    private static Command Kubeconfig(Common c)
+    {
+        var name = ClusterName();
+        var command = new Command("kubeconfig", "Print a kubeconfig for a lab's Kubernetes API (valid until the agent restarts): labsite cluster kubeconfig lab1 > lab1.kubeconfig") { name };
+        command.SetAction((result, ct) => Run(c, result, "kubeconfig", ct, async (client, o, _) =>
+        {
+            var n = result.GetValue(name)!;
+            await o.WriteAsync(LabSite.Agent.Client.Kubeconfig.For(n, await client.KubernetesAccessAsync(n, ct)));
             return 0;
         }));
         return command;

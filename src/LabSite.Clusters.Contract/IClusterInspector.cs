@@ -37,6 +37,12 @@ public interface IClusterInspector
 
     /// <summary>The agent's state behind <c>cilium-dbg status</c>; null when the backend cannot tell (the default).</summary>
     Task<AgentStatusModel?> GetStatusAsync(CancellationToken ct) => Task.FromResult<AgentStatusModel?>(null);
+
+    /// <summary>
+    /// Hubble's metrics as the agent's metrics endpoint (<c>:9965/metrics</c>) serves them, in the Prometheus text format
+    /// 0.0.4 (read them with <see cref="Metrics.PrometheusText"/>); null when the backend serves none (the default).
+    /// </summary>
+    Task<string?> GetHubbleMetricsAsync(CancellationToken ct) => Task.FromResult<string?>(null);
 }
 
 /// <summary>A flow query: filters plus <c>--last</c> (default 20), <c>--first</c>, <c>--all</c>, <c>--since</c>, <c>--until</c>.</summary>

@@ -1,3 +1,5 @@
+using System.Threading.Channels;
+
 namespace LabSite.Clusters.Contract;
 
 /// <summary>
@@ -32,7 +34,11 @@ public interface ILabCluster
 /// <summary>YAML text and where it came from (a path, or "-" for stdin), so errors can name file and line.</summary>
 public sealed record ManifestText(string Text, string Source);
 
-public enum ApplyMode { Apply, Create, Delete }
+/// <summary>
+/// kubectl's apply, create and delete of manifests; <see cref="Replace"/> is an API update (PUT, or the result of a
+/// PATCH): the object becomes what is given, its last-applied annotation included, and must exist.
+/// </summary>
+public enum ApplyMode { Apply, Create, Delete, Replace }
 
 /// <summary>
 /// kubectl-style result lines (<c>service/deathstar created</c>) or errors; never both partially applied.
@@ -54,8 +60,54 @@ public sealed record ApplyResult(IReadOnlyList<string> Lines, IReadOnlyList<stri
 /// <summary>A <c>kubectl get</c>: kind or alias, namespace (null = default; "*" = all), label selector, name.</summary>
 public sealed record ObjectQuery(string Kind, string? Namespace = null, string? LabelSelector = null, string? Name = null);
 
-/// <summary>Exec in a pod. <see cref="Timeout"/> bounds the whole run.</summary>
-public sealed record ExecRequest(string Namespace, string Pod, IReadOnlyList<string> Command, TimeSpan? Timeout = null, string? Container = null);
+/// <summary>
+/// Exec in a pod. <see cref="Timeout"/> bounds the whole run. <see cref="Tty"/> runs the program on a pseudo-terminal
+/// (<c>kubectl exec -t</c>): stdout and stderr arrive merged on <see cref="ExecStreams.StandardOutput"/>, stdin is
+/// streamed as typed, and <see cref="ExecStreams.Terminal"/> carries the window size.
+/// </summary>
+public sealed record ExecRequest(string Namespace, string Pod, IReadOnlyList<string> Command, TimeSpan? Timeout = null, string? Container = null, bool Tty = false);
 
-/// <summary>Where exec output goes, and optional stdin.</summary>
-public sealed record ExecStreams(Stream StandardOutput, Stream StandardError, Stream? StandardInput = null);
+/// <summary>
+/// Where exec output goes, and optional stdin. Without a TTY, stdin is bounded by <see cref="ExecLimits.MaxStdinBytes"/>
+/// (piped input, read to its end); with one it is a stream of keystrokes that ends when the caller closes it.
+/// </summary>
+public sealed record ExecStreams(Stream StandardOutput, Stream StandardError, Stream? StandardInput = null, ExecTerminal? Terminal = null);
+
+/// <summary>Bounds every backend and client applies to exec.</summary>
+public static class ExecLimits
+{
+    /// <summary>Most stdin a non-interactive exec passes to the program (1 MiB): piped input, not a data transfer.</summary>
+    public const int MaxStdinBytes = 1024 * 1024;
+
+    /// <summary>The error for stdin over <see cref="MaxStdinBytes"/>; nothing was run.</summary>
+    public static string StdinTooLarge(string pod) =>
+        $"exec in {pod}: stdin is larger than {MaxStdinBytes / (1024 * 1024)} MiB, the most a lab exec passes to a program; nothing was run";
+}
+
+/// <summary>A terminal window's size in character cells.</summary>
+public readonly record struct TerminalSize(int Columns, int Rows)
+{
+    /// <summary>The size clamped to what a pseudo-terminal accepts and a screen can show (1..1000 by 1..500).</summary>
+    public TerminalSize Clamped() => new(Math.Clamp(Columns, 1, 1000), Math.Clamp(Rows, 1, 500));
+}
+
+/// <summary>
+/// The window of an interactive (TTY) exec: its size now and each resize after, which the backend passes to the
+/// pod's pseudo-terminal (the program gets SIGWINCH, as in a real terminal).
+/// </summary>
+public sealed class ExecTerminal(TerminalSize size)
+{
+    private readonly Channel<TerminalSize> _resizes =
+        Channel.CreateBounded<TerminalSize>(new BoundedChannelOptions(16) { FullMode = BoundedChannelFullMode.DropOldest });
+
+    public TerminalSize Size { get; private set; } = size.Clamped();
+
+    /// <summary>Resizes, latest last; a slow reader loses old ones, never the newest.</summary>
+    public ChannelReader<TerminalSize> Resizes => _resizes.Reader;
+
+    public void Resize(TerminalSize size)
+    {
+        Size = size.Clamped();
+        _resizes.Writer.TryWrite(Size);
+    }
+}

@@ -32,9 +32,12 @@ public sealed partial class NetnsCluster
             MemoryBytes: (long)_options.ExecMemoryMiB * 1024 * 1024,
             MaxProcesses: _options.ExecMaxProcesses,
             CpuSeconds: _options.ExecTimeoutSeconds);
-        var argv = SandboxCommand.Build(settings, ExecAllowList.Resolve(request.Command[0])!, request.Command.Skip(1).ToList());
-        var limit = TimeSpan.FromSeconds(_options.ExecTimeoutSeconds);
+        var program = ExecAllowList.Resolve(request.Command[0])!;
+        var args = request.Command.Skip(1).ToList();
+        var limit = TimeSpan.FromSeconds(request.Tty ? _options.ExecSessionSeconds : _options.ExecTimeoutSeconds);
         var timeout = request.Timeout is { } t && t > TimeSpan.Zero && t < limit ? t : limit;
-        return await PodExecutor.RunAsync(argv, streams, timeout, ct);
+        return request.Tty
+            ? await PodExecutor.RunOnTerminalAsync(terminal => SandboxCommand.Build(settings, program, args, terminal), streams, timeout, ct)
+            : await PodExecutor.RunAsync(SandboxCommand.Build(settings, program, args), streams, timeout, ct);
     }
 }

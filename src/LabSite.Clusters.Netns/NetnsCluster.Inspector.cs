@@ -30,6 +30,8 @@ public sealed partial class NetnsCluster : IClusterInspector
         }
     }
 
+    public async Task<string?> GetHubbleMetricsAsync(CancellationToken ct) => await Agent.Metrics.ExportAsync(ct);
+
     public Task<IReadOnlyList<EndpointModel>> GetEndpointsAsync(CancellationToken ct) => Task.FromResult(Agent.Endpoints());
 
     public Task<IReadOnlyList<IdentityModel>> GetIdentitiesAsync(CancellationToken ct) => Task.FromResult(Agent.IdentityList());

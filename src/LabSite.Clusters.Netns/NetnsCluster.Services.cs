@@ -1,5 +1,6 @@
 using System.Net;
 using LabSite.Clusters.Contract;
+using LabSite.Clusters.Contract.Metrics;
 using LabSite.Clusters.Netns.Dns;
 using LabSite.Clusters.Netns.Pods;
 using LabSite.Clusters.Netns.Services;
@@ -157,6 +158,8 @@ public sealed partial class NetnsCluster
             names[$"{s.Name}.{s.Namespace}.svc.{LabFiles.ClusterDomain}"] = s.ClusterIp;
         }
 
+        // Cilium's Helm chart adds the headless Service kube-system/hubble-metrics, whose address is the node's.
+        names[$"{HubbleMetricCatalog.ServiceName}.kube-system.svc.{LabFiles.ClusterDomain}"] = Addressing.NodeIp;
         foreach (var p in Pods)
         {
             names[$"{p.Ip.ToString().Replace('.', '-')}.{p.Spec.Namespace}.pod.{LabFiles.ClusterDomain}"] = p.Ip;

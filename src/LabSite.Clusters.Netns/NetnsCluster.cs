@@ -1,6 +1,7 @@
 using LabSite.Clusters.Contract;
 using LabSite.Clusters.Netns.Datapath;
 using LabSite.Clusters.Netns.Dns;
+using LabSite.Clusters.Netns.Flows.Metrics;
 using LabSite.Clusters.Netns.Gc;
 using LabSite.Clusters.Netns.Kernel;
 using LabSite.Clusters.Netns.Pods;
@@ -28,6 +29,7 @@ public sealed partial class NetnsCluster
     private LabPolicyAgent? _policy;
     private RuntimeReconciler? _reconciler;
     private ClusterDns? _dns;
+    private HubbleMetricsServer? _metricsServer;
     private int _nextPodNumber;
     private int _nextServiceId = 1;
     private int _nextServiceIp = 9; // .0.1 .. .0.9 stay free for "kubernetes" / "kube-dns"-like services.
@@ -100,6 +102,7 @@ public sealed partial class NetnsCluster
                 c.Names.BpffsDirectory, LabNames.NetnsPath(c.Names.NodeNetns), "labsite/" + request.Name,
                 [c.Addressing.NodeIp, LabAddressing.Gateway], c.Store, Path.Combine(objectDir, "bpf_lxc.bpf.o"));
 
+            c._metricsServer = await HubbleMetricsServer.StartAsync(c.Names.NodeNetns, c.Addressing.NodeIp, c._policy.Metrics);
             c._reconciler = new RuntimeReconciler(c, c.Store);
             if (request.ManifestsDirectory is { } dir)
             {
@@ -146,6 +149,12 @@ public sealed partial class NetnsCluster
 
             _loadBalancer?.Dispose();
             _loadBalancer = null;
+            if (_metricsServer is not null)
+            {
+                await _metricsServer.DisposeAsync();
+                _metricsServer = null;
+            }
+
             _policy?.Dispose();
             _policy = null;
             if (_dns is not null)

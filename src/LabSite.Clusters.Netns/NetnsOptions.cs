@@ -40,6 +40,10 @@ public sealed class NetnsOptions
     [Range(1, 3600)]
     public int ExecTimeoutSeconds { get; set; } = 60;
 
+    /// <summary>Upper bound on one interactive (TTY) exec, such as <c>kubectl exec -it pod -- sh</c>.</summary>
+    [Range(1, 86400)]
+    public int ExecSessionSeconds { get; set; } = 3600;
+
     /// <summary>RLIMIT_AS of an exec'd program, in MiB.</summary>
     [Range(64, 65536)]
     public int ExecMemoryMiB { get; set; } = 1024;

@@ -171,6 +171,10 @@ public class CiliumAndHubbleTests
             // Cilium ends every cell with a tab, so its tabwriter pads the last column too: compare without trailing blanks.
             Assert.Equal(["ID   Frontend        Service Type   Backend", "1    10.96.12.7:80   ClusterIP      1 => 10.0.0.147:80 (active)", "                                    2 => 10.0.0.148:80 (active)"],
                 (await shell.RunAsync("cilium-dbg service list")).Out.TrimEnd('\n').Split('\n').Select(l => l.TrimEnd()));
+            // bpf lb list: the master slot 0 (no backend, reverse-NAT index 1) then one slot per backend.
+            Assert.Equal(["SERVICE ADDRESS     BACKEND ADDRESS (REVNAT_ID) (SLOT)", "10.96.12.7:80 (0)   0.0.0.0:0 (1) (0) [ClusterIP, non-routable]",
+                "10.96.12.7:80 (1)   10.0.0.147:80 (1) (1)", "10.96.12.7:80 (2)   10.0.0.148:80 (1) (2)"],
+                (await shell.RunAsync("cilium-dbg bpf lb list")).Out.TrimEnd('\n').Split('\n').Select(l => l.TrimEnd()));
             Assert.Equal((1, "", "not available in this cluster yet: cilium-dbg policy get (the backend keeps no policy repository)\n"), await shell.RunAsync("cilium-dbg policy get"));
         }
     }

@@ -1,3 +1,4 @@
+using LabSite.Agent.Client;
 using LabSite.Agent.Server;
 using LabSite.Cli;
 using LabSite.Clusters.Contract;
@@ -23,7 +24,7 @@ public sealed class AgentFixture : IAsyncLifetime
     /// <paramref name="prefix"/> (names, bpffs, cgroup and run folders), so it never touches another run's labs.
     /// </summary>
     public static WebApplication NetnsAgent(string socket, string prefix) =>
-        AgentHost.Build(new AgentOptions { SocketPath = socket }, services =>
+        AgentHost.Build(new AgentOptions { SocketPath = socket, KubeApiPort = 0 }, services =>
         {
             AgentBackends.Add(services);
             services.Configure<NetnsOptions>(o =>
@@ -49,8 +50,21 @@ public sealed class AgentFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _app = AgentHost.Build(new AgentOptions { SocketPath = SocketPath }, services => services.AddSingleton<IClusterBackend>(Backend));
+        _app = AgentHost.Build(new AgentOptions { SocketPath = SocketPath, KubeApiPort = 0 }, services => services.AddSingleton<IClusterBackend>(Backend));
         await _app.StartAsync();
+    }
+
+    /// <summary>
+    /// Creates lab <paramref name="name"/> (with the manifests in <paramref name="manifestsDirectory"/>) and writes a kubeconfig for its
+    /// Kubernetes API, as <c>labsite cluster kubeconfig</c> prints it; returns the kubeconfig's path.
+    /// </summary>
+    public async Task<string> KubeconfigAsync(string name, string? manifestsDirectory = null)
+    {
+        using var client = new AgentClient(SocketPath);
+        await client.CreateAsync(new ClusterRequest(name, ManifestsDirectory: manifestsDirectory), null, default);
+        var path = Path.Combine(_dir, $"{name}.kubeconfig");
+        await File.WriteAllTextAsync(path, Kubeconfig.For(name, await client.KubernetesAccessAsync(name, default)));
+        return path;
     }
 
     public async Task DisposeAsync()

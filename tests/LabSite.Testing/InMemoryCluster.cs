@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using LabSite.Clusters.Contract;
 using LabSite.Clusters.Contract.Flows;
 using LabSite.Clusters.Contract.Inspection;
+using LabSite.Clusters.Netns.Flows.Metrics;
 using LabSite.Clusters.Netns.Store;
 
 namespace LabSite.Testing;
@@ -24,7 +25,7 @@ public sealed class InMemoryCluster : ILabCluster, IClusterInspector, IBpfObject
         Name = name;
         LabId = labId;
         Clock = new ManualClock(now ?? DateTimeOffset.UtcNow);
-        Flows = flows ?? new FlowRing();
+        Flows = flows ?? new FlowRing { Observer = Metrics.Process };
         Store = StoreFixture.NewStore(seed, Clock, validatePolicies: true);
         Store.Subscribe(change =>
         {
@@ -64,6 +65,12 @@ public sealed class InMemoryCluster : ILabCluster, IClusterInspector, IBpfObject
     public Func<ExecRequest, ExecStreams, CancellationToken, Task<int>> OnExec { get; set; } = EchoExecAsync;
 
     public FlowRing Flows { get; }
+
+    /// <summary>Hubble metrics counted from the flows written to <see cref="Flows"/> (when the ring is the cluster's own).</summary>
+    public HubbleMetrics Metrics { get; } = new();
+
+    /// <summary>Whether <see cref="GetHubbleMetricsAsync"/> serves <see cref="Metrics"/> (else null, as a backend without metrics).</summary>
+    public bool ServesMetrics { get; set; } = true;
 
     public List<EndpointModel> Endpoints { get; } = [];
 
@@ -201,6 +208,8 @@ public sealed class InMemoryCluster : ILabCluster, IClusterInspector, IBpfObject
     /// <summary>The same cluster as a backend without inspection or eBPF objects sees it.</summary>
     public ILabCluster WithoutInspection() => new ObjectsOnly(this);
 
+    public async Task<string?> GetHubbleMetricsAsync(CancellationToken ct) => ServesMetrics ? await Metrics.ExportAsync(ct) : null;
+
     public Task<IReadOnlyList<FlowRecord>> GetFlowsAsync(FlowQuery query, CancellationToken ct) =>
         Task.FromResult(Flows.History(query.Filter, query.All ? null : query.First is null ? query.Last : null, query.First, query.Since, query.Until));
 
@@ -243,9 +252,51 @@ public sealed class InMemoryCluster : ILabCluster, IClusterInspector, IBpfObject
                 return 0;
             case "exit":
                 return int.Parse(request.Command[1]);
+            case "cat" when streams.StandardInput is { } stdin:
+                await stdin.CopyToAsync(streams.StandardOutput, ct);
+                return 0;
+            case "tty" when request.Tty:
+                return await FakeTerminalAsync(streams, ct);
             default:
                 await streams.StandardError.WriteAsync(Encoding.UTF8.GetBytes($"{request.Command[0]}: not found\n"), ct);
                 return 127;
+        }
+    }
+
+    /// <summary>
+    /// A stand-in for an interactive shell: says its window size (and each new one), echoes typed lines with CR LF as a
+    /// terminal would, and ends with the code of a line <c>exit N</c> (0 at end of input).
+    /// </summary>
+    private static async Task<int> FakeTerminalAsync(ExecStreams streams, CancellationToken ct)
+    {
+        async Task Say(string text) => await streams.StandardOutput.WriteAsync(Encoding.UTF8.GetBytes(text), ct);
+        var window = streams.Terminal ?? throw new InvalidOperationException("a TTY exec without a terminal");
+        await Say($"size {window.Size.Columns}x{window.Size.Rows}\r\n");
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var resizes = Task.Run(async () =>
+        {
+            await foreach (var size in window.Resizes.ReadAllAsync(stop.Token))
+            {
+                await Say($"size {size.Columns}x{size.Rows}\r\n");
+            }
+        }, stop.Token);
+        try
+        {
+            using var reader = new StreamReader(streams.StandardInput ?? Stream.Null);
+            while (await reader.ReadLineAsync(ct) is { } line)
+            {
+                await Say(line + "\r\n");
+                if (line.StartsWith("exit ", StringComparison.Ordinal))
+                {
+                    return int.Parse(line[5..]);
+                }
+            }
+            return 0;
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await resizes.ContinueWith(_ => { }, TaskScheduler.Default);
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Net.WebSockets;
 using System.Text.Json;
 using LabSite.Clusters.Contract;
 using LabSite.Clusters.Contract.Flows;
@@ -12,12 +13,15 @@ namespace LabSite.Agent.Client;
 /// </summary>
 public sealed class AgentClient : IClusterBackend, IDisposable
 {
+    private static readonly Uri s_baseAddress = new("http://labsite-agent/");
     private readonly HttpClient _http;
+    private readonly Lazy<HttpMessageInvoker> _webSockets;
 
     public AgentClient(string socketPath = AgentProtocol.DefaultSocketPath)
     {
         SocketPath = socketPath;
         _http = CreateHttpClient(socketPath);
+        _webSockets = new(() => new HttpMessageInvoker(CreateHandler(socketPath)));
     }
 
     public string SocketPath { get; }
@@ -26,9 +30,12 @@ public sealed class AgentClient : IClusterBackend, IDisposable
     public string Name => "agent";
 
     /// <summary>An HttpClient whose every connection goes to <paramref name="socketPath"/>; the host name is a placeholder.</summary>
-    public static HttpClient CreateHttpClient(string socketPath)
-    {
-        var handler = new SocketsHttpHandler
+    public static HttpClient CreateHttpClient(string socketPath) =>
+        // Exec and create stream for as long as they run; callers bound them with their own tokens.
+        new(CreateHandler(socketPath)) { BaseAddress = s_baseAddress, Timeout = Timeout.InfiniteTimeSpan };
+
+    private static SocketsHttpHandler CreateHandler(string socketPath) =>
+        new()
         {
             ConnectCallback = async (_, ct) =>
             {
@@ -45,8 +52,26 @@ public sealed class AgentClient : IClusterBackend, IDisposable
                 }
             },
         };
-        // Exec and create stream for as long as they run; callers bound them with their own tokens.
-        return new HttpClient(handler) { BaseAddress = new Uri("http://labsite-agent/"), Timeout = Timeout.InfiniteTimeSpan };
+
+    /// <summary>A WebSocket to <paramref name="relativeUrl"/> on the agent (exec sessions), over the same unix socket.</summary>
+    internal async Task<ClientWebSocket> ConnectWebSocketAsync(string relativeUrl, CancellationToken ct)
+    {
+        var socket = new ClientWebSocket();
+        try
+        {
+            await socket.ConnectAsync(new Uri("ws://labsite-agent/" + relativeUrl), _webSockets.Value, ct);
+            return socket;
+        }
+        catch (WebSocketException e) when (e.InnerException is HttpRequestException { InnerException: SocketException se })
+        {
+            socket.Dispose();
+            throw new AgentUnavailableException(SocketPath, se);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
     }
 
     public async Task<AgentVersion> VersionAsync(CancellationToken ct) =>
@@ -107,6 +132,14 @@ public sealed class AgentClient : IClusterBackend, IDisposable
         return FlowJsonReader.ReadLines(await response.Content.ReadAsStringAsync(ct));
     }
 
+    /// <summary>Where a cluster's Hubble Observer gRPC API answers; throws naming the cluster when it has none.</summary>
+    public async Task<HubbleEndpoint> GetHubbleEndpointAsync(string cluster, CancellationToken ct) =>
+        await ReadAsync<HubbleEndpoint>(await SendAsync(new HttpRequestMessage(HttpMethod.Get, AgentRoutes.Url(AgentRoutes.Hubble, cluster)), ct), ct);
+
+    /// <summary>The URL and token of lab <paramref name="cluster"/>'s Kubernetes API (what a kubeconfig needs).</summary>
+    public async Task<KubernetesAccess> KubernetesAccessAsync(string cluster, CancellationToken ct) =>
+        await ReadAsync<KubernetesAccess>(await SendAsync(new HttpRequestMessage(HttpMethod.Get, AgentRoutes.Url(AgentRoutes.Kubernetes, cluster)), ct), ct);
+
     public async Task<GarbageReport> CollectGarbageAsync(CancellationToken ct) =>
         await ReadAsync<GarbageReport>(await SendAsync(new HttpRequestMessage(HttpMethod.Post, AgentRoutes.Url(AgentRoutes.Gc)), ct), ct);
 
@@ -153,5 +186,12 @@ public sealed class AgentClient : IClusterBackend, IDisposable
         throw response.StatusCode == HttpStatusCode.BadRequest ? new ArgumentException(message) : new ClusterException(message);
     }
 
-    public void Dispose() => _http.Dispose();
+    public void Dispose()
+    {
+        _http.Dispose();
+        if (_webSockets.IsValueCreated)
+        {
+            _webSockets.Value.Dispose();
+        }
+    }
 }

@@ -78,6 +78,18 @@ internal sealed partial class AgentCluster : IClusterInspector
 
     public Task<AgentStatusModel?> GetStatusAsync(CancellationToken ct) => GetOptionalAsync<AgentStatusModel>(AgentRoutes.Status, ct);
 
+    /// <summary>The Prometheus text as the agent relays it; null when the backend serves no Hubble metrics (501).</summary>
+    public async Task<string?> GetHubbleMetricsAsync(CancellationToken ct)
+    {
+        using var response = await Client.SendAsync(new HttpRequestMessage(HttpMethod.Get, Route(AgentRoutes.HubbleMetrics)), ct);
+        if (response.StatusCode == HttpStatusCode.NotImplemented)
+        {
+            return null;
+        }
+        await AgentClient.ThrowOnErrorAsync(response, ct);
+        return await response.Content.ReadAsStringAsync(ct);
+    }
+
     private HttpRequestMessage FlowsRequest(FlowQuery query, bool follow) => new(HttpMethod.Post, Route(AgentRoutes.Flows))
     {
         Content = new StringContent(FlowRequestJson.Write(query, follow), Encoding.UTF8, "application/json"),

@@ -16,7 +16,13 @@ namespace LabSite.Agent.Client;
 /// DELETE /v1/clusters/{name}                          → 204
 /// POST   /v1/clusters/{name}/manifests?mode=apply|create|delete  ManifestBody → ApplyResult
 /// GET    /v1/clusters/{name}/objects/{kind}?namespace=&amp;selector=&amp;name= → kubectl's List JSON
-/// POST   /v1/clusters/{name}/exec  ExecBody           → NDJSON ExecFrame* (stdout/stderr data…, then exit or error)
+/// POST   /v1/clusters/{name}/exec  ExecBody           → NDJSON ExecFrame* (stdout/stderr data…, then exit or error);
+///                                                        stdin (base64, at most ExecLimits.MaxStdinBytes) in the body
+/// GET    /v1/clusters/{name}/exec/session (WebSocket)  interactive exec: the client's first text message is an
+///                                                        ExecBody (tty, columns, rows), then ExecInput messages (typed
+///                                                        bytes, resizes, end of input); the agent sends ExecFrame
+///                                                        messages, the last one exit or error, then closes. A client
+///                                                        that goes away ends the program.
 /// GET    /v1/clusters/{name}/logs/{namespace}/{pod}?tail=N → text
 /// GET    /v1/clusters/{name}/flows?last=N             → NDJSON, hubble observe -o jsonpb lines (501: backend records none)
 /// POST   /v1/clusters/{name}/flows  GetFlowsRequest   → NDJSON GetFlowsResponse lines (flow or lost_events); with
@@ -31,6 +37,10 @@ namespace LabSite.Agent.Client;
 /// GET    /v1/clusters/{name}/status                   → AgentStatusModel (501: backend reports none)
 /// GET    /v1/clusters/{name}/bpf-objects              → LabBpfObjects: pin folder, program and map ids on the agent's
 ///                                                        host, i.e. this one (501: backend has no eBPF objects)
+/// GET    /v1/clusters/{name}/hubble                   → HubbleEndpoint: the lab's Hubble Observer gRPC socket (and TCP
+///                                                        address when the agent serves one) | 404 ErrorBody
+/// GET    /v1/clusters/{name}/kubernetes               → KubernetesAccess: the lab's Kubernetes API URL and bearer
+///                                                        token (503: the agent serves no Kubernetes API)
 /// POST   /v1/gc                                       → GarbageReport
 /// </code>
 /// Errors are <see cref="ErrorBody"/> with 400 (bad request), 404 (no such cluster), 409 (exists), 500, 501 (the
@@ -53,6 +63,12 @@ public sealed record AgentVersion(string Version, IReadOnlyList<string> Backends
 
 public sealed record ErrorBody(string Error);
 
+/// <summary>
+/// Where a lab's Kubernetes API answers (<c>https://127.0.0.1:PORT/clusters/lab1</c>), the bearer token it takes, and
+/// the agent's self-signed certificate (base64 PEM) to trust for it.
+/// </summary>
+public sealed record KubernetesAccess(string Server, string Token, string CertificateAuthorityData);
+
 public sealed record CreateClusterBody(string Name, string? LabId = null, string? ManifestsDirectory = null, string? Backend = null);
 
 /// <summary>One line of a create stream: exactly one of the three is set.</summary>
@@ -60,7 +76,20 @@ public sealed record CreateFrame(ClusterProgress? Progress = null, ClusterSummar
 
 public sealed record ManifestBody(string Text, string Source);
 
-public sealed record ExecBody(string Namespace, string Pod, IReadOnlyList<string> Command, double? TimeoutSeconds = null, string? Container = null);
+/// <summary>An exec: <see cref="Stdin"/> is base64 piped input (POST only); <see cref="Tty"/>, <see cref="Columns"/> and <see cref="Rows"/> only on a session.</summary>
+public sealed record ExecBody(
+    string Namespace,
+    string Pod,
+    IReadOnlyList<string> Command,
+    double? TimeoutSeconds = null,
+    string? Container = null,
+    string? Stdin = null,
+    bool Tty = false,
+    int? Columns = null,
+    int? Rows = null);
+
+/// <summary>One client message of an exec session: typed bytes (base64), a new window size, or the end of input.</summary>
+public sealed record ExecInput(string? Data = null, int? Columns = null, int? Rows = null, bool Eof = false);
 
 /// <summary>
 /// One line of an exec stream: output bytes (base64, so binary output survives) on <c>stdout</c>/<c>stderr</c>,

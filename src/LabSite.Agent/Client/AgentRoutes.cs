@@ -15,6 +15,7 @@ public static class AgentRoutes
     public const string Manifests = Cluster + "/manifests";
     public const string Objects = Cluster + "/objects/{kind}";
     public const string Exec = Cluster + "/exec";
+    public const string ExecSession = Cluster + "/exec/session";
     public const string Logs = Cluster + "/logs/{ns}/{pod}";
     public const string Flows = Cluster + "/flows";
     public const string Endpoints = Cluster + "/endpoints";
@@ -25,7 +26,10 @@ public static class AgentRoutes
     public const string Services = Cluster + "/services";
     public const string Policy = Cluster + "/policy";
     public const string Status = Cluster + "/status";
+    public const string HubbleMetrics = Cluster + "/hubble-metrics";
     public const string BpfObjects = Cluster + "/bpf-objects";
+    public const string Hubble = Cluster + "/hubble";
+    public const string Kubernetes = Cluster + "/kubernetes";
     public const string Gc = "/gc";
 
     /// <summary>

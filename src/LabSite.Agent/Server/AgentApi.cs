@@ -1,5 +1,7 @@
 using System.Threading.Channels;
 using LabSite.Agent.Client;
+using LabSite.Agent.Server.Hubble;
+using LabSite.Agent.Server.KubeApi;
 using LabSite.Clusters.Contract;
 using Microsoft.AspNetCore.Mvc;
 
@@ -19,8 +21,11 @@ public static class AgentApi
         api.MapPost(AgentRoutes.Manifests, ApplyManifests).WithName("ApplyManifests");
         api.MapGet(AgentRoutes.Objects, GetObjects).WithName("GetObjects");
         api.MapPost(AgentRoutes.Exec, Exec).WithName("Exec");
+        api.Map(AgentRoutes.ExecSession, AgentExecSession.RunAsync).WithName("ExecSession");
         api.MapGet(AgentRoutes.Logs, Logs).WithName("Logs");
+        api.MapGet(AgentRoutes.Hubble, HubbleEndpoint).WithName("HubbleEndpoint");
         api.MapPost(AgentRoutes.Gc, CollectGarbage).WithName("CollectGarbage");
+        api.MapGet(AgentRoutes.Kubernetes, KubeApiAccess.GetAsync).WithName("KubernetesAccess");
         api.MapAgentInspectionApi();
         return app;
     }
@@ -29,7 +34,7 @@ public static class AgentApi
 
     internal static IResult Error(int status, string message) => Json(new ErrorBody(message), status);
 
-    private static IResult NoSuchCluster(string name) => Error(404, $"cluster \"{name}\" not found");
+    internal static IResult NoSuchCluster(string name) => Error(404, $"cluster \"{name}\" not found");
 
     private static IResult Version(BackendRouter agent) =>
         Json(new AgentVersion(typeof(AgentApi).Assembly.GetName().Version?.ToString() ?? "0", agent.Backends.Select(b => b.Name).ToList(), Environment.ProcessId));
@@ -39,13 +44,20 @@ public static class AgentApi
     private static async Task<IResult> GetCluster([FromRoute(Name = "cluster")] string name, BackendRouter agent, CancellationToken ct) =>
         await agent.SummaryAsync(name, ct) is { } summary ? Json(summary) : NoSuchCluster(name);
 
-    private static async Task<IResult> DestroyCluster([FromRoute(Name = "cluster")] string name, BackendRouter agent, CancellationToken ct) =>
-        await agent.DestroyAsync(name, ct) ? Results.NoContent() : NoSuchCluster(name);
+    private static async Task<IResult> DestroyCluster([FromRoute(Name = "cluster")] string name, BackendRouter agent, HubbleServer hubble, CancellationToken ct)
+    {
+        var destroyed = await agent.DestroyAsync(name, ct);
+        await hubble.CloseAsync(name);
+        return destroyed ? Results.NoContent() : NoSuchCluster(name);
+    }
+
+    private static IResult HubbleEndpoint([FromRoute(Name = "cluster")] string name, HubbleServer hubble) =>
+        hubble.Endpoint(name) is { } endpoint ? Json(endpoint) : Error(404, $"cluster \"{name}\" has no Hubble socket (no such cluster, or it is still starting)");
 
     private static async Task<IResult> CollectGarbage(BackendRouter agent, CancellationToken ct) => Json(await agent.CollectGarbageAsync(ct));
 
     /// <summary>Streams progress lines while the backend builds the cluster; the last line is done or error.</summary>
-    private static async Task CreateCluster(CreateClusterBody body, BackendRouter agent, HttpContext http, CancellationToken ct)
+    private static async Task CreateCluster(CreateClusterBody body, BackendRouter agent, HubbleServer hubble, HttpContext http, CancellationToken ct)
     {
         if (BackendRouter.CheckClusterName(body.Name) is { } invalid)
         {
@@ -85,6 +97,7 @@ public static class AgentApi
         {
             var progress = new SyncProgress<ClusterProgress>(p => events.Writer.TryWrite(p));
             var cluster = await backend.CreateAsync(new ClusterRequest(body.Name, body.LabId, body.ManifestsDirectory), progress, ct);
+            await hubble.OpenAsync(cluster.Name, ct);
             var summary = await agent.SummaryAsync(cluster.Name, ct)
                 ?? new ClusterSummary(cluster.Name, cluster.Backend, body.LabId, DateTimeOffset.UtcNow, 0);
             last = new CreateFrame(Done: summary);
@@ -106,7 +119,8 @@ public static class AgentApi
             case "apply": applyMode = ApplyMode.Apply; break;
             case "create": applyMode = ApplyMode.Create; break;
             case "delete": applyMode = ApplyMode.Delete; break;
-            default: return Error(400, $"mode \"{mode}\" is not one of apply, create, delete");
+            case "replace": applyMode = ApplyMode.Replace; break;
+            default: return Error(400, $"mode \"{mode}\" is not one of apply, create, delete, replace");
         }
         if (await agent.FindAsync(name, ct) is not { } cluster)
         {
@@ -157,6 +171,32 @@ public static class AgentApi
             await Error(400, "exec needs a command, e.g. [\"curl\", \"-s\", \"deathstar\"]").ExecuteAsync(http);
             return;
         }
+        if (body.Tty)
+        {
+            await Error(400, $"a TTY exec streams both ways: open {AgentRoutes.ExecSession} as a WebSocket").ExecuteAsync(http);
+            return;
+        }
+        Stream? stdin = null;
+        if (body.Stdin is { } stdinText)
+        {
+            if (stdinText.Length / 4 * 3 > ExecLimits.MaxStdinBytes + 3)
+            {
+                await Error(400, ExecLimits.StdinTooLarge(body.Pod)).ExecuteAsync(http);
+                return;
+            }
+            var bytes = new byte[stdinText.Length * 3 / 4 + 3];
+            if (!Convert.TryFromBase64String(stdinText, bytes, out var length))
+            {
+                await Error(400, "exec: stdin is not base64").ExecuteAsync(http);
+                return;
+            }
+            if (length > ExecLimits.MaxStdinBytes)
+            {
+                await Error(400, ExecLimits.StdinTooLarge(body.Pod)).ExecuteAsync(http);
+                return;
+            }
+            stdin = new MemoryStream(bytes, 0, length);
+        }
         if (await agent.FindAsync(name, ct) is not { } cluster)
         {
             await NoSuchCluster(name).ExecuteAsync(http);
@@ -165,7 +205,7 @@ public static class AgentApi
         http.Response.ContentType = AgentProtocol.NdjsonContentType;
         await http.Response.StartAsync(ct);
         var writer = new NdjsonWriter(http.Response.Body);
-        var streams = new ExecStreams(new ExecFrameStream(writer, "stdout", ct), new ExecFrameStream(writer, "stderr", ct));
+        var streams = new ExecStreams(new ExecFrameStream(writer.WriteAsync, "stdout", ct), new ExecFrameStream(writer.WriteAsync, "stderr", ct), stdin);
         var timeout = body.TimeoutSeconds is { } s ? TimeSpan.FromSeconds(s) : (TimeSpan?)null;
         ExecFrame last;
         try

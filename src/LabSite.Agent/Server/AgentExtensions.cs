@@ -1,3 +1,5 @@
+using LabSite.Agent.Server.Hubble;
+using LabSite.Agent.Server.KubeApi;
 using Microsoft.Extensions.Options;
 
 namespace LabSite.Agent.Server;
@@ -9,6 +11,9 @@ public static class AgentExtensions
     {
         services.AddOptions<AgentOptions>().BindConfiguration(nameof(AgentOptions)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<BackendRouter>();
+        services.AddSingleton<HubbleServer>();
+        services.AddHostedService(sp => sp.GetRequiredService<HubbleServer>());
+        services.AddSingleton<KubeApiTokens>();
         return services;
     }
 

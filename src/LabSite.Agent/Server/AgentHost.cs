@@ -1,4 +1,6 @@
+using System.Net;
 using System.Net.Sockets;
+using LabSite.Agent.Server.KubeApi;
 
 namespace LabSite.Agent.Server;
 
@@ -8,24 +10,53 @@ namespace LabSite.Agent.Server;
 /// </summary>
 public static class AgentHost
 {
+    private static readonly KubeApiCertificate s_certificate = new();
+
     /// <summary>The standalone agent, hosting the backends <paramref name="addBackends"/> registers (the composition root chooses them).</summary>
     public static WebApplication Build(AgentOptions options, Action<IServiceCollection> addBackends)
     {
         PrepareSocket(options.SocketPath);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration[$"{nameof(AgentOptions)}:{nameof(AgentOptions.SocketPath)}"] = options.SocketPath;
-        builder.WebHost.ConfigureKestrel(k => k.ListenUnixSocket(options.SocketPath));
+        builder.Configuration[$"{nameof(AgentOptions)}:{nameof(AgentOptions.HubbleTcp)}"] = options.HubbleTcp ? "true" : "false";
+        builder.Configuration[$"{nameof(AgentOptions)}:{nameof(AgentOptions.KubeApiPort)}"] = options.KubeApiPort?.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.ListenUnixSocket(options.SocketPath);
+            if (options.KubeApiPort is { } port)
+            {
+                k.Listen(IPAddress.Loopback, port, listen => listen.UseHttps(s_certificate.Certificate));
+            }
+        });
         // One line per request would drown what matters in the agent's log; keep hosting and our own messages.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.AddLabAgent();
+        builder.Services.AddSingleton(s_certificate);
         addBackends(builder.Services);
 
         var app = builder.Build();
+        app.Use(OnlyKubeApiOverTcp);
+        app.UseWebSockets(); // exec sessions (kubectl exec -it)
         app.MapAgentApi();
+        app.MapKubeApi();
         // Kestrel creates the socket with the process umask; narrow it to root before anyone can use it.
         app.Lifetime.ApplicationStarted.Register(() => RestrictToOwner(options.SocketPath));
         app.Lifetime.ApplicationStopped.Register(() => File.Delete(options.SocketPath));
         return app;
+    }
+
+    /// <summary>
+    /// Any local user can reach the loopback port, so it answers the labs' Kubernetes APIs (each behind its token)
+    /// and nothing else: the agent's own API stays on the root-only socket.
+    /// </summary>
+    private static Task OnlyKubeApiOverTcp(HttpContext http, Func<Task> next)
+    {
+        if (http.Connection.LocalIpAddress is not null && !http.Request.Path.StartsWithSegments("/clusters", StringComparison.Ordinal))
+        {
+            http.Response.StatusCode = StatusCodes.Status404NotFound;
+            return Task.CompletedTask;
+        }
+        return next();
     }
 
     private static void RestrictToOwner(string path)

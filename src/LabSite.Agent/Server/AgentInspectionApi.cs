@@ -1,6 +1,7 @@
 using LabSite.Agent.Client;
 using LabSite.Clusters.Contract;
 using LabSite.Clusters.Contract.Flows;
+using LabSite.Clusters.Contract.Metrics;
 using Microsoft.AspNetCore.Mvc;
 
 namespace LabSite.Agent.Server;
@@ -36,6 +37,10 @@ public static class AgentInspectionApi
             InspectAsync(cluster, agent, ct, async i => await i.GetStatusAsync(ct) is { } status
                 ? Json(status)
                 : Error(501, $"cluster \"{cluster}\" reports no agent status"))).WithName("Status");
+        api.MapGet(AgentRoutes.HubbleMetrics, (string cluster, BackendRouter agent, CancellationToken ct) =>
+            InspectAsync(cluster, agent, ct, async i => await i.GetHubbleMetricsAsync(ct) is { } text
+                ? Results.Text(text, PrometheusText.ContentType)
+                : Error(501, $"cluster \"{cluster}\" serves no Hubble metrics"))).WithName("HubbleMetrics");
         api.MapGet(AgentRoutes.BpfObjects, (string cluster, BackendRouter agent, CancellationToken ct) =>
             AnswerAsync<IBpfObjects>(cluster, agent, c => Error(501, LabBpfObjects.NoneIn(c)), async b => Json(await b.GetBpfObjectsAsync(ct)), ct))
             .WithName("BpfObjects");

@@ -10,4 +10,15 @@ public sealed class AgentOptions
     [Required]
     [RegularExpression("^/.*", ErrorMessage = "AgentOptions:SocketPath must be an absolute path (e.g. /run/labsite/agent.sock)")]
     public string SocketPath { get; set; } = AgentProtocol.DefaultSocketPath;
+
+    /// <summary>Also serve each lab's Hubble API on a loopback TCP port (any local user can reach it; off by default).</summary>
+    public bool HubbleTcp { get; set; }
+
+    /// <summary>
+    /// The loopback TCP port of the labs' Kubernetes APIs (<c>http://127.0.0.1:PORT/clusters/LAB</c>); 0 (the default)
+    /// picks a free one, which <c>labsite cluster kubeconfig</c> asks the agent for; null serves none. Only those paths
+    /// answer there: the agent's own API stays on the root-only socket.
+    /// </summary>
+    [Range(0, 65535)]
+    public int? KubeApiPort { get; set; } = 0;
 }

@@ -29,8 +29,11 @@ internal sealed class NdjsonWriter(Stream body)
     }
 }
 
-/// <summary>A write-only stream that turns each write into an exec frame on one named stream (stdout or stderr).</summary>
-internal sealed class ExecFrameStream(NdjsonWriter writer, string name, CancellationToken ct) : Stream
+/// <summary>
+/// A write-only stream that turns each write into an exec frame on one named stream (stdout or stderr), sent by
+/// <paramref name="send"/> (an NDJSON line, or a WebSocket message of an exec session).
+/// </summary>
+internal sealed class ExecFrameStream(Func<ExecFrame, CancellationToken, Task> send, string name, CancellationToken ct) : Stream
 {
     public override bool CanRead => false;
 
@@ -46,7 +49,7 @@ internal sealed class ExecFrameStream(NdjsonWriter writer, string name, Cancella
     {
         if (buffer.Length > 0)
         {
-            await writer.WriteAsync(new ExecFrame(Stream: name, Data: Convert.ToBase64String(buffer.Span)), ct);
+            await send(new ExecFrame(Stream: name, Data: Convert.ToBase64String(buffer.Span)), ct);
         }
     }
 

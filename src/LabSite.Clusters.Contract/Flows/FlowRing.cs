@@ -20,6 +20,12 @@ public sealed class FlowRing(int capacity = FlowRing.DefaultCapacity, int subscr
 
     public int Capacity => capacity;
 
+    /// <summary>
+    /// Called with every flow as it is written, on the writer's thread, before subscribers see it: how Hubble's
+    /// metrics handlers count the flow stream (they never read the ring back). Must be quick and must not throw.
+    /// </summary>
+    public Action<Flow>? Observer { get; init; }
+
     /// <summary>Flows ever written.</summary>
     public long Written
     {
@@ -50,6 +56,7 @@ public sealed class FlowRing(int capacity = FlowRing.DefaultCapacity, int subscr
             _written++;
             subs = _subscribers.ToArray();
         }
+        Observer?.Invoke(record.Flow);
         foreach (var s in subs)
         {
             if (s.Filter.Matches(record.Flow) && !s.Channel.Writer.TryWrite(record))

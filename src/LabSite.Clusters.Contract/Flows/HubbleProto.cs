@@ -1,3 +1,7 @@
+using System.Globalization;
+using System.Net;
+using System.Text.RegularExpressions;
+
 namespace LabSite.Clusters.Contract.Flows;
 
 /// <summary>
@@ -35,6 +39,7 @@ public static class HubbleProto
         Unsupported(f.TcpFlags.Count, "tcp_flags");
         Unsupported(f.IpVersion.Count, "ip_version");
         Unsupported(f.TraceId.Count, "trace_id");
+        CheckValues(f);
         var r = new FlowFilter();
         r.SourcePod.AddRange(f.SourcePod);
         r.DestinationPod.AddRange(f.DestinationPod);
@@ -69,6 +74,21 @@ public static class HubbleProto
             Flow = ToProto(record.Flow),
             NodeName = record.NodeName,
             Time = ToProto(record.Time),
+        };
+    }
+
+    /// <summary>A loss notice, as Hubble sends it in-band on a follow.</summary>
+    public static HubbleApi.GetFlowsResponse ToResponse(LostEvents lost, string nodeName, Timestamp time)
+    {
+        ArgumentNullException.ThrowIfNull(lost);
+        var source = Enum.TryParse<HubbleApi.LostEventSource>(lost.Source.Replace("_", "", StringComparison.Ordinal), ignoreCase: true, out var s)
+            ? s
+            : HubbleApi.LostEventSource.UnknownLostEventSource;
+        return new HubbleApi.GetFlowsResponse
+        {
+            LostEvents = new HubbleApi.LostEvent { Source = source, NumEventsLost = (ulong)lost.Count },
+            NodeName = nodeName,
+            Time = ToProto(time),
         };
     }
 
@@ -170,6 +190,56 @@ public static class HubbleProto
             p.Dns.Rrtypes.AddRange(d.Rrtypes);
         }
         return p;
+    }
+
+    /// <summary>
+    /// Values a filter would otherwise silently never match (a malformed CIDR, port, status or path regex) are refused
+    /// naming the field and the value, as Hubble's server refuses them.
+    /// </summary>
+    private static void CheckValues(HubbleApi.FlowFilter f)
+    {
+        foreach (var (field, values) in new[] { ("source_ip", f.SourceIp), ("destination_ip", f.DestinationIp) })
+        {
+            foreach (var v in values.Where(v => !IsAddressOrCidr(v)))
+            {
+                throw new ArgumentException($"flow filter field {field}: \"{v}\" is not an IP address or CIDR");
+            }
+        }
+        foreach (var (field, values) in new[] { ("source_port", f.SourcePort), ("destination_port", f.DestinationPort) })
+        {
+            foreach (var v in values.Where(v => !ushort.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out _)))
+            {
+                throw new ArgumentException($"flow filter field {field}: \"{v}\" is not a port number");
+            }
+        }
+        foreach (var v in f.HttpStatusCode.Where(v => !(v.Length is >= 1 and <= 3 && v.TrimEnd('+').All(char.IsAsciiDigit) && (v.Length == 3 || v.EndsWith('+')))))
+        {
+            throw new ArgumentException($"flow filter field http_status_code: \"{v}\" is not a status code like 404 or a class like 5+");
+        }
+        foreach (var v in f.HttpPath)
+        {
+            try
+            {
+                _ = new Regex(v, RegexOptions.None, TimeSpan.FromSeconds(1));
+            }
+            catch (ArgumentException e)
+            {
+                throw new ArgumentException($"flow filter field http_path: \"{v}\" is not a regular expression ({e.Message})");
+            }
+        }
+        foreach (var v in f.Protocol.Where(v => v.ToLowerInvariant() is not ("tcp" or "udp" or "sctp" or "icmp" or "icmpv4" or "icmpv6" or "http" or "dns")))
+        {
+            throw new ArgumentException($"flow filter field protocol: unknown protocol \"{v}\" (tcp, udp, sctp, icmp, icmpv4, icmpv6, http, dns)");
+        }
+    }
+
+    /// <summary>An address or CIDR as Go's net package reads it: dotted IPv4 needs all four parts (not inet_aton's 10.1.2).</summary>
+    private static bool IsAddressOrCidr(string v)
+    {
+        var slash = v.IndexOf('/', StringComparison.Ordinal);
+        var address = slash < 0 ? v : v[..slash];
+        var full = address.Contains(':', StringComparison.Ordinal) || address.Split('.').Length == 4;
+        return full && (slash < 0 ? IPAddress.TryParse(v, out _) : IPNetwork.TryParse(v, out _));
     }
 
     private static void Unsupported(int count, string field)

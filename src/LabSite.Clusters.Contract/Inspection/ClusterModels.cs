@@ -92,5 +92,44 @@ public sealed record ConntrackEntry(
     }
 }
 
-/// <summary>A service as <c>cilium-dbg service list</c> shows it.</summary>
-public sealed record ServiceModel(uint Id, string Frontend, string Type, IReadOnlyList<string> Backends);
+/// <summary>
+/// A service as <c>cilium-dbg service list</c> shows it: the frontend (<c>10.96.0.10:53/UDP</c>), its type and its
+/// backends (<c>10.244.1.82:53/UDP (active)</c>). <see cref="Id"/> is also the reverse-NAT index of its LB map rows.
+/// </summary>
+public sealed record ServiceModel(uint Id, string Frontend, string Type, IReadOnlyList<string> Backends)
+{
+    /// <summary><c>service list</c>: ID, Frontend, Service Type, Backend (numbered, one per line).</summary>
+    public static string ToText(IEnumerable<ServiceModel> services)
+    {
+        var rows = new List<string[]> { new[] { "ID", "Frontend", "Service Type", "Backend" } };
+        foreach (var s in services.OrderBy(s => s.Id))
+        {
+            var backends = s.Backends.Count == 0 ? [""] : s.Backends.Select((b, i) => $"{i + 1} => {b}").ToList();
+            rows.Add([s.Id.ToString(CultureInfo.InvariantCulture), s.Frontend, s.Type, backends[0]]);
+            rows.AddRange(backends.Skip(1).Select(b => new[] { "", "", "", b }));
+        }
+        return GoTabWriter.Format(rows, minWidth: 5, padding: 3);
+    }
+
+    /// <summary>
+    /// <c>bpf lb list</c>: the LB map's slots. Slot 0 is the service's master entry (no backend, the type and
+    /// "non-routable" for a ClusterIP); slots 1..n hold the backends, each with the reverse-NAT index.
+    /// </summary>
+    public static string ToLbText(IEnumerable<ServiceModel> services)
+    {
+        var rows = new List<string[]> { new[] { "SERVICE ADDRESS", "BACKEND ADDRESS (REVNAT_ID) (SLOT)" } };
+        foreach (var s in services.OrderBy(s => s.Frontend, StringComparer.Ordinal))
+        {
+            var revNat = s.Id.ToString(CultureInfo.InvariantCulture);
+            var flags = s.Type == "ClusterIP" ? "ClusterIP, non-routable" : s.Type;
+            rows.Add([$"{s.Frontend} (0)", $"0.0.0.0:0 ({revNat}) (0) [{flags}]"]);
+            rows.AddRange(s.Backends.Select((b, i) =>
+            {
+                var slot = (i + 1).ToString(CultureInfo.InvariantCulture);
+                var address = b.Split(' ')[0];
+                return new[] { $"{s.Frontend} ({slot})", $"{address} ({revNat}) ({slot})" };
+            }));
+        }
+        return GoTabWriter.Format(rows, minWidth: 5, padding: 3);
+    }
+}

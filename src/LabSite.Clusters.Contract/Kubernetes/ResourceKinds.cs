@@ -19,6 +19,17 @@ public static class ResourceKinds
     public static readonly ResourceKind CiliumNetworkPolicy = new("CiliumNetworkPolicy", "cilium.io", "v2", "ciliumnetworkpolicies", "ciliumnetworkpolicy", true, ["cnp", "ciliumnp"]);
     public static readonly ResourceKind CiliumClusterwideNetworkPolicy = new("CiliumClusterwideNetworkPolicy", "cilium.io", "v2", "ciliumclusterwidenetworkpolicies", "ciliumclusterwidenetworkpolicy", false, ["ccnp"]);
 
+    // Kinds a lab's Kubernetes API lists in discovery, which the object store does not hold (their lists are empty).
+    public static readonly ResourceKind ServiceAccount = new("ServiceAccount", "", "v1", "serviceaccounts", "serviceaccount", true, ["sa"]);
+    public static readonly ResourceKind Event = new("Event", "", "v1", "events", "event", true, ["ev"]);
+    public static readonly ResourceKind EndpointSlice = new("EndpointSlice", "discovery.k8s.io", "v1", "endpointslices", "endpointslice", true, []);
+    public static readonly ResourceKind CiliumEndpoint = new("CiliumEndpoint", "cilium.io", "v2", "ciliumendpoints", "ciliumendpoint", true, ["cep", "ciliumep"]);
+    public static readonly ResourceKind CiliumIdentity = new("CiliumIdentity", "cilium.io", "v2", "ciliumidentities", "ciliumidentity", false, ["ciliumid"]);
+    public static readonly ResourceKind CiliumNode = new("CiliumNode", "cilium.io", "v2", "ciliumnodes", "ciliumnode", false, ["cn", "ciliumn"]);
+
+    /// <summary>Kinds only discovery names (see above), in the order <c>kubectl api-resources</c> groups them.</summary>
+    public static IReadOnlyList<ResourceKind> DiscoveryOnly { get; } = [ServiceAccount, Event, EndpointSlice, CiliumEndpoint, CiliumIdentity, CiliumNode];
+
     /// <summary>Every kind, in the order completion offers them.</summary>
     public static IReadOnlyList<ResourceKind> All { get; } =
         [Pod, Service, Endpoints, Namespace, ConfigMap, Deployment, ReplicaSet, DaemonSet, NetworkPolicy, CiliumNetworkPolicy, CiliumClusterwideNetworkPolicy];

@@ -5,6 +5,7 @@ using LabSite.Clusters.Contract.Flows;
 using LabSite.Clusters.Contract.Identity;
 using LabSite.Clusters.Contract.Kubernetes;
 using LabSite.Clusters.Netns.Flows;
+using LabSite.Clusters.Netns.Flows.Metrics;
 using LabSite.Clusters.Netns.Identity;
 using LabSite.Clusters.Netns.Kernel;
 using LabSite.Clusters.Netns.Pods;
@@ -40,6 +41,7 @@ public sealed partial class LabPolicyAgent : IDisposable
     private readonly L7PolicyTable _l7Rules = new();
     private readonly NetworkNamespaceThread _nodeThread;
     private readonly L7Proxy _proxy;
+    private readonly L7Proxy _egressProxy;
     private readonly HashSet<IPAddress> _hostAddresses;
     private volatile IReadOnlyDictionary<IPAddress, NumericIdentity> _podIdentities = new Dictionary<IPAddress, NumericIdentity>();
 
@@ -48,13 +50,16 @@ public sealed partial class LabPolicyAgent : IDisposable
         public IReadOnlyList<ContainerPort> Ports { get; set; } = [];
     }
 
-    public LabPolicyAgent(string pinDirectory, string nodeNetnsPath, string nodeName, IEnumerable<IPAddress> hostAddresses, ObjectStore store, string? objectPath = null, ushort l7ProxyPort = PolicyEngine.DefaultL7ProxyPort)
+    public LabPolicyAgent(
+        string pinDirectory, string nodeNetnsPath, string nodeName, IEnumerable<IPAddress> hostAddresses, ObjectStore store, string? objectPath = null,
+        ushort l7ProxyPort = PolicyEngine.DefaultL7ProxyPort, ushort l7EgressProxyPort = PolicyEngine.DefaultL7EgressProxyPort)
     {
         _nodeNetnsPath = nodeNetnsPath;
         _store = store;
+        Flows = new FlowRing { Observer = Metrics.Process };
         NodeName = nodeName;
         _hostAddresses = [.. hostAddresses];
-        _engine = new PolicyEngine(_identities, l7ProxyPort: l7ProxyPort);
+        _engine = new PolicyEngine(_identities, l7ProxyPort: l7ProxyPort, l7EgressProxyPort: l7EgressProxyPort);
         _datapath = new PolicyDatapath(pinDirectory, objectPath);
         _lookup = new LabEndpointLookup(nodeName, _engine);
         // Everything unknown is world; the node's own addresses (incl. the pods' gateway) are the host.
@@ -64,14 +69,17 @@ public sealed partial class LabPolicyAgent : IDisposable
             _datapath.UpsertIpcache(new IPNetwork(a, 32), NumericIdentity.Host.Value);
         }
         _pump = new FlowPump(_datapath.EventsPinPath, new FlowDecoder(_lookup, new MonotonicClock()), Flows);
-        // The lab's L7 proxy listens in the node namespace, where bpf_lxc's redirect (bpf/lib/proxy.h) finds it.
+        // The lab's L7 proxy listens in the node namespace, where bpf_lxc's redirect (bpf/lib/proxy.h) finds it:
+        // one listener per direction, as the policy map entries name one port per direction.
         _nodeThread = new NetworkNamespaceThread(nodeNetnsPath);
-        _proxy = L7Proxy.StartInNamespace(_nodeThread, l7ProxyPort, new L7ProxyOptions
+        var sink = new L7FlowRingSink(_lookup, Flows);
+        var options = new L7ProxyOptions { IdentityOf = IdentityOf, NodeName = nodeName };
+        _proxy = L7Proxy.StartInNamespace(_nodeThread, l7ProxyPort, options with { Direction = Contract.Flows.TrafficDirection.INGRESS }, _l7Rules, sink);
+        _egressProxy = L7Proxy.StartInNamespace(_nodeThread, l7EgressProxyPort, options with
         {
-            Direction = Contract.Flows.TrafficDirection.INGRESS,
-            IdentityOf = IdentityOf,
-            NodeName = nodeName,
-        }, _l7Rules, new L7FlowRingSink(_lookup, Flows));
+            Direction = Contract.Flows.TrafficDirection.EGRESS,
+            ChainedIngressProxyPort = l7ProxyPort,
+        }, _l7Rules, sink);
         _subscription = store.Subscribe(OnStoreChange);
     }
 
@@ -98,8 +106,11 @@ public sealed partial class LabPolicyAgent : IDisposable
     /// <summary>The loaded policy datapath object (bpf_lxc), whose programs and maps belong to this lab.</summary>
     internal Bpf.BpfObject DatapathObject => _datapath.Object;
 
-    /// <summary>The lab's Hubble ring (4095 flows).</summary>
-    public FlowRing Flows { get; } = new();
+    /// <summary>The lab's Hubble ring (4095 flows); every flow written is also counted in <see cref="Metrics"/>.</summary>
+    public FlowRing Flows { get; }
+
+    /// <summary>The lab's Hubble metrics, counted from the flows as they are written.</summary>
+    public HubbleMetrics Metrics { get; } = new();
 
     public FlowPump Pump => _pump;
 
@@ -279,6 +290,7 @@ public sealed partial class LabPolicyAgent : IDisposable
     {
         _subscription.Dispose();
         _proxy.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        _egressProxy.DisposeAsync().AsTask().GetAwaiter().GetResult();
         _nodeThread.Dispose();
         _pump.Dispose();
         _datapath.Dispose();

@@ -9,7 +9,9 @@ namespace LabSite.Clusters.Netns.Exec;
 /// feeding stdin, and returning the program's exit code. Cancellation (Ctrl-C) sends SIGINT, then kills
 /// after a grace period; a timeout does the same and returns 124 with a note on stderr, as timeout(1) does.
 /// Output beyond <see cref="MaxOutputBytes"/> is dropped and the program killed, so a runaway loop in a pod
-/// shell cannot fill the agent's or the browser's memory.
+/// shell cannot fill the agent's or the browser's memory. Stdin beyond <see cref="ExecLimits.MaxStdinBytes"/> is not
+/// passed on (the program sees end of input) and stderr says so. <see cref="RunOnTerminalAsync"/> runs an interactive
+/// program on a <see cref="PseudoTerminal"/> instead of pipes.
 /// </summary>
 internal static class PodExecutor
 {
@@ -41,7 +43,8 @@ internal static class PodExecutor
         var budget = new OutputBudget(process);
         var stdout = budget.CopyAsync(process.StandardOutput.BaseStream, streams.StandardOutput);
         var stderr = budget.CopyAsync(process.StandardError.BaseStream, streams.StandardError);
-        var stdin = FeedStdinAsync(process, streams.StandardInput, either.Token);
+        var stdinCut = false;
+        var stdin = FeedStdinAsync(process, streams.StandardInput, () => stdinCut = true, either.Token);
 
         try
         {
@@ -55,6 +58,13 @@ internal static class PodExecutor
         await Task.WhenAll(stdout, stderr);
         await stdin.ContinueWith(_ => { }, TaskScheduler.Default);
         await streams.StandardOutput.FlushAsync(CancellationToken.None);
+
+        if (stdinCut)
+        {
+            var note = System.Text.Encoding.UTF8.GetBytes($"labsite: stdin exceeded {ExecLimits.MaxStdinBytes / (1024 * 1024)} MiB; the program got only the first {ExecLimits.MaxStdinBytes / (1024 * 1024)} MiB\n");
+            await streams.StandardError.WriteAsync(note, CancellationToken.None);
+            await streams.StandardError.FlushAsync(CancellationToken.None);
+        }
 
         if (budget.Exceeded)
         {
@@ -74,13 +84,130 @@ internal static class PodExecutor
         return process.ExitCode;
     }
 
-    private static async Task FeedStdinAsync(Process process, Stream? input, CancellationToken ct)
+    /// <summary>
+    /// Runs an interactive program on a fresh pseudo-terminal: what it prints goes to stdout (the terminal merges
+    /// stderr), stdin is copied in as typed (no cap: keystrokes, ended by the caller), resizes reach the terminal.
+    /// The output cap, the timeout and cancellation (the user went away) apply as for any exec.
+    /// </summary>
+    public static async Task<int> RunOnTerminalAsync(Func<string, IReadOnlyList<string>> argvFor, ExecStreams streams, TimeSpan timeout, CancellationToken ct)
+    {
+        var window = streams.Terminal ?? new ExecTerminal(new TerminalSize(80, 24));
+        using var terminal = PseudoTerminal.Open(window.Size);
+        var argv = argvFor(terminal.SlavePath);
+        var psi = new ProcessStartInfo(argv[0])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        foreach (var a in argv.Skip(1))
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        psi.Environment.Clear();
+        psi.Environment["PATH"] = "/usr/sbin:/usr/bin:/sbin:/bin";
+
+        using var process = await ProcessLauncher.StartAsync(psi);
+        process.StandardInput.Close();
+        using var timer = new CancellationTokenSource(timeout);
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(ct, timer.Token);
+        using var ended = new CancellationTokenSource();
+
+        var budget = new OutputBudget(process);
+        // Before the first stage opens the terminal, its own errors (a missing cgroup) come on the pipes.
+        var early = Task.WhenAll(budget.CopyAsync(process.StandardOutput.BaseStream, streams.StandardOutput), budget.CopyAsync(process.StandardError.BaseStream, streams.StandardOutput));
+        var output = budget.CopyAsync(terminal.Output, streams.StandardOutput);
+        var input = CopyKeystrokesAsync(streams.StandardInput, terminal.Input, ended.Token);
+        var resizes = FollowResizesAsync(window, terminal, ended.Token);
+
+        try
+        {
+            await process.WaitForExitAsync(either.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync(CancellationToken.None);
+        }
+
+        terminal.ReleaseSlave();
+        await Task.WhenAll(early, output);
+        await ended.CancelAsync();
+        await Task.WhenAll(input, resizes).ContinueWith(_ => { }, TaskScheduler.Default);
+        await streams.StandardOutput.FlushAsync(CancellationToken.None);
+
+        if (budget.Exceeded)
+        {
+            await streams.StandardOutput.WriteAsync(System.Text.Encoding.UTF8.GetBytes($"\r\nlabsite: output exceeded {MaxOutputBytes / (1024 * 1024)} MiB; the session was stopped\r\n"), CancellationToken.None);
+        }
+
+        if (timer.IsCancellationRequested && !ct.IsCancellationRequested)
+        {
+            await streams.StandardOutput.WriteAsync(System.Text.Encoding.UTF8.GetBytes($"\r\nlabsite: session ended after {timeout.TotalSeconds:0.#}s, the longest an interactive exec may last\r\n"), CancellationToken.None);
+            return TimedOutExitCode;
+        }
+
+        await streams.StandardOutput.FlushAsync(CancellationToken.None);
+        return process.ExitCode;
+    }
+
+    private static async Task CopyKeystrokesAsync(Stream? from, Stream to, CancellationToken ct)
+    {
+        if (from is null)
+        {
+            return;
+        }
+        var buffer = new byte[4096];
+        try
+        {
+            int n;
+            while ((n = await from.ReadAsync(buffer, ct)) > 0)
+            {
+                await to.WriteAsync(buffer.AsMemory(0, n), ct);
+            }
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException)
+        {
+            // The session ended, or the terminal did.
+        }
+    }
+
+    private static async Task FollowResizesAsync(ExecTerminal window, PseudoTerminal terminal, CancellationToken ct)
+    {
+        try
+        {
+            await foreach (var size in window.Resizes.ReadAllAsync(ct))
+            {
+                terminal.Resize(size);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private static async Task FeedStdinAsync(Process process, Stream? input, Action cut, CancellationToken ct)
     {
         try
         {
             if (input is not null)
             {
-                await input.CopyToAsync(process.StandardInput.BaseStream, ct);
+                var buffer = new byte[81920];
+                var left = ExecLimits.MaxStdinBytes;
+                int n;
+                while ((n = await input.ReadAsync(buffer, ct)) > 0)
+                {
+                    var take = Math.Min(n, left);
+                    await process.StandardInput.BaseStream.WriteAsync(buffer.AsMemory(0, take), ct);
+                    left -= take;
+                    if (take < n || (left == 0 && await input.ReadAsync(buffer.AsMemory(0, 1), ct) > 0))
+                    {
+                        cut();
+                        break;
+                    }
+                }
             }
         }
         catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException)
@@ -131,7 +258,7 @@ internal static class PodExecutor
         {
             var buffer = new byte[81920];
             int n;
-            while ((n = await from.ReadAsync(buffer, CancellationToken.None)) > 0)
+            while ((n = await ReadAsync(from, buffer)) > 0)
             {
                 var left = MaxOutputBytes - Interlocked.Add(ref _written, n) + n;
                 if (left > 0)
@@ -152,6 +279,19 @@ internal static class PodExecutor
                         // Already exited.
                     }
                 }
+            }
+        }
+
+        /// <summary>A read; a pseudo-terminal master reports EIO once the program and the agent have let go of it: that is its end.</summary>
+        private static async Task<int> ReadAsync(Stream from, byte[] buffer)
+        {
+            try
+            {
+                return await from.ReadAsync(buffer, CancellationToken.None);
+            }
+            catch (IOException)
+            {
+                return 0;
             }
         }
     }

@@ -20,6 +20,20 @@ internal static class SandboxCommand
     /// <summary>Moves the shell into the cgroup named by $0, then execs the rest of the argv.</summary>
     public const string EnterCgroupScript = "echo $$ > \"$0\" && exec \"$@\"";
 
+    /// <summary>
+    /// For a TTY exec: moves into the cgroup named by $0, then runs the rest with the pseudo-terminal named by $1 as
+    /// stdin, stdout and stderr.
+    /// </summary>
+    public const string EnterCgroupOnTerminalScript = "echo $$ > \"$0\" && tty=$1 && shift && exec \"$@\" <\"$tty\" >\"$tty\" 2>&1";
+
+    /// <summary>
+    /// Where a TTY exec's sandbox holds util-linux setsid (off PATH): inside the sandbox's pid namespace it starts the
+    /// program in a session of its own with the terminal as controlling terminal, so the shell's job control and
+    /// Ctrl-C act on pod processes the shell can see (a session made outside would leave it a process group it
+    /// cannot name, and dash fails to hand the terminal back on exit).
+    /// </summary>
+    public const string SandboxSetsid = "/usr/local/libexec/setsid";
+
     public sealed record Settings(
         string CgroupProcsFile,
         string PodNetnsPath,
@@ -31,11 +45,15 @@ internal static class SandboxCommand
         int MaxProcesses,
         int CpuSeconds);
 
-    public static IReadOnlyList<string> Build(Settings s, string programPath, IReadOnlyList<string> args)
+    /// <summary>The argv; with <paramref name="terminalPath"/> the program runs on that pseudo-terminal, as its controlling terminal.</summary>
+    public static IReadOnlyList<string> Build(Settings s, string programPath, IReadOnlyList<string> args, string? terminalPath = null)
     {
-        var argv = new List<string>
-        {
-            "/bin/sh", "-c", EnterCgroupScript, s.CgroupProcsFile,
+        var argv = new List<string>();
+        argv.AddRange(terminalPath is null
+            ? ["/bin/sh", "-c", EnterCgroupScript, s.CgroupProcsFile]
+            : ["/bin/sh", "-c", EnterCgroupOnTerminalScript, s.CgroupProcsFile, terminalPath]);
+        argv.AddRange(
+        [
             "/usr/bin/nsenter", $"--net={s.PodNetnsPath}", "--",
             "/usr/bin/prlimit", $"--as={s.MemoryBytes}", $"--nproc={s.MaxProcesses}", "--nofile=1024", $"--cpu={s.CpuSeconds}", "--fsize=67108864", "--core=0", "--",
             "/usr/bin/setpriv", $"--reuid={s.Uid}", $"--regid={s.Uid}", "--clear-groups", "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--",
@@ -47,11 +65,16 @@ internal static class SandboxCommand
             "--tmpfs", "/usr/bin",
             "--tmpfs", "/usr/sbin",
             "--tmpfs", "/usr/local",
-        };
+        ]);
         foreach (var path in ExecAllowList.Paths)
         {
             // Bind the final target: Debian reaches some tools (nc, sh) through symlinks whose targets are hidden.
             argv.AddRange(["--ro-bind-try", HostTarget(path), path]);
+        }
+
+        if (terminalPath is not null)
+        {
+            argv.AddRange(["--ro-bind", HostTarget("/usr/bin/setsid"), SandboxSetsid]);
         }
 
         argv.AddRange(
@@ -87,8 +110,13 @@ internal static class SandboxCommand
             "--setenv", "TERM", "xterm",
             "--cap-drop", "ALL",
             "--",
-            programPath,
         ]);
+        if (terminalPath is not null)
+        {
+            argv.AddRange([SandboxSetsid, "--wait", "--ctty"]);
+        }
+
+        argv.Add(programPath);
         argv.AddRange(args);
         return argv;
     }

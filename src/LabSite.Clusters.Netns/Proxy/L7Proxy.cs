@@ -39,7 +39,7 @@ public sealed class L7Proxy : IAsyncDisposable
     /// <summary>
     /// Starts a proxy for a netns lab: the transparent listener on 0.0.0.0:<paramref name="proxyPort"/> and every
     /// upstream socket are created inside the node namespace by <paramref name="node"/>, upstream sockets carrying
-    /// <see cref="ProxySockets.UpstreamMark"/>. <paramref name="options"/> supplies the rest (direction, identities).
+    /// <see cref="ProxySockets.UpstreamMarkFor"/>. <paramref name="options"/> supplies the rest (direction, identities).
     /// </summary>
     public static L7Proxy StartInNamespace(
         NetworkNamespaceThread node, ushort proxyPort, L7ProxyOptions options, IL7PolicySource policies, IL7FlowSink sink)
@@ -48,7 +48,7 @@ public sealed class L7Proxy : IAsyncDisposable
         var proxy = new L7Proxy(listener, options with
         {
             ProxyPort = proxyPort,
-            CreateUpstreamSocket = family => new ValueTask<Socket>(node.RunAsync(() => ProxySockets.CreateUpstream(family, ProxySockets.UpstreamMark))),
+            CreateUpstreamSocket = x => new ValueTask<Socket>(node.RunAsync(() => ProxySockets.CreateUpstream(x.Server.AddressFamily, ProxySockets.UpstreamMarkFor(x)))),
         }, policies, sink);
         proxy.Start();
         return proxy;

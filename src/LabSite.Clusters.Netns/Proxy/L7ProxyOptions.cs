@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using LabSite.Clusters.Contract.Flows;
 using LabSite.Clusters.Contract.Identity;
+using LabSite.Clusters.Netns.Proxy.Flows;
 using LabSite.Clusters.Netns.Proxy.Http;
 using LabSite.Clusters.Netns.Proxy.Listener;
 
@@ -29,12 +30,19 @@ public sealed record L7ProxyOptions
     public Func<Socket, IPEndPoint> OriginalDestination { get; init; } = s => (IPEndPoint)s.LocalEndPoint!;
 
     /// <summary>
-    /// Creates unconnected upstream sockets. Default: in the calling namespace, marked with
-    /// <see cref="ProxySockets.UpstreamMark"/>; with netns labs, run <see cref="ProxySockets.CreateUpstream"/> on the
-    /// node's <see cref="NetworkNamespaceThread"/>.
+    /// Creates the unconnected upstream socket of one exchange. Default: in the calling namespace, marked with
+    /// <see cref="ProxySockets.UpstreamMarkFor"/>; with netns labs, run <see cref="ProxySockets.CreateUpstream"/> on
+    /// the node's <see cref="NetworkNamespaceThread"/>.
     /// </summary>
-    public Func<AddressFamily, ValueTask<Socket>> CreateUpstreamSocket { get; init; } =
-        family => ValueTask.FromResult(ProxySockets.CreateUpstream(family, ProxySockets.UpstreamMark));
+    public Func<L7Exchange, ValueTask<Socket>> CreateUpstreamSocket { get; init; } =
+        x => ValueTask.FromResult(ProxySockets.CreateUpstream(x.Server.AddressFamily, ProxySockets.UpstreamMarkFor(x)));
+
+    /// <summary>
+    /// Egress listeners only: the port of this node's ingress listener (0 = none). When the original destination has
+    /// ingress HTTP rules on the port, the request would next be redirected to that listener; this listener applies
+    /// those rules too, for the client, and reports the INGRESS flows with this port (see docs/formats.md).
+    /// </summary>
+    public ushort ChainedIngressProxyPort { get; init; }
 
     /// <summary>Node name put into flows.</summary>
     public string NodeName { get; init; } = "";

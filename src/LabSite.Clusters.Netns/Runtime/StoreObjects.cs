@@ -48,7 +48,7 @@ internal static class StoreObjects
         return new ServiceSpec(service.Namespace ?? "default", service.Name, clusterIp, selector, ports);
     }
 
-    private static int? Int(JsonNode? n) => n is JsonValue v && v.TryGetValue<int>(out var i) ? i : n is JsonValue l && l.TryGetValue<long>(out var x) ? (int)x : null;
+    private static int? Int(JsonNode? n) => n.AsInt();
 
     private static IReadOnlyList<string>? Strings(JsonNode? n) =>
         n is JsonArray a ? a.Select(x => (string?)x ?? "").ToList() : null;

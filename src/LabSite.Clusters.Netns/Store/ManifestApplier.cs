@@ -102,12 +102,16 @@ internal sealed class ManifestApplier(ObjectValidator validator, ServiceIpAlloca
         {
             return Outcome.Failed($"Error from server (AlreadyExists): error when creating \"{src}\": {kind.QualifiedPlural} \"{key.Name}\" already exists at line {obj.Document.LineOf("metadata.name")}");
         }
+        if (existing is null && mode == ApplyMode.Replace)
+        {
+            return Outcome.Failed($"Error from server (NotFound): error when replacing \"{src}\": {kind.QualifiedPlural} \"{key.Name}\" not found at line {obj.Document.LineOf("metadata.name")}");
+        }
         if (kind.Namespaced && tx.Get(new ObjectKey(ResourceKinds.Namespace.Kind, "", key.Namespace)) is null)
         {
             return Outcome.Failed($"Error from server (NotFound): error when {Doing(mode)} \"{src}\": namespaces \"{key.Namespace}\" not found at line {obj.Document.LineOf("metadata.namespace")}");
         }
 
-        var built = ObjectFactory.Build(kind, obj.Desired, existing, recordApplied: mode == ApplyMode.Apply, tx.Now, random);
+        var built = ObjectFactory.Build(kind, obj.Desired, existing, recordApplied: mode == ApplyMode.Apply, keepApplied: mode != ApplyMode.Replace, tx.Now, random);
         var problems = existing is null ? [] : UpdateProblems(kind, existing, built);
         if (problems.Count == 0 && kind == ResourceKinds.Service)
         {
@@ -119,7 +123,9 @@ internal sealed class ManifestApplier(ObjectValidator validator, ServiceIpAlloca
         }
         if (existing is not null)
         {
-            if (ObjectFactory.SameUserContent(existing, built))
+            // An API update may change only the last-applied annotation (kubectl apply of a reformatted manifest): keep it.
+            if (ObjectFactory.SameUserContent(existing, built)
+                && (mode != ApplyMode.Replace || JsonNode.DeepEquals(existing["metadata"]?["annotations"], built["metadata"]?["annotations"])))
             {
                 return Outcome.Done($"{kind.QualifiedSingular}/{key.Name} unchanged");
             }
@@ -267,5 +273,5 @@ internal sealed class ManifestApplier(ObjectValidator validator, ServiceIpAlloca
         return list.Count == 1 ? list[0] : $"[{string.Join(", ", list)}]";
     }
 
-    private static string Doing(ApplyMode mode) => mode == ApplyMode.Delete ? "deleting" : "creating";
+    private static string Doing(ApplyMode mode) => mode switch { ApplyMode.Delete => "deleting", ApplyMode.Replace => "replacing", _ => "creating" };
 }

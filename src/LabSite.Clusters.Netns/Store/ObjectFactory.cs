@@ -16,9 +16,11 @@ internal static class ObjectFactory
 
     /// <summary>
     /// The object to store for <paramref name="desired"/> (a validated manifest object, namespace already set),
-    /// keeping identity and status from <paramref name="existing"/> when it updates one.
+    /// keeping identity and status from <paramref name="existing"/> when it updates one. The last-applied annotation is
+    /// <paramref name="desired"/> itself with <paramref name="recordApplied"/> (kubectl apply), else the existing one with
+    /// <paramref name="keepApplied"/> (create, kubectl label), else whatever <paramref name="desired"/> carries (an API update).
     /// </summary>
-    public static JsonObject Build(ResourceKind kind, JsonObject desired, JsonObject? existing, bool recordApplied, string now, Random random)
+    public static JsonObject Build(ResourceKind kind, JsonObject desired, JsonObject? existing, bool recordApplied, bool keepApplied, string now, Random random)
     {
         var source = (JsonObject)desired.DeepClone();
         ObjectDefaults.Apply(kind, source);
@@ -29,7 +31,7 @@ internal static class ObjectFactory
         {
             annotations[LastAppliedAnnotation] = desired.ToJsonString(new JsonSerializerOptions { WriteIndented = false }) + "\n";
         }
-        else if (existing?["metadata"]?["annotations"]?[LastAppliedAnnotation] is { } kept)
+        else if (keepApplied && existing?["metadata"]?["annotations"]?[LastAppliedAnnotation] is { } kept)
         {
             annotations[LastAppliedAnnotation] = kept.DeepClone();
         }

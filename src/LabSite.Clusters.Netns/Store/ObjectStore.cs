@@ -243,5 +243,5 @@ public sealed class ObjectStore
         _dispatcher.Drain();
     }
 
-    private static string Verb(ApplyMode mode) => mode switch { ApplyMode.Apply => "apply", ApplyMode.Create => "create", _ => "delete" };
+    private static string Verb(ApplyMode mode) => mode switch { ApplyMode.Apply => "apply", ApplyMode.Create => "create", ApplyMode.Replace => "replace", _ => "delete" };
 }

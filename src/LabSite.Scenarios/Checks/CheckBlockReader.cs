@@ -32,6 +32,8 @@ public static class CheckBlockReader
             ["object"] = (ObjectCheckReader.Keys, ObjectCheckReader.Read),
             ["probe"] = (ProbeCheckReader.Keys, ProbeCheckReader.Read),
             ["answer"] = (AnswerCheckReader.Keys, AnswerCheckReader.Read),
+            ["service"] = (ServiceCheckReader.Keys, ServiceCheckReader.Read),
+            ["metric"] = (MetricCheckReader.Keys, MetricCheckReader.Read),
         };
 
     public static IEnumerable<string> KindNames => s_kinds.Keys;

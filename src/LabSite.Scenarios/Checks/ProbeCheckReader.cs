@@ -28,26 +28,34 @@ public static class ProbeCheckReader
         var from = PodSelectorReader.Read(reader, "from", required: true);
         var expect = reader.Enum("expect", Expectations, required: true);
         var timeout = reader.Int("timeout", 1, 30, "a number of seconds") ?? DefaultTimeoutSeconds;
+        var target = ReadTarget(header, reader, expect);
+        return from is null || expect is null || target is null
+            ? null
+            : new ProbeCheck(header.Id, header.Title, header.Location, from, target, expect.Value, timeout);
+    }
+
+    /// <summary>
+    /// What to try: exactly one of <c>tcp</c>, <c>http</c> or <c>dns</c> in <paramref name="reader"/>'s mapping (a probe
+    /// check, or the <c>traffic</c> of a metric check, which passes no expectation).
+    /// </summary>
+    public static ProbeTarget? ReadTarget(CheckHeader header, YamlMapReader reader, ProbeExpectation? expect)
+    {
         var targets = s_targets.Where(reader.Has).ToList();
         if (targets.Count != 1)
         {
-            var where = targets.Count == 0 ? header.Location : reader.KeyLocation(targets[1]);
+            var where = targets.Count == 0 ? reader.MissingKeyLocation : reader.KeyLocation(targets[1]);
             reader.Bag.Error(where, targets.Count == 0
-                ? $"{header.Context} must say what to try: one of tcp: host:port, http: {{url: ...}} or dns: name"
-                : $"{header.Context} tries both {targets[0]} and {targets[1]}; a probe tries one thing, so split it into two checks");
+                ? $"{reader.Context} must say what to try: one of tcp: host:port, http: {{url: ...}} or dns: name"
+                : $"{reader.Context} tries both {targets[0]} and {targets[1]}; a probe tries one thing, so split it into two checks");
             return null;
         }
 
-        ProbeTarget? target = targets[0] switch
+        return targets[0] switch
         {
             "tcp" => ReadTcp(header, reader),
             "http" => ReadHttp(header, reader, expect),
             _ => reader.String("dns") is { } name ? new DnsProbe(name) : null,
         };
-
-        return from is null || expect is null || target is null
-            ? null
-            : new ProbeCheck(header.Id, header.Title, header.Location, from, target, expect.Value, timeout);
     }
 
     private static TcpProbe? ReadTcp(CheckHeader header, YamlMapReader reader)

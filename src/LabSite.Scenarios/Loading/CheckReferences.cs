@@ -37,6 +37,11 @@ internal static class CheckReferences
                 }
             }
 
+            if (check is ServiceCheck sc && !index.Has("Service", sc.Service, sc.Namespace))
+            {
+                bag.Warning(check.Location, $"check \"{check.Id}\" reads the load-balancing entries of service {sc.Namespace}/{sc.Service}, but no file or kubectl command in this lab creates it");
+            }
+
             if (check is ObjectCheck { Expect: not ObjectExpectation.Absent } o && !IsBuiltIn(o) && !index.Has(o.Resource, o.Name, o.Namespace))
             {
                 bag.Warning(check.Location, $"check \"{check.Id}\" expects {o.Resource} {(o.Namespace is null ? "" : o.Namespace + "/")}{o.Name}, but no file or kubectl command in this lab creates it");
@@ -52,6 +57,7 @@ internal static class CheckReferences
             PolicyMapCheck p => [("endpoint", p.Endpoint), ("peer", p.Peer.Pods)],
             EndpointCheck e => [("pod", e.Pod), ("sameIdentityAs", e.SameIdentityAs), ("differentIdentityFrom", e.DifferentIdentityFrom)],
             ProbeCheck p => [("from", p.From)],
+            MetricCheck { Traffic: { } t } => [("from", t.From)],
             AnswerCheck { Answer.Live: { } live } => [("answer", live.Pod)],
             _ => [],
         };
@@ -63,6 +69,9 @@ internal static class CheckReferences
         ProbeCheck { Probe: TcpProbe tcp } => [("tcp", tcp.Host)],
         ProbeCheck { Probe: HttpProbe http } when Uri.TryCreate(http.Url, UriKind.Absolute, out var uri) => [("http", uri.Host)],
         ProbeCheck { Probe: DnsProbe dns } => [("dns", dns.Name)],
+        MetricCheck { Traffic.Target: TcpProbe tcp } => [("tcp", tcp.Host)],
+        MetricCheck { Traffic.Target: HttpProbe http } when Uri.TryCreate(http.Url, UriKind.Absolute, out var uri) => [("http", uri.Host)],
+        MetricCheck { Traffic.Target: DnsProbe dns } => [("dns", dns.Name)],
         AnswerCheck { Answer.Live: { Service: { } service } live } => [("answer", $"{service}.{live.Namespace}.svc")],
         _ => [],
     };

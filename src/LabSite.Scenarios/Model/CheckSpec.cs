@@ -2,7 +2,7 @@ namespace LabSite.Scenarios.Model;
 
 /// <summary>
 /// A declarative check inside a step, parsed and validated by Scenarios and evaluated by the Grader.
-/// Each kind of check is a subtype in <c>Model/Checks/</c> (flow, policy map, endpoint, object, probe, answer).
+/// Each kind of check is a subtype in <c>Model/Checks/</c> (flow, policy map, endpoint, object, probe, answer, metric).
 /// </summary>
 public abstract record CheckSpec(string Id, string Title, SourceLocation Location)
 {

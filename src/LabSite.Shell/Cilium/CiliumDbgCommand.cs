@@ -85,7 +85,10 @@ public sealed class CiliumDbgCommand : IShellCommand
                 }
                 return 0;
             case "service list":
-                await context.Stdout.WriteAsync(Services(await inspector.GetServicesAsync(ct)));
+                await context.Stdout.WriteAsync(ServiceModel.ToText(await inspector.GetServicesAsync(ct)));
+                return 0;
+            case "bpf lb list":
+                await context.Stdout.WriteAsync(ServiceModel.ToLbText(await inspector.GetServicesAsync(ct)));
                 return 0;
             case "bpf policy get":
                 return await PolicyGetAsync(context, inspector, rest);
@@ -143,18 +146,5 @@ public sealed class CiliumDbgCommand : IShellCommand
             await context.Stdout.WriteAsync(json ? dump.ToJson() + "\n" : dump.ToText(labelsOf));
         }
         return 0;
-    }
-
-    /// <summary><c>service list</c>: ID, Frontend, Service Type, Backend (numbered, one per line).</summary>
-    private static string Services(IReadOnlyList<ServiceModel> services)
-    {
-        var rows = new List<string[]> { new[] { "ID", "Frontend", "Service Type", "Backend" } };
-        foreach (var s in services.OrderBy(s => s.Id))
-        {
-            var backends = s.Backends.Count == 0 ? [""] : s.Backends.Select((b, i) => $"{i + 1} => {b}").ToList();
-            rows.Add([s.Id.ToString(CultureInfo.InvariantCulture), s.Frontend, s.Type, backends[0]]);
-            rows.AddRange(backends.Skip(1).Select(b => new[] { "", "", "", b }));
-        }
-        return GoTabWriter.Format(rows, minWidth: 5, padding: 3);
     }
 }

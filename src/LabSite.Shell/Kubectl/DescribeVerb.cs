@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
+using LabSite.Clusters.Contract.Kubernetes.Tables;
 using LabSite.Clusters.Contract;
 using LabSite.Clusters.Contract.Kubernetes;
 
@@ -96,10 +97,10 @@ internal sealed class DescribeVerb : IKubectlVerb
         {
             w.Line(0, "Namespace:", o.Namespace);
         }
-        w.Map(0, "Labels:", Json.At(o.Json, "metadata", "labels"));
+        w.Map(0, "Labels:", KubeJson.At(o.Json, "metadata", "labels"));
         if (annotations)
         {
-            w.Map(0, "Annotations:", Json.At(o.Json, "metadata", "annotations"));
+            w.Map(0, "Annotations:", KubeJson.At(o.Json, "metadata", "annotations"));
         }
     }
 
@@ -108,71 +109,71 @@ internal sealed class DescribeVerb : IKubectlVerb
         var j = pod.Json;
         w.Line(0, "Name:", pod.Name);
         w.Line(0, "Namespace:", pod.Namespace ?? "");
-        w.Line(0, "Priority:", Json.Int(j, "spec", "priority").ToString(CultureInfo.InvariantCulture));
-        w.Line(0, "Service Account:", Or(Json.Str(j, "spec", "serviceAccountName"), "default"));
-        var node = Json.Str(j, "spec", "nodeName");
-        w.Line(0, "Node:", node.Length == 0 ? "<none>" : $"{node}/{Json.Str(j, "status", "hostIP")}");
-        if (Json.Time(j, "status", "startTime") is { } started)
+        w.Line(0, "Priority:", KubeJson.Int(j, "spec", "priority").ToString(CultureInfo.InvariantCulture));
+        w.Line(0, "Service Account:", Or(KubeJson.Str(j, "spec", "serviceAccountName"), "default"));
+        var node = KubeJson.Str(j, "spec", "nodeName");
+        w.Line(0, "Node:", node.Length == 0 ? "<none>" : $"{node}/{KubeJson.Str(j, "status", "hostIP")}");
+        if (KubeJson.Time(j, "status", "startTime") is { } started)
         {
             w.Line(0, "Start Time:", Rfc1123(started));
         }
-        w.Map(0, "Labels:", Json.At(j, "metadata", "labels"));
-        w.Map(0, "Annotations:", Json.At(j, "metadata", "annotations"));
-        w.Line(0, "Status:", Json.At(j, "metadata", "deletionTimestamp") is null ? Or(Json.Str(j, "status", "phase"), "Unknown") : "Terminating");
-        w.Line(0, "IP:", Json.Str(j, "status", "podIP"));
+        w.Map(0, "Labels:", KubeJson.At(j, "metadata", "labels"));
+        w.Map(0, "Annotations:", KubeJson.At(j, "metadata", "annotations"));
+        w.Line(0, "Status:", KubeJson.At(j, "metadata", "deletionTimestamp") is null ? Or(KubeJson.Str(j, "status", "phase"), "Unknown") : "Terminating");
+        w.Line(0, "IP:", KubeJson.Str(j, "status", "podIP"));
         w.Title(0, "IPs:");
-        var ips = Json.Array(j, "status", "podIPs").ToList();
+        var ips = KubeJson.Array(j, "status", "podIPs").ToList();
         if (ips.Count == 0)
         {
             w.Text(1, "<none>");
         }
         foreach (var ip in ips)
         {
-            w.Line(1, "IP:", Json.Str(ip, "ip"));
+            w.Line(1, "IP:", KubeJson.Str(ip, "ip"));
         }
         w.Title(0, "Containers:");
-        var statuses = Json.Array(j, "status", "containerStatuses").ToList();
-        foreach (var container in Json.Array(j, "spec", "containers"))
+        var statuses = KubeJson.Array(j, "status", "containerStatuses").ToList();
+        foreach (var container in KubeJson.Array(j, "spec", "containers"))
         {
-            var name = Json.Str(container, "name");
-            var status = statuses.FirstOrDefault(s => Json.Str(s, "name") == name);
+            var name = KubeJson.Str(container, "name");
+            var status = statuses.FirstOrDefault(s => KubeJson.Str(s, "name") == name);
             w.Title(1, $"{name}:");
-            if (status is not null && Json.Str(status, "containerID").Length > 0)
+            if (status is not null && KubeJson.Str(status, "containerID").Length > 0)
             {
-                w.Line(2, "Container ID:", Json.Str(status, "containerID"));
+                w.Line(2, "Container ID:", KubeJson.Str(status, "containerID"));
             }
-            w.Line(2, "Image:", Json.Str(container, "image"));
-            w.Line(2, "Image ID:", status is null ? "" : Json.Str(status, "imageID"));
-            var ports = Json.Array(container, "ports").ToList();
-            w.Line(2, ports.Count > 1 ? "Ports:" : "Port:", ports.Count == 0 ? "<none>" : string.Join(", ", ports.Select(p => $"{Json.Int(p, "containerPort")}/{Or(Json.Str(p, "protocol"), "TCP")}")));
-            w.Line(2, ports.Count > 1 ? "Host Ports:" : "Host Port:", ports.Count == 0 ? "<none>" : string.Join(", ", ports.Select(p => $"{Json.Int(p, "hostPort")}/{Or(Json.Str(p, "protocol"), "TCP")}")));
-            if (Json.Array(container, "command").Any())
+            w.Line(2, "Image:", KubeJson.Str(container, "image"));
+            w.Line(2, "Image ID:", status is null ? "" : KubeJson.Str(status, "imageID"));
+            var ports = KubeJson.Array(container, "ports").ToList();
+            w.Line(2, ports.Count > 1 ? "Ports:" : "Port:", ports.Count == 0 ? "<none>" : string.Join(", ", ports.Select(p => $"{KubeJson.Int(p, "containerPort")}/{Or(KubeJson.Str(p, "protocol"), "TCP")}")));
+            w.Line(2, ports.Count > 1 ? "Host Ports:" : "Host Port:", ports.Count == 0 ? "<none>" : string.Join(", ", ports.Select(p => $"{KubeJson.Int(p, "hostPort")}/{Or(KubeJson.Str(p, "protocol"), "TCP")}")));
+            if (KubeJson.Array(container, "command").Any())
             {
                 w.Title(2, "Command:");
-                foreach (var part in Json.Array(container, "command"))
+                foreach (var part in KubeJson.Array(container, "command"))
                 {
                     w.Text(3, (string?)part ?? "");
                 }
             }
-            if (Json.Array(container, "args").Any())
+            if (KubeJson.Array(container, "args").Any())
             {
                 w.Title(2, "Args:");
-                foreach (var part in Json.Array(container, "args"))
+                foreach (var part in KubeJson.Array(container, "args"))
                 {
                     w.Text(3, (string?)part ?? "");
                 }
             }
             DescribeState(w, status);
-            w.Line(2, "Ready:", status is not null && Json.At(status, "ready") is JsonValue r && r.TryGetValue<bool>(out var ready) && ready ? "True" : "False");
-            w.Line(2, "Restart Count:", status is null ? "0" : Json.Int(status, "restartCount").ToString(CultureInfo.InvariantCulture));
-            w.Line(2, "Environment:", Json.Array(container, "env").Any() ? "" : "<none>");
-            foreach (var env in Json.Array(container, "env"))
+            w.Line(2, "Ready:", status is not null && KubeJson.At(status, "ready") is JsonValue r && r.TryGetValue<bool>(out var ready) && ready ? "True" : "False");
+            w.Line(2, "Restart Count:", status is null ? "0" : KubeJson.Int(status, "restartCount").ToString(CultureInfo.InvariantCulture));
+            w.Line(2, "Environment:", KubeJson.Array(container, "env").Any() ? "" : "<none>");
+            foreach (var env in KubeJson.Array(container, "env"))
             {
-                w.Line(3, $"{Json.Str(env, "name")}:", Json.Str(env, "value"));
+                w.Line(3, $"{KubeJson.Str(env, "name")}:", KubeJson.Str(env, "value"));
             }
             w.Line(2, "Mounts:", "<none>");
         }
-        var conditions = Json.Array(j, "status", "conditions").ToList();
+        var conditions = KubeJson.Array(j, "status", "conditions").ToList();
         if (conditions.Count > 0)
         {
             w.Title(0, "Conditions:");
@@ -180,23 +181,23 @@ internal sealed class DescribeVerb : IKubectlVerb
             foreach (var condition in conditions)
             {
                 // kubectl's describer leaves a blank after the status column (it prints "%v \n").
-                w.Line(1, Json.Str(condition, "type"), Json.Str(condition, "status") + " ");
+                w.Line(1, KubeJson.Str(condition, "type"), KubeJson.Str(condition, "status") + " ");
             }
         }
         w.Line(0, "Volumes:", "<none>");
-        w.Line(0, "QoS Class:", Or(Json.Str(j, "status", "qosClass"), "BestEffort"));
-        w.Map(0, "Node-Selectors:", Json.At(j, "spec", "nodeSelector"));
+        w.Line(0, "QoS Class:", Or(KubeJson.Str(j, "status", "qosClass"), "BestEffort"));
+        w.Map(0, "Node-Selectors:", KubeJson.At(j, "spec", "nodeSelector"));
         w.Line(0, "Tolerations:", "<none>");
         w.Line(0, "Events:", "<none>");
     }
 
     private static void DescribeState(DescribeWriter w, JsonNode? status)
     {
-        var state = Json.At(status, "state") as JsonObject;
+        var state = KubeJson.At(status, "state") as JsonObject;
         if (state?["running"] is JsonObject running)
         {
             w.Line(2, "State:", "Running");
-            if (Json.Time(running, "startedAt") is { } t)
+            if (KubeJson.Time(running, "startedAt") is { } t)
             {
                 w.Line(3, "Started:", Rfc1123(t));
             }
@@ -204,8 +205,8 @@ internal sealed class DescribeVerb : IKubectlVerb
         else if (state?["waiting"] is JsonObject waiting)
         {
             w.Line(2, "State:", "Waiting");
-            w.Line(3, "Reason:", Json.Str(waiting, "reason"));
-            if (Json.Str(waiting, "message") is { Length: > 0 } message)
+            w.Line(3, "Reason:", KubeJson.Str(waiting, "reason"));
+            if (KubeJson.Str(waiting, "message") is { Length: > 0 } message)
             {
                 w.Line(3, "Message:", message);
             }
@@ -213,8 +214,8 @@ internal sealed class DescribeVerb : IKubectlVerb
         else if (state?["terminated"] is JsonObject terminated)
         {
             w.Line(2, "State:", "Terminated");
-            w.Line(3, "Reason:", Json.Str(terminated, "reason"));
-            w.Line(3, "Exit Code:", Json.Int(terminated, "exitCode").ToString(CultureInfo.InvariantCulture));
+            w.Line(3, "Reason:", KubeJson.Str(terminated, "reason"));
+            w.Line(3, "Exit Code:", KubeJson.Int(terminated, "exitCode").ToString(CultureInfo.InvariantCulture));
         }
         else
         {
@@ -226,22 +227,22 @@ internal sealed class DescribeVerb : IKubectlVerb
     {
         var j = svc.Json;
         Header(w, svc);
-        w.Line(0, "Selector:", Json.Labels(Json.At(j, "spec", "selector")));
-        w.Line(0, "Type:", Or(Json.Str(j, "spec", "type"), "ClusterIP"));
-        w.Line(0, "IP Family Policy:", Or(Json.Str(j, "spec", "ipFamilyPolicy"), "SingleStack"));
-        w.Line(0, "IP Families:", Json.Array(j, "spec", "ipFamilies").Any() ? string.Join(",", Json.Array(j, "spec", "ipFamilies").Select(n => (string?)n)) : "IPv4");
-        w.Line(0, "IP:", Json.Str(j, "spec", "clusterIP"));
-        w.Line(0, "IPs:", Json.Array(j, "spec", "clusterIPs").Any() ? string.Join(",", Json.Array(j, "spec", "clusterIPs").Select(n => (string?)n)) : Json.Str(j, "spec", "clusterIP"));
-        foreach (var port in Json.Array(j, "spec", "ports"))
+        w.Line(0, "Selector:", KubeJson.Labels(KubeJson.At(j, "spec", "selector")));
+        w.Line(0, "Type:", Or(KubeJson.Str(j, "spec", "type"), "ClusterIP"));
+        w.Line(0, "IP Family Policy:", Or(KubeJson.Str(j, "spec", "ipFamilyPolicy"), "SingleStack"));
+        w.Line(0, "IP Families:", KubeJson.Array(j, "spec", "ipFamilies").Any() ? string.Join(",", KubeJson.Array(j, "spec", "ipFamilies").Select(n => (string?)n)) : "IPv4");
+        w.Line(0, "IP:", KubeJson.Str(j, "spec", "clusterIP"));
+        w.Line(0, "IPs:", KubeJson.Array(j, "spec", "clusterIPs").Any() ? string.Join(",", KubeJson.Array(j, "spec", "clusterIPs").Select(n => (string?)n)) : KubeJson.Str(j, "spec", "clusterIP"));
+        foreach (var port in KubeJson.Array(j, "spec", "ports"))
         {
-            var name = Or(Json.Str(port, "name"), "<unset>");
-            var protocol = Or(Json.Str(port, "protocol"), "TCP");
-            w.Line(0, "Port:", $"{name}  {Json.Int(port, "port")}/{protocol}");
-            var target = Json.At(port, "targetPort") is JsonValue tv ? tv.ToString() : Json.Int(port, "port").ToString(CultureInfo.InvariantCulture);
+            var name = Or(KubeJson.Str(port, "name"), "<unset>");
+            var protocol = Or(KubeJson.Str(port, "protocol"), "TCP");
+            w.Line(0, "Port:", $"{name}  {KubeJson.Int(port, "port")}/{protocol}");
+            var target = KubeJson.At(port, "targetPort") is JsonValue tv ? tv.ToString() : KubeJson.Int(port, "port").ToString(CultureInfo.InvariantCulture);
             w.Line(0, "TargetPort:", $"{target}/{protocol}");
         }
-        w.Line(0, "Session Affinity:", Or(Json.Str(j, "spec", "sessionAffinity"), "None"));
-        w.Line(0, "Internal Traffic Policy:", Or(Json.Str(j, "spec", "internalTrafficPolicy"), "Cluster"));
+        w.Line(0, "Session Affinity:", Or(KubeJson.Str(j, "spec", "sessionAffinity"), "None"));
+        w.Line(0, "Internal Traffic Policy:", Or(KubeJson.Str(j, "spec", "internalTrafficPolicy"), "Cluster"));
         w.Line(0, "Events:", "<none>");
     }
 
@@ -250,26 +251,26 @@ internal sealed class DescribeVerb : IKubectlVerb
         var j = deploy.Json;
         w.Line(0, "Name:", deploy.Name);
         w.Line(0, "Namespace:", deploy.Namespace ?? "");
-        if (Json.Time(j, "metadata", "creationTimestamp") is { } created)
+        if (KubeJson.Time(j, "metadata", "creationTimestamp") is { } created)
         {
             w.Line(0, "CreationTimestamp:", Rfc1123(created));
         }
-        w.Map(0, "Labels:", Json.At(j, "metadata", "labels"));
-        w.Map(0, "Annotations:", Json.At(j, "metadata", "annotations"));
-        w.Line(0, "Selector:", Json.Labels(Json.At(j, "spec", "selector", "matchLabels")));
-        var replicas = Json.Int(j, "spec", "replicas");
-        w.Line(0, "Replicas:", $"{replicas} desired | {Json.Int(j, "status", "updatedReplicas")} updated | {Json.Int(j, "status", "replicas")} total | {Json.Int(j, "status", "availableReplicas")} available | {Json.Int(j, "status", "unavailableReplicas")} unavailable");
-        w.Line(0, "StrategyType:", Or(Json.Str(j, "spec", "strategy", "type"), "RollingUpdate"));
-        w.Line(0, "MinReadySeconds:", Json.Int(j, "spec", "minReadySeconds").ToString(CultureInfo.InvariantCulture));
+        w.Map(0, "Labels:", KubeJson.At(j, "metadata", "labels"));
+        w.Map(0, "Annotations:", KubeJson.At(j, "metadata", "annotations"));
+        w.Line(0, "Selector:", KubeJson.Labels(KubeJson.At(j, "spec", "selector", "matchLabels")));
+        var replicas = KubeJson.Int(j, "spec", "replicas");
+        w.Line(0, "Replicas:", $"{replicas} desired | {KubeJson.Int(j, "status", "updatedReplicas")} updated | {KubeJson.Int(j, "status", "replicas")} total | {KubeJson.Int(j, "status", "availableReplicas")} available | {KubeJson.Int(j, "status", "unavailableReplicas")} unavailable");
+        w.Line(0, "StrategyType:", Or(KubeJson.Str(j, "spec", "strategy", "type"), "RollingUpdate"));
+        w.Line(0, "MinReadySeconds:", KubeJson.Int(j, "spec", "minReadySeconds").ToString(CultureInfo.InvariantCulture));
         w.Title(0, "Pod Template:");
-        w.Map(1, "Labels:", Json.At(j, "spec", "template", "metadata", "labels"));
+        w.Map(1, "Labels:", KubeJson.At(j, "spec", "template", "metadata", "labels"));
         w.Title(1, "Containers:");
-        foreach (var container in Json.Array(j, "spec", "template", "spec", "containers"))
+        foreach (var container in KubeJson.Array(j, "spec", "template", "spec", "containers"))
         {
-            w.Title(2, $"{Json.Str(container, "name")}:");
-            w.Line(3, "Image:", Json.Str(container, "image"));
-            var ports = Json.Array(container, "ports").ToList();
-            w.Line(3, "Port:", ports.Count == 0 ? "<none>" : string.Join(", ", ports.Select(p => $"{Json.Int(p, "containerPort")}/{Or(Json.Str(p, "protocol"), "TCP")}")));
+            w.Title(2, $"{KubeJson.Str(container, "name")}:");
+            w.Line(3, "Image:", KubeJson.Str(container, "image"));
+            var ports = KubeJson.Array(container, "ports").ToList();
+            w.Line(3, "Port:", ports.Count == 0 ? "<none>" : string.Join(", ", ports.Select(p => $"{KubeJson.Int(p, "containerPort")}/{Or(KubeJson.Str(p, "protocol"), "TCP")}")));
             w.Line(3, "Environment:", "<none>");
             w.Line(3, "Mounts:", "<none>");
         }
@@ -281,7 +282,7 @@ internal sealed class DescribeVerb : IKubectlVerb
     private static void DescribeGeneric(DescribeWriter w, KubeObject o)
     {
         Header(w, o);
-        w.Line(0, "API Version:", Json.Str(o.Json, "apiVersion"));
+        w.Line(0, "API Version:", KubeJson.Str(o.Json, "apiVersion"));
         w.Line(0, "Kind:", o.Kind);
         foreach (var (key, value) in o.Json)
         {

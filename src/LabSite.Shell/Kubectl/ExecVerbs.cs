@@ -1,4 +1,5 @@
 using System.Text;
+using LabSite.Clusters.Contract.Kubernetes.Tables;
 using LabSite.Clusters.Contract;
 using LabSite.Clusters.Contract.Kubernetes;
 
@@ -92,8 +93,8 @@ internal sealed class ExecVerb : IKubectlVerb
             throw new KubectlException($"error: cannot attach to {kind.QualifiedSingular}: selector for {kind.QualifiedSingular} not implemented");
         }
         var owner = await run.GetOneAsync(kind, name);
-        var selector = kind == ResourceKinds.Service ? Json.At(owner.Json, "spec", "selector") : Json.At(owner.Json, "spec", "selector", "matchLabels");
-        var selectorText = Json.Labels(selector);
+        var selector = kind == ResourceKinds.Service ? KubeJson.At(owner.Json, "spec", "selector") : KubeJson.At(owner.Json, "spec", "selector", "matchLabels");
+        var selectorText = KubeJson.Labels(selector);
         var pods = selectorText == "<none>" ? [] : await run.ListAsync(ResourceKinds.Pod, selectorText);
         return pods.FirstOrDefault() ?? throw new KubectlException($"error: unable to find a pod for {kind.QualifiedSingular}/{name}: no pods match {selectorText}");
     }

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using LabSite.Clusters.Contract.Kubernetes.Tables;
 using LabSite.Clusters.Contract;
 
 namespace LabSite.Shell.Kubectl;
@@ -18,12 +19,12 @@ internal static class ObjectUpdate
         }
         foreach (var key in new[] { "labels", "annotations" })
         {
-            if (Json.At(o.Json, "metadata", key) is JsonObject map)
+            if (KubeJson.At(o.Json, "metadata", key) is JsonObject map)
             {
                 metadata[key] = map.DeepClone();
             }
         }
-        var copy = new JsonObject { ["apiVersion"] = Json.Str(o.Json, "apiVersion"), ["kind"] = o.Kind, ["metadata"] = metadata };
+        var copy = new JsonObject { ["apiVersion"] = KubeJson.Str(o.Json, "apiVersion"), ["kind"] = o.Kind, ["metadata"] = metadata };
         foreach (var key in new[] { "spec", "specs", "data" })
         {
             if (o.Json[key] is { } value)

@@ -1,3 +1,4 @@
+using LabSite.Clusters.Contract.Kubernetes.Tables;
 using LabSite.Clusters.Contract;
 using LabSite.Clusters.Contract.Kubernetes;
 
@@ -41,7 +42,7 @@ internal sealed record TableColumns(IReadOnlyList<string> Headers, Func<KubeObje
             }
             if (labels)
             {
-                row.Add(Json.Labels(Json.At(o.Json, "metadata", "labels")));
+                row.Add(KubeJson.Labels(KubeJson.At(o.Json, "metadata", "labels")));
             }
             return row;
         });

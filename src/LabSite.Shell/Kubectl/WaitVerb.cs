@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using LabSite.Clusters.Contract.Kubernetes.Tables;
 using LabSite.Clusters.Contract.Kubernetes;
 
 namespace LabSite.Shell.Kubectl;
@@ -91,7 +92,7 @@ internal sealed partial class WaitVerb : IKubectlVerb
             return conditions.Any(c => string.Equals((string?)c?["type"], condition, StringComparison.OrdinalIgnoreCase) && (string?)c?["status"] == "True");
         }
         return (string?)json["kind"] == "Deployment" && string.Equals(condition, "Available", StringComparison.OrdinalIgnoreCase)
-            && Json.Int(json, "status", "availableReplicas") >= (json["spec"]?["replicas"] is null ? 1 : Json.Int(json, "spec", "replicas"));
+            && KubeJson.Int(json, "status", "availableReplicas") >= (json["spec"]?["replicas"] is null ? 1 : KubeJson.Int(json, "spec", "replicas"));
     }
 
     /// <summary>kubectl's duration form: <c>60s</c>, <c>2m</c>, <c>1m30s</c>, <c>1h</c>; a bare number is seconds.</summary>

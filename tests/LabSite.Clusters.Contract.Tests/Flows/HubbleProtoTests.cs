@@ -97,4 +97,47 @@ public class HubbleProtoTests
         Assert.False(p.IsReply);
         Assert.Equal(MonitorEventType.Drop, p.EventType.Type);
     }
+
+    [Theory]
+    [InlineData("source_ip", "10.0.0.0/33", "flow filter field source_ip: \"10.0.0.0/33\" is not an IP address or CIDR")]
+    [InlineData("destination_ip", "10.1.2", "flow filter field destination_ip: \"10.1.2\" is not an IP address or CIDR")]
+    [InlineData("destination_port", "http", "flow filter field destination_port: \"http\" is not a port number")]
+    [InlineData("http_status_code", "4x4", "flow filter field http_status_code: \"4x4\" is not a status code like 404 or a class like 5+")]
+    [InlineData("protocol", "quic", "flow filter field protocol: unknown protocol \"quic\" (tcp, udp, sctp, icmp, icmpv4, icmpv6, http, dns)")]
+    public void Malformed_filter_values_are_refused_naming_field_and_value(string field, string value, string message)
+    {
+        var f = new Api.FlowFilter();
+        (field switch
+        {
+            "source_ip" => f.SourceIp,
+            "destination_ip" => f.DestinationIp,
+            "destination_port" => f.DestinationPort,
+            "http_status_code" => f.HttpStatusCode,
+            _ => f.Protocol,
+        }).Add(value);
+        var request = new Api.GetFlowsRequest();
+        request.Blacklist.Add(f);
+        Assert.Equal(message, Assert.Throws<ArgumentException>(() => HubbleProto.ToQuery(request)).Message);
+    }
+
+    [Fact]
+    public void A_bad_http_path_regex_is_refused_and_good_values_pass()
+    {
+        var bad = new Api.FlowFilter();
+        bad.HttpPath.Add("/v1/(unclosed");
+        var request = new Api.GetFlowsRequest();
+        request.Whitelist.Add(bad);
+        Assert.StartsWith("flow filter field http_path: \"/v1/(unclosed\" is not a regular expression", Assert.Throws<ArgumentException>(() => HubbleProto.ToQuery(request)).Message);
+
+        var good = new Api.FlowFilter();
+        good.SourceIp.Add("10.0.0.0/8");
+        good.DestinationIp.Add("fd00::1");
+        good.DestinationPort.Add("80");
+        good.HttpStatusCode.Add("5+");
+        good.HttpPath.Add("/v1/.*");
+        good.Protocol.Add("TCP");
+        var ok = new Api.GetFlowsRequest();
+        ok.Whitelist.Add(good);
+        Assert.Single(HubbleProto.ToQuery(ok).Filter.Allow);
+    }
 }

@@ -1,4 +1,4 @@
-using LabSite.Shell.Kubectl;
+using LabSite.Clusters.Contract.Kubernetes.Tables;
 
 namespace LabSite.Shell.Tests.Kubectl;
 

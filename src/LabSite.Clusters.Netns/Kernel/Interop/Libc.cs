@@ -35,6 +35,30 @@ internal static partial class Libc
     [LibraryImport(Libraries.LibC, EntryPoint = "if_nametoindex", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     internal static partial uint IfNameToIndex(string name);
 
+    internal const int OpenReadWrite = 2;
+    internal const int OpenNoControllingTerminal = 0x100;
+
+    // Generic Linux ioctl numbers (x86_64 and arm64 agree): unlock a pty, its number, its window size.
+    internal const uint IoctlSetPtyLock = 0x40045431;
+    internal const uint IoctlGetPtyNumber = 0x80045430;
+    internal const uint IoctlSetWindowSize = 0x5414;
+
+    [LibraryImport(Libraries.LibC, EntryPoint = "ioctl", SetLastError = true)]
+    internal static partial int Ioctl(int fd, nuint request, ref int arg);
+
+    [LibraryImport(Libraries.LibC, EntryPoint = "ioctl", SetLastError = true)]
+    internal static partial int Ioctl(int fd, nuint request, ref WindowSize arg);
+
+    /// <summary>struct winsize.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct WindowSize
+    {
+        public ushort Rows;
+        public ushort Columns;
+        public ushort XPixels;
+        public ushort YPixels;
+    }
+
     [LibraryImport(Libraries.LibC, EntryPoint = "gettid")]
     internal static partial int GetTid();
 }

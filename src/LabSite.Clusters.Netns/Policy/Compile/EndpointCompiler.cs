@@ -12,7 +12,8 @@ namespace LabSite.Clusters.Netns.Policy.Compile;
 /// 3. each peer rule adds one entry per selected identity × port pattern (no peers + ports = identity 0, L4-only);
 /// 4. entries with the same key merge, deny winning; an allow covered by a deny of the same identity becomes a
 ///    deny, because the LPM trie returns the longest match and would otherwise hide the broader deny;
-/// 5. ports with HTTP rules get <paramref name="proxyPort"/> (the lab's L7 proxy) on their entries, and
+/// 5. ports with HTTP rules get the L7 proxy port of their direction (<paramref name="ingressProxyPort"/> or
+///    <paramref name="egressProxyPort"/>) on their entries, and
 ///    <see cref="EndpointPolicy.L7Ports"/> collects, per redirected port, the HTTP rules of every allow covering it.
 /// </summary>
 internal sealed class EndpointCompiler(
@@ -21,7 +22,8 @@ internal sealed class EndpointCompiler(
     IReadOnlyDictionary<NumericIdentity, IReadOnlyList<NamedPort>> namedPortsByIdentity,
     string cluster,
     PolicyEnforcementMode mode,
-    ushort proxyPort)
+    ushort ingressProxyPort,
+    ushort egressProxyPort)
 {
     /// <summary>
     /// Non-zero so a redirect wins over a plain allow of the other lookup (policy.h precedence rule 2): once a port
@@ -122,7 +124,7 @@ internal sealed class EndpointCompiler(
             {
                 var verdict = deny ? PolicyVerdict.DenyAll
                     : http is null ? PolicyVerdict.Allow
-                    : new PolicyVerdict(false, proxyPort, ProxyPortPriority);
+                    : new PolicyVerdict(false, dir == TrafficDirection.Ingress ? ingressProxyPort : egressProxyPort, ProxyPortPriority);
                 foreach (var id in group)
                 {
                     Add(entries, new PolicyKey(id, dir, proto, port, prefix), verdict, source);

@@ -11,17 +11,22 @@ namespace LabSite.Clusters.Netns.Policy.Compile;
 /// and recompiles only the endpoints a change can affect — those a changed policy selects (before or after), the
 /// changed endpoint itself, and endpoints whose rules use a selector whose selection changed when identities came
 /// or went. Every mutator returns the policies that actually changed, for the caller to program into the maps.
-/// All members are thread-safe (one lock; callbacks are never invoked under it). Ports with HTTP rules get
-/// <paramref name="l7ProxyPort"/>, the port of the lab's one L7 proxy, as their entries' proxy port.
+/// All members are thread-safe (one lock; callbacks are never invoked under it). Ports with HTTP rules get the
+/// port of the lab's L7 proxy listener for their direction as their entries' proxy port:
+/// <paramref name="l7ProxyPort"/> for ingress, <paramref name="l7EgressProxyPort"/> for egress.
 /// </summary>
 public sealed class PolicyEngine(
     IdentityAllocator identities,
     PolicyEnforcementMode mode = PolicyEnforcementMode.Default,
     string cluster = IdentityLabels.DefaultCluster,
-    ushort l7ProxyPort = PolicyEngine.DefaultL7ProxyPort)
+    ushort l7ProxyPort = PolicyEngine.DefaultL7ProxyPort,
+    ushort l7EgressProxyPort = PolicyEngine.DefaultL7EgressProxyPort)
 {
-    /// <summary>Each lab has its own node namespace, so one fixed port (inside Cilium's 10000-20000 proxy range) suffices.</summary>
+    /// <summary>Each lab has its own node namespace, so fixed ports (inside Cilium's 10000-20000 proxy range) suffice.</summary>
     public const ushort DefaultL7ProxyPort = 15080;
+
+    /// <summary>The egress listener's port: a listener judges one direction, as Cilium's per-direction Envoy listeners do.</summary>
+    public const ushort DefaultL7EgressProxyPort = 15081;
 
     private readonly Lock _lock = new();
     private readonly SelectorCache _selectors = new();
@@ -47,6 +52,8 @@ public sealed class PolicyEngine(
     public PolicyEnforcementMode Mode => mode;
 
     public ushort L7ProxyPort => l7ProxyPort;
+
+    public ushort L7EgressProxyPort => l7EgressProxyPort;
 
     /// <summary>
     /// The HTTP rules of every redirected port of every endpoint with an IPv4 address, keyed as the L7 proxy looks
@@ -299,7 +306,7 @@ public sealed class PolicyEngine(
             {
                 continue;
             }
-            var compiler = new EndpointCompiler(_selectors, cidrById, portsByIdentity, cluster, mode, l7ProxyPort);
+            var compiler = new EndpointCompiler(_selectors, cidrById, portsByIdentity, cluster, mode, l7ProxyPort, l7EgressProxyPort);
             var policy = compiler.Compile(state.Info, state.Identity, RulesFor(state.Info.Labels));
             state.UsedSelectors = compiler.UsedSelectors;
             state.UsedCidrs = compiler.UsedCidrs;

@@ -12,8 +12,10 @@ namespace LabSite.Clusters.Netns.Proxy.Listener;
 /// <summary>
 /// Serves one accepted client connection: reads requests in order (pipelined ones included), judges each against
 /// the port's HTTP rules, forwards allowed ones to the original destination over one reused upstream connection,
-/// answers denied ones with Envoy's 403, and reports request and response flows. Every wait has a deadline and the
-/// whole connection stops with the proxy's token; faults end this connection only.
+/// answers denied ones with Envoy's 403, and reports request and response flows. An egress listener also applies
+/// the destination's ingress HTTP rules (<see cref="L7ProxyOptions.ChainedIngressProxyPort"/>), so a request must
+/// pass both, with flows for both legs. Every wait has a deadline and the whole connection stops with the proxy's
+/// token; faults end this connection only.
 /// </summary>
 internal sealed class ProxyConnection(Socket client, L7ProxyOptions options, IL7PolicySource policies, IL7FlowSink sink, L7FlowFactory flows)
 {
@@ -142,10 +144,22 @@ internal sealed class ProxyConnection(Socket client, L7ProxyOptions options, IL7
             ?? L7Decision.Deny($"no L7 policy for {policyKey}");
         sink.Publish(flows.Request(exchange, request, decision.Allowed));
 
+        // Legs in the order their responses are reported: the chained ingress leg (nearest the server) first.
+        IReadOnlyList<L7Exchange> legs = [exchange];
+        if (decision.Allowed && ChainedIngress(exchange) is { } inbound)
+        {
+            legs = [inbound.Leg, exchange];
+            var ingressDecision = inbound.Policy.Evaluate(exchange.ClientIdentity, request);
+            sink.Publish(flows.Request(inbound.Leg, request, ingressDecision.Allowed));
+            decision = ingressDecision.Allowed
+                ? decision with { Actions = [.. decision.Actions, .. ingressDecision.Actions] }
+                : ingressDecision with { Reason = $"destination's ingress rules: {ingressDecision.Reason}" };
+        }
+
         if (!decision.Allowed)
         {
             options.Log?.Invoke($"l7 proxy: {exchange.Client}→{exchange.Server}: 403 {request.Method} {request.PathAndQuery}: {decision.Reason}");
-            return await DenyAsync(exchange, request, framing, reader, clientStream, started, deadline);
+            return await DenyAsync(legs, request, framing, reader, clientStream, started, deadline);
         }
 
         ApplyHeaderActions(request, decision.Actions);
@@ -168,12 +182,12 @@ internal sealed class ProxyConnection(Socket client, L7ProxyOptions options, IL7
             SetPhase(deadline, Phase.Connect, options.UpstreamConnectTimeout);
             try
             {
-                _upstream = await UpstreamConnection.ConnectAsync(options.CreateUpstreamSocket, exchange.Server, ct);
+                _upstream = await UpstreamConnection.ConnectAsync(options.CreateUpstreamSocket, exchange, ct);
             }
             catch (Exception e) when (e is SocketException || (e is OperationCanceledException && !_stop.IsCancellationRequested))
             {
                 var detail = e is SocketException se ? se.SocketErrorCode.ToString() : "connect timeout";
-                await GatewayErrorAsync(exchange, request, clientStream, 503,
+                await GatewayErrorAsync(legs, request, clientStream, 503,
                     $"upstream connect error or disconnect/reset before headers. reset reason: {detail}", started);
                 return false;
             }
@@ -197,13 +211,13 @@ internal sealed class ProxyConnection(Socket client, L7ProxyOptions options, IL7
                 HttpProtocolException p => (502, $"bad upstream response: {p.Message}"),
                 _ => (502, $"upstream connect error or disconnect/reset before headers. reset reason: {e.Message}"),
             };
-            await GatewayErrorAsync(exchange, request, clientStream, status, detail, started);
+            await GatewayErrorAsync(legs, request, clientStream, status, detail, started);
             return false;
         }
 
         var responseFraming = HttpBodyFraming.ForResponse(response.Headers, response.Version, response.StatusCode, request.Method);
         SetPhase(deadline, Phase.Body, options.BodyTimeout);
-        sink.Publish(flows.Response(exchange, request, response.StatusCode, _time.GetElapsedTime(started)));
+        PublishResponses(legs, request, response.StatusCode, started);
         await HttpBodyCopier.WriteMessageAsync(HttpHeadWriter.Response(response), _upstream.Reader, clientStream, responseFraming, options.Limits, "upstream response body", 502, ct);
 
         var upstreamKeep = response.KeepAlive && responseFraming.Kind != HttpBodyKind.UntilClose;
@@ -244,7 +258,7 @@ internal sealed class ProxyConnection(Socket client, L7ProxyOptions options, IL7
     }
 
     private async Task<bool> DenyAsync(
-        L7Exchange exchange, HttpRequestHead request, HttpBodyFraming framing, PipeReader reader, NetworkStream clientStream,
+        IReadOnlyList<L7Exchange> legs, HttpRequestHead request, HttpBodyFraming framing, PipeReader reader, NetworkStream clientStream,
         long started, CancellationTokenSource deadline)
     {
         // Drop a small body so the next pipelined request lines up; a large or chunked one ends the connection instead.
@@ -258,14 +272,41 @@ internal sealed class ProxyConnection(Socket client, L7ProxyOptions options, IL7
         }
 
         await clientStream.WriteAsync(LocalReply.Forbidden(close: !keep, http10KeepAlive: keep && request.Version == HttpWireVersion.Http10, _time), deadline.Token);
-        sink.Publish(flows.Response(exchange, request, 403, _time.GetElapsedTime(started)));
+        PublishResponses(legs, request, 403, started);
         return keep;
     }
 
-    private async Task GatewayErrorAsync(L7Exchange exchange, HttpRequestHead request, NetworkStream clientStream, int status, string detail, long started)
+    private async Task GatewayErrorAsync(IReadOnlyList<L7Exchange> legs, HttpRequestHead request, NetworkStream clientStream, int status, string detail, long started)
     {
         await TryWriteAsync(clientStream, LocalReply.Error(status, detail, close: true, _time));
-        sink.Publish(flows.Response(exchange, request, status, _time.GetElapsedTime(started)));
+        PublishResponses(legs, request, status, started);
+    }
+
+    private void PublishResponses(IReadOnlyList<L7Exchange> legs, HttpRequestHead request, int status, long started)
+    {
+        var latency = _time.GetElapsedTime(started);
+        foreach (var leg in legs)
+        {
+            sink.Publish(flows.Response(leg, request, status, latency));
+        }
+    }
+
+    /// <summary>
+    /// For an egress listener: the destination's ingress HTTP rules on this port, if it is an endpoint of this node
+    /// that has them for this client, and the ingress leg they would be reported on. A client they do not cover is
+    /// not redirected at ingress: bpf_lxc judges the upstream connection at L3/L4 (and drops it: no allow covers it).
+    /// </summary>
+    private (L7Exchange Leg, L7PortPolicy Policy)? ChainedIngress(L7Exchange exchange)
+    {
+        if (options.Direction != TrafficDirection.EGRESS || options.ChainedIngressProxyPort == 0)
+        {
+            return null;
+        }
+
+        var key = new L7PolicyKey(exchange.Server.Address, TrafficDirection.INGRESS, (ushort)exchange.Server.Port);
+        return policies.Find(key) is { } policy && policy.Covers(exchange.ClientIdentity)
+            ? (exchange with { Direction = TrafficDirection.INGRESS, ProxyPort = options.ChainedIngressProxyPort }, policy)
+            : null;
     }
 
     private async Task ReplyErrorAsync(NetworkStream clientStream, int status, string detail, CancellationToken ct)

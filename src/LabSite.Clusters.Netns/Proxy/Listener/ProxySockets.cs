@@ -1,5 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
+using LabSite.Clusters.Contract.Flows;
+using LabSite.Clusters.Contract.Identity;
+using LabSite.Clusters.Netns.Proxy.Flows;
 
 namespace LabSite.Clusters.Netns.Proxy.Listener;
 
@@ -20,6 +23,28 @@ public static class ProxySockets
     /// value (bpf/lib/common.h), kept so the meaning reads the same in <c>bpftool</c> dumps and tc programs.
     /// </summary>
     public const uint UpstreamMark = 0x0A00;
+
+    /// <summary>
+    /// Magic of the egress listener's upstream mark (Cilium's MARK_MAGIC_PROXY_EGRESS; MARK_FROM_EGRESS_PROXY in
+    /// bpf/include/labsite_abi.h). Unlike the ingress mark it does not let traffic pass: the destination's ingress
+    /// policy judges it, for the client identity packed into the rest of the mark.
+    /// </summary>
+    public const uint EgressUpstreamMagic = 0x0B00;
+
+    /// <summary>
+    /// The egress upstream mark for a client identity, packed as Cilium does (identity bits 0-15 in mark bits 16-31,
+    /// bits 16-23 in mark bits 0-7, the magic in bits 8-11). Pod identities fit in 24 bits.
+    /// </summary>
+    public static uint EgressUpstreamMark(NumericIdentity client) =>
+        ((client.Value & 0xFFFF) << 16) | ((client.Value >> 16) & 0xFF) | EgressUpstreamMagic;
+
+    /// <summary>The client identity an egress upstream mark carries (what bpf_lxc reads back).</summary>
+    public static NumericIdentity IdentityOfEgressMark(uint mark) => new((mark >> 16) | ((mark & 0xFF) << 16));
+
+    /// <summary>The SO_MARK of one exchange's upstream socket: by the listener's direction.</summary>
+    public static uint UpstreamMarkFor(L7Exchange exchange) => exchange.Direction == TrafficDirection.EGRESS
+        ? EgressUpstreamMark(exchange.ClientIdentity)
+        : UpstreamMark;
 
     /// <summary>
     /// A listening socket bound to <c>0.0.0.0:port</c> with IP_TRANSPARENT, which lets it accept connections whose

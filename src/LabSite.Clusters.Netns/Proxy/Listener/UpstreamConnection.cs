@@ -1,6 +1,6 @@
 using System.IO.Pipelines;
-using System.Net;
 using System.Net.Sockets;
+using LabSite.Clusters.Netns.Proxy.Flows;
 
 namespace LabSite.Clusters.Netns.Proxy.Listener;
 
@@ -22,12 +22,12 @@ internal sealed class UpstreamConnection : IAsyncDisposable
 
     /// <summary>Connects, or throws <see cref="SocketException"/> / <see cref="OperationCanceledException"/>.</summary>
     public static async Task<UpstreamConnection> ConnectAsync(
-        Func<AddressFamily, ValueTask<Socket>> create, IPEndPoint destination, CancellationToken ct)
+        Func<L7Exchange, ValueTask<Socket>> create, L7Exchange exchange, CancellationToken ct)
     {
-        var socket = await create(destination.AddressFamily);
+        var socket = await create(exchange);
         try
         {
-            await socket.ConnectAsync(destination, ct);
+            await socket.ConnectAsync(exchange.Server, ct);
             return new UpstreamConnection(socket);
         }
         catch

@@ -22,6 +22,12 @@ public sealed record L7PortPolicy(IReadOnlyList<L7RuleSet> RuleSets)
         }
     }
 
+    /// <summary>
+    /// Whether any rule set covers <paramref name="peer"/>. One that none covers has no allow on this port at all,
+    /// so the datapath drops it at L3/L4 instead of redirecting it.
+    /// </summary>
+    public bool Covers(NumericIdentity peer) => RuleSets.Any(s => s.AppliesTo(peer));
+
     private L7Decision EvaluateRules(NumericIdentity peer, HttpRequestHead request)
     {
         var actions = new List<HeaderMatch>();

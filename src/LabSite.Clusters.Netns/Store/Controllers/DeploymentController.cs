@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using LabSite.Clusters.Contract.Kubernetes;
+using LabSite.Clusters.Contract;
 using LabSite.Clusters.Netns.Store.Kinds;
 
 namespace LabSite.Clusters.Netns.Store.Controllers;

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using LabSite.Clusters.Contract.Kubernetes;
+using LabSite.Clusters.Contract;
 using LabSite.Clusters.Netns.Store.Kinds;
 using LabSite.Clusters.Netns.Store.Selectors;
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using LabSite.Clusters.Contract.Kubernetes;
+using LabSite.Clusters.Contract;
 using LabSite.Clusters.Netns.Store.Selectors;
 
 namespace LabSite.Clusters.Netns.Store.Validation;

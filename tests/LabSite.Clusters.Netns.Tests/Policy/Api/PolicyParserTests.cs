@@ -223,18 +223,32 @@ public class PolicyParserTests
     }
 
     [Fact]
-    public void Validator_accepts_ingress_http_rules_and_refuses_egress_ones_the_datapath_cannot_redirect()
+    public void Validator_accepts_http_rules_in_ingress_and_egress()
     {
         var check = new PolicyValidator().Validate(YamlObjects.One(StarWarsL7));
         Assert.Empty(check.Errors);
         Assert.Empty(check.Warnings);
 
-        var egress = StarWarsL7.Replace("endpointSelector: {matchLabels: {org: empire, class: deathstar}}", "endpointSelector: {matchLabels: {class: tiefighter}}")
-            .Replace("ingress:", "egress:").Replace("fromEndpoints", "toEndpoints");
-        var error = Assert.Single(new PolicyValidator().Validate(YamlObjects.One(egress)).Errors);
-        Assert.Equal("spec.egress[0].toPorts[0].rules", error.Path);
-        Assert.Equal(PolicyValidator.EgressL7NotEnforced, error.Message);
+        var egress = YamlObjects.One(EgressL7(StarWarsL7));
+        var egressCheck = new PolicyValidator().Validate(egress);
+        Assert.Empty(egressCheck.Errors);
+        Assert.Empty(egressCheck.Warnings);
+        var port = Assert.Single(Assert.Single(Assert.Single(PolicyParser.Parse(egress).Rules).Egress!).ToPorts!);
+        var http = Assert.Single(port.Http!);
+        Assert.Equal(("POST", "/v1/request-landing"), (http.Method, http.Path));
     }
+
+    [Fact]
+    public void Validator_refuses_http_rules_in_egress_deny_naming_the_field()
+    {
+        var deny = EgressL7(StarWarsL7).Replace("egress:", "egressDeny:");
+        var error = Assert.Single(new PolicyValidator().Validate(YamlObjects.One(deny)).Errors);
+        Assert.StartsWith("spec.egressDeny[0].toPorts[0]", error.Path, StringComparison.Ordinal);
+    }
+
+    private static string EgressL7(string ingressPolicy) => ingressPolicy
+        .Replace("endpointSelector: {matchLabels: {org: empire, class: deathstar}}", "endpointSelector: {matchLabels: {class: tiefighter}}")
+        .Replace("ingress:", "egress:").Replace("fromEndpoints", "toEndpoints");
 
     private const string StarWarsL7 = """
         apiVersion: cilium.io/v2

@@ -1,4 +1,4 @@
-namespace LabSite.Shell.Kubectl;
+namespace LabSite.Clusters.Contract.Kubernetes.Tables;
 
 /// <summary>
 /// kubectl's AGE column (k8s.io/apimachinery duration.HumanDuration): exact seconds under 2 minutes, minutes and

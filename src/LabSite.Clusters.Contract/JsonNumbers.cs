@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace LabSite.Clusters.Netns.Store;
+namespace LabSite.Clusters.Contract;
 
 /// <summary>
 /// Reads JSON integers whatever CLR type holds them: System.Text.Json's explicit casts demand the exact type

@@ -1,10 +1,10 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 
-namespace LabSite.Shell.Kubectl;
+namespace LabSite.Clusters.Contract.Kubernetes.Tables;
 
 /// <summary>Small readers over <c>kubectl get -o json</c> objects, tolerant of missing fields.</summary>
-internal static class Json
+public static class KubeJson
 {
     public static JsonNode? At(JsonNode? node, params string[] path)
     {
@@ -18,30 +18,11 @@ internal static class Json
     public static string Str(JsonNode? node, params string[] path) =>
         At(node, path) is JsonValue v && v.TryGetValue<string>(out var s) ? s : At(node, path) is JsonValue n ? n.ToJsonString() : "";
 
-    public static long Int(JsonNode? node, params string[] path)
-    {
-        var value = At(node, path);
-        if (value is JsonValue v)
-        {
-            if (v.TryGetValue<long>(out var l))
-            {
-                return l;
-            }
-            if (v.TryGetValue<int>(out var i))
-            {
-                return i;
-            }
-            if (v.TryGetValue<double>(out var d))
-            {
-                return (long)d;
-            }
-            if (v.TryGetValue<string>(out var s) && long.TryParse(s, out var parsed))
-            {
-                return parsed;
-            }
-        }
-        return 0;
-    }
+    /// <summary>An integer field whatever CLR type holds it; 0 when missing. Strings that hold a number count too.</summary>
+    public static long Int(JsonNode? node, params string[] path) =>
+        At(node, path) is { } value
+            ? value.AsLong() ?? (value is JsonValue v && v.TryGetValue<string>(out var s) && long.TryParse(s, CultureInfo.InvariantCulture, out var parsed) ? parsed : 0)
+            : 0;
 
     public static IEnumerable<JsonNode> Array(JsonNode? node, params string[] path) =>
         At(node, path) is JsonArray a ? a.OfType<JsonNode>() : [];

@@ -1,0 +1,31 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+
+namespace LabSite.Agent.Server.KubeApi;
+
+/// <summary>
+/// The loopback listener's TLS certificate: self-signed for 127.0.0.1, made at agent start and handed out in
+/// kubeconfigs as their certificate authority (kubectl sends bearer tokens over TLS only).
+/// </summary>
+public sealed class KubeApiCertificate
+{
+    public KubeApiCertificate()
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest("CN=labsite-agent", key, HashAlgorithmName.SHA256);
+        var names = new SubjectAlternativeNameBuilder();
+        names.AddIpAddress(IPAddress.Loopback);
+        names.AddDnsName("localhost");
+        request.CertificateExtensions.Add(names.Build());
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        using var created = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddYears(1));
+        // Kestrel on Linux wants the key in an exportable form; a PKCS#12 round trip gives it that.
+        Certificate = X509CertificateLoader.LoadPkcs12(created.Export(X509ContentType.Pkcs12), null);
+    }
+
+    public X509Certificate2 Certificate { get; }
+
+    /// <summary>The certificate as a kubeconfig's <c>certificate-authority-data</c> (base64 of its PEM).</summary>
+    public string AuthorityData => Convert.ToBase64String(System.Text.Encoding.ASCII.GetBytes(Certificate.ExportCertificatePem()));
+}

@@ -1,0 +1,124 @@
+using System.IO.Pipelines;
+using System.Text;
+using LabSite.Clusters.Contract;
+using LabSite.Testing;
+
+namespace LabSite.Clusters.Netns.Tests.Exec;
+
+/// <summary>Stdin and interactive (TTY) exec against real pods: real packets, a real pseudo-terminal, a real dash.</summary>
+[Trait("Category", "Privileged")]
+public sealed class PodExecInteractivePrivilegedTests : IAsyncLifetime
+{
+    private readonly NetnsBackend _backend = new(NetnsTestLabs.Options());
+    private NetnsCluster _cluster = null!;
+
+    public async Task InitializeAsync()
+    {
+        await _backend.StartAsync(CancellationToken.None);
+        _cluster = await _backend.CreateAsync(new ClusterRequest("exec-tty"), null, CancellationToken.None);
+        await NetnsTestLabs.StartStarWarsAsync(_cluster);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _backend.DestroyAsync(_cluster.Name, CancellationToken.None);
+        NetnsTestLabs.DeleteRoots(_backend.Options);
+    }
+
+    [Fact]
+    public async Task StdinPipedThroughNcReachesAUdpListenerInAnotherPod()
+    {
+        var tiefighter = _cluster.FindPod("default", "tiefighter")!.Ip.ToString();
+        var heard = new RecordingStream();
+        var listener = _cluster.ExecAsync(new ExecRequest("default", "tiefighter", ["nc", "-u", "-l", "-W", "1", "-p", "5005"], TimeSpan.FromSeconds(15)),
+            new ExecStreams(heard, Stream.Null), CancellationToken.None);
+        await Task.Delay(500);
+
+        using var stdin = new MemoryStream("hello from xwing\n"u8.ToArray());
+        var code = await _cluster.ExecAsync(new ExecRequest("default", "xwing", ["nc", "-u", "-w", "1", tiefighter, "5005"], TimeSpan.FromSeconds(10)),
+            new ExecStreams(Stream.Null, Stream.Null, stdin), CancellationToken.None);
+
+        Assert.Equal(0, code);
+        Assert.Equal(0, await listener.WaitAsync(TimeSpan.FromSeconds(20)));
+        Assert.Equal("hello from xwing\n", heard.Text);
+    }
+
+    [Fact]
+    public async Task StdinOverTheCapIsCutAndSaidSo()
+    {
+        using var stdin = new MemoryStream(new byte[ExecLimits.MaxStdinBytes + 10]);
+        using var stdout = new MemoryStream();
+        using var stderr = new MemoryStream();
+        var code = await _cluster.ExecAsync(new ExecRequest("default", "xwing", ["wc", "-c"], TimeSpan.FromSeconds(20)), new ExecStreams(stdout, stderr, stdin), CancellationToken.None);
+
+        Assert.Equal(0, code);
+        Assert.Equal($"{ExecLimits.MaxStdinBytes}\n", Encoding.UTF8.GetString(stdout.ToArray()));
+        Assert.Equal("labsite: stdin exceeded 1 MiB; the program got only the first 1 MiB\n", Encoding.UTF8.GetString(stderr.ToArray()));
+    }
+
+    [Fact]
+    public async Task InteractiveShellRunsOnAPseudoTerminalAndReturnsItsExitCode()
+    {
+        var keys = new Pipe();
+        var screen = new RecordingStream();
+        var window = new ExecTerminal(new TerminalSize(100, 30));
+        var session = _cluster.ExecAsync(new ExecRequest("default", "tiefighter", ["sh"], Tty: true),
+            new ExecStreams(screen, Stream.Null, keys.Reader.AsStream(), window), CancellationToken.None);
+
+        await Type(keys, "echo $((6*7))\n");
+        await screen.WaitForAsync("42\r\n");
+        // A real terminal: the shell's stdin is one, and a resize reaches the shell as SIGWINCH.
+        await Type(keys, "test -t 0 && echo on-a-tty; trap 'echo resized' WINCH\n");
+        await screen.WaitForAsync("on-a-tty\r\n");
+        window.Resize(new TerminalSize(120, 40));
+        await Task.Delay(300);
+        await Type(keys, "hostname\n");
+        await screen.WaitForAsync("tiefighter\r\n");
+        Assert.Contains("resized", screen.Text);
+        await Type(keys, "exit 3\n");
+
+        Assert.Equal(3, await session.WaitAsync(TimeSpan.FromSeconds(20)));
+    }
+
+    [Fact]
+    public async Task CtrlCInterruptsTheForegroundProgramAndCtrlDEndsTheShell()
+    {
+        var keys = new Pipe();
+        var screen = new RecordingStream();
+        var session = _cluster.ExecAsync(new ExecRequest("default", "xwing", ["sh"], Tty: true),
+            new ExecStreams(screen, Stream.Null, keys.Reader.AsStream(), new ExecTerminal(new TerminalSize(80, 24))), CancellationToken.None);
+
+        // Ctrl-C before the shell has read the line would flush it instead; wait until the list is running.
+        await Type(keys, "echo started; sleep 100\n");
+        await screen.WaitForAsync("started\r\n");
+        await Task.Delay(300);
+        await Type(keys, "\u0003");
+        await Type(keys, "echo status $?\n");
+        await screen.WaitForAsync("status 130\r\n");
+        await Type(keys, "\u0004");
+
+        Assert.True(0 == await session.WaitAsync(TimeSpan.FromSeconds(20)), screen.Text);
+    }
+
+    [Fact]
+    public async Task CancellingTheSessionKillsTheShell()
+    {
+        var keys = new Pipe();
+        var screen = new RecordingStream();
+        using var cancel = new CancellationTokenSource();
+        var session = _cluster.ExecAsync(new ExecRequest("default", "xwing", ["sh"], Tty: true),
+            new ExecStreams(screen, Stream.Null, keys.Reader.AsStream(), new ExecTerminal(new TerminalSize(80, 24))), cancel.Token);
+        await Type(keys, "echo ready\n");
+        await screen.WaitForAsync("ready\r\n");
+
+        await cancel.CancelAsync();
+
+        Assert.NotEqual(0, await session.WaitAsync(TimeSpan.FromSeconds(20)));
+    }
+
+    private static async Task Type(Pipe keys, string text)
+    {
+        await keys.Writer.WriteAsync(Encoding.UTF8.GetBytes(text));
+        await keys.Writer.FlushAsync();
+    }
+}
