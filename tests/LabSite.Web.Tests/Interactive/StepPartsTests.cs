@@ -89,24 +89,6 @@ public sealed class StepPartsTests : PlayerTestContext
     }
 
     [Fact]
-    public void Previous_link_to_the_first_step_moves_there_without_breaking_the_render()
-    {
-        // The player answers a click by showing the step it names, in the same event: the clicked "previous" link
-        // then re-renders its content while the pane already shows the first step, which has no previous step.
-        var lab = TestLabs.Policy();
-        IRenderedComponent<StepPane>? cut = null;
-        cut = Render<StepPane>(p => p.Add(c => c.Lab, lab).Add(c => c.Step, lab.Steps[1])
-            .Add(c => c.OnNavigate, id => cut!.Render(q => q.Add(c => c.Step, lab.FindStep(id)!))));
-
-        cut.Find(".step-pager a[rel=prev]").Click();
-
-        Assert.Equal("Step 1 of 3", cut.Find(".step__counter").TextContent);
-        Assert.Empty(cut.FindAll(".step-pager a[rel=prev]"));
-        cut.Find(".step-pager a[rel=next]").Click();
-        Assert.Equal("Step 2 of 3", cut.Find(".step__counter").TextContent);
-    }
-
-    [Fact]
     public void Done_toggle_posts_without_javascript_and_tells_the_player_the_new_state()
     {
         var asked = new List<bool>();
