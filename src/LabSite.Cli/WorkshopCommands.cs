@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using LabSite.Web;
 using LabSite.Web.Workshops;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace LabSite.Cli;
 
