@@ -10,7 +10,7 @@ want=${1:-site}
 pkgs=(clang llvm libbpf-dev bpftool iproute2 bubblewrap util-linux curl wget jq dnsutils netcat-openbsd iputils-ping)
 # npm ships inside some nodejs builds; ask Debian for npm only when it is missing.
 command -v npm >/dev/null || pkgs+=(nodejs npm)
-[ "$want" = test ] && pkgs+=(chromium wrk)
+[ "$want" = test ] && pkgs+=(chromium wrk postgresql)
 missing=()
 for p in "${pkgs[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
@@ -37,3 +37,20 @@ fi
 
 # bpffs and cgroup v2 are where the netns backend pins maps and attaches socket-LB.
 mountpoint -q /sys/fs/bpf || mount -t bpf bpf /sys/fs/bpf
+
+# Tests of the workshop store run against a real PostgreSQL (Debian's cluster, started without systemd): a
+# labsite_test role that may create databases (each test makes and drops its own), password auth on loopback.
+if [ "$want" = test ]; then
+  pg_ver=$(pg_lsclusters -h 2>/dev/null | awk 'NR==1{print $1}')
+  if [ -z "$pg_ver" ]; then
+    pg_ver=$(ls /usr/lib/postgresql | sort -n | tail -1)
+    pg_createcluster "$pg_ver" main >/dev/null
+  fi
+  pg_name=$(pg_lsclusters -h | awk -v v="$pg_ver" '$1==v{print $2; exit}')
+  pg_lsclusters -h | awk -v v="$pg_ver" -v n="$pg_name" '$1==v && $2==n{print $4}' | grep -q online \
+    || pg_ctlcluster "$pg_ver" "$pg_name" start
+  runuser -u postgres -- psql -q -v ON_ERROR_STOP=1 -d postgres -c \
+    "DO \$\$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname='labsite_test') THEN CREATE ROLE labsite_test LOGIN CREATEDB PASSWORD 'labsite_test'; END IF; END \$\$;"
+  pg_port=$(pg_lsclusters -h | awk -v v="$pg_ver" -v n="$pg_name" '$1==v && $2==n{print $3}')
+  export LABSITE_TEST_POSTGRES="Host=127.0.0.1;Port=$pg_port;Username=labsite_test;Password=labsite_test;Database=postgres"
+fi
