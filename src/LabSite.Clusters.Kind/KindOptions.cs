@@ -5,6 +5,9 @@ namespace LabSite.Clusters.Kind;
 /// <summary>The kind backend's settings (section <c>KindOptions</c>).</summary>
 public sealed class KindOptions
 {
+    /// <summary>Whether the agent offers the kind backend; read from <c>KindOptions__Enabled</c> when the agent starts.</summary>
+    public bool Enabled { get; set; }
+
     /// <summary>Directory with kind-config.yaml, cilium-values.yaml, cilium-version.txt and images.txt.</summary>
     [Required]
     public string InfraDirectory { get; set; } = "infra/kind";
@@ -29,10 +32,6 @@ public sealed class KindOptions
     /// <summary>CPU limit of each node container in CPUs (0 = none).</summary>
     [Range(0, 64)]
     public double NodeCpus { get; set; } = 2;
-
-    /// <summary>Ready clusters kept per lab (0 = no warm pool).</summary>
-    [Range(0, 16)]
-    public int WarmPoolSize { get; set; }
 
     /// <summary>How long Cilium, the operator, hubble-relay and CoreDNS get to become ready.</summary>
     public TimeSpan ReadyTimeout { get; set; } = TimeSpan.FromMinutes(5);
