@@ -23,6 +23,12 @@ public sealed partial class WorkshopStore
         return true;
     }
 
+    public Task<bool> AccountExistsAsync(string email, CancellationToken ct = default)
+    {
+        var normalized = email.Trim().ToUpperInvariant();
+        return db.Users.AnyAsync(u => u.NormalizedEmail == normalized, ct);
+    }
+
     public Task<bool> IsStaffAsync(string workshopId, string userId, CancellationToken ct = default) =>
         db.Staff.AnyAsync(s => s.WorkshopId == workshopId && s.UserId == userId, ct);
 
