@@ -26,6 +26,20 @@ public sealed class WorkshopConsoleBrowserTests(LabSiteFixture fixture) : IClass
     [Fact]
     public async Task An_instructor_watches_three_attendees_live_shadows_takes_over_resets_catches_up_and_paces()
     {
+        try
+        {
+            await RunAsync();
+        }
+        catch (Exception e) when (e is PlaywrightException or TimeoutException)
+        {
+            // The server's side of the story: what it logged while the browsers waited.
+            var output = _site.Output;
+            throw new InvalidOperationException($"{e.Message}\n--- labsite serve, last lines ---\n{output[Math.Max(0, output.Length - 6000)..]}", e);
+        }
+    }
+
+    private async Task RunAsync()
+    {
         var (workshopId, code) = await CreateWorkshopAsync();
         await using var teacherBrowser = await Chromium.LaunchAsync();
         var console = await SignInAsAdminAsync(teacherBrowser, workshopId);

@@ -74,7 +74,9 @@ public sealed class RoomActions(
         var before = lab.Steps.Take(stepNumber - 1).ToList();
         // The attendee's shells hold the old cluster: end them first, so nothing types into a cluster being destroyed.
         terminals.Close(learner, lab.Id, "the instructor gave you a fresh cluster; the page reloads");
-        await clusters.ReplaceAsync(learner, lab.Id, token => progress.RewriteAsync(learner, lab.Id, [.. before.Select(s => s.Id)], target.Id, token), ct);
+        // Off the caller's synchronization context (the console's circuit): destroying and creating a cluster runs backend
+        // code that must not need the renderer's one thread to resume, or the circuit waits on itself.
+        await Task.Run(() => clusters.ReplaceAsync(learner, lab.Id, token => progress.RewriteAsync(learner, lab.Id, [.. before.Select(s => s.Id)], target.Id, token), ct), ct);
         await scope.ServiceProvider.GetRequiredService<WorkshopStore>().CountResetAsync(workshopId, attendeeId, ct);
         (await rooms.GetAsync(workshopId, ct))?.Reset(attendeeId);
         monitor.Poke(workshopId);
