@@ -1,4 +1,3 @@
-using LabSite.Cli;
 using LabSite.Testing;
 using LabSite.Web;
 using LabSite.Web.Workshops;
