@@ -53,8 +53,9 @@ public static class WorkshopCommands
         var backend = new Option<string>("--backend") { DefaultValueFactory = _ => "netns" };
         var emails = new Option<string[]>("--allow-email") { Description = "Only these emails may join (repeat)." };
         var rehearsal = new Option<bool>("--rehearsal") { Description = "One seat, for the instructor alone." };
+        var staff = new Option<string[]>("--staff") { Description = "Email of an instructor or assistant account who runs the console (repeat); admins run every workshop." };
         var content = new Option<string>("--content") { DefaultValueFactory = _ => "content", Description = "Folder holding labs/ (lab ids are checked against it)." };
-        var command = new Command("create", "Create a workshop; prints its id and join code.") { title, labs, start, hours, seats, backend, emails, rehearsal, content, s_data, s_postgres };
+        var command = new Command("create", "Create a workshop; prints its id and join code.") { title, labs, start, hours, seats, backend, emails, rehearsal, staff, content, s_data, s_postgres };
         command.SetAction(r => Run(r, Console.Out, Console.Error, async (sp, output) =>
         {
             if (!DateTime.TryParse(r.GetValue(start), CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var at))
@@ -64,7 +65,26 @@ public static class WorkshopCommands
             var labsDir = Path.Combine(r.GetValue(content)!, "labs");
             var spec = new WorkshopSpec(r.GetValue(title)!, r.GetValue(labs)!, at, at.AddHours(r.GetValue(hours)), r.GetValue(seats),
                 r.GetValue(backend)!, r.GetValue(emails), r.GetValue(rehearsal));
-            var w = await sp.GetRequiredService<WorkshopStore>().CreateAsync(spec, id => Directory.Exists(Path.Combine(labsDir, id)));
+            var store = sp.GetRequiredService<WorkshopStore>();
+            var staffEmails = r.GetValue(staff) ?? [];
+            // Every account must exist before anything is created: a typo leaves no workshop behind.
+            var missing = new List<string>();
+            foreach (var email in staffEmails)
+            {
+                if (!await store.AccountExistsAsync(email))
+                {
+                    missing.Add(email);
+                }
+            }
+            if (missing.Count > 0)
+            {
+                throw new ArgumentException($"--staff: no instructor account has the email {string.Join(", ", missing)} (create it with an invite first)");
+            }
+            var w = await store.CreateAsync(spec, id => Directory.Exists(Path.Combine(labsDir, id)));
+            foreach (var email in staffEmails)
+            {
+                await store.AddStaffAsync(w.Id, email);
+            }
             output.WriteLine($"{w.Id}\tcode {w.JoinCode}\tjoin at /join/{w.JoinCode}");
         }));
         return command;

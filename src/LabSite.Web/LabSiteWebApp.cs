@@ -8,6 +8,7 @@ using LabSite.Web.Learners;
 using LabSite.Web.Terminal;
 using LabSite.Web.Workshops;
 using LabSite.Web.Workshops.Data;
+using LabSite.Web.Workshops.Room;
 using LabSite.Web.Workspace;
 using Microsoft.AspNetCore.DataProtection;
 
@@ -39,6 +40,7 @@ public static class LabSiteWebApp
         builder.Services.AddLabClusters();
         builder.Services.AddCheckEvaluation();
         builder.Services.AddWorkshops(options);
+        builder.Services.AddWorkshopRoom();
         configure?.Invoke(builder);
 
         var app = builder.Build();

@@ -108,10 +108,24 @@ public sealed partial class LabProgressStore(LabSiteDbContext db, TimeProvider c
     }
 
     /// <summary>Marks a step done or not done (by the learner, or later by a passing check).</summary>
+    /// <remarks>
+    /// Counts as a visit of the step but does not make it the current one: a background check (the player's, the
+    /// workshop roster's) can finish after the learner moved on, and must not move them back.
+    /// </remarks>
     public async Task SetCompletedAsync(LearnerId learner, string labId, string stepId, bool completed, CancellationToken ct = default)
     {
-        await RecordVisitAsync(learner, labId, stepId, ct);
+        var now = clock.GetUtcNow().UtcDateTime;
         var key = learner.ToString();
+        await db.Database.ExecuteSqlInterpolatedAsync($"""
+            INSERT INTO lab_progress (learner_id, lab_id, current_step_id, started_at, updated_at)
+            VALUES ({key}, {labId}, {stepId}, {now}, {now})
+            ON CONFLICT (learner_id, lab_id) DO NOTHING
+            """, ct);
+        await db.Database.ExecuteSqlInterpolatedAsync($"""
+            INSERT INTO step_progress (learner_id, lab_id, step_id, visited_at, completed_at, hints_revealed, solution_shown)
+            VALUES ({key}, {labId}, {stepId}, {now}, NULL, 0, 0)
+            ON CONFLICT (learner_id, lab_id, step_id) DO NOTHING
+            """, ct);
         DateTime? at = completed ? clock.GetUtcNow().UtcDateTime : null;
         await db.Database.ExecuteSqlInterpolatedAsync($"""
             UPDATE step_progress SET completed_at = CASE WHEN {completed} THEN COALESCE(completed_at, {at}) ELSE NULL END

@@ -49,6 +49,30 @@ public sealed partial class AgentClusterLocator(BackendRouter agent, ClusterActi
         }
     }
 
+    public async Task<ILabCluster?> ReplaceAsync(LearnerId learner, string labId, Func<CancellationToken, Task> between, CancellationToken ct)
+    {
+        var name = ClusterName(learner, labId);
+        var gate = _activity.Gate(name);
+        await gate.WaitAsync(ct);
+        try
+        {
+            if (_activity.Find(name) is { Learner: { } owner } && owner != learner)
+            {
+                throw new InvalidOperationException($"the lab cluster {name} belongs to another learner; ask the operator to end it");
+            }
+            // Not the caller's token from here: a closed console must not leave the cluster destroyed and the progress old.
+            await agent.DestroyAsync(name, CancellationToken.None);
+            _activity.Deleted(name);
+            await between(CancellationToken.None);
+        }
+        finally
+        {
+            gate.Release();
+        }
+        // Whoever uses the lab first (this call, the attendee's terminal) creates it and replays the new progress.
+        return await FindAsync(learner, labId, CancellationToken.None);
+    }
+
     public Task<ILabCluster?> FindRunningAsync(LearnerId learner, string labId, CancellationToken ct) =>
         agent.FindAsync(ClusterName(learner, labId), ct);
 

@@ -15,6 +15,17 @@ public interface ILabClusterLocator
     /// <summary>Finds the cluster only if it runs, and does not count as use (background re-checks).</summary>
     Task<ILabCluster?> FindRunningAsync(LearnerId learner, string labId, CancellationToken ct) => FindAsync(learner, labId, ct);
 
+    /// <summary>
+    /// Replaces the learner's cluster for a lab (an instructor's reset or catch-up): the running one is destroyed, then
+    /// <paramref name="between"/> runs (it rewrites the learner's progress), all under the cluster's gate, so no terminal,
+    /// Check or expiry sees a half-replaced cluster; then a fresh one is created and restored from the new progress.
+    /// </summary>
+    async Task<ILabCluster?> ReplaceAsync(LearnerId learner, string labId, Func<CancellationToken, Task> between, CancellationToken ct)
+    {
+        await between(ct);
+        return await FindAsync(learner, labId, ct);
+    }
+
     /// <summary>How many times the cluster was created: a terminal holding an older one must start again.</summary>
     int Generation(LearnerId learner, string labId) => 0;
 }

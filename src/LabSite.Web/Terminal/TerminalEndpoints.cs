@@ -73,7 +73,7 @@ public static class TerminalEndpoints
         var sending = SendAsync(socket, output, stop.Token);
         try
         {
-            await ReceiveAsync(socket, session, stop.Token);
+            await ReceiveAsync(socket, message => HandleMessageAsync(session, message, inputAllowed: () => true, resize: true), stop.Token);
         }
         finally
         {
@@ -98,14 +98,14 @@ public static class TerminalEndpoints
         return sessions.Close(context.GetLearnerId(), labId, terminalTab) ? TypedResults.NoContent() : TypedResults.NotFound();
     }
 
-    private static bool SameOrigin(HttpContext context)
+    internal static bool SameOrigin(HttpContext context)
     {
         var origin = context.Request.Headers.Origin.ToString();
         // Non-browser clients send no Origin; browsers always do on WebSocket requests.
         return origin.Length == 0 || (Uri.TryCreate(origin, UriKind.Absolute, out var uri) && string.Equals(uri.Authority, context.Request.Host.Value, StringComparison.OrdinalIgnoreCase));
     }
 
-    private static async Task SendAsync(WebSocket socket, System.Threading.Channels.ChannelReader<string> output, CancellationToken ct)
+    internal static async Task SendAsync(WebSocket socket, System.Threading.Channels.ChannelReader<string> output, CancellationToken ct)
     {
         try
         {
@@ -125,7 +125,7 @@ public static class TerminalEndpoints
         }
     }
 
-    private static async Task ReceiveAsync(WebSocket socket, TerminalSession session, CancellationToken ct)
+    internal static async Task ReceiveAsync(WebSocket socket, Func<byte[], Task> handle, CancellationToken ct)
     {
         var buffer = new byte[16 * 1024];
         var message = new MemoryStream();
@@ -148,7 +148,7 @@ public static class TerminalEndpoints
                 {
                     continue;
                 }
-                await HandleMessageAsync(session, message.ToArray());
+                await handle(message.ToArray());
                 message.SetLength(0);
             }
         }
@@ -158,8 +158,11 @@ public static class TerminalEndpoints
         }
     }
 
-    /// <summary>Applies one browser message; malformed ones are ignored (a terminal must not die of a bad frame).</summary>
-    private static async Task HandleMessageAsync(TerminalSession session, byte[] message)
+    /// <summary>
+    /// Applies one browser message; malformed ones are ignored (a terminal must not die of a bad frame). Input reaches
+    /// the shell only while <paramref name="inputAllowed"/> says so (an instructor's shadow: only after the attendee consented).
+    /// </summary>
+    internal static async Task HandleMessageAsync(TerminalSession session, byte[] message, Func<bool> inputAllowed, bool resize)
     {
         try
         {
@@ -167,10 +170,10 @@ public static class TerminalEndpoints
             var root = json.RootElement;
             switch (root.GetProperty("type").GetString())
             {
-                case "input" when root.GetProperty("data").GetString() is { } data:
+                case "input" when root.GetProperty("data").GetString() is { } data && inputAllowed():
                     await session.InputAsync(data);
                     break;
-                case "resize":
+                case "resize" when resize:
                     await session.ResizeAsync(root.GetProperty("cols").GetInt32(), root.GetProperty("rows").GetInt32());
                     break;
             }

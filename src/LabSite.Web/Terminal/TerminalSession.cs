@@ -7,7 +7,8 @@ namespace LabSite.Web.Terminal;
 /// <summary>
 /// One learner's terminal for one lab: the lab shell plus what it printed lately. It outlives its WebSocket: a browser
 /// that reconnects (reload, network blip) is attached to the same shell and first gets the recent screen back.
-/// One attachment at a time; a new one replaces the old.
+/// One attachment at a time; a new one replaces the old. Watchers (an instructor shadowing a workshop attendee) see the
+/// same output without replacing the attachment; they have no input path here at all.
 /// </summary>
 public sealed class TerminalSession : IDisposable
 {
@@ -17,6 +18,10 @@ public sealed class TerminalSession : IDisposable
     private readonly object _gate = new();
     private readonly StringBuilder _recent = new();
     private Channel<string>? _attached;
+    private readonly List<Channel<string>> _watchers = [];
+
+    /// <summary>A bound on watchers per terminal: each holds a channel of output on the server.</summary>
+    public const int MaxWatchers = 4;
 
     private readonly TimeProvider _clock;
 
@@ -31,6 +36,9 @@ public sealed class TerminalSession : IDisposable
     public LabShell Shell { get; }
 
     public DateTimeOffset LastActivity { get; private set; }
+
+    /// <summary>When the learner last pressed Enter (sent a command); null before the first.</summary>
+    public DateTimeOffset? LastCommandAt { get; private set; }
 
     public bool IsAttached
     {
@@ -84,9 +92,44 @@ public sealed class TerminalSession : IDisposable
         }
     }
 
+    /// <summary>
+    /// Adds a read-only watcher: it receives a terminal reset plus the recent output, then everything new, until it
+    /// unwatches or the session ends. Null when <see cref="MaxWatchers"/> already watch.
+    /// </summary>
+    public ChannelReader<string>? Watch()
+    {
+        var channel = Channel.CreateBounded<string>(new BoundedChannelOptions(4096) { FullMode = BoundedChannelFullMode.DropOldest });
+        lock (_gate)
+        {
+            if (_watchers.Count >= MaxWatchers)
+            {
+                return null;
+            }
+            _watchers.Add(channel);
+            channel.Writer.TryWrite("\u001bc" + _recent);
+        }
+        return channel.Reader;
+    }
+
+    public void Unwatch(ChannelReader<string> reader)
+    {
+        lock (_gate)
+        {
+            foreach (var watcher in _watchers.Where(w => w.Reader == reader).ToList())
+            {
+                watcher.Writer.TryComplete();
+                _watchers.Remove(watcher);
+            }
+        }
+    }
+
     public Task InputAsync(string data)
     {
         LastActivity = _clock.GetUtcNow();
+        if (data.Contains('\r', StringComparison.Ordinal))
+        {
+            LastCommandAt = LastActivity;
+        }
         return Shell.InputAsync(data);
     }
 
@@ -111,7 +154,24 @@ public sealed class TerminalSession : IDisposable
                 _recent.Remove(0, _recent.Length - ReplayChars);
             }
             _attached?.Writer.TryWrite(text);
+            foreach (var watcher in _watchers)
+            {
+                watcher.Writer.TryWrite(text);
+            }
         }
+    }
+
+    private void CompleteWatchers(string? farewell)
+    {
+        foreach (var watcher in _watchers)
+        {
+            if (farewell is not null)
+            {
+                watcher.Writer.TryWrite(farewell);
+            }
+            watcher.Writer.TryComplete();
+        }
+        _watchers.Clear();
     }
 
     /// <summary>The learner typed exit or Ctrl-D: tell the browser and end the attachment (the page offers a new session).</summary>
@@ -125,6 +185,7 @@ public sealed class TerminalSession : IDisposable
                 _attached.Writer.TryComplete();
                 _attached = null;
             }
+            CompleteWatchers("\r\n[session ended]\r\n");
         }
     }
 
@@ -134,6 +195,7 @@ public sealed class TerminalSession : IDisposable
         lock (_gate)
         {
             _attached?.Writer.TryWrite($"\r\n[{reason}]\r\n");
+            CompleteWatchers($"\r\n[{reason}]\r\n");
         }
         Dispose();
     }
@@ -146,6 +208,7 @@ public sealed class TerminalSession : IDisposable
         {
             _attached?.Writer.TryComplete();
             _attached = null;
+            CompleteWatchers(null);
         }
     }
 }

@@ -62,6 +62,15 @@ public sealed class TerminalSessions(LabFolders folders, ILabClusterLocator clus
         return started.Count == 0 ? null : (started.Any(s => s.IsAttached), started.Max(s => s.LastActivity));
     }
 
+    /// <summary>A tab's session if it has started and runs (for an instructor's shadow); never starts one.</summary>
+    public TerminalSession? Find(LearnerId learner, string labId, TerminalTab tab) =>
+        _sessions.TryGetValue((learner, labId, tab), out var lazy) && lazy.IsValueCreated && lazy.Value.IsCompletedSuccessfully
+            && lazy.Value.Result is { Shell.HasExited: false } session ? session : null;
+
+    /// <summary>When the learner last sent a command in any of their terminals on a lab; null when none did.</summary>
+    public DateTimeOffset? LastCommandAt(LearnerId learner, string labId) =>
+        Started(learner, labId).Select(e => e.Session.LastCommandAt).Max();
+
     /// <summary>Ends all the learner's terminals on a lab (its cluster was deleted): the next connect starts new ones.</summary>
     public void Close(LearnerId learner, string labId, string reason)
     {

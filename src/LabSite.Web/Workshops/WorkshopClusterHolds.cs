@@ -42,10 +42,14 @@ public sealed class WorkshopClusterHolds(IServiceScopeFactory scopes, ClusterAct
             {
                 if (LearnerId.TryParse(attendee.LearnerId, out var learner))
                 {
-                    holds[learner] = DateTime.SpecifyKind(workshop.EndsAt, DateTimeKind.Utc);
+                    holds[learner] = DateTime.SpecifyKind(HeldUntil(workshop, attendee), DateTimeKind.Utc);
                 }
             }
         }
         activity.SetHolds(holds);
     }
+
+    /// <summary>An attendee's cluster is held until the event ends, or until the extra time an instructor gave them.</summary>
+    public static DateTime HeldUntil(Data.WorkshopRow workshop, Data.AttendeeRow attendee) =>
+        attendee.ExtendedUntil is { } extended && extended > workshop.EndsAt ? extended : workshop.EndsAt;
 }

@@ -2,6 +2,7 @@ using System.Threading.RateLimiting;
 using LabSite.Web.Clusters;
 using LabSite.Web.Learners;
 using LabSite.Web.Workshops.Data;
+using LabSite.Web.Workshops.Room;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
@@ -54,6 +55,7 @@ public static class WorkshopEndpoints
     {
         app.MapPost(JoinRoute, JoinAsync).RequireRateLimiting(JoinRateLimit);
         app.MapInstructorEndpoints();
+        app.MapWorkshopRoomEndpoints();
         return app;
     }
 

@@ -8,4 +8,8 @@ public static class WorkshopLimits
     public const int EmailLength = 254;
     public const int MaxSeats = 500;
     public const int MaxLabs = 20;
+    public const int BroadcastLength = 500;
+
+    /// <summary>The most time an instructor adds in one go (minutes), for one attendee or the room.</summary>
+    public const int MaxExtendMinutes = 8 * 60;
 }

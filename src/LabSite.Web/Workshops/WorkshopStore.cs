@@ -13,7 +13,7 @@ public sealed record JoinResult(WorkshopRow? Workshop, AttendeeRow? Attendee, in
 }
 
 /// <summary>Creates, finds, joins and ends workshops in the workshop store (SQLite or PostgreSQL).</summary>
-public sealed class WorkshopStore(WorkshopDbContext db, TimeProvider clock)
+public sealed partial class WorkshopStore(WorkshopDbContext db, TimeProvider clock)
 {
     // A seat is taken by inserting (workshop, seat) under a unique index; losing a race to another joiner retries.
     private const int SeatAttempts = 8;
@@ -67,12 +67,12 @@ public sealed class WorkshopStore(WorkshopDbContext db, TimeProvider clock)
     public Task<AttendeeRow?> FindAttendeeAsync(string workshopId, string attendeeId, CancellationToken ct = default) =>
         db.Attendees.AsNoTracking().FirstOrDefaultAsync(a => a.WorkshopId == workshopId && a.Id == attendeeId, ct);
 
-    /// <summary>Workshops running now (not ended, within start..end): their attendees' clusters are never reaped as idle.</summary>
+    /// <summary>Workshops running now (not ended, within start..end, or an attendee's extra time): their attendees' clusters are never reaped as idle.</summary>
     public async Task<List<WorkshopRow>> ActiveAsync(CancellationToken ct = default)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         return await db.Workshops.AsNoTracking().Include(w => w.Attendees)
-            .Where(w => w.EndedAt == null && w.EndsAt > now).ToListAsync(ct);
+            .Where(w => w.EndedAt == null && (w.EndsAt > now || w.Attendees.Any(a => a.ExtendedUntil > now))).ToListAsync(ct);
     }
 
     /// <summary>

@@ -18,6 +18,8 @@ public abstract class WorkshopDbContext(DbContextOptions options) : IdentityDbCo
 
     public DbSet<InstructorInviteRow> Invites => Set<InstructorInviteRow>();
 
+    public DbSet<WorkshopStaffRow> Staff => Set<WorkshopStaffRow>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
@@ -37,6 +39,11 @@ public abstract class WorkshopDbContext(DbContextOptions options) : IdentityDbCo
             b.Property(w => w.Rehearsal).HasColumnName("rehearsal");
             b.Property(w => w.CreatedAt).HasColumnName("created_at");
             b.Property(w => w.EndedAt).HasColumnName("ended_at");
+            b.Property(w => w.PaceLabId).HasColumnName("pace_lab_id").HasMaxLength(100);
+            b.Property(w => w.PaceStepId).HasColumnName("pace_step_id").HasMaxLength(100);
+            b.Property(w => w.Broadcast).HasColumnName("broadcast").HasMaxLength(WorkshopLimits.BroadcastLength);
+            b.Property(w => w.BroadcastAt).HasColumnName("broadcast_at");
+            b.HasMany(w => w.Staff).WithOne().HasForeignKey(s => s.WorkshopId).OnDelete(DeleteBehavior.Cascade);
             b.HasIndex(w => w.JoinCode).IsUnique().HasDatabaseName("ix_workshops_join_code");
             b.HasMany(w => w.Attendees).WithOne().HasForeignKey(a => a.WorkshopId).OnDelete(DeleteBehavior.Cascade);
         });
@@ -54,8 +61,20 @@ public abstract class WorkshopDbContext(DbContextOptions options) : IdentityDbCo
             b.Property(a => a.JoinedAt).HasColumnName("joined_at");
             b.Property(a => a.LeftAt).HasColumnName("left_at");
             b.Property(a => a.Resets).HasColumnName("resets");
+            b.Property(a => a.HandRaisedAt).HasColumnName("hand_raised_at");
+            b.Property(a => a.HandsRaised).HasColumnName("hands_raised");
+            b.Property(a => a.ExtendedUntil).HasColumnName("extended_until");
             b.HasIndex(a => new { a.WorkshopId, a.Seat }).IsUnique().HasDatabaseName("ix_workshop_attendees_seat");
             b.HasIndex(a => a.LearnerId).IsUnique().HasDatabaseName("ix_workshop_attendees_learner");
+        });
+
+        builder.Entity<WorkshopStaffRow>(b =>
+        {
+            b.ToTable("workshop_staff");
+            b.HasKey(s => new { s.WorkshopId, s.UserId });
+            b.Property(s => s.WorkshopId).HasColumnName("workshop_id").HasMaxLength(32);
+            b.Property(s => s.UserId).HasColumnName("user_id").HasMaxLength(450);
+            b.HasOne<InstructorUser>().WithMany().HasForeignKey(s => s.UserId).OnDelete(DeleteBehavior.Cascade);
         });
 
         builder.Entity<InstructorInviteRow>(b =>

@@ -53,7 +53,28 @@ public sealed class WorkshopRow
 
     public DateTime? EndedAt { get; set; }
 
+    /// <summary>Pacing: while set, attendees cannot go past this step of <see cref="PaceLabId"/> (nor into later labs).</summary>
+    public string? PaceLabId { get; set; }
+
+    public string? PaceStepId { get; set; }
+
+    /// <summary>The instructor's message to the room, shown as a banner in every attendee's player; null for none.</summary>
+    public string? Broadcast { get; set; }
+
+    public DateTime? BroadcastAt { get; set; }
+
     public List<AttendeeRow> Attendees { get; set; } = [];
+
+    public List<WorkshopStaffRow> Staff { get; set; } = [];
+}
+
+/// <summary>An instructor or assistant who runs a workshop's console (admins run every workshop's).</summary>
+public sealed class WorkshopStaffRow
+{
+    public required string WorkshopId { get; set; }
+
+    /// <summary>The <see cref="InstructorUser"/>'s Identity id.</summary>
+    public required string UserId { get; set; }
 }
 
 /// <summary>Someone who joined a workshop with its code: no account, a seat and a learner id of their own.</summary>
@@ -78,4 +99,12 @@ public sealed class AttendeeRow
     public DateTime? LeftAt { get; set; }
 
     public int Resets { get; set; }
+
+    /// <summary>When the attendee raised their hand (null: not raised); the console lists raised hands oldest first.</summary>
+    public DateTime? HandRaisedAt { get; set; }
+
+    public int HandsRaised { get; set; }
+
+    /// <summary>Extra time for this attendee: their cluster is held until then even after the event ends.</summary>
+    public DateTime? ExtendedUntil { get; set; }
 }

@@ -40,6 +40,18 @@ namespace LabSite.Web.Workshops.Data.Migrations.Postgres
                         .HasColumnType("character varying(254)")
                         .HasColumnName("email");
 
+                    b.Property<DateTime?>("ExtendedUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("extended_until");
+
+                    b.Property<DateTime?>("HandRaisedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("hand_raised_at");
+
+                    b.Property<int>("HandsRaised")
+                        .HasColumnType("integer")
+                        .HasColumnName("hands_raised");
+
                     b.Property<DateTime>("JoinedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("joined_at");
@@ -195,6 +207,15 @@ namespace LabSite.Web.Workshops.Data.Migrations.Postgres
                         .HasColumnType("character varying(32)")
                         .HasColumnName("backend");
 
+                    b.Property<string>("Broadcast")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("broadcast");
+
+                    b.Property<DateTime?>("BroadcastAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("broadcast_at");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
@@ -218,6 +239,16 @@ namespace LabSite.Web.Workshops.Data.Migrations.Postgres
                         .HasMaxLength(1000)
                         .HasColumnType("character varying(1000)")
                         .HasColumnName("lab_ids");
+
+                    b.Property<string>("PaceLabId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("pace_lab_id");
+
+                    b.Property<string>("PaceStepId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("pace_step_id");
 
                     b.Property<bool>("Rehearsal")
                         .HasColumnType("boolean")
@@ -244,6 +275,25 @@ namespace LabSite.Web.Workshops.Data.Migrations.Postgres
                         .HasDatabaseName("ix_workshops_join_code");
 
                     b.ToTable("workshops", (string)null);
+                });
+
+            modelBuilder.Entity("LabSite.Web.Workshops.Data.WorkshopStaffRow", b =>
+                {
+                    b.Property<string>("WorkshopId")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("workshop_id");
+
+                    b.Property<string>("UserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("WorkshopId", "UserId");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("workshop_staff", (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole", b =>
@@ -387,6 +437,21 @@ namespace LabSite.Web.Workshops.Data.Migrations.Postgres
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("LabSite.Web.Workshops.Data.WorkshopStaffRow", b =>
+                {
+                    b.HasOne("LabSite.Web.Workshops.Data.InstructorUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("LabSite.Web.Workshops.Data.WorkshopRow", null)
+                        .WithMany("Staff")
+                        .HasForeignKey("WorkshopId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>
                 {
                     b.HasOne("Microsoft.AspNetCore.Identity.IdentityRole", null)
@@ -441,6 +506,8 @@ namespace LabSite.Web.Workshops.Data.Migrations.Postgres
             modelBuilder.Entity("LabSite.Web.Workshops.Data.WorkshopRow", b =>
                 {
                     b.Navigation("Attendees");
+
+                    b.Navigation("Staff");
                 });
 #pragma warning restore 612, 618
         }

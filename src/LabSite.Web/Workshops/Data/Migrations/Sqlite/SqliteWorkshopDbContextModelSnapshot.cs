@@ -35,6 +35,18 @@ namespace LabSite.Web.Workshops.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("email");
 
+                    b.Property<DateTime?>("ExtendedUntil")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("extended_until");
+
+                    b.Property<DateTime?>("HandRaisedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("hand_raised_at");
+
+                    b.Property<int>("HandsRaised")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("hands_raised");
+
                     b.Property<DateTime>("JoinedAt")
                         .HasColumnType("TEXT")
                         .HasColumnName("joined_at");
@@ -190,6 +202,15 @@ namespace LabSite.Web.Workshops.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("backend");
 
+                    b.Property<string>("Broadcast")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("broadcast");
+
+                    b.Property<DateTime?>("BroadcastAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("broadcast_at");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT")
                         .HasColumnName("created_at");
@@ -213,6 +234,16 @@ namespace LabSite.Web.Workshops.Data.Migrations.Sqlite
                         .HasMaxLength(1000)
                         .HasColumnType("TEXT")
                         .HasColumnName("lab_ids");
+
+                    b.Property<string>("PaceLabId")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("pace_lab_id");
+
+                    b.Property<string>("PaceStepId")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("pace_step_id");
 
                     b.Property<bool>("Rehearsal")
                         .HasColumnType("INTEGER")
@@ -239,6 +270,25 @@ namespace LabSite.Web.Workshops.Data.Migrations.Sqlite
                         .HasDatabaseName("ix_workshops_join_code");
 
                     b.ToTable("workshops", (string)null);
+                });
+
+            modelBuilder.Entity("LabSite.Web.Workshops.Data.WorkshopStaffRow", b =>
+                {
+                    b.Property<string>("WorkshopId")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("workshop_id");
+
+                    b.Property<string>("UserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("WorkshopId", "UserId");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("workshop_staff", (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole", b =>
@@ -378,6 +428,21 @@ namespace LabSite.Web.Workshops.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("LabSite.Web.Workshops.Data.WorkshopStaffRow", b =>
+                {
+                    b.HasOne("LabSite.Web.Workshops.Data.InstructorUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("LabSite.Web.Workshops.Data.WorkshopRow", null)
+                        .WithMany("Staff")
+                        .HasForeignKey("WorkshopId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>
                 {
                     b.HasOne("Microsoft.AspNetCore.Identity.IdentityRole", null)
@@ -432,6 +497,8 @@ namespace LabSite.Web.Workshops.Data.Migrations.Sqlite
             modelBuilder.Entity("LabSite.Web.Workshops.Data.WorkshopRow", b =>
                 {
                     b.Navigation("Attendees");
+
+                    b.Navigation("Staff");
                 });
 #pragma warning restore 612, 618
         }
