@@ -34,12 +34,15 @@ public sealed class KubeClientPrivilegedTests(KubeApiNetnsLab lab) : IClassFixtu
         using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var seen = new TaskCompletionSource<V1Pod>(TaskCreationOptions.RunContinuationsAsynchronously);
         using var registration = limit.Token.Register(() => seen.TrySetCanceled());
-        var response = client.CoreV1.ListNamespacedPodWithHttpMessagesAsync("default", watch: true, resourceVersion: list.Metadata.ResourceVersion, cancellationToken: limit.Token);
-        using var watcher = response.Watch<V1Pod, V1PodList>((type, pod) =>
+        var watching = Task.Run(async () =>
         {
-            if (type == WatchEventType.Added && pod.Metadata.Name == "watched")
+            await foreach (var (type, pod) in client.CoreV1.WatchListNamespacedPodAsync("default", resourceVersion: list.Metadata.ResourceVersion, cancellationToken: limit.Token))
             {
-                seen.TrySetResult(pod);
+                if (type == WatchEventType.Added && pod.Metadata.Name == "watched")
+                {
+                    seen.TrySetResult(pod);
+                    return;
+                }
             }
         });
 
@@ -50,6 +53,8 @@ public sealed class KubeClientPrivilegedTests(KubeApiNetnsLab lab) : IClassFixtu
         }, "default");
 
         var pod = await seen.Task;
+        await limit.CancelAsync();
+        await watching.ContinueWith(_ => { }, TaskScheduler.Default);
         Assert.Equal("watched", pod.Metadata.Labels["app"]);
     }
 
