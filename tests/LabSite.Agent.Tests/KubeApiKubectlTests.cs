@@ -188,6 +188,31 @@ public sealed class KubeApiKubectlTests(AgentFixture agent) : IClassFixture<Agen
     }
 
     [Fact]
+    public async Task A_lab_recreated_under_its_name_refuses_the_old_token_even_after_it_was_used()
+    {
+        var config = await agent.KubeconfigAsync("kapi-again");
+        var before = await Kubectl(config, "get", "ns", "default", "-o", "name");
+        var again = await Kubectl(config, "get", "ns", "default", "-o", "name");
+        var old = File.ReadAllLines(config).First(l => l.Contains("token:")).Split('"')[1];
+        using (var client = new LabSite.Agent.Client.AgentClient(agent.SocketPath))
+        {
+            await client.DestroyAsync("kapi-again", default);
+        }
+        var gone = await Kubectl(config, "get", "ns", "default", "-o", "name");
+        var fresh = await agent.KubeconfigAsync("kapi-again", null); // the same path: the kubeconfig now holds the new token
+        var oldToken = await Kubectl(fresh, "get", "ns", "default", "--token", old);
+        var newToken = await Kubectl(fresh, "get", "ns", "default", "-o", "name");
+
+        Assert.Equal("namespace/default\n", before.Stdout);
+        Assert.Equal("namespace/default\n", again.Stdout);
+        Assert.NotEqual(0, gone.ExitCode);
+        Assert.Contains("Unauthorized", gone.Stderr);
+        Assert.NotEqual(0, oldToken.ExitCode);
+        Assert.Contains("Unauthorized", oldToken.Stderr);
+        Assert.Equal("namespace/default\n", newToken.Stdout);
+    }
+
+    [Fact]
     public async Task Wait_for_ready_sees_a_running_pod()
     {
         var config = await agent.KubeconfigAsync("kapi-wait", StarWarsApp());

@@ -13,7 +13,7 @@ namespace LabSite.Agent.Tests;
 /// WebSockets check what kubectl never sends: v4, broken queries, junk on the resize channel, a client that vanishes.
 /// </summary>
 [Trait("Category", "Privileged")]
-public sealed class KubeExecPrivilegedTests(KubeExecLab lab) : IClassFixture<KubeExecLab>
+public sealed class KubeExecPrivilegedTests(KubeApiNetnsLab lab) : IClassFixture<KubeApiNetnsLab>
 {
     [Fact]
     public async Task Exit_codes_pass_through_with_kubectls_message()

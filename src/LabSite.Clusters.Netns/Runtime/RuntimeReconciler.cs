@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using LabSite.Clusters.Contract;
 using LabSite.Clusters.Contract.Kubernetes;
 using LabSite.Clusters.Netns.Store;
+using LabSite.Clusters.Netns.Store.Events;
 
 namespace LabSite.Clusters.Netns.Runtime;
 
@@ -9,7 +10,8 @@ namespace LabSite.Clusters.Netns.Runtime;
 /// Makes the object store real, as a kubelet plus kube-proxy would: pods and services that change in the
 /// store are queued (store handlers must not block) and applied by one loop per lab — consecutive new
 /// pods in one batch, so a whole manifest's pods are wired with a handful of <c>ip -batch</c> runs — and
-/// each pod's status goes back into the store (Running, or Pending with ErrImagePull).
+/// each pod's status goes back into the store (Running, or Pending with ErrImagePull), with the Events a scheduler
+/// and kubelet would record (Scheduled, Pulled, Created, Started; Failed for an image that will not run; Killing).
 /// </summary>
 internal sealed class RuntimeReconciler : IAsyncDisposable
 {
@@ -137,6 +139,41 @@ internal sealed class RuntimeReconciler : IAsyncDisposable
         foreach (var c in changes)
         {
             ReportStatus(c.Object);
+            if (specs.Any(s => s.Namespace == (c.Object.Namespace ?? "default") && s.Name == c.Object.Name))
+            {
+                RecordStarted(c.Object);
+            }
+        }
+    }
+
+    private void RecordStarted(KubeObject pod)
+    {
+        var ns = pod.Namespace ?? "default";
+        if (_cluster.FindPod(ns, pod.Name) is not { } runtime || _store.Find(ResourceKinds.Pod, ns, pod.Name) is not { } stored)
+        {
+            return;
+        }
+        var events = _store.Events;
+        events.Record(stored, ResourceKinds.Pod, EventType.Normal, "Scheduled", $"Successfully assigned {ns}/{pod.Name} to {_cluster.Policy?.NodeName ?? _cluster.Name}", "default-scheduler");
+        foreach (var container in runtime.Status.Containers)
+        {
+            var field = $"spec.containers{{{container.Name}}}";
+            if (container.WaitingReason is { } reason)
+            {
+                events.Record(stored, ResourceKinds.Pod, EventType.Warning, "Failed", container.WaitingMessage is { Length: > 0 } why ? why : reason, "kubelet", field);
+                continue;
+            }
+            events.Record(stored, ResourceKinds.Pod, EventType.Normal, "Pulled", $"Container image \"{container.Image}\" already present on machine", "kubelet", field);
+            events.Record(stored, ResourceKinds.Pod, EventType.Normal, "Created", $"Created container: {container.Name}", "kubelet", field);
+            events.Record(stored, ResourceKinds.Pod, EventType.Normal, "Started", $"Started container {container.Name}", "kubelet", field);
+        }
+    }
+
+    private void RecordKilling(KubeObject pod)
+    {
+        foreach (var container in StoreObjects.Pod(pod).Containers)
+        {
+            _store.Events.Record(pod, ResourceKinds.Pod, EventType.Normal, "Killing", $"Stopping container {container.Name}", "kubelet", $"spec.containers{{{container.Name}}}");
         }
     }
 
@@ -148,7 +185,10 @@ internal sealed class RuntimeReconciler : IAsyncDisposable
             switch (change.Type)
             {
                 case ChangeType.Deleted:
-                    await _cluster.DeletePodAsync(ns, change.Object.Name, _stopping.Token);
+                    if (await _cluster.DeletePodAsync(ns, change.Object.Name, _stopping.Token))
+                    {
+                        RecordKilling(change.Object);
+                    }
                     break;
                 case ChangeType.Modified:
                     await _cluster.UpdatePodLabelsAsync(ns, change.Object.Name, change.Object.Labels, _stopping.Token);

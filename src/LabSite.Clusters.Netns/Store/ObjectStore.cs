@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using LabSite.Clusters.Contract;
 using LabSite.Clusters.Contract.Kubernetes;
 using LabSite.Clusters.Netns.Store.Controllers;
+using LabSite.Clusters.Netns.Store.Events;
 using LabSite.Clusters.Netns.Store.Kinds;
 using LabSite.Clusters.Netns.Store.Manifests;
 using LabSite.Clusters.Netns.Store.Selectors;
@@ -38,6 +39,7 @@ public sealed class ObjectStore
         _dispatcher = new ChangeDispatcher(options.OnHandlerError);
         var ips = new ServiceIpAllocator(options.ServiceCidr);
         _applier = new ManifestApplier(new ObjectValidator(options.PolicyValidator), ips, options.Random);
+        Events = new EventLog(options.Time, NextResourceVersion);
         Commit(tx =>
         {
             // A fresh cluster has these, as kubectl shows them.
@@ -47,9 +49,22 @@ public sealed class ObjectStore
             }
             return true;
         });
+        _dispatcher.Add(change => ControllerEvents.OnChange(change, this), []);
     }
 
     public ServiceIpAllocator ServiceIps => _applier.Ips;
+
+    /// <summary>The lab's Events (<c>kubectl get events</c>, the end of <c>kubectl describe</c>): the store's controllers and the runtime record them.</summary>
+    public EventLog Events { get; }
+
+    /// <summary>A resourceVersion for something kept beside the objects (an Event), in the same sequence as commits.</summary>
+    private long NextResourceVersion()
+    {
+        lock (_gate)
+        {
+            return ++_resourceVersion;
+        }
+    }
 
     /// <summary>The resourceVersion of the last commit (a watch bookmark).</summary>
     public long ResourceVersion
@@ -146,17 +161,16 @@ public sealed class ObjectStore
     /// </summary>
     public IReadOnlyList<KubeObject> Get(ObjectQuery query)
     {
+        if (IsEvents(query.Kind))
+        {
+            // Events carry no labels: a label selector that needs one matches none of them.
+            return Selector(query.LabelSelector).Matches(LabelSelector.LabelsOf(new JsonObject()))
+                ? Events.List(query.Namespace ?? DefaultNamespace, query.Name)
+                : [];
+        }
         var kind = ServedKinds.Resolve(query.Kind)
             ?? throw new ArgumentException($"error: the server doesn't have a resource type \"{query.Kind}\"");
-        LabelSelector selector;
-        try
-        {
-            selector = query.LabelSelector is null ? LabelSelector.Everything : LabelSelectorParser.Parse(query.LabelSelector);
-        }
-        catch (FormatException e)
-        {
-            throw new ArgumentException($"error: {e.Message}");
-        }
+        var selector = Selector(query.LabelSelector);
         var ns = !kind.Namespaced ? "" : query.Namespace ?? DefaultNamespace;
         ImmutableSortedDictionary<ObjectKey, JsonObject> objects;
         lock (_gate)
@@ -169,6 +183,18 @@ public sealed class ObjectStore
                 && selector.Matches(LabelSelector.LabelsOf(kv.Value)))
             .Select(kv => new KubeObject((JsonObject)kv.Value.DeepClone()))
             .ToList();
+    }
+
+    private static LabelSelector Selector(string? text)
+    {
+        try
+        {
+            return text is null ? LabelSelector.Everything : LabelSelectorParser.Parse(text);
+        }
+        catch (FormatException e)
+        {
+            throw new ArgumentException($"error: {e.Message}");
+        }
     }
 
     /// <summary>One object by kind, namespace and name (namespace ignored for cluster-scoped kinds); a copy.</summary>
@@ -222,6 +248,9 @@ public sealed class ObjectStore
             return subscription;
         }
     }
+
+    private static bool IsEvents(string kind) =>
+        kind.Trim() is var name && (name.Equals("events", StringComparison.OrdinalIgnoreCase) || name.Equals("event", StringComparison.OrdinalIgnoreCase) || name == "ev" || name == "Event");
 
     // Namespaces before what lives in them; pods before the Endpoints that list them.
     private static int KindOrder(ResourceKind kind) => kind == ResourceKinds.Namespace ? 0 : kind == ResourceKinds.Endpoints ? 2 : 1;

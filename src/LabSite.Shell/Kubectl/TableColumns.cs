@@ -34,7 +34,7 @@ internal sealed record TableColumns(IReadOnlyList<string> Headers, Func<KubeObje
             }
             if (wide)
             {
-                row.AddRange(table.Wide(o));
+                row.AddRange(table.Wide(o, run.Now));
             }
             if (namespaceColumn)
             {

@@ -15,6 +15,17 @@ internal sealed class FieldSelector
         ["metadata.namespace"] = ["metadata", "namespace"],
         ["status.phase"] = ["status", "phase"],
         ["spec.nodeName"] = ["spec", "nodeName"],
+        // Events: what kubectl describe searches them by, and what users filter them on.
+        ["involvedObject.kind"] = ["involvedObject", "kind"],
+        ["involvedObject.namespace"] = ["involvedObject", "namespace"],
+        ["involvedObject.name"] = ["involvedObject", "name"],
+        ["involvedObject.uid"] = ["involvedObject", "uid"],
+        ["involvedObject.apiVersion"] = ["involvedObject", "apiVersion"],
+        ["involvedObject.resourceVersion"] = ["involvedObject", "resourceVersion"],
+        ["involvedObject.fieldPath"] = ["involvedObject", "fieldPath"],
+        ["reason"] = ["reason"],
+        ["type"] = ["type"],
+        ["source"] = ["source", "component"],
     };
 
     private readonly List<(string[] Path, string Value, bool Equal)> _terms = [];

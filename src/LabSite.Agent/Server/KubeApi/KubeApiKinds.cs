@@ -11,6 +11,9 @@ internal static class KubeApiKinds
 
     public static bool IsStored(ResourceKind kind) => !ResourceKinds.DiscoveryOnly.Contains(kind);
 
+    /// <summary>Kinds the lab records itself (Events): read from the cluster like stored kinds, never written through the API.</summary>
+    public static bool IsRecorded(ResourceKind kind) => kind == ResourceKinds.Event;
+
     /// <summary>Custom resources (Cilium's CRDs) take JSON merge patches, never strategic ones, as kube-apiserver's CRD handler.</summary>
     public static bool IsCustom(ResourceKind kind) => kind.Group == "cilium.io";
 

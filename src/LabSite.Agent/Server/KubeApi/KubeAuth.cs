@@ -22,6 +22,11 @@ internal static class KubeAuth
         {
             return KubeStatus.Unauthorized();
         }
+        if (await router.FindAsync(name, http.RequestAborted) is { } known && tokens.WasVerified(name, token, known))
+        {
+            http.Items[ClusterItem] = known;
+            return await next(context);
+        }
         var labs = await router.ListAsync(http.RequestAborted);
         if (labs.FirstOrDefault(l => l.Name == name) is { } lab && tokens.Matches(lab, token))
         {
@@ -29,6 +34,7 @@ internal static class KubeAuth
             {
                 return KubeStatus.NoSuchPath();
             }
+            tokens.Verified(name, token, cluster);
             http.Items[ClusterItem] = cluster;
             return await next(context);
         }

@@ -11,7 +11,7 @@ internal static class KubeReads
     /// <summary>The lab's objects of one kind (none for kinds only discovery lists); a refused query throws <see cref="ClusterException"/>.</summary>
     public static async Task<IReadOnlyList<KubeObject>> ReadAsync(ILabCluster cluster, ResourceKind kind, string? ns, string? labelSelector, string? name, CancellationToken ct)
     {
-        if (!KubeApiKinds.IsStored(kind))
+        if (!KubeApiKinds.IsStored(kind) && !KubeApiKinds.IsRecorded(kind))
         {
             return [];
         }

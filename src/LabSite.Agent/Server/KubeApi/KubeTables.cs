@@ -20,7 +20,7 @@ internal static class KubeTables
         var columns = new JsonArray();
         foreach (var (header, i) in table.Headers.Select((h, i) => (h, i)))
         {
-            columns.Add(Column(header, i == 0 ? "name" : "", 0));
+            columns.Add(Column(header, i == 0 && header == "NAME" ? "name" : "", 0));
         }
         foreach (var header in table.WideHeaders)
         {
@@ -29,7 +29,7 @@ internal static class KubeTables
         var rows = new JsonArray();
         foreach (var obj in objects)
         {
-            var cells = new JsonArray([.. table.Row(obj, now).Concat(table.Wide(obj)).Select(c => (JsonNode?)c)]);
+            var cells = new JsonArray([.. table.Row(obj, now).Concat(table.Wide(obj, now)).Select(c => (JsonNode?)c)]);
             var row = new JsonObject { ["cells"] = cells };
             if (RowObject(obj, includeObject) is { } rowObject)
             {

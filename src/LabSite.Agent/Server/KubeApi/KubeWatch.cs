@@ -32,6 +32,8 @@ internal sealed class KubeWatch(ILabCluster cluster, ResourceKind kind, string? 
         var bookmarks = request["allowWatchBookmarks"] is ["true" or "1"];
         http.Response.ContentType = tableIncludeObject is null ? "application/json" : KubeReads.TableMediaType;
         await http.Response.StartAsync(ct);
+        // Headers go out now, as kube-apiserver sends them: a client waits for them before it reads any event.
+        await http.Response.Body.FlushAsync(ct);
         var known = new Dictionary<(string?, string), KubeObject>();
         var lastBookmark = DateTimeOffset.UtcNow;
         var newest = since;

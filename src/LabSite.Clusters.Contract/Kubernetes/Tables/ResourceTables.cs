@@ -9,7 +9,7 @@ namespace LabSite.Clusters.Contract.Kubernetes.Tables;
 // The one place kubectl get columns are formatted, until the agent serves server-side Tables (the Kubernetes API issue).
 public static class ResourceTables
 {
-    public sealed record Table(string[] Headers, string[] WideHeaders, Func<KubeObject, DateTimeOffset, string[]> Row, Func<KubeObject, string[]> Wide);
+    public sealed record Table(string[] Headers, string[] WideHeaders, Func<KubeObject, DateTimeOffset, string[]> Row, Func<KubeObject, DateTimeOffset, string[]> Wide);
 
     public static Table For(ResourceKind kind) => kind.Kind switch
     {
@@ -28,14 +28,15 @@ public static class ResourceTables
                 KubeJson.Int(o.Json, "status", "numberAvailable").ToString(), KubeJson.Labels(KubeJson.At(o.Json, "spec", "template", "spec", "nodeSelector")), Age(o, now)],
             WorkloadWide),
         "Service" => new(["NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)", "AGE"], ["SELECTOR"], ServiceRow,
-            o => [KubeJson.Labels(KubeJson.At(o.Json, "spec", "selector"))]),
-        "Endpoints" => new(["NAME", "ENDPOINTS", "AGE"], [], (o, now) => [o.Name, Endpoints(o.Json), Age(o, now)], _ => []),
-        "Namespace" => new(["NAME", "STATUS", "AGE"], [], (o, now) => [o.Name, KubeJson.Str(o.Json, "status", "phase"), Age(o, now)], _ => []),
-        "ConfigMap" => new(["NAME", "DATA", "AGE"], [], (o, now) => [o.Name, ((KubeJson.At(o.Json, "data") as JsonObject)?.Count ?? 0).ToString(), Age(o, now)], _ => []),
+            (o, _) => [KubeJson.Labels(KubeJson.At(o.Json, "spec", "selector"))]),
+        "Endpoints" => new(["NAME", "ENDPOINTS", "AGE"], [], (o, now) => [o.Name, Endpoints(o.Json), Age(o, now)], (_, _) => []),
+        "Namespace" => new(["NAME", "STATUS", "AGE"], [], (o, now) => [o.Name, KubeJson.Str(o.Json, "status", "phase"), Age(o, now)], (_, _) => []),
+        "ConfigMap" => new(["NAME", "DATA", "AGE"], [], (o, now) => [o.Name, ((KubeJson.At(o.Json, "data") as JsonObject)?.Count ?? 0).ToString(), Age(o, now)], (_, _) => []),
         "NetworkPolicy" => new(["NAME", "POD-SELECTOR", "AGE"], [],
-            (o, now) => [o.Name, Selector(KubeJson.At(o.Json, "spec", "podSelector", "matchLabels")), Age(o, now)], _ => []),
+            (o, now) => [o.Name, Selector(KubeJson.At(o.Json, "spec", "podSelector", "matchLabels")), Age(o, now)], (_, _) => []),
+        "Event" => new(["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"], ["SUBOBJECT", "SOURCE", "FIRST SEEN", "COUNT", "NAME"], EventRow, EventWide),
         // Cilium's CRDs declare two printer columns: Age and Valid (status.conditions[type=Valid].status).
-        _ => new(["NAME", "AGE", "VALID"], [], (o, now) => [o.Name, Age(o, now), PolicyValid(o.Json)], _ => []),
+        _ => new(["NAME", "AGE", "VALID"], [], (o, now) => [o.Name, Age(o, now), PolicyValid(o.Json)], (_, _) => []),
     };
 
     public static string Age(KubeObject o, DateTimeOffset now) =>
@@ -81,7 +82,30 @@ public static class ResourceTables
         return [pod.Name, $"{ready}/{containers}", reason.Length > 0 ? reason : "Unknown", restarts.ToString(), Age(pod, now)];
     }
 
-    private static string[] PodWide(KubeObject pod) =>
+    /// <summary>kubectl's printEvent: last seen, type, reason, <c>kind/name</c> of the object, message.</summary>
+    private static string[] EventRow(KubeObject e, DateTimeOffset now)
+    {
+        var first = KubeJson.Time(e.Json, "firstTimestamp");
+        var last = KubeJson.Time(e.Json, "lastTimestamp") ?? first;
+        var kind = KubeJson.Str(e.Json, "involvedObject", "kind").ToLowerInvariant();
+        var name = KubeJson.Str(e.Json, "involvedObject", "name");
+        return
+        [
+            last is { } seen ? HumanDuration.Format(now - seen) : "<unknown>", KubeJson.Str(e.Json, "type"), KubeJson.Str(e.Json, "reason"),
+            name.Length > 0 ? $"{kind}/{name}" : kind, KubeJson.Str(e.Json, "message").Trim(),
+        ];
+    }
+
+    private static string[] EventWide(KubeObject e, DateTimeOffset now) =>
+    [
+        KubeJson.Str(e.Json, "involvedObject", "fieldPath"),
+        KubeJson.Str(e.Json, "source", "component") is { Length: > 0 } component ? component : "<unknown>",
+        KubeJson.Time(e.Json, "firstTimestamp") is { } first ? HumanDuration.Format(now - first) : "<unknown>",
+        Math.Max(1, KubeJson.Int(e.Json, "count")).ToString(),
+        e.Name,
+    ];
+
+    private static string[] PodWide(KubeObject pod, DateTimeOffset _) =>
     [
         KubeJson.Str(pod.Json, "status", "podIP") is { Length: > 0 } ip ? ip : "<none>",
         KubeJson.Str(pod.Json, "spec", "nodeName") is { Length: > 0 } node ? node : "<none>",
@@ -89,7 +113,7 @@ public static class ResourceTables
         "<none>",
     ];
 
-    private static string[] WorkloadWide(KubeObject o)
+    private static string[] WorkloadWide(KubeObject o, DateTimeOffset _)
     {
         var containers = KubeJson.Array(o.Json, "spec", "template", "spec", "containers").ToList();
         return

@@ -9,11 +9,11 @@ namespace LabSite.Agent.Tests;
 
 /// <summary>
 /// A real agent (netns backend, kernel) running the Star Wars app in one lab, with a kubeconfig for the lab's
-/// Kubernetes API: what the exec tests drive the real kubectl and raw WebSockets against. Its own name prefix and roots.
+/// Kubernetes API: what the exec, events and watch tests drive the real kubectl and raw WebSockets against. Its own name prefix and roots.
 /// </summary>
-public sealed class KubeExecLab : IAsyncLifetime
+public sealed class KubeApiNetnsLab : IAsyncLifetime
 {
-    public const string Name = "kexec";
+    public string Name { get; } = "k" + Guid.NewGuid().ToString("N")[..6];
     private readonly string _prefix = "x" + Guid.NewGuid().ToString("N")[..6];
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "labsite-kexec-" + Guid.NewGuid().ToString("N")[..8]);
     private WebApplication? _agent;
