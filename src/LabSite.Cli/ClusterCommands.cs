@@ -199,7 +199,7 @@ public static class ClusterCommands
                 result.GetValue(timeout) is { } s ? TimeSpan.FromSeconds(s) : null, Tty: useTty);
             await using var stdout = new WriterStream(o);
             await using var stderr = new WriterStream(e);
-            var input = result.GetValue(stdin) ? new KeyboardInput(Console.OpenStandardInput()) : null;
+            var input = result.GetValue(stdin) ? KeyboardInput.Open() : null;
             var code = useTty
                 ? await ExecOnTerminalAsync(cluster, request, new ExecStreams(stdout, stderr, input), ct)
                 : await cluster.ExecAsync(request, new ExecStreams(stdout, stderr, input), ct);

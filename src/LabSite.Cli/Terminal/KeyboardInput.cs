@@ -1,3 +1,5 @@
+using Microsoft.Win32.SafeHandles;
+
 namespace LabSite.Cli.Terminal;
 
 /// <summary>
@@ -6,6 +8,13 @@ namespace LabSite.Cli.Terminal;
 /// </summary>
 internal sealed class KeyboardInput(Stream inner) : Stream
 {
+    /// <summary>
+    /// File descriptor 0 read with plain read(2): Console.OpenStandardInput on a terminal goes through .NET's own line
+    /// editor (its echo, its keypad mode), which must not come between the keyboard and the pod's terminal.
+    /// </summary>
+    public static KeyboardInput Open() =>
+        new(new FileStream(new SafeFileHandle(LocalTerminal.StandardInput, ownsHandle: false), FileAccess.Read, bufferSize: 0));
+
     public override bool CanRead => true;
 
     public override bool CanSeek => false;
