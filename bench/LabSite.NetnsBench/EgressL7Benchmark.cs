@@ -107,42 +107,58 @@ public static class EgressL7Benchmark
         return line.Length >= 12 ? line[9..12] : line;
     }
 
-    /// <summary>Sequential requests on each connection (one thread each, sockets made in the client pod), all for the duration.</summary>
+    /// <summary>
+    /// Sequential requests on each of <paramref name="connections"/> keep-alive connections (one thread each, sockets made
+    /// in the client pod), all for the duration; a response that says <c>Connection: close</c> (a server's per-connection
+    /// request limit) is followed by a fresh connection, as HTTP clients do.
+    /// </summary>
     private static async Task<double> RequestsPerSecondAsync(string netns, IPEndPoint target, int connections, TimeSpan duration)
     {
-        var sockets = new List<Socket>();
-        for (var i = 0; i < connections; i++)
+        Socket Connect()
         {
-            var s = await NetnsThread.RunAsync(LabNames.NetnsPath(netns), () => new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true });
-            await s.ConnectAsync(target);
-            sockets.Add(s);
+            var s = NetnsThread.RunAsync(LabNames.NetnsPath(netns), () => new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true })
+                .GetAwaiter().GetResult();
+            s.Connect(target);
+            return s;
         }
+
         var sw = Stopwatch.StartNew();
-        var counts = await Task.WhenAll(sockets.Select(s => Task.Factory.StartNew(() => RequestLoop(s, duration), TaskCreationOptions.LongRunning)));
-        var elapsed = sw.Elapsed.TotalSeconds;
-        foreach (var s in sockets)
-        {
-            s.Dispose();
-        }
-        return counts.Sum() / elapsed;
+        var counts = await Task.WhenAll(Enumerable.Range(0, connections).Select(_ => Task.Factory.StartNew(() => RequestLoop(Connect, duration), TaskCreationOptions.LongRunning)));
+        return counts.Sum() / sw.Elapsed.TotalSeconds;
     }
 
-    private static int RequestLoop(Socket s, TimeSpan duration)
+    private static int RequestLoop(Func<Socket> connect, TimeSpan duration)
     {
         var buffer = new byte[4096];
         var count = 0;
         var sw = Stopwatch.StartNew();
-        while (sw.Elapsed < duration)
+        var s = connect();
+        try
         {
-            s.Send(s_request);
-            ReadResponse(s, buffer);
-            count++;
+            while (sw.Elapsed < duration)
+            {
+                s.Send(s_request);
+                var close = ReadResponse(s, buffer);
+                count++;
+                if (close)
+                {
+                    s.Dispose();
+                    s = connect();
+                }
+            }
+        }
+        finally
+        {
+            s.Dispose();
         }
         return count;
     }
 
-    /// <summary>Reads one response with a Content-Length body; throws on anything but 200 (the measurement would lie).</summary>
-    private static void ReadResponse(Socket s, byte[] buffer)
+    /// <summary>
+    /// Reads one response with a Content-Length body; throws on anything but 200 (the measurement would lie). True when
+    /// the server closes the connection after it.
+    /// </summary>
+    private static bool ReadResponse(Socket s, byte[] buffer)
     {
         var have = 0;
         int headEnd;
@@ -158,9 +174,10 @@ public static class EgressL7Benchmark
         var head = Encoding.ASCII.GetString(buffer, 0, headEnd);
         if (!head.StartsWith("HTTP/1.1 200 ", StringComparison.Ordinal))
         {
-            throw new InvalidOperationException($"unexpected response: {head.Split('\r')[0]}");
+            throw new InvalidOperationException($"unexpected response: {Encoding.ASCII.GetString(buffer, 0, have)}");
         }
-        var lengthLine = head.Split("\r\n").First(l => l.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase));
+        var lines = head.Split("\r\n");
+        var lengthLine = lines.First(l => l.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase));
         var body = int.Parse(lengthLine["Content-Length:".Length..].Trim(), System.Globalization.CultureInfo.InvariantCulture);
         var remaining = body - (have - (headEnd + 4));
         while (remaining > 0)
@@ -172,6 +189,7 @@ public static class EgressL7Benchmark
             }
             remaining -= n;
         }
+        return lines.Any(l => l.Equals("Connection: close", StringComparison.OrdinalIgnoreCase));
     }
 
     private static double Median(List<double> values)

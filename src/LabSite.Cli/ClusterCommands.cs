@@ -55,7 +55,8 @@ public static class ClusterCommands
         var name = ClusterName();
         var lab = new Option<string?>("--lab") { Description = "The lab this cluster is for." };
         var manifests = new Option<string?>("--manifests") { Description = "A folder of manifests to apply once the cluster is up." };
-        var command = new Command("up", "Create a lab cluster and wait until it is ready.") { name, lab, manifests };
+        var backend = new Option<string?>("--backend") { Description = "netns (default) or kind (real Cilium; the agent needs KindOptions__Enabled=true)." };
+        var command = new Command("up", "Create a lab cluster and wait until it is ready.") { name, lab, manifests, backend };
         command.SetAction((result, ct) => Run(c, result, "up", ct, async (client, o, e) =>
         {
             var dir = result.GetValue(manifests) is { } m ? Path.GetFullPath(m) : null;
@@ -64,7 +65,7 @@ public static class ClusterCommands
                 throw new ArgumentException($"--manifests {dir}: no such folder");
             }
             var progress = new InlineProgress(p => e.WriteLine($"[{p.Step}/{p.Steps}] {p.Stage}: {p.Message}"));
-            var cluster = await client.CreateAsync(new ClusterRequest(result.GetValue(name)!, result.GetValue(lab), dir), progress, ct);
+            var cluster = await client.CreateAsync(new ClusterRequest(result.GetValue(name)!, result.GetValue(lab), dir), result.GetValue(backend), progress, ct);
             await o.WriteLineAsync($"cluster/{cluster.Name} created ({cluster.Backend})");
             return 0;
         }));

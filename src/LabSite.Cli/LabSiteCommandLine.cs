@@ -17,6 +17,7 @@ public static class LabSiteCommandLine
         root.Subcommands.Add(AgentCommand.Create());
         root.Subcommands.Add(ClusterCommands.Create());
         root.Subcommands.Add(ExamCommands.Create());
+        root.Subcommands.Add(WorkshopCommands.Create());
         return root;
     }
 

@@ -18,7 +18,8 @@ public static class ServeCommand
         var data = new Option<string>("--data") { Description = "Folder for the database and lab state.", DefaultValueFactory = _ => ".data" };
         var agentMode = new Option<AgentMode>("--agent") { Description = "Where lab clusters run: auto (a running agent, else in-process), inprocess, remote, off.", DefaultValueFactory = _ => AgentMode.Auto };
         var agentSocket = new Option<string>("--agent-socket") { Description = "The lab agent's unix socket.", DefaultValueFactory = _ => AgentProtocol.DefaultSocketPath };
-        var command = new Command("serve", "Run the LabSite web site.") { urls, content, data, agentMode, agentSocket };
+        var postgres = new Option<string?>("--postgres") { Description = "PostgreSQL connection string for workshops and instructor accounts (default: the SQLite file in --data; also LABSITE_POSTGRES)." };
+        var command = new Command("serve", "Run the LabSite web site.") { urls, content, data, agentMode, agentSocket, postgres };
         command.SetAction(async (result, ct) =>
         {
             var options = new SiteOptions
@@ -26,6 +27,7 @@ public static class ServeCommand
                 Urls = result.GetValue(urls)!,
                 ContentDirectory = Path.GetFullPath(result.GetValue(content)!),
                 DataDirectory = Path.GetFullPath(result.GetValue(data)!),
+                PostgresConnectionString = result.GetValue(postgres) ?? Environment.GetEnvironmentVariable("LABSITE_POSTGRES"),
             };
             await using var agent = await AgentAttachment.AttachAsync(result.GetValue(agentMode), result.GetValue(agentSocket)!, AgentBackends.Add, ct);
             await result.InvocationConfiguration.Error.WriteLineAsync($"labsite serve: {agent.Description}");

@@ -6,6 +6,8 @@ using LabSite.Web.Health;
 using LabSite.Web.Labs;
 using LabSite.Web.Learners;
 using LabSite.Web.Terminal;
+using LabSite.Web.Workshops;
+using LabSite.Web.Workshops.Data;
 using LabSite.Web.Workspace;
 using Microsoft.AspNetCore.DataProtection;
 
@@ -36,15 +38,20 @@ public static class LabSiteWebApp
         builder.Services.AddLabTerminals();
         builder.Services.AddLabClusters();
         builder.Services.AddCheckEvaluation();
+        builder.Services.AddWorkshops(options);
         configure?.Invoke(builder);
 
         var app = builder.Build();
         app.Services.MigrateLabSiteDatabase(options);
+        app.Services.MigrateWorkshopDatabase(options);
         app.Services.LoadLabCatalog();
 
         app.UseNotFoundPages();
         app.UseStaticFiles();
         app.UseLearnerIdentity();
+        app.UseRateLimiter();
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.UseAntiforgery();
         app.UseWebSockets();
         app.MapHealthEndpoints();
@@ -55,6 +62,7 @@ public static class LabSiteWebApp
         app.MapWorkspaceEndpoints();
         app.MapCheckEndpoints();
         app.MapClusterNoticeEndpoints();
+        app.MapWorkshopEndpoints();
         app.MapSitePages();
         return app;
     }

@@ -8,4 +8,7 @@ public sealed class SiteOptions
     public string ContentDirectory { get; set; } = "content";
 
     public string DataDirectory { get; set; } = ".data";
+
+    /// <summary>A PostgreSQL connection string for workshops and instructor accounts; null keeps them in the SQLite file.</summary>
+    public string? PostgresConnectionString { get; set; }
 }

@@ -102,7 +102,6 @@ public sealed class KubeApiKubectlTests(AgentFixture agent) : IClassFixture<Agen
         return path;
     }
 
-    // --validate=false: kubectl validates manifests against the server's OpenAPI documents, which the API does not serve yet.
     private const string Pod = """
         apiVersion: v1
         kind: Pod
@@ -122,10 +121,10 @@ public sealed class KubeApiKubectlTests(AgentFixture agent) : IClassFixture<Agen
         var config = await agent.KubeconfigAsync("kapi-apply");
         var file = Manifest(Pod);
 
-        var first = await Kubectl(config, "apply", "--validate=false", "-f", file);
-        var second = await Kubectl(config, "apply", "--validate=false", "-f", file);
+        var first = await Kubectl(config, "apply", "-f", file);
+        var second = await Kubectl(config, "apply", "-f", file);
         File.WriteAllText(file, Pod.Replace("app: probe", "app: probe\n    tier: web"));
-        var third = await Kubectl(config, "apply", "--validate=false", "-f", file);
+        var third = await Kubectl(config, "apply", "-f", file);
         var labels = await Kubectl(config, "get", "pod", "probe", "-o", "jsonpath={.metadata.labels}");
 
         Assert.True(first.ExitCode == 0, first.Stderr);
@@ -167,9 +166,9 @@ public sealed class KubeApiKubectlTests(AgentFixture agent) : IClassFixture<Agen
         var config = await agent.KubeconfigAsync("kapi-errors", StarWarsApp());
         var other = await agent.KubeconfigAsync("kapi-errors-other");
         var file = Manifest(Pod);
-        await Kubectl(config, "create", "--validate=false", "-f", file);
+        await Kubectl(config, "create", "-f", file);
 
-        var exists = await Kubectl(config, "create", "--validate=false", "-f", file);
+        var exists = await Kubectl(config, "create", "-f", file);
         var missing = await Kubectl(config, "get", "pod", "nope");
         var unknown = await Kubectl(config, "get", "widgets");
         var badPatch = await Kubectl(config, "patch", "deploy", "deathstar", "-p", "{\"spec\":{\"replicas\":\"three\"}}");
@@ -198,5 +197,82 @@ public sealed class KubeApiKubectlTests(AgentFixture agent) : IClassFixture<Agen
         Assert.True(run.ExitCode == 0, run.Stderr);
         Assert.Equal("pod/xwing condition met\n", run.Stdout);
     }
-}
 
+    [Fact]
+    public async Task Explain_reads_our_openapi_documents()
+    {
+        var config = await agent.KubeconfigAsync("kapi-explain");
+
+        var ingress = await Kubectl(config, "explain", "cnp.spec.ingress");
+        var pod = await Kubectl(config, "explain", "pod.spec.containers.image");
+        var missing = await Kubectl(config, "get", "--raw", "/openapi/v3/apis/widgets.example/v1");
+        var typo = await Kubectl(config, "explain", "cnp.spec.ingres");
+
+        Assert.True(ingress.ExitCode == 0, ingress.Stderr);
+        Assert.Contains("GROUP:      cilium.io", ingress.Stdout);
+        Assert.Contains("KIND:       CiliumNetworkPolicy", ingress.Stdout);
+        Assert.Contains("FIELD: ingress <[]Object>", ingress.Stdout);
+        Assert.Contains("fromEndpoints\t<[]Object>", ingress.Stdout);
+        Assert.Contains("toPorts", ingress.Stdout);
+        Assert.True(pod.ExitCode == 0, pod.Stderr);
+        Assert.Contains("FIELD: image <string>", pod.Stdout);
+        Assert.Contains("Error from server (NotFound)", missing.Stderr);
+        Assert.NotEqual(0, typo.ExitCode);
+        Assert.Contains("field \"ingres\" does not exist", typo.Stderr);
+    }
+
+    private const string PolicyWithTypo = """
+        apiVersion: cilium.io/v2
+        kind: CiliumNetworkPolicy
+        metadata:
+          name: typo
+        spec:
+          endpointSelector:
+            matchLabels:
+              org: empire
+          ingress:
+          - fromEndpont:
+            - matchLabels:
+                org: empire
+        """;
+
+    [Fact]
+    public async Task Strict_validation_refuses_unknown_fields_and_stores_nothing()
+    {
+        var config = await agent.KubeconfigAsync("kapi-strict");
+        var file = Manifest(PolicyWithTypo);
+
+        var strict = await Kubectl(config, "apply", "-f", file);
+        var explicitStrict = await Kubectl(config, "create", "--validate=strict", "-f", file);
+        var none = await Kubectl(config, "get", "cnp", "-o", "name");
+        var warnFile = Manifest(Pod.Replace("image: busybox", "image: busybox\n    colour: red"));
+        var unvalidated = await Kubectl(config, "create", "--validate=false", "-f", warnFile);
+
+        Assert.NotEqual(0, strict.ExitCode);
+        Assert.Contains("Error from server (BadRequest): error when creating", strict.Stderr);
+        Assert.Contains("strict decoding error: unknown field \"spec.ingress[0].fromEndpont\"", strict.Stderr);
+        Assert.Contains("unknown field \"spec.ingress[0].fromEndpont\"", explicitStrict.Stderr);
+        Assert.Equal("", none.Stdout);
+        // The lab decodes strictly whatever kubectl asks (it has nowhere to keep an unknown field), naming the manifest's line.
+        Assert.NotEqual(0, unvalidated.ExitCode);
+        Assert.Contains("strict decoding error: unknown field \"spec.containers[0].colour\"", unvalidated.Stderr);
+        Assert.Equal("", (await Kubectl(config, "get", "pods", "-o", "name")).Stdout);
+    }
+
+    [Fact]
+    public async Task Logs_read_a_pods_log_with_tail_and_missing_pods_are_not_found()
+    {
+        var config = await agent.KubeconfigAsync("kapi-logs", StarWarsApp());
+
+        var all = await Kubectl(config, "logs", "deploy/deathstar");
+        var last = await Kubectl(config, "logs", "deploy/deathstar", "--tail=1");
+        var missing = await Kubectl(config, "logs", "nope");
+
+        Assert.True(all.ExitCode == 0, all.Stderr);
+        Assert.True(last.ExitCode == 0, last.Stderr);
+        // The in-memory lab's log line says which pod and which tail it was asked for.
+        Assert.Matches("^.*default/deathstar-[0-9a-f]+-[0-9a-z]+ tail=all\n$", all.Stdout);
+        Assert.Matches("^.*default/deathstar-[0-9a-f]+-[0-9a-z]+ tail=1\n$", last.Stdout);
+        Assert.Contains("error: error from server (NotFound): pods \"nope\" not found", missing.Stderr);
+    }
+}

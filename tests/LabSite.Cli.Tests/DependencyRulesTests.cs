@@ -10,6 +10,7 @@ namespace LabSite.Cli.Tests;
 public sealed class DependencyRulesTests
 {
     private const string Netns = "LabSite.Clusters.Netns";
+    private const string Kind = "LabSite.Clusters.Kind";
 
     private static readonly Dictionary<string, HashSet<string>> s_direct = ReadReferences();
 
@@ -26,24 +27,36 @@ public sealed class DependencyRulesTests
     [InlineData("LabSite.Grader")]
     [InlineData("LabSite.Shell")]
     [InlineData("LabSite.Agent")]
-    public void Only_the_composition_root_reaches_the_netns_backend(string project) =>
+    public void Only_the_composition_root_reaches_a_backend(string project)
+    {
         Assert.DoesNotContain(Netns, Closure(project));
+        Assert.DoesNotContain(Kind, Closure(project));
+    }
+
+    [Fact]
+    public void The_backends_see_only_the_contract()
+    {
+        Assert.Equal(["LabSite.Clusters.Contract"], Closure(Netns));
+        Assert.Equal(["LabSite.Clusters.Contract"], Closure(Kind));
+    }
 
     [Fact]
     public void The_grader_sees_clusters_through_the_contract_only() =>
         Assert.Equal(["LabSite.Clusters.Contract", "LabSite.Scenarios"], Closure("LabSite.Grader").Order(StringComparer.Ordinal));
 
-    [Fact]
-    public void The_cli_is_the_only_project_that_references_the_netns_backend()
+    [Theory]
+    [InlineData(Netns)]
+    [InlineData(Kind)]
+    public void The_cli_is_the_only_project_that_references_a_backend(string backend)
     {
-        var referrers = s_direct.Where(p => p.Value.Contains(Netns)).Select(p => p.Key);
+        var referrers = s_direct.Where(p => p.Value.Contains(backend)).Select(p => p.Key);
         Assert.Equal(["LabSite.Cli"], referrers);
     }
 
     [Fact]
     public void The_rules_see_every_project() =>
         Assert.Equal(
-            ["LabSite.Agent", "LabSite.Cli", "LabSite.Clusters.Contract", "LabSite.Clusters.Netns", "LabSite.Grader", "LabSite.Scenarios", "LabSite.Shell", "LabSite.Web"],
+            ["LabSite.Agent", "LabSite.Cli", "LabSite.Clusters.Contract", "LabSite.Clusters.Kind", "LabSite.Clusters.Netns", "LabSite.Grader", "LabSite.Scenarios", "LabSite.Shell", "LabSite.Web"],
             s_direct.Keys.Order(StringComparer.Ordinal));
 
     private static HashSet<string> Closure(string project)

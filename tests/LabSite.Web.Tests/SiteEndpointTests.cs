@@ -19,7 +19,9 @@ public sealed class SiteEndpointTests : IAsyncLifetime
         var browser = _site.NewBrowser();
 
         var page = await browser.Http.GetStringAsync("/labs");
-        Assert.Contains("<script src=\"_framework/blazor.web.js\"></script>", page);
+        Assert.Contains("<script src=\"_framework/blazor.web.js\" autostart=\"false\"></script>", page);
+        Assert.Contains("<script src=\"js/circuit.js\"></script>", page);
+        Assert.Contains("id=\"components-reconnect-modal\"", page);
 
         var script = await browser.Http.GetAsync("/_framework/blazor.web.js");
         Assert.Equal(HttpStatusCode.OK, script.StatusCode);
@@ -145,17 +147,16 @@ public sealed class SiteEndpointTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Step_pane_fragment_swaps_one_step_and_records_the_visit()
+    public async Task Each_step_page_records_the_visit_and_play_resumes_there()
     {
         var browser = _site.NewBrowser();
         await browser.GetPageAsync("/labs/policy-basics/steps/deploy");
 
-        var pane = await browser.HtmxGetAsync("/hx/labs/policy-basics/steps/deny/pane");
+        var page = await browser.GetPageAsync("/labs/policy-basics/steps/deny");
 
-        Assert.Null(pane.QuerySelector("#terminal-panel"));
-        Assert.Equal("Deny the xwing", pane.QuerySelector("#step-pane #step-title")!.TextContent);
-        Assert.True(pane.QuerySelector("#step-title")!.HasAttribute("autofocus"));
-        Assert.Equal("is-visited", pane.QuerySelectorAll(".step-nav li")[0].ClassName);
+        Assert.Equal("Deny the xwing", page.QuerySelector("#step-pane #step-title")!.TextContent);
+        Assert.Equal("is-visited", page.QuerySelectorAll(".step-nav li")[0].ClassName);
+        Assert.Equal(HttpStatusCode.NotFound, (await browser.Http.GetAsync("/hx/labs/policy-basics/steps/deny/pane")).StatusCode);
         var resume = await browser.Http.GetAsync("/labs/policy-basics/play");
         Assert.Equal("/labs/policy-basics/steps/deny", resume.Headers.Location!.OriginalString);
     }
@@ -168,11 +169,8 @@ public sealed class SiteEndpointTests : IAsyncLifetime
         var token = TestSite.Browser.AntiforgeryToken(page);
 
         var first = await browser.HtmxPostAsync("/labs/policy-basics/steps/deploy/hints/next", token);
-        var fragment = await first.Content.ReadAsStringAsync();
-        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
-        Assert.StartsWith("<section id=\"hints\"", fragment, StringComparison.Ordinal);
-        Assert.Contains("Hint one", fragment);
-        Assert.DoesNotContain("Hint two", fragment);
+        Assert.Equal(HttpStatusCode.Found, first.StatusCode);
+        Assert.Equal("/labs/policy-basics/steps/deploy#hint-1", first.Headers.Location!.OriginalString);
 
         var reloaded = await browser.GetPageAsync("/labs/policy-basics/steps/deploy");
         Assert.Single(reloaded.QuerySelectorAll("#hints li"));
@@ -219,15 +217,13 @@ public sealed class SiteEndpointTests : IAsyncLifetime
         var page = await browser.GetPageAsync("/labs/policy-basics/steps/deploy");
         Assert.DoesNotContain("Apply the manifest.", page.Body!.TextContent);
 
-        var confirming = await browser.HtmxGetAsync("/hx/labs/policy-basics/steps/deploy/solution?confirm=true");
-        Assert.Contains("Show the solution anyway?", confirming.Body!.TextContent);
-        Assert.DoesNotContain("Apply the manifest.", confirming.Body!.TextContent);
-
         var noJsConfirm = await browser.GetPageAsync("/labs/policy-basics/steps/deploy?solution=confirm");
+        Assert.Contains("Show the solution anyway?", noJsConfirm.QuerySelector("#solution")!.TextContent);
+        Assert.DoesNotContain("Apply the manifest.", noJsConfirm.Body!.TextContent);
         Assert.NotNull(noJsConfirm.QuerySelector("#solution form[method=post]"));
 
         var shown = await browser.HtmxPostAsync("/labs/policy-basics/steps/deploy/solution", TestSite.Browser.AntiforgeryToken(page));
-        Assert.Contains("Apply the manifest.", await shown.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.Found, shown.StatusCode);
 
         var reloaded = await browser.GetPageAsync("/labs/policy-basics/steps/deploy");
         Assert.Contains("Apply the manifest.", reloaded.QuerySelector("#solution")!.TextContent);
@@ -240,12 +236,10 @@ public sealed class SiteEndpointTests : IAsyncLifetime
         var page = await browser.GetPageAsync("/labs/policy-basics/steps/deny");
 
         var done = await browser.HtmxPostAsync("/labs/policy-basics/steps/deny/completion?done=true", TestSite.Browser.AntiforgeryToken(page));
-        var fragment = new AngleSharp.Html.Parser.HtmlParser().ParseDocument("<body>" + await done.Content.ReadAsStringAsync());
-        Assert.Contains("Mark as not done", fragment.QuerySelector("#step-completion")!.TextContent);
-        var navItem = ((AngleSharp.Html.Dom.IHtmlTemplateElement)fragment.QuerySelector("template")!).Content.QuerySelector("li")!;
-        Assert.Equal("step-nav-deny", navItem.Id);
-        Assert.Equal("true", navItem.GetAttribute("hx-swap-oob"));
-        Assert.Equal("is-done", navItem.ClassName);
+        Assert.Equal(HttpStatusCode.Found, done.StatusCode);
+        var again = await browser.GetPageAsync("/labs/policy-basics/steps/deny");
+        Assert.Contains("Mark as not done", again.QuerySelector("#step-completion")!.TextContent);
+        Assert.Equal("is-done", again.QuerySelector("#step-nav-deny")!.ClassName);
 
         var player = await browser.GetPageAsync("/labs/policy-basics/steps/deploy");
         Assert.Equal("is-done", player.QuerySelectorAll(".step-nav li")[1].ClassName);

@@ -77,11 +77,15 @@ public sealed class AgentClient : IClusterBackend, IDisposable
     public async Task<AgentVersion> VersionAsync(CancellationToken ct) =>
         await ReadAsync<AgentVersion>(await SendAsync(new HttpRequestMessage(HttpMethod.Get, AgentRoutes.Url(AgentRoutes.Version)), ct), ct);
 
-    public async Task<ILabCluster> CreateAsync(ClusterRequest request, IProgress<ClusterProgress>? progress, CancellationToken ct)
+    public Task<ILabCluster> CreateAsync(ClusterRequest request, IProgress<ClusterProgress>? progress, CancellationToken ct) =>
+        CreateAsync(request, null, progress, ct);
+
+    /// <summary>Creates on a named backend ("netns", "kind"); null = the agent's default.</summary>
+    public async Task<ILabCluster> CreateAsync(ClusterRequest request, string? backend, IProgress<ClusterProgress>? progress, CancellationToken ct)
     {
         var message = new HttpRequestMessage(HttpMethod.Post, AgentRoutes.Url(AgentRoutes.Clusters))
         {
-            Content = JsonContent.Create(new CreateClusterBody(request.Name, request.LabId, request.ManifestsDirectory), options: AgentProtocol.Json),
+            Content = JsonContent.Create(new CreateClusterBody(request.Name, request.LabId, request.ManifestsDirectory, backend), options: AgentProtocol.Json),
         };
         using var response = await SendAsync(message, ct, HttpCompletionOption.ResponseHeadersRead);
         await ThrowOnErrorAsync(response, ct);

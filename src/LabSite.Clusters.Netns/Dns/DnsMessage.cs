@@ -32,7 +32,8 @@ internal static class DnsMessage
         while (at < m.Length && m[at] != 0)
         {
             int len = m[at];
-            if (len > 63 || at + 1 + len > m.Length)
+            // 63: longest label (and any compression pointer, 0xC0+, fails it); 255: longest name on the wire.
+            if (len > 63 || at + 1 + len > m.Length || at + 1 + len - 12 > 254)
             {
                 return null;
             }

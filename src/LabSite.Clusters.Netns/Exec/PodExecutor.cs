@@ -21,21 +21,7 @@ internal static class PodExecutor
 
     public static async Task<int> RunAsync(IReadOnlyList<string> argv, ExecStreams streams, TimeSpan timeout, CancellationToken ct)
     {
-        var psi = new ProcessStartInfo(argv[0])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        foreach (var a in argv.Skip(1))
-        {
-            psi.ArgumentList.Add(a);
-        }
-
-        psi.Environment.Clear();
-        psi.Environment["PATH"] = "/usr/sbin:/usr/bin:/sbin:/bin";
-
+        var psi = StartInfo(argv);
         using var process = await ProcessLauncher.StartAsync(psi);
         using var timer = new CancellationTokenSource(timeout);
         using var either = CancellationTokenSource.CreateLinkedTokenSource(ct, timer.Token);
@@ -61,23 +47,17 @@ internal static class PodExecutor
 
         if (stdinCut)
         {
-            var note = System.Text.Encoding.UTF8.GetBytes($"labsite: stdin exceeded {ExecLimits.MaxStdinBytes / (1024 * 1024)} MiB; the program got only the first {ExecLimits.MaxStdinBytes / (1024 * 1024)} MiB\n");
-            await streams.StandardError.WriteAsync(note, CancellationToken.None);
-            await streams.StandardError.FlushAsync(CancellationToken.None);
+            await NoteAsync(streams.StandardError, $"labsite: stdin exceeded {ExecLimits.MaxStdinBytes / (1024 * 1024)} MiB; the program got only the first {ExecLimits.MaxStdinBytes / (1024 * 1024)} MiB\n");
         }
 
         if (budget.Exceeded)
         {
-            var note = System.Text.Encoding.UTF8.GetBytes($"\nlabsite: output exceeded {MaxOutputBytes / (1024 * 1024)} MiB; the rest was dropped and the command stopped\n");
-            await streams.StandardError.WriteAsync(note, CancellationToken.None);
-            await streams.StandardError.FlushAsync(CancellationToken.None);
+            await NoteAsync(streams.StandardError, $"\nlabsite: output exceeded {MaxOutputBytes / (1024 * 1024)} MiB; the rest was dropped and the command stopped\n");
         }
 
         if (timer.IsCancellationRequested && !ct.IsCancellationRequested)
         {
-            var note = System.Text.Encoding.UTF8.GetBytes($"labsite: command timed out after {timeout.TotalSeconds:0.#}s and was stopped\n");
-            await streams.StandardError.WriteAsync(note, CancellationToken.None);
-            await streams.StandardError.FlushAsync(CancellationToken.None);
+            await NoteAsync(streams.StandardError, $"labsite: command timed out after {timeout.TotalSeconds:0.#}s and was stopped\n");
             return TimedOutExitCode;
         }
 
@@ -94,21 +74,7 @@ internal static class PodExecutor
         var window = streams.Terminal ?? new ExecTerminal(new TerminalSize(80, 24));
         using var terminal = PseudoTerminal.Open(window.Size);
         var argv = argvFor(terminal.SlavePath);
-        var psi = new ProcessStartInfo(argv[0])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        foreach (var a in argv.Skip(1))
-        {
-            psi.ArgumentList.Add(a);
-        }
-
-        psi.Environment.Clear();
-        psi.Environment["PATH"] = "/usr/sbin:/usr/bin:/sbin:/bin";
-
+        var psi = StartInfo(argv);
         using var process = await ProcessLauncher.StartAsync(psi);
         process.StandardInput.Close();
         using var timer = new CancellationTokenSource(timeout);
@@ -299,5 +265,32 @@ internal static class PodExecutor
                 return 0;
             }
         }
+    }
+
+    /// <summary>Every exec runs the same way: argv as given, pipes for all three streams, and only a fixed PATH.</summary>
+    private static ProcessStartInfo StartInfo(IReadOnlyList<string> argv)
+    {
+        var psi = new ProcessStartInfo(argv[0])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        foreach (var a in argv.Skip(1))
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        psi.Environment.Clear();
+        psi.Environment["PATH"] = "/usr/sbin:/usr/bin:/sbin:/bin";
+        return psi;
+    }
+
+    /// <summary>A line of ours (a limit was hit) after the program's own stderr.</summary>
+    private static async Task NoteAsync(Stream stderr, string text)
+    {
+        await stderr.WriteAsync(System.Text.Encoding.UTF8.GetBytes(text), CancellationToken.None);
+        await stderr.FlushAsync(CancellationToken.None);
     }
 }

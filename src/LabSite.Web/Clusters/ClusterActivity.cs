@@ -13,6 +13,7 @@ public sealed class ClusterActivity(TimeProvider clock)
 {
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _gates = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<LearnerId, DateTimeOffset> _holds = new();
 
     /// <summary>One cluster's record. <see cref="Learner"/> is null for a learner cluster the agent listed but this site never used.</summary>
     public sealed record Entry(string Name, LearnerId? Learner, string? LabId, bool Running, DateTimeOffset LastUsed, int Generation);
@@ -61,6 +62,25 @@ public sealed class ClusterActivity(TimeProvider clock)
             _entries.TryUpdate(name, e with { Running = false }, e);
         }
     }
+
+    /// <summary>The learner's clusters are not reaped as idle until <paramref name="until"/> (a workshop attendee, until the event ends).</summary>
+    public void Hold(LearnerId learner, DateTimeOffset until) =>
+        _holds.AddOrUpdate(learner, until, (_, old) => old > until ? old : until);
+
+    /// <summary>Replaces every hold with <paramref name="holds"/> (what the store says runs now: ended events lose theirs).</summary>
+    public void SetHolds(IReadOnlyDictionary<LearnerId, DateTimeOffset> holds)
+    {
+        foreach (var learner in _holds.Keys.Where(l => !holds.ContainsKey(l)))
+        {
+            _holds.TryRemove(learner, out _);
+        }
+        foreach (var (learner, until) in holds)
+        {
+            _holds[learner] = until;
+        }
+    }
+
+    public bool IsHeld(LearnerId learner) => _holds.TryGetValue(learner, out var until) && until > clock.GetUtcNow();
 
     public int Generation(string name) => _entries.TryGetValue(name, out var e) ? e.Generation : 0;
 

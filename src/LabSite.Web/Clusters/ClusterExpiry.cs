@@ -96,7 +96,8 @@ public sealed class ClusterExpiry(
                 entry = activity.Find(name)!;
             }
             var idle = options.Value.IdleTimeout;
-            if (now - entry.LastUsed < idle)
+            // A workshop attendee's cluster stays through a coffee break: no idle reaping while their event runs.
+            if (now - entry.LastUsed < idle || entry.Learner is { } held && activity.IsHeld(held))
             {
                 return false;
             }

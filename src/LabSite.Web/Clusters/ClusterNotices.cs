@@ -53,6 +53,15 @@ public sealed class ClusterNotices
 
     public void Dismiss(LearnerId learner, string labId) => _notices.TryRemove((learner, labId), out _);
 
+    /// <summary>Only a finished restore's notice goes away: "expired" and "restoring" stay true until the cluster is back.</summary>
+    public void DismissRestored(LearnerId learner, string labId)
+    {
+        if (Get(learner, labId)?.Kind == ClusterNoticeKind.Restored)
+        {
+            Dismiss(learner, labId);
+        }
+    }
+
     private void Set(LearnerId learner, string labId, ClusterNoticeKind kind, DateTimeOffset at, string text, ClusterRestoreReport? report) =>
         _notices[(learner, labId)] = new ClusterNotice(kind, at, text, report, Interlocked.Increment(ref _version));
 

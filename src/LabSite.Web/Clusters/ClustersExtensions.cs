@@ -15,6 +15,8 @@ public static class ClustersExtensions
         services.AddSingleton<ClusterActivity>();
         services.AddSingleton<ClusterNotices>();
         services.AddSingleton<ClusterRestorer>();
+        services.AddSingleton(sp => new ClusterStatusReader(
+            sp.GetRequiredService<ClusterNotices>(), sp.GetRequiredService<ILabClusterLocator>(), sp.GetRequiredService<TimeProvider>(), sp.GetService<BackendRouter>() is not null));
         // The agent is optional (serve --agent off): then nothing expires, since nothing runs.
         services.AddSingleton(sp => new ClusterExpiry(
             sp.GetService<BackendRouter>(), sp.GetRequiredService<ClusterActivity>(), sp.GetRequiredService<ClusterNotices>(),

@@ -2,7 +2,7 @@ namespace LabSite.Web.Labs;
 
 /// <summary>
 /// Every lab URL in one place, so pages, fragments and redirects agree. Page URLs are what learners see
-/// and bookmark; <c>/hx/...</c> URLs return fragments for htmx and never appear in the address bar.
+/// and bookmark; <c>/hx/...</c> URLs return fragments for htmx (the catalog's search) and never appear in the address bar.
 /// </summary>
 public static class LabRoutes
 {
@@ -25,13 +25,4 @@ public static class LabRoutes
         $"{Step(labId, stepId)}/completion?done={(done ? "true" : "false")}";
 
     public const string ResultsFragment = "/hx/labs/results";
-
-    public static string StepPaneFragment(string labId, string stepId) => $"/hx{Step(labId, stepId)}/pane";
-
-    public static string StepNavFragment(string labId, string stepId) => $"/hx{Step(labId, stepId)}/nav";
-
-    public static string CompletionFragment(string labId, string stepId) => $"/hx{Step(labId, stepId)}/completion";
-
-    public static string SolutionFragment(string labId, string stepId, bool confirm) =>
-        $"/hx{Solution(labId, stepId)}{(confirm ? "?confirm=true" : "")}";
 }

@@ -35,6 +35,13 @@ public static class LearnerCookie
         return id;
     }
 
+    /// <summary>Makes this browser the learner <paramref name="id"/> (a workshop attendee's own id) from the next request on.</summary>
+    public static void SetLearnerId(this HttpContext context, LearnerId id)
+    {
+        context.Response.Cookies.Append(Name, id.ToString(), CookieOptions(context));
+        context.Items[s_itemKey] = id;
+    }
+
     /// <summary>
     /// Issues the learner cookie on the first visit, before anything writes the response. Health probes are
     /// not learners: they get no cookie.

@@ -23,6 +23,12 @@ public sealed partial class AgentClusterLocator(BackendRouter agent, ClusterActi
         await gate.WaitAsync(ct);
         try
         {
+            // Names keep 8 hex digits of the learner id: two learners can share a name. A cluster is one person's:
+            // refuse rather than hand someone else's to this learner.
+            if (_activity.Find(name) is { Learner: { } owner } && owner != learner)
+            {
+                throw new InvalidOperationException($"the lab cluster {name} belongs to another learner; ask the operator to end it");
+            }
             var cluster = await agent.FindAsync(name, ct);
             if (cluster is null)
             {

@@ -9,7 +9,7 @@ namespace LabSite.EndToEnd.Tests.Exams;
 public sealed class MockExamBrowserTests
 {
     // The test machines are shared and often heavily loaded: wait for the page, never assert on how long it took.
-    static MockExamBrowserTests() => Assertions.SetDefaultExpectTimeout(20_000);
+    static MockExamBrowserTests() => Assertions.SetDefaultExpectTimeout(Support.Chromium.ExpectTimeoutMs);
 
     private static async Task<(IPlaywright, IBrowser)> LaunchAsync()
     {

@@ -40,6 +40,7 @@ public sealed class LabPlayerBrowserTests(LabSiteFixture fixture) : IClassFixtur
         await page.GetByRole(AriaRole.Link, new() { Name = "Start the lab" }).ClickAsync();
         await Expect(page).ToHaveURLAsync(new Regex("/labs/hello-lab/steps/[a-z0-9-]+$"));
         var firstStep = page.Url;
+        await Expect(page.Locator(".player__main")).ToHaveAttributeAsync("data-interactive", "true");
 
         // Step navigation swaps only the step pane: the terminal panel element survives, the URL follows.
         await page.EvaluateAsync("() => document.getElementById('terminal-panel').dataset.marker = 'same-element'");
@@ -60,7 +61,7 @@ public sealed class LabPlayerBrowserTests(LabSiteFixture fixture) : IClassFixtur
         await Expect(page.Locator("#hint-1")).ToBeFocusedAsync();
         var hint = await page.Locator("#hint-1").InnerTextAsync();
 
-        // Marking the step done updates the toggle and, out of band, the step list.
+        // Marking the step done updates the toggle and the step list, over the circuit.
         await page.GetByRole(AriaRole.Button, new() { Name = "Mark this step as done" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Mark as not done" })).ToBeVisibleAsync();
         await Expect(page.Locator(".step-nav li").Nth(0)).ToHaveClassAsync("is-done");

@@ -22,6 +22,8 @@ public sealed class StarWarsBrowserTests(LabSiteFixture fixture) : IClassFixture
         var page = await chromium.Context.NewPageAsync();
         await page.GotoAsync(new Uri(_site.BaseAddress, "/labs/starwars/steps/l3-l4").ToString());
         await Expect(page.Locator("#terminal-panel")).ToHaveAttributeAsync("data-state", "connected", new() { Timeout = 30_000 });
+        await Expect(page.Locator(".player__main")).ToHaveAttributeAsync("data-interactive", "true");
+        await page.EvaluateAsync("() => window.notReloaded = true");
         var screen = page.Locator("#terminal .xterm-rows");
         await page.Locator("#terminal").ClickAsync();
 
@@ -49,9 +51,42 @@ public sealed class StarWarsBrowserTests(LabSiteFixture fixture) : IClassFixture
         await Type("kubectl exec xwing -- curl -s --connect-timeout 2 -XPOST deathstar.default.svc.cluster.local/v1/request-landing", "command terminated with exit code 28");
         await Type("hubble observe --to-pod deathstar --verdict DROPPED --last 1", "Policy denied DROPPED");
 
+        // The panel re-checks live while checks fail, so it may already be green; pressing Check again is harmless.
         await page.Locator("#checks").GetByRole(AriaRole.Button, new() { Name = "Check" }).ClickAsync();
         await Expect(page.Locator("#checks h3")).ToContainTextAsync("All passed", new() { Timeout = 90_000 });
         await Expect(page.Locator("#check-xwing-dropped")).ToHaveClassAsync(new Regex("check--passed"));
         await Expect(page.Locator("#check-map-allows-tiefighter")).ToHaveClassAsync(new Regex("check--passed"));
+        // Green without a reload, and the step list follows.
+        await Expect(page.Locator("#step-nav-l3-l4")).ToHaveClassAsync("is-done");
+        await Expect(page.Locator("#step-nav-l3-l4 .step-nav__done")).ToHaveTextAsync("✓");
+        Assert.True(await page.EvaluateAsync<bool>("() => window.notReloaded === true"));
+    }
+
+    [Fact]
+    public async Task A_killed_circuit_shows_the_reconnect_dialog_and_the_player_works_again_after_it()
+    {
+        await using var chromium = await Chromium.LaunchAsync();
+        var page = await chromium.Context.NewPageAsync();
+        await page.GotoAsync(new Uri(_site.BaseAddress, "/labs/starwars/steps/deploy").ToString());
+        await Expect(page.Locator(".player__main")).ToHaveAttributeAsync("data-interactive", "true");
+        await page.EvaluateAsync(@"() => {
+            window.notReloaded = true;
+            window.reconnectStates = [];
+            document.getElementById('components-reconnect-modal')
+                .addEventListener('components-reconnect-state-changed', e => window.reconnectStates.push(e.detail.state));
+        }");
+
+        // Blazor's own test hook closes the SignalR connection, as a network drop would.
+        await page.EvaluateAsync("() => Blazor._internal.forceCloseConnection()");
+
+        await page.WaitForFunctionAsync("() => window.reconnectStates.includes('show')");
+        await page.WaitForFunctionAsync("() => window.reconnectStates.includes('hide')", null, new() { Timeout = 30_000 });
+        await Expect(page.Locator("#components-reconnect-modal")).ToBeHiddenAsync();
+        // The same circuit is back: the player still answers without a reload.
+        var hints = page.Locator("#hints li");
+        var before = await hints.CountAsync();
+        await page.Locator("#hints button").ClickAsync();
+        await Expect(hints).ToHaveCountAsync(before + 1);
+        Assert.True(await page.EvaluateAsync<bool>("() => window.notReloaded === true"));
     }
 }

@@ -10,6 +10,13 @@ public sealed class Chromium : IAsyncDisposable
 {
     public const string ExecutablePath = "/usr/bin/chromium";
 
+    /// <summary>How long an Expect waits (Playwright's own default is 5 s). The test machines are shared and often
+    /// heavily loaded (a circuit can take seconds to start): wait for the page, never assert on how long it took.
+    /// Process-wide, so it no longer depends on whether another test class happened to set it first.</summary>
+    public const float ExpectTimeoutMs = 20_000;
+
+    static Chromium() => Assertions.SetDefaultExpectTimeout(ExpectTimeoutMs);
+
     private readonly IPlaywright _playwright;
     private readonly string _userDataDirectory;
 

@@ -25,12 +25,13 @@ public sealed class ClusterExpiryTests : IDisposable
     private readonly AgentClusterLocator _locator;
     private readonly TerminalSessions _terminals;
     private readonly ClusterExpiry _expiry;
+    private readonly ClusterActivity _activity;
     private readonly string _data = Directory.CreateTempSubdirectory("labsite-expiry-").FullName;
 
     public ClusterExpiryTests()
     {
         var agent = new BackendRouter([_backend]);
-        var activity = new ClusterActivity(_clock);
+        var activity = _activity = new ClusterActivity(_clock);
         _locator = new AgentClusterLocator(agent, activity);
         _terminals = new TerminalSessions(new LabFolders(new SiteOptions { DataDirectory = _data }), _locator, _notices, _clock);
         _expiry = new ClusterExpiry(agent, activity, _notices, _terminals, Options.Create(new LabClusterOptions { IdleTimeout = s_timeout }),
@@ -63,6 +64,38 @@ public sealed class ClusterExpiryTests : IDisposable
         Assert.StartsWith("Your cluster expired at 14:01 UTC after 4 hours without use. It will be created again when you use the terminal or press Check", notice!.Text);
         Assert.Null(_notices.Get(s_active, "starwars"));
         Assert.Empty(await _expiry.SweepAsync(default));
+    }
+
+    [Fact]
+    public async Task A_workshop_attendee_s_cluster_is_not_reaped_while_the_event_runs_and_is_after_it_ends()
+    {
+        await _locator.FindAsync(s_idle, "starwars", default);
+        _activity.SetHolds(new Dictionary<LearnerId, DateTimeOffset> { [s_idle] = _clock.GetUtcNow() + TimeSpan.FromHours(6) });
+        _clock.Advance(TimeSpan.FromHours(5)); // a long lunch: idle for longer than the timeout
+
+        Assert.Empty(await _expiry.SweepAsync(default));
+        Assert.Equal(["l01234567-starwars"], await RunningAsync());
+
+        _clock.Advance(TimeSpan.FromHours(1) + TimeSpan.FromMinutes(1)); // the event ended
+        Assert.Equal(["l01234567-starwars"], await _expiry.SweepAsync(default));
+
+        // An event ended early: the refreshed holds no longer name the learner.
+        await _locator.FindAsync(s_active, "starwars", default);
+        _activity.SetHolds(new Dictionary<LearnerId, DateTimeOffset> { [s_active] = _clock.GetUtcNow() + TimeSpan.FromDays(1) });
+        _activity.SetHolds(new Dictionary<LearnerId, DateTimeOffset>());
+        _clock.Advance(s_timeout + TimeSpan.FromMinutes(1));
+        Assert.Equal(["lfedcba98-starwars"], await _expiry.SweepAsync(default));
+    }
+
+    [Fact]
+    public async Task A_learner_whose_id_shares_the_cluster_name_of_another_s_is_refused_that_cluster()
+    {
+        var twin = new LearnerId(Guid.Parse("01234567ffffffffffffffffffffffff"));
+        var mine = await _locator.FindAsync(s_idle, "starwars", default);
+
+        var e = await Assert.ThrowsAsync<InvalidOperationException>(() => _locator.FindAsync(twin, "starwars", default));
+        Assert.Contains("l01234567-starwars belongs to another learner", e.Message);
+        Assert.Equal(mine!.Name, (await _locator.FindAsync(s_idle, "starwars", default))!.Name);
     }
 
     [Fact]

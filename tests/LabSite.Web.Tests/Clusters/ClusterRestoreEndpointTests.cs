@@ -1,10 +1,11 @@
 using System.Net;
-using AngleSharp.Html.Parser;
 using LabSite.Agent.Server;
 using LabSite.Scenarios.Loading;
 using LabSite.Scenarios.Model;
 using LabSite.Scenarios.Model.Checks;
 using LabSite.Testing;
+using LabSite.Web.Checks;
+using LabSite.Web.Clusters;
 using LabSite.Web.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -48,17 +49,23 @@ public sealed class ClusterRestoreEndpointTests : IAsyncLifetime
         var token = TestSite.Browser.AntiforgeryToken(await browser.GetPageAsync("/labs/mini/steps/deploy"));
         foreach (var id in stepIds)
         {
-            Assert.Equal(HttpStatusCode.OK, (await browser.HtmxPostAsync($"/labs/mini/steps/{id}/completion?done=true", token)).StatusCode);
+            Assert.Equal(HttpStatusCode.Found, (await browser.HtmxPostAsync($"/labs/mini/steps/{id}/completion?done=true", token)).StatusCode);
         }
         return token;
     }
 
-    private static async Task<(HttpResponseMessage Response, AngleSharp.Dom.IDocument Panel)> CheckAsync(TestSite.Browser browser, string token, string stepId, bool auto = false)
+    /// <summary>A Check as the interactive check panel runs it; returns its state and whether the cluster notice changed.</summary>
+    private async Task<(bool NoticeChanged, CheckPanelState State)> CheckAsync(TestSite.Browser browser, string stepId, bool background = false)
     {
-        var response = await browser.HtmxPostAsync($"/labs/mini/steps/{stepId}/check{(auto ? "?auto=true" : "")}", token);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        return (response, new HtmlParser().ParseDocument(await response.Content.ReadAsStringAsync()));
+        var notices = _site.Services.GetRequiredService<ClusterNotices>();
+        var before = notices.Version(browser.Learner, "mini");
+        var step = _site.Services.GetRequiredService<LabSite.Web.Labs.LabCatalogSource>().Current.Find("mini")!.FindStep(stepId)!;
+        var state = await _site.Services.GetRequiredService<IStepChecker>().CheckAsync(browser.Learner, "mini", step, new Dictionary<string, string>(), background, default);
+        return (notices.Version(browser.Learner, "mini") != before, state);
     }
+
+    private static async Task<AngleSharp.Dom.IElement> NoticeAsync(TestSite.Browser browser) =>
+        (await browser.GetPageAsync("/labs/mini/steps/deploy")).QuerySelector("#cluster-notice")!;
 
     [Fact]
     public async Task Completed_steps_are_replayed_in_lab_order_and_the_terminal_and_the_player_say_which()
@@ -67,8 +74,8 @@ public sealed class ClusterRestoreEndpointTests : IAsyncLifetime
         var token = await CompleteAsync(browser, "deploy", "after");
         // Steps done but no cluster, and no record of why (as after a restart of the site with its in-process agent).
         var before = (await browser.GetPageAsync("/labs/mini/steps/after")).QuerySelector("#cluster-notice")!;
-        Assert.StartsWith("Your cluster is not running (the lab agent restarted, or the cluster was deleted). It will be created again", before.TextContent.Trim());
-        Assert.Equal("cluster-changed from:body, every 3s", before.GetAttribute("hx-trigger"));
+        Assert.StartsWith("Your cluster is not running (the lab agent restarted, or the cluster was deleted). It will be created again", before.QuerySelector(".cluster-notice__text")!.TextContent.Trim());
+        Assert.Equal("gone", before.GetAttribute("data-state"));
 
         var greeting = await _site.TerminalGreetingAsync("mini", browser.CookieHeader, TimeSpan.FromSeconds(30));
 
@@ -78,38 +85,38 @@ public sealed class ClusterRestoreEndpointTests : IAsyncLifetime
         Assert.Contains("[" + Said + "]", greeting);
         var notice = (await browser.GetPageAsync("/labs/mini/steps/after")).QuerySelector("#cluster-notice")!;
         Assert.Equal(Said, notice.QuerySelector(".cluster-notice__text")!.TextContent);
-        Assert.Equal("cluster-changed from:body", notice.GetAttribute("hx-trigger"));
+        Assert.Equal("ready", notice.GetAttribute("data-state"));
 
-        var (_, panel) = await CheckAsync(browser, token, "after");
-        Assert.Contains("All passed", panel.QuerySelector("#checks-title")!.TextContent);
+        var (_, state) = await CheckAsync(browser, "after");
+        Assert.True(state.AllPassed);
 
         var dismissed = await browser.HtmxPostAsync("/labs/mini/cluster-notice/dismiss", token);
-        Assert.Equal(HttpStatusCode.OK, dismissed.StatusCode);
-        Assert.Contains("cluster-notice--none", (await browser.GetPageAsync("/labs/mini/steps/after")).QuerySelector("#cluster-notice")!.ClassName);
+        Assert.Equal(HttpStatusCode.Found, dismissed.StatusCode);
+        Assert.Null((await browser.GetPageAsync("/labs/mini/steps/after")).QuerySelector("#cluster-notice .cluster-notice__text"));
     }
 
     [Fact]
     public async Task A_failing_solution_stops_the_replay_and_the_notice_names_the_step_the_command_and_its_output()
     {
         var browser = _site.NewBrowser();
-        var token = await CompleteAsync(browser, "deploy", "broken", "after");
+        await CompleteAsync(browser, "deploy", "broken", "after");
 
-        var (response, panel) = await CheckAsync(browser, token, "deploy");
+        var (changed, state) = await CheckAsync(browser, "deploy");
 
-        Assert.Contains("cluster-changed", response.Headers.GetValues("HX-Trigger").Single());
-        Assert.Contains("All passed", panel.QuerySelector("#checks-title")!.TextContent);
-        var notice = await browser.HtmxGetAsync("/hx/labs/mini/cluster-notice");
+        Assert.True(changed);
+        Assert.True(state.AllPassed);
+        var notice = await NoticeAsync(browser);
         var text = notice.QuerySelector(".cluster-notice__text")!.TextContent;
         Assert.Contains("A new one was created, but replaying the solution of step 2 (broken) failed: `kubectl create -f missing.yaml` exited with 1.", text);
         Assert.Contains("the cluster has the solution of step 1 (deploy); steps 2–3 (broken, after) were not replayed.", text);
-        Assert.Contains("cluster-notice--failed", notice.QuerySelector("#cluster-notice")!.ClassName);
+        Assert.Contains("cluster-notice--failed", notice.ClassName);
         var details = notice.QuerySelectorAll(".cluster-notice__failure pre").Select(p => p.TextContent).ToList();
         Assert.Equal("kubectl create -f missing.yaml", details[0]);
         Assert.Contains("missing.yaml", details[1]);
 
         // The cluster is found from now on: a second Check restores nothing and changes no notice.
-        var (again, _) = await CheckAsync(browser, token, "deploy");
-        Assert.False(again.Headers.Contains("HX-Trigger") && again.Headers.GetValues("HX-Trigger").Single().Contains("cluster-changed"));
+        var (changedAgain, _) = await CheckAsync(browser, "deploy");
+        Assert.False(changedAgain);
         Assert.Single(await _backend.ListAsync(default));
     }
 
@@ -117,12 +124,12 @@ public sealed class ClusterRestoreEndpointTests : IAsyncLifetime
     public async Task Background_re_checks_neither_create_nor_restore_a_cluster()
     {
         var browser = _site.NewBrowser();
-        var token = await CompleteAsync(browser, "deploy");
+        await CompleteAsync(browser, "deploy");
 
-        var (_, panel) = await CheckAsync(browser, token, "deploy", auto: true);
+        var (_, state) = await CheckAsync(browser, "deploy", background: true);
 
-        Assert.Contains("No cluster is running for this lab yet", panel.QuerySelector(".checks__problem")!.TextContent);
-        Assert.Null(panel.QuerySelector("#checks")!.GetAttribute("hx-trigger"));
+        Assert.Contains("No cluster is running for this lab yet", state.Problem);
+        Assert.False(state.KeepPolling(hasOnlyAnswerChecks: false));
         Assert.Empty(await _backend.ListAsync(default));
     }
 
@@ -130,12 +137,12 @@ public sealed class ClusterRestoreEndpointTests : IAsyncLifetime
     public async Task Two_checks_at_once_restore_once()
     {
         var browser = _site.NewBrowser();
-        var token = await CompleteAsync(browser, "deploy");
+        await CompleteAsync(browser, "deploy");
 
-        await Task.WhenAll(CheckAsync(browser, token, "deploy"), CheckAsync(browser, token, "deploy"));
+        await Task.WhenAll(CheckAsync(browser, "deploy"), CheckAsync(browser, "deploy"));
 
         // A second replay would have failed on "kubectl create" of a pod that exists.
-        var text = (await browser.HtmxGetAsync("/hx/labs/mini/cluster-notice")).QuerySelector(".cluster-notice__text")!.TextContent;
+        var text = (await NoticeAsync(browser)).QuerySelector(".cluster-notice__text")!.TextContent;
         Assert.Contains("the solution of step 1 (deploy) was replayed", text);
         Assert.Single(await _backend.ListAsync(default));
     }

@@ -106,6 +106,11 @@ public sealed class TestSite : IAsyncDisposable
         /// <summary>The cookies this browser holds, as a Cookie header (e.g. for a WebSocket client acting as the same learner).</summary>
         public string CookieHeader => cookies?.GetCookieHeader(Http.BaseAddress!) ?? "";
 
+        /// <summary>The learner this browser's cookie names (after it loaded a page); the interactive player gets it from the page.</summary>
+        public LabSite.Web.Learners.LearnerId Learner =>
+            LabSite.Web.Learners.LearnerId.TryParse(cookies?.GetCookies(Http.BaseAddress!)[LabSite.Web.Learners.LearnerCookie.Name]?.Value, out var id)
+                ? id : throw new InvalidOperationException("this browser has no learner cookie yet: load a page first");
+
         public async Task<IDocument> GetPageAsync(string path, HttpStatusCode expected = HttpStatusCode.OK)
         {
             var response = await Http.GetAsync(path);

@@ -1,3 +1,4 @@
+using LabSite.Agent.Server.KubeApi.OpenApi;
 using LabSite.Clusters.Contract;
 
 namespace LabSite.Agent.Server.KubeApi;
@@ -19,9 +20,16 @@ public static class KubeApiEndpoints
         lab.MapGet("/version", () => KubeResults.Json(KubeDiscovery.Version()));
         lab.MapGet("/api", (HttpContext http) => Discovery(http, core: true));
         lab.MapGet("/apis", (HttpContext http) => Discovery(http, core: false));
+        lab.MapGet("/openapi/v3", (HttpContext http) => KubeResults.Json(OpenApiDocuments.Index(ServerPath(http))));
+        lab.MapGet("/openapi/v3/{**groupVersion}", (string groupVersion) => OpenApiDocuments.Find(groupVersion) is { } document
+            ? Results.Text(document, "application/json")
+            : KubeStatus.NoSuchPath());
         lab.MapMethods("/{**path}", ["GET", "POST", "PUT", "PATCH", "DELETE"], Resource);
         return app;
     }
+
+    /// <summary>The request's <c>/clusters/{lab}</c> (the path OpenAPI's index names documents under).</summary>
+    private static string ServerPath(HttpContext http) => $"/clusters/{Uri.EscapeDataString((string)http.GetRouteValue("cluster")!)}";
 
     private static IResult Discovery(HttpContext http, bool core)
     {
@@ -54,6 +62,7 @@ public static class KubeApiEndpoints
                 ("POST", null, _) => await KubeWrites.CreateAsync(http, cluster, target, ct),
                 (_, null, _) => KubeStatus.MethodNotAllowed($"{method} is not supported on a list of {target.Kind.Plural}"),
                 (_, _, "scale") => await KubeScale.HandleAsync(http, cluster, target, ct),
+                (_, _, "log") => await KubeLogs.HandleAsync(http, cluster, target, ct),
                 (_, _, not null) => KubeStatus.NoSuchPath(),
                 ("GET", _, _) => await KubeReads.GetAsync(http, cluster, target, ct),
                 ("PUT", _, _) => await KubeWrites.ReplaceAsync(http, cluster, target, ct),

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using LabSite.Agent.Server.KubeApi.OpenApi;
 using LabSite.Clusters.Contract;
 using LabSite.Clusters.Contract.Kubernetes;
 
@@ -111,6 +112,10 @@ internal static class KubeWrites
             var details = KubeStatus.Details(kind, "");
             details["causes"] = new JsonArray(new JsonObject { ["reason"] = "FieldValueRequired", ["message"] = "Required value: name or generateName is required", ["field"] = "metadata.name" });
             return (null, KubeStatus.Failure(422, "Invalid", $"{kind.Kind}.{kind.Version} \"\" is invalid: metadata.name: Required value: name or generateName is required", details));
+        }
+        if (FieldValidation.Check(http, kind, body) is { } invalid)
+        {
+            return (null, invalid);
         }
         var result = await cluster.ApplyAsync(new ManifestText(UserFields(kind, body).ToJsonString(), Source(kind, name)), mode, ct);
         foreach (var warning in result.Warnings)

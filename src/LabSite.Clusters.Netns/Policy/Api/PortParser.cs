@@ -83,7 +83,12 @@ internal static class PortParser
                     }
                     http = HttpRuleJson.Parse(items, JsonFields.Join(at, "http"), f.Error).ToList();
                     break;
-                case "dns" or "kafka" or "l7proto" or "l7":
+                case "dns":
+                    // Selectors are checked (field paths for typos) before the kind is refused: not enforced yet.
+                    _ = FqdnParser.Selectors(f, rules, at, "dns");
+                    f.Error(JsonFields.Join(at, key), "dns rules are not supported by the netns backend (only http)");
+                    break;
+                case "kafka" or "l7proto" or "l7":
                     f.Error(JsonFields.Join(at, key), $"{key} rules are not supported by the netns backend (only http)");
                     break;
                 default:

@@ -24,7 +24,7 @@ internal static class RuleParser
         ["fromNodes"] = "fromNodes needs node identities, which the netns backend does not have",
         ["toNodes"] = "toNodes needs node identities, which the netns backend does not have",
         ["toServices"] = "toServices is not supported by the netns backend yet; select the service's pods with toEndpoints",
-        ["toFQDNs"] = "toFQDNs needs the DNS proxy, which the netns backend does not have yet",
+        ["toFQDNs"] = "toFQDNs needs the DNS proxy, which the netns backend does not enforce yet (selectors are checked, then refused)",
         ["authentication"] = "mutual authentication is not supported by the netns backend",
     };
 
@@ -112,6 +112,11 @@ internal static class RuleParser
             {
                 f.Error(JsonFields.Join(path, key), $"unknown field \"{key}\" (known here: {string.Join(", ", peers)}, toPorts, icmps)");
             }
+        }
+        if (!ingress)
+        {
+            // Checked so a malformed selector is named by its path even while toFQDNs itself is refused above.
+            _ = FqdnParser.Selectors(f, o, path, "toFQDNs");
         }
         var endpoints = Selectors(f, o, path, peers[0], ns);
         var cidrs = Cidrs(f, o, path, peers[1], peers[2]);

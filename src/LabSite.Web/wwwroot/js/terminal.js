@@ -1,5 +1,5 @@
 // The lab terminals: one xterm.js per tab in #terminal, each talking to /labs/{lab}/terminal?tab=N over its own
-// WebSocket, plus the Files tab (the editor, server-rendered by htmx). Shells live on the server and outlive sockets, so
+// WebSocket, plus the Files tab (the editor, server-rendered by htmx; the step pane beside it is a Blazor component). Shells live on the server and outlive sockets, so
 // after a network blip or a reload each tab reconnects to its session and the server replays the recent screen.
 (function () {
   "use strict";
@@ -352,5 +352,13 @@
   open.forEach(createTab);
   activate(open[0], true);
   addRunButtons(document);
-  if (window.htmx) window.htmx.onLoad(addRunButtons);
+  // The step text is rendered by the interactive player (and re-rendered when it moves between steps): add the
+  // buttons to whatever code blocks appear.
+  new MutationObserver(function (records) {
+    records.forEach(function (record) {
+      Array.prototype.forEach.call(record.addedNodes, function (node) {
+        if (node.nodeType === 1) addRunButtons(node.matches && node.matches(".lab-code") ? node.parentNode : node);
+      });
+    });
+  }).observe(document.body, { childList: true, subtree: true });
 })();

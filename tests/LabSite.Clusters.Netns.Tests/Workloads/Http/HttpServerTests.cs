@@ -72,6 +72,48 @@ public sealed class HttpServerTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task AResponseArrivesAsHeadAndBodyInOneSegment()
+    {
+        await Serve(new DeathStarWorkload(), "GET /v1/healthz HTTP/1.0\r\n\r\n");
+        using var s = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        await s.ConnectAsync(_listener.LocalEndPoint!);
+        await s.SendAsync("GET /v1/healthz HTTP/1.1\r\nHost: a\r\n\r\n"u8.ToArray());
+        // One read holds both: a head written apart from its body waits for the client's delayed ACK (40 ms a request).
+        var buffer = new byte[4096];
+        var text = Encoding.ASCII.GetString(buffer, 0, await s.ReceiveAsync(buffer));
+        Assert.StartsWith("HTTP/1.1 200 OK\r\n", text);
+        Assert.EndsWith("\r\n\r\n{ \"status\": \"ok\" }\n", text);
+    }
+
+    [Fact]
+    public async Task TheLastRequestAConnectionMayCarryIsAnsweredWithConnectionClose()
+    {
+        await Serve(new DeathStarWorkload(), "GET /v1/healthz HTTP/1.0\r\n\r\n");
+        using var client = new TcpClient();
+        await client.ConnectAsync((IPEndPoint)_listener.LocalEndPoint!);
+        var stream = client.GetStream();
+        using var reader = new StreamReader(stream, Encoding.ASCII);
+        var closes = new List<int>();
+        for (var i = 1; i <= 1000; i++)
+        {
+            await stream.WriteAsync("GET /v1/healthz HTTP/1.1\r\nHost: a\r\n\r\n"u8.ToArray());
+            var close = false;
+            while (await reader.ReadLineAsync() is { Length: > 0 } line)
+            {
+                close |= line.Equals("Connection: close", StringComparison.OrdinalIgnoreCase);
+            }
+            Assert.Equal("{ \"status\": \"ok\" }", await reader.ReadLineAsync());
+            if (close)
+            {
+                closes.Add(i);
+            }
+        }
+
+        Assert.Equal([1000], closes);
+        Assert.Null(await reader.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    [Fact]
     public async Task AgnhostAnswersWithThePodName()
     {
         var response = await Serve(new AgnhostWorkload(), "GET / HTTP/1.0\r\n\r\n");

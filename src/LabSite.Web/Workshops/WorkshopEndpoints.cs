@@ -1,0 +1,84 @@
+using System.Threading.RateLimiting;
+using LabSite.Web.Clusters;
+using LabSite.Web.Learners;
+using LabSite.Web.Workshops.Data;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+
+namespace LabSite.Web.Workshops;
+
+/// <summary>Attendees joining a workshop: <c>POST /workshops/join</c> (the form on <c>/join</c>), rate-limited per client.</summary>
+public static class WorkshopEndpoints
+{
+    public const string JoinRoute = "/workshops/join";
+    public const string JoinRateLimit = "workshop-join";
+
+    /// <summary>Join attempts per client address per minute: enough for typos, far too few to guess codes.</summary>
+    public const int JoinAttemptsPerMinute = 10;
+
+    public static IServiceCollection AddWorkshops(this IServiceCollection services, SiteOptions options)
+    {
+        services.AddWorkshopData(options);
+        services.AddScoped<WorkshopStore>();
+        services.AddScoped<InstructorAccounts>();
+        services.AddScoped<WorkshopExport>();
+        services.AddInstructorAuth();
+        services.AddHostedService<WorkshopClusterHolds>();
+        services.AddIdentityCore<InstructorUser>(o =>
+            {
+                // Long passphrases rather than composition rules (NIST SP 800-63B): length is what Identity checks.
+                o.Password.RequiredLength = 12;
+                o.Password.RequireDigit = false;
+                o.Password.RequireUppercase = false;
+                o.Password.RequireLowercase = false;
+                o.Password.RequireNonAlphanumeric = false;
+                o.Lockout.MaxFailedAccessAttempts = 5;
+                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+                o.User.RequireUniqueEmail = true;
+            })
+            .AddRoles<IdentityRole>()
+            .AddSignInManager()
+            .AddEntityFrameworkStores<WorkshopDbContext>();
+        services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.AddPolicy(JoinRateLimit, context => RateLimitPartition.GetFixedWindowLimiter(
+                context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = JoinAttemptsPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+        });
+        return services;
+    }
+
+    public static WebApplication MapWorkshopEndpoints(this WebApplication app)
+    {
+        app.MapPost(JoinRoute, JoinAsync).RequireRateLimiting(JoinRateLimit);
+        app.MapInstructorEndpoints();
+        return app;
+    }
+
+    private static async Task<IResult> JoinAsync(
+        HttpContext context, [FromForm] string? code, [FromForm] string? name, [FromForm] string? email,
+        WorkshopStore store, ClusterActivity activity, IDataProtectionProvider protection, CancellationToken ct)
+    {
+        var result = await store.JoinAsync(code, name, email, AttendeeTicket.FromRequest(context), ct);
+        if (result is not { Workshop: { } workshop, Attendee: { } attendee })
+        {
+            return TypedResults.Problem(statusCode: result.Status, title: "Cannot join the workshop", detail: result.Error);
+        }
+        // The attendee is a learner of their own: the lab player, terminals, progress and clusters all key on this id.
+        LearnerId.TryParse(attendee.LearnerId, out var learner);
+        context.SetLearnerId(learner);
+        context.Response.Cookies.Append(AttendeeTicket.CookieName, new AttendeeTicket(workshop.Id, attendee.Id).Protect(protection), new CookieOptions
+        {
+            HttpOnly = true,
+            SameSite = SameSiteMode.Lax,
+            Secure = context.Request.IsHttps,
+            IsEssential = true,
+            Expires = new DateTimeOffset(DateTime.SpecifyKind(workshop.EndsAt, DateTimeKind.Utc)).AddDays(1),
+            Path = "/",
+        });
+        activity.Hold(learner, DateTime.SpecifyKind(workshop.EndsAt, DateTimeKind.Utc));
+        return TypedResults.Redirect($"/labs/{workshop.LabIds.Split(',')[0]}");
+    }
+}

@@ -1,0 +1,11 @@
+namespace LabSite.Web.Workshops;
+
+/// <summary>Bounds on what strangers and instructors may type; each is checked with a message naming the field.</summary>
+public static class WorkshopLimits
+{
+    public const int TitleLength = 200;
+    public const int DisplayNameLength = 60;
+    public const int EmailLength = 254;
+    public const int MaxSeats = 500;
+    public const int MaxLabs = 20;
+}
