@@ -132,9 +132,10 @@ public sealed class ClusterCliPrivilegedTests : IAsyncLifetime
         await UpAsync();
         var go = Path.Combine(_dir, "resize-now");
         // script(1) gives the CLI a real pseudo-terminal (30x100); a background job resizes it to 40x120 once told to,
-        // which sends the CLI SIGWINCH as a window manager would.
+        // which sends the CLI SIGWINCH as a window manager would. The job names /dev/tty: a background job of a
+        // non-interactive sh gets /dev/null as stdin (POSIX), and stty acts on its stdin.
         var cli = string.Join(' ', CliProcess("cluster", "exec", "-it", "e2e", "tiefighter", "--", "sh").Select(Quote));
-        var inner = $"stty cols 100 rows 30; (while [ ! -e {Quote(go)} ]; do sleep 0.05; done; stty cols 120 rows 40) & exec {cli}";
+        var inner = $"stty cols 100 rows 30; (while [ ! -e {Quote(go)} ]; do sleep 0.05; done; stty cols 120 rows 40 </dev/tty) & exec {cli}";
         var start = new ProcessStartInfo("script") { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
         foreach (var a in (string[])["-qfec", inner, "/dev/null"])
         {
