@@ -108,6 +108,18 @@ public sealed class ClusterCliPrivilegedTests : IAsyncLifetime
         await cli.WaitForExitAsync();
         Assert.Equal((3, "got: hello from stdin\n", "command terminated with exit code 3\n"), (cli.ExitCode, await stdout, await stderr));
 
+        // The probe: echo hello | labsite cluster exec -i LAB POD -- nc -u -w 2 IP PORT reaches a UDP listener in another pod.
+        var pods = JsonNode.Parse((await Run("cluster", "get", "e2e", "pods", "-o", "json")).Out)!["items"]!.AsArray();
+        var tiefighterIp = (string)pods.First(p => (string?)p!["metadata"]!["name"] == "tiefighter")!["status"]!["podIP"]!;
+        var listening = Run("cluster", "exec", "e2e", "tiefighter", "--timeout", "20", "--", "nc", "-u", "-l", "-W", "1", "-p", "5005");
+        await Task.Delay(1000);
+        using var nc = StartCli(CliProcess("cluster", "exec", "-i", "e2e", "xwing", "--", "nc", "-u", "-w", "2", tiefighterIp, "5005"));
+        await nc.StandardInput.WriteAsync("hello\n");
+        nc.StandardInput.Close();
+        await nc.WaitForExitAsync();
+        Assert.Equal(0, nc.ExitCode);
+        Assert.Equal((0, "hello\n"), ((await listening).Code, (await listening).Out));
+
         // More than the cap is refused before anything runs, naming the limit.
         using var big = StartCli(CliProcess("cluster", "exec", "-i", "e2e", "tiefighter", "--", "sh", "-c", "cat >/dev/null; echo ran"));
         var bigOut = big.StandardOutput.ReadToEndAsync();
@@ -222,15 +234,40 @@ public sealed class ClusterCliPrivilegedTests : IAsyncLifetime
             start.ArgumentList.Add(a);
         }
         using var script = Process.Start(start)!;
-        var output = script.StandardOutput.ReadToEndAsync();
+        var screen = new StringBuilder();
+        var reading = Task.Run(async () =>
+        {
+            var buffer = new char[4096];
+            int n;
+            while ((n = await script.StandardOutput.ReadAsync(buffer)) > 0)
+            {
+                lock (screen)
+                {
+                    screen.Append(buffer, 0, n);
+                }
+            }
+        });
         await script.StandardInput.WriteAsync("echo mark-$((6*7))\r");
         await script.StandardInput.FlushAsync();
-        await Task.Delay(1000);
+        // Only the pod's shell prints mark-42, so the CLI is in raw mode by then: a Ctrl-D typed earlier would meet the
+        // local terminal still in cooked mode (its EOF, not a key for the pod), as with kubectl.
+        bool Shown()
+        {
+            lock (screen)
+            {
+                return screen.ToString().Contains("mark-42", StringComparison.Ordinal);
+            }
+        }
+        for (var i = 0; i < 600 && !Shown(); i++)
+        {
+            await Task.Delay(100);
+        }
         await script.StandardInput.WriteAsync("\u0004");
         await script.StandardInput.FlushAsync();
         await script.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
         Assert.Equal(0, script.ExitCode);
-        Assert.Contains("mark-42", await output);
+        await reading;
+        Assert.Contains("mark-42", screen.ToString());
     }
 
     /// <summary>`dotnet labsite.dll ARGS` against this test's agent (the CLI as a user runs it, in its own process).</summary>
