@@ -1,7 +1,9 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using LabSite.Agent.Client;
+using LabSite.Cli.Terminal;
 using LabSite.Clusters.Contract;
 using LabSite.Clusters.Contract.Flows;
 using LabSite.Clusters.Contract.Kubernetes.Tables;
@@ -178,15 +180,30 @@ public static class ClusterCommands
         var program = new Argument<string[]>("command") { Description = "The program and its arguments, after --.", Arity = ArgumentArity.OneOrMore };
         var ns = new Option<string?>("--namespace", "-n") { Description = "Namespace (default: default)." };
         var timeout = new Option<double?>("--timeout") { Description = "Stop the program after this many seconds." };
-        var command = new Command("exec", "Run a program in a pod: labsite cluster exec NAME POD -- curl -s deathstar") { name, pod, program, ns, timeout };
+        var stdin = new Option<bool>("--stdin", "-i") { Description = $"Pass stdin to the program (piped input up to {ExecLimits.MaxStdinBytes / (1024 * 1024)} MiB; with -t, the keyboard)." };
+        var tty = new Option<bool>("--tty", "-t") { Description = "Run the program on a terminal: -it is an interactive shell (kubectl exec -it)." };
+        var command = new Command("exec", "Run a program in a pod: labsite cluster exec NAME POD -- curl -s deathstar; -it NAME POD -- sh for a shell")
+        {
+            name, pod, program, ns, timeout, stdin, tty,
+        };
         command.SetAction((result, ct) => Run(c, result, "exec", ct, async (client, o, e) =>
         {
             var cluster = await RequireAsync(client, result.GetValue(name)!, ct);
+            var useTty = result.GetValue(tty);
+            if (useTty && result.GetValue(stdin) && !LocalTerminal.IsTerminal(LocalTerminal.StandardInput))
+            {
+                // As kubectl: -it with piped input runs without a terminal rather than failing.
+                await e.WriteLineAsync("Unable to use a TTY - input is not a terminal or the right kind of file");
+                useTty = false;
+            }
             var request = new ExecRequest(result.GetValue(ns) ?? "default", result.GetValue(pod)!, result.GetValue(program)!,
-                result.GetValue(timeout) is { } s ? TimeSpan.FromSeconds(s) : null);
+                result.GetValue(timeout) is { } s ? TimeSpan.FromSeconds(s) : null, Tty: useTty);
             await using var stdout = new WriterStream(o);
             await using var stderr = new WriterStream(e);
-            var code = await cluster.ExecAsync(request, new ExecStreams(stdout, stderr), ct);
+            var input = result.GetValue(stdin) ? KeyboardInput.Open() : null;
+            var code = useTty
+                ? await ExecOnTerminalAsync(cluster, request, new ExecStreams(stdout, stderr, input), ct)
+                : await cluster.ExecAsync(request, new ExecStreams(stdout, stderr, input), ct);
             if (code != 0)
             {
                 await e.WriteLineAsync($"command terminated with exit code {code}");
@@ -194,6 +211,24 @@ public static class ClusterCommands
             return code;
         }));
         return command;
+    }
+
+    /// <summary>
+    /// A TTY exec: the local terminal in raw mode for as long as it runs (keys, Ctrl-C and Ctrl-D go to the pod), its
+    /// window size sent at the start and on each SIGWINCH.
+    /// </summary>
+    private static async Task<int> ExecOnTerminalAsync(ILabCluster cluster, ExecRequest request, ExecStreams streams, CancellationToken ct)
+    {
+        var window = new ExecTerminal(LocalTerminal.WindowSize(LocalTerminal.StandardOutput) ?? LocalTerminal.WindowSize(LocalTerminal.StandardInput) ?? new TerminalSize(80, 24));
+        using var resized = OperatingSystem.IsWindows() ? null : PosixSignalRegistration.Create(PosixSignal.SIGWINCH, _ =>
+        {
+            if ((LocalTerminal.WindowSize(LocalTerminal.StandardOutput) ?? LocalTerminal.WindowSize(LocalTerminal.StandardInput)) is { } size)
+            {
+                window.Resize(size);
+            }
+        });
+        using var raw = streams.StandardInput is null ? null : LocalTerminal.EnterRawMode(LocalTerminal.StandardInput);
+        return await cluster.ExecAsync(request, streams with { Terminal = window }, ct);
     }
 
     private static Command Logs(Common c)

@@ -12,12 +12,14 @@ public sealed partial class NetnsCluster
     {
         var pod = FindPod(request.Namespace, request.Pod)
             ?? throw new ClusterException($"Error from server (NotFound): pods \"{request.Pod}\" not found in namespace \"{request.Namespace}\"");
-        if (request.Container is { } container && pod.Spec.Containers.All(c => c.Name != container))
+        if (request.Container is { } named && pod.Spec.Containers.All(c => c.Name != named))
         {
-            throw new ClusterException($"error: container {container} is not valid for pod {request.Pod}");
+            throw new ClusterException($"error: container {named} is not valid for pod {request.Pod}");
         }
 
-        if (ExecValidation.Check(request.Command) is { } error)
+        var container = request.Container is { } name ? pod.Spec.Containers.First(c => c.Name == name) : pod.Spec.Containers[0];
+        var imagePrograms = ImagePrograms.For(container);
+        if (ExecValidation.Check(request.Command, imagePrograms.Keys.ToList()) is { } error)
         {
             throw new ClusterException(error);
         }
@@ -31,8 +33,9 @@ public sealed partial class NetnsCluster
             Hostname: pod.Spec.Name.Length > 63 ? pod.Spec.Name[..63] : pod.Spec.Name,
             MemoryBytes: (long)_options.ExecMemoryMiB * 1024 * 1024,
             MaxProcesses: _options.ExecMaxProcesses,
-            CpuSeconds: _options.ExecTimeoutSeconds);
-        var program = ExecAllowList.Resolve(request.Command[0])!;
+            CpuSeconds: _options.ExecTimeoutSeconds,
+            ImagePrograms: imagePrograms);
+        var program = ExecAllowList.Resolve(request.Command[0]) ?? request.Command[0];
         var args = request.Command.Skip(1).ToList();
         var limit = TimeSpan.FromSeconds(request.Tty ? _options.ExecSessionSeconds : _options.ExecTimeoutSeconds);
         var timeout = request.Timeout is { } t && t > TimeSpan.Zero && t < limit ? t : limit;

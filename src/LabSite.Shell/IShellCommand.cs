@@ -25,6 +25,9 @@ public sealed class CommandContext
     /// <summary>True when stdin is the terminal (nothing to read: commands do not read typed input) rather than a pipe, file or here-document.</summary>
     public bool StdinIsTerminal { get; init; }
 
+    /// <summary>The terminal to hand to an interactive program (<c>kubectl exec -it</c>): only when stdin is the session's terminal.</summary>
+    public Terminal.IInteractiveTerminal? Terminal => StdinIsTerminal ? Session.Terminal : null;
+
     public required TextWriter Stdout { get; init; }
 
     public required TextWriter Stderr { get; init; }

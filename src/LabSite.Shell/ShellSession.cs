@@ -1,5 +1,6 @@
 using LabSite.Clusters.Contract;
 using LabSite.Shell.Builtins;
+using LabSite.Shell.Terminal;
 
 namespace LabSite.Shell;
 
@@ -30,6 +31,9 @@ public sealed class ShellSession
     public ShellHistory History { get; }
 
     public IReadOnlyDictionary<string, IShellCommand> Commands { get; }
+
+    /// <summary>The terminal the learner types into, when the session has one (null for scripts and solution runs).</summary>
+    public IInteractiveTerminal? Terminal { get; set; }
 
     /// <summary>Set by <c>exit</c>; the terminal closes after the current line.</summary>
     public bool ExitRequested { get; set; }

@@ -282,13 +282,30 @@ public sealed class InMemoryCluster : ILabCluster, IClusterInspector, IBpfObject
         }, stop.Token);
         try
         {
-            using var reader = new StreamReader(streams.StandardInput ?? Stream.Null);
-            while (await reader.ReadLineAsync(ct) is { } line)
+            // A terminal in cooked mode ends a line at CR or LF (ICRNL): a browser's Enter is CR, and nothing follows it.
+            var input = streams.StandardInput ?? Stream.Null;
+            var line = new List<byte>();
+            var one = new byte[1];
+            var afterCr = false;
+            while (await input.ReadAsync(one, ct) > 0)
             {
-                await Say(line + "\r\n");
-                if (line.StartsWith("exit ", StringComparison.Ordinal))
+                var crlf = afterCr && one[0] == (byte)'\n';
+                afterCr = one[0] == (byte)'\r';
+                if (crlf)
                 {
-                    return int.Parse(line[5..]);
+                    continue;
+                }
+                if (one[0] is not ((byte)'\r' or (byte)'\n'))
+                {
+                    line.Add(one[0]);
+                    continue;
+                }
+                var text = Encoding.UTF8.GetString(line.ToArray());
+                line.Clear();
+                await Say(text + "\r\n");
+                if (text.StartsWith("exit ", StringComparison.Ordinal))
+                {
+                    return int.Parse(text[5..]);
                 }
             }
             return 0;

@@ -34,6 +34,9 @@ public static class ExecAllowList
         ["wc"] = "/usr/bin/wc",
         ["true"] = "/usr/bin/true",
         ["false"] = "/usr/bin/false",
+        // stty and tty act only on the program's own terminal (an exec -it pseudo-terminal): `stty size`, `stty sane`.
+        ["stty"] = "/usr/bin/stty",
+        ["tty"] = "/usr/bin/tty",
         ["sh"] = "/usr/bin/sh",
         ["dash"] = "/usr/bin/dash",
     };

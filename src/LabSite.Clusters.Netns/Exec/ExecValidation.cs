@@ -11,8 +11,11 @@ public static class ExecValidation
     public const int MaxArgumentLength = 8192;
     public const int MaxTotalLength = 64 * 1024;
 
-    /// <summary>Null when fine, else a kubectl-style error sentence naming the problem.</summary>
-    public static string? Check(IReadOnlyList<string> command)
+    /// <summary>
+    /// Null when fine, else a kubectl-style error sentence naming the problem. <paramref name="imagePrograms"/> are the
+    /// paths the pod's image adds (see <see cref="ImagePrograms"/>).
+    /// </summary>
+    public static string? Check(IReadOnlyList<string> command, IReadOnlyCollection<string>? imagePrograms = null)
     {
         if (command.Count == 0)
         {
@@ -46,10 +49,10 @@ public static class ExecValidation
             return $"exec: the command is {total} characters long; at most {MaxTotalLength} are allowed";
         }
 
-        if (ExecAllowList.Resolve(command[0]) is null)
+        if (ExecAllowList.Resolve(command[0]) is null && imagePrograms?.Contains(command[0]) != true)
         {
             var shown = command[0].Length > 60 ? command[0][..60] + "..." : command[0];
-            return $"exec: \"{shown}\": executable not available in this lab sandbox; available: {string.Join(", ", ExecAllowList.Names.Order())}";
+            return $"exec: \"{shown}\": executable not available in this lab sandbox; available: {string.Join(", ", ExecAllowList.Names.Order().Concat(imagePrograms ?? []))}";
         }
 
         return null;

@@ -122,6 +122,9 @@ internal static class PodExecutor
         return process.ExitCode;
     }
 
+    /// <summary>VEOF of a new pseudo-terminal (Ctrl-D).</summary>
+    private const byte EndOfInputCharacter = 0x04;
+
     private static async Task CopyKeystrokesAsync(Stream? from, Stream to, CancellationToken ct)
     {
         if (from is null)
@@ -136,6 +139,8 @@ internal static class PodExecutor
             {
                 await to.WriteAsync(buffer.AsMemory(0, n), ct);
             }
+            // The client's input ended: a terminal says so with its EOF character (Ctrl-D), which a reading shell takes as end of input.
+            await to.WriteAsync(new byte[] { EndOfInputCharacter }, ct);
         }
         catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException)
         {

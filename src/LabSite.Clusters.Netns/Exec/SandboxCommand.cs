@@ -43,7 +43,8 @@ internal static class SandboxCommand
         string Hostname,
         long MemoryBytes,
         int MaxProcesses,
-        int CpuSeconds);
+        int CpuSeconds,
+        IReadOnlyDictionary<string, string>? ImagePrograms = null);
 
     /// <summary>The argv; with <paramref name="terminalPath"/> the program runs on that pseudo-terminal, as its controlling terminal.</summary>
     public static IReadOnlyList<string> Build(Settings s, string programPath, IReadOnlyList<string> args, string? terminalPath = null)
@@ -75,6 +76,12 @@ internal static class SandboxCommand
         if (terminalPath is not null)
         {
             argv.AddRange(["--ro-bind", HostTarget("/usr/bin/setsid"), SandboxSetsid]);
+        }
+
+        foreach (var (inSandbox, onHost) in s.ImagePrograms ?? new Dictionary<string, string>())
+        {
+            // A program of the pod's image (/agnhost) at its path in the image; missing, it is simply absent.
+            argv.AddRange(["--ro-bind-try", onHost, inSandbox]);
         }
 
         argv.AddRange(

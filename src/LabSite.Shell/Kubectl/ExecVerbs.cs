@@ -35,23 +35,48 @@ internal sealed class ExecVerb : IKubectlVerb
             return await RunInAgentAsync(run, command);
         }
         var pod = await ResolvePodAsync(run, target);
-        Stream? stdin = null;
+        var request = new ExecRequest(pod.Namespace ?? run.Namespace, pod.Name, command, null, run.Flags.Value("container"));
+        int code;
         if (run.Flags.Has("stdin") && run.Context.StdinIsTerminal)
         {
-            throw new KubectlException($"error: interactive sessions (-i, -it) are not available in the lab shell; run one command at a time: kubectl exec {target} -- <command>, or pipe input in: echo ... | kubectl exec -i {target} -- <command>");
+            code = await RunOnTerminalAsync(run, request, target);
         }
-        if (run.Flags.Has("stdin"))
+        else
         {
-            stdin = new MemoryStream(Encoding.UTF8.GetBytes(await run.Context.Stdin.ReadToEndAsync(run.Cancellation)));
+            if (run.Flags.Has("stdin") && run.Flags.Has("tty"))
+            {
+                // As kubectl: -it with piped input runs without a terminal rather than failing.
+                await run.Err.WriteLineAsync("Unable to use a TTY - input is not a terminal or the right kind of file");
+            }
+            var stdin = run.Flags.Has("stdin") ? new MemoryStream(Encoding.UTF8.GetBytes(await run.Context.Stdin.ReadToEndAsync(run.Cancellation))) : null;
+            code = await run.Cluster.ExecAsync(request, new ExecStreams(new TextWriterStream(run.Out), new TextWriterStream(run.Err), stdin), run.Cancellation);
         }
-        var streams = new ExecStreams(new TextWriterStream(run.Out), new TextWriterStream(run.Err), stdin);
-        var request = new ExecRequest(pod.Namespace ?? run.Namespace, pod.Name, command, null, run.Flags.Value("container"));
-        var code = await run.Cluster.ExecAsync(request, streams, run.Cancellation);
         if (code != 0 && !run.Cancellation.IsCancellationRequested)
         {
             await run.Err.WriteLineAsync($"command terminated with exit code {code}");
         }
         return code;
+    }
+
+    /// <summary>
+    /// <c>-it</c> with the keyboard as stdin: the program runs on a pseudo-terminal of its own and gets the lab terminal
+    /// (keys, screen, window size) until it ends. <c>-i</c> alone would need the line editing a terminal in cooked mode
+    /// does for kubectl; it is refused with what to type instead.
+    /// </summary>
+    private static async Task<int> RunOnTerminalAsync(KubectlRun run, ExecRequest request, string target)
+    {
+        if (!run.Flags.Has("tty"))
+        {
+            throw new KubectlException($"error: -i without -t reads the keyboard with no terminal to edit lines on; use kubectl exec -it {target} -- <command> for an interactive session, or pipe input in: echo ... | kubectl exec -i {target} -- <command>");
+        }
+        if (run.Context.Terminal is not { } terminal)
+        {
+            throw new KubectlException($"error: interactive sessions (-it) need the lab terminal; here, run one command at a time: kubectl exec {target} -- <command>, or pipe input in: echo ... | kubectl exec -i {target} -- <command>");
+        }
+        return await terminal.AttachAsync((attached, ct) => run.Cluster.ExecAsync(
+            request with { Tty = true },
+            new ExecStreams(attached.Screen, attached.Screen, attached.Keys, attached.Window),
+            ct), run.Cancellation);
     }
 
     private static bool IsCiliumAgent(string target) =>

@@ -39,6 +39,23 @@ public sealed class TerminalWriter(Action<string> sink) : SynchronousTextWriter
         }
     }
 
+    /// <summary>
+    /// Text from a program that owns the terminal (an attached <c>kubectl exec -it</c>): passed on verbatim, its own
+    /// line ends untouched, remembering only where it left the cursor.
+    /// </summary>
+    public void WriteVerbatim(string text)
+    {
+        if (text.Length == 0)
+        {
+            return;
+        }
+        lock (_gate)
+        {
+            _last = text[^1];
+            sink(text);
+        }
+    }
+
     /// <summary>True when the last character written ended a line (so the prompt needs no newline before it).</summary>
     public bool AtLineStart
     {

@@ -136,12 +136,12 @@ public sealed class TerminalSession : IDisposable
     /// <summary>Prints a message from the site (not the shell), in yellow, on lines of its own.</summary>
     public void Notice(string text) => Output($"\u001b[33m[{text.Replace("\n", "\r\n", StringComparison.Ordinal)}]\u001b[0m\r\n");
 
-    /// <summary>The browser's terminal changed size: remember it and let the shell redraw a line being edited.</summary>
+    /// <summary>The browser's terminal changed size: remember it and let the shell redraw a line being edited (or pass it to an attached program).</summary>
     public Task ResizeAsync(int columns, int rows)
     {
         Columns = Math.Clamp(columns, 10, 1000);
         Rows = Math.Clamp(rows, 2, 500);
-        return Shell.ResizeAsync(Columns);
+        return Shell.ResizeAsync(Columns, Rows);
     }
 
     private void Output(string text)

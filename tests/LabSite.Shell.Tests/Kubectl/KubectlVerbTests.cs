@@ -125,7 +125,10 @@ public class KubectlVerbTests
         using var shell = new ShellHarness();
         Assert.Equal((1, "", "Error from server (NotFound): pods \"ywing\" not found\n"), await shell.RunAsync("kubectl exec ywing -- ls"));
         Assert.Equal((1, "", "error: exec [POD] [COMMAND] is not supported anymore. Use exec [POD] -- [COMMAND] instead\n"), await shell.RunAsync("kubectl exec xwing ls"));
-        Assert.StartsWith("error: interactive sessions (-i, -it) are not available", (await shell.RunAsync("kubectl exec -it xwing -- sh")).Err);
+        // A script or solution run has no terminal to hand over; piped input with -it runs without one, as kubectl.
+        Assert.StartsWith("error: interactive sessions (-it) need the lab terminal", (await shell.RunAsync("kubectl exec -it xwing -- sh")).Err);
+        Assert.Equal((0, "piped\n", "Unable to use a TTY - input is not a terminal or the right kind of file\n"), await shell.RunAsync("echo piped | kubectl exec -it xwing -- cat"));
+        Assert.False(shell.Cluster.Execs[^1].Tty);
     }
 
     [Fact]

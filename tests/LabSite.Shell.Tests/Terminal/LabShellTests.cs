@@ -35,6 +35,16 @@ public class LabShellTests
             }
         }
 
+        /// <summary>Bounded wait until the screen shows <paramref name="text"/> (an attached program answers asynchronously).</summary>
+        public async Task ShowsAsync(string text)
+        {
+            for (var i = 0; i < 300 && !Text.Contains(text, StringComparison.Ordinal); i++)
+            {
+                await Task.Delay(50);
+            }
+            Assert.True(Text.Contains(text, StringComparison.Ordinal), $"screen lacks {text}: {Text}");
+        }
+
         public async Task TypeAsync(string keys)
         {
             await Shell.InputAsync(keys);
@@ -121,6 +131,53 @@ public class LabShellTests
         await screen.TypeAsync("\u0004");
         Assert.True(exited);
         Assert.True(screen.Shell.HasExited);
+    }
+
+    [Fact]
+    public async Task Exec_it_hands_the_terminal_to_the_pods_session_and_exit_returns_to_the_prompt()
+    {
+        using var screen = new Screen();
+        await screen.Shell.ResizeAsync(100, 30);
+        // The fake pod shell (InMemoryCluster's "tty") says its window size and echoes each line it reads.
+        await screen.Shell.InputAsync("kubectl exec -it xwing -- tty\r");
+        await screen.ShowsAsync("size 100x30\r\n");
+        Assert.True(screen.Harness.Cluster.Execs[0].Tty);
+
+        // Keys reach the program raw: neither the line editor (no redraw of a prompt) nor Ctrl-C handling sees them.
+        await screen.Shell.InputAsync("\u0003hello\r");
+        await screen.ShowsAsync("\u0003hello\r\n");
+        Assert.DoesNotContain("^C", screen.Text);
+        await screen.Shell.ResizeAsync(120, 40);
+        await screen.ShowsAsync("size 120x40\r\n");
+
+        await screen.Shell.InputAsync("exit 3\r");
+        await screen.Shell.WhenIdleAsync();
+        Assert.EndsWith("exit 3\r\ncommand terminated with exit code 3\r\n\r\u001b[1;32mfake\u001b[0m$ \u001b[K", screen.Text);
+        Assert.False(screen.Shell.HasExited);
+
+        // The lab shell has its keys back.
+        await screen.TypeAsync("echo back\r");
+        Assert.Contains("\r\nback\r\n", screen.Text);
+    }
+
+    [Fact]
+    public async Task Keys_typed_before_the_hand_over_go_to_the_pods_session_not_the_lab_shell()
+    {
+        using var screen = new Screen();
+        // One chunk, as a fast paste: the second line must reach the pod's shell (its exit), not end the lab shell.
+        await screen.TypeAsync("kubectl exec -it xwing -- tty\rexit 0\r");
+        Assert.Contains("size 80x24\r\nexit 0\r\n", screen.Text);
+        Assert.False(screen.Shell.HasExited);
+        Assert.EndsWith("$ \u001b[K", screen.Text);
+    }
+
+    [Fact]
+    public async Task Exec_i_without_t_on_the_terminal_is_refused_with_what_to_type()
+    {
+        using var screen = new Screen();
+        await screen.TypeAsync("kubectl exec -i xwing -- sh\r");
+        Assert.Contains("error: -i without -t reads the keyboard with no terminal to edit lines on; use kubectl exec -it xwing -- <command>", screen.Text);
+        Assert.Empty(screen.Harness.Cluster.Execs);
     }
 
     [Fact]
