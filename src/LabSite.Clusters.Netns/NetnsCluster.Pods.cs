@@ -38,6 +38,8 @@ public sealed partial class NetnsCluster
                 {
                     _pods[p.Spec.Key] = p;
                 }
+
+                ForgetPodNetns();
             }
 
             await Task.WhenAll(fresh.Select(p => p.StartAsync()));
@@ -63,6 +65,8 @@ public sealed partial class NetnsCluster
                 {
                     return false;
                 }
+
+                ForgetPodNetns();
             }
 
             // Take it out of service first, so no new connection is balanced to a pod going away.
@@ -88,6 +92,11 @@ public sealed partial class NetnsCluster
             if (FindPod(@namespace, name) is { } pod)
             {
                 pod.SetLabels(labels);
+                lock (_pods)
+                {
+                    ForgetPodNetns();
+                }
+
                 _policy?.UpdatePod(pod);
                 RefreshServicesAndFiles();
             }

@@ -62,6 +62,9 @@ public sealed class RuntimeSensor : IDisposable
     /// </summary>
     public bool LsmEnforcement { get; }
 
+    /// <summary>Kernel ids of the attached programs (what <c>bpftool prog show id N</c> takes).</summary>
+    public IReadOnlyList<uint> ProgramIds => _object.LoadedPrograms().Select(p => BpfObjectIds.OfProgram(p).Id).ToList();
+
     /// <summary>Records that failed to decode (skipped).</summary>
     public long Errors => Interlocked.Read(ref _errors);
 
@@ -112,10 +115,11 @@ public sealed class RuntimeSensor : IDisposable
     public void RemoveScope(string cgroupDirectory) => _scope.Delete(CgroupId(cgroupDirectory));
 
     /// <summary>
-    /// Replaces lab <paramref name="lab"/>'s rules (an empty list removes them). All labs share
-    /// <see cref="RuntimeCodes.MaxRules"/> slots; when they do not fit, nothing changes.
+    /// Replaces lab <paramref name="lab"/>'s rules (an empty list removes them) and returns the slot each rule took
+    /// (events name their rule by slot). All labs share <see cref="RuntimeCodes.MaxRules"/> slots; when they do not
+    /// fit, nothing changes.
     /// </summary>
-    public void SetRules(uint lab, IReadOnlyList<RuntimeRuleAbi> rules)
+    public IReadOnlyList<uint> SetRules(uint lab, IReadOnlyList<RuntimeRuleAbi> rules)
     {
         ArgumentOutOfRangeException.ThrowIfZero(lab);
         if (!LsmEnforcement && rules.Any(r => (r.Actions & RuntimeCodes.ActionOverride) != 0))
@@ -146,6 +150,8 @@ public sealed class RuntimeSensor : IDisposable
                 _rules.Update((uint)free[i], rule);
                 _slotLab[free[i]] = lab;
             }
+
+            return free.Take(rules.Count).Select(i => (uint)i).ToList();
         }
     }
 

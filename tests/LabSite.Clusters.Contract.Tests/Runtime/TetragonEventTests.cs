@@ -36,7 +36,7 @@ public sealed class TetragonEventTests
         Assert.Equal("PROCESS_LSM", e.EventType);
         Assert.Equal("secret-read", e.ProcessLsm!.PolicyName);
         Assert.Equal("/etc/shadow", e.ProcessLsm.Args[0].FileArg!.Path);
-        Assert.Equal("📚 open    empire/deathstar-1 /usr/bin/cat /etc/shadow ☠ SIGKILL", TetragonCompact.Format(e));
+        Assert.Equal("🔒 LSM     empire/deathstar-1 /usr/bin/cat file_open", TetragonCompact.Format(e));
     }
 
     [Fact]
@@ -47,22 +47,42 @@ public sealed class TetragonEventTests
         var killed = new TetragonEvent { ProcessExit = new ProcessExit(Proc("/usr/bin/cat", "/secret"), null, "SIGKILL", null, s_t), Time = s_t };
 
         Assert.Equal("🚀 process default/deathstar-1 /bin/sh -c id", TetragonCompact.Format(exec));
-        Assert.Equal("💥 exit    default/deathstar-1 /usr/bin/id 0", TetragonCompact.Format(exit));
+        // Tetragon joins event, process, arguments and status with single spaces, so no arguments leaves two.
+        Assert.Equal("💥 exit    default/deathstar-1 /usr/bin/id  0", TetragonCompact.Format(exit));
         Assert.Equal("💥 exit    default/deathstar-1 /usr/bin/cat /secret SIGKILL", TetragonCompact.Format(killed));
     }
 
     [Fact]
-    public void Filters_select_by_namespace_pod_prefix_process_and_type()
+    public void Filters_select_by_namespace_pod_regex_binary_regex_and_type()
     {
         var exec = new TetragonEvent { ProcessExec = new ProcessExec(Proc("/bin/sh", null), null), Time = s_t };
         var other = new TetragonEvent { ProcessExec = new ProcessExec(Proc("/bin/sh", null, "xwing", "rebels"), null), Time = s_t };
 
-        Assert.True(new TetragonFilter(["default"], ["deathstar"], ["sh"], ["process_exec"]).Matches(exec));
+        Assert.True(new TetragonFilter(["default"], ["deathstar"], ["sh"], ["PROCESS_EXEC"]).Matches(exec));
+        Assert.True(new TetragonFilter([], ["^death.*-1$"], ["^/bin/"], []).Matches(exec));
         Assert.False(new TetragonFilter(["default"], [], [], []).Matches(other));
         Assert.False(new TetragonFilter([], ["death"], [], []).Matches(other));
         Assert.False(new TetragonFilter([], [], ["/bin/bash"], []).Matches(exec));
         Assert.False(new TetragonFilter([], [], [], ["PROCESS_EXIT"]).Matches(exec));
         Assert.True(TetragonFilter.All.Matches(other));
+    }
+
+    [Fact]
+    public void Bad_filters_are_named_as_tetra_names_them()
+    {
+        Assert.Null(new TetragonFilter([], ["x"], ["y"], ["PROCESS_LSM"]).Validate());
+        Assert.Equal("invalid value for \"event-types\" flag: process_exec. Supported are PROCESS_EXEC, PROCESS_EXIT, PROCESS_LSM",
+            new TetragonFilter([], [], [], ["process_exec"]).Validate());
+        Assert.StartsWith("invalid value for \"pods\" flag: death(", new TetragonFilter([], ["death("], [], []).Validate());
+    }
+
+    [Fact]
+    public void An_lsm_event_without_a_pod_shows_the_node_name()
+    {
+        var p = Proc("/usr/bin/cat", "/etc/shadow") with { Pod = null };
+        var e = new TetragonEvent { ProcessLsm = new ProcessLsm(p, null, "file_open", "p", [], TetragonActions.Post), NodeName = "lab-node", Time = s_t };
+
+        Assert.Equal("🔒 LSM     lab-node /usr/bin/cat file_open", TetragonCompact.Format(e));
     }
 
     [Fact]
