@@ -42,6 +42,7 @@ public sealed partial class NetnsCluster
                 ForgetPodNetns();
             }
 
+            _runtime?.RefreshPods();
             await Task.WhenAll(fresh.Select(p => p.StartAsync()));
             RefreshServicesAndFiles();
             return fresh.Select(p => p.Status).ToList();
@@ -71,6 +72,7 @@ public sealed partial class NetnsCluster
 
             // Take it out of service first, so no new connection is balanced to a pod going away.
             RefreshServicesAndFiles();
+            _runtime?.RefreshPods();
             await pod.StopAsync();
             _policy?.RemovePod(pod);
             await LabNetwork.DeleteNamespacesAsync([pod.Netns], ct);
@@ -98,6 +100,7 @@ public sealed partial class NetnsCluster
                 }
 
                 _policy?.UpdatePod(pod);
+                _runtime?.RefreshPods();
                 RefreshServicesAndFiles();
             }
         }

@@ -4,6 +4,7 @@ using LabSite.Clusters.Contract;
 using LabSite.Clusters.Contract.Runtime;
 using LabSite.Clusters.Netns.Pods;
 using LabSite.Clusters.Netns.RuntimeSecurity;
+using LabSite.Clusters.Netns.RuntimeSecurity.Policy;
 
 namespace LabSite.Clusters.Netns;
 
@@ -15,6 +16,10 @@ public sealed partial class NetnsCluster
 {
     private readonly Dictionary<uint, TetragonPod> _podsByNetns = [];
     private LabRuntime? _runtime;
+    private TracingPolicyAgent? _tracingPolicies;
+
+    /// <summary>The last TracingPolicy the kernel could not take (the host's rule slots ran out), or null.</summary>
+    public string? TracingPolicyError => _tracingPolicies?.LastError;
 
     /// <summary>The lab's share of the runtime sensor (null once destroyed).</summary>
     public LabRuntime? RuntimeSecurity => _runtime;
@@ -60,6 +65,25 @@ public sealed partial class NetnsCluster
 
             return _podsByNetns.GetValueOrDefault(netnsInode);
         }
+    }
+
+    /// <summary>Each pod's network namespace inode, namespace and labels, for scoped TracingPolicy rules.</summary>
+    private IReadOnlyList<RuntimePod> RuntimePods()
+    {
+        var pods = new List<RuntimePod>();
+        foreach (var pod in Pods)
+        {
+            try
+            {
+                pods.Add(new RuntimePod(RuntimeSensor.NetnsInode(LabNames.NetnsPath(pod.Netns)), pod.Spec.Namespace, pod.Spec.Labels));
+            }
+            catch (IOException)
+            {
+                // Being created or removed: the next refresh sees it.
+            }
+        }
+
+        return pods;
     }
 
     /// <summary>Caller holds the <c>_pods</c> lock.</summary>

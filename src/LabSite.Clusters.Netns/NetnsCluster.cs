@@ -8,6 +8,7 @@ using LabSite.Clusters.Netns.Pods;
 using LabSite.Clusters.Netns.Policy.Api;
 using LabSite.Clusters.Netns.Runtime;
 using LabSite.Clusters.Netns.RuntimeSecurity;
+using LabSite.Clusters.Netns.RuntimeSecurity.Policy;
 using LabSite.Clusters.Netns.Services;
 using LabSite.Clusters.Netns.Store;
 
@@ -45,7 +46,7 @@ public sealed partial class NetnsCluster
         Addressing = new LabAddressing(slot);
         _network = new LabNetwork(Names, Addressing);
         CreatedAt = DateTimeOffset.UtcNow;
-        Store = new ObjectStore(new StoreOptions { ServiceCidr = Addressing.ServiceCidr, PolicyValidator = new PolicyValidator() });
+        Store = new ObjectStore(new StoreOptions { ServiceCidr = Addressing.ServiceCidr, PolicyValidator = new PolicyValidator(() => _runtime?.LsmEnforcement ?? false) });
     }
 
     /// <summary>The lab's Kubernetes-shaped objects; the runtime follows its changes (other parts may subscribe too).</summary>
@@ -107,7 +108,8 @@ public sealed partial class NetnsCluster
 
             // Before any pod: the sensor sees a pod's processes from the first one exec'd in the lab cgroup.
             progress?.Report(new ClusterProgress("runtime-security", "exec/exit tracepoints and file hooks scoped to the lab cgroup", 4, steps));
-            c._runtime = runtime.Attach(LabNumber(slot), c.Names.CgroupDirectory, c._policy.NodeName, c.PodByNetns);
+            c._runtime = runtime.Attach(LabNumber(slot), c.Names.CgroupDirectory, c._policy.NodeName, c.PodByNetns, c.RuntimePods);
+            c._tracingPolicies = new TracingPolicyAgent(c.Store, c._runtime, () => c._runtime?.LsmEnforcement ?? false);
             c._reconciler = new RuntimeReconciler(c, c.Store);
             if (request.ManifestsDirectory is { } dir)
             {
@@ -164,6 +166,8 @@ public sealed partial class NetnsCluster
             _policy = null;
 
             // Out of the sensor's scope while the cgroup still exists (its id is read from the directory).
+            _tracingPolicies?.Dispose();
+            _tracingPolicies = null;
             _runtime?.Dispose();
             _runtime = null;
             if (_dns is not null)

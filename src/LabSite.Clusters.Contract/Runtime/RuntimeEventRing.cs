@@ -26,6 +26,12 @@ public sealed class RuntimeEventRing(int capacity = RuntimeEventRing.DefaultCapa
         get { lock (_lock) { return _written; } }
     }
 
+    /// <summary>Live followers right now.</summary>
+    public int Followers
+    {
+        get { lock (_lock) { return _followers.Count; } }
+    }
+
     /// <summary>Events a slow follower did not receive.</summary>
     public long Lost => Interlocked.Read(ref _lost);
 

@@ -26,7 +26,7 @@ public sealed class RuntimeHub(string objectPath) : IDisposable
     /// Observes the processes of <paramref name="cgroupDirectory"/> as lab <paramref name="lab"/> (≥ 1, unique among
     /// attached labs). Fails with a <see cref="ClusterException"/> naming the stage when the sensor cannot start.
     /// </summary>
-    public LabRuntime Attach(uint lab, string cgroupDirectory, string nodeName, Func<uint, TetragonPod?> podByNetns)
+    public LabRuntime Attach(uint lab, string cgroupDirectory, string nodeName, Func<uint, TetragonPod?> podByNetns, Func<IReadOnlyList<RuntimePod>> pods)
     {
         lock (_gate)
         {
@@ -49,7 +49,7 @@ public sealed class RuntimeHub(string objectPath) : IDisposable
                 _sensor.Record += Dispatch;
             }
 
-            var runtime = new LabRuntime(this, lab, cgroupDirectory, new TetragonEvents(nodeName, podByNetns));
+            var runtime = new LabRuntime(this, lab, cgroupDirectory, new TetragonEvents(nodeName, podByNetns), pods);
             _labs[lab] = runtime;
             try
             {
@@ -71,6 +71,28 @@ public sealed class RuntimeHub(string objectPath) : IDisposable
         lock (_gate)
         {
             return (_sensor ?? throw new ObjectDisposedException(nameof(RuntimeHub))).SetRules(runtime.Lab, rules);
+        }
+    }
+
+    /// <summary>Removes the pod masks of <paramref name="gone"/> and writes <paramref name="masks"/>.</summary>
+    internal void SetPodMasks(IReadOnlyList<uint> gone, IReadOnlyDictionary<uint, ulong> masks)
+    {
+        lock (_gate)
+        {
+            if (_sensor is null)
+            {
+                return;
+            }
+
+            foreach (var inode in gone)
+            {
+                _sensor.SetPodMask(inode, 0);
+            }
+
+            foreach (var (inode, mask) in masks)
+            {
+                _sensor.SetPodMask(inode, mask);
+            }
         }
     }
 

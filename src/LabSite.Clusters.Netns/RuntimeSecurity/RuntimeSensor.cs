@@ -19,6 +19,7 @@ public sealed class RuntimeSensor : IDisposable
     private readonly List<BpfLink> _links = [];
     private readonly BpfMap<ulong, uint> _scope;
     private readonly BpfMap<uint, RuntimeRuleAbi> _rules;
+    private readonly BpfMap<uint, ulong> _podRules;
     private readonly BpfRingBuffer _ring;
     private readonly Thread _thread;
     private readonly uint[] _slotLab = new uint[RuntimeCodes.MaxRules];
@@ -39,6 +40,7 @@ public sealed class RuntimeSensor : IDisposable
 
             _scope = obj.Map<ulong, uint>("rt_scope");
             _rules = obj.Map<uint, RuntimeRuleAbi>("rt_rules");
+            _podRules = obj.Map<uint, ulong>("rt_pod_rules");
             _ring = obj.RingBuffer("rt_events", OnRecord);
         }
         catch
@@ -155,6 +157,22 @@ public sealed class RuntimeSensor : IDisposable
         }
     }
 
+    /// <summary>
+    /// The rule slots (bits) whose scoped rules apply to the pod with network namespace <paramref name="netnsInode"/>;
+    /// 0 removes the pod's entry.
+    /// </summary>
+    public void SetPodMask(uint netnsInode, ulong mask)
+    {
+        if (mask == 0)
+        {
+            _podRules.Delete(netnsInode);
+        }
+        else
+        {
+            _podRules.Update(netnsInode, mask);
+        }
+    }
+
     /// <summary>Builds a rule; paths longer than the kernel's pattern buffer are refused.</summary>
     public static unsafe RuntimeRuleAbi Rule(uint hook, string? path, bool pathPrefix, string? binary, bool binaryPrefix, uint actions, int errno)
     {
@@ -241,6 +259,7 @@ public sealed class RuntimeSensor : IDisposable
         _ring.Dispose();
         _scope.Dispose();
         _rules.Dispose();
+        _podRules.Dispose();
         _object.Dispose();
     }
 }

@@ -91,4 +91,16 @@ public sealed class TetragonEventTests
         Assert.Throws<JsonException>(() => TetragonEvent.Parse("null"));
         Assert.Throws<JsonException>(() => TetragonEvent.Parse("[1]"));
     }
+
+    [Fact]
+    public void Times_are_written_as_protojson_timestamps_and_read_back()
+    {
+        var t = new DateTimeOffset(2026, 12, 6, 2, 0, 0, TimeSpan.FromHours(1)).AddTicks(1234567);
+        var e = new TetragonEvent { ProcessExec = new ProcessExec(Proc("/bin/sh", null), null), Time = t };
+
+        using var doc = JsonDocument.Parse(e.ToJson());
+        Assert.Equal("2026-12-06T01:00:00.123456700Z", doc.RootElement.GetProperty("time").GetString());
+        Assert.Equal("2026-12-06T01:00:00Z", doc.RootElement.GetProperty("process_exec").GetProperty("process").GetProperty("start_time").GetString());
+        Assert.Equal(t, TetragonEvent.Parse(e.ToJson()).Time);
+    }
 }
