@@ -69,6 +69,14 @@ struct {
 	__type(value, struct rt_rule);
 } rt_rules SEC(".maps");
 
+/* netns inode of a pod -> bit mask of the rule slots that apply to it (rules with scoped = 1 only). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u32);
+	__type(value, __u64);
+} rt_pod_rules SEC(".maps");
+
 /* tgid -> binary at its last exec, for matchBinaries and for exit/policy events. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -198,6 +206,9 @@ static __always_inline int match(const char *s, const char *pattern, __u32 len, 
 /* Applies the first rule of this lab and hook that matches e->path; returns the hook's verdict. */
 static __always_inline int enforce(struct rt_event *e, __u32 hook)
 {
+	__u32 netns = e->netns;
+	__u64 *pod_mask = bpf_map_lookup_elem(&rt_pod_rules, &netns);
+	__u64 mask = pod_mask ? *pod_mask : 0;
 	__u32 i;
 
 	for (i = 0; i < RT_MAX_RULES; i++) {
@@ -205,6 +216,9 @@ static __always_inline int enforce(struct rt_event *e, __u32 hook)
 		struct rt_rule *r = bpf_map_lookup_elem(&rt_rules, &key);
 
 		if (!r || r->actions == 0 || r->lab != e->lab || r->hook != hook)
+			continue;
+		/* A namespaced policy (or one with a podSelector) applies to the pods it selects only. */
+		if (r->scoped && !(mask & (1ULL << i)))
 			continue;
 		if (!match(e->path, r->path, r->path_len, r->path_op))
 			continue;

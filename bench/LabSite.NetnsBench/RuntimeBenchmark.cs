@@ -1,53 +1,84 @@
 using System.Diagnostics;
-using LabSite.Clusters.Netns.Bpf.Abi;
-using LabSite.Clusters.Netns.RuntimeSecurity;
+using LabSite.Clusters.Contract;
+using LabSite.Clusters.Netns;
 
 namespace LabSite.NetnsBench;
 
 /// <summary>
-/// Runtime-security overhead: a shell in a lab-like cgroup spawns <c>/bin/true</c> in a loop, with no runtime
-/// programs attached vs with bpf_runtime attached and the cgroup in scope (plus one file rule, so every open is
-/// matched). Rounds alternate off/on in one run; reports spawns/s (median), the ratio, and events/s received.
+/// Runtime-security overhead through a real lab: a shell spawns <c>/bin/true</c> in a loop, rounds alternating between
+/// no lab at all (so no runtime programs are attached on the host) and the shell inside a lab's cgroup with the lab's
+/// sensor running and a TracingPolicy loaded (so every open is matched against a rule in the kernel). Events are counted
+/// end to end: what reached the lab's ring as Tetragon events. Reports spawns/s (median), the on/off ratio and events/s,
+/// all from one run.
 /// </summary>
 public static class RuntimeBenchmark
 {
+    private const string Policy = """
+        apiVersion: cilium.io/v1alpha1
+        kind: TracingPolicy
+        metadata:
+          name: bench
+        spec:
+          lsmhooks:
+          - hook: file_open
+            selectors:
+            - matchArgs:
+              - index: 0
+                operator: Equal
+                values: ["/nonexistent/secret"]
+        """;
+
     public static async Task<int> RunAsync(int rounds, int spawns)
     {
-        var cgroup = $"/sys/fs/cgroup/unified/labsite-bench-rt-{Environment.ProcessId}";
-        Directory.CreateDirectory(cgroup);
+        var options = BenchOptions.For("rtb");
+        var backend = new NetnsBackend(options);
+        await backend.StartAsync(CancellationToken.None);
+        var bare = $"{options.CgroupRoot}/bare";
+        Directory.CreateDirectory(bare);
         try
         {
-            await SpawnLoop(cgroup, 50); // warm the page cache and the shell
+            await SpawnLoop(bare, 50); // warm the page cache and the shell
             var off = new List<double>();
             var on = new List<double>();
             var eventRates = new List<double>();
             for (var r = 0; r < rounds; r++)
             {
-                off.Add(spawns / await SpawnLoop(cgroup, spawns));
+                if (backend.Runtime.Sensor is not null)
+                {
+                    throw new InvalidOperationException("runtime programs still attached in an 'off' round");
+                }
 
-                using var sensor = RuntimeSensor.Start();
-                long events = 0;
-                sensor.Record += _ => Interlocked.Increment(ref events);
-                sensor.AddScope(cgroup, 1);
-                sensor.SetRules(1, [RuntimeSensor.Rule(RuntimeCodes.HookFileOpen, "/nonexistent/secret", false, null, false, RuntimeCodes.ActionPost, 0)]);
-                var seconds = await SpawnLoop(cgroup, spawns);
+                off.Add(spawns / await SpawnLoop(bare, spawns));
+
+                var lab = await backend.CreateAsync(new ClusterRequest($"rt{r}"), null, CancellationToken.None);
+                var applied = await lab.ApplyAsync(new ManifestText(Policy, "bench.yaml"), ApplyMode.Apply, CancellationToken.None);
+                if (!applied.Succeeded)
+                {
+                    throw new InvalidOperationException(string.Join("; ", applied.Errors));
+                }
+
+                var ring = lab.RuntimeSecurity!.Events;
+                var before = ring.Written;
+                var seconds = await SpawnLoop(lab.Names.CgroupDirectory, spawns);
                 on.Add(spawns / seconds);
-                await Task.Delay(200); // let the poller drain the ring
-                eventRates.Add(Interlocked.Read(ref events) / seconds);
+                await Task.Delay(300); // let the poller drain the kernel ring
+                eventRates.Add((ring.Written - before) / seconds);
+                await backend.DestroyAsync(lab.Name, CancellationToken.None);
             }
 
             var offMedian = Median(off);
             var onMedian = Median(on);
-            Console.WriteLine($"runtime: {rounds} rounds of {spawns} spawns of /bin/true from a shell in a scoped cgroup");
+            Console.WriteLine($"runtime: {rounds} rounds of {spawns} spawns of /bin/true from a shell; off = no lab (no runtime programs on the host), on = in a lab's cgroup with its sensor and a TracingPolicy");
             Console.WriteLine($"  no programs    : {offMedian:F0} spawns/s (median; {string.Join(", ", off.Select(v => v.ToString("F0")))})");
-            Console.WriteLine($"  bpf_runtime on : {onMedian:F0} spawns/s (median; {string.Join(", ", on.Select(v => v.ToString("F0")))})");
+            Console.WriteLine($"  lab sensor on  : {onMedian:F0} spawns/s (median; {string.Join(", ", on.Select(v => v.ToString("F0")))})");
             Console.WriteLine($"  ratio on/off   : {onMedian / offMedian:F3}");
-            Console.WriteLine($"  events received: {Median(eventRates):F0} /s (median; exec + exit per spawn, the shell's own)");
+            Console.WriteLine($"  events in ring : {Median(eventRates):F0} /s (median; Tetragon events, exec + exit per spawn)");
             return 0;
         }
         finally
         {
-            Directory.Delete(cgroup);
+            Directory.Delete(bare);
+            BenchOptions.RemoveRoots(options);
         }
     }
 

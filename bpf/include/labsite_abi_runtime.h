@@ -67,6 +67,7 @@ struct rt_rule {
 	__s32 error;
 	__u32 path_len;   /* 0 = any path */
 	__u32 binary_len; /* 0 = any binary */
+	__u32 scoped;     /* 1 = only pods whose rt_pod_rules mask has this rule's slot (namespaced or podSelector) */
 	char path[RT_RULE_PATH_LEN];
 	char binary[RT_RULE_PATH_LEN];
 };

@@ -1,5 +1,6 @@
 using LabSite.Clusters.Contract.Flows;
 using LabSite.Clusters.Contract.Inspection;
+using LabSite.Clusters.Contract.Runtime;
 
 namespace LabSite.Clusters.Contract;
 
@@ -43,6 +44,20 @@ public interface IClusterInspector
     /// 0.0.4 (read them with <see cref="Metrics.PrometheusText"/>); null when the backend serves none (the default).
     /// </summary>
     Task<string?> GetHubbleMetricsAsync(CancellationToken ct) => Task.FromResult<string?>(null);
+
+    /// <summary>
+    /// Runtime-security events (Tetragon's <c>GetEvents</c> shapes) from the lab's history, oldest first; null when the
+    /// backend runs no runtime sensor (the default). A kind backend can answer with real Tetragon events.
+    /// </summary>
+    Task<IReadOnlyList<TetragonEvent>?> GetRuntimeEventsAsync(RuntimeEventQuery query, CancellationToken ct) =>
+        Task.FromResult<IReadOnlyList<TetragonEvent>?>(null);
+
+    /// <summary>
+    /// The query's history (<see cref="RuntimeEventQuery.Last"/>; 0 for none, as <c>tetra getevents</c> starts), then live
+    /// events until cancelled. A backend without a runtime sensor throws <see cref="ClusterException"/> saying so.
+    /// </summary>
+    IAsyncEnumerable<TetragonEvent> FollowRuntimeEventsAsync(RuntimeEventQuery query, CancellationToken ct) =>
+        throw new ClusterException("this cluster runs no runtime-security sensor (Tetragon events)");
 }
 
 /// <summary>A flow query: filters plus <c>--last</c> (default 20), <c>--first</c>, <c>--all</c>, <c>--since</c>, <c>--until</c>.</summary>

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.ComponentModel.DataAnnotations;
 using LabSite.Clusters.Contract;
 using LabSite.Clusters.Netns.Gc;
+using LabSite.Clusters.Netns.RuntimeSecurity;
 
 namespace LabSite.Clusters.Netns;
 
@@ -28,12 +29,17 @@ public sealed class NetnsBackend : IClusterBackend, IAsyncDisposable
         }
 
         Options = options;
+        var objectDir = options.BpfObjectDirectory is { Length: > 0 } d ? d : Bpf.BpfObject.DefaultDirectory;
+        Runtime = new RuntimeHub(Path.Combine(objectDir, "bpf_runtime.bpf.o"));
         _slotTaken = new bool[Math.Min(options.MaxClusters, LabAddressing.MaxSlots)];
     }
 
     public string Name => BackendName;
 
     public NetnsOptions Options { get; }
+
+    /// <summary>The host's runtime sensor, running while any cluster of this backend lives.</summary>
+    public RuntimeHub Runtime { get; }
 
     /// <summary>Creates the roots and collects garbage; call once before use.</summary>
     public async Task<GarbageReport> StartAsync(CancellationToken ct)
@@ -79,7 +85,7 @@ public sealed class NetnsBackend : IClusterBackend, IAsyncDisposable
 
         try
         {
-            var cluster = await NetnsCluster.CreateAsync(Options, request, slot, progress, ct);
+            var cluster = await NetnsCluster.CreateAsync(Options, request, slot, Runtime, progress, ct);
             _clusters[request.Name] = cluster;
             return cluster;
         }
@@ -122,6 +128,8 @@ public sealed class NetnsBackend : IClusterBackend, IAsyncDisposable
         {
             await DestroyAsync(name, CancellationToken.None);
         }
+
+        Runtime.Dispose();
     }
 
     public Task<GarbageReport> CollectGarbageAsync(CancellationToken ct) =>

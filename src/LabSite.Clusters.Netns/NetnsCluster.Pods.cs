@@ -38,8 +38,11 @@ public sealed partial class NetnsCluster
                 {
                     _pods[p.Spec.Key] = p;
                 }
+
+                ForgetPodNetns();
             }
 
+            _runtime?.RefreshPods();
             await Task.WhenAll(fresh.Select(p => p.StartAsync()));
             RefreshServicesAndFiles();
             return fresh.Select(p => p.Status).ToList();
@@ -63,10 +66,13 @@ public sealed partial class NetnsCluster
                 {
                     return false;
                 }
+
+                ForgetPodNetns();
             }
 
             // Take it out of service first, so no new connection is balanced to a pod going away.
             RefreshServicesAndFiles();
+            _runtime?.RefreshPods();
             await pod.StopAsync();
             _policy?.RemovePod(pod);
             await LabNetwork.DeleteNamespacesAsync([pod.Netns], ct);
@@ -88,7 +94,13 @@ public sealed partial class NetnsCluster
             if (FindPod(@namespace, name) is { } pod)
             {
                 pod.SetLabels(labels);
+                lock (_pods)
+                {
+                    ForgetPodNetns();
+                }
+
                 _policy?.UpdatePod(pod);
+                _runtime?.RefreshPods();
                 RefreshServicesAndFiles();
             }
         }

@@ -7,6 +7,8 @@ using LabSite.Clusters.Netns.Kernel;
 using LabSite.Clusters.Netns.Pods;
 using LabSite.Clusters.Netns.Policy.Api;
 using LabSite.Clusters.Netns.Runtime;
+using LabSite.Clusters.Netns.RuntimeSecurity;
+using LabSite.Clusters.Netns.RuntimeSecurity.Policy;
 using LabSite.Clusters.Netns.Services;
 using LabSite.Clusters.Netns.Store;
 
@@ -44,7 +46,7 @@ public sealed partial class NetnsCluster
         Addressing = new LabAddressing(slot);
         _network = new LabNetwork(Names, Addressing);
         CreatedAt = DateTimeOffset.UtcNow;
-        Store = new ObjectStore(new StoreOptions { ServiceCidr = Addressing.ServiceCidr, PolicyValidator = new PolicyValidator() });
+        Store = new ObjectStore(new StoreOptions { ServiceCidr = Addressing.ServiceCidr, PolicyValidator = new PolicyValidator(() => _runtime?.LsmEnforcement ?? false) });
     }
 
     /// <summary>The lab's Kubernetes-shaped objects; the runtime follows its changes (other parts may subscribe too).</summary>
@@ -77,10 +79,10 @@ public sealed partial class NetnsCluster
         }
     }
 
-    internal static async Task<NetnsCluster> CreateAsync(NetnsOptions options, ClusterRequest request, int slot, IProgress<ClusterProgress>? progress, CancellationToken ct)
+    internal static async Task<NetnsCluster> CreateAsync(NetnsOptions options, ClusterRequest request, int slot, RuntimeHub runtime, IProgress<ClusterProgress>? progress, CancellationToken ct)
     {
         var c = new NetnsCluster(options, request.Name, request.LabId, slot);
-        const int steps = 4;
+        const int steps = 5;
         try
         {
             progress?.Report(new ClusterProgress("directories", $"bpffs {c.Names.BpffsDirectory}, cgroup {c.Names.CgroupDirectory}", 1, steps));
@@ -103,13 +105,18 @@ public sealed partial class NetnsCluster
                 [c.Addressing.NodeIp, LabAddressing.Gateway], c.Store, Path.Combine(objectDir, "bpf_lxc.bpf.o"));
 
             c._metricsServer = await HubbleMetricsServer.StartAsync(c.Names.NodeNetns, c.Addressing.NodeIp, c._policy.Metrics);
+
+            // Before any pod: the sensor sees a pod's processes from the first one exec'd in the lab cgroup.
+            progress?.Report(new ClusterProgress("runtime-security", "exec/exit tracepoints and file hooks scoped to the lab cgroup", 4, steps));
+            c._runtime = runtime.Attach(LabNumber(slot), c.Names.CgroupDirectory, c._policy.NodeName, c.PodByNetns, c.RuntimePods);
+            c._tracingPolicies = new TracingPolicyAgent(c.Store, c._runtime, () => c._runtime?.LsmEnforcement ?? false);
             c._reconciler = new RuntimeReconciler(c, c.Store);
             if (request.ManifestsDirectory is { } dir)
             {
                 await c.ApplyDirectoryAsync(dir, ct);
             }
 
-            progress?.Report(new ClusterProgress("ready", $"cluster {request.Name} ready (pods {c.Addressing.PodCidr}, services {c.Addressing.ServiceCidr})", 4, steps));
+            progress?.Report(new ClusterProgress("ready", $"cluster {request.Name} ready (pods {c.Addressing.PodCidr}, services {c.Addressing.ServiceCidr})", 5, steps));
             return c;
         }
         catch (Exception e)
@@ -157,6 +164,12 @@ public sealed partial class NetnsCluster
 
             _policy?.Dispose();
             _policy = null;
+
+            // Out of the sensor's scope while the cgroup still exists (its id is read from the directory).
+            _tracingPolicies?.Dispose();
+            _tracingPolicies = null;
+            _runtime?.Dispose();
+            _runtime = null;
             if (_dns is not null)
             {
                 await _dns.DisposeAsync();
@@ -170,6 +183,9 @@ public sealed partial class NetnsCluster
             _gate.Release();
         }
     }
+
+    /// <summary>The lab's number in the runtime sensor's scope map (0 means "not scoped" there).</summary>
+    private static uint LabNumber(int slot) => (uint)slot + 1;
 
     private void ThrowIfDestroyed()
     {

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using LabSite.Clusters.Contract;
 using LabSite.Clusters.Contract.Flows;
 using LabSite.Clusters.Contract.Inspection;
+using LabSite.Clusters.Contract.Runtime;
 using LabSite.Clusters.Netns.Flows.Metrics;
 using LabSite.Clusters.Netns.Store;
 
@@ -207,6 +208,15 @@ public sealed class InMemoryCluster : ILabCluster, IClusterInspector, IBpfObject
 
     /// <summary>The same cluster as a backend without inspection or eBPF objects sees it.</summary>
     public ILabCluster WithoutInspection() => new ObjectsOnly(this);
+
+    /// <summary>Runtime-security events (write them to see them in tetra getevents and runtime checks); null: no sensor.</summary>
+    public RuntimeEventRing? RuntimeEvents { get; set; } = new();
+
+    public Task<IReadOnlyList<TetragonEvent>?> GetRuntimeEventsAsync(RuntimeEventQuery query, CancellationToken ct) =>
+        Task.FromResult(RuntimeEvents?.History(query.Filter, query.Last));
+
+    public IAsyncEnumerable<TetragonEvent> FollowRuntimeEventsAsync(RuntimeEventQuery query, CancellationToken ct) =>
+        RuntimeEvents is { } ring ? ring.FollowAsync(query.Filter, query.Last ?? 0, ct) : throw new ClusterException("this cluster runs no runtime-security sensor");
 
     public async Task<string?> GetHubbleMetricsAsync(CancellationToken ct) => ServesMetrics ? await Metrics.ExportAsync(ct) : null;
 

@@ -5,6 +5,7 @@ using System.Text;
 using LabSite.Clusters.Contract;
 using LabSite.Clusters.Contract.Flows;
 using LabSite.Clusters.Contract.Inspection;
+using LabSite.Clusters.Contract.Runtime;
 
 namespace LabSite.Agent.Client;
 
@@ -47,7 +48,7 @@ internal sealed partial class AgentCluster : IClusterInspector
         }
         catch (IOException e) when (!ct.IsCancellationRequested)
         {
-            throw new ClusterException($"following flows of {Name}: the agent ended the stream ({e.Message}); see the agent's log");
+            throw new ClusterException($"following {Name}: the agent ended the stream ({e.Message}); see the agent's log");
         }
     }
 
@@ -89,6 +90,39 @@ internal sealed partial class AgentCluster : IClusterInspector
         await AgentClient.ThrowOnErrorAsync(response, ct);
         return await response.Content.ReadAsStringAsync(ct);
     }
+
+    /// <summary>The history as the agent relays it; null when the backend runs no runtime sensor (501).</summary>
+    public async Task<IReadOnlyList<TetragonEvent>?> GetRuntimeEventsAsync(RuntimeEventQuery query, CancellationToken ct)
+    {
+        using var response = await Client.SendAsync(RuntimeEventsRequest(query, follow: false), ct);
+        if (response.StatusCode == HttpStatusCode.NotImplemented)
+        {
+            return null;
+        }
+        await AgentClient.ThrowOnErrorAsync(response, ct);
+        var text = await response.Content.ReadAsStringAsync(ct);
+        return text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(TetragonEvent.Parse).ToList();
+    }
+
+    public async IAsyncEnumerable<TetragonEvent> FollowRuntimeEventsAsync(RuntimeEventQuery query, [EnumeratorCancellation] CancellationToken ct)
+    {
+        using var response = await Client.SendAsync(RuntimeEventsRequest(query, follow: true), ct, HttpCompletionOption.ResponseHeadersRead);
+        await AgentClient.ThrowOnErrorAsync(response, ct);
+        await using var stream = await response.Content.ReadAsStreamAsync(ct);
+        using var reader = new StreamReader(stream);
+        while (await ReadLineAsync(reader, ct) is { } line)
+        {
+            if (line.Length > 0)
+            {
+                yield return TetragonEvent.Parse(line);
+            }
+        }
+    }
+
+    private HttpRequestMessage RuntimeEventsRequest(RuntimeEventQuery query, bool follow) => new(HttpMethod.Post, Route(AgentRoutes.RuntimeEvents))
+    {
+        Content = JsonContent.Create(new RuntimeEventsBody(query.Filter, query.Last, follow), options: AgentProtocol.Json),
+    };
 
     private HttpRequestMessage FlowsRequest(FlowQuery query, bool follow) => new(HttpMethod.Post, Route(AgentRoutes.Flows))
     {

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using LabSite.Clusters.Contract;
+using LabSite.Clusters.Contract.Runtime;
 
 namespace LabSite.Agent.Client;
 
@@ -35,6 +36,10 @@ namespace LabSite.Agent.Client;
 /// GET    /v1/clusters/{name}/services                 → ServiceModel[]
 /// GET    /v1/clusters/{name}/policy                   → PolicyRepositoryModel (501: backend keeps none)
 /// GET    /v1/clusters/{name}/status                   → AgentStatusModel (501: backend reports none)
+/// POST   /v1/clusters/{name}/runtime-events  RuntimeEventsBody → NDJSON, tetra getevents -o json lines (Tetragon's
+///                                                        GetEventsResponse); with "follow": true the history (last N)
+///                                                        then live events until the client disconnects (501: the
+///                                                        backend runs no runtime sensor)
 /// GET    /v1/clusters/{name}/bpf-objects              → LabBpfObjects: pin folder, program and map ids on the agent's
 ///                                                        host, i.e. this one (501: backend has no eBPF objects)
 /// GET    /v1/clusters/{name}/hubble                   → HubbleEndpoint: the lab's Hubble Observer gRPC socket (and TCP
@@ -111,3 +116,6 @@ public static class KubeList
     public static IReadOnlyList<KubeObject> Items(JsonObject list) =>
         (list["items"] as JsonArray ?? []).OfType<JsonObject>().Select(o => new KubeObject((JsonObject)o.DeepClone())).ToList();
 }
+
+/// <summary>A runtime-events request: Tetragon's filters, how much history (null: all kept), and whether to follow.</summary>
+public sealed record RuntimeEventsBody(TetragonFilter Filter, int? Last, bool Follow);

@@ -27,6 +27,7 @@ public static class AgentRoutes
     public const string Policy = Cluster + "/policy";
     public const string Status = Cluster + "/status";
     public const string HubbleMetrics = Cluster + "/hubble-metrics";
+    public const string RuntimeEvents = Cluster + "/runtime-events";
     public const string BpfObjects = Cluster + "/bpf-objects";
     public const string Hubble = Cluster + "/hubble";
     public const string Kubernetes = Cluster + "/kubernetes";

@@ -2,6 +2,7 @@ using LabSite.Agent.Client;
 using LabSite.Clusters.Contract;
 using LabSite.Clusters.Contract.Flows;
 using LabSite.Clusters.Contract.Metrics;
+using LabSite.Clusters.Contract.Runtime;
 using Microsoft.AspNetCore.Mvc;
 
 namespace LabSite.Agent.Server;
@@ -41,6 +42,7 @@ public static class AgentInspectionApi
             InspectAsync(cluster, agent, ct, async i => await i.GetHubbleMetricsAsync(ct) is { } text
                 ? Results.Text(text, PrometheusText.ContentType)
                 : Error(501, $"cluster \"{cluster}\" serves no Hubble metrics"))).WithName("HubbleMetrics");
+        api.MapPost(AgentRoutes.RuntimeEvents, RuntimeEvents).WithName("RuntimeEvents");
         api.MapGet(AgentRoutes.BpfObjects, (string cluster, BackendRouter agent, CancellationToken ct) =>
             AnswerAsync<IBpfObjects>(cluster, agent, c => Error(501, LabBpfObjects.NoneIn(c)), async b => Json(await b.GetBpfObjectsAsync(ct)), ct))
             .WithName("BpfObjects");
@@ -146,6 +148,58 @@ public static class AgentInspectionApi
             {
                 var line = e.Record is { } r ? FlowJson.Write(r) : FlowJson.WriteLost(e.Lost!, "", Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow));
                 await http.Response.WriteAsync(line + "\n", ct);
+                await http.Response.Body.FlushAsync(ct);
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // The client went away: that is how a follow ends.
+        }
+    }
+
+    /// <summary>
+    /// Runtime-security events as <c>tetra getevents -o json</c> lines: the history, or with <c>follow</c> the last
+    /// N then live events, one flushed line each, until the client leaves. 501 when the backend runs no sensor.
+    /// </summary>
+    private static async Task RuntimeEvents([FromRoute(Name = "cluster")] string name, BackendRouter agent, HttpContext http, CancellationToken ct)
+    {
+        RuntimeEventsBody? body;
+        try
+        {
+            body = await http.Request.ReadFromJsonAsync<RuntimeEventsBody>(AgentProtocol.Json, ct);
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            await Error(400, $"runtime events request: {e.Message}").ExecuteAsync(http);
+            return;
+        }
+        if (body?.Filter is null || body.Last is < 0 || body.Filter.Validate() is { } problem)
+        {
+            await Error(400, body?.Filter?.Validate() ?? "runtime events request: needs a filter and a last of 0 or more").ExecuteAsync(http);
+            return;
+        }
+        var query = new RuntimeEventQuery(body.Filter, body.Last);
+        if (!body.Follow)
+        {
+            await (await InspectAsync(name, agent, ct, async i => await i.GetRuntimeEventsAsync(query, ct) is { } events
+                ? Results.Text(string.Concat(events.Select(e => e.ToJson() + "\n")), AgentProtocol.NdjsonContentType)
+                : Error(501, $"cluster \"{name}\" runs no runtime-security sensor"))).ExecuteAsync(http);
+            return;
+        }
+        var cluster = await agent.FindAsync(name, ct);
+        if (cluster is not IClusterInspector inspector || await inspector.GetRuntimeEventsAsync(query with { Last = 0 }, ct) is null)
+        {
+            await (cluster is null ? Error(404, $"cluster \"{name}\" not found") : Error(501, $"cluster \"{name}\" runs no runtime-security sensor")).ExecuteAsync(http);
+            return;
+        }
+        http.Response.ContentType = AgentProtocol.NdjsonContentType;
+        await http.Response.StartAsync(ct);
+        await http.Response.Body.FlushAsync(ct);
+        try
+        {
+            await foreach (var e in inspector.FollowRuntimeEventsAsync(query, ct))
+            {
+                await http.Response.WriteAsync(e.ToJson() + "\n", ct);
                 await http.Response.Body.FlushAsync(ct);
             }
         }

@@ -19,6 +19,10 @@ public static class ResourceKinds
     public static readonly ResourceKind CiliumNetworkPolicy = new("CiliumNetworkPolicy", "cilium.io", "v2", "ciliumnetworkpolicies", "ciliumnetworkpolicy", true, ["cnp", "ciliumnp"]);
     public static readonly ResourceKind CiliumClusterwideNetworkPolicy = new("CiliumClusterwideNetworkPolicy", "cilium.io", "v2", "ciliumclusterwidenetworkpolicies", "ciliumclusterwidenetworkpolicy", false, ["ccnp"]);
 
+    // Tetragon's CRDs (runtime security); its CRDs declare no short names.
+    public static readonly ResourceKind TracingPolicy = new("TracingPolicy", "cilium.io", "v1alpha1", "tracingpolicies", "tracingpolicy", false, []);
+    public static readonly ResourceKind TracingPolicyNamespaced = new("TracingPolicyNamespaced", "cilium.io", "v1alpha1", "tracingpoliciesnamespaced", "tracingpolicynamespaced", true, []);
+
     // Kinds a lab's Kubernetes API lists in discovery, which the object store does not hold (their lists are empty).
     public static readonly ResourceKind ServiceAccount = new("ServiceAccount", "", "v1", "serviceaccounts", "serviceaccount", true, ["sa"]);
     public static readonly ResourceKind Event = new("Event", "", "v1", "events", "event", true, ["ev"]);
@@ -32,7 +36,8 @@ public static class ResourceKinds
 
     /// <summary>Every kind, in the order completion offers them.</summary>
     public static IReadOnlyList<ResourceKind> All { get; } =
-        [Pod, Service, Endpoints, Namespace, ConfigMap, Deployment, ReplicaSet, DaemonSet, NetworkPolicy, CiliumNetworkPolicy, CiliumClusterwideNetworkPolicy];
+        [Pod, Service, Endpoints, Namespace, ConfigMap, Deployment, ReplicaSet, DaemonSet, NetworkPolicy, CiliumNetworkPolicy, CiliumClusterwideNetworkPolicy,
+            TracingPolicy, TracingPolicyNamespaced];
 
     /// <summary>What <c>kubectl get all</c> lists (the <c>all</c> category of these kinds), in kubectl's order.</summary>
     public static IReadOnlyList<ResourceKind> AllCategory { get; } = [Pod, Service, DaemonSet, Deployment, ReplicaSet];

@@ -96,5 +96,24 @@ internal static class TetragonJson
     public static readonly JsonSerializerOptions Options = new()
     {
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Converters = { new ProtoTimestampConverter() },
     };
+}
+
+/// <summary>
+/// Times as protojson writes a <c>google.protobuf.Timestamp</c>: UTC with a <c>Z</c>, and 0, 3, 6 or 9 fraction digits
+/// (<c>2026-12-06T01:00:00.123456700Z</c>). Reading accepts any RFC 3339 time.
+/// </summary>
+internal sealed class ProtoTimestampConverter : JsonConverter<DateTimeOffset>
+{
+    public override DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        DateTimeOffset.Parse(reader.GetString() ?? throw new JsonException("a time must be a string"), System.Globalization.CultureInfo.InvariantCulture);
+
+    public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options)
+    {
+        var utc = value.UtcDateTime;
+        var nanos = utc.Ticks % TimeSpan.TicksPerSecond * 100;
+        var fraction = nanos == 0 ? "" : nanos % 1_000_000 == 0 ? $".{nanos / 1_000_000:D3}" : nanos % 1_000 == 0 ? $".{nanos / 1_000:D6}" : $".{nanos:D9}";
+        writer.WriteStringValue(utc.ToString("yyyy-MM-dd'T'HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture) + fraction + "Z");
+    }
 }

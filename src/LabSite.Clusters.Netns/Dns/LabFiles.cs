@@ -37,6 +37,37 @@ internal static class LabFiles
         WriteAtomic(Path.Combine(dir, "hostname"), pod.Spec.Name + "\n");
         var ns = pod.Spec.Namespace;
         WriteAtomic(Path.Combine(dir, "resolv.conf"), $"search {ns}.svc.{ClusterDomain} svc.{ClusterDomain} {ClusterDomain}\nnameserver {nameserver}\noptions ndots:5\n");
+        WriteServiceAccount(Path.Combine(dir, ServiceAccountFolder), pod);
+    }
+
+    /// <summary>Where a pod's service account files live in its folder (bound at <see cref="ServiceAccountMount"/>).</summary>
+    public const string ServiceAccountFolder = "serviceaccount";
+
+    /// <summary>Where Kubernetes mounts a pod's service account token, namespace and CA.</summary>
+    public const string ServiceAccountMount = "/var/run/secrets/kubernetes.io/serviceaccount";
+
+    /// <summary>
+    /// The default service account's files, as the kubelet projects them: a token shaped like the API server's JWT
+    /// (header and claims real, signature random: it opens nothing, it is the secret a runtime-security lab guards),
+    /// the namespace, and a CA placeholder. Written once per pod, so the token stays the same while the pod lives.
+    /// </summary>
+    private static void WriteServiceAccount(string dir, PodRuntime pod)
+    {
+        if (File.Exists(Path.Combine(dir, "token")))
+        {
+            return;
+        }
+
+        Directory.CreateDirectory(dir);
+        var ns = pod.Spec.Namespace;
+        static string B64(string s) => Convert.ToBase64String(Encoding.UTF8.GetBytes(s)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var claims = $"{{\"aud\":[\"https://kubernetes.default.svc.{ClusterDomain}\"],\"iss\":\"https://kubernetes.default.svc.{ClusterDomain}\","
+            + $"\"kubernetes.io\":{{\"namespace\":\"{ns}\",\"pod\":{{\"name\":\"{pod.Spec.Name}\"}},\"serviceaccount\":{{\"name\":\"default\"}}}},"
+            + $"\"sub\":\"system:serviceaccount:{ns}:default\"}}";
+        var signature = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(256)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        WriteAtomic(Path.Combine(dir, "token"), $"{B64("{\"alg\":\"RS256\",\"kid\":\"labsite\"}")}.{B64(claims)}.{signature}");
+        WriteAtomic(Path.Combine(dir, "namespace"), ns);
+        WriteAtomic(Path.Combine(dir, "ca.crt"), "# the lab's cluster CA would be here\n");
     }
 
     public static string Hosts(PodRuntime pod, IEnumerable<ServiceSpec> services)

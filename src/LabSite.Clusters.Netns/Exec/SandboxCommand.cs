@@ -103,6 +103,8 @@ internal static class SandboxCommand
             "--ro-bind", Path.Combine(s.SharedEtcDirectory, "passwd"), "/etc/passwd",
             "--ro-bind", Path.Combine(s.SharedEtcDirectory, "group"), "/etc/group",
             "--ro-bind", Path.Combine(s.SharedEtcDirectory, "nsswitch.conf"), "/etc/nsswitch.conf",
+            // The pod's service account token, where Kubernetes puts it (the secret of the runtime-security lab).
+            "--ro-bind-try", Path.Combine(s.PodEtcDirectory, Dns.LabFiles.ServiceAccountFolder), Dns.LabFiles.ServiceAccountMount,
             // Debian resolves some tools (nc) through /etc/alternatives symlinks into /usr.
             "--ro-bind-try", "/etc/alternatives", "/etc/alternatives",
             "--ro-bind-try", "/etc/ld.so.cache", "/etc/ld.so.cache",

@@ -19,6 +19,7 @@ public sealed class RuntimeSensor : IDisposable
     private readonly List<BpfLink> _links = [];
     private readonly BpfMap<ulong, uint> _scope;
     private readonly BpfMap<uint, RuntimeRuleAbi> _rules;
+    private readonly BpfMap<uint, ulong> _podRules;
     private readonly BpfRingBuffer _ring;
     private readonly Thread _thread;
     private readonly uint[] _slotLab = new uint[RuntimeCodes.MaxRules];
@@ -39,6 +40,7 @@ public sealed class RuntimeSensor : IDisposable
 
             _scope = obj.Map<ulong, uint>("rt_scope");
             _rules = obj.Map<uint, RuntimeRuleAbi>("rt_rules");
+            _podRules = obj.Map<uint, ulong>("rt_pod_rules");
             _ring = obj.RingBuffer("rt_events", OnRecord);
         }
         catch
@@ -61,6 +63,9 @@ public sealed class RuntimeSensor : IDisposable
     /// and Sigkill work but Override cannot.
     /// </summary>
     public bool LsmEnforcement { get; }
+
+    /// <summary>Kernel ids of the attached programs (what <c>bpftool prog show id N</c> takes).</summary>
+    public IReadOnlyList<uint> ProgramIds => _object.LoadedPrograms().Select(p => BpfObjectIds.OfProgram(p).Id).ToList();
 
     /// <summary>Records that failed to decode (skipped).</summary>
     public long Errors => Interlocked.Read(ref _errors);
@@ -112,10 +117,11 @@ public sealed class RuntimeSensor : IDisposable
     public void RemoveScope(string cgroupDirectory) => _scope.Delete(CgroupId(cgroupDirectory));
 
     /// <summary>
-    /// Replaces lab <paramref name="lab"/>'s rules (an empty list removes them). All labs share
-    /// <see cref="RuntimeCodes.MaxRules"/> slots; when they do not fit, nothing changes.
+    /// Replaces lab <paramref name="lab"/>'s rules (an empty list removes them) and returns the slot each rule took
+    /// (events name their rule by slot). All labs share <see cref="RuntimeCodes.MaxRules"/> slots; when they do not
+    /// fit, nothing changes.
     /// </summary>
-    public void SetRules(uint lab, IReadOnlyList<RuntimeRuleAbi> rules)
+    public IReadOnlyList<uint> SetRules(uint lab, IReadOnlyList<RuntimeRuleAbi> rules)
     {
         ArgumentOutOfRangeException.ThrowIfZero(lab);
         if (!LsmEnforcement && rules.Any(r => (r.Actions & RuntimeCodes.ActionOverride) != 0))
@@ -146,6 +152,24 @@ public sealed class RuntimeSensor : IDisposable
                 _rules.Update((uint)free[i], rule);
                 _slotLab[free[i]] = lab;
             }
+
+            return free.Take(rules.Count).Select(i => (uint)i).ToList();
+        }
+    }
+
+    /// <summary>
+    /// The rule slots (bits) whose scoped rules apply to the pod with network namespace <paramref name="netnsInode"/>;
+    /// 0 removes the pod's entry.
+    /// </summary>
+    public void SetPodMask(uint netnsInode, ulong mask)
+    {
+        if (mask == 0)
+        {
+            _podRules.Delete(netnsInode);
+        }
+        else
+        {
+            _podRules.Update(netnsInode, mask);
         }
     }
 
@@ -235,6 +259,7 @@ public sealed class RuntimeSensor : IDisposable
         _ring.Dispose();
         _scope.Dispose();
         _rules.Dispose();
+        _podRules.Dispose();
         _object.Dispose();
     }
 }

@@ -14,6 +14,9 @@ public sealed class TetragonEvents(string nodeName, Func<uint, TetragonPod?> pod
 {
     private readonly Dictionary<uint, TetragonProcess> _live = [];
 
+    /// <summary>True when the process's exec was seen (and it has not exited).</summary>
+    public bool Knows(uint pid) => _live.ContainsKey(pid);
+
     public TetragonEvent Convert(RuntimeRecord r, string policyName = "")
     {
         var time = WallTime(r.KtimeNs);

@@ -12,7 +12,8 @@ internal static class ObjectFactory
     /// <summary>Kinds whose metadata carries a generation that moves when the spec changes.</summary>
     public static bool HasGeneration(ResourceKind kind) =>
         kind == ResourceKinds.Deployment || kind == ResourceKinds.ReplicaSet || kind == ResourceKinds.NetworkPolicy
-        || kind == ResourceKinds.CiliumNetworkPolicy || kind == ResourceKinds.CiliumClusterwideNetworkPolicy;
+        || kind == ResourceKinds.CiliumNetworkPolicy || kind == ResourceKinds.CiliumClusterwideNetworkPolicy
+        || kind == ResourceKinds.TracingPolicy || kind == ResourceKinds.TracingPolicyNamespaced;
 
     /// <summary>
     /// The object to store for <paramref name="desired"/> (a validated manifest object, namespace already set),

@@ -5,6 +5,7 @@ using LabSite.Grader.Evaluation.Metric;
 using LabSite.Grader.Evaluation.Object;
 using LabSite.Grader.Evaluation.PolicyMap;
 using LabSite.Grader.Evaluation.Probe;
+using LabSite.Grader.Evaluation.Runtime;
 using LabSite.Grader.Evaluation.Service;
 using LabSite.Grader.Results;
 using LabSite.Scenarios.Model;
@@ -34,6 +35,7 @@ public sealed class CheckEvaluator
                 AnswerCheck a => await AnswerCheckEvaluator.EvaluateAsync(a, context, ct),
                 ServiceCheck s => await ServiceCheckEvaluator.EvaluateAsync(s, context, ct),
                 MetricCheck m => await MetricCheckEvaluator.EvaluateAsync(m, context, ct),
+                RuntimeCheck r => await RuntimeCheckEvaluator.EvaluateAsync(r, context, ct),
                 _ => CannotCheck.Because(check, check.Title, $"the grader has no evaluator for {check.GetType().Name}"),
             };
         }
@@ -45,7 +47,7 @@ public sealed class CheckEvaluator
 
     /// <summary>
     /// Evaluates the checks one at a time, flow checks and metric checks that send nothing first: probes (and metric
-    /// checks with traffic) send real traffic, which would otherwise show up as flows and counts the learner never
+    /// checks with traffic, runtime checks that run a command) send real traffic, which would otherwise show up as flows and counts the learner never
     /// caused. Results come back in the checks' own order.
     /// </summary>
     public async Task<IReadOnlyList<CheckResult>> EvaluateAllAsync(IReadOnlyList<CheckSpec> checks, CheckContext context, CancellationToken ct)
@@ -59,7 +61,7 @@ public sealed class CheckEvaluator
         return checks.Select(c => results[c]).ToList();
     }
 
-    /// <summary>Flow checks and passive metric checks, then the rest, each group in the author's order.</summary>
+    /// <summary>Flow checks and passive metric and runtime checks, then the rest, each group in the author's order.</summary>
     public static IEnumerable<CheckSpec> EvaluationOrder(IEnumerable<CheckSpec> checks) =>
-        checks.OrderBy(c => c is FlowCheck or MetricCheck { Traffic: null } ? 0 : 1);
+        checks.OrderBy(c => c is FlowCheck or MetricCheck { Traffic: null } or RuntimeCheck { Run: null } ? 0 : 1);
 }

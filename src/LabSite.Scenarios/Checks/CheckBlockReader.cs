@@ -34,6 +34,7 @@ public static class CheckBlockReader
             ["answer"] = (AnswerCheckReader.Keys, AnswerCheckReader.Read),
             ["service"] = (ServiceCheckReader.Keys, ServiceCheckReader.Read),
             ["metric"] = (MetricCheckReader.Keys, MetricCheckReader.Read),
+            ["runtime"] = (RuntimeCheckReader.Keys, RuntimeCheckReader.Read),
         };
 
     public static IEnumerable<string> KindNames => s_kinds.Keys;

@@ -57,6 +57,7 @@ internal static class CheckReferences
             PolicyMapCheck p => [("endpoint", p.Endpoint), ("peer", p.Peer.Pods)],
             EndpointCheck e => [("pod", e.Pod), ("sameIdentityAs", e.SameIdentityAs), ("differentIdentityFrom", e.DifferentIdentityFrom)],
             ProbeCheck p => [("from", p.From)],
+            RuntimeCheck r => [("pod", r.Filter.Pod)],
             MetricCheck { Traffic: { } t } => [("from", t.From)],
             AnswerCheck { Answer.Live: { } live } => [("answer", live.Pod)],
             _ => [],

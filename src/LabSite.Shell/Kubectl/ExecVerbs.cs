@@ -8,7 +8,7 @@ namespace LabSite.Shell.Kubectl;
 /// <summary>
 /// <c>kubectl exec [-i] [-t] (pod | deploy/x | ds/cilium) [-c container] -- command...</c>. The Cilium agent
 /// (<c>ds/cilium</c>, any pod named cilium-*) is not a pod of the lab cluster: its <c>cilium-dbg</c> and <c>hubble</c>
-/// run in the lab shell itself.
+/// run in the lab shell itself; so does Tetragon's <c>tetra</c> (<c>ds/tetragon</c>, any pod named tetragon-*).
 /// </summary>
 internal sealed class ExecVerb : IKubectlVerb
 {
@@ -30,7 +30,7 @@ internal sealed class ExecVerb : IKubectlVerb
                 : "error: you must specify at least one command for the container");
         }
         var target = positionals[0];
-        if (IsCiliumAgent(target))
+        if (IsCiliumAgent(target) || IsTetragon(target))
         {
             return await RunInAgentAsync(run, command);
         }
@@ -83,18 +83,26 @@ internal sealed class ExecVerb : IKubectlVerb
         target is "ds/cilium" or "daemonset/cilium" or "daemonsets/cilium" or "daemonset.apps/cilium" || target.StartsWith("cilium-", StringComparison.Ordinal)
         || target.StartsWith("pod/cilium-", StringComparison.Ordinal) || target.StartsWith("po/cilium-", StringComparison.Ordinal);
 
+    private static bool IsTetragon(string target) =>
+        target is "ds/tetragon" or "daemonset/tetragon" or "daemonsets/tetragon" or "daemonset.apps/tetragon" || target.StartsWith("tetragon-", StringComparison.Ordinal)
+        || target.StartsWith("pod/tetragon-", StringComparison.Ordinal) || target.StartsWith("po/tetragon-", StringComparison.Ordinal);
+
     private static async Task<int> RunInAgentAsync(KubectlRun run, List<string> command)
     {
         var program = command[0];
-        IShellCommand? tool = program switch
+        var tetragon = IsTetragon(run.Flags.Positionals[0]);
+        IShellCommand? tool = (program, tetragon) switch
         {
-            "cilium-dbg" or "cilium" => run.Context.Session.Commands.GetValueOrDefault("cilium-dbg"),
-            "hubble" => run.Context.Session.Commands.GetValueOrDefault("hubble"),
+            ("cilium-dbg" or "cilium", false) => run.Context.Session.Commands.GetValueOrDefault("cilium-dbg"),
+            ("hubble", false) => run.Context.Session.Commands.GetValueOrDefault("hubble"),
+            ("tetra", true) => run.Context.Session.Commands.GetValueOrDefault("tetra"),
             _ => null,
         };
         if (tool is null)
         {
-            await run.Err.WriteLineAsync($"error: the lab's Cilium agent runs cilium-dbg and hubble; \"{program}\" is not available there");
+            await run.Err.WriteLineAsync(tetragon
+                ? $"error: the lab's Tetragon agent runs tetra; \"{program}\" is not available there"
+                : $"error: the lab's Cilium agent runs cilium-dbg and hubble; \"{program}\" is not available there");
             return 126;
         }
         var code = await tool.RunAsync(run.Context.With(command.Skip(1).ToList()));

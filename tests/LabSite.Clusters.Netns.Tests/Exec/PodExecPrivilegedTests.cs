@@ -65,7 +65,10 @@ public sealed class PodExecPrivilegedTests : IAsyncLifetime
         Assert.NotEqual(0, r.ExitCode);
         Assert.Equal("", r.Stdout);
         var ls = await NetnsTestLabs.ExecAsync(_cluster, "xwing", "ls", "/");
-        Assert.Equal(["bin", "dev", "etc", "lib", "lib64", "proc", "sbin", "tmp", "usr"], ls.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Order());
+        // var holds only the pod's service account (var/run/secrets/kubernetes.io/serviceaccount), as in a Kubernetes pod.
+        Assert.Equal(["bin", "dev", "etc", "lib", "lib64", "proc", "sbin", "tmp", "usr", "var"], ls.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Order());
+        var secrets = await NetnsTestLabs.ExecAsync(_cluster, "xwing", "ls", "/var/run/secrets/kubernetes.io/serviceaccount");
+        Assert.Equal("ca.crt\nnamespace\ntoken\n", secrets.Stdout);
     }
 
     [Fact]

@@ -24,7 +24,8 @@ public sealed class TetragonEventsTests
         Assert.Equal("🚀 process default/deathstar-1 /bin/sh", TetragonCompact.Format(shell));
         Assert.Equal("🚀 process default/deathstar-1 /bin/cat /etc/plans", TetragonCompact.Format(cat));
         Assert.Equal(shell.ProcessExec!.Process.ExecId, cat.ProcessExec!.Parent!.ExecId);
-        Assert.Equal("📚 open    default/deathstar-1 /bin/cat /etc/plans ☠ SIGKILL", TetragonCompact.Format(hit));
+        Assert.Equal("🔒 LSM     default/deathstar-1 /bin/cat file_open", TetragonCompact.Format(hit));
+        Assert.Equal(TetragonActions.Sigkill, hit.ProcessLsm!.Action);
         Assert.Equal("secret-read", hit.ProcessLsm!.PolicyName);
         Assert.Equal("💥 exit    default/deathstar-1 /bin/cat /etc/plans SIGKILL", TetragonCompact.Format(exit));
         Assert.Equal(cat.ProcessExec.Process.ExecId, exit.ProcessExit!.Process.ExecId);

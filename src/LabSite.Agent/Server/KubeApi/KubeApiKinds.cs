@@ -28,12 +28,23 @@ internal static class KubeApiKinds
     public static IReadOnlyList<string> Categories(ResourceKind kind) =>
         ResourceKinds.AllCategory.Contains(kind) ? ["all"]
         : kind == ResourceKinds.CiliumNetworkPolicy || kind == ResourceKinds.CiliumClusterwideNetworkPolicy ? ["cilium", "ciliumpolicy"]
+        : kind == ResourceKinds.TracingPolicy || kind == ResourceKinds.TracingPolicyNamespaced ? []
         : IsCustom(kind) ? ["cilium"]
         : [];
 
-    /// <summary>Group/versions in discovery order: the core group first, then by group name.</summary>
-    public static IReadOnlyList<(string Group, string Version)> GroupVersions { get; } =
-        All.Where(k => k.Group.Length > 0).Select(k => (k.Group, k.Version)).Distinct().OrderBy(gv => gv.Group, StringComparer.Ordinal).ToList();
+    /// <summary>Named groups in discovery order (by name), each with its versions, the preferred one first.</summary>
+    public static IReadOnlyList<(string Group, IReadOnlyList<string> Versions)> Groups { get; } =
+        All.Where(k => k.Group.Length > 0).GroupBy(k => k.Group).OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => (g.Key, (IReadOnlyList<string>)g.Select(k => k.Version).Distinct().OrderBy(VersionPriority).ToList())).ToList();
+
+    /// <summary>Kubernetes' version priority: GA before beta before alpha, higher numbers first (v2, v1, v1beta1, v1alpha1).</summary>
+    private static (int Stability, int Major, int Minor) VersionPriority(string version)
+    {
+        var m = System.Text.RegularExpressions.Regex.Match(version, "^v([0-9]+)(?:(alpha|beta)([0-9]+))?$");
+        var stability = m.Groups[2].Value switch { "" => 0, "beta" => 1, _ => 2 };
+        return m.Success ? (stability, -int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture),
+            m.Groups[3].Success ? -int.Parse(m.Groups[3].Value, System.Globalization.CultureInfo.InvariantCulture) : 0) : (3, 0, 0);
+    }
 
     public static IEnumerable<ResourceKind> In(string group, string version) => All.Where(k => k.Group == group && k.Version == version);
 

@@ -34,19 +34,30 @@ internal static class KubeDiscovery
         var items = new JsonArray();
         if (core)
         {
-            items.Add(GroupDiscovery("", "v1"));
+            items.Add(GroupDiscovery("", ["v1"]));
         }
         else
         {
-            foreach (var (group, version) in KubeApiKinds.GroupVersions)
+            foreach (var (group, versions) in KubeApiKinds.Groups)
             {
-                items.Add(GroupDiscovery(group, version));
+                items.Add(GroupDiscovery(group, versions));
             }
         }
         return new JsonObject { ["kind"] = "APIGroupDiscoveryList", ["apiVersion"] = "apidiscovery.k8s.io/v2", ["metadata"] = new JsonObject(), ["items"] = items };
     }
 
-    private static JsonObject GroupDiscovery(string group, string version)
+    /// <summary>One group with its versions, the preferred one first (as the API server lists them).</summary>
+    private static JsonObject GroupDiscovery(string group, IReadOnlyList<string> versions)
+    {
+        var metadata = group.Length == 0 ? new JsonObject() : new JsonObject { ["name"] = group };
+        return new JsonObject
+        {
+            ["metadata"] = metadata,
+            ["versions"] = new JsonArray(versions.Select(v => (JsonNode)new JsonObject { ["version"] = v, ["resources"] = Resources(group, v), ["freshness"] = "Current" }).ToArray()),
+        };
+    }
+
+    private static JsonArray Resources(string group, string version)
     {
         var resources = new JsonArray();
         foreach (var kind in KubeApiKinds.In(group, version))
@@ -78,12 +89,7 @@ internal static class KubeDiscovery
             }
             resources.Add(resource);
         }
-        var metadata = group.Length == 0 ? new JsonObject() : new JsonObject { ["name"] = group };
-        return new JsonObject
-        {
-            ["metadata"] = metadata,
-            ["versions"] = new JsonArray(new JsonObject { ["version"] = version, ["resources"] = resources, ["freshness"] = "Current" }),
-        };
+        return resources;
     }
 
     public static JsonObject ApiVersions() => new() { ["kind"] = "APIVersions", ["versions"] = Strings(["v1"]), ["serverAddressByClientCIDRs"] = new JsonArray() };
@@ -92,11 +98,11 @@ internal static class KubeDiscovery
     {
         ["kind"] = "APIGroupList",
         ["apiVersion"] = "v1",
-        ["groups"] = new JsonArray(KubeApiKinds.GroupVersions.Select(gv => (JsonNode)new JsonObject
+        ["groups"] = new JsonArray(KubeApiKinds.Groups.Select(g => (JsonNode)new JsonObject
         {
-            ["name"] = gv.Group,
-            ["versions"] = new JsonArray(new JsonObject { ["groupVersion"] = $"{gv.Group}/{gv.Version}", ["version"] = gv.Version }),
-            ["preferredVersion"] = new JsonObject { ["groupVersion"] = $"{gv.Group}/{gv.Version}", ["version"] = gv.Version },
+            ["name"] = g.Group,
+            ["versions"] = new JsonArray(g.Versions.Select(v => (JsonNode)new JsonObject { ["groupVersion"] = $"{g.Group}/{v}", ["version"] = v }).ToArray()),
+            ["preferredVersion"] = new JsonObject { ["groupVersion"] = $"{g.Group}/{g.Versions[0]}", ["version"] = g.Versions[0] },
         }).ToArray()),
     };
 

@@ -63,6 +63,7 @@ public unsafe struct RuntimeRuleAbi
     [CField("error")] public int Error;
     [CField("path_len")] public uint PathLength;
     [CField("binary_len")] public uint BinaryLength;
+    [CField("scoped")] public uint Scoped;
     [CField("path")] public fixed byte Path[RuntimeCodes.RulePathLength];
     [CField("binary")] public fixed byte Binary[RuntimeCodes.RulePathLength];
 }

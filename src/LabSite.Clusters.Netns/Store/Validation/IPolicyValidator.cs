@@ -3,7 +3,7 @@ using LabSite.Clusters.Contract;
 namespace LabSite.Clusters.Netns.Store.Validation;
 
 /// <summary>
-/// Checks a CiliumNetworkPolicy, CiliumClusterwideNetworkPolicy or NetworkPolicy beyond its structure.
+/// Checks a CiliumNetworkPolicy, CiliumClusterwideNetworkPolicy, NetworkPolicy or TracingPolicy(Namespaced) beyond its structure.
 /// Called inside apply, before anything is committed; returned errors reject the whole apply.
 /// </summary>
 public interface IPolicyValidator

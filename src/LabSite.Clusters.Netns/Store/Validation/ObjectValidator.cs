@@ -58,8 +58,10 @@ public sealed class ObjectValidator(IPolicyValidator? policyValidator)
         return new ValidationResult([], errors) { Warnings = warnings };
     }
 
+    /// <summary>Kinds the policy validator reads: network policies, and Tetragon's TracingPolicies.</summary>
     public static bool IsPolicy(ResourceKind kind) =>
-        kind == ResourceKinds.NetworkPolicy || kind == ResourceKinds.CiliumNetworkPolicy || kind == ResourceKinds.CiliumClusterwideNetworkPolicy;
+        kind == ResourceKinds.NetworkPolicy || kind == ResourceKinds.CiliumNetworkPolicy || kind == ResourceKinds.CiliumClusterwideNetworkPolicy
+        || kind == ResourceKinds.TracingPolicy || kind == ResourceKinds.TracingPolicyNamespaced;
 
     private static void CheckMetadata(ResourceKind kind, JsonObject obj, List<FieldError> errors)
     {

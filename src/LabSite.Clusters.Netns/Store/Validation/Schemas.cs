@@ -68,6 +68,8 @@ internal static class Schemas
         [ResourceKinds.NetworkPolicy.Kind] = Top(("spec", Object(("podSelector", s_labelSelector), ("ingress", Any), ("egress", Any), ("policyTypes", ListOf(Shape.String)))), ("status", Any)),
         [ResourceKinds.CiliumNetworkPolicy.Kind] = Top(("spec", Any), ("specs", ListOf(Any)), ("status", Any)),
         [ResourceKinds.CiliumClusterwideNetworkPolicy.Kind] = Top(("spec", Any), ("specs", ListOf(Any)), ("status", Any)),
+        [ResourceKinds.TracingPolicy.Kind] = Top(("spec", Any)),
+        [ResourceKinds.TracingPolicyNamespaced.Kind] = Top(("spec", Any)),
     };
 
     public static Shape For(ResourceKind kind) => s_byKind.GetValueOrDefault(kind.Kind, Any);

@@ -39,6 +39,7 @@ public static class ObjectKinds
     [
         ResourceKinds.Pod, ResourceKinds.Deployment, ResourceKinds.Service, ResourceKinds.Namespace,
         ResourceKinds.NetworkPolicy, ResourceKinds.CiliumNetworkPolicy, ResourceKinds.CiliumClusterwideNetworkPolicy,
+        ResourceKinds.TracingPolicy, ResourceKinds.TracingPolicyNamespaced,
     ];
 
     public static readonly IReadOnlyDictionary<string, bool> Namespaced =

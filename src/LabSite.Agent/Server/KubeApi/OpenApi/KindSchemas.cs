@@ -93,6 +93,21 @@ internal static class KindSchemas
                  ("specs", Arr("Several rules in one policy; each is like spec.", CiliumSchemas.Rule("One rule of the policy."))),
                  ("status", Status("Per-node state of the policy."))]);
         }
+        if (kind == ResourceKinds.TracingPolicy || kind == ResourceKinds.TracingPolicyNamespaced)
+        {
+            var scope = kind == ResourceKinds.TracingPolicy ? "on every pod of the lab" : "on the pods of its namespace";
+            // kprobes and the other hook kinds are listed so the lab's own check can say why they are refused.
+            return ($"Tetragon's runtime-security policy {scope}: LSM hooks whose selectors post events, or kill the process (Sigkill).",
+                [("spec", Obj("The policy's hooks and the pods it applies to.",
+                    ("lsmhooks", Arr("LSM hooks to watch: file_open (argument 0: the file) or bprm_check_security.",
+                        Free("hook, args ({index: 0, type: file}), selectors: matchArgs (Equal or Prefix on paths), matchBinaries (In or Prefix), matchActions (Post, Sigkill)."))),
+                    ("podSelector", Free("The pods the policy applies to: matchLabels.")),
+                    ("kprobes", Arr("Kernel function probes (not available on the lab's kernel).", Free("A kprobe."))),
+                    ("tracepoints", Arr("Tracepoints (not available in lab policies).", Free("A tracepoint."))),
+                    ("uprobes", Arr("User-space probes (not available in lab policies).", Free("A uprobe."))),
+                    ("usdts", Arr("USDT probes (not available in lab policies).", Free("A USDT probe."))),
+                    ("options", Arr("Policy options (none are available in lab policies).", Free("name, value.")))))]);
+        }
         if (kind == ResourceKinds.Event)
         {
             return ("A report of something that happened to an object, shown by kubectl describe.",
