@@ -3,6 +3,7 @@ using LabSite.Agent.Client;
 using LabSite.Clusters.Contract;
 using LabSite.Clusters.Contract.Kubernetes;
 using LabSite.Clusters.Netns;
+using LabSite.Shell;
 using LabSite.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -191,5 +192,46 @@ public sealed class InClusterKubectlPrivilegedTests : IAsyncLifetime
 
         Assert.Equal(1, run.ExitCode);
         Assert.DoesNotContain("xwing", run.Stdout);
+    }
+
+    private async Task<(int Code, string Out, string Err)> ShellAsync(string line)
+    {
+        var folder = Directory.CreateDirectory(Path.Combine(_dir, "shell")).FullName;
+        var shell = new ShellInterpreter(new ShellSession(new WorkingFolder(folder), _lab, new ProcessToolRunner()) { UseRealKubectl = true });
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var code = await shell.RunAsync(line, stdout, stderr, default);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    [Fact]
+    public async Task The_lab_shells_kubectl_is_the_real_one_with_pipes_files_and_exit_codes()
+    {
+        var folder = Directory.CreateDirectory(Path.Combine(_dir, "shell")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(folder, "rule.yaml"), "apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata:\n  name: from-shell\nspec:\n  endpointSelector: {}\n  ingress:\n  - fromEndpoints:\n    - {}\n");
+
+        var names = await ShellAsync("kubectl get pods -o name | grep xwing");
+        var piped = await ShellAsync("cat rule.yaml | kubectl apply -f -");
+        var again = await ShellAsync("kubectl apply -f rule.yaml");
+        var missing = await ShellAsync("kubectl get svc nope");
+        var outside = await ShellAsync("kubectl apply -f ../../etc/shadow");
+
+        Assert.Equal((0, "pod/xwing\n"), (names.Code, names.Out));
+        Assert.True(piped.Code == 0, piped.Err);
+        Assert.Equal("ciliumnetworkpolicy.cilium.io/from-shell created\n", piped.Out);
+        Assert.Equal((0, "ciliumnetworkpolicy.cilium.io/from-shell unchanged\n"), (again.Code, again.Out));
+        Assert.Equal((1, "Error from server (NotFound): services \"nope\" not found\n"), (missing.Code, missing.Err));
+        Assert.Equal(1, outside.Code);
+        Assert.Contains("does not exist", outside.Err);
+    }
+
+    [Fact]
+    public async Task Exec_into_the_cilium_agent_runs_the_lab_shells_cilium_dbg()
+    {
+        var run = await ShellAsync("kubectl -n kube-system exec ds/cilium -- cilium-dbg endpoint list");
+
+        Assert.True(run.Code == 0, run.Err);
+        Assert.Contains("ENDPOINT", run.Out);
+        Assert.Contains("k8s:class=xwing", run.Out);
     }
 }

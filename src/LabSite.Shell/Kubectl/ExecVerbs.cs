@@ -30,9 +30,9 @@ internal sealed class ExecVerb : IKubectlVerb
                 : "error: you must specify at least one command for the container");
         }
         var target = positionals[0];
-        if (IsCiliumAgent(target))
+        if (RealKubectl.CiliumAgentExec.IsCiliumAgent(target))
         {
-            return await RunInAgentAsync(run, command);
+            return await RealKubectl.CiliumAgentExec.RunAsync(run.Context, command);
         }
         var pod = await ResolvePodAsync(run, target);
         Stream? stdin = null;
@@ -48,32 +48,6 @@ internal sealed class ExecVerb : IKubectlVerb
         var request = new ExecRequest(pod.Namespace ?? run.Namespace, pod.Name, command, null, run.Flags.Value("container"));
         var code = await run.Cluster.ExecAsync(request, streams, run.Cancellation);
         if (code != 0 && !run.Cancellation.IsCancellationRequested)
-        {
-            await run.Err.WriteLineAsync($"command terminated with exit code {code}");
-        }
-        return code;
-    }
-
-    private static bool IsCiliumAgent(string target) =>
-        target is "ds/cilium" or "daemonset/cilium" or "daemonsets/cilium" or "daemonset.apps/cilium" || target.StartsWith("cilium-", StringComparison.Ordinal)
-        || target.StartsWith("pod/cilium-", StringComparison.Ordinal) || target.StartsWith("po/cilium-", StringComparison.Ordinal);
-
-    private static async Task<int> RunInAgentAsync(KubectlRun run, List<string> command)
-    {
-        var program = command[0];
-        IShellCommand? tool = program switch
-        {
-            "cilium-dbg" or "cilium" => run.Context.Session.Commands.GetValueOrDefault("cilium-dbg"),
-            "hubble" => run.Context.Session.Commands.GetValueOrDefault("hubble"),
-            _ => null,
-        };
-        if (tool is null)
-        {
-            await run.Err.WriteLineAsync($"error: the lab's Cilium agent runs cilium-dbg and hubble; \"{program}\" is not available there");
-            return 126;
-        }
-        var code = await tool.RunAsync(run.Context.With(command.Skip(1).ToList()));
-        if (code != 0)
         {
             await run.Err.WriteLineAsync($"command terminated with exit code {code}");
         }
