@@ -30,7 +30,9 @@ internal static class PodExecutor
         var stdout = budget.CopyAsync(process.StandardOutput.BaseStream, streams.StandardOutput);
         var stderr = budget.CopyAsync(process.StandardError.BaseStream, streams.StandardError);
         var stdinCut = false;
-        var stdin = FeedStdinAsync(process, streams.StandardInput, () => stdinCut = true, either.Token);
+        // Stdin stops with the program: a client that never ends its input (kubectl exec -i at a terminal) must not hold the exec open.
+        using var stdinDone = CancellationTokenSource.CreateLinkedTokenSource(either.Token);
+        var stdin = FeedStdinAsync(process, streams.StandardInput, () => stdinCut = true, stdinDone.Token);
 
         try
         {
@@ -42,6 +44,7 @@ internal static class PodExecutor
         }
 
         await Task.WhenAll(stdout, stderr);
+        await stdinDone.CancelAsync();
         await stdin.ContinueWith(_ => { }, TaskScheduler.Default);
         await streams.StandardOutput.FlushAsync(CancellationToken.None);
 

@@ -1,3 +1,4 @@
+using LabSite.Agent.Server.KubeApi.Exec;
 using LabSite.Agent.Server.KubeApi.OpenApi;
 using LabSite.Clusters.Contract;
 
@@ -5,7 +6,7 @@ namespace LabSite.Agent.Server.KubeApi;
 
 /// <summary>
 /// A Kubernetes API per lab under <c>/clusters/{lab}</c> (<see cref="Prefix"/>): <c>/version</c>, discovery, and the
-/// objects of <see cref="KubeApiKinds"/>, each request authorised by the lab's bearer token (<see cref="KubeAuth"/>).
+/// objects of <see cref="KubeApiKinds"/> (pod <c>/log</c> and <c>/exec</c> included), each request authorised by the lab's bearer token (<see cref="KubeAuth"/>).
 /// </summary>
 public static class KubeApiEndpoints
 {
@@ -64,6 +65,7 @@ public static class KubeApiEndpoints
                 (_, null, _) => KubeStatus.MethodNotAllowed($"{method} is not supported on a list of {target.Kind.Plural}"),
                 (_, _, "scale") => await KubeScale.HandleAsync(http, cluster, target, ct),
                 (_, _, "log") => await KubeLogs.HandleAsync(http, cluster, target, ct),
+                (_, _, "exec") => await KubeExec.HandleAsync(http, cluster, target, ct),
                 (_, _, not null) => KubeStatus.NoSuchPath(),
                 ("GET", _, _) => await KubeReads.GetAsync(http, cluster, target, ct),
                 ("PUT", _, _) => await KubeWrites.ReplaceAsync(http, cluster, target, ct),
