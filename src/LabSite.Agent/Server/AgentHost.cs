@@ -14,8 +14,11 @@ public static class AgentHost
 {
     private static readonly KubeApiCertificate s_certificate = new();
 
-    /// <summary>The standalone agent, hosting the backends <paramref name="addBackends"/> registers (the composition root chooses them).</summary>
-    public static WebApplication Build(AgentOptions options, Action<IServiceCollection> addBackends)
+    /// <summary>
+    /// The standalone agent, hosting the backends <paramref name="addBackends"/> registers (the composition root chooses
+    /// them); <paramref name="quiet"/> logs warnings and errors only (an agent inside another command, as <c>lab test</c>).
+    /// </summary>
+    public static WebApplication Build(AgentOptions options, Action<IServiceCollection> addBackends, bool quiet = false)
     {
         PrepareSocket(options.SocketPath);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
@@ -38,6 +41,10 @@ public static class AgentHost
         });
         // One line per request would drown what matters in the agent's log; keep hosting and our own messages.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        if (quiet)
+        {
+            builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        }
         builder.AddLabAgent();
         builder.Services.AddSingleton(s_certificate);
         if (options.KubeApiPort is not null)

@@ -45,6 +45,7 @@ public sealed class HubbleServer(BackendRouter router, IOptions<AgentOptions> op
         Directory.CreateDirectory(SocketDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning); // the agent's host says it started
         builder.Services.AddSingleton(router);
         builder.Services.AddSingleton<IConnectionListenerFactory>(_listeners);
         builder.Services.AddGrpc();
