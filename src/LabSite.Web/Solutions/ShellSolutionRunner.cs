@@ -19,7 +19,7 @@ public sealed class ShellSolutionRunner(string workingFolder) : ISolutionRunner
         ArgumentNullException.ThrowIfNull(cluster);
         if (_shell is null || !ReferenceEquals(_cluster, cluster))
         {
-            _shell = new ShellInterpreter(new ShellSession(new WorkingFolder(workingFolder), cluster, new ProcessToolRunner()) { UseRealKubectl = true });
+            _shell = new ShellInterpreter(new ShellSession(new WorkingFolder(workingFolder), cluster, new ProcessToolRunner()));
             _cluster = cluster;
         }
         using var output = new StringWriter();
