@@ -1,4 +1,6 @@
 using System.CommandLine;
+using LabSite.Agent.Client;
+using LabSite.Agent.Server;
 using LabSite.Clusters.Contract;
 using LabSite.Clusters.Netns;
 using LabSite.Grader.Evaluation;
@@ -12,7 +14,9 @@ namespace LabSite.Cli;
 /// <summary>
 /// <c>labsite lab test &lt;dir&gt;...</c>: for each lab, a fresh netns cluster, then every step's checks before and
 /// after its solution (<see cref="LabTestRunner"/>), then the cluster is destroyed. Exit 1 on any failure.
-/// The backend runs in this process under its own name prefix and roots, so it never touches a running agent's labs.
+/// An agent runs in this process (on a socket of its own, the netns backend under its own name prefix and roots, so
+/// it never touches a running agent's labs), so solutions run as a learner's terminal runs them: the real kubectl in
+/// the lab's network against the lab's Kubernetes API, the grader through the agent's API.
 /// </summary>
 public static class LabTestCommand
 {
@@ -46,14 +50,28 @@ public static class LabTestCommand
         }
 
         options ??= Options();
-        var backend = new NetnsBackend(options);
+        var folder = Directory.CreateTempSubdirectory("labsite-labtest-");
+        var socket = Path.Combine(folder.FullName, "agent.sock");
+        var netns = options;
+        var agent = AgentHost.Build(new AgentOptions { SocketPath = socket, KubeApiPort = 0 }, services =>
+        {
+            AgentBackends.Add(services);
+            services.Configure<NetnsOptions>(o =>
+            {
+                o.NamePrefix = netns.NamePrefix;
+                o.BpffsRoot = netns.BpffsRoot;
+                o.CgroupRoot = netns.CgroupRoot;
+                o.RunDirectory = netns.RunDirectory;
+            });
+        }, quiet: true);
         var failed = loadFailures;
         try
         {
-            await backend.StartAsync(ct);
+            await agent.StartAsync(ct);
+            using var client = new AgentClient(socket);
             foreach (var lab in labs)
             {
-                failed += await TestOneAsync(backend, lab, output, error, ct) ? 0 : 1;
+                failed += await TestOneAsync(client, lab, output, error, ct) ? 0 : 1;
             }
         }
         catch (ClusterException e)
@@ -63,6 +81,9 @@ public static class LabTestCommand
         }
         finally
         {
+            await agent.StopAsync(CancellationToken.None);
+            await agent.DisposeAsync();
+            folder.Delete(recursive: true);
             foreach (var root in new[] { options.BpffsRoot, options.CgroupRoot, options.RunDirectory })
             {
                 TryDelete(root);
@@ -72,14 +93,14 @@ public static class LabTestCommand
         return failed == 0 ? 0 : 1;
     }
 
-    private static async Task<bool> TestOneAsync(NetnsBackend backend, Lab lab, TextWriter output, TextWriter error, CancellationToken ct)
+    private static async Task<bool> TestOneAsync(AgentClient agent, Lab lab, TextWriter output, TextWriter error, CancellationToken ct)
     {
         await output.WriteLineAsync($"lab {lab.Id} ({lab.SourcePath})");
         using var work = new LabWorkingCopy(lab.Directory);
         ILabCluster? cluster = null;
         try
         {
-            cluster = await backend.CreateAsync(new ClusterRequest($"t-{lab.Id}", lab.Id), null, ct);
+            cluster = await agent.CreateAsync(new ClusterRequest($"t-{lab.Id}", lab.Id), null, ct);
             var runner = new LabTestRunner(new CheckEvaluator(), new ShellSolutionRunner(work.Path))
             {
                 OnLine = line => output.WriteLine(line),
@@ -98,7 +119,7 @@ public static class LabTestCommand
         {
             if (cluster is not null)
             {
-                await backend.DestroyAsync(cluster.Name, CancellationToken.None);
+                await agent.DestroyAsync(cluster.Name, CancellationToken.None);
             }
         }
     }

@@ -48,6 +48,9 @@ public sealed record LabAddressing(int Slot)
         return IPAddress.Parse($"10.{96 + (Slot / 16)}.{(Slot % 16 * 16) + (host / 256)}.{host % 256}");
     }
 
+    /// <summary>default/kubernetes's ClusterIP, the first of the range (10.96.0.1 in lab 0, as in a real cluster): the lab's API answers there.</summary>
+    public IPAddress KubernetesServiceIp => ServiceIp(0);
+
     public bool InServiceRange(IPAddress ip)
     {
         var b = ip.GetAddressBytes();

@@ -22,6 +22,11 @@ public sealed partial class NetnsCluster
                 throw new ClusterException($"service {spec.Key}: clusterIP {spec.ClusterIp} is outside this cluster's service range {Addressing.ServiceCidr}");
             }
 
+            if (spec.ClusterIp.Equals(KubernetesServiceIp))
+            {
+                throw new ClusterException($"service {spec.Key}: clusterIP {spec.ClusterIp} is already allocated to default/kubernetes");
+            }
+
             if (_services.Values.FirstOrDefault(s => s.ClusterIp.Equals(spec.ClusterIp) && s.Key != spec.Key) is { } clash)
             {
                 throw new ClusterException($"service {spec.Key}: clusterIP {spec.ClusterIp} is already allocated to {clash.Key}");
@@ -157,6 +162,9 @@ public sealed partial class NetnsCluster
         {
             names[$"{s.Name}.{s.Namespace}.svc.{LabFiles.ClusterDomain}"] = s.ClusterIp;
         }
+
+        // default/kubernetes is not a stored Service (the lab's objects stay the lab's), but its name answers as in a real cluster.
+        names[$"kubernetes.default.svc.{LabFiles.ClusterDomain}"] = KubernetesServiceIp;
 
         // Cilium's Helm chart adds the headless Service kube-system/hubble-metrics, whose address is the node's.
         names[$"{HubbleMetricCatalog.ServiceName}.kube-system.svc.{LabFiles.ClusterDomain}"] = Addressing.NodeIp;

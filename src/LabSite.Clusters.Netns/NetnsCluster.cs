@@ -46,7 +46,12 @@ public sealed partial class NetnsCluster
         Addressing = new LabAddressing(slot);
         _network = new LabNetwork(Names, Addressing);
         CreatedAt = DateTimeOffset.UtcNow;
-        Store = new ObjectStore(new StoreOptions { ServiceCidr = Addressing.ServiceCidr, PolicyValidator = new PolicyValidator(() => _runtime?.LsmEnforcement ?? false) });
+        Store = new ObjectStore(new StoreOptions
+        {
+            ServiceCidr = Addressing.ServiceCidr,
+            ReservedClusterIps = [Addressing.KubernetesServiceIp.ToString()], // default/kubernetes (NetnsCluster.InCluster.cs)
+            PolicyValidator = new PolicyValidator(() => _runtime?.LsmEnforcement ?? false),
+        });
     }
 
     /// <summary>The lab's Kubernetes-shaped objects; the runtime follows its changes (other parts may subscribe too).</summary>
@@ -99,6 +104,8 @@ public sealed partial class NetnsCluster
             c._loadBalancer = new ServiceLoadBalancer(Path.Combine(objectDir, "bpf_sock.bpf.o"), c.Names.BpffsDirectory, c.Names.CgroupDirectory);
 
             c._dns = await ClusterDns.StartAsync(c.Names.NodeNetns, c.Addressing.NodeIp);
+            LabFiles.WriteNode(c.Names.RunDirectory, c.Addressing.NodeIp);
+            c.RefreshServicesAndFiles(); // kubernetes.default.svc answers before any Service exists
             // Policy datapath (bpf_lxc) before any pod, so every pod is enforced from its first packet.
             c._policy = new LabPolicyAgent(
                 c.Names.BpffsDirectory, LabNames.NetnsPath(c.Names.NodeNetns), "labsite/" + request.Name,

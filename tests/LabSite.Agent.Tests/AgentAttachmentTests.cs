@@ -30,8 +30,10 @@ public sealed class AgentAttachmentTests(AgentFixture running) : IClassFixture<A
         await using (var attached = await AgentAttachment.AttachAsync(AgentMode.Auto, socket, s => s.AddSingleton<IClusterBackend>(backend), default))
         {
             Assert.NotNull(attached.Hosted);
-            Assert.Equal($"lab clusters: in-process agent, also serving {socket} (backends: fake)", attached.Description);
+            Assert.Equal($"lab clusters: in-process agent, serving {socket} (backends: fake)", attached.Description);
             await attached.Agent!.Backend(null).CreateAsync(new ClusterRequest("attach-local"), null, default);
+            // The site reaches its own agent through the socket: its clusters are the agent's, where the real kubectl runs.
+            Assert.IsAssignableFrom<LabSite.Clusters.Contract.Kubernetes.IKubectlRunner>(await attached.Agent.FindAsync("attach-local", default));
 
             using var cli = new AgentClient(socket);
             Assert.Equal("attach-local", (await cli.ListAsync(default)).Single().Name);

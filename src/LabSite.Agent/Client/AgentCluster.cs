@@ -2,6 +2,7 @@ using System.Net.WebSockets;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using LabSite.Clusters.Contract;
+using LabSite.Clusters.Contract.Kubernetes;
 
 namespace LabSite.Agent.Client;
 
@@ -9,7 +10,7 @@ namespace LabSite.Agent.Client;
 /// A cluster the agent runs, seen through its API (see <see cref="AgentProtocol"/>). Its inspection side
 /// (flows, endpoints, maps, policy, status) is in <c>AgentCluster.Inspector.cs</c>.
 /// </summary>
-internal sealed partial class AgentCluster(AgentClient client, string name, string backend) : ILabCluster
+internal sealed partial class AgentCluster(AgentClient client, string name, string backend) : ILabCluster, IKubectlRunner
 {
     public string Name { get; } = name;
 

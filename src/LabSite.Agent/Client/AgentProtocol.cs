@@ -24,6 +24,8 @@ namespace LabSite.Agent.Client;
 ///                                                        bytes, resizes, end of input); the agent sends ExecFrame
 ///                                                        messages, the last one exit or error, then closes. A client
 ///                                                        that goes away ends the program.
+/// POST   /v1/clusters/{name}/kubectl  KubectlBody     → NDJSON ExecFrame*: the real kubectl, run inside the lab's network
+///                                                        against its in-cluster API (501: the backend offers none)
 /// GET    /v1/clusters/{name}/logs/{namespace}/{pod}?tail=N → text
 /// GET    /v1/clusters/{name}/flows?last=N             → NDJSON, hubble observe -o jsonpb lines (501: backend records none)
 /// POST   /v1/clusters/{name}/flows  GetFlowsRequest   → NDJSON GetFlowsResponse lines (flow or lost_events); with
@@ -95,6 +97,9 @@ public sealed record ExecBody(
 
 /// <summary>One client message of an exec session: typed bytes (base64), a new window size, or the end of input.</summary>
 public sealed record ExecInput(string? Data = null, int? Columns = null, int? Rows = null, bool Eof = false);
+
+/// <summary>The real kubectl run in a lab: its arguments, the learner's files it reads (relative path → base64), stdin (base64).</summary>
+public sealed record KubectlBody(IReadOnlyList<string> Args, IReadOnlyDictionary<string, string>? Files = null, string? Stdin = null);
 
 /// <summary>
 /// One line of an exec stream: output bytes (base64, so binary output survives) on <c>stdout</c>/<c>stderr</c>,

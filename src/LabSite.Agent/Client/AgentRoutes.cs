@@ -31,6 +31,7 @@ public static class AgentRoutes
     public const string BpfObjects = Cluster + "/bpf-objects";
     public const string Hubble = Cluster + "/hubble";
     public const string Kubernetes = Cluster + "/kubernetes";
+    public const string Kubectl = Cluster + "/kubectl";
     public const string Gc = "/gc";
 
     /// <summary>

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Threading.Channels;
 using LabSite.Agent.Client;
 using LabSite.Agent.Server.Hubble;
@@ -26,6 +27,7 @@ public static class AgentApi
         api.MapGet(AgentRoutes.Hubble, HubbleEndpoint).WithName("HubbleEndpoint");
         api.MapPost(AgentRoutes.Gc, CollectGarbage).WithName("CollectGarbage");
         api.MapGet(AgentRoutes.Kubernetes, KubeApiAccess.GetAsync).WithName("KubernetesAccess");
+        api.MapPost(AgentRoutes.Kubectl, KubectlEndpoint.RunAsync).WithName("Kubectl");
         api.MapAgentInspectionApi();
         return app;
     }
@@ -44,8 +46,12 @@ public static class AgentApi
     private static async Task<IResult> GetCluster([FromRoute(Name = "cluster")] string name, BackendRouter agent, CancellationToken ct) =>
         await agent.SummaryAsync(name, ct) is { } summary ? Json(summary) : NoSuchCluster(name);
 
-    private static async Task<IResult> DestroyCluster([FromRoute(Name = "cluster")] string name, BackendRouter agent, HubbleServer hubble, CancellationToken ct)
+    private static async Task<IResult> DestroyCluster([FromRoute(Name = "cluster")] string name, BackendRouter agent, HubbleServer hubble, IServiceProvider services, CancellationToken ct)
     {
+        if (services.GetService<InClusterKubeApi>() is { } inCluster)
+        {
+            await inCluster.CloseAsync(name); // before the lab's network goes, so its socket closes with no error
+        }
         var destroyed = await agent.DestroyAsync(name, ct);
         await hubble.CloseAsync(name);
         return destroyed ? Results.NoContent() : NoSuchCluster(name);
@@ -98,6 +104,10 @@ public static class AgentApi
             var progress = new SyncProgress<ClusterProgress>(p => events.Writer.TryWrite(p));
             var cluster = await backend.CreateAsync(new ClusterRequest(body.Name, body.LabId, body.ManifestsDirectory), progress, ct);
             await hubble.OpenAsync(cluster.Name, ct);
+            if (http.RequestServices.GetService<InClusterKubeApi>() is { } inCluster)
+            {
+                await inCluster.OpenAsync(cluster.Name, ct);
+            }
             var summary = await agent.SummaryAsync(cluster.Name, ct)
                 ?? new ClusterSummary(cluster.Name, cluster.Backend, body.LabId, DateTimeOffset.UtcNow, 0);
             last = new CreateFrame(Done: summary);
@@ -176,26 +186,10 @@ public static class AgentApi
             await Error(400, $"a TTY exec streams both ways: open {AgentRoutes.ExecSession} as a WebSocket").ExecuteAsync(http);
             return;
         }
-        Stream? stdin = null;
-        if (body.Stdin is { } stdinText)
+        if (!TryDecodeStdin(body.Stdin, body.Pod, out var stdin, out var stdinError))
         {
-            if (stdinText.Length / 4 * 3 > ExecLimits.MaxStdinBytes + 3)
-            {
-                await Error(400, ExecLimits.StdinTooLarge(body.Pod)).ExecuteAsync(http);
-                return;
-            }
-            var bytes = new byte[stdinText.Length * 3 / 4 + 3];
-            if (!Convert.TryFromBase64String(stdinText, bytes, out var length))
-            {
-                await Error(400, "exec: stdin is not base64").ExecuteAsync(http);
-                return;
-            }
-            if (length > ExecLimits.MaxStdinBytes)
-            {
-                await Error(400, ExecLimits.StdinTooLarge(body.Pod)).ExecuteAsync(http);
-                return;
-            }
-            stdin = new MemoryStream(bytes, 0, length);
+            await stdinError.ExecuteAsync(http);
+            return;
         }
         if (await agent.FindAsync(name, ct) is not { } cluster)
         {
@@ -218,6 +212,34 @@ public static class AgentApi
             last = new ExecFrame(Error: e.Message);
         }
         await writer.WriteAsync(last, ct);
+    }
+
+    /// <summary>Piped stdin of an exec (base64 in the body), bounded by <see cref="ExecLimits.MaxStdinBytes"/>; <paramref name="what"/> names the run in errors.</summary>
+    internal static bool TryDecodeStdin(string? text, string what, out Stream? stdin, [NotNullWhen(false)] out IResult? error)
+    {
+        (stdin, error) = (null, null);
+        if (text is null)
+        {
+            return true;
+        }
+        if (text.Length / 4 * 3 > ExecLimits.MaxStdinBytes + 3)
+        {
+            error = Error(400, ExecLimits.StdinTooLarge(what));
+            return false;
+        }
+        var bytes = new byte[text.Length * 3 / 4 + 3];
+        if (!Convert.TryFromBase64String(text, bytes, out var length))
+        {
+            error = Error(400, "exec: stdin is not base64");
+            return false;
+        }
+        if (length > ExecLimits.MaxStdinBytes)
+        {
+            error = Error(400, ExecLimits.StdinTooLarge(what));
+            return false;
+        }
+        stdin = new MemoryStream(bytes, 0, length);
+        return true;
     }
 
     /// <summary>Calls back on the reporting thread (System.Progress would post to a thread-pool, out of order).</summary>

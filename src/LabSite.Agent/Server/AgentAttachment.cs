@@ -7,8 +7,8 @@ public enum AgentMode { Auto, InProcess, Remote, Off }
 
 /// <summary>
 /// How <c>labsite serve</c> reaches lab clusters: a running agent on the socket (remote, through
-/// <see cref="AgentClient"/>), else an agent hosted in-process that also serves the socket for the CLI.
-/// Either way the web app gets one <see cref="BackendRouter"/> with the same contract.
+/// <see cref="AgentClient"/>), else an agent hosted in-process on that socket, reached through it the same way.
+/// Either way the web app gets one <see cref="BackendRouter"/> over an <see cref="AgentClient"/>.
 /// </summary>
 public sealed class AgentAttachment : IAsyncDisposable
 {
@@ -63,9 +63,12 @@ public sealed class AgentAttachment : IAsyncDisposable
         {
             hosted = AgentHost.Build(new AgentOptions { SocketPath = socketPath }, addBackends);
             await hosted.StartAsync(ct);
-            var agent = hosted.Services.GetRequiredService<BackendRouter>();
-            return new AgentAttachment(agent, hosted, null,
-                $"lab clusters: in-process agent, also serving {socketPath} (backends: {string.Join(", ", agent.Backends.Select(b => b.Name))})");
+            var backends = hosted.Services.GetRequiredService<BackendRouter>().Backends.Select(b => b.Name);
+            // The site reaches its own agent through the socket, as it reaches a separate one: one path for both, and its
+            // clusters are the agent's (the lab shell's kubectl runs there, inside the lab's network).
+            var client = new AgentClient(socketPath);
+            return new AgentAttachment(new BackendRouter([client]), hosted, client,
+                $"lab clusters: in-process agent, serving {socketPath} (backends: {string.Join(", ", backends)})");
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
 using LabSite.Agent.Server.KubeApi;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 
 namespace LabSite.Agent.Server;
 
@@ -12,31 +14,52 @@ public static class AgentHost
 {
     private static readonly KubeApiCertificate s_certificate = new();
 
-    /// <summary>The standalone agent, hosting the backends <paramref name="addBackends"/> registers (the composition root chooses them).</summary>
-    public static WebApplication Build(AgentOptions options, Action<IServiceCollection> addBackends)
+    /// <summary>
+    /// The standalone agent, hosting the backends <paramref name="addBackends"/> registers (the composition root chooses
+    /// them); <paramref name="quiet"/> logs warnings and errors only (an agent inside another command, as <c>lab test</c>).
+    /// </summary>
+    public static WebApplication Build(AgentOptions options, Action<IServiceCollection> addBackends, bool quiet = false)
     {
         PrepareSocket(options.SocketPath);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration[$"{nameof(AgentOptions)}:{nameof(AgentOptions.SocketPath)}"] = options.SocketPath;
         builder.Configuration[$"{nameof(AgentOptions)}:{nameof(AgentOptions.HubbleTcp)}"] = options.HubbleTcp ? "true" : "false";
         builder.Configuration[$"{nameof(AgentOptions)}:{nameof(AgentOptions.KubeApiPort)}"] = options.KubeApiPort?.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        builder.Configuration[$"{nameof(AgentOptions)}:{nameof(AgentOptions.KubectlPath)}"] = options.KubectlPath;
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.ListenUnixSocket(options.SocketPath);
             if (options.KubeApiPort is { } port)
             {
                 k.Listen(IPAddress.Loopback, port, listen => listen.UseHttps(s_certificate.Certificate));
+                // Each lab's API inside the lab, on its kubernetes Service address, with that lab's certificate.
+                k.Listen(InClusterKubeApi.EndPoint, listen => listen.UseHttps(new HttpsConnectionAdapterOptions
+                {
+                    ServerCertificateSelector = (connection, _) => k.ApplicationServices.GetRequiredService<InClusterKubeApi>().CertificateFor(connection),
+                }));
             }
         });
         // One line per request would drown what matters in the agent's log; keep hosting and our own messages.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        if (quiet)
+        {
+            builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        }
         builder.AddLabAgent();
         builder.Services.AddSingleton(s_certificate);
+        if (options.KubeApiPort is not null)
+        {
+            builder.Services.AddSingleton<InClusterKubeApi>();
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<InClusterKubeApi>());
+            builder.Services.AddSingleton<IConnectionListenerFactory>(sp => sp.GetRequiredService<InClusterKubeApi>().Listeners);
+        }
         addBackends(builder.Services);
 
         var app = builder.Build();
+        app.Use(InClusterKubeApi.Route);
         app.Use(OnlyKubeApiOverTcp);
         app.UseWebSockets(); // exec sessions (kubectl exec -it)
+        app.UseRouting(); // after the in-cluster rewrite, so routes see the lab's prefix
         app.MapAgentApi();
         app.MapKubeApi();
         // Kestrel creates the socket with the process umask; narrow it to root before anyone can use it.

@@ -21,4 +21,11 @@ public sealed class AgentOptions
     /// </summary>
     [Range(0, 65535)]
     public int? KubeApiPort { get; set; } = 0;
+
+    /// <summary>
+    /// The real kubectl the lab shell runs in each lab (<c>POST /v1/clusters/LAB/kubectl</c>); empty looks for
+    /// <c>.tools/kubectl</c> (scripts/setup.sh) above the agent's folder, then /usr/local/bin and /usr/bin. It must be
+    /// readable by the labs' unprivileged users.
+    /// </summary>
+    public string KubectlPath { get; set; } = "";
 }

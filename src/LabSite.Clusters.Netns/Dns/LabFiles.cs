@@ -20,6 +20,18 @@ internal static class LabFiles
 
     public static string SharedDirectory(string labRunDirectory) => Path.Combine(labRunDirectory, "etc");
 
+    /// <summary>The /etc files of client programs run in the node's namespace (the lab shell's kubectl).</summary>
+    public static string NodeDirectory(string labRunDirectory) => Path.Combine(labRunDirectory, "node");
+
+    public static void WriteNode(string labRunDirectory, IPAddress nameserver)
+    {
+        var dir = NodeDirectory(labRunDirectory);
+        Directory.CreateDirectory(dir);
+        WriteAtomic(Path.Combine(dir, "hosts"), "127.0.0.1\tlocalhost lab-shell\n::1\tlocalhost ip6-localhost ip6-loopback\n");
+        WriteAtomic(Path.Combine(dir, "hostname"), "lab-shell\n");
+        WriteAtomic(Path.Combine(dir, "resolv.conf"), $"search default.svc.{ClusterDomain} svc.{ClusterDomain} {ClusterDomain}\nnameserver {nameserver}\noptions ndots:5\n");
+    }
+
     public static void WriteShared(string labRunDirectory, int execUid)
     {
         var dir = SharedDirectory(labRunDirectory);

@@ -1,3 +1,5 @@
+using LabSite.Clusters.Contract;
+
 namespace LabSite.Clusters.Netns.Exec;
 
 /// <summary>
@@ -46,8 +48,12 @@ internal static class SandboxCommand
         int CpuSeconds,
         IReadOnlyDictionary<string, string>? ImagePrograms = null);
 
-    /// <summary>The argv; with <paramref name="terminalPath"/> the program runs on that pseudo-terminal, as its controlling terminal.</summary>
-    public static IReadOnlyList<string> Build(Settings s, string programPath, IReadOnlyList<string> args, string? terminalPath = null)
+    /// <summary>
+    /// The argv; with <paramref name="terminalPath"/> the program runs on that pseudo-terminal, as its controlling terminal.
+    /// With <paramref name="client"/> (a client program such as kubectl, run in the node's network) the sandbox holds that
+    /// one program instead of the pod programs, its read-only files, its environment and working folder.
+    /// </summary>
+    public static IReadOnlyList<string> Build(Settings s, string programPath, IReadOnlyList<string> args, string? terminalPath = null, ClientRun? client = null)
     {
         var argv = new List<string>();
         argv.AddRange(terminalPath is null
@@ -67,7 +73,7 @@ internal static class SandboxCommand
             "--tmpfs", "/usr/sbin",
             "--tmpfs", "/usr/local",
         ]);
-        foreach (var path in ExecAllowList.Paths)
+        foreach (var path in client is null ? ExecAllowList.Paths : [])
         {
             // Bind the final target: Debian reaches some tools (nc, sh) through symlinks whose targets are hidden.
             argv.AddRange(["--ro-bind-try", HostTarget(path), path]);
@@ -82,6 +88,11 @@ internal static class SandboxCommand
         {
             // A program of the pod's image (/agnhost) at its path in the image; missing, it is simply absent.
             argv.AddRange(["--ro-bind-try", onHost, inSandbox]);
+        }
+
+        if (client is not null)
+        {
+            argv.AddRange(["--ro-bind", client.Program, client.SandboxProgram]);
         }
 
         argv.AddRange(
@@ -111,15 +122,28 @@ internal static class SandboxCommand
             "--ro-bind-try", "/etc/protocols", "/etc/protocols",
             "--ro-bind-try", "/etc/services", "/etc/services",
             "--ro-bind-try", "/etc/ssl/certs", "/etc/ssl/certs",
-            "--chdir", "/",
+        ]);
+        foreach (var (host, sandbox) in client?.ReadOnlyFiles ?? [])
+        {
+            argv.AddRange(["--ro-bind", host, sandbox]);
+        }
+
+        argv.AddRange(
+        [
+            "--chdir", client?.WorkingDirectory ?? "/",
             "--clearenv",
             "--setenv", "PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
             "--setenv", "HOME", "/tmp",
             "--setenv", "HOSTNAME", s.Hostname,
             "--setenv", "TERM", "xterm",
             "--cap-drop", "ALL",
-            "--",
         ]);
+        foreach (var (key, value) in client?.Environment ?? new Dictionary<string, string>())
+        {
+            argv.AddRange(["--setenv", key, value]);
+        }
+
+        argv.Add("--");
         if (terminalPath is not null)
         {
             argv.AddRange([SandboxSetsid, "--wait", "--ctty"]);

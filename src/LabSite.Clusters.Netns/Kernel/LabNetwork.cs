@@ -19,7 +19,9 @@ internal sealed class LabNetwork(LabNames names, LabAddressing addressing)
         await new IpBatch(null).Add($"netns add {names.NodeNetns}").RunAsync($"create node namespace {names.NodeNetns}", ct);
         var node = new IpBatch(names.NodeNetns)
             .Add("link set lo up")
-            .Add($"addr add {addressing.NodeIp}/32 dev lo");
+            .Add($"addr add {addressing.NodeIp}/32 dev lo")
+            // The kubernetes Service address: the agent serves the lab's Kubernetes API there (NetnsCluster.InCluster.cs).
+            .Add($"addr add {addressing.KubernetesServiceIp}/32 dev lo");
         foreach (var line in ProxyRouting.NodeCommands)
         {
             node.Add(line);

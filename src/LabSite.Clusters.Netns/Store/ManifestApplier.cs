@@ -242,7 +242,7 @@ internal sealed class ManifestApplier(ObjectValidator validator, ServiceIpAlloca
             {
                 return [new FieldError("spec.clusterIPs", invalid + $"provided IP is not in the valid range. The range of valid IPs is {ips.Cidr}")];
             }
-            if (used.Contains(requested))
+            if (used.Contains(requested) || ips.IsReserved(requested))
             {
                 return [new FieldError("spec.clusterIPs", invalid + "provided IP is already allocated")];
             }

@@ -37,7 +37,7 @@ public sealed class ObjectStore
     {
         _options = options;
         _dispatcher = new ChangeDispatcher(options.OnHandlerError);
-        var ips = new ServiceIpAllocator(options.ServiceCidr);
+        var ips = new ServiceIpAllocator(options.ServiceCidr, options.ReservedClusterIps);
         _applier = new ManifestApplier(new ObjectValidator(options.PolicyValidator), ips, options.Random);
         Events = new EventLog(options.Time, NextResourceVersion);
         Commit(tx =>

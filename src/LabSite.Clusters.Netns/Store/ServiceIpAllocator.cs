@@ -5,15 +5,17 @@ namespace LabSite.Clusters.Netns.Store;
 
 /// <summary>
 /// ClusterIPs from the lab's service range: lowest free address first (deterministic, so tests and
-/// lab texts can name them), never the network or broadcast address.
+/// lab texts can name them), never the network or broadcast address, nor a reserved one (default/kubernetes's).
 /// </summary>
 public sealed class ServiceIpAllocator
 {
     private readonly uint _network;
     private readonly uint _size;
+    private readonly HashSet<string> _reserved;
 
-    public ServiceIpAllocator(string cidr)
+    public ServiceIpAllocator(string cidr, IEnumerable<string>? reserved = null)
     {
+        _reserved = reserved?.ToHashSet(StringComparer.Ordinal) ?? [];
         var slash = cidr.IndexOf('/');
         if (slash < 0 || !IPAddress.TryParse(cidr[..slash], out var address) || address.AddressFamily != AddressFamily.InterNetwork
             || !int.TryParse(cidr[(slash + 1)..], out var prefix) || prefix is < 8 or > 30)
@@ -31,13 +33,16 @@ public sealed class ServiceIpAllocator
     public bool Contains(IPAddress ip) =>
         ip.AddressFamily == AddressFamily.InterNetwork && ToUInt(ip) - _network is var offset && offset > 0 && offset < _size - 1;
 
-    /// <summary>The lowest address not in <paramref name="used"/>; null when the range is full.</summary>
+    /// <summary>Whether <paramref name="ip"/> is held for a Service the cluster itself provides.</summary>
+    public bool IsReserved(string ip) => _reserved.Contains(ip);
+
+    /// <summary>The lowest address not in <paramref name="used"/> nor reserved; null when the range is full.</summary>
     public string? Allocate(IReadOnlySet<string> used)
     {
         for (uint offset = 1; offset < _size - 1; offset++)
         {
             var candidate = FromUInt(_network + offset).ToString();
-            if (!used.Contains(candidate))
+            if (!used.Contains(candidate) && !_reserved.Contains(candidate))
             {
                 return candidate;
             }

@@ -8,6 +8,9 @@ public sealed class StoreOptions
     /// <summary>The lab's service range, e.g. <c>10.96.0.0/16</c>; ClusterIPs are allocated from it, lowest free first.</summary>
     public required string ServiceCidr { get; init; }
 
+    /// <summary>ClusterIPs the cluster holds for Services it provides itself (default/kubernetes); never allocated, refused when asked for.</summary>
+    public IReadOnlyList<string> ReservedClusterIps { get; init; } = [];
+
     /// <summary>Full validation of CNP/CCNP/KNP beyond the store's structural checks (the policy part plugs in here).</summary>
     public IPolicyValidator? PolicyValidator { get; init; }
 

@@ -30,9 +30,9 @@ internal sealed class ExecVerb : IKubectlVerb
                 : "error: you must specify at least one command for the container");
         }
         var target = positionals[0];
-        if (IsCiliumAgent(target) || IsTetragon(target))
+        if (RealKubectl.AgentPodExec.IsAgent(target))
         {
-            return await RunInAgentAsync(run, command);
+            return await RealKubectl.AgentPodExec.RunAsync(run.Context, target, command);
         }
         var pod = await ResolvePodAsync(run, target);
         var request = new ExecRequest(pod.Namespace ?? run.Namespace, pod.Name, command, null, run.Flags.Value("container"));
@@ -77,40 +77,6 @@ internal sealed class ExecVerb : IKubectlVerb
             request with { Tty = true },
             new ExecStreams(attached.Screen, attached.Screen, attached.Keys, attached.Window),
             ct), run.Cancellation);
-    }
-
-    private static bool IsCiliumAgent(string target) =>
-        target is "ds/cilium" or "daemonset/cilium" or "daemonsets/cilium" or "daemonset.apps/cilium" || target.StartsWith("cilium-", StringComparison.Ordinal)
-        || target.StartsWith("pod/cilium-", StringComparison.Ordinal) || target.StartsWith("po/cilium-", StringComparison.Ordinal);
-
-    private static bool IsTetragon(string target) =>
-        target is "ds/tetragon" or "daemonset/tetragon" or "daemonsets/tetragon" or "daemonset.apps/tetragon" || target.StartsWith("tetragon-", StringComparison.Ordinal)
-        || target.StartsWith("pod/tetragon-", StringComparison.Ordinal) || target.StartsWith("po/tetragon-", StringComparison.Ordinal);
-
-    private static async Task<int> RunInAgentAsync(KubectlRun run, List<string> command)
-    {
-        var program = command[0];
-        var tetragon = IsTetragon(run.Flags.Positionals[0]);
-        IShellCommand? tool = (program, tetragon) switch
-        {
-            ("cilium-dbg" or "cilium", false) => run.Context.Session.Commands.GetValueOrDefault("cilium-dbg"),
-            ("hubble", false) => run.Context.Session.Commands.GetValueOrDefault("hubble"),
-            ("tetra", true) => run.Context.Session.Commands.GetValueOrDefault("tetra"),
-            _ => null,
-        };
-        if (tool is null)
-        {
-            await run.Err.WriteLineAsync(tetragon
-                ? $"error: the lab's Tetragon agent runs tetra; \"{program}\" is not available there"
-                : $"error: the lab's Cilium agent runs cilium-dbg and hubble; \"{program}\" is not available there");
-            return 126;
-        }
-        var code = await tool.RunAsync(run.Context.With(command.Skip(1).ToList()));
-        if (code != 0)
-        {
-            await run.Err.WriteLineAsync($"command terminated with exit code {code}");
-        }
-        return code;
     }
 
     /// <summary>A pod by name, or the first pod (by name) of <c>deploy/x</c> or <c>rs/x</c>, as kubectl picks one.</summary>

@@ -107,7 +107,7 @@ public sealed class HubbleObserverService(BackendRouter router) : Observer.Obser
     }
 
     private static string Lab(ServerCallContext context) =>
-        context.GetHttpContext().Features.Get<HubbleLabFeature>()?.Lab
+        context.GetHttpContext().Features.Get<LabConnectionFeature>()?.Lab
             ?? throw new RpcException(new Status(StatusCode.PermissionDenied, "this connection did not come in on a lab's Hubble socket"));
 
     private async Task<IClusterInspector> InspectorAsync(ServerCallContext context)

@@ -13,14 +13,15 @@ namespace LabSite.Agent.Server.Hubble;
 /// <c>hubble.sock</c>: plaintext HTTP/2 on a unix socket per lab (<c>&lt;agent socket folder&gt;/hubble/&lt;lab&gt;.sock</c>,
 /// mode 0660 in a 0750 folder), and on a kernel-chosen loopback TCP port per lab when <see cref="AgentOptions.HubbleTcp"/>
 /// is set. One small gRPC host apart from the agent's API (so a Hubble socket never reaches the agent's routes), one
-/// Kestrel listener for all labs (<see cref="HubbleListeners"/>). Sockets follow the labs: opened when the agent
+/// Kestrel listener for all labs (<see cref="LabListeners"/>). Sockets follow the labs: opened when the agent
 /// creates a lab, closed when it destroys one, and reconciled with the backends' list every few seconds for labs
 /// that come or go otherwise.
 /// </summary>
 public sealed class HubbleServer(BackendRouter router, IOptions<AgentOptions> options, ILoggerFactory loggers) : IHostedService, IAsyncDisposable
 {
     private static readonly TimeSpan s_reconcileEvery = TimeSpan.FromSeconds(2);
-    private readonly HubbleListeners _listeners = new(loggers);
+    private static readonly LabEndPoint s_endpoint = new("hubble: one unix socket per lab");
+    private readonly LabListeners _listeners = new(s_endpoint, loggers);
     private readonly ConcurrentDictionary<string, HubbleEndpoint> _endpoints = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly CancellationTokenSource _stopping = new();
@@ -44,11 +45,12 @@ public sealed class HubbleServer(BackendRouter router, IOptions<AgentOptions> op
         Directory.CreateDirectory(SocketDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning); // the agent's host says it started
         builder.Services.AddSingleton(router);
         builder.Services.AddSingleton<IConnectionListenerFactory>(_listeners);
         builder.Services.AddGrpc();
         // Plaintext gRPC is HTTP/2 with prior knowledge: no HTTP/1.1 on these sockets.
-        builder.WebHost.ConfigureKestrel(k => k.Listen(HubbleEndPoint.Instance, l => l.Protocols = HttpProtocols.Http2));
+        builder.WebHost.ConfigureKestrel(k => k.Listen(s_endpoint, l => l.Protocols = HttpProtocols.Http2));
         _app = builder.Build();
         _app.MapGrpcService<HubbleObserverService>();
         await _app.StartAsync(cancellationToken);

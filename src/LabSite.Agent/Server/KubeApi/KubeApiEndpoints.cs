@@ -29,8 +29,9 @@ public static class KubeApiEndpoints
         return app;
     }
 
-    /// <summary>The request's <c>/clusters/{lab}</c> (the path OpenAPI's index names documents under).</summary>
-    private static string ServerPath(HttpContext http) => $"/clusters/{Uri.EscapeDataString((string)http.GetRouteValue("cluster")!)}";
+    /// <summary>The request's <c>/clusters/{lab}</c> (the path OpenAPI's index names documents under); none in-cluster, where the lab is the whole server.</summary>
+    private static string ServerPath(HttpContext http) =>
+        InClusterKubeApi.IsInCluster(http) ? "" : $"/clusters/{Uri.EscapeDataString((string)http.GetRouteValue("cluster")!)}";
 
     private static IResult Discovery(HttpContext http, bool core)
     {

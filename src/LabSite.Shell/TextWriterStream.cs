@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace LabSite.Shell.Kubectl;
+namespace LabSite.Shell;
 
 /// <summary>
 /// A write-only stream that decodes UTF-8 into a <see cref="TextWriter"/>: how exec output from the cluster reaches
