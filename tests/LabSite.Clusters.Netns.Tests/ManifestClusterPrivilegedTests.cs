@@ -99,8 +99,8 @@ public sealed class ManifestClusterPrivilegedTests : IAsyncLifetime
         {
             var c = await _backend.CreateAsync(new ClusterRequest("withapp", "star-wars", dir.FullName), progress, CancellationToken.None);
             Assert.Equal(4, c.Pods.Count(p => p.Ready));
-            Assert.Equal(["directories", "namespaces", "datapath", "ready"], events.Select(e => e.Stage));
-            Assert.All(events, e => Assert.Equal(4, e.Steps));
+            Assert.Equal(["directories", "namespaces", "datapath", "runtime-security", "ready"], events.Select(e => e.Stage));
+            Assert.All(events, e => Assert.Equal(5, e.Steps));
             var summary = Assert.Single(await _backend.ListAsync(CancellationToken.None), s => s.Name == "withapp");
             Assert.Equal(("netns", "star-wars", 4), (summary.Backend, summary.LabId, summary.Pods));
 

@@ -108,29 +108,8 @@ internal static class AgentExecSession
         }
     }
 
-    /// <summary>One whole text message, null when the client closed; longer than <see cref="MaxMessageBytes"/> is refused.</summary>
-    private static async Task<byte[]?> ReceiveAsync(WebSocket socket, CancellationToken ct)
-    {
-        var buffer = new byte[16 * 1024];
-        using var message = new MemoryStream();
-        while (true)
-        {
-            var result = await socket.ReceiveAsync(buffer, ct);
-            if (result.MessageType == WebSocketMessageType.Close)
-            {
-                return null;
-            }
-            if (message.Length + result.Count > MaxMessageBytes)
-            {
-                throw new ClusterException($"exec session: messages are limited to {MaxMessageBytes} bytes");
-            }
-            message.Write(buffer, 0, result.Count);
-            if (result.EndOfMessage)
-            {
-                return message.ToArray();
-            }
-        }
-    }
+    private static Task<byte[]?> ReceiveAsync(WebSocket socket, CancellationToken ct) =>
+        WebSocketMessages.ReceiveAsync(socket, MaxMessageBytes, () => new ClusterException($"exec session: messages are limited to {MaxMessageBytes} bytes"), ct);
 
     /// <summary>Serializes frames from the stdout and stderr pumps onto the one socket.</summary>
     private sealed class Sender(WebSocket socket)

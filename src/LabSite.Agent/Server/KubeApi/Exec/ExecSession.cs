@@ -138,29 +138,8 @@ internal sealed class ExecSession(WebSocket socket, ExecOptions options)
         }
     }
 
-    /// <summary>One whole message; null once the client closed. Longer than <see cref="MaxMessageBytes"/> breaks the session.</summary>
-    private async Task<byte[]?> ReceiveMessageAsync(CancellationToken ct)
-    {
-        var buffer = new byte[16 * 1024];
-        using var message = new MemoryStream();
-        while (true)
-        {
-            var result = await socket.ReceiveAsync(buffer, ct);
-            if (result.MessageType == WebSocketMessageType.Close)
-            {
-                return null;
-            }
-            if (message.Length + result.Count > MaxMessageBytes)
-            {
-                throw new ProtocolException($"exec: a message from the client is larger than {MaxMessageBytes / 1024} KiB, the most one may carry; the command was stopped");
-            }
-            message.Write(buffer, 0, result.Count);
-            if (result.EndOfMessage)
-            {
-                return message.ToArray();
-            }
-        }
-    }
+    private Task<byte[]?> ReceiveMessageAsync(CancellationToken ct) =>
+        WebSocketMessages.ReceiveAsync(socket, MaxMessageBytes, () => new ProtocolException($"exec: a message from the client is larger than {MaxMessageBytes / 1024} KiB, the most one may carry; the command was stopped"), ct);
 
     /// <summary>A resize message, <c>{"Width":120,"Height":40}</c> (field names in any case, as Go decodes them).</summary>
     private static TerminalSize TerminalSizeOf(ReadOnlySpan<byte> json)
