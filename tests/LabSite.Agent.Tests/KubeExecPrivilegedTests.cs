@@ -74,7 +74,8 @@ public sealed class KubeExecPrivilegedTests(KubeApiNetnsLab lab) : IClassFixture
         await terminal.WaitForAsync("DONE2\r\n");
         var narrow = Listing(terminal.Screen, "DONE2");
         terminal.Resize(new TerminalSize(200, 20));
-        await terminal.TypeAsync("ls -C /usr/bin; echo DONE$((1+2))\r");
+        // kubectl sends the resize on its own after SIGWINCH: the shell waits until its terminal has the new size.
+        await terminal.TypeAsync("while [ \"$(stty size)\" != \"20 200\" ]; do sleep 0.1; done; ls -C /usr/bin; echo DONE$((1+2))\r");
         await terminal.WaitForAsync("DONE3\r\n");
         var wide = Listing(terminal.Screen[terminal.Screen.IndexOf("DONE2\r\n", StringComparison.Ordinal)..], "DONE3");
         await terminal.TypeAsync("exit 5\r");
