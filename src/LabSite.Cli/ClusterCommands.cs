@@ -198,8 +198,8 @@ public static class ClusterCommands
             }
             var request = new ExecRequest(result.GetValue(ns) ?? "default", result.GetValue(pod)!, result.GetValue(program)!,
                 result.GetValue(timeout) is { } s ? TimeSpan.FromSeconds(s) : null, Tty: useTty);
-            await using var stdout = new WriterStream(o);
-            await using var stderr = new WriterStream(e);
+            await using var stdout = new TextWriterStream(o);
+            await using var stderr = new TextWriterStream(e);
             var input = result.GetValue(stdin) ? KeyboardInput.Open() : null;
             var code = useTty
                 ? await ExecOnTerminalAsync(cluster, request, new ExecStreams(stdout, stderr, input), ct)

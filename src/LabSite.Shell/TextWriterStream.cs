@@ -4,9 +4,10 @@ namespace LabSite.Shell;
 
 /// <summary>
 /// A write-only stream that decodes UTF-8 into a <see cref="TextWriter"/>: how exec output from the cluster reaches
-/// the shell's text pipes. The decoder keeps partial multi-byte characters between writes.
+/// the shell's text pipes and the CLI's output writers. The decoder keeps partial multi-byte characters between writes;
+/// each asynchronous write is flushed, so a program's output streams as it comes.
 /// </summary>
-internal sealed class TextWriterStream(TextWriter writer) : Stream
+public sealed class TextWriterStream(TextWriter writer) : Stream
 {
     private readonly Decoder _decoder = new UTF8Encoding(false).GetDecoder();
 
@@ -32,6 +33,7 @@ internal sealed class TextWriterStream(TextWriter writer) : Stream
         var chars = new char[_decoder.GetCharCount(buffer, offset, count)];
         var n = _decoder.GetChars(buffer, offset, count, chars, 0);
         await writer.WriteAsync(chars.AsMemory(0, n), cancellationToken);
+        await writer.FlushAsync(cancellationToken);
     }
 
     public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) =>
