@@ -49,6 +49,8 @@ fi
 
 # bpffs and cgroup v2 are where the netns backend pins maps and attaches socket-LB.
 mountpoint -q /sys/fs/bpf || mount -t bpf bpf /sys/fs/bpf
+# tracefs: the runtime sensor's tracepoints (the agent mounts it too when it is missing).
+[ -d /sys/kernel/tracing/events ] || mount -t tracefs tracefs /sys/kernel/tracing
 
 # Tests of the workshop store run against a real PostgreSQL (Debian's cluster, started without systemd): a
 # labsite_test role that may create databases (each test makes and drops its own), password auth on loopback.

@@ -24,6 +24,7 @@ public sealed partial class NetnsCluster
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly NetnsOptions _options;
     private readonly LabNetwork _network;
+    private readonly Exec.ExecUidLease _uidLease;
     private readonly Dictionary<string, PodRuntime> _pods = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ServiceSpec> _services = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _serviceIds = new(StringComparer.Ordinal);
@@ -45,6 +46,7 @@ public sealed partial class NetnsCluster
         Names = new LabNames(options, name);
         Addressing = new LabAddressing(slot);
         _network = new LabNetwork(Names, Addressing);
+        _uidLease = Exec.ExecUidLease.Acquire(options.ExecUidLockDirectory, options.ExecUidBase, options.ExecUidCount, hint: slot);
         CreatedAt = DateTimeOffset.UtcNow;
         Store = new ObjectStore(new StoreOptions
         {
@@ -69,8 +71,8 @@ public sealed partial class NetnsCluster
 
     public DateTimeOffset CreatedAt { get; }
 
-    /// <summary>uid/gid of exec'd programs of this lab.</summary>
-    public int ExecUid => _options.ExecUidBase + Addressing.Slot;
+    /// <summary>uid/gid of exec'd programs of this lab, claimed host-wide for the lab's lifetime (<see cref="Exec.ExecUidLease"/>).</summary>
+    public int ExecUid => _uidLease.Uid;
 
     /// <summary>Every netns this lab owns right now (node first); garbage collection spares exactly these.</summary>
     public IReadOnlyList<string> OwnedNamespaces
@@ -184,6 +186,9 @@ public sealed partial class NetnsCluster
             }
 
             await LabCleanup.RemoveAsync(Names, all.Select(p => p.Netns), ct);
+
+            // Last: every program of the lab has stopped, so the next lab given this uid starts with none of them.
+            _uidLease.Dispose();
         }
         finally
         {

@@ -32,9 +32,20 @@ public sealed class NetnsOptions
     [Range(1, 200)]
     public int MaxClusters { get; set; } = 100;
 
-    /// <summary>Exec'd programs run as uid/gid ExecUidBase + lab slot (distinct per lab, so rlimits count per lab).</summary>
+    /// <summary>
+    /// Exec'd programs run as a uid/gid of ExecUidBase .. ExecUidBase + ExecUidCount - 1, one per lab and distinct across
+    /// every lab host on this machine (claimed with a lock file), so process limits count per lab.
+    /// </summary>
     [Range(1000, 2_000_000_000)]
     public int ExecUidBase { get; set; } = 200_000;
+
+    /// <summary>How many exec uids labs on this machine may claim.</summary>
+    [Range(1, 65536)]
+    public int ExecUidCount { get; set; } = 4096;
+
+    /// <summary>Host-wide folder of the exec uid claims: shared by every lab host of the machine, whatever its RunDirectory.</summary>
+    [Required]
+    public string ExecUidLockDirectory { get; set; } = "/run/labsite-exec-uids";
 
     /// <summary>Upper bound on one exec when the request sets none.</summary>
     [Range(1, 3600)]

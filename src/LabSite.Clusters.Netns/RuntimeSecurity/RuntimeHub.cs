@@ -37,6 +37,7 @@ public sealed class RuntimeHub(string objectPath) : IDisposable
 
             if (_sensor is null)
             {
+                Tracefs.EnsureMounted();
                 try
                 {
                     _sensor = RuntimeSensor.Start(objectPath);

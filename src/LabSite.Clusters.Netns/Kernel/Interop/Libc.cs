@@ -17,6 +17,9 @@ internal static partial class Libc
     [LibraryImport(Libraries.LibC, EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     internal static partial int Open(string path, int flags);
 
+    [LibraryImport(Libraries.LibC, EntryPoint = "mount", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    internal static partial int Mount(string source, string target, string fileSystemType, ulong flags, string? data);
+
     [LibraryImport(Libraries.LibC, EntryPoint = "close", SetLastError = true)]
     internal static partial int Close(int fd);
 
