@@ -4,13 +4,16 @@ using LabSite.Agent.Server;
 using LabSite.Cli;
 using LabSite.Clusters.Contract;
 using LabSite.Clusters.Netns;
+using LabSite.Clusters.Contract.Kubernetes;
 using LabSite.Shell;
+using LabSite.Shell.Completion;
 using Microsoft.Extensions.DependencyInjection;
 
 // Usage (root), from the repository root, after scripts/setup.sh (the real kubectl in .tools/kubectl):
 //   dotnet run -c Release --project bench/LabSite.KubectlBench -- [runs=30] [line="kubectl get pods"]
-// Hosts an agent (netns backend) in this process, creates a Star Wars lab through its socket, then runs the same
-// lab-shell line with the real kubectl and with the shell's C# kubectl, alternating, and prints p50/p95 and the ratio.
+// Hosts an agent (netns backend) in this process, creates a Star Wars lab through its socket, then, alternating in
+// the same run: the lab-shell line (the baseline), Tab after "kubectl get po" (kinds: discovery) and after
+// "kubectl get pods " (pod names: a list), both through kubectl's __complete; prints p50/p95 and the ratios.
 var runs = args.Length > 0 && int.TryParse(args[0], out var r) ? r : 30;
 var line = args.Length > 1 ? args[1] : "kubectl get pods";
 var ct = CancellationToken.None;
@@ -37,27 +40,30 @@ var cluster = await client.CreateAsync(new ClusterRequest("kubectlbench", "starw
 try
 {
     var work = Directory.CreateDirectory(Path.Combine(dir.FullName, "work")).FullName;
-    var real = new ShellInterpreter(new ShellSession(new WorkingFolder(work), cluster, new ProcessToolRunner()) { UseRealKubectl = true });
-    var builtIn = new ShellInterpreter(new ShellSession(new WorkingFolder(work), cluster, new ProcessToolRunner()) { UseRealKubectl = false });
-    var realMs = new List<double>();
-    var builtInMs = new List<double>();
-    string realOut = "", builtInOut = "";
+    var shell = new ShellInterpreter(new ShellSession(new WorkingFolder(work), cluster, new ProcessToolRunner()));
+    var runner = (IKubectlRunner)cluster;
+    var lineMs = new List<double>();
+    var kindsMs = new List<double>();
+    var namesMs = new List<double>();
+    string lineOut = "", kinds = "", names = "";
     for (var i = -2; i < runs; i++) // two warm-up rounds
     {
-        var (ms1, out1) = await TimeAsync(real, line);
-        var (ms2, out2) = await TimeAsync(builtIn, line);
+        var (ms1, out1) = await TimeAsync(shell, line);
+        var (ms2, out2) = await CompleteAsync(runner, ["get"], "po");
+        var (ms3, out3) = await CompleteAsync(runner, ["get", "pods"], "");
         if (i >= 0)
         {
-            realMs.Add(ms1);
-            builtInMs.Add(ms2);
+            lineMs.Add(ms1);
+            kindsMs.Add(ms2);
+            namesMs.Add(ms3);
         }
-        (realOut, builtInOut) = (out1, out2);
+        (lineOut, kinds, names) = (out1, out2, out3);
     }
-    Console.WriteLine($"line: {line}   runs: {runs} each, alternating, same lab");
-    Console.WriteLine($"real kubectl (sandboxed, in-cluster API): {Summary(realMs)}");
-    Console.WriteLine($"C# kubectl (agent JSON API):              {Summary(builtInMs)}");
-    Console.WriteLine($"ratio real / C# at p50: {Median(realMs) / Median(builtInMs):0.0}x");
-    Console.WriteLine("--- real kubectl printed:\n" + realOut + "--- C# kubectl printed:\n" + builtInOut);
+    Console.WriteLine($"runs: {runs} each, alternating, same lab");
+    Console.WriteLine($"{line,-32} (baseline): {Summary(lineMs)}");
+    Console.WriteLine($"{"Tab: kubectl get po",-32}           : {Summary(kindsMs)}   ratio to baseline at p50: {Median(kindsMs) / Median(lineMs):0.00}x");
+    Console.WriteLine($"{"Tab: kubectl get pods ",-32}           : {Summary(namesMs)}   ratio to baseline at p50: {Median(namesMs) / Median(lineMs):0.00}x");
+    Console.WriteLine($"--- {line} printed:\n{lineOut}--- get po<Tab> offered: {kinds}\n--- get pods <Tab> offered: {names}");
 }
 finally
 {
@@ -75,6 +81,14 @@ static async Task<(double Ms, string Output)> TimeAsync(ShellInterpreter shell, 
     var code = await shell.RunAsync(line, output, output, CancellationToken.None);
     var ms = sw.Elapsed.TotalMilliseconds;
     return code == 0 ? (ms, output.ToString()) : throw new InvalidOperationException($"{line} exited {code}: {output}");
+}
+
+static async Task<(double Ms, string Offered)> CompleteAsync(IKubectlRunner runner, string[] args, string word)
+{
+    var sw = Stopwatch.StartNew();
+    var answer = await KubectlCompletion.AskAsync(runner, args, word, KubectlCompletion.Timeout, CancellationToken.None);
+    var ms = sw.Elapsed.TotalMilliseconds;
+    return answer.Values.Count > 0 ? (ms, string.Join(" ", answer.Values)) : throw new InvalidOperationException($"kubectl {string.Join(' ', args)} {word}<Tab> offered nothing ({answer.Directive})");
 }
 
 static double Median(List<double> ms) => Percentile(ms, 0.5);

@@ -6,9 +6,10 @@ using LabSite.Agent.Client;
 using LabSite.Cli.Terminal;
 using LabSite.Clusters.Contract;
 using LabSite.Clusters.Contract.Flows;
+using LabSite.Clusters.Contract.Inspection;
+using LabSite.Clusters.Contract.Kubernetes;
 using LabSite.Clusters.Contract.Kubernetes.Tables;
 using LabSite.Shell;
-using LabSite.Shell.Kubectl;
 
 namespace LabSite.Cli;
 
@@ -120,7 +121,7 @@ public static class ClusterCommands
         var selector = new Option<string?>("--selector", "-l") { Description = "Label selector, e.g. org=empire,class!=xwing." };
         var showLabels = new Option<bool>("--show-labels") { Description = "Add a LABELS column to tables." };
         var noHeaders = new Option<bool>("--no-headers") { Description = "Leave out the header line of tables." };
-        var command = new Command("get", "List objects as the lab shell's kubectl get prints them.")
+        var command = new Command("get", "List objects with the real kubectl get, as the lab shell runs it.")
         {
             name, kind, objectNames, output, ns, all, selector, showLabels, noHeaders,
         };
@@ -139,7 +140,7 @@ public static class ClusterCommands
                 }
             }
             var cluster = await RequireAsync(client, result.GetValue(name)!, ct);
-            return await GetAsync(cluster, args, o, e, TimeProvider.System, ct);
+            return await GetAsync(cluster, args, o, e, ct);
         }));
         return command;
 
@@ -153,24 +154,19 @@ public static class ClusterCommands
     }
 
     /// <summary>
-    /// Runs the lab shell's <c>kubectl get</c> with <paramref name="getArgs"/> (what follows <c>get</c>), so
-    /// <c>labsite cluster get</c> prints the same tables, JSON and messages as the shell, with the same exit status.
+    /// Runs the real <c>kubectl get</c> with <paramref name="getArgs"/> (what follows <c>get</c>) in the lab, as the lab
+    /// shell runs it, so <c>labsite cluster get</c> prints the same tables, JSON and messages, with the same exit status.
     /// </summary>
-    internal static async Task<int> GetAsync(ILabCluster cluster, IReadOnlyList<string> getArgs, TextWriter o, TextWriter e, TimeProvider clock, CancellationToken ct)
+    internal static async Task<int> GetAsync(ILabCluster cluster, IReadOnlyList<string> getArgs, TextWriter o, TextWriter e, CancellationToken ct)
     {
-        // kubectl get reads no files: the session's folder is only there because every shell command has one.
-        var session = new ShellSession(new WorkingFolder(Environment.CurrentDirectory), cluster, new ProcessToolRunner(), clock);
-        var context = new CommandContext
+        if (cluster is not IKubectlRunner runner)
         {
-            Args = ["get", .. getArgs],
-            Stdin = TextReader.Null,
-            StdinIsTerminal = true,
-            Stdout = o,
-            Stderr = e,
-            Session = session,
-            Cancellation = ct,
-        };
-        return await new KubectlCommand().RunAsync(context);
+            await e.WriteLineAsync(LabSite.Shell.RealKubectl.RealKubectlCommand.NoKubernetesApi(cluster));
+            return 1;
+        }
+        // kubectl get reads no files and no stdin.
+        var streams = new ExecStreams(new TextWriterStream(o), new TextWriterStream(e), null);
+        return await runner.RunKubectlAsync(new KubectlInvocation(["get", .. getArgs], new Dictionary<string, byte[]>()), streams, ct);
     }
 
     private static Command Exec(Common c)
@@ -345,7 +341,9 @@ public static class ClusterCommands
     internal static string FormatList(IReadOnlyList<ClusterSummary> clusters, DateTimeOffset now)
     {
         var rows = clusters.Select(c => new[] { c.Name, c.Backend, c.LabId ?? "<none>", c.Pods.ToString(), HumanDuration.Format(now - c.CreatedAt) });
-        return TableWriter.Format(["NAME", "BACKEND", "LAB", "PODS", "AGE"], rows.ToList());
+        // kubectl's table layout (its printers' tabwriter: min width 6, padding 3).
+        var lines = rows.Prepend(["NAME", "BACKEND", "LAB", "PODS", "AGE"]).Select(r => string.Join('\t', r.Select(c => c.Replace('\t', ' '))) + "\n");
+        return GoTabWriter.Format(string.Concat(lines), minWidth: 6, padding: 3);
     }
 
     private static Command Gc(Common c)

@@ -35,12 +35,6 @@ public sealed class ShellSession
     /// <summary>The terminal the learner types into, when the session has one (null for scripts and solution runs).</summary>
     public IInteractiveTerminal? Terminal { get; set; }
 
-    /// <summary>
-    /// <c>kubectl</c> is the real kubectl, run in the lab's network, when the cluster can run it (an agent's cluster; the
-    /// default); otherwise, or when false, the lab shell's own re-implementation (in-process clusters of unit tests).
-    /// </summary>
-    public bool UseRealKubectl { get; init; } = true;
-
     /// <summary>Set by <c>exit</c>; the terminal closes after the current line.</summary>
     public bool ExitRequested { get; set; }
 }

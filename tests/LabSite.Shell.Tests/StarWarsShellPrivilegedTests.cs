@@ -1,37 +1,36 @@
 using System.Text.RegularExpressions;
-using LabSite.Clusters.Contract;
 using LabSite.Clusters.Netns;
 using LabSite.Testing;
 
 namespace LabSite.Shell.Tests;
 
 /// <summary>
-/// The Cilium getting-started demo typed into the lab shell against a real netns lab (kernel, eBPF policy, Hubble ring):
-/// the same commands and outputs a learner sees in the browser terminal.
+/// The Cilium getting-started demo typed into the lab shell against a real netns lab (kernel, eBPF policy, Hubble ring)
+/// behind a real agent, so kubectl is the real one run in the lab: the same commands and outputs a learner sees in the
+/// browser terminal.
 /// </summary>
 [Trait("Category", "Privileged")]
 public sealed class StarWarsShellPrivilegedTests : IAsyncLifetime
 {
-    private readonly NetnsBackend _backend = new(NetnsTestLabs.Options());
     private readonly string _folder = Directory.CreateTempSubdirectory("labsh-sw-").FullName;
+    private NetnsAgentLab _lab = null!;
     private NetnsCluster _cluster = null!;
     private ShellInterpreter _shell = null!;
 
     public async Task InitializeAsync()
     {
-        await _backend.StartAsync(CancellationToken.None);
-        _cluster = await _backend.CreateAsync(new ClusterRequest("shell"), null, CancellationToken.None);
+        _lab = await NetnsAgentLab.StartAsync("shell");
+        _cluster = _lab.Local;
         foreach (var file in Directory.GetFiles(RepositoryPaths.StarWarsManifests, "*.yaml"))
         {
             File.Copy(file, Path.Combine(_folder, Path.GetFileName(file)));
         }
-        _shell = new ShellInterpreter(new ShellSession(new WorkingFolder(_folder), _cluster, new ProcessToolRunner()));
+        _shell = new ShellInterpreter(new ShellSession(new WorkingFolder(_folder), _lab.Cluster, new ProcessToolRunner()));
     }
 
     public async Task DisposeAsync()
     {
-        await _backend.DestroyAsync(_cluster.Name, CancellationToken.None);
-        NetnsTestLabs.DeleteRoots(_backend.Options);
+        await _lab.DisposeAsync();
         Directory.Delete(_folder, recursive: true);
     }
 
@@ -99,7 +98,7 @@ public sealed class StarWarsShellPrivilegedTests : IAsyncLifetime
         var initial = output.ToString();
         Assert.Matches(new Regex(@"^NAME +READY +STATUS +RESTARTS +AGE\n(deathstar-[a-z0-9]+-[a-z0-9]+ +1/1 +Running +0 +\d+s\n){2}tiefighter +1/1 +Running +0 +\d+s\nxwing +1/1 +Running +0 +\d+s\n$"), initial);
 
-        var second = new ShellInterpreter(new ShellSession(new WorkingFolder(_folder), _cluster, new ProcessToolRunner()));
+        var second = new ShellInterpreter(new ShellSession(new WorkingFolder(_folder), _lab.Cluster, new ProcessToolRunner()));
         var (scaleOut, scaleErr) = (new StringWriter(), new StringWriter());
         Assert.Equal(0, await second.RunAsync("kubectl scale deploy/deathstar --replicas=3", scaleOut, scaleErr, CancellationToken.None));
         Assert.Equal("deployment.apps/deathstar scaled\n", scaleOut.ToString());

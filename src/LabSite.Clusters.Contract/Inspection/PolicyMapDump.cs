@@ -145,31 +145,3 @@ public sealed record PolicyMapDump(ushort EndpointId, IReadOnlyList<PolicyMapEnt
     // Cilium stores ports in network order and dumps the raw field, so on little-endian hosts 80 reads 20480.
     private static int Swap(ushort v) => (ushort)((v >> 8) | (v << 8));
 }
-
-/// <summary>Go's text/tabwriter with every cell tab-terminated: width = max(minWidth, longest cell + padding).</summary>
-public static class GoTabWriter
-{
-    public static string Format(IReadOnlyList<string[]> rows, int minWidth, int padding)
-    {
-        ArgumentNullException.ThrowIfNull(rows);
-        var columns = rows.Max(r => r.Length);
-        var widths = new int[columns];
-        foreach (var row in rows)
-        {
-            for (var i = 0; i < row.Length; i++)
-            {
-                widths[i] = Math.Max(widths[i], Math.Max(minWidth, row[i].Length + padding));
-            }
-        }
-        var sb = new StringBuilder();
-        foreach (var row in rows)
-        {
-            for (var i = 0; i < row.Length; i++)
-            {
-                sb.Append(row[i].PadRight(widths[i]));
-            }
-            sb.Append('\n');
-        }
-        return sb.ToString();
-    }
-}

@@ -1,7 +1,6 @@
 using LabSite.Shell.Bpftool;
 using LabSite.Shell.Cilium;
 using LabSite.Shell.Hubble;
-using LabSite.Shell.Kubectl;
 using LabSite.Shell.RealKubectl;
 using LabSite.Shell.Tetra;
 
@@ -17,7 +16,7 @@ public static class CommandTable
             new EchoCommand(), new CatCommand(), new LsCommand(), new GrepCommand(), new HeadTailCommand(head: true),
             new HeadTailCommand(head: false), new WcCommand(), new SortCommand(), new JqCommand(), new ClearCommand(),
             new HelpCommand(), new HistoryCommand(), new ExitCommand(), new TrueFalseCommand(succeed: true), new TrueFalseCommand(succeed: false),
-            new RealKubectlCommand(new KubectlCommand()), new CiliumDbgCommand(), new HubbleCommand(), new BpftoolCommand(), new TetraCommand(),
+            new RealKubectlCommand(), new CiliumDbgCommand(), new HubbleCommand(), new BpftoolCommand(), new TetraCommand(),
         ];
         return commands.ToDictionary(c => c.Name, StringComparer.Ordinal);
     }

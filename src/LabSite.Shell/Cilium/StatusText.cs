@@ -33,7 +33,7 @@ public static class StatusText
         w.Append(s_inv, $"Hubble:\tOk\t{Observer(s)}\n");
         w.Append("Encryption:\tDisabled\t\n");
         w.Append("Cluster health:\t\tProbe disabled\n");
-        return Kubectl.GoTabWriter.Format(w.ToString(), minWidth: 2, padding: 3);
+        return GoTabWriter.Format(w.ToString(), minWidth: 2, padding: 3);
     }
 
     /// <summary><c>--brief</c>: "OK", or "error in cilium: MESSAGE" (exit status 1).</summary>

@@ -1,16 +1,19 @@
-using LabSite.Clusters.Contract.Kubernetes;
-using LabSite.Shell.Kubectl;
-
 namespace LabSite.Shell.Completion;
 
-/// <summary>What completion may offer: gathered by the caller (cluster object names, lab files) so completion stays pure.</summary>
-public sealed record CompletionData(
-    IReadOnlyList<string> Commands,
-    IReadOnlyDictionary<string, IReadOnlyList<string>> NamesByKind,
-    IReadOnlyList<string> Files);
+/// <summary>
+/// What completion may offer: gathered by the caller (lab files; for a kubectl line, the real kubectl's answer, see
+/// <see cref="KubectlCompletion"/>) so completion stays pure.
+/// </summary>
+public sealed record CompletionData(IReadOnlyList<string> Commands, IReadOnlyList<string> Files, KubectlCandidates? Kubectl = null);
 
-/// <summary>The word being completed (from <see cref="Start"/> to the cursor) and the candidates, sorted.</summary>
-public sealed record CompletionResult(int Start, string Word, IReadOnlyList<string> Candidates)
+/// <summary>A kubectl line up to the cursor: the words after <c>kubectl</c> and the word being completed.</summary>
+public sealed record KubectlWords(IReadOnlyList<string> Args, string Word);
+
+/// <summary>
+/// The word being completed (from <see cref="Start"/> to the cursor) and the candidates, sorted (in kubectl's order when
+/// it asks to keep it); <see cref="NoSpace"/> when a single candidate is not a whole word yet (<c>--output=</c>).
+/// </summary>
+public sealed record CompletionResult(int Start, string Word, IReadOnlyList<string> Candidates, bool NoSpace = false)
 {
     /// <summary>The longest prefix all candidates share (what Tab inserts when there are several).</summary>
     public string CommonPrefix
@@ -37,28 +40,72 @@ public sealed record CompletionResult(int Start, string Word, IReadOnlyList<stri
 }
 
 /// <summary>
-/// Tab completion as a pure function of the line, the cursor and <see cref="CompletionData"/>: command names first,
-/// then kubectl verbs, kinds, object names (pods for exec/logs), flags, and lab files after <c>-f</c> or for file commands.
+/// Tab completion as a pure function of the line, the cursor and <see cref="CompletionData"/>: command names first;
+/// for kubectl, what the real kubectl answered (files of the lab folder where it asks for files); the lab shell's own
+/// cilium-dbg, hubble and bpftool words; lab files for file commands.
 /// </summary>
 public static class CompletionEngine
 {
-    private static readonly string[] s_kubectlFlags = ["--namespace", "--all-namespaces", "--output", "--selector", "--show-labels", "--watch", "--filename", "--overwrite", "--replicas", "--image", "--tail", "--container", "--stdin"];
-    private static readonly string[] s_outputFormats = ["wide", "yaml", "json", "name", "jsonpath="];
-    private static readonly string[] s_kindsWithNames = ["get", "describe", "delete", "label", "scale", "explain"];
-    private static readonly string[] s_podVerbs = ["exec", "logs"];
     private static readonly string[] s_ciliumDbgWords = ["status", "endpoint", "identity", "policy", "bpf", "service", "monitor"];
 
     public static CompletionResult Complete(string line, int cursor, CompletionData data)
     {
-        var before = line[..Math.Clamp(cursor, 0, line.Length)];
-        var start = before.LastIndexOfAny([' ', '\t', '|', ';', '&', '(']) + 1;
-        var word = before[start..];
-        // Only the current command after the last | ; && || matters.
-        var segment = before[..start];
-        var cut = segment.LastIndexOfAny(['|', ';', '&']);
-        var words = segment[(cut + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var (start, word, words) = Split(line, cursor);
+        if (words is ["kubectl", ..])
+        {
+            return Kubectl(start, word, data);
+        }
         return new CompletionResult(start, word, Candidates(words, word, data).Where(c => c.StartsWith(word, StringComparison.Ordinal))
             .Distinct().Order(StringComparer.Ordinal).ToList());
+    }
+
+    /// <summary>The kubectl line being completed at <paramref name="cursor"/>, for asking kubectl; null when the current command is not kubectl.</summary>
+    public static KubectlWords? KubectlLine(string line, int cursor)
+    {
+        var (_, word, words) = Split(line, cursor);
+        return words is ["kubectl", .. var args] ? new KubectlWords(args, word) : null;
+    }
+
+    /// <summary>Where the word at the cursor starts, the word, and the words of the current command before it (after the last | ; &amp;&amp; ||).</summary>
+    private static (int Start, string Word, string[] Words) Split(string line, int cursor)
+    {
+        var before = line[..Math.Clamp(cursor, 0, line.Length)];
+        var start = before.LastIndexOfAny([' ', '\t', '|', ';', '&', '(']) + 1;
+        var segment = before[..start];
+        var cut = segment.LastIndexOfAny(['|', ';', '&']);
+        return (start, before[start..], segment[(cut + 1)..].Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    /// <summary>kubectl's own candidates, as cobra's directive says: extensions mean lab files with them, the default with no candidates means files.</summary>
+    private static CompletionResult Kubectl(int start, string word, CompletionData data)
+    {
+        var answer = data.Kubectl ?? KubectlCandidates.None;
+        var directive = answer.Directive;
+        IEnumerable<string> candidates;
+        if (directive.HasFlag(CompletionDirective.Error))
+        {
+            candidates = [];
+        }
+        else if (directive.HasFlag(CompletionDirective.FilterFileExt))
+        {
+            candidates = data.Files.Where(f => answer.Values.Any(ext => f.EndsWith("." + ext, StringComparison.Ordinal)));
+        }
+        else if (directive.HasFlag(CompletionDirective.FilterDirs))
+        {
+            // Only the lab folder's files are listed; the real kubectl reads folders given to -f, but completion offers none.
+            candidates = [];
+        }
+        else if (answer.Values.Count == 0 && !directive.HasFlag(CompletionDirective.NoFileComp))
+        {
+            candidates = data.Files;
+        }
+        else
+        {
+            candidates = answer.Values;
+        }
+        var matching = candidates.Where(c => c.StartsWith(word, StringComparison.Ordinal)).Distinct();
+        var ordered = directive.HasFlag(CompletionDirective.KeepOrder) ? matching.ToList() : matching.Order(StringComparer.Ordinal).ToList();
+        return new CompletionResult(start, word, ordered, NoSpace: directive.HasFlag(CompletionDirective.NoSpace));
     }
 
     private static IEnumerable<string> Candidates(string[] words, string word, CompletionData data)
@@ -67,18 +114,9 @@ public static class CompletionEngine
         {
             return data.Commands;
         }
-        var previous = words[^1];
-        if (previous is "-f" or "--filename" || words[0] is "cat" or "grep" or "head" or "tail" or "wc" or "sort" or "ls")
+        if (words[0] is "cat" or "grep" or "head" or "tail" or "wc" or "sort" or "ls")
         {
             return word.StartsWith('-') ? [] : data.Files;
-        }
-        if (previous is "-o" or "--output")
-        {
-            return s_outputFormats;
-        }
-        if (previous is "-n" or "--namespace")
-        {
-            return data.NamesByKind.GetValueOrDefault("namespaces") ?? [];
         }
         if (words[0] == "cilium-dbg" && words.Length == 1)
         {
@@ -92,34 +130,7 @@ public static class CompletionEngine
         {
             return BpftoolWords(words.Skip(1).Where(w => !w.StartsWith('-')).ToArray(), word);
         }
-        if (words[0] != "kubectl")
-        {
-            return [];
-        }
-        if (word.StartsWith('-'))
-        {
-            return s_kubectlFlags;
-        }
-        var positional = Positionals(words.Skip(1).ToArray());
-        if (positional.Count == 0)
-        {
-            return KubectlCommand.VerbNames;
-        }
-        var verb = positional[0];
-        if (s_podVerbs.Contains(verb))
-        {
-            return positional.Count == 1 ? data.NamesByKind.GetValueOrDefault("pods") ?? [] : [];
-        }
-        if (!s_kindsWithNames.Contains(verb))
-        {
-            return [];
-        }
-        if (positional.Count == 1)
-        {
-            return ResourceKinds.All.SelectMany(k => new[] { k.Plural }.Concat(k.ShortNames)).Append("all");
-        }
-        var kind = ResourceKinds.Resolve(positional[1]);
-        return kind is null || verb == "explain" ? [] : data.NamesByKind.GetValueOrDefault(kind.Plural) ?? [];
+        return [];
     }
 
     /// <summary>bpftool's allowed words (see BpftoolParser): object, verb, dump mode, then how to name the object.</summary>
@@ -134,27 +145,4 @@ public static class CompletionEngine
         (_, ["map", _]) => ["id", "pinned", "name"],
         _ => [],
     };
-
-    /// <summary>kubectl words that are not flags or flag values.</summary>
-    private static List<string> Positionals(string[] args)
-    {
-        var result = new List<string>();
-        for (var i = 0; i < args.Length; i++)
-        {
-            if (args[i] == "--")
-            {
-                break;
-            }
-            if (args[i] is "-n" or "--namespace" or "-o" or "--output" or "-l" or "--selector" or "-f" or "--filename" or "-c" or "--container")
-            {
-                i++;
-                continue;
-            }
-            if (!args[i].StartsWith('-'))
-            {
-                result.Add(args[i]);
-            }
-        }
-        return result;
-    }
 }

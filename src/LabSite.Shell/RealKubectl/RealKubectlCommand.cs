@@ -5,14 +5,14 @@ using LabSite.Clusters.Contract.Kubernetes;
 namespace LabSite.Shell.RealKubectl;
 
 /// <summary>
-/// <c>kubectl</c> as the real kubectl: run by the agent inside the lab's network against the lab's own API
+/// <c>kubectl</c> is the real kubectl: run by the agent inside the lab's network against the lab's own API
 /// (<see cref="IKubectlRunner"/>), with the lab folder's files the line names, the pipe's stdin, and its exit code.
 /// The lab's Cilium and Tetragon agents are not pods of the lab cluster, so <c>kubectl exec ds/cilium -- cilium-dbg ...</c>
 /// (and <c>hubble</c>, <c>tetra</c>) runs the lab shell's own commands (<see cref="AgentPodExec"/>); <c>exec -it</c> at the
-/// lab terminal is the lab shell's terminal hand-over. Sessions whose cluster cannot run
-/// kubectl (in-process test clusters), or that do not ask for it, get <paramref name="builtIn"/>.
+/// lab terminal is the lab shell's terminal hand-over (<see cref="TerminalExec"/>). A cluster without a Kubernetes API
+/// to run kubectl against (the in-memory clusters of unit tests) gets a clear error, never an imitation.
 /// </summary>
-public sealed class RealKubectlCommand(IShellCommand builtIn) : IShellCommand
+public sealed class RealKubectlCommand : IShellCommand
 {
     public string Name => "kubectl";
 
@@ -20,18 +20,24 @@ public sealed class RealKubectlCommand(IShellCommand builtIn) : IShellCommand
 
     public async Task<int> RunAsync(CommandContext context)
     {
-        if (!context.Session.UseRealKubectl || context.Session.Cluster is not IKubectlRunner runner)
+        if (context.Session.Cluster is not { } cluster)
         {
-            return await builtIn.RunAsync(context);
+            await context.Stderr.WriteLineAsync("error: this lab has no cluster running yet; start the lab, then try again");
+            return 1;
         }
-        if (AgentPodExec.Find(context.Args) is var (target, command))
+        var exec = ExecLine.Parse(context.Args);
+        if (exec is not null && AgentPodExec.IsAgent(exec.Target))
         {
-            return await AgentPodExec.RunAsync(context, target, command);
+            return await AgentPodExec.RunAsync(context, exec.Target, exec.Command);
         }
-        if (context.StdinIsTerminal && context.Terminal is not null && AgentPodExec.IsInteractive(context.Args))
+        if (exec is { Stdin: true } && context.Terminal is not null)
         {
-            // kubectl exec -it at the lab terminal: the lab shell hands the terminal itself to the pod's session.
-            return await builtIn.RunAsync(context);
+            return await TerminalExec.RunAsync(context, cluster, exec);
+        }
+        if (cluster is not IKubectlRunner runner)
+        {
+            await context.Stderr.WriteLineAsync(NoKubernetesApi(cluster));
+            return 1;
         }
         Dictionary<string, byte[]> files;
         try
@@ -59,4 +65,9 @@ public sealed class RealKubectlCommand(IShellCommand builtIn) : IShellCommand
             return 1;
         }
     }
+
+    /// <summary>What kubectl answers on a cluster that no agent serves a Kubernetes API for.</summary>
+    public static string NoKubernetesApi(ILabCluster cluster) =>
+        $"error: kubectl needs the lab's Kubernetes API, and cluster \"{cluster.Name}\" ({cluster.Backend}) is not served by a lab agent that has one; "
+        + "open the lab through the site or `labsite cluster shell`";
 }

@@ -1,6 +1,7 @@
 using System.IO.Pipelines;
 using System.Text;
 using LabSite.Clusters.Contract;
+using LabSite.Clusters.Contract.Kubernetes;
 using LabSite.Shell.Completion;
 using LabSite.Shell.Parsing;
 
@@ -359,7 +360,7 @@ public sealed class LabShell : IInteractiveTerminal, IDisposable
 
     private async Task CompleteAsync(string prompt)
     {
-        var data = await CompletionDataAsync(_editor.Text);
+        var data = await CompletionDataAsync(_editor.Text, _editor.Cursor);
         var result = CompletionEngine.Complete(_editor.Text, _editor.Cursor, data);
         if (result.Candidates.Count == 0)
         {
@@ -368,7 +369,7 @@ public sealed class LabShell : IInteractiveTerminal, IDisposable
         }
         if (result.Candidates.Count == 1)
         {
-            _editor.ReplaceBeforeCursor(result.Word.Length, result.Candidates[0] + (result.Candidates[0].EndsWith('=') ? "" : " "));
+            _editor.ReplaceBeforeCursor(result.Word.Length, result.Candidates[0] + (result.NoSpace || result.Candidates[0].EndsWith('=') ? "" : " "));
             _output(_editor.Render(prompt));
             return;
         }
@@ -384,34 +385,16 @@ public sealed class LabShell : IInteractiveTerminal, IDisposable
         _output(_editor.Render(prompt));
     }
 
-    private async Task<CompletionData> CompletionDataAsync(string line)
+    private async Task<CompletionData> CompletionDataAsync(string line, int cursor)
     {
-        var names = new Dictionary<string, IReadOnlyList<string>>();
-        if (_session.Cluster is { } cluster && line.TrimStart().StartsWith("kubectl", StringComparison.Ordinal))
+        KubectlCandidates? kubectl = null;
+        if (CompletionEngine.KubectlLine(line, cursor) is { } words && _session.Cluster is IKubectlRunner runner)
         {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-            foreach (var kind in new[] { "pods", "deployments", "services", "ciliumnetworkpolicies", "namespaces" })
-            {
-                try
-                {
-                    var ns = kind == "namespaces" ? null : CompletionNamespace(line);
-                    names[kind] = (await cluster.GetAsync(new ObjectQuery(kind, ns), timeout.Token)).Select(o => o.Name).ToList();
-                }
-                catch (Exception e) when (e is ClusterException or OperationCanceledException or InvalidOperationException)
-                {
-                    // Completion is a convenience: without names it still offers verbs, kinds and flags.
-                }
-            }
+            // The real kubectl answers (cobra's __complete), within a short deadline; the keys typed meanwhile wait.
+            kubectl = await KubectlCompletion.AskAsync(runner, words.Args, words.Word, KubectlCompletion.Timeout, CancellationToken.None);
         }
         var files = Directory.EnumerateFiles(_session.Folder.Root).Select(Path.GetFileName).Where(n => n is not null && !n.StartsWith('.')).Select(n => n!).ToList();
-        return new CompletionData(_session.Commands.Keys.ToList(), names, files);
-    }
-
-    private static string CompletionNamespace(string line)
-    {
-        var words = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        var at = Array.FindIndex(words, w => w is "-n" or "--namespace");
-        return at >= 0 && at + 1 < words.Length ? words[at + 1] : Kubectl.KubectlCommand.DefaultNamespace;
+        return new CompletionData(_session.Commands.Keys.ToList(), files, kubectl);
     }
 
     private void NewPrompt()

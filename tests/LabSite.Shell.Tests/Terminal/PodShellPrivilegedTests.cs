@@ -1,5 +1,4 @@
 using System.Text;
-using LabSite.Clusters.Contract;
 using LabSite.Clusters.Netns;
 using LabSite.Shell.Terminal;
 using LabSite.Testing;
@@ -8,26 +7,27 @@ namespace LabSite.Shell.Tests.Terminal;
 
 /// <summary>
 /// <c>kubectl exec -it POD -- sh</c> typed into the lab shell's terminal against a real netns lab: the pod's dash on a
-/// real pseudo-terminal takes the terminal, and <c>exit</c> gives it back to the lab shell.
+/// real pseudo-terminal takes the terminal, and <c>exit</c> gives it back to the lab shell. The lab is behind a real
+/// agent, as the site reaches it (the other kubectl lines are the real kubectl's).
 /// </summary>
 [Trait("Category", "Privileged")]
 public sealed class PodShellPrivilegedTests : IAsyncLifetime
 {
-    private readonly NetnsBackend _backend = new(NetnsTestLabs.Options());
     private readonly string _folder = Directory.CreateTempSubdirectory("labsh-pod-").FullName;
     private readonly StringBuilder _screen = new();
+    private NetnsAgentLab _lab = null!;
     private NetnsCluster _cluster = null!;
     private LabShell _shell = null!;
 
     public async Task InitializeAsync()
     {
-        await _backend.StartAsync(CancellationToken.None);
-        _cluster = await _backend.CreateAsync(new ClusterRequest("podsh"), null, CancellationToken.None);
+        _lab = await NetnsAgentLab.StartAsync("podsh");
+        _cluster = _lab.Local;
         foreach (var file in Directory.GetFiles(RepositoryPaths.StarWarsManifests, "*.yaml"))
         {
             File.Copy(file, Path.Combine(_folder, Path.GetFileName(file)));
         }
-        _shell = new LabShell(new ShellSession(new WorkingFolder(_folder), _cluster, new ProcessToolRunner()), text =>
+        _shell = new LabShell(new ShellSession(new WorkingFolder(_folder), _lab.Cluster, new ProcessToolRunner()), text =>
         {
             lock (_screen)
             {
@@ -43,8 +43,7 @@ public sealed class PodShellPrivilegedTests : IAsyncLifetime
     public async Task DisposeAsync()
     {
         _shell.Dispose();
-        await _backend.DestroyAsync(_cluster.Name, CancellationToken.None);
-        NetnsTestLabs.DeleteRoots(_backend.Options);
+        await _lab.DisposeAsync();
         Directory.Delete(_folder, recursive: true);
     }
 

@@ -1,17 +1,22 @@
 using System.Text;
 
-namespace LabSite.Shell.Kubectl;
+namespace LabSite.Clusters.Contract.Inspection;
 
 /// <summary>
-/// Go's text/tabwriter (left-aligned, space padding), which kubectl prints every table and <c>describe</c> through.
+/// Go's text/tabwriter (left-aligned, space padding), which cilium-dbg and kubectl print their tables through.
 /// Cells end at a tab; the text after a line's last tab is not aligned. A column block is a run of consecutive lines
 /// that all have a cell in that column; its width is max(min width, widest cell + padding), counted in runes.
-/// With <c>remembered</c> (liggitt/tabwriter's RememberWidths, which kubectl's printers set), a column is never
-/// narrower than it was in earlier calls, so the rows <c>kubectl get -w</c> prints one at a time stay aligned.
 /// </summary>
 public static class GoTabWriter
 {
-    public static string Format(string text, int minWidth, int padding, List<int>? remembered = null)
+    /// <summary>Rows whose every cell is tab-terminated, as cilium-dbg writes its tables: every column is aligned.</summary>
+    public static string Format(IReadOnlyList<string[]> rows, int minWidth, int padding)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        return Format(string.Concat(rows.Select(r => string.Concat(r.Select(c => c + "\t")) + "\n")), minWidth, padding);
+    }
+
+    public static string Format(string text, int minWidth, int padding)
     {
         var lines = text.Split('\n').Select(l => l.Split('\t')).ToList();
         var trailingNewline = text.EndsWith('\n');
@@ -21,7 +26,7 @@ public static class GoTabWriter
         }
         var output = new StringBuilder();
         var widths = new List<int>();
-        Format(lines, widths, 0, lines.Count, minWidth, padding, remembered, output);
+        Format(lines, widths, 0, lines.Count, minWidth, padding, output);
         if (!trailingNewline && output.Length > 0)
         {
             output.Length--;
@@ -29,7 +34,7 @@ public static class GoTabWriter
         return output.ToString();
     }
 
-    private static void Format(List<string[]> lines, List<int> widths, int line0, int line1, int minWidth, int padding, List<int>? remembered, StringBuilder output)
+    private static void Format(List<string[]> lines, List<int> widths, int line0, int line1, int minWidth, int padding, StringBuilder output)
     {
         var column = widths.Count;
         for (var current = line0; current < line1; current++)
@@ -49,19 +54,8 @@ public static class GoTabWriter
                 }
                 width = Math.Max(width, Width(lines[current][column]) + padding);
             }
-            if (remembered is not null)
-            {
-                if (column < remembered.Count)
-                {
-                    width = remembered[column] = Math.Max(width, remembered[column]);
-                }
-                else
-                {
-                    remembered.Add(width);
-                }
-            }
             widths.Add(width);
-            Format(lines, widths, line0, current, minWidth, padding, remembered, output);
+            Format(lines, widths, line0, current, minWidth, padding, output);
             widths.RemoveAt(widths.Count - 1);
             line0 = current;
             current--;

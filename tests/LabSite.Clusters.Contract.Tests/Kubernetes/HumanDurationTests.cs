@@ -1,6 +1,6 @@
 using LabSite.Clusters.Contract.Kubernetes.Tables;
 
-namespace LabSite.Shell.Tests.Kubectl;
+namespace LabSite.Clusters.Contract.Tests.Kubernetes;
 
 public class HumanDurationTests
 {

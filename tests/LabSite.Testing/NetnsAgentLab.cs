@@ -1,0 +1,57 @@
+using LabSite.Agent.Client;
+using LabSite.Clusters.Contract;
+using LabSite.Clusters.Netns;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace LabSite.Testing;
+
+/// <summary>
+/// One netns lab behind a real agent (its own name prefix and roots), as the site and <c>labsite cluster shell</c>
+/// reach it: <see cref="Cluster"/> is the agent's client cluster, so the lab shell's kubectl is the real one, run in
+/// the lab; <see cref="Local"/> is the backend's own cluster object, for waiting and looking inside. Root only.
+/// </summary>
+public sealed class NetnsAgentLab : IAsyncDisposable
+{
+    private readonly string _dir;
+    private readonly string _prefix;
+    private readonly WebApplication _agent;
+    private readonly AgentClient _client;
+
+    private NetnsAgentLab(string dir, string prefix, WebApplication agent, AgentClient client, ILabCluster cluster, NetnsCluster local)
+    {
+        (_dir, _prefix, _agent, _client) = (dir, prefix, agent, client);
+        Cluster = cluster;
+        Local = local;
+    }
+
+    /// <summary>The lab through the agent's socket (an <see cref="Clusters.Contract.Kubernetes.IKubectlRunner"/>).</summary>
+    public ILabCluster Cluster { get; }
+
+    /// <summary>The same lab in the agent's netns backend.</summary>
+    public NetnsCluster Local { get; }
+
+    /// <summary>Starts an agent and creates lab <paramref name="name"/>, with the manifests of <paramref name="manifestsDirectory"/> applied when given.</summary>
+    public static async Task<NetnsAgentLab> StartAsync(string name, string? manifestsDirectory = null)
+    {
+        var prefix = "a" + Guid.NewGuid().ToString("N")[..6];
+        var dir = Directory.CreateTempSubdirectory("labsite-agentlab-").FullName;
+        var agent = AgentFixture.NetnsAgent(Path.Combine(dir, "agent.sock"), prefix);
+        await agent.StartAsync();
+        var client = new AgentClient(Path.Combine(dir, "agent.sock"));
+        var cluster = await client.CreateAsync(new ClusterRequest(name, ManifestsDirectory: manifestsDirectory), null, default);
+        var local = (NetnsCluster)(await agent.Services.GetRequiredService<NetnsBackend>().FindAsync(name, default))!;
+        await local.WaitUntilSettledAsync(default);
+        return new NetnsAgentLab(dir, prefix, agent, client, cluster, local);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _client.DestroyAsync(Cluster.Name, default);
+        _client.Dispose();
+        await _agent.StopAsync();
+        await _agent.DisposeAsync();
+        AgentFixture.DeleteNetnsRoots(_prefix);
+        Directory.Delete(_dir, recursive: true);
+    }
+}
