@@ -197,7 +197,7 @@ public sealed class InClusterKubectlPrivilegedTests : IAsyncLifetime
     private async Task<(int Code, string Out, string Err)> ShellAsync(string line)
     {
         var folder = Directory.CreateDirectory(Path.Combine(_dir, "shell")).FullName;
-        var shell = new ShellInterpreter(new ShellSession(new WorkingFolder(folder), _lab, new ProcessToolRunner()) { UseRealKubectl = true });
+        var shell = new ShellInterpreter(new ShellSession(new WorkingFolder(folder), _lab, new ProcessToolRunner()));
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
         var code = await shell.RunAsync(line, stdout, stderr, default);

@@ -1,13 +1,17 @@
 using System.Text.Json.Nodes;
 using LabSite.Clusters.Contract;
+using LabSite.Clusters.Contract.Kubernetes;
 using LabSite.Shell;
 
 namespace LabSite.Cli.Tests;
 
 public class ShellCommandTests : IDisposable
 {
-    /// <summary>A cluster with one namespace, for the CLI's own logic (the shell's kubectl is tested in LabSite.Shell.Tests).</summary>
-    private sealed class OneNamespaceCluster : ILabCluster
+    /// <summary>
+    /// A cluster with one namespace and a stand-in for the agent's kubectl runner that echoes its arguments, for the CLI's
+    /// own logic (the real kubectl in the lab shell is tested against live labs in LabSite.Shell.Tests and LabSite.Agent.Tests).
+    /// </summary>
+    private sealed class OneNamespaceCluster : ILabCluster, IKubectlRunner
     {
         public string Name => "lab1";
 
@@ -20,14 +24,17 @@ public class ShellCommandTests : IDisposable
                 ? [new KubeObject(JsonNode.Parse("""{"kind":"Namespace","metadata":{"name":"default"},"status":{"phase":"Active"}}""")!.AsObject())]
                 : []);
 
-        /// <summary><c>kubectl exec ... -- wait</c> runs until interrupted, as a hanging curl would.</summary>
-        public async Task<int> ExecAsync(ExecRequest request, ExecStreams streams, CancellationToken ct)
+        public Task<int> ExecAsync(ExecRequest request, ExecStreams streams, CancellationToken ct) => Task.FromResult(0);
+
+        /// <summary><c>kubectl ... -- wait</c> runs until interrupted, as a hanging curl would; other lines print their words.</summary>
+        public async Task<int> RunKubectlAsync(KubectlInvocation invocation, ExecStreams streams, CancellationToken ct)
         {
-            if (request.Command is ["wait"])
+            if (invocation.Args is [.., "--", "wait"])
             {
                 await Task.Delay(Timeout.Infinite, ct);
             }
-            return 0;
+            await streams.StandardOutput.WriteAsync(System.Text.Encoding.UTF8.GetBytes($"kubectl {string.Join(' ', invocation.Args)} ({invocation.Files.Count} files)\n"), ct);
+            return invocation.Args.Contains("fail") ? 1 : 0;
         }
 
         public Task<string> LogsAsync(string @namespace, string pod, int? tailLines, CancellationToken ct) => Task.FromResult("");
@@ -41,8 +48,8 @@ public class ShellCommandTests : IDisposable
     public async Task Dash_c_runs_one_line_and_returns_its_status()
     {
         var (stdout, stderr) = (new StringWriter(), new StringWriter());
-        var status = await ShellCommand.RunAsync(Session(), "kubectl get ns -o name && kubectl get pods", new StringReader(""), stdout, stderr, false, CancellationToken.None);
-        Assert.Equal((0, "namespace/default\n", "No resources found in default namespace.\n"), (status, stdout.ToString(), stderr.ToString()));
+        var status = await ShellCommand.RunAsync(Session(), "kubectl get ns -o name && kubectl get fail || echo failed", new StringReader(""), stdout, stderr, false, CancellationToken.None);
+        Assert.Equal((0, "kubectl get ns -o name (0 files)\nkubectl get fail (0 files)\nfailed\n", ""), (status, stdout.ToString(), stderr.ToString()));
         Assert.Equal(2, await ShellCommand.RunAsync(Session(), "echo 'open", new StringReader(""), stdout, stderr, false, CancellationToken.None));
     }
 
@@ -52,7 +59,7 @@ public class ShellCommandTests : IDisposable
         var stdout = new StringWriter();
         var script = "cat > p.yaml <<'EOF'\nkind: Pod\nEOF\nkubectl apply -f p.yaml\ncat p.yaml | wc -l\n";
         var status = await ShellCommand.RunAsync(Session(), null, new StringReader(script), stdout, new StringWriter(), true, CancellationToken.None);
-        Assert.Equal((0, "ok\n1\n"), (status, stdout.ToString()));
+        Assert.Equal((0, "kubectl apply -f p.yaml (1 files)\n1\n"), (status, stdout.ToString()));
     }
 
     [Fact]

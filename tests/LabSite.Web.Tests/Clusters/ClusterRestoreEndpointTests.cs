@@ -13,8 +13,9 @@ namespace LabSite.Web.Tests.Clusters;
 
 /// <summary>
 /// Restore through the site (TestServer) on the in-memory backend: which steps are replayed, what the terminal and the
-/// player say, a failing solution, background re-checks, and two Checks at once. The real datapath is in
-/// <see cref="ClusterRestorePrivilegedTests"/>.
+/// player say, a failing solution, background re-checks, and two Checks at once. The in-memory cluster has no
+/// Kubernetes API for the real kubectl, so the solutions here are lab-shell lines that need none (cat); replayed kubectl
+/// lines that change the cluster, on the real datapath behind a real agent, are in <see cref="ClusterRestorePrivilegedTests"/>.
 /// </summary>
 public sealed class ClusterRestoreEndpointTests : IAsyncLifetime
 {
@@ -27,12 +28,12 @@ public sealed class ClusterRestoreEndpointTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         File.WriteAllText(Path.Combine(_labDir, "app.yaml"), "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: web\n    image: nginx\n");
-        CheckSpec[] webExists = [new ObjectCheck("web-exists", "The web pod exists", s_at, "Pod", "web", null, ObjectExpectation.Exists, null, null)];
+        CheckSpec[] nsExists = [new ObjectCheck("ns-exists", "The default namespace exists", s_at, "Namespace", "default", null, ObjectExpectation.Exists, null, null)];
         LabStep[] steps =
         [
-            new("deploy", "Deploy", 0, "", [], [], new StepSolution("", ["kubectl create -f app.yaml"]), webExists, s_at),
-            new("broken", "Broken", 1, "", [], [], new StepSolution("", ["kubectl create -f missing.yaml"]), [], s_at),
-            new("after", "After", 2, "", [], [], new StepSolution("", ["kubectl get pods"]), webExists, s_at),
+            new("deploy", "Deploy", 0, "", [], [], new StepSolution("", ["cat app.yaml"]), nsExists, s_at),
+            new("broken", "Broken", 1, "", [], [], new StepSolution("", ["cat missing.yaml"]), [], s_at),
+            new("after", "After", 2, "", [], [], new StepSolution("", ["cat app.yaml | wc -l"]), nsExists, s_at),
         ];
         var lab = new Lab(new LabMeta("mini", "Mini", "A pod.", 5, Difficulty.Beginner, [], [], ["netns"]), _labDir, Path.Combine(_labDir, "lab.md"), "", steps, []);
         _site = await TestSite.StartAsync(new LabCatalog("/c", [lab], []), s => s.AddSingleton(new BackendRouter([_backend])));
@@ -107,11 +108,11 @@ public sealed class ClusterRestoreEndpointTests : IAsyncLifetime
         Assert.True(state.AllPassed);
         var notice = await NoticeAsync(browser);
         var text = notice.QuerySelector(".cluster-notice__text")!.TextContent;
-        Assert.Contains("A new one was created, but replaying the solution of step 2 (broken) failed: `kubectl create -f missing.yaml` exited with 1.", text);
+        Assert.Contains("A new one was created, but replaying the solution of step 2 (broken) failed: `cat missing.yaml` exited with 1.", text);
         Assert.Contains("the cluster has the solution of step 1 (deploy); steps 2–3 (broken, after) were not replayed.", text);
         Assert.Contains("cluster-notice--failed", notice.ClassName);
         var details = notice.QuerySelectorAll(".cluster-notice__failure pre").Select(p => p.TextContent).ToList();
-        Assert.Equal("kubectl create -f missing.yaml", details[0]);
+        Assert.Equal("cat missing.yaml", details[0]);
         Assert.Contains("missing.yaml", details[1]);
 
         // The cluster is found from now on: a second Check restores nothing and changes no notice.
@@ -141,7 +142,7 @@ public sealed class ClusterRestoreEndpointTests : IAsyncLifetime
 
         await Task.WhenAll(CheckAsync(browser, "deploy"), CheckAsync(browser, "deploy"));
 
-        // A second replay would have failed on "kubectl create" of a pod that exists.
+        // One cluster, restored once: the notice of a second restore would replace this one.
         var text = (await NoticeAsync(browser)).QuerySelector(".cluster-notice__text")!.TextContent;
         Assert.Contains("the solution of step 1 (deploy) was replayed", text);
         Assert.Single(await _backend.ListAsync(default));

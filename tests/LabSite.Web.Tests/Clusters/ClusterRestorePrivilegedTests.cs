@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Net;
+using LabSite.Agent.Client;
 using LabSite.Agent.Server;
 using LabSite.Clusters.Contract;
-using LabSite.Clusters.Netns;
 using LabSite.Testing;
 using LabSite.Web.Clusters;
 using LabSite.Web.Labs;
@@ -11,6 +11,7 @@ using LabSite.Web.Solutions;
 using LabSite.Web.Terminal;
 using LabSite.Web.Tests.Exams;
 using LabSite.Web.Tests.Support;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 
@@ -28,21 +29,20 @@ public sealed class ClusterRestorePrivilegedTests(ITestOutputHelper output) : IA
     private readonly string _prefix = "r" + Guid.NewGuid().ToString("N")[..6];
     // Hours behind the real time, so that moving it forward past the idle timeout keeps it before the flows the kernel stamps.
     private readonly ManualTimeProvider _clock = new(DateTimeOffset.UtcNow - TimeSpan.FromHours(8));
-    private NetnsBackend _backend = null!;
+    private readonly string _dir = Directory.CreateTempSubdirectory("labsite-restore-agent-").FullName;
+    private WebApplication _host = null!;
+    private AgentClient _client = null!;
     private BackendRouter _agent = null!;
     private TestSite _site = null!;
 
     public async Task InitializeAsync()
     {
-        _backend = new NetnsBackend(new NetnsOptions
-        {
-            NamePrefix = _prefix,
-            BpffsRoot = $"/sys/fs/bpf/labsite-{_prefix}",
-            CgroupRoot = $"/sys/fs/cgroup/unified/labsite-{_prefix}",
-            RunDirectory = $"/run/labsite-{_prefix}",
-        });
-        await _backend.StartAsync(CancellationToken.None);
-        _agent = new BackendRouter([_backend]);
+        // A real agent on the netns backend, reached through its socket as the site reaches it: replayed kubectl lines
+        // are the real kubectl, run in the lab.
+        _host = AgentFixture.NetnsAgent(Path.Combine(_dir, "agent.sock"), _prefix);
+        await _host.StartAsync();
+        _client = new AgentClient(Path.Combine(_dir, "agent.sock"));
+        _agent = new BackendRouter([_client]);
         var content = RepositoryPaths.Content;
         _site = await TestSite.StartWithContentAsync(content, s =>
         {
@@ -56,8 +56,15 @@ public sealed class ClusterRestorePrivilegedTests(ITestOutputHelper output) : IA
     public async Task DisposeAsync()
     {
         await _site.DisposeAsync();
-        await _backend.DisposeAsync();
+        foreach (var cluster in await _client.ListAsync(default))
+        {
+            await _client.DestroyAsync(cluster.Name, default);
+        }
+        _client.Dispose();
+        await _host.StopAsync();
+        await _host.DisposeAsync();
         AgentFixture.DeleteNetnsRoots(_prefix);
+        Directory.Delete(_dir, recursive: true);
     }
 
     [Fact]

@@ -18,9 +18,9 @@ public sealed class ReachabilityWorld : IAsyncLifetime
 
     private static readonly string[] s_policyKinds = ["ciliumnetworkpolicies", "ciliumclusterwidenetworkpolicies", "networkpolicies"];
 
-    private readonly NetnsBackend _backend = new(NetnsTestLabs.Options());
     private readonly string _folder = Directory.CreateTempSubdirectory("labsite-reach-").FullName;
     private IReadOnlyList<KubeObject> _worldObjects = [];
+    private NetnsAgentLab _lab = null!;
     private ShellInterpreter _shell = null!;
 
     public ReachabilitySpec Spec { get; } = ReachabilitySpec.Load(SpecPath);
@@ -37,8 +37,9 @@ public sealed class ReachabilityWorld : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        await _backend.StartAsync(CancellationToken.None);
-        Cluster = await _backend.CreateAsync(new ClusterRequest("reach"), null, CancellationToken.None);
+        // Behind a real agent: the spec's shell lines run the real kubectl in the lab, as a learner's do.
+        _lab = await NetnsAgentLab.StartAsync("reach");
+        Cluster = _lab.Local;
         _worldObjects = YamlObjects.All(Spec.World);
         await ApplyWorldAsync();
         var notReady = Cluster.Pods.Where(p => !p.Ready).Select(p => p.Spec.Key).ToList();
@@ -47,15 +48,14 @@ public sealed class ReachabilityWorld : IAsyncLifetime
         Outside = await OutsideNetwork.CreateAsync(Cluster);
         Drops = new DropWatcher(Cluster.Policy!.Flows);
         Prober = new ConnectionProber(Drops);
-        _shell = new ShellInterpreter(new ShellSession(new WorkingFolder(_folder), Cluster, new ProcessToolRunner()));
+        _shell = new ShellInterpreter(new ShellSession(new WorkingFolder(_folder), _lab.Cluster, new ProcessToolRunner()));
     }
 
     public async Task DisposeAsync()
     {
         await Drops.DisposeAsync();
         await Outside.DisposeAsync();
-        await _backend.DestroyAsync(Cluster.Name, CancellationToken.None);
-        NetnsTestLabs.DeleteRoots(_backend.Options);
+        await _lab.DisposeAsync();
         Directory.Delete(_folder, recursive: true);
     }
 
