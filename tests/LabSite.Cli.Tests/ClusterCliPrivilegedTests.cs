@@ -72,6 +72,20 @@ public sealed class ClusterCliPrivilegedTests : IAsyncLifetime
     {
         await UpAsync();
 
+        // cluster get is the real kubectl get, run in the lab: kubectl's columns, flags and errors.
+        var get = await Run("cluster", "get", "e2e", "pods", "-l", "class=xwing");
+        Assert.Equal(0, get.Code);
+        var lines = get.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Matches(@"^NAME\s{4}READY\s{3}STATUS\s{4}RESTARTS\s{3}AGE$", lines[0]);
+        Assert.Matches(@"^xwing\s{3}1/1\s{5}Running\s{3}0\s{10}\S+$", lines[1]);
+        var wide = await Run("cluster", "get", "e2e", "pods", "-l", "class=xwing", "-o", "wide", "--show-labels");
+        Assert.Matches(@"^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE\s+IP\s+NODE\s+NOMINATED NODE\s+READINESS GATES\s+LABELS\n", wide.Out);
+        Assert.Matches(@"\nxwing\s+1/1\s+Running\s+0\s+\S+\s+\d+\.\d+\.\d+\.\d+\s+\S+\s+<none>\s+<none>\s+\S*class=xwing\S*\n$", wide.Out);
+        var kind = await Run("cluster", "get", "e2e", "foos");
+        Assert.Equal((1, "error: the server doesn't have a resource type \"foos\"\n"), (kind.Code, kind.Err));
+        var empty = await Run("cluster", "get", "e2e", "cnp");
+        Assert.Equal((0, "", "No resources found in default namespace.\n"), (empty.Code, empty.Out, empty.Err));
+
         var landed = await Run("cluster", "exec", "e2e", "tiefighter", "--", "curl", "-s", "-XPOST", "deathstar.default.svc.cluster.local/v1/request-landing");
         Assert.Equal((0, "Ship landed\n"), (landed.Code, landed.Out));
         var failed = await Run("cluster", "exec", "e2e", "xwing", "--", "false");

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text.Json.Nodes;
 using LabSite.Testing;
 
 namespace LabSite.Cli.Tests;
@@ -27,18 +26,10 @@ public sealed class ClusterCommandsTests(AgentFixture agent) : IClassFixture<Age
         var apply = await Run("cluster", "apply", "cli-flow", "-f", RepositoryPaths.StarWarsManifest("http-sw-app.yaml"));
         Assert.Equal((0, "service/deathstar created\ndeployment.apps/deathstar created\npod/tiefighter created\npod/xwing created\n"), (apply.Code, apply.Out));
 
-        var get = await Run("cluster", "get", "cli-flow", "pods", "-l", "class=xwing");
-        Assert.Equal(0, get.Code);
-        var lines = get.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Matches(@"^NAME\s{4}READY\s{3}STATUS\s{4}RESTARTS\s{3}AGE$", lines[0]);
-        Assert.Matches(@"^xwing\s{3}1/1\s{5}Running\s{3}0\s{10}\S+$", lines[1]);
-        var wide = await Run("cluster", "get", "cli-flow", "pods", "-l", "class=xwing", "-o", "wide", "--show-labels");
-        Assert.Matches(@"^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE\s+IP\s+NODE\s+NOMINATED NODE\s+READINESS GATES\s+LABELS\n", wide.Out);
-        Assert.Matches(@"\nxwing\s+1/1\s+Running\s+0\s+\S+\s+\d+\.\d+\.\d+\.\d+\s+\S+\s+<none>\s+<none>\s+\S*class=xwing\S*\n$", wide.Out);
-
-        var json = await Run("cluster", "get", "cli-flow", "svc", "deathstar", "-o", "json");
-        var service = JsonNode.Parse(json.Out)!;
-        Assert.Equal(("Service", "10.96.0.1"), ((string?)service["kind"], (string?)service["spec"]?["clusterIP"]));
+        // cluster get is the real kubectl, run in the lab (ClusterCliPrivilegedTests); the in-memory backend has no API for it.
+        var get = await Run("cluster", "get", "cli-flow", "pods");
+        Assert.Equal(1, get.Code);
+        Assert.Contains("no in-cluster Kubernetes API", get.Err);
 
         var exec = await Run("cluster", "exec", "cli-flow", "tiefighter", "--", "echo", "Ship", "landed");
         Assert.Equal((0, "Ship landed\n"), (exec.Code, exec.Out));
@@ -111,10 +102,6 @@ public sealed class ClusterCommandsTests(AgentFixture agent) : IClassFixture<Age
 
         // A cluster whose backend does not inspect, so `flows` has nothing to show.
         await Run("cluster", "up", "cli-errors", "--lab", InMemoryClusterBackend.NoInspection);
-        var kind = await Run("cluster", "get", "cli-errors", "foos");
-        Assert.Equal((1, "error: the server doesn't have a resource type \"foos\"\n"), (kind.Code, kind.Err));
-        var empty = await Run("cluster", "get", "cli-errors", "cnp");
-        Assert.Equal((0, "", "No resources found in default namespace.\n"), (empty.Code, empty.Out, empty.Err));
         var path = await Run("cluster", "apply", "cli-errors", "-f", "/nonexistent/x.yaml");
         Assert.Equal("labsite cluster apply: the path \"/nonexistent/x.yaml\" does not exist\n", path.Err);
         var flows = await Run("cluster", "flows", "cli-errors", "--last", "5");
