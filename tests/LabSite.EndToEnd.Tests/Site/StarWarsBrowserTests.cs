@@ -7,7 +7,8 @@ namespace LabSite.EndToEnd.Tests.Site;
 
 /// <summary>
 /// The Star Wars L3/L4 step played in a real browser against a real server and the learner's own netns cluster:
-/// commands typed into the terminal, then Check, which first explains what is missing and passes after the policy.
+/// commands typed into the terminal, then Check, which first explains what is missing and passes after the policy; the
+/// Flows tab shows the X-wing's drops live and explains them.
 /// </summary>
 public sealed class StarWarsBrowserTests(LabSiteFixture fixture) : IClassFixture<LabSiteFixture>
 {
@@ -50,6 +51,30 @@ public sealed class StarWarsBrowserTests(LabSiteFixture fixture) : IClassFixture
         await Type("kubectl create -f manifests/sw_l3_l4_policy.yaml", "ciliumnetworkpolicy.cilium.io/rule1 created");
         await Type("kubectl exec xwing -- curl -s --connect-timeout 2 -XPOST deathstar.default.svc.cluster.local/v1/request-landing", "command terminated with exit code 28");
         await Type("hubble observe --to-pod deathstar --verdict DROPPED --last 1", "Policy denied DROPPED");
+
+        // The Flows tab: the X-wing's drops are an edge of their own, and a new attempt shows up live.
+        await page.Locator("#terminal-tab-flows").ClickAsync();
+        var map = page.Locator("#flowmap-view");
+        // One edge per Death Star replica the X-wing tried (the netns flows carry no workload yet); their counts add up.
+        var dropEdges = map.Locator(".flowmap__edge--dropped[data-edge^='default/xwing>default/deathstar']");
+        await Expect(dropEdges.First).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        async Task<int> Drops() => (await dropEdges.Locator("text").AllTextContentsAsync()).Sum(t => int.Parse(t, System.Globalization.CultureInfo.InvariantCulture));
+        var before = await Drops();
+        await page.Locator("#terminal-tab-1").ClickAsync();
+        await Type("kubectl exec xwing -- curl -s --connect-timeout 2 -XPOST deathstar.default.svc.cluster.local/v1/request-landing", "command terminated with exit code 28");
+        await page.Locator("#terminal-tab-flows").ClickAsync();
+        for (var i = 0; i < 60 && await Drops() <= before; i++)
+        {
+            await page.WaitForTimeoutAsync(500);
+        }
+        Assert.True(await Drops() > before, "the new drop did not appear on the map without a reload");
+        // Keyboard: a dropped row takes focus and Enter opens why it was dropped.
+        await map.Locator(".flowmap__row--dropped").First.FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(map.Locator(".flowmap__fix")).ToHaveTextAsync(
+            "add to rule1's ingress fromEndpoints a selector matching org=alliance,class=xwing on TCP/80", new() { Timeout = 30_000 });
+        await Expect(map.Locator(".flowmap__explain")).ToContainTextAsync("CiliumNetworkPolicy default/rule1");
+        await page.Locator("#terminal-tab-1").ClickAsync();
 
         // The panel re-checks live while checks fail, so it may already be green; pressing Check again is harmless.
         await page.Locator("#checks").GetByRole(AriaRole.Button, new() { Name = "Check" }).ClickAsync();

@@ -72,7 +72,7 @@ public sealed class TerminalTabsBrowserTests(LabSiteFixture fixture) : IClassFix
         await Expect(panel).ToHaveAttributeAsync("data-state", "connected");
         await page.GetByRole(AriaRole.Button, new() { Name = "New terminal" }).ClickAsync();
         await Expect(page.Locator("#terminal-message")).ToHaveTextAsync("A lab has at most 4 terminals. Close one (×) to open another.");
-        await Expect(page.GetByRole(AriaRole.Tab)).ToHaveCountAsync(5);
+        await Expect(page.GetByRole(AriaRole.Tab)).ToHaveCountAsync(6); // four terminals, Files and Flows
 
         // Close Terminal 2 with its × and Terminal 3 with Delete; the server ends both shells.
         await page.RunAndWaitForResponseAsync(
@@ -81,10 +81,10 @@ public sealed class TerminalTabsBrowserTests(LabSiteFixture fixture) : IClassFix
         await Tab(page, "Terminal 3").ClickAsync();
         await Tab(page, "Terminal 3").FocusAsync();
         await page.RunAndWaitForResponseAsync(() => page.Keyboard.PressAsync("Delete"), r => r.Url.Contains("/terminal/close?tab=3"));
-        await Expect(page.GetByRole(AriaRole.Tab)).ToHaveTextAsync(["Terminal 1", "Terminal 4", "Files"]);
+        await Expect(page.GetByRole(AriaRole.Tab)).ToHaveTextAsync(["Terminal 1", "Terminal 4", "Files", "Flows"]);
 
         await page.ReloadAsync();
-        await Expect(page.GetByRole(AriaRole.Tab)).ToHaveTextAsync(["Terminal 1", "Terminal 4", "Files"]);
+        await Expect(page.GetByRole(AriaRole.Tab)).ToHaveTextAsync(["Terminal 1", "Terminal 4", "Files", "Flows"]);
         await Expect(panel).ToHaveAttributeAsync("data-state", "connected");
         await Expect(page.Locator("#terminal-view-1 .xterm-rows")).ToContainTextAsync("in-one");
     }

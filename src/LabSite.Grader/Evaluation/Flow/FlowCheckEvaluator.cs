@@ -1,5 +1,6 @@
 using LabSite.Clusters.Contract;
 using LabSite.Clusters.Contract.Flows;
+using LabSite.Grader.Explain;
 using LabSite.Grader.Results;
 using LabSite.Scenarios.Model.Checks;
 
@@ -8,7 +9,8 @@ namespace LabSite.Grader.Evaluation.Flow;
 /// <summary>
 /// Evaluates a flow check: counts the flows in the check's window that match its Hubble filter and compares the count
 /// with the expectation. Evidence is the matching flows in Hubble's compact format or, when none match, the flows
-/// between the same pods that did happen (the near misses the learner should look at).
+/// between the same pods that did happen (the near misses the learner should look at); a failure with drops among
+/// them ends with <see cref="DropExplainer"/>'s "why was this dropped?" for the newest drop.
 /// </summary>
 public static class FlowCheckEvaluator
 {
@@ -50,6 +52,11 @@ public static class FlowCheckEvaluator
         }
 
         var evidence = evidenceFlows.TakeLast(EvidenceLines).Select(r => FlowPrinter.Compact(r).TrimEnd('\n')).ToList();
+        // A failure because packets were dropped says why, from the live maps: the newest drop is explained.
+        if (!passed && evidenceFlows.LastOrDefault(r => r.Flow.Verdict == Verdict.DROPPED) is { } drop)
+        {
+            evidence.AddRange((await DropExplainer.ExplainAsync(context.Cluster, drop.Flow, ct)).ToLines());
+        }
         return new CheckResult(check.Id, check.Title, passed ? CheckOutcome.Passed : CheckOutcome.Failed, expected, observed, evidence,
             passed ? null : check.OnFail ?? Advice(check, count));
     }

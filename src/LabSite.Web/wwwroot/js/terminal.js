@@ -11,6 +11,9 @@
   var message = document.getElementById("terminal-message");
   var filesTab = document.getElementById("terminal-tab-files");
   var filesView = document.getElementById("workspace-view");
+  // The Flows tab (the interactive flow map) is optional: a page without it keeps the terminals and Files.
+  var flowsTab = document.getElementById("terminal-tab-flows");
+  var flowsView = document.getElementById("flowmap-view");
   if (!panel || !screens || !tablist || !addButton || !filesTab || !filesView
       || !window.Terminal || !window.FitAddon || !window.WebSocket) return;
 
@@ -18,7 +21,7 @@
   var maxTabs = parseInt(panel.dataset.maxTabs, 10) || 4;
   var maxAttempts = 10;
   var tabs = {};          // tab number -> { number, term, fit, socket, view, button, wrapper, attempts, state, opened, closed }
-  var active = null;      // a tab number, or "files"
+  var active = null;      // a tab number, "files" or "flows"
   var lastTerminal = null;
 
   function showMessage(text) {
@@ -103,7 +106,7 @@
     close.textContent = "\u00d7";
     wrapper.appendChild(button);
     wrapper.appendChild(close);
-    var before = filesTab.parentNode;
+    var before = filesTab.parentNode; // terminals come before Files (and Flows after it)
     numbers().forEach(function (n) {
       if (n > number && before === filesTab.parentNode) before = tabs[n].wrapper;
     });
@@ -151,14 +154,21 @@
       tab.view.hidden = !selected;
     });
     var files = key === "files";
+    var flows = key === "flows";
     filesTab.setAttribute("aria-selected", files ? "true" : "false");
     filesTab.tabIndex = files ? 0 : -1;
     filesView.hidden = !files;
-    screens.hidden = files;
+    if (flowsTab && flowsView) {
+      flowsTab.setAttribute("aria-selected", flows ? "true" : "false");
+      flowsTab.tabIndex = flows ? 0 : -1;
+      flowsView.hidden = !flows;
+    }
+    screens.hidden = files || flows;
     if (files) {
       showFiles();
       return;
     }
+    if (flows) return;
     var tab = tabs[key];
     lastTerminal = key;
     if (!tab.opened) {
@@ -235,7 +245,7 @@
   }
 
   function keyOf(button) {
-    return button.dataset.tab === "files" ? "files" : Number(button.dataset.tab);
+    return button.dataset.tab === "files" || button.dataset.tab === "flows" ? button.dataset.tab : Number(button.dataset.tab);
   }
 
   tablist.addEventListener("click", function (event) {
@@ -259,7 +269,7 @@
     else if (event.key === "ArrowLeft") to = buttons[(at - 1 + buttons.length) % buttons.length];
     else if (event.key === "Home") to = buttons[0];
     else if (event.key === "End") to = buttons[buttons.length - 1];
-    else if (event.key === "Delete" && button.dataset.tab !== "files") {
+    else if (event.key === "Delete" && button.dataset.tab !== "files" && button.dataset.tab !== "flows") {
       event.preventDefault();
       closeTab(Number(button.dataset.tab));
       return;
@@ -275,7 +285,7 @@
   // A step's runnable code blocks get a button that types the code into the active terminal (or the last one used,
   // when Files is showing) and runs it.
   function typeInto(code) {
-    var number = active === "files" || !tabs[active] ? lastTerminal : active;
+    var number = !tabs[active] ? lastTerminal : active;
     if (!tabs[number]) number = numbers()[0];
     activate(number, true);
     var text = code.replace(/\r?\n$/, "").replace(/\r?\n/g, "\r") + "\r";
