@@ -116,7 +116,7 @@ public sealed partial class NetnsCluster
 
             c._metricsServer = await HubbleMetricsServer.StartAsync(c.Names.NodeNetns, c.Addressing.NodeIp, c._policy.Metrics);
             c._dns.Proxy = c._policy.StartDnsProxy(c.Addressing.NodeIp, TimeProvider.System, (uint)options.FqdnMinTtl);
-            var outside = Outside.OutsideHosts.Load(request.ManifestsDirectory, slot);
+            var outside = Outside.OutsideHosts.Load(request, slot);
             c._outside = await Outside.OutsideWorld.StartAsync(c.Names.NodeNetns, outside, ct);
             c._dns.SetOutside(outside.Select(h => (h.Name, h.Address, h.Ttl)));
 

@@ -30,10 +30,17 @@ public static class OutsideHosts
     public static IPAddress Address(int slot, int n) =>
         n is < 0 or >= MaxHosts ? throw new ArgumentOutOfRangeException(nameof(n)) : new IPAddress([198, (byte)(18 + (slot / 256)), (byte)(slot % 256), (byte)(10 + n)]);
 
-    /// <summary>Reads <c>outside.hosts</c> in <paramref name="directory"/>; none when the file is absent.</summary>
-    public static IReadOnlyList<OutsideHost> Load(string? directory, int slot)
+    /// <summary>
+    /// The request's outside world: its <see cref="ClusterRequest.OutsideHosts"/> (a lab's front matter) when given,
+    /// else <c>outside.hosts</c> in its manifests directory; none when neither is there.
+    /// </summary>
+    public static IReadOnlyList<OutsideHost> Load(ClusterRequest request, int slot)
     {
-        var path = directory is null ? null : Path.Combine(directory, FileName);
+        if (request.OutsideHosts is { Count: > 0 } lines)
+        {
+            return Parse(string.Join('\n', lines), "outside", slot);
+        }
+        var path = request.ManifestsDirectory is null ? null : Path.Combine(request.ManifestsDirectory, FileName);
         return path is null || !File.Exists(path) ? [] : Parse(File.ReadAllText(path), path, slot);
     }
 
