@@ -24,7 +24,11 @@ public interface IClusterBackend
 }
 
 /// <summary>What to create: a unique name, and optionally manifests applied once it is up.</summary>
-public sealed record ClusterRequest(string Name, string? LabId = null, string? ManifestsDirectory = null);
+/// <param name="OutsideHosts">
+/// The lab's outside world (front matter <c>outside:</c>): lines <c>NAME [ttl=SECONDS]</c>, names that resolve to
+/// addresses the backend simulates outside the cluster (no real internet); null or empty for none.
+/// </param>
+public sealed record ClusterRequest(string Name, string? LabId = null, string? ManifestsDirectory = null, IReadOnlyList<string>? OutsideHosts = null);
 
 /// <summary>One progress event, e.g. ("namespaces", "node namespace ready", 2, 6).</summary>
 public sealed record ClusterProgress(string Stage, string Message, int Step, int Steps);

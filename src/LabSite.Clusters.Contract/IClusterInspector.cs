@@ -46,6 +46,12 @@ public interface IClusterInspector
     Task<string?> GetHubbleMetricsAsync(CancellationToken ct) => Task.FromResult<string?>(null);
 
     /// <summary>
+    /// The DNS proxy's FQDN cache (<c>cilium-dbg fqdn cache list</c>): unexpired lookups, by endpoint then name; null
+    /// when the backend keeps none (the default).
+    /// </summary>
+    Task<IReadOnlyList<FqdnCacheEntry>?> GetFqdnCacheAsync(CancellationToken ct) => Task.FromResult<IReadOnlyList<FqdnCacheEntry>?>(null);
+
+    /// <summary>
     /// Runtime-security events (Tetragon's <c>GetEvents</c> shapes) from the lab's history, oldest first; null when the
     /// backend runs no runtime sensor (the default). A kind backend can answer with real Tetragon events.
     /// </summary>

@@ -42,6 +42,9 @@ public sealed partial class NetnsCluster : IClusterInspector
 
     public Task<IReadOnlyList<IpcacheEntry>> GetIpcacheAsync(CancellationToken ct) => Task.FromResult(Agent.Ipcache());
 
+    public Task<IReadOnlyList<FqdnCacheEntry>?> GetFqdnCacheAsync(CancellationToken ct) =>
+        Task.FromResult<IReadOnlyList<FqdnCacheEntry>?>(Agent.FqdnCacheList());
+
     public Task<PolicyRepositoryModel?> GetPolicyRepositoryAsync(CancellationToken ct) =>
         Task.FromResult<PolicyRepositoryModel?>(Agent.PolicyRepository());
 

@@ -32,6 +32,7 @@ public sealed partial class NetnsCluster
     private LabPolicyAgent? _policy;
     private RuntimeReconciler? _reconciler;
     private ClusterDns? _dns;
+    private Outside.OutsideWorld? _outside;
     private HubbleMetricsServer? _metricsServer;
     private int _nextPodNumber;
     private int _nextServiceId = 1;
@@ -114,6 +115,10 @@ public sealed partial class NetnsCluster
                 [c.Addressing.NodeIp, LabAddressing.Gateway], c.Store, Path.Combine(objectDir, "bpf_lxc.bpf.o"));
 
             c._metricsServer = await HubbleMetricsServer.StartAsync(c.Names.NodeNetns, c.Addressing.NodeIp, c._policy.Metrics);
+            c._dns.Proxy = c._policy.StartDnsProxy(c.Addressing.NodeIp, TimeProvider.System, (uint)options.FqdnMinTtl);
+            var outside = Outside.OutsideHosts.Load(request, slot);
+            c._outside = await Outside.OutsideWorld.StartAsync(c.Names.NodeNetns, outside, ct);
+            c._dns.SetOutside(outside.Select(h => (h.Name, h.Address, h.Ttl)));
 
             // Before any pod: the sensor sees a pod's processes from the first one exec'd in the lab cgroup.
             progress?.Report(new ClusterProgress("runtime-security", "exec/exit tracepoints and file hooks scoped to the lab cgroup", 4, steps));
@@ -171,8 +176,17 @@ public sealed partial class NetnsCluster
                 _metricsServer = null;
             }
 
+            if (_dns is not null)
+            {
+                _dns.Proxy = null;
+            }
             _policy?.Dispose();
             _policy = null;
+            if (_outside is not null)
+            {
+                await _outside.DisposeAsync();
+                _outside = null;
+            }
 
             // Out of the sensor's scope while the cgroup still exists (its id is read from the directory).
             _tracingPolicies?.Dispose();

@@ -63,6 +63,13 @@ public sealed class NetnsOptions
     [Range(4, 4096)]
     public int ExecMaxProcesses { get; set; } = 128;
 
+    /// <summary>
+    /// Cilium's <c>--tofqdns-min-ttl</c>: DNS answers the DNS proxy records stay in the FQDN cache (and allowed by
+    /// toFQDNs) for at least this many seconds, whatever their TTL. 0, Cilium's default, keeps the answers' TTLs.
+    /// </summary>
+    [Range(0, 86400)]
+    public int FqdnMinTtl { get; set; }
+
     /// <summary>Directory of the built .bpf.o files; empty means bpf/ beside the Sandbox assembly.</summary>
     public string BpfObjectDirectory { get; set; } = "";
 }

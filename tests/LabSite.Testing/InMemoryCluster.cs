@@ -83,6 +83,9 @@ public sealed class InMemoryCluster : ILabCluster, IClusterInspector, IBpfObject
 
     public List<IpcacheEntry> Ipcache { get; } = [];
 
+    /// <summary>The FQDN cache to report; null reports none (as a backend without a DNS proxy).</summary>
+    public List<FqdnCacheEntry>? FqdnCache { get; set; }
+
     public List<ServiceModel> Services { get; } = [];
 
     /// <summary>What policy get answers; null (the default) means the backend keeps no repository.</summary>
@@ -240,6 +243,9 @@ public sealed class InMemoryCluster : ILabCluster, IClusterInspector, IBpfObject
     public Task<IReadOnlyList<ConntrackEntry>> GetConntrackAsync(CancellationToken ct) => Task.FromResult<IReadOnlyList<ConntrackEntry>>([.. Conntrack]);
 
     public Task<IReadOnlyList<IpcacheEntry>> GetIpcacheAsync(CancellationToken ct) => Task.FromResult<IReadOnlyList<IpcacheEntry>>([.. Ipcache]);
+
+    public Task<IReadOnlyList<FqdnCacheEntry>?> GetFqdnCacheAsync(CancellationToken ct) =>
+        Task.FromResult<IReadOnlyList<FqdnCacheEntry>?>(FqdnCache is null ? null : [.. FqdnCache]);
 
     public Task<IReadOnlyList<ServiceModel>> GetServicesAsync(CancellationToken ct) => Task.FromResult<IReadOnlyList<ServiceModel>>([.. Services]);
 

@@ -79,6 +79,8 @@ internal sealed partial class AgentCluster : IClusterInspector
 
     public Task<AgentStatusModel?> GetStatusAsync(CancellationToken ct) => GetOptionalAsync<AgentStatusModel>(AgentRoutes.Status, ct);
 
+    public Task<IReadOnlyList<FqdnCacheEntry>?> GetFqdnCacheAsync(CancellationToken ct) => GetOptionalAsync<IReadOnlyList<FqdnCacheEntry>>(AgentRoutes.FqdnCache, ct);
+
     /// <summary>The Prometheus text as the agent relays it; null when the backend serves no Hubble metrics (501).</summary>
     public async Task<string?> GetHubbleMetricsAsync(CancellationToken ct)
     {

@@ -23,6 +23,7 @@ public static class AgentRoutes
     public const string Identities = Cluster + "/identities";
     public const string Conntrack = Cluster + "/conntrack";
     public const string Ipcache = Cluster + "/ipcache";
+    public const string FqdnCache = Cluster + "/fqdn-cache";
     public const string Services = Cluster + "/services";
     public const string Policy = Cluster + "/policy";
     public const string Status = Cluster + "/status";

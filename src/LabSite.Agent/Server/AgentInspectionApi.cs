@@ -28,6 +28,10 @@ public static class AgentInspectionApi
             InspectAsync(cluster, agent, ct, async i => Json(await i.GetConntrackAsync(ct)))).WithName("Conntrack");
         api.MapGet(AgentRoutes.Ipcache, (string cluster, BackendRouter agent, CancellationToken ct) =>
             InspectAsync(cluster, agent, ct, async i => Json(await i.GetIpcacheAsync(ct)))).WithName("Ipcache");
+        api.MapGet(AgentRoutes.FqdnCache, (string cluster, BackendRouter agent, CancellationToken ct) =>
+            InspectAsync(cluster, agent, ct, async i => await i.GetFqdnCacheAsync(ct) is { } cache
+                ? Json(cache)
+                : Error(501, $"cluster \"{cluster}\" keeps no FQDN cache"))).WithName("FqdnCache");
         api.MapGet(AgentRoutes.Services, (string cluster, BackendRouter agent, CancellationToken ct) =>
             InspectAsync(cluster, agent, ct, async i => Json(await i.GetServicesAsync(ct)))).WithName("Services");
         api.MapGet(AgentRoutes.Policy, (string cluster, BackendRouter agent, CancellationToken ct) =>

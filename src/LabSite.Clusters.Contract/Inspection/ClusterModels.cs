@@ -56,6 +56,27 @@ public sealed record IdentityModel(uint Id, IReadOnlyList<string> Labels)
     }
 }
 
+/// <summary>
+/// One row of <c>cilium-dbg fqdn cache list</c>: a name an endpoint looked up through the DNS proxy (Source
+/// <c>lookup</c>), the answer's TTL, when it expires and the addresses it gave.
+/// </summary>
+public sealed record FqdnCacheEntry(ushort Endpoint, string Source, string Fqdn, uint Ttl, DateTimeOffset ExpirationTime, IReadOnlyList<string> Ips)
+{
+    /// <summary>Cilium's table: tab-aligned columns, the expiration in UTC with milliseconds, IPs comma-separated.</summary>
+    public static string ToText(IEnumerable<FqdnCacheEntry> entries)
+    {
+        var rows = new List<string[]> { new[] { "Endpoint", "Source", "FQDN", "TTL", "ExpirationTime", "IPs" } };
+        rows.AddRange(entries.Select(e => new[]
+        {
+            e.Endpoint.ToString(System.Globalization.CultureInfo.InvariantCulture), e.Source, e.Fqdn,
+            e.Ttl.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            e.ExpirationTime.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture),
+            string.Join(",", e.Ips),
+        }));
+        return GoTabWriter.Format(rows, minWidth: 5, padding: 3);
+    }
+}
+
 /// <summary>One ipcache entry (<c>bpf ipcache list</c>): prefix → identity.</summary>
 public sealed record IpcacheEntry(string Prefix, uint Identity, byte EncryptKey = 0, string TunnelEndpoint = "0.0.0.0", string Flags = "<none>")
 {

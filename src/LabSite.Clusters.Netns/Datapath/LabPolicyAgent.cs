@@ -169,6 +169,7 @@ public sealed partial class LabPolicyAgent : IDisposable
             _lookup.Unregister(ep.Ip);
             _datapath.RemoveEndpoint(id.Value, ep.Ip);
             Program(_engine.Delete(id));
+            ForgetFqdns(id);
         }
     }
 
@@ -286,8 +287,15 @@ public sealed partial class LabPolicyAgent : IDisposable
         return devices.ToDictionary(d => d, d => all.TryGetValue(d, out var i) ? i : throw new ClusterException($"policy: veth {d} not found in {netns}"));
     }
 
+    private bool _disposed;
+
     public void Dispose()
     {
+        _fqdnExpiry?.Dispose();
+        lock (_lock)
+        {
+            _disposed = true;
+        }
         _subscription.Dispose();
         _proxy.DisposeAsync().AsTask().GetAwaiter().GetResult();
         _egressProxy.DisposeAsync().AsTask().GetAwaiter().GetResult();

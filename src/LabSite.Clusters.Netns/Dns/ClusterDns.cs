@@ -9,7 +9,8 @@ namespace LabSite.Clusters.Netns.Dns;
 /// The lab's cluster DNS (kube-dns' job): a UDP server on the node address, port 53, inside the node
 /// namespace, answering A queries for <c>&lt;svc&gt;.&lt;ns&gt;.svc.cluster.local</c> and
 /// <c>&lt;a-b-c-d&gt;.&lt;ns&gt;.pod.cluster.local</c>. Other cluster.local names get NXDOMAIN; names outside
-/// the cluster get SERVFAIL (labs have no upstream resolver). Pods' resolv.conf points here, so dig,
+/// the cluster get the lab's outside world (<see cref="SetOutside"/>) or SERVFAIL (labs have no upstream
+/// resolver). Queries pass through the <see cref="Proxy"/> when set. Pods' resolv.conf points here, so dig,
 /// nslookup and host work; everything else resolves through the generated hosts file first.
 /// </summary>
 internal sealed class ClusterDns : IAsyncDisposable
@@ -19,6 +20,7 @@ internal sealed class ClusterDns : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _loop;
     private FrozenDictionary<string, IPAddress> _records = FrozenDictionary<string, IPAddress>.Empty;
+    private FrozenDictionary<string, (IPAddress Address, uint Ttl)> _outside = FrozenDictionary<string, (IPAddress, uint)>.Empty;
 
     private ClusterDns(Socket socket)
     {
@@ -41,6 +43,13 @@ internal sealed class ClusterDns : IAsyncDisposable
     public void SetRecords(IReadOnlyDictionary<string, IPAddress> names) => _records = names.ToFrozenDictionary(StringComparer.Ordinal);
 
     public IPAddress? Resolve(string name) => _records.GetValueOrDefault(name.TrimEnd('.').ToLowerInvariant());
+
+    /// <summary>The lab's outside world: names an upstream resolver would answer (lower case, no trailing dot).</summary>
+    public void SetOutside(IEnumerable<(string Name, IPAddress Address, uint Ttl)> hosts) =>
+        _outside = hosts.ToFrozenDictionary(h => h.Name, h => (h.Address, h.Ttl), StringComparer.Ordinal);
+
+    /// <summary>The DNS proxy queries pass through (set once the policy agent exists; null answers directly).</summary>
+    public DnsProxy? Proxy { get; set; }
 
     public async ValueTask DisposeAsync()
     {
@@ -69,7 +78,17 @@ internal sealed class ClusterDns : IAsyncDisposable
             }
 
             var query = buffer.AsSpan(0, r.ReceivedBytes).ToArray();
-            if (Answer(query) is { } reply)
+            byte[]? reply;
+            try
+            {
+                reply = Proxy is { } proxy ? proxy.Handle((IPEndPoint)r.RemoteEndPoint, query, Lookup) : Answer(query);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // One bad query (or a policy update racing the lab's teardown) must not stop the lab's DNS.
+                continue;
+            }
+            if (reply is not null)
             {
                 try
                 {
@@ -90,14 +109,26 @@ internal sealed class ClusterDns : IAsyncDisposable
             return null;
         }
 
-        var ip = Resolve(q.Name);
-        if (ip is not null)
-        {
-            // A known name: an A answer for A queries, an empty NOERROR for other types (AAAA ...).
-            return DnsMessage.Response(query, q, DnsMessage.NoError, q.Type == DnsMessage.TypeA ? ip : null, Ttl);
-        }
+        var r = Lookup(q);
+        // A known name: an A answer for A queries, an empty NOERROR for other types (AAAA ...).
+        return DnsMessage.Response(query, q, r.Rcode, q.Type == DnsMessage.TypeA ? r.Address : null, r.Ttl);
+    }
 
+    /// <summary>
+    /// Cluster names first, then the lab's outside world; other cluster.local names are NXDOMAIN, other names
+    /// SERVFAIL (labs have no upstream resolver).
+    /// </summary>
+    internal DnsResolution Lookup(DnsMessage.Question q)
+    {
+        if (Resolve(q.Name) is { } ip)
+        {
+            return new DnsResolution(DnsMessage.NoError, ip, Ttl);
+        }
+        if (_outside.TryGetValue(q.Name.TrimEnd('.'), out var o))
+        {
+            return new DnsResolution(DnsMessage.NoError, o.Address, o.Ttl);
+        }
         var inCluster = q.Name == LabFiles.ClusterDomain || q.Name.EndsWith("." + LabFiles.ClusterDomain, StringComparison.Ordinal);
-        return DnsMessage.Response(query, q, inCluster ? DnsMessage.NameError : DnsMessage.ServerFailure, null, Ttl);
+        return new DnsResolution(inCluster ? DnsMessage.NameError : DnsMessage.ServerFailure, null, Ttl);
     }
 }

@@ -15,6 +15,35 @@ internal static class DnsMessage
     public const byte FormatError = 1;
     public const byte ServerFailure = 2;
     public const byte NameError = 3;
+    public const byte Refused = 5;
+
+    /// <summary>Record type names as Hubble prints them in <c>qtypes</c>/<c>rrtypes</c> (numbers for the rest).</summary>
+    public static string TypeName(ushort type) => type switch
+    {
+        1 => "A",
+        2 => "NS",
+        5 => "CNAME",
+        6 => "SOA",
+        12 => "PTR",
+        15 => "MX",
+        16 => "TXT",
+        28 => "AAAA",
+        33 => "SRV",
+        255 => "ANY",
+        _ => "TYPE" + type.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
+
+    /// <summary>Response codes as Hubble's summary names them.</summary>
+    public static string RcodeName(byte rcode) => rcode switch
+    {
+        NoError => "No Error",
+        FormatError => "Format Error",
+        ServerFailure => "Server Failure",
+        NameError => "Non-Existent Domain",
+        4 => "Not Implemented",
+        Refused => "Query Refused",
+        _ => "RCode " + rcode.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
 
     public sealed record Question(ushort Id, bool RecursionDesired, string Name, ushort Type, ushort Class, int End);
 

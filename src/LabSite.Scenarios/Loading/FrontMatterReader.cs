@@ -11,7 +11,7 @@ namespace LabSite.Scenarios.Loading;
 public static class FrontMatterReader
 {
     public static readonly IReadOnlyList<string> Keys =
-        ["id", "title", "summary", "duration", "difficulty", "tags", "cca_domains", "backends"];
+        ["id", "title", "summary", "duration", "difficulty", "tags", "cca_domains", "backends", "outside"];
 
     public static readonly IReadOnlyDictionary<string, Difficulty> Difficulties = new Dictionary<string, Difficulty>
     {
@@ -88,13 +88,51 @@ public static class FrontMatterReader
         var tags = Distinct(reader, "tags", reader.StringList("tags"), allowed: null);
         var domains = Distinct(reader, "cca_domains", reader.StringList("cca_domains"), CcaDomains.All);
         var backends = Distinct(reader, "backends", reader.StringList("backends", required: true), Backends);
+        var outside = Outside(reader);
 
         if (bag.Items.Count > errorsBefore || id is null || title is null || summary is null || duration is null || difficulty is null)
         {
             return null;
         }
 
-        return new LabMeta(id, title, summary, duration.Value, difficulty.Value, tags, domains, backends);
+        return new LabMeta(id, title, summary, duration.Value, difficulty.Value, tags, domains, backends, outside);
+    }
+
+    /// <summary>
+    /// <c>outside:</c>, the lab's simulated outside world: entries <c>NAME</c> or <c>NAME ttl=SECONDS</c>, a DNS name
+    /// with a domain outside cluster.local, each once. The netns backend gives each an address and an HTTP server.
+    /// </summary>
+    private static IReadOnlyList<string> Outside(YamlMapReader reader)
+    {
+        var result = new List<string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (value, location) in reader.StringList("outside"))
+        {
+            var fields = value.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            var name = fields.Length > 0 ? fields[0].TrimEnd('.').ToLowerInvariant() : "";
+            var labels = name.Split('.');
+            if (fields.Length is 0 or > 2 || labels.Length < 2 || labels.Any(l => l.Length is 0 or > 63 || !l.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_')))
+            {
+                reader.Bag.Error(location, $"outside host \"{value}\" must be a DNS name with a domain, optionally followed by ttl=SECONDS (e.g. \"api.example.com ttl=600\")");
+            }
+            else if (name.EndsWith(".cluster.local", StringComparison.Ordinal))
+            {
+                reader.Bag.Error(location, $"outside host \"{name}\" is inside the cluster domain; pick a name outside cluster.local");
+            }
+            else if (fields.Length == 2 && !(fields[1].StartsWith("ttl=", StringComparison.Ordinal) && uint.TryParse(fields[1].AsSpan(4), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var ttl) && ttl <= 86400))
+            {
+                reader.Bag.Error(location, $"outside host \"{value}\": expected ttl=SECONDS (0 to 86400) after the name");
+            }
+            else if (!seen.Add(name))
+            {
+                reader.Bag.Error(location, $"outside host \"{name}\" is listed twice");
+            }
+            else
+            {
+                result.Add(value.Trim());
+            }
+        }
+        return result;
     }
 
     /// <summary>Checks a list for repeats and (when <paramref name="allowed"/> is given) unknown values.</summary>

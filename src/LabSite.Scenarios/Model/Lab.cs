@@ -26,7 +26,12 @@ public sealed record LabMeta(
     Difficulty Difficulty,
     IReadOnlyList<string> Tags,
     IReadOnlyList<string> CcaDomains,
-    IReadOnlyList<string> Backends);
+    IReadOnlyList<string> Backends,
+    IReadOnlyList<string>? OutsideHosts = null)
+{
+    /// <summary>The lab's outside world (<c>outside:</c>): <c>NAME [ttl=SECONDS]</c> lines; empty for none.</summary>
+    public IReadOnlyList<string> Outside => OutsideHosts ?? [];
+}
 
 public enum Difficulty { Beginner, Intermediate, Advanced }
 

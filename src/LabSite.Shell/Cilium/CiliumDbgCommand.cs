@@ -28,6 +28,7 @@ public sealed class CiliumDbgCommand : IShellCommand
         ["bpf ct list"] = "connection tracking entries",
         ["bpf lb list"] = "service load-balancing entries",
         ["service list"] = "services and their backends",
+        ["fqdn cache list"] = "names the DNS proxy saw answered, with their IPs and TTL",
         ["monitor"] = "datapath events",
     };
 
@@ -98,6 +99,8 @@ public sealed class CiliumDbgCommand : IShellCommand
                 return await PolicyGetSubcommand.RunAsync(context, inspector, rest);
             case "monitor":
                 return await MonitorSubcommand.RunAsync(context, inspector, rest);
+            case "fqdn cache list":
+                return await FqdnCacheSubcommand.RunAsync(context, inspector, rest);
             default:
                 return null;
         }

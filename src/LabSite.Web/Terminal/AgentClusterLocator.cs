@@ -11,7 +11,9 @@ namespace LabSite.Web.Terminal;
 /// afterwards (also after a reconnect). When it is gone (expired by <see cref="ClusterExpiry"/>, or the agent
 /// restarted) the next use creates it again and <see cref="ClusterRestorer"/> replays the learner's completed steps.
 /// </summary>
-public sealed partial class AgentClusterLocator(BackendRouter agent, ClusterActivity? activity = null, ClusterRestorer? restorer = null) : ILabClusterLocator
+/// <param name="outsideOf">The lab's outside world (its front matter's <c>outside:</c>), passed on when creating its cluster.</param>
+public sealed partial class AgentClusterLocator(
+    BackendRouter agent, ClusterActivity? activity = null, ClusterRestorer? restorer = null, Func<string, IReadOnlyList<string>?>? outsideOf = null) : ILabClusterLocator
 {
     private readonly ClusterActivity _activity = activity ?? new ClusterActivity(TimeProvider.System);
 
@@ -33,7 +35,7 @@ public sealed partial class AgentClusterLocator(BackendRouter agent, ClusterActi
             if (cluster is null)
             {
                 // Not the request's token: a learner closing the tab mid-restore must not leave a half-made cluster.
-                cluster = await agent.Backend(null).CreateAsync(new ClusterRequest(name, labId), progress: null, CancellationToken.None);
+                cluster = await agent.Backend(null).CreateAsync(new ClusterRequest(name, labId, OutsideHosts: outsideOf?.Invoke(labId)), progress: null, CancellationToken.None);
                 _activity.Created(name, learner, labId);
                 if (restorer is not null)
                 {

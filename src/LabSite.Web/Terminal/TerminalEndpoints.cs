@@ -27,7 +27,8 @@ public static class TerminalEndpoints
         services.AddSingleton(TimeProvider.System);
         // A lab agent is registered when `labsite serve` hosts or reaches one; without it kubectl says no cluster runs.
         services.AddSingleton<ILabClusterLocator>(sp => sp.GetService<BackendRouter>() is { } agent
-            ? new AgentClusterLocator(agent, sp.GetRequiredService<ClusterActivity>(), sp.GetRequiredService<ClusterRestorer>())
+            ? new AgentClusterLocator(agent, sp.GetRequiredService<ClusterActivity>(), sp.GetRequiredService<ClusterRestorer>(),
+                labId => sp.GetService<Labs.LabCatalogSource>()?.Current.Find(labId)?.Meta.Outside)
             : new NoClusterLocator());
         services.AddSingleton<LabFolders>();
         services.AddSingleton<TerminalSessions>();

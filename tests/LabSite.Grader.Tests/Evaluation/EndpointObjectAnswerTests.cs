@@ -40,6 +40,31 @@ public sealed class EndpointObjectAnswerTests
     }
 
     [Fact]
+    public async Task Fqdn_cache_names_must_be_there_with_addresses_and_unwanted_ones_absent()
+    {
+        var c = StarWarsLab.Create();
+        var tiefighter = c.Endpoints.Single(e => e.PodName == "tiefighter");
+        var expires = new DateTimeOffset(2026, 12, 6, 19, 0, 0, TimeSpan.Zero);
+        var check = new EndpointCheck("f", "f", StarWarsLab.At, PodSelector.ByName("tiefighter"), null, null, null, null, null,
+            ["api.example.com."], ["evil.example.org."]);
+
+        // No DNS proxy in the cluster: the check cannot tell, rather than failing.
+        Assert.Equal(CheckOutcome.CannotCheck, (await Run(check, c)).Outcome);
+
+        c.FqdnCache = [new(tiefighter.Id, "lookup", "api.example.com.", 600, expires, ["198.18.0.10"])];
+        var passed = await Run(check, c);
+        Assert.Equal(CheckOutcome.Passed, passed.Outcome);
+        Assert.Contains(passed.Evidence, l => l.Contains("api.example.com.", StringComparison.Ordinal));
+
+        // Another endpoint's lookup does not count for tiefighter; an unwanted name fails.
+        c.FqdnCache = [new((ushort)(tiefighter.Id + 100), "lookup", "api.example.com.", 600, expires, ["198.18.0.10"]),
+            new(tiefighter.Id, "lookup", "evil.example.org.", 60, expires, ["198.18.0.11"])];
+        var failed = await Run(check, c);
+        Assert.Equal(CheckOutcome.Failed, failed.Outcome);
+        Assert.Equal($"endpoint {tiefighter.Id} (tiefighter) has no FQDN cache entry for api.example.com.; endpoint {tiefighter.Id} (tiefighter) has evil.example.org. in its FQDN cache", failed.Observed);
+    }
+
+    [Fact]
     public async Task Objects_exist_are_ready_and_fields_compare_as_text()
     {
         var c = StarWarsLab.Create();

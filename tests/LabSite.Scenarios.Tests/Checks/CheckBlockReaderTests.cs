@@ -309,6 +309,37 @@ public class CheckBlockReaderTests
     }
 
     [Fact]
+    public void EndpointCheckReadsFqdnCacheNamesInCiliumsForm()
+    {
+        var check = CheckParsing.Valid<EndpointCheck>("""
+            id: a
+            kind: endpoint
+            title: t
+            pod: tiefighter
+            fqdnCacheHas: [API.example.com, cdn.example.net.]
+            fqdnCacheLacks: [evil.example.org]
+            """);
+        Assert.Equal(["api.example.com.", "cdn.example.net."], check.FqdnCacheHas);
+        Assert.Equal(["evil.example.org."], check.FqdnCacheLacks);
+    }
+
+    [Theory]
+    [InlineData("fqdnCacheHas: [\"*.example.com\"]", "lab.md:6:16: error: \"*.example.com\" is not a DNS name")]
+    [InlineData("fqdnCacheHas: [a..b]", "lab.md:6:16: error: \"a..b\" is not a DNS name")]
+    [InlineData("fqdnCacheHas: [a.com]\nfqdnCacheLacks: [A.com.]", "lab.md:7:17: error: check \"a\" asks for a.com. both in and out of the FQDN cache")]
+    public void EndpointCheckRejectsBadFqdnCacheNames(string line, string error)
+    {
+        var (_, errors) = CheckParsing.Parse($"""
+            id: a
+            kind: endpoint
+            title: t
+            pod: tiefighter
+            {line}
+            """);
+        Assert.StartsWith(error, Assert.Single(errors), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void EndpointCheckRejectsDifferingFromItself()
     {
         var (check, errors) = CheckParsing.Parse("""

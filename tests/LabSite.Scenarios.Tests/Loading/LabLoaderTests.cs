@@ -198,6 +198,51 @@ public sealed class LabLoaderTests : IDisposable
     }
 
     [Fact]
+    public void OutsideHostsAreReadAndBadOnesNamed()
+    {
+        var dir = Path.Combine(_root, "outside");
+        Directory.CreateDirectory(dir);
+        File.WriteAllText(Path.Combine(dir, "lab.md"), """
+            ---
+            id: outside
+            title: Test lab
+            summary: For tests.
+            duration: 10
+            difficulty: intermediate
+            backends: [netns]
+            outside:
+            - api.example.com ttl=600
+            - evil.example.org
+            - web.default.svc.cluster.local
+            - "*.example.com"
+            - a.com ttl=forever
+            - API.example.com
+            ---
+
+            ## Step {#step}
+
+            Text.
+            """);
+
+        var result = LabLoader.Load(dir);
+
+        Assert.Equal(
+            [
+                "11:3 outside host \"web.default.svc.cluster.local\" is inside the cluster domain; pick a name outside cluster.local",
+                "12:3 outside host \"*.example.com\" must be a DNS name with a domain, optionally followed by ttl=SECONDS (e.g. \"api.example.com ttl=600\")",
+                "13:3 outside host \"a.com ttl=forever\": expected ttl=SECONDS (0 to 86400) after the name",
+                "14:3 outside host \"api.example.com\" is listed twice",
+            ],
+            result.Diagnostics.Select(d => $"{d.Location.Line}:{d.Location.Column} {d.Message}"));
+
+        File.WriteAllText(Path.Combine(dir, "lab.md"), File.ReadAllText(Path.Combine(dir, "lab.md"))
+            .Replace("- web.default.svc.cluster.local\n", "", StringComparison.Ordinal).Replace("- \"*.example.com\"\n", "", StringComparison.Ordinal)
+            .Replace("- a.com ttl=forever\n", "", StringComparison.Ordinal).Replace("- API.example.com\n", "", StringComparison.Ordinal));
+        var lab = LabLoader.Load(dir).Lab!;
+        Assert.Equal(["api.example.com ttl=600", "evil.example.org"], lab.Meta.Outside);
+    }
+
+    [Fact]
     public void OnlyKubectlDashFIsAFileArgument()
     {
         var dir = WriteLab("dash-f", """

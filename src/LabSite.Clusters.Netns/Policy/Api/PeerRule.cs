@@ -1,10 +1,11 @@
 using System.Net;
+using LabSite.Clusters.Netns.Fqdn;
 using LabSite.Clusters.Netns.Proxy.Rules;
 
 namespace LabSite.Clusters.Netns.Policy.Api;
 
 /// <summary>
-/// One element of <c>ingress</c>/<c>egress</c>/<c>…Deny</c>: which peers (endpoints, CIDRs, entities) on which ports.
+/// One element of <c>ingress</c>/<c>egress</c>/<c>…Deny</c>: which peers (endpoints, CIDRs, entities, FQDNs) on which ports.
 /// A peer list that is null was not written; when no peer list is written and <see cref="ToPorts"/> or
 /// <see cref="Icmps"/> is, the rule applies to every peer (L4-only). <c>{}</c> (nothing at all) selects nothing.
 /// </summary>
@@ -13,9 +14,10 @@ public sealed record PeerRule(
     IReadOnlyList<CidrRule>? Cidrs,
     IReadOnlyList<Entity>? Entities,
     IReadOnlyList<PortRule>? ToPorts,
-    IReadOnlyList<IcmpRule>? Icmps)
+    IReadOnlyList<IcmpRule>? Icmps,
+    IReadOnlyList<FqdnSelector>? Fqdns = null)
 {
-    public bool HasPeers => Endpoints is not null || Cidrs is not null || Entities is not null;
+    public bool HasPeers => Endpoints is not null || Cidrs is not null || Entities is not null || Fqdns is not null;
 
     public bool HasL4 => ToPorts is { Count: > 0 } || Icmps is { Count: > 0 };
 }
@@ -55,8 +57,9 @@ public sealed record PortProtocol(ushort Port, string? NamedPort, ushort EndPort
 /// <summary>
 /// One <c>toPorts[]</c> element. <see cref="Http"/> holds its <c>rules.http</c> (null when there are no L7 rules;
 /// an empty list never occurs, since <c>http: []</c> is refused); the compiler redirects those ports to the L7 proxy.
+/// <see cref="Dns"/> holds its <c>rules.dns</c>, which the lab's DNS proxy applies to the endpoint's queries.
 /// </summary>
-public sealed record PortRule(IReadOnlyList<PortProtocol> Ports, IReadOnlyList<HttpRule>? Http = null);
+public sealed record PortRule(IReadOnlyList<PortProtocol> Ports, IReadOnlyList<HttpRule>? Http = null, IReadOnlyList<FqdnSelector>? Dns = null);
 
 /// <summary>One <c>icmps[].fields[]</c> entry: an ICMP type for IPv4 or IPv6.</summary>
 public sealed record IcmpRule(byte Type, bool IPv6);

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using LabSite.Clusters.Netns.Fqdn;
 using LabSite.Clusters.Netns.Proxy.Rules;
 
 namespace LabSite.Clusters.Netns.Policy.Api;
@@ -6,7 +7,7 @@ namespace LabSite.Clusters.Netns.Policy.Api;
 /// <summary>Parses <c>toPorts</c> and <c>icmps</c> of a peer rule.</summary>
 internal static class PortParser
 {
-    public static List<PortRule>? ToPorts(JsonFields f, JsonObject o, string path, bool deny)
+    public static List<PortRule>? ToPorts(JsonFields f, JsonObject o, string path, bool deny, bool ingress = false)
     {
         if (f.Array(o, path, "toPorts") is not { } items)
         {
@@ -49,8 +50,13 @@ internal static class PortParser
                     ports.Add(pp);
                 }
             }
-            var http = deny ? null : Rules(f, tp, p, ports);
-            list.Add(new PortRule(ports, http));
+            var (http, dns) = deny ? (null, null) : Rules(f, tp, p, ports);
+            if (dns is not null && ingress)
+            {
+                f.Error(JsonFields.Join(JsonFields.Join(p, "rules"), "dns"), "DNS rules apply to egress only (a pod's own queries), as in Cilium");
+                dns = null;
+            }
+            list.Add(new PortRule(ports, http, dns));
         }
         return list;
     }
@@ -59,14 +65,15 @@ internal static class PortParser
     /// Reads <c>rules</c>: only <c>http</c> is enforced (by the netns L7 proxy); other kinds are refused so a policy
     /// never looks enforced when it is not. HTTP runs on TCP, so the ports must be single TCP (or ANY) ports.
     /// </summary>
-    private static List<HttpRule>? Rules(JsonFields f, JsonObject tp, string path, List<PortProtocol> ports)
+    private static (List<HttpRule>? Http, List<FqdnSelector>? Dns) Rules(JsonFields f, JsonObject tp, string path, List<PortProtocol> ports)
     {
         if (f.Object(tp, path, "rules") is not { } rules)
         {
-            return null;
+            return (null, null);
         }
         var at = JsonFields.Join(path, "rules");
         List<HttpRule>? http = null;
+        List<FqdnSelector>? dns = null;
         foreach (var (key, _) in rules)
         {
             switch (key)
@@ -84,21 +91,32 @@ internal static class PortParser
                     http = HttpRuleJson.Parse(items, JsonFields.Join(at, "http"), f.Error).ToList();
                     break;
                 case "dns":
-                    // Selectors are checked (field paths for typos) before the kind is refused: not enforced yet.
-                    _ = FqdnParser.Selectors(f, rules, at, "dns");
-                    f.Error(JsonFields.Join(at, key), "dns rules are not supported by the netns backend (only http)");
+                    dns = FqdnParser.Selectors(f, rules, at, "dns");
+                    if (dns is { Count: 0 })
+                    {
+                        f.Error(JsonFields.Join(at, "dns"), "is empty; write [{matchPattern: \"*\"}] to allow every name or remove rules");
+                    }
                     break;
                 case "kafka" or "l7proto" or "l7":
-                    f.Error(JsonFields.Join(at, key), $"{key} rules are not supported by the netns backend (only http)");
+                    f.Error(JsonFields.Join(at, key), $"{key} rules are not supported by the netns backend (only http and dns)");
                     break;
                 default:
                     f.Error(JsonFields.Join(at, key), $"unknown field \"{key}\" (known here: http, dns, kafka, l7proto, l7)");
                     break;
             }
         }
+        if (http is not null && dns is not null)
+        {
+            f.Error(at, "only one kind of L7 rules per port rule (http or dns), as in Cilium");
+        }
+        if (dns is not null)
+        {
+            CheckDnsPorts(f, path, ports);
+            return (null, dns);
+        }
         if (http is null)
         {
-            return null;
+            return (null, null);
         }
         if (ports.Count == 0)
         {
@@ -111,7 +129,26 @@ internal static class PortParser
                 f.Error(JsonFields.Join(path, "ports"), $"HTTP rules need single TCP ports; {Describe(pp)} is not one");
             }
         }
-        return http;
+        return (http, null);
+    }
+
+    /// <summary>
+    /// DNS rules are judged by the lab's DNS proxy, which serves cluster DNS on port 53 of the node: the rule must
+    /// name that port (UDP, TCP or ANY), as Cilium's DNS rules name the port of the DNS server they police.
+    /// </summary>
+    private static void CheckDnsPorts(JsonFields f, string path, List<PortProtocol> ports)
+    {
+        if (ports.Count == 0)
+        {
+            f.Error(JsonFields.Join(path, "ports"), "DNS rules need a port (53)");
+        }
+        foreach (var pp in ports)
+        {
+            if (pp.NamedPort is not null || pp.Port != 53 || pp.EndPort != 0 || pp.Protocol is not (L4Protocol.UDP or L4Protocol.TCP or L4Protocol.Any))
+            {
+                f.Error(JsonFields.Join(path, "ports"), $"DNS rules police the lab's DNS server on port 53 (UDP, TCP or ANY); {Describe(pp)} is not it");
+            }
+        }
     }
 
     private static string Describe(PortProtocol pp) =>

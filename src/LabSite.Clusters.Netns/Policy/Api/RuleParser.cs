@@ -24,7 +24,6 @@ internal static class RuleParser
         ["fromNodes"] = "fromNodes needs node identities, which the netns backend does not have",
         ["toNodes"] = "toNodes needs node identities, which the netns backend does not have",
         ["toServices"] = "toServices is not supported by the netns backend yet; select the service's pods with toEndpoints",
-        ["toFQDNs"] = "toFQDNs needs the DNS proxy, which the netns backend does not enforce yet (selectors are checked, then refused)",
         ["authentication"] = "mutual authentication is not supported by the netns backend",
     };
 
@@ -108,26 +107,30 @@ internal static class RuleParser
             {
                 f.Error(JsonFields.Join(path, key), why);
             }
-            else if (!peers.Contains(key) && key is not ("toPorts" or "icmps"))
+            else if (key == "toFQDNs" && ingress)
+            {
+                f.Error(JsonFields.Join(path, key), "toFQDNs is an egress peer (Cilium has no fromFQDNs)");
+            }
+            else if (!peers.Contains(key) && key is not ("toPorts" or "icmps" or "toFQDNs"))
             {
                 f.Error(JsonFields.Join(path, key), $"unknown field \"{key}\" (known here: {string.Join(", ", peers)}, toPorts, icmps)");
             }
         }
-        if (!ingress)
+        var fqdns = ingress ? null : FqdnParser.Selectors(f, o, path, "toFQDNs");
+        if (fqdns is not null && deny)
         {
-            // Checked so a malformed selector is named by its path even while toFQDNs itself is refused above.
-            _ = FqdnParser.Selectors(f, o, path, "toFQDNs");
+            f.Error(JsonFields.Join(path, "toFQDNs"), "toFQDNs is not allowed in egressDeny (as in Cilium)");
         }
         var endpoints = Selectors(f, o, path, peers[0], ns);
         var cidrs = Cidrs(f, o, path, peers[1], peers[2]);
         var entities = Entities(f, o, path, peers[3]);
-        var ports = PortParser.ToPorts(f, o, path, deny);
+        var ports = PortParser.ToPorts(f, o, path, deny, ingress);
         var icmps = PortParser.Icmps(f, o, path);
         if (ports is { Count: > 0 } && icmps is { Count: > 0 })
         {
             f.Error(JsonFields.Join(path, "icmps"), "icmps may only be used without toPorts in the same rule (as in Cilium)");
         }
-        return new PeerRule(endpoints, cidrs, entities, ports, icmps);
+        return new PeerRule(endpoints, cidrs, entities, ports, icmps, fqdns);
     }
 
     private static List<EndpointSelector>? Selectors(JsonFields f, JsonObject o, string path, string field, string? ns)

@@ -6,7 +6,9 @@ using LabSite.Clusters.Netns.Proxy.Rules;
 namespace LabSite.Clusters.Netns.Policy.Compile;
 
 /// <summary>
-/// Compiles the rules selecting one endpoint into its policy map entries (Cilium's MapState), following FORMATS §4–5:
+/// Compiles the rules selecting one endpoint into its policy map entries (Cilium's MapState), following FORMATS §4–5
+/// (toFQDNs peers select the CIDR identities of the addresses <paramref name="fqdnNames"/> holds for the names they
+/// match, and <c>rules.dns</c> of egress allows become the endpoint's <see cref="EndpointPolicy.Dns"/>):
 /// 1. a direction no selecting rule puts into default-deny gets an allow-all entry (identity 0, ANY);
 /// 2. ingress from the host is always allowed (Cilium's allow-localhost default);
 /// 3. each peer rule adds one entry per selected identity × port pattern (no peers + ports = identity 0, L4-only);
@@ -23,7 +25,8 @@ internal sealed class EndpointCompiler(
     string cluster,
     PolicyEnforcementMode mode,
     ushort ingressProxyPort,
-    ushort egressProxyPort)
+    ushort egressProxyPort,
+    IReadOnlyDictionary<string, IReadOnlyList<IPAddress>>? fqdnNames = null)
 {
     /// <summary>
     /// Non-zero so a redirect wins over a plain allow of the other lookup (policy.h precedence rule 2): once a port
@@ -42,6 +45,12 @@ internal sealed class EndpointCompiler(
 
     /// <summary>True when the last compile used a CIDR rule (new CIDR identities may change it).</summary>
     public bool UsedCidrs { get; private set; }
+
+    /// <summary>True when the last compile used a toFQDNs peer (new DNS answers may change it).</summary>
+    public bool UsedFqdns { get; private set; }
+
+    private readonly List<Fqdn.FqdnSelector> _dnsRules = [];
+    private bool _dnsPolicied;
 
     public EndpointPolicy Compile(EndpointInfo ep, NumericIdentity identity, IReadOnlyList<PolicyRule> rules)
     {
@@ -85,7 +94,9 @@ internal sealed class EndpointCompiler(
             .ThenBy(e => e.Key)
             .Select(e => new PolicyMapEntry(e.Key, e.Value.Verdict, e.Value.From.ToList()))
             .ToList();
-        return new EndpointPolicy(ep.Id, identity, enforced[0], enforced[1], list, l7);
+        // DNS rules only matter where egress is enforced: elsewhere every query is allowed and not proxied.
+        var dns = _dnsPolicied && enforced[(int)TrafficDirection.Egress] ? new Fqdn.DnsRuleSet(_dnsRules) : null;
+        return new EndpointPolicy(ep.Id, identity, enforced[0], enforced[1], list, l7, dns);
     }
 
     private Dictionary<(TrafficDirection, ushort), L7PortPolicy> L7Ports(IEnumerable<(TrafficDirection, ushort)> redirected)
@@ -135,6 +146,14 @@ internal sealed class EndpointCompiler(
                 }
             }
         }
+        if (!deny && dir == TrafficDirection.Egress)
+        {
+            foreach (var portRule in (peer.ToPorts ?? []).Where(r => r.Dns is not null))
+            {
+                _dnsPolicied = true;
+                _dnsRules.AddRange(portRule.Dns!);
+            }
+        }
     }
 
     private SortedSet<NumericIdentity> PeerIdentities(PeerRule peer)
@@ -159,6 +178,27 @@ internal sealed class EndpointCompiler(
             if (cidr.Selects(s_world4))
             {
                 ids.Add(NumericIdentity.World);
+            }
+        }
+        if (peer.Fqdns is { } fqdns)
+        {
+            // Cilium selects the addresses DNS answers gave for matching names, each as a /32 CIDR identity.
+            UsedFqdns = true;
+            UsedCidrs = true;
+            var byPrefix = cidrIdentities.ToDictionary(kv => kv.Value, kv => kv.Key);
+            foreach (var (name, ips) in fqdnNames ?? new Dictionary<string, IReadOnlyList<IPAddress>>())
+            {
+                if (!fqdns.Any(s => s.Matches(name)))
+                {
+                    continue;
+                }
+                foreach (var ip in ips)
+                {
+                    if (byPrefix.TryGetValue(new IPNetwork(ip, ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128), out var id))
+                    {
+                        ids.Add(id);
+                    }
+                }
             }
         }
         return ids;

@@ -33,6 +33,9 @@ public sealed class PolicyEngine(
     private readonly Dictionary<(string Kind, string? Ns, string Name), ParsedPolicy> _policies = [];
     private readonly Dictionary<EndpointId, State> _endpoints = [];
     private readonly Dictionary<IPNetwork, (NumericIdentity Id, int Refs)> _cidrs = [];
+    // What DNS answers told (name → addresses, every endpoint's lookups merged), and the /32s toFQDNs selectors hold.
+    private IReadOnlyDictionary<string, IReadOnlyList<IPAddress>> _fqdnNames = new Dictionary<string, IReadOnlyList<IPAddress>>();
+    private readonly HashSet<IPNetwork> _fqdnPrefixes = [];
     private bool _seeded;
     // Cilium's repository starts at revision 1 and bumps it on every policy add or delete.
     private long _revision = 1;
@@ -44,6 +47,7 @@ public sealed class PolicyEngine(
         public EndpointPolicy? Policy { get; set; }
         public HashSet<EndpointSelector> UsedSelectors { get; set; } = [];
         public bool UsedCidrs { get; set; }
+        public bool UsedFqdns { get; set; }
     }
 
     public IdentityAllocator Identities => identities;
@@ -99,6 +103,7 @@ public sealed class PolicyEngine(
             {
                 affected.UnionWith(ReleaseCidrs(old));
             }
+            affected.UnionWith(SyncFqdnPrefixes());
             return Recompile(affected);
         }
     }
@@ -115,6 +120,7 @@ public sealed class PolicyEngine(
             _revision++;
             var affected = SelectedBy(old).ToHashSet();
             affected.UnionWith(ReleaseCidrs(old));
+            affected.UnionWith(SyncFqdnPrefixes());
             return Recompile(affected);
         }
     }
@@ -161,6 +167,24 @@ public sealed class PolicyEngine(
                 return [];
             }
             return Recompile(ReleaseIdentity(state.Identity).ToHashSet());
+        }
+    }
+
+    /// <summary>
+    /// Replaces what the DNS proxy learned (fully qualified lower-case names → addresses, unexpired, every endpoint's
+    /// lookups merged, as Cilium's name manager selects for every endpoint). Addresses a toFQDNs selector matches get
+    /// /32 CIDR identities (Cilium allocates local identities for them); endpoints using toFQDNs are recompiled.
+    /// </summary>
+    public IReadOnlyList<EndpointPolicy> UpdateFqdnNames(IReadOnlyDictionary<string, IReadOnlyList<IPAddress>> names)
+    {
+        ArgumentNullException.ThrowIfNull(names);
+        lock (_lock)
+        {
+            Seed();
+            _fqdnNames = names;
+            var affected = SyncFqdnPrefixes().ToHashSet();
+            affected.UnionWith(_endpoints.Where(e => e.Value.UsedFqdns).Select(e => e.Key));
+            return Recompile(affected);
         }
     }
 
@@ -257,39 +281,57 @@ public sealed class PolicyEngine(
             .SelectMany(c => c.Except.Prepend(c.Cidr))
             .Where(n => n.PrefixLength > 0);
 
-    private List<EndpointId> AcquireCidrs(ParsedPolicy p)
+    private List<EndpointId> AcquireCidrs(ParsedPolicy p) => CidrsOf(p).SelectMany(Acquire).ToList();
+
+    private List<EndpointId> ReleaseCidrs(ParsedPolicy p) => CidrsOf(p).SelectMany(Release).ToList();
+
+    /// <summary>One more reference to a prefix's CIDR identity (allocated on the first).</summary>
+    private IEnumerable<EndpointId> Acquire(IPNetwork net)
     {
-        var affected = new List<EndpointId>();
-        foreach (var net in CidrsOf(p))
+        if (_cidrs.TryGetValue(net, out var e))
         {
-            if (_cidrs.TryGetValue(net, out var e))
-            {
-                _cidrs[net] = (e.Id, e.Refs + 1);
-                continue;
-            }
-            var id = identities.AcquireCidr(net);
-            _cidrs[net] = (id, 1);
-            affected.AddRange(IdentityAdded(id, identities.Lookup(id)!));
+            _cidrs[net] = (e.Id, e.Refs + 1);
+            return [];
         }
-        return affected;
+        var id = identities.AcquireCidr(net);
+        _cidrs[net] = (id, 1);
+        return IdentityAdded(id, identities.Lookup(id)!);
     }
 
-    private List<EndpointId> ReleaseCidrs(ParsedPolicy p)
+    /// <summary>One reference less (the identity goes with the last).</summary>
+    private IEnumerable<EndpointId> Release(IPNetwork net)
     {
-        var affected = new List<EndpointId>();
-        foreach (var net in CidrsOf(p))
+        if (!_cidrs.TryGetValue(net, out var e))
         {
-            if (!_cidrs.TryGetValue(net, out var e))
-            {
-                continue;
-            }
-            if (e.Refs > 1)
-            {
-                _cidrs[net] = (e.Id, e.Refs - 1);
-                continue;
-            }
-            _cidrs.Remove(net);
-            affected.AddRange(ReleaseIdentity(e.Id));
+            return [];
+        }
+        if (e.Refs > 1)
+        {
+            _cidrs[net] = (e.Id, e.Refs - 1);
+            return [];
+        }
+        _cidrs.Remove(net);
+        return ReleaseIdentity(e.Id);
+    }
+
+    /// <summary>Holds a CIDR identity for each address a toFQDNs selector of any policy selects, and releases the rest.</summary>
+    private List<EndpointId> SyncFqdnPrefixes()
+    {
+        var selectors = _policies.Values.SelectMany(p => p.Rules).SelectMany(r => new[] { r.Egress })
+            .SelectMany(list => list ?? []).SelectMany(peer => peer.Fqdns ?? []).ToList();
+        var wanted = _fqdnNames.Where(kv => selectors.Any(s => s.Matches(kv.Key)))
+            .SelectMany(kv => kv.Value).Select(ip => new IPNetwork(ip, ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128))
+            .ToHashSet();
+        var affected = new List<EndpointId>();
+        foreach (var net in wanted.Except(_fqdnPrefixes).ToList())
+        {
+            affected.AddRange(Acquire(net));
+            _fqdnPrefixes.Add(net);
+        }
+        foreach (var net in _fqdnPrefixes.Except(wanted).ToList())
+        {
+            affected.AddRange(Release(net));
+            _fqdnPrefixes.Remove(net);
         }
         return affected;
     }
@@ -306,10 +348,11 @@ public sealed class PolicyEngine(
             {
                 continue;
             }
-            var compiler = new EndpointCompiler(_selectors, cidrById, portsByIdentity, cluster, mode, l7ProxyPort, l7EgressProxyPort);
+            var compiler = new EndpointCompiler(_selectors, cidrById, portsByIdentity, cluster, mode, l7ProxyPort, l7EgressProxyPort, _fqdnNames);
             var policy = compiler.Compile(state.Info, state.Identity, RulesFor(state.Info.Labels));
             state.UsedSelectors = compiler.UsedSelectors;
             state.UsedCidrs = compiler.UsedCidrs;
+            state.UsedFqdns = compiler.UsedFqdns;
             if (!policy.SameAs(state.Policy))
             {
                 changed.Add(policy);

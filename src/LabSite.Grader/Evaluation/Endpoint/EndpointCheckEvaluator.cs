@@ -64,16 +64,63 @@ public static class EndpointCheckEvaluator
             await CompareAsync(inspector, context.Cluster, endpoints, different, mustEqual: false, problems, facts, shown, ct);
         }
 
-        var evidence = EndpointModel.ToText(shown.DistinctBy(e => e.Id)).TrimEnd('\n').Split('\n');
+        var evidence = EndpointModel.ToText(shown.DistinctBy(e => e.Id)).TrimEnd('\n').Split('\n').ToList();
+        if (check.FqdnCacheHas is not null || check.FqdnCacheLacks is not null)
+        {
+            if (await inspector.GetFqdnCacheAsync(ct) is not { } cache)
+            {
+                return new CheckResult(check.Id, check.Title, CheckOutcome.CannotCheck, expected,
+                    "this cluster keeps no FQDN cache (no DNS proxy), so what pods looked up cannot be read", evidence);
+            }
+            var mine = cache.Where(c => endpoints.Any(e => e.Id == c.Endpoint)).ToList();
+            FqdnCache(endpoints, mine, check.FqdnCacheHas ?? [], check.FqdnCacheLacks ?? [], problems, facts);
+            evidence.Add("");
+            evidence.AddRange(FqdnCacheEntry.ToText(mine).TrimEnd('\n').Split('\n'));
+        }
         return problems.Count == 0
             ? new CheckResult(check.Id, check.Title, CheckOutcome.Passed, expected, string.Join("; ", facts), evidence)
             : new CheckResult(check.Id, check.Title, CheckOutcome.Failed, expected, string.Join("; ", problems), evidence,
                 check.OnFail ?? "Run `cilium-dbg endpoint list` and compare the rows below with what the step asks for.");
     }
 
+    /// <summary>Every endpoint has each wanted name (with an address), and none has an unwanted one.</summary>
+    private static void FqdnCache(IReadOnlyList<EndpointModel> endpoints, List<FqdnCacheEntry> cache, IReadOnlyList<string> has, IReadOnlyList<string> lacks, List<string> problems, List<string> facts)
+    {
+        foreach (var e in endpoints)
+        {
+            var names = cache.Where(c => c.Endpoint == e.Id && c.Ips.Count > 0).Select(c => c.Fqdn).ToHashSet(StringComparer.Ordinal);
+            var missing = has.Where(n => !names.Contains(n)).ToList();
+            var unwanted = lacks.Where(names.Contains).ToList();
+            if (missing.Count > 0)
+            {
+                problems.Add($"endpoint {e.Id} ({e.PodName}) has no FQDN cache entry for {string.Join(", ", missing)}");
+            }
+            if (unwanted.Count > 0)
+            {
+                problems.Add($"endpoint {e.Id} ({e.PodName}) has {string.Join(", ", unwanted)} in its FQDN cache");
+            }
+        }
+        if (has.Count > 0)
+        {
+            facts.Add($"the FQDN cache holds {string.Join(", ", has)}");
+        }
+        if (lacks.Count > 0)
+        {
+            facts.Add($"the FQDN cache holds no {string.Join(", ", lacks)}");
+        }
+    }
+
     private static string Expected(EndpointCheck check)
     {
         var parts = new List<string>();
+        if (check.FqdnCacheHas is { Count: > 0 } has)
+        {
+            parts.Add($"{string.Join(", ", has)} in its FQDN cache");
+        }
+        if (check.FqdnCacheLacks is { Count: > 0 } lacks)
+        {
+            parts.Add($"no {string.Join(", ", lacks)} in its FQDN cache");
+        }
         if (check.IngressEnforcement is { } i)
         {
             parts.Add($"ingress policy enforcement {i.ToString().ToLowerInvariant()}");

@@ -12,6 +12,11 @@ namespace LabSite.Scenarios.Model.Checks;
 /// means "all these pods share one identity" (e.g. the replicas of a Deployment).
 /// </param>
 /// <param name="DifferentIdentityFrom">Pods whose numeric identity every pod of <see cref="Pod"/> must differ from.</param>
+/// <param name="FqdnCacheHas">
+/// Names (lower case, with the trailing dot) every endpoint must have in the DNS proxy's FQDN cache with at least one
+/// address (<c>cilium-dbg fqdn cache list</c>); null does not look.
+/// </param>
+/// <param name="FqdnCacheLacks">Names no endpoint of <see cref="Pod"/> may have in the FQDN cache; null does not look.</param>
 public sealed record EndpointCheck(
     string Id,
     string Title,
@@ -21,7 +26,9 @@ public sealed record EndpointCheck(
     PolicyEnforcement? EgressEnforcement,
     IReadOnlyDictionary<string, string>? IdentityLabels,
     PodSelector? SameIdentityAs,
-    PodSelector? DifferentIdentityFrom) : CheckSpec(Id, Title, Location);
+    PodSelector? DifferentIdentityFrom,
+    IReadOnlyList<string>? FqdnCacheHas = null,
+    IReadOnlyList<string>? FqdnCacheLacks = null) : CheckSpec(Id, Title, Location);
 
 /// <summary>An endpoint's policy enforcement in one direction, as the POLICY ENFORCEMENT columns print it.</summary>
 public enum PolicyEnforcement { Enabled, Disabled }
