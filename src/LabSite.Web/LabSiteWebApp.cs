@@ -1,3 +1,4 @@
+using LabSite.Web.Admission;
 using LabSite.Web.Checks;
 using LabSite.Web.Clusters;
 using LabSite.Web.Data;
@@ -38,6 +39,7 @@ public static class LabSiteWebApp
         builder.Services.AddSitePages();
         builder.Services.AddLabTerminals();
         builder.Services.AddLabClusters();
+        builder.Services.AddClusterAdmission();
         builder.Services.AddCheckEvaluation();
         builder.Services.AddWorkshops(options);
         builder.Services.AddWorkshopRoom();
@@ -51,6 +53,7 @@ public static class LabSiteWebApp
         app.UseNotFoundPages();
         app.UseStaticFiles();
         app.UseLearnerIdentity();
+        app.UseClusterAdmission();
         app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();

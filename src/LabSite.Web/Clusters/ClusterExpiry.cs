@@ -1,4 +1,5 @@
 using LabSite.Agent.Server;
+using LabSite.Web.Admission;
 using LabSite.Web.Terminal;
 using Microsoft.Extensions.Options;
 
@@ -13,7 +14,7 @@ namespace LabSite.Web.Clusters;
 /// </summary>
 public sealed class ClusterExpiry(
     BackendRouter? agent, ClusterActivity activity, ClusterNotices notices, TerminalSessions terminals,
-    IOptions<LabClusterOptions> options, TimeProvider clock, ILogger<ClusterExpiry> log) : BackgroundService
+    IOptions<LabClusterOptions> options, TimeProvider clock, ILogger<ClusterExpiry> log, ClusterAdmission? admission = null) : BackgroundService
 {
     // One sweep at a time: the timer's and a test's (or a slow one and the next) must not delete the same cluster twice.
     private readonly SemaphoreSlim _sweeping = new(1, 1);
@@ -54,13 +55,18 @@ public sealed class ClusterExpiry(
         try
         {
             // Learner clusters this site has no record of (it restarted while a separate agent kept them) expire too.
+            var listedAt = clock.GetUtcNow();
+            var learnerClusters = new List<string>();
             foreach (var running in await agent.ListAsync(ct))
             {
                 if (AgentClusterLocator.IsLearnerClusterName(running.Name))
                 {
                     activity.Adopt(running.Name, running.LabId);
+                    learnerClusters.Add(running.Name);
                 }
             }
+            // Admission counts what really runs: slots of vanished clusters go back, unknown running ones take one.
+            admission?.Reconcile(learnerClusters, listedAt);
             var expired = new List<string>();
             foreach (var entry in activity.Entries.Where(e => e.Running))
             {
@@ -104,6 +110,7 @@ public sealed class ClusterExpiry(
 
             await agent!.DestroyAsync(name, ct);
             activity.Deleted(name);
+            admission?.Release(name);
             if (entry.Learner is { } owner && entry.LabId is { } lab)
             {
                 notices.Expired(owner, lab, now, idle);

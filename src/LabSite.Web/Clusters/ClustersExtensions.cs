@@ -1,4 +1,5 @@
 using LabSite.Agent.Server;
+using LabSite.Web.Admission;
 using LabSite.Web.Terminal;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -16,12 +17,13 @@ public static class ClustersExtensions
         services.AddSingleton<ClusterNotices>();
         services.AddSingleton<ClusterRestorer>();
         services.AddSingleton(sp => new ClusterStatusReader(
-            sp.GetRequiredService<ClusterNotices>(), sp.GetRequiredService<ILabClusterLocator>(), sp.GetRequiredService<TimeProvider>(), sp.GetService<BackendRouter>() is not null));
+            sp.GetRequiredService<ClusterNotices>(), sp.GetRequiredService<ILabClusterLocator>(), sp.GetRequiredService<TimeProvider>(), sp.GetService<BackendRouter>() is not null,
+            sp.GetService<ClusterAdmission>()));
         // The agent is optional (serve --agent off): then nothing expires, since nothing runs.
         services.AddSingleton(sp => new ClusterExpiry(
             sp.GetService<BackendRouter>(), sp.GetRequiredService<ClusterActivity>(), sp.GetRequiredService<ClusterNotices>(),
             sp.GetRequiredService<TerminalSessions>(), sp.GetRequiredService<IOptions<LabClusterOptions>>(),
-            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ClusterExpiry>>()));
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ClusterExpiry>>(), sp.GetService<ClusterAdmission>()));
         services.AddHostedService(sp => sp.GetRequiredService<ClusterExpiry>());
         return services;
     }

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using LabSite.Agent.Server;
 using LabSite.Clusters.Contract;
+using LabSite.Web.Admission;
 using LabSite.Web.Clusters;
 using LabSite.Web.Learners;
 
@@ -10,10 +11,12 @@ namespace LabSite.Web.Terminal;
 /// Gives each learner one cluster per lab on the lab agent, created the first time the lab is used and found again
 /// afterwards (also after a reconnect). When it is gone (expired by <see cref="ClusterExpiry"/>, or the agent
 /// restarted) the next use creates it again and <see cref="ClusterRestorer"/> replays the learner's completed steps.
+/// A creation first takes a slot from <see cref="ClusterAdmission"/> (when given): a full host queues or refuses it
+/// with a <see cref="ClusterAdmissionException"/>.
 /// </summary>
-/// <param name="outsideOf">The lab's outside world (its front matter's <c>outside:</c>), passed on when creating its cluster.</param>
 public sealed partial class AgentClusterLocator(
-    BackendRouter agent, ClusterActivity? activity = null, ClusterRestorer? restorer = null, Func<string, IReadOnlyList<string>?>? outsideOf = null) : ILabClusterLocator
+    BackendRouter agent, ClusterActivity? activity = null, ClusterRestorer? restorer = null, ClusterAdmission? admission = null,
+    Func<string, IReadOnlyList<string>?>? outsideOf = null) : ILabClusterLocator
 {
     private readonly ClusterActivity _activity = activity ?? new ClusterActivity(TimeProvider.System);
 
@@ -34,8 +37,21 @@ public sealed partial class AgentClusterLocator(
             var cluster = await agent.FindAsync(name, ct);
             if (cluster is null)
             {
-                // Not the request's token: a learner closing the tab mid-restore must not leave a half-made cluster.
-                cluster = await agent.Backend(null).CreateAsync(new ClusterRequest(name, labId, OutsideHosts: outsideOf?.Invoke(labId)), progress: null, CancellationToken.None);
+                if (admission?.Enter(name, learner) is { Outcome: not AdmissionOutcome.Admitted } decision)
+                {
+                    throw new ClusterAdmissionException(decision);
+                }
+                try
+                {
+                    // Not the request's token: a learner closing the tab mid-restore must not leave a half-made cluster.
+                    cluster = await agent.Backend(null).CreateAsync(new ClusterRequest(name, labId, OutsideHosts: outsideOf?.Invoke(labId)), progress: null, CancellationToken.None);
+                }
+                catch
+                {
+                    admission?.Release(name);
+                    throw;
+                }
+                admission?.Created(name);
                 _activity.Created(name, learner, labId);
                 if (restorer is not null)
                 {
@@ -63,6 +79,7 @@ public sealed partial class AgentClusterLocator(
                 throw new InvalidOperationException($"the lab cluster {name} belongs to another learner; ask the operator to end it");
             }
             // Not the caller's token from here: a closed console must not leave the cluster destroyed and the progress old.
+            // The admission slot stays: the replacement is created on it at once.
             await agent.DestroyAsync(name, CancellationToken.None);
             _activity.Deleted(name);
             await between(CancellationToken.None);

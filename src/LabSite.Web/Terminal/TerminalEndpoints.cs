@@ -2,6 +2,7 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 using LabSite.Agent.Server;
+using LabSite.Web.Admission;
 using LabSite.Web.Clusters;
 using LabSite.Web.Labs;
 using LabSite.Web.Learners;
@@ -27,7 +28,7 @@ public static class TerminalEndpoints
         services.AddSingleton(TimeProvider.System);
         // A lab agent is registered when `labsite serve` hosts or reaches one; without it kubectl says no cluster runs.
         services.AddSingleton<ILabClusterLocator>(sp => sp.GetService<BackendRouter>() is { } agent
-            ? new AgentClusterLocator(agent, sp.GetRequiredService<ClusterActivity>(), sp.GetRequiredService<ClusterRestorer>(),
+            ? new AgentClusterLocator(agent, sp.GetRequiredService<ClusterActivity>(), sp.GetRequiredService<ClusterRestorer>(), sp.GetService<ClusterAdmission>(),
                 labId => sp.GetService<Labs.LabCatalogSource>()?.Current.Find(labId)?.Meta.Outside)
             : new NoClusterLocator());
         services.AddSingleton<LabFolders>();
@@ -42,8 +43,10 @@ public static class TerminalEndpoints
         return app;
     }
 
-    private static async Task HandleAsync(HttpContext context, string labId, string? tab, LabCatalogSource catalog, TerminalSessions sessions)
+    private static async Task HandleAsync(
+        HttpContext context, string labId, string? tab, LabCatalogSource catalog, TerminalSessions sessions, IServiceProvider services)
     {
+        var admission = services.GetService<ClusterAdmission>();
         if (!context.WebSockets.IsWebSocketRequest)
         {
             context.Response.StatusCode = StatusCodes.Status400BadRequest;
@@ -67,14 +70,63 @@ public static class TerminalEndpoints
             return;
         }
         var learner = context.GetLearnerId();
-        var session = await sessions.GetOrStartAsync(learner, lab, terminalTab, context.RequestAborted);
-        using var socket = await context.WebSockets.AcceptWebSocketAsync();
+        WebSocket? waiting = null;
+        // While waiting in line the browser's messages are read (to see it leave) and dropped, but for its last resize;
+        // the same read loop then feeds the session.
+        TerminalSession? started = null;
+        byte[]? lastResize = null;
+        Task? receiving = null;
+        TerminalSession session;
+        while (true)
+        {
+            try
+            {
+                session = await sessions.GetOrStartAsync(learner, lab, terminalTab, context.RequestAborted);
+                break;
+            }
+            catch (ClusterAdmissionException e) when (e.Decision.Outcome == AdmissionOutcome.Queued && admission is not null)
+            {
+                // The host is full: the terminal waits in line, showing its place, and starts when admitted.
+                waiting ??= await context.WebSockets.AcceptWebSocketAsync();
+                receiving ??= ReceiveAsync(waiting, message =>
+                {
+                    if (started is { } s)
+                    {
+                        return HandleMessageAsync(s, message, inputAllowed: () => true, resize: true);
+                    }
+                    lastResize = message.AsSpan().IndexOf("\"resize\""u8) >= 0 ? message : lastResize;
+                    return Task.CompletedTask;
+                }, context.RequestAborted);
+                if (!await WaitInLineAsync(waiting, admission, AgentClusterLocator.ClusterName(learner, lab.Id), receiving, context.RequestAborted))
+                {
+                    if (waiting.State == WebSocketState.CloseReceived)
+                    {
+                        await waiting.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "", CancellationToken.None);
+                    }
+                    waiting.Dispose();
+                    return;
+                }
+            }
+            catch (ClusterAdmissionException e) when (waiting is not null)
+            {
+                await SendTextAsync(waiting, "\r\n" + e.Message + "\r\n", CancellationToken.None);
+                await waiting.CloseOutputAsync(WebSocketCloseStatus.PolicyViolation, "no lab cluster can start now", CancellationToken.None);
+                waiting.Dispose();
+                return;
+            }
+        }
+        using var socket = waiting ?? await context.WebSockets.AcceptWebSocketAsync();
         var output = session.Attach();
+        started = session;
+        if (lastResize is not null)
+        {
+            await HandleMessageAsync(session, lastResize, inputAllowed: () => false, resize: true);
+        }
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         var sending = SendAsync(socket, output, stop.Token);
         try
         {
-            await ReceiveAsync(socket, message => HandleMessageAsync(session, message, inputAllowed: () => true, resize: true), stop.Token);
+            await (receiving ?? ReceiveAsync(socket, message => HandleMessageAsync(session, message, inputAllowed: () => true, resize: true), stop.Token));
         }
         finally
         {
@@ -88,6 +140,44 @@ public static class TerminalEndpoints
             await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "", CancellationToken.None);
         }
     }
+
+    /// <summary>
+    /// Tells the waiting terminal its place in line whenever it changes, until the cluster is admitted (true) or the
+    /// browser goes away (false: the place is given up). Asking for the place every few seconds keeps it.
+    /// </summary>
+    /// <param name="receiving">The socket's read loop: it ends when the browser closes.</param>
+    private static async Task<bool> WaitInLineAsync(WebSocket socket, ClusterAdmission admission, string cluster, Task receiving, CancellationToken ct)
+    {
+        var shown = 0;
+        try
+        {
+            while (admission.Position(cluster) is { } position)
+            {
+                if (position != shown)
+                {
+                    shown = position;
+                    await SendTextAsync(socket, $"\r\nThis host runs all the lab clusters it can right now: you are number {position} in line. " +
+                        "This terminal starts when it is your turn.\r\n", ct);
+                }
+                if (await Task.WhenAny(admission.TurnAsync(cluster), receiving, Task.Delay(TimeSpan.FromSeconds(2), ct)) == receiving)
+                {
+                    admission.Leave(cluster);
+                    return false;
+                }
+                ct.ThrowIfCancellationRequested();
+            }
+            await SendTextAsync(socket, "\r\nIt is your turn: starting your lab cluster…\r\n", ct);
+            return true;
+        }
+        catch (Exception e) when (e is OperationCanceledException or WebSocketException)
+        {
+            admission.Leave(cluster);
+            return false;
+        }
+    }
+
+    private static Task SendTextAsync(WebSocket socket, string text, CancellationToken ct) =>
+        socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, ct);
 
     /// <summary>Ends one tab's shell; its socket, if attached, is closed normally (the page has already removed the tab).</summary>
     private static Results<NoContent, NotFound, ProblemHttpResult> Close(HttpContext context, string labId, string? tab, TerminalSessions sessions)

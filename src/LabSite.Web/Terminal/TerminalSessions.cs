@@ -52,7 +52,16 @@ public sealed class TerminalSessions(LabFolders folders, ILabClusterLocator clus
         }
         var created = new Lazy<Task<TerminalSession>>(() => StartAsync(learner, lab, ct));
         _sessions[key] = created;
-        return await created.Value;
+        try
+        {
+            return await created.Value;
+        }
+        catch
+        {
+            // A start that failed (no cluster admitted yet, a backend error) must not hold one of the host's terminals.
+            _sessions.TryRemove(KeyValuePair.Create(key, created));
+            throw;
+        }
     }
 
     /// <summary>Whether any of the learner's terminals on a lab is attached, and when one was last used; null without a session.</summary>

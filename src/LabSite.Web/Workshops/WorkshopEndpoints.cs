@@ -1,4 +1,5 @@
 using System.Threading.RateLimiting;
+using LabSite.Web.Admission;
 using LabSite.Web.Clusters;
 using LabSite.Web.Learners;
 using LabSite.Web.Workshops.Data;
@@ -61,7 +62,7 @@ public static class WorkshopEndpoints
 
     private static async Task<IResult> JoinAsync(
         HttpContext context, [FromForm] string? code, [FromForm] string? name, [FromForm] string? email,
-        WorkshopStore store, ClusterActivity activity, IDataProtectionProvider protection, CancellationToken ct)
+        WorkshopStore store, ClusterActivity activity, ClusterAdmission admission, IDataProtectionProvider protection, CancellationToken ct)
     {
         var result = await store.JoinAsync(code, name, email, AttendeeTicket.FromRequest(context), ct);
         if (result is not { Workshop: { } workshop, Attendee: { } attendee })
@@ -81,6 +82,8 @@ public static class WorkshopEndpoints
             Path = "/",
         });
         activity.Hold(learner, DateTime.SpecifyKind(workshop.EndsAt, DateTimeKind.Utc));
+        // The attendee's cluster comes from the event's reserved seats at once, not after the next refresh of the holds.
+        admission.AddAttendee(learner, workshop.Id, WorkshopClusterHolds.ReservedSeats(workshop));
         return TypedResults.Redirect($"/labs/{workshop.LabIds.Split(',')[0]}");
     }
 }

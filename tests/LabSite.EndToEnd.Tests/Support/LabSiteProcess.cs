@@ -67,6 +67,10 @@ public sealed class LabSiteProcess : IAsyncDisposable
             ["NetnsOptions__BpffsRoot"] = $"/sys/fs/bpf/labsite-{prefix}",
             ["NetnsOptions__CgroupRoot"] = $"/sys/fs/cgroup/unified/labsite-{prefix}",
             ["NetnsOptions__RunDirectory"] = $"/run/labsite-{prefix}",
+            // Every browser and benchmark client comes from 127.0.0.1: the per-client limit and the capacity are
+            // admission's own tests' business, not these (a caller's environment can still set them).
+            ["AdmissionOptions__PerClientLimit"] = "100000",
+            ["AdmissionOptions__MemoryBudgetMiB"] = "1000000",
         };
         foreach (var (key, value) in netns.Concat(environment ?? new Dictionary<string, string>()))
         {

@@ -60,9 +60,11 @@ public sealed class TestSite : IAsyncDisposable
         return new TestSite(app, options);
     }
 
-    public Browser NewBrowser()
+    /// <param name="client">The address the site sees the browser come from (none by default).</param>
+    public Browser NewBrowser(IPAddress? client = null)
     {
-        var cookies = new CookieHandler(_app.GetTestServer().CreateHandler());
+        var server = _app.GetTestServer();
+        var cookies = new CookieHandler(client is null ? server.CreateHandler() : server.CreateHandler(c => c.Connection.RemoteIpAddress = client));
         return new(new HttpClient(cookies) { BaseAddress = new Uri("http://localhost") }, cookies.Container);
     }
 
