@@ -5,7 +5,6 @@ using System.Text;
 using LabSite.Agent.Client;
 using LabSite.Agent.Server;
 using LabSite.Clusters.Contract;
-using LabSite.Shell;
 using LabSite.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
