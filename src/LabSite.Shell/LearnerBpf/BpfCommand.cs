@@ -55,7 +55,9 @@ public sealed class BpfCommand : BuiltinCommand
             switch (context.Args[0])
             {
                 case "load":
-                    var loaded = await lab.LoadBpfAsync(LoadRequest(context), context.Cancellation);
+                    var request = LoadRequest(context);
+                    request = request with { Pod = await PodOfAsync(context, request.Namespace, request.Pod) };
+                    var loaded = await lab.LoadBpfAsync(request, context.Cancellation);
                     await context.Stdout.WriteLineAsync($"loaded {loaded.Name}: program {loaded.ProgramName} (id {loaded.ProgramId}, {loaded.ProgramType}, {loaded.Instructions} instructions) on {Where(loaded)}");
                     return 0;
                 case "list" or "ls" or "show":
@@ -131,6 +133,27 @@ public sealed class BpfCommand : BuiltinCommand
         pod = pod.StartsWith("pod/", StringComparison.Ordinal) ? pod[4..] : pod;
         name ??= Path.GetFileNameWithoutExtension(file).ToLowerInvariant();
         return new LearnerBpfLoadRequest(name, context.Session.Folder.ReadAllBytes(file), ns, pod, hook, program);
+    }
+
+    /// <summary>
+    /// <c>deploy/NAME</c> (or <c>deployment/</c>) means one pod of that Deployment, the first by name, as
+    /// <c>kubectl exec deploy/NAME</c> picks one; a plain name is a pod's own.
+    /// </summary>
+    private static async Task<string> PodOfAsync(CommandContext context, string @namespace, string pod)
+    {
+        var slash = pod.IndexOf('/', StringComparison.Ordinal);
+        if (slash < 0)
+        {
+            return pod;
+        }
+        var (kind, name) = (pod[..slash], pod[(slash + 1)..]);
+        if (kind is not ("deploy" or "deployment" or "deployments") || name.Length == 0)
+        {
+            throw new UsageException($"bpf load: --pod {pod}: a pod name, pod/NAME or deploy/NAME");
+        }
+        var pods = await context.Session.Cluster!.GetAsync(new ObjectQuery("pods", @namespace), context.Cancellation);
+        return pods.Select(p => p.Name).Where(n => n.StartsWith(name + "-", StringComparison.Ordinal)).Order(StringComparer.Ordinal).FirstOrDefault()
+            ?? throw new ClusterException($"bpf load: deployment {name} has no pods in namespace {@namespace} (kubectl get pods -n {@namespace})");
     }
 
     private static string Where(LearnerBpfProgram p) =>
