@@ -131,13 +131,17 @@ public sealed class BpfCommand : BuiltinCommand
             throw new UsageException("usage: bpf load FILE.o --pod POD [-n NAMESPACE] [--ingress | --egress] [--name NAME]");
         }
         pod = pod.StartsWith("pod/", StringComparison.Ordinal) ? pod[4..] : pod;
+        if (pod.IndexOf('/', StringComparison.Ordinal) is var slash and >= 0 && (pod[..slash] is not ("deploy" or "deployment" or "deployments") || slash == pod.Length - 1))
+        {
+            throw new UsageException($"bpf load: --pod {pod}: a pod name, pod/NAME or deploy/NAME");
+        }
         name ??= Path.GetFileNameWithoutExtension(file).ToLowerInvariant();
         return new LearnerBpfLoadRequest(name, context.Session.Folder.ReadAllBytes(file), ns, pod, hook, program);
     }
 
     /// <summary>
     /// <c>deploy/NAME</c> (or <c>deployment/</c>) means one pod of that Deployment, the first by name, as
-    /// <c>kubectl exec deploy/NAME</c> picks one; a plain name is a pod's own.
+    /// <c>kubectl exec deploy/NAME</c> picks one; a plain name is a pod's own (<see cref="LoadRequest"/> checked the form).
     /// </summary>
     private static async Task<string> PodOfAsync(CommandContext context, string @namespace, string pod)
     {
@@ -146,11 +150,7 @@ public sealed class BpfCommand : BuiltinCommand
         {
             return pod;
         }
-        var (kind, name) = (pod[..slash], pod[(slash + 1)..]);
-        if (kind is not ("deploy" or "deployment" or "deployments") || name.Length == 0)
-        {
-            throw new UsageException($"bpf load: --pod {pod}: a pod name, pod/NAME or deploy/NAME");
-        }
+        var name = pod[(slash + 1)..];
         var pods = await context.Session.Cluster!.GetAsync(new ObjectQuery("pods", @namespace), context.Cancellation);
         return pods.Select(p => p.Name).Where(n => n.StartsWith(name + "-", StringComparison.Ordinal)).Order(StringComparer.Ordinal).FirstOrDefault()
             ?? throw new ClusterException($"bpf load: deployment {name} has no pods in namespace {@namespace} (kubectl get pods -n {@namespace})");
