@@ -97,6 +97,14 @@ public sealed class LearnerBpfPrivilegedTests(LearnerBpfLab lab) : IClassFixture
         Assert.Contains("map_value_or_null", message);
     }
 
+    [Fact]
+    public async Task AnEndlessLoopIsRejectedWithTheVerifiersReason()
+    {
+        var message = await lab.RefusalAsync(await lab.ObjectAsync(LearnerPrograms.EndlessLoop));
+        Assert.Contains("verifier rejected program spin", message);
+        Assert.Contains("infinite loop detected", message);
+    }
+
     [Theory]
     [InlineData("kprobe/do_sys_open", "kprobe")]
     [InlineData("xdp", "xdp")]

@@ -51,6 +51,19 @@ internal static class LearnerPrograms
         char _license[] SEC("license") = "GPL";
         """;
 
+    /// <summary>A loop that never ends for long packets: the verifier refuses it rather than let it hang a CPU.</summary>
+    public const string EndlessLoop = "#include \"labsite_bpf.h\"\n" + """
+        SEC("tc")
+        int spin(struct __sk_buff *skb)
+        {
+            if (skb->len > 1000)
+                for (;;) {}
+            return TC_ACT_OK;
+        }
+
+        char _license[] SEC("license") = "GPL";
+        """;
+
     public const string SocketCounter = "#include \"labsite_bpf.h\"\n" + CounterMap + """
         SEC("socket")
         int count_socket(struct __sk_buff *skb)
