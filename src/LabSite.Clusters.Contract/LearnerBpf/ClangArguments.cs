@@ -41,7 +41,7 @@ public static partial class ClangArguments
                 case "-o":
                     output = i + 1 < args.Count ? FileName(args[++i], ".o") : throw new ArgumentException("clang: -o needs a file name");
                     break;
-                case "-O0" or "-O1" or "-O2" or "-O3" or "-Os" or "-g" or "-Wall" or "-Wextra" or "-Werror" or "-mcpu=v1" or "-mcpu=v2" or "-mcpu=v3" or "-mcpu=probe":
+                case "-O0" or "-O1" or "-O2" or "-O3" or "-Os" or "-g" or "-Wall" or "-Wextra" or "-Werror" or "-mcpu=v1" or "-mcpu=v2" or "-mcpu=v3":
                     flags.Add(a);
                     break;
                 case var w when WarningFlag().IsMatch(w):
