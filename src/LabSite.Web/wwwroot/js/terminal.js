@@ -101,7 +101,9 @@
     close.className = "terminal-tab__close";
     close.tabIndex = -1;
     close.dataset.close = String(number);
-    close.setAttribute("aria-label", "Close Terminal " + number);
+    // Hidden from assistive technology: a tablist may hold only tabs, and the keyboard closes a tab with Delete
+    // (announced through the tab's aria-keyshortcuts); the button is for the mouse and never in the tab order.
+    close.setAttribute("aria-hidden", "true");
     close.title = "Close Terminal " + number + " (Delete)";
     close.textContent = "\u00d7";
     wrapper.appendChild(button);
