@@ -70,9 +70,10 @@ public sealed class SiteEndpointTests : IAsyncLifetime
     [Fact]
     public async Task Layout_has_landmarks_skip_link_nav_and_theme_toggle()
     {
-        var page = await _site.NewBrowser().GetPageAsync("/labs");
+        var page = await _site.NewBrowser().GetPageAsync("/labs?q=hub");
 
-        Assert.Equal("#main", page.QuerySelector("a.skip-link")!.GetAttribute("href"));
+        // Relative to <base href="/">: the page itself, at its main content (a bare "#main" would lead home).
+        Assert.Equal("labs?q=hub#main", page.QuerySelector("a.skip-link")!.GetAttribute("href"));
         Assert.NotNull(page.QuerySelector("header"));
         Assert.NotNull(page.QuerySelector("main#main"));
         Assert.NotNull(page.QuerySelector("footer"));
