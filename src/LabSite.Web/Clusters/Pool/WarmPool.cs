@@ -24,6 +24,8 @@ public sealed partial class WarmPool(
     private readonly Dictionary<string, Member> _members = new(StringComparer.Ordinal);
     private Dictionary<(string Lab, string? Workshop), int> _workshopTargets = [];
     private readonly SemaphoreSlim _wake = new(0, 1);
+    // One pass at a time (the filler's and a test's or the bench's): two would both see the same deficit and overshoot.
+    private readonly SemaphoreSlim _filling = new(1, 1);
     private bool _orphansCleared;
 
     private enum State { Creating, Ready, Leaving }
@@ -108,6 +110,19 @@ public sealed partial class WarmPool(
         {
             return 0;
         }
+        await _filling.WaitAsync(ct);
+        try
+        {
+            return await FillOnceAsync(ct);
+        }
+        finally
+        {
+            _filling.Release();
+        }
+    }
+
+    private async Task<int> FillOnceAsync(CancellationToken ct)
+    {
         if (!_orphansCleared)
         {
             await ClearOrphansAsync(ct);
