@@ -110,8 +110,8 @@ public sealed class ClusterAdmission(IOptions<AdmissionOptions> options, Learner
     }
 
     /// <summary>
-    /// A slot for a warm pool cluster (<paramref name="workshop"/>'s reserved seats first, when given), never queued: a
-    /// pool only fills room nobody waits for. Refused when the host (or the workshop's seats and the rest) is full.
+    /// A slot for a warm pool cluster, never queued: a pool only fills room nobody waits for. A workshop's clusters take its
+    /// reserved seats (never beyond them); the others general room. Refused when that is full.
     /// </summary>
     public bool EnterPool(string cluster, string? workshop)
     {
@@ -123,8 +123,15 @@ public sealed class ClusterAdmission(IOptions<AdmissionOptions> options, Learner
                 return true;
             }
             var now = clock.GetUtcNow();
-            var seat = workshop is not null && _seats.TryGetValue(workshop, out var seats) && CountLocked(workshop) < seats;
-            if (!seat && (_line.Count > 0 || GeneralUsedLocked() >= GeneralCapacityLocked()))
+            // A workshop in its window pre-warms within its seats only; outside it (a longer pool lead) from the general room.
+            if (workshop is not null && _seats.TryGetValue(workshop, out var seats))
+            {
+                if (CountLocked(workshop) >= seats)
+                {
+                    return false;
+                }
+            }
+            else if (_line.Count > 0 || GeneralUsedLocked() >= GeneralCapacityLocked())
             {
                 return false;
             }
