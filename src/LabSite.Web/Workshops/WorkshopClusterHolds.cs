@@ -96,7 +96,11 @@ public sealed class WorkshopClusterHolds(
     /// <summary>Seats reserved from the host's capacity: a rehearsal is the instructor alone.</summary>
     public static int ReservedSeats(Data.WorkshopRow workshop) => workshop.Rehearsal ? 1 : workshop.Seats;
 
-    /// <summary>An attendee's cluster is held until the event ends, or until the extra time an instructor gave them.</summary>
+    /// <summary>
+    /// An attendee's cluster is held until the event ends, or until the extra time an instructor gave them; while the
+    /// event clock is paused, for as long as it stays paused (resuming moves the end).
+    /// </summary>
     public static DateTime HeldUntil(Data.WorkshopRow workshop, Data.AttendeeRow attendee) =>
-        attendee.ExtendedUntil is { } extended && extended > workshop.EndsAt ? extended : workshop.EndsAt;
+        workshop.PausedAt is not null ? DateTime.MaxValue
+        : attendee.ExtendedUntil is { } extended && extended > workshop.EndsAt ? extended : workshop.EndsAt;
 }

@@ -159,6 +159,49 @@ public sealed class InstructorConsoleTests : PlayerTestContext
         Assert.False(_room.IsPresent("ada"));
     }
 
+    [Fact]
+    public void The_instructor_pauses_and_resumes_the_clock_and_paused_time_stands_still_on_the_console()
+    {
+        var cut = RenderConsole();
+        Assert.Equal("2 h 00 left: ends at 14:00 UTC.", cut.Find("#clock-status").TextContent);
+
+        cut.Find("#clock-pause").Click();
+        cut.WaitForAssertion(() => Assert.Equal(["clock paused=True"], _actions.Calls));
+        Assert.Equal("clock paused=True done", cut.Find("#console-status").TextContent);
+
+        // The store paused it: the room says so, and the time left no longer runs.
+        _room.Update(_room.Settings with { PausedAt = Clock.GetUtcNow() });
+        Clock.Advance(TimeSpan.FromMinutes(25));
+        _room.Publish(Roster.Empty); // any room change re-renders
+        cut.WaitForAssertion(() => Assert.Equal("Paused with 2 h 00 left: the paused time does not count.", cut.Find("#clock-status").TextContent));
+        Assert.Empty(cut.FindAll("#clock-pause"));
+
+        cut.Find("#clock-resume").Click();
+        cut.WaitForAssertion(() => Assert.Equal(["clock paused=True", "clock paused=False"], _actions.Calls));
+        // Resumed: the store moved the end by the 25 paused minutes.
+        _room.Update(_room.Settings with { PausedAt = null, EndsAt = _room.Settings.EndsAt.AddMinutes(25) });
+        cut.WaitForAssertion(() => Assert.Equal("2 h 00 left: ends at 14:25 UTC.", cut.Find("#clock-status").TextContent));
+    }
+
+    [Fact]
+    public void The_attendee_sees_the_time_left_count_down_and_stand_still_while_paused()
+    {
+        var bar = Render<AttendeeBar>(p => p.Add(c => c.WorkshopId, WorkshopId).Add(c => c.AttendeeId, "ada").Add(c => c.Learner, Learner));
+        Assert.Equal("2 h 00 left (until 14:00 UTC)", bar.Find("#time-left").TextContent.Trim());
+
+        Clock.Advance(TimeSpan.FromMinutes(61)); // the bar's own tick re-renders it
+        bar.WaitForAssertion(() => Assert.Equal("59 min left (until 14:00 UTC)", bar.Find("#time-left").TextContent.Trim()));
+
+        _room.Update(_room.Settings with { PausedAt = Clock.GetUtcNow() });
+        Clock.Advance(TimeSpan.FromMinutes(30));
+        bar.WaitForAssertion(() => Assert.Equal("⏸ Paused by your instructor: 59 min left", bar.Find("#time-left").TextContent.Trim()));
+
+        _room.Update(_room.Settings with { PausedAt = null, EndsAt = _room.Settings.EndsAt.AddMinutes(30) });
+        bar.WaitForAssertion(() => Assert.Equal("59 min left (until 14:30 UTC)", bar.Find("#time-left").TextContent.Trim()));
+        Clock.Advance(TimeSpan.FromHours(3));
+        bar.WaitForAssertion(() => Assert.Equal("0 s left (until 14:30 UTC)", bar.Find("#time-left").TextContent.Trim()));
+    }
+
     private sealed class FakeRoomActions : IRoomActions
     {
         public List<string> Calls { get; } = [];
@@ -180,6 +223,8 @@ public sealed class InstructorConsoleTests : PlayerTestContext
         public Task<RoomActions.Outcome> ExtendAsync(string workshopId, string? attendeeId, int minutes, CancellationToken ct = default) => Answer($"extend {attendeeId} {minutes}");
 
         public Task<RoomActions.Outcome> BroadcastAsync(string workshopId, string? text, CancellationToken ct = default) => Answer($"broadcast {text}");
+
+        public Task<RoomActions.Outcome> SetClockAsync(string workshopId, bool paused, CancellationToken ct = default) => Answer($"clock paused={paused}");
 
         public Task<RoomActions.Outcome> PaceAsync(string workshopId, string? labId, int stepNumber, CancellationToken ct = default) => Answer($"pace {labId} {stepNumber}");
 
