@@ -14,6 +14,7 @@ public sealed class InstructorConsoleTests : PlayerTestContext
 {
     private const string WorkshopId = "0123456789abcdef0123456789abcdef";
     private readonly FakeRoomActions _actions = new();
+    private readonly LabSite.Web.Workshops.Webhooks.WebhookLog _webhooks = new();
     private readonly WorkshopRoom _room;
 
     public InstructorConsoleTests()
@@ -24,6 +25,7 @@ public sealed class InstructorConsoleTests : PlayerTestContext
         Services.AddSingleton(new LabCatalogSource(TestLabs.Catalog()));
         Services.AddSingleton(rooms);
         Services.AddSingleton<IRoomActions>(_actions);
+        Services.AddSingleton(_webhooks);
         SetRendererInfo(new RendererInfo("Server", isInteractive: true));
     }
 
@@ -202,6 +204,31 @@ public sealed class InstructorConsoleTests : PlayerTestContext
         bar.WaitForAssertion(() => Assert.Equal("0 s left (until 14:30 UTC)", bar.Find("#time-left").TextContent.Trim()));
     }
 
+    [Fact]
+    public void The_instructor_sets_the_webhook_and_sees_deliveries_and_failures_as_they_happen()
+    {
+        var cut = RenderConsole();
+        Assert.Equal("No deliveries yet.", cut.Find("#webhook-deliveries-empty").TextContent);
+
+        cut.Find("#webhook-url").Change("https://example.org/hook");
+        cut.Find("#webhook-save").Click();
+        cut.WaitForAssertion(() => Assert.Equal(["webhook https://example.org/hook"], _actions.Calls));
+
+        var at = Clock.GetUtcNow();
+        _webhooks.Add(WorkshopId, new("d1", "attendee.joined", at, 1, 500, false, "HTTP 500; retrying in 00:00:02"));
+        _webhooks.Add(WorkshopId, new("d1", "attendee.joined", at.AddSeconds(2), 2, 200, true, "delivered (200)"));
+        _webhooks.Add("another-workshop", new("d2", "event.started", at, 1, 200, true, "delivered (200)"));
+
+        cut.WaitForAssertion(() => Assert.Equal(2, cut.FindAll("#webhook-deliveries tbody tr").Count));
+        var rows = cut.FindAll("#webhook-deliveries tbody tr");
+        Assert.Equal("12:00:02attendee.joined2delivered (200)", rows[0].TextContent);
+        Assert.Equal("12:00:00attendee.joined1HTTP 500; retrying in 00:00:02", rows[1].TextContent);
+        Assert.Contains("check--failed", rows[1].ClassName);
+
+        cut.Find("#webhook-off").Click();
+        cut.WaitForAssertion(() => Assert.Equal("webhook ", _actions.Calls[^1]));
+    }
+
     private sealed class FakeRoomActions : IRoomActions
     {
         public List<string> Calls { get; } = [];
@@ -223,6 +250,8 @@ public sealed class InstructorConsoleTests : PlayerTestContext
         public Task<RoomActions.Outcome> ExtendAsync(string workshopId, string? attendeeId, int minutes, CancellationToken ct = default) => Answer($"extend {attendeeId} {minutes}");
 
         public Task<RoomActions.Outcome> BroadcastAsync(string workshopId, string? text, CancellationToken ct = default) => Answer($"broadcast {text}");
+
+        public Task<RoomActions.Outcome> SetWebhookAsync(string workshopId, string? url, CancellationToken ct = default) => Answer($"webhook {url}");
 
         public Task<RoomActions.Outcome> SetClockAsync(string workshopId, bool paused, CancellationToken ct = default) => Answer($"clock paused={paused}");
 

@@ -47,6 +47,7 @@ public abstract class WorkshopDbContext(DbContextOptions options) : IdentityDbCo
             b.Property(w => w.WebhookUrl).HasColumnName("webhook_url").HasMaxLength(WorkshopLimits.WebhookUrlLength);
             b.Property(w => w.WebhookSecret).HasColumnName("webhook_secret").HasMaxLength(128);
             b.Property(w => w.StartAnnouncedAt).HasColumnName("start_announced_at");
+            b.Property(w => w.EndAnnouncedAt).HasColumnName("end_announced_at");
             b.HasMany(w => w.Staff).WithOne().HasForeignKey(s => s.WorkshopId).OnDelete(DeleteBehavior.Cascade);
             b.HasIndex(w => w.JoinCode).IsUnique().HasDatabaseName("ix_workshops_join_code");
             b.HasMany(w => w.Attendees).WithOne().HasForeignKey(a => a.WorkshopId).OnDelete(DeleteBehavior.Cascade);

@@ -72,8 +72,11 @@ public sealed class WorkshopRow
     /// <summary>The per-event HMAC-SHA256 key the webhook bodies are signed with (kept to sign; shown once when set).</summary>
     public string? WebhookSecret { get; set; }
 
-    /// <summary>When "event started" was sent, so it is sent once (also across restarts).</summary>
+    /// <summary>When the "event started" webhook was queued, so it is sent once (also across restarts).</summary>
     public DateTime? StartAnnouncedAt { get; set; }
+
+    /// <summary>When the "event ended" webhook was queued.</summary>
+    public DateTime? EndAnnouncedAt { get; set; }
 
     public List<AttendeeRow> Attendees { get; set; } = [];
 

@@ -23,6 +23,9 @@ public interface IRoomActions
     /// <summary>Pauses (<paramref name="paused"/>) or resumes the event clock; paused time does not count.</summary>
     Task<RoomActions.Outcome> SetClockAsync(string workshopId, bool paused, CancellationToken ct = default);
 
+    /// <summary>Sets the event's webhook URL with a new secret (shown once in the outcome); null or blank turns webhooks off.</summary>
+    Task<RoomActions.Outcome> SetWebhookAsync(string workshopId, string? url, CancellationToken ct = default);
+
     Task<RoomActions.Outcome> BroadcastAsync(string workshopId, string? text, CancellationToken ct = default);
 
     Task<RoomActions.Outcome> PaceAsync(string workshopId, string? labId, int stepNumber, CancellationToken ct = default);
@@ -139,6 +142,26 @@ public sealed class RoomActions(
         await HoldAsync(store, workshopId, ct);
         await rooms.ReloadAsync(workshopId, ct);
         return new Outcome(true, $"the clock runs again; the paused time does not count: the workshop now ends at {ends:HH:mm} UTC");
+    }
+
+    public async Task<Outcome> SetWebhookAsync(string workshopId, string? url, CancellationToken ct = default)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var store = scope.ServiceProvider.GetRequiredService<WorkshopStore>();
+        if (string.IsNullOrWhiteSpace(url))
+        {
+            return await store.SetWebhookAsync(workshopId, null, null, ct)
+                ? new Outcome(true, "webhooks are off") : Outcome.Refused("workshop: it does not exist");
+        }
+        url = url.Trim();
+        if (Webhooks.WebhookSignature.CheckUrl(url) is { } error)
+        {
+            return Outcome.Refused(error);
+        }
+        var secret = Webhooks.WebhookSignature.NewSecret();
+        return await store.SetWebhookAsync(workshopId, url, secret, ct)
+            ? new Outcome(true, $"webhooks go to {url}, signed with the secret {secret} (copy it now: it is not shown again)")
+            : Outcome.Refused("workshop: it does not exist");
     }
 
     /// <summary>Shows <paramref name="text"/> to every attendee (null or blank clears it).</summary>

@@ -220,6 +220,10 @@ namespace LabSite.Web.Workshops.Data.Migrations.Postgres
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
+                    b.Property<DateTime?>("EndAnnouncedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("end_announced_at");
+
                     b.Property<DateTime?>("EndedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("ended_at");

@@ -215,6 +215,10 @@ namespace LabSite.Web.Workshops.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("created_at");
 
+                    b.Property<DateTime?>("EndAnnouncedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("end_announced_at");
+
                     b.Property<DateTime?>("EndedAt")
                         .HasColumnType("TEXT")
                         .HasColumnName("ended_at");

@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace LabSite.Web.Workshops.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresWorkshopDbContext))]
-    [Migration("20261206203432_WorkshopTimerWebhooks")]
+    [Migration("20261206205221_WorkshopTimerWebhooks")]
     partial class WorkshopTimerWebhooks
     {
         /// <inheritdoc />
@@ -222,6 +222,10 @@ namespace LabSite.Web.Workshops.Data.Migrations.Postgres
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
+
+                    b.Property<DateTime?>("EndAnnouncedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("end_announced_at");
 
                     b.Property<DateTime?>("EndedAt")
                         .HasColumnType("timestamp with time zone")

@@ -13,6 +13,12 @@ namespace LabSite.Web.Workshops.Data.Migrations.Sqlite
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.AddColumn<DateTime>(
+                name: "end_announced_at",
+                table: "workshops",
+                type: "TEXT",
+                nullable: true);
+
+            migrationBuilder.AddColumn<DateTime>(
                 name: "paused_at",
                 table: "workshops",
                 type: "TEXT",
@@ -42,6 +48,10 @@ namespace LabSite.Web.Workshops.Data.Migrations.Sqlite
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropColumn(
+                name: "end_announced_at",
+                table: "workshops");
+
             migrationBuilder.DropColumn(
                 name: "paused_at",
                 table: "workshops");

@@ -13,6 +13,12 @@ namespace LabSite.Web.Workshops.Data.Migrations.Postgres
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.AddColumn<DateTime>(
+                name: "end_announced_at",
+                table: "workshops",
+                type: "timestamp with time zone",
+                nullable: true);
+
+            migrationBuilder.AddColumn<DateTime>(
                 name: "paused_at",
                 table: "workshops",
                 type: "timestamp with time zone",
@@ -42,6 +48,10 @@ namespace LabSite.Web.Workshops.Data.Migrations.Postgres
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropColumn(
+                name: "end_announced_at",
+                table: "workshops");
+
             migrationBuilder.DropColumn(
                 name: "paused_at",
                 table: "workshops");

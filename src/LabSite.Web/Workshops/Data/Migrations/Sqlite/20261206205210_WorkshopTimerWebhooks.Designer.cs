@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace LabSite.Web.Workshops.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteWorkshopDbContext))]
-    [Migration("20261206203423_WorkshopTimerWebhooks")]
+    [Migration("20261206205210_WorkshopTimerWebhooks")]
     partial class WorkshopTimerWebhooks
     {
         /// <inheritdoc />
@@ -217,6 +217,10 @@ namespace LabSite.Web.Workshops.Data.Migrations.Sqlite
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT")
                         .HasColumnName("created_at");
+
+                    b.Property<DateTime?>("EndAnnouncedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("end_announced_at");
 
                     b.Property<DateTime?>("EndedAt")
                         .HasColumnType("TEXT")
