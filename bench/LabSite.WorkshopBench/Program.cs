@@ -23,6 +23,11 @@ using Microsoft.Playwright;
 //   baseline, one Check round trip (grading the step once):           n=15 p50 14.7 ms, p95 112.6 ms
 //   ratio p50 roster / p50 Check: 98x. The roster's latency is the schedule (on average half an interval, at most one)
 //   plus a grading and a render; a shorter RecheckInterval buys latency with agent load, per watched room.
+if (args is ["storm", .. var storm])
+{
+    // The join storm against a pre-warmed pool and with the pool off (JoinStorm.cs has its method and last numbers).
+    return await LabSite.WorkshopBench.JoinStorm.RunAsync(storm);
+}
 var attendees = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 3;
 var rounds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 5;
 var timeout = TimeSpan.FromSeconds(120);

@@ -20,7 +20,8 @@ public sealed class ClusterAdmission(IOptions<AdmissionOptions> options, Learner
     private Dictionary<LearnerId, string> _attendees = [];
 
     /// <summary>A slot: the cluster runs (<see cref="Created"/>) or was admitted and is about to be created.</summary>
-    private sealed record Slot(LearnerId? Learner, string? Client, string? Workshop, bool Created, DateTimeOffset Since);
+    /// <param name="Pooled">Held by the warm pool for nobody yet: its creation may take minutes (kind), so it is never pruned.</param>
+    private sealed record Slot(LearnerId? Learner, string? Client, string? Workshop, bool Created, DateTimeOffset Since, bool Pooled = false);
 
     private sealed class Waiter(string cluster, LearnerId learner, string? client, string? workshop, DateTimeOffset seen)
     {
@@ -33,7 +34,7 @@ public sealed class ClusterAdmission(IOptions<AdmissionOptions> options, Learner
     }
 
     /// <summary>Counts for tests, health and the bench.</summary>
-    public sealed record Snapshot(int Capacity, int Reserved, int Slots, int Running, int Waiting, IReadOnlyDictionary<string, int> SlotsByClient);
+    public sealed record Snapshot(int Capacity, int Reserved, int Slots, int Running, int Waiting, IReadOnlyDictionary<string, int> SlotsByClient, int Pooled = 0);
 
     public int Capacity => options.Value.Capacity;
 
@@ -106,6 +107,81 @@ public sealed class ClusterAdmission(IOptions<AdmissionOptions> options, Learner
         var node = _line.AddLast(new Waiter(cluster, learner, client, workshop, now));
         _waiting[cluster] = node;
         return new AdmissionDecision(AdmissionOutcome.Queued, _line.Count);
+    }
+
+    /// <summary>
+    /// A slot for a warm pool cluster, never queued: a pool only fills room nobody waits for. A workshop's clusters take its
+    /// reserved seats (never beyond them); the others general room. Refused when that is full.
+    /// </summary>
+    public bool EnterPool(string cluster, string? workshop)
+    {
+        lock (_lock)
+        {
+            PruneLocked();
+            if (_slots.ContainsKey(cluster))
+            {
+                return true;
+            }
+            var now = clock.GetUtcNow();
+            // A workshop in its window pre-warms within its seats only; outside it (a longer pool lead) from the general room.
+            if (workshop is not null && _seats.TryGetValue(workshop, out var seats))
+            {
+                if (CountLocked(workshop) >= seats)
+                {
+                    return false;
+                }
+            }
+            else if (_line.Count > 0 || GeneralUsedLocked() >= GeneralCapacityLocked())
+            {
+                return false;
+            }
+            _slots[cluster] = new Slot(null, null, workshop, false, now, Pooled: true);
+        }
+        Changed?.Invoke();
+        return true;
+    }
+
+    /// <summary>
+    /// A learner claimed the pool cluster <paramref name="cluster"/>: its slot becomes theirs, under the same rules as a
+    /// new slot. Refused when the learner's client already holds its limit (an attendee is not held to it), or when people
+    /// wait in line and this is not a workshop attendee: a warm cluster never lets someone jump the line.
+    /// </summary>
+    public AdmissionDecision ClaimPooled(string cluster, LearnerId learner)
+    {
+        lock (_lock)
+        {
+            if (!_slots.TryGetValue(cluster, out var slot))
+            {
+                return new AdmissionDecision(AdmissionOutcome.Refused, Reason: $"the pool cluster {cluster} holds no slot");
+            }
+            var workshop = _attendees.GetValueOrDefault(learner);
+            var client = clients.Find(learner);
+            if (workshop is null)
+            {
+                if (_line.Count > 0)
+                {
+                    return new AdmissionDecision(AdmissionOutcome.Refused, Reason: "learners are waiting in line");
+                }
+                if (client is not null && _slots.Values.Count(s => s.Client == client) >= options.Value.PerClientLimit)
+                {
+                    return new AdmissionDecision(AdmissionOutcome.Refused, RetryAfter: TimeSpan.FromMinutes(1), Reason:
+                        $"Your network address ({client}) already holds {options.Value.PerClientLimit} lab clusters, the most one client may. " +
+                        "Close a lab you no longer use (its cluster is deleted when idle), then try again.");
+                }
+            }
+            _slots[cluster] = slot with { Learner = learner, Client = client, Workshop = workshop ?? slot.Workshop, Pooled = false };
+        }
+        Changed?.Invoke();
+        return AdmissionDecision.Admitted;
+    }
+
+    /// <summary>The workshop (id) whose seats the learner uses now, or null.</summary>
+    public string? WorkshopOf(LearnerId learner)
+    {
+        lock (_lock)
+        {
+            return _attendees.GetValueOrDefault(learner);
+        }
     }
 
     /// <summary>The cluster was created on its slot: it holds the slot until <see cref="Release"/>.</summary>
@@ -248,7 +324,8 @@ public sealed class ClusterAdmission(IOptions<AdmissionOptions> options, Learner
             PruneLocked();
             return new Snapshot(
                 Capacity, _seats.Values.Sum(), _slots.Count, _slots.Values.Count(s => s.Created), _line.Count,
-                _slots.Values.Where(s => s.Client is not null).GroupBy(s => s.Client!).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal));
+                _slots.Values.Where(s => s.Client is not null).GroupBy(s => s.Client!).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal),
+                _slots.Values.Count(s => s.Pooled));
         }
     }
 
@@ -305,7 +382,7 @@ public sealed class ClusterAdmission(IOptions<AdmissionOptions> options, Learner
         var now = clock.GetUtcNow();
         var timeout = options.Value.QueueTimeout;
         var removed = false;
-        foreach (var (name, slot) in _slots.Where(s => !s.Value.Created && now - s.Value.Since > timeout).ToList())
+        foreach (var (name, slot) in _slots.Where(s => !s.Value.Created && !s.Value.Pooled && now - s.Value.Since > timeout).ToList())
         {
             _slots.Remove(name);
             removed = true;

@@ -8,6 +8,9 @@ namespace LabSite.Web.Clusters;
 /// times the site created it (its generation: a terminal holding an older generation's cluster must start again).
 /// Also holds one gate per cluster name: creating, restoring and expiring a cluster take it, so two tabs never
 /// restore twice and expiry never deletes a cluster while it is being restored.
+/// Entries are keyed by the learner's seat name (<see cref="Terminal.AgentClusterLocator.ClusterName"/>); the cluster
+/// that serves it may have another name (<see cref="Entry.Cluster"/>: one claimed from the <see cref="Pool.WarmPool"/>),
+/// so this is also the learner→cluster mapping every path (terminal, Check, reset, expiry) goes through.
 /// </summary>
 public sealed class ClusterActivity(TimeProvider clock)
 {
@@ -16,7 +19,13 @@ public sealed class ClusterActivity(TimeProvider clock)
     private readonly ConcurrentDictionary<LearnerId, DateTimeOffset> _holds = new();
 
     /// <summary>One cluster's record. <see cref="Learner"/> is null for a learner cluster the agent listed but this site never used.</summary>
-    public sealed record Entry(string Name, LearnerId? Learner, string? LabId, bool Running, DateTimeOffset LastUsed, int Generation);
+    /// <param name="Name">The seat name: the learner's key for the lab, also the cluster's name when it was created for them.</param>
+    /// <param name="Cluster">The bound cluster's name when it differs from <paramref name="Name"/> (a claimed pool cluster).</param>
+    public sealed record Entry(string Name, LearnerId? Learner, string? LabId, bool Running, DateTimeOffset LastUsed, int Generation, string? Cluster = null)
+    {
+        /// <summary>The name the agent knows the running cluster by.</summary>
+        public string Actual => Cluster ?? Name;
+    }
 
     /// <summary>A snapshot, sorted by name so sweeps are deterministic.</summary>
     public IReadOnlyList<Entry> Entries => _entries.Values.OrderBy(e => e.Name, StringComparer.Ordinal).ToList();
@@ -46,13 +55,20 @@ public sealed class ClusterActivity(TimeProvider clock)
     public void Adopt(string name, string? labId) =>
         _entries.TryAdd(name, new Entry(name, null, labId, true, clock.GetUtcNow(), 0));
 
-    /// <summary>The site created the cluster (fresh or restored): terminals holding an older generation start again.</summary>
-    public void Created(string name, LearnerId learner, string labId)
+    /// <summary>
+    /// The site created the cluster (fresh or restored) or bound a claimed pool cluster (<paramref name="cluster"/>) to the
+    /// seat: terminals holding an older generation start again.
+    /// </summary>
+    public void Created(string name, LearnerId learner, string labId, string? cluster = null)
     {
         var now = clock.GetUtcNow();
-        _entries.AddOrUpdate(name, _ => new Entry(name, learner, labId, true, now, 1),
-            (_, e) => e with { Learner = learner, LabId = labId, Running = true, LastUsed = now, Generation = e.Generation + 1 });
+        var bound = cluster == name ? null : cluster;
+        _entries.AddOrUpdate(name, _ => new Entry(name, learner, labId, true, now, 1, bound),
+            (_, e) => e with { Learner = learner, LabId = labId, Running = true, LastUsed = now, Generation = e.Generation + 1, Cluster = bound });
     }
+
+    /// <summary>Whether some seat is bound to the cluster called <paramref name="cluster"/> (a claimed pool cluster).</summary>
+    public bool IsBound(string cluster) => _entries.Values.Any(e => e.Running && e.Actual == cluster);
 
     /// <summary>The cluster was deleted; the record stays (its generation, its owner) for the next creation.</summary>
     public void Deleted(string name)

@@ -1,5 +1,6 @@
 using LabSite.Agent.Server;
 using LabSite.Web.Admission;
+using LabSite.Web.Clusters.Pool;
 using LabSite.Web.Terminal;
 using Microsoft.Extensions.Options;
 
@@ -9,7 +10,8 @@ namespace LabSite.Web.Clusters;
 /// Deletes learners' clusters that sat idle for <see cref="LabClusterOptions.IdleTimeout"/>: no terminal attached,
 /// no terminal input and no Check for that long. Deletion goes through the agent's delete path (every kernel object
 /// goes), the learner's terminal for the lab ends, and the player says the cluster expired and will be restored on
-/// next use. Only clusters named by <see cref="AgentClusterLocator.ClusterName"/> are considered: clusters someone
+/// next use. A claimed pool cluster is expired through its learner's seat (the entry's <see cref="ClusterActivity.Entry.Actual"/>
+/// name). Only clusters named by <see cref="AgentClusterLocator.ClusterName"/> are considered: clusters someone
 /// started with <c>labsite cluster up</c> are not the site's to delete.
 /// </summary>
 public sealed class ClusterExpiry(
@@ -64,6 +66,11 @@ public sealed class ClusterExpiry(
                     activity.Adopt(running.Name, running.LabId);
                     learnerClusters.Add(running.Name);
                 }
+                else if (WarmPool.IsPoolClusterName(running.Name))
+                {
+                    // The pool's own (it deletes them) or claimed ones (bound to a seat, expired like any other): slots either way.
+                    learnerClusters.Add(running.Name);
+                }
             }
             // Admission counts what really runs: slots of vanished clusters go back, unknown running ones take one.
             admission?.Reconcile(learnerClusters, listedAt);
@@ -108,9 +115,9 @@ public sealed class ClusterExpiry(
                 return false;
             }
 
-            await agent!.DestroyAsync(name, ct);
+            await agent!.DestroyAsync(entry.Actual, ct);
             activity.Deleted(name);
-            admission?.Release(name);
+            admission?.Release(entry.Actual);
             if (entry.Learner is { } owner && entry.LabId is { } lab)
             {
                 notices.Expired(owner, lab, now, idle);

@@ -1,12 +1,13 @@
 using LabSite.Agent.Server;
 using LabSite.Web.Admission;
+using LabSite.Web.Clusters.Pool;
 using LabSite.Web.Terminal;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace LabSite.Web.Clusters;
 
-/// <summary>Registers the lifecycle of learners' clusters: activity, expiry, restore and the player's notice.</summary>
+/// <summary>Registers the lifecycle of learners' clusters: activity, expiry, restore, the warm pool and the player's notice.</summary>
 public static class ClustersExtensions
 {
     public static IServiceCollection AddLabClusters(this IServiceCollection services)
@@ -25,6 +26,13 @@ public static class ClustersExtensions
             sp.GetRequiredService<TerminalSessions>(), sp.GetRequiredService<IOptions<LabClusterOptions>>(),
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ClusterExpiry>>(), sp.GetService<ClusterAdmission>()));
         services.AddHostedService(sp => sp.GetRequiredService<ClusterExpiry>());
+        services.AddOptions<WarmPoolOptions>().BindConfiguration(nameof(WarmPoolOptions)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(sp => new WarmPool(
+            sp.GetService<BackendRouter>()?.Backend(null), sp.GetRequiredService<IOptions<WarmPoolOptions>>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<WarmPool>>(), sp.GetService<ClusterAdmission>(),
+            labId => sp.GetService<Labs.LabCatalogSource>()?.Current.Find(labId)?.Meta.Outside, sp.GetRequiredService<ClusterActivity>()));
+        services.AddSingleton<WarmPoolFiller>();
+        services.AddHostedService(sp => sp.GetRequiredService<WarmPoolFiller>());
         return services;
     }
 }

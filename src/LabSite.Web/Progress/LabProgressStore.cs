@@ -9,7 +9,7 @@ namespace LabSite.Web.Progress;
 /// the same learner at once (double click, two tabs) never race on "insert if missing".
 /// Callers pass only ids they validated against the catalog; this store does not know labs.
 /// </summary>
-public sealed partial class LabProgressStore(LabSiteDbContext db, TimeProvider clock)
+public sealed partial class LabProgressStore(LabSiteDbContext db, TimeProvider clock, ProgressEvents? events = null)
 {
     public async Task<LabProgress> GetAsync(LearnerId learner, string labId, CancellationToken ct = default)
     {
@@ -126,10 +126,23 @@ public sealed partial class LabProgressStore(LabSiteDbContext db, TimeProvider c
             VALUES ({key}, {labId}, {stepId}, {now}, NULL, 0, 0)
             ON CONFLICT (learner_id, lab_id, step_id) DO NOTHING
             """, ct);
-        DateTime? at = completed ? clock.GetUtcNow().UtcDateTime : null;
-        await db.Database.ExecuteSqlInterpolatedAsync($"""
-            UPDATE step_progress SET completed_at = CASE WHEN {completed} THEN COALESCE(completed_at, {at}) ELSE NULL END
-            WHERE learner_id = {key} AND lab_id = {labId} AND step_id = {stepId}
+        if (!completed)
+        {
+            await db.Database.ExecuteSqlInterpolatedAsync($"""
+                UPDATE step_progress SET completed_at = NULL
+                WHERE learner_id = {key} AND lab_id = {labId} AND step_id = {stepId}
+                """, ct);
+            return;
+        }
+        // Only the write that completes the step changes a row: that one tells the others (once, whoever races).
+        var at = clock.GetUtcNow().UtcDateTime;
+        var changed = await db.Database.ExecuteSqlInterpolatedAsync($"""
+            UPDATE step_progress SET completed_at = {at}
+            WHERE learner_id = {key} AND lab_id = {labId} AND step_id = {stepId} AND completed_at IS NULL
             """, ct);
+        if (changed == 1)
+        {
+            events?.Completed(learner, labId, stepId);
+        }
     }
 }

@@ -3,6 +3,7 @@ using LabSite.Agent.Server;
 using LabSite.Clusters.Contract;
 using LabSite.Web.Admission;
 using LabSite.Web.Clusters;
+using LabSite.Web.Clusters.Pool;
 using LabSite.Web.Learners;
 
 namespace LabSite.Web.Terminal;
@@ -11,12 +12,14 @@ namespace LabSite.Web.Terminal;
 /// Gives each learner one cluster per lab on the lab agent, created the first time the lab is used and found again
 /// afterwards (also after a reconnect). When it is gone (expired by <see cref="ClusterExpiry"/>, or the agent
 /// restarted) the next use creates it again and <see cref="ClusterRestorer"/> replays the learner's completed steps.
-/// A creation first takes a slot from <see cref="ClusterAdmission"/> (when given): a full host queues or refuses it
-/// with a <see cref="ClusterAdmissionException"/>.
+/// A learner without a running cluster first claims a ready one from the <see cref="WarmPool"/> (when given); else a
+/// creation first takes a slot from <see cref="ClusterAdmission"/> (when given): a full host queues or refuses it
+/// with a <see cref="ClusterAdmissionException"/>. Which cluster serves a learner's lab is <see cref="ClusterActivity"/>'s
+/// record for their seat name (<see cref="ClusterName"/>), never the name alone.
 /// </summary>
 public sealed partial class AgentClusterLocator(
     BackendRouter agent, ClusterActivity? activity = null, ClusterRestorer? restorer = null, ClusterAdmission? admission = null,
-    Func<string, IReadOnlyList<string>?>? outsideOf = null) : ILabClusterLocator
+    Func<string, IReadOnlyList<string>?>? outsideOf = null, WarmPool? pool = null) : ILabClusterLocator
 {
     private readonly ClusterActivity _activity = activity ?? new ClusterActivity(TimeProvider.System);
 
@@ -34,25 +37,17 @@ public sealed partial class AgentClusterLocator(
             {
                 throw new InvalidOperationException($"the lab cluster {name} belongs to another learner; ask the operator to end it");
             }
-            var cluster = await agent.FindAsync(name, ct);
+            var bound = _activity.Find(name)?.Actual ?? name;
+            var cluster = await agent.FindAsync(bound, ct);
             if (cluster is null)
             {
-                if (admission?.Enter(name, learner) is { Outcome: not AdmissionOutcome.Admitted } decision)
+                if (bound != name)
                 {
-                    throw new ClusterAdmissionException(decision);
+                    // The claimed pool cluster vanished (the agent restarted): its slot goes back; a new cluster comes.
+                    admission?.Release(bound);
                 }
-                try
-                {
-                    // Not the request's token: a learner closing the tab mid-restore must not leave a half-made cluster.
-                    cluster = await agent.Backend(null).CreateAsync(new ClusterRequest(name, labId, OutsideHosts: outsideOf?.Invoke(labId)), progress: null, CancellationToken.None);
-                }
-                catch
-                {
-                    admission?.Release(name);
-                    throw;
-                }
-                admission?.Created(name);
-                _activity.Created(name, learner, labId);
+                (cluster, bound) = await ClaimAsync(learner, labId) is { } claimed ? claimed : (await CreateAsync(name, learner, labId), name);
+                _activity.Created(name, learner, labId, bound);
                 if (restorer is not null)
                 {
                     await restorer.RestoreAsync(learner, labId, cluster);
@@ -64,6 +59,48 @@ public sealed partial class AgentClusterLocator(
         finally
         {
             gate.Release();
+        }
+    }
+
+    /// <summary>A ready pool cluster for the lab that admission lets this learner have, or null.</summary>
+    private async Task<(ILabCluster Cluster, string Name)?> ClaimAsync(LearnerId learner, string labId)
+    {
+        while (pool?.TryClaim(labId, admission?.WorkshopOf(learner)) is { } claim)
+        {
+            if (admission?.ClaimPooled(claim.Name, learner) is { Outcome: not AdmissionOutcome.Admitted })
+            {
+                pool.Return(claim);
+                return null;
+            }
+            if (await agent.FindAsync(claim.Name, CancellationToken.None) is { } cluster)
+            {
+                // A slot kept for this seat by a reset is not needed any more: the pool cluster brought its own.
+                admission?.Release(ClusterName(learner, labId));
+                return (cluster, claim.Name);
+            }
+            // Gone under the pool (the agent restarted): drop it and try the next.
+            admission?.Release(claim.Name);
+        }
+        return null;
+    }
+
+    private async Task<ILabCluster> CreateAsync(string name, LearnerId learner, string labId)
+    {
+        if (admission?.Enter(name, learner) is { Outcome: not AdmissionOutcome.Admitted } decision)
+        {
+            throw new ClusterAdmissionException(decision);
+        }
+        try
+        {
+            // Not the request's token: a learner closing the tab mid-restore must not leave a half-made cluster.
+            var cluster = await agent.Backend(null).CreateAsync(new ClusterRequest(name, labId, OutsideHosts: outsideOf?.Invoke(labId)), progress: null, CancellationToken.None);
+            admission?.Created(name);
+            return cluster;
+        }
+        catch
+        {
+            admission?.Release(name);
+            throw;
         }
     }
 
@@ -79,9 +116,15 @@ public sealed partial class AgentClusterLocator(
                 throw new InvalidOperationException($"the lab cluster {name} belongs to another learner; ask the operator to end it");
             }
             // Not the caller's token from here: a closed console must not leave the cluster destroyed and the progress old.
-            // The admission slot stays: the replacement is created on it at once.
-            await agent.DestroyAsync(name, CancellationToken.None);
+            // A created cluster's admission slot stays: the replacement is created on it at once (or a pool cluster
+            // brings its own and this one goes back). A claimed pool cluster's slot is under its own name: it goes now.
+            var bound = _activity.Find(name)?.Actual ?? name;
+            await agent.DestroyAsync(bound, CancellationToken.None);
             _activity.Deleted(name);
+            if (bound != name)
+            {
+                admission?.Release(bound);
+            }
             await between(CancellationToken.None);
         }
         finally
@@ -93,7 +136,7 @@ public sealed partial class AgentClusterLocator(
     }
 
     public Task<ILabCluster?> FindRunningAsync(LearnerId learner, string labId, CancellationToken ct) =>
-        agent.FindAsync(ClusterName(learner, labId), ct);
+        agent.FindAsync(_activity.Find(ClusterName(learner, labId))?.Actual ?? ClusterName(learner, labId), ct);
 
     public int Generation(LearnerId learner, string labId) => _activity.Generation(ClusterName(learner, labId));
 

@@ -7,6 +7,7 @@ using LabSite.Web.Workshops.Room;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace LabSite.Web.Workshops;
 
@@ -27,6 +28,14 @@ public static class WorkshopEndpoints
         services.AddScoped<WorkshopExport>();
         services.AddInstructorAuth();
         services.AddHostedService<WorkshopClusterHolds>();
+        services.AddOptions<Webhooks.WebhookOptions>().BindConfiguration(nameof(Webhooks.WebhookOptions)).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton<Progress.ProgressEvents>();
+        services.AddSingleton<Webhooks.WebhookLog>();
+        services.AddSingleton<Webhooks.WebhookQueue>();
+        services.AddSingleton<Webhooks.WebhookSender>();
+        services.AddHostedService(sp => sp.GetRequiredService<Webhooks.WebhookSender>());
+        services.AddSingleton<Webhooks.WorkshopWebhooks>();
+        services.AddHostedService(sp => sp.GetRequiredService<Webhooks.WorkshopWebhooks>());
         services.AddIdentityCore<InstructorUser>(o =>
             {
                 // Long passphrases rather than composition rules (NIST SP 800-63B): length is what Identity checks.
@@ -62,12 +71,17 @@ public static class WorkshopEndpoints
 
     private static async Task<IResult> JoinAsync(
         HttpContext context, [FromForm] string? code, [FromForm] string? name, [FromForm] string? email,
-        WorkshopStore store, ClusterActivity activity, ClusterAdmission admission, IDataProtectionProvider protection, CancellationToken ct)
+        WorkshopStore store, ClusterActivity activity, ClusterAdmission admission, IDataProtectionProvider protection, Webhooks.WorkshopWebhooks webhooks,
+        CancellationToken ct)
     {
         var result = await store.JoinAsync(code, name, email, AttendeeTicket.FromRequest(context), ct);
         if (result is not { Workshop: { } workshop, Attendee: { } attendee })
         {
             return TypedResults.Problem(statusCode: result.Status, title: "Cannot join the workshop", detail: result.Error);
+        }
+        if (result.Status == StatusCodes.Status201Created)
+        {
+            webhooks.AttendeeJoined(workshop, attendee);
         }
         // The attendee is a learner of their own: the lab player, terminals, progress and clusters all key on this id.
         LearnerId.TryParse(attendee.LearnerId, out var learner);

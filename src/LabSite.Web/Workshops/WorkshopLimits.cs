@@ -9,6 +9,7 @@ public static class WorkshopLimits
     public const int MaxSeats = 500;
     public const int MaxLabs = 20;
     public const int BroadcastLength = 500;
+    public const int WebhookUrlLength = 2000;
 
     /// <summary>The most time an instructor adds in one go (minutes), for one attendee or the room.</summary>
     public const int MaxExtendMinutes = 8 * 60;

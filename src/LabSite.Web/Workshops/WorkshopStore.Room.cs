@@ -57,6 +57,45 @@ public sealed partial class WorkshopStore
         return await db.Workshops.Where(w => w.Id == workshopId).Select(w => (DateTime?)w.EndsAt).FirstOrDefaultAsync(ct);
     }
 
+    /// <summary>Pauses the event clock now; false when it is already paused, ended, or there is no such workshop.</summary>
+    public async Task<bool> PauseAsync(string workshopId, CancellationToken ct = default)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        return await db.Workshops.Where(w => w.Id == workshopId && w.EndedAt == null && w.PausedAt == null && w.EndsAt > now)
+            .ExecuteUpdateAsync(s => s.SetProperty(w => w.PausedAt, now), ct) == 1;
+    }
+
+    /// <summary>
+    /// Restarts a paused clock: the paused time does not count, so the end (and every attendee's extra time) moves later
+    /// by it. Returns the new end, or null when the clock was not paused.
+    /// </summary>
+    public async Task<DateTime?> ResumeAsync(string workshopId, CancellationToken ct = default)
+    {
+        // Read and written past the change tracker: this context may hold the row from before the pause.
+        var row = await db.Workshops.AsNoTracking().Where(w => w.Id == workshopId && w.EndedAt == null)
+            .Select(w => new { w.PausedAt, w.EndsAt }).FirstOrDefaultAsync(ct);
+        if (row?.PausedAt is not { } since)
+        {
+            return null;
+        }
+        var pause = clock.GetUtcNow().UtcDateTime - since;
+        pause = pause > TimeSpan.Zero ? pause : TimeSpan.Zero;
+        var ends = row.EndsAt + pause;
+        // Only the resume that clears this pause moves the times (two consoles pressing Resume together move them once).
+        if (await db.Workshops.Where(w => w.Id == workshopId && w.PausedAt == since)
+                .ExecuteUpdateAsync(s => s.SetProperty(w => w.EndsAt, ends).SetProperty(w => w.PausedAt, (DateTime?)null), ct) == 0)
+        {
+            return null;
+        }
+        foreach (var (id, until) in await db.Attendees.AsNoTracking().Where(a => a.WorkshopId == workshopId && a.ExtendedUntil != null)
+                     .Select(a => new ValueTuple<string, DateTime?>(a.Id, a.ExtendedUntil)).ToListAsync(ct))
+        {
+            await db.Attendees.Where(a => a.WorkshopId == workshopId && a.Id == id)
+                .ExecuteUpdateAsync(s => s.SetProperty(a => a.ExtendedUntil, until + pause), ct);
+        }
+        return ends;
+    }
+
     /// <summary>Gives one attendee <paramref name="by"/> more than the later of the event's end and their earlier extension.</summary>
     public async Task<DateTime?> ExtendAttendeeAsync(string workshopId, string attendeeId, TimeSpan by, CancellationToken ct = default)
     {

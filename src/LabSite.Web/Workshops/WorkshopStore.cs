@@ -67,12 +67,12 @@ public sealed partial class WorkshopStore(WorkshopDbContext db, TimeProvider clo
     public Task<AttendeeRow?> FindAttendeeAsync(string workshopId, string attendeeId, CancellationToken ct = default) =>
         db.Attendees.AsNoTracking().FirstOrDefaultAsync(a => a.WorkshopId == workshopId && a.Id == attendeeId, ct);
 
-    /// <summary>Workshops running now (not ended, within start..end, or an attendee's extra time): their attendees' clusters are never reaped as idle.</summary>
+    /// <summary>Workshops running now (not ended, within start..end, paused, or an attendee's extra time): their attendees' clusters are never reaped as idle.</summary>
     public async Task<List<WorkshopRow>> ActiveAsync(CancellationToken ct = default)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         return await db.Workshops.AsNoTracking().Include(w => w.Attendees)
-            .Where(w => w.EndedAt == null && (w.EndsAt > now || w.Attendees.Any(a => a.ExtendedUntil > now))).ToListAsync(ct);
+            .Where(w => w.EndedAt == null && (w.EndsAt > now || w.PausedAt != null || w.Attendees.Any(a => a.ExtendedUntil > now))).ToListAsync(ct);
     }
 
     /// <summary>

@@ -14,6 +14,7 @@ public sealed class InstructorConsoleTests : PlayerTestContext
 {
     private const string WorkshopId = "0123456789abcdef0123456789abcdef";
     private readonly FakeRoomActions _actions = new();
+    private readonly LabSite.Web.Workshops.Webhooks.WebhookLog _webhooks = new();
     private readonly WorkshopRoom _room;
 
     public InstructorConsoleTests()
@@ -24,6 +25,7 @@ public sealed class InstructorConsoleTests : PlayerTestContext
         Services.AddSingleton(new LabCatalogSource(TestLabs.Catalog()));
         Services.AddSingleton(rooms);
         Services.AddSingleton<IRoomActions>(_actions);
+        Services.AddSingleton(_webhooks);
         SetRendererInfo(new RendererInfo("Server", isInteractive: true));
     }
 
@@ -159,6 +161,74 @@ public sealed class InstructorConsoleTests : PlayerTestContext
         Assert.False(_room.IsPresent("ada"));
     }
 
+    [Fact]
+    public void The_instructor_pauses_and_resumes_the_clock_and_paused_time_stands_still_on_the_console()
+    {
+        var cut = RenderConsole();
+        Assert.Equal("2 h 00 left: ends at 14:00 UTC.", cut.Find("#clock-status").TextContent);
+
+        cut.Find("#clock-pause").Click();
+        cut.WaitForAssertion(() => Assert.Equal(["clock paused=True"], _actions.Calls));
+        Assert.Equal("clock paused=True done", cut.Find("#console-status").TextContent);
+
+        // The store paused it: the room says so, and the time left no longer runs.
+        _room.Update(_room.Settings with { PausedAt = Clock.GetUtcNow() });
+        Clock.Advance(TimeSpan.FromMinutes(25));
+        _room.Publish(Roster.Empty); // any room change re-renders
+        cut.WaitForAssertion(() => Assert.Equal("Paused with 2 h 00 left: the paused time does not count.", cut.Find("#clock-status").TextContent));
+        Assert.Empty(cut.FindAll("#clock-pause"));
+
+        cut.Find("#clock-resume").Click();
+        cut.WaitForAssertion(() => Assert.Equal(["clock paused=True", "clock paused=False"], _actions.Calls));
+        // Resumed: the store moved the end by the 25 paused minutes.
+        _room.Update(_room.Settings with { PausedAt = null, EndsAt = _room.Settings.EndsAt.AddMinutes(25) });
+        cut.WaitForAssertion(() => Assert.Equal("2 h 00 left: ends at 14:25 UTC.", cut.Find("#clock-status").TextContent));
+    }
+
+    [Fact]
+    public void The_attendee_sees_the_time_left_count_down_and_stand_still_while_paused()
+    {
+        var bar = Render<AttendeeBar>(p => p.Add(c => c.WorkshopId, WorkshopId).Add(c => c.AttendeeId, "ada").Add(c => c.Learner, Learner));
+        Assert.Equal("2 h 00 left (until 14:00 UTC)", bar.Find("#time-left").TextContent.Trim());
+
+        Clock.Advance(TimeSpan.FromMinutes(61)); // the bar's own tick re-renders it
+        bar.WaitForAssertion(() => Assert.Equal("59 min left (until 14:00 UTC)", bar.Find("#time-left").TextContent.Trim()));
+
+        _room.Update(_room.Settings with { PausedAt = Clock.GetUtcNow() });
+        Clock.Advance(TimeSpan.FromMinutes(30));
+        bar.WaitForAssertion(() => Assert.Equal("⏸ Paused by your instructor: 59 min left", bar.Find("#time-left").TextContent.Trim()));
+
+        _room.Update(_room.Settings with { PausedAt = null, EndsAt = _room.Settings.EndsAt.AddMinutes(30) });
+        bar.WaitForAssertion(() => Assert.Equal("59 min left (until 14:30 UTC)", bar.Find("#time-left").TextContent.Trim()));
+        Clock.Advance(TimeSpan.FromHours(3));
+        bar.WaitForAssertion(() => Assert.Equal("0 s left (until 14:30 UTC)", bar.Find("#time-left").TextContent.Trim()));
+    }
+
+    [Fact]
+    public void The_instructor_sets_the_webhook_and_sees_deliveries_and_failures_as_they_happen()
+    {
+        var cut = RenderConsole();
+        Assert.Equal("No deliveries yet.", cut.Find("#webhook-deliveries-empty").TextContent);
+
+        cut.Find("#webhook-url").Change("https://example.org/hook");
+        cut.Find("#webhook-save").Click();
+        cut.WaitForAssertion(() => Assert.Equal(["webhook https://example.org/hook"], _actions.Calls));
+
+        var at = Clock.GetUtcNow();
+        _webhooks.Add(WorkshopId, new("d1", "attendee.joined", at, 1, 500, false, "HTTP 500; retrying in 00:00:02"));
+        _webhooks.Add(WorkshopId, new("d1", "attendee.joined", at.AddSeconds(2), 2, 200, true, "delivered (200)"));
+        _webhooks.Add("another-workshop", new("d2", "event.started", at, 1, 200, true, "delivered (200)"));
+
+        cut.WaitForAssertion(() => Assert.Equal(2, cut.FindAll("#webhook-deliveries tbody tr").Count));
+        var rows = cut.FindAll("#webhook-deliveries tbody tr");
+        Assert.Equal("12:00:02attendee.joined2delivered (200)", rows[0].TextContent);
+        Assert.Equal("12:00:00attendee.joined1HTTP 500; retrying in 00:00:02", rows[1].TextContent);
+        Assert.Contains("check--failed", rows[1].ClassName);
+
+        cut.Find("#webhook-off").Click();
+        cut.WaitForAssertion(() => Assert.Equal("webhook ", _actions.Calls[^1]));
+    }
+
     private sealed class FakeRoomActions : IRoomActions
     {
         public List<string> Calls { get; } = [];
@@ -180,6 +250,10 @@ public sealed class InstructorConsoleTests : PlayerTestContext
         public Task<RoomActions.Outcome> ExtendAsync(string workshopId, string? attendeeId, int minutes, CancellationToken ct = default) => Answer($"extend {attendeeId} {minutes}");
 
         public Task<RoomActions.Outcome> BroadcastAsync(string workshopId, string? text, CancellationToken ct = default) => Answer($"broadcast {text}");
+
+        public Task<RoomActions.Outcome> SetWebhookAsync(string workshopId, string? url, CancellationToken ct = default) => Answer($"webhook {url}");
+
+        public Task<RoomActions.Outcome> SetClockAsync(string workshopId, bool paused, CancellationToken ct = default) => Answer($"clock paused={paused}");
 
         public Task<RoomActions.Outcome> PaceAsync(string workshopId, string? labId, int stepNumber, CancellationToken ct = default) => Answer($"pace {labId} {stepNumber}");
 

@@ -43,6 +43,11 @@ public abstract class WorkshopDbContext(DbContextOptions options) : IdentityDbCo
             b.Property(w => w.PaceStepId).HasColumnName("pace_step_id").HasMaxLength(100);
             b.Property(w => w.Broadcast).HasColumnName("broadcast").HasMaxLength(WorkshopLimits.BroadcastLength);
             b.Property(w => w.BroadcastAt).HasColumnName("broadcast_at");
+            b.Property(w => w.PausedAt).HasColumnName("paused_at");
+            b.Property(w => w.WebhookUrl).HasColumnName("webhook_url").HasMaxLength(WorkshopLimits.WebhookUrlLength);
+            b.Property(w => w.WebhookSecret).HasColumnName("webhook_secret").HasMaxLength(128);
+            b.Property(w => w.StartAnnouncedAt).HasColumnName("start_announced_at");
+            b.Property(w => w.EndAnnouncedAt).HasColumnName("end_announced_at");
             b.HasMany(w => w.Staff).WithOne().HasForeignKey(s => s.WorkshopId).OnDelete(DeleteBehavior.Cascade);
             b.HasIndex(w => w.JoinCode).IsUnique().HasDatabaseName("ix_workshops_join_code");
             b.HasMany(w => w.Attendees).WithOne().HasForeignKey(a => a.WorkshopId).OnDelete(DeleteBehavior.Cascade);

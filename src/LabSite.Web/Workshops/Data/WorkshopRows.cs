@@ -63,6 +63,21 @@ public sealed class WorkshopRow
 
     public DateTime? BroadcastAt { get; set; }
 
+    /// <summary>The event clock is paused since then (null: running); resuming moves <see cref="EndsAt"/> by the pause.</summary>
+    public DateTime? PausedAt { get; set; }
+
+    /// <summary>Where the event's webhooks are posted (https or http); null for none.</summary>
+    public string? WebhookUrl { get; set; }
+
+    /// <summary>The per-event HMAC-SHA256 key the webhook bodies are signed with (kept to sign; shown once when set).</summary>
+    public string? WebhookSecret { get; set; }
+
+    /// <summary>When the "event started" webhook was queued, so it is sent once (also across restarts).</summary>
+    public DateTime? StartAnnouncedAt { get; set; }
+
+    /// <summary>When the "event ended" webhook was queued.</summary>
+    public DateTime? EndAnnouncedAt { get; set; }
+
     public List<AttendeeRow> Attendees { get; set; } = [];
 
     public List<WorkshopStaffRow> Staff { get; set; } = [];

@@ -20,6 +20,12 @@ public interface IRoomActions
 
     Task<RoomActions.Outcome> ExtendAsync(string workshopId, string? attendeeId, int minutes, CancellationToken ct = default);
 
+    /// <summary>Pauses (<paramref name="paused"/>) or resumes the event clock; paused time does not count.</summary>
+    Task<RoomActions.Outcome> SetClockAsync(string workshopId, bool paused, CancellationToken ct = default);
+
+    /// <summary>Sets the event's webhook URL with a new secret (shown once in the outcome); null or blank turns webhooks off.</summary>
+    Task<RoomActions.Outcome> SetWebhookAsync(string workshopId, string? url, CancellationToken ct = default);
+
     Task<RoomActions.Outcome> BroadcastAsync(string workshopId, string? text, CancellationToken ct = default);
 
     Task<RoomActions.Outcome> PaceAsync(string workshopId, string? labId, int stepNumber, CancellationToken ct = default);
@@ -114,6 +120,48 @@ public sealed class RoomActions(
         await HoldAsync(store, workshopId, ct);
         monitor.Poke(workshopId);
         return new Outcome(true, $"their cluster is kept until {until:HH:mm} UTC");
+    }
+
+    public async Task<Outcome> SetClockAsync(string workshopId, bool paused, CancellationToken ct = default)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var store = scope.ServiceProvider.GetRequiredService<WorkshopStore>();
+        if (paused)
+        {
+            if (!await store.PauseAsync(workshopId, ct))
+            {
+                return Outcome.Refused("clock: it is already paused, or the workshop has ended");
+            }
+            await rooms.ReloadAsync(workshopId, ct);
+            return new Outcome(true, "the clock is paused: attendees see the time left stand still");
+        }
+        if (await store.ResumeAsync(workshopId, ct) is not { } ends)
+        {
+            return Outcome.Refused("clock: it is not paused");
+        }
+        await HoldAsync(store, workshopId, ct);
+        await rooms.ReloadAsync(workshopId, ct);
+        return new Outcome(true, $"the clock runs again; the paused time does not count: the workshop now ends at {ends:HH:mm} UTC");
+    }
+
+    public async Task<Outcome> SetWebhookAsync(string workshopId, string? url, CancellationToken ct = default)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var store = scope.ServiceProvider.GetRequiredService<WorkshopStore>();
+        if (string.IsNullOrWhiteSpace(url))
+        {
+            return await store.SetWebhookAsync(workshopId, null, null, ct)
+                ? new Outcome(true, "webhooks are off") : Outcome.Refused("workshop: it does not exist");
+        }
+        url = url.Trim();
+        if (Webhooks.WebhookSignature.CheckUrl(url) is { } error)
+        {
+            return Outcome.Refused(error);
+        }
+        var secret = Webhooks.WebhookSignature.NewSecret();
+        return await store.SetWebhookAsync(workshopId, url, secret, ct)
+            ? new Outcome(true, $"webhooks go to {url}, signed with the secret {secret} (copy it now: it is not shown again)")
+            : Outcome.Refused("workshop: it does not exist");
     }
 
     /// <summary>Shows <paramref name="text"/> to every attendee (null or blank clears it).</summary>

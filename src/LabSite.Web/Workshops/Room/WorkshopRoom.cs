@@ -18,8 +18,19 @@ public sealed record PaceLock(string LabId, string StepId, int StepNumber, strin
     }
 }
 
-/// <summary>What the console and every attendee's player read about the room: title, labs, pacing, the broadcast.</summary>
-public sealed record RoomSettings(string Title, IReadOnlyList<string> LabIds, DateTimeOffset EndsAt, PaceLock? Pace, string? Broadcast, DateTimeOffset? BroadcastAt);
+/// <summary>What the console and every attendee's player read about the room: title, labs, the clock, pacing, the broadcast.</summary>
+/// <param name="PausedAt">The event clock is paused since then: time stands still, and resuming moves the end by the pause.</param>
+public sealed record RoomSettings(
+    string Title, IReadOnlyList<string> LabIds, DateTimeOffset EndsAt, PaceLock? Pace, string? Broadcast, DateTimeOffset? BroadcastAt,
+    DateTimeOffset? PausedAt = null)
+{
+    /// <summary>Time left at <paramref name="now"/>: frozen at the pause while paused, never negative.</summary>
+    public TimeSpan Remaining(DateTimeOffset now)
+    {
+        var left = EndsAt - (PausedAt is { } paused && paused < now ? paused : now);
+        return left > TimeSpan.Zero ? left : TimeSpan.Zero;
+    }
+}
 
 /// <summary>Take-over of an attendee's terminal: asked by an instructor, then granted (or refused, or revoked) by the attendee.</summary>
 public sealed record Takeover(string By, bool Granted);

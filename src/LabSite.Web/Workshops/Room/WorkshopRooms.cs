@@ -52,7 +52,8 @@ public sealed class WorkshopRooms(IServiceScopeFactory scopes, LabCatalogSource 
         {
             pace = new PaceLock(labId, stepId, step.Index + 1, step.Title);
         }
-        return new RoomSettings(w.Title, w.LabIds.Split(','), Utc(w.EndsAt), pace, w.Broadcast, w.BroadcastAt is { } at ? Utc(at) : null);
+        return new RoomSettings(w.Title, w.LabIds.Split(','), Utc(w.EndsAt), pace, w.Broadcast, w.BroadcastAt is { } at ? Utc(at) : null,
+            w.PausedAt is { } paused ? Utc(paused) : null);
     }
 
     private static DateTimeOffset Utc(DateTime t) => new(DateTime.SpecifyKind(t, DateTimeKind.Utc));

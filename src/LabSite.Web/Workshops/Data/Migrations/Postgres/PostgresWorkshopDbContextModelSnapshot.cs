@@ -220,6 +220,10 @@ namespace LabSite.Web.Workshops.Data.Migrations.Postgres
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
+                    b.Property<DateTime?>("EndAnnouncedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("end_announced_at");
+
                     b.Property<DateTime?>("EndedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("ended_at");
@@ -250,6 +254,10 @@ namespace LabSite.Web.Workshops.Data.Migrations.Postgres
                         .HasColumnType("character varying(100)")
                         .HasColumnName("pace_step_id");
 
+                    b.Property<DateTime?>("PausedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("paused_at");
+
                     b.Property<bool>("Rehearsal")
                         .HasColumnType("boolean")
                         .HasColumnName("rehearsal");
@@ -257,6 +265,10 @@ namespace LabSite.Web.Workshops.Data.Migrations.Postgres
                     b.Property<int>("Seats")
                         .HasColumnType("integer")
                         .HasColumnName("seats");
+
+                    b.Property<DateTime?>("StartAnnouncedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("start_announced_at");
 
                     b.Property<DateTime>("StartsAt")
                         .HasColumnType("timestamp with time zone")
@@ -267,6 +279,16 @@ namespace LabSite.Web.Workshops.Data.Migrations.Postgres
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)")
                         .HasColumnName("title");
+
+                    b.Property<string>("WebhookSecret")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("webhook_secret");
+
+                    b.Property<string>("WebhookUrl")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("webhook_url");
 
                     b.HasKey("Id");
 

@@ -215,6 +215,10 @@ namespace LabSite.Web.Workshops.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("created_at");
 
+                    b.Property<DateTime?>("EndAnnouncedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("end_announced_at");
+
                     b.Property<DateTime?>("EndedAt")
                         .HasColumnType("TEXT")
                         .HasColumnName("ended_at");
@@ -245,6 +249,10 @@ namespace LabSite.Web.Workshops.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("pace_step_id");
 
+                    b.Property<DateTime?>("PausedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("paused_at");
+
                     b.Property<bool>("Rehearsal")
                         .HasColumnType("INTEGER")
                         .HasColumnName("rehearsal");
@@ -252,6 +260,10 @@ namespace LabSite.Web.Workshops.Data.Migrations.Sqlite
                     b.Property<int>("Seats")
                         .HasColumnType("INTEGER")
                         .HasColumnName("seats");
+
+                    b.Property<DateTime?>("StartAnnouncedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("start_announced_at");
 
                     b.Property<DateTime>("StartsAt")
                         .HasColumnType("TEXT")
@@ -262,6 +274,16 @@ namespace LabSite.Web.Workshops.Data.Migrations.Sqlite
                         .HasMaxLength(200)
                         .HasColumnType("TEXT")
                         .HasColumnName("title");
+
+                    b.Property<string>("WebhookSecret")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("webhook_secret");
+
+                    b.Property<string>("WebhookUrl")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("webhook_url");
 
                     b.HasKey("Id");
 
