@@ -105,8 +105,8 @@ public static class JoinStorm
     private static async Task<TimeSpan> JoinAndUseAsync(Uri site, string code, string name, int index)
     {
         var cookies = new CookieContainer();
-        // Each attendee's HTTP comes from its own loopback address (127.0.1.x, 127.0.2.x ...): the join form's limit of
-        // 10 a minute per address is for code guessing, and would otherwise cap the storm (see the report).
+        // Each attendee's HTTP comes from its own loopback address (127.0.1.x, 127.0.2.x ...), as attendees on their own
+        // networks; the site's per-address limits (failed joins only) would not cap one classroom address either.
         var source = new IPAddress([127, 0, (byte)(1 + index / 250), (byte)(1 + index % 250)]);
         var handler = new SocketsHttpHandler
         {

@@ -27,9 +27,9 @@ public static class InstructorEndpoints
 
     public static WebApplication MapInstructorEndpoints(this WebApplication app)
     {
-        app.MapPost("/instructors/setup", SetupAsync).RequireRateLimiting(WorkshopEndpoints.JoinRateLimit);
-        app.MapPost("/instructors/redeem", RedeemAsync).RequireRateLimiting(WorkshopEndpoints.JoinRateLimit);
-        app.MapPost(SignInPath, SignInAsync).RequireRateLimiting(WorkshopEndpoints.JoinRateLimit);
+        app.MapPost("/instructors/setup", SetupAsync).RequireRateLimiting(WorkshopEndpoints.InstructorFormsRateLimit);
+        app.MapPost("/instructors/redeem", RedeemAsync).RequireRateLimiting(WorkshopEndpoints.InstructorFormsRateLimit);
+        app.MapPost(SignInPath, SignInAsync).RequireRateLimiting(WorkshopEndpoints.InstructorFormsRateLimit);
         app.MapPost("/instructors/signout", async (SignInManager<InstructorUser> signIn) =>
         {
             await signIn.SignOutAsync();

@@ -11,14 +11,16 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace LabSite.Web.Workshops;
 
-/// <summary>Attendees joining a workshop: <c>POST /workshops/join</c> (the form on <c>/join</c>), rate-limited per client.</summary>
+/// <summary>Attendees joining a workshop: <c>POST /workshops/join</c> (the form on <c>/join</c>), failed attempts limited per client.</summary>
 public static class WorkshopEndpoints
 {
     public const string JoinRoute = "/workshops/join";
-    public const string JoinRateLimit = "workshop-join";
 
-    /// <summary>Join attempts per client address per minute: enough for typos, far too few to guess codes.</summary>
-    public const int JoinAttemptsPerMinute = 10;
+    /// <summary>The rate limit of the instructor forms strangers can post (setup, invite redemption, sign-in).</summary>
+    public const string InstructorFormsRateLimit = "instructor-forms";
+
+    /// <summary>Instructor form posts per client address per minute, successful or not.</summary>
+    public const int InstructorFormPostsPerMinute = 10;
 
     public static IServiceCollection AddWorkshops(this IServiceCollection services, SiteOptions options)
     {
@@ -26,6 +28,7 @@ public static class WorkshopEndpoints
         services.AddScoped<WorkshopStore>();
         services.AddScoped<InstructorAccounts>();
         services.AddScoped<WorkshopExport>();
+        services.AddSingleton<JoinAttemptGuard>();
         services.AddInstructorAuth();
         services.AddHostedService<WorkshopClusterHolds>();
         services.AddOptions<Webhooks.WebhookOptions>().BindConfiguration(nameof(Webhooks.WebhookOptions)).ValidateDataAnnotations().ValidateOnStart();
@@ -54,16 +57,16 @@ public static class WorkshopEndpoints
         services.AddRateLimiter(o =>
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            o.AddPolicy(JoinRateLimit, context => RateLimitPartition.GetFixedWindowLimiter(
-                context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = JoinAttemptsPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+            o.AddPolicy(InstructorFormsRateLimit, context => RateLimitPartition.GetFixedWindowLimiter(
+                JoinAttemptGuard.Client(context),
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = InstructorFormPostsPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
         });
         return services;
     }
 
     public static WebApplication MapWorkshopEndpoints(this WebApplication app)
     {
-        app.MapPost(JoinRoute, JoinAsync).RequireRateLimiting(JoinRateLimit);
+        app.MapPost(JoinRoute, JoinAsync);
         app.MapInstructorEndpoints();
         app.MapWorkshopRoomEndpoints();
         return app;
@@ -72,11 +75,19 @@ public static class WorkshopEndpoints
     private static async Task<IResult> JoinAsync(
         HttpContext context, [FromForm] string? code, [FromForm] string? name, [FromForm] string? email,
         WorkshopStore store, ClusterActivity activity, ClusterAdmission admission, IDataProtectionProvider protection, Webhooks.WorkshopWebhooks webhooks,
-        CancellationToken ct)
+        JoinAttemptGuard guard, CancellationToken ct)
     {
+        var client = JoinAttemptGuard.Client(context);
+        if (guard.IsBlocked(client))
+        {
+            context.Response.Headers.RetryAfter = "60";
+            return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many failed attempts to join",
+                detail: $"This address made {JoinAttemptGuard.FailedAttemptsPerMinute} failed attempts to join in the last minute. Check the code with your instructor and try again in a minute.");
+        }
         var result = await store.JoinAsync(code, name, email, AttendeeTicket.FromRequest(context), ct);
         if (result is not { Workshop: { } workshop, Attendee: { } attendee })
         {
+            guard.RecordFailure(client);
             return TypedResults.Problem(statusCode: result.Status, title: "Cannot join the workshop", detail: result.Error);
         }
         if (result.Status == StatusCodes.Status201Created)

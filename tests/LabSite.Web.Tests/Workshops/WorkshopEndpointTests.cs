@@ -159,12 +159,38 @@ public sealed class WorkshopEndpointTests
         var browser = site.NewBrowser();
         var token = FormToken(await browser.GetPageAsync("/join"));
         var statuses = new List<HttpStatusCode>();
-        for (var i = 0; i <= WorkshopEndpoints.JoinAttemptsPerMinute; i++)
+        for (var i = 0; i <= JoinAttemptGuard.FailedAttemptsPerMinute; i++)
         {
             var form = new FormUrlEncodedContent([KeyValuePair.Create("code", "ABCDE" + JoinCode.Alphabet[i]), KeyValuePair.Create("name", "g"), KeyValuePair.Create("__RequestVerificationToken", token)]);
             statuses.Add((await browser.Http.PostAsync(WorkshopEndpoints.JoinRoute, form)).StatusCode);
         }
         Assert.All(statuses[..^1], s => Assert.Equal(HttpStatusCode.NotFound, s));
         Assert.Equal(HttpStatusCode.TooManyRequests, statuses[^1]);
+    }
+
+    [Fact]
+    public async Task A_classroom_behind_one_address_joins_at_once_while_failed_attempts_still_count()
+    {
+        const int classroom = JoinAttemptGuard.FailedAttemptsPerMinute + 5;
+        await using var site = await TestSite.StartAsync(TestLabs.Catalog());
+        var w = await CreateAsync(site, seats: classroom);
+        var joins = new List<HttpStatusCode>();
+        for (var i = 0; i < classroom; i++)
+        {
+            joins.Add((await JoinAsync(site.NewBrowser(), w.JoinCode, "attendee" + i)).StatusCode);
+        }
+        Assert.All(joins, s => Assert.Equal(HttpStatusCode.Redirect, s));
+
+        var guesser = site.NewBrowser();
+        var failures = new List<HttpStatusCode>();
+        for (var i = 0; i < JoinAttemptGuard.FailedAttemptsPerMinute; i++)
+        {
+            failures.Add((await JoinAsync(guesser, "ABCDE" + JoinCode.Alphabet[i], "g")).StatusCode);
+        }
+        var blocked = await JoinAsync(site.NewBrowser(), w.JoinCode, "late");
+        Assert.All(failures, s => Assert.Equal(HttpStatusCode.NotFound, s));
+        Assert.Equal(HttpStatusCode.TooManyRequests, blocked.StatusCode);
+        Assert.Equal("60", blocked.Headers.RetryAfter?.ToString());
+        Assert.Contains("failed attempts", await blocked.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 }
