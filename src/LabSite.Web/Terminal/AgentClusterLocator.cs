@@ -16,7 +16,7 @@ namespace LabSite.Web.Terminal;
 /// </summary>
 public sealed partial class AgentClusterLocator(
     BackendRouter agent, ClusterActivity? activity = null, ClusterRestorer? restorer = null, ClusterAdmission? admission = null,
-    Func<string, IReadOnlyList<string>?>? outsideOf = null) : ILabClusterLocator
+    Func<string, IReadOnlyList<string>?>? outsideOf = null, Func<string, int>? nodesOf = null) : ILabClusterLocator
 {
     private readonly ClusterActivity _activity = activity ?? new ClusterActivity(TimeProvider.System);
 
@@ -44,7 +44,7 @@ public sealed partial class AgentClusterLocator(
                 try
                 {
                     // Not the request's token: a learner closing the tab mid-restore must not leave a half-made cluster.
-                    cluster = await agent.Backend(null).CreateAsync(new ClusterRequest(name, labId, OutsideHosts: outsideOf?.Invoke(labId)), progress: null, CancellationToken.None);
+                    cluster = await agent.Backend(null).CreateAsync(new ClusterRequest(name, labId, OutsideHosts: outsideOf?.Invoke(labId), Nodes: nodesOf?.Invoke(labId) ?? 1), progress: null, CancellationToken.None);
                 }
                 catch
                 {

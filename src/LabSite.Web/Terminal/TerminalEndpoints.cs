@@ -29,7 +29,8 @@ public static class TerminalEndpoints
         // A lab agent is registered when `labsite serve` hosts or reaches one; without it kubectl says no cluster runs.
         services.AddSingleton<ILabClusterLocator>(sp => sp.GetService<BackendRouter>() is { } agent
             ? new AgentClusterLocator(agent, sp.GetRequiredService<ClusterActivity>(), sp.GetRequiredService<ClusterRestorer>(), sp.GetService<ClusterAdmission>(),
-                labId => sp.GetService<Labs.LabCatalogSource>()?.Current.Find(labId)?.Meta.Outside)
+                labId => sp.GetService<Labs.LabCatalogSource>()?.Current.Find(labId)?.Meta.Outside,
+                labId => sp.GetService<Labs.LabCatalogSource>()?.Current.Find(labId)?.Meta.Nodes ?? 1)
             : new NoClusterLocator());
         services.AddSingleton<LabFolders>();
         services.AddSingleton<TerminalSessions>();
