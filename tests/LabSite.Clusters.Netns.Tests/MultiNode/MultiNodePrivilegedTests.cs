@@ -149,6 +149,37 @@ public sealed class MultiNodePrivilegedTests : IAsyncLifetime
         Assert.Equal("mn-worker", _cluster.FindPod("default", "pinned")!.Node.Name);
     }
 
+    [Fact]
+    public async Task Three_nodes_reach_each_other_and_leave_nothing_behind()
+    {
+        var three = await _backend.CreateAsync(new ClusterRequest("mn3", Nodes: 3), null, CancellationToken.None);
+        var owned = three.OwnedNamespaces;
+        try
+        {
+            Assert.Equal(["mn3", "mn3-worker", "mn3-worker2"], three.Nodes.Select(n => n.Name));
+            var pods = string.Concat(Enumerable.Range(0, 3).Select(i =>
+                $"apiVersion: v1\nkind: Pod\nmetadata: {{name: p{i}}}\nspec:\n  nodeName: {three.Nodes[i].Name}\n  containers: [{{name: c, image: nicolaka/netshoot:v0.13, command: [sleep, infinity]}}]\n---\n"));
+            Assert.True((await three.ApplyAsync(StoreFixture.Yaml(pods), ApplyMode.Apply, CancellationToken.None)).Succeeded);
+            await three.WaitUntilSettledAsync(CancellationToken.None);
+            Assert.Equal([0, 1, 2], three.Pods.Select(p => p.Node.Index));
+            // Every node to every other: each tunnel has two peers' FDB entries and routes.
+            foreach (var from in three.Pods)
+            {
+                foreach (var to in three.Pods.Where(p => p != from))
+                {
+                    var ping = await NetnsTestLabs.ExecAsync(three, from.Spec.Name, "ping", "-c", "1", "-W", "2", to.Ip.ToString());
+                    Assert.True(ping.ExitCode == 0, $"{from.Spec.Name} ({from.Node.Name}) -> {to.Spec.Name} ({to.Node.Name}): {ping.Stdout}{ping.Stderr}");
+                }
+            }
+        }
+        finally
+        {
+            await _backend.DestroyAsync(three.Name, CancellationToken.None);
+        }
+        Assert.Contains(owned, n => n.EndsWith("-underlay", StringComparison.Ordinal));
+        Assert.All(owned, n => Assert.False(File.Exists(LabNames.NetnsPath(n)), $"{n} left behind"));
+    }
+
     private PodRuntime Pod(string name) => _cluster.FindPod("default", name)!;
 
     private Task<NetnsTestLabs.ExecOutput> LandAsync(string ship, IPAddress deathstar) => NetnsTestLabs.ExecAsync(
