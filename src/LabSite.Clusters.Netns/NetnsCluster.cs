@@ -188,6 +188,7 @@ public sealed partial class NetnsCluster
                 await _gate.WaitAsync(CancellationToken.None);
             }
 
+            ReleaseLearnerBpf();
             var all = Pods;
             await Task.WhenAll(all.Select(p => p.StopAsync()));
             lock (_pods)

@@ -1,4 +1,5 @@
 using LabSite.Grader.Evaluation.Answer;
+using LabSite.Grader.Evaluation.Bpf;
 using LabSite.Grader.Evaluation.Endpoint;
 using LabSite.Grader.Evaluation.Flow;
 using LabSite.Grader.Evaluation.Metric;
@@ -36,6 +37,7 @@ public sealed class CheckEvaluator
                 ServiceCheck s => await ServiceCheckEvaluator.EvaluateAsync(s, context, ct),
                 MetricCheck m => await MetricCheckEvaluator.EvaluateAsync(m, context, ct),
                 RuntimeCheck r => await RuntimeCheckEvaluator.EvaluateAsync(r, context, ct),
+                BpfProgramCheck b => await BpfProgramCheckEvaluator.EvaluateAsync(b, context, ct),
                 _ => CannotCheck.Because(check, check.Title, $"the grader has no evaluator for {check.GetType().Name}"),
             };
         }

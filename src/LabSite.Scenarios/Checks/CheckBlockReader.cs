@@ -35,6 +35,7 @@ public static class CheckBlockReader
             ["service"] = (ServiceCheckReader.Keys, ServiceCheckReader.Read),
             ["metric"] = (MetricCheckReader.Keys, MetricCheckReader.Read),
             ["runtime"] = (RuntimeCheckReader.Keys, RuntimeCheckReader.Read),
+            ["bpf-program"] = (BpfProgramCheckReader.Keys, BpfProgramCheckReader.Read),
         };
 
     public static IEnumerable<string> KindNames => s_kinds.Keys;

@@ -1,6 +1,7 @@
 using LabSite.Shell.Bpftool;
 using LabSite.Shell.Cilium;
 using LabSite.Shell.Hubble;
+using LabSite.Shell.LearnerBpf;
 using LabSite.Shell.RealKubectl;
 using LabSite.Shell.Tetra;
 
@@ -17,6 +18,7 @@ public static class CommandTable
             new HeadTailCommand(head: false), new WcCommand(), new SortCommand(), new JqCommand(), new ClearCommand(),
             new HelpCommand(), new HistoryCommand(), new ExitCommand(), new TrueFalseCommand(succeed: true), new TrueFalseCommand(succeed: false),
             new RealKubectlCommand(), new CiliumDbgCommand(), new HubbleCommand(), new BpftoolCommand(), new TetraCommand(),
+            new ClangCommand(), new BpfCommand(),
         ];
         return commands.ToDictionary(c => c.Name, StringComparer.Ordinal);
     }
