@@ -11,6 +11,7 @@
  * handed to that port's L7 proxy at from_container (bpf/lib/proxy.h). The ingress proxy's upstream packets
  * (MARK_FROM_PROXY) pass to_container unjudged; the egress proxy's (MARK_FROM_EGRESS_PROXY) are judged there by
  * the destination's ingress policy for the client identity their mark carries.
+ * to_overlay/from_overlay trace packets through a multi-node lab's VXLAN device (cilium_vxlan), with the same maps.
  * Minimum kernel: 5.8 (ring buffer, LPM trie as inner map). Tested on 6.18.
  */
 #include <linux/bpf.h>
@@ -61,6 +62,7 @@ static __always_inline int handle_lxc(struct __sk_buff *skb, __u8 hook)
 {
 	struct pkt_info pkt = {};
 	struct endpoint_info *ep;
+	struct remote_endpoint_info *remote;
 	struct ct_entry *ct;
 	__u8 dir = hook == TUPLE_F_OUT ? DIR_EGRESS : DIR_INGRESS;
 	__u8 point = hook == TUPLE_F_OUT ? TRACE_FROM_LXC : TRACE_TO_LXC;
@@ -98,7 +100,14 @@ static __always_inline int handle_lxc(struct __sk_buff *skb, __u8 hook)
 	}
 
 	local_id = ep->sec_id;
-	remote_id = ipcache_identity(hook == TUPLE_F_OUT ? pkt.ev.daddr : pkt.ev.saddr);
+	remote = ipcache_lookup(hook == TUPLE_F_OUT ? pkt.ev.daddr : pkt.ev.saddr);
+	remote_id = remote ? remote->sec_identity : WORLD_ID;
+	/* The underlay carries the nodes' VXLAN: a pod that could reach it could forge outer packets (and inner
+	 * sources the receiving node would trust), so nothing from a pod goes there. */
+	if (hook == TUPLE_F_OUT && remote && (remote->flags & IPCACHE_F_UNDERLAY)) {
+		send_drop(skb, &pkt, ep_id, DROP_UNKNOWN_TARGET, DIR_EGRESS, 0);
+		return TC_ACT_SHOT;
+	}
 	/* From the egress proxy (which connects from the node's address): the peer is the client it speaks for. */
 	if (hook == TUPLE_F_IN && (skb->mark & MARK_MAGIC_MASK) == MARK_FROM_EGRESS_PROXY)
 		remote_id = egress_proxy_identity(skb->mark);
@@ -162,6 +171,41 @@ track:
 			send_trace(skb, &pkt, ep_id, point, TRACE_REASON_ESTABLISHED, EV_F_IS_REPLY_KNOWN);
 	}
 	return TC_ACT_OK;
+}
+
+/*
+ * tc on a node's cilium_vxlan, where Cilium's bpf_overlay reports the same points: egress sees the inner packet
+ * before encapsulation (to-overlay), ingress after decapsulation (from-overlay). Policy is the endpoints' (their
+ * lxc hooks judge, with identities from the cluster-wide ipcache); these only trace, as Cilium's monitor
+ * aggregation does: connection starts and ends (SYN, FIN, RST) and every non-TCP packet. The event's endpoint is
+ * the local pod the packet leaves or reaches, which also names the node in the flow.
+ */
+static __always_inline int handle_overlay(struct __sk_buff *skb, __u8 point)
+{
+	struct pkt_info pkt = {};
+	struct endpoint_info *ep;
+
+	if (parse_ipv4(skb, &pkt) != 0)
+		return TC_ACT_OK;
+	if (pkt.ev.protocol == IPPROTO_TCP && !(pkt.ev.tcp_flags & (0x01 | 0x02 | 0x04) /* FIN, SYN, RST */))
+		return TC_ACT_OK;
+	ep = lookup_endpoint(point == TRACE_TO_OVERLAY ? pkt.ev.saddr : pkt.ev.daddr);
+	pkt.ev.src_identity = ipcache_identity(pkt.ev.saddr);
+	pkt.ev.dst_identity = ipcache_identity(pkt.ev.daddr);
+	send_trace(skb, &pkt, ep ? ep->lxc_id : 0, point, TRACE_REASON_UNKNOWN, 0);
+	return TC_ACT_OK;
+}
+
+SEC("tc")
+int to_overlay(struct __sk_buff *skb)
+{
+	return handle_overlay(skb, TRACE_TO_OVERLAY);
+}
+
+SEC("tc")
+int from_overlay(struct __sk_buff *skb)
+{
+	return handle_overlay(skb, TRACE_FROM_OVERLAY);
 }
 
 SEC("tc")

@@ -15,6 +15,7 @@
 
 /* ---- drop reasons (Cilium's numbers; the datapath returns them negated) ---- */
 #define DROP_INVALID_SIP        132 /* source address is not the endpoint's own */
+#define DROP_UNKNOWN_TARGET     150 /* a pod sent to the underlay, which only nodes' tunnels may use */
 #define DROP_POLICY             133 /* no allow entry matched ("Policy denied") */
 #define DROP_INVALID            134
 #define DROP_CT_INVALID_HDR     135
@@ -29,8 +30,10 @@
 #define EVENT_VERSION        1
 
 /* ---- trace observation points (event sub_type for EVENT_TRACE) ---- */
-#define TRACE_TO_LXC   0 /* to-endpoint */
-#define TRACE_FROM_LXC 5 /* from-endpoint */
+#define TRACE_TO_LXC       0 /* to-endpoint */
+#define TRACE_TO_OVERLAY   4 /* to-overlay: leaving the node through the VXLAN tunnel */
+#define TRACE_FROM_LXC     5 /* from-endpoint */
+#define TRACE_FROM_OVERLAY 9 /* from-overlay: arrived through the VXLAN tunnel, decapsulated */
 
 /* ---- trace reasons: conntrack state of the packet ---- */
 #define TRACE_REASON_UNKNOWN     0
@@ -136,6 +139,9 @@ struct ipcache_key {
 _Static_assert(sizeof(struct ipcache_key) == 12, "ipcache_key size");
 
 #define IPCACHE_STATIC_PREFIX 32
+
+/* remote_endpoint_info.flags */
+#define IPCACHE_F_UNDERLAY 0x1 /* the nodes' underlay: pods may not send there (no forged VXLAN) */
 
 struct remote_endpoint_info {
 	__u32 sec_identity;

@@ -3,6 +3,7 @@
  * IP → security identity, and the local endpoints.
  *
  * API:
+ *   ipcache_lookup(ip)     the longest matching prefix's entry (identity, tunnel endpoint, flags), or NULL
  *   ipcache_identity(ip)   identity of the longest matching prefix; WORLD_ID (2) when nothing matches
  *   lookup_endpoint(ip)    this node's endpoint with that address, or NULL
  *
@@ -35,14 +36,20 @@ struct {
 	__uint(max_entries, 4096);
 } ls_lxc SEC(".maps");
 
-static __always_inline __u32 ipcache_identity(__be32 ip)
+static __always_inline struct remote_endpoint_info *ipcache_lookup(__be32 ip)
 {
 	struct ipcache_key key = {
 		.prefixlen = IPCACHE_STATIC_PREFIX + 32,
 		.family = AF_INET_,
 		.ip4 = ip,
 	};
-	struct remote_endpoint_info *info = bpf_map_lookup_elem(&ls_ipcache, &key);
+
+	return bpf_map_lookup_elem(&ls_ipcache, &key);
+}
+
+static __always_inline __u32 ipcache_identity(__be32 ip)
+{
+	struct remote_endpoint_info *info = ipcache_lookup(ip);
 
 	return info ? info->sec_identity : WORLD_ID;
 }

@@ -57,7 +57,8 @@ public static class ClusterCommands
         var lab = new Option<string?>("--lab") { Description = "The lab this cluster is for." };
         var manifests = new Option<string?>("--manifests") { Description = "A folder of manifests to apply once the cluster is up." };
         var backend = new Option<string?>("--backend") { Description = "netns (default) or kind (real Cilium; the agent needs KindOptions__Enabled=true)." };
-        var command = new Command("up", "Create a lab cluster and wait until it is ready.") { name, lab, manifests, backend };
+        var nodes = new Option<int>("--nodes") { Description = $"How many nodes (1 to {ClusterRequest.MaxNodes}), joined by VXLAN.", DefaultValueFactory = _ => 1 };
+        var command = new Command("up", "Create a lab cluster and wait until it is ready.") { name, lab, manifests, backend, nodes };
         command.SetAction((result, ct) => Run(c, result, "up", ct, async (client, o, e) =>
         {
             var dir = result.GetValue(manifests) is { } m ? Path.GetFullPath(m) : null;
@@ -66,7 +67,7 @@ public static class ClusterCommands
                 throw new ArgumentException($"--manifests {dir}: no such folder");
             }
             var progress = new InlineProgress(p => e.WriteLine($"[{p.Step}/{p.Steps}] {p.Stage}: {p.Message}"));
-            var cluster = await client.CreateAsync(new ClusterRequest(result.GetValue(name)!, result.GetValue(lab), dir), result.GetValue(backend), progress, ct);
+            var cluster = await client.CreateAsync(new ClusterRequest(result.GetValue(name)!, result.GetValue(lab), dir, Nodes: result.GetValue(nodes)), result.GetValue(backend), progress, ct);
             await o.WriteLineAsync($"cluster/{cluster.Name} created ({cluster.Backend})");
             return 0;
         }));

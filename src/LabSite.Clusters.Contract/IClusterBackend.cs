@@ -28,7 +28,11 @@ public interface IClusterBackend
 /// The lab's outside world (front matter <c>outside:</c>): lines <c>NAME [ttl=SECONDS]</c>, names that resolve to
 /// addresses the backend simulates outside the cluster (no real internet); null or empty for none.
 /// </param>
-public sealed record ClusterRequest(string Name, string? LabId = null, string? ManifestsDirectory = null, IReadOnlyList<string>? OutsideHosts = null);
+/// <param name="Nodes">How many nodes the cluster has (front matter <c>nodes:</c>, 1 to <see cref="MaxNodes"/>).</param>
+public sealed record ClusterRequest(string Name, string? LabId = null, string? ManifestsDirectory = null, IReadOnlyList<string>? OutsideHosts = null, int Nodes = 1)
+{
+    public const int MaxNodes = 3;
+}
 
 /// <summary>One progress event, e.g. ("namespaces", "node namespace ready", 2, 6).</summary>
 public sealed record ClusterProgress(string Stage, string Message, int Step, int Steps);

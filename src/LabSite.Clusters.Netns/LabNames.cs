@@ -37,6 +37,12 @@ public sealed partial class LabNames
 
     public static string NetnsPath(string netns) => "/run/netns/" + netns;
 
+    /// <summary>Node <paramref name="node"/>'s namespace (0-based): node 0 is <see cref="NodeNetns"/>, then <c>-node2</c>, <c>-node3</c>.</summary>
+    public string NodeNetnsOf(int node) => node == 0 ? NodeNetns : $"{NodeNetns}{node + 1}";
+
+    /// <summary>The namespace holding a multi-node lab's underlay bridge.</summary>
+    public string UnderlayNetns => $"{Prefix}-{Lab}-underlay";
+
     /// <summary>A pod's namespace by its per-lab sequence number (pod names can be 253 characters; these stay short).</summary>
     public string PodNetns(int podNumber) => $"{Prefix}-{Lab}-p{podNumber}";
 

@@ -8,6 +8,9 @@ namespace LabSite.Clusters.Netns;
 /// <summary>Pods of the lab: start (batched), delete, relabel, list, logs.</summary>
 public sealed partial class NetnsCluster
 {
+    /// <summary>Node-side veths of a multi-node lab get ifindex base + pod number: unique across the lab's nodes.</summary>
+    private const int MultiNodeIfIndexBase = 10000;
+
     /// <summary>Starts pods (all network plumbing batched), then refreshes services and files. Returns their statuses.</summary>
     public async Task<IReadOnlyList<PodRuntimeStatus>> RunPodsAsync(IReadOnlyList<PodSpec> specs, CancellationToken ct)
     {
@@ -23,11 +26,16 @@ public sealed partial class NetnsCluster
                     throw new ClusterException($"pod {spec.Key} already exists in cluster {Name}");
                 }
 
+                var node = spec.NodeName is { } bound ? FindNode(bound) ?? throw new ClusterException($"pod {spec.Key}: no node {bound} in cluster {Name}") : Nodes[0];
                 var n = _nextPodNumber++;
-                fresh.Add(new PodRuntime(spec, n, Names.PodNetns(n), LabNames.NodeVeth(spec.Namespace, spec.Name, n), Addressing.PodIp(n), Addressing.NodeIp));
+                // One node keeps the lab's whole /16 by pod number; several cut it per node.
+                var ip = Nodes.Count == 1 ? Addressing.PodIp(n) : Addressing.PodIpOnNode(node.Index, _nextHostOnNode[node.Index]++);
+                fresh.Add(new PodRuntime(spec, n, Names.PodNetns(n), LabNames.NodeVeth(spec.Namespace, spec.Name, n), ip, node.NodeIp, node));
             }
 
-            await _network.AddPodsAsync(fresh.Select(p => new LabNetwork.PodLink(p.Netns, p.NodeVeth, p.Ip, $"labsite:{Name}/{p.Spec.Namespace}/{p.Spec.Name}")).ToList(), ct);
+            await _network.AddPodsAsync(fresh.Select(p => new LabNetwork.PodLink(
+                p.Netns, p.NodeVeth, p.Ip, $"labsite:{Name}/{p.Spec.Namespace}/{p.Spec.Name}", p.Node.Netns,
+                Nodes.Count > 1 ? MultiNodeIfIndexBase + p.Number : null)).ToList(), ct);
             if (_policy is not null)
             {
                 await _policy.AddPodsAsync(fresh, ct);

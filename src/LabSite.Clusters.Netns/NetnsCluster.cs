@@ -1,3 +1,4 @@
+using System.Net;
 using LabSite.Clusters.Contract;
 using LabSite.Clusters.Netns.Datapath;
 using LabSite.Clusters.Netns.Dns;
@@ -39,7 +40,9 @@ public sealed partial class NetnsCluster
     private int _nextServiceIp = 9; // .0.1 .. .0.9 stay free for "kubernetes" / "kube-dns"-like services.
     private bool _destroyed;
 
-    private NetnsCluster(NetnsOptions options, string name, string? labId, int slot)
+    private readonly int[] _nextHostOnNode;
+
+    private NetnsCluster(NetnsOptions options, string name, string? labId, int slot, int nodes = 1)
     {
         this._options = options;
         Name = name;
@@ -47,6 +50,8 @@ public sealed partial class NetnsCluster
         Names = new LabNames(options, name);
         Addressing = new LabAddressing(slot);
         _network = new LabNetwork(Names, Addressing);
+        Nodes = LabNode.For(name, nodes, Names, Addressing);
+        _nextHostOnNode = new int[nodes];
         _uidLease = Exec.ExecUidLease.Acquire(options.ExecUidLockDirectory, options.ExecUidBase, options.ExecUidCount, hint: slot);
         CreatedAt = DateTimeOffset.UtcNow;
         Store = new ObjectStore(new StoreOptions
@@ -72,6 +77,12 @@ public sealed partial class NetnsCluster
 
     public DateTimeOffset CreatedAt { get; }
 
+    /// <summary>The lab's nodes (front matter <c>nodes:</c>); node 0 is the one the lab always had.</summary>
+    public IReadOnlyList<LabNode> Nodes { get; }
+
+    /// <summary>The node of that Kubernetes name, or null.</summary>
+    public LabNode? FindNode(string name) => Nodes.FirstOrDefault(n => n.Name == name);
+
     /// <summary>uid/gid of exec'd programs of this lab, claimed host-wide for the lab's lifetime (<see cref="Exec.ExecUidLease"/>).</summary>
     public int ExecUid => _uidLease.Uid;
 
@@ -82,14 +93,19 @@ public sealed partial class NetnsCluster
         {
             lock (_pods)
             {
-                return [Names.NodeNetns, .. _pods.Values.Select(p => p.Netns)];
+                IEnumerable<string> underlay = Nodes.Count > 1 ? [Names.UnderlayNetns] : [];
+                return [.. Nodes.Select(n => n.Netns), .. underlay, .. _pods.Values.Select(p => p.Netns)];
             }
         }
     }
 
     internal static async Task<NetnsCluster> CreateAsync(NetnsOptions options, ClusterRequest request, int slot, RuntimeHub runtime, IProgress<ClusterProgress>? progress, CancellationToken ct)
     {
-        var c = new NetnsCluster(options, request.Name, request.LabId, slot);
+        if (request.Nodes is < 1 or > ClusterRequest.MaxNodes)
+        {
+            throw new ClusterException($"create {request.Name}: nodes must be 1 to {ClusterRequest.MaxNodes}, not {request.Nodes}");
+        }
+        var c = new NetnsCluster(options, request.Name, request.LabId, slot, request.Nodes);
         const int steps = 5;
         try
         {
@@ -99,8 +115,16 @@ public sealed partial class NetnsCluster
             Directory.CreateDirectory(c.Names.RunDirectory);
             LabFiles.WriteShared(c.Names.RunDirectory, c.ExecUid);
 
-            progress?.Report(new ClusterProgress("namespaces", $"node namespace {c.Names.NodeNetns}", 2, steps));
+            progress?.Report(new ClusterProgress("namespaces", $"node namespaces {string.Join(", ", c.Nodes.Select(n => n.Netns))}", 2, steps));
             await c._network.CreateNodeAsync(ct);
+            foreach (var worker in c.Nodes.Skip(1))
+            {
+                await LabNetwork.CreateNodeAsync(worker.Netns, worker.NodeIp, [], ct);
+            }
+            if (c.Nodes.Count > 1)
+            {
+                await LabOverlay.CreateAsync(c.Names.UnderlayNetns, c.Nodes, ct);
+            }
 
             progress?.Report(new ClusterProgress("datapath", "socket load balancer (bpf_sock) attached to the lab cgroup", 3, steps));
             var objectDir = options.BpfObjectDirectory is { Length: > 0 } d ? d : Bpf.BpfObject.DefaultDirectory;
@@ -113,6 +137,9 @@ public sealed partial class NetnsCluster
             c._policy = new LabPolicyAgent(
                 c.Names.BpffsDirectory, LabNames.NetnsPath(c.Names.NodeNetns), "labsite/" + request.Name,
                 [c.Addressing.NodeIp, LabAddressing.Gateway], c.Store, Path.Combine(objectDir, "bpf_lxc.bpf.o"));
+
+            await c._policy.AddNodesAsync(c.Nodes, c.Nodes.Count > 1 ? IPNetwork.Parse(c.Addressing.UnderlayCidr) : null, ct);
+            c.Store.RegisterNodes(c.Nodes.Select(n => new LabNodeSpec(n.Name, n.PodCidr, n.NodeIp.ToString(), ControlPlane: n.Index == 0)));
 
             c._metricsServer = await HubbleMetricsServer.StartAsync(c.Names.NodeNetns, c.Addressing.NodeIp, c._policy.Metrics);
             c._dns.Proxy = c._policy.StartDnsProxy(c.Addressing.NodeIp, TimeProvider.System, (uint)options.FqdnMinTtl);
@@ -200,7 +227,7 @@ public sealed partial class NetnsCluster
                 _dns = null;
             }
 
-            await LabCleanup.RemoveAsync(Names, all.Select(p => p.Netns), ct);
+            await LabCleanup.RemoveAsync(Names, [.. Nodes.Select(n => n.Netns), Names.UnderlayNetns, .. all.Select(p => p.Netns)], ct);
 
             // Last: every program of the lab has stopped, so the next lab given this uid starts with none of them.
             _uidLease.Dispose();

@@ -11,6 +11,7 @@ public static class ResourceKinds
     public static readonly ResourceKind Service = new("Service", "", "v1", "services", "service", true, ["svc"]);
     public static readonly ResourceKind Endpoints = new("Endpoints", "", "v1", "endpoints", "endpoints", true, ["ep"]);
     public static readonly ResourceKind Namespace = new("Namespace", "", "v1", "namespaces", "namespace", false, ["ns"]);
+    public static readonly ResourceKind Node = new("Node", "", "v1", "nodes", "node", false, ["no"]);
     public static readonly ResourceKind ConfigMap = new("ConfigMap", "", "v1", "configmaps", "configmap", true, ["cm"]);
     public static readonly ResourceKind Deployment = new("Deployment", "apps", "v1", "deployments", "deployment", true, ["deploy"]);
     public static readonly ResourceKind ReplicaSet = new("ReplicaSet", "apps", "v1", "replicasets", "replicaset", true, ["rs"]);
@@ -36,7 +37,7 @@ public static class ResourceKinds
 
     /// <summary>Every kind, in the order completion offers them.</summary>
     public static IReadOnlyList<ResourceKind> All { get; } =
-        [Pod, Service, Endpoints, Namespace, ConfigMap, Deployment, ReplicaSet, DaemonSet, NetworkPolicy, CiliumNetworkPolicy, CiliumClusterwideNetworkPolicy,
+        [Pod, Service, Endpoints, Namespace, Node, ConfigMap, Deployment, ReplicaSet, DaemonSet, NetworkPolicy, CiliumNetworkPolicy, CiliumClusterwideNetworkPolicy,
             TracingPolicy, TracingPolicyNamespaced];
 
     /// <summary>What <c>kubectl get all</c> lists (the <c>all</c> category of these kinds), in kubectl's order.</summary>

@@ -17,6 +17,7 @@ public sealed class LabEndpointLookup(string nodeName, PolicyEngine engine) : IE
     private const int MaxCachedPolicies = 1024;
 
     private readonly ConcurrentDictionary<IPAddress, EndpointView> _pods = new();
+    private readonly ConcurrentDictionary<ushort, string> _nodes = new();
 
     // Every verdict event names its policies: build each (immutable) flow Policy once per policy revision.
     private readonly ConcurrentDictionary<LabSite.Clusters.Netns.Policy.Api.PolicySource, Contract.Flows.Policy> _flowPolicies = new();
@@ -26,6 +27,21 @@ public sealed class LabEndpointLookup(string nodeName, PolicyEngine engine) : IE
     public void Register(IPAddress address, EndpointView view) => _pods[address] = view;
 
     public void Unregister(IPAddress address) => _pods.TryRemove(address, out _);
+
+    /// <summary>Names the node of an endpoint on a worker (node 1's endpoints need nothing: they default to <see cref="NodeName"/>).</summary>
+    public void PlaceOnNode(ushort endpointId, string? nodeName)
+    {
+        if (nodeName is null)
+        {
+            _nodes.TryRemove(endpointId, out _);
+        }
+        else
+        {
+            _nodes[endpointId] = nodeName;
+        }
+    }
+
+    public string NodeNameOf(ushort endpointId) => _nodes.TryGetValue(endpointId, out var node) ? node : nodeName;
 
     public EndpointView? ByAddress(IPAddress address) => _pods.GetValueOrDefault(address);
 

@@ -48,6 +48,9 @@ public sealed partial class LabPolicyAgent : IDisposable
     private sealed record PodEndpoint(EndpointId Id, string Namespace, string Name, IPAddress Ip, int IfIndex)
     {
         public IReadOnlyList<ContainerPort> Ports { get; set; } = [];
+
+        /// <summary>The underlay address of the pod's node in a multi-node lab (the ipcache's tunnel endpoint).</summary>
+        public IPAddress? TunnelEndpoint { get; init; }
     }
 
     public LabPolicyAgent(
@@ -121,14 +124,23 @@ public sealed partial class LabPolicyAgent : IDisposable
         {
             return;
         }
-        var indexes = await IfIndexesAsync(pods.Select(p => p.NodeVeth).ToList(), ct);
-        await NetnsThread.RunAsync(_nodeNetnsPath, () =>
+        var indexes = new Dictionary<string, int>(StringComparer.Ordinal);
+        // Each pod's veth is in its node's namespace (one namespace unless the lab has several nodes).
+        foreach (var onNode in pods.GroupBy(p => NodeNetnsPath(p)))
         {
-            foreach (var p in pods)
+            var found = await IfIndexesAsync(onNode.Key, onNode.Select(p => p.NodeVeth).ToList(), ct);
+            foreach (var (veth, index) in found)
             {
-                _datapath.Attach(indexes[p.NodeVeth]);
+                indexes[veth] = index;
             }
-        });
+            await NetnsThread.RunAsync(onNode.Key, () =>
+            {
+                foreach (var p in onNode)
+                {
+                    _datapath.Attach(found[p.NodeVeth]);
+                }
+            });
+        }
         lock (_lock)
         {
             foreach (var p in pods)
@@ -136,12 +148,16 @@ public sealed partial class LabPolicyAgent : IDisposable
                 var ep = new PodEndpoint(IdOf(p), p.Spec.Namespace, p.Spec.Name, p.Ip, indexes[p.NodeVeth])
                 {
                     Ports = p.Spec.Containers.SelectMany(c => c.DeclaredPorts).ToList(),
+                    TunnelEndpoint = p.Node.Underlay,
                 };
                 _pods[ep.Id] = ep;
+                _lookup.PlaceOnNode(ep.Id.Value, p.Node.Index == 0 ? null : p.Node.HubbleName);
                 UpsertEndpoint(ep, p.Spec.Labels);
             }
         }
     }
+
+    private string NodeNetnsPath(PodRuntime p) => p.Node.Netns is { Length: > 0 } netns ? LabNames.NetnsPath(netns) : _nodeNetnsPath;
 
     /// <summary>A pod's labels changed: new identity, and every endpoint whose policy depends on it recompiles.</summary>
     public void UpdatePod(PodRuntime pod)
@@ -167,6 +183,7 @@ public sealed partial class LabPolicyAgent : IDisposable
                 return;
             }
             _lookup.Unregister(ep.Ip);
+            _lookup.PlaceOnNode(id.Value, null);
             _datapath.RemoveEndpoint(id.Value, ep.Ip);
             Program(_engine.Delete(id));
             ForgetFqdns(id);
@@ -260,7 +277,7 @@ public sealed partial class LabPolicyAgent : IDisposable
             }
             // Policy first, then the endpoint entry that points at it (and carries the new identity).
             _datapath.SetPolicy(p.Endpoint.Value, p.Entries);
-            _datapath.UpsertEndpoint(p.Endpoint.Value, ep.Ip, ep.IfIndex, p.Identity.Value, p.IngressEnforced, p.EgressEnforced);
+            _datapath.UpsertEndpoint(p.Endpoint.Value, ep.Ip, ep.IfIndex, p.Identity.Value, p.IngressEnforced, p.EgressEnforced, ep.TunnelEndpoint);
         }
         _podIdentities = _pods.Values
             .Select(ep => (ep.Ip, Policy: _engine.PolicyOf(ep.Id)))
@@ -277,11 +294,11 @@ public sealed partial class LabPolicyAgent : IDisposable
     /// </summary>
     private bool IsClusterAddress(IPNetwork prefix) =>
         prefix.PrefixLength == (prefix.BaseAddress.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128)
-        && (_hostAddresses.Contains(prefix.BaseAddress) || _pods.Values.Any(p => p.Ip.Equals(prefix.BaseAddress)));
+        && (_hostAddresses.Contains(prefix.BaseAddress) || _remoteNodeAddresses.Contains(prefix.BaseAddress) || _pods.Values.Any(p => p.Ip.Equals(prefix.BaseAddress)));
 
-    private async Task<Dictionary<string, int>> IfIndexesAsync(IReadOnlyList<string> devices, CancellationToken ct)
+    private static async Task<Dictionary<string, int>> IfIndexesAsync(string netnsPath, IReadOnlyList<string> devices, CancellationToken ct)
     {
-        var netns = Path.GetFileName(_nodeNetnsPath);
+        var netns = Path.GetFileName(netnsPath);
         var json = await CommandRunner.RunCheckedAsync("read ifindexes", "ip", ["-n", netns, "-j", "link", "show"], null, ct);
         var all = JsonNode.Parse(json)!.AsArray().ToDictionary(l => (string)l!["ifname"]!, l => (int)l!["ifindex"]!);
         return devices.ToDictionary(d => d, d => all.TryGetValue(d, out var i) ? i : throw new ClusterException($"policy: veth {d} not found in {netns}"));

@@ -40,7 +40,9 @@ public sealed partial class PolicyDatapath
     }
 
     public IReadOnlyList<IpcacheEntry> DumpIpcache() => _ipcache.Entries()
-        .Select(kv => new IpcacheEntry(kv.Key.Prefix.ToString(), kv.Value.SecIdentity))
+        .Select(kv => new IpcacheEntry(
+            kv.Key.Prefix.ToString(), kv.Value.SecIdentity, TunnelEndpoint: NetworkOrder.ToAddress(kv.Value.TunnelEndpointNetworkOrder).ToString(),
+            Flags: (kv.Value.Flags & RemoteEndpointInfoAbi.UnderlayFlag) != 0 ? "underlay" : "<none>"))
         .OrderBy(e => e.Prefix, StringComparer.Ordinal)
         .ToList();
 

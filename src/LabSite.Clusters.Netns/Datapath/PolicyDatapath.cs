@@ -77,6 +77,13 @@ public sealed partial class PolicyDatapath : IDisposable
         BpfTc.Attach(ifIndex, TcAttachPoint.Egress, _toContainer);
     }
 
+    /// <summary>Attaches the overlay trace programs to a node's cilium_vxlan. Call on a thread inside that node's namespace.</summary>
+    public void AttachOverlay(int ifIndex)
+    {
+        BpfTc.Attach(ifIndex, TcAttachPoint.Ingress, _obj.Program("from_overlay"));
+        BpfTc.Attach(ifIndex, TcAttachPoint.Egress, _obj.Program("to_overlay"));
+    }
+
     /// <summary>Detaches both programs (the device may already be gone with its pod). Call inside the node namespace.</summary>
     public void Detach(int ifIndex)
     {
@@ -84,8 +91,11 @@ public sealed partial class PolicyDatapath : IDisposable
         BpfTc.Detach(ifIndex, TcAttachPoint.Egress);
     }
 
-    /// <summary>Adds or updates a local endpoint: its address, veth, identity and which directions are enforced.</summary>
-    public void UpsertEndpoint(ushort endpointId, IPAddress ip, int ifIndex, uint identity, bool ingressEnforced, bool egressEnforced)
+    /// <summary>
+    /// Adds or updates an endpoint: its address, veth, identity, which directions are enforced, and in a multi-node lab
+    /// the underlay address of its node (the ipcache's tunnel endpoint, as Cilium's).
+    /// </summary>
+    public void UpsertEndpoint(ushort endpointId, IPAddress ip, int ifIndex, uint identity, bool ingressEnforced, bool egressEnforced, IPAddress? tunnelEndpoint = null)
     {
         var info = new EndpointInfoAbi
         {
@@ -95,7 +105,7 @@ public sealed partial class PolicyDatapath : IDisposable
             Flags = (ingressEnforced ? EndpointInfoAbi.IngressEnforced : 0) | (egressEnforced ? EndpointInfoAbi.EgressEnforced : 0),
         };
         _lxc.Update(new EndpointKeyAbi(ip), info);
-        UpsertIpcache(new IPNetwork(ip, 32), identity);
+        UpsertIpcache(new IPNetwork(ip, 32), identity, tunnelEndpoint);
     }
 
     /// <summary>Removes an endpoint, its ipcache entry, its policy map and its counters (ids are reused).</summary>
@@ -116,8 +126,8 @@ public sealed partial class PolicyDatapath : IDisposable
         File.Delete(Path.Combine(PinDirectory, PolicyMapName(endpointId)));
     }
 
-    public void UpsertIpcache(IPNetwork prefix, uint identity) =>
-        _ipcache.Update(new IpcacheKeyAbi(prefix), new RemoteEndpointInfoAbi(identity));
+    public void UpsertIpcache(IPNetwork prefix, uint identity, IPAddress? tunnelEndpoint = null, byte flags = 0) =>
+        _ipcache.Update(new IpcacheKeyAbi(prefix), new RemoteEndpointInfoAbi(identity, tunnelEndpoint, flags));
 
     public bool RemoveIpcache(IPNetwork prefix) => _ipcache.Delete(new IpcacheKeyAbi(prefix));
 

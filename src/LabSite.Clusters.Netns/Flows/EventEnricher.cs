@@ -37,7 +37,7 @@ public sealed class EventEnricher(IEndpointLookup lookup)
             Source = Endpoint(src.Address, pkt.SourceIdentity),
             Destination = Endpoint(dst.Address, pkt.DestinationIdentity),
             Type = FlowType.L3_L4,
-            NodeName = lookup.NodeName,
+            NodeName = lookup.NodeNameOf(hdr.EndpointId),
             Interface = new NetworkInterface(hdr.IfIndex, ""),
         };
         flow.Summary = pkt.Protocol == 6 ? s_tcpSummaryByByte[pkt.TcpFlags] : FlowText.Summary(flow.L4);

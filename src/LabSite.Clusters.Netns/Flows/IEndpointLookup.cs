@@ -14,6 +14,9 @@ public interface IEndpointLookup
 {
     string NodeName { get; }
 
+    /// <summary>The Hubble node name (<c>cluster/node</c>) of the node endpoint <paramref name="endpointId"/> runs on; <see cref="NodeName"/> when unknown.</summary>
+    string NodeNameOf(ushort endpointId) => NodeName;
+
     EndpointView? ByAddress(IPAddress address);
 
     /// <summary>Printable labels of an identity (e.g. <c>reserved:host</c>, <c>cidr:10.0.0.0/8</c>); empty when unknown.</summary>

@@ -3,7 +3,8 @@ using System.Net;
 namespace LabSite.Clusters.Netns.Kernel;
 
 /// <summary>
-/// The routed topology of one lab, built with a few <c>ip -batch</c> runs: a node namespace with
+/// The routed topology of one lab, built with a few <c>ip -batch</c> runs: a node namespace (one per node; the
+/// VXLAN between them is <see cref="LabOverlay"/>'s) with
 /// forwarding on, and per pod a namespace joined to the node by a veth pair (pod <c>eth0</c>, node
 /// <c>lxc…</c>). Pods own a /32 and route everything via 169.254.1.1, which the node holds on every
 /// pod-facing veth; the node has a /32 route per pod. Nothing is configured in the host's namespace:
@@ -11,23 +12,34 @@ namespace LabSite.Clusters.Netns.Kernel;
 /// </summary>
 internal sealed class LabNetwork(LabNames names, LabAddressing addressing)
 {
-    /// <summary>A pod to wire: its namespace, node-side veth and address; the alias tags the link with the lab.</summary>
-    public sealed record PodLink(string Netns, string NodeVeth, IPAddress Ip, string Alias);
+    /// <summary>
+    /// A pod to wire: its namespace, its node's namespace, node-side veth and address; the alias tags the link with the lab.
+    /// <paramref name="IfIndex"/> pins the node-side veth's ifindex (multi-node labs keep them unique across nodes, so
+    /// bpf_lxc's source check, which compares ifindexes, cannot be fooled by a same-numbered veth on another node).
+    /// </summary>
+    public sealed record PodLink(string Netns, string NodeVeth, IPAddress Ip, string Alias, string NodeNetns, int? IfIndex = null);
 
-    public async Task CreateNodeAsync(CancellationToken ct)
+    /// <summary>Node 0: the lab's node namespace, which also holds the Kubernetes Service address.</summary>
+    public Task CreateNodeAsync(CancellationToken ct) => CreateNodeAsync(names.NodeNetns, addressing.NodeIp, [addressing.KubernetesServiceIp], ct);
+
+    /// <summary>A node namespace holding <paramref name="nodeIp"/> (and <paramref name="extra"/>) on lo, forwarding on.</summary>
+    public static async Task CreateNodeAsync(string netns, IPAddress nodeIp, IReadOnlyList<IPAddress> extra, CancellationToken ct)
     {
-        await new IpBatch(null).Add($"netns add {names.NodeNetns}").RunAsync($"create node namespace {names.NodeNetns}", ct);
-        var node = new IpBatch(names.NodeNetns)
+        await new IpBatch(null).Add($"netns add {netns}").RunAsync($"create node namespace {netns}", ct);
+        var node = new IpBatch(netns)
             .Add("link set lo up")
-            .Add($"addr add {addressing.NodeIp}/32 dev lo")
-            // The kubernetes Service address: the agent serves the lab's Kubernetes API there (NetnsCluster.InCluster.cs).
-            .Add($"addr add {addressing.KubernetesServiceIp}/32 dev lo");
+            .Add($"addr add {nodeIp}/32 dev lo");
+        // Node 0 also holds the kubernetes Service address: the agent serves the lab's Kubernetes API there (NetnsCluster.InCluster.cs).
+        foreach (var address in extra)
+        {
+            node.Add($"addr add {address}/32 dev lo");
+        }
         foreach (var line in ProxyRouting.NodeCommands)
         {
             node.Add(line);
         }
-        await node.RunAsync($"configure node namespace {names.NodeNetns}", ct);
-        await NetnsThread.WriteSysctlsAsync(LabNames.NetnsPath(names.NodeNetns), new Dictionary<string, string>
+        await node.RunAsync($"configure node namespace {netns}", ct);
+        await NetnsThread.WriteSysctlsAsync(LabNames.NetnsPath(netns), new Dictionary<string, string>
         {
             ["net.ipv4.ip_forward"] = "1",
             ["net.ipv4.conf.all.rp_filter"] = "0",
@@ -44,11 +56,16 @@ internal sealed class LabNetwork(LabNames names, LabAddressing addressing)
         }
 
         var host = new IpBatch(null);
-        var node = new IpBatch(names.NodeNetns);
+        var nodes = new Dictionary<string, IpBatch>(StringComparer.Ordinal);
         foreach (var p in pods)
         {
             host.Add($"netns add {p.Netns}");
-            host.Add($"link add name {p.NodeVeth} netns {names.NodeNetns} type veth peer name eth0 netns {p.Netns}");
+            var index = p.IfIndex is { } i ? $" index {i}" : "";
+            host.Add($"link add name {p.NodeVeth}{index} netns {p.NodeNetns} type veth peer name eth0 netns {p.Netns}");
+            if (!nodes.TryGetValue(p.NodeNetns, out var node))
+            {
+                nodes[p.NodeNetns] = node = new IpBatch(p.NodeNetns);
+            }
             node.Add($"link set dev {p.NodeVeth} alias {p.Alias}");
             node.Add($"addr add {LabAddressing.Gateway}/32 dev {p.NodeVeth}");
             node.Add($"link set dev {p.NodeVeth} up");
@@ -56,7 +73,10 @@ internal sealed class LabNetwork(LabNames names, LabAddressing addressing)
         }
 
         await host.RunAsync($"create pod namespaces in {names.Lab}", ct);
-        await node.RunAsync($"wire pods into {names.NodeNetns}", ct);
+        foreach (var (netns, node) in nodes)
+        {
+            await node.RunAsync($"wire pods into {netns}", ct);
+        }
         await Task.WhenAll(pods.Select(p => ConfigurePodAsync(p, ct)));
     }
 

@@ -17,8 +17,9 @@ public sealed class PodRuntime
     private readonly List<Task> _serving = [];
     private readonly List<ContainerState> _containers = [];
 
-    internal PodRuntime(PodSpec spec, int number, string netns, string nodeVeth, IPAddress ip, IPAddress hostIp)
+    internal PodRuntime(PodSpec spec, int number, string netns, string nodeVeth, IPAddress ip, IPAddress hostIp, LabNode? node = null)
     {
+        Node = node ?? new LabNode(0, spec.NodeName ?? "", "", hostIp, "", null);
         Spec = spec;
         Number = number;
         Netns = netns;
@@ -40,6 +41,9 @@ public sealed class PodRuntime
     public string Netns { get; }
 
     public string NodeVeth { get; }
+
+    /// <summary>The node the pod runs on: its node-side veth lives in that node's namespace.</summary>
+    public LabNode Node { get; }
 
     public IPAddress Ip { get; }
 

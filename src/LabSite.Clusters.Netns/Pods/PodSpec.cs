@@ -8,6 +8,9 @@ public sealed record PodSpec(
     IReadOnlyList<ContainerSpec> Containers)
 {
     public string Key => $"{Namespace}/{Name}";
+
+    /// <summary>The node the scheduler bound the pod to (<c>spec.nodeName</c>); null runs it on the first node.</summary>
+    public string? NodeName { get; init; }
 }
 
 /// <summary>One container: its image decides the built-in workload; ports are the declared containerPorts.</summary>

@@ -134,7 +134,10 @@ internal sealed class RuntimeReconciler : IAsyncDisposable
 
     private async Task StartPodsAsync(IReadOnlyList<ObjectChange> changes)
     {
-        var specs = changes.Select(c => StoreObjects.Pod(c.Object)).Where(s => _cluster.FindPod(s.Namespace, s.Name) is null).ToList();
+        // A pod no node took (Unschedulable, or a nodeName that names no node) stays Pending, as without a kubelet.
+        var specs = changes.Select(c => StoreObjects.Pod(c.Object))
+            .Where(s => _cluster.FindPod(s.Namespace, s.Name) is null && s.NodeName is { } node && _cluster.FindNode(node) is not null)
+            .ToList();
         await _cluster.RunPodsAsync(specs, _stopping.Token);
         foreach (var c in changes)
         {
@@ -154,7 +157,7 @@ internal sealed class RuntimeReconciler : IAsyncDisposable
             return;
         }
         var events = _store.Events;
-        events.Record(stored, ResourceKinds.Pod, EventType.Normal, "Scheduled", $"Successfully assigned {ns}/{pod.Name} to {_cluster.Policy?.NodeName ?? _cluster.Name}", "default-scheduler");
+        events.Record(stored, ResourceKinds.Pod, EventType.Normal, "Scheduled", $"Successfully assigned {ns}/{pod.Name} to {runtime.Node.Name}", "default-scheduler");
         foreach (var container in runtime.Status.Containers)
         {
             var field = $"spec.containers{{{container.Name}}}";

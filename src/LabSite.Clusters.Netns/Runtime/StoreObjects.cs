@@ -23,7 +23,10 @@ internal static class StoreObjects
                 Strings(c["command"]),
                 Strings(c["args"])))
             .ToList();
-        return new PodSpec(pod.Namespace ?? "default", pod.Name, pod.Labels, containers);
+        return new PodSpec(pod.Namespace ?? "default", pod.Name, pod.Labels, containers)
+        {
+            NodeName = (string?)pod.Json["spec"]?["nodeName"] is { Length: > 0 } node ? node : null,
+        };
     }
 
     /// <summary>The service, or null when it has no ClusterIP to balance (headless, or not allocated).</summary>

@@ -52,7 +52,7 @@ internal sealed class ManifestApplier(ObjectValidator validator, ServiceIpAlloca
         }
         if (!ServedKinds.IsUserManaged(kind))
         {
-            return (null, [$"error: unable to apply \"{src}\": {kind.Kind} objects are managed by the lab cluster (from {(kind == ResourceKinds.Endpoints ? "Services' selectors" : "Deployments")}) at line {document.LineOf("kind")}"]);
+            return (null, [$"error: unable to apply \"{src}\": {kind.Kind} objects are managed by the lab cluster (from {(kind == ResourceKinds.Endpoints ? "Services' selectors" : kind == ResourceKinds.Node ? "the lab's nodes: front matter" : "Deployments")}) at line {document.LineOf("kind")}"]);
         }
 
         var desired = (JsonObject)json.DeepClone();
@@ -166,6 +166,10 @@ internal sealed class ManifestApplier(ObjectValidator validator, ServiceIpAlloca
 
     private static Outcome Remove(StoreTransaction tx, ResourceKind kind, ObjectKey key, string context)
     {
+        if (kind == ResourceKinds.Node)
+        {
+            return Outcome.Failed($"Error from server (Forbidden): {context}nodes \"{key.Name}\" is forbidden: a lab cluster's nodes come with it and cannot be deleted");
+        }
         if (kind == ResourceKinds.Namespace && s_protectedNamespaces.Contains(key.Name))
         {
             return Outcome.Failed($"Error from server (Forbidden): {context}namespaces \"{key.Name}\" is forbidden: this namespace may not be deleted");

@@ -75,6 +75,12 @@ internal static class ObjectFactory
                 result[key] = value?.DeepClone();
             }
         }
+        // The scheduler's choice stays with the pod (kube refuses to change it); a manifest without one keeps it.
+        if (kind == ResourceKinds.Pod && result["spec"] is JsonObject spec && spec["nodeName"] is null
+            && existing?["spec"]?["nodeName"] is { } boundTo)
+        {
+            spec["nodeName"] = boundTo.DeepClone();
+        }
         var status = existing?["status"]?.DeepClone() ?? InitialStatus(kind);
         if (status is not null)
         {
@@ -98,6 +104,57 @@ internal static class ObjectFactory
         ["spec"] = new JsonObject { ["finalizers"] = new JsonArray("kubernetes") },
         ["status"] = new JsonObject { ["phase"] = "Active" },
     };
+
+    /// <summary>A node as kind's kubelet registers it: hostname/os/arch labels, its pod CIDR, its address, Ready.</summary>
+    public static JsonObject Node(LabNodeSpec node, string now) => new()
+    {
+        ["apiVersion"] = "v1",
+        ["kind"] = "Node",
+        ["metadata"] = new JsonObject
+        {
+            ["annotations"] = new JsonObject { ["node.alpha.kubernetes.io/ttl"] = "0" },
+            ["creationTimestamp"] = now,
+            ["labels"] = NodeLabels(node),
+            ["name"] = node.Name,
+            ["resourceVersion"] = "0",
+            ["uid"] = NewUid(Random.Shared),
+        },
+        ["spec"] = new JsonObject { ["podCIDR"] = node.PodCidr, ["podCIDRs"] = new JsonArray(node.PodCidr), ["providerID"] = $"labsite://{node.Name}" },
+        ["status"] = new JsonObject
+        {
+            ["addresses"] = new JsonArray(
+                new JsonObject { ["type"] = "InternalIP", ["address"] = node.InternalIp },
+                new JsonObject { ["type"] = "Hostname", ["address"] = node.Name }),
+            ["conditions"] = new JsonArray(new JsonObject
+            {
+                ["type"] = "Ready", ["status"] = "True", ["lastHeartbeatTime"] = now, ["lastTransitionTime"] = now,
+                ["reason"] = "KubeletReady", ["message"] = "kubelet is posting ready status",
+            }),
+            ["nodeInfo"] = new JsonObject
+            {
+                ["architecture"] = "amd64", ["operatingSystem"] = "linux", ["osImage"] = "LabSite netns node",
+                ["kernelVersion"] = Environment.OSVersion.Version.ToString(), ["containerRuntimeVersion"] = "labsite://netns",
+                ["kubeletVersion"] = LabNodeSpec.KubeletVersion, ["kubeProxyVersion"] = LabNodeSpec.KubeletVersion,
+            },
+        },
+    };
+
+    private static JsonObject NodeLabels(LabNodeSpec node)
+    {
+        var labels = new JsonObject
+        {
+            ["beta.kubernetes.io/arch"] = "amd64",
+            ["beta.kubernetes.io/os"] = "linux",
+            ["kubernetes.io/arch"] = "amd64",
+            ["kubernetes.io/hostname"] = node.Name,
+            ["kubernetes.io/os"] = "linux",
+        };
+        if (node.ControlPlane)
+        {
+            labels["node-role.kubernetes.io/control-plane"] = "";
+        }
+        return labels;
+    }
 
     private static JsonObject? InitialStatus(ResourceKind kind) =>
         kind == ResourceKinds.Pod ? new JsonObject { ["phase"] = "Pending", ["qosClass"] = "BestEffort" }

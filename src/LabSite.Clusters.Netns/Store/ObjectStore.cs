@@ -230,6 +230,19 @@ public sealed class ObjectStore
         return found;
     }
 
+    /// <summary>Registers the cluster's nodes (Node objects, as kubelets would); pods are scheduled onto them from then on.</summary>
+    public void RegisterNodes(IEnumerable<LabNodeSpec> nodes)
+    {
+        Commit(tx =>
+        {
+            foreach (var node in nodes)
+            {
+                tx.Put(new ObjectKey(ResourceKinds.Node.Kind, "", node.Name), ObjectFactory.Node(node, tx.Now));
+            }
+            return true;
+        });
+    }
+
     /// <summary>
     /// Calls <paramref name="handler"/> for every change from now on; with <paramref name="replayExisting"/>, first
     /// with an <see cref="ChangeType.Added"/> for every object already stored (namespaces first, then by kind).
@@ -252,8 +265,8 @@ public sealed class ObjectStore
     private static bool IsEvents(string kind) =>
         kind.Trim() is var name && (name.Equals("events", StringComparison.OrdinalIgnoreCase) || name.Equals("event", StringComparison.OrdinalIgnoreCase) || name == "ev" || name == "Event");
 
-    // Namespaces before what lives in them; pods before the Endpoints that list them.
-    private static int KindOrder(ResourceKind kind) => kind == ResourceKinds.Namespace ? 0 : kind == ResourceKinds.Endpoints ? 2 : 1;
+    // Namespaces and nodes before what lives on them; pods before the Endpoints that list them.
+    private static int KindOrder(ResourceKind kind) => kind == ResourceKinds.Namespace || kind == ResourceKinds.Node ? 0 : kind == ResourceKinds.Endpoints ? 2 : 1;
 
     private void Commit(Func<StoreTransaction, bool> work)
     {

@@ -52,6 +52,13 @@ public static class FlowCheckReader
         ["policy-verdict"] = FlowEventType.PolicyVerdict,
     };
 
+    /// <summary>Trace observation points a <c>type: trace:POINT</c> may name (hubble observe's <c>--type trace:POINT</c>).</summary>
+    public static readonly IReadOnlyList<string> TracePoints =
+    [
+        "to-endpoint", "to-proxy", "to-host", "to-stack", "to-overlay", "from-endpoint", "from-proxy", "from-host",
+        "from-stack", "from-overlay", "from-network", "to-network",
+    ];
+
     public static readonly IReadOnlyDictionary<string, TrafficDirection> Directions = new Dictionary<string, TrafficDirection>
     {
         ["ingress"] = TrafficDirection.Ingress,
@@ -87,7 +94,7 @@ public static class FlowCheckReader
 
         var protocol = reader.Enum("protocol", Protocols);
         var port = reader.Int("port", 1, 65535, "a port number");
-        var type = reader.Enum("type", Types);
+        var (type, point) = ReadType(header, reader);
         var direction = reader.Enum("direction", Directions);
         var http = ReadHttp(header, reader, protocol);
         var expect = reader.Enum("expect", Expectations) ?? FlowExpectation.Exists;
@@ -104,8 +111,24 @@ public static class FlowCheckReader
             return null;
         }
 
-        var filter = new FlowFilter(from, to, verdict, dropReason, protocol, port, type, direction, http);
+        var filter = new FlowFilter(from, to, verdict, dropReason, protocol, port, type, direction, http, point);
         return new FlowCheck(header.Id, header.Title, header.Location, filter, expect, minCount ?? 1, window);
+    }
+
+    /// <summary><c>type</c>: an event type, or <c>trace:POINT</c> for traces at one observation point.</summary>
+    private static (FlowEventType? Type, string? Point) ReadType(CheckHeader header, YamlMapReader reader)
+    {
+        if (reader.String("type") is not { } text || !text.StartsWith("trace:", StringComparison.Ordinal))
+        {
+            return (reader.Enum("type", Types), null);
+        }
+        var point = text["trace:".Length..];
+        if (!TracePoints.Contains(point))
+        {
+            reader.Error("type", $"\"type\" of {header.Context} names observation point \"{point}\"; use trace:POINT with one of {string.Join(", ", TracePoints)}");
+            return (null, null);
+        }
+        return (FlowEventType.Trace, point);
     }
 
     private static HttpFlowFilter? ReadHttp(CheckHeader header, YamlMapReader reader, FlowProtocol? protocol)

@@ -11,7 +11,7 @@ namespace LabSite.Scenarios.Loading;
 public static class FrontMatterReader
 {
     public static readonly IReadOnlyList<string> Keys =
-        ["id", "title", "summary", "duration", "difficulty", "tags", "cca_domains", "backends", "outside"];
+        ["id", "title", "summary", "duration", "difficulty", "tags", "cca_domains", "backends", "outside", "nodes"];
 
     public static readonly IReadOnlyDictionary<string, Difficulty> Difficulties = new Dictionary<string, Difficulty>
     {
@@ -21,6 +21,9 @@ public static class FrontMatterReader
     };
 
     public static readonly IReadOnlyList<string> Backends = ["netns", "kind"];
+
+    /// <summary>The most nodes a lab cluster may have (<c>nodes:</c>); each costs a node namespace and its agents.</summary>
+    public const int MaxNodes = LabSite.Clusters.Contract.ClusterRequest.MaxNodes;
 
     private const string Context = "front matter";
 
@@ -89,13 +92,14 @@ public static class FrontMatterReader
         var domains = Distinct(reader, "cca_domains", reader.StringList("cca_domains"), CcaDomains.All);
         var backends = Distinct(reader, "backends", reader.StringList("backends", required: true), Backends);
         var outside = Outside(reader);
+        var nodes = reader.Int("nodes", 1, MaxNodes, "a whole number of nodes") ?? 1;
 
         if (bag.Items.Count > errorsBefore || id is null || title is null || summary is null || duration is null || difficulty is null)
         {
             return null;
         }
 
-        return new LabMeta(id, title, summary, duration.Value, difficulty.Value, tags, domains, backends, outside);
+        return new LabMeta(id, title, summary, duration.Value, difficulty.Value, tags, domains, backends, outside, nodes);
     }
 
     /// <summary>

@@ -17,7 +17,7 @@ public sealed record Lab(
     public LabStep? FindStep(string stepId) => Steps.FirstOrDefault(s => s.Id == stepId);
 }
 
-/// <summary>The lab's YAML front matter.</summary>
+/// <summary>The lab's YAML front matter; <paramref name="Nodes"/> is the cluster's node count (<c>nodes:</c>, 1 to 3).</summary>
 public sealed record LabMeta(
     string Id,
     string Title,
@@ -27,7 +27,8 @@ public sealed record LabMeta(
     IReadOnlyList<string> Tags,
     IReadOnlyList<string> CcaDomains,
     IReadOnlyList<string> Backends,
-    IReadOnlyList<string>? OutsideHosts = null)
+    IReadOnlyList<string>? OutsideHosts = null,
+    int Nodes = 1)
 {
     /// <summary>The lab's outside world (<c>outside:</c>): <c>NAME [ttl=SECONDS]</c> lines; empty for none.</summary>
     public IReadOnlyList<string> Outside => OutsideHosts ?? [];

@@ -29,6 +29,7 @@ public sealed class CiliumDbgCommand : IShellCommand
         ["bpf lb list"] = "service load-balancing entries",
         ["service list"] = "services and their backends",
         ["fqdn cache list"] = "names the DNS proxy saw answered, with their IPs and TTL",
+        ["node list"] = "the cluster's nodes with their addresses and pod CIDRs",
         ["monitor"] = "datapath events",
     };
 
@@ -101,6 +102,10 @@ public sealed class CiliumDbgCommand : IShellCommand
                 return await MonitorSubcommand.RunAsync(context, inspector, rest);
             case "fqdn cache list":
                 return await FqdnCacheSubcommand.RunAsync(context, inspector, rest);
+            case "node list":
+                await context.Stdout.WriteAsync(NodeListEntry.ToText(NodeListEntry.FromNodes(
+                    await context.Session.Cluster!.GetAsync(new Clusters.Contract.ObjectQuery("nodes"), ct))));
+                return 0;
             default:
                 return null;
         }

@@ -26,11 +26,12 @@ public static class ClustersExtensions
             sp.GetRequiredService<TerminalSessions>(), sp.GetRequiredService<IOptions<LabClusterOptions>>(),
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ClusterExpiry>>(), sp.GetService<ClusterAdmission>()));
         services.AddHostedService(sp => sp.GetRequiredService<ClusterExpiry>());
+        services.AddSingleton(sp => new LabClusterRequests(sp.GetService<Labs.LabCatalogSource>()));
         services.AddOptions<WarmPoolOptions>().BindConfiguration(nameof(WarmPoolOptions)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(sp => new WarmPool(
             sp.GetService<BackendRouter>()?.Backend(null), sp.GetRequiredService<IOptions<WarmPoolOptions>>(), sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<WarmPool>>(), sp.GetService<ClusterAdmission>(),
-            labId => sp.GetService<Labs.LabCatalogSource>()?.Current.Find(labId)?.Meta.Outside, sp.GetRequiredService<ClusterActivity>()));
+            sp.GetRequiredService<LabClusterRequests>(), sp.GetRequiredService<ClusterActivity>()));
         services.AddSingleton<WarmPoolFiller>();
         services.AddHostedService(sp => sp.GetRequiredService<WarmPoolFiller>());
         return services;

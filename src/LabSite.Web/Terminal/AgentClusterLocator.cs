@@ -19,7 +19,7 @@ namespace LabSite.Web.Terminal;
 /// </summary>
 public sealed partial class AgentClusterLocator(
     BackendRouter agent, ClusterActivity? activity = null, ClusterRestorer? restorer = null, ClusterAdmission? admission = null,
-    Func<string, IReadOnlyList<string>?>? outsideOf = null, WarmPool? pool = null) : ILabClusterLocator
+    LabClusterRequests? requests = null, WarmPool? pool = null) : ILabClusterLocator
 {
     private readonly ClusterActivity _activity = activity ?? new ClusterActivity(TimeProvider.System);
 
@@ -93,7 +93,7 @@ public sealed partial class AgentClusterLocator(
         try
         {
             // Not the request's token: a learner closing the tab mid-restore must not leave a half-made cluster.
-            var cluster = await agent.Backend(null).CreateAsync(new ClusterRequest(name, labId, OutsideHosts: outsideOf?.Invoke(labId)), progress: null, CancellationToken.None);
+            var cluster = await agent.Backend(null).CreateAsync((requests ?? LabClusterRequests.Plain).For(name, labId), progress: null, CancellationToken.None);
             admission?.Created(name);
             return cluster;
         }

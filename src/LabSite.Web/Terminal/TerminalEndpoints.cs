@@ -29,7 +29,7 @@ public static class TerminalEndpoints
         // A lab agent is registered when `labsite serve` hosts or reaches one; without it kubectl says no cluster runs.
         services.AddSingleton<ILabClusterLocator>(sp => sp.GetService<BackendRouter>() is { } agent
             ? new AgentClusterLocator(agent, sp.GetRequiredService<ClusterActivity>(), sp.GetRequiredService<ClusterRestorer>(), sp.GetService<ClusterAdmission>(),
-                labId => sp.GetService<Labs.LabCatalogSource>()?.Current.Find(labId)?.Meta.Outside, sp.GetService<Clusters.Pool.WarmPool>())
+                sp.GetRequiredService<LabClusterRequests>(), sp.GetService<Clusters.Pool.WarmPool>())
             : new NoClusterLocator());
         services.AddSingleton<LabFolders>();
         services.AddSingleton<TerminalSessions>();

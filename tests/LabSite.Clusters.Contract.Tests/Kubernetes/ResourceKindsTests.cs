@@ -75,7 +75,7 @@ public class ResourceKindsTests
     public void Cluster_scoped_kinds_are_not_namespaced()
     {
         var clusterScoped = ResourceKinds.All.Where(k => !k.Namespaced).Select(k => k.Kind);
-        Assert.Equal(["Namespace", "CiliumClusterwideNetworkPolicy", "TracingPolicy"], clusterScoped);
+        Assert.Equal(["Namespace", "Node", "CiliumClusterwideNetworkPolicy", "TracingPolicy"], clusterScoped);
     }
 
     [Fact]

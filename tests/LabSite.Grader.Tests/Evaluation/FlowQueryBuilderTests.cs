@@ -17,4 +17,14 @@ public class FlowQueryBuilderTests
             Assert.Equal([Enum.Parse<DropReason>(name)], Assert.Single(filters.Allow).DropReasonDesc);
         }
     }
+
+    [Fact]
+    public void A_trace_point_becomes_hubbles_type_trace_point_filter()
+    {
+        var filter = new CheckFilter(null, null, null, null, null, null, Scenarios.Model.Checks.FlowEventType.Trace, null, null, "from-overlay");
+
+        Assert.Contains(("type", "trace:from-overlay"), FlowQueryBuilder.Flags(filter));
+        var allow = Assert.Single(FlowQueryBuilder.Build(filter).Allow);
+        Assert.Contains((4, (int?)9), allow.EventType);
+    }
 }

@@ -63,6 +63,29 @@ public class CheckBlockReaderTests
     }
 
     [Fact]
+    public void FlowCheckTypeMayNameATraceObservationPoint()
+    {
+        var check = CheckParsing.Valid<FlowCheck>("""
+            id: into-tunnel
+            kind: flow
+            title: Into the tunnel
+            from: client
+            type: trace:to-overlay
+            """);
+        Assert.Equal((FlowEventType.Trace, "to-overlay"), (check.Filter.Type, check.Filter.TracePoint));
+
+        var (bad, errors) = CheckParsing.Parse("""
+            id: nowhere
+            kind: flow
+            title: Nowhere
+            from: client
+            type: trace:to-the-moon
+            """);
+        Assert.Null(bad);
+        Assert.Contains(errors, e => e.Contains("\"type\" of check \"nowhere\" names observation point \"to-the-moon\"; use trace:POINT with one of to-endpoint,", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void PolicyMapCheckDefaultsProtocolFromPort()
     {
         var withPort = CheckParsing.Valid<PolicyMapCheck>("""

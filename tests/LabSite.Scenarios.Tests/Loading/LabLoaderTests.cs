@@ -242,6 +242,51 @@ public sealed class LabLoaderTests : IDisposable
         Assert.Equal(["api.example.com ttl=600", "evil.example.org"], lab.Meta.Outside);
     }
 
+    [Theory]
+    [InlineData("0", "got the number 0")]
+    [InlineData("4", "got the number 4")]
+    [InlineData("x", "got \"x\"")]
+    [InlineData("[2]", "got a list")]
+    public void NodesOutsideOneToThreeAreNamedWithTheirLine(string value, string got)
+    {
+        var dir = WriteNodesLab(value);
+
+        var diagnostic = Assert.Single(LabLoader.Load(dir).Diagnostics);
+
+        Assert.Equal((Path.Combine(dir, "lab.md"), 8), (diagnostic.Location.File, diagnostic.Location.Line));
+        Assert.StartsWith("\"nodes\" in front matter must be a whole number of nodes from 1 to 3; ", diagnostic.Message);
+        Assert.Contains(got, diagnostic.Message);
+    }
+
+    [Fact]
+    public void NodesAreReadAndDefaultToOne()
+    {
+        Assert.Equal(2, LabLoader.Load(WriteNodesLab("2")).Lab!.Meta.Nodes);
+        Assert.Equal(1, LabLoader.Load(WriteLab("one-node", "## Step {#step}\n\nText.\n")).Lab!.Meta.Nodes);
+    }
+
+    private string WriteNodesLab(string nodes)
+    {
+        var dir = Path.Combine(_root, "nodes");
+        Directory.CreateDirectory(dir);
+        File.WriteAllText(Path.Combine(dir, "lab.md"), $"""
+            ---
+            id: nodes
+            title: Test lab
+            summary: For tests.
+            duration: 10
+            difficulty: intermediate
+            backends: [netns]
+            nodes: {nodes}
+            ---
+
+            ## Step {"{#step}"}
+
+            Text.
+            """);
+        return dir;
+    }
+
     [Fact]
     public void OnlyKubectlDashFIsAFileArgument()
     {

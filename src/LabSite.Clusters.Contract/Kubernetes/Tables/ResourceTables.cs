@@ -31,6 +31,7 @@ public static class ResourceTables
             (o, _) => [KubeJson.Labels(KubeJson.At(o.Json, "spec", "selector"))]),
         "Endpoints" => new(["NAME", "ENDPOINTS", "AGE"], [], (o, now) => [o.Name, Endpoints(o.Json), Age(o, now)], (_, _) => []),
         "Namespace" => new(["NAME", "STATUS", "AGE"], [], (o, now) => [o.Name, KubeJson.Str(o.Json, "status", "phase"), Age(o, now)], (_, _) => []),
+        "Node" => new(["NAME", "STATUS", "ROLES", "AGE", "VERSION"], ["INTERNAL-IP", "EXTERNAL-IP", "OS-IMAGE", "KERNEL-VERSION", "CONTAINER-RUNTIME"], NodeRow, NodeWide),
         "ConfigMap" => new(["NAME", "DATA", "AGE"], [], (o, now) => [o.Name, ((KubeJson.At(o.Json, "data") as JsonObject)?.Count ?? 0).ToString(), Age(o, now)], (_, _) => []),
         "NetworkPolicy" => new(["NAME", "POD-SELECTOR", "AGE"], [],
             (o, now) => [o.Name, Selector(KubeJson.At(o.Json, "spec", "podSelector", "matchLabels")), Age(o, now)], (_, _) => []),
@@ -80,6 +81,27 @@ public static class ResourceTables
             reason = "Terminating";
         }
         return [pod.Name, $"{ready}/{containers}", reason.Length > 0 ? reason : "Unknown", restarts.ToString(), Age(pod, now)];
+    }
+
+    /// <summary>kubectl's printNode: Ready/NotReady, roles from <c>node-role.kubernetes.io/ROLE</c> labels, the kubelet's version.</summary>
+    private static string[] NodeRow(KubeObject node, DateTimeOffset now)
+    {
+        var ready = KubeJson.Array(node.Json, "status", "conditions").FirstOrDefault(c => KubeJson.Str(c, "type") == "Ready");
+        var status = ready is not null && KubeJson.Str(ready, "status") == "True" ? "Ready" : "NotReady";
+        var roles = node.Labels.Keys.Where(k => k.StartsWith("node-role.kubernetes.io/", StringComparison.Ordinal))
+            .Select(k => k["node-role.kubernetes.io/".Length..]).Where(r => r.Length > 0).Order(StringComparer.Ordinal).ToList();
+        return [node.Name, status, roles.Count > 0 ? string.Join(',', roles) : "<none>", Age(node, now), KubeJson.Str(node.Json, "status", "nodeInfo", "kubeletVersion")];
+    }
+
+    private static string[] NodeWide(KubeObject node, DateTimeOffset _)
+    {
+        string Address(string type) => KubeJson.Array(node.Json, "status", "addresses").Where(a => KubeJson.Str(a, "type") == type)
+            .Select(a => KubeJson.Str(a, "address")).FirstOrDefault() ?? "<none>";
+        return
+        [
+            Address("InternalIP"), Address("ExternalIP"), KubeJson.Str(node.Json, "status", "nodeInfo", "osImage"),
+            KubeJson.Str(node.Json, "status", "nodeInfo", "kernelVersion"), KubeJson.Str(node.Json, "status", "nodeInfo", "containerRuntimeVersion"),
+        ];
     }
 
     /// <summary>kubectl's printEvent: last seen, type, reason, <c>kind/name</c> of the object, message.</summary>

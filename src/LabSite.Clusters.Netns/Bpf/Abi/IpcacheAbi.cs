@@ -29,7 +29,7 @@ public struct IpcacheKeyAbi
     public override readonly string ToString() => Prefix.ToString();
 }
 
-/// <summary><c>struct remote_endpoint_info</c>: the identity of an ipcache prefix.</summary>
+/// <summary><c>struct remote_endpoint_info</c>: the identity of an ipcache prefix, the node (tunnel endpoint) behind it, flags.</summary>
 [CStruct("remote_endpoint_info")]
 [StructLayout(LayoutKind.Sequential)]
 public struct RemoteEndpointInfoAbi
@@ -40,7 +40,15 @@ public struct RemoteEndpointInfoAbi
     [CField("key")] public byte Key;
     [CField("flags")] public byte Flags;
 
-    public RemoteEndpointInfoAbi(uint identity) => SecIdentity = identity;
+    /// <summary>IPCACHE_F_UNDERLAY: the nodes' underlay, where pods may not send.</summary>
+    public const byte UnderlayFlag = 0x1;
+
+    public RemoteEndpointInfoAbi(uint identity, IPAddress? tunnelEndpoint = null, byte flags = 0)
+    {
+        SecIdentity = identity;
+        TunnelEndpointNetworkOrder = tunnelEndpoint is null ? 0 : NetworkOrder.FromAddress(tunnelEndpoint);
+        Flags = flags;
+    }
 }
 
 /// <summary><c>struct endpoint_key</c>: a local pod's IPv4 address (ls_lxc).</summary>

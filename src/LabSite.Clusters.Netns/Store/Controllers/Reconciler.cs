@@ -15,6 +15,7 @@ internal static class Reconciler
         _ = ips;
         CollectOrphans(tx);
         DeploymentController.Reconcile(tx, random);
+        PodScheduler.Reconcile(tx);
         EndpointsController.Reconcile(tx, random);
     }
 

@@ -7,7 +7,7 @@ namespace LabSite.Clusters.Netns.Store.Events;
 /// <summary>
 /// The Events kube-controller-manager records for what the store's own controllers do: the deployment controller's
 /// <c>ScalingReplicaSet</c> on a Deployment, the ReplicaSet controller's <c>SuccessfulCreate</c>/<c>SuccessfulDelete</c>
-/// on a ReplicaSet. Read from the store's changes, after they are committed.
+/// on a ReplicaSet; the scheduler's <c>FailedScheduling</c> on a pod no node fits. Read from the store's changes, after they are committed.
 /// </summary>
 internal static class ControllerEvents
 {
@@ -25,6 +25,12 @@ internal static class ControllerEvents
                 store.Events.Record(deployment, ResourceKinds.Deployment, EventType.Normal, "ScalingReplicaSet",
                     $"Scaled {direction} replica set {change.Object.Name} from {before} to {after}", "deployment-controller");
             }
+        }
+        if (change.Kind == ResourceKinds.Pod && change.Type != ChangeType.Deleted
+            && Controllers.PodScheduler.UnschedulableMessage(change.Object.Json) is { } why
+            && (change.Previous is null || !Controllers.PodScheduler.IsUnschedulable(change.Previous.Json)))
+        {
+            store.Events.Record(change.Object, ResourceKinds.Pod, EventType.Warning, "FailedScheduling", why, "default-scheduler");
         }
         if (change.Kind == ResourceKinds.Pod && change.Type != ChangeType.Modified && Owner(change.Object, "ReplicaSet") is { } replicaSetName
             && store.Find(ResourceKinds.ReplicaSet, ns, replicaSetName) is { } replicaSet)

@@ -10,8 +10,8 @@ public static class ServedKinds
 {
     public static IReadOnlyList<ResourceKind> All { get; } = ResourceKinds.All.Where(k => k != ResourceKinds.DaemonSet).ToList();
 
-    /// <summary>Kinds a manifest may create; Endpoints and ReplicaSets are owned by the store's controllers.</summary>
-    public static bool IsUserManaged(ResourceKind kind) => kind != ResourceKinds.Endpoints && kind != ResourceKinds.ReplicaSet;
+    /// <summary>Kinds a manifest may create; Endpoints and ReplicaSets are owned by the store's controllers, Nodes by the cluster.</summary>
+    public static bool IsUserManaged(ResourceKind kind) => kind != ResourceKinds.Endpoints && kind != ResourceKinds.ReplicaSet && kind != ResourceKinds.Node;
 
     /// <summary>Resolves what a user typed after <c>kubectl get</c>; null when unknown or not served.</summary>
     public static ResourceKind? Resolve(string name) => Served(ResourceKinds.Resolve(name));

@@ -39,7 +39,7 @@ public static class FlowQueryBuilder
             flags.Add(("type", type switch
             {
                 FlowEventType.Drop => "drop",
-                FlowEventType.Trace => "trace",
+                FlowEventType.Trace => filter.TracePoint is { } point ? $"trace:{point}" : "trace",
                 FlowEventType.L7 => "l7",
                 _ => "policy-verdict",
             }));

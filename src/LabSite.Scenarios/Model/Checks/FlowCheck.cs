@@ -28,6 +28,7 @@ public sealed record FlowCheck(
 /// <param name="Type">The event type (<c>--type</c>).</param>
 /// <param name="Direction">The traffic direction as seen by the observing endpoint (<c>--traffic-direction</c>).</param>
 /// <param name="Http">L7 HTTP filters; set only for HTTP flows.</param>
+/// <param name="TracePoint">With type trace: the observation point, as <c>--type trace:to-overlay</c> names it.</param>
 public sealed record FlowFilter(
     PodSelector? From,
     PodSelector? To,
@@ -37,7 +38,8 @@ public sealed record FlowFilter(
     int? Port,
     FlowEventType? Type,
     TrafficDirection? Direction,
-    HttpFlowFilter? Http);
+    HttpFlowFilter? Http,
+    string? TracePoint = null);
 
 /// <summary>HTTP parts of a flow filter; null properties match anything.</summary>
 /// <param name="Method">The request method, e.g. <c>POST</c> (<c>--http-method</c>, compared case-insensitively).</param>

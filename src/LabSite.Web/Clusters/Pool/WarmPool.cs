@@ -18,7 +18,7 @@ namespace LabSite.Web.Clusters.Pool;
 /// </summary>
 public sealed partial class WarmPool(
     IClusterBackend? backend, IOptions<WarmPoolOptions> options, TimeProvider clock, ILogger<WarmPool> log,
-    ClusterAdmission? admission = null, Func<string, IReadOnlyList<string>?>? outsideOf = null, ClusterActivity? activity = null)
+    ClusterAdmission? admission = null, LabClusterRequests? requests = null, ClusterActivity? activity = null)
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<string, Member> _members = new(StringComparer.Ordinal);
@@ -231,7 +231,7 @@ public sealed partial class WarmPool(
         try
         {
             // Not the pass's token: a stopping site must not leave half a cluster; DrainAsync deletes it afterwards.
-            await backend!.CreateAsync(new ClusterRequest(name, labId, OutsideHosts: outsideOf?.Invoke(labId)), progress: null, CancellationToken.None);
+            await backend!.CreateAsync((requests ?? LabClusterRequests.Plain).For(name, labId), progress: null, CancellationToken.None);
         }
         catch (Exception e)
         {

@@ -67,6 +67,13 @@ internal static class KindSchemas
             return ("A scope for names; policies and Services are per namespace.",
                 [("spec", Obj("Finalizers of the namespace.", ("finalizers", Arr("Finalizer names.", Str("A name."))))), ("status", Status("Phase of the namespace."))]);
         }
+        if (kind == ResourceKinds.Node)
+        {
+            return ("A machine pods run on; a lab cluster's nodes come with it (front matter nodes:).",
+                [("spec", Obj("The node's pod address ranges.", ("podCIDR", Str("The node's pod range.")), ("podCIDRs", Arr("The node's pod ranges.", Str("A CIDR."))),
+                    ("providerID", Str("The node's id at its provider.")))),
+                 ("status", Status("Addresses, conditions and versions of the node."))]);
+        }
         if (kind == ResourceKinds.ConfigMap)
         {
             return ("Configuration as key/value data pods can read.",

@@ -1,0 +1,42 @@
+using System.Net;
+using LabSite.Clusters.Contract.Identity;
+using LabSite.Clusters.Netns.Kernel;
+
+namespace LabSite.Clusters.Netns.Datapath;
+
+/// <summary>
+/// The nodes of a multi-node lab in the datapath: one bpf_lxc object and one set of maps serve every node (the
+/// ipcache and identities are cluster-wide, as Cilium's kvstore-backed ones are), so a packet that crossed the tunnel
+/// is judged on the receiving node with the sender's identity. Each node's cilium_vxlan gets the overlay trace
+/// programs; the other nodes' addresses are remote-node with their tunnel endpoint; the underlay is flagged so
+/// bpf_lxc drops whatever a pod sends there.
+/// </summary>
+public sealed partial class LabPolicyAgent
+{
+    private readonly HashSet<IPAddress> _remoteNodeAddresses = [];
+
+    /// <summary>Wires the datapath to the lab's nodes; for one node there is no tunnel and nothing to do.</summary>
+    public async Task AddNodesAsync(IReadOnlyList<LabNode> nodes, IPNetwork? underlay, CancellationToken ct)
+    {
+        if (nodes.Count < 2 || underlay is not { } underlayCidr)
+        {
+            return;
+        }
+        foreach (var node in nodes)
+        {
+            var path = LabNames.NetnsPath(node.Netns);
+            var index = (await IfIndexesAsync(path, [LabOverlay.Device], ct))[LabOverlay.Device];
+            await NetnsThread.RunAsync(path, () => _datapath.AttachOverlay(index));
+        }
+        lock (_lock)
+        {
+            _datapath.UpsertIpcache(underlayCidr, NumericIdentity.RemoteNode.Value, flags: Bpf.Abi.RemoteEndpointInfoAbi.UnderlayFlag);
+            // Node 0 keeps its host entry (the lab's DNS, proxy and API live there); the workers are remote nodes.
+            foreach (var worker in nodes.Skip(1))
+            {
+                _remoteNodeAddresses.Add(worker.NodeIp);
+                _datapath.UpsertIpcache(new IPNetwork(worker.NodeIp, 32), NumericIdentity.RemoteNode.Value, worker.Underlay);
+            }
+        }
+    }
+}

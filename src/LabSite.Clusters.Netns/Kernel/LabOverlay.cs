@@ -1,0 +1,54 @@
+using System.Text;
+
+namespace LabSite.Clusters.Netns.Kernel;
+
+/// <summary>
+/// The wires between a multi-node lab's node namespaces, as Cilium's default tunnel mode has them: an underlay (a
+/// bridge in the lab's underlay namespace, one veth to each node's <c>eth0</c>) and per node a VXLAN device
+/// <c>cilium_vxlan</c> on UDP 8472. Each node routes every other node's pod range into the tunnel; static neighbour
+/// and FDB entries name the peer's VTEP, so nothing is learned from packets. The underlay MTU is 1550 so the tunnel
+/// carries the pods' 1500-byte packets whole.
+/// </summary>
+internal static class LabOverlay
+{
+    public const string Device = "cilium_vxlan";
+    public const int Port = 8472;
+    public const int Vni = 2;
+    private const int UnderlayMtu = 1550;
+
+    /// <summary>Builds the underlay and tunnels for <paramref name="nodes"/> (namespaces already created).</summary>
+    public static async Task CreateAsync(string underlayNetns, IReadOnlyList<LabNode> nodes, CancellationToken ct)
+    {
+        var host = new IpBatch(null).Add($"netns add {underlayNetns}");
+        var underlay = new IpBatch(underlayNetns).Add("link set lo up").Add("link add br0 type bridge").Add($"link set br0 mtu {UnderlayMtu}");
+        foreach (var n in nodes)
+        {
+            host.Add($"link add name ul{n.Index} netns {underlayNetns} mtu {UnderlayMtu} type veth peer name eth0 netns {n.Netns} mtu {UnderlayMtu}");
+            underlay.Add($"link set ul{n.Index} master br0").Add($"link set ul{n.Index} up");
+        }
+        underlay.Add("link set br0 up");
+        await host.RunAsync($"create underlay {underlayNetns}", ct);
+        await underlay.RunAsync($"configure underlay {underlayNetns}", ct);
+
+        foreach (var n in nodes)
+        {
+            var node = new IpBatch(n.Netns)
+                .Add($"addr add {n.Underlay}/24 dev eth0")
+                .Add("link set eth0 up")
+                .Add($"link add {Device} address {Mac(n)} type vxlan id {Vni} dstport {Port} local {n.Underlay} dev eth0 nolearning")
+                .Add($"link set {Device} up");
+            var fdb = new StringBuilder();
+            foreach (var peer in nodes.Where(p => p.Index != n.Index))
+            {
+                node.Add($"neigh add {peer.NodeIp} lladdr {Mac(peer)} dev {Device} nud permanent");
+                node.Add($"route add {peer.PodCidr} via {peer.NodeIp} dev {Device} onlink");
+                fdb.Append($"fdb append {Mac(peer)} dev {Device} dst {peer.Underlay}\n");
+            }
+            await node.RunAsync($"tunnel of {n.Netns}", ct);
+            await CommandRunner.RunCheckedAsync($"tunnel FDB of {n.Netns}", "bridge", ["-n", n.Netns, "-batch", "-"], fdb.ToString(), ct);
+        }
+    }
+
+    /// <summary>A fixed, locally administered VTEP address per node (02:ls:00:00:00:index+1).</summary>
+    public static string Mac(LabNode node) => $"02:6c:73:00:00:{node.Index + 1:x2}";
+}
