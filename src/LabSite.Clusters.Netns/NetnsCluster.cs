@@ -125,6 +125,7 @@ public sealed partial class NetnsCluster
             c._runtime = runtime.Attach(LabNumber(slot), c.Names.CgroupDirectory, c._policy.NodeName, c.PodByNetns, c.RuntimePods);
             c._tracingPolicies = new TracingPolicyAgent(c.Store, c._runtime, () => c._runtime?.LsmEnforcement ?? false);
             c._reconciler = new RuntimeReconciler(c, c.Store);
+            c._bgp = new Bgp.BgpAgent(c.Names, c.Store, c._policy.NodeName, c.Addressing.PodCidr);
             if (request.ManifestsDirectory is { } dir)
             {
                 await c.ApplyDirectoryAsync(dir, ct);
@@ -159,6 +160,12 @@ public sealed partial class NetnsCluster
             finally
             {
                 await _gate.WaitAsync(CancellationToken.None);
+            }
+
+            if (_bgp is not null)
+            {
+                await _bgp.DisposeAsync();
+                _bgp = null;
             }
 
             var all = Pods;

@@ -16,6 +16,7 @@ internal static class Reconciler
         CollectOrphans(tx);
         DeploymentController.Reconcile(tx, random);
         EndpointsController.Reconcile(tx, random);
+        LbIpamController.Reconcile(tx);
     }
 
     /// <summary>Stores <paramref name="obj"/> unless it equals what is stored (ignoring resourceVersion): no empty changes.</summary>
