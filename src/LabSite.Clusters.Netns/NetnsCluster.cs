@@ -175,6 +175,11 @@ public sealed partial class NetnsCluster
                 _pods.Clear();
             }
 
+            if (_lbIngress is not null)
+            {
+                await _lbIngress.DisposeAsync();
+                _lbIngress = null;
+            }
             _loadBalancer?.Dispose();
             _loadBalancer = null;
             if (_metricsServer is not null)

@@ -93,6 +93,15 @@ internal sealed class LabRouter : IAsyncDisposable
     public async Task<CommandRunner.Result> VtyshAsync(string command, CancellationToken ct) =>
         await CommandRunner.RunAsync("vtysh", ["--vty_socket", Directory, "-c", command], null, ct);
 
+    /// <summary>
+    /// Fetches <paramref name="url"/> from inside the router (outside the lab's cgroup, so no socket LB helps: the
+    /// packets follow the router's routes, i.e. what BGP taught it). Check the URL first with <see cref="RouterCommands.CheckUrl"/>.
+    /// </summary>
+    public async Task<CommandRunner.Result> CurlAsync(string url, CancellationToken ct) =>
+        await CommandRunner.RunAsync("ip",
+            ["netns", "exec", Netns, "curl", "-sS", "--proto", "=http", "--max-redirs", "0", "--max-time", "5", "--max-filesize", "1048576", "--url", url],
+            null, ct);
+
     private async Task StartDaemonAsync(string daemon, IReadOnlyList<string> args, CancellationToken ct)
     {
         // The script moves itself into the lab cgroup, then becomes the daemon inside the router namespace.

@@ -33,5 +33,26 @@ public static class RouterCommands
         return null;
     }
 
+    /// <summary>
+    /// Null when <paramref name="url"/> may be fetched from the router: <c>http://</c> to an IPv4 address (what the
+    /// router routes to), an optional port and path of printable ASCII; otherwise why not.
+    /// </summary>
+    public static string? CheckUrl(string url)
+    {
+        if (url.Length is 0 or > MaxLength || url.Any(c => c is <= ' ' or > '~'))
+        {
+            return $"router curl: give one http:// URL of printable ASCII, at most {MaxLength} characters, e.g. router curl http://172.31.0.1/";
+        }
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttp)
+        {
+            return $"router curl: \"{Shorten(url)}\" is not an http:// URL";
+        }
+        if (uri.HostNameType != UriHostNameType.IPv4 || uri.UserInfo.Length > 0)
+        {
+            return $"router curl: \"{Shorten(url)}\": use an IPv4 address (the router has no DNS), e.g. http://172.31.0.1/";
+        }
+        return null;
+    }
+
     private static string Shorten(string s) => s.Length > 40 ? s[..40] + "..." : s;
 }

@@ -107,6 +107,11 @@ public sealed class BgpPrivilegedTests : IAsyncLifetime
         var route = await CommandRunner.RunCheckedAsync("route", "ip", ["-n", _cluster.Names.RouterNetns, "route", "get", "172.31.0.1"], null, CancellationToken.None);
         Assert.Contains($"via {BgpLink.NodeIp(0)}", route, StringComparison.Ordinal);
 
+        // The node answers on the LB address for the router: deathstar behind it, reached over the BGP route.
+        var landing = await _cluster.Bgp.Router!.CurlAsync("http://172.31.0.1/v1/healthz", CancellationToken.None);
+        Assert.True(landing.ExitCode == 0, landing.StandardError);
+        Assert.Contains("\"status\": \"ok\"", landing.StandardOutput, StringComparison.Ordinal);
+
         // What the speaker itself holds and sent, as cilium bgp routes reads it.
         var available = await _cluster.Bgp.ReadAsync(() => _cluster.Bgp.Speaker.RoutesAsync(null, CancellationToken.None), CancellationToken.None);
         Assert.Equal(new[] { podCidr, "172.31.0.1/32" }.Order(StringComparer.Ordinal), available.Select(r => r.Prefix).Order(StringComparer.Ordinal));
@@ -118,6 +123,7 @@ public sealed class BgpPrivilegedTests : IAsyncLifetime
         await _cluster.Bgp.ReconcileAsync(CancellationToken.None);
         Assert.Null(_cluster.Bgp.LastError);
         await EventuallyAsync("the router withdraws both routes", async () => (await RouterBgpRoutesAsync()).Count == 0);
+        Assert.NotEqual(0, (await _cluster.Bgp.Router.CurlAsync("http://172.31.0.1/v1/healthz", CancellationToken.None)).ExitCode);
         Assert.Equal("established", (await _cluster.Bgp.ReadAsync(() => _cluster.Bgp.Speaker.PeersAsync(CancellationToken.None), CancellationToken.None)).Single().SessionState);
     }
 

@@ -142,4 +142,20 @@ public sealed class BgpStoreTests
         Assert.Contains("hold-time = 9", toml, StringComparison.Ordinal);
         Assert.Contains("multihop-ttl = 2", toml, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("http://172.31.0.1/")]
+    [InlineData("http://172.31.0.1:8080/v1/healthz?x=1")]
+    public void RouterCurlAcceptsHttpToAnAddress(string url) => Assert.Null(RouterCommands.CheckUrl(url));
+
+    [Theory]
+    [InlineData("file:///etc/shadow", "not an http://")]
+    [InlineData("https://172.31.0.1/", "not an http://")]
+    [InlineData("http://example.com/", "IPv4 address")]
+    [InlineData("http://user:pw@172.31.0.1/", "IPv4 address")]
+    [InlineData("-o/etc/passwd", "not an http://")]
+    [InlineData("http://172.31.0.1/ -o /tmp/x", "printable ASCII")]
+    [InlineData("", "give one http:// URL")]
+    public void RouterCurlRefusesOtherUrls(string url, string reason) =>
+        Assert.Contains(reason, RouterCommands.CheckUrl(url), StringComparison.Ordinal);
 }
