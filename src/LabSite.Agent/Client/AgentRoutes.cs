@@ -30,6 +30,9 @@ public static class AgentRoutes
     public const string HubbleMetrics = Cluster + "/hubble-metrics";
     public const string RuntimeEvents = Cluster + "/runtime-events";
     public const string BpfObjects = Cluster + "/bpf-objects";
+    public const string BgpPeers = Cluster + "/bgp/peers";
+    public const string BgpRoutes = Cluster + "/bgp/routes/{table}";
+    public const string Router = Cluster + "/router";
     public const string Hubble = Cluster + "/hubble";
     public const string Kubernetes = Cluster + "/kubernetes";
     public const string Kubectl = Cluster + "/kubectl";

@@ -30,6 +30,8 @@ public sealed class CiliumDbgCommand : IShellCommand
         ["service list"] = "services and their backends",
         ["fqdn cache list"] = "names the DNS proxy saw answered, with their IPs and TTL",
         ["monitor"] = "datapath events",
+        ["bgp peers"] = "BGP sessions of this node's speaker",
+        ["bgp routes"] = "routes in the speaker's RIBs (available, or advertised to peers)",
     };
 
     public string Name => "cilium-dbg";
@@ -101,6 +103,10 @@ public sealed class CiliumDbgCommand : IShellCommand
                 return await MonitorSubcommand.RunAsync(context, inspector, rest);
             case "fqdn cache list":
                 return await FqdnCacheSubcommand.RunAsync(context, inspector, rest);
+            case "bgp peers":
+                return await Bgp.BgpSubcommands.PeersAsync(context, inspector, rest, agentView: true);
+            case "bgp routes":
+                return await Bgp.BgpSubcommands.RoutesAsync(context, inspector, rest, agentView: true);
             default:
                 return null;
         }
