@@ -9,6 +9,7 @@ using LabSite.NetnsBench;
 //   ... -- apply [runs=40] [pods=50]          CNP apply until its entries are in the kernel maps
 //   ... -- egressl7 [rounds=5] [seconds=3] [connections=4]  HTTP req/s through the egress L7 proxy vs direct
 //   ... -- runtime [rounds=5] [spawns=500]   process spawns/s with vs without the runtime-security programs
+//   ... -- bgp [runs=5]              BGP convergence after a gobgpd restart vs initial establishment (router RIB)
 //   ... -- hold <prefix> <clusters>  crash-test child: create labs, print READY, wait to be killed
 var mode = args.FirstOrDefault() ?? "ready";
 int Arg(int index, int fallback) => args.Length > index && int.TryParse(args[index], out var v) ? v : fallback;
@@ -23,12 +24,13 @@ return mode switch
     "apply" => await PolicyApplyBenchmark.RunAsync(Arg(1, 40), Arg(2, 50)),
     "egressl7" => await EgressL7Benchmark.RunAsync(Arg(1, 5), Arg(2, 3), Arg(3, 4)),
     "runtime" => await RuntimeBenchmark.RunAsync(Arg(1, 5), Arg(2, 500)),
+    "bgp" => await BgpBenchmark.RunAsync(Arg(1, 5)),
     "hold" when args.Length > 1 => await HoldMode.RunAsync(args[1], Arg(2, 3)),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: LabSite.NetnsBench ready [runs] | memory [clusters] | scale [clusters] | throughput [rounds] [seconds] | connrate [rounds] [seconds] | apply [runs] [pods] | egressl7 [rounds] [seconds] [connections] | runtime [rounds] [spawns] | hold <prefix> [clusters]");
+    Console.Error.WriteLine("usage: LabSite.NetnsBench ready [runs] | memory [clusters] | scale [clusters] | throughput [rounds] [seconds] | connrate [rounds] [seconds] | apply [runs] [pods] | egressl7 [rounds] [seconds] [connections] | runtime [rounds] [spawns] | bgp [runs] | hold <prefix> [clusters]");
     return 2;
 }

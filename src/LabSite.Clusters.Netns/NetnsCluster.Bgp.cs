@@ -17,6 +17,13 @@ public sealed partial class NetnsCluster
     /// <summary>The BGP agent; null before the lab is created or after it is destroyed.</summary>
     internal BgpAgent? Bgp => _bgp;
 
+    /// <summary>Restarts the node's gobgpd as an agent restart would (its sessions drop and re-establish); for benchmarks and tests.</summary>
+    public async Task RestartBgpSpeakerAsync(CancellationToken ct)
+    {
+        var bgp = _bgp ?? throw new ClusterException($"cluster {Name} is being destroyed");
+        await bgp.RestartSpeakerAsync(ct);
+    }
+
     public async Task<IReadOnlyList<BgpPeerModel>?> GetBgpPeersAsync(CancellationToken ct)
     {
         if (_bgp is not { } bgp)
