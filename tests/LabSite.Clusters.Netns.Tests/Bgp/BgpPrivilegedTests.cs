@@ -118,6 +118,20 @@ public sealed class BgpPrivilegedTests : IAsyncLifetime
         var advertised = await _cluster.Bgp.ReadAsync(() => _cluster.Bgp.Speaker.RoutesAsync(BgpLink.RouterIp, CancellationToken.None), CancellationToken.None);
         Assert.Contains(advertised, r => r.Prefix == podCidr && r.NextHop == BgpLink.NodeIp(0).ToString());
 
+        // The inspection the lab shell and the grader read: Cilium's peers table, the router's RIB, read-only vtysh.
+        var peers = await _cluster.GetBgpPeersAsync(CancellationToken.None);
+        Assert.Contains("established", LabSite.Clusters.Contract.Inspection.BgpPeerModel.ToCiliumText(peers!), StringComparison.Ordinal);
+        var router = await _cluster.GetRouterAsync(CancellationToken.None);
+        Assert.Contains(router!.Routes, r => r.Prefix == podCidr && r.Protocol == "bgp" && r.Selected && r.NextHop == BgpLink.NodeIp(0).ToString());
+        var summary = await _cluster.RunRouterCommandAsync(new("vtysh", "show bgp summary"), CancellationToken.None);
+        Assert.Equal(0, summary!.ExitCode);
+        Assert.Contains("172.30.0.2", summary.Output, StringComparison.Ordinal);
+        var refused = await _cluster.RunRouterCommandAsync(new("vtysh", "configure terminal"), CancellationToken.None);
+        Assert.Equal(1, refused!.ExitCode);
+        Assert.Contains("read-only", refused.Output, StringComparison.Ordinal);
+        var escape = await _cluster.RunRouterCommandAsync(new("curl", "file:///etc/shadow"), CancellationToken.None);
+        Assert.Equal(1, escape!.ExitCode);
+
         // Withdraw: the advertisement goes, so do the routes on the router; the session stays up.
         Assert.True((await _cluster.ApplyAsync(new ManifestText(Advertisement, "advert.yaml"), ApplyMode.Delete, CancellationToken.None)).Succeeded);
         await _cluster.Bgp.ReconcileAsync(CancellationToken.None);
