@@ -74,6 +74,7 @@ public sealed partial class NetnsCluster
             RefreshServicesAndFiles();
             _runtime?.RefreshPods();
             await pod.StopAsync();
+            ReleaseLearnerBpf(pod);
             _policy?.RemovePod(pod);
             await LabNetwork.DeleteNamespacesAsync([pod.Netns], ct);
             TryDeleteDirectory(LabFiles.PodDirectory(Names.RunDirectory, pod.Number));

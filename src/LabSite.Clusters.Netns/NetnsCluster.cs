@@ -168,6 +168,7 @@ public sealed partial class NetnsCluster
                 _bgp = null;
             }
 
+            ReleaseLearnerBpf();
             var all = Pods;
             await Task.WhenAll(all.Select(p => p.StopAsync()));
             lock (_pods)

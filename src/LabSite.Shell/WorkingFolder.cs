@@ -72,12 +72,44 @@ public sealed class WorkingFolder
         return full;
     }
 
-    public string ReadAllText(string path)
+    public string ReadAllText(string path) => path == DevNull ? "" : File.ReadAllText(ExistingFile(path), Encoding.UTF8);
+
+    /// <summary>A file's bytes (an object file for <c>bpf load</c>), with the same limits as <see cref="ReadAllText"/>.</summary>
+    public byte[] ReadAllBytes(string path) => path == DevNull ? [] : File.ReadAllBytes(ExistingFile(path));
+
+    /// <summary>Writes (replaces) a file of the folder with <paramref name="bytes"/> (clang's object file).</summary>
+    public void WriteAllBytes(string path, byte[] bytes)
+    {
+        var full = WritableFile(path);
+        if (bytes.Length > MaxFileBytes)
+        {
+            throw new ShellPathException(path, $"would grow beyond {MaxFileBytes / (1024 * 1024)} MiB");
+        }
+        using var stream = new FileStream(full, FileMode.Create, FileAccess.Write, FileShare.Read);
+        stream.Write(bytes);
+    }
+
+    public void Write(string path, string text, bool append)
     {
         if (path == DevNull)
         {
-            return "";
+            return;
         }
+        var full = WritableFile(path);
+        var existing = append && File.Exists(full) ? new FileInfo(full).Length : 0;
+        if (existing + Encoding.UTF8.GetByteCount(text) > MaxFileBytes)
+        {
+            throw new ShellPathException(path, $"would grow beyond {MaxFileBytes / (1024 * 1024)} MiB");
+        }
+        // No check-to-open race to worry about: nothing in the lab shell can create a symlink, so a link here was
+        // planted from outside the shell, and Resolve has just refused it.
+        using var stream = new FileStream(full, append ? FileMode.Append : FileMode.Create, FileAccess.Write, FileShare.Read);
+        var bytes = Encoding.UTF8.GetBytes(text);
+        stream.Write(bytes);
+    }
+
+    private string ExistingFile(string path)
+    {
         var full = Resolve(path);
         if (Directory.Exists(full))
         {
@@ -91,35 +123,21 @@ public sealed class WorkingFolder
         {
             throw new ShellPathException(path, $"larger than {MaxFileBytes / (1024 * 1024)} MiB");
         }
-        return File.ReadAllText(full, Encoding.UTF8);
+        return full;
     }
 
-    public void Write(string path, string text, bool append)
+    private string WritableFile(string path)
     {
-        if (path == DevNull)
-        {
-            return;
-        }
         var full = Resolve(path);
         if (Directory.Exists(full))
         {
             throw new ShellPathException(path, "is a directory");
         }
-        var existing = append && File.Exists(full) ? new FileInfo(full).Length : 0;
-        if (existing + Encoding.UTF8.GetByteCount(text) > MaxFileBytes)
-        {
-            throw new ShellPathException(path, $"would grow beyond {MaxFileBytes / (1024 * 1024)} MiB");
-        }
-        var parent = Path.GetDirectoryName(full)!;
-        if (!Directory.Exists(parent))
+        if (!Directory.Exists(Path.GetDirectoryName(full)!))
         {
             throw new ShellPathException(path, "its folder does not exist");
         }
-        // No check-to-open race to worry about: nothing in the lab shell can create a symlink, so a link here was
-        // planted from outside the shell, and Resolve has just refused it.
-        using var stream = new FileStream(full, append ? FileMode.Append : FileMode.Create, FileAccess.Write, FileShare.Read);
-        var bytes = Encoding.UTF8.GetBytes(text);
-        stream.Write(bytes);
+        return full;
     }
 
     private static string Printable(string text) => new(text.Select(c => char.IsControl(c) ? '?' : c).Take(80).ToArray());

@@ -1,4 +1,5 @@
 using LabSite.Web.Components;
+using LabSite.Web.Home;
 
 namespace LabSite.Web;
 
@@ -9,6 +10,7 @@ public static class SitePagesExtensions
     {
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddAntiforgery(o => o.HeaderName = AntiforgeryHeader.Name);
+        services.AddScoped<HomeDashboardReader>();
         return services;
     }
 

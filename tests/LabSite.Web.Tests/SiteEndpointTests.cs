@@ -46,6 +46,17 @@ public sealed class SiteEndpointTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Home_page_shows_continue_exam_readiness_and_the_catalog_by_topic_through_the_real_site()
+    {
+        var page = await _site.NewBrowser().GetPageAsync("/");
+
+        Assert.Contains("You have not started a lab yet", page.QuerySelector(".home__continue")!.TextContent);
+        Assert.Contains("No attempts yet", page.QuerySelector(".home__exam")!.TextContent);
+        Assert.Equal(2, page.QuerySelectorAll(".home__topics .lab-card").Length);
+        Assert.Equal("Home", page.QuerySelector("nav[aria-label=Main] a[aria-current=page]")!.TextContent);
+    }
+
+    [Fact]
     public async Task A_forged_learner_cookie_is_replaced_by_a_new_id()
     {
         var request = new HttpRequestMessage(HttpMethod.Get, "/");
@@ -59,9 +70,10 @@ public sealed class SiteEndpointTests : IAsyncLifetime
     [Fact]
     public async Task Layout_has_landmarks_skip_link_nav_and_theme_toggle()
     {
-        var page = await _site.NewBrowser().GetPageAsync("/labs");
+        var page = await _site.NewBrowser().GetPageAsync("/labs?q=hub");
 
-        Assert.Equal("#main", page.QuerySelector("a.skip-link")!.GetAttribute("href"));
+        // Relative to <base href="/">: the page itself, at its main content (a bare "#main" would lead home).
+        Assert.Equal("labs?q=hub#main", page.QuerySelector("a.skip-link")!.GetAttribute("href"));
         Assert.NotNull(page.QuerySelector("header"));
         Assert.NotNull(page.QuerySelector("main#main"));
         Assert.NotNull(page.QuerySelector("footer"));

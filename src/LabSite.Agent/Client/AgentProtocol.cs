@@ -124,3 +124,6 @@ public static class KubeList
 
 /// <summary>A runtime-events request: Tetragon's filters, how much history (null: all kept), and whether to follow.</summary>
 public sealed record RuntimeEventsBody(TetragonFilter Filter, int? Last, bool Follow);
+
+/// <summary>The answer to <c>DELETE /v1/clusters/LAB/bpf/programs/NAME</c>: false when no learner program of that name was loaded.</summary>
+public sealed record BpfUnloaded(bool Removed);

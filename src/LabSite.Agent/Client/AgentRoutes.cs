@@ -33,6 +33,9 @@ public static class AgentRoutes
     public const string BgpPeers = Cluster + "/bgp/peers";
     public const string BgpRoutes = Cluster + "/bgp/routes/{table}";
     public const string Router = Cluster + "/router";
+    public const string BpfCompile = Cluster + "/bpf/compile";
+    public const string BpfPrograms = Cluster + "/bpf/programs";
+    public const string BpfProgram = Cluster + "/bpf/programs/{name}";
     public const string Hubble = Cluster + "/hubble";
     public const string Kubernetes = Cluster + "/kubernetes";
     public const string Kubectl = Cluster + "/kubectl";

@@ -29,6 +29,7 @@ public static class AgentApi
         api.MapGet(AgentRoutes.Kubernetes, KubeApiAccess.GetAsync).WithName("KubernetesAccess");
         api.MapPost(AgentRoutes.Kubectl, KubectlEndpoint.RunAsync).WithName("Kubectl");
         api.MapAgentInspectionApi();
+        api.MapAgentLearnerBpfApi();
         return app;
     }
 

@@ -84,7 +84,7 @@ public static class AgentInspectionApi
     /// Finds the cluster (404 otherwise) and, when it offers <typeparamref name="TFace"/>, runs <paramref name="answer"/>;
     /// otherwise answers <paramref name="lacking"/> (a 501).
     /// </summary>
-    private static async Task<IResult> AnswerAsync<TFace>(string name, BackendRouter agent, Func<ILabCluster, IResult> lacking, Func<TFace, Task<IResult>> answer, CancellationToken ct)
+    internal static async Task<IResult> AnswerAsync<TFace>(string name, BackendRouter agent, Func<ILabCluster, IResult> lacking, Func<TFace, Task<IResult>> answer, CancellationToken ct)
         where TFace : class
     {
         var cluster = await agent.FindAsync(name, ct);

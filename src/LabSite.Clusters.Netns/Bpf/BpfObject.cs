@@ -9,7 +9,7 @@ namespace LabSite.Clusters.Netns.Bpf;
 /// Programs and maps found here stay valid until the object is disposed; <see cref="Map{TKey,TValue}"/>
 /// hands out its own descriptor, so a map may outlive the object.
 /// </summary>
-public sealed unsafe class BpfObject : IDisposable
+public sealed unsafe partial class BpfObject : IDisposable
 {
     private readonly ObjectHandle _handle;
 

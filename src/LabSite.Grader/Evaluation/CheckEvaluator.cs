@@ -1,4 +1,5 @@
 using LabSite.Grader.Evaluation.Answer;
+using LabSite.Grader.Evaluation.Bpf;
 using LabSite.Grader.Evaluation.Endpoint;
 using LabSite.Grader.Evaluation.Flow;
 using LabSite.Grader.Evaluation.Metric;
@@ -38,6 +39,7 @@ public sealed class CheckEvaluator
                 RuntimeCheck r => await RuntimeCheckEvaluator.EvaluateAsync(r, context, ct),
                 BgpPeerCheck b => await Bgp.BgpCheckEvaluators.EvaluatePeerAsync(b, context, ct),
                 RouterRouteCheck r => await Bgp.BgpCheckEvaluators.EvaluateRouteAsync(r, context, ct),
+                BpfProgramCheck b => await BpfProgramCheckEvaluator.EvaluateAsync(b, context, ct),
                 _ => CannotCheck.Because(check, check.Title, $"the grader has no evaluator for {check.GetType().Name}"),
             };
         }

@@ -37,6 +37,7 @@ public static class CheckBlockReader
             ["runtime"] = (RuntimeCheckReader.Keys, RuntimeCheckReader.Read),
             ["bgp-peer"] = (BgpCheckReaders.PeerKeys, BgpCheckReaders.ReadPeer),
             ["router-route"] = (BgpCheckReaders.RouteKeys, BgpCheckReaders.ReadRoute),
+            ["bpf-program"] = (BpfProgramCheckReader.Keys, BpfProgramCheckReader.Read),
         };
 
     public static IEnumerable<string> KindNames => s_kinds.Keys;

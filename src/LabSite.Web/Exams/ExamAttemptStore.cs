@@ -139,6 +139,33 @@ public sealed class ExamAttemptStore(ExamDbContext db, ExamBankSource bank, Exam
             .ToArray();
     }
 
+    /// <summary>
+    /// Readiness per domain from the learner's latest submitted attempts (at most <paramref name="count"/>) on the
+    /// curriculum of their most recent one; null when they have none. Attempts on a blueprint no longer in the bank are skipped.
+    /// </summary>
+    public async Task<ExamReadiness?> ReadinessAsync(LearnerId learner, int count, CancellationToken ct = default)
+    {
+        var key = learner.ToString();
+        var latest = await db.Attempts.AsNoTracking()
+            .Where(a => a.LearnerId == key && a.SubmittedAt != null)
+            .Select(a => new { a.BlueprintId, a.SubmittedAt })
+            .ToListAsync(ct);
+        var blueprintId = latest
+            .Where(a => bank.FindBlueprint(a.BlueprintId) is not null)
+            .OrderByDescending(a => a.SubmittedAt)
+            .Select(a => a.BlueprintId)
+            .FirstOrDefault();
+        if (blueprintId is null || count <= 0)
+        {
+            return null;
+        }
+        var rows = await db.Attempts.AsNoTracking().Include(a => a.Items)
+            .Where(a => a.LearnerId == key && a.SubmittedAt != null && a.BlueprintId == blueprintId)
+            .ToListAsync(ct);
+        var scores = rows.OrderByDescending(a => a.SubmittedAt).Take(count).Select(a => View(a).Score).ToArray();
+        return ExamReadiness.From(bank.FindBlueprint(blueprintId)!, scores);
+    }
+
     private async Task SubmitRowAsync(LearnerId learner, ExamAttemptRow row, bool auto, CancellationToken ct)
     {
         var view = View(row);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 using LabSite.Clusters.Contract.Flows;
 using LabSite.Clusters.Contract.Identity;
 using Endpoint = LabSite.Clusters.Contract.Flows.Endpoint;
@@ -19,7 +20,7 @@ public sealed record FlowEdge(string Key, FlowNode From, FlowNode To, FlowClass 
 /// busy lab cannot grow a circuit's memory), the nodes and edges they make, laid out deterministically in namespace
 /// columns. Not thread-safe: the component adds flows on its renderer's dispatcher.
 /// </summary>
-public sealed class FlowMapState(int capacity = FlowMapState.DefaultCapacity)
+public sealed partial class FlowMapState(int capacity = FlowMapState.DefaultCapacity)
 {
     public const int DefaultCapacity = 500;
 
@@ -72,13 +73,18 @@ public sealed class FlowMapState(int capacity = FlowMapState.DefaultCapacity)
             : FlowClass.Dropped;
     }
 
-    /// <summary>The node a flow endpoint belongs to: namespace and workload (else pod), or a reserved entity, else the address.</summary>
+    /// <summary>
+    /// The node a flow endpoint belongs to: namespace and workload (else the Deployment its generated pod name shows, else
+    /// the pod), or a reserved entity, else the address. Replicas of one Deployment share an identity and are one node.
+    /// </summary>
     public static (string Key, string Namespace, string Name, uint Identity) NodeOf(Endpoint? e, string? ip)
     {
         var identity = e?.Identity ?? 0;
         if (e is { PodName.Length: > 0 })
         {
-            var name = e.Workloads.FirstOrDefault()?.Name is { Length: > 0 } w ? w : e.PodName;
+            var name = e.Workloads.FirstOrDefault()?.Name is { Length: > 0 } w ? w
+                : DeploymentPodName().Match(e.PodName) is { Success: true } m ? m.Groups["deployment"].Value
+                : e.PodName;
             return ($"{e.Namespace}/{name}", e.Namespace, name, identity);
         }
         var label = new NumericIdentity(identity).ReservedName is { } reserved && identity != 0 ? reserved
@@ -161,4 +167,9 @@ public sealed class FlowMapState(int capacity = FlowMapState.DefaultCapacity)
         }
         return layout;
     }
+
+    // A ReplicaSet's pod, as Kubernetes names it: <deployment>-<pod-template-hash>-<5 characters>, both suffixes in its
+    // vowel-free alphabet (PodTemplateHash in the netns store writes the same).
+    [GeneratedRegex("^(?<deployment>[a-z0-9]([-a-z0-9]*[a-z0-9])?)-[bcdfghjklmnpqrstvwxz2456789]{5,10}-[bcdfghjklmnpqrstvwxz2456789]{5}$")]
+    private static partial Regex DeploymentPodName();
 }

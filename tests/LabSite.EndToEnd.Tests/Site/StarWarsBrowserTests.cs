@@ -55,7 +55,7 @@ public sealed class StarWarsBrowserTests(LabSiteFixture fixture) : IClassFixture
         // The Flows tab: the X-wing's drops are an edge of their own, and a new attempt shows up live.
         await page.Locator("#terminal-tab-flows").ClickAsync();
         var map = page.Locator("#flowmap-view");
-        // One edge per Death Star replica the X-wing tried (the netns flows carry no workload yet); their counts add up.
+        // The Death Star's replicas are one node (their generated pod names show the Deployment); counts add up.
         var dropEdges = map.Locator(".flowmap__edge--dropped[data-edge^='default/xwing>default/deathstar']");
         await Expect(dropEdges.First).ToBeVisibleAsync(new() { Timeout = 30_000 });
         async Task<int> Drops() => (await dropEdges.Locator("text").AllTextContentsAsync()).Sum(t => int.Parse(t, System.Globalization.CultureInfo.InvariantCulture));

@@ -74,9 +74,10 @@ public sealed class TerminalTabsBrowserTests(LabSiteFixture fixture) : IClassFix
         await Expect(page.Locator("#terminal-message")).ToHaveTextAsync("A lab has at most 4 terminals. Close one (×) to open another.");
         await Expect(page.GetByRole(AriaRole.Tab)).ToHaveCountAsync(6); // four terminals, Files and Flows
 
-        // Close Terminal 2 with its × and Terminal 3 with Delete; the server ends both shells.
+        // Close Terminal 2 with its × (the mouse's way: hidden from assistive technology, which uses Delete) and
+        // Terminal 3 with Delete; the server ends both shells.
         await page.RunAndWaitForResponseAsync(
-            () => page.GetByRole(AriaRole.Button, new() { Name = "Close Terminal 2" }).ClickAsync(),
+            () => page.Locator("#terminal-tablist button[data-close='2'][title='Close Terminal 2 (Delete)']").ClickAsync(),
             r => r.Url.Contains("/terminal/close?tab=2"));
         await Tab(page, "Terminal 3").ClickAsync();
         await Tab(page, "Terminal 3").FocusAsync();

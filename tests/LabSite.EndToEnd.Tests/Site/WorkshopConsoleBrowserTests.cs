@@ -1,8 +1,5 @@
-using System.Diagnostics;
-using System.Globalization;
 using System.Text.RegularExpressions;
 using LabSite.EndToEnd.Tests.Support;
-using LabSite.Testing;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -40,7 +37,7 @@ public sealed class WorkshopConsoleBrowserTests(LabSiteFixture fixture) : IClass
 
     private async Task RunAsync()
     {
-        var (workshopId, code) = await CreateWorkshopAsync();
+        var (workshopId, code) = await WorkshopSetup.CreateAsync(_site, "starwars", "Star Wars for three");
         await using var teacherBrowser = await Chromium.LaunchAsync();
         var console = await SignInAsAdminAsync(teacherBrowser, workshopId);
 
@@ -134,41 +131,9 @@ public sealed class WorkshopConsoleBrowserTests(LabSiteFixture fixture) : IClass
         await Expect(bob.Locator("#pace-notice")).ToHaveCountAsync(0);
     }
 
-    private async Task<(string Id, string Code)> CreateWorkshopAsync()
-    {
-        var start = DateTime.UtcNow.AddMinutes(-5).ToString("yyyy-MM-ddTHH:mmZ", CultureInfo.InvariantCulture);
-        var info = new ProcessStartInfo("dotnet")
-        {
-            ArgumentList =
-            {
-                Path.Combine(AppContext.BaseDirectory, "labsite.dll"), "workshop", "create", "--title", "Star Wars for three",
-                "--lab", "starwars", "--start", start, "--hours", "2", "--seats", "5", "--content", RepositoryPaths.Content, "--data", _site.DataDirectory,
-            },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        using var process = Process.Start(info)!;
-        var output = await process.StandardOutput.ReadToEndAsync();
-        var error = await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, $"labsite workshop create failed: {output}{error}");
-        var match = Regex.Match(output, "^([0-9a-f]{32})\tcode ([A-Z0-9]{6})", RegexOptions.Multiline);
-        Assert.True(match.Success, output);
-        return (match.Groups[1].Value, match.Groups[2].Value);
-    }
-
-    /// <summary>The first-run admin (no page for it: the form posts with the sign-in page's antiforgery token), then the console.</summary>
     private async Task<IPage> SignInAsAdminAsync(Chromium browser, string workshopId)
     {
-        var page = await browser.Context.NewPageAsync();
-        await page.GotoAsync(Url("/instructors/signin"));
-        var token = await page.Locator("input[name=__RequestVerificationToken]").GetAttributeAsync("value");
-        var setup = await page.APIRequest.PostAsync(Url("/instructors/setup"), new()
-        {
-            Form = page.APIRequest.CreateFormData().Set("email", "admin@example.org").Set("password", "correct horse battery").Set("__RequestVerificationToken", token!),
-            MaxRedirects = 0,
-        });
-        Assert.Equal(302, setup.Status);
+        var page = await WorkshopSetup.SignInAsAdminAsync(browser, _site);
         await page.GotoAsync(Url($"/workshops/{workshopId}/console"));
         await Expect(page.Locator("#console")).ToHaveAttributeAsync("data-interactive", "true", new() { Timeout = 30_000 });
         return page;

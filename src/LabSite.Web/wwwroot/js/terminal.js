@@ -101,7 +101,9 @@
     close.className = "terminal-tab__close";
     close.tabIndex = -1;
     close.dataset.close = String(number);
-    close.setAttribute("aria-label", "Close Terminal " + number);
+    // Hidden from assistive technology: a tablist may hold only tabs, and the keyboard closes a tab with Delete
+    // (announced through the tab's aria-keyshortcuts); the button is for the mouse and never in the tab order.
+    close.setAttribute("aria-hidden", "true");
     close.title = "Close Terminal " + number + " (Delete)";
     close.textContent = "\u00d7";
     wrapper.appendChild(button);
@@ -118,10 +120,11 @@
     var fit = new window.FitAddon.FitAddon();
     term.loadAddon(fit);
     var tab = { number: number, term: term, fit: fit, socket: null, view: view, button: button, wrapper: wrapper, attempts: 0, state: "connecting", opened: false, closed: false };
-    // Tab belongs to the shell (completion), so Esc then Tab leaves the terminal instead: no keyboard trap.
+    // Tab belongs to the shell (completion), so Esc then Tab (or Shift+Tab) leaves the terminal instead: no keyboard
+    // trap. Pressing Shift alone does not end the escape, or Esc, Shift+Tab would complete instead of leaving.
     var escaped = false;
     term.attachCustomKeyEventHandler(function (event) {
-      if (event.type !== "keydown") return true;
+      if (event.type !== "keydown" || event.key === "Shift") return true;
       if (event.key === "Tab" && escaped) {
         escaped = false;
         return false;
