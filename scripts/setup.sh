@@ -20,6 +20,25 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
+# BGP labs: Debian's gobgpd (the speaker Cilium embeds, with the gobgp CLI) in each node and FRR (zebra + bgpd)
+# as the lab's router. Each lab runs its own daemons with its own config and sockets, so the frr package's host
+# service must never run: a policy-rc.d refuses its start during install, and it is disabled and stopped after.
+bgp_missing=()
+for p in gobgpd frr; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || bgp_missing+=("$p"); done
+if [ ${#bgp_missing[@]} -gt 0 ]; then
+  echo "setup: installing ${bgp_missing[*]}"
+  own_policy=
+  if ! [ -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod 0755 /usr/sbin/policy-rc.d && own_policy=1
+  fi
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${bgp_missing[@]}" >/dev/null
+  if [ -n "$own_policy" ]; then rm -f /usr/sbin/policy-rc.d; fi
+fi
+if [ -d /run/systemd/system ] && systemctl is-enabled frr >/dev/null 2>&1; then
+  systemctl disable --now frr >/dev/null 2>&1 || true
+fi
+
 command -v dotnet >/dev/null || { echo "setup: the .NET 10 SDK is required (dotnet not on PATH)" >&2; exit 1; }
 
 # The real kubectl 1.34 (tests check our Kubernetes API against it) and helm (the kind backend installs Cilium

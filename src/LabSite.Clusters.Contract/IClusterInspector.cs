@@ -51,6 +51,21 @@ public interface IClusterInspector
     /// </summary>
     Task<IReadOnlyList<FqdnCacheEntry>?> GetFqdnCacheAsync(CancellationToken ct) => Task.FromResult<IReadOnlyList<FqdnCacheEntry>?>(null);
 
+    /// <summary>The BGP sessions of every node's speaker (<c>cilium bgp peers</c>); null when the backend runs no BGP (the default).</summary>
+    Task<IReadOnlyList<BgpPeerModel>?> GetBgpPeersAsync(CancellationToken ct) => Task.FromResult<IReadOnlyList<BgpPeerModel>?>(null);
+
+    /// <summary>
+    /// The speakers' IPv4 unicast routes (<c>cilium bgp routes available|advertised ipv4 unicast</c>): the Loc-RIB, or what
+    /// each peer was sent; null when the backend runs no BGP (the default).
+    /// </summary>
+    Task<IReadOnlyList<BgpRouteModel>?> GetBgpRoutesAsync(bool advertised, CancellationToken ct) => Task.FromResult<IReadOnlyList<BgpRouteModel>?>(null);
+
+    /// <summary>The lab's BGP router and its routing table; null when the lab has no router (no BGP object yet, or no BGP at all).</summary>
+    Task<RouterModel?> GetRouterAsync(CancellationToken ct) => Task.FromResult<RouterModel?>(null);
+
+    /// <summary>Runs a read-only <see cref="RouterCommand"/> on the lab's router; null when the lab has no router.</summary>
+    Task<RouterReply?> RunRouterCommandAsync(RouterCommand command, CancellationToken ct) => Task.FromResult<RouterReply?>(null);
+
     /// <summary>
     /// Runtime-security events (Tetragon's <c>GetEvents</c> shapes) from the lab's history, oldest first; null when the
     /// backend runs no runtime sensor (the default). A kind backend can answer with real Tetragon events.

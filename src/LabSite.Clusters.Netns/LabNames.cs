@@ -18,6 +18,7 @@ public sealed partial class LabNames
         Lab = lab;
         Prefix = options.NamePrefix;
         NodeNetns = $"{Prefix}-{lab}-node";
+        RouterNetns = $"{Prefix}-{lab}-rtr";
         BpffsDirectory = Path.Combine(options.BpffsRoot, lab);
         CgroupDirectory = Path.Combine(options.CgroupRoot, lab);
         RunDirectory = Path.Combine(options.RunDirectory, lab);
@@ -28,6 +29,9 @@ public sealed partial class LabNames
     public string Prefix { get; }
 
     public string NodeNetns { get; }
+
+    /// <summary>The lab's top-of-rack router (Router/LabRouter), only in labs that use BGP.</summary>
+    public string RouterNetns { get; }
 
     public string BpffsDirectory { get; }
 

@@ -10,6 +10,8 @@ namespace LabSite.Clusters.Netns;
 /// <summary>ClusterIP services of the lab: socket-LB entries, cluster DNS names and hosts files follow pods and services.</summary>
 public sealed partial class NetnsCluster
 {
+    private LoadBalancerIngress? _lbIngress;
+
     /// <summary>Creates or updates a ClusterIP service; a null ClusterIP takes the next free one of the lab's range.</summary>
     public async Task<ServiceSpec> ApplyServiceAsync(ServiceSpec spec, CancellationToken ct)
     {
@@ -44,6 +46,7 @@ public sealed partial class NetnsCluster
             }
 
             RefreshServicesAndFiles();
+            await SyncLoadBalancerIngressAsync(ct);
             return spec;
         }
         finally
@@ -85,6 +88,7 @@ public sealed partial class NetnsCluster
 
             RemoveFrontends(old, keep: null);
             RefreshServicesAndFiles();
+            await SyncLoadBalancerIngressAsync(ct);
             return true;
         }
         finally
@@ -125,12 +129,43 @@ public sealed partial class NetnsCluster
     {
         foreach (var port in old.Ports)
         {
-            var stillThere = keep is not null && keep.ClusterIp.Equals(old.ClusterIp) && keep.Ports.Any(p => p.Port == port.Port && p.Protocol == port.Protocol);
-            if (!stillThere)
+            foreach (var frontend in old.LoadBalancerAddresses.Prepend(old.ClusterIp))
             {
-                _loadBalancer?.RemoveFrontend(old.ClusterIp, port.Port, port.Protocol);
+                var stillThere = keep is not null && keep.LoadBalancerAddresses.Prepend(keep.ClusterIp).Contains(frontend)
+                    && keep.Ports.Any(p => p.Port == port.Port && p.Protocol == port.Protocol);
+                if (!stillThere)
+                {
+                    _loadBalancer?.RemoveFrontend(frontend, port.Port, port.Protocol);
+                }
             }
         }
+    }
+
+    /// <summary>The reverse-NAT id of a LoadBalancer frontend: its service's id with the top bit set, so it never clobbers the ClusterIP's.</summary>
+    private static int LoadBalancerFrontendId(int serviceId) => 0x8000 | serviceId;
+
+    /// <summary>A frontend's current backends as the LB maps hold them, read under the gate (the relay runs on its own).</summary>
+    private async Task<IReadOnlyList<ServiceBackend>> LoadBalancerBackendsAsync(IPAddress ip, int port)
+    {
+        await _gate.WaitAsync();
+        try
+        {
+            return _loadBalancer?.Entries.FirstOrDefault(e => e.Frontend.Equals(ip) && e.Port == port && e.Protocol == "TCP")?.Backends ?? [];
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>The node answers on every TCP LoadBalancer frontend (Services/LoadBalancerIngress). Caller holds the gate.</summary>
+    private async Task SyncLoadBalancerIngressAsync(CancellationToken ct)
+    {
+        _lbIngress ??= new LoadBalancerIngress(Names.NodeNetns, LoadBalancerBackendsAsync);
+        var wanted = _services.Values
+            .SelectMany(s => s.LoadBalancerAddresses.SelectMany(ip => s.Ports.Where(p => p.Protocol == "TCP").Select(p => (ip, p.Port))))
+            .ToHashSet();
+        await _lbIngress.SyncAsync(wanted, ct);
     }
 
     /// <summary>Recomputes every service's backends from ready pods and rewrites the pods' hosts files. Caller holds the gate.</summary>
@@ -154,6 +189,11 @@ public sealed partial class NetnsCluster
                 }
 
                 _loadBalancer!.SetFrontend(new ServiceEntry(_serviceIds[s.Key], s.Key, s.ClusterIp, port.Port, port.Protocol, backends));
+                foreach (var lbIp in s.LoadBalancerAddresses)
+                {
+                    // Pods reach a LoadBalancer address through the socket LB too, as with Cilium's socket LB.
+                    _loadBalancer.SetFrontend(new ServiceEntry(LoadBalancerFrontendId(_serviceIds[s.Key]), s.Key, lbIp, port.Port, port.Protocol, backends));
+                }
             }
         }
 

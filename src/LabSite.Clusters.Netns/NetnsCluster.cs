@@ -152,6 +152,7 @@ public sealed partial class NetnsCluster
             c._runtime = runtime.Attach(LabNumber(slot), c.Names.CgroupDirectory, c._policy.NodeName, c.PodByNetns, c.RuntimePods);
             c._tracingPolicies = new TracingPolicyAgent(c.Store, c._runtime, () => c._runtime?.LsmEnforcement ?? false);
             c._reconciler = new RuntimeReconciler(c, c.Store);
+            c._bgp = new Bgp.BgpAgent(c.Names, c.Store, c._policy.NodeName, c.Addressing.PodCidr);
             if (request.ManifestsDirectory is { } dir)
             {
                 await c.ApplyDirectoryAsync(dir, ct);
@@ -188,6 +189,12 @@ public sealed partial class NetnsCluster
                 await _gate.WaitAsync(CancellationToken.None);
             }
 
+            if (_bgp is not null)
+            {
+                await _bgp.DisposeAsync();
+                _bgp = null;
+            }
+
             ReleaseLearnerBpf();
             var all = Pods;
             await Task.WhenAll(all.Select(p => p.StopAsync()));
@@ -196,6 +203,11 @@ public sealed partial class NetnsCluster
                 _pods.Clear();
             }
 
+            if (_lbIngress is not null)
+            {
+                await _lbIngress.DisposeAsync();
+                _lbIngress = null;
+            }
             _loadBalancer?.Dispose();
             _loadBalancer = null;
             if (_metricsServer is not null)

@@ -81,6 +81,28 @@ internal sealed partial class AgentCluster : IClusterInspector
 
     public Task<IReadOnlyList<FqdnCacheEntry>?> GetFqdnCacheAsync(CancellationToken ct) => GetOptionalAsync<IReadOnlyList<FqdnCacheEntry>>(AgentRoutes.FqdnCache, ct);
 
+    public Task<IReadOnlyList<BgpPeerModel>?> GetBgpPeersAsync(CancellationToken ct) => GetOptionalAsync<IReadOnlyList<BgpPeerModel>>(AgentRoutes.BgpPeers, ct);
+
+    public Task<IReadOnlyList<BgpRouteModel>?> GetBgpRoutesAsync(bool advertised, CancellationToken ct) =>
+        GetOptionalAsync<IReadOnlyList<BgpRouteModel>>(AgentRoutes.BgpRoutes, ct, advertised ? "advertised" : "available");
+
+    public Task<RouterModel?> GetRouterAsync(CancellationToken ct) => GetOptionalAsync<RouterModel>(AgentRoutes.Router, ct);
+
+    /// <summary>The router's answer as the agent relays it; null when the lab has no router (501).</summary>
+    public async Task<RouterReply?> RunRouterCommandAsync(RouterCommand command, CancellationToken ct)
+    {
+        var response = await Client.SendAsync(new HttpRequestMessage(HttpMethod.Post, Route(AgentRoutes.Router))
+        {
+            Content = JsonContent.Create(command, options: AgentProtocol.Json),
+        }, ct);
+        if (response.StatusCode == HttpStatusCode.NotImplemented)
+        {
+            response.Dispose();
+            return null;
+        }
+        return await AgentClient.ReadAsync<RouterReply>(response, ct);
+    }
+
     /// <summary>The Prometheus text as the agent relays it; null when the backend serves no Hubble metrics (501).</summary>
     public async Task<string?> GetHubbleMetricsAsync(CancellationToken ct)
     {
@@ -135,10 +157,10 @@ internal sealed partial class AgentCluster : IClusterInspector
         await AgentClient.ReadAsync<List<T>>(await Client.SendAsync(new HttpRequestMessage(HttpMethod.Get, Route(route)), ct), ct);
 
     /// <summary>Null when the agent says the backend keeps no such state (501), as the in-process inspector would.</summary>
-    private async Task<T?> GetOptionalAsync<T>(string route, CancellationToken ct)
+    private async Task<T?> GetOptionalAsync<T>(string route, CancellationToken ct, params string[] values)
         where T : class
     {
-        var response = await Client.SendAsync(new HttpRequestMessage(HttpMethod.Get, Route(route)), ct);
+        var response = await Client.SendAsync(new HttpRequestMessage(HttpMethod.Get, Route(route, values)), ct);
         if (response.StatusCode == HttpStatusCode.NotImplemented)
         {
             response.Dispose();

@@ -30,6 +30,9 @@ public static class AgentRoutes
     public const string HubbleMetrics = Cluster + "/hubble-metrics";
     public const string RuntimeEvents = Cluster + "/runtime-events";
     public const string BpfObjects = Cluster + "/bpf-objects";
+    public const string BgpPeers = Cluster + "/bgp/peers";
+    public const string BgpRoutes = Cluster + "/bgp/routes/{table}";
+    public const string Router = Cluster + "/router";
     public const string BpfCompile = Cluster + "/bpf/compile";
     public const string BpfPrograms = Cluster + "/bpf/programs";
     public const string BpfProgram = Cluster + "/bpf/programs/{name}";

@@ -1,6 +1,7 @@
 using LabSite.Agent.Client;
 using LabSite.Clusters.Contract;
 using LabSite.Clusters.Contract.Flows;
+using LabSite.Clusters.Contract.Inspection;
 using LabSite.Clusters.Contract.Metrics;
 using LabSite.Clusters.Contract.Runtime;
 using Microsoft.AspNetCore.Mvc;
@@ -47,6 +48,21 @@ public static class AgentInspectionApi
                 ? Results.Text(text, PrometheusText.ContentType)
                 : Error(501, $"cluster \"{cluster}\" serves no Hubble metrics"))).WithName("HubbleMetrics");
         api.MapPost(AgentRoutes.RuntimeEvents, RuntimeEvents).WithName("RuntimeEvents");
+        api.MapGet(AgentRoutes.BgpPeers, (string cluster, BackendRouter agent, CancellationToken ct) =>
+            InspectAsync(cluster, agent, ct, async i => await i.GetBgpPeersAsync(ct) is { } peers
+                ? Json(peers)
+                : Error(501, $"cluster \"{cluster}\" runs no BGP speaker"))).WithName("BgpPeers");
+        api.MapGet(AgentRoutes.BgpRoutes, (string cluster, string table, BackendRouter agent, CancellationToken ct) =>
+            table is not ("available" or "advertised")
+                ? Task.FromResult(Error(400, $"BGP routes table \"{table}\": use available or advertised"))
+                : InspectAsync(cluster, agent, ct, async i => await i.GetBgpRoutesAsync(table == "advertised", ct) is { } routes
+                    ? Json(routes)
+                    : Error(501, $"cluster \"{cluster}\" runs no BGP speaker"))).WithName("BgpRoutes");
+        api.MapGet(AgentRoutes.Router, (string cluster, BackendRouter agent, CancellationToken ct) =>
+            InspectAsync(cluster, agent, ct, async i => await i.GetRouterAsync(ct) is { } router
+                ? Json(router)
+                : Error(501, $"cluster \"{cluster}\" has no BGP router"))).WithName("Router");
+        api.MapPost(AgentRoutes.Router, RouterCommandAsync).WithName("RouterCommand");
         api.MapGet(AgentRoutes.BpfObjects, (string cluster, BackendRouter agent, CancellationToken ct) =>
             AnswerAsync<IBpfObjects>(cluster, agent, c => Error(501, LabBpfObjects.NoneIn(c)), async b => Json(await b.GetBpfObjectsAsync(ct)), ct))
             .WithName("BpfObjects");
@@ -165,6 +181,26 @@ public static class AgentInspectionApi
     /// Runtime-security events as <c>tetra getevents -o json</c> lines: the history, or with <c>follow</c> the last
     /// N then live events, one flushed line each, until the client leaves. 501 when the backend runs no sensor.
     /// </summary>
+    private static async Task<IResult> RouterCommandAsync([FromRoute(Name = "cluster")] string name, BackendRouter agent, HttpContext http, CancellationToken ct)
+    {
+        RouterCommand? command;
+        try
+        {
+            command = await http.Request.ReadFromJsonAsync<RouterCommand>(AgentProtocol.Json, ct);
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            return Error(400, $"router command: {e.Message}");
+        }
+        if (command is null || string.IsNullOrEmpty(command.Tool) || command.Argument is null)
+        {
+            return Error(400, "router command: needs a tool (vtysh or curl) and an argument");
+        }
+        return await InspectAsync(name, agent, ct, async i => await i.RunRouterCommandAsync(command, ct) is { } reply
+            ? Json(reply)
+            : Error(501, $"cluster \"{name}\" has no BGP router"));
+    }
+
     private static async Task RuntimeEvents([FromRoute(Name = "cluster")] string name, BackendRouter agent, HttpContext http, CancellationToken ct)
     {
         RuntimeEventsBody? body;

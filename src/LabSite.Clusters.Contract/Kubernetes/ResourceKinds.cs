@@ -24,6 +24,12 @@ public static class ResourceKinds
     public static readonly ResourceKind TracingPolicy = new("TracingPolicy", "cilium.io", "v1alpha1", "tracingpolicies", "tracingpolicy", false, []);
     public static readonly ResourceKind TracingPolicyNamespaced = new("TracingPolicyNamespaced", "cilium.io", "v1alpha1", "tracingpoliciesnamespaced", "tracingpolicynamespaced", true, []);
 
+    // Cilium's BGP control plane (v2) and LB-IPAM CRDs, all cluster-scoped, with their CRDs' short names.
+    public static readonly ResourceKind CiliumBGPClusterConfig = new("CiliumBGPClusterConfig", "cilium.io", "v2", "ciliumbgpclusterconfigs", "ciliumbgpclusterconfig", false, ["cbgpcluster"]);
+    public static readonly ResourceKind CiliumBGPPeerConfig = new("CiliumBGPPeerConfig", "cilium.io", "v2", "ciliumbgppeerconfigs", "ciliumbgppeerconfig", false, ["cbgppeer"]);
+    public static readonly ResourceKind CiliumBGPAdvertisement = new("CiliumBGPAdvertisement", "cilium.io", "v2", "ciliumbgpadvertisements", "ciliumbgpadvertisement", false, ["cbgpadvert"]);
+    public static readonly ResourceKind CiliumLoadBalancerIPPool = new("CiliumLoadBalancerIPPool", "cilium.io", "v2", "ciliumloadbalancerippools", "ciliumloadbalancerippool", false, ["ippools", "ippool", "lbippool", "lbippools"]);
+
     // Kinds a lab's Kubernetes API lists in discovery, which the object store does not hold (their lists are empty).
     public static readonly ResourceKind ServiceAccount = new("ServiceAccount", "", "v1", "serviceaccounts", "serviceaccount", true, ["sa"]);
     public static readonly ResourceKind Event = new("Event", "", "v1", "events", "event", true, ["ev"]);
@@ -38,7 +44,10 @@ public static class ResourceKinds
     /// <summary>Every kind, in the order completion offers them.</summary>
     public static IReadOnlyList<ResourceKind> All { get; } =
         [Pod, Service, Endpoints, Namespace, Node, ConfigMap, Deployment, ReplicaSet, DaemonSet, NetworkPolicy, CiliumNetworkPolicy, CiliumClusterwideNetworkPolicy,
-            TracingPolicy, TracingPolicyNamespaced];
+            TracingPolicy, TracingPolicyNamespaced, CiliumBGPClusterConfig, CiliumBGPPeerConfig, CiliumBGPAdvertisement, CiliumLoadBalancerIPPool];
+
+    /// <summary>The BGP control plane's kinds: a change to any of them (or to a Service) reconfigures the lab's speaker.</summary>
+    public static IReadOnlyList<ResourceKind> Bgp { get; } = [CiliumBGPClusterConfig, CiliumBGPPeerConfig, CiliumBGPAdvertisement];
 
     /// <summary>What <c>kubectl get all</c> lists (the <c>all</c> category of these kinds), in kubectl's order.</summary>
     public static IReadOnlyList<ResourceKind> AllCategory { get; } = [Pod, Service, DaemonSet, Deployment, ReplicaSet];

@@ -12,8 +12,8 @@ internal static partial class LabCleanup
 {
     public sealed record Removed(int Namespaces, int Links, int Pins, int Cgroups, int Directories);
 
-    /// <summary>Names of a lab's namespaces: <c>&lt;prefix&gt;-&lt;lab&gt;-node</c>, <c>-node&lt;n&gt;</c>, <c>-underlay</c> or <c>-p&lt;n&gt;</c>; the lab part is group 1.</summary>
-    public static Regex NetnsPattern(string prefix) => new($"^{Regex.Escape(prefix)}-([a-z0-9][a-z0-9-]*)-(node[0-9]*|underlay|p[0-9]+)$");
+    /// <summary>Names of a lab's namespaces: <c>&lt;prefix&gt;-&lt;lab&gt;-node</c>, <c>-node&lt;n&gt;</c>, <c>-underlay</c>, <c>-rtr</c> (its BGP router) or <c>-p&lt;n&gt;</c>; the lab part is group 1.</summary>
+    public static Regex NetnsPattern(string prefix) => new($"^{Regex.Escape(prefix)}-([a-z0-9][a-z0-9-]*)-(node[0-9]*|underlay|rtr|p[0-9]+)$");
 
     public static async Task<Removed> RemoveAsync(LabNames names, IEnumerable<string> knownNetns, CancellationToken ct)
     {

@@ -48,7 +48,9 @@ internal static class StoreObjects
                 p["targetPort"] is JsonValue t ? (t.GetValueKind() == JsonValueKind.Number ? t.ToString() : (string?)t) : null,
                 (string?)p["name"]))
             .ToList();
-        return new ServiceSpec(service.Namespace ?? "default", service.Name, clusterIp, selector, ports);
+        var lbIps = (string?)spec?["type"] != "LoadBalancer" ? [] : (service.Json["status"]?["loadBalancer"]?["ingress"] as JsonArray ?? [])
+            .Select(i => IPAddress.TryParse((string?)i?["ip"], out var a) ? a : null).OfType<IPAddress>().ToList();
+        return new ServiceSpec(service.Namespace ?? "default", service.Name, clusterIp, selector, ports, lbIps);
     }
 
     private static int? Int(JsonNode? n) => n.AsInt();

@@ -2,15 +2,19 @@ using System.Net;
 
 namespace LabSite.Clusters.Netns.Services;
 
-/// <summary>A ClusterIP service: selector picks ready pods of the same namespace; ports map to target ports.</summary>
+/// <summary>A ClusterIP (or LoadBalancer) service: selector picks ready pods of the same namespace; ports map to target ports.</summary>
 public sealed record ServiceSpec(
     string Namespace,
     string Name,
     IPAddress ClusterIp,
     IReadOnlyDictionary<string, string> Selector,
-    IReadOnlyList<ServicePort> Ports)
+    IReadOnlyList<ServicePort> Ports,
+    IReadOnlyList<IPAddress>? LoadBalancerIps = null)
 {
     public string Key => $"{Namespace}/{Name}";
+
+    /// <summary>The addresses LB-IPAM gave a LoadBalancer Service (<c>status.loadBalancer.ingress</c>); none for ClusterIP.</summary>
+    public IReadOnlyList<IPAddress> LoadBalancerAddresses => LoadBalancerIps ?? [];
 }
 
 /// <summary>A service port; TargetPort is a number, or a containerPort name resolved per pod (null = same as Port).</summary>

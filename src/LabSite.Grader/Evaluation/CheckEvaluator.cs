@@ -37,6 +37,8 @@ public sealed class CheckEvaluator
                 ServiceCheck s => await ServiceCheckEvaluator.EvaluateAsync(s, context, ct),
                 MetricCheck m => await MetricCheckEvaluator.EvaluateAsync(m, context, ct),
                 RuntimeCheck r => await RuntimeCheckEvaluator.EvaluateAsync(r, context, ct),
+                BgpPeerCheck b => await Bgp.BgpCheckEvaluators.EvaluatePeerAsync(b, context, ct),
+                RouterRouteCheck r => await Bgp.BgpCheckEvaluators.EvaluateRouteAsync(r, context, ct),
                 BpfProgramCheck b => await BpfProgramCheckEvaluator.EvaluateAsync(b, context, ct),
                 _ => CannotCheck.Because(check, check.Title, $"the grader has no evaluator for {check.GetType().Name}"),
             };

@@ -90,7 +90,9 @@ public sealed class LabTestRunner(CheckEvaluator evaluator, ISolutionRunner solu
             context = context with { Answer = value };
         }
         var result = await evaluator.EvaluateAsync(check, context, ct);
-        for (var attempt = 1; attempt < SettleAttempts && !result.Passed; attempt++)
+        // A BGP session needs its connect timer (gobgp waits up to 5 s before its first try), so protocol checks get longer.
+        var attempts = check is BgpPeerCheck or RouterRouteCheck ? SettleAttempts * 4 : SettleAttempts;
+        for (var attempt = 1; attempt < attempts && !result.Passed; attempt++)
         {
             await Task.Delay(SettleDelay, _clock, ct);
             result = await evaluator.EvaluateAsync(check, context, ct);

@@ -35,6 +35,8 @@ public static class CheckBlockReader
             ["service"] = (ServiceCheckReader.Keys, ServiceCheckReader.Read),
             ["metric"] = (MetricCheckReader.Keys, MetricCheckReader.Read),
             ["runtime"] = (RuntimeCheckReader.Keys, RuntimeCheckReader.Read),
+            ["bgp-peer"] = (BgpCheckReaders.PeerKeys, BgpCheckReaders.ReadPeer),
+            ["router-route"] = (BgpCheckReaders.RouteKeys, BgpCheckReaders.ReadRoute),
             ["bpf-program"] = (BpfProgramCheckReader.Keys, BpfProgramCheckReader.Read),
         };
 

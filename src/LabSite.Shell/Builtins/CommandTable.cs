@@ -1,3 +1,4 @@
+using LabSite.Shell.Bgp;
 using LabSite.Shell.Bpftool;
 using LabSite.Shell.Cilium;
 using LabSite.Shell.Hubble;
@@ -18,6 +19,7 @@ public static class CommandTable
             new HeadTailCommand(head: false), new WcCommand(), new SortCommand(), new JqCommand(), new ClearCommand(),
             new HelpCommand(), new HistoryCommand(), new ExitCommand(), new TrueFalseCommand(succeed: true), new TrueFalseCommand(succeed: false),
             new RealKubectlCommand(), new CiliumDbgCommand(), new HubbleCommand(), new BpftoolCommand(), new TetraCommand(),
+            new CiliumCliCommand(), new RouterShellCommand(RouterShellCommand.VtyshName), new RouterShellCommand(RouterShellCommand.RouterName),
             new ClangCommand(), new BpfCommand(),
         ];
         return commands.ToDictionary(c => c.Name, StringComparer.Ordinal);

@@ -31,6 +31,8 @@ public sealed class CiliumDbgCommand : IShellCommand
         ["fqdn cache list"] = "names the DNS proxy saw answered, with their IPs and TTL",
         ["node list"] = "the cluster's nodes with their addresses and pod CIDRs",
         ["monitor"] = "datapath events",
+        ["bgp peers"] = "BGP sessions of this node's speaker",
+        ["bgp routes"] = "routes in the speaker's RIBs (available, or advertised to peers)",
     };
 
     public string Name => "cilium-dbg";
@@ -106,6 +108,10 @@ public sealed class CiliumDbgCommand : IShellCommand
                 await context.Stdout.WriteAsync(NodeListEntry.ToText(NodeListEntry.FromNodes(
                     await context.Session.Cluster!.GetAsync(new Clusters.Contract.ObjectQuery("nodes"), ct))));
                 return 0;
+            case "bgp peers":
+                return await Bgp.BgpSubcommands.PeersAsync(context, inspector, rest, agentView: true);
+            case "bgp routes":
+                return await Bgp.BgpSubcommands.RoutesAsync(context, inspector, rest, agentView: true);
             default:
                 return null;
         }

@@ -75,10 +75,19 @@ public class ResourceKindsTests
     public void Cluster_scoped_kinds_are_not_namespaced()
     {
         var clusterScoped = ResourceKinds.All.Where(k => !k.Namespaced).Select(k => k.Kind);
-        Assert.Equal(["Namespace", "Node", "CiliumClusterwideNetworkPolicy", "TracingPolicy"], clusterScoped);
+        Assert.Equal(["Namespace", "Node", "CiliumClusterwideNetworkPolicy", "TracingPolicy", "CiliumBGPClusterConfig", "CiliumBGPPeerConfig", "CiliumBGPAdvertisement", "CiliumLoadBalancerIPPool"], clusterScoped);
     }
 
     [Fact]
     public void Get_all_lists_kubectls_all_category_in_order() =>
         Assert.Equal(["Pod", "Service", "DaemonSet", "Deployment", "ReplicaSet"], ResourceKinds.AllCategory.Select(k => k.Kind));
+
+    [Theory]
+    [InlineData("cbgpcluster", "CiliumBGPClusterConfig")]
+    [InlineData("cbgppeer", "CiliumBGPPeerConfig")]
+    [InlineData("cbgpadvert", "CiliumBGPAdvertisement")]
+    [InlineData("ippools", "CiliumLoadBalancerIPPool")]
+    [InlineData("ciliumloadbalancerippools.cilium.io", "CiliumLoadBalancerIPPool")]
+    public void Bgp_and_lb_ipam_kinds_resolve_by_ciliums_short_names(string name, string kind) =>
+        Assert.Equal(kind, ResourceKinds.Resolve(name)?.Kind);
 }

@@ -150,7 +150,9 @@ public static class ResourceTables
     {
         var type = KubeJson.Str(svc.Json, "spec", "type") is { Length: > 0 } t ? t : "ClusterIP";
         var clusterIp = KubeJson.Str(svc.Json, "spec", "clusterIP") is { Length: > 0 } ip ? ip : "<none>";
-        var external = KubeJson.Array(svc.Json, "spec", "externalIPs").Select(n => (string?)n).ToList();
+        // kubectl lists the LoadBalancer's ingress addresses (LB-IPAM's) before spec.externalIPs.
+        var external = KubeJson.Array(svc.Json, "status", "loadBalancer", "ingress").Select(n => KubeJson.Str(n, "ip"))
+            .Concat(KubeJson.Array(svc.Json, "spec", "externalIPs").Select(n => (string?)n)).Where(ip => ip is { Length: > 0 }).ToList();
         var ports = KubeJson.Array(svc.Json, "spec", "ports").Select(p =>
         {
             var protocol = KubeJson.Str(p, "protocol") is { Length: > 0 } proto ? proto : "TCP";

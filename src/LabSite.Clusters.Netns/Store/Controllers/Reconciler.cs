@@ -17,6 +17,7 @@ internal static class Reconciler
         DeploymentController.Reconcile(tx, random);
         PodScheduler.Reconcile(tx);
         EndpointsController.Reconcile(tx, random);
+        LbIpamController.Reconcile(tx);
     }
 
     /// <summary>Stores <paramref name="obj"/> unless it equals what is stored (ignoring resourceVersion): no empty changes.</summary>

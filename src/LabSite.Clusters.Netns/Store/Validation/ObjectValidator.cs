@@ -47,6 +47,10 @@ public sealed class ObjectValidator(IPolicyValidator? policyValidator)
         {
             CheckCiliumPolicy(kind, obj, errors);
         }
+        else if (Bgp.BgpValidation.Handles(kind))
+        {
+            Bgp.BgpValidation.Check(kind, obj, errors);
+        }
 
         IReadOnlyList<FieldError> warnings = [];
         if (errors.Count == 0 && policyValidator is not null && IsPolicy(kind))

@@ -55,6 +55,35 @@ internal static class Schemas
         ("replicas", Int), ("selector", s_labelSelector), ("template", Object(("metadata", s_metadata), ("spec", s_podSpec))),
         ("strategy", Any), ("minReadySeconds", Int), ("revisionHistoryLimit", Int), ("paused", Bool), ("progressDeadlineSeconds", Int));
 
+    // Cilium's BGP v2 and LB-IPAM CRDs (fields of cilium.io/v2; values are checked by Bgp/BgpValidation).
+    private static readonly Shape s_bgpClusterConfigSpec = Object(
+        ("nodeSelector", s_labelSelector),
+        ("bgpInstances", ListOf(Object(
+            ("name", Shape.String), ("localASN", Int), ("localPort", Int),
+            ("peers", ListOf(Object(
+                ("name", Shape.String), ("peerAddress", Shape.String), ("peerASN", Int), ("autoDiscovery", Any),
+                ("peerConfigRef", Object(("name", Shape.String), ("group", Shape.String), ("kind", Shape.String))))))))));
+
+    private static readonly Shape s_bgpPeerConfigSpec = Object(
+        ("transport", Object(("peerPort", Int), ("sourceInterface", Shape.String))),
+        ("timers", Object(("connectRetryTimeSeconds", Int), ("holdTimeSeconds", Int), ("keepAliveTimeSeconds", Int))),
+        ("authSecretRef", Shape.String),
+        ("gracefulRestart", Object(("enabled", Bool), ("restartTimeSeconds", Int))),
+        ("ebgpMultihop", Int),
+        ("families", ListOf(Object(("afi", Shape.String), ("safi", Shape.String), ("advertisements", s_labelSelector)))));
+
+    private static readonly Shape s_bgpAdvertisementSpec = Object(
+        ("advertisements", ListOf(Object(
+            ("advertisementType", Shape.String),
+            ("service", Object(("addresses", ListOf(Shape.String)), ("aggregationLengthIPv4", Int), ("aggregationLengthIPv6", Int))),
+            ("interface", Object(("name", Shape.String))),
+            ("selector", s_labelSelector),
+            ("attributes", Any)))));
+
+    private static readonly Shape s_lbIpPoolSpec = Object(
+        ("blocks", ListOf(Object(("cidr", Shape.String), ("start", Shape.String), ("stop", Shape.String)))),
+        ("serviceSelector", s_labelSelector), ("disabled", Bool), ("allowFirstLastIPs", Shape.String));
+
     private static Shape Top(params (string Name, Shape Shape)[] body) =>
         Object([("apiVersion", Shape.String), ("kind", Shape.String), ("metadata", s_metadata), .. body]);
 
@@ -70,6 +99,10 @@ internal static class Schemas
         [ResourceKinds.CiliumClusterwideNetworkPolicy.Kind] = Top(("spec", Any), ("specs", ListOf(Any)), ("status", Any)),
         [ResourceKinds.TracingPolicy.Kind] = Top(("spec", Any)),
         [ResourceKinds.TracingPolicyNamespaced.Kind] = Top(("spec", Any)),
+        [ResourceKinds.CiliumBGPClusterConfig.Kind] = Top(("spec", s_bgpClusterConfigSpec), ("status", Any)),
+        [ResourceKinds.CiliumBGPPeerConfig.Kind] = Top(("spec", s_bgpPeerConfigSpec), ("status", Any)),
+        [ResourceKinds.CiliumBGPAdvertisement.Kind] = Top(("spec", s_bgpAdvertisementSpec)),
+        [ResourceKinds.CiliumLoadBalancerIPPool.Kind] = Top(("spec", s_lbIpPoolSpec), ("status", Any)),
     };
 
     public static Shape For(ResourceKind kind) => s_byKind.GetValueOrDefault(kind.Kind, Any);

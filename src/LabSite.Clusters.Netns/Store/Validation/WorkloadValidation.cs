@@ -110,10 +110,10 @@ internal static class WorkloadValidation
     public static void CheckService(JsonObject? spec, List<FieldError> errors)
     {
         var type = (string?)spec?["type"] ?? "ClusterIP";
-        if (type != "ClusterIP")
+        if (type is not ("ClusterIP" or "LoadBalancer"))
         {
-            // The lab datapath balances ClusterIPs only (socket-LB); say so instead of half-working.
-            errors.Add(new FieldError("spec.type", $"Unsupported value: \"{type}\": supported values: \"ClusterIP\" (lab clusters serve ClusterIP services only)"));
+            // The lab datapath balances ClusterIPs (socket-LB) and LB-IPAM addresses; say so instead of half-working.
+            errors.Add(new FieldError("spec.type", $"Unsupported value: \"{type}\": supported values: \"ClusterIP\", \"LoadBalancer\" (lab clusters have no node ports)"));
         }
         var clusterIp = (string?)spec?["clusterIP"];
         if (clusterIp is { Length: > 0 } && clusterIp != "None" && !IPAddress.TryParse(clusterIp, out _))
