@@ -77,7 +77,7 @@ public sealed class PodSchedulerTests
 
         Assert.Null(NodeOf(store, "a"));
         Assert.Equal("Pending", (string?)store.Find(ResourceKinds.Pod, "default", "a")!.Json["status"]?["phase"]);
-        Assert.Empty(store.Events.List("default", null).Where(e => (string?)e.Json["reason"] == "FailedScheduling"));
+        Assert.DoesNotContain(store.Events.List("default", null), e => (string?)e.Json["reason"] == "FailedScheduling");
     }
 
     [Fact]

@@ -122,6 +122,46 @@ public class StoreSemanticsTests
     }
 
     [Fact]
+    public void A_Deployment_becomes_Available_when_its_pods_are_ready_as_kubectl_wait_expects()
+    {
+        var store = NewStore();
+        store.Apply(Deployment(1), ApplyMode.Apply);
+        JsonObject Condition(string type) => store.Get(new ObjectQuery("deploy")).Single().Json["status"]!["conditions"]!.AsArray()
+            .OfType<JsonObject>().Single(c => (string?)c["type"] == type);
+
+        Assert.Equal(("False", "MinimumReplicasUnavailable"), ((string?)Condition("Available")["status"], (string?)Condition("Available")["reason"]));
+        Assert.Equal("ReplicaSetUpdated", (string?)Condition("Progressing")["reason"]);
+
+        var pod = store.Get(new ObjectQuery("pods")).Single();
+        store.UpdatePodStatus("default", pod.Name, PodStatus.Running(pod, "10.1.0.7", "10.1.0.1", DateTimeOffset.UnixEpoch));
+
+        var available = Condition("Available");
+        Assert.Equal(("True", "MinimumReplicasAvailable", "Deployment has minimum availability."),
+            ((string?)available["status"], (string?)available["reason"], (string?)available["message"]));
+        var progressing = Condition("Progressing");
+        Assert.Equal(("True", "NewReplicaSetAvailable", $"ReplicaSet \"web-{pod.Labels["pod-template-hash"]}\" has successfully progressed."),
+            ((string?)progressing["status"], (string?)progressing["reason"], (string?)progressing["message"]));
+    }
+
+    [Theory]
+    [InlineData(4, null, 1)]
+    [InlineData(1, null, 0)]
+    [InlineData(10, """{"maxUnavailable": 3}""", 3)]
+    [InlineData(10, """{"maxUnavailable": "50%"}""", 5)]
+    [InlineData(3, """{"maxUnavailable": 0, "maxSurge": 0}""", 1)]
+    [InlineData(2, """{"maxUnavailable": 9}""", 2)]
+    [InlineData(4, """{"maxUnavailable": [1]}""", 0)]
+    public void MaxUnavailable_resolves_as_kube_does(int replicas, string? rollingUpdate, int expected)
+    {
+        var deployment = new JsonObject { ["spec"] = new JsonObject() };
+        if (rollingUpdate is not null)
+        {
+            deployment["spec"]!["strategy"] = new JsonObject { ["rollingUpdate"] = JsonNode.Parse(rollingUpdate) };
+        }
+        Assert.Equal(expected, LabSite.Clusters.Netns.Store.Controllers.DeploymentConditions.MaxUnavailable(deployment, replicas));
+    }
+
+    [Fact]
     public void Same_template_gives_the_same_hash_whatever_the_field_order()
     {
         var a = JsonNode.Parse("""{"metadata":{"labels":{"a":"1","b":"2"}},"spec":{"containers":[{"name":"c","image":"x"}]}}""");

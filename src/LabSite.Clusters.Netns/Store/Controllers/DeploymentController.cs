@@ -98,6 +98,7 @@ internal static class DeploymentController
         {
             status["unavailableReplicas"] = live.Count - ready;
         }
+        status["conditions"] = DeploymentConditions.Build(deployment, currentKey.Name, replicas, live.Count, ready, tx.Now);
         updated["status"] = status;
         Reconciler.PutIfChanged(tx, key, updated);
     }
