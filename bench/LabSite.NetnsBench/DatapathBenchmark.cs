@@ -13,11 +13,11 @@ namespace LabSite.NetnsBench;
 /// </summary>
 public static class DatapathBenchmark
 {
-    private const int StreamPort = 5201;
-    private const int ConnectPort = 5202;
+    internal const int StreamPort = 5201;
+    internal const int ConnectPort = 5202;
 
     // tiefighter may reach the deathstars on the bench ports; everything else into them is denied by default.
-    private const string BenchPolicy = """
+    internal const string BenchPolicy = """
         apiVersion: cilium.io/v2
         kind: CiliumNetworkPolicy
         metadata: {name: bench-l4}
@@ -69,7 +69,7 @@ public static class DatapathBenchmark
                 Console.WriteLine($"round {r + 1}: policy {policy[^1].Rate:0.00} {unit}, no programs {baseline[^1].Rate:0.00} {unit}");
             }
             var what = mode == "throughput" ? $"TCP stream {seconds:0.#} s" : $"sequential TCP connect/close {seconds:0.#} s";
-            double Med(List<Round> rs, Func<Round, double> f) => Median(rs.Select(f).ToList());
+            double Med(List<Round> rs, Func<Round, double> f) => Stats.Median(rs.Select(f).ToList());
             Console.WriteLine($"{what}, tiefighter -> deathstar pod, {rounds} rounds each (median):");
             Console.WriteLine($"  with L3/L4 policy (bpf_lxc on both veths): {Med(policy, x => x.Rate):0.00} {unit}, CPU {Med(policy, x => x.CpuPerUnit):0.0} {cpuUnit}/{per} (flow pump {Med(policy, x => x.PumpPerUnit):0.0})");
             Console.WriteLine($"  same topology, no tc programs:              {Med(baseline, x => x.Rate):0.00} {unit}, CPU {Med(baseline, x => x.CpuPerUnit):0.0} {cpuUnit}/{per}");
@@ -119,9 +119,4 @@ public static class DatapathBenchmark
         }
     }
 
-    private static double Median(List<double> values)
-    {
-        var s = values.Order().ToList();
-        return s.Count % 2 == 1 ? s[s.Count / 2] : (s[(s.Count / 2) - 1] + s[s.Count / 2]) / 2;
-    }
 }

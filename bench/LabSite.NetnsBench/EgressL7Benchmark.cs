@@ -70,7 +70,7 @@ public static class EgressL7Benchmark
                 direct.Add(await MeasureAsync(L4Only, "503"));
                 Console.WriteLine($"round {r + 1}: egress L7 proxy {proxied[^1]:0} req/s, direct {direct[^1]:0} req/s");
             }
-            var (p, d) = (Median(proxied), Median(direct));
+            var (p, d) = (Stats.Median(proxied), Stats.Median(direct));
             Console.WriteLine($"HTTP GET on {connections} keep-alive connections, {seconds:0.#} s per round, tiefighter -> deathstar pod, {rounds} rounds each (median):");
             Console.WriteLine($"  egress HTTP rule (egress L7 listener): {p:0} req/s");
             Console.WriteLine($"  same policy without the rule (direct): {d:0} req/s");
@@ -192,9 +192,4 @@ public static class EgressL7Benchmark
         return lines.Any(l => l.Equals("Connection: close", StringComparison.OrdinalIgnoreCase));
     }
 
-    private static double Median(List<double> values)
-    {
-        var s = values.Order().ToList();
-        return s.Count % 2 == 1 ? s[s.Count / 2] : (s[(s.Count / 2) - 1] + s[s.Count / 2]) / 2;
-    }
 }

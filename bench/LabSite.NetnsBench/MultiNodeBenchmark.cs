@@ -14,19 +14,10 @@ namespace LabSite.NetnsBench;
 /// </summary>
 public static class MultiNodeBenchmark
 {
-    private const int StreamPort = 5201;
-    private const int ConnectPort = 5202;
-
-    private const string BenchPolicy = """
-        apiVersion: cilium.io/v2
-        kind: CiliumNetworkPolicy
-        metadata: {name: bench-l4}
-        spec:
-          endpointSelector: {matchLabels: {org: empire, class: deathstar}}
-          ingress:
-          - fromEndpoints: [{matchLabels: {org: empire, class: tiefighter}}]
-            toPorts: [{ports: [{port: "5201", protocol: TCP}, {port: "5202", protocol: TCP}]}]
-        """;
+    // The same ports and L3/L4 policy as the single-node datapath bench, so the two compare.
+    private const int StreamPort = DatapathBenchmark.StreamPort;
+    private const int ConnectPort = DatapathBenchmark.ConnectPort;
+    private const string BenchPolicy = DatapathBenchmark.BenchPolicy;
 
     public static async Task<int> CrossNodeAsync(int rounds, double seconds)
     {
@@ -70,7 +61,7 @@ public static class MultiNodeBenchmark
                     crossRates.Add((await cross()).Rate);
                     Console.WriteLine($"{mode} round {r + 1}: same node {sameRates[^1]:0.00} {unit}, across nodes (VXLAN) {crossRates[^1]:0.00} {unit}");
                 }
-                var (s, c) = (Median(sameRates), Median(crossRates));
+                var (s, c) = (Stats.Median(sameRates), Stats.Median(crossRates));
                 Console.WriteLine($"{mode}, tiefighter -> deathstar with L3/L4 policy, {rounds} rounds of {seconds:0.#} s (median): same node {s:0.00} {unit}, across nodes {c:0.00} {unit}, ratio cross/same {c / s:0.00}");
             }
             Console.WriteLine($"  load: {File.ReadAllText("/proc/loadavg").Trim()}");
@@ -116,15 +107,10 @@ public static class MultiNodeBenchmark
         BenchOptions.RemoveRoots(options);
         foreach (var nodes in new[] { 1, 3 })
         {
-            Console.WriteLine($"{nodes} node(s): ready Star Wars cluster, {runs} runs: {Stats.Summary(ready[nodes])}; host MemAvailable drop median {Median(memory[nodes]):0.0} MiB (noisy on a shared host)");
+            Console.WriteLine($"{nodes} node(s): ready Star Wars cluster, {runs} runs: {Stats.Summary(ready[nodes])}; host MemAvailable drop median {Stats.Median(memory[nodes]):0.0} MiB (noisy on a shared host)");
         }
-        Console.WriteLine($"ratio 3 nodes / 1 node: ready {Median(ready[3]) / Median(ready[1]):0.00}, memory {Median(memory[3]) / Math.Max(Median(memory[1]), 0.1):0.00}");
+        Console.WriteLine($"ratio 3 nodes / 1 node: ready {Stats.Median(ready[3]) / Stats.Median(ready[1]):0.00}, memory {Stats.Median(memory[3]) / Math.Max(Stats.Median(memory[1]), 0.1):0.00}");
         return 0;
     }
 
-    private static double Median(List<double> values)
-    {
-        var s = values.Order().ToList();
-        return s.Count % 2 == 1 ? s[s.Count / 2] : (s[(s.Count / 2) - 1] + s[s.Count / 2]) / 2;
-    }
 }

@@ -66,13 +66,13 @@ public static class RuntimeBenchmark
                 await backend.DestroyAsync(lab.Name, CancellationToken.None);
             }
 
-            var offMedian = Median(off);
-            var onMedian = Median(on);
+            var offMedian = Stats.Median(off);
+            var onMedian = Stats.Median(on);
             Console.WriteLine($"runtime: {rounds} rounds of {spawns} spawns of /bin/true from a shell; off = no lab (no runtime programs on the host), on = in a lab's cgroup with its sensor and a TracingPolicy");
             Console.WriteLine($"  no programs    : {offMedian:F0} spawns/s (median; {string.Join(", ", off.Select(v => v.ToString("F0")))})");
             Console.WriteLine($"  lab sensor on  : {onMedian:F0} spawns/s (median; {string.Join(", ", on.Select(v => v.ToString("F0")))})");
             Console.WriteLine($"  ratio on/off   : {onMedian / offMedian:F3}");
-            Console.WriteLine($"  events in ring : {Median(eventRates):F0} /s (median; Tetragon events, exec + exit per spawn)");
+            Console.WriteLine($"  events in ring : {Stats.Median(eventRates):F0} /s (median; Tetragon events, exec + exit per spawn)");
             return 0;
         }
         finally
@@ -91,11 +91,5 @@ public static class RuntimeBenchmark
         using var p = Process.Start(psi)!;
         await p.WaitForExitAsync();
         return p.ExitCode == 0 ? clock.Elapsed.TotalSeconds : throw new InvalidOperationException($"spawn loop exited {p.ExitCode}");
-    }
-
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted[sorted.Count / 2];
     }
 }

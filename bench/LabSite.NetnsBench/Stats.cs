@@ -10,6 +10,13 @@ public static class Stats
         return $"p50 {P(0.50):0.0} ms, p95 {P(0.95):0.0} ms, min {sorted[0]:0.0} ms, max {sorted[^1]:0.0} ms";
     }
 
+    /// <summary>The median the alternating-rounds benchmarks report (one noisy round moves it little).</summary>
+    public static double Median(List<double> values)
+    {
+        var s = values.Order().ToList();
+        return s.Count % 2 == 1 ? s[s.Count / 2] : (s[(s.Count / 2) - 1] + s[s.Count / 2]) / 2;
+    }
+
     public static long MemAvailableKiB() =>
         long.Parse(File.ReadLines("/proc/meminfo").First(l => l.StartsWith("MemAvailable:", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]);
 
