@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using LabSite.Clusters.Netns;
+using LabSite.Shell.Tests.Support;
 using LabSite.Testing;
 
 namespace LabSite.Shell.Tests;
@@ -12,34 +12,16 @@ namespace LabSite.Shell.Tests;
 [Trait("Category", "Privileged")]
 public sealed class StarWarsShellPrivilegedTests : IAsyncLifetime
 {
-    private readonly string _folder = Directory.CreateTempSubdirectory("labsh-sw-").FullName;
-    private NetnsAgentLab _lab = null!;
-    private NetnsCluster _cluster = null!;
-    private ShellInterpreter _shell = null!;
+    private AgentLabShell _lab = null!;
 
     public async Task InitializeAsync()
     {
-        _lab = await NetnsAgentLab.StartAsync("shell");
-        _cluster = _lab.Local;
-        foreach (var file in Directory.GetFiles(RepositoryPaths.StarWarsManifests, "*.yaml"))
-        {
-            File.Copy(file, Path.Combine(_folder, Path.GetFileName(file)));
-        }
-        _shell = new ShellInterpreter(new ShellSession(new WorkingFolder(_folder), _lab.Cluster, new ProcessToolRunner()));
+        _lab = await AgentLabShell.StartAsync("shell", RepositoryPaths.StarWarsManifests);
     }
 
-    public async Task DisposeAsync()
-    {
-        await _lab.DisposeAsync();
-        Directory.Delete(_folder, recursive: true);
-    }
+    public async Task DisposeAsync() => await _lab.DisposeAsync();
 
-    private async Task<(int Status, string Out, string Err)> Run(string line)
-    {
-        var (stdout, stderr) = (new StringWriter(), new StringWriter());
-        var status = await _shell.RunAsync(line, stdout, stderr, CancellationToken.None);
-        return (status, stdout.ToString(), stderr.ToString());
-    }
+    private Task<(int Status, string Out, string Err)> Run(string line) => _lab.RunAsync(line);
 
     private const string Landing = "curl -s --connect-timeout 2 -XPOST deathstar.default.svc.cluster.local/v1/request-landing";
 
@@ -48,7 +30,7 @@ public sealed class StarWarsShellPrivilegedTests : IAsyncLifetime
     {
         Assert.Equal((0, "service/deathstar created\ndeployment.apps/deathstar created\npod/tiefighter created\npod/xwing created\n", ""),
             await Run("kubectl create -f http-sw-app.yaml"));
-        await _cluster.WaitUntilSettledAsync(CancellationToken.None);
+        await _lab.Cluster.WaitUntilSettledAsync(CancellationToken.None);
 
         var pods = await Run("kubectl get pods");
         Assert.Matches(new Regex(@"^NAME +READY +STATUS +RESTARTS +AGE\n(deathstar-[a-z0-9]+-[a-z0-9]+ +1/1 +Running +0 +\d+s\n){2}tiefighter +1/1 +Running +0 +\d+s\nxwing +1/1 +Running +0 +\d+s\n$"), pods.Out);
@@ -56,7 +38,7 @@ public sealed class StarWarsShellPrivilegedTests : IAsyncLifetime
         Assert.Equal((0, "Ship landed\n", ""), await Run($"kubectl exec xwing -- {Landing}"));
 
         Assert.Equal((0, "ciliumnetworkpolicy.cilium.io/rule1 created\n", ""), await Run("kubectl create -f sw_l3_l4_policy.yaml"));
-        await _cluster.WaitUntilSettledAsync(CancellationToken.None);
+        await _lab.Cluster.WaitUntilSettledAsync(CancellationToken.None);
         Assert.Equal((28, "", "command terminated with exit code 28\n"), await Run($"kubectl exec xwing -- {Landing}"));
         Assert.Equal((0, "Ship landed\n", ""), await Run($"kubectl exec tiefighter -- {Landing}"));
 
@@ -85,12 +67,12 @@ public sealed class StarWarsShellPrivilegedTests : IAsyncLifetime
     public async Task Watching_pods_shows_the_pod_a_scale_up_adds_until_ctrl_c()
     {
         Assert.Equal(0, (await Run("kubectl create -f http-sw-app.yaml")).Status);
-        await _cluster.WaitUntilSettledAsync(CancellationToken.None);
+        await _lab.Cluster.WaitUntilSettledAsync(CancellationToken.None);
 
         // The watch runs in one terminal while a second terminal (its own shell on the same lab) scales the deployment.
         var output = new StringWriter();
         using var ctrlC = new CancellationTokenSource();
-        var watch = _shell.RunAsync("kubectl get pods -w", TextWriter.Synchronized(output), new StringWriter(), ctrlC.Token);
+        var watch = _lab.Shell.RunAsync("kubectl get pods -w", TextWriter.Synchronized(output), new StringWriter(), ctrlC.Token);
         for (var i = 0; i < 100 && !output.ToString().Contains("xwing"); i++)
         {
             await Task.Delay(50);
@@ -98,7 +80,7 @@ public sealed class StarWarsShellPrivilegedTests : IAsyncLifetime
         var initial = output.ToString();
         Assert.Matches(new Regex(@"^NAME +READY +STATUS +RESTARTS +AGE\n(deathstar-[a-z0-9]+-[a-z0-9]+ +1/1 +Running +0 +\d+s\n){2}tiefighter +1/1 +Running +0 +\d+s\nxwing +1/1 +Running +0 +\d+s\n$"), initial);
 
-        var second = new ShellInterpreter(new ShellSession(new WorkingFolder(_folder), _lab.Cluster, new ProcessToolRunner()));
+        var second = _lab.NewShell();
         var (scaleOut, scaleErr) = (new StringWriter(), new StringWriter());
         Assert.Equal(0, await second.RunAsync("kubectl scale deploy/deathstar --replicas=3", scaleOut, scaleErr, CancellationToken.None));
         Assert.Equal("deployment.apps/deathstar scaled\n", scaleOut.ToString());

@@ -1,4 +1,4 @@
-using LabSite.Clusters.Netns;
+using LabSite.Shell.Tests.Support;
 using LabSite.Testing;
 
 namespace LabSite.Shell.Tests.Bgp;
@@ -11,35 +11,16 @@ namespace LabSite.Shell.Tests.Bgp;
 [Trait("Category", "Privileged")]
 public sealed class BgpShellPrivilegedTests : IAsyncLifetime
 {
-    private readonly string _folder = Directory.CreateTempSubdirectory("labsh-bgp-").FullName;
-    private NetnsAgentLab _lab = null!;
-    private NetnsCluster _cluster = null!;
-    private ShellInterpreter _shell = null!;
+    private AgentLabShell _lab = null!;
 
     public async Task InitializeAsync()
     {
-        _lab = await NetnsAgentLab.StartAsync("bgpsh");
-        _cluster = _lab.Local;
-        var manifests = Path.Combine(RepositoryPaths.Root, "content", "labs", "bgp", "manifests");
-        foreach (var file in Directory.GetFiles(manifests, "*.yaml"))
-        {
-            File.Copy(file, Path.Combine(_folder, Path.GetFileName(file)));
-        }
-        _shell = new ShellInterpreter(new ShellSession(new WorkingFolder(_folder), _lab.Cluster, new ProcessToolRunner()));
+        _lab = await AgentLabShell.StartAsync("bgpsh", Path.Combine(RepositoryPaths.Root, "content", "labs", "bgp", "manifests"));
     }
 
-    public async Task DisposeAsync()
-    {
-        await _lab.DisposeAsync();
-        Directory.Delete(_folder, recursive: true);
-    }
+    public async Task DisposeAsync() => await _lab.DisposeAsync();
 
-    private async Task<(int Status, string Out, string Err)> Run(string line)
-    {
-        var (stdout, stderr) = (new StringWriter(), new StringWriter());
-        var status = await _shell.RunAsync(line, stdout, stderr, CancellationToken.None);
-        return (status, stdout.ToString(), stderr.ToString());
-    }
+    private Task<(int Status, string Out, string Err)> Run(string line) => _lab.RunAsync(line);
 
     [Fact]
     public async Task TheBgpLabThroughTheShell()
@@ -49,7 +30,7 @@ public sealed class BgpShellPrivilegedTests : IAsyncLifetime
             var applied = await Run($"kubectl apply -f {file}");
             Assert.True(applied.Status == 0, applied.Err);
         }
-        await _cluster.WaitUntilSettledAsync(CancellationToken.None);
+        await _lab.Cluster.WaitUntilSettledAsync(CancellationToken.None);
         Assert.Contains("172.31.0.1", (await Run("kubectl get svc echo")).Out, StringComparison.Ordinal);
 
         // Sessions need the speaker's connect timer: poll the learner's own command, bounded by attempts.
@@ -68,7 +49,7 @@ public sealed class BgpShellPrivilegedTests : IAsyncLifetime
             route = (await Run("vtysh -c 'show ip route bgp'")).Out;
             await Task.Delay(250);
         }
-        Assert.Contains(_cluster.Addressing.PodCidr, route, StringComparison.Ordinal);
+        Assert.Contains(_lab.Cluster.Addressing.PodCidr, route, StringComparison.Ordinal);
         Assert.Contains("172.31.0.1/32", route, StringComparison.Ordinal);
 
         var advertised = await Run("cilium-dbg bgp routes advertised ipv4 unicast");

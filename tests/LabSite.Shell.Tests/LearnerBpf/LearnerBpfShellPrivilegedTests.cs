@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using LabSite.Shell.Tests.Support;
 using LabSite.Testing;
 
 namespace LabSite.Shell.Tests.LearnerBpf;
@@ -11,38 +12,26 @@ namespace LabSite.Shell.Tests.LearnerBpf;
 [Trait("Category", "Privileged")]
 public sealed class LearnerBpfShellPrivilegedTests : IAsyncLifetime
 {
-    private readonly string _folder = Directory.CreateTempSubdirectory("labsh-bpf-").FullName;
-    private NetnsAgentLab _lab = null!;
-    private ShellInterpreter _shell = null!;
+    private AgentLabShell _lab = null!;
 
     public async Task InitializeAsync()
     {
         var lab = RepositoryPaths.Lab("ebpf-under-the-hood");
-        _lab = await NetnsAgentLab.StartAsync("learnerbpf", Path.Combine(lab, "manifests"));
-        File.Copy(Path.Combine(lab, "counter.c"), Path.Combine(_folder, "counter.c"));
-        Directory.CreateDirectory(Path.Combine(_folder, "solution"));
-        File.Copy(Path.Combine(lab, "solution", "counter.c"), Path.Combine(_folder, "solution", "counter.c"));
-        _shell = new ShellInterpreter(new ShellSession(new WorkingFolder(_folder), _lab.Cluster, new ProcessToolRunner()));
+        _lab = await AgentLabShell.StartAsync("learnerbpf", appliedManifests: Path.Combine(lab, "manifests"));
+        File.Copy(Path.Combine(lab, "counter.c"), Path.Combine(_lab.Folder, "counter.c"));
+        Directory.CreateDirectory(Path.Combine(_lab.Folder, "solution"));
+        File.Copy(Path.Combine(lab, "solution", "counter.c"), Path.Combine(_lab.Folder, "solution", "counter.c"));
     }
 
-    public async Task DisposeAsync()
-    {
-        await _lab.DisposeAsync();
-        Directory.Delete(_folder, recursive: true);
-    }
+    public async Task DisposeAsync() => await _lab.DisposeAsync();
 
-    private async Task<(int Status, string Out, string Err)> Run(string line)
-    {
-        var (stdout, stderr) = (new StringWriter(), new StringWriter());
-        var status = await _shell.RunAsync(line, stdout, stderr, CancellationToken.None);
-        return (status, stdout.ToString(), stderr.ToString());
-    }
+    private Task<(int Status, string Out, string Err)> Run(string line) => _lab.RunAsync(line);
 
     [Fact]
     public async Task The_lab_counter_from_the_verifiers_refusal_to_its_counts()
     {
         Assert.Equal((0, "", ""), await Run("clang -O2 -target bpf -c counter.c -o counter.o"));
-        Assert.True(File.Exists(Path.Combine(_folder, "counter.o")));
+        Assert.True(File.Exists(Path.Combine(_lab.Folder, "counter.o")));
 
         var refused = await Run("bpf load counter.o --pod deploy/deathstar");
         Assert.Equal(1, refused.Status);
@@ -94,6 +83,6 @@ public sealed class LearnerBpfShellPrivilegedTests : IAsyncLifetime
         Assert.NotEqual(0, status);
         Assert.Equal("", output);
         Assert.Contains(expected, error);
-        Assert.False(File.Exists(Path.Combine(_folder, "..", "escape.o")));
+        Assert.False(File.Exists(Path.Combine(_lab.Folder, "..", "escape.o")));
     }
 }
