@@ -5,6 +5,7 @@ using k8s.Models;
 using LabSite.Clusters.Contract;
 using LabSite.Clusters.Contract.Flows;
 using LabSite.Clusters.Contract.Inspection;
+using LabSite.Clusters.Contract.Kubernetes;
 using LabSite.Clusters.Kind.Tools;
 using LabSite.Testing;
 
@@ -40,7 +41,7 @@ public sealed class KindInspectionPrivilegedTests : IAsyncLifetime
     private k8s.Kubernetes Client() => new(KubernetesClientConfiguration.BuildConfigFromConfigFile(_kubeconfig));
 
     private KindCluster Cluster(IReadOnlyList<string> ciliumDbg) =>
-        new(new KindState.Record(_lab.Cluster.Name, "star-wars", DateTimeOffset.UtcNow), _kubeconfig, new KindOptions(), new ToolRunner())
+        new(new KindState.Record(_lab.Cluster.Name, "star-wars", DateTimeOffset.UtcNow), _kubeconfig, new KindOptions { Kubectl = RealKubectl.Path }, new ToolRunner())
         {
             CiliumDbgCommand = ciliumDbg,
             HubbleConnection = ConnectUnix,
@@ -182,6 +183,45 @@ public sealed class KindInspectionPrivilegedTests : IAsyncLifetime
         var e = await Assert.ThrowsAsync<ClusterException>(() => Cluster(["cilium-dbg"]).GetFlowsAsync(new FlowQuery(new FlowFilterSet([bad], [])), default));
 
         Assert.Contains("source_ip", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_lab_shells_kubectl_runs_the_real_kubectl_against_the_clusters_api_with_the_learners_files()
+    {
+        var cluster = Cluster(["cilium-dbg"]);
+        var rule = "apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata:\n  name: rule1\nspec:\n  endpointSelector:\n    matchLabels:\n      org: empire\n  ingress:\n  - fromEndpoints:\n    - matchLabels:\n        org: empire\n";
+
+        var (code, output, error) = await KubectlAsync(cluster, new KubectlInvocation(["apply", "-f", "policies/rule1.yaml"],
+            new Dictionary<string, byte[]> { ["policies/rule1.yaml"] = System.Text.Encoding.UTF8.GetBytes(rule) }));
+        var get = await KubectlAsync(cluster, new KubectlInvocation(["get", "pods", "-o", "name"], new Dictionary<string, byte[]>()));
+
+        Assert.Equal((0, "ciliumnetworkpolicy.cilium.io/rule1 created\n", ""), (code, output, error));
+        Assert.Contains("pod/tiefighter\n", get.Output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("get", "pods", "--kubeconfig=/root/.kube/config")]
+    [InlineData("get", "pods", "-s", "https://10.0.0.1")]
+    [InlineData("apply", "-f", "/etc/passwd", "")]
+    [InlineData("apply", "-f", "../../etc/passwd", "")]
+    [InlineData("cp", "default/tiefighter:/etc/hosts", "hosts", "")]
+    [InlineData("proxy", "--port=8001", "", "")]
+    public async Task What_would_leave_the_lab_is_refused_before_kubectl_runs(string a, string b, string c, string d = "")
+    {
+        string[] args = [.. new[] { a, b, c, d }.Where(x => x.Length > 0)];
+
+        var (code, output, error) = await KubectlAsync(Cluster(["cilium-dbg"]), new KubectlInvocation(args, new Dictionary<string, byte[]>()));
+
+        Assert.Equal((1, ""), (code, output));
+        Assert.StartsWith("error: ", error, StringComparison.Ordinal);
+    }
+
+    private static async Task<(int Code, string Output, string Error)> KubectlAsync(KindCluster cluster, KubectlInvocation invocation)
+    {
+        using var output = new MemoryStream();
+        using var error = new MemoryStream();
+        var code = await cluster.RunKubectlAsync(invocation, new ExecStreams(output, error), default);
+        return (code, System.Text.Encoding.UTF8.GetString(output.ToArray()), System.Text.Encoding.UTF8.GetString(error.ToArray()));
     }
 
     /// <summary>A flow's jsonpb line without uuid and trace_reason: the vendored flow.proto (Protos/cilium) has neither, so no gRPC hop carries them.</summary>
