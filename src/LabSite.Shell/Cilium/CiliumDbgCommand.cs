@@ -59,9 +59,18 @@ public sealed class CiliumDbgCommand : IShellCommand
             return 1;
         }
         var rest = context.Args.Skip(match.Split(' ').Length).ToList();
-        if (context.Session.Cluster is IClusterInspector inspector && await AnswerAsync(context, inspector, match, rest) is { } status)
+        try
         {
-            return status;
+            if (context.Session.Cluster is IClusterInspector inspector && await AnswerAsync(context, inspector, match, rest) is { } status)
+            {
+                return status;
+            }
+        }
+        catch (ClusterException e)
+        {
+            // a cluster that cannot answer (kind: no Cilium agent pod on the node) says why, as cilium-dbg prints an API error
+            await context.Stderr.WriteLineAsync($"Error: {e.Message}");
+            return 1;
         }
         await context.Stderr.WriteLineAsync($"not available in this cluster yet: cilium-dbg {match} ({Subcommands[match]})");
         return 1;
