@@ -88,6 +88,25 @@ public sealed class DoctorCommandTests : IDisposable
         Assert.False(Directory.Exists(Path.GetDirectoryName(socket)));
     }
 
+    [Fact]
+    public async Task Lab_test_on_kind_without_kind_says_what_is_missing_in_one_line()
+    {
+        var (code, output, error) = await RunAsync(_empty, "lab", "test", Testing.RepositoryPaths.Lab("starwars"), "--backend", "kind");
+
+        Assert.Equal((1, ""), (code, output));
+        var line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("labsite lab test: the kind backend cannot run here: ", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Lab_test_refuses_a_backend_it_does_not_know()
+    {
+        var (code, _, error) = await RunAsync(null, "lab", "test", Testing.RepositoryPaths.Lab("starwars"), "--backend", "docker");
+
+        Assert.NotEqual(0, code);
+        Assert.Contains("docker", error, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("6.18.0-1-amd64", true)]
     [InlineData("6.1.0", true)]
