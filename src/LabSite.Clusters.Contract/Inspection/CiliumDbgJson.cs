@@ -277,7 +277,7 @@ public static class CiliumDbgJson
         var port = o["port"] is null ? 0 : Number(o["port"], at, field + ".port");
         var host = ip.Contains(':', StringComparison.Ordinal) ? $"[{ip}]" : ip;
         var protocol = o["protocol"] is { } p ? Text(p, at, field + ".protocol") : "";
-        // older agents print no protocol; "ANY" is how Cilium names a port without one
+        // agents before 1.18 send no protocol: print the address without one, as their service list did
         return protocol.Length == 0 ? $"{host}:{port}" : $"{host}:{port}/{protocol}";
     }
 
