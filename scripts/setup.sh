@@ -39,6 +39,23 @@ if [ -d /run/systemd/system ] && systemctl is-enabled frr >/dev/null 2>&1; then
   systemctl disable --now frr >/dev/null 2>&1 || true
 fi
 
+# Benchmarks: Debian's nginx as the reverse proxy the L7 proxy is measured against (bench/LabSite.NetnsBench runs
+# its own nginx with a generated config, `daemon off`, in a lab's namespace). The package's host service must never
+# run: the same policy-rc.d refusal as FRR's during install, disabled and stopped after.
+if [ "$want" = test ] && ! dpkg-query -W -f='${Status}' nginx 2>/dev/null | grep -q 'install ok installed'; then
+  echo "setup: installing nginx (benchmarks only; its host service stays off)"
+  own_policy=
+  if ! [ -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod 0755 /usr/sbin/policy-rc.d && own_policy=1
+  fi
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nginx >/dev/null
+  if [ -n "$own_policy" ]; then rm -f /usr/sbin/policy-rc.d; fi
+fi
+if [ -d /run/systemd/system ] && systemctl is-enabled nginx >/dev/null 2>&1; then
+  systemctl disable --now nginx >/dev/null 2>&1 || true
+fi
+
 command -v dotnet >/dev/null || { echo "setup: the .NET 10 SDK is required (dotnet not on PATH)" >&2; exit 1; }
 
 # The real kubectl 1.34 (tests check our Kubernetes API against it) and helm (the kind backend installs Cilium

@@ -9,10 +9,12 @@ using LabSite.Clusters.Netns.Kernel;
 namespace LabSite.NetnsBench;
 
 /// <summary>
-/// HTTP requests/s from tiefighter to one deathstar pod (GET /v1/healthz on keep-alive connections), with an egress
-/// HTTP rule (every request through the lab's egress L7 listener) against the same egress policy without the rule
-/// (L3/L4 only, straight to the pod). Rounds alternate by re-applying the policy; each round opens fresh connections,
-/// and each side is checked first (a PUT to the exhaust port must get the proxy's 403, or the deathstar's own 503).
+/// HTTP requests/s and latency from tiefighter to one deathstar pod (GET /v1/healthz on keep-alive connections) on
+/// three paths, measured in the same run: with an egress HTTP rule (every request through the lab's egress L7
+/// listener), through Debian's nginx as a reverse proxy in the node namespace (the reference a user would otherwise
+/// pick; no HTTP rule), and direct (the same egress policy without the rule, L3/L4 only). Rounds alternate the paths by
+/// re-applying the policy; each round opens fresh connections, and each path is checked first (a PUT to the exhaust
+/// port must get the proxy's 403, or the deathstar's own 503 through nginx or directly).
 /// </summary>
 public static class EgressL7Benchmark
 {
@@ -34,7 +36,24 @@ public static class EgressL7Benchmark
                 http: [{method: GET, path: "/v1/.*"}]
         """;
 
+    private const int NginxPort = 8088;
+
+    /// <summary>The direct policy plus the node (nginx) on <see cref="NginxPort"/>.</summary>
+    private static readonly string s_toNginx = L4Only + $$"""
+
+          - toEntities: [host]
+            toPorts:
+            - ports: [{port: "{{NginxPort}}", protocol: TCP}]
+        """;
+
     private static readonly byte[] s_request = Encoding.ASCII.GetBytes("GET /v1/healthz HTTP/1.1\r\nHost: deathstar\r\n\r\n");
+
+    private sealed record Side(string Name, string Policy, IPEndPoint Target, string ExpectedPut)
+    {
+        public List<double> Rates { get; } = [];
+
+        public List<double> LatenciesUs { get; } = [];
+    }
 
     public static async Task<int> RunAsync(int rounds, double seconds, int connections)
     {
@@ -42,44 +61,66 @@ public static class EgressL7Benchmark
         var backend = new NetnsBackend(options);
         await backend.StartAsync(CancellationToken.None);
         var cluster = await backend.CreateAsync(new ClusterRequest("l7"), null, CancellationToken.None);
+        NginxReference? nginx = null;
         try
         {
             await StarWars.ApplyManifestAsync(cluster, CancellationToken.None);
             var client = cluster.FindPod("default", "tiefighter")!;
             var server = cluster.Pods.First(p => p.Spec.Name.StartsWith("deathstar-", StringComparison.Ordinal));
             var target = new IPEndPoint(server.Ip, 80);
+            nginx = await NginxReference.StartAsync(cluster.Names.NodeNetns, new IPEndPoint(cluster.Addressing.NodeIp, NginxPort), target);
             var duration = TimeSpan.FromSeconds(seconds);
+            Side[] sides =
+            [
+                new("egress L7 proxy (HTTP rule)", WithHttpRule, target, "403"),
+                new("nginx reverse proxy", s_toNginx, nginx.Listen, "503"),
+                new("direct (L3/L4 only)", L4Only, target, "503"),
+            ];
 
-            async Task<double> MeasureAsync(string policy, string expectedPutStatus)
+            async Task<(double Rate, List<double> LatenciesUs)> MeasureAsync(Side side)
             {
-                await ApplyAsync(cluster, policy);
-                var put = await PutStatusAsync(client.Netns, target);
-                if (put != expectedPutStatus)
+                await ApplyAsync(cluster, side.Policy);
+                var put = await PutStatusAsync(client.Netns, side.Target);
+                if (put != side.ExpectedPut)
                 {
-                    throw new InvalidOperationException($"PUT /v1/exhaust-port answered {put}, expected {expectedPutStatus}: the side is not what it claims");
+                    throw new InvalidOperationException($"{side.Name}: PUT /v1/exhaust-port answered {put}, expected {side.ExpectedPut}: the side is not what it claims");
                 }
-                return await RequestsPerSecondAsync(client.Netns, target, connections, duration);
+                return await RequestsPerSecondAsync(client.Netns, side.Target, connections, duration);
             }
 
-            await MeasureAsync(WithHttpRule, "403"); // warm-up: JIT, proxy connections, first conntrack entries
-            var proxied = new List<double>();
-            var direct = new List<double>();
+            foreach (var side in sides)
+            {
+                await MeasureAsync(side); // warm-up: JIT, nginx workers, proxy connections, first conntrack entries
+            }
+
             for (var r = 0; r < rounds; r++)
             {
-                proxied.Add(await MeasureAsync(WithHttpRule, "403"));
-                direct.Add(await MeasureAsync(L4Only, "503"));
-                Console.WriteLine($"round {r + 1}: egress L7 proxy {proxied[^1]:0} req/s, direct {direct[^1]:0} req/s");
+                foreach (var side in sides)
+                {
+                    var (rate, latencies) = await MeasureAsync(side);
+                    side.Rates.Add(rate);
+                    side.LatenciesUs.AddRange(latencies);
+                }
+                Console.WriteLine($"round {r + 1}: " + string.Join(", ", sides.Select(x => $"{x.Name} {x.Rates[^1]:0} req/s")));
             }
-            var (p, d) = (Stats.Median(proxied), Stats.Median(direct));
-            Console.WriteLine($"HTTP GET on {connections} keep-alive connections, {seconds:0.#} s per round, tiefighter -> deathstar pod, {rounds} rounds each (median):");
-            Console.WriteLine($"  egress HTTP rule (egress L7 listener): {p:0} req/s");
-            Console.WriteLine($"  same policy without the rule (direct): {d:0} req/s");
-            Console.WriteLine($"  ratio proxy/direct: {p / d:0.00}");
+
+            var direct = Stats.Median(sides[^1].Rates);
+            Console.WriteLine($"HTTP GET on {connections} keep-alive connections, {seconds:0.#} s per round, tiefighter -> deathstar pod, {rounds} rounds each (median req/s; latency over all requests):");
+            foreach (var side in sides)
+            {
+                var rate = Stats.Median(side.Rates);
+                Console.WriteLine($"  {side.Name}: {rate:0} req/s, p50 {Stats.Percentile(side.LatenciesUs, 0.50):0} µs, p99 {Stats.Percentile(side.LatenciesUs, 0.99):0} µs, ratio to direct {rate / direct:0.00}");
+            }
+            Console.WriteLine($"  ratio egress L7 proxy / nginx: {Stats.Median(sides[0].Rates) / Stats.Median(sides[1].Rates):0.00}");
             Console.WriteLine($"  load: {File.ReadAllText("/proc/loadavg").Trim()}");
             return 0;
         }
         finally
         {
+            if (nginx is not null)
+            {
+                await nginx.DisposeAsync();
+            }
             await backend.DestroyAsync(cluster.Name, CancellationToken.None);
             BenchOptions.RemoveRoots(options);
         }
@@ -110,9 +151,10 @@ public static class EgressL7Benchmark
     /// <summary>
     /// Sequential requests on each of <paramref name="connections"/> keep-alive connections (one thread each, sockets made
     /// in the client pod), all for the duration; a response that says <c>Connection: close</c> (a server's per-connection
-    /// request limit) is followed by a fresh connection, as HTTP clients do.
+    /// request limit) is followed by a fresh connection, as HTTP clients do. Returns requests/s and every request's
+    /// latency (send to last response byte) in microseconds.
     /// </summary>
-    private static async Task<double> RequestsPerSecondAsync(string netns, IPEndPoint target, int connections, TimeSpan duration)
+    private static async Task<(double Rate, List<double> LatenciesUs)> RequestsPerSecondAsync(string netns, IPEndPoint target, int connections, TimeSpan duration)
     {
         Socket Connect()
         {
@@ -123,23 +165,25 @@ public static class EgressL7Benchmark
         }
 
         var sw = Stopwatch.StartNew();
-        var counts = await Task.WhenAll(Enumerable.Range(0, connections).Select(_ => Task.Factory.StartNew(() => RequestLoop(Connect, duration), TaskCreationOptions.LongRunning)));
-        return counts.Sum() / sw.Elapsed.TotalSeconds;
+        var loops = await Task.WhenAll(Enumerable.Range(0, connections).Select(_ => Task.Factory.StartNew(() => RequestLoop(Connect, duration), TaskCreationOptions.LongRunning)));
+        var elapsed = sw.Elapsed.TotalSeconds;
+        return (loops.Sum(l => l.Count) / elapsed, [.. loops.SelectMany(l => l)]);
     }
 
-    private static int RequestLoop(Func<Socket> connect, TimeSpan duration)
+    private static List<double> RequestLoop(Func<Socket> connect, TimeSpan duration)
     {
         var buffer = new byte[4096];
-        var count = 0;
+        var latencies = new List<double>(1 << 16);
         var sw = Stopwatch.StartNew();
         var s = connect();
         try
         {
             while (sw.Elapsed < duration)
             {
+                var sent = Stopwatch.GetTimestamp();
                 s.Send(s_request);
                 var close = ReadResponse(s, buffer);
-                count++;
+                latencies.Add(Stopwatch.GetElapsedTime(sent).TotalMicroseconds);
                 if (close)
                 {
                     s.Dispose();
@@ -151,7 +195,7 @@ public static class EgressL7Benchmark
         {
             s.Dispose();
         }
-        return count;
+        return latencies;
     }
 
     /// <summary>

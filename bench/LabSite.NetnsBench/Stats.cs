@@ -10,6 +10,13 @@ public static class Stats
         return $"p50 {P(0.50):0.0} ms, p95 {P(0.95):0.0} ms, min {sorted[0]:0.0} ms, max {sorted[^1]:0.0} ms";
     }
 
+    /// <summary>The <paramref name="q"/> quantile (0-1, nearest rank) of <paramref name="values"/>.</summary>
+    public static double Percentile(List<double> values, double q)
+    {
+        var sorted = values.Order().ToList();
+        return sorted.Count == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(q * sorted.Count) - 1, 0, sorted.Count - 1)];
+    }
+
     /// <summary>The median the alternating-rounds benchmarks report (one noisy round moves it little).</summary>
     public static double Median(List<double> values)
     {

@@ -1,6 +1,8 @@
 using System.Net;
 using LabSite.Clusters.Contract.Identity;
 using LabSite.Clusters.Netns.Kernel;
+using LabSite.Clusters.Netns.Proxy;
+using LabSite.Clusters.Netns.Proxy.Listener;
 
 namespace LabSite.Clusters.Netns.Datapath;
 
@@ -15,6 +17,8 @@ public sealed partial class LabPolicyAgent
 {
     private readonly HashSet<IPAddress> _remoteNodeAddresses = [];
 
+    private readonly List<(NetworkNamespaceThread Thread, L7Proxy Ingress, L7Proxy Egress)> _workerProxies = [];
+
     /// <summary>Wires the datapath to the lab's nodes; for one node there is no tunnel and nothing to do.</summary>
     public async Task AddNodesAsync(IReadOnlyList<LabNode> nodes, IPNetwork? underlay, CancellationToken ct)
     {
@@ -27,6 +31,17 @@ public sealed partial class LabPolicyAgent
             var path = LabNames.NetnsPath(node.Netns);
             var index = (await IfIndexesAsync(path, [LabOverlay.Device], ct))[LabOverlay.Device];
             await NetnsThread.RunAsync(path, () => _datapath.AttachOverlay(index));
+        }
+        // Each worker's own L7 listeners: bpf_lxc on a worker redirects to the proxy port in the worker's namespace
+        // (else PROXY_LOOKUP_FAILED), as Cilium runs one Envoy per node. They share the lab's rules and flow ring.
+        foreach (var worker in nodes.Skip(1))
+        {
+            var thread = new NetworkNamespaceThread(LabNames.NetnsPath(worker.Netns));
+            var (ingress, egress) = StartProxies(thread, worker.HubbleName);
+            lock (_lock)
+            {
+                _workerProxies.Add((thread, ingress, egress));
+            }
         }
         lock (_lock)
         {

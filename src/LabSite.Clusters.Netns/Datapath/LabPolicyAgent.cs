@@ -73,17 +73,25 @@ public sealed partial class LabPolicyAgent : IDisposable
         }
         _pump = new FlowPump(_datapath.EventsPinPath, new FlowDecoder(_lookup, new MonotonicClock()), Flows);
         // The lab's L7 proxy listens in the node namespace, where bpf_lxc's redirect (bpf/lib/proxy.h) finds it:
-        // one listener per direction, as the policy map entries name one port per direction.
+        // one listener per direction, as the policy map entries name one port per direction. Workers get their own
+        // (AddNodesAsync), since a redirect finds only a listener of its own node.
         _nodeThread = new NetworkNamespaceThread(nodeNetnsPath);
-        var sink = new L7FlowRingSink(_lookup, Flows);
+        (_proxy, _egressProxy) = StartProxies(_nodeThread, nodeName);
+        _subscription = store.Subscribe(OnStoreChange);
+    }
+
+    /// <summary>The ingress and egress L7 listeners of one node, created in its namespace; flows carry <paramref name="nodeName"/>.</summary>
+    private (L7Proxy Ingress, L7Proxy Egress) StartProxies(NetworkNamespaceThread node, string nodeName)
+    {
+        var sink = new L7FlowRingSink(_lookup, Flows, nodeName);
         var options = new L7ProxyOptions { IdentityOf = IdentityOf, NodeName = nodeName };
-        _proxy = L7Proxy.StartInNamespace(_nodeThread, l7ProxyPort, options with { Direction = Contract.Flows.TrafficDirection.INGRESS }, _l7Rules, sink);
-        _egressProxy = L7Proxy.StartInNamespace(_nodeThread, l7EgressProxyPort, options with
+        var ingress = L7Proxy.StartInNamespace(node, _engine.L7ProxyPort, options with { Direction = Contract.Flows.TrafficDirection.INGRESS }, _l7Rules, sink);
+        var egress = L7Proxy.StartInNamespace(node, _engine.L7EgressProxyPort, options with
         {
             Direction = Contract.Flows.TrafficDirection.EGRESS,
-            ChainedIngressProxyPort = l7ProxyPort,
+            ChainedIngressProxyPort = _engine.L7ProxyPort,
         }, _l7Rules, sink);
-        _subscription = store.Subscribe(OnStoreChange);
+        return (ingress, egress);
     }
 
     /// <summary>The ipcache as the proxy needs it: pods by address, the node's addresses as host, CIDR identities, else world.</summary>
@@ -317,6 +325,12 @@ public sealed partial class LabPolicyAgent : IDisposable
         _proxy.DisposeAsync().AsTask().GetAwaiter().GetResult();
         _egressProxy.DisposeAsync().AsTask().GetAwaiter().GetResult();
         _nodeThread.Dispose();
+        foreach (var (thread, ingress, egress) in _workerProxies)
+        {
+            ingress.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            egress.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            thread.Dispose();
+        }
         _pump.Dispose();
         _datapath.Dispose();
     }

@@ -25,6 +25,7 @@ public sealed class L7Proxy : IAsyncDisposable
     private readonly ConcurrentDictionary<long, Task> _connections = new();
     private Task? _acceptLoop;
     private long _nextId;
+    private int _dedicated;
 
     /// <summary>
     /// Takes ownership of <paramref name="listener"/>, a bound, listening socket: normally from
@@ -56,6 +57,9 @@ public sealed class L7Proxy : IAsyncDisposable
 
     /// <summary>Open client connections right now.</summary>
     public int ActiveConnections => _connections.Count;
+
+    /// <summary>Open client connections served on threads of their own (<see cref="L7ProxyOptions.MaxDedicatedThreads"/>).</summary>
+    public int DedicatedConnections => Volatile.Read(ref _dedicated);
 
     public System.Net.IPEndPoint LocalEndPoint => (System.Net.IPEndPoint)_listener.LocalEndPoint!;
 
@@ -91,16 +95,46 @@ public sealed class L7Proxy : IAsyncDisposable
             }
 
             var id = Interlocked.Increment(ref _nextId);
-            var connection = new ProxyConnection(client, _options, _policies, _sink, _flows);
+            var dedicated = _dedicated < _options.MaxDedicatedThreads && DedicatedConnectionThreads.TryTake();
+            var connection = new ProxyConnection(client, _options, _policies, _sink, _flows, blocking: dedicated);
             // Register before starting so the entry cannot be removed before it exists.
             _connections[id] = Task.CompletedTask;
-            _connections.TryUpdate(id, RunAsync(id, connection), Task.CompletedTask);
+            _connections.TryUpdate(id, dedicated ? RunOnOwnThread(id, connection) : RunAsync(id, connection), Task.CompletedTask);
         }
     }
 
-    private async Task RunAsync(long id, ProxyConnection connection)
+    /// <summary>
+    /// Runs a blocking connection on a thread of its own: every await in it completes synchronously (its streams
+    /// block), so the thread carries it from accept to close.
+    /// </summary>
+    private Task RunOnOwnThread(long id, ProxyConnection connection)
     {
-        await Task.Yield(); // leave the accept loop at once
+        Interlocked.Increment(ref _dedicated);
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                RunAsync(id, connection, yieldFirst: false).GetAwaiter().GetResult();
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _dedicated);
+                DedicatedConnectionThreads.Return();
+                done.SetResult();
+            }
+        }, DedicatedConnectionThreads.StackBytes) { IsBackground = true, Name = $"l7 proxy :{_options.ProxyPort} #{id}" };
+        thread.Start();
+        return done.Task;
+    }
+
+    private async Task RunAsync(long id, ProxyConnection connection, bool yieldFirst = true)
+    {
+        if (yieldFirst)
+        {
+            await Task.Yield(); // leave the accept loop at once
+        }
+
         try
         {
             await connection.RunAsync(_stop.Token);

@@ -66,6 +66,13 @@ public sealed record L7ProxyOptions
     /// <summary>Open client connections beyond this are closed at once, so one lab cannot exhaust the host.</summary>
     public int MaxConnections { get; init; } = 10_000;
 
+    /// <summary>
+    /// Client connections of this listener served on a thread of their own with blocking sockets (see
+    /// <see cref="BlockingSocketStream"/>: one wakeup per read instead of two); the rest, and all of them once the
+    /// process-wide <see cref="DedicatedConnectionThreads.ProcessLimit"/> is reached, run on the thread pool. 0 = never.
+    /// </summary>
+    public int MaxDedicatedThreads { get; init; } = 32;
+
     /// <summary>Requests served on one client connection before it is closed (bounds every connection loop).</summary>
     public int MaxRequestsPerConnection { get; init; } = 100_000;
 

@@ -92,6 +92,88 @@ public sealed class MultiNodePrivilegedTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_Star_Wars_L7_rule_is_enforced_from_and_to_both_nodes()
+    {
+        // A second tiefighter pinned to the worker, so ships on both nodes call deathstars on both nodes.
+        var pinned = """
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: tiefighter-w
+              labels: {org: empire, class: tiefighter}
+            spec:
+              nodeName: mn-worker
+              containers: [{name: spaceship, image: quay.io/cilium/json-mock:v1.3.8}]
+            """;
+        Assert.True((await _cluster.ApplyAsync(StoreFixture.Yaml(pinned), ApplyMode.Apply, CancellationToken.None)).Succeeded);
+        var applied = await _cluster.ApplyAsync(StoreFixture.Data("sw_l3_l4_l7_policy.yaml"), ApplyMode.Apply, CancellationToken.None);
+        Assert.True(applied.Succeeded, string.Join("; ", applied.Errors));
+        await _cluster.WaitUntilSettledAsync(CancellationToken.None);
+        var deathstars = _cluster.Pods.Where(p => p.Spec.Name.StartsWith("deathstar-", StringComparison.Ordinal)).ToList();
+        Assert.Equal([0, 1], deathstars.Select(p => p.Node.Index).Order());
+        var ships = new[] { "tiefighter", "tiefighter-w" };
+        Assert.Equal([0, 1], ships.Select(s => Pod(s).Node.Index).Order());
+
+        // Not yet: a worker ship to the node-1 deathstar. The worker's proxy judges it (one bpf object treats every
+        // endpoint as local, so the redirect happens on the sender's node), but its upstream connection reaches node 1
+        // from the worker's address, a remote-node identity the deathstar's ingress rule does not allow.
+        foreach (var ship in ships)
+        {
+            foreach (var d in deathstars.Where(d => ship == "tiefighter" || d.Node.Index == 1))
+            {
+                var where = $"{ship} on {Pod(ship).Node.Name} -> {d.Spec.Name} on {d.Node.Name}";
+                var landing = await CurlAsync(ship, "POST", d.Ip, "/v1/request-landing");
+                Assert.True(landing.Stdout == "Ship landed\n", $"POST {where}: {landing.ExitCode} {landing.Stdout}{landing.Stderr}");
+                var exhaust = await CurlAsync(ship, "PUT", d.Ip, "/v1/exhaust-port");
+                Assert.True(exhaust.Stdout == "Access denied\r\n", $"PUT {where}: {exhaust.ExitCode} {exhaust.Stdout}{exhaust.Stderr}");
+            }
+        }
+
+        // The worker's own listener judged the worker ship's requests and reported them under the worker's name.
+        var worker = _cluster.Nodes[1].HubbleName;
+        var denied = await WaitForFlowsAsync(new FlowFilterBuilder().Add("from-pod", "tiefighter-w").Add("protocol", "http").Add("http-method", "PUT").Add("verdict", "DROPPED").Build());
+        Assert.True(denied.All(r => r.Flow.NodeName == worker), string.Join("\n", denied.Select(r => r.Flow.NodeName + " " + FlowPrinter.Compact(r).TrimEnd())));
+        Assert.Equal("/v1/exhaust-port", new Uri(denied[0].Flow.L7!.Http!.Url).AbsolutePath);
+        var allowed = await WaitForFlowsAsync(new FlowFilterBuilder().Add("from-pod", "tiefighter-w").Add("protocol", "http").Add("http-method", "POST").Add("verdict", "FORWARDED").Build());
+        Assert.All(allowed, r => Assert.Equal(worker, r.Flow.NodeName));
+        var drops = await _cluster.GetFlowsAsync(new FlowQuery(new FlowFilterBuilder().Add("verdict", "DROPPED").Build(), All: true), CancellationToken.None);
+        Assert.DoesNotContain(drops, r => r.Flow.DropReasonDesc == DropReason.PROXY_LOOKUP_FAILED);
+    }
+
+    [Fact]
+    public async Task A_worker_pods_DNS_rules_are_judged_by_the_DNS_proxy()
+    {
+        var onWorker = _cluster.Pods.First(p => p.Node.Index == 1);
+        var labels = string.Join(", ", onWorker.Spec.Labels.Select(l => $"{l.Key}: {l.Value}"));
+        var policy = $$$"""
+            apiVersion: cilium.io/v2
+            kind: CiliumNetworkPolicy
+            metadata: {name: worker-dns}
+            spec:
+              endpointSelector: {matchLabels: { {{{labels}}} }}
+              egress:
+              - toEntities: [host]
+                toPorts:
+                - ports: [{port: "53", protocol: ANY}]
+                  rules:
+                    dns: [{matchPattern: "*.default.svc.cluster.local"}]
+            """;
+        var applied = await _cluster.ApplyAsync(StoreFixture.Yaml(policy), ApplyMode.Apply, CancellationToken.None);
+        Assert.True(applied.Succeeded, string.Join("; ", applied.Errors));
+        await _cluster.WaitUntilSettledAsync(CancellationToken.None);
+
+        var allowed = await NetnsTestLabs.ExecAsync(_cluster, onWorker.Spec.Name, "dig", "+tries=1", "+time=2", "deathstar.default.svc.cluster.local", "A");
+        Assert.True(allowed.Stdout.Contains("status: NOERROR", StringComparison.Ordinal), $"{onWorker.Spec.Name} on {onWorker.Node.Name}: {allowed.Stdout}{allowed.Stderr}");
+        var refused = await NetnsTestLabs.ExecAsync(_cluster, onWorker.Spec.Name, "dig", "+tries=1", "+time=2", "kubernetes.default.svc.example", "A");
+        Assert.Contains("status: REFUSED", refused.Stdout, StringComparison.Ordinal);
+
+        var queries = await WaitForFlowsAsync(new FlowFilterBuilder().Add("from-pod", onWorker.Spec.Name).Add("protocol", "dns").Add("verdict", "DROPPED").Build());
+        Assert.Equal("kubernetes.default.svc.example.", queries[0].Flow.L7!.Dns!.Query);
+        var cache = _cluster.Policy!.FqdnCacheList();
+        Assert.Contains(cache, e => e.Fqdn.TrimEnd('.') == "deathstar.default.svc.cluster.local");
+    }
+
+    [Fact]
     public async Task A_pod_cannot_reach_the_underlay_to_forge_tunnel_packets()
     {
         var sender = Pod("xwing");
@@ -181,6 +263,9 @@ public sealed class MultiNodePrivilegedTests : IAsyncLifetime
     }
 
     private PodRuntime Pod(string name) => _cluster.FindPod("default", name)!;
+
+    private Task<NetnsTestLabs.ExecOutput> CurlAsync(string ship, string method, IPAddress deathstar, string path) => NetnsTestLabs.ExecAsync(
+        _cluster, ship, "curl", "-s", "--max-time", "5", $"-X{method}", $"http://{deathstar}{path}");
 
     private Task<NetnsTestLabs.ExecOutput> LandAsync(string ship, IPAddress deathstar) => NetnsTestLabs.ExecAsync(
         _cluster, ship, "curl", "-s", "--connect-timeout", "2", "-XPOST", $"http://{deathstar}/v1/request-landing");

@@ -17,9 +17,13 @@ namespace LabSite.Clusters.Netns.Proxy.Listener;
 /// pass both, with flows for both legs. Every wait has a deadline and the whole connection stops with the proxy's
 /// token; faults end this connection only.
 /// </summary>
-internal sealed class ProxyConnection(Socket client, L7ProxyOptions options, IL7PolicySource policies, IL7FlowSink sink, L7FlowFactory flows)
+internal sealed class ProxyConnection(
+    Socket client, L7ProxyOptions options, IL7PolicySource policies, IL7FlowSink sink, L7FlowFactory flows, bool blocking = false)
 {
     private enum Phase { Idle, Head, Body, Connect, Response }
+
+    private static readonly TimeSpan s_lingerTime = TimeSpan.FromSeconds(1);
+    private const long LingerBytes = 256 * 1024;
 
     private readonly TimeProvider _time = options.Time;
     private Phase _phase;
@@ -34,7 +38,14 @@ internal sealed class ProxyConnection(Socket client, L7ProxyOptions options, IL7
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stop);
         var ct = deadline.Token;
         client.NoDelay = true;
-        var clientStream = new NetworkStream(client, ownsSocket: true);
+        Stream clientStream = blocking ? new BlockingSocketStream(client) : new NetworkStream(client, ownsSocket: true);
+        // A blocking connection's calls do not watch tokens: the deadline shuts the socket they wait on instead.
+        using var abort = blocking ? ct.UnsafeRegister(static c => ((ProxyConnection)c!).AbortBlockedCall(), this) : default;
+        if (blocking)
+        {
+            client.SendTimeout = (int)options.BodyTimeout.TotalMilliseconds; // bounds writes outside any phase (error replies)
+        }
+
         var reader = PipeReader.Create(clientStream, new StreamPipeReaderOptions(bufferSize: 4096, leaveOpen: true));
         L7Exchange? exchange = null;
         try
@@ -43,8 +54,10 @@ internal sealed class ProxyConnection(Socket client, L7ProxyOptions options, IL7
             var policyKey = PolicyKey(exchange);
             for (var served = 0; served < options.MaxRequestsPerConnection; served++)
             {
-                SetPhase(deadline, Phase.Idle, options.IdleTimeout);
-                if (!await WaitForRequestBytesAsync(reader, ct))
+                // A blocking wait ends itself at the idle timeout (no shutdown, so the close is a plain FIN); its
+                // deadline is only the backstop.
+                SetPhase(deadline, Phase.Idle, blocking ? options.IdleTimeout + s_lingerTime : options.IdleTimeout);
+                if (!await WaitForRequestBytesAsync(reader, clientStream, ct))
                 {
                     return;
                 }
@@ -99,9 +112,9 @@ internal sealed class ProxyConnection(Socket client, L7ProxyOptions options, IL7
     /// <summary>
     /// Waits for the next request's first byte. Pipelined bytes may already sit in the reader; otherwise a
     /// zero-byte receive waits on the socket without holding a buffer, so an idle kept-alive connection costs no
-    /// 4 KiB read buffer. False when the client closed.
+    /// 4 KiB read buffer. False when the client closed, or (blocking) stayed idle past the idle timeout.
     /// </summary>
-    private async Task<bool> WaitForRequestBytesAsync(PipeReader reader, CancellationToken ct)
+    private async Task<bool> WaitForRequestBytesAsync(PipeReader reader, Stream clientStream, CancellationToken ct)
     {
         if (reader.TryRead(out var buffered))
         {
@@ -117,13 +130,18 @@ internal sealed class ProxyConnection(Socket client, L7ProxyOptions options, IL7
             }
         }
 
+        if (clientStream is BlockingSocketStream blockingStream)
+        {
+            return blockingStream.WaitReadable(options.IdleTimeout, ct);
+        }
+
         await client.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, ct);
         return true; // data or EOF: the head reader tells which (EOF before a byte reads as a clean close)
     }
 
     /// <summary>One request/response exchange. Returns whether the client connection stays open.</summary>
     private async Task<bool> ExchangeAsync(
-        L7Exchange exchange, L7PolicyKey policyKey, HttpRequestHead request, PipeReader reader, NetworkStream clientStream,
+        L7Exchange exchange, L7PolicyKey policyKey, HttpRequestHead request, PipeReader reader, Stream clientStream,
         CancellationTokenSource deadline)
     {
         var ct = deadline.Token;
@@ -182,11 +200,14 @@ internal sealed class ProxyConnection(Socket client, L7ProxyOptions options, IL7
             SetPhase(deadline, Phase.Connect, options.UpstreamConnectTimeout);
             try
             {
-                _upstream = await UpstreamConnection.ConnectAsync(options.CreateUpstreamSocket, exchange, ct);
+                _upstream = await UpstreamConnection.ConnectAsync(options.CreateUpstreamSocket, exchange, blocking, options.UpstreamConnectTimeout, ct);
             }
             catch (Exception e) when (e is SocketException || (e is OperationCanceledException && !_stop.IsCancellationRequested))
             {
-                var detail = e is SocketException se ? se.SocketErrorCode.ToString() : "connect timeout";
+                // A blocking connect that ran out of SO_SNDTIMEO ends in EINPROGRESS.
+                var detail = e is SocketException { SocketErrorCode: not (SocketError.InProgress or SocketError.TimedOut) } se
+                    ? se.SocketErrorCode.ToString()
+                    : "connect timeout";
                 await GatewayErrorAsync(legs, request, clientStream, 503,
                     $"upstream connect error or disconnect/reset before headers. reset reason: {detail}", started);
                 return false;
@@ -232,7 +253,7 @@ internal sealed class ProxyConnection(Socket client, L7ProxyOptions options, IL7
         return request.KeepAlive && upstreamKeep;
     }
 
-    private async Task<HttpResponseHead> ReadFinalResponseHeadAsync(UpstreamConnection connection, HttpRequestHead request, NetworkStream clientStream, CancellationToken ct)
+    private async Task<HttpResponseHead> ReadFinalResponseHeadAsync(UpstreamConnection connection, HttpRequestHead request, Stream clientStream, CancellationToken ct)
     {
         // Interim 1xx responses pass through (bounded: a server sending endless 1xx hits the response deadline).
         while (true)
@@ -258,7 +279,7 @@ internal sealed class ProxyConnection(Socket client, L7ProxyOptions options, IL7
     }
 
     private async Task<bool> DenyAsync(
-        IReadOnlyList<L7Exchange> legs, HttpRequestHead request, HttpBodyFraming framing, PipeReader reader, NetworkStream clientStream,
+        IReadOnlyList<L7Exchange> legs, HttpRequestHead request, HttpBodyFraming framing, PipeReader reader, Stream clientStream,
         long started, CancellationTokenSource deadline)
     {
         // Drop a small body so the next pipelined request lines up; a large or chunked one ends the connection instead.
@@ -276,7 +297,7 @@ internal sealed class ProxyConnection(Socket client, L7ProxyOptions options, IL7
         return keep;
     }
 
-    private async Task GatewayErrorAsync(IReadOnlyList<L7Exchange> legs, HttpRequestHead request, NetworkStream clientStream, int status, string detail, long started)
+    private async Task GatewayErrorAsync(IReadOnlyList<L7Exchange> legs, HttpRequestHead request, Stream clientStream, int status, string detail, long started)
     {
         await TryWriteAsync(clientStream, LocalReply.Error(status, detail, close: true, _time));
         PublishResponses(legs, request, status, started);
@@ -309,13 +330,39 @@ internal sealed class ProxyConnection(Socket client, L7ProxyOptions options, IL7
             : null;
     }
 
-    private async Task ReplyErrorAsync(NetworkStream clientStream, int status, string detail, CancellationToken ct)
+    private async Task ReplyErrorAsync(Stream clientStream, int status, string detail, CancellationToken ct)
     {
         options.Log?.Invoke($"l7 proxy: {client.RemoteEndPoint}: {status} {detail}");
         await TryWriteAsync(clientStream, LocalReply.Error(status, detail, close: true, _time));
+        await LingeringCloseAsync(clientStream);
     }
 
-    private static async Task TryWriteAsync(NetworkStream stream, byte[] bytes)
+    /// <summary>
+    /// After an error reply to a request the proxy did not read to its end: sends FIN, then reads and drops what the
+    /// client is still sending for a moment (nginx's lingering close). Closing with unread bytes would send a RST,
+    /// which can destroy the reply before the client reads it.
+    /// </summary>
+    private async Task LingeringCloseAsync(Stream clientStream)
+    {
+        try
+        {
+            client.Shutdown(SocketShutdown.Send);
+            client.ReceiveTimeout = (int)s_lingerTime.TotalMilliseconds; // bounds blocking reads; async ones watch the token
+            using var cts = new CancellationTokenSource(s_lingerTime);
+            var buffer = new byte[4096];
+            long dropped = 0;
+            while (dropped < LingerBytes && await clientStream.ReadAsync(buffer, cts.Token) is var n and > 0)
+            {
+                dropped += n;
+            }
+        }
+        catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            // The client is gone or kept sending: close now.
+        }
+    }
+
+    private static async Task TryWriteAsync(Stream stream, byte[] bytes)
     {
         try
         {
@@ -345,6 +392,39 @@ internal sealed class ProxyConnection(Socket client, L7ProxyOptions options, IL7
                     request.Headers.Add(a.Name, a.Value);
                     break;
             }
+        }
+    }
+
+    /// <summary>
+    /// Ends the blocking call of the phase whose deadline passed (or of any phase when the proxy stops), leaving the
+    /// client able to receive the answer the phase still owes it (408, 503, 504).
+    /// </summary>
+    private void AbortBlockedCall()
+    {
+        switch (_phase)
+        {
+            case Phase.Idle or Phase.Head:
+                TryShutdown(client, SocketShutdown.Receive);
+                break;
+            case Phase.Connect or Phase.Response:
+                _upstream?.Shutdown();
+                break;
+            default:
+                TryShutdown(client, SocketShutdown.Both);
+                _upstream?.Shutdown();
+                break;
+        }
+    }
+
+    private static void TryShutdown(Socket socket, SocketShutdown how)
+    {
+        try
+        {
+            socket.Shutdown(how);
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            // Already closed: nothing is blocked on it.
         }
     }
 

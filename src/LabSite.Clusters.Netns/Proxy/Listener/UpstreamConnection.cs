@@ -9,26 +9,42 @@ internal sealed class UpstreamConnection : IAsyncDisposable
 {
     private readonly Socket _socket;
 
-    private UpstreamConnection(Socket socket)
+    private UpstreamConnection(Socket socket, bool blocking)
     {
         this._socket = socket;
-        Stream = new NetworkStream(socket, ownsSocket: true);
+        Stream = blocking ? new BlockingSocketStream(socket) : new NetworkStream(socket, ownsSocket: true);
         Reader = PipeReader.Create(Stream, new StreamPipeReaderOptions(bufferSize: 4096, leaveOpen: true));
     }
 
-    public NetworkStream Stream { get; }
+    public Stream Stream { get; }
 
     public PipeReader Reader { get; }
 
-    /// <summary>Connects, or throws <see cref="SocketException"/> / <see cref="OperationCanceledException"/>.</summary>
+    /// <summary>
+    /// Connects, or throws <see cref="SocketException"/> / <see cref="OperationCanceledException"/>. A blocking
+    /// connection (see <see cref="BlockingSocketStream"/>) connects on the calling thread, bounded by
+    /// <paramref name="timeout"/> through SO_SNDTIMEO, which Linux applies to a blocking connect.
+    /// </summary>
     public static async Task<UpstreamConnection> ConnectAsync(
-        Func<L7Exchange, ValueTask<Socket>> create, L7Exchange exchange, CancellationToken ct)
+        Func<L7Exchange, ValueTask<Socket>> create, L7Exchange exchange, bool blocking, TimeSpan timeout, CancellationToken ct)
     {
-        var socket = await create(exchange);
+        // A blocking connection must not leave its thread: wait for the namespace thread's socket instead of awaiting it.
+        var socket = blocking ? create(exchange).AsTask().GetAwaiter().GetResult() : await create(exchange);
         try
         {
-            await socket.ConnectAsync(exchange.Server, ct);
-            return new UpstreamConnection(socket);
+            if (blocking)
+            {
+                ct.ThrowIfCancellationRequested();
+                socket.SendTimeout = (int)timeout.TotalMilliseconds;
+                socket.Connect(exchange.Server);
+                socket.SendTimeout = (int)TimeSpan.FromMinutes(1).TotalMilliseconds; // a safety net; phases shut it down sooner
+            }
+            else
+            {
+                await socket.ConnectAsync(exchange.Server, ct);
+            }
+
+            return new UpstreamConnection(socket, blocking);
         }
         catch
         {
@@ -54,6 +70,19 @@ internal sealed class UpstreamConnection : IAsyncDisposable
             {
                 return true;
             }
+        }
+    }
+
+    /// <summary>Ends a call blocked on this connection (both directions); the connection is not reused after.</summary>
+    public void Shutdown()
+    {
+        try
+        {
+            _socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            // Already closed.
         }
     }
 
