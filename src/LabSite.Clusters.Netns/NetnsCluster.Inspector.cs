@@ -45,6 +45,15 @@ public sealed partial class NetnsCluster : IClusterInspector
     public Task<IReadOnlyList<FqdnCacheEntry>?> GetFqdnCacheAsync(CancellationToken ct) =>
         Task.FromResult<IReadOnlyList<FqdnCacheEntry>?>(Agent.FqdnCacheList());
 
+    public Task<IReadOnlyList<AuthEntryModel>?> GetAuthEntriesAsync(CancellationToken ct) =>
+        Task.FromResult(Agent.MutualAuth?.Entries());
+
+    public Task<IReadOnlyList<SpireEntryModel>?> GetSpireEntriesAsync(CancellationToken ct) =>
+        Task.FromResult(Agent.MutualAuth?.SpireEntries(Agent.IdentityList()));
+
+    public Task<IReadOnlyList<SpireEntryModel>?> ChangeSpireEntriesAsync(SpireEntryChange change, CancellationToken ct) =>
+        Task.FromResult(Agent.ChangeSpireEntries(change));
+
     public Task<PolicyRepositoryModel?> GetPolicyRepositoryAsync(CancellationToken ct) =>
         Task.FromResult<PolicyRepositoryModel?>(Agent.PolicyRepository());
 

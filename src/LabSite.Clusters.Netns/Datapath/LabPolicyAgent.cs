@@ -318,6 +318,7 @@ public sealed partial class LabPolicyAgent : IDisposable
         _egressProxy.DisposeAsync().AsTask().GetAwaiter().GetResult();
         _nodeThread.Dispose();
         _pump.Dispose();
+        MutualAuth?.DisposeAsync().AsTask().GetAwaiter().GetResult();
         _datapath.Dispose();
     }
 }
