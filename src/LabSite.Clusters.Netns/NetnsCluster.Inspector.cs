@@ -19,6 +19,9 @@ public sealed partial class NetnsCluster : IClusterInspector
 
     private LabPolicyAgent Agent => _policy ?? throw new ClusterException($"cluster {Name} is destroyed");
 
+    /// <summary>The lab's mutual-auth manager (its CA, listeners and handshake counts); null once destroyed.</summary>
+    public Auth.MutualAuthAgent? MutualAuth => _policy?.MutualAuth;
+
     public Task<IReadOnlyList<FlowRecord>> GetFlowsAsync(FlowQuery query, CancellationToken ct) =>
         Task.FromResult(Agent.Flows.History(query.Filter, query.All ? null : query.First is null ? query.Last : null, query.First, query.Since, query.Until));
 

@@ -13,16 +13,12 @@ public sealed record AuthEntryModel(string Node, uint LocalIdentity, uint Remote
     /// <summary>Cilium's table: SRC IDENTITY, DST IDENTITY, REMOTE NODE ID, AUTH TYPE, EXPIRATION (Go's time format).</summary>
     public static string ToText(IEnumerable<AuthEntryModel> entries)
     {
-        var rows = new List<string[]> { new[] { "SRC IDENTITY", "DST IDENTITY", "REMOTE NODE ID", "AUTH TYPE", "EXPIRATION" } };
-        rows.AddRange(entries.Select(e => new[]
+        var text = new StringBuilder("SRC IDENTITY\tDST IDENTITY\tREMOTE NODE ID\tAUTH TYPE\tEXPIRATION\n");
+        foreach (var e in entries)
         {
-            e.LocalIdentity.ToString(CultureInfo.InvariantCulture),
-            e.RemoteIdentity.ToString(CultureInfo.InvariantCulture),
-            e.RemoteNodeId.ToString(CultureInfo.InvariantCulture),
-            e.AuthType,
-            GoTime(e.Expiration),
-        }));
-        return GoTabWriter.Format(rows, minWidth: 5, padding: 3);
+            text.Append(CultureInfo.InvariantCulture, $"{e.LocalIdentity}\t{e.RemoteIdentity}\t{e.RemoteNodeId}\t{e.AuthType}\t{GoTime(e.Expiration)}\n");
+        }
+        return GoTabWriter.Format(text.ToString(), minWidth: 5, padding: 3);
     }
 
     /// <summary>Go's <c>time.Time.String()</c> in UTC: <c>2026-12-07 00:42:10 +0000 UTC</c>.</summary>
