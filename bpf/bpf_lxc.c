@@ -58,7 +58,8 @@ static __always_inline int ingress_proxy_port(struct __sk_buff *skb, const struc
 
 		if (auth < 0) {
 			if (state == TRACE_REASON_NEW)
-				send_policy_verdict(skb, pkt, dst->lxc_id, DIR_INGRESS, hit.match_type, DROP_AUTH_REQUIRED, 0);
+				send_policy_verdict_auth(skb, pkt, dst->lxc_id, DIR_INGRESS, hit.match_type, DROP_AUTH_REQUIRED, 0,
+							 hit.auth_type);
 			return auth;
 		}
 	}
@@ -155,7 +156,7 @@ static __always_inline int handle_lxc(struct __sk_buff *skb, __u8 hook)
 				  hit.auth_type);
 	enforced = ep->flags & (dir == DIR_INGRESS ? EP_F_INGRESS_ENFORCED : EP_F_EGRESS_ENFORCED);
 	if (state == TRACE_REASON_NEW && enforced)
-		send_policy_verdict(skb, &pkt, ep_id, dir, hit.match_type, (__u8)-ret, hit.proxy_port);
+		send_policy_verdict_auth(skb, &pkt, ep_id, dir, hit.match_type, (__u8)-ret, hit.proxy_port, hit.auth_type);
 	if (ret < 0) {
 		send_drop(skb, &pkt, ep_id, (__u8)-ret, dir, 0);
 		return TC_ACT_SHOT;

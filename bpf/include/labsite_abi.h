@@ -261,7 +261,8 @@ struct policy_verdict_event {
 	__u8 allowed;      /* 1 allowed, 0 denied */
 	__u8 drop_reason;  /* DROP_POLICY or DROP_POLICY_DENY when denied, else 0 */
 	__u16 proxy_port;  /* host order */
-	__u16 pad2;
+	__u8 auth_type;    /* the deciding entry's auth_type (1 = SPIRE), as Cilium's verdict notification carries it */
+	__u8 pad2;
 };
 _Static_assert(sizeof(struct policy_verdict_event) == 56, "policy_verdict_event size");
 

@@ -82,6 +82,11 @@ public sealed class MutualAuthPrivilegedTests : IAsyncLifetime
         Assert.Contains("Authentication required DROPPED", FlowPrinter.Compact(drop), StringComparison.Ordinal);
         var forwarded = await WaitForFlowsAsync(_cluster, new FlowFilterBuilder().Add("from-pod", "tiefighter").Add("to-ip", remote.Ip.ToString()).Add("type", "trace:to-endpoint").Build());
         Assert.Contains(forwarded, f => f.FlowTime.CompareTo(drop.FlowTime) > 0);
+        // The deathstar's policy verdicts carry the entry's auth type, as Hubble's summary shows it.
+        var verdicts = await WaitForFlowsAsync(_cluster, new FlowFilterBuilder().Add("from-pod", "tiefighter").Add("to-ip", remote.Ip.ToString()).Add("type", "policy-verdict").Build());
+        Assert.Contains(verdicts, v => v.Flow.Verdict == Verdict.DROPPED && v.Flow.DropReasonDesc == DropReason.AUTH_REQUIRED && v.Flow.AuthType == AuthType.SPIRE);
+        Assert.Contains(verdicts, v => v.Flow.Verdict == Verdict.FORWARDED
+            && FlowPrinter.Compact(v).Contains("policy-verdict:L3-L4 INGRESS ALLOWED (TCP Flags: SYN; Auth: SPIRE)", StringComparison.Ordinal));
 
         // The deathstar's node dropped (ingress), so it was the client: the tiefighter's node served and saw its SPIFFE ID.
         var server = _cluster.MutualAuth!.Listeners[tiefighter.Node.Index];
