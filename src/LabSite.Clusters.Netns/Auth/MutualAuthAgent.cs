@@ -33,6 +33,7 @@ public sealed class MutualAuthAgent : IAsyncDisposable
     private readonly Thread _pump;
     private readonly ConcurrentDictionary<(AuthKeyAbi Key, int Node), byte> _pending = new();
     private readonly ConcurrentDictionary<AuthKeyAbi, string> _writtenBy = new();
+    private readonly ConcurrentDictionary<(AuthKeyAbi Key, int Node), long> _failedAt = new();
     private readonly CancellationTokenSource _stop = new();
     private volatile bool _stopping;
     private long _handshakes;
@@ -52,6 +53,9 @@ public sealed class MutualAuthAgent : IAsyncDisposable
         _pump = new Thread(Pump) { IsBackground = true, Name = "auth-signals " + lab };
         _pump.Start();
     }
+
+    /// <summary>How long a pair whose handshake failed is not tried again (a restored identity waits at most this).</summary>
+    public static readonly TimeSpan RetryBackoff = TimeSpan.FromSeconds(1);
 
     /// <summary>The lab's CA (SPIRE's stand-in).</summary>
     public LabCertificateAuthority Authority { get; }
@@ -141,7 +145,12 @@ public sealed class MutualAuthAgent : IAsyncDisposable
         {
             return;
         }
-        // One handshake per pair and node at a time: a SYN and its retransmits signal several times.
+        // One handshake per pair and node at a time: a SYN and its retransmits signal several times. After a failure
+        // the pair waits RetryBackoff, so a pod flooding a port it may not reach cannot keep the agent handshaking.
+        if (_failedAt.TryGetValue((signal.Key, local.Index), out var failed) && Stopwatch.GetElapsedTime(failed) < RetryBackoff)
+        {
+            return;
+        }
         if (_pending.TryAdd((signal.Key, local.Index), 0))
         {
             _ = AuthenticateAsync(signal.Key, local, remote);
@@ -155,11 +164,13 @@ public sealed class MutualAuthAgent : IAsyncDisposable
             var expiry = await HandshakeAsync(local, remote, key.LocalIdentity, key.RemoteIdentity, _stop.Token);
             _datapath.UpsertAuth(key, MonotonicSeconds(expiry));
             _writtenBy[key] = local.Name;
+            _failedAt.TryRemove((key, local.Index), out _);
             Interlocked.Increment(ref _handshakes);
         }
         catch (Exception e) when (e is AuthenticationException or IOException or SocketException or OperationCanceledException or BpfException)
         {
             Interlocked.Increment(ref _failures);
+            _failedAt[(key, local.Index)] = Stopwatch.GetTimestamp();
             LastError = $"{key} from {local.Name} to {remote.Name}: {e.Message}";
         }
         finally
@@ -228,7 +239,15 @@ public sealed class MutualAuthAgent : IAsyncDisposable
     }
 
     /// <summary>Lets revoked identities be issued certificates again (their pairs re-authenticate on their next packet).</summary>
-    public IReadOnlyList<uint> Restore(IEnumerable<uint> identities) => identities.Where(Authority.Restore).ToList();
+    public IReadOnlyList<uint> Restore(IEnumerable<uint> identities)
+    {
+        var restored = identities.Where(Authority.Restore).ToList();
+        foreach (var failed in _failedAt.Keys.Where(k => restored.Contains(k.Key.LocalIdentity) || restored.Contains(k.Key.RemoteIdentity)))
+        {
+            _failedAt.TryRemove(failed, out _);
+        }
+        return restored;
+    }
 
     /// <summary>A stable entry id per lab and identity, shaped like SPIRE's (a UUID).</summary>
     public string EntryId(uint identity) =>

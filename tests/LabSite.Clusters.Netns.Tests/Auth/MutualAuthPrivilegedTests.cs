@@ -137,6 +137,41 @@ public sealed class MutualAuthPrivilegedTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_revoked_pod_flooding_the_port_cannot_keep_the_agent_handshaking()
+    {
+        var tiefighter = Pod(_cluster, "tiefighter");
+        var remote = Deathstars(_cluster).Single(d => d.Node.Index != tiefighter.Node.Index);
+        await _cluster.ChangeSpireEntriesAsync(new SpireEntryChange(false, null, ["k8s:class=tiefighter"]), CancellationToken.None);
+        var agent = _cluster.MutualAuth!;
+        var failuresBefore = agent.Failures;
+        var dropsBefore = await CountAuthDropsAsync(_cluster, "tiefighter");
+
+        // Two seconds of fresh connections, 16 at a time, each SYN dropped with AUTH_REQUIRED and signalled.
+        var until = DateTime.UtcNow.AddSeconds(2);
+        await Task.WhenAll(Enumerable.Range(0, 16).Select(async _ =>
+        {
+            while (DateTime.UtcNow < until)
+            {
+                using var socket = await NetnsThread.RunAsync(LabNames.NetnsPath(tiefighter.Netns), () => new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp));
+                using var attempt = new CancellationTokenSource(TimeSpan.FromMilliseconds(100));
+                try
+                {
+                    await socket.ConnectAsync(new IPEndPoint(remote.Ip, 80), attempt.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                }
+            }
+        }));
+
+        var drops = await CountAuthDropsAsync(_cluster, "tiefighter") - dropsBefore;
+        var handshakes = agent.Failures - failuresBefore;
+        Assert.True(drops >= 50, $"the flood's SYNs dropped with AUTH_REQUIRED ({drops})");
+        Assert.InRange(handshakes, 1, 4); // one try, then at most one per RetryBackoff (1 s) over two seconds
+        Assert.Empty(await _cluster.GetAuthEntriesAsync(CancellationToken.None) ?? []);
+    }
+
+    [Fact]
     public async Task Certificates_from_another_labs_CA_are_refused_both_ways_and_write_nothing()
     {
         var agent = _cluster.MutualAuth!;
