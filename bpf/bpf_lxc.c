@@ -11,6 +11,8 @@
  * handed to that port's L7 proxy at from_container (bpf/lib/proxy.h). The ingress proxy's upstream packets
  * (MARK_FROM_PROXY) pass to_container unjudged; the egress proxy's (MARK_FROM_EGRESS_PROXY) are judged there by
  * the destination's ingress policy for the client identity their mark carries.
+ * Mutual authentication: an allow entry with an auth_type passes only when ls_auth holds an unexpired entry for the
+ * pair (bpf/lib/auth.h); otherwise the packet drops with AUTH_REQUIRED and the agent is signalled to authenticate.
  * to_overlay/from_overlay trace packets through a multi-node lab's VXLAN device (cilium_vxlan), with the same maps.
  * Minimum kernel: 5.8 (ring buffer, LPM trie as inner map). Tested on 6.18.
  */
@@ -24,14 +26,17 @@
 #include "conntrack.h"
 #include "events.h"
 #include "proxy.h"
+#include "auth.h"
 
 /*
  * An L7-policed connection is redirected where it leaves the client (Cilium does the same at the client's
  * from-container): the destination endpoint's INGRESS policy, looked up with the client's identity, names a
- * proxy port. Returns that port (0 = no redirect); the verdict event is the server's, as REDIRECTED.
+ * proxy port. Returns that port (0 = no redirect), or a negative drop reason when that entry requires
+ * authentication the pair lacks (the packet never reaches the server's to-container, which would check it);
+ * the verdict event is the server's, as REDIRECTED.
  */
-static __always_inline __u16 ingress_proxy_port(struct __sk_buff *skb, const struct pkt_info *pkt, __u32 client_id,
-						 __u8 state)
+static __always_inline int ingress_proxy_port(struct __sk_buff *skb, const struct pkt_info *pkt, __u32 client_id,
+					      __u8 state)
 {
 	struct endpoint_info *dst;
 	struct policy_hit hit = {};
@@ -47,6 +52,17 @@ static __always_inline __u16 ingress_proxy_port(struct __sk_buff *skb, const str
 		return 0; /* denied or plain L4: to-container of the server decides, counts and reports */
 	/* The packet goes to the proxy and never reaches the server's to-container: count it for the server here. */
 	policy_account(dst->lxc_id, DIR_INGRESS, pkt, &hit);
+	if (hit.auth_type) {
+		int auth = auth_lookup(dst->sec_id, client_id, ipcache_lookup(pkt->ev.daddr), ipcache_lookup(pkt->ev.saddr),
+				       hit.auth_type);
+
+		if (auth < 0) {
+			if (state == TRACE_REASON_NEW)
+				send_policy_verdict_auth(skb, pkt, dst->lxc_id, DIR_INGRESS, hit.match_type, DROP_AUTH_REQUIRED, 0,
+							 hit.auth_type);
+			return auth;
+		}
+	}
 	if (state == TRACE_REASON_NEW)
 		send_policy_verdict(skb, pkt, dst->lxc_id, DIR_INGRESS, hit.match_type, 0, hit.proxy_port);
 	return hit.proxy_port;
@@ -69,7 +85,8 @@ static __always_inline int handle_lxc(struct __sk_buff *skb, __u8 hook)
 	__u32 local_id, remote_id;
 	struct policy_hit hit = {};
 	__u8 fresh;
-	__u16 ep_id, l7_port = 0;
+	__u16 ep_id;
+	int l7_port = 0;
 	__u8 l7_dir = DIR_EGRESS;
 	void *policy;
 	int ret, state, enforced;
@@ -134,9 +151,12 @@ static __always_inline int handle_lxc(struct __sk_buff *skb, __u8 hook)
 	/* Policy applies to every packet that is not a reply, so a new deny also stops running connections. */
 	ret = policy_can_access(policy, remote_id, dir, &pkt, &hit);
 	policy_account(ep_id, dir, &pkt, &hit);
+	if (ret == 0 && hit.auth_type)
+		ret = auth_lookup(local_id, remote_id, ipcache_lookup(hook == TUPLE_F_OUT ? pkt.ev.saddr : pkt.ev.daddr), remote,
+				  hit.auth_type);
 	enforced = ep->flags & (dir == DIR_INGRESS ? EP_F_INGRESS_ENFORCED : EP_F_EGRESS_ENFORCED);
 	if (state == TRACE_REASON_NEW && enforced)
-		send_policy_verdict(skb, &pkt, ep_id, dir, hit.match_type, (__u8)-ret, hit.proxy_port);
+		send_policy_verdict_auth(skb, &pkt, ep_id, dir, hit.match_type, (__u8)-ret, hit.proxy_port, hit.auth_type);
 	if (ret < 0) {
 		send_drop(skb, &pkt, ep_id, (__u8)-ret, dir, 0);
 		return TC_ACT_SHOT;
@@ -151,10 +171,14 @@ static __always_inline int handle_lxc(struct __sk_buff *skb, __u8 hook)
 		if (!l7_port) {
 			l7_dir = DIR_INGRESS;
 			l7_port = ingress_proxy_port(skb, &pkt, local_id, state);
+			if (l7_port < 0) {
+				send_drop(skb, &pkt, ep_id, (__u8)-l7_port, DIR_INGRESS, 0);
+				return TC_ACT_SHOT;
+			}
 		}
 	}
-	if (l7_port) {
-		ret = proxy_redirect(skb, &pkt, l7_port);
+	if (l7_port > 0) {
+		ret = proxy_redirect(skb, &pkt, (__u16)l7_port);
 		if (ret < 0) {
 			send_drop(skb, &pkt, ep_id, (__u8)-ret, l7_dir, 0);
 			return TC_ACT_SHOT;

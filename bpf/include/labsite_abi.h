@@ -21,6 +21,7 @@
 #define DROP_CT_INVALID_HDR     135
 #define DROP_PROXY_LOOKUP       165 /* redirect to the L7 proxy found no socket to assign */
 #define DROP_POLICY_DENY        181 /* a deny entry matched ("Policy denied by denylist") */
+#define DROP_AUTH_REQUIRED      189 /* the entry requires auth and the pair has no unexpired auth map entry */
 #define DROP_EP_NOT_READY       203 /* endpoint known, policy map missing */
 
 /* ---- event types (Cilium's monitor message types) ---- */
@@ -260,8 +261,51 @@ struct policy_verdict_event {
 	__u8 allowed;      /* 1 allowed, 0 denied */
 	__u8 drop_reason;  /* DROP_POLICY or DROP_POLICY_DENY when denied, else 0 */
 	__u16 proxy_port;  /* host order */
-	__u16 pad2;
+	__u8 auth_type;    /* the deciding entry's auth_type (1 = SPIRE), as Cilium's verdict notification carries it */
+	__u8 pad2;
 };
 _Static_assert(sizeof(struct policy_verdict_event) == 56, "policy_verdict_event size");
+
+/*
+ * Mutual authentication (Cilium's bpf/lib/auth.h). ls_auth: auth_key -> auth_info, written by the agent after a
+ * mutual-TLS handshake between the two identities' nodes. remote_node_id is 0 when the peer is on the same node, else
+ * the peer node's id from ls_node. expiration: seconds of CLOCK_MONOTONIC (bpf_ktime_get_ns() / 1e9); Cilium keeps
+ * seconds of wall time through an offset it calibrates, which the agent converts to when it prints.
+ */
+struct auth_key {
+	__u32 local_sec_label;
+	__u32 remote_sec_label;
+	__u16 remote_node_id;
+	__u8 auth_type;   /* the policy entry's auth_type: 1 = SPIRE */
+	__u8 pad;
+};
+_Static_assert(sizeof(struct auth_key) == 12, "auth_key size");
+
+struct auth_info {
+	__u64 expiration;
+};
+_Static_assert(sizeof(struct auth_info) == 8, "auth_info size");
+
+/* ls_node: a node's underlay address (the ipcache's tunnel endpoint) -> its id (Cilium: cilium_node_map_v2). */
+struct node_id_key {
+	__be32 ip4;
+};
+_Static_assert(sizeof(struct node_id_key) == 4, "node_id_key size");
+
+struct node_id_value {
+	__u16 id;
+	__u16 pad;
+};
+_Static_assert(sizeof(struct node_id_value) == 4, "node_id_value size");
+
+/* ls_signals (ring buffer): the datapath asks the agent to authenticate a pair (Cilium: SIGNAL_AUTH_REQUIRED). */
+#define SIGNAL_AUTH_REQUIRED 2
+
+struct auth_signal {
+	__u32 signal_nr;  /* SIGNAL_AUTH_REQUIRED */
+	struct auth_key key;
+	__be32 local_node; /* underlay address of the node whose endpoint dropped (0 in a one-node lab) */
+};
+_Static_assert(sizeof(struct auth_signal) == 20, "auth_signal size");
 
 #endif /* LABSITE_ABI_H */

@@ -6,6 +6,7 @@
  *   send_drop(skb, pkt, ep_id, reason, dir, reply_flags)
  *   send_trace(skb, pkt, ep_id, point, reason, reply_flags)
  *   send_policy_verdict(skb, pkt, ep_id, dir, match_type, drop_reason, proxy_port)  (reason 0 = allowed)
+ *   send_policy_verdict_auth(..., auth_type)  the same, for an entry that requires authentication
  * Each returns nothing: when the ring is full the event is skipped (the agent counts lost events from
  * the gaps), never the packet.
  *
@@ -71,10 +72,13 @@ static __always_inline void send_trace(struct __sk_buff *skb, const struct pkt_i
 	bpf_ringbuf_output(&ls_events, &ev, sizeof(ev), 0);
 }
 
-static __always_inline void send_policy_verdict(struct __sk_buff *skb, const struct pkt_info *pkt, __u16 ep_id,
-						__u8 dir, __u8 match_type, __u8 drop_reason, __u16 proxy_port)
+static __always_inline void send_policy_verdict_auth(struct __sk_buff *skb, const struct pkt_info *pkt, __u16 ep_id,
+						     __u8 dir, __u8 match_type, __u8 drop_reason, __u16 proxy_port,
+						     __u8 auth_type)
 {
 	struct policy_verdict_event ev = {};
+
+	ev.auth_type = auth_type;
 
 	fill_hdr(&ev.hdr, skb, pkt, EVENT_POLICY_VERDICT, 0, ep_id, 0, sizeof(ev));
 	ev.pkt = pkt->ev;
@@ -84,6 +88,12 @@ static __always_inline void send_policy_verdict(struct __sk_buff *skb, const str
 	ev.drop_reason = drop_reason;
 	ev.proxy_port = proxy_port;
 	bpf_ringbuf_output(&ls_events, &ev, sizeof(ev), 0);
+}
+
+static __always_inline void send_policy_verdict(struct __sk_buff *skb, const struct pkt_info *pkt, __u16 ep_id,
+						__u8 dir, __u8 match_type, __u8 drop_reason, __u16 proxy_port)
+{
+	send_policy_verdict_auth(skb, pkt, ep_id, dir, match_type, drop_reason, proxy_port, 0);
 }
 
 #endif /* LABSITE_EVENTS_H */

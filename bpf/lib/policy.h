@@ -73,6 +73,7 @@ struct policy_hit {
 	__u8 prefix;        /* the entry's protocol/port prefix length */
 	__u8 match_type;    /* POLICY_MATCH_*; NONE when no entry matched */
 	__u16 proxy_port;   /* host order, 0 = no L7 redirect */
+	__u8 auth_type;     /* the entry's auth_type: non-zero = the pair must be authenticated (bpf/lib/auth.h) */
 };
 
 static __always_inline void *policy_map_of(__u16 lxc_id)
@@ -100,6 +101,7 @@ static __always_inline int policy_verdict(const struct policy_entry *win, int l3
 	else
 		hit->match_type = prefix == 0 ? POLICY_MATCH_ALL : prefix <= 8 ? POLICY_MATCH_PROTO_ONLY : POLICY_MATCH_L4_ONLY;
 	hit->proxy_port = bpf_ntohs(win->proxy_port);
+	hit->auth_type = (win->flags & POLICY_ENTRY_DENY) ? 0 : win->auth_type;
 	return (win->flags & POLICY_ENTRY_DENY) ? -DROP_POLICY_DENY : 0;
 }
 
@@ -133,6 +135,7 @@ static __always_inline int policy_can_access(void *map, __u32 remote_id, __u8 di
 		if (!l4) {
 			hit->match_type = POLICY_MATCH_NONE;
 			hit->proxy_port = 0;
+			hit->auth_type = 0;
 			return -DROP_POLICY;
 		}
 		return policy_verdict(l4, 0, remote_id, hit);

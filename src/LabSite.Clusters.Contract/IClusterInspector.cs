@@ -66,6 +66,19 @@ public interface IClusterInspector
     /// <summary>Runs a read-only <see cref="RouterCommand"/> on the lab's router; null when the lab has no router.</summary>
     Task<RouterReply?> RunRouterCommandAsync(RouterCommand command, CancellationToken ct) => Task.FromResult<RouterReply?>(null);
 
+    /// <summary>The auth map of every node (<c>cilium-dbg bpf auth list</c>); null when the backend has no mutual authentication (the default).</summary>
+    Task<IReadOnlyList<AuthEntryModel>?> GetAuthEntriesAsync(CancellationToken ct) => Task.FromResult<IReadOnlyList<AuthEntryModel>?>(null);
+
+    /// <summary>The identities' SPIRE registration entries (<c>spire-server entry show</c>); null without mutual authentication.</summary>
+    Task<IReadOnlyList<SpireEntryModel>?> GetSpireEntriesAsync(CancellationToken ct) => Task.FromResult<IReadOnlyList<SpireEntryModel>?>(null);
+
+    /// <summary>
+    /// Deletes (revokes) or re-creates identities' SPIRE entries; returns the entries changed, or null without mutual
+    /// authentication. Bad input (no identity and no labels, an unknown identity) is a <see cref="ClusterException"/>.
+    /// </summary>
+    Task<IReadOnlyList<SpireEntryModel>?> ChangeSpireEntriesAsync(SpireEntryChange change, CancellationToken ct) =>
+        Task.FromResult<IReadOnlyList<SpireEntryModel>?>(null);
+
     /// <summary>
     /// Runtime-security events (Tetragon's <c>GetEvents</c> shapes) from the lab's history, oldest first; null when the
     /// backend runs no runtime sensor (the default). A kind backend can answer with real Tetragon events.

@@ -19,6 +19,9 @@ public sealed partial class NetnsCluster : IClusterInspector
 
     private LabPolicyAgent Agent => _policy ?? throw new ClusterException($"cluster {Name} is destroyed");
 
+    /// <summary>The lab's mutual-auth manager (its CA, listeners and handshake counts); null once destroyed.</summary>
+    public Auth.MutualAuthAgent? MutualAuth => _policy?.MutualAuth;
+
     public Task<IReadOnlyList<FlowRecord>> GetFlowsAsync(FlowQuery query, CancellationToken ct) =>
         Task.FromResult(Agent.Flows.History(query.Filter, query.All ? null : query.First is null ? query.Last : null, query.First, query.Since, query.Until));
 
@@ -44,6 +47,15 @@ public sealed partial class NetnsCluster : IClusterInspector
 
     public Task<IReadOnlyList<FqdnCacheEntry>?> GetFqdnCacheAsync(CancellationToken ct) =>
         Task.FromResult<IReadOnlyList<FqdnCacheEntry>?>(Agent.FqdnCacheList());
+
+    public Task<IReadOnlyList<AuthEntryModel>?> GetAuthEntriesAsync(CancellationToken ct) =>
+        Task.FromResult(Agent.MutualAuth?.Entries());
+
+    public Task<IReadOnlyList<SpireEntryModel>?> GetSpireEntriesAsync(CancellationToken ct) =>
+        Task.FromResult(Agent.MutualAuth?.SpireEntries(Agent.IdentityList()));
+
+    public Task<IReadOnlyList<SpireEntryModel>?> ChangeSpireEntriesAsync(SpireEntryChange change, CancellationToken ct) =>
+        Task.FromResult(Agent.ChangeSpireEntries(change));
 
     public Task<PolicyRepositoryModel?> GetPolicyRepositoryAsync(CancellationToken ct) =>
         Task.FromResult<PolicyRepositoryModel?>(Agent.PolicyRepository());

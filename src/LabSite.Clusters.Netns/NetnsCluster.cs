@@ -139,6 +139,7 @@ public sealed partial class NetnsCluster
                 [c.Addressing.NodeIp, LabAddressing.Gateway], c.Store, Path.Combine(objectDir, "bpf_lxc.bpf.o"));
 
             await c._policy.AddNodesAsync(c.Nodes, c.Nodes.Count > 1 ? IPNetwork.Parse(c.Addressing.UnderlayCidr) : null, ct);
+            await c._policy.StartMutualAuthAsync(c.Name, c.Nodes, options.MutualAuthCertificateLifetime);
             c.Store.RegisterNodes(c.Nodes.Select(n => new LabNodeSpec(n.Name, n.PodCidr, n.NodeIp.ToString(), ControlPlane: n.Index == 0)));
 
             c._metricsServer = await HubbleMetricsServer.StartAsync(c.Names.NodeNetns, c.Addressing.NodeIp, c._policy.Metrics);

@@ -70,6 +70,12 @@ public sealed class NetnsOptions
     [Range(0, 86400)]
     public int FqdnMinTtl { get; set; }
 
+    /// <summary>
+    /// Lifetime of the identity certificates the lab's CA issues for mutual authentication, and so of the auth map
+    /// entries a handshake writes (SPIRE's default X509-SVID TTL is one hour).
+    /// </summary>
+    public TimeSpan MutualAuthCertificateLifetime { get; set; } = TimeSpan.FromHours(1);
+
     /// <summary>Directory of the built .bpf.o files; empty means bpf/ beside the Sandbox assembly.</summary>
     public string BpfObjectDirectory { get; set; } = "";
 }

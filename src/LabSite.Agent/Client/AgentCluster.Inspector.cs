@@ -88,6 +88,25 @@ internal sealed partial class AgentCluster : IClusterInspector
 
     public Task<RouterModel?> GetRouterAsync(CancellationToken ct) => GetOptionalAsync<RouterModel>(AgentRoutes.Router, ct);
 
+    public Task<IReadOnlyList<AuthEntryModel>?> GetAuthEntriesAsync(CancellationToken ct) => GetOptionalAsync<IReadOnlyList<AuthEntryModel>>(AgentRoutes.AuthEntries, ct);
+
+    public Task<IReadOnlyList<SpireEntryModel>?> GetSpireEntriesAsync(CancellationToken ct) => GetOptionalAsync<IReadOnlyList<SpireEntryModel>>(AgentRoutes.SpireEntries, ct);
+
+    /// <summary>The entries changed as the agent relays them; null when the lab has no mutual authentication (501).</summary>
+    public async Task<IReadOnlyList<SpireEntryModel>?> ChangeSpireEntriesAsync(SpireEntryChange change, CancellationToken ct)
+    {
+        var response = await Client.SendAsync(new HttpRequestMessage(HttpMethod.Post, Route(AgentRoutes.SpireEntries))
+        {
+            Content = JsonContent.Create(change, options: AgentProtocol.Json),
+        }, ct);
+        if (response.StatusCode == HttpStatusCode.NotImplemented)
+        {
+            response.Dispose();
+            return null;
+        }
+        return await AgentClient.ReadAsync<IReadOnlyList<SpireEntryModel>>(response, ct);
+    }
+
     /// <summary>The router's answer as the agent relays it; null when the lab has no router (501).</summary>
     public async Task<RouterReply?> RunRouterCommandAsync(RouterCommand command, CancellationToken ct)
     {

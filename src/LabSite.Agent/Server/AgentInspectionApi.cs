@@ -63,6 +63,15 @@ public static class AgentInspectionApi
                 ? Json(router)
                 : Error(501, $"cluster \"{cluster}\" has no BGP router"))).WithName("Router");
         api.MapPost(AgentRoutes.Router, RouterCommandAsync).WithName("RouterCommand");
+        api.MapGet(AgentRoutes.AuthEntries, (string cluster, BackendRouter agent, CancellationToken ct) =>
+            InspectAsync(cluster, agent, ct, async i => await i.GetAuthEntriesAsync(ct) is { } entries
+                ? Json(entries)
+                : Error(501, $"cluster \"{cluster}\" has no mutual authentication"))).WithName("AuthEntries");
+        api.MapGet(AgentRoutes.SpireEntries, (string cluster, BackendRouter agent, CancellationToken ct) =>
+            InspectAsync(cluster, agent, ct, async i => await i.GetSpireEntriesAsync(ct) is { } entries
+                ? Json(entries)
+                : Error(501, $"cluster \"{cluster}\" has no mutual authentication"))).WithName("SpireEntries");
+        api.MapPost(AgentRoutes.SpireEntries, ChangeSpireEntriesAsync).WithName("ChangeSpireEntries");
         api.MapGet(AgentRoutes.BpfObjects, (string cluster, BackendRouter agent, CancellationToken ct) =>
             AnswerAsync<IBpfObjects>(cluster, agent, c => Error(501, LabBpfObjects.NoneIn(c)), async b => Json(await b.GetBpfObjectsAsync(ct)), ct))
             .WithName("BpfObjects");
@@ -181,6 +190,27 @@ public static class AgentInspectionApi
     /// Runtime-security events as <c>tetra getevents -o json</c> lines: the history, or with <c>follow</c> the last
     /// N then live events, one flushed line each, until the client leaves. 501 when the backend runs no sensor.
     /// </summary>
+    /// <summary><c>spire-server entry delete|create</c>: a <see cref="SpireEntryChange"/> body; answers the entries changed.</summary>
+    private static async Task<IResult> ChangeSpireEntriesAsync([FromRoute(Name = "cluster")] string name, BackendRouter agent, HttpContext http, CancellationToken ct)
+    {
+        SpireEntryChange? change;
+        try
+        {
+            change = await http.Request.ReadFromJsonAsync<SpireEntryChange>(AgentProtocol.Json, ct);
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            return Error(400, $"SPIRE entry change: {e.Message}");
+        }
+        if (change is null || (change.Identity is null && change.Labels is not { Count: > 0 }))
+        {
+            return Error(400, "SPIRE entry change: needs an identity or labels");
+        }
+        return await InspectAsync(name, agent, ct, async i => await i.ChangeSpireEntriesAsync(change, ct) is { } changed
+            ? Json(changed)
+            : Error(501, $"cluster \"{name}\" has no mutual authentication"));
+    }
+
     private static async Task<IResult> RouterCommandAsync([FromRoute(Name = "cluster")] string name, BackendRouter agent, HttpContext http, CancellationToken ct)
     {
         RouterCommand? command;

@@ -332,6 +332,7 @@ public sealed partial class LabPolicyAgent : IDisposable
             thread.Dispose();
         }
         _pump.Dispose();
+        MutualAuth?.DisposeAsync().AsTask().GetAwaiter().GetResult();
         _datapath.Dispose();
     }
 }

@@ -18,7 +18,7 @@ public sealed partial class PolicyDatapath : IDisposable
 {
     public const string ObjectName = "bpf_lxc";
 
-    private static readonly string[] s_pinnedMaps = ["ls_ipcache", "ls_lxc", "ls_policy", "ls_ct4", "ls_events", "ls_pol_tmpl", "ls_polstats"];
+    private static readonly string[] s_pinnedMaps = ["ls_ipcache", "ls_lxc", "ls_policy", "ls_ct4", "ls_events", "ls_pol_tmpl", "ls_polstats", "ls_auth", "ls_node", "ls_signals"];
 
     private readonly BpfObject _obj;
     private readonly BpfProgram _fromContainer;
@@ -51,6 +51,8 @@ public sealed partial class PolicyDatapath : IDisposable
             _policyOuter = _obj.Map<uint, uint>("ls_policy");
             _ct = _obj.Map<CtTupleAbi, CtEntryAbi>("ls_ct4");
             _policyStats = _obj.Map<PolicyStatsKeyAbi, PolicyStatsValueAbi>("ls_polstats");
+            _auth = _obj.Map<AuthKeyAbi, AuthInfoAbi>("ls_auth");
+            _nodeIds = _obj.Map<NodeIdKeyAbi, NodeIdValueAbi>("ls_node");
         }
         catch
         {
@@ -165,7 +167,7 @@ public sealed partial class PolicyDatapath : IDisposable
         new(k.Identity.Value, k.Direction == Policy.Api.TrafficDirection.Egress, (byte)k.Protocol, k.Port, k.PortPrefixLength);
 
     public static PolicyEntryAbi ToEntry(PolicyMapEntry e) =>
-        new(e.Verdict.Deny, e.Key.PortPrefixLength, e.Verdict.ProxyPort, e.Verdict.ProxyPortPriority);
+        new(e.Verdict.Deny, e.Key.PortPrefixLength, e.Verdict.ProxyPort, e.Verdict.ProxyPortPriority) { AuthType = e.Verdict.AuthType };
 
     private BpfMap<PolicyKeyAbi, PolicyEntryAbi> PolicyMap(ushort endpointId)
     {
@@ -201,6 +203,8 @@ public sealed partial class PolicyDatapath : IDisposable
         _policyOuter.Dispose();
         _ct.Dispose();
         _policyStats.Dispose();
+        _auth.Dispose();
+        _nodeIds.Dispose();
         _obj.Dispose();
     }
 }

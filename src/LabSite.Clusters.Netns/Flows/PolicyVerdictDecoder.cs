@@ -18,6 +18,12 @@ public static class PolicyVerdictDecoder
         flow.PolicyMatchType = ev.MatchType;
         flow.ProxyPort = ev.ProxyPort;
         flow.Verdict = ev.Allowed != 0 ? (ev.ProxyPort != 0 ? Verdict.REDIRECTED : Verdict.FORWARDED) : Verdict.DROPPED;
+        if (ev.AuthType != 0)
+        {
+            // Hubble's parser appends the auth type to the summary of a verdict whose entry requires authentication.
+            flow.AuthType = (AuthType)ev.AuthType;
+            flow.Summary += $"; Auth: {flow.AuthType}";
+        }
         if (ev.Allowed == 0)
         {
             flow.DropReason = ev.DropReason;

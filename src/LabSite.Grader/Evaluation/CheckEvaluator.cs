@@ -39,6 +39,7 @@ public sealed class CheckEvaluator
                 RuntimeCheck r => await RuntimeCheckEvaluator.EvaluateAsync(r, context, ct),
                 BgpPeerCheck b => await Bgp.BgpCheckEvaluators.EvaluatePeerAsync(b, context, ct),
                 RouterRouteCheck r => await Bgp.BgpCheckEvaluators.EvaluateRouteAsync(r, context, ct),
+                AuthEntryCheck a => await Auth.AuthEntryCheckEvaluator.EvaluateAsync(a, context, ct),
                 BpfProgramCheck b => await BpfProgramCheckEvaluator.EvaluateAsync(b, context, ct),
                 _ => CannotCheck.Because(check, check.Title, $"the grader has no evaluator for {check.GetType().Name}"),
             };

@@ -38,6 +38,7 @@ public static class CheckBlockReader
             ["bgp-peer"] = (BgpCheckReaders.PeerKeys, BgpCheckReaders.ReadPeer),
             ["router-route"] = (BgpCheckReaders.RouteKeys, BgpCheckReaders.ReadRoute),
             ["bpf-program"] = (BpfProgramCheckReader.Keys, BpfProgramCheckReader.Read),
+            ["auth-entry"] = (AuthEntryCheckReader.Keys, AuthEntryCheckReader.Read),
         };
 
     public static IEnumerable<string> KindNames => s_kinds.Keys;

@@ -20,7 +20,7 @@ public static class CommandTable
             new HelpCommand(), new HistoryCommand(), new ExitCommand(), new TrueFalseCommand(succeed: true), new TrueFalseCommand(succeed: false),
             new RealKubectlCommand(), new CiliumDbgCommand(), new HubbleCommand(), new BpftoolCommand(), new TetraCommand(),
             new CiliumCliCommand(), new RouterShellCommand(RouterShellCommand.VtyshName), new RouterShellCommand(RouterShellCommand.RouterName),
-            new ClangCommand(), new BpfCommand(),
+            new ClangCommand(), new BpfCommand(), new Auth.SpireServerCommand(),
         ];
         return commands.ToDictionary(c => c.Name, StringComparer.Ordinal);
     }

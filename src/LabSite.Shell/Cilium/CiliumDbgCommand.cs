@@ -27,6 +27,7 @@ public sealed class CiliumDbgCommand : IShellCommand
         ["bpf ipcache list"] = "the ipcache map (IP to identity)",
         ["bpf ct list"] = "connection tracking entries",
         ["bpf lb list"] = "service load-balancing entries",
+        ["bpf auth list"] = "the auth map: identity pairs authenticated by mutual TLS, with their expiration",
         ["service list"] = "services and their backends",
         ["fqdn cache list"] = "names the DNS proxy saw answered, with their IPs and TTL",
         ["node list"] = "the cluster's nodes with their addresses and pod CIDRs",
@@ -101,6 +102,8 @@ public sealed class CiliumDbgCommand : IShellCommand
                 return 0;
             case "bpf policy get":
                 return await PolicyGetAsync(context, inspector, rest);
+            case "bpf auth list":
+                return await AuthListAsync(context, inspector, rest);
             case "status":
                 return await StatusSubcommand.RunAsync(context, inspector, rest);
             case "policy get":
@@ -121,6 +124,47 @@ public sealed class CiliumDbgCommand : IShellCommand
                 return null;
         }
     }
+
+    /// <summary>
+    /// <c>bpf auth list [-o json]</c>: Cilium's columns. Cilium keeps one auth map per node; with several nodes the lab
+    /// prints each node's under a <c>Node: NAME</c> line, as <c>kubectl exec</c> into each node's agent would show them.
+    /// </summary>
+    private static async Task<int?> AuthListAsync(CommandContext context, IClusterInspector inspector, List<string> args)
+    {
+        var (json, error) = OutputFlag.Take(args);
+        if (error is not null || args.Count > 0)
+        {
+            await context.Stderr.WriteLineAsync($"Error: {error ?? $"unknown argument \"{args[0]}\""}");
+            return 1;
+        }
+        if (await inspector.GetAuthEntriesAsync(context.Cancellation) is not { } entries)
+        {
+            return null; // not available: the caller says so
+        }
+        if (json)
+        {
+            await context.Stdout.WriteLineAsync(System.Text.Json.JsonSerializer.Serialize(entries.Select(e => new
+            {
+                key = new { local_identity = e.LocalIdentity, remote_identity = e.RemoteIdentity, remote_node_id = e.RemoteNodeId, auth_type = e.AuthType },
+                value = new { expiration = e.Expiration.ToUnixTimeSeconds() },
+            }), s_indented));
+            return 0;
+        }
+        var nodes = entries.Select(e => e.Node).Distinct().ToList();
+        if (nodes.Count <= 1)
+        {
+            await context.Stdout.WriteAsync(AuthEntryModel.ToText(entries));
+            return 0;
+        }
+        foreach (var node in nodes)
+        {
+            await context.Stdout.WriteLineAsync($"Node: {node}");
+            await context.Stdout.WriteAsync(AuthEntryModel.ToText(entries.Where(e => e.Node == node)));
+        }
+        return 0;
+    }
+
+    private static readonly System.Text.Json.JsonSerializerOptions s_indented = new() { WriteIndented = true };
 
     /// <summary>A list command with Cilium's table, or with <c>-o json</c> the JSON of its Go models (what the kind backend reads from a real agent).</summary>
     private static async Task<int> ListAsync<T>(CommandContext context, List<string> args, Func<Task<IReadOnlyList<T>>> read, Func<IEnumerable<T>, string> text, Func<IEnumerable<T>, string> json)

@@ -86,7 +86,8 @@ public struct PolicyVerdictEventAbi
     [CField("allowed")] public byte Allowed;
     [CField("drop_reason")] public byte DropReason;
     [CField("proxy_port")] public ushort ProxyPort;
-    [CField("pad2")] public ushort Pad2;
+    [CField("auth_type")] public byte AuthType;
+    [CField("pad2")] public byte Pad2;
 }
 
 /// <summary>Seven padding bytes (C <c>__u8 pad[7]</c>).</summary>

@@ -15,12 +15,19 @@ public sealed record PeerRule(
     IReadOnlyList<Entity>? Entities,
     IReadOnlyList<PortRule>? ToPorts,
     IReadOnlyList<IcmpRule>? Icmps,
-    IReadOnlyList<FqdnSelector>? Fqdns = null)
+    IReadOnlyList<FqdnSelector>? Fqdns = null,
+    AuthMode Auth = AuthMode.Disabled)
 {
     public bool HasPeers => Endpoints is not null || Cidrs is not null || Entities is not null || Fqdns is not null;
 
     public bool HasL4 => ToPorts is { Count: > 0 } || Icmps is { Count: > 0 };
 }
+
+/// <summary>
+/// <c>authentication.mode</c> of an allow rule, with the auth type the policy map entry carries (Cilium's
+/// AuthType: <c>required</c> means the default type, SPIRE = 1; <c>disabled</c> = 0, as when the field is absent).
+/// </summary>
+public enum AuthMode : byte { Disabled = 0, Required = 1 }
 
 /// <summary>A <c>fromCIDR</c> entry (no excepts) or a <c>fromCIDRSet</c> entry with its <c>except</c> list.</summary>
 public sealed record CidrRule(IPNetwork Cidr, IReadOnlyList<IPNetwork> Except)

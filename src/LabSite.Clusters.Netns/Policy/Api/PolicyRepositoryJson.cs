@@ -159,6 +159,12 @@ public static class PolicyRepositoryJson
                 w.WriteEndObject();
                 w.WriteEndArray();
             }
+            if (p.Auth == AuthMode.Required)
+            {
+                w.WriteStartObject("authentication");
+                w.WriteString("mode", "required");
+                w.WriteEndObject();
+            }
             w.WriteEndObject();
         }
         w.WriteEndArray();

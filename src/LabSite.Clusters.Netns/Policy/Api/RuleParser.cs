@@ -24,7 +24,6 @@ internal static class RuleParser
         ["fromNodes"] = "fromNodes needs node identities, which the netns backend does not have",
         ["toNodes"] = "toNodes needs node identities, which the netns backend does not have",
         ["toServices"] = "toServices is not supported by the netns backend yet; select the service's pods with toEndpoints",
-        ["authentication"] = "mutual authentication is not supported by the netns backend",
     };
 
     public static PolicyRule? Parse(JsonFields f, JsonNode? node, string path, PolicySource source)
@@ -111,7 +110,11 @@ internal static class RuleParser
             {
                 f.Error(JsonFields.Join(path, key), "toFQDNs is an egress peer (Cilium has no fromFQDNs)");
             }
-            else if (!peers.Contains(key) && key is not ("toPorts" or "icmps" or "toFQDNs"))
+            else if (key == "authentication" && deny)
+            {
+                f.Error(JsonFields.Join(path, key), $"authentication is not allowed in {(ingress ? "ingressDeny" : "egressDeny")} (a deny needs no peer to authenticate, as in Cilium)");
+            }
+            else if (!peers.Contains(key) && key is not ("toPorts" or "icmps" or "toFQDNs" or "authentication"))
             {
                 f.Error(JsonFields.Join(path, key), $"unknown field \"{key}\" (known here: {string.Join(", ", peers)}, toPorts, icmps)");
             }
@@ -130,7 +133,37 @@ internal static class RuleParser
         {
             f.Error(JsonFields.Join(path, "icmps"), "icmps may only be used without toPorts in the same rule (as in Cilium)");
         }
-        return new PeerRule(endpoints, cidrs, entities, ports, icmps, fqdns);
+        var auth = deny ? AuthMode.Disabled : Authentication(f, o, path);
+        return new PeerRule(endpoints, cidrs, entities, ports, icmps, fqdns, auth);
+    }
+
+    /// <summary>
+    /// <c>authentication: {mode: required|disabled}</c> on an allow rule (Cilium's Authentication). Cilium's third mode,
+    /// <c>test-always-fail</c>, exists for its own tests and is refused here, as is every other value.
+    /// </summary>
+    private static AuthMode Authentication(JsonFields f, JsonObject o, string path)
+    {
+        if (f.Object(o, path, "authentication") is not { } auth)
+        {
+            return AuthMode.Disabled;
+        }
+        var p = JsonFields.Join(path, "authentication");
+        f.RejectUnknown(auth, p, "mode");
+        switch (auth["mode"])
+        {
+            case null:
+                f.Error(JsonFields.Join(p, "mode"), "Required value: mode must be \"required\" or \"disabled\"");
+                return AuthMode.Disabled;
+            case JsonValue v when v.TryGetValue<string>(out var mode) && mode == "required":
+                return AuthMode.Required;
+            case JsonValue v when v.TryGetValue<string>(out var mode) && mode == "disabled":
+                return AuthMode.Disabled;
+            case var other:
+                // The value is echoed, cut short: a stranger's megabyte of text does not belong in an error line.
+                var text = other.ToJsonString();
+                f.Error(JsonFields.Join(p, "mode"), $"Unsupported value: {(text.Length > 40 ? text[..40] + "..." : text)}: supported values: \"disabled\", \"required\"");
+                return AuthMode.Disabled;
+        }
     }
 
     private static List<EndpointSelector>? Selectors(JsonFields f, JsonObject o, string path, string field, string? ns)

@@ -88,6 +88,7 @@ internal sealed class EndpointCompiler(
             }
         }
         PropagateDenies(entries);
+        PropagateAuth(entries);
         var l7 = L7Ports(entries.Where(e => e.Value.Verdict.ProxyPort != 0).Select(e => (e.Key.Direction, e.Key.Port)));
         var list = entries
             .OrderBy(e => e.Value.Verdict.Deny ? 0 : 1)
@@ -134,8 +135,8 @@ internal sealed class EndpointCompiler(
             foreach (var (proto, port, prefix, http) in PortPatterns(peer, ep, dir, perPeer ? group.Min : NumericIdentity.Unknown))
             {
                 var verdict = deny ? PolicyVerdict.DenyAll
-                    : http is null ? PolicyVerdict.Allow
-                    : new PolicyVerdict(false, dir == TrafficDirection.Ingress ? ingressProxyPort : egressProxyPort, ProxyPortPriority);
+                    : http is null ? PolicyVerdict.Allow with { AuthType = (byte)peer.Auth }
+                    : new PolicyVerdict(false, dir == TrafficDirection.Ingress ? ingressProxyPort : egressProxyPort, ProxyPortPriority, (byte)peer.Auth);
                 foreach (var id in group)
                 {
                     Add(entries, new PolicyKey(id, dir, proto, port, prefix), verdict, source);
@@ -285,7 +286,12 @@ internal sealed class EndpointCompiler(
         else if (!verdict.Deny && verdict.ProxyPort != 0)
         {
             // A redirect wins over a plain allow of the same key; the plain allow becomes an allow-all HTTP rule set.
-            existing = (verdict, existing.From);
+            existing = (verdict with { AuthType = Math.Max(verdict.AuthType, existing.Verdict.AuthType) }, existing.From);
+        }
+        else if (!verdict.Deny && verdict.AuthType > existing.Verdict.AuthType)
+        {
+            // Two allows of one key: if either requires authentication, the entry does (Cilium's auth precedence).
+            existing = (existing.Verdict with { AuthType = verdict.AuthType }, existing.From);
         }
         if (source is not null)
         {
@@ -303,6 +309,28 @@ internal sealed class EndpointCompiler(
             if (cover.Value.From is not null)
             {
                 entries[key] = (PolicyVerdict.DenyAll, new SortedSet<PolicySource>(cover.Value.From, SourceOrder.Instance));
+            }
+        }
+    }
+
+    /// <summary>
+    /// A narrower allow of the same peer inherits the auth type of a broader allow that covers it (Cilium derives it
+    /// from the covering entry): otherwise the LPM trie's longest match would skip authentication that an L3 rule asks
+    /// for whenever another rule also opens a port.
+    /// </summary>
+    private static void PropagateAuth(Dictionary<PolicyKey, (PolicyVerdict Verdict, SortedSet<PolicySource> From)> entries)
+    {
+        var requiring = entries.Where(e => !e.Value.Verdict.Deny && e.Value.Verdict.AuthType != 0).ToList();
+        if (requiring.Count == 0)
+        {
+            return;
+        }
+        foreach (var (key, value) in entries.Where(e => !e.Value.Verdict.Deny && e.Value.Verdict.AuthType == 0).ToList())
+        {
+            var cover = requiring.Where(r => r.Key.Covers(key)).Select(r => r.Value.Verdict.AuthType).DefaultIfEmpty().Max();
+            if (cover != 0)
+            {
+                entries[key] = (value.Verdict with { AuthType = cover }, value.From);
             }
         }
     }

@@ -70,8 +70,11 @@ public readonly record struct PolicyKey(
     };
 }
 
-/// <summary>A policy map value: allow or deny, and the proxy port (0 = none) with its priority.</summary>
-public readonly record struct PolicyVerdict(bool Deny, ushort ProxyPort = 0, byte ProxyPortPriority = 0)
+/// <summary>
+/// A policy map value: allow or deny, the proxy port (0 = none) with its priority, and the auth type an allow
+/// requires (Cilium's AuthType: 0 none, 1 SPIRE; the datapath then needs an unexpired auth map entry for the pair).
+/// </summary>
+public readonly record struct PolicyVerdict(bool Deny, ushort ProxyPort = 0, byte ProxyPortPriority = 0, byte AuthType = 0)
 {
     public static readonly PolicyVerdict Allow = new(false);
     public static readonly PolicyVerdict DenyAll = new(true);

@@ -81,7 +81,8 @@ public class PolicySpecTests
         };
         lines.AddRange(policy.Entries.Select(e =>
             $"{(e.Verdict.Deny ? "Deny" : "Allow")} {e.Key.Direction} {Name(e.Key.Identity)} {e.Key.PortProtoText()}"
-            + (e.Verdict.ProxyPort != 0 ? $" proxy={e.Verdict.ProxyPort}" : "")));
+            + (e.Verdict.ProxyPort != 0 ? $" proxy={e.Verdict.ProxyPort}" : "")
+            + (e.Verdict.AuthType != 0 ? " auth=spire" : "")));
         return string.Join("\n", lines);
     }
 
