@@ -1,0 +1,78 @@
+using System.Text.RegularExpressions;
+
+namespace LabSite.Clusters.Contract;
+
+/// <summary>
+/// One cluster of a Cluster Mesh as Cilium's Helm values name it: <c>cluster.name</c> and <c>cluster.id</c>. The id is
+/// the third octet of the cluster's security identities (identity = id &lt;&lt; 16 | local number), so it must be 1-255
+/// and unique in the mesh; the name is what <c>io.cilium.k8s.policy.cluster</c> and kubectl's context carry.
+/// </summary>
+public sealed partial record MeshCluster(string Name, int Id)
+{
+    /// <summary>Cilium's limit without <c>maxConnectedClusters: 511</c>.</summary>
+    public const int MaxId = 255;
+
+    /// <summary>Cilium's cluster name limit (a DNS label of at most 32 characters).</summary>
+    public const int MaxNameLength = 32;
+
+    /// <summary>A lab meshes at most this many clusters (each is a whole lab cluster on this host).</summary>
+    public const int MaxClusters = 3;
+
+    /// <summary>The lab cluster (backend name) of a peer: the primary's name, a dash, the peer's cluster name.</summary>
+    public static string PeerClusterName(string primary, string peer) => $"{primary}-{peer}";
+
+    /// <summary>
+    /// Every problem of a mesh declaration, each naming its field (<c>clusters[1].id</c>): at least two clusters, at
+    /// most <see cref="MaxClusters"/>, names DNS labels of at most 32 characters, ids 1-255, both unique.
+    /// </summary>
+    public static IReadOnlyList<string> Validate(IReadOnlyList<MeshCluster>? clusters, string field = "clusters")
+    {
+        var errors = new List<string>();
+        if (clusters is null)
+        {
+            return errors;
+        }
+        if (clusters.Count is < 2 or > MaxClusters)
+        {
+            errors.Add($"{field}: a mesh has 2 to {MaxClusters} clusters, not {clusters.Count}");
+        }
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        var ids = new HashSet<int>();
+        for (var i = 0; i < clusters.Count; i++)
+        {
+            var c = clusters[i];
+            if (c is null)
+            {
+                errors.Add($"{field}[{i}]: Required value");
+                continue;
+            }
+            if (string.IsNullOrEmpty(c.Name) || c.Name.Length > MaxNameLength || !NamePattern().IsMatch(c.Name))
+            {
+                errors.Add($"{field}[{i}].name: Invalid value: \"{Truncate(c.Name)}\": a cluster name is 1-{MaxNameLength} characters a-z, 0-9 and '-', starting and ending with a letter or digit");
+            }
+            else if (c.Name == "default")
+            {
+                // Cilium refuses to mesh a cluster that kept the default name: its identities could not be told apart.
+                errors.Add($"{field}[{i}].name: Invalid value: \"default\": a meshed cluster needs its own name");
+            }
+            else if (!names.Add(c.Name))
+            {
+                errors.Add($"{field}[{i}].name: Duplicate value: \"{c.Name}\"");
+            }
+            if (c.Id is < 1 or > MaxId)
+            {
+                errors.Add($"{field}[{i}].id: Invalid value: {c.Id}: a cluster id is 1 to {MaxId} (0 means no mesh)");
+            }
+            else if (!ids.Add(c.Id))
+            {
+                errors.Add($"{field}[{i}].id: Duplicate value: {c.Id}");
+            }
+        }
+        return errors;
+    }
+
+    private static string Truncate(string? s) => s is null ? "" : s.Length > 40 ? s[..40] + "..." : s;
+
+    [GeneratedRegex("^[a-z0-9]([a-z0-9-]*[a-z0-9])?$")]
+    private static partial Regex NamePattern();
+}
