@@ -5,7 +5,7 @@ using LabSite.Clusters.Netns.Services;
 namespace LabSite.Clusters.Netns;
 
 /// <summary>This cluster in a Cluster Mesh: its cluster name and id, the global services it shares and the remote backends it merges.</summary>
-public sealed partial class NetnsCluster
+public sealed partial class NetnsCluster : IClusterMeshMember
 {
     private static readonly IReadOnlyDictionary<string, IReadOnlyList<MeshBackend>> s_noBackends = new Dictionary<string, IReadOnlyList<MeshBackend>>();
     private IReadOnlyDictionary<string, IReadOnlyList<MeshBackend>> _remoteBackends = s_noBackends;
@@ -19,6 +19,8 @@ public sealed partial class NetnsCluster
 
     /// <summary>The mesh this cluster belongs to, or null.</summary>
     public ClusterMesh? Mesh { get; internal set; }
+
+    public IReadOnlyList<MeshContext> MeshClusters => Mesh?.Clusters.Select(c => new MeshContext(c.ClusterName, c.Name)).ToList() ?? [];
 
     /// <summary>
     /// This cluster's shared global services (<c>ns/name</c>; <c>shared: "false"</c> ones are not) with their backends.

@@ -12,14 +12,26 @@ public sealed partial record MeshCluster(string Name, int Id)
     /// <summary>Cilium's limit without <c>maxConnectedClusters: 511</c>.</summary>
     public const int MaxId = 255;
 
-    /// <summary>Cilium's cluster name limit (a DNS label of at most 32 characters).</summary>
-    public const int MaxNameLength = 32;
+    /// <summary>
+    /// At most 14 characters (Cilium allows 32): a peer's lab cluster is named <c>m&lt;8 hex&gt;-&lt;name&gt;</c>
+    /// (<see cref="PeerClusterName"/>) and lab cluster names have at most 24.
+    /// </summary>
+    public const int MaxNameLength = 14;
 
     /// <summary>A lab meshes at most this many clusters (each is a whole lab cluster on this host).</summary>
     public const int MaxClusters = 3;
 
-    /// <summary>The lab cluster (backend name) of a peer: the primary's name, a dash, the peer's cluster name.</summary>
-    public static string PeerClusterName(string primary, string peer) => $"{primary}-{peer}";
+    /// <summary>
+    /// The lab cluster (backend name) of a peer: <c>m</c>, 8 hex digits of a hash of the first cluster's name, a dash and
+    /// the peer's cluster name. Derived, so the same lab always names its peers alike; never shaped like the site's
+    /// learner (<c>l…</c>) or pool (<c>p…</c>) clusters, whose sweeps must not take a peer for one of theirs.
+    /// </summary>
+    public static string PeerClusterName(string primary, string peer)
+    {
+        ArgumentNullException.ThrowIfNull(primary);
+        var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(primary));
+        return $"m{Convert.ToHexStringLower(hash)[..8]}-{peer}";
+    }
 
     /// <summary>
     /// Every problem of a mesh declaration, each naming its field (<c>clusters[1].id</c>): at least two clusters, at

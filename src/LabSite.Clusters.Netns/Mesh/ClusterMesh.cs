@@ -65,6 +65,17 @@ public sealed class ClusterMesh : IAsyncDisposable
         var underlayCidr = owner.Addressing.UnderlayCidr;
         var nodes = clusters.Select((c, i) => new LabNode(i, c.Nodes[0].Name, c.Nodes[0].Netns, c.Nodes[0].NodeIp, c.Addressing.PodCidr, IPAddress.Parse($"172.16.{slot}.{i + 2}"))).ToList();
         await LabOverlay.CreateAsync(owner.Names.UnderlayNetns, nodes, ct);
+        // Each node also routes the other clusters' Kubernetes API address through the tunnel: the lab shell's kubectl
+        // runs in the first node and reaches every cluster's API by its context (kubectl --context NAME).
+        foreach (var n in nodes)
+        {
+            var routes = new IpBatch(n.Netns);
+            foreach (var (peer, i) in nodes.Select((p, i) => (p, i)).Where(x => x.p.Index != n.Index))
+            {
+                routes.Add($"route add {clusters[i].KubernetesServiceIp}/32 via {peer.NodeIp} dev {LabOverlay.Device} onlink src {n.NodeIp}");
+            }
+            await routes.RunAsync($"mesh API routes of {n.Netns}", ct);
+        }
         var members = clusters.Select((c, i) => new Member(c, nodes[i].Underlay!)).ToList();
         foreach (var m in members)
         {

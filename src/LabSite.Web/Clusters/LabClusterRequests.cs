@@ -15,6 +15,6 @@ public sealed class LabClusterRequests(LabCatalogSource? catalog)
     public ClusterRequest For(string name, string labId)
     {
         var meta = catalog?.Current.Find(labId)?.Meta;
-        return new ClusterRequest(name, labId, OutsideHosts: meta?.Outside, Nodes: meta?.Nodes ?? 1);
+        return new ClusterRequest(name, labId, OutsideHosts: meta?.Outside, Nodes: meta?.Nodes ?? 1, Mesh: meta?.Clusters);
     }
 }

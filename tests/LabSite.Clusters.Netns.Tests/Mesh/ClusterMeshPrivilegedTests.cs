@@ -24,7 +24,7 @@ public sealed class ClusterMeshPrivilegedTests : IAsyncLifetime
     {
         await _backend.StartAsync(CancellationToken.None);
         _east = await _backend.CreateAsync(new ClusterRequest("cm", Mesh: s_mesh), null, CancellationToken.None);
-        _west = _backend.Find("cm-west")!;
+        _west = _backend.Find(MeshCluster.PeerClusterName("cm", "west"))!;
         foreach (var c in new[] { _east, _west })
         {
             Assert.True((await c.ApplyAsync(StoreFixture.Data("http-sw-app.yaml"), ApplyMode.Create, CancellationToken.None)).Succeeded);
@@ -145,18 +145,19 @@ public sealed class ClusterMeshPrivilegedTests : IAsyncLifetime
         // A mesh creates its clusters: one whose peer name is another lab's cluster is refused and touches nothing.
         var squat = await Assert.ThrowsAsync<ClusterException>(() => _backend.CreateAsync(new ClusterRequest("cm", Mesh: s_mesh), null, CancellationToken.None));
         Assert.Contains("already exists", squat.Message, StringComparison.Ordinal);
-        var other = await _backend.CreateAsync(new ClusterRequest("cm2-west"), null, CancellationToken.None);
+        var taken = MeshCluster.PeerClusterName("cm2", "west");
+        var other = await _backend.CreateAsync(new ClusterRequest(taken), null, CancellationToken.None);
         try
         {
             var steal = await Assert.ThrowsAsync<ClusterException>(() => _backend.CreateAsync(new ClusterRequest("cm2", Mesh: s_mesh), null, CancellationToken.None));
-            Assert.Contains("\"cm2-west\" already exists", steal.Message, StringComparison.Ordinal);
+            Assert.Contains($"\"{taken}\" already exists", steal.Message, StringComparison.Ordinal);
             Assert.Null(_backend.Find("cm2"));
             Assert.Null(other.Mesh);
             Assert.Equal(0, other.ClusterId);
         }
         finally
         {
-            await _backend.DestroyAsync("cm2-west", CancellationToken.None);
+            await _backend.DestroyAsync(taken, CancellationToken.None);
         }
 
         var dup = await Assert.ThrowsAsync<ClusterException>(() => _backend.CreateAsync(new ClusterRequest("dup", Mesh: [new("a", 7), new("b", 7)]), null, CancellationToken.None));
