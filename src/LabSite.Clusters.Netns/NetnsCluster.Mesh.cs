@@ -20,7 +20,8 @@ public sealed partial class NetnsCluster : IClusterMeshMember
     /// <summary>The mesh this cluster belongs to, or null.</summary>
     public ClusterMesh? Mesh { get; internal set; }
 
-    public IReadOnlyList<MeshContext> MeshClusters => Mesh?.Clusters.Select(c => new MeshContext(c.ClusterName, c.Name)).ToList() ?? [];
+    public Task<ILabCluster?> FindMeshClusterAsync(string clusterName, CancellationToken ct) =>
+        Task.FromResult<ILabCluster?>(Mesh?.Clusters.FirstOrDefault(c => c.ClusterName == clusterName) ?? (clusterName == ClusterName ? this : null));
 
     /// <summary>
     /// This cluster's shared global services (<c>ns/name</c>; <c>shared: "false"</c> ones are not) with their backends.

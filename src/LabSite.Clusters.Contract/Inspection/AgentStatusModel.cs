@@ -35,5 +35,8 @@ public sealed record AgentStatusModel(
 /// </summary>
 public sealed record ClusterMeshModel(string ClusterName, int ClusterId, IReadOnlyList<RemoteClusterModel> Remotes, int GlobalServices);
 
-/// <summary>One remote cluster as the agent knows it: ready once synchronised, with what it learned from it.</summary>
-public sealed record RemoteClusterModel(string Name, int Id, bool Ready, int Nodes, int Endpoints, int Identities, int Services);
+/// <summary>
+/// One remote cluster as the agent knows it: ready once synchronised, with what it learned from it, and the lab cluster
+/// (backend name) that runs it, which the lab shell's kubectl contexts and checks' <c>cluster:</c> reach it by.
+/// </summary>
+public sealed record RemoteClusterModel(string Name, int Id, bool Ready, int Nodes, int Endpoints, int Identities, int Services, string LabCluster);

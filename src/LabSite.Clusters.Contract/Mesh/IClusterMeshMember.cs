@@ -1,18 +1,12 @@
 namespace LabSite.Clusters.Contract;
 
 /// <summary>
-/// A lab cluster in a Cluster Mesh: every cluster of the mesh (this one included) by its <c>cluster.name</c>, with the
-/// lab cluster that serves it. The lab shell's kubectl gets one context per entry, named by the cluster name, as
-/// Cilium users switch clusters with <c>kubectl --context NAME</c>.
+/// A lab cluster that can be in a Cluster Mesh: finds another cluster of its mesh by its <c>cluster.name</c> (what a
+/// check's <c>cluster:</c> names, and kubectl's context). The mesh's members are in the agent status
+/// (<see cref="Inspection.AgentStatusModel.ClusterMesh"/>).
 /// </summary>
 public interface IClusterMeshMember
 {
-    /// <summary>This cluster's <c>cluster.name</c> (its context).</summary>
-    string ClusterName { get; }
-
-    /// <summary>The mesh's clusters in declaration order; empty when the cluster is not meshed.</summary>
-    IReadOnlyList<MeshContext> MeshClusters { get; }
+    /// <summary>The cluster of this mesh named <paramref name="clusterName"/> (this one for its own name), or null.</summary>
+    Task<ILabCluster?> FindMeshClusterAsync(string clusterName, CancellationToken ct);
 }
-
-/// <summary>One cluster of a mesh: its <c>cluster.name</c> and the lab cluster (backend name) that runs it.</summary>
-public sealed record MeshContext(string ClusterName, string LabCluster);

@@ -35,7 +35,7 @@ public sealed partial record MeshCluster(string Name, int Id)
 
     /// <summary>
     /// Every problem of a mesh declaration, each naming its field (<c>clusters[1].id</c>): at least two clusters, at
-    /// most <see cref="MaxClusters"/>, names DNS labels of at most 32 characters, ids 1-255, both unique.
+    /// most <see cref="MaxClusters"/>, names DNS labels of at most <see cref="MaxNameLength"/> characters, ids 1-255, both unique.
     /// </summary>
     public static IReadOnlyList<string> Validate(IReadOnlyList<MeshCluster>? clusters, string field = "clusters")
     {
@@ -58,14 +58,9 @@ public sealed partial record MeshCluster(string Name, int Id)
                 errors.Add($"{field}[{i}]: Required value");
                 continue;
             }
-            if (string.IsNullOrEmpty(c.Name) || c.Name.Length > MaxNameLength || !NamePattern().IsMatch(c.Name))
+            if (NameProblem(c.Name) is { } problem)
             {
-                errors.Add($"{field}[{i}].name: Invalid value: \"{Truncate(c.Name)}\": a cluster name is 1-{MaxNameLength} characters a-z, 0-9 and '-', starting and ending with a letter or digit");
-            }
-            else if (c.Name == "default")
-            {
-                // Cilium refuses to mesh a cluster that kept the default name: its identities could not be told apart.
-                errors.Add($"{field}[{i}].name: Invalid value: \"default\": a meshed cluster needs its own name");
+                errors.Add($"{field}[{i}].name: {problem}");
             }
             else if (!names.Add(c.Name))
             {
@@ -81,6 +76,17 @@ public sealed partial record MeshCluster(string Name, int Id)
             }
         }
         return errors;
+    }
+
+    /// <summary>Why <paramref name="name"/> cannot be a meshed cluster's name, or null when it can.</summary>
+    public static string? NameProblem(string? name)
+    {
+        if (string.IsNullOrEmpty(name) || name.Length > MaxNameLength || !NamePattern().IsMatch(name))
+        {
+            return $"Invalid value: \"{Truncate(name)}\": a cluster name is 1-{MaxNameLength} characters a-z, 0-9 and '-', starting and ending with a letter or digit";
+        }
+        // Cilium refuses to mesh a cluster that kept the default name: its identities could not be told apart.
+        return name == "default" ? "Invalid value: \"default\": a meshed cluster needs its own name" : null;
     }
 
     private static string Truncate(string? s) => s is null ? "" : s.Length > 40 ? s[..40] + "..." : s;

@@ -104,7 +104,7 @@ public sealed class ClusterMesh : IAsyncDisposable
             return new Contract.Inspection.RemoteClusterModel(
                 m.Cluster.ClusterName, m.Cluster.ClusterId, Ready: self.Synced, Nodes: m.Cluster.Nodes.Count,
                 Endpoints: endpoints.Count, Identities: endpoints.Select(e => e.Identity).Distinct().Count(),
-                Services: m.Cluster.GlobalServices.Count);
+                Services: m.Cluster.GlobalServices.Count, LabCluster: m.Cluster.Name);
         }).ToList();
         // Cilium counts the global services its remote clusters share.
         var global = self.PushedBackends.Count;

@@ -1,5 +1,6 @@
 using LabSite.Agent.Client;
 using LabSite.Clusters.Contract;
+using LabSite.Clusters.Contract.Inspection;
 using LabSite.Clusters.Contract.Kubernetes;
 using Microsoft.AspNetCore.Mvc;
 
@@ -73,8 +74,9 @@ internal static class KubectlEndpoint
             File.SetUnixFileMode(folder.FullName, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
             var kubeconfig = Path.Combine(folder.FullName, "kubeconfig");
             var access = new KubernetesAccess(server, tokens.TokenFor(lab), authority.AuthorityData);
-            var text = cluster is IClusterMeshMember { MeshClusters.Count: > 0 } member
-                ? Kubeconfig.ForMesh(member.ClusterName, await MeshContextsAsync(member, agent, tokens, inCluster, authority, ct))
+            var mesh = cluster is IClusterInspector inspector ? (await inspector.GetStatusAsync(ct))?.ClusterMesh : null;
+            var text = mesh is not null
+                ? Kubeconfig.ForMesh(mesh.ClusterName, [(mesh.ClusterName, access), .. await MeshContextsAsync(mesh, agent, tokens, inCluster, authority, ct)])
                 : Kubeconfig.For(name, access);
             await File.WriteAllTextAsync(kubeconfig, text, ct);
             var work = Directory.CreateDirectory(Path.Combine(folder.FullName, "work")).FullName;
@@ -188,12 +190,12 @@ internal static class KubectlEndpoint
         return new[] { "/usr/local/bin/kubectl", "/usr/bin/kubectl" }.FirstOrDefault(File.Exists);
     }
 
-    /// <summary>One context per cluster of the mesh: its in-cluster API address and its own token.</summary>
+    /// <summary>One context per remote cluster of the mesh: its in-cluster API address and its own token.</summary>
     private static async Task<IReadOnlyList<(string Context, KubernetesAccess Access)>> MeshContextsAsync(
-        IClusterMeshMember member, BackendRouter agent, KubeApiTokens tokens, InClusterKubeApi inCluster, KubeApiCertificate authority, CancellationToken ct)
+        ClusterMeshModel mesh, BackendRouter agent, KubeApiTokens tokens, InClusterKubeApi inCluster, KubeApiCertificate authority, CancellationToken ct)
     {
         var contexts = new List<(string, KubernetesAccess)>();
-        foreach (var peer in member.MeshClusters)
+        foreach (var peer in mesh.Remotes.Select(r => (ClusterName: r.Name, r.LabCluster)))
         {
             if (await agent.SummaryAsync(peer.LabCluster, ct) is not { } summary || await agent.FindAsync(peer.LabCluster, ct) is not IInClusterNetwork network)
             {
