@@ -164,6 +164,13 @@ public sealed class ClusterMeshPrivilegedTests : IAsyncLifetime
         Assert.Contains("clusters[1].id: Duplicate value: 7", dup.Message, StringComparison.Ordinal);
         Assert.Null(_backend.Find("dup"));
 
+        // Pods cannot send to the mesh's underlay (where they could forge tunnel packets).
+        var bytes = IPNetwork.Parse(_east.Mesh!.UnderlayCidr).BaseAddress.GetAddressBytes();
+        bytes[3] = 3; // west's node (cluster k at .k+2)
+        var westNode = new IPAddress(bytes);
+        var ping = await NetnsTestLabs.ExecAsync(_east, "tiefighter", "ping", "-c", "1", "-W", "1", westNode.ToString());
+        Assert.NotEqual(0, ping.ExitCode);
+
         var bad = await _east.ApplyAsync(StoreFixture.Yaml(GlobalDeathstar(affinity: "nearest")), ApplyMode.Apply, CancellationToken.None);
         Assert.False(bad.Succeeded);
         Assert.Contains(bad.Errors, e => e.Contains("metadata.annotations[service.cilium.io/affinity]", StringComparison.Ordinal) && e.Contains("\"nearest\"", StringComparison.Ordinal));
