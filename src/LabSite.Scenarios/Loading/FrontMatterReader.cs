@@ -95,6 +95,10 @@ public static class FrontMatterReader
         var outside = Outside(reader);
         var nodes = reader.Int("nodes", 1, MaxNodes, "a whole number of nodes") ?? 1;
         var clusters = MeshClusters(reader, source);
+        if (clusters is not null && backends.Any(b => b != "netns"))
+        {
+            reader.Error("backends", "a lab with \"clusters\" (a Cluster Mesh) runs on the netns backend only; list backends: [netns]");
+        }
         if (clusters is not null && nodes != 1)
         {
             reader.Error("nodes", "a lab with \"clusters\" (a Cluster Mesh) has one node per cluster; remove \"nodes\"");

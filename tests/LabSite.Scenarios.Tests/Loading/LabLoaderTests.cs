@@ -285,6 +285,7 @@ public sealed class LabLoaderTests : IDisposable
     [InlineData("clusters:\n  - east\n  - west", "", "each item of \"clusters\" in front matter is a mapping like {name: east, id: 1}")]
     [InlineData("clusters:\n  - {name: east, id: 1}\n  - {name: west, id: 2}\nnodes: 2", "", "a lab with \"clusters\" (a Cluster Mesh) has one node per cluster")]
     [InlineData("clusters:\n  - {name: east, id: 1}\n  - {name: west, id: 2}", "cluster: \"../other\"", "\"cluster\" names a cluster of the lab's mesh")]
+    [InlineData("clusters:\n  - {name: east, id: 1}\n  - {name: west, id: 2}\nbackends: [netns, kind]", "", "runs on the netns backend only")]
     public void BadMeshDeclarationsAreNamedWithTheirField(string frontMatter, string checkLine, string expected)
     {
         var result = LabLoader.Load(WriteMeshLab(frontMatter, checkLine));
@@ -296,7 +297,8 @@ public sealed class LabLoaderTests : IDisposable
     {
         var dir = Path.Combine(_root, "mesh");
         Directory.CreateDirectory(dir);
-        File.WriteAllText(Path.Combine(dir, "lab.md"), $"---\nid: mesh\ntitle: Test lab\nsummary: For tests.\nduration: 10\ndifficulty: advanced\nbackends: [netns]\n{frontMatter}\n---\n\n"
+        var backends = frontMatter.Contains("backends:", StringComparison.Ordinal) ? "" : "backends: [netns]\n";
+        File.WriteAllText(Path.Combine(dir, "lab.md"), $"---\nid: mesh\ntitle: Test lab\nsummary: For tests.\nduration: 10\ndifficulty: advanced\n{backends}{frontMatter}\n---\n\n"
             + "## Step {#step}\n\nText.\n\n:::solution\n```sh\nkubectl --context west get pods\n```\n:::\n\n"
             + $"```check\nid: c\nkind: object\ntitle: T\n{checkLine}\nresource: Pod\nname: p\n```\n");
         return dir;

@@ -2,6 +2,8 @@ using LabSite.Clusters.Contract.Inspection;
 using LabSite.Shell.Cilium;
 using LabSite.Shell.Mesh;
 using LabSite.Shell.Tests.Cilium;
+using LabSite.Shell.Tests.Support;
+using LabSite.Testing;
 
 namespace LabSite.Shell.Tests.Mesh;
 
@@ -40,5 +42,18 @@ public class ClusterMeshStatusTextTests
         Assert.StartsWith("❌ Cluster starwars is not part of a cluster mesh", ClusterMeshStatusText.Text(StatusTextTests.Healthy), StringComparison.Ordinal);
         Assert.DoesNotContain("ClusterMesh:", StatusText.Text(StatusTextTests.Healthy), StringComparison.Ordinal);
         Assert.Contains("ClusterMesh:             1/1 remote clusters ready, 1 global-services\n", StatusText.Text(s_east), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_lab_shells_cilium_clustermesh_status_prints_the_mesh_and_refuses_other_verbs()
+    {
+        var cluster = new InMemoryCluster { Status = s_east };
+        using var shell = new ShellHarness(cluster, inspection: true);
+        Assert.Equal((0, ClusterMeshStatusText.Text(s_east), ""), await shell.RunAsync("cilium clustermesh status --wait"));
+        var (code, _, error) = await shell.RunAsync("cilium clustermesh connect --destination-context west");
+        Assert.Equal(1, code);
+        Assert.StartsWith("Usage: cilium clustermesh status [--wait]", error, StringComparison.Ordinal);
+        cluster.Status = StatusTextTests.Healthy;
+        Assert.Equal(1, (await shell.RunAsync("cilium clustermesh status")).Status);
     }
 }
