@@ -4,7 +4,7 @@ using LabSite.Web.Labs;
 namespace LabSite.Web.Clusters;
 
 /// <summary>
-/// What a lab asks of its cluster, read from its front matter (its outside world, its number of nodes): the one place the
+/// What a lab asks of its cluster, read from its front matter (its outside world, its number of nodes, its Cluster Mesh): the one place the
 /// locator and the warm pool build a <see cref="ClusterRequest"/>, so a pooled cluster is the same as a fresh one.
 /// </summary>
 public sealed class LabClusterRequests(LabCatalogSource? catalog)
