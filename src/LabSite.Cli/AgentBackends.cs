@@ -15,12 +15,15 @@ namespace LabSite.Cli;
 /// </summary>
 public static class AgentBackends
 {
-    public static void Add(IServiceCollection services)
+    public static void Add(IServiceCollection services) => Add(services, KindEnabled);
+
+    /// <summary>The backends, with kind when <paramref name="kind"/> (<c>lab test --backend kind</c> asks for it directly).</summary>
+    public static void Add(IServiceCollection services, bool kind)
     {
         services.AddOptions<NetnsOptions>().BindConfiguration(nameof(NetnsOptions)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(sp => new NetnsBackend(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<NetnsOptions>>().Value));
         services.AddSingleton<IClusterBackend>(sp => sp.GetRequiredService<NetnsBackend>());
-        if (KindEnabled)
+        if (kind)
         {
             services.AddOptions<KindOptions>().BindConfiguration(nameof(KindOptions)).ValidateDataAnnotations().ValidateOnStart();
             services.AddSingleton(sp =>

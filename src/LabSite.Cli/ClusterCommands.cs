@@ -59,7 +59,7 @@ public static class ClusterCommands
         var backend = new Option<string?>("--backend") { Description = "netns (default) or kind (real Cilium; the agent needs KindOptions__Enabled=true)." };
         var nodes = new Option<int>("--nodes") { Description = $"How many nodes (1 to {ClusterRequest.MaxNodes}), joined by VXLAN.", DefaultValueFactory = _ => 1 };
         var command = new Command("up", "Create a lab cluster and wait until it is ready.") { name, lab, manifests, backend, nodes };
-        command.SetAction((result, ct) => Run(c, result, "up", ct, async (client, o, e) =>
+        command.SetAction(async (result, ct) => result.GetValue(backend) == "kind" && await KindMissingAsync(result) ? 1 : await Run(c, result, "up", ct, async (client, o, e) =>
         {
             var dir = result.GetValue(manifests) is { } m ? Path.GetFullPath(m) : null;
             if (dir is not null && !Directory.Exists(dir))
@@ -72,6 +72,21 @@ public static class ClusterCommands
             return 0;
         }));
         return command;
+    }
+
+    /// <summary>
+    /// What the kind backend lacks on this host, said in one line before any agent is asked (or started): true when
+    /// something is missing.
+    /// </summary>
+    private static async Task<bool> KindMissingAsync(ParseResult result)
+    {
+        var missing = new Doctor.HostChecks(Doctor.DoctorCommand.KindOptionsFromEnvironment()).MissingForKind();
+        if (missing.Count > 0)
+        {
+            await result.InvocationConfiguration.Error.WriteLineAsync(
+                $"labsite cluster up: the kind backend cannot run here: {string.Join("; ", missing)} (labsite doctor lists every gap)");
+        }
+        return missing.Count > 0;
     }
 
     private static Command Apply(Common c, string verb, ApplyMode mode)

@@ -18,6 +18,7 @@ public static class LabSiteCommandLine
         root.Subcommands.Add(ClusterCommands.Create());
         root.Subcommands.Add(ExamCommands.Create());
         root.Subcommands.Add(WorkshopCommands.Create());
+        root.Subcommands.Add(Doctor.DoctorCommand.Create());
         return root;
     }
 

@@ -12,7 +12,7 @@ using LabSite.Web.Solutions;
 namespace LabSite.Cli;
 
 /// <summary>
-/// <c>labsite lab test &lt;dir&gt;...</c>: for each lab, a fresh netns cluster, then every step's checks before and
+/// <c>labsite lab test &lt;dir&gt;... [--backend netns|kind]</c>: for each lab that declares the backend, a fresh cluster there, then every step's checks before and
 /// after its solution (<see cref="LabTestRunner"/>), then the cluster is destroyed. Exit 1 on any failure.
 /// An agent runs in this process (on a socket of its own, the netns backend under its own name prefix and roots, so
 /// it never touches a running agent's labs), so solutions run as a learner's terminal runs them: the real kubectl in
@@ -27,25 +27,42 @@ public static class LabTestCommand
             Description = "content/labs (every lab under it) or single lab folders holding lab.md.",
             Arity = ArgumentArity.OneOrMore,
         };
-        var command = new Command("test", "Run each lab's solution on a fresh cluster; every check must fail before and pass after.") { dirs };
-        command.SetAction((ParseResult result, CancellationToken ct) =>
+        var backend = new Option<string>("--backend")
+        {
+            Description = "netns (default) or kind (real Cilium in kind; needs Docker, kind, helm, kubectl): labs whose backends: do not list it are skipped.",
+            DefaultValueFactory = _ => "netns",
+        };
+        backend.AcceptOnlyFromAmong([.. FrontMatterReader.Backends]);
+        var command = new Command("test", "Run each lab's solution on a fresh cluster; every check must fail before and pass after.") { dirs, backend };
+        command.SetAction(async (ParseResult result, CancellationToken ct) =>
         {
             var config = result.InvocationConfiguration;
-            return RunAsync(result.GetValue(dirs)!, config.Output, config.Error, ct);
+            var on = result.GetValue(backend)!;
+            if (on == "kind" && new Doctor.HostChecks(Doctor.DoctorCommand.KindOptionsFromEnvironment()).MissingForKind() is { Count: > 0 } missing)
+            {
+                await config.Error.WriteLineAsync($"labsite lab test: the kind backend cannot run here: {string.Join("; ", missing)} (labsite doctor lists every gap)");
+                return 1;
+            }
+            return await RunAsync(result.GetValue(dirs)!, config.Output, config.Error, ct, backend: on);
         });
         return command;
     }
 
     /// <summary>Tests the labs under <paramref name="paths"/>; <paramref name="options"/> overrides the backend's prefix and roots (tests).</summary>
-    public static async Task<int> RunAsync(IReadOnlyList<string> paths, TextWriter output, TextWriter error, CancellationToken ct, NetnsOptions? options = null)
+    public static async Task<int> RunAsync(IReadOnlyList<string> paths, TextWriter output, TextWriter error, CancellationToken ct, NetnsOptions? options = null, string backend = "netns")
     {
         ArgumentNullException.ThrowIfNull(paths);
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(error);
         var labs = Load(paths, error, out var loadFailures);
+        foreach (var skipped in labs.Where(l => !l.Meta.Backends.Contains(backend)))
+        {
+            await output.WriteLineAsync($"lab {skipped.Id}: skipped, its backends: [{string.Join(", ", skipped.Meta.Backends)}] does not list {backend}");
+        }
+        labs = [.. labs.Where(l => l.Meta.Backends.Contains(backend))];
         if (labs.Count == 0)
         {
-            await error.WriteLineAsync("labsite lab test: no valid lab to test");
+            await error.WriteLineAsync($"labsite lab test: no valid lab to test on {backend}");
             return 1;
         }
 
@@ -55,7 +72,7 @@ public static class LabTestCommand
         var netns = options;
         var agent = AgentHost.Build(new AgentOptions { SocketPath = socket, KubeApiPort = 0 }, services =>
         {
-            AgentBackends.Add(services);
+            AgentBackends.Add(services, kind: backend == "kind");
             services.Configure<NetnsOptions>(o =>
             {
                 o.NamePrefix = netns.NamePrefix;
@@ -71,7 +88,7 @@ public static class LabTestCommand
             using var client = new AgentClient(socket);
             foreach (var lab in labs)
             {
-                failed += await TestOneAsync(client, lab, output, error, ct) ? 0 : 1;
+                failed += await TestOneAsync(client, lab, backend, output, error, ct) ? 0 : 1;
             }
         }
         catch (ClusterException e)
@@ -93,14 +110,14 @@ public static class LabTestCommand
         return failed == 0 ? 0 : 1;
     }
 
-    private static async Task<bool> TestOneAsync(AgentClient agent, Lab lab, TextWriter output, TextWriter error, CancellationToken ct)
+    private static async Task<bool> TestOneAsync(AgentClient agent, Lab lab, string backend, TextWriter output, TextWriter error, CancellationToken ct)
     {
         await output.WriteLineAsync($"lab {lab.Id} ({lab.SourcePath})");
         using var work = new LabWorkingCopy(lab.Directory);
         ILabCluster? cluster = null;
         try
         {
-            cluster = await agent.CreateAsync(new ClusterRequest($"t-{lab.Id}", lab.Id, OutsideHosts: lab.Meta.Outside, Nodes: lab.Meta.Nodes, Mesh: lab.Meta.Clusters), null, ct);
+            cluster = await agent.CreateAsync(new ClusterRequest($"t-{lab.Id}", lab.Id, OutsideHosts: lab.Meta.Outside, Nodes: lab.Meta.Nodes, Mesh: lab.Meta.Clusters), backend, null, ct);
             var runner = new LabTestRunner(new CheckEvaluator(), new ShellSolutionRunner(work.Path))
             {
                 OnLine = line => output.WriteLine(line),

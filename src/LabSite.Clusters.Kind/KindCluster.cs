@@ -8,9 +8,9 @@ namespace LabSite.Clusters.Kind;
 
 /// <summary>
 /// A live kind cluster: reads, exec and logs through KubernetesClient against kube-apiserver; manifests through
-/// the real kubectl (server-side validation and kubectl's own result lines).
+/// the real kubectl (server-side validation and kubectl's own result lines); inspection in KindCluster.Inspector.cs.
 /// </summary>
-public sealed class KindCluster(KindState.Record record, string kubeconfig, KindOptions options, ToolRunner runner) : ILabCluster
+public sealed partial class KindCluster(KindState.Record record, string kubeconfig, KindOptions options, ToolRunner runner) : ILabCluster
 {
     public string Name => record.Name;
 

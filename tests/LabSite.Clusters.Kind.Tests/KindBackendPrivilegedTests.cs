@@ -140,6 +140,23 @@ public sealed class KindBackendPrivilegedTests(DockerFixture docker) : IClassFix
         }
     }
 
+    [Fact]
+    public async Task The_warm_pool_fills_through_the_kind_backend_and_a_failed_create_leaves_no_node_and_no_member()
+    {
+        // kind starts labelled node containers, then helm fails: the pool's create goes through every kind stage it can here
+        var backend = Backend(FakeKind(0), helm: "/bin/false");
+        var pool = new Web.Clusters.Pool.WarmPool(backend,
+            Microsoft.Extensions.Options.Options.Create(new Web.Clusters.Pool.WarmPoolOptions { Labs = new() { ["starwars"] = 2 }, Parallelism = 2 }),
+            TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<Web.Clusters.Pool.WarmPool>.Instance);
+
+        Assert.Equal(0, await pool.FillAsync(default));
+
+        var snapshot = pool.Read();
+        Assert.Equal((0, 0, 2), (snapshot.Ready, snapshot.Creating, snapshot.Failed));
+        Assert.DoesNotContain(await docker.Nodes.ListAsync(null, default), n => n.Cluster.StartsWith(KindNames.Prefix + "p", StringComparison.Ordinal) && n.Cluster.EndsWith("-starwars", StringComparison.Ordinal));
+        Assert.Empty(await backend.ListAsync(default));
+    }
+
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     /// <summary>Progress that records synchronously (Progress&lt;T&gt; posts to the thread pool).</summary>

@@ -51,6 +51,17 @@ public sealed class NetnsAgentLab : IAsyncDisposable
         return new NetnsAgentLab(dir, prefix, agent, client, cluster, local);
     }
 
+    /// <summary>The lab's Hubble Observer socket (<c>&lt;agent socket folder&gt;/hubble/&lt;lab&gt;.sock</c>), as <c>hubble --server unix://</c> reaches it.</summary>
+    public string HubbleSocket => Path.Combine(_dir, "hubble", Cluster.Name + ".sock");
+
+    /// <summary>Writes a kubeconfig for the lab's Kubernetes API (what <c>labsite cluster kubeconfig</c> prints) and returns its path.</summary>
+    public async Task<string> WriteKubeconfigAsync()
+    {
+        var path = Path.Combine(_dir, "kubeconfig");
+        await File.WriteAllTextAsync(path, Agent.Client.Kubeconfig.For(Cluster.Name, await _client.KubernetesAccessAsync(Cluster.Name, default)));
+        return path;
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _client.DestroyAsync(Cluster.Name, default);

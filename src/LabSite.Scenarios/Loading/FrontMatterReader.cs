@@ -23,6 +23,9 @@ public static class FrontMatterReader
 
     public static readonly IReadOnlyList<string> Backends = ["netns", "kind"];
 
+    /// <summary>What a lab that says nothing about backends runs on.</summary>
+    public static readonly IReadOnlyList<string> DefaultBackends = ["netns"];
+
     /// <summary>The most nodes a lab cluster may have (<c>nodes:</c>); each costs a node namespace and its agents.</summary>
     public const int MaxNodes = LabSite.Clusters.Contract.ClusterRequest.MaxNodes;
 
@@ -35,7 +38,7 @@ public static class FrontMatterReader
         var start = new SourceLocation(file, 1, 1);
         if (lines.Count == 0 || lines[0].TrimEnd() != "---")
         {
-            bag.Error(start, "lab.md must begin with front matter: a '---' line, the keys id, title, summary, duration, difficulty and backends, then a closing '---' line");
+            bag.Error(start, "lab.md must begin with front matter: a '---' line, the keys id, title, summary, duration and difficulty, then a closing '---' line");
             return null;
         }
 
@@ -91,7 +94,14 @@ public static class FrontMatterReader
         var difficulty = reader.Enum("difficulty", Difficulties, required: true);
         var tags = Distinct(reader, "tags", reader.StringList("tags"), allowed: null);
         var domains = Distinct(reader, "cca_domains", reader.StringList("cca_domains"), CcaDomains.All);
-        var backends = Distinct(reader, "backends", reader.StringList("backends", required: true), Backends);
+        // a lab without backends: runs where every lab runs, the netns backend
+        var backends = mapping.Children.ContainsKey(new YamlScalarNode("backends"))
+            ? Distinct(reader, "backends", reader.StringList("backends", required: true), Backends)
+            : DefaultBackends;
+        if (backends.Count == 0 && bag.Items.Count == errorsBefore)
+        {
+            reader.Error("backends", "\"backends\" in front matter lists no backend; name where the lab runs, e.g. [netns] or [netns, kind]");
+        }
         var outside = Outside(reader);
         var nodes = reader.Int("nodes", 1, MaxNodes, "a whole number of nodes") ?? 1;
         var clusters = MeshClusters(reader, source);

@@ -59,9 +59,18 @@ public sealed class CiliumDbgCommand : IShellCommand
             return 1;
         }
         var rest = context.Args.Skip(match.Split(' ').Length).ToList();
-        if (context.Session.Cluster is IClusterInspector inspector && await AnswerAsync(context, inspector, match, rest) is { } status)
+        try
         {
-            return status;
+            if (context.Session.Cluster is IClusterInspector inspector && await AnswerAsync(context, inspector, match, rest) is { } status)
+            {
+                return status;
+            }
+        }
+        catch (ClusterException e)
+        {
+            // a cluster that cannot answer (kind: no Cilium agent pod on the node) says why, as cilium-dbg prints an API error
+            await context.Stderr.WriteLineAsync($"Error: {e.Message}");
+            return 1;
         }
         await context.Stderr.WriteLineAsync($"not available in this cluster yet: cilium-dbg {match} ({Subcommands[match]})");
         return 1;
@@ -74,14 +83,11 @@ public sealed class CiliumDbgCommand : IShellCommand
         switch (command)
         {
             case "endpoint list":
-                await context.Stdout.WriteAsync(EndpointModel.ToText(await inspector.GetEndpointsAsync(ct)));
-                return 0;
+                return await ListAsync(context, rest, async () => await inspector.GetEndpointsAsync(ct), EndpointModel.ToText, CiliumDbgJson.WriteEndpoints);
             case "identity list":
-                await context.Stdout.WriteAsync(IdentityModel.ToText(await inspector.GetIdentitiesAsync(ct)));
-                return 0;
+                return await ListAsync(context, rest, async () => await inspector.GetIdentitiesAsync(ct), IdentityModel.ToText, CiliumDbgJson.WriteIdentities);
             case "bpf ipcache list":
-                await context.Stdout.WriteAsync(IpcacheEntry.ToText(await inspector.GetIpcacheAsync(ct)));
-                return 0;
+                return await ListAsync(context, rest, async () => await inspector.GetIpcacheAsync(ct), IpcacheEntry.ToText, CiliumDbgJson.WriteIpcache);
             case "bpf ct list":
                 foreach (var entry in await inspector.GetConntrackAsync(ct))
                 {
@@ -89,8 +95,7 @@ public sealed class CiliumDbgCommand : IShellCommand
                 }
                 return 0;
             case "service list":
-                await context.Stdout.WriteAsync(ServiceModel.ToText(await inspector.GetServicesAsync(ct)));
-                return 0;
+                return await ListAsync(context, rest, async () => await inspector.GetServicesAsync(ct), ServiceModel.ToText, CiliumDbgJson.WriteServices);
             case "bpf lb list":
                 await context.Stdout.WriteAsync(ServiceModel.ToLbText(await inspector.GetServicesAsync(ct)));
                 return 0;
@@ -115,6 +120,20 @@ public sealed class CiliumDbgCommand : IShellCommand
             default:
                 return null;
         }
+    }
+
+    /// <summary>A list command with Cilium's table, or with <c>-o json</c> the JSON of its Go models (what the kind backend reads from a real agent).</summary>
+    private static async Task<int> ListAsync<T>(CommandContext context, List<string> args, Func<Task<IReadOnlyList<T>>> read, Func<IEnumerable<T>, string> text, Func<IEnumerable<T>, string> json)
+    {
+        var (asJson, error) = OutputFlag.Take(args);
+        if (error is not null)
+        {
+            await context.Stderr.WriteLineAsync($"Error: {error}");
+            return 1;
+        }
+        var items = await read();
+        await context.Stdout.WriteAsync(asJson ? json(items) + "\n" : text(items));
+        return 0;
     }
 
     /// <summary><c>bpf policy get &lt;endpoint&gt; [-n] [-o json]</c> or <c>--all</c>.</summary>

@@ -41,7 +41,16 @@ public sealed class HubbleCommand : IShellCommand
                     await context.Stderr.WriteLineAsync("not available in this cluster yet: hubble observe (flows)");
                     return 1;
                 }
-                return await ObserveAsync(context, inspector, request);
+                try
+                {
+                    return await ObserveAsync(context, inspector, request);
+                }
+                catch (ClusterException e)
+                {
+                    // a cluster that cannot answer (kind: no hubble-relay yet) says why, as hubble prints a failed connection
+                    await context.Stderr.WriteLineAsync($"Error: {e.Message}");
+                    return 1;
+                }
             case "status":
                 await context.Stderr.WriteLineAsync("not available in this cluster yet: hubble status");
                 return 1;

@@ -26,10 +26,11 @@ public static class ClustersExtensions
             sp.GetRequiredService<TerminalSessions>(), sp.GetRequiredService<IOptions<LabClusterOptions>>(),
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ClusterExpiry>>(), sp.GetService<ClusterAdmission>()));
         services.AddHostedService(sp => sp.GetRequiredService<ClusterExpiry>());
-        services.AddSingleton(sp => new LabClusterRequests(sp.GetService<Labs.LabCatalogSource>()));
+        services.AddSingleton(sp => new LabClusterRequests(sp.GetService<Labs.LabCatalogSource>(), sp.GetRequiredService<IOptions<LabClusterOptions>>().Value.Backend));
         services.AddOptions<WarmPoolOptions>().BindConfiguration(nameof(WarmPoolOptions)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(sp => new WarmPool(
-            sp.GetService<BackendRouter>()?.Backend(null), sp.GetRequiredService<IOptions<WarmPoolOptions>>(), sp.GetRequiredService<TimeProvider>(),
+            // the deployment's backend: an agent that does not host it fails the site's start naming what it hosts
+            sp.GetService<BackendRouter>()?.Backend(sp.GetRequiredService<LabClusterRequests>().Backend), sp.GetRequiredService<IOptions<WarmPoolOptions>>(), sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<WarmPool>>(), sp.GetService<ClusterAdmission>(),
             sp.GetRequiredService<LabClusterRequests>(), sp.GetRequiredService<ClusterActivity>()));
         services.AddSingleton<WarmPoolFiller>();

@@ -8,6 +8,13 @@ namespace LabSite.Web.Clusters;
 /// </summary>
 public sealed class LabClusterOptions : IValidatableObject
 {
+    /// <summary>
+    /// The backend learners' clusters run on in this deployment: unset is the agent's default (netns), or <c>netns</c> or
+    /// <c>kind</c> (the agent must host it: <c>KindOptions__Enabled=true</c>). A lab whose <c>backends:</c> does not list it
+    /// (netns when unset) is refused with a clear message.
+    /// </summary>
+    public string? Backend { get; set; }
+
     /// <summary>A cluster with no terminal attached, no terminal input and no Check for this long is deleted.</summary>
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromHours(4);
 
@@ -19,6 +26,11 @@ public sealed class LabClusterOptions : IValidatableObject
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
+        if (Backend is not null && !Scenarios.Loading.FrontMatterReader.Backends.Contains(Backend))
+        {
+            yield return new ValidationResult(
+                $"{nameof(LabClusterOptions)}:{nameof(Backend)} must be one of {string.Join(", ", Scenarios.Loading.FrontMatterReader.Backends)}; got \"{Backend}\"", [nameof(Backend)]);
+        }
         foreach (var (name, value, minimum) in new[]
         {
             (nameof(IdleTimeout), IdleTimeout, TimeSpan.FromMinutes(1)),

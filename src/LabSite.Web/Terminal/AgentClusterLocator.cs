@@ -93,7 +93,8 @@ public sealed partial class AgentClusterLocator(
         try
         {
             // Not the request's token: a learner closing the tab mid-restore must not leave a half-made cluster.
-            var cluster = await agent.Backend(null).CreateAsync((requests ?? LabClusterRequests.Plain).For(name, labId), progress: null, CancellationToken.None);
+            var r = requests ?? LabClusterRequests.Plain;
+            var cluster = await agent.Backend(r.BackendFor(labId)).CreateAsync(r.For(name, labId), progress: null, CancellationToken.None);
             admission?.Created(name);
             return cluster;
         }

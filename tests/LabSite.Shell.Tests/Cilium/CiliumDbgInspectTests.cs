@@ -48,6 +48,29 @@ public class CiliumDbgInspectTests
     }
 
     [Fact]
+    public async Task Lists_print_ciliums_json_with_o_json_which_the_kind_backend_reads_back()
+    {
+        var (shell, cluster) = Start();
+        using (shell)
+        {
+            cluster.Endpoints.Add(new EndpointModel(17, 31028, ["k8s:class=deathstar", "k8s:org=empire"], "10.0.1.5", "", "Enabled", "Disabled", "ready", "default", "deathstar-1"));
+            cluster.Ipcache.Add(new IpcacheEntry("10.0.1.5/32", 31028));
+            cluster.Services.Add(new ServiceModel(3, "10.96.0.10:53/UDP", "ClusterIP", ["10.0.1.9:53/UDP (active)"]));
+
+            var endpoints = await shell.RunAsync("kubectl -n kube-system exec ds/cilium -- cilium-dbg endpoint list -o json");
+            var identities = await shell.RunAsync("cilium-dbg identity list --output=json");
+            var ipcache = await shell.RunAsync("cilium-dbg bpf ipcache list -o json");
+            var services = await shell.RunAsync("cilium-dbg service list -o json");
+
+            Assert.Equal(EndpointModel.ToText(cluster.Endpoints), EndpointModel.ToText(CiliumDbgJson.ReadEndpoints(endpoints.Out)));
+            Assert.Equal(IdentityModel.ToText(cluster.Identities), IdentityModel.ToText(CiliumDbgJson.ReadIdentities(identities.Out)));
+            Assert.Equal("identity=31028 encryptkey=0 tunnelendpoint=0.0.0.0 flags=<none>", CiliumDbgJson.ReadIpcache(ipcache.Out).Single().ValueText());
+            Assert.Equal(ServiceModel.ToText(cluster.Services), ServiceModel.ToText(CiliumDbgJson.ReadServices(services.Out)));
+            Assert.Equal((1, "", "Error: output format \"yaml\" is not available here (only -o json)\n"), await shell.RunAsync("cilium-dbg endpoint list -o yaml"));
+        }
+    }
+
+    [Fact]
     public async Task Policy_get_prints_the_rules_and_the_revision_trailer()
     {
         var (shell, _) = Start();

@@ -54,6 +54,25 @@ internal static class KubectlEndpoint
             await AgentApi.NoSuchCluster(name).ExecuteAsync(http);
             return;
         }
+        if (cluster is not IInClusterNetwork && cluster is IKubectlRunner own)
+        {
+            // a backend that runs kubectl itself (kind: the real kubectl against its own kube-apiserver)
+            http.Response.ContentType = AgentProtocol.NdjsonContentType;
+            await http.Response.StartAsync(ct);
+            var ownWriter = new NdjsonWriter(http.Response.Body);
+            var ownStreams = new ExecStreams(new ExecFrameStream(ownWriter.WriteAsync, "stdout", ct), new ExecFrameStream(ownWriter.WriteAsync, "stderr", ct), stdin);
+            ExecFrame end;
+            try
+            {
+                end = new ExecFrame(Exit: await own.RunKubectlAsync(new KubectlInvocation(body.Args, files), ownStreams, ct));
+            }
+            catch (Exception e) when (!ct.IsCancellationRequested)
+            {
+                end = new ExecFrame(Error: e.Message);
+            }
+            await ownWriter.WriteAsync(end, ct);
+            return;
+        }
         if (cluster is not IInClusterNetwork network || services.GetService<InClusterKubeApi>() is not { } inCluster || services.GetService<KubeApiCertificate>() is not { } authority)
         {
             await AgentApi.Error(501, $"cluster \"{name}\" ({cluster.Backend}) has no in-cluster Kubernetes API served by this agent to run kubectl against").ExecuteAsync(http);

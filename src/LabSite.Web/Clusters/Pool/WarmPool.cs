@@ -170,6 +170,11 @@ public sealed partial class WarmPool(
         {
             targets[(lab, null)] = size;
         }
+        // a lab that does not declare the deployment's backend gets no pool: its learners are refused, saying why
+        foreach (var key in targets.Keys.Where(k => requests?.Declares(k.Lab) == false).ToList())
+        {
+            targets.Remove(key);
+        }
         return targets;
     }
 
