@@ -11,6 +11,7 @@ using LabSite.NetnsBench;
 //   ... -- dnsproxy [rounds=5] [seconds=3] [sockets=4]  DNS queries/s and latency through the DNS proxy vs cluster DNS directly
 //   ... -- runtime [rounds=5] [spawns=500]   process spawns/s with vs without the runtime-security programs
 //   ... -- crossnode [rounds=5] [seconds=3]  2-node lab: TCP stream and conn/s same node vs across nodes (VXLAN)
+//   ... -- crosscluster [rounds=5] [seconds=3]  Cluster Mesh: TCP stream and conn/s across clusters vs across nodes of one cluster
 //   ... -- nodes [runs=5]                    ready time and memory of a Star Wars cluster, 1 node vs 3 nodes
 //   ... -- mutualauth [runs=10]             2-node lab: first AUTH_REQUIRED drop -> first forwarded packet, handshake, connect with vs without auth
 //   ... -- bgp [runs=5]              BGP convergence after a gobgpd restart vs initial establishment (router RIB)
@@ -30,6 +31,7 @@ return mode switch
     "dnsproxy" => await DnsProxyBenchmark.RunAsync(Arg(1, 5), Arg(2, 3), Arg(3, 4)),
     "runtime" => await RuntimeBenchmark.RunAsync(Arg(1, 5), Arg(2, 500)),
     "crossnode" => await MultiNodeBenchmark.CrossNodeAsync(Arg(1, 5), Arg(2, 3)),
+    "crosscluster" => await MeshBenchmark.CrossClusterAsync(Arg(1, 5), Arg(2, 3)),
     "nodes" => await MultiNodeBenchmark.NodesAsync(Arg(1, 5)),
     "bgp" => await BgpBenchmark.RunAsync(Arg(1, 5)),
     "mutualauth" => await MutualAuthBenchmark.RunAsync(Arg(1, 10)),
@@ -39,6 +41,6 @@ return mode switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: LabSite.NetnsBench ready [runs] | memory [clusters] | scale [clusters] | throughput [rounds] [seconds] | connrate [rounds] [seconds] | apply [runs] [pods] | egressl7 [rounds] [seconds] [connections] | dnsproxy [rounds] [seconds] [sockets] | runtime [rounds] [spawns] | crossnode [rounds] [seconds] | nodes [runs] | bgp [runs] | mutualauth [runs] | hold <prefix> [clusters]");
+    Console.Error.WriteLine("usage: LabSite.NetnsBench ready [runs] | memory [clusters] | scale [clusters] | throughput [rounds] [seconds] | connrate [rounds] [seconds] | apply [runs] [pods] | egressl7 [rounds] [seconds] [connections] | dnsproxy [rounds] [seconds] [sockets] | runtime [rounds] [spawns] | crossnode [rounds] [seconds] | crosscluster [rounds] [seconds] | nodes [runs] | bgp [runs] | mutualauth [runs] | hold <prefix> [clusters]");
     return 2;
 }

@@ -117,7 +117,7 @@ public static class LabTestCommand
         ILabCluster? cluster = null;
         try
         {
-            cluster = await agent.CreateAsync(new ClusterRequest($"t-{lab.Id}", lab.Id, OutsideHosts: lab.Meta.Outside, Nodes: lab.Meta.Nodes), backend, null, ct);
+            cluster = await agent.CreateAsync(new ClusterRequest($"t-{lab.Id}", lab.Id, OutsideHosts: lab.Meta.Outside, Nodes: lab.Meta.Nodes, Mesh: lab.Meta.Clusters), backend, null, ct);
             var runner = new LabTestRunner(new CheckEvaluator(), new ShellSolutionRunner(work.Path))
             {
                 OnLine = line => output.WriteLine(line),

@@ -29,7 +29,12 @@ public interface IClusterBackend
 /// addresses the backend simulates outside the cluster (no real internet); null or empty for none.
 /// </param>
 /// <param name="Nodes">How many nodes the cluster has (front matter <c>nodes:</c>, 1 to <see cref="MaxNodes"/>).</param>
-public sealed record ClusterRequest(string Name, string? LabId = null, string? ManifestsDirectory = null, IReadOnlyList<string>? OutsideHosts = null, int Nodes = 1)
+/// <param name="Mesh">
+/// A Cluster Mesh (front matter <c>clusters:</c>): the first entry is this cluster's own <c>cluster.name</c>/<c>cluster.id</c>,
+/// each further one a peer cluster the backend creates beside it (named <see cref="MeshCluster.PeerClusterName"/>) and
+/// joins to it; null for a lone cluster. Checked by <see cref="MeshCluster.Validate"/>.
+/// </param>
+public sealed record ClusterRequest(string Name, string? LabId = null, string? ManifestsDirectory = null, IReadOnlyList<string>? OutsideHosts = null, int Nodes = 1, IReadOnlyList<MeshCluster>? Mesh = null)
 {
     public const int MaxNodes = 3;
 }

@@ -27,6 +27,10 @@ public sealed class KindBackend(KindOptions options, NodeContainers docker, Tool
     public async Task<ILabCluster> CreateAsync(ClusterRequest request, IProgress<ClusterProgress>? progress, CancellationToken ct)
     {
         var cluster = KindNames.ForLab(request.Name);
+        if (request.Mesh is not null)
+        {
+            throw new ClusterException($"create {request.Name}: the kind backend does not create Cluster Mesh labs (front matter clusters:); use the netns backend");
+        }
         if (request.ManifestsDirectory is not null && !Directory.Exists(request.ManifestsDirectory))
         {
             throw new ClusterException($"create {request.Name}: manifests directory {request.ManifestsDirectory} does not exist");

@@ -53,8 +53,57 @@ public sealed class NetnsBackend : IClusterBackend, IAsyncDisposable
     async Task<ILabCluster> IClusterBackend.CreateAsync(ClusterRequest request, IProgress<ClusterProgress>? progress, CancellationToken ct) =>
         await CreateAsync(request, progress, ct);
 
-    /// <summary>Creates a cluster (node namespace, socket-LB, files); pods and services are added on it.</summary>
+    /// <summary>
+    /// Creates a cluster (node namespace, socket-LB, files); pods and services are added on it. With
+    /// <see cref="ClusterRequest.Mesh"/>, also creates the peer clusters and joins them all into a Cluster Mesh; the
+    /// returned cluster is the first of the mesh.
+    /// </summary>
     public async Task<NetnsCluster> CreateAsync(ClusterRequest request, IProgress<ClusterProgress>? progress, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return request.Mesh is null ? await CreateOneAsync(request, null, progress, ct) : await CreateMeshAsync(request, progress, ct);
+    }
+
+    private async Task<NetnsCluster> CreateMeshAsync(ClusterRequest request, IProgress<ClusterProgress>? progress, CancellationToken ct)
+    {
+        NetnsCluster.CheckMeshRequest(request);
+        var mesh = request.Mesh!;
+        var names = mesh.Select((m, i) => i == 0 ? request.Name : MeshCluster.PeerClusterName(request.Name, m.Name)).ToList();
+        foreach (var name in names)
+        {
+            if (LabNames.Validate(name) is { } error)
+            {
+                throw new ClusterException($"create {request.Name}: mesh cluster {error}");
+            }
+            // Every cluster of a mesh is created with it: a mesh never joins a cluster someone else created.
+            if (_clusters.ContainsKey(name))
+            {
+                throw new ClusterException($"create {request.Name}: cluster \"{name}\" already exists; a mesh only joins the clusters it creates");
+            }
+        }
+        var created = new List<NetnsCluster>();
+        try
+        {
+            for (var i = 0; i < mesh.Count; i++)
+            {
+                var one = request with { Name = names[i], Mesh = null };
+                created.Add(await CreateOneAsync(one, mesh[i], i == 0 ? progress : null, ct));
+            }
+            progress?.Report(new ClusterProgress("mesh", $"cluster mesh {string.Join(", ", mesh.Select(m => $"{m.Name} (id {m.Id})"))}", 5, 5));
+            await Mesh.ClusterMesh.ConnectAsync(created, ct);
+            return created[0];
+        }
+        catch
+        {
+            foreach (var c in Enumerable.Reverse(created))
+            {
+                await DestroyOneAsync(c, CancellationToken.None);
+            }
+            throw;
+        }
+    }
+
+    private async Task<NetnsCluster> CreateOneAsync(ClusterRequest request, MeshCluster? meshIdentity, IProgress<ClusterProgress>? progress, CancellationToken ct)
     {
         if (LabNames.Validate(request.Name) is { } error)
         {
@@ -85,7 +134,7 @@ public sealed class NetnsBackend : IClusterBackend, IAsyncDisposable
 
         try
         {
-            var cluster = await NetnsCluster.CreateAsync(Options, request, slot, Runtime, progress, ct);
+            var cluster = await NetnsCluster.CreateAsync(Options, request, slot, Runtime, progress, ct, meshIdentity);
             _clusters[request.Name] = cluster;
             return cluster;
         }
@@ -107,17 +156,35 @@ public sealed class NetnsBackend : IClusterBackend, IAsyncDisposable
             .Select(c => new ClusterSummary(c.Name, BackendName, c.LabId, c.CreatedAt, c.Pods.Count))
             .ToList());
 
+    /// <summary>Destroys a cluster; a cluster of a mesh goes with the whole mesh (its clusters were created together).</summary>
     public async Task DestroyAsync(string name, CancellationToken ct)
     {
-        if (_clusters.TryRemove(name, out var cluster))
+        if (_clusters.TryGetValue(name, out var cluster) && cluster.Mesh is { } mesh)
         {
-            await cluster.DestroyAsync(ct);
-            _slotTaken[cluster.Addressing.Slot] = false;
+            await mesh.DisposeAsync();
+            // The first cluster owns the tunnel's underlay: it goes last.
+            foreach (var member in Enumerable.Reverse(mesh.Clusters))
+            {
+                await DestroyOneAsync(member, ct);
+            }
+        }
+        else if (cluster is not null)
+        {
+            await DestroyOneAsync(cluster, ct);
         }
         else if (LabNames.Validate(name) is null)
         {
             // Not ours (any more): still remove leftovers of that name, which makes destroy idempotent.
             await LabCleanup.RemoveAsync(new LabNames(Options, name), [], ct);
+        }
+    }
+
+    private async Task DestroyOneAsync(NetnsCluster cluster, CancellationToken ct)
+    {
+        if (_clusters.TryRemove(new KeyValuePair<string, NetnsCluster>(cluster.Name, cluster)))
+        {
+            await cluster.DestroyAsync(ct);
+            _slotTaken[cluster.Addressing.Slot] = false;
         }
     }
 

@@ -2,7 +2,6 @@ using System.Reflection;
 using System.Runtime.CompilerServices;
 using LabSite.Clusters.Contract;
 using LabSite.Clusters.Contract.Flows;
-using LabSite.Clusters.Contract.Identity;
 using LabSite.Clusters.Contract.Inspection;
 using LabSite.Clusters.Netns.Datapath;
 
@@ -68,7 +67,7 @@ public sealed partial class NetnsCluster : IClusterInspector
         var status = new AgentStatusModel(
             Version: typeof(NetnsCluster).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown",
             KernelVersion: File.ReadAllText("/proc/sys/kernel/osrelease").Trim(),
-            ClusterName: Name,
+            ClusterName: ClusterId == 0 ? Name : ClusterName,
             NodeName: agent.NodeName,
             Endpoints: agent.Endpoints().Count,
             PolicyEnforcement: agent.EnforcementMode.ToString().ToLowerInvariant(),
@@ -78,13 +77,14 @@ public sealed partial class NetnsCluster : IClusterInspector
             ProxyIp: Addressing.NodeIp.ToString(),
             ProxyPort: proxyPort,
             ProxyRedirects: redirects,
-            MinIdentity: NumericIdentity.MinimalAllocation.Value,
-            MaxIdentity: NumericIdentity.MaximalAllocation.Value,
+            MinIdentity: agent.IdentityRange.Min,
+            MaxIdentity: agent.IdentityRange.Max,
             CurrentFlows: (int)Math.Min(agent.Flows.Written, agent.Flows.Capacity),
             MaxFlows: agent.Flows.Capacity,
             SeenFlows: agent.Flows.Written,
             UptimeSeconds: (DateTimeOffset.UtcNow - agent.StartedAt).TotalSeconds,
-            Problem: agent.LastError);
+            Problem: agent.LastError ?? Mesh?.LastError,
+            ClusterMesh: Mesh?.StatusOf(this));
         return Task.FromResult<AgentStatusModel?>(status);
     }
 

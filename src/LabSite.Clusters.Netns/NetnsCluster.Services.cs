@@ -2,6 +2,7 @@ using System.Net;
 using LabSite.Clusters.Contract;
 using LabSite.Clusters.Contract.Metrics;
 using LabSite.Clusters.Netns.Dns;
+using LabSite.Clusters.Netns.Mesh;
 using LabSite.Clusters.Netns.Pods;
 using LabSite.Clusters.Netns.Services;
 
@@ -172,21 +173,26 @@ public sealed partial class NetnsCluster
     private void RefreshServicesAndFiles()
     {
         var ready = Pods.Where(p => p.Ready).ToList();
+        var exports = new Dictionary<string, IReadOnlyList<MeshBackend>>(StringComparer.Ordinal);
         foreach (var s in _services.Values)
         {
             var members = s.Selector.Count == 0
                 ? []
                 : ready.Where(p => p.Spec.Namespace == s.Namespace && s.Selector.All(kv => p.Spec.Labels.TryGetValue(kv.Key, out var v) && v == kv.Value)).ToList();
+            var exported = new List<MeshBackend>();
             foreach (var port in s.Ports)
             {
-                var backends = new List<ServiceBackend>();
+                var local = new List<ServiceBackend>();
                 foreach (var p in members)
                 {
                     if (TargetPort(p, port) is { } target)
                     {
-                        backends.Add(new ServiceBackend(p.Ip, target, port.Protocol, p.Spec.Key));
+                        local.Add(new ServiceBackend(p.Ip, target, port.Protocol, p.Spec.Key));
+                        exported.Add(new MeshBackend(ClusterName, p.Spec.Key, p.Ip, port.Port, target, port.Protocol));
                     }
                 }
+                // A global service also balances to the same-named global services' backends in the other clusters.
+                var backends = s.Global is { } global ? global.Merge(local, RemoteBackends(s.Key, port)) : local;
 
                 _loadBalancer!.SetFrontend(new ServiceEntry(_serviceIds[s.Key], s.Key, s.ClusterIp, port.Port, port.Protocol, backends));
                 foreach (var lbIp in s.LoadBalancerAddresses)
@@ -195,7 +201,12 @@ public sealed partial class NetnsCluster
                     _loadBalancer.SetFrontend(new ServiceEntry(LoadBalancerFrontendId(_serviceIds[s.Key]), s.Key, lbIp, port.Port, port.Protocol, backends));
                 }
             }
+            if (s.Global is { Shared: true })
+            {
+                exports[s.Key] = exported;
+            }
         }
+        PublishGlobalServices(exports);
 
         var names = new Dictionary<string, IPAddress>(StringComparer.Ordinal);
         foreach (var s in _services.Values)

@@ -42,10 +42,12 @@ public sealed partial class NetnsCluster
 
     private readonly int[] _nextHostOnNode;
 
-    private NetnsCluster(NetnsOptions options, string name, string? labId, int slot, int nodes = 1)
+    private NetnsCluster(NetnsOptions options, string name, string? labId, int slot, int nodes = 1, MeshCluster? meshIdentity = null)
     {
         this._options = options;
         Name = name;
+        ClusterName = meshIdentity?.Name ?? Identity.IdentityLabels.DefaultCluster;
+        ClusterId = meshIdentity?.Id ?? 0;
         LabId = labId;
         Names = new LabNames(options, name);
         Addressing = new LabAddressing(slot);
@@ -93,19 +95,21 @@ public sealed partial class NetnsCluster
         {
             lock (_pods)
             {
-                IEnumerable<string> underlay = Nodes.Count > 1 ? [Names.UnderlayNetns] : [];
+                // A mesh's tunnel underlay is its first cluster's (ClusterMesh); for the others the name is unused.
+                IEnumerable<string> underlay = Nodes.Count > 1 || ClusterId != 0 ? [Names.UnderlayNetns] : [];
                 return [.. Nodes.Select(n => n.Netns), .. underlay, .. _pods.Values.Select(p => p.Netns)];
             }
         }
     }
 
-    internal static async Task<NetnsCluster> CreateAsync(NetnsOptions options, ClusterRequest request, int slot, RuntimeHub runtime, IProgress<ClusterProgress>? progress, CancellationToken ct)
+    /// <summary>Creates one cluster; <paramref name="meshIdentity"/> is its <c>cluster.name</c>/<c>cluster.id</c> in a mesh (the backend joins the mesh after).</summary>
+    internal static async Task<NetnsCluster> CreateAsync(NetnsOptions options, ClusterRequest request, int slot, RuntimeHub runtime, IProgress<ClusterProgress>? progress, CancellationToken ct, MeshCluster? meshIdentity = null)
     {
         if (request.Nodes is < 1 or > ClusterRequest.MaxNodes)
         {
             throw new ClusterException($"create {request.Name}: nodes must be 1 to {ClusterRequest.MaxNodes}, not {request.Nodes}");
         }
-        var c = new NetnsCluster(options, request.Name, request.LabId, slot, request.Nodes);
+        var c = new NetnsCluster(options, request.Name, request.LabId, slot, request.Nodes, meshIdentity);
         const int steps = 5;
         try
         {
@@ -136,7 +140,8 @@ public sealed partial class NetnsCluster
             // Policy datapath (bpf_lxc) before any pod, so every pod is enforced from its first packet.
             c._policy = new LabPolicyAgent(
                 c.Names.BpffsDirectory, LabNames.NetnsPath(c.Names.NodeNetns), "labsite/" + request.Name,
-                [c.Addressing.NodeIp, LabAddressing.Gateway], c.Store, Path.Combine(objectDir, "bpf_lxc.bpf.o"));
+                [c.Addressing.NodeIp, LabAddressing.Gateway], c.Store, Path.Combine(objectDir, "bpf_lxc.bpf.o"),
+                clusterName: c.ClusterName, clusterId: c.ClusterId);
 
             await c._policy.AddNodesAsync(c.Nodes, c.Nodes.Count > 1 ? IPNetwork.Parse(c.Addressing.UnderlayCidr) : null, ct);
             await c._policy.StartMutualAuthAsync(c.Name, c.Nodes, options.MutualAuthCertificateLifetime);

@@ -31,15 +31,21 @@ public sealed class NetnsAgentLab : IAsyncDisposable
     /// <summary>The same lab in the agent's netns backend.</summary>
     public NetnsCluster Local { get; }
 
-    /// <summary>Starts an agent and creates lab <paramref name="name"/> (of <paramref name="nodes"/> nodes), with the manifests of <paramref name="manifestsDirectory"/> applied when given.</summary>
-    public static async Task<NetnsAgentLab> StartAsync(string name, string? manifestsDirectory = null, int nodes = 1)
+    /// <summary>The agent's netns backend (a mesh's other clusters are found there).</summary>
+    public NetnsBackend Backend => _agent.Services.GetRequiredService<NetnsBackend>();
+
+    /// <summary>
+    /// Starts an agent and creates lab <paramref name="name"/> (of <paramref name="nodes"/> nodes, or the Cluster Mesh
+    /// <paramref name="mesh"/>), with the manifests of <paramref name="manifestsDirectory"/> applied when given.
+    /// </summary>
+    public static async Task<NetnsAgentLab> StartAsync(string name, string? manifestsDirectory = null, int nodes = 1, IReadOnlyList<MeshCluster>? mesh = null)
     {
         var prefix = "a" + Guid.NewGuid().ToString("N")[..6];
         var dir = Directory.CreateTempSubdirectory("labsite-agentlab-").FullName;
         var agent = AgentFixture.NetnsAgent(Path.Combine(dir, "agent.sock"), prefix);
         await agent.StartAsync();
         var client = new AgentClient(Path.Combine(dir, "agent.sock"));
-        var cluster = await client.CreateAsync(new ClusterRequest(name, ManifestsDirectory: manifestsDirectory, Nodes: nodes), null, default);
+        var cluster = await client.CreateAsync(new ClusterRequest(name, ManifestsDirectory: manifestsDirectory, Nodes: nodes, Mesh: mesh), null, default);
         var local = (NetnsCluster)(await agent.Services.GetRequiredService<NetnsBackend>().FindAsync(name, default))!;
         await local.WaitUntilSettledAsync(default);
         return new NetnsAgentLab(dir, prefix, agent, client, cluster, local);

@@ -85,7 +85,7 @@ public sealed class AgentClient : IClusterBackend, IDisposable
     {
         var message = new HttpRequestMessage(HttpMethod.Post, AgentRoutes.Url(AgentRoutes.Clusters))
         {
-            Content = JsonContent.Create(new CreateClusterBody(request.Name, request.LabId, request.ManifestsDirectory, backend, request.OutsideHosts, request.Nodes), options: AgentProtocol.Json),
+            Content = JsonContent.Create(new CreateClusterBody(request.Name, request.LabId, request.ManifestsDirectory, backend, request.OutsideHosts, request.Nodes, request.Mesh), options: AgentProtocol.Json),
         };
         using var response = await SendAsync(message, ct, HttpCompletionOption.ResponseHeadersRead);
         await ThrowOnErrorAsync(response, ct);

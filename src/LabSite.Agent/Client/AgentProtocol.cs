@@ -76,7 +76,7 @@ public sealed record ErrorBody(string Error);
 /// </summary>
 public sealed record KubernetesAccess(string Server, string Token, string CertificateAuthorityData);
 
-public sealed record CreateClusterBody(string Name, string? LabId = null, string? ManifestsDirectory = null, string? Backend = null, IReadOnlyList<string>? OutsideHosts = null, int Nodes = 1);
+public sealed record CreateClusterBody(string Name, string? LabId = null, string? ManifestsDirectory = null, string? Backend = null, IReadOnlyList<string>? OutsideHosts = null, int Nodes = 1, IReadOnlyList<MeshCluster>? Mesh = null);
 
 /// <summary>One line of a create stream: exactly one of the three is set.</summary>
 public sealed record CreateFrame(ClusterProgress? Progress = null, ClusterSummary? Done = null, string? Error = null);

@@ -103,7 +103,7 @@ public static class AgentApi
         try
         {
             var progress = new SyncProgress<ClusterProgress>(p => events.Writer.TryWrite(p));
-            var cluster = await backend.CreateAsync(new ClusterRequest(body.Name, body.LabId, body.ManifestsDirectory, body.OutsideHosts, body.Nodes), progress, ct);
+            var cluster = await backend.CreateAsync(new ClusterRequest(body.Name, body.LabId, body.ManifestsDirectory, body.OutsideHosts, body.Nodes, body.Mesh), progress, ct);
             await hubble.OpenAsync(cluster.Name, ct);
             if (http.RequestServices.GetService<InClusterKubeApi>() is { } inCluster)
             {

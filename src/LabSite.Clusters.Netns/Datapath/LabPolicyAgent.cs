@@ -30,7 +30,7 @@ public sealed partial class LabPolicyAgent : IDisposable
     private readonly Lock _lock = new();
     private readonly string _nodeNetnsPath;
     private readonly ObjectStore _store;
-    private readonly IdentityAllocator _identities = new();
+    private readonly IdentityAllocator _identities;
     private readonly PolicyEngine _engine;
     private readonly PolicyDatapath _datapath;
     private readonly LabEndpointLookup _lookup;
@@ -55,14 +55,18 @@ public sealed partial class LabPolicyAgent : IDisposable
 
     public LabPolicyAgent(
         string pinDirectory, string nodeNetnsPath, string nodeName, IEnumerable<IPAddress> hostAddresses, ObjectStore store, string? objectPath = null,
-        ushort l7ProxyPort = PolicyEngine.DefaultL7ProxyPort, ushort l7EgressProxyPort = PolicyEngine.DefaultL7EgressProxyPort)
+        ushort l7ProxyPort = PolicyEngine.DefaultL7ProxyPort, ushort l7EgressProxyPort = PolicyEngine.DefaultL7EgressProxyPort,
+        string clusterName = IdentityLabels.DefaultCluster, int clusterId = 0)
     {
         _nodeNetnsPath = nodeNetnsPath;
+        ClusterName = clusterName;
+        ClusterId = clusterId;
+        _identities = new IdentityAllocator(clusterId);
         _store = store;
         Flows = new FlowRing { Observer = Metrics.Process };
         NodeName = nodeName;
         _hostAddresses = [.. hostAddresses];
-        _engine = new PolicyEngine(_identities, l7ProxyPort: l7ProxyPort, l7EgressProxyPort: l7EgressProxyPort);
+        _engine = new PolicyEngine(_identities, cluster: clusterName, l7ProxyPort: l7ProxyPort, l7EgressProxyPort: l7EgressProxyPort, defaultLocalCluster: clusterId != 0);
         _datapath = new PolicyDatapath(pinDirectory, objectPath);
         _lookup = new LabEndpointLookup(nodeName, _engine);
         // Everything unknown is world; the node's own addresses (incl. the pods' gateway) are the host.
@@ -100,6 +104,10 @@ public sealed partial class LabPolicyAgent : IDisposable
         if (_podIdentities.TryGetValue(ip, out var id))
         {
             return id;
+        }
+        if (_remoteEndpoints.TryGetValue(ip, out var remote))
+        {
+            return remote.Identity;
         }
         if (_hostAddresses.Contains(ip))
         {
@@ -205,11 +213,11 @@ public sealed partial class LabPolicyAgent : IDisposable
     {
         var nsLabels = _store.Find(ResourceKinds.Namespace, null, ep.Namespace)?.Labels;
         var serviceAccount = (string?)_store.Find(ResourceKinds.Pod, ep.Namespace, ep.Name)?.Json["spec"]?["serviceAccountName"] ?? "default";
-        var labels = IdentityLabels.ForPod(ep.Namespace, podLabels, serviceAccount, nsLabels?.Where(kv => kv.Key != "kubernetes.io/metadata.name").ToDictionary());
+        var labels = IdentityLabels.ForPod(ep.Namespace, podLabels, serviceAccount, nsLabels?.Where(kv => kv.Key != "kubernetes.io/metadata.name").ToDictionary(), ClusterName);
         var named = ep.Ports.Where(p => p.Name is { Length: > 0 })
             .Select(p => new NamedPort(p.Name!, (ushort)p.Port, Enum.TryParse<L4Protocol>(p.Protocol, true, out var proto) ? proto : L4Protocol.TCP))
             .ToList();
-        _lookup.Register(ep.Ip, new EndpointView(ep.Id.Value, ep.Namespace, ep.Name, labels.Labels.Select(l => l.ToString()).ToList(), []));
+        _lookup.Register(ep.Ip, new EndpointView(ep.Id.Value, ep.Namespace, ep.Name, labels.Labels.Select(l => l.ToString()).ToList(), [], MeshClusterName));
         Program(_engine.Upsert(new EndpointInfo(ep.Id, ep.Namespace, ep.Name, labels, named, ep.Ip)));
     }
 
@@ -292,6 +300,7 @@ public sealed partial class LabPolicyAgent : IDisposable
             .Where(x => x.Policy is not null)
             .ToDictionary(x => x.Ip, x => x.Policy!.Identity);
         _l7Rules.ReplaceAll(_engine.L7Policies());
+        EndpointsChanged?.Invoke();
     }
 
     /// <summary>
@@ -302,7 +311,8 @@ public sealed partial class LabPolicyAgent : IDisposable
     /// </summary>
     private bool IsClusterAddress(IPNetwork prefix) =>
         prefix.PrefixLength == (prefix.BaseAddress.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128)
-        && (_hostAddresses.Contains(prefix.BaseAddress) || _remoteNodeAddresses.Contains(prefix.BaseAddress) || _pods.Values.Any(p => p.Ip.Equals(prefix.BaseAddress)));
+        && (_hostAddresses.Contains(prefix.BaseAddress) || _remoteNodeAddresses.Contains(prefix.BaseAddress) || _pods.Values.Any(p => p.Ip.Equals(prefix.BaseAddress))
+            || _remoteEndpoints.ContainsKey(prefix.BaseAddress));
 
     private static async Task<Dictionary<string, int>> IfIndexesAsync(string netnsPath, IReadOnlyList<string> devices, CancellationToken ct)
     {

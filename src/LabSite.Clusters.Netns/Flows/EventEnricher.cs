@@ -91,6 +91,7 @@ public sealed class EventEnricher(IEndpointLookup lookup)
             ep.PodName = view.PodName;
             ep.Labels = [.. view.Labels];
             ep.Workloads = [.. view.Workloads];
+            ep.ClusterName = view.ClusterName ?? "";
         }
         else
         {

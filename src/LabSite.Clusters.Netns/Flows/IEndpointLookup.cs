@@ -3,8 +3,11 @@ using LabSite.Clusters.Contract.Flows;
 
 namespace LabSite.Clusters.Netns.Flows;
 
-/// <summary>What enrichment knows about a local pod: endpoint id, names, labels and workload.</summary>
-public sealed record EndpointView(ushort Id, string Namespace, string PodName, IReadOnlyList<string> Labels, IReadOnlyList<Workload> Workloads);
+/// <summary>
+/// What enrichment knows about a pod: endpoint id (0 for a remote cluster's pod), names, labels and workload;
+/// <paramref name="ClusterName"/> is set in a Cluster Mesh (Hubble's <c>cluster_name</c>).
+/// </summary>
+public sealed record EndpointView(ushort Id, string Namespace, string PodName, IReadOnlyList<string> Labels, IReadOnlyList<Workload> Workloads, string? ClusterName = null);
 
 /// <summary>
 /// The narrow view the flow decoders need of the lab (Hubble's getters): pods by address, labels by identity,

@@ -50,7 +50,7 @@ internal static class StoreObjects
             .ToList();
         var lbIps = (string?)spec?["type"] != "LoadBalancer" ? [] : (service.Json["status"]?["loadBalancer"]?["ingress"] as JsonArray ?? [])
             .Select(i => IPAddress.TryParse((string?)i?["ip"], out var a) ? a : null).OfType<IPAddress>().ToList();
-        return new ServiceSpec(service.Namespace ?? "default", service.Name, clusterIp, selector, ports, lbIps);
+        return new ServiceSpec(service.Namespace ?? "default", service.Name, clusterIp, selector, ports, lbIps, Mesh.GlobalService.Parse(service.Json["metadata"]?["annotations"]));
     }
 
     private static int? Int(JsonNode? n) => n.AsInt();

@@ -2,14 +2,18 @@ using System.Net;
 
 namespace LabSite.Clusters.Netns.Services;
 
-/// <summary>A ClusterIP (or LoadBalancer) service: selector picks ready pods of the same namespace; ports map to target ports.</summary>
+/// <summary>
+/// A ClusterIP (or LoadBalancer) service: selector picks ready pods of the same namespace; ports map to target ports.
+/// <paramref name="Global"/> is set for a Cluster Mesh global service (its annotations).
+/// </summary>
 public sealed record ServiceSpec(
     string Namespace,
     string Name,
     IPAddress ClusterIp,
     IReadOnlyDictionary<string, string> Selector,
     IReadOnlyList<ServicePort> Ports,
-    IReadOnlyList<IPAddress>? LoadBalancerIps = null)
+    IReadOnlyList<IPAddress>? LoadBalancerIps = null,
+    Mesh.GlobalService? Global = null)
 {
     public string Key => $"{Namespace}/{Name}";
 

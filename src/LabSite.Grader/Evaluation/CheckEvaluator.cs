@@ -26,6 +26,15 @@ public sealed class CheckEvaluator
         ArgumentNullException.ThrowIfNull(context);
         try
         {
+            // A check of a Cluster Mesh lab may look at another cluster of the mesh.
+            if (check.Cluster is { } name)
+            {
+                if (context.Cluster is not LabSite.Clusters.Contract.IClusterMeshMember member || await member.FindMeshClusterAsync(name, ct) is not { } other)
+                {
+                    return CannotCheck.Because(check, check.Title, $"this lab's cluster has no cluster \"{name}\" in its Cluster Mesh");
+                }
+                context = context with { Cluster = other };
+            }
             return check switch
             {
                 FlowCheck f => await FlowCheckEvaluator.EvaluateAsync(f, context, ct),

@@ -16,7 +16,7 @@ public static class CheckBlockReader
     public const string FenceInfo = "check";
 
     /// <summary>Keys every check may have.</summary>
-    public static readonly IReadOnlyList<string> CommonKeys = ["id", "kind", "title", "onFail", "beforeSolution"];
+    public static readonly IReadOnlyList<string> CommonKeys = ["id", "kind", "title", "onFail", "beforeSolution", "cluster"];
 
     private static readonly IReadOnlyDictionary<string, BeforeSolution> s_beforeValues =
         new Dictionary<string, BeforeSolution>(StringComparer.Ordinal) { ["fail"] = BeforeSolution.Fail, ["pass"] = BeforeSolution.Pass, ["any"] = BeforeSolution.Any };
@@ -89,6 +89,11 @@ public static class CheckBlockReader
         var title = reader.String("title", required: true);
         var onFail = reader.String("onFail");
         var before = reader.Enum("beforeSolution", s_beforeValues);
+        var cluster = reader.String("cluster");
+        if (cluster is not null && LabSite.Clusters.Contract.MeshCluster.NameProblem(cluster) is { } bad)
+        {
+            reader.Error("cluster", $"\"cluster\" names a cluster of the lab's mesh (front matter clusters:): {bad}");
+        }
         var kindText = reader.String("kind", required: true);
         if (kindText is not null && kind.Read is null)
         {
@@ -106,7 +111,7 @@ public static class CheckBlockReader
             return null;
         }
 
-        return check with { OnFail = onFail, BeforeSolution = before ?? CheckSpec.DefaultBeforeSolution(check) };
+        return check with { OnFail = onFail, BeforeSolution = before ?? CheckSpec.DefaultBeforeSolution(check), Cluster = cluster };
     }
 }
 

@@ -1,3 +1,4 @@
+using LabSite.Clusters.Contract;
 using LabSite.Scenarios.Model;
 using LabSite.Scenarios.Yaml;
 using YamlDotNet.RepresentationModel;
@@ -11,7 +12,7 @@ namespace LabSite.Scenarios.Loading;
 public static class FrontMatterReader
 {
     public static readonly IReadOnlyList<string> Keys =
-        ["id", "title", "summary", "duration", "difficulty", "tags", "cca_domains", "backends", "outside", "nodes"];
+        ["id", "title", "summary", "duration", "difficulty", "tags", "cca_domains", "backends", "outside", "nodes", "clusters"];
 
     public static readonly IReadOnlyDictionary<string, Difficulty> Difficulties = new Dictionary<string, Difficulty>
     {
@@ -103,13 +104,55 @@ public static class FrontMatterReader
         }
         var outside = Outside(reader);
         var nodes = reader.Int("nodes", 1, MaxNodes, "a whole number of nodes") ?? 1;
+        var clusters = MeshClusters(reader, source);
+        if (clusters is not null && backends.Any(b => b != "netns"))
+        {
+            reader.Error("backends", "a lab with \"clusters\" (a Cluster Mesh) runs on the netns backend only; list backends: [netns]");
+        }
+        if (clusters is not null && nodes != 1)
+        {
+            reader.Error("nodes", "a lab with \"clusters\" (a Cluster Mesh) has one node per cluster; remove \"nodes\"");
+        }
 
         if (bag.Items.Count > errorsBefore || id is null || title is null || summary is null || duration is null || difficulty is null)
         {
             return null;
         }
 
-        return new LabMeta(id, title, summary, duration.Value, difficulty.Value, tags, domains, backends, outside, nodes);
+        return new LabMeta(id, title, summary, duration.Value, difficulty.Value, tags, domains, backends, outside, nodes, clusters);
+    }
+
+    /// <summary>
+    /// <c>clusters:</c>, a Cluster Mesh: items <c>{name: east, id: 1}</c>, the first the lab's own cluster, checked as
+    /// Cilium checks <c>cluster.name</c>/<c>cluster.id</c> (<see cref="MeshCluster.Validate"/>).
+    /// </summary>
+    private static IReadOnlyList<MeshCluster>? MeshClusters(YamlMapReader reader, YamlSource source)
+    {
+        if (reader.Sequence("clusters", "{name: east, id: 1}") is not { } items)
+        {
+            return null;
+        }
+        var result = new List<MeshCluster>();
+        foreach (var item in items.Children)
+        {
+            if (item is not YamlMappingNode map)
+            {
+                reader.Bag.Error(source.At(item), $"each item of \"clusters\" in {Context} is a mapping like {{name: east, id: 1}}; got {YamlMapReader.Describe(item)}");
+                continue;
+            }
+            var entry = new YamlMapReader(map, source, reader.Bag, $"an item of \"clusters\" in {Context}", ["name", "id"], missingKeyLocation: source.At(item));
+            var name = entry.String("name", required: true);
+            var id = entry.Int("id", 1, MeshCluster.MaxId, "a cluster id", required: true);
+            if (name is not null && id is not null)
+            {
+                result.Add(new MeshCluster(name, id.Value));
+            }
+        }
+        foreach (var error in MeshCluster.Validate(result))
+        {
+            reader.Error("clusters", error);
+        }
+        return result;
     }
 
     /// <summary>

@@ -16,6 +16,12 @@ public abstract record CheckSpec(string Id, string Title, SourceLocation Locatio
     /// </summary>
     public BeforeSolution BeforeSolution { get; init; } = BeforeSolution.Fail;
 
+    /// <summary>
+    /// In a Cluster Mesh lab (front matter <c>clusters:</c>), the cluster the check looks at by its cluster name (key
+    /// <c>cluster</c>); null for the lab's own (first) cluster.
+    /// </summary>
+    public string? Cluster { get; init; }
+
     /// <summary>The default when the author writes nothing: <see cref="BeforeSolution.Any"/> for literal answers, else Fail.</summary>
     public static BeforeSolution DefaultBeforeSolution(CheckSpec check) =>
         check is Checks.AnswerCheck { Answer.Literal: not null } ? BeforeSolution.Any : BeforeSolution.Fail;

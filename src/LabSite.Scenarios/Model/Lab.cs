@@ -17,7 +17,10 @@ public sealed record Lab(
     public LabStep? FindStep(string stepId) => Steps.FirstOrDefault(s => s.Id == stepId);
 }
 
-/// <summary>The lab's YAML front matter; <paramref name="Nodes"/> is the cluster's node count (<c>nodes:</c>, 1 to 3).</summary>
+/// <summary>
+/// The lab's YAML front matter; <paramref name="Nodes"/> is the cluster's node count (<c>nodes:</c>, 1 to 3);
+/// <paramref name="Clusters"/> a Cluster Mesh (<c>clusters:</c>), the first entry the lab's own cluster, or null.
+/// </summary>
 public sealed record LabMeta(
     string Id,
     string Title,
@@ -28,7 +31,8 @@ public sealed record LabMeta(
     IReadOnlyList<string> CcaDomains,
     IReadOnlyList<string> Backends,
     IReadOnlyList<string>? OutsideHosts = null,
-    int Nodes = 1)
+    int Nodes = 1,
+    IReadOnlyList<LabSite.Clusters.Contract.MeshCluster>? Clusters = null)
 {
     /// <summary>The lab's outside world (<c>outside:</c>): <c>NAME [ttl=SECONDS]</c> lines; empty for none.</summary>
     public IReadOnlyList<string> Outside => OutsideHosts ?? [];

@@ -10,7 +10,7 @@ namespace LabSite.Shell.Cilium;
 /// <c>cilium-dbg status</c> in Cilium's layout (pkg/client FormatStatusResponse through a tabwriter with minwidth 2,
 /// padding 3), printing only lines whose values the backend really has: KVStore Disabled (CRD mode, as here), no
 /// host firewall, the agent and kernel, the node monitor's ring, the L7 proxy, the identity range, Hubble's ring,
-/// encryption Disabled, and "Probe disabled" for cluster health (there is no cilium-health). Kubernetes, IPAM,
+/// the ClusterMesh line in a mesh, encryption Disabled, and "Probe disabled" for cluster health (there is no cilium-health). Kubernetes, IPAM,
 /// routing and controller lines are left out rather than invented.
 /// </summary>
 public static class StatusText
@@ -31,6 +31,10 @@ public static class StatusText
         w.Append(s_inv, $"Proxy Status:\tOK, ip {s.ProxyIp}, {s.ProxyRedirects} redirects active on ports {s.ProxyPort}-{s.ProxyPort}\n");
         w.Append(s_inv, $"Global Identity Range:\tmin {s.MinIdentity}, max {s.MaxIdentity}\n");
         w.Append(s_inv, $"Hubble:\tOk\t{Observer(s)}\n");
+        if (s.ClusterMesh is { } mesh)
+        {
+            w.Append(s_inv, $"ClusterMesh:\t{mesh.Remotes.Count(r => r.Ready)}/{mesh.Remotes.Count} remote clusters ready, {mesh.GlobalServices} global-services\n");
+        }
         w.Append("Encryption:\tDisabled\t\n");
         w.Append("Cluster health:\t\tProbe disabled\n");
         return GoTabWriter.Format(w.ToString(), minWidth: 2, padding: 3);

@@ -4,7 +4,7 @@ using LabSite.Web.Labs;
 namespace LabSite.Web.Clusters;
 
 /// <summary>
-/// What a lab asks of its cluster, read from its front matter (its outside world, its number of nodes) and on which
+/// What a lab asks of its cluster, read from its front matter (its outside world, its number of nodes, its Cluster Mesh) and on which
 /// backend it runs (the deployment's <see cref="LabClusterOptions.Backend"/>, which the lab's <c>backends:</c> must
 /// declare): the one place the locator and the warm pool build a <see cref="ClusterRequest"/>, so a pooled cluster is
 /// the same as a fresh one.
@@ -23,7 +23,7 @@ public sealed class LabClusterRequests(LabCatalogSource? catalog, string? backen
     public ClusterRequest For(string name, string labId)
     {
         var meta = catalog?.Current.Find(labId)?.Meta;
-        return new ClusterRequest(name, labId, OutsideHosts: meta?.Outside, Nodes: meta?.Nodes ?? 1);
+        return new ClusterRequest(name, labId, OutsideHosts: meta?.Outside, Nodes: meta?.Nodes ?? 1, Mesh: meta?.Clusters);
     }
 
     /// <summary>Whether <paramref name="labId"/> declares this deployment's backend (labs the catalog does not know are not refused here).</summary>

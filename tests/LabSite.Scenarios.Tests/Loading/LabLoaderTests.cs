@@ -1,3 +1,4 @@
+using LabSite.Clusters.Contract;
 using LabSite.Scenarios.Loading;
 using LabSite.Scenarios.Model.Checks;
 
@@ -263,6 +264,44 @@ public sealed class LabLoaderTests : IDisposable
     {
         Assert.Equal(2, LabLoader.Load(WriteNodesLab("2")).Lab!.Meta.Nodes);
         Assert.Equal(1, LabLoader.Load(WriteLab("one-node", "## Step {#step}\n\nText.\n")).Lab!.Meta.Nodes);
+    }
+
+    [Fact]
+    public void ClustersDeclareAMeshAndChecksMayNameOneOfItsClusters()
+    {
+        var dir = WriteMeshLab("clusters:\n  - {name: east, id: 1}\n  - {name: west, id: 2}", "cluster: west");
+        var result = LabLoader.Load(dir);
+        Assert.Empty(result.Diagnostics);
+        Assert.Equal([new MeshCluster("east", 1), new MeshCluster("west", 2)], result.Lab!.Meta.Clusters);
+        Assert.Equal("west", result.Lab.Steps[0].Checks[0].Cluster);
+        Assert.Null(LabLoader.Load(WriteLab("lone", "## Step {#step}\n\nText.\n")).Lab!.Meta.Clusters);
+    }
+
+    [Theory]
+    [InlineData("clusters:\n  - {name: east, id: 1}\n  - {name: west, id: 1}", "", "clusters[1].id: Duplicate value: 1")]
+    [InlineData("clusters:\n  - {name: east, id: 1}", "", "clusters: a mesh has 2 to 3 clusters, not 1")]
+    [InlineData("clusters:\n  - {name: east, id: 1}\n  - {name: West!, id: 2}", "", "clusters[1].name: Invalid value: \"West!\"")]
+    [InlineData("clusters:\n  - {name: east, id: 1}\n  - {name: west, id: 900}", "", "\"id\" in an item of \"clusters\" in front matter must be a cluster id from 1 to 255")]
+    [InlineData("clusters:\n  - east\n  - west", "", "each item of \"clusters\" in front matter is a mapping like {name: east, id: 1}")]
+    [InlineData("clusters:\n  - {name: east, id: 1}\n  - {name: west, id: 2}\nnodes: 2", "", "a lab with \"clusters\" (a Cluster Mesh) has one node per cluster")]
+    [InlineData("clusters:\n  - {name: east, id: 1}\n  - {name: west, id: 2}", "cluster: \"../other\"", "\"cluster\" names a cluster of the lab's mesh")]
+    [InlineData("clusters:\n  - {name: east, id: 1}\n  - {name: west, id: 2}\nbackends: [netns, kind]", "", "runs on the netns backend only")]
+    public void BadMeshDeclarationsAreNamedWithTheirField(string frontMatter, string checkLine, string expected)
+    {
+        var result = LabLoader.Load(WriteMeshLab(frontMatter, checkLine));
+        Assert.Null(result.Lab);
+        Assert.Contains(result.Diagnostics, d => d.Message.Contains(expected, StringComparison.Ordinal));
+    }
+
+    private string WriteMeshLab(string frontMatter, string checkLine)
+    {
+        var dir = Path.Combine(_root, "mesh");
+        Directory.CreateDirectory(dir);
+        var backends = frontMatter.Contains("backends:", StringComparison.Ordinal) ? "" : "backends: [netns]\n";
+        File.WriteAllText(Path.Combine(dir, "lab.md"), $"---\nid: mesh\ntitle: Test lab\nsummary: For tests.\nduration: 10\ndifficulty: advanced\n{backends}{frontMatter}\n---\n\n"
+            + "## Step {#step}\n\nText.\n\n:::solution\n```sh\nkubectl --context west get pods\n```\n:::\n\n"
+            + $"```check\nid: c\nkind: object\ntitle: T\n{checkLine}\nresource: Pod\nname: p\n```\n");
+        return dir;
     }
 
     private string WriteNodesLab(string nodes)

@@ -15,7 +15,7 @@ public sealed class BgpShellTests
     [InlineData("cilium-dbg bgp peers", "Error: this cluster runs no BGP control plane\n")]
     [InlineData("cilium bgp routes available ipv6 unicast", "Error: the lab's speakers carry ipv4 unicast only, not ipv6 unicast\n")]
     [InlineData("cilium bgp routes available ipv4 unicast peer 172.30.0.1", "Error: invalid argument \"peer 172.30.0.1\": usage: bgp routes <available | advertised> <afi> <safi> [vrouter <asn>] [peer|neighbor <address>]\n")]
-    [InlineData("cilium status", "Error: the lab's cilium CLI offers bgp peers and bgp routes; \"cilium status\" is not available (try cilium-dbg)\n")]
+    [InlineData("cilium status", "Error: the lab's cilium CLI offers bgp peers, bgp routes and clustermesh status; \"cilium status\" is not available (try cilium-dbg)\n")]
     [InlineData("cilium bgp peers --all", "Error: unknown argument \"--all\" for \"bgp peers\"\n")]
     [InlineData("vtysh", "vtysh: the lab router has no interactive shell here; run one show command with -c, e.g. vtysh -c 'show bgp summary'\n")]
     [InlineData("vtysh -c", "vtysh: the lab router has no interactive shell here; run one show command with -c, e.g. vtysh -c 'show bgp summary'\n")]

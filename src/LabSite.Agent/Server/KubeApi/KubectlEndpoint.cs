@@ -1,5 +1,6 @@
 using LabSite.Agent.Client;
 using LabSite.Clusters.Contract;
+using LabSite.Clusters.Contract.Inspection;
 using LabSite.Clusters.Contract.Kubernetes;
 using Microsoft.AspNetCore.Mvc;
 
@@ -10,6 +11,8 @@ namespace LabSite.Agent.Server.KubeApi;
 /// its kubeconfig names only that lab's in-cluster API (the <c>kubernetes</c> Service address, the lab's token, the
 /// agent's authority), its working folder holds only the learner's files sent with the run (read-only), and the lab's
 /// network has no route to the host, the site or another lab, whatever server, proxy or kubeconfig kubectl is told to use.
+/// A cluster of a Cluster Mesh gets one context per cluster of its mesh, named by the cluster name (its own is current):
+/// the mesh routes the other clusters' API addresses through its tunnel, and each context carries that cluster's token.
 /// </summary>
 internal static class KubectlEndpoint
 {
@@ -89,7 +92,12 @@ internal static class KubectlEndpoint
             // Root's temp folder is 0700; the sandbox's unprivileged user must reach in (not list: the name is random).
             File.SetUnixFileMode(folder.FullName, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
             var kubeconfig = Path.Combine(folder.FullName, "kubeconfig");
-            await File.WriteAllTextAsync(kubeconfig, Kubeconfig.For(name, new KubernetesAccess(server, tokens.TokenFor(lab), authority.AuthorityData)), ct);
+            var access = new KubernetesAccess(server, tokens.TokenFor(lab), authority.AuthorityData);
+            var mesh = cluster is IClusterInspector inspector ? (await inspector.GetStatusAsync(ct))?.ClusterMesh : null;
+            var text = mesh is not null
+                ? Kubeconfig.ForMesh(mesh.ClusterName, [(mesh.ClusterName, access), .. await MeshContextsAsync(mesh, agent, tokens, inCluster, authority, ct)])
+                : Kubeconfig.For(name, access);
+            await File.WriteAllTextAsync(kubeconfig, text, ct);
             var work = Directory.CreateDirectory(Path.Combine(folder.FullName, "work")).FullName;
             foreach (var (path, bytes) in files)
             {
@@ -199,5 +207,23 @@ internal static class KubectlEndpoint
             }
         }
         return new[] { "/usr/local/bin/kubectl", "/usr/bin/kubectl" }.FirstOrDefault(File.Exists);
+    }
+
+    /// <summary>One context per remote cluster of the mesh: its in-cluster API address and its own token.</summary>
+    private static async Task<IReadOnlyList<(string Context, KubernetesAccess Access)>> MeshContextsAsync(
+        ClusterMeshModel mesh, BackendRouter agent, KubeApiTokens tokens, InClusterKubeApi inCluster, KubeApiCertificate authority, CancellationToken ct)
+    {
+        var contexts = new List<(string, KubernetesAccess)>();
+        foreach (var peer in mesh.Remotes.Select(r => (ClusterName: r.Name, r.LabCluster)))
+        {
+            if (await agent.SummaryAsync(peer.LabCluster, ct) is not { } summary || await agent.FindAsync(peer.LabCluster, ct) is not IInClusterNetwork network)
+            {
+                continue; // being destroyed with its mesh
+            }
+            await inCluster.OpenAsync(peer.LabCluster, ct);
+            var server = inCluster.ServerUrl(peer.LabCluster) ?? $"https://{network.KubernetesServiceIp}";
+            contexts.Add((peer.ClusterName, new KubernetesAccess(server, tokens.TokenFor(summary), authority.AuthorityData)));
+        }
+        return contexts;
     }
 }

@@ -26,7 +26,8 @@ internal sealed class EndpointCompiler(
     PolicyEnforcementMode mode,
     ushort ingressProxyPort,
     ushort egressProxyPort,
-    IReadOnlyDictionary<string, IReadOnlyList<IPAddress>>? fqdnNames = null)
+    IReadOnlyDictionary<string, IReadOnlyList<IPAddress>>? fqdnNames = null,
+    bool defaultLocalCluster = false)
 {
     /// <summary>
     /// Non-zero so a redirect wins over a plain allow of the other lookup (policy.h precedence rule 2): once a port
@@ -157,10 +158,19 @@ internal sealed class EndpointCompiler(
         }
     }
 
+    /// <summary>
+    /// In a mesh, an endpoint selector that names no cluster selects the local cluster only (Cilium's
+    /// policy-default-local-cluster); the wildcard and selectors of reserved identities stay as written.
+    /// </summary>
+    private EndpointSelector LocalClusterUnlessNamed(EndpointSelector sel) =>
+        !defaultLocalCluster || sel.IsWildcard || sel.HasKey(Identity.Label.ClusterKey) || sel.HasSource(Identity.Label.SourceReserved)
+            ? sel
+            : sel.With(new SelectorRequirement(Identity.Label.SourceK8s, Identity.Label.ClusterKey, SelectorOperator.In, [cluster]));
+
     private SortedSet<NumericIdentity> PeerIdentities(PeerRule peer)
     {
         var ids = new SortedSet<NumericIdentity>();
-        foreach (var sel in (peer.Endpoints ?? []).Concat((peer.Entities ?? []).SelectMany(e => e.Selectors(cluster))))
+        foreach (var sel in (peer.Endpoints ?? []).Select(LocalClusterUnlessNamed).Concat((peer.Entities ?? []).SelectMany(e => e.Selectors(cluster))))
         {
             // The wildcard selector (entity all, KNP's empty from) is identity 0 in the map, as in Cilium.
             if (sel.IsWildcard)

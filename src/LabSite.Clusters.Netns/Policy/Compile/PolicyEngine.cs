@@ -14,13 +14,17 @@ namespace LabSite.Clusters.Netns.Policy.Compile;
 /// All members are thread-safe (one lock; callbacks are never invoked under it). Ports with HTTP rules get the
 /// port of the lab's L7 proxy listener for their direction as their entries' proxy port:
 /// <paramref name="l7ProxyPort"/> for ingress, <paramref name="l7EgressProxyPort"/> for egress.
+/// In a Cluster Mesh (<paramref name="defaultLocalCluster"/>), endpoint selectors that name no cluster select only
+/// <paramref name="cluster"/>'s endpoints, Cilium's policy-default-local-cluster; the remote clusters' identities come
+/// from <see cref="SetRemoteIdentities"/>.
 /// </summary>
 public sealed class PolicyEngine(
     IdentityAllocator identities,
     PolicyEnforcementMode mode = PolicyEnforcementMode.Default,
     string cluster = IdentityLabels.DefaultCluster,
     ushort l7ProxyPort = PolicyEngine.DefaultL7ProxyPort,
-    ushort l7EgressProxyPort = PolicyEngine.DefaultL7EgressProxyPort)
+    ushort l7EgressProxyPort = PolicyEngine.DefaultL7EgressProxyPort,
+    bool defaultLocalCluster = false)
 {
     /// <summary>Each lab has its own node namespace, so fixed ports (inside Cilium's 10000-20000 proxy range) suffice.</summary>
     public const ushort DefaultL7ProxyPort = 15080;
@@ -188,6 +192,32 @@ public sealed class PolicyEngine(
         }
     }
 
+    /// <summary>
+    /// Replaces the identities of the mesh's other clusters (all of them at once): selectors learn the new ones and
+    /// forget the gone ones, and endpoints whose rules use a selector whose selection changed are recompiled.
+    /// </summary>
+    public IReadOnlyList<EndpointPolicy> SetRemoteIdentities(IReadOnlyDictionary<NumericIdentity, LabelSet> remote)
+    {
+        ArgumentNullException.ThrowIfNull(remote);
+        lock (_lock)
+        {
+            Seed();
+            var (added, removed) = identities.SetRemote(remote);
+            var changed = new HashSet<EndpointSelector>();
+            foreach (var id in removed)
+            {
+                changed.UnionWith(_selectors.RemoveIdentity(id));
+            }
+            foreach (var (id, labels) in added)
+            {
+                // A relabelled remote identity: drop the old selection first.
+                changed.UnionWith(_selectors.RemoveIdentity(id));
+                changed.UnionWith(_selectors.AddIdentity(id, labels));
+            }
+            return Recompile(UsersOf(changed, cidrChanged: false).ToHashSet());
+        }
+    }
+
     /// <summary>The compiled policy of an endpoint, or null if it is unknown.</summary>
     public EndpointPolicy? PolicyOf(EndpointId id)
     {
@@ -348,7 +378,7 @@ public sealed class PolicyEngine(
             {
                 continue;
             }
-            var compiler = new EndpointCompiler(_selectors, cidrById, portsByIdentity, cluster, mode, l7ProxyPort, l7EgressProxyPort, _fqdnNames);
+            var compiler = new EndpointCompiler(_selectors, cidrById, portsByIdentity, cluster, mode, l7ProxyPort, l7EgressProxyPort, _fqdnNames, defaultLocalCluster);
             var policy = compiler.Compile(state.Info, state.Identity, RulesFor(state.Info.Labels));
             state.UsedSelectors = compiler.UsedSelectors;
             state.UsedCidrs = compiler.UsedCidrs;

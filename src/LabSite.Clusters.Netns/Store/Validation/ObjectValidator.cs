@@ -34,6 +34,7 @@ public sealed class ObjectValidator(IPolicyValidator? policyValidator)
         else if (kind == ResourceKinds.Service)
         {
             WorkloadValidation.CheckService(obj["spec"] as JsonObject, errors);
+            Mesh.GlobalService.Check(obj, errors);
         }
         else if (kind == ResourceKinds.ConfigMap)
         {
