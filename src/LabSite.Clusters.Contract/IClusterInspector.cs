@@ -66,6 +66,12 @@ public interface IClusterInspector
     /// <summary>Runs a read-only <see cref="RouterCommand"/> on the lab's router; null when the lab has no router.</summary>
     Task<RouterReply?> RunRouterCommandAsync(RouterCommand command, CancellationToken ct) => Task.FromResult<RouterReply?>(null);
 
+    /// <summary>Each node's transparent encryption (<c>cilium-dbg encrypt status</c>); null when the backend cannot say.</summary>
+    Task<IReadOnlyList<EncryptionStatusModel>?> GetEncryptionStatusAsync(CancellationToken ct) => Task.FromResult<IReadOnlyList<EncryptionStatusModel>?>(null);
+
+    /// <summary>Runs a read-only, bounded packet capture on a node's underlay; null when the backend offers none.</summary>
+    Task<NodeCaptureReply?> CaptureOnNodeAsync(NodeCaptureRequest request, CancellationToken ct) => Task.FromResult<NodeCaptureReply?>(null);
+
     /// <summary>
     /// Runtime-security events (Tetragon's <c>GetEvents</c> shapes) from the lab's history, oldest first; null when the
     /// backend runs no runtime sensor (the default). A kind backend can answer with real Tetragon events.

@@ -33,6 +33,8 @@ public static class AgentRoutes
     public const string BgpPeers = Cluster + "/bgp/peers";
     public const string BgpRoutes = Cluster + "/bgp/routes/{table}";
     public const string Router = Cluster + "/router";
+    public const string Encryption = Cluster + "/encryption";
+    public const string NodeCapture = Cluster + "/node-capture";
     public const string BpfCompile = Cluster + "/bpf/compile";
     public const string BpfPrograms = Cluster + "/bpf/programs";
     public const string BpfProgram = Cluster + "/bpf/programs/{name}";
