@@ -21,6 +21,8 @@ public sealed partial class NetnsCluster
         {
             return Nodes.Select(n => IpsecAgent.Status(n.Name, null, null, null, null)).ToList();
         }
+        // Caught up with the store first, so a status read right after the Secret changed already reflects it.
+        await ipsec.ReconcileAsync(ct);
         return await ipsec.ReadAsync(running => Nodes.Select(n => IpsecAgent.Status(n.Name, ipsec.Current, ipsec.Previous, ipsec.LastError,
             running.FirstOrDefault(r => r.Node.Index == n.Index))).ToList(), ct);
     }
@@ -28,9 +30,13 @@ public sealed partial class NetnsCluster
     public async Task<NodeCaptureReply?> CaptureOnNodeAsync(NodeCaptureRequest request, CancellationToken ct)
     {
         ThrowIfDestroyed();
-        if (FindNode(request.Node) is not { } node)
+        // NODE, or pod/[NAMESPACE/]POD for the node that pod runs on (node names differ between labs).
+        var node = request.Node.StartsWith("pod/", StringComparison.Ordinal)
+            ? (request.Node[4..].Split('/', 2) is [var ns, var pod] ? FindPod(ns, pod) : FindPod("default", request.Node[4..]))?.Node
+            : FindNode(request.Node);
+        if (node is null)
         {
-            return new NodeCaptureReply(1, "", $"tcpdump: node \"{Shorten(request.Node)}\" is not a node of this lab (kubectl get nodes lists them: {string.Join(", ", Nodes.Select(n => n.Name))})\n");
+            return new NodeCaptureReply(1, "", $"tcpdump: node \"{Shorten(request.Node)}\" is not a node of this lab (kubectl get nodes lists them: {string.Join(", ", Nodes.Select(n => n.Name))}; pod/NAME names a pod's node)\n");
         }
         if (node.Underlay is null)
         {

@@ -40,6 +40,7 @@ public sealed class CheckEvaluator
                 BgpPeerCheck b => await Bgp.BgpCheckEvaluators.EvaluatePeerAsync(b, context, ct),
                 RouterRouteCheck r => await Bgp.BgpCheckEvaluators.EvaluateRouteAsync(r, context, ct),
                 BpfProgramCheck b => await BpfProgramCheckEvaluator.EvaluateAsync(b, context, ct),
+                EncryptionCheck e => await EncryptionCheckEvaluator.EvaluateAsync(e, context, ct),
                 _ => CannotCheck.Because(check, check.Title, $"the grader has no evaluator for {check.GetType().Name}"),
             };
         }

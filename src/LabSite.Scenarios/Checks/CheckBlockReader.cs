@@ -38,6 +38,7 @@ public static class CheckBlockReader
             ["bgp-peer"] = (BgpCheckReaders.PeerKeys, BgpCheckReaders.ReadPeer),
             ["router-route"] = (BgpCheckReaders.RouteKeys, BgpCheckReaders.ReadRoute),
             ["bpf-program"] = (BpfProgramCheckReader.Keys, BpfProgramCheckReader.Read),
+            ["encryption"] = (EncryptionCheckReader.Keys, EncryptionCheckReader.Read),
         };
 
     public static IEnumerable<string> KindNames => s_kinds.Keys;
