@@ -10,6 +10,7 @@ using LabSite.NetnsBench;
 //   ... -- egressl7 [rounds=5] [seconds=3] [connections=4]  HTTP req/s through the egress L7 proxy vs direct
 //   ... -- runtime [rounds=5] [spawns=500]   process spawns/s with vs without the runtime-security programs
 //   ... -- crossnode [rounds=5] [seconds=3]  2-node lab: TCP stream and conn/s same node vs across nodes (VXLAN)
+//   ... -- ipsec [rounds=5] [seconds=3]      2-node lab: TCP stream and conn/s across nodes, IPsec on vs off
 //   ... -- nodes [runs=5]                    ready time and memory of a Star Wars cluster, 1 node vs 3 nodes
 //   ... -- bgp [runs=5]              BGP convergence after a gobgpd restart vs initial establishment (router RIB)
 //   ... -- hold <prefix> <clusters>  crash-test child: create labs, print READY, wait to be killed
@@ -27,6 +28,7 @@ return mode switch
     "egressl7" => await EgressL7Benchmark.RunAsync(Arg(1, 5), Arg(2, 3), Arg(3, 4)),
     "runtime" => await RuntimeBenchmark.RunAsync(Arg(1, 5), Arg(2, 500)),
     "crossnode" => await MultiNodeBenchmark.CrossNodeAsync(Arg(1, 5), Arg(2, 3)),
+    "ipsec" => await MultiNodeBenchmark.IpsecAsync(Arg(1, 5), Arg(2, 3)),
     "nodes" => await MultiNodeBenchmark.NodesAsync(Arg(1, 5)),
     "bgp" => await BgpBenchmark.RunAsync(Arg(1, 5)),
     "hold" when args.Length > 1 => await HoldMode.RunAsync(args[1], Arg(2, 3)),
@@ -35,6 +37,6 @@ return mode switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: LabSite.NetnsBench ready [runs] | memory [clusters] | scale [clusters] | throughput [rounds] [seconds] | connrate [rounds] [seconds] | apply [runs] [pods] | egressl7 [rounds] [seconds] [connections] | runtime [rounds] [spawns] | crossnode [rounds] [seconds] | nodes [runs] | bgp [runs] | hold <prefix> [clusters]");
+    Console.Error.WriteLine("usage: LabSite.NetnsBench ready [runs] | memory [clusters] | scale [clusters] | throughput [rounds] [seconds] | connrate [rounds] [seconds] | apply [runs] [pods] | egressl7 [rounds] [seconds] [connections] | runtime [rounds] [spawns] | crossnode [rounds] [seconds] | ipsec [rounds] [seconds] | nodes [runs] | bgp [runs] | hold <prefix> [clusters]");
     return 2;
 }

@@ -28,7 +28,7 @@ internal sealed class EspNode : IAsyncDisposable
     private readonly Socket _esp;
     private readonly CancellationTokenSource _stop = new();
     private readonly Thread _outbound;
-    private readonly Task _inbound;
+    private readonly Thread _inbound;
     private readonly Lock _statesLock = new();
     private FrozenDictionary<IPAddress, EspSa> _out = FrozenDictionary<IPAddress, EspSa>.Empty;
     private FrozenDictionary<(IPAddress, uint), EspSa> _in = FrozenDictionary<(IPAddress, uint), EspSa>.Empty;
@@ -43,7 +43,9 @@ internal sealed class EspNode : IAsyncDisposable
         _esp = esp;
         _outbound = new Thread(OutboundLoop) { IsBackground = true, Name = "esp out " + node.Netns };
         _outbound.Start();
-        _inbound = Task.Run(InboundLoopAsync);
+        _esp.ReceiveTimeout = PollMs;
+        _inbound = new Thread(InboundLoop) { IsBackground = true, Name = "esp in " + node.Netns };
+        _inbound.Start();
     }
 
     public LabNode Node => _node;
@@ -188,7 +190,7 @@ internal sealed class EspNode : IAsyncDisposable
             }
             try
             {
-                _esp.SendTo(esp.AsSpan(0, length), SocketFlags.None, new IPEndPoint(destination, 0));
+                _esp.SendTo(esp.AsSpan(0, length), SocketFlags.None, sa.DestinationEndPoint);
             }
             catch (SocketException)
             {
@@ -201,19 +203,23 @@ internal sealed class EspNode : IAsyncDisposable
         }
     }
 
-    private async Task InboundLoopAsync()
+    private void InboundLoop()
     {
         var buffer = new byte[4096];
         var inner = new byte[4096];
-        EndPoint any = new IPEndPoint(IPAddress.Any, 0);
         while (!_stop.IsCancellationRequested)
         {
             int n;
             try
             {
-                n = (await _esp.ReceiveFromAsync(buffer, SocketFlags.None, any, _stop.Token)).ReceivedBytes;
+                // A raw IPv4 socket receives the whole packet, outer header included; the timeout lets the loop see a stop.
+                n = _esp.Receive(buffer);
             }
-            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
+            catch (SocketException e) when (e.SocketErrorCode is SocketError.TimedOut or SocketError.WouldBlock or SocketError.Interrupted)
+            {
+                continue;
+            }
+            catch (Exception e) when (e is ObjectDisposedException or SocketException)
             {
                 return;
             }
@@ -253,15 +259,16 @@ internal sealed class EspNode : IAsyncDisposable
     {
         await _stop.CancelAsync();
         _outbound.Join();
-        await _inbound.ContinueWith(_ => { }, TaskScheduler.Default);
+        _inbound.Join();
+        // Best effort: the routes go with the TUN device below anyway, and a rule left pointing at the then empty table
+        // falls through to the main table; a namespace already removed (lab destroyed) has nothing left to remove.
         try
         {
-            await new IpBatch(_node.Netns).Add($"rule del priority {RulePriority}").Add($"route flush table {RouteTable}")
+            await new IpBatch(_node.Netns).Add($"rule del priority {RulePriority}")
                 .RunAsync($"remove IPsec routing of {_node.Netns}", CancellationToken.None);
         }
-        catch (Contract.ClusterException) when (!Directory.Exists(Path.GetDirectoryName(_netnsPath)) || !File.Exists(_netnsPath))
+        catch (Exception e) when (e is Contract.ClusterException or IOException)
         {
-            // The namespace is already gone (lab destroyed): nothing left to remove.
         }
         _esp.Dispose();
         _tun.Dispose();

@@ -26,6 +26,7 @@ internal sealed class EspSa : IDisposable
         Key = key;
         Source = source;
         Destination = destination;
+        DestinationEndPoint = new IPEndPoint(destination, 0);
         _salt = key.Salt;
         _aead = new AesGcm(key.Key, key.IcvBits / 8);
     }
@@ -37,6 +38,9 @@ internal sealed class EspSa : IDisposable
     public IPAddress Source { get; }
 
     public IPAddress Destination { get; }
+
+    /// <summary>Where an outbound state's packets go (the raw socket takes an endpoint; one per state, not per packet).</summary>
+    public IPEndPoint DestinationEndPoint { get; }
 
     private int IcvLength => Key.IcvBits / 8;
 

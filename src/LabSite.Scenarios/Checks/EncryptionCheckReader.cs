@@ -19,7 +19,7 @@ public static class EncryptionCheckReader
             reader.Error("mode", reader.BadChoice("mode", mode, Modes));
             return null;
         }
-        var spi = reader.Has("spi") ? reader.Int("spi", 1, 15, "an SPI (Cilium's key ids are 1 to 15)") : null;
+        var spi = reader.Has("spi") ? reader.Int("spi", 1, 15, "an SPI (a key id)") : null;
         var keys = reader.Has("keysInUse") ? reader.Int("keysInUse", 0, 2, "a number of keys (2 during a rotation)") : null;
         var traffic = reader.Has("traffic") ? reader.Bool("traffic") : null;
         if ((reader.Has("spi") && spi is null) || (reader.Has("keysInUse") && keys is null) || (reader.Has("traffic") && traffic is null))
@@ -28,7 +28,7 @@ public static class EncryptionCheckReader
         }
         if (mode == "Disabled" && (spi is not null || keys is not null || traffic is not null))
         {
-            reader.Error("mode", $"check {header.Id}: spi, keysInUse and traffic describe IPsec; a check for mode Disabled takes none of them");
+            reader.Error("mode", $"\"spi\", \"keysInUse\" and \"traffic\" in {header.Context} describe IPsec; a check for mode Disabled takes none of them");
             return null;
         }
         return new EncryptionCheck(header.Id, header.Title, header.Location, mode, spi, keys, traffic);
