@@ -31,6 +31,10 @@ public sealed class EncryptionShellPrivilegedTests : IAsyncLifetime
         var created = await _lab.RunAsync("kubectl create -n kube-system secret generic cilium-ipsec-keys --from-literal=keys=\"3+ rfc4106(gcm(aes)) 6d2b1f0c9a8e7d6c5b4a39281706f5e4d3c2b1a0 128\"");
         Assert.True(created.Status == 0, created.Err);
         Assert.Equal("secret/cilium-ipsec-keys created\n", created.Out);
+        var stored = await _lab.RunAsync("kubectl -n kube-system get secret cilium-ipsec-keys -o jsonpath={.data.keys}");
+        Assert.Equal(Convert.ToBase64String("3+ rfc4106(gcm(aes)) 6d2b1f0c9a8e7d6c5b4a39281706f5e4d3c2b1a0 128"u8.ToArray()), stored.Out);
+        // The other kind kubectl creates as protobuf.
+        Assert.Equal("configmap/settings created\n", (await _lab.RunAsync("kubectl create configmap settings --from-literal=a=b")).Out);
 
         var capture = await _lab.RunAsync("node tcpdump pod/server -n -c 4 esp --while client -- curl -s http://server/");
         Assert.True(capture.Status == 0, capture.Err);
