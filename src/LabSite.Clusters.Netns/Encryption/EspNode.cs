@@ -110,7 +110,7 @@ internal sealed class EspNode : IAsyncDisposable
     /// Installs <paramref name="key"/> for every peer: inbound states first (a peer may already send with it), then
     /// the outbound ones replace the old key's. Inbound states of older keys stay until <see cref="RetireInbound"/>.
     /// </summary>
-    public async Task InstallInboundAsync(IpsecKey key, IReadOnlyList<LabNode> peers)
+    public void InstallInbound(IpsecKey key, IReadOnlyList<LabNode> peers)
     {
         lock (_statesLock)
         {
@@ -121,7 +121,6 @@ internal sealed class EspNode : IAsyncDisposable
             }
             _in = inbound.ToFrozenDictionary();
         }
-        await Task.CompletedTask;
     }
 
     /// <summary>Switches the outbound states to <paramref name="key"/> and routes the peers' VXLAN packets into ESP.</summary>

@@ -154,7 +154,7 @@ internal sealed class IpsecAgent : IAsyncDisposable
         // Every node accepts the new key before any node sends with it, so no packet meets a node without its state.
         foreach (var esp in _running)
         {
-            await esp.InstallInboundAsync(key, Peers(esp.Node));
+            esp.InstallInbound(key, Peers(esp.Node));
         }
         foreach (var esp in _running)
         {
