@@ -159,10 +159,16 @@ public sealed class IpsecPrivilegedTests : IAsyncLifetime
     {
         var lab = await _backend.CreateAsync(new ClusterRequest("ips2", Nodes: 2), null, CancellationToken.None);
         var owned = lab.OwnedNamespaces;
-        Assert.True((await lab.ApplyAsync(StoreFixture.Yaml(Secret(Key3)), ApplyMode.Apply, CancellationToken.None)).Succeeded);
-        await lab.Ipsec!.ReconcileAsync(CancellationToken.None);
-        Assert.All(await lab.GetEncryptionStatusAsync(CancellationToken.None) ?? [], s => Assert.Equal("IPsec", s.Mode));
-        await _backend.DestroyAsync(lab.Name, CancellationToken.None);
+        try
+        {
+            Assert.True((await lab.ApplyAsync(StoreFixture.Yaml(Secret(Key3)), ApplyMode.Apply, CancellationToken.None)).Succeeded);
+            await lab.Ipsec!.ReconcileAsync(CancellationToken.None);
+            Assert.All(await lab.GetEncryptionStatusAsync(CancellationToken.None) ?? [], s => Assert.Equal("IPsec", s.Mode));
+        }
+        finally
+        {
+            await _backend.DestroyAsync(lab.Name, CancellationToken.None);
+        }
         Assert.All(owned, n => Assert.False(File.Exists(LabNames.NetnsPath(n)), $"{n} left behind"));
     }
 
