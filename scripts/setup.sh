@@ -7,7 +7,8 @@ cd "$(dirname "$0")/.."
 want=${1:-site}
 
 
-pkgs=(clang llvm libbpf-dev bpftool iproute2 bubblewrap util-linux curl wget jq dnsutils netcat-openbsd iputils-ping)
+# tcpdump: the lab shell's read-only `node tcpdump` (a root capture in the node namespace, decoding sandboxed).
+pkgs=(clang llvm libbpf-dev bpftool iproute2 bubblewrap util-linux curl wget jq dnsutils netcat-openbsd iputils-ping tcpdump)
 # npm ships inside some nodejs builds; ask Debian for npm only when it is missing.
 command -v npm >/dev/null || pkgs+=(nodejs npm)
 # postgresql: workshop storage tests; docker.io: Debian's Docker engine, for the kind backend's Docker engine tests.

@@ -11,6 +11,8 @@ namespace LabSite.NetnsBench;
 /// on its own node (the baseline: one node namespace, as every single-node lab) and to the deathstar on the other
 /// node (through cilium_vxlan and the underlay), rounds alternating, TCP stream Gbit/s and connect/close conn/s.
 /// <c>nodes</c>: time to a ready Star Wars cluster and host memory per cluster, 1 node vs 3 nodes, alternating.
+/// <c>ipsec</c>: the same cross-node pair with IPsec on (the Secret cilium-ipsec-keys, ESP in the agent) and off,
+/// rounds alternating in one lab, each round checked to run in the mode it claims.
 /// </summary>
 public static class MultiNodeBenchmark
 {
@@ -63,6 +65,83 @@ public static class MultiNodeBenchmark
                 }
                 var (s, c) = (Stats.Median(sameRates), Stats.Median(crossRates));
                 Console.WriteLine($"{mode}, tiefighter -> deathstar with L3/L4 policy, {rounds} rounds of {seconds:0.#} s (median): same node {s:0.00} {unit}, across nodes {c:0.00} {unit}, ratio cross/same {c / s:0.00}");
+            }
+            Console.WriteLine($"  load: {File.ReadAllText("/proc/loadavg").Trim()}");
+            return 0;
+        }
+        finally
+        {
+            await backend.DestroyAsync(cluster.Name, CancellationToken.None);
+            BenchOptions.RemoveRoots(options);
+        }
+    }
+
+    public static async Task<int> IpsecAsync(int rounds, double seconds)
+    {
+        const string secret = "apiVersion: v1\nkind: Secret\nmetadata: {name: cilium-ipsec-keys, namespace: kube-system}\n"
+            + "stringData:\n  keys: \"3+ rfc4106(gcm(aes)) 6d2b1f0c9a8e7d6c5b4a39281706f5e4d3c2b1a0 128\"\n";
+        var options = BenchOptions.For("bench");
+        var backend = new NetnsBackend(options);
+        await backend.StartAsync(CancellationToken.None);
+        var cluster = await backend.CreateAsync(new ClusterRequest("xi", Nodes: 2), null, CancellationToken.None);
+        try
+        {
+            await StarWars.ApplyManifestAsync(cluster, CancellationToken.None);
+            var applied = await cluster.ApplyAsync(new ManifestText(BenchPolicy, "bench-l4.yaml"), ApplyMode.Apply, CancellationToken.None);
+            if (!applied.Succeeded)
+            {
+                throw new InvalidOperationException(string.Join("; ", applied.Errors));
+            }
+            var client = cluster.FindPod("default", "tiefighter")!;
+            var remote = cluster.Pods.First(p => p.Spec.Name.StartsWith("deathstar-", StringComparison.Ordinal) && p.Node.Index != client.Node.Index);
+
+            var isOn = false;
+            async Task SetAsync(bool on)
+            {
+                var r = on == isOn ? new ApplyResult([], []) : await cluster.ApplyAsync(new ManifestText(secret, "ipsec-keys.yaml"), on ? ApplyMode.Apply : ApplyMode.Delete, CancellationToken.None);
+                isOn = on;
+                var status = await cluster.GetEncryptionStatusAsync(CancellationToken.None) ?? [];
+                if (!r.Succeeded || status.Any(s => s.Mode != (on ? "IPsec" : "Disabled")))
+                {
+                    throw new InvalidOperationException($"IPsec {(on ? "on" : "off")}: {string.Join("; ", r.Errors)} {string.Join("; ", status.Select(s => s.Node + " " + s.Mode + " " + s.Message))}");
+                }
+            }
+
+            async Task<long> EspPacketsAsync() =>
+                (await cluster.GetEncryptionStatusAsync(CancellationToken.None) ?? []).SelectMany(s => s.States ?? []).Where(x => x.Direction == "out").Sum(x => x.Packets);
+
+            foreach (var (mode, port, unit) in new[] { ("throughput", StreamPort, "Gbit/s"), ("connrate", ConnectPort, "conn/s") })
+            {
+                using var listener = await PodTraffic.ListenAsync(remote.Netns, port);
+                var target = new IPEndPoint(remote.Ip, port);
+                var duration = TimeSpan.FromSeconds(seconds);
+                Func<Task<Measured>> measure = mode == "throughput"
+                    ? () => PodTraffic.StreamGbitsAsync(client.Netns, listener, target, duration)
+                    : () => PodTraffic.ConnectionsPerSecondAsync(client.Netns, listener, target, duration);
+                var on = new List<double>();
+                var off = new List<double>();
+                for (var r = -1; r < rounds; r++)
+                {
+                    await SetAsync(false);
+                    var plain = (await measure()).Rate;
+                    await SetAsync(true);
+                    var before = await EspPacketsAsync();
+                    var encrypted = (await measure()).Rate;
+                    var esp = await EspPacketsAsync() - before;
+                    if (esp == 0)
+                    {
+                        throw new InvalidOperationException("an IPsec round sent no ESP packet");
+                    }
+                    if (r < 0)
+                    {
+                        continue; // warm-up: JIT, conntrack, neighbour entries
+                    }
+                    off.Add(plain);
+                    on.Add(encrypted);
+                    Console.WriteLine($"{mode} round {r + 1}: IPsec off {plain:0.00} {unit}, IPsec on {encrypted:0.00} {unit} ({esp} ESP packets)");
+                }
+                var (o, e) = (Stats.Median(off), Stats.Median(on));
+                Console.WriteLine($"{mode}, tiefighter -> deathstar across nodes, {rounds} rounds of {seconds:0.#} s (median): IPsec off {o:0.00} {unit}, IPsec on {e:0.00} {unit}, ratio on/off {e / o:0.00}");
             }
             Console.WriteLine($"  load: {File.ReadAllText("/proc/loadavg").Trim()}");
             return 0;

@@ -12,6 +12,7 @@ using LabSite.NetnsBench;
 //   ... -- runtime [rounds=5] [spawns=500]   process spawns/s with vs without the runtime-security programs
 //   ... -- crossnode [rounds=5] [seconds=3]  2-node lab: TCP stream and conn/s same node vs across nodes (VXLAN)
 //   ... -- crosscluster [rounds=5] [seconds=3]  Cluster Mesh: TCP stream and conn/s across clusters vs across nodes of one cluster
+//   ... -- ipsec [rounds=5] [seconds=3]      2-node lab: TCP stream and conn/s across nodes, IPsec on vs off
 //   ... -- nodes [runs=5]                    ready time and memory of a Star Wars cluster, 1 node vs 3 nodes
 //   ... -- mutualauth [runs=10]             2-node lab: first AUTH_REQUIRED drop -> first forwarded packet, handshake, connect with vs without auth
 //   ... -- bgp [runs=5]              BGP convergence after a gobgpd restart vs initial establishment (router RIB)
@@ -32,6 +33,7 @@ return mode switch
     "runtime" => await RuntimeBenchmark.RunAsync(Arg(1, 5), Arg(2, 500)),
     "crossnode" => await MultiNodeBenchmark.CrossNodeAsync(Arg(1, 5), Arg(2, 3)),
     "crosscluster" => await MeshBenchmark.CrossClusterAsync(Arg(1, 5), Arg(2, 3)),
+    "ipsec" => await MultiNodeBenchmark.IpsecAsync(Arg(1, 5), Arg(2, 3)),
     "nodes" => await MultiNodeBenchmark.NodesAsync(Arg(1, 5)),
     "bgp" => await BgpBenchmark.RunAsync(Arg(1, 5)),
     "mutualauth" => await MutualAuthBenchmark.RunAsync(Arg(1, 10)),
@@ -41,6 +43,6 @@ return mode switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: LabSite.NetnsBench ready [runs] | memory [clusters] | scale [clusters] | throughput [rounds] [seconds] | connrate [rounds] [seconds] | apply [runs] [pods] | egressl7 [rounds] [seconds] [connections] | dnsproxy [rounds] [seconds] [sockets] | runtime [rounds] [spawns] | crossnode [rounds] [seconds] | crosscluster [rounds] [seconds] | nodes [runs] | bgp [runs] | mutualauth [runs] | hold <prefix> [clusters]");
+    Console.Error.WriteLine("usage: LabSite.NetnsBench ready [runs] | memory [clusters] | scale [clusters] | throughput [rounds] [seconds] | connrate [rounds] [seconds] | apply [runs] [pods] | egressl7 [rounds] [seconds] [connections] | dnsproxy [rounds] [seconds] [sockets] | runtime [rounds] [spawns] | crossnode [rounds] [seconds] | crosscluster [rounds] [seconds] | ipsec [rounds] [seconds] | nodes [runs] | bgp [runs] | mutualauth [runs] | hold <prefix> [clusters]");
     return 2;
 }

@@ -79,6 +79,10 @@ public interface IClusterInspector
     Task<IReadOnlyList<SpireEntryModel>?> ChangeSpireEntriesAsync(SpireEntryChange change, CancellationToken ct) =>
         Task.FromResult<IReadOnlyList<SpireEntryModel>?>(null);
 
+    /// <summary>Each node's transparent encryption (<c>cilium-dbg encrypt status</c>); null when the backend cannot say.</summary>
+    Task<IReadOnlyList<EncryptionStatusModel>?> GetEncryptionStatusAsync(CancellationToken ct) => Task.FromResult<IReadOnlyList<EncryptionStatusModel>?>(null);
+    /// <summary>Runs a read-only, bounded packet capture on a node's underlay; null when the backend offers none.</summary>
+    Task<NodeCaptureReply?> CaptureOnNodeAsync(NodeCaptureRequest request, CancellationToken ct) => Task.FromResult<NodeCaptureReply?>(null);
     /// <summary>
     /// Runtime-security events (Tetragon's <c>GetEvents</c> shapes) from the lab's history, oldest first; null when the
     /// backend runs no runtime sensor (the default). A kind backend can answer with real Tetragon events.

@@ -159,6 +159,7 @@ public sealed partial class NetnsCluster
             c._tracingPolicies = new TracingPolicyAgent(c.Store, c._runtime, () => c._runtime?.LsmEnforcement ?? false);
             c._reconciler = new RuntimeReconciler(c, c.Store);
             c._bgp = new Bgp.BgpAgent(c.Names, c.Store, c._policy.NodeName, c.Addressing.PodCidr);
+            c._ipsec = new Encryption.IpsecAgent(c.Store, c.Nodes, TimeProvider.System);
             if (request.ManifestsDirectory is { } dir)
             {
                 await c.ApplyDirectoryAsync(dir, ct);
@@ -199,6 +200,11 @@ public sealed partial class NetnsCluster
             {
                 await _bgp.DisposeAsync();
                 _bgp = null;
+            }
+            if (_ipsec is not null)
+            {
+                await _ipsec.DisposeAsync();
+                _ipsec = null;
             }
 
             ReleaseLearnerBpf();

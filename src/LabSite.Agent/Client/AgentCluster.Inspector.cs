@@ -122,6 +122,24 @@ internal sealed partial class AgentCluster : IClusterInspector
         return await AgentClient.ReadAsync<RouterReply>(response, ct);
     }
 
+    public Task<IReadOnlyList<EncryptionStatusModel>?> GetEncryptionStatusAsync(CancellationToken ct) =>
+        GetOptionalAsync<IReadOnlyList<EncryptionStatusModel>>(AgentRoutes.Encryption, ct);
+
+    /// <summary>The capture's output as the agent relays it; null when the backend offers no node capture (501).</summary>
+    public async Task<NodeCaptureReply?> CaptureOnNodeAsync(NodeCaptureRequest request, CancellationToken ct)
+    {
+        var response = await Client.SendAsync(new HttpRequestMessage(HttpMethod.Post, Route(AgentRoutes.NodeCapture))
+        {
+            Content = JsonContent.Create(request, options: AgentProtocol.Json),
+        }, ct);
+        if (response.StatusCode == HttpStatusCode.NotImplemented)
+        {
+            response.Dispose();
+            return null;
+        }
+        return await AgentClient.ReadAsync<NodeCaptureReply>(response, ct);
+    }
+
     /// <summary>The Prometheus text as the agent relays it; null when the backend serves no Hubble metrics (501).</summary>
     public async Task<string?> GetHubbleMetricsAsync(CancellationToken ct)
     {

@@ -35,6 +35,8 @@ public static class AgentRoutes
     public const string Router = Cluster + "/router";
     public const string AuthEntries = Cluster + "/auth/entries";
     public const string SpireEntries = Cluster + "/auth/spire-entries";
+    public const string Encryption = Cluster + "/encryption";
+    public const string NodeCapture = Cluster + "/node-capture";
     public const string BpfCompile = Cluster + "/bpf/compile";
     public const string BpfPrograms = Cluster + "/bpf/programs";
     public const string BpfProgram = Cluster + "/bpf/programs/{name}";

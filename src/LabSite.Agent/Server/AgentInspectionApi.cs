@@ -72,6 +72,11 @@ public static class AgentInspectionApi
                 ? Json(entries)
                 : Error(501, $"cluster \"{cluster}\" has no mutual authentication"))).WithName("SpireEntries");
         api.MapPost(AgentRoutes.SpireEntries, ChangeSpireEntriesAsync).WithName("ChangeSpireEntries");
+        api.MapGet(AgentRoutes.Encryption, (string cluster, BackendRouter agent, CancellationToken ct) =>
+            InspectAsync(cluster, agent, ct, async i => await i.GetEncryptionStatusAsync(ct) is { } status
+                ? Json(status)
+                : Error(501, $"cluster \"{cluster}\" reports no encryption status"))).WithName("Encryption");
+        api.MapPost(AgentRoutes.NodeCapture, NodeCaptureAsync).WithName("NodeCapture");
         api.MapGet(AgentRoutes.BpfObjects, (string cluster, BackendRouter agent, CancellationToken ct) =>
             AnswerAsync<IBpfObjects>(cluster, agent, c => Error(501, LabBpfObjects.NoneIn(c)), async b => Json(await b.GetBpfObjectsAsync(ct)), ct))
             .WithName("BpfObjects");
@@ -229,6 +234,26 @@ public static class AgentInspectionApi
         return await InspectAsync(name, agent, ct, async i => await i.RunRouterCommandAsync(command, ct) is { } reply
             ? Json(reply)
             : Error(501, $"cluster \"{name}\" has no BGP router"));
+    }
+
+    private static async Task<IResult> NodeCaptureAsync([FromRoute(Name = "cluster")] string name, BackendRouter agent, HttpContext http, CancellationToken ct)
+    {
+        NodeCaptureRequest? request;
+        try
+        {
+            request = await http.Request.ReadFromJsonAsync<NodeCaptureRequest>(AgentProtocol.Json, ct);
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            return Error(400, $"node capture: {e.Message}");
+        }
+        if (request is null || string.IsNullOrEmpty(request.Node) || request.Arguments is null)
+        {
+            return Error(400, "node capture: needs a node and the capture's arguments");
+        }
+        return await InspectAsync(name, agent, ct, async i => await i.CaptureOnNodeAsync(request, ct) is { } reply
+            ? Json(reply)
+            : Error(501, $"cluster \"{name}\" offers no node capture"));
     }
 
     private static async Task RuntimeEvents([FromRoute(Name = "cluster")] string name, BackendRouter agent, HttpContext http, CancellationToken ct)

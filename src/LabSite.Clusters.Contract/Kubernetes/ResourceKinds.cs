@@ -13,6 +13,7 @@ public static class ResourceKinds
     public static readonly ResourceKind Namespace = new("Namespace", "", "v1", "namespaces", "namespace", false, ["ns"]);
     public static readonly ResourceKind Node = new("Node", "", "v1", "nodes", "node", false, ["no"]);
     public static readonly ResourceKind ConfigMap = new("ConfigMap", "", "v1", "configmaps", "configmap", true, ["cm"]);
+    public static readonly ResourceKind Secret = new("Secret", "", "v1", "secrets", "secret", true, []);
     public static readonly ResourceKind Deployment = new("Deployment", "apps", "v1", "deployments", "deployment", true, ["deploy"]);
     public static readonly ResourceKind ReplicaSet = new("ReplicaSet", "apps", "v1", "replicasets", "replicaset", true, ["rs"]);
     public static readonly ResourceKind DaemonSet = new("DaemonSet", "apps", "v1", "daemonsets", "daemonset", true, ["ds"]);
@@ -43,7 +44,7 @@ public static class ResourceKinds
 
     /// <summary>Every kind, in the order completion offers them.</summary>
     public static IReadOnlyList<ResourceKind> All { get; } =
-        [Pod, Service, Endpoints, Namespace, Node, ConfigMap, Deployment, ReplicaSet, DaemonSet, NetworkPolicy, CiliumNetworkPolicy, CiliumClusterwideNetworkPolicy,
+        [Pod, Service, Endpoints, Namespace, Node, ConfigMap, Secret, Deployment, ReplicaSet, DaemonSet, NetworkPolicy, CiliumNetworkPolicy, CiliumClusterwideNetworkPolicy,
             TracingPolicy, TracingPolicyNamespaced, CiliumBGPClusterConfig, CiliumBGPPeerConfig, CiliumBGPAdvertisement, CiliumLoadBalancerIPPool];
 
     /// <summary>The BGP control plane's kinds: a change to any of them (or to a Service) reconfigures the lab's speaker.</summary>

@@ -6,15 +6,15 @@ namespace LabSite.Clusters.Netns.Kernel;
 /// The wires between a multi-node lab's node namespaces, as Cilium's default tunnel mode has them: an underlay (a
 /// bridge in the lab's underlay namespace, one veth to each node's <c>eth0</c>) and per node a VXLAN device
 /// <c>cilium_vxlan</c> on UDP 8472. Each node routes every other node's pod range into the tunnel; static neighbour
-/// and FDB entries name the peer's VTEP, so nothing is learned from packets. The underlay MTU is 1550 so the tunnel
-/// carries the pods' 1500-byte packets whole.
+/// and FDB entries name the peer's VTEP, so nothing is learned from packets. The underlay MTU is 1650 so the tunnel
+/// carries the pods' 1500-byte packets whole, in ESP too when IPsec is on (<c>Encryption/EspNode</c>).
 /// </summary>
 internal static class LabOverlay
 {
     public const string Device = "cilium_vxlan";
     public const int Port = 8472;
     public const int Vni = 2;
-    private const int UnderlayMtu = 1550;
+    private const int UnderlayMtu = 1650;
 
     /// <summary>Builds the underlay and tunnels for <paramref name="nodes"/> (namespaces already created).</summary>
     public static async Task CreateAsync(string underlayNetns, IReadOnlyList<LabNode> nodes, CancellationToken ct)
@@ -35,7 +35,7 @@ internal static class LabOverlay
             var node = new IpBatch(n.Netns)
                 .Add($"addr add {n.Underlay}/24 dev eth0")
                 .Add("link set eth0 up")
-                .Add($"link add {Device} address {Mac(n)} type vxlan id {Vni} dstport {Port} local {n.Underlay} dev eth0 nolearning")
+                .Add($"link add {Device} address {Mac(n)} mtu 1500 type vxlan id {Vni} dstport {Port} local {n.Underlay} dev eth0 nolearning")
                 .Add($"link set {Device} up");
             var fdb = new StringBuilder();
             foreach (var peer in nodes.Where(p => p.Index != n.Index))

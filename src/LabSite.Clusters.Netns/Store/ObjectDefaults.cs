@@ -28,6 +28,21 @@ internal static class ObjectDefaults
             };
             PodSpec(deployment["template"]?["spec"] as JsonObject);
         }
+        else if (kind == ResourceKinds.Secret)
+        {
+            // As the API server: stringData is write-only, merged into data as base64 (and wins over data).
+            obj["type"] ??= "Opaque";
+            if (obj["stringData"] is JsonObject plain)
+            {
+                var data = obj["data"] as JsonObject ?? [];
+                foreach (var (key, value) in plain)
+                {
+                    data[key] = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(value?.ToString() ?? ""));
+                }
+                obj["data"] = data;
+                obj.Remove("stringData");
+            }
+        }
         else if (kind == ResourceKinds.Service && obj["spec"] is JsonObject service)
         {
             service["type"] ??= "ClusterIP";

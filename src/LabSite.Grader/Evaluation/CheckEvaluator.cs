@@ -50,6 +50,7 @@ public sealed class CheckEvaluator
                 RouterRouteCheck r => await Bgp.BgpCheckEvaluators.EvaluateRouteAsync(r, context, ct),
                 AuthEntryCheck a => await Auth.AuthEntryCheckEvaluator.EvaluateAsync(a, context, ct),
                 BpfProgramCheck b => await BpfProgramCheckEvaluator.EvaluateAsync(b, context, ct),
+                EncryptionCheck e => await EncryptionCheckEvaluator.EvaluateAsync(e, context, ct),
                 _ => CannotCheck.Because(check, check.Title, $"the grader has no evaluator for {check.GetType().Name}"),
             };
         }

@@ -39,6 +39,7 @@ public static class CheckBlockReader
             ["router-route"] = (BgpCheckReaders.RouteKeys, BgpCheckReaders.ReadRoute),
             ["bpf-program"] = (BpfProgramCheckReader.Keys, BpfProgramCheckReader.Read),
             ["auth-entry"] = (AuthEntryCheckReader.Keys, AuthEntryCheckReader.Read),
+            ["encryption"] = (EncryptionCheckReader.Keys, EncryptionCheckReader.Read),
         };
 
     public static IEnumerable<string> KindNames => s_kinds.Keys;

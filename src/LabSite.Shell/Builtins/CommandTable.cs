@@ -3,6 +3,7 @@ using LabSite.Shell.Bpftool;
 using LabSite.Shell.Cilium;
 using LabSite.Shell.Hubble;
 using LabSite.Shell.LearnerBpf;
+using LabSite.Shell.Node;
 using LabSite.Shell.RealKubectl;
 using LabSite.Shell.Tetra;
 
@@ -20,7 +21,7 @@ public static class CommandTable
             new HelpCommand(), new HistoryCommand(), new ExitCommand(), new TrueFalseCommand(succeed: true), new TrueFalseCommand(succeed: false),
             new RealKubectlCommand(), new CiliumDbgCommand(), new HubbleCommand(), new BpftoolCommand(), new TetraCommand(),
             new CiliumCliCommand(), new RouterShellCommand(RouterShellCommand.VtyshName), new RouterShellCommand(RouterShellCommand.RouterName),
-            new ClangCommand(), new BpfCommand(), new Auth.SpireServerCommand(),
+            new ClangCommand(), new BpfCommand(), new Auth.SpireServerCommand(), new NodeCommand(),
         ];
         return commands.ToDictionary(c => c.Name, StringComparer.Ordinal);
     }

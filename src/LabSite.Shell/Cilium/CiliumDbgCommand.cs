@@ -34,6 +34,7 @@ public sealed class CiliumDbgCommand : IShellCommand
         ["monitor"] = "datapath events",
         ["bgp peers"] = "BGP sessions of this node's speaker",
         ["bgp routes"] = "routes in the speaker's RIBs (available, or advertised to peers)",
+        ["encrypt status"] = "transparent encryption: mode, keys in use, sequence numbers, XFRM errors",
     };
 
     public string Name => "cilium-dbg";
@@ -116,6 +117,8 @@ public sealed class CiliumDbgCommand : IShellCommand
                 await context.Stdout.WriteAsync(NodeListEntry.ToText(NodeListEntry.FromNodes(
                     await context.Session.Cluster!.GetAsync(new Clusters.Contract.ObjectQuery("nodes"), ct))));
                 return 0;
+            case "encrypt status":
+                return await EncryptStatusAsync(context, inspector, rest);
             case "bgp peers":
                 return await Bgp.BgpSubcommands.PeersAsync(context, inspector, rest, agentView: true);
             case "bgp routes":
@@ -178,6 +181,47 @@ public sealed class CiliumDbgCommand : IShellCommand
         var items = await read();
         await context.Stdout.WriteAsync(asJson ? json(items) + "\n" : text(items));
         return 0;
+    }
+
+    /// <summary>
+    /// <c>encrypt status [-o json]</c>: the first node's status, as <c>kubectl exec ds/cilium</c> reaches the first
+    /// agent; <c>--node NAME</c> picks another node (the lab shell's stand-in for exec'ing into that node's agent pod).
+    /// </summary>
+    private static async Task<int> EncryptStatusAsync(CommandContext context, IClusterInspector inspector, List<string> args)
+    {
+        var (json, error) = OutputFlag.Take(args);
+        string? node = null;
+        var at = args.IndexOf("--node");
+        if (error is null && at >= 0)
+        {
+            node = at + 1 < args.Count ? args[at + 1] : null;
+            error = node is null ? "--node needs a node name (kubectl get nodes lists them)" : null;
+            args.RemoveRange(at, node is null ? 1 : 2);
+        }
+        error ??= args.Count > 0 ? $"unknown flag: {args[0]}" : null;
+        if (error is not null)
+        {
+            await context.Stderr.WriteLineAsync($"Error: {error}");
+            return 1;
+        }
+        if (await inspector.GetEncryptionStatusAsync(context.Cancellation) is not { Count: > 0 } nodes)
+        {
+            return await NotAvailableAsync(context, "encrypt status");
+        }
+        if ((node is null ? nodes[0] : nodes.FirstOrDefault(n => n.Node == node)) is not { } status)
+        {
+            var names = string.Join(", ", nodes.Select(n => n.Node));
+            await context.Stderr.WriteLineAsync($"Error: no node \"{node}\" (nodes: {names})");
+            return 1;
+        }
+        await context.Stdout.WriteAsync(json ? status.ToJson() : status.ToText());
+        return 0;
+    }
+
+    private static async Task<int> NotAvailableAsync(CommandContext context, string command)
+    {
+        await context.Stderr.WriteLineAsync($"not available in this cluster yet: cilium-dbg {command} ({Subcommands[command]})");
+        return 1;
     }
 
     /// <summary><c>bpf policy get &lt;endpoint&gt; [-n] [-o json]</c> or <c>--all</c>.</summary>

@@ -278,6 +278,23 @@ public class StoreSemanticsTests
     }
 
     [Fact]
+    public void A_secrets_string_data_is_stored_as_base64_data_as_the_api_server_does()
+    {
+        var store = NewStore();
+        var result = store.Apply(Yaml("""
+            apiVersion: v1
+            kind: Secret
+            metadata: {name: cilium-ipsec-keys, namespace: kube-system}
+            stringData: {keys: "3+ rfc4106(gcm(aes)) 00 128"}
+            """), ApplyMode.Apply);
+        Assert.Equal(["secret/cilium-ipsec-keys created"], result.Lines);
+        var secret = store.Find(ResourceKinds.Secret, "kube-system", "cilium-ipsec-keys")!;
+        Assert.Equal(Convert.ToBase64String("3+ rfc4106(gcm(aes)) 00 128"u8.ToArray()), (string?)secret.Json["data"]?["keys"]);
+        Assert.Null(secret.Json["stringData"]);
+        Assert.Equal("Opaque", (string?)secret.Json["type"]);
+    }
+
+    [Fact]
     public void One_bad_object_in_an_execute_step_rolls_back_the_others()
     {
         var store = NewStore();

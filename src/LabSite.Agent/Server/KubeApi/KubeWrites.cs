@@ -198,6 +198,18 @@ internal static class KubeWrites
 
     public static async Task<JsonNode?> ReadJsonAsync(HttpContext http)
     {
+        if ((http.Request.ContentType ?? "").StartsWith(ProtobufBodies.ContentType, StringComparison.OrdinalIgnoreCase))
+        {
+            // kubectl create secret|configmap: the two kinds kubectl sends as protobuf (bounded by Kestrel's request body limit).
+            using var buffer = new MemoryStream();
+            await http.Request.Body.CopyToAsync(buffer, http.RequestAborted);
+            if (ProtobufBodies.Read(buffer.ToArray()) is { } decoded)
+            {
+                return decoded;
+            }
+            Fail(http, KubeStatus.UnsupportedMediaType(http.Request.ContentType!));
+            return null;
+        }
         try
         {
             return await JsonNode.ParseAsync(http.Request.Body, cancellationToken: http.RequestAborted);

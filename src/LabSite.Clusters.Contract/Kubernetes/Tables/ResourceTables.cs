@@ -33,6 +33,7 @@ public static class ResourceTables
         "Namespace" => new(["NAME", "STATUS", "AGE"], [], (o, now) => [o.Name, KubeJson.Str(o.Json, "status", "phase"), Age(o, now)], (_, _) => []),
         "Node" => new(["NAME", "STATUS", "ROLES", "AGE", "VERSION"], ["INTERNAL-IP", "EXTERNAL-IP", "OS-IMAGE", "KERNEL-VERSION", "CONTAINER-RUNTIME"], NodeRow, NodeWide),
         "ConfigMap" => new(["NAME", "DATA", "AGE"], [], (o, now) => [o.Name, ((KubeJson.At(o.Json, "data") as JsonObject)?.Count ?? 0).ToString(), Age(o, now)], (_, _) => []),
+        "Secret" => new(["NAME", "TYPE", "DATA", "AGE"], [], (o, now) => [o.Name, KubeJson.At(o.Json, "type")?.ToString() ?? "Opaque", ((KubeJson.At(o.Json, "data") as JsonObject)?.Count ?? 0).ToString(), Age(o, now)], (_, _) => []),
         "NetworkPolicy" => new(["NAME", "POD-SELECTOR", "AGE"], [],
             (o, now) => [o.Name, Selector(KubeJson.At(o.Json, "spec", "podSelector", "matchLabels")), Age(o, now)], (_, _) => []),
         "Event" => new(["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"], ["SUBOBJECT", "SOURCE", "FIRST SEEN", "COUNT", "NAME"], EventRow, EventWide),

@@ -40,6 +40,10 @@ public sealed class ObjectValidator(IPolicyValidator? policyValidator)
         {
             WorkloadValidation.CheckConfigMap(obj, errors);
         }
+        else if (kind == ResourceKinds.Secret)
+        {
+            WorkloadValidation.CheckSecret(obj, errors);
+        }
         else if (kind == ResourceKinds.NetworkPolicy)
         {
             CheckNetworkPolicy(obj, errors);

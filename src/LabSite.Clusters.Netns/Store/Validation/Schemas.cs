@@ -93,6 +93,7 @@ internal static class Schemas
         [ResourceKinds.Pod.Kind] = Top(("spec", s_podSpec), ("status", Any)),
         [ResourceKinds.Service.Kind] = Top(("spec", s_serviceSpec), ("status", Any)),
         [ResourceKinds.ConfigMap.Kind] = Top(("data", StringMap), ("binaryData", StringMap), ("immutable", Bool)),
+        [ResourceKinds.Secret.Kind] = Top(("data", StringMap), ("stringData", StringMap), ("type", Shape.String), ("immutable", Bool)),
         [ResourceKinds.Deployment.Kind] = Top(("spec", s_deploymentSpec), ("status", Any)),
         [ResourceKinds.NetworkPolicy.Kind] = Top(("spec", Object(("podSelector", s_labelSelector), ("ingress", Any), ("egress", Any), ("policyTypes", ListOf(Shape.String)))), ("status", Any)),
         [ResourceKinds.CiliumNetworkPolicy.Kind] = Top(("spec", Any), ("specs", ListOf(Any)), ("status", Any)),

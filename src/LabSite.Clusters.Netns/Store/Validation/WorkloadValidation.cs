@@ -165,13 +165,36 @@ internal static class WorkloadValidation
         }
     }
 
-    public static void CheckConfigMap(JsonObject obj, List<FieldError> errors)
+    public static void CheckConfigMap(JsonObject obj, List<FieldError> errors) => CheckDataKeys(obj, "data", errors);
+
+    /// <summary>A Secret's keys as a ConfigMap's; <c>data</c> values must be base64 (<c>stringData</c> is plain text the defaults encode).</summary>
+    public static void CheckSecret(JsonObject obj, List<FieldError> errors)
     {
-        foreach (var (key, _) in obj["data"] as JsonObject ?? [])
+        CheckDataKeys(obj, "data", errors);
+        CheckDataKeys(obj, "stringData", errors);
+        foreach (var (key, value) in obj["data"] as JsonObject ?? [])
+        {
+            var text = value?.GetValueKind() == System.Text.Json.JsonValueKind.String ? value.GetValue<string>() : "";
+            if (!IsBase64(text))
+            {
+                errors.Add(new FieldError($"data[{key}]", "Invalid value: illegal base64 data"));
+            }
+        }
+    }
+
+    private static bool IsBase64(string text)
+    {
+        var buffer = new byte[(text.Length * 3 / 4) + 3];
+        return Convert.TryFromBase64String(text, buffer, out _);
+    }
+
+    private static void CheckDataKeys(JsonObject obj, string field, List<FieldError> errors)
+    {
+        foreach (var (key, _) in obj[field] as JsonObject ?? [])
         {
             if (key.Length == 0 || key.Length > 253 || !key.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
             {
-                errors.Add(new FieldError($"data[{key}]", $"Invalid value: \"{key}\": a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')"));
+                errors.Add(new FieldError($"{field}[{key}]", $"Invalid value: \"{key}\": a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')"));
             }
         }
     }

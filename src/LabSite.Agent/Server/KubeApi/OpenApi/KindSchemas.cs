@@ -79,6 +79,12 @@ internal static class KindSchemas
             return ("Configuration as key/value data pods can read.",
                 [("data", Map("Text values by key.")), ("binaryData", Map("Base64 values by key.")), ("immutable", Bool("Refuse changes to data once set."))]);
         }
+        if (kind == ResourceKinds.Secret)
+        {
+            return ("Secret data such as keys; a lab's Cilium reads kube-system/cilium-ipsec-keys for IPsec.",
+                [("data", Map("Base64 values by key.")), ("stringData", Map("Plain text values by key, written into data.")),
+                 ("type", Str("The kind of secret, Opaque by default.")), ("immutable", Bool("Refuse changes to data once set."))]);
+        }
         if (kind == ResourceKinds.Endpoints)
         {
             return ("The addresses and ports backing a Service, kept by the lab's endpoints controller.",

@@ -1,0 +1,209 @@
+using LabSite.Clusters.Contract;
+using LabSite.Clusters.Contract.Inspection;
+using LabSite.Clusters.Netns.Encryption;
+using LabSite.Clusters.Netns.Kernel;
+using LabSite.Testing;
+
+namespace LabSite.Clusters.Netns.Tests.Encryption;
+
+/// <summary>
+/// IPsec between the two nodes of a real netns lab: the Secret turns it on, HTTP across nodes keeps working while the
+/// underlay carries ESP (seen by the real tcpdump through the node capture), a rotation keeps traffic flowing with both
+/// keys accepted, a bad key changes nothing, and removing the Secret or destroying the lab leaves no state or device.
+/// </summary>
+[Trait("Category", "Privileged")]
+public sealed class IpsecPrivilegedTests : IAsyncLifetime
+{
+    private const string Key3 = "3+ rfc4106(gcm(aes)) 0123456789abcdef0123456789abcdef01234567 128";
+    private const string Key4 = "4+ rfc4106(gcm(aes)) fedcba9876543210fedcba9876543210fedcba98 128";
+    private readonly NetnsBackend _backend = new(NetnsTestLabs.Options());
+    private NetnsCluster _cluster = null!;
+
+    public async Task InitializeAsync()
+    {
+        await _backend.StartAsync(CancellationToken.None);
+        _cluster = await _backend.CreateAsync(new ClusterRequest("ips", Nodes: 2), null, CancellationToken.None);
+        var pods = """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: client}
+            spec:
+              nodeName: ips
+              containers: [{name: c, image: nicolaka/netshoot:v0.13, command: [sleep, infinity]}]
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: server}
+            spec:
+              nodeName: ips-worker
+              containers: [{name: web, image: nginx:1.27}]
+            """;
+        Assert.True((await _cluster.ApplyAsync(StoreFixture.Yaml(pods), ApplyMode.Apply, CancellationToken.None)).Succeeded);
+        await _cluster.WaitUntilSettledAsync(CancellationToken.None);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _backend.DestroyAsync(_cluster.Name, CancellationToken.None);
+        NetnsTestLabs.DeleteRoots(_backend.Options);
+    }
+
+    [Fact]
+    public async Task Without_the_secret_the_underlay_carries_plain_vxlan_and_status_says_disabled()
+    {
+        var status = await StatusAsync();
+        Assert.All(status, s => Assert.Equal("Disabled", s.Mode));
+        var capture = await CaptureAsync("-n", "-c", "8", "-A", "udp", "port", "8472");
+        Assert.Contains("GET / HTTP/1.1", capture.Output);
+        Assert.DoesNotContain("ESP(", capture.Output);
+    }
+
+    [Fact]
+    public async Task The_secret_turns_on_esp_and_pods_still_talk_across_nodes()
+    {
+        await SetKeyAsync(Key3);
+        Assert.Equal(0, (await CurlAsync()).ExitCode);
+
+        var capture = await CaptureAsync("-n", "-c", "4", "-A", "esp");
+        Assert.Equal(0, capture.WhileExitCode);
+        Assert.Contains("ESP(spi=0x00000003", capture.Output);
+        Assert.DoesNotContain("HTTP/1.1", capture.Output);
+        // Nothing else crosses the underlay in the clear (the tunnel port carries no plaintext any more).
+        Assert.DoesNotContain("HTTP/1.1", (await CaptureAsync("-n", "-c", "4", "-A", "not", "esp")).Output);
+
+        var status = await StatusAsync();
+        Assert.All(status, s =>
+        {
+            Assert.Equal("IPsec", s.Mode);
+            Assert.Equal(1, s.KeysInUse);
+            Assert.Equal(["eth0"], s.DecryptInterfaces);
+            Assert.Equal(0, s.ErrorCount);
+            Assert.NotEqual("0x0/0xffffffff", s.MaxSeqNumber);
+        });
+        Assert.StartsWith("Encryption: IPsec", status[0].ToText());
+        Assert.Contains("Max Seq. Number: 0x", status[0].ToText());
+        var inbound = status[1].States!.Single(x => x.Direction == "in");
+        Assert.True(inbound.Packets > 0);
+        Assert.Equal(3u, inbound.Spi);
+    }
+
+    [Fact]
+    public async Task Rotation_to_a_higher_spi_keeps_traffic_flowing_and_accepts_both_keys_until_retired()
+    {
+        await SetKeyAsync(Key3);
+        Assert.Equal(0, (await CurlAsync()).ExitCode);
+        var before = (await StatusAsync())[0].States!.Single(s => s.Direction == "out").Sequence;
+
+        await SetKeyAsync(Key4);
+        Assert.Equal(0, (await CurlAsync()).ExitCode);
+        var rotating = await StatusAsync();
+        Assert.All(rotating, s => Assert.Equal(2, s.KeysInUse));
+        Assert.All(rotating, s => Assert.Equal([3u, 4u], s.States!.Where(x => x.Direction == "in").Select(x => x.Spi).Order()));
+        Assert.All(rotating, s => Assert.Equal(4u, s.States!.Single(x => x.Direction == "out").Spi));
+        // The old key's counters are not lost: its highest sequence number is still the status's maximum.
+        Assert.True(before > 0);
+        Assert.Contains("ESP(spi=0x00000004", (await CaptureAsync("-n", "-c", "2", "esp")).Output);
+
+        await _cluster.Ipsec!.RetireAsync(4);
+        var after = await StatusAsync();
+        Assert.All(after, s => Assert.Equal(1, s.KeysInUse));
+        Assert.All(after, s => Assert.Equal([4u], s.States!.Where(x => x.Direction == "in").Select(x => x.Spi)));
+        Assert.Equal(0, (await CurlAsync()).ExitCode);
+        Assert.All(after, s => Assert.Equal(0, s.ErrorCount));
+    }
+
+    [Theory]
+    [InlineData("3 cbc(aes) 0123456789abcdef0123456789abcdef 128", "algorithm \"cbc(aes)\" is not supported")]
+    [InlineData("16 rfc4106(gcm(aes)) 0123456789abcdef0123456789abcdef01234567 128", "SPI \"16\" must be a number from 1 to 15")]
+    [InlineData("5 rfc4106(gcm(aes)) 0123 128", "key is 2 bytes")]
+    [InlineData("5 rfc4106(gcm(aes)) zz23456789abcdef0123456789abcdef01234567 128", "is not hexadecimal")]
+    [InlineData("5 rfc4106(gcm(aes)) 0123456789abcdef0123456789abcdef01234567 12", "ICV length \"12\"")]
+    [InlineData("3 rfc4106(gcm(aes)) fedcba9876543210fedcba9876543210fedcba98 128", "SPI 3 is in use with another key")]
+    public async Task A_bad_key_is_refused_with_its_field_and_the_previous_key_stays_in_use(string keys, string error)
+    {
+        await SetKeyAsync(Key3);
+        await SetKeyAsync(keys);
+        var status = await StatusAsync();
+        Assert.All(status, s =>
+        {
+            Assert.Equal("IPsec", s.Mode);
+            Assert.StartsWith(IpsecKey.FieldPath, s.Message);
+            Assert.Contains(error, s.Message);
+            Assert.Equal([3u], s.States!.Select(x => x.Spi).Distinct());
+        });
+        Assert.StartsWith("Msg: Secret kube-system/cilium-ipsec-keys: data.keys", status[0].ToText());
+        Assert.Equal(0, (await CurlAsync()).ExitCode);
+    }
+
+    [Fact]
+    public async Task Removing_the_secret_removes_every_state_rule_and_device()
+    {
+        await SetKeyAsync(Key3);
+        Assert.True(await HasEspDeviceAsync(_cluster.Nodes[1]));
+        Assert.True((await _cluster.ApplyAsync(StoreFixture.Yaml(Secret(Key3)), ApplyMode.Delete, CancellationToken.None)).Succeeded);
+        await _cluster.Ipsec!.ReconcileAsync(CancellationToken.None);
+
+        Assert.All(await StatusAsync(), s => Assert.Equal("Disabled", s.Mode));
+        foreach (var node in _cluster.Nodes)
+        {
+            Assert.False(await HasEspDeviceAsync(node));
+            var rules = await CommandRunner.RunCheckedAsync("rules", "ip", ["-n", node.Netns, "rule", "show"], null, CancellationToken.None);
+            Assert.DoesNotContain($"dport {LabOverlay.Port} lookup {EspNode.RouteTable}", rules);
+        }
+        Assert.Equal(0, (await CurlAsync()).ExitCode);
+        Assert.Contains("HTTP/1.1", (await CaptureAsync("-n", "-c", "8", "-A", "udp", "port", "8472")).Output);
+    }
+
+    [Fact]
+    public async Task Destroying_the_lab_leaves_no_namespace_and_so_no_esp_state()
+    {
+        var lab = await _backend.CreateAsync(new ClusterRequest("ips2", Nodes: 2), null, CancellationToken.None);
+        var owned = lab.OwnedNamespaces;
+        try
+        {
+            Assert.True((await lab.ApplyAsync(StoreFixture.Yaml(Secret(Key3)), ApplyMode.Apply, CancellationToken.None)).Succeeded);
+            await lab.Ipsec!.ReconcileAsync(CancellationToken.None);
+            Assert.All(await lab.GetEncryptionStatusAsync(CancellationToken.None) ?? [], s => Assert.Equal("IPsec", s.Mode));
+        }
+        finally
+        {
+            await _backend.DestroyAsync(lab.Name, CancellationToken.None);
+        }
+        Assert.All(owned, n => Assert.False(File.Exists(LabNames.NetnsPath(n)), $"{n} left behind"));
+    }
+
+    private async Task SetKeyAsync(string keys)
+    {
+        var applied = await _cluster.ApplyAsync(StoreFixture.Yaml(Secret(keys)), ApplyMode.Apply, CancellationToken.None);
+        Assert.True(applied.Succeeded, string.Join("; ", applied.Errors));
+        await _cluster.Ipsec!.ReconcileAsync(CancellationToken.None);
+    }
+
+    private static string Secret(string keys) => $"""
+        apiVersion: v1
+        kind: Secret
+        metadata: {"{"}name: cilium-ipsec-keys, namespace: kube-system{"}"}
+        stringData:
+          keys: "{keys}"
+        """;
+
+    private async Task<IReadOnlyList<EncryptionStatusModel>> StatusAsync() =>
+        await _cluster.GetEncryptionStatusAsync(CancellationToken.None) ?? throw new InvalidOperationException("no status");
+
+    private string ServerIp => _cluster.FindPod("default", "server")!.Ip.ToString();
+
+    private Task<NetnsTestLabs.ExecOutput> CurlAsync() =>
+        NetnsTestLabs.ExecAsync(_cluster, "client", "curl", "-s", "-o", "/dev/null", "--max-time", "3", $"http://{ServerIp}/");
+
+    private async Task<NodeCaptureReply> CaptureAsync(params string[] args)
+    {
+        var reply = await _cluster.CaptureOnNodeAsync(new NodeCaptureRequest("ips-worker", args,
+            new ExecRequest("default", "client", ["curl", "-s", "-o", "/dev/null", "--max-time", "3", $"http://{ServerIp}/"])), CancellationToken.None);
+        Assert.NotNull(reply);
+        Assert.True(reply.ExitCode == 0 && (reply.Output.Length > 0 || args.Contains("not")), $"{reply.ExitCode}: {reply.Errors} (while: {reply.WhileExitCode} {reply.WhileOutput})");
+        return reply;
+    }
+
+    private static async Task<bool> HasEspDeviceAsync(LabNode node) =>
+        (await CommandRunner.RunAsync("ip", ["-n", node.Netns, "link", "show", EspNode.DeviceName], null, CancellationToken.None)).ExitCode == 0;
+}
