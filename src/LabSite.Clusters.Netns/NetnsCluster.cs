@@ -31,6 +31,10 @@ public sealed partial class NetnsCluster
     private readonly Dictionary<string, int> _serviceIds = new(StringComparer.Ordinal);
     private ServiceLoadBalancer? _loadBalancer;
     private LabPolicyAgent? _policy;
+    private Ingress.IngressAgent? _ingress;
+
+    /// <summary>The lab's ingress listeners and routing table; null before the lab is created or after it is destroyed.</summary>
+    internal Ingress.IngressAgent? IngressRouting => _ingress;
     private RuntimeReconciler? _reconciler;
     private ClusterDns? _dns;
     private Outside.OutsideWorld? _outside;
@@ -153,6 +157,7 @@ public sealed partial class NetnsCluster
             c._tracingPolicies = new TracingPolicyAgent(c.Store, c._runtime, () => c._runtime?.LsmEnforcement ?? false);
             c._reconciler = new RuntimeReconciler(c, c.Store);
             c._bgp = new Bgp.BgpAgent(c.Names, c.Store, c._policy.NodeName, c.Addressing.PodCidr);
+            c._ingress = new Ingress.IngressAgent(c.Store, c._policy, c.Names.NodeNetns);
             if (request.ManifestsDirectory is { } dir)
             {
                 await c.ApplyDirectoryAsync(dir, ct);
@@ -193,6 +198,11 @@ public sealed partial class NetnsCluster
             {
                 await _bgp.DisposeAsync();
                 _bgp = null;
+            }
+            if (_ingress is not null)
+            {
+                await _ingress.DisposeAsync();
+                _ingress = null;
             }
 
             ReleaseLearnerBpf();

@@ -9,14 +9,18 @@ internal sealed class UpstreamConnection : IAsyncDisposable
 {
     private readonly Socket _socket;
 
-    private UpstreamConnection(Socket socket)
+    private UpstreamConnection(Socket socket, System.Net.IPEndPoint server)
     {
         this._socket = socket;
+        Server = server;
         Stream = new NetworkStream(socket, ownsSocket: true);
         Reader = PipeReader.Create(Stream, new StreamPipeReaderOptions(bufferSize: 4096, leaveOpen: true));
     }
 
     public NetworkStream Stream { get; }
+
+    /// <summary>Where it is connected: a routed listener reuses it only for requests to the same upstream.</summary>
+    public System.Net.IPEndPoint Server { get; }
 
     public PipeReader Reader { get; }
 
@@ -28,7 +32,7 @@ internal sealed class UpstreamConnection : IAsyncDisposable
         try
         {
             await socket.ConnectAsync(exchange.Server, ct);
-            return new UpstreamConnection(socket);
+            return new UpstreamConnection(socket, exchange.Server);
         }
         catch
         {
