@@ -112,7 +112,7 @@ public static class EgressL7Benchmark
     /// in the client pod), all for the duration; a response that says <c>Connection: close</c> (a server's per-connection
     /// request limit) is followed by a fresh connection, as HTTP clients do.
     /// </summary>
-    private static async Task<double> RequestsPerSecondAsync(string netns, IPEndPoint target, int connections, TimeSpan duration)
+    internal static async Task<double> RequestsPerSecondAsync(string netns, IPEndPoint target, int connections, TimeSpan duration)
     {
         Socket Connect()
         {

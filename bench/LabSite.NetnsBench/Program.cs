@@ -8,6 +8,7 @@ using LabSite.NetnsBench;
 //   ... -- connrate [rounds=5] [seconds=2]    pod-to-pod TCP connections per second, same comparison
 //   ... -- apply [runs=40] [pods=50]          CNP apply until its entries are in the kernel maps
 //   ... -- egressl7 [rounds=5] [seconds=3] [connections=4]  HTTP req/s through the egress L7 proxy vs direct
+//   ... -- ingress [rounds=5] [seconds=3] [connections=4]  HTTP req/s through a Cilium Ingress vs straight to the pod
 //   ... -- runtime [rounds=5] [spawns=500]   process spawns/s with vs without the runtime-security programs
 //   ... -- crossnode [rounds=5] [seconds=3]  2-node lab: TCP stream and conn/s same node vs across nodes (VXLAN)
 //   ... -- nodes [runs=5]                    ready time and memory of a Star Wars cluster, 1 node vs 3 nodes
@@ -25,6 +26,7 @@ return mode switch
     "connrate" => await DatapathBenchmark.RunAsync("connrate", Arg(1, 5), Arg(2, 2)),
     "apply" => await PolicyApplyBenchmark.RunAsync(Arg(1, 40), Arg(2, 50)),
     "egressl7" => await EgressL7Benchmark.RunAsync(Arg(1, 5), Arg(2, 3), Arg(3, 4)),
+    "ingress" => await IngressBenchmark.RunAsync(Arg(1, 5), Arg(2, 3), Arg(3, 4)),
     "runtime" => await RuntimeBenchmark.RunAsync(Arg(1, 5), Arg(2, 500)),
     "crossnode" => await MultiNodeBenchmark.CrossNodeAsync(Arg(1, 5), Arg(2, 3)),
     "nodes" => await MultiNodeBenchmark.NodesAsync(Arg(1, 5)),
@@ -35,6 +37,6 @@ return mode switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: LabSite.NetnsBench ready [runs] | memory [clusters] | scale [clusters] | throughput [rounds] [seconds] | connrate [rounds] [seconds] | apply [runs] [pods] | egressl7 [rounds] [seconds] [connections] | runtime [rounds] [spawns] | crossnode [rounds] [seconds] | nodes [runs] | bgp [runs] | hold <prefix> [clusters]");
+    Console.Error.WriteLine("usage: LabSite.NetnsBench ready [runs] | memory [clusters] | scale [clusters] | throughput [rounds] [seconds] | connrate [rounds] [seconds] | apply [runs] [pods] | egressl7 [rounds] [seconds] [connections] | ingress [rounds] [seconds] [connections] | runtime [rounds] [spawns] | crossnode [rounds] [seconds] | nodes [runs] | bgp [runs] | hold <prefix> [clusters]");
     return 2;
 }

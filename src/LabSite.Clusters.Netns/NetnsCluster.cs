@@ -35,6 +35,9 @@ public sealed partial class NetnsCluster
 
     /// <summary>The lab's ingress listeners and routing table; null before the lab is created or after it is destroyed.</summary>
     internal Ingress.IngressAgent? IngressRouting => _ingress;
+
+    /// <summary>Brings the ingress listeners and routes to the store's current objects now (benchmarks, tests).</summary>
+    public Task ReconcileIngressAsync(CancellationToken ct) => _ingress?.ReconcileAsync(ct) ?? Task.CompletedTask;
     private RuntimeReconciler? _reconciler;
     private ClusterDns? _dns;
     private Outside.OutsideWorld? _outside;
