@@ -102,7 +102,7 @@ internal sealed class IngressAgent : IAsyncDisposable
         var batch = new IpBatch(_nodeNetns);
         foreach (var ip in wanted.Where(a => !_addresses.Contains(a)))
         {
-            batch.Add($"addr add {ip}/32 dev lo");
+            batch.Add($"addr replace {ip}/32 dev lo"); // replace: idempotent if the address is already there
         }
         foreach (var ip in _addresses.Where(a => !wanted.Contains(a)))
         {
