@@ -259,6 +259,54 @@ public sealed class IngressStoreTests
         Assert.Equal(500, Route(router, "/off").LocalStatus);
     }
 
+    [Fact]
+    public void HostnamesMatchCaseInsensitivelyWithoutPortsAndWildcardsFollowEachApi()
+    {
+        var store = NewStore();
+        Apply(store, Pool);
+        Apply(store, Backends);
+        Apply(store, GatewayClass);
+        Apply(store, Gateway);
+        Apply(store, """
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: HTTPRoute
+            metadata: {name: hosts}
+            spec:
+              parentRefs: [{name: gw}]
+              hostnames: ["*.example.com", "shop.example.com"]
+              rules: [{backendRefs: [{name: web, port: 80}]}]
+            ---
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: HTTPRoute
+            metadata: {name: exact-api}
+            spec:
+              parentRefs: [{name: gw}]
+              hostnames: [api.example.com]
+              rules: [{backendRefs: [{name: api, port: 8080}]}]
+            """);
+        var router = Router(store);
+
+        Assert.Equal("httproute default/hosts → default/web:80", RouteTo(router, "SHOP.Example.com:8080", "/x?q=/api").Reason);
+        Assert.Equal("httproute default/exact-api → default/api:8080", RouteTo(router, "api.example.com", "/").Reason); // exact host beats the wildcard
+        Assert.Equal("httproute default/hosts → default/web:80", RouteTo(router, "a.b.example.com", "/").Reason); // a Gateway wildcard spans labels
+        Assert.Equal(404, RouteTo(router, "example.com", "/").LocalStatus); // the wildcard needs a label in front
+        Assert.Equal(404, RouteTo(router, "[::1]:80", "/").LocalStatus);
+        Assert.Equal(404, RouteTo(router, "", "/").LocalStatus);
+
+        // An Ingress wildcard covers exactly one label.
+        var entry = new RouteEntry(["*.example.com"], WildcardSpansLabels: false, false, "/", null, [], [], "", "ingress default/x", 0, 0);
+        Assert.NotNull(entry.HostScore("a.example.com"));
+        Assert.Null(entry.HostScore("a.b.example.com"));
+    }
+
+    private static L7Route RouteTo(IngressRouter router, string host, string target)
+    {
+        var request = new HttpRequestHead { Method = "GET", Target = target, Version = HttpWireVersion.Http11, Headers = new HttpHeaderList { { "Host", host } } };
+        var client = new IPEndPoint(IPAddress.Parse("10.0.0.2"), 40000);
+        var frontend = new IPEndPoint(IPAddress.Parse("172.31.0.1"), 80);
+        return router.Route(new L7Exchange(client, NumericIdentity.World, frontend, NumericIdentity.World, Contract.Flows.TrafficDirection.INGRESS, 80), request);
+    }
+
     private static IngressRouter Router(ObjectStore store, int seed = 1)
     {
         var table = IngressRouteTable.Build(ObjectView.Snapshot(store));
