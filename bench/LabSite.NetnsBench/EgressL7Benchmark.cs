@@ -154,7 +154,7 @@ public static class EgressL7Benchmark
     /// request limit) is followed by a fresh connection, as HTTP clients do. Returns requests/s and every request's
     /// latency (send to last response byte) in microseconds.
     /// </summary>
-    private static async Task<(double Rate, List<double> LatenciesUs)> RequestsPerSecondAsync(string netns, IPEndPoint target, int connections, TimeSpan duration)
+    internal static async Task<(double Rate, List<double> LatenciesUs)> RequestsPerSecondAsync(string netns, IPEndPoint target, int connections, TimeSpan duration)
     {
         Socket Connect()
         {

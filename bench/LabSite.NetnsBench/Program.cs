@@ -9,6 +9,7 @@ using LabSite.NetnsBench;
 //   ... -- apply [runs=40] [pods=50]          CNP apply until its entries are in the kernel maps
 //   ... -- egressl7 [rounds=5] [seconds=3] [connections=4]  HTTP req/s through the egress L7 proxy vs direct
 //   ... -- dnsproxy [rounds=5] [seconds=3] [sockets=4]  DNS queries/s and latency through the DNS proxy vs cluster DNS directly
+//   ... -- ingress [rounds=5] [seconds=3] [connections=4]  HTTP req/s through a Cilium Ingress vs straight to the pod
 //   ... -- runtime [rounds=5] [spawns=500]   process spawns/s with vs without the runtime-security programs
 //   ... -- crossnode [rounds=5] [seconds=3]  2-node lab: TCP stream and conn/s same node vs across nodes (VXLAN)
 //   ... -- crosscluster [rounds=5] [seconds=3]  Cluster Mesh: TCP stream and conn/s across clusters vs across nodes of one cluster
@@ -30,6 +31,7 @@ return mode switch
     "apply" => await PolicyApplyBenchmark.RunAsync(Arg(1, 40), Arg(2, 50)),
     "egressl7" => await EgressL7Benchmark.RunAsync(Arg(1, 5), Arg(2, 3), Arg(3, 4)),
     "dnsproxy" => await DnsProxyBenchmark.RunAsync(Arg(1, 5), Arg(2, 3), Arg(3, 4)),
+    "ingress" => await IngressBenchmark.RunAsync(Arg(1, 5), Arg(2, 3), Arg(3, 4)),
     "runtime" => await RuntimeBenchmark.RunAsync(Arg(1, 5), Arg(2, 500)),
     "crossnode" => await MultiNodeBenchmark.CrossNodeAsync(Arg(1, 5), Arg(2, 3)),
     "crosscluster" => await MeshBenchmark.CrossClusterAsync(Arg(1, 5), Arg(2, 3)),
@@ -43,6 +45,6 @@ return mode switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: LabSite.NetnsBench ready [runs] | memory [clusters] | scale [clusters] | throughput [rounds] [seconds] | connrate [rounds] [seconds] | apply [runs] [pods] | egressl7 [rounds] [seconds] [connections] | dnsproxy [rounds] [seconds] [sockets] | runtime [rounds] [spawns] | crossnode [rounds] [seconds] | crosscluster [rounds] [seconds] | ipsec [rounds] [seconds] | nodes [runs] | bgp [runs] | mutualauth [runs] | hold <prefix> [clusters]");
+    Console.Error.WriteLine("usage: LabSite.NetnsBench ready [runs] | memory [clusters] | scale [clusters] | throughput [rounds] [seconds] | connrate [rounds] [seconds] | apply [runs] [pods] | egressl7 [rounds] [seconds] [connections] | dnsproxy [rounds] [seconds] [sockets] | ingress [rounds] [seconds] [connections] | runtime [rounds] [spawns] | crossnode [rounds] [seconds] | crosscluster [rounds] [seconds] | ipsec [rounds] [seconds] | nodes [runs] | bgp [runs] | mutualauth [runs] | hold <prefix> [clusters]");
     return 2;
 }

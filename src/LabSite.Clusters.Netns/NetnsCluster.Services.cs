@@ -163,7 +163,7 @@ public sealed partial class NetnsCluster
     private async Task SyncLoadBalancerIngressAsync(CancellationToken ct)
     {
         _lbIngress ??= new LoadBalancerIngress(Names.NodeNetns, LoadBalancerBackendsAsync);
-        var wanted = _services.Values
+        var wanted = _services.Values.Where(s => !s.IsL7LoadBalancer)
             .SelectMany(s => s.LoadBalancerAddresses.SelectMany(ip => s.Ports.Where(p => p.Protocol == "TCP").Select(p => (ip, p.Port))))
             .ToHashSet();
         await _lbIngress.SyncAsync(wanted, ct);
@@ -195,7 +195,7 @@ public sealed partial class NetnsCluster
                 var backends = s.Global is { } global ? global.Merge(local, RemoteBackends(s.Key, port)) : local;
 
                 _loadBalancer!.SetFrontend(new ServiceEntry(_serviceIds[s.Key], s.Key, s.ClusterIp, port.Port, port.Protocol, backends));
-                foreach (var lbIp in s.LoadBalancerAddresses)
+                foreach (var lbIp in s.IsL7LoadBalancer ? [] : s.LoadBalancerAddresses)
                 {
                     // Pods reach a LoadBalancer address through the socket LB too, as with Cilium's socket LB.
                     _loadBalancer.SetFrontend(new ServiceEntry(LoadBalancerFrontendId(_serviceIds[s.Key]), s.Key, lbIp, port.Port, port.Protocol, backends));

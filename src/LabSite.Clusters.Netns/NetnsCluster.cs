@@ -31,6 +31,13 @@ public sealed partial class NetnsCluster
     private readonly Dictionary<string, int> _serviceIds = new(StringComparer.Ordinal);
     private ServiceLoadBalancer? _loadBalancer;
     private LabPolicyAgent? _policy;
+    private Ingress.IngressAgent? _ingress;
+
+    /// <summary>The lab's ingress listeners and routing table; null before the lab is created or after it is destroyed.</summary>
+    internal Ingress.IngressAgent? IngressRouting => _ingress;
+
+    /// <summary>Brings the ingress listeners and routes to the store's current objects now (benchmarks, tests).</summary>
+    public Task ReconcileIngressAsync(CancellationToken ct) => _ingress?.ReconcileAsync(ct) ?? Task.CompletedTask;
     private RuntimeReconciler? _reconciler;
     private ClusterDns? _dns;
     private Outside.OutsideWorld? _outside;
@@ -160,6 +167,7 @@ public sealed partial class NetnsCluster
             c._reconciler = new RuntimeReconciler(c, c.Store);
             c._bgp = new Bgp.BgpAgent(c.Names, c.Store, c._policy.NodeName, c.Addressing.PodCidr);
             c._ipsec = new Encryption.IpsecAgent(c.Store, c.Nodes, TimeProvider.System);
+            c._ingress = new Ingress.IngressAgent(c.Store, c._policy, c.Names.NodeNetns);
             if (request.ManifestsDirectory is { } dir)
             {
                 await c.ApplyDirectoryAsync(dir, ct);
@@ -205,6 +213,11 @@ public sealed partial class NetnsCluster
             {
                 await _ipsec.DisposeAsync();
                 _ipsec = null;
+            }
+            if (_ingress is not null)
+            {
+                await _ingress.DisposeAsync();
+                _ingress = null;
             }
 
             ReleaseLearnerBpf();

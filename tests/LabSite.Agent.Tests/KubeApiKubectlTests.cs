@@ -136,6 +136,70 @@ public sealed class KubeApiKubectlTests(AgentFixture agent) : IClassFixture<Agen
         Assert.Equal("{\"app\":\"probe\",\"tier\":\"web\"}", labels.Stdout);
     }
 
+    private const string GatewayApi = """
+        apiVersion: cilium.io/v2
+        kind: CiliumLoadBalancerIPPool
+        metadata: {name: pool}
+        spec: {blocks: [{cidr: 172.31.0.0/24}]}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: web}
+        spec: {selector: {app: web}, ports: [{port: 80}]}
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: Ingress
+        metadata: {name: shop}
+        spec:
+          ingressClassName: cilium
+          rules: [{host: shop.example.com, http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}]}}]
+        ---
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: GatewayClass
+        metadata: {name: cilium}
+        spec: {controllerName: io.cilium/gateway-controller}
+        ---
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: Gateway
+        metadata: {name: gw}
+        spec:
+          gatewayClassName: cilium
+          listeners: [{name: http, protocol: HTTP, port: 80}]
+        ---
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: HTTPRoute
+        metadata: {name: canary}
+        spec:
+          parentRefs: [{name: gw}]
+          hostnames: [shop.example.com]
+          rules: [{backendRefs: [{name: web, port: 80, weight: 90}, {name: missing, port: 80, weight: 10}]}]
+        """;
+
+    [Fact]
+    public async Task Ingress_and_gateway_api_objects_apply_and_print_their_columns_and_status()
+    {
+        var config = await agent.KubeconfigAsync("kapi-gateway");
+        var file = Manifest(GatewayApi);
+
+        var apply = await Kubectl(config, "apply", "-f", file);
+        var ingress = await Kubectl(config, "get", "ing");
+        var gateway = await Kubectl(config, "get", "gtw");
+        var route = await Kubectl(config, "get", "httproute");
+        var resolved = await Kubectl(config, "get", "httproute", "canary", "-o", "jsonpath={.status.parents[0].conditions[?(@.type==\"ResolvedRefs\")].reason}");
+        var bad = await Kubectl(config, "patch", "httproute", "canary", "--type", "merge", "-p", "{\"spec\":{\"rules\":[{\"backendRefs\":[{\"name\":\"web\",\"port\":80,\"weight\":-1}]}]}}");
+
+        Assert.True(apply.ExitCode == 0, apply.Stderr);
+        Assert.Contains("httproute.gateway.networking.k8s.io/canary created", apply.Stdout);
+        Assert.Equal(["NAME", "CLASS", "HOSTS", "ADDRESS", "PORTS", "AGE"], Words(ingress.Stdout.Split('\n')[0]));
+        Assert.Equal(["shop", "cilium", "shop.example.com", "172.31.0.1", "80"], Words(ingress.Stdout.Split('\n')[1])[..5]);
+        Assert.Equal(["NAME", "CLASS", "ADDRESS", "PROGRAMMED", "AGE"], Words(gateway.Stdout.Split('\n')[0]));
+        Assert.Equal(["gw", "cilium", "172.31.0.2", "True"], Words(gateway.Stdout.Split('\n')[1])[..4]);
+        Assert.Equal(["canary", "[\"shop.example.com\"]"], Words(route.Stdout.Split('\n')[1])[..2]);
+        Assert.Equal("BackendNotFound", resolved.Stdout);
+        Assert.NotEqual(0, bad.ExitCode);
+        Assert.Contains("spec.rules[0].backendRefs[0].weight: Invalid value: -1", bad.Stderr);
+    }
+
     [Fact]
     public async Task Label_annotate_scale_and_delete_change_the_lab()
     {

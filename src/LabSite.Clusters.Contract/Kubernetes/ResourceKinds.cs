@@ -31,6 +31,14 @@ public static class ResourceKinds
     public static readonly ResourceKind CiliumBGPAdvertisement = new("CiliumBGPAdvertisement", "cilium.io", "v2", "ciliumbgpadvertisements", "ciliumbgpadvertisement", false, ["cbgpadvert"]);
     public static readonly ResourceKind CiliumLoadBalancerIPPool = new("CiliumLoadBalancerIPPool", "cilium.io", "v2", "ciliumloadbalancerippools", "ciliumloadbalancerippool", false, ["ippools", "ippool", "lbippool", "lbippools"]);
 
+    // Ingress (networking.k8s.io) and the Gateway API's CRDs that Cilium implements, with their short names.
+    public static readonly ResourceKind Ingress = new("Ingress", "networking.k8s.io", "v1", "ingresses", "ingress", true, ["ing"]);
+    public static readonly ResourceKind IngressClass = new("IngressClass", "networking.k8s.io", "v1", "ingressclasses", "ingressclass", false, []);
+    public static readonly ResourceKind GatewayClass = new("GatewayClass", "gateway.networking.k8s.io", "v1", "gatewayclasses", "gatewayclass", false, ["gc"]);
+    public static readonly ResourceKind Gateway = new("Gateway", "gateway.networking.k8s.io", "v1", "gateways", "gateway", true, ["gtw"]);
+    public static readonly ResourceKind HTTPRoute = new("HTTPRoute", "gateway.networking.k8s.io", "v1", "httproutes", "httproute", true, []);
+    public static readonly ResourceKind ReferenceGrant = new("ReferenceGrant", "gateway.networking.k8s.io", "v1beta1", "referencegrants", "referencegrant", true, ["refgrant"]);
+
     // Kinds a lab's Kubernetes API lists in discovery, which the object store does not hold (their lists are empty).
     public static readonly ResourceKind ServiceAccount = new("ServiceAccount", "", "v1", "serviceaccounts", "serviceaccount", true, ["sa"]);
     public static readonly ResourceKind Event = new("Event", "", "v1", "events", "event", true, ["ev"]);
@@ -45,7 +53,11 @@ public static class ResourceKinds
     /// <summary>Every kind, in the order completion offers them.</summary>
     public static IReadOnlyList<ResourceKind> All { get; } =
         [Pod, Service, Endpoints, Namespace, Node, ConfigMap, Secret, Deployment, ReplicaSet, DaemonSet, NetworkPolicy, CiliumNetworkPolicy, CiliumClusterwideNetworkPolicy,
-            TracingPolicy, TracingPolicyNamespaced, CiliumBGPClusterConfig, CiliumBGPPeerConfig, CiliumBGPAdvertisement, CiliumLoadBalancerIPPool];
+            TracingPolicy, TracingPolicyNamespaced, CiliumBGPClusterConfig, CiliumBGPPeerConfig, CiliumBGPAdvertisement, CiliumLoadBalancerIPPool,
+            Ingress, IngressClass, GatewayClass, Gateway, HTTPRoute, ReferenceGrant];
+
+    /// <summary>The kinds the lab's ingress controller follows (besides Services and Endpoints).</summary>
+    public static IReadOnlyList<ResourceKind> IngressRouting { get; } = [Ingress, IngressClass, GatewayClass, Gateway, HTTPRoute, ReferenceGrant];
 
     /// <summary>The BGP control plane's kinds: a change to any of them (or to a Service) reconfigures the lab's speaker.</summary>
     public static IReadOnlyList<ResourceKind> Bgp { get; } = [CiliumBGPClusterConfig, CiliumBGPPeerConfig, CiliumBGPAdvertisement];

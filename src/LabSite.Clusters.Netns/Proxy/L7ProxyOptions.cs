@@ -44,6 +44,12 @@ public sealed record L7ProxyOptions
     /// </summary>
     public ushort ChainedIngressProxyPort { get; init; }
 
+    /// <summary>
+    /// A load-balancing listener's routing stage (ingress/Gateway API): chooses each request's upstream instead of the
+    /// HTTP policy lookup, which such a listener does not do. Null for policy listeners.
+    /// </summary>
+    public Routing.IL7RequestRouter? Router { get; init; }
+
     /// <summary>Node name put into flows.</summary>
     public string NodeName { get; init; } = "";
 

@@ -50,7 +50,12 @@ internal static class StoreObjects
             .ToList();
         var lbIps = (string?)spec?["type"] != "LoadBalancer" ? [] : (service.Json["status"]?["loadBalancer"]?["ingress"] as JsonArray ?? [])
             .Select(i => IPAddress.TryParse((string?)i?["ip"], out var a) ? a : null).OfType<IPAddress>().ToList();
-        return new ServiceSpec(service.Namespace ?? "default", service.Name, clusterIp, selector, ports, lbIps, Mesh.GlobalService.Parse(service.Json["metadata"]?["annotations"]));
+        var labels = service.Json["metadata"]?["labels"] as JsonObject;
+        return new ServiceSpec(service.Namespace ?? "default", service.Name, clusterIp, selector, ports, lbIps, Mesh.GlobalService.Parse(service.Json["metadata"]?["annotations"]))
+        {
+            IsL7LoadBalancer = labels is not null
+                && (labels.ContainsKey(Ingress.CiliumIngressNames.IngressServiceLabel) || labels.ContainsKey(Ingress.CiliumIngressNames.GatewayServiceLabel)),
+        };
     }
 
     private static int? Int(JsonNode? n) => n.AsInt();

@@ -19,6 +19,12 @@ public sealed record ServiceSpec(
 
     /// <summary>The addresses LB-IPAM gave a LoadBalancer Service (<c>status.loadBalancer.ingress</c>); none for ClusterIP.</summary>
     public IReadOnlyList<IPAddress> LoadBalancerAddresses => LoadBalancerIps ?? [];
+
+    /// <summary>
+    /// A Cilium Ingress or Gateway Service: its LoadBalancer addresses are served by the lab's ingress listeners
+    /// (<c>Ingress/IngressAgent</c>), like Cilium's L7 LB services, not by the socket LB or the TCP relay.
+    /// </summary>
+    public bool IsL7LoadBalancer { get; init; }
 }
 
 /// <summary>A service port; TargetPort is a number, or a containerPort name resolved per pod (null = same as Port).</summary>

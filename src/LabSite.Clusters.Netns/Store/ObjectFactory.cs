@@ -13,7 +13,8 @@ internal static class ObjectFactory
     public static bool HasGeneration(ResourceKind kind) =>
         kind == ResourceKinds.Deployment || kind == ResourceKinds.ReplicaSet || kind == ResourceKinds.NetworkPolicy
         || kind == ResourceKinds.CiliumNetworkPolicy || kind == ResourceKinds.CiliumClusterwideNetworkPolicy
-        || kind == ResourceKinds.TracingPolicy || kind == ResourceKinds.TracingPolicyNamespaced;
+        || kind == ResourceKinds.TracingPolicy || kind == ResourceKinds.TracingPolicyNamespaced
+        || kind == ResourceKinds.Ingress || kind == ResourceKinds.GatewayClass || kind == ResourceKinds.Gateway || kind == ResourceKinds.HTTPRoute;
 
     /// <summary>
     /// The object to store for <paramref name="desired"/> (a validated manifest object, namespace already set),

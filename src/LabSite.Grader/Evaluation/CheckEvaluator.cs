@@ -38,6 +38,7 @@ public sealed class CheckEvaluator
             return check switch
             {
                 FlowCheck f => await FlowCheckEvaluator.EvaluateAsync(f, context, ct),
+                FlowRatioCheck r => await FlowRatioCheckEvaluator.EvaluateAsync(r, context, ct),
                 PolicyMapCheck p => await PolicyMapCheckEvaluator.EvaluateAsync(p, context, ct),
                 EndpointCheck e => await EndpointCheckEvaluator.EvaluateAsync(e, context, ct),
                 ObjectCheck o => await ObjectCheckEvaluator.EvaluateAsync(o, context, ct),
@@ -78,5 +79,5 @@ public sealed class CheckEvaluator
 
     /// <summary>Flow checks and passive metric and runtime checks, then the rest, each group in the author's order.</summary>
     public static IEnumerable<CheckSpec> EvaluationOrder(IEnumerable<CheckSpec> checks) =>
-        checks.OrderBy(c => c is FlowCheck or MetricCheck { Traffic: null } or RuntimeCheck { Run: null } ? 0 : 1);
+        checks.OrderBy(c => c is FlowCheck or FlowRatioCheck or MetricCheck { Traffic: null } or RuntimeCheck { Run: null } ? 0 : 1);
 }

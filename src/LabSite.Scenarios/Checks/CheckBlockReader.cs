@@ -27,6 +27,7 @@ public static class CheckBlockReader
         new Dictionary<string, (IReadOnlyList<string>, KindReader)>(StringComparer.Ordinal)
         {
             ["flow"] = (FlowCheckReader.Keys, FlowCheckReader.Read),
+            ["flow-ratio"] = (FlowRatioCheckReader.Keys, FlowRatioCheckReader.Read),
             ["policy-map"] = (PolicyMapCheckReader.Keys, PolicyMapCheckReader.Read),
             ["endpoint"] = (EndpointCheckReader.Keys, EndpointCheckReader.Read),
             ["object"] = (ObjectCheckReader.Keys, ObjectCheckReader.Read),

@@ -54,6 +54,7 @@ internal static class CheckReferences
         IEnumerable<(string, PodSelector?)> all = check switch
         {
             FlowCheck f => [("from", f.Filter.From), ("to", f.Filter.To)],
+            FlowRatioCheck r => [("from", r.Filter.From), .. r.Split.Select(s => ("split", (PodSelector?)s.To))],
             PolicyMapCheck p => [("endpoint", p.Endpoint), ("peer", p.Peer.Pods)],
             EndpointCheck e => [("pod", e.Pod), ("sameIdentityAs", e.SameIdentityAs), ("differentIdentityFrom", e.DifferentIdentityFrom)],
             ProbeCheck p => [("from", p.From)],

@@ -75,7 +75,8 @@ public class ResourceKindsTests
     public void Cluster_scoped_kinds_are_not_namespaced()
     {
         var clusterScoped = ResourceKinds.All.Where(k => !k.Namespaced).Select(k => k.Kind);
-        Assert.Equal(["Namespace", "Node", "CiliumClusterwideNetworkPolicy", "TracingPolicy", "CiliumBGPClusterConfig", "CiliumBGPPeerConfig", "CiliumBGPAdvertisement", "CiliumLoadBalancerIPPool"], clusterScoped);
+        Assert.Equal(["Namespace", "Node", "CiliumClusterwideNetworkPolicy", "TracingPolicy", "CiliumBGPClusterConfig", "CiliumBGPPeerConfig", "CiliumBGPAdvertisement", "CiliumLoadBalancerIPPool",
+            "IngressClass", "GatewayClass"], clusterScoped);
     }
 
     [Fact]
@@ -89,5 +90,15 @@ public class ResourceKindsTests
     [InlineData("ippools", "CiliumLoadBalancerIPPool")]
     [InlineData("ciliumloadbalancerippools.cilium.io", "CiliumLoadBalancerIPPool")]
     public void Bgp_and_lb_ipam_kinds_resolve_by_ciliums_short_names(string name, string kind) =>
+        Assert.Equal(kind, ResourceKinds.Resolve(name)?.Kind);
+
+    [Theory]
+    [InlineData("ing", "Ingress")]
+    [InlineData("ingresses.networking.k8s.io", "Ingress")]
+    [InlineData("gtw", "Gateway")]
+    [InlineData("gc", "GatewayClass")]
+    [InlineData("httproutes.gateway.networking.k8s.io", "HTTPRoute")]
+    [InlineData("refgrant", "ReferenceGrant")]
+    public void Ingress_and_gateway_api_kinds_resolve_by_their_short_names(string name, string kind) =>
         Assert.Equal(kind, ResourceKinds.Resolve(name)?.Kind);
 }

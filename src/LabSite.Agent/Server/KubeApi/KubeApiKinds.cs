@@ -14,8 +14,10 @@ internal static class KubeApiKinds
     /// <summary>Kinds the lab records itself (Events): read from the cluster like stored kinds, never written through the API.</summary>
     public static bool IsRecorded(ResourceKind kind) => kind == ResourceKinds.Event;
 
-    /// <summary>Custom resources (Cilium's CRDs) take JSON merge patches, never strategic ones, as kube-apiserver's CRD handler.</summary>
-    public static bool IsCustom(ResourceKind kind) => kind.Group == "cilium.io";
+    /// <summary>Custom resources (Cilium's and the Gateway API's CRDs) take JSON merge patches, never strategic ones, as kube-apiserver's CRD handler.</summary>
+    public static bool IsCustom(ResourceKind kind) => kind.Group is "cilium.io" or GatewayApiGroup;
+
+    private const string GatewayApiGroup = "gateway.networking.k8s.io";
 
     /// <summary>Objects of these kinds come from the lab's controllers; the API only reads and deletes them.</summary>
     public static bool IsControllerOwned(ResourceKind kind) => kind == ResourceKinds.Endpoints || kind == ResourceKinds.ReplicaSet;
@@ -29,6 +31,7 @@ internal static class KubeApiKinds
         ResourceKinds.AllCategory.Contains(kind) ? ["all"]
         : kind == ResourceKinds.CiliumNetworkPolicy || kind == ResourceKinds.CiliumClusterwideNetworkPolicy ? ["cilium", "ciliumpolicy"]
         : kind == ResourceKinds.TracingPolicy || kind == ResourceKinds.TracingPolicyNamespaced ? []
+        : kind.Group == GatewayApiGroup ? ["gateway-api"]
         : IsCustom(kind) ? ["cilium"]
         : [];
 

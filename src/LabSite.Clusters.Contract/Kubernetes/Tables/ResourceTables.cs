@@ -37,9 +37,41 @@ public static class ResourceTables
         "NetworkPolicy" => new(["NAME", "POD-SELECTOR", "AGE"], [],
             (o, now) => [o.Name, Selector(KubeJson.At(o.Json, "spec", "podSelector", "matchLabels")), Age(o, now)], (_, _) => []),
         "Event" => new(["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"], ["SUBOBJECT", "SOURCE", "FIRST SEEN", "COUNT", "NAME"], EventRow, EventWide),
+        "Ingress" => new(["NAME", "CLASS", "HOSTS", "ADDRESS", "PORTS", "AGE"], [], IngressRow, (_, _) => []),
+        "IngressClass" => new(["NAME", "CONTROLLER", "PARAMETERS", "AGE"], [],
+            (o, now) => [o.Name, KubeJson.Str(o.Json, "spec", "controller"), KubeJson.At(o.Json, "spec", "parameters") is null ? "<none>" : KubeJson.Str(o.Json, "spec", "parameters", "kind") + "/" + KubeJson.Str(o.Json, "spec", "parameters", "name"), Age(o, now)],
+            (_, _) => []),
+        // The Gateway API CRDs' printer columns (additionalPrinterColumns of gateway.networking.k8s.io v1).
+        "GatewayClass" => new(["NAME", "CONTROLLER", "ACCEPTED", "AGE"], ["DESCRIPTION"],
+            (o, now) => [o.Name, KubeJson.Str(o.Json, "spec", "controllerName"), ConditionStatus(o.Json, "Accepted"), Age(o, now)],
+            (o, _) => [KubeJson.Str(o.Json, "spec", "description")]),
+        "Gateway" => new(["NAME", "CLASS", "ADDRESS", "PROGRAMMED", "AGE"], [],
+            (o, now) => [o.Name, KubeJson.Str(o.Json, "spec", "gatewayClassName"),
+                string.Join(' ', KubeJson.Array(o.Json, "status", "addresses").Select(a => KubeJson.Str(a, "value"))), ConditionStatus(o.Json, "Programmed"), Age(o, now)],
+            (_, _) => []),
+        "HTTPRoute" => new(["NAME", "HOSTNAMES", "AGE"], [],
+            (o, now) => [o.Name, KubeJson.At(o.Json, "spec", "hostnames") is JsonArray { Count: > 0 } hosts ? hosts.ToJsonString() : "", Age(o, now)],
+            (_, _) => []),
+        "ReferenceGrant" => new(["NAME", "AGE"], [], (o, now) => [o.Name, Age(o, now)], (_, _) => []),
         // Cilium's CRDs declare two printer columns: Age and Valid (status.conditions[type=Valid].status).
         _ => new(["NAME", "AGE", "VALID"], [], (o, now) => [o.Name, Age(o, now), PolicyValid(o.Json)], (_, _) => []),
     };
+
+    /// <summary>kubectl's printIngress: class (or &lt;none&gt;), hosts (* when a rule has none), load-balancer addresses, 80 or "80, 443" with TLS.</summary>
+    private static string[] IngressRow(KubeObject o, DateTimeOffset now)
+    {
+        var hosts = KubeJson.Array(o.Json, "spec", "rules").Select(r => KubeJson.Str(r, "host")).Select(h => h.Length > 0 ? h : "*").Distinct().ToList();
+        var addresses = KubeJson.Array(o.Json, "status", "loadBalancer", "ingress").Select(i => KubeJson.Str(i, "ip") is { Length: > 0 } ip ? ip : KubeJson.Str(i, "hostname"));
+        return
+        [
+            o.Name, KubeJson.Str(o.Json, "spec", "ingressClassName") is { Length: > 0 } c ? c : "<none>", hosts.Count > 0 ? string.Join(',', hosts) : "*",
+            string.Join(',', addresses), KubeJson.Array(o.Json, "spec", "tls").Any() ? "80, 443" : "80", Age(o, now),
+        ];
+    }
+
+    /// <summary>The status of the condition of <paramref name="type"/> (a JSONPath printer column's value; empty when absent).</summary>
+    private static string ConditionStatus(JsonNode? json, string type) =>
+        KubeJson.Array(json, "status", "conditions").Where(c => KubeJson.Str(c, "type") == type).Select(c => KubeJson.Str(c, "status")).FirstOrDefault() ?? "";
 
     public static string Age(KubeObject o, DateTimeOffset now) =>
         KubeJson.Time(o.Json, "metadata", "creationTimestamp") is { } created ? HumanDuration.Format(now - created) : "<unknown>";

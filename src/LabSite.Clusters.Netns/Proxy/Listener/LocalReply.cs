@@ -18,14 +18,20 @@ internal static class LocalReply
     public static byte[] Error(int status, string detail, bool close, TimeProvider time) =>
         Build(status, ReasonPhrase(status), detail + "\r\n", close, http10KeepAlive: false, time);
 
+    /// <summary>A routed listener's own answer (404 when no route matches, 500/503 for unusable backends), body as given.</summary>
+    public static byte[] Plain(int status, string body, bool close, bool http10KeepAlive, TimeProvider time) =>
+        Build(status, ReasonPhrase(status), body, close, http10KeepAlive, time);
+
     public static byte[] Continue() => "HTTP/1.1 100 Continue\r\n\r\n"u8.ToArray();
 
     public static string ReasonPhrase(int status) => status switch
     {
         400 => "Bad Request",
         403 => "Forbidden",
+        404 => "Not Found",
         408 => "Request Timeout",
         431 => "Request Header Fields Too Large",
+        500 => "Internal Server Error",
         501 => "Not Implemented",
         502 => "Bad Gateway",
         503 => "Service Unavailable",

@@ -157,9 +157,25 @@ internal sealed class ProxyConnection(
             return false;
         }
 
-        var peer = options.Direction == TrafficDirection.INGRESS ? exchange.ClientIdentity : exchange.ServerIdentity;
-        var decision = policies.Find(policyKey)?.Evaluate(peer, request)
-            ?? L7Decision.Deny($"no L7 policy for {policyKey}");
+        L7Decision decision;
+        if (options.Router is { } router)
+        {
+            // A routed listener (ingress): the route names this request's upstream, or the listener answers itself.
+            var route = router.Route(exchange, request);
+            if (route.Upstream is null)
+            {
+                sink.Publish(flows.Request(exchange, request, allowed: true));
+                return await DenyAsync([exchange], request, framing, reader, clientStream, started, deadline, (route.LocalStatus, route.LocalBody));
+            }
+            exchange = exchange with { Server = route.Upstream, ServerIdentity = route.UpstreamIdentity };
+            decision = new L7Decision(true, [], route.Reason);
+        }
+        else
+        {
+            var peer = options.Direction == TrafficDirection.INGRESS ? exchange.ClientIdentity : exchange.ServerIdentity;
+            decision = policies.Find(policyKey)?.Evaluate(peer, request)
+                ?? L7Decision.Deny($"no L7 policy for {policyKey}");
+        }
         sink.Publish(flows.Request(exchange, request, decision.Allowed));
 
         // Legs in the order their responses are reported: the chained ingress leg (nearest the server) first.
@@ -189,7 +205,7 @@ internal sealed class ProxyConnection(
             await clientStream.WriteAsync(LocalReply.Continue(), ct);
         }
 
-        if (_upstream?.ClosedByServer == true)
+        if (_upstream is not null && (_upstream.ClosedByServer || !_upstream.Server.Equals(exchange.Server)))
         {
             await _upstream.DisposeAsync();
             _upstream = null;
@@ -280,7 +296,7 @@ internal sealed class ProxyConnection(
 
     private async Task<bool> DenyAsync(
         IReadOnlyList<L7Exchange> legs, HttpRequestHead request, HttpBodyFraming framing, PipeReader reader, Stream clientStream,
-        long started, CancellationTokenSource deadline)
+        long started, CancellationTokenSource deadline, (int Status, string Body)? localReply = null)
     {
         // Drop a small body so the next pipelined request lines up; a large or chunked one ends the connection instead.
         var drain = framing.Kind == HttpBodyKind.None
@@ -292,8 +308,11 @@ internal sealed class ProxyConnection(
             await HttpBodyCopier.CopyAsync(reader, null, framing, options.Limits, "request body", 400, deadline.Token);
         }
 
-        await clientStream.WriteAsync(LocalReply.Forbidden(close: !keep, http10KeepAlive: keep && request.Version == HttpWireVersion.Http10, _time), deadline.Token);
-        PublishResponses(legs, request, 403, started);
+        var http10KeepAlive = keep && request.Version == HttpWireVersion.Http10;
+        await clientStream.WriteAsync(localReply is { } r
+            ? LocalReply.Plain(r.Status, r.Body, close: !keep, http10KeepAlive, _time)
+            : LocalReply.Forbidden(close: !keep, http10KeepAlive, _time), deadline.Token);
+        PublishResponses(legs, request, localReply?.Status ?? 403, started);
         return keep;
     }
 

@@ -9,14 +9,18 @@ internal sealed class UpstreamConnection : IAsyncDisposable
 {
     private readonly Socket _socket;
 
-    private UpstreamConnection(Socket socket, bool blocking)
+    private UpstreamConnection(Socket socket, System.Net.IPEndPoint server, bool blocking)
     {
         this._socket = socket;
+        Server = server;
         Stream = blocking ? new BlockingSocketStream(socket) : new NetworkStream(socket, ownsSocket: true);
         Reader = PipeReader.Create(Stream, new StreamPipeReaderOptions(bufferSize: 4096, leaveOpen: true));
     }
 
     public Stream Stream { get; }
+
+    /// <summary>Where it is connected: a routed listener reuses it only for requests to the same upstream.</summary>
+    public System.Net.IPEndPoint Server { get; }
 
     public PipeReader Reader { get; }
 
@@ -44,7 +48,7 @@ internal sealed class UpstreamConnection : IAsyncDisposable
                 await socket.ConnectAsync(exchange.Server, ct);
             }
 
-            return new UpstreamConnection(socket, blocking);
+            return new UpstreamConnection(socket, exchange.Server, blocking);
         }
         catch
         {

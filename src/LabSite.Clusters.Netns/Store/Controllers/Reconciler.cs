@@ -12,12 +12,13 @@ internal static class Reconciler
 {
     public static void Run(StoreTransaction tx, ServiceIpAllocator ips, Random random)
     {
-        _ = ips;
         CollectOrphans(tx);
         DeploymentController.Reconcile(tx, random);
         PodScheduler.Reconcile(tx);
         EndpointsController.Reconcile(tx, random);
+        IngressController.Reconcile(tx, ips, random);
         LbIpamController.Reconcile(tx);
+        IngressController.WriteStatus(tx);
     }
 
     /// <summary>Stores <paramref name="obj"/> unless it equals what is stored (ignoring resourceVersion): no empty changes.</summary>

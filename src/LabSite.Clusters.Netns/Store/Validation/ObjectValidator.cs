@@ -56,6 +56,10 @@ public sealed class ObjectValidator(IPolicyValidator? policyValidator)
         {
             Bgp.BgpValidation.Check(kind, obj, errors);
         }
+        else if (Ingress.IngressValidation.Handles(kind))
+        {
+            Ingress.IngressValidation.Check(kind, obj, errors);
+        }
 
         IReadOnlyList<FieldError> warnings = [];
         if (errors.Count == 0 && policyValidator is not null && IsPolicy(kind))

@@ -84,6 +84,48 @@ internal static class Schemas
         ("blocks", ListOf(Object(("cidr", Shape.String), ("start", Shape.String), ("stop", Shape.String)))),
         ("serviceSelector", s_labelSelector), ("disabled", Bool), ("allowFirstLastIPs", Shape.String));
 
+    // Ingress (networking.k8s.io/v1) and the Gateway API (gateway.networking.k8s.io v1, ReferenceGrant v1beta1); values are
+    // checked by Ingress/IngressValidation.
+    private static readonly Shape s_serviceBackendPort = Object(("name", Shape.String), ("number", Int));
+
+    private static readonly Shape s_ingressBackend = Object(
+        ("service", Object(("name", Shape.String), ("port", s_serviceBackendPort))), ("resource", Any));
+
+    private static readonly Shape s_ingressSpec = Object(
+        ("ingressClassName", Shape.String), ("defaultBackend", s_ingressBackend),
+        ("tls", ListOf(Object(("hosts", ListOf(Shape.String)), ("secretName", Shape.String)))),
+        ("rules", ListOf(Object(
+            ("host", Shape.String),
+            ("http", Object(("paths", ListOf(Object(("path", Shape.String), ("pathType", Shape.String), ("backend", s_ingressBackend))))))))));
+
+    private static readonly Shape s_parentRef = Object(
+        ("group", Shape.String), ("kind", Shape.String), ("namespace", Shape.String), ("name", Shape.String), ("sectionName", Shape.String), ("port", Int));
+
+    private static readonly Shape s_backendRef = Object(
+        ("group", Shape.String), ("kind", Shape.String), ("namespace", Shape.String), ("name", Shape.String), ("port", Int), ("weight", Int), ("filters", Any));
+
+    private static readonly Shape s_httpRouteSpec = Object(
+        ("parentRefs", ListOf(s_parentRef)), ("hostnames", ListOf(Shape.String)),
+        ("rules", ListOf(Object(
+            ("name", Shape.String),
+            ("matches", ListOf(Object(
+                ("path", Object(("type", Shape.String), ("value", Shape.String))),
+                ("headers", ListOf(Object(("type", Shape.String), ("name", Shape.String), ("value", Shape.String)))),
+                ("queryParams", ListOf(Object(("type", Shape.String), ("name", Shape.String), ("value", Shape.String)))),
+                ("method", Shape.String)))),
+            ("backendRefs", ListOf(s_backendRef)),
+            ("filters", Any), ("timeouts", Any), ("retry", Any), ("sessionPersistence", Any)))));
+
+    private static readonly Shape s_gatewaySpec = Object(
+        ("gatewayClassName", Shape.String),
+        ("listeners", ListOf(Object(
+            ("name", Shape.String), ("hostname", Shape.String), ("port", Int), ("protocol", Shape.String), ("tls", Any), ("allowedRoutes", Any)))),
+        ("addresses", ListOf(Object(("type", Shape.String), ("value", Shape.String)))), ("infrastructure", Any), ("backendTLS", Any));
+
+    private static readonly Shape s_referenceGrantSpec = Object(
+        ("from", ListOf(Object(("group", Shape.String), ("kind", Shape.String), ("namespace", Shape.String)))),
+        ("to", ListOf(Object(("group", Shape.String), ("kind", Shape.String), ("name", Shape.String)))));
+
     private static Shape Top(params (string Name, Shape Shape)[] body) =>
         Object([("apiVersion", Shape.String), ("kind", Shape.String), ("metadata", s_metadata), .. body]);
 
@@ -104,6 +146,12 @@ internal static class Schemas
         [ResourceKinds.CiliumBGPPeerConfig.Kind] = Top(("spec", s_bgpPeerConfigSpec), ("status", Any)),
         [ResourceKinds.CiliumBGPAdvertisement.Kind] = Top(("spec", s_bgpAdvertisementSpec)),
         [ResourceKinds.CiliumLoadBalancerIPPool.Kind] = Top(("spec", s_lbIpPoolSpec), ("status", Any)),
+        [ResourceKinds.Ingress.Kind] = Top(("spec", s_ingressSpec), ("status", Any)),
+        [ResourceKinds.IngressClass.Kind] = Top(("spec", Object(("controller", Shape.String), ("parameters", Any)))),
+        [ResourceKinds.GatewayClass.Kind] = Top(("spec", Object(("controllerName", Shape.String), ("description", Shape.String), ("parametersRef", Any))), ("status", Any)),
+        [ResourceKinds.Gateway.Kind] = Top(("spec", s_gatewaySpec), ("status", Any)),
+        [ResourceKinds.HTTPRoute.Kind] = Top(("spec", s_httpRouteSpec), ("status", Any)),
+        [ResourceKinds.ReferenceGrant.Kind] = Top(("spec", s_referenceGrantSpec)),
     };
 
     public static Shape For(ResourceKind kind) => s_byKind.GetValueOrDefault(kind.Kind, Any);

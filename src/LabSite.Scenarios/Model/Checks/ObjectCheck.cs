@@ -40,6 +40,7 @@ public static class ObjectKinds
         ResourceKinds.Pod, ResourceKinds.Deployment, ResourceKinds.Service, ResourceKinds.Namespace,
         ResourceKinds.NetworkPolicy, ResourceKinds.CiliumNetworkPolicy, ResourceKinds.CiliumClusterwideNetworkPolicy,
         ResourceKinds.TracingPolicy, ResourceKinds.TracingPolicyNamespaced,
+        ResourceKinds.Ingress, ResourceKinds.Gateway, ResourceKinds.HTTPRoute,
     ];
 
     public static readonly IReadOnlyDictionary<string, bool> Namespaced =

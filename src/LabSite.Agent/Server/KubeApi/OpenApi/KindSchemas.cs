@@ -20,6 +20,7 @@ internal static class KindSchemas
     {
         "" => $"io.k8s.api.core.{kind.Version}.{kind.Kind}",
         "cilium.io" => $"io.cilium.{kind.Version}.{kind.Kind}",
+        "gateway.networking.k8s.io" => $"io.k8s.networking.gateway.{kind.Version}.{kind.Kind}",
         var g => $"io.k8s.api.{g.Split('.')[0]}.{kind.Version}.{kind.Kind}",
     };
 
@@ -135,6 +136,9 @@ internal static class KindSchemas
             : kind == ResourceKinds.CiliumEndpoint ? "Cilium's view of one pod: its identity, addresses and policy state."
             : kind == ResourceKinds.CiliumIdentity ? "A security identity: a set of labels that policies select, by number."
             : kind == ResourceKinds.CiliumNode ? "Cilium's view of one node: its addresses and pod CIDRs."
+            : kind == ResourceKinds.Ingress ? "HTTP routes from outside to Services by host and path; Cilium's ingress controller serves ingressClassName cilium."
+            : kind == ResourceKinds.Gateway ? "A Gateway API load balancer: listeners that HTTPRoutes attach to; Cilium gives it a LoadBalancer Service."
+            : kind == ResourceKinds.HTTPRoute ? "Gateway API HTTP routing: matches on path, headers and method, forwarded to weighted backend Services."
             : $"A {kind.Kind}.";
         return (description, [("spec", Free("Desired state.")), ("status", Status("Observed state.")),
             ("secrets", Arr("Secrets of a service account.", Free("A reference."))), ("automountServiceAccountToken", Bool("Mount the token into pods.")),
