@@ -37,7 +37,6 @@ internal sealed class PortForwardSession(WebSocket socket, IReadOnlyList<int> po
             }
             receiving = ReceiveAsync(toPod, stop);
             await Task.WhenAll(ports.Select((port, i) => ForwardAsync(cluster, @namespace, pod, uid, i, toPod[i].Reader, sender, stop.Token)));
-            await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "", ct);
         }
         catch (Exception e) when (e is OperationCanceledException or WebSocketException)
         {
@@ -47,9 +46,25 @@ internal sealed class PortForwardSession(WebSocket socket, IReadOnlyList<int> po
         {
             await stop.CancelAsync();
         }
+        await CloseAsync(ct);
         if (await Task.WhenAny(receiving, Task.Delay(s_closeGrace, CancellationToken.None)) != receiving)
         {
             socket.Abort();
+        }
+    }
+
+    /// <summary>Our close, whether every connection ended or the client closed first (it waits for our answer).</summary>
+    private async Task CloseAsync(CancellationToken ct)
+    {
+        try
+        {
+            if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+            {
+                await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "", ct);
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or WebSocketException)
+        {
         }
     }
 
