@@ -41,17 +41,42 @@ public sealed class KubePortForwardPrivilegedTests(KubeApiNetnsLab lab) : IClass
     {
         // 443 is the lab's Kubernetes API, listening in the node's namespace: a forward connects in the pod's, and finds nothing.
         using var client = Client();
-        using var socket = await client.WebSocketNamespacedPodPortForwardAsync(await DeathstarAsync(client), "default", [443], "v4.channel.k8s.io");
-        using var demux = new StreamDemuxer(socket, StreamType.PortForward);
-        demux.Start();
-        await using var errors = demux.GetStream((byte?)1, null);
-        await using var data = demux.GetStream((byte?)0, (byte?)0);
+        using var socket = await ConnectAsync(await DeathstarAsync(client), 443);
 
-        var error = await ReadToEndAsync(errors);
+        var messages = await ReceiveAllAsync(socket);
 
-        Assert.Contains("error forwarding port 443 to pod deathstar", error, StringComparison.Ordinal);
-        Assert.Contains("connect: connection refused", error, StringComparison.Ordinal);
-        Assert.Equal("", await ReadToEndAsync(data));
+        // The kubelet's framing: each channel opens with the port (443 = 0x01BB, little-endian), then the refusal as text.
+        Assert.Equal([0, 0xBB, 0x01], messages[0]);
+        Assert.Equal([1, 0xBB, 0x01], messages[1]);
+        Assert.Equal(3, messages.Count);
+        Assert.Equal(1, messages[2][0]);
+        var error = Encoding.UTF8.GetString(messages[2], 1, messages[2].Length - 1);
+        Assert.StartsWith("error forwarding port 443 to pod deathstar", error, StringComparison.Ordinal);
+        Assert.EndsWith("dial tcp4 127.0.0.1:443: connect: connection refused", error, StringComparison.Ordinal);
+    }
+
+    /// <summary>Every message until the server closes (then our close back).</summary>
+    private static async Task<List<byte[]>> ReceiveAllAsync(ClientWebSocket socket)
+    {
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var messages = new List<byte[]>();
+        var buffer = new byte[64 * 1024];
+        using var message = new MemoryStream();
+        while (true)
+        {
+            var result = await socket.ReceiveAsync(buffer, limit.Token);
+            if (result.MessageType == WebSocketMessageType.Close)
+            {
+                await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "", default);
+                return messages;
+            }
+            message.Write(buffer, 0, result.Count);
+            if (result.EndOfMessage)
+            {
+                messages.Add(message.ToArray());
+                message.SetLength(0);
+            }
+        }
     }
 
     [Theory]

@@ -51,7 +51,7 @@ public sealed class RelayPortForwardPrivilegedTests : IAsyncLifetime
         var kubeconfig = await _lab.WriteKubeconfigAsync();
         using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(60));
 
-        await using var stream = await RelayPortForward.ConnectAsync(() => new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig)), limit.Token);
+        await using var stream = await RelayPortForward.ConnectAsync(() => new k8s.Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig)), limit.Token);
         await stream.WriteAsync(Encoding.ASCII.GetBytes("GET /hostname HTTP/1.1\r\nHost: relay\r\n\r\n"), limit.Token);
         var response = new StringBuilder();
         var buffer = new byte[4096];

@@ -35,7 +35,7 @@ internal sealed class PortForwardSession(WebSocket socket, IReadOnlyList<int> po
                 await sender.SendAsync(DataChannel(i), header, stop.Token);
                 await sender.SendAsync(ErrorChannel(i), header, stop.Token);
             }
-            receiving = ReceiveAsync(toPod, stop);
+            receiving = ReceiveAsync(toPod, stop, ct);
             await Task.WhenAll(ports.Select((port, i) => ForwardAsync(cluster, @namespace, pod, uid, i, toPod[i].Reader, sender, stop.Token)));
         }
         catch (Exception e) when (e is OperationCanceledException or WebSocketException)
@@ -118,20 +118,24 @@ internal sealed class PortForwardSession(WebSocket socket, IReadOnlyList<int> po
         }
     }
 
-    /// <summary>Data channel messages into their port's pipe; anything else is ignored, as the kubelet ignores it.</summary>
-    private async Task ReceiveAsync(Pipe[] toPod, CancellationTokenSource stop)
+    /// <summary>
+    /// Data channel messages into their port's pipe; anything else is ignored, as the kubelet ignores it. Runs until the
+    /// client's close (not until ours): a connection dropped with the client's close reply unread is reset, and a reset
+    /// makes the client's kernel discard what it had not read yet, the error text included.
+    /// </summary>
+    private async Task ReceiveAsync(Pipe[] toPod, CancellationTokenSource stop, CancellationToken ct)
     {
         var writers = toPod.Select(p => (PipeWriter?)p.Writer).ToArray();
         try
         {
-            while (await WebSocketMessages.ReceiveAsync(socket, ExecSession.MaxMessageBytes, () => new WebSocketException("port-forward: a message over 256 KiB"), stop.Token) is { } message)
+            while (await WebSocketMessages.ReceiveAsync(socket, ExecSession.MaxMessageBytes, () => new WebSocketException("port-forward: a message over 256 KiB"), ct) is { } message)
             {
                 if (message.Length < 2 || message[0] % 2 != 0 || message[0] / 2 >= writers.Length || writers[message[0] / 2] is not { } writer)
                 {
                     continue;
                 }
                 // Completed means the pod's connection is gone: drop what still comes for it.
-                if ((await writer.WriteAsync(message.AsMemory(1), stop.Token)).IsCompleted)
+                if ((await writer.WriteAsync(message.AsMemory(1), ct)).IsCompleted)
                 {
                     writers[message[0] / 2] = null;
                 }
@@ -146,7 +150,14 @@ internal sealed class PortForwardSession(WebSocket socket, IReadOnlyList<int> po
             writer?.Complete();
         }
         // The client closed (or broke) the socket: nothing more can reach it, so every forward ends.
-        await stop.CancelAsync();
+        try
+        {
+            await stop.CancelAsync();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The session had already ended (and dropped the connection after its grace).
+        }
     }
 
     private static string Describe(SocketError error) => error switch
