@@ -6,8 +6,8 @@ namespace LabSite.Clusters.Kind.Hubble;
 /// <summary>
 /// A byte stream to hubble-relay's gRPC port (4245) inside a kind cluster, as <c>kubectl port-forward svc/hubble-relay</c>
 /// opens it: the Running relay pod (label <c>k8s-app=hubble-relay</c>) and KubernetesClient's port-forward WebSocket,
-/// one per connection. Not reachable from this repository's tests (the labs' Kubernetes API serves no port-forward),
-/// so only a real kind run exercises it.
+/// one per connection. Tested against a netns lab's Kubernetes API (its <c>pods/portforward</c> frames as the kubelet
+/// does) with a stand-in pod on 4245; only a real kind run puts Hubble Relay's gRPC behind it.
 /// </summary>
 public static class RelayPortForward
 {

@@ -1,4 +1,5 @@
 using LabSite.Agent.Server.KubeApi.Exec;
+using LabSite.Agent.Server.KubeApi.PortForward;
 using LabSite.Agent.Server.KubeApi.OpenApi;
 using LabSite.Clusters.Contract;
 
@@ -66,6 +67,7 @@ public static class KubeApiEndpoints
                 (_, _, "scale") => await KubeScale.HandleAsync(http, cluster, target, ct),
                 (_, _, "log") => await KubeLogs.HandleAsync(http, cluster, target, ct),
                 (_, _, "exec") => await KubeExec.HandleAsync(http, cluster, target, ct),
+                (_, _, "portforward") => await KubePortForward.HandleAsync(http, cluster, target, ct),
                 (_, _, not null) => KubeStatus.NoSuchPath(),
                 ("GET", _, _) => await KubeReads.GetAsync(http, cluster, target, ct),
                 ("PUT", _, _) => await KubeWrites.ReplaceAsync(http, cluster, target, ct),
