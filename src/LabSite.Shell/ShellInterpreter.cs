@@ -18,6 +18,13 @@ public sealed class ShellInterpreter(ShellSession session)
     /// <summary>Status of the last pipeline run, as <c>$?</c> would show it.</summary>
     public int LastStatus { get; private set; }
 
+    /// <summary>
+    /// <c>set -e</c>: stop at the first pipeline that fails, unless a <c>&amp;&amp;</c> or <c>||</c> after it tests its
+    /// status (POSIX's rule). Scripts run for a learner (solutions, restores) use it so a broken line is not hidden by a
+    /// later one that succeeds.
+    /// </summary>
+    public bool ExitOnError { get; init; }
+
     /// <summary>Parses and runs text that must be complete; syntax errors go to stderr with status 2.</summary>
     public async Task<int> RunAsync(string text, TextWriter stdout, TextWriter stderr, CancellationToken ct, TextReader? stdin = null)
     {
@@ -36,8 +43,9 @@ public sealed class ShellInterpreter(ShellSession session)
 
     public async Task<int> RunAsync(CommandList commands, TextWriter stdout, TextWriter stderr, CancellationToken ct, TextReader? stdin = null)
     {
-        foreach (var item in commands.Items)
+        for (var i = 0; i < commands.Items.Count; i++)
         {
+            var item = commands.Items[i];
             var run = item.Connector switch
             {
                 Connector.IfSucceeded => LastStatus == 0,
@@ -53,6 +61,11 @@ public sealed class ShellInterpreter(ShellSession session)
                 return LastStatus = Interrupted;
             }
             LastStatus = await RunPipelineAsync(item.Pipeline, stdout, stderr, stdin, ct);
+            var tested = i + 1 < commands.Items.Count && commands.Items[i + 1].Connector != Connector.Always;
+            if (ExitOnError && LastStatus != 0 && !tested)
+            {
+                return LastStatus;
+            }
         }
         return LastStatus;
     }
