@@ -7,6 +7,8 @@ namespace LabSite.Clusters.Contract.Flows;
 /// </summary>
 public sealed class Flow
 {
+    // The list properties are allocated on first read: most flows never fill most of them, and a lab's flow ring
+    // keeps thousands of flows alive, so empty lists made up a large share of the bytes each GC had to copy.
     public Timestamp Time { get; set; }
     public string Uuid { get; set; } = "";
     public Emitter? Emitter { get; set; }
@@ -21,9 +23,9 @@ public sealed class Flow
     public Endpoint? Destination { get; set; }
     public FlowType Type { get; set; }
     public string NodeName { get; set; } = "";
-    public List<string> NodeLabels { get; set; } = [];
-    public List<string> SourceNames { get; set; } = [];
-    public List<string> DestinationNames { get; set; } = [];
+    public List<string> NodeLabels { get => field ??= []; set; }
+    public List<string> SourceNames { get => field ??= []; set; }
+    public List<string> DestinationNames { get => field ??= []; set; }
     public Layer7? L7 { get; set; }
     /// <summary>Deprecated twin of <see cref="IsReply"/>.</summary>
     public bool Reply { get; set; }
@@ -43,11 +45,11 @@ public sealed class Flow
     public ulong CgroupId { get; set; }
     /// <summary>Deprecated in the proto but still filled server-side and printed in the compact output.</summary>
     public string Summary { get; set; } = "";
-    public List<Policy> EgressAllowedBy { get; set; } = [];
-    public List<Policy> IngressAllowedBy { get; set; } = [];
-    public List<Policy> EgressDeniedBy { get; set; } = [];
-    public List<Policy> IngressDeniedBy { get; set; } = [];
-    public List<string> PolicyLog { get; set; } = [];
+    public List<Policy> EgressAllowedBy { get => field ??= []; set; }
+    public List<Policy> IngressAllowedBy { get => field ??= []; set; }
+    public List<Policy> EgressDeniedBy { get => field ??= []; set; }
+    public List<Policy> IngressDeniedBy { get => field ??= []; set; }
+    public List<string> PolicyLog { get => field ??= []; set; }
 }
 
 /// <summary>A protobuf Timestamp: seconds and nanoseconds since the Unix epoch (kept exact, unlike DateTime's 100 ns).</summary>
@@ -107,9 +109,9 @@ public sealed class Endpoint
     public uint Identity { get; set; }
     public string ClusterName { get; set; } = "";
     public string Namespace { get; set; } = "";
-    public List<string> Labels { get; set; } = [];
+    public List<string> Labels { get => field ??= []; set; }
     public string PodName { get; set; } = "";
-    public List<Workload> Workloads { get; set; } = [];
+    public List<Workload> Workloads { get => field ??= []; set; }
 }
 
 public sealed record Workload(string Name, string Kind);
@@ -137,7 +139,7 @@ public sealed class HTTP
     public string Method { get; set; } = "";
     public string Url { get; set; } = "";
     public string Protocol { get; set; } = "";
-    public List<HTTPHeader> Headers { get; set; } = [];
+    public List<HTTPHeader> Headers { get => field ??= []; set; }
 }
 
 public sealed record HTTPHeader(string Key, string Value);
@@ -145,13 +147,13 @@ public sealed record HTTPHeader(string Key, string Value);
 public sealed class DNS
 {
     public string Query { get; set; } = "";
-    public List<string> Ips { get; set; } = [];
+    public List<string> Ips { get => field ??= []; set; }
     public uint Ttl { get; set; }
-    public List<string> Cnames { get; set; } = [];
+    public List<string> Cnames { get => field ??= []; set; }
     public string ObservationSource { get; set; } = "";
     public uint Rcode { get; set; }
-    public List<string> Qtypes { get; set; } = [];
-    public List<string> Rrtypes { get; set; } = [];
+    public List<string> Qtypes { get => field ??= []; set; }
+    public List<string> Rrtypes { get => field ??= []; set; }
 }
 
 /// <summary>One <c>GetFlowsResponse</c> line: the flow plus the node name and time Hubble repeats outside it.</summary>

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Runtime.CompilerServices;
 using LabSite.Clusters.Contract.Flows;
 using LabSite.Clusters.Netns.Flows;
 using LabSite.Clusters.Netns.Proxy.Flows;
@@ -12,6 +13,13 @@ namespace LabSite.Clusters.Netns.Datapath;
 /// </summary>
 public sealed class L7FlowRingSink(IEndpointLookup lookup, FlowRing ring, string? nodeName = null) : IL7FlowSink
 {
+    // One label and workload list per pod view, shared by all of its flows instead of two copies per flow: the ring
+    // keeps ~4k flows alive, so every byte a flow holds is copied by each GC that promotes it. Published flows are
+    // never modified, so sharing is safe; a re-registered pod gets a new view and so new lists.
+    private readonly ConditionalWeakTable<EndpointView, SharedLists> _shared = new();
+
+    private sealed record SharedLists(List<string> Labels, List<Workload> Workloads);
+
     public void Publish(Flow flow)
     {
         ArgumentNullException.ThrowIfNull(flow);
@@ -36,8 +44,9 @@ public sealed class L7FlowRingSink(IEndpointLookup lookup, FlowRing ring, string
             ep.ID = view.Id;
             ep.Namespace = view.Namespace;
             ep.PodName = view.PodName;
-            ep.Labels = [.. view.Labels];
-            ep.Workloads = [.. view.Workloads];
+            var shared = _shared.GetValue(view, v => new SharedLists([.. v.Labels], [.. v.Workloads]));
+            ep.Labels = shared.Labels;
+            ep.Workloads = shared.Workloads;
         }
         else
         {

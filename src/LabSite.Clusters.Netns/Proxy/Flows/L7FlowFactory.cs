@@ -13,6 +13,9 @@ namespace LabSite.Clusters.Netns.Proxy.Flows;
 /// </summary>
 public sealed class L7FlowFactory(string nodeName, TimeProvider time)
 {
+    // Immutable, so every L7 flow shares one instance (the flow ring keeps thousands alive).
+    private static readonly CiliumEventType s_accessLog = new(MonitorEventType.AccessLog);
+
     public Flow Request(L7Exchange x, HttpRequestHead request, bool allowed)
     {
         var http = Http(request);
@@ -35,17 +38,21 @@ public sealed class L7FlowFactory(string nodeName, TimeProvider time)
         return flow;
     }
 
-    private static HTTP Http(HttpRequestHead request) => new()
+    private static HTTP Http(HttpRequestHead request)
     {
-        Method = request.Method,
-        Url = request.FlowUrl,
-        Protocol = request.Version.FlowName(),
-        Headers = [.. request.Headers.Select(h => new HTTPHeader(h.Key, h.Value))],
-    };
+        // Sized once, no LINQ enumerator: this runs twice per proxied request.
+        var headers = new List<HTTPHeader>(request.Headers.Count);
+        foreach (var h in request.Headers)
+        {
+            headers.Add(new HTTPHeader(h.Key, h.Value));
+        }
+        return new HTTP { Method = request.Method, Url = request.FlowUrl, Protocol = request.Version.FlowName(), Headers = headers };
+    }
 
     private Flow Base(L7Exchange x, bool isReply, Verdict verdict)
     {
         var (src, dst) = isReply ? (x.Server, x.Client) : (x.Client, x.Server);
+        var (srcAddress, dstAddress) = isReply ? (x.ServerAddress, x.ClientAddress) : (x.ClientAddress, x.ServerAddress);
         var (srcId, dstId) = isReply ? (x.ServerIdentity, x.ClientIdentity) : (x.ClientIdentity, x.ServerIdentity);
         return new Flow
         {
@@ -53,11 +60,11 @@ public sealed class L7FlowFactory(string nodeName, TimeProvider time)
             Verdict = verdict,
             Type = FlowType.L7,
             NodeName = nodeName,
-            EventType = new CiliumEventType(MonitorEventType.AccessLog),
+            EventType = s_accessLog,
             IP = new IP
             {
-                Source = src.Address.ToString(),
-                Destination = dst.Address.ToString(),
+                Source = srcAddress,
+                Destination = dstAddress,
                 IpVersion = src.AddressFamily == AddressFamily.InterNetworkV6 ? IPVersion.IPv6 : IPVersion.IPv4,
             },
             L4 = new Layer4 { TCP = new TCP((uint)src.Port, (uint)dst.Port, null) },
