@@ -19,11 +19,8 @@ internal sealed class BgpAgent : IAsyncDisposable
     private readonly ObjectStore _store;
     private readonly string _podCidr;
     private readonly IReadOnlyDictionary<string, string> _nodeLabels;
-    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly CoalescedReconcile _reconcile;
     private readonly IDisposable _subscription;
-    private readonly CancellationTokenSource _stopping = new();
-    private int _pending;
-    private Task _background = Task.CompletedTask;
 
     public BgpAgent(LabNames names, ObjectStore store, string nodeName, string podCidr)
     {
@@ -33,6 +30,7 @@ internal sealed class BgpAgent : IAsyncDisposable
         _podCidr = podCidr;
         _nodeLabels = new Dictionary<string, string> { ["kubernetes.io/hostname"] = names.Lab, ["kubernetes.io/os"] = "linux" };
         Speaker = new GobgpSpeaker(names.NodeNetns, Path.Combine(names.RunDirectory, "bgp"), names.CgroupDirectory);
+        _reconcile = new CoalescedReconcile(PassAsync);
         _subscription = store.Subscribe(OnChange, replayExisting: true);
     }
 
@@ -50,33 +48,16 @@ internal sealed class BgpAgent : IAsyncDisposable
         {
             return;
         }
-        // Coalesce: one background reconcile reads the store's latest state, however many changes arrived.
-        if (Interlocked.Exchange(ref _pending, 1) == 0)
-        {
-            _background = Task.Run(async () =>
-            {
-                try
-                {
-                    await ReconcileAsync(_stopping.Token);
-                }
-                catch (OperationCanceledException)
-                {
-                }
-            });
-        }
+        _reconcile.Schedule();
     }
 
     /// <summary>Brings the router and speaker to what the store says now; records (does not throw) what fails.</summary>
-    public async Task ReconcileAsync(CancellationToken ct)
+    public Task ReconcileAsync(CancellationToken ct) => _reconcile.RunAsync(ct);
+
+    private async Task PassAsync(CancellationToken ct)
     {
-        await _gate.WaitAsync(ct);
         try
         {
-            Interlocked.Exchange(ref _pending, 0);
-            if (_stopping.IsCancellationRequested)
-            {
-                return;
-            }
             var usesBgp = ResourceKinds.Bgp.Any(k => _store.Get(new ObjectQuery(k.Plural)).Count > 0);
             if (!usesBgp && Router is null)
             {
@@ -91,23 +72,19 @@ internal sealed class BgpAgent : IAsyncDisposable
         {
             LastError = e.Message;
         }
-        finally
-        {
-            _gate.Release();
-        }
     }
 
     /// <summary>Runs under the agent's lock so reads never race a reconcile.</summary>
     public async Task<T> ReadAsync<T>(Func<Task<T>> read, CancellationToken ct)
     {
-        await _gate.WaitAsync(ct);
+        await _reconcile.Gate.WaitAsync(ct);
         try
         {
             return await read();
         }
         finally
         {
-            _gate.Release();
+            _reconcile.Gate.Release();
         }
     }
 
@@ -121,9 +98,8 @@ internal sealed class BgpAgent : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _subscription.Dispose();
-        await _stopping.CancelAsync();
-        await _background.ContinueWith(_ => { }, TaskScheduler.Default);
-        await _gate.WaitAsync(CancellationToken.None);
+        await _reconcile.StopAsync();
+        await _reconcile.Gate.WaitAsync(CancellationToken.None);
         try
         {
             await Speaker.DisposeAsync();
@@ -135,9 +111,9 @@ internal sealed class BgpAgent : IAsyncDisposable
         }
         finally
         {
-            _gate.Release();
+            _reconcile.Gate.Release();
         }
-        _stopping.Dispose();
+        _reconcile.Dispose();
     }
 
     /// <summary>The router's address for callers that print it.</summary>

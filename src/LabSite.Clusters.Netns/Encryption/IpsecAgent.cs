@@ -23,19 +23,17 @@ internal sealed class IpsecAgent : IAsyncDisposable
     private readonly ObjectStore _store;
     private readonly IReadOnlyList<LabNode> _nodes;
     private readonly TimeProvider _time;
-    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly CoalescedReconcile _reconcile;
     private readonly IDisposable _subscription;
-    private readonly CancellationTokenSource _stopping = new();
     private readonly List<EspNode> _running = [];
     private ITimer? _retireTimer;
-    private int _pending;
-    private Task _background = Task.CompletedTask;
 
     public IpsecAgent(ObjectStore store, IReadOnlyList<LabNode> nodes, TimeProvider time)
     {
         _store = store;
         _nodes = nodes;
         _time = time;
+        _reconcile = new CoalescedReconcile(PassAsync);
         _subscription = store.Subscribe(OnChange, replayExisting: true);
     }
 
@@ -53,37 +51,16 @@ internal sealed class IpsecAgent : IAsyncDisposable
         {
             return;
         }
-        Schedule();
-    }
-
-    private void Schedule()
-    {
-        if (Interlocked.Exchange(ref _pending, 1) == 0)
-        {
-            _background = Task.Run(async () =>
-            {
-                try
-                {
-                    await ReconcileAsync(_stopping.Token);
-                }
-                catch (OperationCanceledException)
-                {
-                }
-            });
-        }
+        _reconcile.Schedule();
     }
 
     /// <summary>Brings every node to what the Secret says now; records (does not throw) what fails.</summary>
-    public async Task ReconcileAsync(CancellationToken ct)
+    public Task ReconcileAsync(CancellationToken ct) => _reconcile.RunAsync(ct);
+
+    private async Task PassAsync(CancellationToken ct)
     {
-        await _gate.WaitAsync(ct);
         try
         {
-            Interlocked.Exchange(ref _pending, 0);
-            if (_stopping.IsCancellationRequested)
-            {
-                return;
-            }
             var secret = _store.Find(ResourceKinds.Secret, IpsecKey.SecretNamespace, IpsecKey.SecretName);
             if (secret is null)
             {
@@ -112,23 +89,19 @@ internal sealed class IpsecAgent : IAsyncDisposable
         {
             LastError = e.Message;
         }
-        finally
-        {
-            _gate.Release();
-        }
     }
 
     /// <summary>Runs under the agent's lock so reads never race a reconcile.</summary>
     public async Task<T> ReadAsync<T>(Func<IReadOnlyList<EspNode>, T> read, CancellationToken ct)
     {
-        await _gate.WaitAsync(ct);
+        await _reconcile.Gate.WaitAsync(ct);
         try
         {
             return read(_running);
         }
         finally
         {
-            _gate.Release();
+            _reconcile.Gate.Release();
         }
     }
 
@@ -172,7 +145,7 @@ internal sealed class IpsecAgent : IAsyncDisposable
     /// <summary>Ends a rotation now: only <see cref="Current"/> stays accepted (tests; the timer does it after the grace).</summary>
     public async Task RetireAsync(byte keep)
     {
-        await _gate.WaitAsync(CancellationToken.None);
+        await _reconcile.Gate.WaitAsync(CancellationToken.None);
         try
         {
             if (Current?.Spi != keep)
@@ -187,7 +160,7 @@ internal sealed class IpsecAgent : IAsyncDisposable
         }
         finally
         {
-            _gate.Release();
+            _reconcile.Gate.Release();
         }
     }
 
@@ -241,17 +214,16 @@ internal sealed class IpsecAgent : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _subscription.Dispose();
-        await _stopping.CancelAsync();
-        await _background.ContinueWith(_ => { }, TaskScheduler.Default);
-        await _gate.WaitAsync(CancellationToken.None);
+        await _reconcile.StopAsync();
+        await _reconcile.Gate.WaitAsync(CancellationToken.None);
         try
         {
             await StopAsync();
         }
         finally
         {
-            _gate.Release();
+            _reconcile.Gate.Release();
         }
-        _stopping.Dispose();
+        _reconcile.Dispose();
     }
 }

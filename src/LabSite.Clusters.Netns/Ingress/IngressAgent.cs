@@ -21,19 +21,17 @@ internal sealed class IngressAgent : IAsyncDisposable
     private readonly LabPolicyAgent _policy;
     private readonly string _nodeNetns;
     private readonly IngressRouter _router;
-    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly CoalescedReconcile _reconcile;
     private readonly Dictionary<(IPAddress Ip, int Port), L7Proxy> _listeners = [];
     private readonly HashSet<IPAddress> _addresses = [];
     private readonly IDisposable _subscription;
-    private readonly CancellationTokenSource _stopping = new();
     private volatile IngressRouteTable _table = IngressRouteTable.Empty;
-    private int _pending;
-    private Task _background = Task.CompletedTask;
 
     public IngressAgent(ObjectStore store, LabPolicyAgent policy, string nodeNetns, Random? random = null)
     {
         (_store, _policy, _nodeNetns) = (store, policy, nodeNetns);
         _router = new IngressRouter(() => _table, policy.IdentityOfAddress, random ?? new Random());
+        _reconcile = new CoalescedReconcile(PassAsync);
         _subscription = store.Subscribe(OnChange, replayExisting: true);
     }
 
@@ -50,32 +48,16 @@ internal sealed class IngressAgent : IAsyncDisposable
         {
             return;
         }
-        if (Interlocked.Exchange(ref _pending, 1) == 0)
-        {
-            _background = Task.Run(async () =>
-            {
-                try
-                {
-                    await ReconcileAsync(_stopping.Token);
-                }
-                catch (OperationCanceledException)
-                {
-                }
-            });
-        }
+        _reconcile.Schedule();
     }
 
     /// <summary>Rebuilds the table from the store now and brings the listeners to it (tests call it to wait for a change).</summary>
-    public async Task ReconcileAsync(CancellationToken ct)
+    public Task ReconcileAsync(CancellationToken ct) => _reconcile.RunAsync(ct);
+
+    private async Task PassAsync(CancellationToken ct)
     {
-        await _gate.WaitAsync(ct);
         try
         {
-            Interlocked.Exchange(ref _pending, 0);
-            if (_stopping.IsCancellationRequested)
-            {
-                return;
-            }
             var table = IngressRouteTable.Build(ObjectView.Snapshot(_store));
             await SyncListenersAsync(table, ct);
             _table = table;
@@ -84,10 +66,6 @@ internal sealed class IngressAgent : IAsyncDisposable
         catch (Exception e) when (e is not OperationCanceledException)
         {
             LastError = e.Message;
-        }
-        finally
-        {
-            _gate.Release();
         }
     }
 
@@ -120,9 +98,8 @@ internal sealed class IngressAgent : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _subscription.Dispose();
-        await _stopping.CancelAsync();
-        await _background;
-        await _gate.WaitAsync();
+        await _reconcile.StopAsync();
+        await _reconcile.Gate.WaitAsync();
         try
         {
             foreach (var proxy in _listeners.Values)
@@ -133,8 +110,8 @@ internal sealed class IngressAgent : IAsyncDisposable
         }
         finally
         {
-            _gate.Release();
+            _reconcile.Gate.Release();
         }
-        _stopping.Dispose();
+        _reconcile.Dispose();
     }
 }
