@@ -12,9 +12,13 @@ public sealed record L7Exchange(
     IPEndPoint Client, NumericIdentity ClientIdentity, IPEndPoint Server, NumericIdentity ServerIdentity,
     TrafficDirection Direction, ushort ProxyPort)
 {
-    // Formatted once per connection, not per flow: every flow of the connection shares these strings. (A `with`
-    // that changed Client or Server would copy stale ones; only Direction and ProxyPort are ever changed.)
-    public string ClientAddress { get; } = Client.Address.ToString();
+    // Formatted once per endpoint, not per flow: every flow of the connection shares these strings. The constructor
+    // sets them from its parameters; a `with` that changes an endpoint (the ingress choosing a backend) runs its init.
+    public string ClientAddress { get; private set; } = Client.Address.ToString();
 
-    public string ServerAddress { get; } = Server.Address.ToString();
+    public string ServerAddress { get; private set; } = Server.Address.ToString();
+
+    public IPEndPoint Client { get; init { field = value; ClientAddress = value.Address.ToString(); } } = Client;
+
+    public IPEndPoint Server { get; init { field = value; ServerAddress = value.Address.ToString(); } } = Server;
 }
