@@ -29,12 +29,7 @@ public static class MultiNodeBenchmark
         var cluster = await backend.CreateAsync(new ClusterRequest("xn", Nodes: 2), null, CancellationToken.None);
         try
         {
-            await StarWars.ApplyManifestAsync(cluster, CancellationToken.None);
-            var applied = await cluster.ApplyAsync(new ManifestText(BenchPolicy, "bench-l4.yaml"), ApplyMode.Apply, CancellationToken.None);
-            if (!applied.Succeeded)
-            {
-                throw new InvalidOperationException(string.Join("; ", applied.Errors));
-            }
+            await ApplyStarWarsAsync(cluster);
             var client = cluster.FindPod("default", "tiefighter")!;
             var deathstars = cluster.Pods.Where(p => p.Spec.Name.StartsWith("deathstar-", StringComparison.Ordinal)).ToList();
             var local = deathstars.Single(p => p.Node.Index == client.Node.Index);
@@ -76,6 +71,17 @@ public static class MultiNodeBenchmark
         }
     }
 
+    /// <summary>The Star Wars demo with the bench's L3/L4 policy, as both cross-node modes start.</summary>
+    private static async Task ApplyStarWarsAsync(NetnsCluster cluster)
+    {
+        await StarWars.ApplyManifestAsync(cluster, CancellationToken.None);
+        var applied = await cluster.ApplyAsync(new ManifestText(BenchPolicy, "bench-l4.yaml"), ApplyMode.Apply, CancellationToken.None);
+        if (!applied.Succeeded)
+        {
+            throw new InvalidOperationException(string.Join("; ", applied.Errors));
+        }
+    }
+
     public static async Task<int> IpsecAsync(int rounds, double seconds)
     {
         const string secret = "apiVersion: v1\nkind: Secret\nmetadata: {name: cilium-ipsec-keys, namespace: kube-system}\n"
@@ -86,12 +92,7 @@ public static class MultiNodeBenchmark
         var cluster = await backend.CreateAsync(new ClusterRequest("xi", Nodes: 2), null, CancellationToken.None);
         try
         {
-            await StarWars.ApplyManifestAsync(cluster, CancellationToken.None);
-            var applied = await cluster.ApplyAsync(new ManifestText(BenchPolicy, "bench-l4.yaml"), ApplyMode.Apply, CancellationToken.None);
-            if (!applied.Succeeded)
-            {
-                throw new InvalidOperationException(string.Join("; ", applied.Errors));
-            }
+            await ApplyStarWarsAsync(cluster);
             var client = cluster.FindPod("default", "tiefighter")!;
             var remote = cluster.Pods.First(p => p.Spec.Name.StartsWith("deathstar-", StringComparison.Ordinal) && p.Node.Index != client.Node.Index);
 
