@@ -13,7 +13,8 @@
  * the destination's ingress policy for the client identity their mark carries.
  * Mutual authentication: an allow entry with an auth_type passes only when ls_auth holds an unexpired entry for the
  * pair (bpf/lib/auth.h); otherwise the packet drops with AUTH_REQUIRED and the agent is signalled to authenticate.
- * to_overlay/from_overlay trace packets through a multi-node lab's VXLAN device (cilium_vxlan), with the same maps.
+ * to_overlay/from_overlay trace packets through a multi-node lab's VXLAN device (cilium_vxlan), with the same maps;
+ * to_crypto/from_crypto those through a node's IPsec device while IPsec is on.
  * Minimum kernel: 5.8 (ring buffer, LPM trie as inner map). Tested on 6.18.
  */
 #include <linux/bpf.h>
@@ -203,17 +204,23 @@ track:
  * lxc hooks judge, with identities from the cluster-wide ipcache); these only trace, as Cilium's monitor
  * aggregation does: connection starts and ends (SYN, FIN, RST) and every non-TCP packet. The event's endpoint is
  * the local pod the packet leaves or reaches, which also names the node in the flow.
+ * With IPsec on, the same tracing runs on the node's ESP device (an L3 TUN, no Ethernet header): egress is what
+ * the node hands to encryption (to-crypto), ingress what it decrypted (from-crypto), as Cilium reports its crypto
+ * device. The ESP packets themselves then cross cilium_vxlan; they carry nothing to aggregate and are not traced.
  */
-static __always_inline int handle_overlay(struct __sk_buff *skb, __u8 point)
+static __always_inline int handle_overlay(struct __sk_buff *skb, __u8 point, __u32 l3off)
 {
 	struct pkt_info pkt = {};
 	struct endpoint_info *ep;
+	int leaving = point == TRACE_TO_OVERLAY || point == TRACE_TO_CRYPTO;
 
-	if (parse_ipv4(skb, &pkt) != 0)
+	if (parse_ipv4_at(skb, &pkt, l3off) != 0)
+		return TC_ACT_OK;
+	if (pkt.ev.protocol == IPPROTO_ESP)
 		return TC_ACT_OK;
 	if (pkt.ev.protocol == IPPROTO_TCP && !(pkt.ev.tcp_flags & (0x01 | 0x02 | 0x04) /* FIN, SYN, RST */))
 		return TC_ACT_OK;
-	ep = lookup_endpoint(point == TRACE_TO_OVERLAY ? pkt.ev.saddr : pkt.ev.daddr);
+	ep = lookup_endpoint(leaving ? pkt.ev.saddr : pkt.ev.daddr);
 	pkt.ev.src_identity = ipcache_identity(pkt.ev.saddr);
 	pkt.ev.dst_identity = ipcache_identity(pkt.ev.daddr);
 	send_trace(skb, &pkt, ep ? ep->lxc_id : 0, point, TRACE_REASON_UNKNOWN, 0);
@@ -223,13 +230,25 @@ static __always_inline int handle_overlay(struct __sk_buff *skb, __u8 point)
 SEC("tc")
 int to_overlay(struct __sk_buff *skb)
 {
-	return handle_overlay(skb, TRACE_TO_OVERLAY);
+	return handle_overlay(skb, TRACE_TO_OVERLAY, ETH_HLEN);
 }
 
 SEC("tc")
 int from_overlay(struct __sk_buff *skb)
 {
-	return handle_overlay(skb, TRACE_FROM_OVERLAY);
+	return handle_overlay(skb, TRACE_FROM_OVERLAY, ETH_HLEN);
+}
+
+SEC("tc")
+int to_crypto(struct __sk_buff *skb)
+{
+	return handle_overlay(skb, TRACE_TO_CRYPTO, 0);
+}
+
+SEC("tc")
+int from_crypto(struct __sk_buff *skb)
+{
+	return handle_overlay(skb, TRACE_FROM_CRYPTO, 0);
 }
 
 SEC("tc")
