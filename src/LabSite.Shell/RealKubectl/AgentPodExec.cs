@@ -1,7 +1,7 @@
 namespace LabSite.Shell.RealKubectl;
 
 /// <summary>
-/// <c>kubectl [-n kube-system] exec (ds/cilium | cilium-xxxxx) -- (cilium-dbg | hubble) ...</c> and
+/// <c>kubectl [-n kube-system] exec (ds/cilium | cilium-xxxxx) -- (cilium-dbg | hubble | tcpdump) ...</c> and
 /// <c>kubectl exec ds/tetragon -- tetra ...</c>: the lab's Cilium and Tetragon agents are the lab shell's own commands,
 /// not pods of the lab cluster, so such a line runs them here with kubectl's output conventions.
 /// </summary>
@@ -22,6 +22,7 @@ internal static class AgentPodExec
         {
             ("cilium-dbg" or "cilium", false) => context.Session.Commands.GetValueOrDefault("cilium-dbg"),
             ("hubble", false) => context.Session.Commands.GetValueOrDefault("hubble"),
+            ("tcpdump", false) => context.Session.Commands.GetValueOrDefault("node") is { } node ? new Node.AgentPodTcpdump(node) : null,
             ("tetra", true) => context.Session.Commands.GetValueOrDefault("tetra"),
             _ => null,
         };
@@ -29,7 +30,7 @@ internal static class AgentPodExec
         {
             await context.Stderr.WriteLineAsync(tetragon
                 ? $"error: the lab's Tetragon agent runs tetra; \"{program}\" is not available there"
-                : $"error: the lab's Cilium agent runs cilium-dbg and hubble; \"{program}\" is not available there");
+                : $"error: the lab's Cilium agent runs cilium-dbg, hubble and tcpdump; \"{program}\" is not available there");
             return 126;
         }
         var code = await tool.RunAsync(context.With(command.Skip(1).ToList()));
