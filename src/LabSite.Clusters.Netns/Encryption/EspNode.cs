@@ -28,6 +28,8 @@ internal sealed class EspNode : IAsyncDisposable
     private const int EspRulePriority = 99;
     private const int EspRouteMtu = 1600;
     private const byte ProtocolEsp = 50;
+    /// <summary>MARK_MAGIC_MASK of bpf/include/labsite_abi.h: the mark bits that say what a packet is for.</summary>
+    private const uint MarkMagicMask = 0x0F00;
     private const int PollMs = 200;
 
     private readonly LabNode _node;
@@ -93,12 +95,13 @@ internal sealed class EspNode : IAsyncDisposable
             {
                 await traceDevice(node, DeviceName, ct);
             }
-            // ESP itself never enters the pod-range table (it would loop into the device); everything else looks there
-            // first and falls through to the main table when no encrypting peer's range matches.
+            // ESP itself never enters the pod-range table (it would loop into the device), nor do packets bpf_lxc
+            // redirected to the node's L7 proxy (they go on to ProxyRouting's rule, after this one); everything else
+            // looks there first and falls through to the main table when no encrypting peer's range matches.
             await new IpBatch(node.Netns)
                 .Add($"link set {DeviceName} mtu 1500 up")
                 .Add($"rule add priority {EspRulePriority} ipproto {ProtocolEsp} lookup {EspRouteTable}")
-                .Add($"rule add priority {RulePriority} lookup {RouteTable}")
+                .Add($"rule add priority {RulePriority} not fwmark 0x{ProxyRouting.ToProxyMark:x}/0x{MarkMagicMask:x} lookup {RouteTable}")
                 .RunAsync($"IPsec routing of {node.Netns}", ct);
             return new EspNode(node, tun, esp);
         }

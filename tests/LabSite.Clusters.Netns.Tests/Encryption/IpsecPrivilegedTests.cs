@@ -153,6 +153,36 @@ public sealed class IpsecPrivilegedTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_L7_rule_across_the_nodes_is_enforced_through_esp()
+    {
+        // The server's node proxies the request, so HTTP crosses ESP twice: to the proxy's node and from the proxy to the pod.
+        var policy = """
+            apiVersion: cilium.io/v2
+            kind: CiliumNetworkPolicy
+            metadata: {name: server-get-only}
+            spec:
+              endpointSelector: {}
+              ingress:
+              - toPorts:
+                - ports: [{port: "80", protocol: TCP}]
+                  rules:
+                    http: [{method: GET, path: "/"}]
+            """;
+        Assert.True((await _cluster.ApplyAsync(StoreFixture.Yaml(policy), ApplyMode.Apply, CancellationToken.None)).Succeeded);
+        await _cluster.WaitUntilSettledAsync(CancellationToken.None);
+        var plain = await NetnsTestLabs.ExecAsync(_cluster, "client", "curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "5", $"http://{ServerIp}/");
+        Assert.Equal("200", plain.Stdout);
+        await SetKeyAsync(Key3);
+        var get = await NetnsTestLabs.ExecAsync(_cluster, "client", "curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "5", $"http://{ServerIp}/");
+        Assert.Equal("200", get.Stdout);
+        var post = await NetnsTestLabs.ExecAsync(_cluster, "client", "curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "5", "-XPOST", $"http://{ServerIp}/");
+        Assert.Equal("403", post.Stdout);
+        var status = await StatusAsync();
+        Assert.All(status, s => Assert.Equal(0, s.ErrorCount));
+        Assert.All(status, s => Assert.True(s.States!.Single(x => x.Direction == "in").Packets > 0, s.Node));
+    }
+
+    [Fact]
     public async Task Without_ipsec_there_are_no_crypto_flows_only_overlay_ones()
     {
         Assert.Equal(0, (await CurlAsync()).ExitCode);
