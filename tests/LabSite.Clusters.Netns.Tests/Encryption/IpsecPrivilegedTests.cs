@@ -183,6 +183,41 @@ public sealed class IpsecPrivilegedTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_worker_pod_reaches_a_service_on_the_other_node_by_name_through_esp()
+    {
+        var pods = """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: far, labels: {app: far}}
+            spec:
+              nodeName: ips-worker
+              containers: [{name: c, image: nicolaka/netshoot:v0.13, command: [sleep, infinity]}]
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: web0, labels: {app: web0}}
+            spec:
+              nodeName: ips
+              containers: [{name: web, image: nginx:1.27}]
+            ---
+            apiVersion: v1
+            kind: Service
+            metadata: {name: web0}
+            spec:
+              selector: {app: web0}
+              ports: [{port: 80}]
+            """;
+        Assert.True((await _cluster.ApplyAsync(StoreFixture.Yaml(pods), ApplyMode.Apply, CancellationToken.None)).Succeeded);
+        await _cluster.WaitUntilSettledAsync(CancellationToken.None);
+        await SetKeyAsync(Key3);
+        var curl = await NetnsTestLabs.ExecAsync(_cluster, "far", "curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "5", "http://web0.default.svc.cluster.local/");
+        Assert.True(curl.Stdout == "200", $"{curl.ExitCode} {curl.Stdout} {curl.Stderr}");
+        var fromCrypto = await WaitForFlowsAsync(new FlowFilterBuilder().Add("from-pod", "default/far").Add("to-pod", "default/web0").Add("type", "trace:from-crypto").Build());
+        Assert.All(fromCrypto, r => Assert.Equal(_cluster.Nodes[0].HubbleName, r.Flow.NodeName));
+        Assert.All(await StatusAsync(), s => Assert.Equal(0, s.ErrorCount));
+    }
+
+    [Fact]
     public async Task Without_ipsec_there_are_no_crypto_flows_only_overlay_ones()
     {
         Assert.Equal(0, (await CurlAsync()).ExitCode);
