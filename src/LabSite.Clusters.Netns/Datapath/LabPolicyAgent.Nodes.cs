@@ -9,9 +9,10 @@ namespace LabSite.Clusters.Netns.Datapath;
 /// <summary>
 /// The nodes of a multi-node lab in the datapath: one bpf_lxc object and one set of maps serve every node (the
 /// ipcache and identities are cluster-wide, as Cilium's kvstore-backed ones are), so a packet that crossed the tunnel
-/// is judged on the receiving node with the sender's identity. Each node's cilium_vxlan gets the overlay trace
-/// programs; the other nodes' addresses are remote-node with their tunnel endpoint; the underlay is flagged so
-/// bpf_lxc drops whatever a pod sends there.
+/// is judged on the receiving node with the sender's identity. Each node's cilium_vxlan gets the overlay programs
+/// (traces, and the ingress L7 redirect into that node's listener for clients on other nodes); the other nodes'
+/// addresses are remote-node with their tunnel endpoint; the underlay is flagged so bpf_lxc drops whatever a pod
+/// sends there.
 /// </summary>
 public sealed partial class LabPolicyAgent
 {
@@ -33,7 +34,8 @@ public sealed partial class LabPolicyAgent
             await NetnsThread.RunAsync(path, () => _datapath.AttachOverlay(index));
         }
         // Each worker's own L7 listeners: bpf_lxc on a worker redirects to the proxy port in the worker's namespace
-        // (else PROXY_LOOKUP_FAILED), as Cilium runs one Envoy per node. They share the lab's rules and flow ring.
+        // (else PROXY_LOOKUP_FAILED), as Cilium runs one Envoy per node: its pods' egress rules, and ingress rules of
+        // its pods for every client. They share the lab's rules and flow ring.
         foreach (var worker in nodes.Skip(1))
         {
             var thread = new NetworkNamespaceThread(LabNames.NetnsPath(worker.Netns));

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using LabSite.Clusters.Contract;
 using LabSite.Clusters.Contract.Flows;
+using LabSite.Clusters.Contract.Identity;
 using LabSite.Clusters.Contract.Kubernetes;
 using LabSite.Clusters.Netns.Kernel;
 using LabSite.Clusters.Netns.Pods;
@@ -114,12 +115,9 @@ public sealed class MultiNodePrivilegedTests : IAsyncLifetime
         var ships = new[] { "tiefighter", "tiefighter-w" };
         Assert.Equal([0, 1], ships.Select(s => Pod(s).Node.Index).Order());
 
-        // Not yet: a worker ship to the node-1 deathstar. The worker's proxy judges it (one bpf object treats every
-        // endpoint as local, so the redirect happens on the sender's node), but its upstream connection reaches node 1
-        // from the worker's address, a remote-node identity the deathstar's ingress rule does not allow.
         foreach (var ship in ships)
         {
-            foreach (var d in deathstars.Where(d => ship == "tiefighter" || d.Node.Index == 1))
+            foreach (var d in deathstars)
             {
                 var where = $"{ship} on {Pod(ship).Node.Name} -> {d.Spec.Name} on {d.Node.Name}";
                 var landing = await CurlAsync(ship, "POST", d.Ip, "/v1/request-landing");
@@ -129,15 +127,26 @@ public sealed class MultiNodePrivilegedTests : IAsyncLifetime
             }
         }
 
-        // The worker's own listener judged the worker ship's requests and reported them under the worker's name.
-        var worker = _cluster.Nodes[1].HubbleName;
-        var denied = await WaitForFlowsAsync(new FlowFilterBuilder().Add("from-pod", "tiefighter-w").Add("protocol", "http").Add("http-method", "PUT").Add("verdict", "DROPPED").Build());
-        Assert.True(denied.All(r => r.Flow.NodeName == worker), string.Join("\n", denied.Select(r => r.Flow.NodeName + " " + FlowPrinter.Compact(r).TrimEnd())));
-        Assert.Equal("/v1/exhaust-port", new Uri(denied[0].Flow.L7!.Http!.Url).AbsolutePath);
-        var allowed = await WaitForFlowsAsync(new FlowFilterBuilder().Add("from-pod", "tiefighter-w").Add("protocol", "http").Add("http-method", "POST").Add("verdict", "FORWARDED").Build());
-        Assert.All(allowed, r => Assert.Equal(worker, r.Flow.NodeName));
+        // Ingress L7 is judged on the destination's node, as Cilium does: the deathstar's node redirected each
+        // connection to its own listener (REDIRECTED verdict there) and reported its HTTP flows under its name.
+        foreach (var ship in ships)
+        {
+            foreach (var d in deathstars)
+            {
+                var where = $"{ship} on {Pod(ship).Node.Name} -> {d.Spec.Name} on {d.Node.Name}";
+                var http = await WaitForFlowsAsync(new FlowFilterBuilder().Add("from-pod", ship).Add("to-ip", d.Ip.ToString()).Add("protocol", "http").Build());
+                Assert.True(http.All(r => r.Flow.NodeName == d.Node.HubbleName), $"{where}:\n" + string.Join("\n", http.Select(r => r.Flow.NodeName + " " + FlowPrinter.Compact(r).TrimEnd())));
+                Assert.Contains(http, r => r.Flow.L7!.Http!.Method == "PUT" && r.Flow.Verdict == Verdict.DROPPED && new Uri(r.Flow.L7.Http.Url).AbsolutePath == "/v1/exhaust-port");
+                Assert.Contains(http, r => r.Flow.L7!.Http!.Method == "POST" && r.Flow.Verdict == Verdict.FORWARDED);
+                var redirected = await WaitForFlowsAsync(new FlowFilterBuilder().Add("from-pod", ship).Add("to-ip", d.Ip.ToString()).Add("type", "policy-verdict").Add("traffic-direction", "ingress").Build());
+                Assert.All(redirected, r => Assert.Equal(d.Node.HubbleName, r.Flow.NodeName));
+                Assert.Contains(redirected, r => r.Flow.Verdict == Verdict.REDIRECTED);
+            }
+        }
         var drops = await _cluster.GetFlowsAsync(new FlowQuery(new FlowFilterBuilder().Add("verdict", "DROPPED").Build(), All: true), CancellationToken.None);
         Assert.DoesNotContain(drops, r => r.Flow.DropReasonDesc == DropReason.PROXY_LOOKUP_FAILED);
+        // Nothing reached a deathstar unjudged: the only L3/L4 drops would be the worker's address, which no rule allows.
+        Assert.DoesNotContain(drops, r => r.Flow.DropReasonDesc == DropReason.POLICY_DENIED && r.Flow.Source?.Identity == NumericIdentity.RemoteNode.Value);
     }
 
     [Fact]
@@ -169,6 +178,11 @@ public sealed class MultiNodePrivilegedTests : IAsyncLifetime
 
         var queries = await WaitForFlowsAsync(new FlowFilterBuilder().Add("from-pod", onWorker.Spec.Name).Add("protocol", "dns").Add("verdict", "DROPPED").Build());
         Assert.Equal("kubernetes.default.svc.example.", queries[0].Flow.L7!.Dns!.Query);
+        // Judged for the worker's pod, so reported under the worker's name (Cilium's DNS proxy is the pod's node's).
+        var dns = await WaitForFlowsAsync(new FlowFilterBuilder().Add("pod", onWorker.Spec.Name).Add("protocol", "dns").Build());
+        Assert.True(dns.Count >= 3, $"expected the allowed query, its answer and the refused query: {dns.Count}");
+        Assert.All(dns, r => Assert.Equal(onWorker.Node.HubbleName, r.Flow.NodeName));
+        Assert.NotEqual(_cluster.Nodes[0].HubbleName, onWorker.Node.HubbleName);
         var cache = _cluster.Policy!.FqdnCacheList();
         Assert.Contains(cache, e => e.Fqdn.TrimEnd('.') == "deathstar.default.svc.cluster.local");
     }
