@@ -73,7 +73,7 @@ static __always_inline int ingress_proxy_port(struct __sk_buff *skb, const struc
 		}
 	}
 	if (state == TRACE_REASON_NEW)
-		send_policy_verdict(skb, pkt, dst->lxc_id, DIR_INGRESS, hit.match_type, 0, hit.proxy_port);
+		send_policy_verdict_auth(skb, pkt, dst->lxc_id, DIR_INGRESS, hit.match_type, 0, hit.proxy_port, hit.auth_type);
 	return hit.proxy_port;
 }
 
