@@ -77,10 +77,15 @@ static __always_inline int ingress_proxy_port(struct __sk_buff *skb, const struc
 	return hit.proxy_port;
 }
 
-/* The client identity the egress proxy packed into its upstream mark (Cilium's layout; see labsite_abi.h). */
-static __always_inline __u32 egress_proxy_identity(__u32 mark)
+/* The identity packed into a mark (MARK_FROM_EGRESS_PROXY, MARK_IDENTITY; Cilium's layout, see labsite_abi.h). */
+static __always_inline __u32 mark_identity(__u32 mark)
 {
 	return (mark >> 16) | ((mark & 0xFF) << 16);
+}
+
+static __always_inline __u32 identity_mark(__u32 identity, __u32 magic)
+{
+	return ((identity & 0xFFFF) << 16) | ((identity >> 16) & 0xFF) | magic;
 }
 
 static __always_inline int handle_lxc(struct __sk_buff *skb, __u8 hook)
@@ -134,9 +139,11 @@ static __always_inline int handle_lxc(struct __sk_buff *skb, __u8 hook)
 		send_drop(skb, &pkt, ep_id, DROP_UNKNOWN_TARGET, DIR_EGRESS, 0);
 		return TC_ACT_SHOT;
 	}
-	/* From the egress proxy (which connects from the node's address): the peer is the client it speaks for. */
-	if (hook == TUPLE_F_IN && (skb->mark & MARK_MAGIC_MASK) == MARK_FROM_EGRESS_PROXY)
-		remote_id = egress_proxy_identity(skb->mark);
+	/* From the egress proxy (which connects from the node's address): the peer is the client it speaks for. From
+	 * the tunnel: the identity the sending node put in the VNI (the same client, when that node's proxy sent it). */
+	if (hook == TUPLE_F_IN && ((skb->mark & MARK_MAGIC_MASK) == MARK_FROM_EGRESS_PROXY ||
+				   (skb->mark & MARK_MAGIC_MASK) == MARK_IDENTITY))
+		remote_id = mark_identity(skb->mark);
 	pkt.ev.src_identity = hook == TUPLE_F_OUT ? local_id : remote_id;
 	pkt.ev.dst_identity = hook == TUPLE_F_OUT ? remote_id : local_id;
 
@@ -225,40 +232,73 @@ static __always_inline void trace_overlay(struct __sk_buff *skb, struct pkt_info
 	send_trace(skb, pkt, ep ? ep->lxc_id : 0, point, TRACE_REASON_UNKNOWN, 0);
 }
 
+/*
+ * Encapsulation, as Cilium's tunnel (cilium_vxlan in collect-metadata mode): the tunnel key names the destination's
+ * node (the ipcache's tunnel endpoint: the pod's /32, else its node's pod range) and carries the source's security
+ * identity as the VNI, so the receiving node need not guess it from the source address. An egress proxy's upstream
+ * speaks for the client in its mark. A destination with no tunnel endpoint cannot be sent (no VTEP to default to).
+ */
 SEC("tc")
 int to_overlay(struct __sk_buff *skb)
 {
+	struct bpf_tunnel_key key = {};
+	struct remote_endpoint_info *dst;
 	struct pkt_info pkt = {};
 
 	if (parse_ipv4(skb, &pkt) != 0)
-		return TC_ACT_OK;
-	pkt.ev.src_identity = ipcache_identity(pkt.ev.saddr);
-	pkt.ev.dst_identity = ipcache_identity(pkt.ev.daddr);
+		return TC_ACT_SHOT; /* only IPv4 is tunnelled (IPv6 neighbour discovery has no VTEP to go to) */
+	pkt.ev.src_identity = (skb->mark & MARK_MAGIC_MASK) == MARK_FROM_EGRESS_PROXY ? mark_identity(skb->mark)
+										: ipcache_identity(pkt.ev.saddr);
+	dst = ipcache_lookup(pkt.ev.daddr);
+	pkt.ev.dst_identity = dst ? dst->sec_identity : WORLD_ID;
+	if (!dst || !dst->tunnel_endpoint) {
+		send_drop(skb, &pkt, 0, DROP_NO_TUNNEL_ENDPOINT, 0xff, 0);
+		return TC_ACT_SHOT;
+	}
 	trace_overlay(skb, &pkt, lookup_endpoint(pkt.ev.saddr), TRACE_TO_OVERLAY);
+	key.remote_ipv4 = bpf_ntohl(dst->tunnel_endpoint);
+	key.tunnel_id = pkt.ev.src_identity;
+	key.tunnel_ttl = 64;
+	if (bpf_skb_set_tunnel_key(skb, &key, sizeof(key), BPF_F_ZERO_CSUM_TX) < 0) {
+		send_drop(skb, &pkt, 0, DROP_NO_TUNNEL_ENDPOINT, 0xff, 0);
+		return TC_ACT_SHOT;
+	}
 	return TC_ACT_OK;
 }
 
 /*
- * Arrived through the tunnel for a pod of this node (routing sent it here). L3/L4 policy is the pod's to_container's;
- * here only the pod's INGRESS L7 redirect happens, for a client on another node, into this node's proxy (tc ingress,
- * where bpf_sk_assign works), with the client's identity from the cluster-wide ipcache. A redirected connection's
- * packets never reach to_container, so its conntrack entry is made here, where the verdict event is sent once.
+ * Arrived through the tunnel for a pod of this node (routing sent it here). The client's identity is the VNI's (the
+ * sending node's word; pods cannot reach the underlay to forge one), else the ipcache's; it travels on to
+ * to_container in the mark. L3/L4 policy is the pod's to_container's; here only the pod's INGRESS L7 redirect happens,
+ * for a client on another node, into this node's proxy (tc ingress, where bpf_sk_assign works). A node address that
+ * speaks for another identity is a proxy's upstream, whose listener applied these HTTP rules already. A redirected
+ * connection's packets never reach to_container, so its conntrack entry is made here, where the verdict is sent once.
  */
 SEC("tc")
 int from_overlay(struct __sk_buff *skb)
 {
+	struct bpf_tunnel_key key = {};
 	struct pkt_info pkt = {};
 	struct endpoint_info *ep;
 	struct ct_entry *ct;
+	__u32 by_address;
 	int port, state, ret;
 
 	if (parse_ipv4(skb, &pkt) != 0)
 		return TC_ACT_OK;
 	ep = lookup_endpoint(pkt.ev.daddr);
-	pkt.ev.src_identity = ipcache_identity(pkt.ev.saddr);
-	pkt.ev.dst_identity = ep ? ep->sec_id : ipcache_identity(pkt.ev.daddr);
+	by_address = ipcache_identity(pkt.ev.saddr);
+	pkt.ev.src_identity = by_address;
+	/* A sender's own host identity means host only where the ipcache agrees (the lab's first node); another cluster's
+	 * node claiming it is that cluster's node, remote-node here (Cilium presents a remote host as remote-node). */
+	if (bpf_skb_get_tunnel_key(skb, &key, sizeof(key), 0) == 0 && key.tunnel_id && key.tunnel_id != HOST_ID)
+		pkt.ev.src_identity = key.tunnel_id;
+	pkt.ev.dst_identity = ipcache_identity(pkt.ev.daddr);
 	trace_overlay(skb, &pkt, ep, TRACE_FROM_OVERLAY);
+	skb->mark = identity_mark(pkt.ev.src_identity, MARK_IDENTITY);
 	if (!ep || pkt.ev.protocol != IPPROTO_TCP)
+		return TC_ACT_OK;
+	if ((by_address == HOST_ID || by_address == REMOTE_NODE_ID) && pkt.ev.src_identity != by_address)
 		return TC_ACT_OK;
 
 	state = ct_lookup(&pkt, TUPLE_F_IN, &ct);

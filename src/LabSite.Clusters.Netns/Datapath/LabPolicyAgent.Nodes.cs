@@ -18,6 +18,16 @@ public sealed partial class LabPolicyAgent
 {
     private readonly HashSet<IPAddress> _remoteNodeAddresses = [];
 
+    // Prefixes reached through the tunnel (pod ranges, a mesh peer's API address): policy CIDR entries never replace them.
+    private readonly HashSet<IPNetwork> _tunnelPrefixes = [];
+
+    /// <summary>An ipcache entry that only says which node's tunnel endpoint reaches <paramref name="prefix"/>. Caller holds the lock.</summary>
+    private void AddTunnelPrefix(IPNetwork prefix, NumericIdentity identity, IPAddress tunnelEndpoint)
+    {
+        _tunnelPrefixes.Add(prefix);
+        _datapath.UpsertIpcache(prefix, identity.Value, tunnelEndpoint);
+    }
+
     private readonly List<(NetworkNamespaceThread Thread, L7Proxy Ingress, L7Proxy Egress)> _workerProxies = [];
 
     /// <summary>Wires the datapath to the lab's nodes; for one node there is no tunnel and nothing to do.</summary>
@@ -54,6 +64,13 @@ public sealed partial class LabPolicyAgent
                 _remoteNodeAddresses.Add(worker.NodeIp);
                 _datapath.UpsertIpcache(new IPNetwork(worker.NodeIp, 32), NumericIdentity.RemoteNode.Value, worker.Underlay);
             }
+            // Each node's pod range with its tunnel endpoint (world, as Cilium lists them), so to_overlay can address
+            // a pod the ipcache has no /32 for yet; node 0's address (cluster DNS) is reached through its tunnel too.
+            foreach (var node in nodes)
+            {
+                AddTunnelPrefix(IPNetwork.Parse(node.PodCidr), NumericIdentity.World, node.Underlay!);
+            }
+            _datapath.UpsertIpcache(new IPNetwork(nodes[0].NodeIp, 32), NumericIdentity.Host.Value, nodes[0].Underlay);
         }
     }
 }

@@ -306,12 +306,13 @@ public sealed partial class LabPolicyAgent : IDisposable
     }
 
     /// <summary>
-    /// A host prefix (/32) that is a pod's or the node's address. Its ipcache entry keeps the pod's (or host's)
+    /// A host prefix (/32) that is a pod's or the node's address, or a prefix the tunnel reaches (a node's pod range).
+    /// Its ipcache entry keeps the pod's (or host's, or the tunnel's)
     /// identity even when a policy names the prefix: CIDR selectors do not match in-cluster entities
     /// (Cilium's default, policy-cidr-match-mode unset), so a toCIDR/ipBlock naming a pod's /32 selects nothing
     /// there, as a wider prefix covering pods does (docs/formats.md, "CIDR rules and cluster pods").
     /// </summary>
-    private bool IsClusterAddress(IPNetwork prefix) =>
+    private bool IsClusterAddress(IPNetwork prefix) => _tunnelPrefixes.Contains(prefix) ||
         prefix.PrefixLength == (prefix.BaseAddress.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128)
         && (_hostAddresses.Contains(prefix.BaseAddress) || _remoteNodeAddresses.Contains(prefix.BaseAddress) || _pods.Values.Any(p => p.Ip.Equals(prefix.BaseAddress))
             || _remoteEndpoints.ContainsKey(prefix.BaseAddress));

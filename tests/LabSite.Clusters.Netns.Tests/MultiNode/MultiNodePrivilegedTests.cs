@@ -150,6 +150,58 @@ public sealed class MultiNodePrivilegedTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_egress_http_rule_reaches_a_pod_on_another_node_with_the_clients_identity_in_the_vni()
+    {
+        var pinned = """
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: tiefighter-w
+              labels: {org: empire, class: tiefighter}
+            spec:
+              nodeName: mn-worker
+              containers: [{name: spaceship, image: quay.io/cilium/json-mock:v1.3.8}]
+            """;
+        var egress = """
+            apiVersion: cilium.io/v2
+            kind: CiliumNetworkPolicy
+            metadata: {name: ships-egress}
+            spec:
+              endpointSelector: {matchLabels: {class: tiefighter}}
+              egress:
+              - toEndpoints: [{matchLabels: {org: empire, class: deathstar}}]
+                toPorts:
+                - ports: [{port: "80", protocol: TCP}]
+                  rules:
+                    http: [{method: POST, path: /v1/request-landing}]
+            """;
+        Assert.True((await _cluster.ApplyAsync(StoreFixture.Yaml(pinned), ApplyMode.Apply, CancellationToken.None)).Succeeded);
+        // The deathstars admit only org=empire: the worker's own address (remote-node) would be dropped.
+        foreach (var yaml in new[] { StoreFixture.Data("sw_l3_l4_policy.yaml"), StoreFixture.Yaml(egress) })
+        {
+            var applied = await _cluster.ApplyAsync(yaml, ApplyMode.Apply, CancellationToken.None);
+            Assert.True(applied.Succeeded, string.Join("; ", applied.Errors));
+        }
+        await _cluster.WaitUntilSettledAsync(CancellationToken.None);
+        var ship = Pod("tiefighter-w");
+        var remote = _cluster.Pods.Single(p => p.Spec.Name.StartsWith("deathstar-", StringComparison.Ordinal) && p.Node.Index != ship.Node.Index);
+        var shipId = (await _cluster.GetEndpointsAsync(CancellationToken.None)).Single(e => e.IPv4 == ship.Ip.ToString()).Identity;
+
+        var landing = await CurlAsync("tiefighter-w", "POST", remote.Ip, "/v1/request-landing");
+        Assert.True(landing.Stdout == "Ship landed\n", $"POST: {landing.ExitCode} {landing.Stdout}{landing.Stderr}");
+        var exhaust = await CurlAsync("tiefighter-w", "PUT", remote.Ip, "/v1/exhaust-port");
+        Assert.Equal("Access denied\r\n", exhaust.Stdout);
+
+        // The worker's egress proxy connected from its node, and the tunnel carried the ship's identity: the deathstar's
+        // node saw the upstream arrive as the ship, not as the worker.
+        var arrived = await WaitForFlowsAsync(new FlowFilterBuilder().Add("to-ip", remote.Ip.ToString()).Add("type", "trace:from-overlay").Add("from-identity", shipId.ToString(System.Globalization.CultureInfo.InvariantCulture)).Build());
+        Assert.Contains(arrived, r => r.Flow.IP!.Source != ship.Ip.ToString());
+        Assert.All(arrived, r => Assert.Equal(remote.Node.HubbleName, r.Flow.NodeName));
+        var drops = await _cluster.GetFlowsAsync(new FlowQuery(new FlowFilterBuilder().Add("to-ip", remote.Ip.ToString()).Add("verdict", "DROPPED").Build(), All: true), CancellationToken.None);
+        Assert.DoesNotContain(drops, r => r.Flow.Type == FlowType.L3_L4);
+    }
+
+    [Fact]
     public async Task A_worker_pods_DNS_rules_are_judged_by_the_DNS_proxy()
     {
         var onWorker = _cluster.Pods.First(p => p.Node.Index == 1);
@@ -207,7 +259,9 @@ public sealed class MultiNodePrivilegedTests : IAsyncLifetime
         }
         Assert.Equal("genuine", await ReceiveAsync(receiver));
 
-        var frame = VxlanFrame(_cluster.Nodes[victim.Node.Index], impersonated.Ip, victim.Ip, port, "forged"u8.ToArray());
+        // The forged frame also claims the impersonated pod's identity in the VNI, which the receiving node would trust.
+        var identity = (await _cluster.GetEndpointsAsync(CancellationToken.None)).Single(e => e.IPv4 == impersonated.Ip.ToString()).Identity;
+        var frame = VxlanFrame(_cluster.Nodes[victim.Node.Index], identity, impersonated.Ip, victim.Ip, port, "forged"u8.ToArray());
         using (var forger = await UdpInPodAsync(sender))
         {
             await forger.SendToAsync(frame, new IPEndPoint(victim.Node.Underlay!, LabOverlay.Port));
@@ -302,12 +356,12 @@ public sealed class MultiNodePrivilegedTests : IAsyncLifetime
         }
     }
 
-    /// <summary>A VXLAN payload (RFC 7348) carrying Ethernet + IPv4 + UDP from <paramref name="source"/>, for the node's VTEP.</summary>
-    private static byte[] VxlanFrame(LabNode node, IPAddress source, IPAddress destination, int port, byte[] payload)
+    /// <summary>A VXLAN payload (RFC 7348) carrying Ethernet + IPv4 + UDP from <paramref name="source"/>, for the node's VTEP; the VNI is the claimed identity.</summary>
+    private static byte[] VxlanFrame(LabNode node, uint vni, IPAddress source, IPAddress destination, int port, byte[] payload)
     {
         var frame = new byte[8 + 14 + 20 + 8 + payload.Length];
         frame[0] = 0x08; // VNI present
-        BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(4), (uint)LabOverlay.Vni << 8);
+        BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(4), vni << 8);
         var eth = frame.AsSpan(8);
         Convert.FromHexString(LabOverlay.Mac(node).Replace(":", "", StringComparison.Ordinal)).CopyTo(eth);
         Convert.FromHexString("026c73000099").CopyTo(eth[6..]);
