@@ -202,6 +202,38 @@ public sealed class MultiNodePrivilegedTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_gateway_on_the_first_node_reaches_worker_backends_as_the_ingress_identity()
+    {
+        // The echo backends all on the worker, admitting only the reserved ingress identity; the Gateway listens on node 1.
+        var onWorker = Ingress.IngressPrivilegedTests.Backends.Replace("    spec:\n      containers:", "    spec:\n      nodeName: mn-worker\n      containers:", StringComparison.Ordinal);
+        Assert.NotEqual(Ingress.IngressPrivilegedTests.Backends, onWorker);
+        var ingressOnly = "apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: echo-from-ingress}\nspec:\n  endpointSelector: {matchLabels: {app: echo}}\n  ingress:\n  - fromEntities: [ingress]\n";
+        foreach (var yaml in new[] { onWorker, Ingress.IngressPrivilegedTests.CanaryGateway, ingressOnly })
+        {
+            var applied = await _cluster.ApplyAsync(new ManifestText(yaml, "gateway.yaml"), ApplyMode.Apply, CancellationToken.None);
+            Assert.True(applied.Succeeded, string.Join("\n", applied.Errors));
+            await _cluster.WaitUntilSettledAsync(CancellationToken.None);
+        }
+        await _cluster.IngressRouting!.ReconcileAsync(CancellationToken.None);
+        Assert.Null(_cluster.IngressRouting.LastError);
+        var echoes = _cluster.Pods.Where(p => p.Spec.Name.StartsWith("echo-", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, echoes.Count);
+        Assert.All(echoes, p => Assert.Equal(1, p.Node.Index));
+        var gateway = (string?)_cluster.Store.Get(new ObjectQuery("gateways", "default", Name: "echo")).Single().Json["status"]?["addresses"]?[0]?["value"];
+        var client = _cluster.Pods.First(p => p.Node.Index == 0 && !p.Spec.Name.StartsWith("echo-", StringComparison.Ordinal));
+
+        var answers = await NetnsTestLabs.ExecAsync(_cluster, client.Spec.Name, "curl", "-s", "--max-time", "10", "-w", " %{http_code}\n", $"http://{gateway}/", $"http://{gateway}/");
+        var lines = answers.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.True(lines.Length == 2 && lines.All(l => l.StartsWith("echo-", StringComparison.Ordinal) && l.EndsWith(" 200", StringComparison.Ordinal)),
+            $"{client.Spec.Name} -> gateway {gateway}: {answers.Stdout}{answers.Stderr}");
+        // The tunnel carried the ingress identity (8) to the worker, where the backend's policy admitted it.
+        var arrived = await WaitForFlowsAsync(new FlowFilterBuilder().Add("type", "trace:from-overlay").Add("from-identity", NumericIdentity.Ingress.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)).Build());
+        Assert.Contains(arrived, r => echoes.Any(e => e.Ip.ToString() == r.Flow.IP!.Destination));
+        var drops = await _cluster.GetFlowsAsync(new FlowQuery(new FlowFilterBuilder().Add("verdict", "DROPPED").Build(), All: true), CancellationToken.None);
+        Assert.DoesNotContain(drops, r => echoes.Any(e => e.Ip.ToString() == r.Flow.IP?.Destination));
+    }
+
+    [Fact]
     public async Task A_worker_pods_DNS_rules_are_judged_by_the_DNS_proxy()
     {
         var onWorker = _cluster.Pods.First(p => p.Node.Index == 1);
