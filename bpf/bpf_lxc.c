@@ -15,8 +15,9 @@
  * carries.
  * Mutual authentication: an allow entry with an auth_type passes only when ls_auth holds an unexpired entry for the
  * pair (bpf/lib/auth.h); otherwise the packet drops with AUTH_REQUIRED and the agent is signalled to authenticate.
- * to_overlay/from_overlay trace packets through a multi-node lab's VXLAN device (cilium_vxlan), with the same maps;
- * from_overlay also does the ingress L7 redirect for clients on other nodes.
+ * to_overlay/from_overlay sit on a multi-node lab's VXLAN device (cilium_vxlan), with the same maps: they trace, carry
+ * the source identity in the tunnel key's VNI (set from the ipcache, read into MARK_IDENTITY for to_container), and
+ * from_overlay does the ingress L7 redirect for clients on other nodes.
  * Minimum kernel: 5.8 (ring buffer, LPM trie as inner map). Tested on 6.18.
  */
 #include <linux/bpf.h>

@@ -66,8 +66,6 @@ public sealed partial class LabPolicyAgent
     public async Task AddMeshTunnelAsync(IPNetwork underlay, IReadOnlyList<MeshPeerNode> remoteNodes, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(remoteNodes);
-        var index = (await IfIndexesAsync(_nodeNetnsPath, [LabOverlay.Device], ct))[LabOverlay.Device];
-        await NetnsThread.RunAsync(_nodeNetnsPath, () => _datapath.AttachOverlay(index));
         lock (_lock)
         {
             _datapath.UpsertIpcache(underlay, NumericIdentity.RemoteNode.Value, flags: Bpf.Abi.RemoteEndpointInfoAbi.UnderlayFlag);
@@ -79,6 +77,8 @@ public sealed partial class LabPolicyAgent
                 AddTunnelPrefix(new IPNetwork(peer.KubernetesApi, 32), NumericIdentity.RemoteNode, peer.Underlay);
             }
         }
+        var index = (await IfIndexesAsync(_nodeNetnsPath, [LabOverlay.Device], ct))[LabOverlay.Device];
+        await NetnsThread.RunAsync(_nodeNetnsPath, () => _datapath.AttachOverlay(index));
     }
 
     /// <summary>

@@ -9,10 +9,10 @@ namespace LabSite.Clusters.Netns.Datapath;
 /// <summary>
 /// The nodes of a multi-node lab in the datapath: one bpf_lxc object and one set of maps serve every node (the
 /// ipcache and identities are cluster-wide, as Cilium's kvstore-backed ones are), so a packet that crossed the tunnel
-/// is judged on the receiving node with the sender's identity. Each node's cilium_vxlan gets the overlay programs
-/// (traces, and the ingress L7 redirect into that node's listener for clients on other nodes); the other nodes'
-/// addresses are remote-node with their tunnel endpoint; the underlay is flagged so bpf_lxc drops whatever a pod
-/// sends there.
+/// is judged on the receiving node with the sender's identity, which the tunnel key's VNI carries. Each node's
+/// cilium_vxlan gets the overlay programs (tunnel keys, traces, and the ingress L7 redirect into that node's listener
+/// for clients on other nodes); the other nodes' addresses are remote-node and every node's pod range is world, with
+/// their tunnel endpoints; the underlay is flagged so bpf_lxc drops whatever a pod sends there.
 /// </summary>
 public sealed partial class LabPolicyAgent
 {
@@ -36,12 +36,6 @@ public sealed partial class LabPolicyAgent
         if (nodes.Count < 2 || underlay is not { } underlayCidr)
         {
             return;
-        }
-        foreach (var node in nodes)
-        {
-            var path = LabNames.NetnsPath(node.Netns);
-            var index = (await IfIndexesAsync(path, [LabOverlay.Device], ct))[LabOverlay.Device];
-            await NetnsThread.RunAsync(path, () => _datapath.AttachOverlay(index));
         }
         // Each worker's own L7 listeners: bpf_lxc on a worker redirects to the proxy port in the worker's namespace
         // (else PROXY_LOOKUP_FAILED), as Cilium runs one Envoy per node: its pods' egress rules, and ingress rules of
@@ -71,6 +65,13 @@ public sealed partial class LabPolicyAgent
                 AddTunnelPrefix(IPNetwork.Parse(node.PodCidr), NumericIdentity.World, node.Underlay!);
             }
             _datapath.UpsertIpcache(new IPNetwork(nodes[0].NodeIp, 32), NumericIdentity.Host.Value, nodes[0].Underlay);
+        }
+        // to_overlay finds the tunnel endpoints above, so attach after writing them.
+        foreach (var node in nodes)
+        {
+            var path = LabNames.NetnsPath(node.Netns);
+            var index = (await IfIndexesAsync(path, [LabOverlay.Device], ct))[LabOverlay.Device];
+            await NetnsThread.RunAsync(path, () => _datapath.AttachOverlay(index));
         }
     }
 }
