@@ -304,6 +304,22 @@ public sealed class MultiNodePrivilegedTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_destination_without_a_tunnel_endpoint_is_dropped_at_to_overlay_with_the_reason()
+    {
+        // A route into the tunnel for an address no node owns (only a node's own routing could add one): the ipcache
+        // names no tunnel endpoint for it, so to_overlay drops and says why rather than sending a datagram nowhere.
+        var node = _cluster.Nodes[0];
+        var target = IPAddress.Parse("203.0.113.7");
+        await new IpBatch(node.Netns).Add($"route add {target}/32 via {_cluster.Nodes[1].NodeIp} dev {LabOverlay.Device} onlink").RunAsync("test route", CancellationToken.None);
+        using var udp = await NetnsThread.RunAsync(LabNames.NetnsPath(node.Netns), () => new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp));
+        await udp.SendToAsync("lost"u8.ToArray(), new IPEndPoint(target, 9));
+
+        var drops = await WaitForFlowsAsync(new FlowFilterBuilder().Add("to-ip", target.ToString()).Add("verdict", "DROPPED").Build());
+        Assert.Equal(DropReason.NO_TUNNEL_OR_ENCAPSULATION_ENDPOINT, drops[0].Flow.DropReasonDesc);
+        Assert.Contains("No tunnel/encapsulation endpoint", FlowPrinter.Compact(drops[0]), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_pod_no_node_fits_stays_pending_with_a_failed_scheduling_event()
     {
         var pod = """
