@@ -147,7 +147,9 @@ internal sealed class EspNode : IAsyncDisposable
         var routes = new IpBatch(_node.Netns);
         foreach (var peer in peers.Where(p => _routed.Add(p.Underlay!)))
         {
-            routes.Add($"route replace {peer.Underlay} dev {DeviceName} table {RouteTable}");
+            // The tunnel device in collect-metadata mode has no local address of its own: name the source, else the
+            // kernel would pick the node address on lo and the peer would find no inbound state for it.
+            routes.Add($"route replace {peer.Underlay} dev {DeviceName} table {RouteTable} src {_node.Underlay}");
         }
         await routes.RunAsync($"IPsec routes of {_node.Netns}", ct);
     }
