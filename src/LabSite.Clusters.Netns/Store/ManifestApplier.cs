@@ -50,6 +50,10 @@ internal sealed class ManifestApplier(ObjectValidator validator, ServiceIpAlloca
         {
             return (null, [$"error: unable to recognize \"{src}\": no matches for kind \"{kindName}\" in version \"{apiVersion}\" at line {document.LineOf("kind")}"]);
         }
+        if (kind == ResourceKinds.DaemonSet && Controllers.CiliumAgentPods.Refusal(kind, new ObjectKey(kind.Kind, (string?)json["metadata"]?["namespace"] ?? "", (string?)json["metadata"]?["name"] ?? ""), null, null) is { } refused)
+        {
+            return (null, [$"Error from server (Forbidden): error when {Doing(mode)} \"{src}\": {refused}"]);
+        }
         if (!ServedKinds.IsUserManaged(kind))
         {
             var from = kind == ResourceKinds.Endpoints ? "Services' selectors" : kind == ResourceKinds.Node ? "the lab's nodes: front matter"

@@ -79,7 +79,10 @@ public class CiliumAgentPodsTests
         var relabelled = store.Apply(Yaml($$"""
             apiVersion: v1
             kind: Pod
-            metadata: {name: {{name}}, namespace: kube-system, labels: {k8s-app: other}}
+            metadata:
+              name: {{name}}
+              namespace: kube-system
+              labels: {k8s-app: other}
             spec:
               containers: [{name: cilium-agent, image: x}]
             """), ApplyMode.Apply);
