@@ -75,6 +75,10 @@ public sealed class AgentPodsShellPrivilegedTests : IAsyncLifetime
         var workerFlows = await Run($"kubectl -n kube-system exec {pods[worker.Name]} -- hubble observe --last 1000 -o jsonpb");
         var allFlows = await Run("hubble observe --last 1000 -o jsonpb");
         var ct = await Run($"kubectl -n kube-system exec {pods[remote.Node.Name]} -- cilium-dbg bpf ct list global");
+        // as life-of-a-packet finds the server node's agent: by the pod's node, with kubectl's field selector
+        var byNode = await Run($"kubectl -n kube-system get pods -l k8s-app=cilium --field-selector spec.nodeName={remote.Node.Name} -o name");
+        Assert.Equal((0, $"pod/{pods[remote.Node.Name]}\n"), (byNode.Status, byNode.Out));
+        var ctByName = await Run($"kubectl -n kube-system exec {byNode.Out.Trim()} -- cilium-dbg bpf ct list global | grep :80");
 
         Assert.Equal((0, 0, 0), (onFirst.Status, onWorker.Status, status.Status));
         Assert.NotEqual(onFirst.Out, onWorker.Out);
@@ -94,6 +98,9 @@ public sealed class AgentPodsShellPrivilegedTests : IAsyncLifetime
         // the server's node keeps the connection's ingress side (IN, to the Death Star), not the TIE fighter's egress
         Assert.Contains($"TCP IN {tiefighter.Ip}:", ct.Out, StringComparison.Ordinal);
         Assert.DoesNotContain($"TCP OUT {tiefighter.Ip}:", ct.Out, StringComparison.Ordinal);
+        Assert.Equal((0, ""), (ctByName.Status, ctByName.Err));
+        Assert.Contains($"TCP IN {tiefighter.Ip}:", ctByName.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain($"TCP OUT {tiefighter.Ip}:", ctByName.Out, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -11,7 +11,7 @@ namespace LabSite.Shell.Cilium;
 /// <summary>
 /// The cluster's inspection as the Cilium agent of one node answers it (<c>kubectl -n kube-system exec cilium-xxxxx --
 /// cilium-dbg ...</c>): its own endpoints (those whose address is in the node's pod CIDR), their policy maps, conntrack
-/// entries and FQDN lookups, the node's auth map, encryption and BGP state, and Hubble's local server (that node's
+/// entries and FQDN lookups, the node's auth map and BGP sessions, its encryption status, and Hubble's local server (that node's
 /// flows). What every agent shares (identities, ipcache, services, the policy repository) is the cluster's answer.
 /// The lab shell asks this, not the backend, so both backends scope alike from the same contract data.
 /// </summary>
@@ -66,8 +66,9 @@ internal sealed class NodeAgentInspector(IClusterInspector cluster, ILabCluster 
     public async Task<IReadOnlyList<AuthEntryModel>?> GetAuthEntriesAsync(CancellationToken ct) =>
         (await cluster.GetAuthEntriesAsync(ct))?.Where(e => e.Node == node).ToList();
 
+    /// <summary>Every node's, this node's first: <c>encrypt status</c> prints the first, and its lab-shell <c>--node</c> still picks others.</summary>
     public async Task<IReadOnlyList<EncryptionStatusModel>?> GetEncryptionStatusAsync(CancellationToken ct) =>
-        (await cluster.GetEncryptionStatusAsync(ct))?.Where(e => e.Node == node).ToList();
+        (await cluster.GetEncryptionStatusAsync(ct))?.OrderBy(e => e.Node == node ? 0 : 1).ToList();
 
     public async Task<IReadOnlyList<BgpPeerModel>?> GetBgpPeersAsync(CancellationToken ct) =>
         (await cluster.GetBgpPeersAsync(ct))?.Where(p => p.Node == node).ToList();
