@@ -50,7 +50,7 @@ internal sealed class ManifestApplier(ObjectValidator validator, ServiceIpAlloca
         {
             return (null, [$"error: unable to recognize \"{src}\": no matches for kind \"{kindName}\" in version \"{apiVersion}\" at line {document.LineOf("kind")}"]);
         }
-        if (kind == ResourceKinds.DaemonSet && Controllers.CiliumAgentPods.Refusal(kind, new ObjectKey(kind.Kind, (string?)json["metadata"]?["namespace"] ?? "", (string?)json["metadata"]?["name"] ?? ""), null, null) is { } refused)
+        if (kind == ResourceKinds.DaemonSet && Controllers.CiliumAgentPods.DaemonSetRefusal(new ObjectKey(kind.Kind, (string?)json["metadata"]?["namespace"] ?? "", (string?)json["metadata"]?["name"] ?? "")) is { } refused)
         {
             return (null, [$"Error from server (Forbidden): error when {Doing(mode)} \"{src}\": {refused}"]);
         }
@@ -98,7 +98,7 @@ internal sealed class ManifestApplier(ObjectValidator validator, ServiceIpAlloca
         var existing = tx.Get(obj.Key);
         var src = obj.Document.Source;
         var (kind, key) = (obj.Kind, obj.Key);
-        if (Controllers.CiliumAgentPods.Refusal(kind, key, existing, mode == ApplyMode.Delete ? null : obj.Desired) is { } refused)
+        if (Controllers.CiliumAgentPods.Refusal(tx, kind, key, existing, mode == ApplyMode.Delete ? null : obj.Desired) is { } refused)
         {
             return Outcome.Failed($"Error from server (Forbidden): error when {Doing(mode)} \"{src}\": {refused}");
         }
@@ -171,7 +171,7 @@ internal sealed class ManifestApplier(ObjectValidator validator, ServiceIpAlloca
         var key = new ObjectKey(kind.Kind, kind.Namespaced ? ns : "", name);
         return tx.Get(key) is not { } existing
             ? Outcome.Failed($"Error from server (NotFound): {kind.QualifiedPlural} \"{name}\" not found")
-            : Controllers.CiliumAgentPods.Refusal(kind, key, existing, null) is { } refused
+            : Controllers.CiliumAgentPods.Refusal(tx, kind, key, existing, null) is { } refused
                 ? Outcome.Failed($"Error from server (Forbidden): {refused}")
                 : Remove(tx, kind, key, "");
     }

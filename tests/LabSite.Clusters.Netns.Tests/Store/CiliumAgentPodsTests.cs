@@ -67,6 +67,14 @@ public class CiliumAgentPodsTests
         Assert.Empty(Agents(NewStore()));
         Assert.Empty(NewStore().Get(new ObjectQuery("ds", "kube-system")));
         Assert.Empty(Agents(off));
+        // such a store stands in for another cluster's API, whose own DaemonSet would make agent pods: the label is free
+        Assert.True(off.Apply(Yaml("""
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: cilium-x7k2p, namespace: kube-system, labels: {k8s-app: cilium}}
+            spec:
+              containers: [{name: cilium-agent, image: x}]
+            """), ApplyMode.Create).Succeeded);
     }
 
     [Fact]

@@ -72,16 +72,25 @@ internal static class CiliumAgentPods
     public static bool IsAgentPod(KubeObject pod) =>
         pod.Namespace == Namespace && IsOwnedByDaemonSet(pod.Json);
 
-    /// <summary>Why a user's write of <paramref name="kind"/> <paramref name="key"/> is refused; null when it is not the agents'.</summary>
-    public static string? Refusal(ResourceKind kind, ObjectKey key, JsonObject? existing, JsonObject? desired)
+    /// <summary>Why a user's write of the DaemonSet <paramref name="key"/> is refused with a Forbidden; null when it is not the agents'.</summary>
+    public static string? DaemonSetRefusal(ObjectKey key) =>
+        key.Namespace == Namespace && key.Name == DaemonSetName
+            ? $"daemonsets.apps \"{key.Name}\" is forbidden: the lab's Cilium agent DaemonSet comes with the lab cluster and cannot be changed"
+            : null;
+
+    /// <summary>
+    /// Why a user's write of <paramref name="kind"/> <paramref name="key"/> is refused; null when it is not the agents'.
+    /// The agents' label is kept for them only in a store that lists them (<paramref name="tx"/> holds their DaemonSet).
+    /// </summary>
+    public static string? Refusal(StoreTransaction tx, ResourceKind kind, ObjectKey key, JsonObject? existing, JsonObject? desired)
     {
         if (key.Namespace != Namespace)
         {
             return null;
         }
-        if (kind == ResourceKinds.DaemonSet && key.Name == DaemonSetName)
+        if (kind == ResourceKinds.DaemonSet)
         {
-            return $"daemonsets.apps \"{key.Name}\" is forbidden: the lab's Cilium agent DaemonSet comes with the lab cluster and cannot be changed";
+            return DaemonSetRefusal(key);
         }
         if (kind != ResourceKinds.Pod)
         {
@@ -92,7 +101,7 @@ internal static class CiliumAgentPods
             return $"pods \"{key.Name}\" is forbidden: the lab's Cilium agent pods belong to DaemonSet {Namespace}/{DaemonSetName} and cannot be changed or deleted";
         }
         // A pod of the user's with the agents' label would be taken for an agent by `kubectl exec` and by selectors.
-        return (string?)desired?["metadata"]?["labels"]?["k8s-app"] == "cilium"
+        return (string?)desired?["metadata"]?["labels"]?["k8s-app"] == "cilium" && tx.Get(s_daemonSet) is not null
             ? $"pods \"{key.Name}\" is forbidden: the label k8s-app=cilium in {Namespace} is kept for the lab's Cilium agent pods"
             : null;
     }
