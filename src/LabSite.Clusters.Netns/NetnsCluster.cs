@@ -68,6 +68,7 @@ public sealed partial class NetnsCluster
             ServiceCidr = Addressing.ServiceCidr,
             ReservedClusterIps = [Addressing.KubernetesServiceIp.ToString()], // default/kubernetes (NetnsCluster.InCluster.cs)
             PolicyValidator = new PolicyValidator(() => _runtime?.LsmEnforcement ?? false),
+            CiliumAgentPods = options.CiliumAgentPods,
         });
     }
 

@@ -79,7 +79,7 @@ public sealed partial class PolicyDatapath : IDisposable
         BpfTc.Attach(ifIndex, TcAttachPoint.Egress, _toContainer);
     }
 
-    /// <summary>Attaches the overlay trace programs to a node's cilium_vxlan. Call on a thread inside that node's namespace.</summary>
+    /// <summary>Attaches the overlay programs (traces, remote clients' ingress L7 redirect) to a node's cilium_vxlan. Call on a thread inside that node's namespace.</summary>
     public void AttachOverlay(int ifIndex)
     {
         BpfTc.Attach(ifIndex, TcAttachPoint.Ingress, _obj.Program("from_overlay"));
