@@ -49,6 +49,13 @@ public sealed class EncryptionShellPrivilegedTests : IAsyncLifetime
         Assert.Matches(@"IP 10\.\d+\.\d+\.1 > 10\.\d+\.\d+\.1: ESP\(spi=0x00000003,seq=0x[0-9a-f]+\), length \d+", fromAgent.Out);
         Assert.DoesNotContain("HTTP", fromAgent.Out.Split("--- client")[0]);
         Assert.StartsWith("tcpdump: listening on cilium_vxlan of node encsh\n", fromAgent.Err);
+        // Exec into the worker's agent pod: the capture is that node's.
+        var workerAgent = await _lab.RunAsync("kubectl -n kube-system get pods -l k8s-app=cilium -o jsonpath='{.items[?(@.spec.nodeName==\"encsh-worker\")].metadata.name}'");
+        Assert.StartsWith("cilium-", workerAgent.Out);
+        var onWorker = await _lab.RunAsync($"kubectl -n kube-system exec {workerAgent.Out.Trim()} -- tcpdump -n -c 2 -i cilium_vxlan esp --while client -- curl -s http://server/");
+        Assert.True(onWorker.Status == 0, onWorker.Err);
+        Assert.StartsWith("tcpdump: listening on cilium_vxlan of node encsh-worker\n", onWorker.Err);
+        Assert.Contains("ESP(spi=0x00000003", onWorker.Out);
         // The underlay carries the same ESP inside VXLAN.
         var underlay = await _lab.RunAsync("kubectl -n kube-system exec ds/cilium -- tcpdump -n -c 2 -i eth0 udp port 8472 --while client -- curl -s http://server/");
         Assert.True(underlay.Status == 0, underlay.Err);
