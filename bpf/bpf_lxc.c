@@ -17,7 +17,8 @@
  * pair (bpf/lib/auth.h); otherwise the packet drops with AUTH_REQUIRED and the agent is signalled to authenticate.
  * to_overlay/from_overlay sit on a multi-node lab's VXLAN device (cilium_vxlan), with the same maps: they trace, carry
  * the source identity in the tunnel key's VNI (set from the ipcache, read into MARK_IDENTITY for to_container), and
- * from_overlay does the ingress L7 redirect for clients on other nodes.
+ * from_overlay does the ingress L7 redirect for clients on other nodes. While IPsec is on, pod packets between nodes
+ * cross the node's ESP device instead, where to_crypto/from_crypto trace them and from_crypto does from_overlay's part.
  * Minimum kernel: 5.8 (ring buffer, LPM trie as inner map). Tested on 6.18.
  */
 #include <linux/bpf.h>
@@ -224,10 +225,15 @@ track:
  * before encapsulation (to-overlay), ingress after decapsulation (from-overlay). They trace as Cilium's monitor
  * aggregation does: connection starts and ends (SYN, FIN, RST) and every non-TCP packet. The event's endpoint is
  * the local pod the packet leaves or reaches, which also names the node in the flow.
+ * With IPsec on, the same tracing runs on the node's ESP device (an L3 TUN, no Ethernet header): egress is what
+ * the node hands to encryption (to-crypto), ingress what it decrypted (from-crypto), as Cilium reports its crypto
+ * device. The ESP packets themselves then cross cilium_vxlan; they carry nothing to aggregate and are not traced.
  */
 static __always_inline void trace_overlay(struct __sk_buff *skb, struct pkt_info *pkt, const struct endpoint_info *ep,
 					  __u8 point)
 {
+	if (pkt->ev.protocol == IPPROTO_ESP)
+		return;
 	if (pkt->ev.protocol == IPPROTO_TCP && !(pkt->ev.tcp_flags & (0x01 | 0x02 | 0x04) /* FIN, SYN, RST */))
 		return;
 	send_trace(skb, pkt, ep ? ep->lxc_id : 0, point, TRACE_REASON_UNKNOWN, 0);
@@ -275,19 +281,46 @@ int to_overlay(struct __sk_buff *skb)
  * speaks for another identity is a proxy's upstream, whose listener applied these HTTP rules already. A redirected
  * connection's packets never reach to_container, so its conntrack entry is made here, where the verdict is sent once.
  */
+static __always_inline int arrive_from_node(struct __sk_buff *skb, struct pkt_info *pkt, struct endpoint_info *ep,
+					    __u32 by_address, __u8 point)
+{
+	struct ct_entry *ct;
+	int port, state, ret;
+
+	trace_overlay(skb, pkt, ep, point);
+	skb->mark = identity_mark(pkt->ev.src_identity, MARK_IDENTITY);
+	if (!ep || pkt->ev.protocol != IPPROTO_TCP)
+		return TC_ACT_OK;
+	if ((by_address == HOST_ID || by_address == REMOTE_NODE_ID) && pkt->ev.src_identity != by_address)
+		return TC_ACT_OK;
+
+	state = ct_lookup(pkt, TUPLE_F_IN, &ct);
+	if (state == TRACE_REASON_REPLY)
+		return TC_ACT_OK; /* a reply to this node's client: its to_container passes it */
+	port = ingress_proxy_port(skb, pkt, ep, pkt->ev.src_identity, state);
+	if (port == 0)
+		return TC_ACT_OK; /* no L7 rule for this client: to_container judges at L3/L4 */
+	ret = port < 0 ? port : proxy_redirect(skb, pkt, (__u16)port);
+	if (ret < 0) {
+		send_drop(skb, pkt, ep->lxc_id, (__u8)-ret, DIR_INGRESS, 0);
+		return TC_ACT_SHOT;
+	}
+	if (ct)
+		ct_update(ct, pkt, 0);
+	else
+		ct_create(pkt, TUPLE_F_IN, pkt->ev.src_identity);
+	return TC_ACT_OK;
+}
+
 SEC("tc")
 int from_overlay(struct __sk_buff *skb)
 {
 	struct bpf_tunnel_key key = {};
 	struct pkt_info pkt = {};
-	struct endpoint_info *ep;
-	struct ct_entry *ct;
 	__u32 by_address;
-	int port, state, ret;
 
 	if (parse_ipv4(skb, &pkt) != 0)
 		return TC_ACT_OK;
-	ep = lookup_endpoint(pkt.ev.daddr);
 	by_address = ipcache_identity(pkt.ev.saddr);
 	pkt.ev.src_identity = by_address;
 	/* A sender's own host identity means host only where the ipcache agrees (the lab's first node); another cluster's
@@ -295,29 +328,40 @@ int from_overlay(struct __sk_buff *skb)
 	if (bpf_skb_get_tunnel_key(skb, &key, sizeof(key), 0) == 0 && key.tunnel_id && key.tunnel_id != HOST_ID)
 		pkt.ev.src_identity = key.tunnel_id;
 	pkt.ev.dst_identity = ipcache_identity(pkt.ev.daddr);
-	trace_overlay(skb, &pkt, ep, TRACE_FROM_OVERLAY);
-	skb->mark = identity_mark(pkt.ev.src_identity, MARK_IDENTITY);
-	if (!ep || pkt.ev.protocol != IPPROTO_TCP)
-		return TC_ACT_OK;
-	if ((by_address == HOST_ID || by_address == REMOTE_NODE_ID) && pkt.ev.src_identity != by_address)
-		return TC_ACT_OK;
+	return arrive_from_node(skb, &pkt, lookup_endpoint(pkt.ev.daddr), by_address, TRACE_FROM_OVERLAY);
+}
 
-	state = ct_lookup(&pkt, TUPLE_F_IN, &ct);
-	if (state == TRACE_REASON_REPLY)
-		return TC_ACT_OK; /* a reply to this node's client: its to_container passes it */
-	port = ingress_proxy_port(skb, &pkt, ep, pkt.ev.src_identity, state);
-	if (port == 0)
-		return TC_ACT_OK; /* no L7 rule for this client: to_container judges at L3/L4 */
-	ret = port < 0 ? port : proxy_redirect(skb, &pkt, (__u16)port);
-	if (ret < 0) {
-		send_drop(skb, &pkt, ep->lxc_id, (__u8)-ret, DIR_INGRESS, 0);
-		return TC_ACT_SHOT;
-	}
-	if (ct)
-		ct_update(ct, &pkt, 0);
-	else
-		ct_create(&pkt, TUPLE_F_IN, pkt.ev.src_identity);
+/* Handed to the node's IPsec (the ESP device's egress): traced only; ESP then crosses the tunnel between the nodes. */
+SEC("tc")
+int to_crypto(struct __sk_buff *skb)
+{
+	struct pkt_info pkt = {};
+
+	if (parse_ipv4_at(skb, &pkt, 0) != 0)
+		return TC_ACT_OK;
+	pkt.ev.src_identity = (skb->mark & MARK_MAGIC_MASK) == MARK_FROM_EGRESS_PROXY ? mark_identity(skb->mark)
+										: ipcache_identity(pkt.ev.saddr);
+	pkt.ev.dst_identity = ipcache_identity(pkt.ev.daddr);
+	trace_overlay(skb, &pkt, lookup_endpoint(pkt.ev.saddr), TRACE_TO_CRYPTO);
 	return TC_ACT_OK;
+}
+
+/*
+ * Decrypted by the node's IPsec (the ESP device's ingress): from_overlay's part for a packet from another node, with
+ * the identity from the ipcache (the ESP packet's VNI named the sending node's, not the pod's).
+ */
+SEC("tc")
+int from_crypto(struct __sk_buff *skb)
+{
+	struct pkt_info pkt = {};
+	__u32 by_address;
+
+	if (parse_ipv4_at(skb, &pkt, 0) != 0)
+		return TC_ACT_OK;
+	by_address = ipcache_identity(pkt.ev.saddr);
+	pkt.ev.src_identity = by_address;
+	pkt.ev.dst_identity = ipcache_identity(pkt.ev.daddr);
+	return arrive_from_node(skb, &pkt, lookup_endpoint(pkt.ev.daddr), by_address, TRACE_FROM_CRYPTO);
 }
 
 SEC("tc")

@@ -36,6 +36,8 @@
 #define TRACE_TO_OVERLAY   4 /* to-overlay: leaving the node through the VXLAN tunnel */
 #define TRACE_FROM_LXC     5 /* from-endpoint */
 #define TRACE_FROM_OVERLAY 9 /* from-overlay: arrived through the VXLAN tunnel, decapsulated */
+#define TRACE_FROM_CRYPTO 12 /* from-crypto: decrypted by the node's IPsec (its ESP device's ingress) */
+#define TRACE_TO_CRYPTO   13 /* to-crypto: handed to the node's IPsec for encryption (its ESP device's egress) */
 
 /* ---- trace reasons: conntrack state of the packet ---- */
 #define TRACE_REASON_UNKNOWN     0

@@ -115,7 +115,7 @@ public sealed class AgentPodsShellPrivilegedTests : IAsyncLifetime
 
         Assert.Equal((1, "", "Error from server (NotFound): pods \"cilium-zzzzz\" not found\n"), unknown);
         Assert.Equal((1, "", "Error from server (NotFound): daemonsets.apps \"cilium\" not found\n"), wrongNamespace);
-        Assert.Equal((126, "", "error: the lab's Cilium agent runs cilium-dbg and hubble; \"sh\" is not available there\n"), program);
+        Assert.Equal((126, "", "error: the lab's Cilium agent runs cilium-dbg, hubble and tcpdump; \"sh\" is not available there\n"), program);
         Assert.Equal((1, "", "Error from server (NotFound): pods \"cilium-$(id);x\" not found\n"), shelly);
         Assert.Equal((1, ""), (pathy.Status, pathy.Out));
         Assert.StartsWith("error: invalid resource name \"cilium-%2e%2e\"", pathy.Err, StringComparison.Ordinal);

@@ -5,7 +5,7 @@ using LabSite.Shell.Cilium;
 namespace LabSite.Shell.RealKubectl;
 
 /// <summary>
-/// <c>kubectl -n kube-system exec (ds/cilium | cilium-xxxxx) -- (cilium-dbg | hubble) ...</c> and
+/// <c>kubectl -n kube-system exec (ds/cilium | cilium-xxxxx) -- (cilium-dbg | hubble | tcpdump) ...</c> and
 /// <c>kubectl exec ds/tetragon -- tetra ...</c>: the lab's agents are the lab shell's own commands, so such a line runs
 /// them here with kubectl's output conventions. A Cilium agent pod (<c>k8s-app=cilium</c> in kube-system) answers for its
 /// node (<see cref="NodeAgentInspector"/>); <c>ds/cilium</c> is the first node's pod, as kubectl picks one pod of a
@@ -99,6 +99,7 @@ internal static class AgentPodExec
         {
             ("cilium-dbg" or "cilium", false) => context.Session.Commands.GetValueOrDefault("cilium-dbg"),
             ("hubble", false) => context.Session.Commands.GetValueOrDefault("hubble"),
+            ("tcpdump", false) => context.Session.Commands.GetValueOrDefault("node") is { } node ? new Node.AgentPodTcpdump(node) : null,
             ("tetra", true) => context.Session.Commands.GetValueOrDefault("tetra"),
             _ => null,
         };
@@ -106,7 +107,7 @@ internal static class AgentPodExec
         {
             await context.Stderr.WriteLineAsync(tetragon
                 ? $"error: the lab's Tetragon agent runs tetra; \"{program}\" is not available there"
-                : $"error: the lab's Cilium agent runs cilium-dbg and hubble; \"{program}\" is not available there");
+                : $"error: the lab's Cilium agent runs cilium-dbg, hubble and tcpdump; \"{program}\" is not available there");
             return 126;
         }
         var code = await tool.RunAsync(context.With(command.Skip(1).ToList(), agent));

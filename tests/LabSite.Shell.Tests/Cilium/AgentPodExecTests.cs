@@ -117,7 +117,7 @@ public class AgentPodExecTests
             var pathy = await shell.RunAsync($"{Exec} 'cilium-../../{worker}' -- cilium-dbg status");
             var shelly = await shell.RunAsync($"{Exec} 'cilium-$(id);x' -- cilium-dbg status");
 
-            Assert.Equal((126, "", "error: the lab's Cilium agent runs cilium-dbg and hubble; \"sh\" is not available there\n"), program);
+            Assert.Equal((126, "", "error: the lab's Cilium agent runs cilium-dbg, hubble and tcpdump; \"sh\" is not available there\n"), program);
             Assert.Equal((1, "", "error: unable to upgrade connection: container not found (\"mount-cgroup\")\n"), container);
             // not one of the lab's agent pods: the real kubectl answers (NotFound); this in-memory cluster has none to run
             foreach (var run in new[] { unknown, otherNamespace, pathy, shelly })
