@@ -76,8 +76,14 @@ public sealed class PodShellPrivilegedTests : IAsyncLifetime
         await _shell.InputAsync("echo size=$(stty size) host=$(hostname) sum=$((6*7))\r");
         await ShowsAsync("size=30 100 host=tiefighter sum=42");
 
+        // The new size travels beside stdin (kubectl's resize channel), so a line typed at once may still see the old
+        // size; ask again until the pod's terminal has it.
         await _shell.ResizeAsync(120, 40);
-        await _shell.InputAsync("echo size2=$(stty size)\r");
+        for (var attempt = 0; attempt < 10 && !Screen.Contains("size2=40 120", StringComparison.Ordinal); attempt++)
+        {
+            await _shell.InputAsync("echo size2=$(stty size)\r");
+            await Task.Delay(500);
+        }
         await ShowsAsync("size2=40 120");
 
         // Ctrl-C reaches the pod's foreground program (SIGINT from its terminal), not the lab shell's kubectl.
