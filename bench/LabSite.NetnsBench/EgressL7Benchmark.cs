@@ -167,15 +167,37 @@ public static class EgressL7Benchmark
         var sw = Stopwatch.StartNew();
         var loops = await Task.WhenAll(Enumerable.Range(0, connections).Select(_ => Task.Factory.StartNew(() => RequestLoop(Connect, duration), TaskCreationOptions.LongRunning)));
         var elapsed = sw.Elapsed.TotalSeconds;
-        return (loops.Sum(l => l.Count) / elapsed, [.. loops.SelectMany(l => l)]);
+        var slowestConnect = loops.Max(l => l.SlowestConnectMs);
+        var slowestRequest = loops.Max(l => l.Latencies.Count == 0 ? 0 : l.Latencies.Max()) / 1000;
+        if (slowestConnect > StallMs || slowestRequest > StallMs)
+        {
+            // A stall, not a rate: say so next to the round, so a low round can be told from a slow path.
+            Console.WriteLine($"  stall in this round: slowest connect {slowestConnect:0} ms, slowest request {slowestRequest:0} ms ({loops.Sum(l => l.Connects)} connects)");
+        }
+        return (loops.Sum(l => l.Latencies.Count) / elapsed, [.. loops.SelectMany(l => l.Latencies)]);
     }
 
-    private static List<double> RequestLoop(Func<Socket> connect, TimeSpan duration)
+    private const double StallMs = 100;
+
+    private sealed record LoopResult(List<double> Latencies, double SlowestConnectMs, int Connects);
+
+    private static LoopResult RequestLoop(Func<Socket> connect, TimeSpan duration)
     {
         var buffer = new byte[4096];
         var latencies = new List<double>(1 << 16);
+        double slowestConnect = 0;
+        var connects = 0;
+        Socket TimedConnect()
+        {
+            var started = Stopwatch.GetTimestamp();
+            var socket = connect();
+            slowestConnect = Math.Max(slowestConnect, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            connects++;
+            return socket;
+        }
+
         var sw = Stopwatch.StartNew();
-        var s = connect();
+        var s = TimedConnect();
         try
         {
             while (sw.Elapsed < duration)
@@ -187,7 +209,7 @@ public static class EgressL7Benchmark
                 if (close)
                 {
                     s.Dispose();
-                    s = connect();
+                    s = TimedConnect();
                 }
             }
         }
@@ -195,7 +217,7 @@ public static class EgressL7Benchmark
         {
             s.Dispose();
         }
-        return latencies;
+        return new LoopResult(latencies, slowestConnect, connects);
     }
 
     /// <summary>

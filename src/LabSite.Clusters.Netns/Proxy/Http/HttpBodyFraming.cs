@@ -42,6 +42,11 @@ public readonly record struct HttpBodyFraming(HttpBodyKind Kind, long Length = 0
     private static HttpBodyFraming FromHeaders(HttpHeaderList headers, HttpWireVersion version, string what, bool isResponse)
     {
         var bad = isResponse ? 502 : 400;
+        if (!headers.Contains("Transfer-Encoding") && !headers.Contains("Content-Length"))
+        {
+            return Empty; // most requests: no body, no lists below
+        }
+
         var te = headers.GetAll("Transfer-Encoding").ToList();
         var cl = headers.GetAll("Content-Length").ToList();
         if (te.Count > 0)

@@ -35,7 +35,7 @@ internal sealed class ProxyConnection(
     public async Task RunAsync(CancellationToken stop)
     {
         this._stop = stop;
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        using var deadline = new PhaseDeadline(stop);
         var ct = deadline.Token;
         client.NoDelay = true;
         Stream clientStream = blocking ? new BlockingSocketStream(client) : new NetworkStream(client, ownsSocket: true);
@@ -54,9 +54,7 @@ internal sealed class ProxyConnection(
             var policyKey = PolicyKey(exchange);
             for (var served = 0; served < options.MaxRequestsPerConnection; served++)
             {
-                // A blocking wait ends itself at the idle timeout (no shutdown, so the close is a plain FIN); its
-                // deadline is only the backstop.
-                SetPhase(deadline, Phase.Idle, blocking ? options.IdleTimeout + s_lingerTime : options.IdleTimeout);
+                SetPhase(deadline, Phase.Idle, options.IdleTimeout);
                 if (!await WaitForRequestBytesAsync(reader, clientStream, ct))
                 {
                     return;
@@ -112,7 +110,9 @@ internal sealed class ProxyConnection(
     /// <summary>
     /// Waits for the next request's first byte. Pipelined bytes may already sit in the reader; otherwise a
     /// zero-byte receive waits on the socket without holding a buffer, so an idle kept-alive connection costs no
-    /// 4 KiB read buffer. False when the client closed, or (blocking) stayed idle past the idle timeout.
+    /// 4 KiB read buffer. A connection on a thread of its own reads into the reader instead (one recv per request,
+    /// not a poll and then a recv; its thread is held while idle anyway): the idle deadline ends that read by
+    /// shutting the socket's receive side. False when the client closed.
     /// </summary>
     private async Task<bool> WaitForRequestBytesAsync(PipeReader reader, Stream clientStream, CancellationToken ct)
     {
@@ -130,9 +130,11 @@ internal sealed class ProxyConnection(
             }
         }
 
-        if (clientStream is BlockingSocketStream blockingStream)
+        if (clientStream is BlockingSocketStream)
         {
-            return blockingStream.WaitReadable(options.IdleTimeout, ct);
+            var result = await reader.ReadAsync(ct);
+            reader.AdvanceTo(result.Buffer.Start); // nothing consumed or examined: the head reader sees it again
+            return !result.Buffer.IsEmpty;
         }
 
         await client.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, ct);
@@ -142,7 +144,7 @@ internal sealed class ProxyConnection(
     /// <summary>One request/response exchange. Returns whether the client connection stays open.</summary>
     private async Task<bool> ExchangeAsync(
         L7Exchange exchange, L7PolicyKey policyKey, HttpRequestHead request, PipeReader reader, Stream clientStream,
-        CancellationTokenSource deadline)
+        PhaseDeadline deadline)
     {
         var ct = deadline.Token;
         var started = _time.GetTimestamp();
@@ -296,7 +298,7 @@ internal sealed class ProxyConnection(
 
     private async Task<bool> DenyAsync(
         IReadOnlyList<L7Exchange> legs, HttpRequestHead request, HttpBodyFraming framing, PipeReader reader, Stream clientStream,
-        long started, CancellationTokenSource deadline, (int Status, string Body)? localReply = null)
+        long started, PhaseDeadline deadline, (int Status, string Body)? localReply = null)
     {
         // Drop a small body so the next pipelined request lines up; a large or chunked one ends the connection instead.
         var drain = framing.Kind == HttpBodyKind.None
@@ -457,9 +459,9 @@ internal sealed class ProxyConnection(
     private L7PolicyKey PolicyKey(L7Exchange x) => new(
         options.Direction == TrafficDirection.INGRESS ? x.Server.Address : x.Client.Address, options.Direction, (ushort)x.Server.Port);
 
-    private void SetPhase(CancellationTokenSource deadline, Phase next, TimeSpan timeout)
+    private void SetPhase(PhaseDeadline deadline, Phase next, TimeSpan timeout)
     {
         _phase = next;
-        deadline.CancelAfter(timeout);
+        deadline.Set(timeout);
     }
 }
