@@ -53,6 +53,11 @@ public static class EgressL7Benchmark
         public List<double> Rates { get; } = [];
 
         public List<double> LatenciesUs { get; } = [];
+
+        /// <summary>Bytes the whole process (client, server, agent) allocated per request, per round.</summary>
+        public List<double> BytesPerRequest { get; } = [];
+
+        public List<double> Gen0PerSecond { get; } = [];
     }
 
     public static async Task<int> RunAsync(int rounds, double seconds, int connections)
@@ -85,7 +90,11 @@ public static class EgressL7Benchmark
                 {
                     throw new InvalidOperationException($"{side.Name}: PUT /v1/exhaust-port answered {put}, expected {side.ExpectedPut}: the side is not what it claims");
                 }
-                return await RequestsPerSecondAsync(client.Netns, side.Target, connections, duration);
+                var (allocated, gen0) = (GC.GetTotalAllocatedBytes(), GC.CollectionCount(0));
+                var measured = await RequestsPerSecondAsync(client.Netns, side.Target, connections, duration);
+                side.BytesPerRequest.Add((GC.GetTotalAllocatedBytes() - allocated) / Math.Max(1.0, measured.LatenciesUs.Count));
+                side.Gen0PerSecond.Add((GC.CollectionCount(0) - gen0) / duration.TotalSeconds);
+                return measured;
             }
 
             foreach (var side in sides)
@@ -109,10 +118,12 @@ public static class EgressL7Benchmark
             foreach (var side in sides)
             {
                 var rate = Stats.Median(side.Rates);
-                Console.WriteLine($"  {side.Name}: {rate:0} req/s, p50 {Stats.Percentile(side.LatenciesUs, 0.50):0} µs, p99 {Stats.Percentile(side.LatenciesUs, 0.99):0} µs, ratio to direct {rate / direct:0.00}");
+                Console.WriteLine($"  {side.Name}: {rate:0} req/s, p50 {Stats.Percentile(side.LatenciesUs, 0.50):0} µs, p99 {Stats.Percentile(side.LatenciesUs, 0.99):0} µs, ratio to direct {rate / direct:0.00}; allocated {Stats.Median(side.BytesPerRequest.Skip(1).ToList()):0} B/request, {Stats.Median(side.Gen0PerSecond.Skip(1).ToList()):0} gen0 GCs/s");
             }
             Console.WriteLine($"  ratio egress L7 proxy / nginx: {Stats.Median(sides[0].Rates) / Stats.Median(sides[1].Rates):0.00}");
             Console.WriteLine($"  load: {File.ReadAllText("/proc/loadavg").Trim()}");
+            // The agent (labsite, Web SDK) runs server GC; this process runs workstation GC unless DOTNET_gcServer=1.
+            Console.WriteLine($"  GC: {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")}, {Environment.ProcessorCount} CPUs");
             return 0;
         }
         finally

@@ -43,6 +43,19 @@ internal sealed class BlockingSocketStream(Socket socket) : Stream
         }
     }
 
+    /// <summary>
+    /// Blocks until the socket is readable (data or EOF) without taking a byte or holding a buffer, as an idle
+    /// kept-alive connection waits: true when readable, false when <paramref name="timeout"/> passed first. Throws
+    /// <see cref="OperationCanceledException"/> when <paramref name="ct"/> has fired.
+    /// </summary>
+    public bool WaitReadable(TimeSpan timeout, CancellationToken ct)
+    {
+        ct.ThrowIfCancellationRequested();
+        var readable = socket.Poll(timeout, SelectMode.SelectRead);
+        ct.ThrowIfCancellationRequested();
+        return readable;
+    }
+
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();

@@ -54,7 +54,9 @@ internal sealed class ProxyConnection(
             var policyKey = PolicyKey(exchange);
             for (var served = 0; served < options.MaxRequestsPerConnection; served++)
             {
-                SetPhase(deadline, Phase.Idle, options.IdleTimeout);
+                // A blocking wait ends itself at the idle timeout (no shutdown, so the close is a plain FIN); its
+                // deadline is only the backstop.
+                SetPhase(deadline, Phase.Idle, blocking ? options.IdleTimeout + s_lingerTime : options.IdleTimeout);
                 if (!await WaitForRequestBytesAsync(reader, clientStream, ct))
                 {
                     return;
@@ -110,9 +112,7 @@ internal sealed class ProxyConnection(
     /// <summary>
     /// Waits for the next request's first byte. Pipelined bytes may already sit in the reader; otherwise a
     /// zero-byte receive waits on the socket without holding a buffer, so an idle kept-alive connection costs no
-    /// 4 KiB read buffer. A connection on a thread of its own reads into the reader instead (one recv per request,
-    /// not a poll and then a recv; its thread is held while idle anyway): the idle deadline ends that read by
-    /// shutting the socket's receive side. False when the client closed.
+    /// 4 KiB read buffer. False when the client closed, or (blocking) stayed idle past the idle timeout.
     /// </summary>
     private async Task<bool> WaitForRequestBytesAsync(PipeReader reader, Stream clientStream, CancellationToken ct)
     {
@@ -130,11 +130,9 @@ internal sealed class ProxyConnection(
             }
         }
 
-        if (clientStream is BlockingSocketStream)
+        if (clientStream is BlockingSocketStream blockingStream)
         {
-            var result = await reader.ReadAsync(ct);
-            reader.AdvanceTo(result.Buffer.Start); // nothing consumed or examined: the head reader sees it again
-            return !result.Buffer.IsEmpty;
+            return blockingStream.WaitReadable(options.IdleTimeout, ct);
         }
 
         await client.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, ct);
