@@ -211,6 +211,14 @@ public sealed record FlowRecord
     internal void Keep(Flow built) => Interlocked.CompareExchange(ref _flow, built, null);
 
     public void Deconstruct(out Flow flow, out string nodeName, out Timestamp time) => (flow, nodeName, time) = (Flow, NodeName, Time);
+
+    // By what the record was made from (the flow or its source, by reference as before), so equality and the hash
+    // code do not change when the flow is built on first read.
+    public bool Equals(FlowRecord? other) => other is not null
+        && ReferenceEquals(_source, other._source) && (_source is not null || ReferenceEquals(_flow, other._flow))
+        && NodeName == other.NodeName && Time.Equals(other.Time);
+
+    public override int GetHashCode() => HashCode.Combine((object?)_source ?? _flow, NodeName, Time);
 }
 
 /// <summary>

@@ -74,6 +74,24 @@ public class FlowSourceRecordTests
     }
 
     [Fact]
+    public void Equality_and_hash_code_stay_the_same_when_the_flow_is_built()
+    {
+        var source = new CountingSource(1);
+        var record = new FlowRecord(source, "node-1");
+        var twin = new FlowRecord(source, "node-1");
+        var hash = record.GetHashCode();
+
+        _ = record.Flow;
+
+        Assert.Equal(hash, record.GetHashCode());
+        Assert.Equal(twin, record);
+        Assert.NotEqual(new FlowRecord(new CountingSource(1), "node-1"), record);
+        var flow = new Flow();
+        Assert.Equal(new FlowRecord(flow, "n", default), new FlowRecord(flow, "n", default));
+        Assert.NotEqual(new FlowRecord(new Flow(), "n", default), new FlowRecord(flow, "n", default));
+    }
+
+    [Fact]
     public void A_record_needs_a_flow_or_a_source()
     {
         Assert.Throws<ArgumentNullException>(() => new FlowRecord((FlowSource)null!, "node"));

@@ -53,8 +53,6 @@ public sealed class L7HttpFlow : FlowSource
 
     public override Timestamp Time => _time;
 
-    public bool IsReply => _isReply;
-
     public IPAddress SourceAddress => (_isReply ? _x.Server : _x.Client).Address;
 
     public IPAddress DestinationAddress => (_isReply ? _x.Client : _x.Server).Address;
