@@ -16,6 +16,7 @@
 /* ---- drop reasons (Cilium's numbers; the datapath returns them negated) ---- */
 #define DROP_INVALID_SIP        132 /* source address is not the endpoint's own */
 #define DROP_UNKNOWN_TARGET     150 /* a pod sent to the underlay, which only nodes' tunnels may use */
+#define DROP_NO_TUNNEL_ENDPOINT 160 /* to_overlay: the ipcache names no tunnel endpoint for the destination */
 #define DROP_POLICY             133 /* no allow entry matched ("Policy denied") */
 #define DROP_INVALID            134
 #define DROP_CT_INVALID_HDR     135
@@ -35,6 +36,8 @@
 #define TRACE_TO_OVERLAY   4 /* to-overlay: leaving the node through the VXLAN tunnel */
 #define TRACE_FROM_LXC     5 /* from-endpoint */
 #define TRACE_FROM_OVERLAY 9 /* from-overlay: arrived through the VXLAN tunnel, decapsulated */
+#define TRACE_FROM_CRYPTO 12 /* from-crypto: decrypted by the node's IPsec (its ESP device's ingress) */
+#define TRACE_TO_CRYPTO   13 /* to-crypto: handed to the node's IPsec for encryption (its ESP device's egress) */
 
 /* ---- trace reasons: conntrack state of the packet ---- */
 #define TRACE_REASON_UNKNOWN     0
@@ -64,6 +67,12 @@
  * destination's INGRESS policy still judges the connection, for the client, not for the node that sends it.
  */
 #define MARK_FROM_EGRESS_PROXY 0x0B00
+/*
+ * Set by from_overlay for to_container (Cilium: MARK_MAGIC_IDENTITY): the source identity the tunnel key (VNI)
+ * carried, packed as the egress proxy's, since a packet that crossed nodes may speak for another identity than its
+ * source address's (an egress proxy's upstream).
+ */
+#define MARK_IDENTITY          0x0F00
 #define MARK_MAGIC_MASK        0x0F00
 
 /* endpoint_info.flags */

@@ -18,7 +18,9 @@
 #include <bpf/bpf_helpers.h>
 #include "labsite_abi.h"
 
+#define HOST_ID 1
 #define WORLD_ID 2
+#define REMOTE_NODE_ID 6
 #define AF_INET_ 2
 
 struct {

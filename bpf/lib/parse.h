@@ -5,6 +5,7 @@
  * API:
  *   parse_ipv4(skb, pkt)  fills *pkt from an Ethernet+IPv4 packet; returns 0, 1 when the packet is not IPv4
  *                         (callers pass it untouched), or a negative DROP_* code for a truncated header.
+ *   parse_ipv4_at(skb, pkt, l3off)  the same with the IPv4 header at l3off (0 on an L3 device such as a TUN).
  * Reads with bpf_skb_load_bytes, so non-linear skbs are fine and the verifier needs no packet bounds.
  */
 #ifndef LABSITE_PARSE_H
@@ -25,14 +26,14 @@ struct pkt_info {
 	__u32 len;
 };
 
-static __always_inline int parse_ipv4(struct __sk_buff *skb, struct pkt_info *pkt)
+static __always_inline int parse_ipv4_at(struct __sk_buff *skb, struct pkt_info *pkt, __u32 l3off)
 {
 	struct iphdr ip;
 	__u32 l4off;
 
 	if (skb->protocol != bpf_htons(ETH_P_IP))
 		return 1;
-	if (bpf_skb_load_bytes(skb, ETH_HLEN, &ip, sizeof(ip)) < 0)
+	if (bpf_skb_load_bytes(skb, l3off, &ip, sizeof(ip)) < 0)
 		return -DROP_INVALID;
 	if (ip.ihl < 5)
 		return -DROP_INVALID;
@@ -40,7 +41,7 @@ static __always_inline int parse_ipv4(struct __sk_buff *skb, struct pkt_info *pk
 	pkt->ev.daddr = ip.daddr;
 	pkt->ev.protocol = ip.protocol;
 	pkt->len = skb->len;
-	l4off = ETH_HLEN + ip.ihl * 4;
+	l4off = l3off + ip.ihl * 4;
 	/* Later fragments carry no L4 header: policy sees port 0 for them. */
 	if (ip.frag_off & bpf_htons(0x1fff))
 		return 0;
@@ -83,6 +84,11 @@ static __always_inline int parse_ipv4(struct __sk_buff *skb, struct pkt_info *pk
 		break;
 	}
 	return 0;
+}
+
+static __always_inline int parse_ipv4(struct __sk_buff *skb, struct pkt_info *pkt)
+{
+	return parse_ipv4_at(skb, pkt, ETH_HLEN);
 }
 
 #endif /* LABSITE_PARSE_H */

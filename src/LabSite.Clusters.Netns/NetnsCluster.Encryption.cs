@@ -30,8 +30,10 @@ public sealed partial class NetnsCluster
     public async Task<NodeCaptureReply?> CaptureOnNodeAsync(NodeCaptureRequest request, CancellationToken ct)
     {
         ThrowIfDestroyed();
-        // NODE, or pod/[NAMESPACE/]POD for the node that pod runs on (node names differ between labs).
-        var node = request.Node.StartsWith("pod/", StringComparison.Ordinal)
+        // NODE, or pod/[NAMESPACE/]POD for the node that pod runs on (node names differ between labs), or ds/cilium for
+        // the first node (kubectl exec ds/cilium -- tcpdump).
+        var node = request.Node == NodeCaptureRequest.AgentDaemonSet ? Nodes[0]
+            : request.Node.StartsWith("pod/", StringComparison.Ordinal)
             ? (request.Node[4..].Split('/', 2) is [var ns, var pod] ? FindPod(ns, pod) : FindPod("default", request.Node[4..]))?.Node
             : FindNode(request.Node);
         if (node is null)

@@ -11,7 +11,9 @@ public sealed partial class NetnsCluster
     public async Task<int> ExecAsync(ExecRequest request, ExecStreams streams, CancellationToken ct)
     {
         var pod = FindPod(request.Namespace, request.Pod)
-            ?? throw new ClusterException($"Error from server (NotFound): pods \"{request.Pod}\" not found in namespace \"{request.Namespace}\"");
+            ?? throw new ClusterException(IsCiliumAgentPod(request.Namespace, request.Pod)
+                ? $"pod {request.Pod} is the lab's Cilium agent: it runs cilium-dbg and hubble only, through the lab shell (kubectl -n kube-system exec {request.Pod} -- cilium-dbg status)"
+                : $"Error from server (NotFound): pods \"{request.Pod}\" not found in namespace \"{request.Namespace}\"");
         if (request.Container is { } named && pod.Spec.Containers.All(c => c.Name != named))
         {
             throw new ClusterException($"error: container {named} is not valid for pod {request.Pod}");

@@ -141,9 +141,17 @@ public sealed partial class NetnsCluster
 
     public Task<string> LogsAsync(string @namespace, string pod, int? tailLines, string? container = null)
     {
-        var p = FindPod(@namespace, pod)
-            ?? throw new ClusterException($"Error from server (NotFound): pods \"{pod}\" not found in namespace \"{@namespace}\"");
+        if (FindPod(@namespace, pod) is not { } p)
+        {
+            // the Cilium agent pods stand for the lab's own agent, which writes no pod log: none to show, as for a quiet pod
+            return IsCiliumAgentPod(@namespace, pod) ? Task.FromResult("")
+                : throw new ClusterException($"Error from server (NotFound): pods \"{pod}\" not found in namespace \"{@namespace}\"");
+        }
         var lines = p.Log.Read(container, tailLines);
         return Task.FromResult(lines.Count == 0 ? "" : string.Join('\n', lines) + "\n");
     }
+
+    /// <summary>Whether the store's pod <paramref name="pod"/> is one of the lab's Cilium agent pods (which have no runtime of their own).</summary>
+    internal bool IsCiliumAgentPod(string @namespace, string pod) =>
+        Store.Find(Contract.Kubernetes.ResourceKinds.Pod, @namespace, pod) is { } stored && LabSite.Clusters.Netns.Store.Controllers.CiliumAgentPods.IsAgentPod(stored);
 }

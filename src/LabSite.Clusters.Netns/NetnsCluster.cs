@@ -68,6 +68,7 @@ public sealed partial class NetnsCluster
             ServiceCidr = Addressing.ServiceCidr,
             ReservedClusterIps = [Addressing.KubernetesServiceIp.ToString()], // default/kubernetes (NetnsCluster.InCluster.cs)
             PolicyValidator = new PolicyValidator(() => _runtime?.LsmEnforcement ?? false),
+            CiliumAgentPods = options.CiliumAgentPods,
         });
     }
 
@@ -166,7 +167,7 @@ public sealed partial class NetnsCluster
             c._tracingPolicies = new TracingPolicyAgent(c.Store, c._runtime, () => c._runtime?.LsmEnforcement ?? false);
             c._reconciler = new RuntimeReconciler(c, c.Store);
             c._bgp = new Bgp.BgpAgent(c.Names, c.Store, c._policy.NodeName, c.Addressing.PodCidr);
-            c._ipsec = new Encryption.IpsecAgent(c.Store, c.Nodes, TimeProvider.System);
+            c._ipsec = new Encryption.IpsecAgent(c.Store, c.Nodes, TimeProvider.System, c._policy.AttachCryptoAsync);
             c._ingress = new Ingress.IngressAgent(c.Store, c._policy, c.Names.NodeNetns);
             if (request.ManifestsDirectory is { } dir)
             {

@@ -13,6 +13,13 @@ public sealed class NetnsOptions
     [RegularExpression("^[a-z][a-z0-9]{1,7}$", ErrorMessage = "NetnsOptions:NamePrefix must be 2-8 lowercase letters/digits starting with a letter")]
     public string NamePrefix { get; set; } = "ls";
 
+    /// <summary>
+    /// Whether labs list their Cilium agents as objects (the DaemonSet <c>kube-system/cilium</c>, a pod per node). Off only
+    /// for a lab that stands in for another cluster's Kubernetes API in tests (the kind backend's), where that cluster's
+    /// own DaemonSet would make its agent pods.
+    /// </summary>
+    public bool CiliumAgentPods { get; set; } = true;
+
     /// <summary>bpffs directory holding one folder of pinned maps per lab.</summary>
     [Required]
     public string BpffsRoot { get; set; } = "/sys/fs/bpf/labsite";

@@ -36,8 +36,18 @@ public sealed class CommandContext
 
     public CancellationToken Cancellation { get; init; }
 
+    /// <summary>
+    /// What <c>cilium-dbg</c> and <c>hubble</c> ask: inside a node's Cilium agent pod (<c>kubectl -n kube-system exec
+    /// cilium-xxxxx -- ...</c>) that node's agent, else the session's cluster (all nodes, as Hubble Relay); null when the
+    /// cluster offers no inspection.
+    /// </summary>
+    public Clusters.Contract.IClusterInspector? Inspector => AgentInspector ?? Session.Cluster as Clusters.Contract.IClusterInspector;
+
+    /// <summary>The agent a command runs in when it runs in a Cilium agent pod; null in the lab shell itself.</summary>
+    public Clusters.Contract.IClusterInspector? AgentInspector { get; init; }
+
     /// <summary>A copy for a sub-command (kubectl exec ds/cilium -- cilium-dbg ...).</summary>
-    public CommandContext With(IReadOnlyList<string> args) => new()
+    public CommandContext With(IReadOnlyList<string> args, Clusters.Contract.IClusterInspector? agent = null) => new()
     {
         Args = args,
         Stdin = Stdin,
@@ -46,5 +56,6 @@ public sealed class CommandContext
         Stderr = Stderr,
         Session = Session,
         Cancellation = Cancellation,
+        AgentInspector = agent ?? AgentInspector,
     };
 }

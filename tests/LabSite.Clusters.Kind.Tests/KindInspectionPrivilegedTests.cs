@@ -29,7 +29,7 @@ public sealed class KindInspectionPrivilegedTests : IAsyncLifetime
     {
         var manifests = Directory.CreateTempSubdirectory("labsite-kind-insp-").FullName;
         File.Copy(RepositoryPaths.StarWarsManifest("http-sw-app.yaml"), Path.Combine(manifests, "http-sw-app.yaml"));
-        _lab = await NetnsAgentLab.StartAsync("ki" + Guid.NewGuid().ToString("N")[..6], manifests);
+        _lab = await NetnsAgentLab.StartAsync("ki" + Guid.NewGuid().ToString("N")[..6], manifests, ciliumAgentPods: false);
         Directory.Delete(manifests, recursive: true);
         _kubeconfig = await _lab.WriteKubeconfigAsync();
         using var kube = Client();

@@ -29,7 +29,7 @@ public sealed class KindThroughAgentPrivilegedTests : IAsyncLifetime
     {
         var manifests = Directory.CreateDirectory(Path.Combine(_dir, "manifests")).FullName;
         File.Copy(RepositoryPaths.StarWarsManifest("http-sw-app.yaml"), Path.Combine(manifests, "http-sw-app.yaml"));
-        _lab = await NetnsAgentLab.StartAsync("ka" + Guid.NewGuid().ToString("N")[..6], manifests);
+        _lab = await NetnsAgentLab.StartAsync("ka" + Guid.NewGuid().ToString("N")[..6], manifests, ciliumAgentPods: false);
         var backend = new KindBackend(new KindOptions { StateDirectory = Path.Combine(_dir, "state"), Kubectl = RealKubectl.Path },
             new NodeContainers(new KindOptions().DockerEndpoint), new ToolRunner());
         backend.State.Prepare("kindlab");

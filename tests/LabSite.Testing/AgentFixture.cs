@@ -23,13 +23,14 @@ public sealed class AgentFixture : IAsyncLifetime
     /// A real agent with the real backends on <paramref name="socket"/>, whose kernel objects carry
     /// <paramref name="prefix"/> (names, bpffs, cgroup and run folders), so it never touches another run's labs.
     /// </summary>
-    public static WebApplication NetnsAgent(string socket, string prefix) =>
+    public static WebApplication NetnsAgent(string socket, string prefix, bool ciliumAgentPods = true) =>
         AgentHost.Build(new AgentOptions { SocketPath = socket, KubeApiPort = 0 }, services =>
         {
             AgentBackends.Add(services);
             services.Configure<NetnsOptions>(o =>
             {
                 o.NamePrefix = prefix;
+                o.CiliumAgentPods = ciliumAgentPods;
                 o.BpffsRoot = $"/sys/fs/bpf/labsite-{prefix}";
                 o.CgroupRoot = $"/sys/fs/cgroup/unified/labsite-{prefix}";
                 o.RunDirectory = $"/run/labsite-{prefix}";

@@ -36,13 +36,14 @@ public sealed class NetnsAgentLab : IAsyncDisposable
 
     /// <summary>
     /// Starts an agent and creates lab <paramref name="name"/> (of <paramref name="nodes"/> nodes, or the Cluster Mesh
-    /// <paramref name="mesh"/>), with the manifests of <paramref name="manifestsDirectory"/> applied when given.
+    /// <paramref name="mesh"/>), with the manifests of <paramref name="manifestsDirectory"/> applied when given. Without
+    /// <paramref name="ciliumAgentPods"/> the lab lists no Cilium agent pods (a stand-in for another cluster's API).
     /// </summary>
-    public static async Task<NetnsAgentLab> StartAsync(string name, string? manifestsDirectory = null, int nodes = 1, IReadOnlyList<MeshCluster>? mesh = null)
+    public static async Task<NetnsAgentLab> StartAsync(string name, string? manifestsDirectory = null, int nodes = 1, IReadOnlyList<MeshCluster>? mesh = null, bool ciliumAgentPods = true)
     {
         var prefix = "a" + Guid.NewGuid().ToString("N")[..6];
         var dir = Directory.CreateTempSubdirectory("labsite-agentlab-").FullName;
-        var agent = AgentFixture.NetnsAgent(Path.Combine(dir, "agent.sock"), prefix);
+        var agent = AgentFixture.NetnsAgent(Path.Combine(dir, "agent.sock"), prefix, ciliumAgentPods);
         await agent.StartAsync();
         var client = new AgentClient(Path.Combine(dir, "agent.sock"));
         var cluster = await client.CreateAsync(new ClusterRequest(name, ManifestsDirectory: manifestsDirectory, Nodes: nodes, Mesh: mesh), null, default);

@@ -178,6 +178,44 @@ public sealed class FlowFilter
 
     private static bool NodeMatches(string pattern, string node) =>
         Regex.IsMatch(node, "^" + Regex.Escape(pattern).Replace("\\*", ".*", StringComparison.Ordinal) + "$");
+
+    /// <summary>
+    /// This filter, narrowed to the flows of node <paramref name="node"/> (flows name it <c>CLUSTER/NODE</c>, as Hubble
+    /// does, or bare); null when its own node names rule that node out (judged by their last <c>/</c> segment).
+    /// </summary>
+    public FlowFilter? OnNode(string node)
+    {
+        if (NodeName.Count > 0 && !NodeName.Any(n => NodeMatches(n[(n.LastIndexOf('/') + 1)..], node)))
+        {
+            return null;
+        }
+        var copy = new FlowFilter();
+        copy.SourcePod.AddRange(SourcePod);
+        copy.DestinationPod.AddRange(DestinationPod);
+        copy.SourceIp.AddRange(SourceIp);
+        copy.DestinationIp.AddRange(DestinationIp);
+        copy.SourceLabel.AddRange(SourceLabel);
+        copy.DestinationLabel.AddRange(DestinationLabel);
+        copy.SourceIdentity.AddRange(SourceIdentity);
+        copy.DestinationIdentity.AddRange(DestinationIdentity);
+        copy.SourceService.AddRange(SourceService);
+        copy.DestinationService.AddRange(DestinationService);
+        copy.SourceFqdn.AddRange(SourceFqdn);
+        copy.DestinationFqdn.AddRange(DestinationFqdn);
+        copy.SourcePort.AddRange(SourcePort);
+        copy.DestinationPort.AddRange(DestinationPort);
+        copy.Verdict.AddRange(Verdict);
+        copy.DropReasonDesc.AddRange(DropReasonDesc);
+        copy.EventType.AddRange(EventType);
+        copy.Protocol.AddRange(Protocol);
+        copy.Reply.AddRange(Reply);
+        copy.TrafficDirection.AddRange(TrafficDirection);
+        copy.HttpMethod.AddRange(HttpMethod);
+        copy.HttpPath.AddRange(HttpPath);
+        copy.HttpStatusCode.AddRange(HttpStatusCode);
+        copy.NodeName.AddRange([node, "*/" + node]);
+        return copy;
+    }
 }
 
 /// <summary>An allowlist and a denylist: a flow passes when some allow filter matches (or none is given) and no deny filter does.</summary>
@@ -186,4 +224,15 @@ public sealed record FlowFilterSet(IReadOnlyList<FlowFilter> Allow, IReadOnlyLis
     public static readonly FlowFilterSet All = new([], []);
 
     public bool Matches(Flow f) => (Allow.Count == 0 || Allow.Any(a => a.Matches(f))) && !Deny.Any(d => d.Matches(f));
+
+    /// <summary>
+    /// These filters, limited to the flows of <paramref name="node"/>: what that node's own Hubble server (in its Cilium
+    /// agent) answers, where Hubble Relay answers for all nodes. A filter naming only other nodes matches nothing.
+    /// </summary>
+    public FlowFilterSet OnNode(string node)
+    {
+        var allow = (Allow.Count == 0 ? [new FlowFilter()] : Allow).Select(a => a.OnNode(node)).OfType<FlowFilter>().ToList();
+        // no allow filter left means every one named other nodes: deny all (an empty filter matches every flow)
+        return allow.Count > 0 ? new FlowFilterSet(allow, Deny) : new FlowFilterSet([], [new FlowFilter()]);
+    }
 }

@@ -77,8 +77,14 @@ public sealed record XfrmStateModel(string Source, string Destination, uint Spi,
 /// A read-only packet capture on one node of the lab (<c>tcpdump</c>'s own flags and filter expression, on the node's
 /// <c>eth0</c> or <c>cilium_vxlan</c>). With <see cref="While"/>, that command runs in a pod once the capture listens,
 /// and the capture ends shortly after it (the lab shell runs one command at a time, so traffic comes with the capture).
+/// <see cref="Node"/> is a node's name, <c>pod/[NAMESPACE/]POD</c> for the node a pod runs on, or
+/// <see cref="AgentDaemonSet"/> for the first node, where <c>kubectl exec ds/cilium</c> lands.
 /// </summary>
-public sealed record NodeCaptureRequest(string Node, IReadOnlyList<string> Arguments, ExecRequest? While = null);
+public sealed record NodeCaptureRequest(string Node, IReadOnlyList<string> Arguments, ExecRequest? While = null)
+{
+    /// <summary>The node <c>kubectl -n kube-system exec ds/cilium -- tcpdump ...</c> captures on: the first node.</summary>
+    public const string AgentDaemonSet = "ds/cilium";
+}
 
 /// <summary>
 /// What the capture printed (packets in <see cref="Output"/>, tcpdump's own lines in <see cref="Errors"/>), its exit

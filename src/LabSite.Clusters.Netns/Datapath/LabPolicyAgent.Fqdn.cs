@@ -32,7 +32,7 @@ public sealed partial class LabPolicyAgent
     {
         _fqdnCache = new FqdnCache(time, minTtl);
         _fqdnExpiry = time.CreateTimer(_ => ExpireFqdns(), null, FqdnExpiryInterval, FqdnExpiryInterval);
-        return new DnsProxy(DnsClientOf, _fqdnCache, SyncFqdnNames, new L7FlowRingSink(_lookup, Flows), server, time);
+        return new DnsProxy(DnsClientOf, _fqdnCache, SyncFqdnNames, _l7Sinks, server, time);
     }
 
     /// <summary><c>cilium-dbg fqdn cache list</c>'s rows.</summary>
@@ -44,7 +44,10 @@ public sealed partial class LabPolicyAgent
         lock (_lock)
         {
             var ep = _pods.Values.FirstOrDefault(p => p.Ip.Equals(address));
-            return ep is null || _engine.PolicyOf(ep.Id) is not { } policy ? null : new DnsClient(ep.Id.Value, policy.Identity, policy.Dns);
+            // Cilium's DNS proxy runs on every node and judges that node's pods: their flows carry their node's name.
+            return ep is null || _engine.PolicyOf(ep.Id) is not { } policy
+                ? null
+                : new DnsClient(ep.Id.Value, policy.Identity, policy.Dns, _lookup.NodeNameOf(ep.Id.Value));
         }
     }
 

@@ -10,6 +10,9 @@ namespace LabSite.Clusters.Netns.Datapath;
 /// <summary>A pod of one cluster of a mesh as the other clusters learn it: its identity, labels and tunnel endpoint.</summary>
 public sealed record MeshEndpoint(string Cluster, string Namespace, string Pod, IPAddress Ip, NumericIdentity Identity, LabelSet Labels, IPAddress TunnelEndpoint);
 
+/// <summary>Another mesh cluster's node as this cluster's tunnel reaches it.</summary>
+public sealed record MeshPeerNode(IPAddress NodeIp, IPAddress Underlay, IPNetwork PodCidr, IPAddress KubernetesApi);
+
 /// <summary>
 /// This agent in a Cluster Mesh, as Cilium's agent is with its remote clusters' kvstores: the other clusters' pods
 /// enter this cluster's ipcache (/32 with their identity and their node's tunnel endpoint), their identities enter
@@ -56,22 +59,26 @@ public sealed partial class LabPolicyAgent
     public IReadOnlyCollection<MeshEndpoint> RemoteEndpoints => _remoteEndpoints.Values;
 
     /// <summary>
-    /// Wires the mesh's tunnel into the datapath: the overlay trace programs on this node's <c>cilium_vxlan</c>, the
-    /// underlay flagged, and the other clusters' nodes as remote-node with their tunnel endpoints.
+    /// Wires the mesh's tunnel into the datapath: the overlay programs on this node's <c>cilium_vxlan</c>, the underlay
+    /// flagged, and the other clusters' nodes as remote-node with their tunnel endpoints, with their pod ranges (world)
+    /// and Kubernetes API addresses (remote-node) behind the same endpoints, so to_overlay can address them.
     /// </summary>
-    public async Task AddMeshTunnelAsync(IPNetwork underlay, IReadOnlyList<(IPAddress NodeIp, IPAddress Underlay)> remoteNodes, CancellationToken ct)
+    public async Task AddMeshTunnelAsync(IPNetwork underlay, IReadOnlyList<MeshPeerNode> remoteNodes, CancellationToken ct)
     {
-        var index = (await IfIndexesAsync(_nodeNetnsPath, [LabOverlay.Device], ct))[LabOverlay.Device];
-        await NetnsThread.RunAsync(_nodeNetnsPath, () => _datapath.AttachOverlay(index));
+        ArgumentNullException.ThrowIfNull(remoteNodes);
         lock (_lock)
         {
             _datapath.UpsertIpcache(underlay, NumericIdentity.RemoteNode.Value, flags: Bpf.Abi.RemoteEndpointInfoAbi.UnderlayFlag);
-            foreach (var (nodeIp, tunnel) in remoteNodes)
+            foreach (var peer in remoteNodes)
             {
-                _remoteNodeAddresses.Add(nodeIp);
-                _datapath.UpsertIpcache(new IPNetwork(nodeIp, 32), NumericIdentity.RemoteNode.Value, tunnel);
+                _remoteNodeAddresses.Add(peer.NodeIp);
+                _datapath.UpsertIpcache(new IPNetwork(peer.NodeIp, 32), NumericIdentity.RemoteNode.Value, peer.Underlay);
+                AddTunnelPrefix(peer.PodCidr, NumericIdentity.World, peer.Underlay);
+                AddTunnelPrefix(new IPNetwork(peer.KubernetesApi, 32), NumericIdentity.RemoteNode, peer.Underlay);
             }
         }
+        var index = (await IfIndexesAsync(_nodeNetnsPath, [LabOverlay.Device], ct))[LabOverlay.Device];
+        await NetnsThread.RunAsync(_nodeNetnsPath, () => _datapath.AttachOverlay(index));
     }
 
     /// <summary>

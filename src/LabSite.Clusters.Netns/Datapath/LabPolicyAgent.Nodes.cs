@@ -9,13 +9,24 @@ namespace LabSite.Clusters.Netns.Datapath;
 /// <summary>
 /// The nodes of a multi-node lab in the datapath: one bpf_lxc object and one set of maps serve every node (the
 /// ipcache and identities are cluster-wide, as Cilium's kvstore-backed ones are), so a packet that crossed the tunnel
-/// is judged on the receiving node with the sender's identity. Each node's cilium_vxlan gets the overlay trace
-/// programs; the other nodes' addresses are remote-node with their tunnel endpoint; the underlay is flagged so
-/// bpf_lxc drops whatever a pod sends there.
+/// is judged on the receiving node with the sender's identity, which the tunnel key's VNI carries. Each node's
+/// cilium_vxlan gets the overlay programs (tunnel keys, traces, and the ingress L7 redirect into that node's listener
+/// for clients on other nodes); the other nodes' addresses are remote-node and every node's pod range is world, with
+/// their tunnel endpoints; the underlay is flagged so bpf_lxc drops whatever a pod sends there.
 /// </summary>
 public sealed partial class LabPolicyAgent
 {
     private readonly HashSet<IPAddress> _remoteNodeAddresses = [];
+
+    // Prefixes reached through the tunnel (pod ranges, a mesh peer's API address): policy CIDR entries never replace them.
+    private readonly HashSet<IPNetwork> _tunnelPrefixes = [];
+
+    /// <summary>An ipcache entry that only says which node's tunnel endpoint reaches <paramref name="prefix"/>. Caller holds the lock.</summary>
+    private void AddTunnelPrefix(IPNetwork prefix, NumericIdentity identity, IPAddress tunnelEndpoint)
+    {
+        _tunnelPrefixes.Add(prefix);
+        _datapath.UpsertIpcache(prefix, identity.Value, tunnelEndpoint);
+    }
 
     private readonly List<(NetworkNamespaceThread Thread, L7Proxy Ingress, L7Proxy Egress)> _workerProxies = [];
 
@@ -26,14 +37,9 @@ public sealed partial class LabPolicyAgent
         {
             return;
         }
-        foreach (var node in nodes)
-        {
-            var path = LabNames.NetnsPath(node.Netns);
-            var index = (await IfIndexesAsync(path, [LabOverlay.Device], ct))[LabOverlay.Device];
-            await NetnsThread.RunAsync(path, () => _datapath.AttachOverlay(index));
-        }
         // Each worker's own L7 listeners: bpf_lxc on a worker redirects to the proxy port in the worker's namespace
-        // (else PROXY_LOOKUP_FAILED), as Cilium runs one Envoy per node. They share the lab's rules and flow ring.
+        // (else PROXY_LOOKUP_FAILED), as Cilium runs one Envoy per node: its pods' egress rules, and ingress rules of
+        // its pods for every client. They share the lab's rules and flow ring.
         foreach (var worker in nodes.Skip(1))
         {
             var thread = new NetworkNamespaceThread(LabNames.NetnsPath(worker.Netns));
@@ -52,6 +58,20 @@ public sealed partial class LabPolicyAgent
                 _remoteNodeAddresses.Add(worker.NodeIp);
                 _datapath.UpsertIpcache(new IPNetwork(worker.NodeIp, 32), NumericIdentity.RemoteNode.Value, worker.Underlay);
             }
+            // Each node's pod range with its tunnel endpoint (world, as Cilium lists them), so to_overlay can address
+            // a pod the ipcache has no /32 for yet; node 0's address (cluster DNS) is reached through its tunnel too.
+            foreach (var node in nodes)
+            {
+                AddTunnelPrefix(IPNetwork.Parse(node.PodCidr), NumericIdentity.World, node.Underlay!);
+            }
+            _datapath.UpsertIpcache(new IPNetwork(nodes[0].NodeIp, 32), NumericIdentity.Host.Value, nodes[0].Underlay);
+        }
+        // to_overlay finds the tunnel endpoints above, so attach after writing them.
+        foreach (var node in nodes)
+        {
+            var path = LabNames.NetnsPath(node.Netns);
+            var index = (await IfIndexesAsync(path, [LabOverlay.Device], ct))[LabOverlay.Device];
+            await NetnsThread.RunAsync(path, () => _datapath.AttachOverlay(index));
         }
     }
 }

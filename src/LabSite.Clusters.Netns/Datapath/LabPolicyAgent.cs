@@ -35,6 +35,7 @@ public sealed partial class LabPolicyAgent : IDisposable
     private readonly PolicyDatapath _datapath;
     private readonly LabEndpointLookup _lookup;
     private readonly FlowPump _pump;
+    private readonly NodeFlowSinks _l7Sinks;
     private readonly IDisposable _subscription;
     private readonly Dictionary<EndpointId, PodEndpoint> _pods = [];
     private readonly HashSet<IPNetwork> _cidrPrefixes = [];
@@ -69,6 +70,7 @@ public sealed partial class LabPolicyAgent : IDisposable
         _engine = new PolicyEngine(_identities, cluster: clusterName, l7ProxyPort: l7ProxyPort, l7EgressProxyPort: l7EgressProxyPort, defaultLocalCluster: clusterId != 0);
         _datapath = new PolicyDatapath(pinDirectory, objectPath);
         _lookup = new LabEndpointLookup(nodeName, _engine);
+        _l7Sinks = new NodeFlowSinks(_lookup, Flows);
         // Everything unknown is world; the node's own addresses (incl. the pods' gateway) are the host.
         _datapath.UpsertIpcache(IPNetwork.Parse("0.0.0.0/0"), NumericIdentity.World.Value);
         foreach (var a in _hostAddresses)
@@ -87,7 +89,7 @@ public sealed partial class LabPolicyAgent : IDisposable
     /// <summary>The ingress and egress L7 listeners of one node, created in its namespace; flows carry <paramref name="nodeName"/>.</summary>
     private (L7Proxy Ingress, L7Proxy Egress) StartProxies(NetworkNamespaceThread node, string nodeName)
     {
-        var sink = new L7FlowRingSink(_lookup, Flows, nodeName);
+        var sink = _l7Sinks.For(nodeName);
         var options = new L7ProxyOptions { IdentityOf = IdentityOf, NodeName = nodeName };
         var ingress = L7Proxy.StartInNamespace(node, _engine.L7ProxyPort, options with { Direction = Contract.Flows.TrafficDirection.INGRESS }, _l7Rules, sink);
         var egress = L7Proxy.StartInNamespace(node, _engine.L7EgressProxyPort, options with
@@ -304,12 +306,13 @@ public sealed partial class LabPolicyAgent : IDisposable
     }
 
     /// <summary>
-    /// A host prefix (/32) that is a pod's or the node's address. Its ipcache entry keeps the pod's (or host's)
+    /// A host prefix (/32) that is a pod's or the node's address, or a prefix the tunnel reaches (a node's pod range).
+    /// Its ipcache entry keeps the pod's (or host's, or the tunnel's)
     /// identity even when a policy names the prefix: CIDR selectors do not match in-cluster entities
     /// (Cilium's default, policy-cidr-match-mode unset), so a toCIDR/ipBlock naming a pod's /32 selects nothing
     /// there, as a wider prefix covering pods does (docs/formats.md, "CIDR rules and cluster pods").
     /// </summary>
-    private bool IsClusterAddress(IPNetwork prefix) =>
+    private bool IsClusterAddress(IPNetwork prefix) => _tunnelPrefixes.Contains(prefix) ||
         prefix.PrefixLength == (prefix.BaseAddress.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128)
         && (_hostAddresses.Contains(prefix.BaseAddress) || _remoteNodeAddresses.Contains(prefix.BaseAddress) || _pods.Values.Any(p => p.Ip.Equals(prefix.BaseAddress))
             || _remoteEndpoints.ContainsKey(prefix.BaseAddress));

@@ -79,11 +79,21 @@ public sealed partial class PolicyDatapath : IDisposable
         BpfTc.Attach(ifIndex, TcAttachPoint.Egress, _toContainer);
     }
 
-    /// <summary>Attaches the overlay trace programs to a node's cilium_vxlan. Call on a thread inside that node's namespace.</summary>
+    /// <summary>Attaches the overlay programs (traces, remote clients' ingress L7 redirect) to a node's cilium_vxlan. Call on a thread inside that node's namespace.</summary>
     public void AttachOverlay(int ifIndex)
     {
         BpfTc.Attach(ifIndex, TcAttachPoint.Ingress, _obj.Program("from_overlay"));
         BpfTc.Attach(ifIndex, TcAttachPoint.Egress, _obj.Program("to_overlay"));
+    }
+
+    /// <summary>
+    /// Attaches the crypto trace programs to a node's IPsec device (to-crypto on egress, from-crypto on ingress). The
+    /// device goes with its TUN descriptor, and the filters with it. Call on a thread inside that node's namespace.
+    /// </summary>
+    public void AttachCrypto(int ifIndex)
+    {
+        BpfTc.Attach(ifIndex, TcAttachPoint.Ingress, _obj.Program("from_crypto"));
+        BpfTc.Attach(ifIndex, TcAttachPoint.Egress, _obj.Program("to_crypto"));
     }
 
     /// <summary>Detaches both programs (the device may already be gone with its pod). Call inside the node namespace.</summary>

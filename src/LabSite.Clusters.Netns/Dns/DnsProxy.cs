@@ -6,8 +6,8 @@ using LabSite.Clusters.Netns.Proxy.Flows;
 
 namespace LabSite.Clusters.Netns.Dns;
 
-/// <summary>What the DNS proxy needs to know about the pod a query came from.</summary>
-internal sealed record DnsClient(ushort EndpointId, NumericIdentity Identity, DnsRuleSet? Rules);
+/// <summary>What the DNS proxy needs to know about the pod a query came from; <paramref name="NodeName"/> is the pod's node.</summary>
+internal sealed record DnsClient(ushort EndpointId, NumericIdentity Identity, DnsRuleSet? Rules, string NodeName = "");
 
 /// <summary>What cluster DNS answered: a response code and zero or one address with its TTL.</summary>
 internal sealed record DnsResolution(byte Rcode, IPAddress? Address, uint Ttl);
@@ -18,7 +18,8 @@ internal sealed record DnsResolution(byte Rcode, IPAddress? Address, uint Ttl);
 /// endpoint's FQDN cache (which feeds toFQDNs) before the reply leaves, and both the query and the answer become
 /// Hubble L7 DNS flows (<c>observation_source: proxy</c>). A name no rule allows gets REFUSED, Cilium's default
 /// <c>--tofqdns-dns-reject-response-code</c>, and a DROPPED query flow. Endpoints without DNS rules are answered
-/// as before, unobserved, as Cilium proxies only ports with DNS rules.
+/// as before, unobserved, as Cilium proxies only ports with DNS rules. Flows carry the client pod's node: Cilium's
+/// proxy runs on each node; this one serves them all beside the lab's cluster DNS on node 1.
 /// </summary>
 internal sealed class DnsProxy(
     Func<IPAddress, DnsClient?> clientOf, FqdnCache cache, Action learned, IL7FlowSink flows, IPAddress server, TimeProvider time)
@@ -115,6 +116,7 @@ internal sealed class DnsProxy(
             Source = new Endpoint { Identity = srcId.Value },
             Destination = new Endpoint { Identity = dstId.Value },
             TrafficDirection = TrafficDirection.EGRESS,
+            NodeName = endpoint.NodeName,
             IsReply = isReply,
             Reply = isReply,
         };

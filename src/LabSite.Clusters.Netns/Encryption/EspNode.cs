@@ -8,18 +8,28 @@ namespace LabSite.Clusters.Netns.Encryption;
 
 /// <summary>
 /// IPsec on one node. This kernel has the XFRM framework but no ESP (CONFIG_INET_ESP is off, and no AES-GCM), so the
-/// node's ESP runs here instead of in XFRM, with the same packets on the wire: the node's VXLAN packets to an encrypting
-/// peer are routed (policy rule: UDP to port 8472, table 200, as Cilium's IPsec table) into the TUN device
-/// <see cref="DeviceName"/>; this class wraps each in ESP tunnel mode with the peer's outbound state and sends it from
-/// the node's underlay address (a raw IP protocol 50 socket, so the kernel writes the outer header). ESP arriving on the
-/// node's <c>eth0</c> is read from the same socket, checked against the inbound states (SPI, ICV, replay window) and
-/// its inner VXLAN packet handed to the kernel through the TUN device, where <c>cilium_vxlan</c> takes it as usual.
+/// node's ESP runs here instead of in XFRM, in Cilium's tunnel-mode order: the pod packet is encrypted node to node,
+/// then the ESP packet travels through <c>cilium_vxlan</c> (ESP inside VXLAN). Packets to an encrypting peer's pod
+/// range are routed (table <see cref="RouteTable"/>, as Cilium's IPsec table) into the TUN device
+/// <see cref="DeviceName"/>; this class wraps each in ESP tunnel mode with that peer's outbound state, between the
+/// nodes' own addresses (Cilium's CiliumInternalIPs), and sends it from a raw IP protocol 50 socket, so the kernel writes
+/// the outer header and routes it (table <see cref="EspRouteTable"/>) into the tunnel. ESP arriving through the tunnel
+/// is read from the same socket, checked against the inbound states (SPI, ICV, replay window) and its inner pod packet
+/// handed to the kernel through the TUN device, which delivers it to the pod. The bpf trace programs on the TUN device
+/// report both as <c>to-crypto</c> and <c>from-crypto</c>.
 /// </summary>
 internal sealed class EspNode : IAsyncDisposable
 {
     public const string DeviceName = "labsite_esp";
     public const int RouteTable = 200;
+    /// <summary>The ESP packets' routes into the tunnel, with room for ESP's overhead around a 1500-byte pod packet.</summary>
+    public const int EspRouteTable = 201;
     private const int RulePriority = 100;
+    private const int EspRulePriority = 99;
+    private const int EspRouteMtu = 1600;
+    private const byte ProtocolEsp = 50;
+    /// <summary>MARK_MAGIC_MASK of bpf/include/labsite_abi.h: the mark bits that say what a packet is for.</summary>
+    private const uint MarkMagicMask = 0x0F00;
     private const int PollMs = 200;
 
     private readonly LabNode _node;
@@ -30,7 +40,7 @@ internal sealed class EspNode : IAsyncDisposable
     private readonly Thread _outbound;
     private readonly Thread _inbound;
     private readonly Lock _statesLock = new();
-    private FrozenDictionary<IPAddress, EspSa> _out = FrozenDictionary<IPAddress, EspSa>.Empty;
+    private OutboundState[] _out = [];
     private FrozenDictionary<(IPAddress, uint), EspSa> _in = FrozenDictionary<(IPAddress, uint), EspSa>.Empty;
     private readonly List<EspSa> _retired = [];
     private readonly HashSet<IPAddress> _routed = [];
@@ -53,7 +63,8 @@ internal sealed class EspNode : IAsyncDisposable
     /// <summary>XFRM's error counters by the names of <c>/proc/net/xfrm_stat</c>.</summary>
     public readonly EspErrors Errors = new();
 
-    public static async Task<EspNode> StartAsync(LabNode node, CancellationToken ct)
+    /// <summary>Starts ESP on <paramref name="node"/>; <paramref name="traceDevice"/> puts the crypto trace programs on its device.</summary>
+    public static async Task<EspNode> StartAsync(LabNode node, Func<LabNode, string, CancellationToken, Task>? traceDevice, CancellationToken ct)
     {
         var path = LabNames.NetnsPath(node.Netns);
         var tun = await TunDevice.CreateAsync(path, DeviceName);
@@ -69,20 +80,28 @@ internal sealed class EspNode : IAsyncDisposable
                     throw new Contract.ClusterException($"ESP socket in {node.Netns}: {Kernel.Interop.Errno.Describe(System.Runtime.InteropServices.Marshal.GetLastPInvokeError())}");
                 }
                 var s = new Socket(new SafeSocketHandle(fd, ownsHandle: true));
-                s.Bind(new IPEndPoint(node.Underlay!, 0));
-                // Fragment when a packet outgrows the underlay rather than drop it (the underlay leaves room for ESP).
+                s.Bind(new IPEndPoint(node.NodeIp, 0));
+                // Fragment when a packet outgrows the tunnel rather than drop it (the ESP routes leave room for ESP).
                 s.DontFragment = false;
                 return s;
             });
             await NetnsThread.WriteSysctlsAsync(path, new Dictionary<string, string>
             {
-                // The inner packet comes from a peer's underlay address, which the main table routes via eth0.
+                // A decrypted packet comes from a peer's pod, which the main table routes via cilium_vxlan.
                 [$"net.ipv4.conf.{DeviceName}.rp_filter"] = "0",
                 [$"net.ipv4.conf.{DeviceName}.accept_local"] = "1",
             });
+            if (traceDevice is not null)
+            {
+                await traceDevice(node, DeviceName, ct);
+            }
+            // ESP itself never enters the pod-range table (it would loop into the device), nor do packets bpf_lxc
+            // redirected to the node's L7 proxy (they go on to ProxyRouting's rule, after this one); everything else
+            // looks there first and falls through to the main table when no encrypting peer's range matches.
             await new IpBatch(node.Netns)
-                .Add($"link set {DeviceName} mtu 1600 up")
-                .Add($"rule add priority {RulePriority} ipproto udp dport {LabOverlay.Port} lookup {RouteTable}")
+                .Add($"link set {DeviceName} mtu 1500 up")
+                .Add($"rule add priority {EspRulePriority} ipproto {ProtocolEsp} lookup {EspRouteTable}")
+                .Add($"rule add priority {RulePriority} not fwmark 0x{ProxyRouting.ToProxyMark:x}/0x{MarkMagicMask:x} lookup {RouteTable}")
                 .RunAsync($"IPsec routing of {node.Netns}", ct);
             return new EspNode(node, tun, esp);
         }
@@ -101,7 +120,7 @@ internal sealed class EspNode : IAsyncDisposable
         {
             lock (_statesLock)
             {
-                return [.. _out.Values.Select(s => (true, s)), .. _in.Values.Select(s => (false, s))];
+                return [.. _out.Select(s => (true, s.State)), .. _in.Values.Select(s => (false, s))];
             }
         }
     }
@@ -117,37 +136,42 @@ internal sealed class EspNode : IAsyncDisposable
             var inbound = _in.ToDictionary();
             foreach (var peer in peers)
             {
-                inbound.TryAdd((peer.Underlay!, key.Spi), new EspSa(key, peer.Underlay!, _node.Underlay!));
+                inbound.TryAdd((peer.NodeIp, key.Spi), new EspSa(key, peer.NodeIp, _node.NodeIp));
             }
             _in = inbound.ToFrozenDictionary();
         }
     }
 
-    /// <summary>Switches the outbound states to <paramref name="key"/> and routes the peers' VXLAN packets into ESP.</summary>
+    /// <summary>
+    /// Switches the outbound states to <paramref name="key"/> and routes the peers' pod ranges into ESP, and the ESP
+    /// packets to the peers' addresses into the tunnel.
+    /// </summary>
     public async Task InstallOutboundAsync(IpsecKey key, IReadOnlyList<LabNode> peers, CancellationToken ct)
     {
         lock (_statesLock)
         {
-            var outbound = new Dictionary<IPAddress, EspSa>();
+            var outbound = new List<OutboundState>();
             foreach (var peer in peers)
             {
-                if (_out.TryGetValue(peer.Underlay!, out var current) && current.Key.SameAs(key))
+                var current = _out.FirstOrDefault(o => o.Peer.Equals(peer.NodeIp))?.State;
+                if (current is not null && current.Key.SameAs(key))
                 {
-                    outbound[peer.Underlay!] = current;
+                    outbound.Add(new OutboundState(peer.NodeIp, IPNetwork.Parse(peer.PodCidr), current));
                     continue;
                 }
-                outbound[peer.Underlay!] = new EspSa(key, _node.Underlay!, peer.Underlay!);
+                outbound.Add(new OutboundState(peer.NodeIp, IPNetwork.Parse(peer.PodCidr), new EspSa(key, _node.NodeIp, peer.NodeIp)));
                 if (current is not null)
                 {
                     _retired.Add(current);
                 }
             }
-            _out = outbound.ToFrozenDictionary();
+            _out = [.. outbound];
         }
         var routes = new IpBatch(_node.Netns);
-        foreach (var peer in peers.Where(p => _routed.Add(p.Underlay!)))
+        foreach (var peer in peers.Where(p => _routed.Add(p.NodeIp)))
         {
-            routes.Add($"route replace {peer.Underlay} dev {DeviceName} table {RouteTable}");
+            routes.Add($"route replace {peer.NodeIp} dev {LabOverlay.Device} table {EspRouteTable} src {_node.NodeIp} mtu lock {EspRouteMtu}");
+            routes.Add($"route replace {peer.PodCidr} dev {DeviceName} table {RouteTable} src {_node.NodeIp}");
         }
         await routes.RunAsync($"IPsec routes of {_node.Netns}", ct);
     }
@@ -174,9 +198,12 @@ internal sealed class EspNode : IAsyncDisposable
             {
                 continue;
             }
-            var destination = new IPAddress(packet.AsSpan(16, 4));
-            var states = _out;
-            if (!states.TryGetValue(destination, out var sa))
+            if (packet[9] == ProtocolEsp)
+            {
+                continue; // ESP is routed into the tunnel, never here; encrypting it again would loop.
+            }
+            var destination = BinaryPrimitives.ReadUInt32BigEndian(packet.AsSpan(16, 4));
+            if (FindOutbound(_out, destination) is not { } sa)
             {
                 Errors.Add(ref Errors.OutNoStates);
                 continue;
@@ -200,6 +227,19 @@ internal sealed class EspNode : IAsyncDisposable
                 return;
             }
         }
+    }
+
+    /// <summary>The state of the peer whose pod range holds <paramref name="destination"/> (1-2 peers: a scan).</summary>
+    private static EspSa? FindOutbound(OutboundState[] states, uint destination)
+    {
+        foreach (var s in states)
+        {
+            if ((destination & s.Mask) == s.Network)
+            {
+                return s.State;
+            }
+        }
+        return null;
     }
 
     private void InboundLoop()
@@ -263,7 +303,8 @@ internal sealed class EspNode : IAsyncDisposable
         // falls through to the main table; a namespace already removed (lab destroyed) has nothing left to remove.
         try
         {
-            await new IpBatch(_node.Netns).Add($"rule del priority {RulePriority}")
+            await new IpBatch(_node.Netns).Add($"rule del priority {RulePriority}").Add($"rule del priority {EspRulePriority}")
+                .Add($"route flush table {EspRouteTable}")
                 .RunAsync($"remove IPsec routing of {_node.Netns}", CancellationToken.None);
         }
         catch (Exception e) when (e is Contract.ClusterException or IOException)
@@ -273,15 +314,25 @@ internal sealed class EspNode : IAsyncDisposable
         _tun.Dispose();
         lock (_statesLock)
         {
-            foreach (var sa in _out.Values.Concat(_in.Values).Concat(_retired))
+            foreach (var sa in _out.Select(o => o.State).Concat(_in.Values).Concat(_retired))
             {
                 sa.Dispose();
             }
-            _out = FrozenDictionary<IPAddress, EspSa>.Empty;
+            _out = [];
             _in = FrozenDictionary<(IPAddress, uint), EspSa>.Empty;
             _retired.Clear();
         }
         _stop.Dispose();
+    }
+}
+
+/// <summary>An outbound state with the peer it encrypts for and that peer's pod range (host order, for the per-packet match).</summary>
+internal sealed record OutboundState(IPAddress Peer, uint Network, uint Mask, EspSa State)
+{
+    public OutboundState(IPAddress peer, IPNetwork range, EspSa state)
+        : this(peer, BinaryPrimitives.ReadUInt32BigEndian(range.BaseAddress.GetAddressBytes()),
+            range.PrefixLength == 0 ? 0u : uint.MaxValue << (32 - range.PrefixLength), state)
+    {
     }
 }
 

@@ -23,16 +23,19 @@ internal sealed class IpsecAgent : IAsyncDisposable
     private readonly ObjectStore _store;
     private readonly IReadOnlyList<LabNode> _nodes;
     private readonly TimeProvider _time;
+    private readonly Func<LabNode, string, CancellationToken, Task>? _traceDevice;
     private readonly CoalescedReconcile _reconcile;
     private readonly IDisposable _subscription;
     private readonly List<EspNode> _running = [];
     private ITimer? _retireTimer;
 
-    public IpsecAgent(ObjectStore store, IReadOnlyList<LabNode> nodes, TimeProvider time)
+    /// <param name="traceDevice">Puts the to-crypto/from-crypto trace programs on a node's ESP device (the datapath's).</param>
+    public IpsecAgent(ObjectStore store, IReadOnlyList<LabNode> nodes, TimeProvider time, Func<LabNode, string, CancellationToken, Task>? traceDevice = null)
     {
         _store = store;
         _nodes = nodes;
         _time = time;
+        _traceDevice = traceDevice;
         _reconcile = new CoalescedReconcile(PassAsync);
         _subscription = store.Subscribe(OnChange, replayExisting: true);
     }
@@ -112,7 +115,7 @@ internal sealed class IpsecAgent : IAsyncDisposable
         {
             foreach (var node in _nodes.Where(n => _running.All(r => r.Node.Index != n.Index)))
             {
-                started.Add(await EspNode.StartAsync(node, ct));
+                started.Add(await EspNode.StartAsync(node, _traceDevice, ct));
             }
         }
         catch

@@ -16,8 +16,8 @@ public static class TraceEventDecoder
         flow.TraceObservationPoint = point == EventCodes.TraceToLxc ? TraceObservationPoint.TO_ENDPOINT : (TraceObservationPoint)point;
         flow.TraceReason = (TraceReason)ev.Reason;
         flow.IsReply = EventEnricher.IsReply(ev.Header);
-        // Into a pod is ingress, out of it (or of its node, to-overlay) egress; a reply belongs to the connection's original direction.
-        var egress = point is EventCodes.TraceFromLxc or EventCodes.TraceToOverlay;
+        // Into a pod is ingress, out of it (or of its node, to-overlay, to-crypto) egress; a reply belongs to the connection's original direction.
+        var egress = point is EventCodes.TraceFromLxc or EventCodes.TraceToOverlay or EventCodes.TraceToCrypto;
         if (flow.IsReply == true)
         {
             egress = !egress;

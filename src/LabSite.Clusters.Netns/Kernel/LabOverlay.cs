@@ -1,19 +1,18 @@
-using System.Text;
-
 namespace LabSite.Clusters.Netns.Kernel;
 
 /// <summary>
 /// The wires between a multi-node lab's node namespaces, as Cilium's default tunnel mode has them: an underlay (a
 /// bridge in the lab's underlay namespace, one veth to each node's <c>eth0</c>) and per node a VXLAN device
-/// <c>cilium_vxlan</c> on UDP 8472. Each node routes every other node's pod range into the tunnel; static neighbour
-/// and FDB entries name the peer's VTEP, so nothing is learned from packets. The underlay MTU is 1650 so the tunnel
-/// carries the pods' 1500-byte packets whole, in ESP too when IPsec is on (<c>Encryption/EspNode</c>).
+/// <c>cilium_vxlan</c> on UDP 8472 in collect-metadata (<c>external</c>) mode, as Cilium creates it: bpf_lxc's
+/// to_overlay sets each packet's tunnel key (the destination node's underlay address from the ipcache, the source's
+/// security identity as the VNI) and from_overlay reads it. Each node routes every other node's pod range into the
+/// tunnel via a static neighbour (the peer's VTEP MAC), so nothing is learned from packets. The underlay MTU is 1650
+/// so the tunnel carries the pods' 1500-byte packets whole, in ESP too when IPsec is on (<c>Encryption/EspNode</c>).
 /// </summary>
 internal static class LabOverlay
 {
     public const string Device = "cilium_vxlan";
     public const int Port = 8472;
-    public const int Vni = 2;
     private const int UnderlayMtu = 1650;
 
     /// <summary>Builds the underlay and tunnels for <paramref name="nodes"/> (namespaces already created).</summary>
@@ -35,17 +34,14 @@ internal static class LabOverlay
             var node = new IpBatch(n.Netns)
                 .Add($"addr add {n.Underlay}/24 dev eth0")
                 .Add("link set eth0 up")
-                .Add($"link add {Device} address {Mac(n)} mtu 1500 type vxlan id {Vni} dstport {Port} local {n.Underlay} dev eth0 nolearning")
+                .Add($"link add {Device} address {Mac(n)} mtu 1500 type vxlan external dstport {Port} nolearning")
                 .Add($"link set {Device} up");
-            var fdb = new StringBuilder();
             foreach (var peer in nodes.Where(p => p.Index != n.Index))
             {
                 node.Add($"neigh add {peer.NodeIp} lladdr {Mac(peer)} dev {Device} nud permanent");
                 node.Add($"route add {peer.PodCidr} via {peer.NodeIp} dev {Device} onlink");
-                fdb.Append($"fdb append {Mac(peer)} dev {Device} dst {peer.Underlay}\n");
             }
             await node.RunAsync($"tunnel of {n.Netns}", ct);
-            await CommandRunner.RunCheckedAsync($"tunnel FDB of {n.Netns}", "bridge", ["-n", n.Netns, "-batch", "-"], fdb.ToString(), ct);
         }
     }
 

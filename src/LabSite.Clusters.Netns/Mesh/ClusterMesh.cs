@@ -79,7 +79,9 @@ public sealed class ClusterMesh : IAsyncDisposable
         var members = clusters.Select((c, i) => new Member(c, nodes[i].Underlay!)).ToList();
         foreach (var m in members)
         {
-            var others = members.Where(o => o != m).Select(o => (o.Cluster.Nodes[0].NodeIp, o.Underlay)).ToList();
+            var others = members.Where(o => o != m)
+                .Select(o => new MeshPeerNode(o.Cluster.Nodes[0].NodeIp, o.Underlay, IPNetwork.Parse(o.Cluster.Addressing.PodCidr), o.Cluster.KubernetesServiceIp))
+                .ToList();
             await m.Cluster.Policy!.AddMeshTunnelAsync(IPNetwork.Parse(underlayCidr), others, ct);
         }
         var mesh = new ClusterMesh(members, underlayCidr);

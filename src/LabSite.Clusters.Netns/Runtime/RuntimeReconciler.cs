@@ -61,6 +61,12 @@ internal sealed class RuntimeReconciler : IAsyncDisposable
             return;
         }
 
+        // The Cilium agent pods stand for the lab's own agent process, which is already running.
+        if (change.Kind == ResourceKinds.Pod && Store.Controllers.CiliumAgentPods.IsAgentPod(change.Object))
+        {
+            return;
+        }
+
         // Our own status updates come back as pod modifications; only label changes matter to us.
         if (change.Kind == ResourceKinds.Pod && change.Type == ChangeType.Modified && LabelsEqual(change))
         {

@@ -50,9 +50,15 @@ internal sealed class ManifestApplier(ObjectValidator validator, ServiceIpAlloca
         {
             return (null, [$"error: unable to recognize \"{src}\": no matches for kind \"{kindName}\" in version \"{apiVersion}\" at line {document.LineOf("kind")}"]);
         }
+        if (kind == ResourceKinds.DaemonSet && Controllers.CiliumAgentPods.DaemonSetRefusal(new ObjectKey(kind.Kind, (string?)json["metadata"]?["namespace"] ?? "", (string?)json["metadata"]?["name"] ?? "")) is { } refused)
+        {
+            return (null, [$"Error from server (Forbidden): error when {Doing(mode)} \"{src}\": {refused}"]);
+        }
         if (!ServedKinds.IsUserManaged(kind))
         {
-            return (null, [$"error: unable to apply \"{src}\": {kind.Kind} objects are managed by the lab cluster (from {(kind == ResourceKinds.Endpoints ? "Services' selectors" : kind == ResourceKinds.Node ? "the lab's nodes: front matter" : "Deployments")}) at line {document.LineOf("kind")}"]);
+            var from = kind == ResourceKinds.Endpoints ? "Services' selectors" : kind == ResourceKinds.Node ? "the lab's nodes: front matter"
+                : kind == ResourceKinds.DaemonSet ? "the lab's Cilium agents, one per node; a lab runs no other DaemonSet" : "Deployments";
+            return (null, [$"error: unable to apply \"{src}\": {kind.Kind} objects are managed by the lab cluster (from {from}) at line {document.LineOf("kind")}"]);
         }
 
         var desired = (JsonObject)json.DeepClone();
@@ -92,6 +98,10 @@ internal sealed class ManifestApplier(ObjectValidator validator, ServiceIpAlloca
         var existing = tx.Get(obj.Key);
         var src = obj.Document.Source;
         var (kind, key) = (obj.Kind, obj.Key);
+        if (Controllers.CiliumAgentPods.Refusal(tx, kind, key, existing, mode == ApplyMode.Delete ? null : obj.Desired) is { } refused)
+        {
+            return Outcome.Failed($"Error from server (Forbidden): error when {Doing(mode)} \"{src}\": {refused}");
+        }
         if (mode == ApplyMode.Delete)
         {
             return existing is null
@@ -159,9 +169,11 @@ internal sealed class ManifestApplier(ObjectValidator validator, ServiceIpAlloca
     public Outcome DeleteByName(StoreTransaction tx, ResourceKind kind, string ns, string name)
     {
         var key = new ObjectKey(kind.Kind, kind.Namespaced ? ns : "", name);
-        return tx.Get(key) is null
+        return tx.Get(key) is not { } existing
             ? Outcome.Failed($"Error from server (NotFound): {kind.QualifiedPlural} \"{name}\" not found")
-            : Remove(tx, kind, key, "");
+            : Controllers.CiliumAgentPods.Refusal(tx, kind, key, existing, null) is { } refused
+                ? Outcome.Failed($"Error from server (Forbidden): {refused}")
+                : Remove(tx, kind, key, "");
     }
 
     private static Outcome Remove(StoreTransaction tx, ResourceKind kind, ObjectKey key, string context)

@@ -277,7 +277,7 @@ public sealed class ObjectStore
             {
                 return;
             }
-            Reconciler.Run(tx, _applier.Ips, _options.Random);
+            Reconciler.Run(tx, _applier.Ips, _options.Random, _options.CiliumAgentPods);
             _objects = tx.Result;
             _resourceVersion = tx.ResourceVersion;
             _dispatcher.Enqueue(tx.Changes());

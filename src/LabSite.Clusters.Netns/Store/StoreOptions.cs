@@ -19,6 +19,9 @@ public sealed class StoreOptions
 
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
+    /// <summary>Whether the store keeps the Cilium agents' DaemonSet and a pod per node (<c>Controllers/CiliumAgentPods</c>).</summary>
+    public bool CiliumAgentPods { get; init; } = true;
+
     /// <summary>Source of pod name suffixes; pass a seeded one in tests for stable names.</summary>
     public Random Random { get; init; } = Random.Shared;
 }

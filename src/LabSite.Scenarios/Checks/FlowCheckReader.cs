@@ -56,7 +56,7 @@ public static class FlowCheckReader
     public static readonly IReadOnlyList<string> TracePoints =
     [
         "to-endpoint", "to-proxy", "to-host", "to-stack", "to-overlay", "from-endpoint", "from-proxy", "from-host",
-        "from-stack", "from-overlay", "from-network", "to-network",
+        "from-stack", "from-overlay", "from-network", "to-network", "from-crypto", "to-crypto",
     ];
 
     public static readonly IReadOnlyDictionary<string, TrafficDirection> Directions = new Dictionary<string, TrafficDirection>

@@ -63,7 +63,7 @@ public sealed class CiliumDbgCommand : IShellCommand
         var rest = context.Args.Skip(match.Split(' ').Length).ToList();
         try
         {
-            if (context.Session.Cluster is IClusterInspector inspector && await AnswerAsync(context, inspector, match, rest) is { } status)
+            if (context.Inspector is { } inspector && await AnswerAsync(context, inspector, match, rest) is { } status)
             {
                 return status;
             }

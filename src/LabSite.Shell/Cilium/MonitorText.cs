@@ -116,6 +116,8 @@ public static class MonitorText
         TraceObservationPoint.FROM_STACK => "<- stack",
         TraceObservationPoint.FROM_OVERLAY => "<- overlay",
         TraceObservationPoint.FROM_NETWORK => "<- network",
+        TraceObservationPoint.FROM_CRYPTO => "<- crypto",
+        TraceObservationPoint.TO_CRYPTO => "-> crypto",
         _ => "unknown trace",
     };
 

@@ -36,7 +36,7 @@ public sealed class HubbleCommand : IShellCommand
                     await context.Stderr.WriteLineAsync($"Error: {e.Message}");
                     return 1;
                 }
-                if (context.Session.Cluster is not IClusterInspector inspector)
+                if (context.Inspector is not { } inspector)
                 {
                     await context.Stderr.WriteLineAsync("not available in this cluster yet: hubble observe (flows)");
                     return 1;

@@ -7,8 +7,8 @@ namespace LabSite.Shell.RealKubectl;
 /// <summary>
 /// <c>kubectl</c> is the real kubectl: run by the agent inside the lab's network against the lab's own API
 /// (<see cref="IKubectlRunner"/>), with the lab folder's files the line names, the pipe's stdin, and its exit code.
-/// The lab's Cilium and Tetragon agents are not pods of the lab cluster, so <c>kubectl exec ds/cilium -- cilium-dbg ...</c>
-/// (and <c>hubble</c>, <c>tetra</c>) runs the lab shell's own commands (<see cref="AgentPodExec"/>); <c>exec -it</c> at the
+/// The lab's Cilium and Tetragon agents are the lab shell's own commands, so <c>kubectl -n kube-system exec cilium-xxxxx --
+/// cilium-dbg ...</c> (and <c>hubble</c>, <c>tetra</c>) runs them here, for that pod's node (<see cref="AgentPodExec"/>); <c>exec -it</c> at the
 /// lab terminal is the lab shell's terminal hand-over (<see cref="TerminalExec"/>). A cluster without a Kubernetes API
 /// to run kubectl against (the in-memory clusters of unit tests) gets a clear error, never an imitation.
 /// </summary>
@@ -26,9 +26,9 @@ public sealed class RealKubectlCommand : IShellCommand
             return 1;
         }
         var exec = ExecLine.Parse(context.Args);
-        if (exec is not null && AgentPodExec.IsAgent(exec.Target))
+        if (exec is not null && AgentPodExec.IsAgent(exec.Target) && await AgentPodExec.TryRunAsync(context, cluster, exec) is { } agentCode)
         {
-            return await AgentPodExec.RunAsync(context, exec.Target, exec.Command);
+            return agentCode;
         }
         if (exec is { Stdin: true } && context.Terminal is not null)
         {

@@ -27,6 +27,27 @@ public class FlowRequestJsonTests
         Assert.Equal(FlowRequestJson.Write(query, false), FlowRequestJson.Write(back, false));
     }
 
+    [Theory]
+    [InlineData("lab")]
+    [InlineData("lab-worker")]
+    public void A_node_scoped_query_survives_the_trip_and_keeps_to_that_nodes_flows(string node)
+    {
+        var tie = FlowJsonReader.Read(TieForward.Replace("\"node_name\":\"lab\"", "\"node_name\":\"labsite/lab-worker\"", StringComparison.Ordinal)).Flow;
+        var flows = new[] { FlowJsonReader.Read(XwingDrop).Flow, tie };
+        foreach (var query in new[] { Observe("--all"), Observe("--pod", "default/", "--all"), Observe("--node-name", "labsite/lab", "--all") })
+        {
+            var scoped = query with { Filter = query.Filter.OnNode(node) };
+            var (back, _) = FlowRequestJson.Read(FlowRequestJson.Write(scoped, follow: false));
+
+            Assert.Equal(flows.Select(scoped.Filter.Matches), flows.Select(back.Filter.Matches));
+            Assert.All(flows.Where(back.Filter.Matches), f => Assert.EndsWith(node, f.NodeName, StringComparison.Ordinal));
+        }
+        Assert.Equal(node == "lab" ? [true, false] : [false, true], flows.Select(Observe("--all").Filter.OnNode(node).Matches));
+        // --node-name naming only the other node leaves nothing, not everything
+        Assert.DoesNotContain(true, flows.Select(FlowRequestJson.Read(FlowRequestJson.Write(Observe("--node-name", "other", "--all") with
+            { Filter = Observe("--node-name", "other", "--all").Filter.OnNode(node) }, false)).Query.Filter.Matches));
+    }
+
     [Fact]
     public void Counts_and_times_map_to_number_first_since_and_until()
     {

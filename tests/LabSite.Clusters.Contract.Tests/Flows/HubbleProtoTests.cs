@@ -41,6 +41,31 @@ public class HubbleProtoTests
     }
 
     [Fact]
+    public void Crypto_trace_points_cross_grpc_as_ciliums_and_filter_by_sub_type()
+    {
+        var toCrypto = F("client", "server", Verdict.FORWARDED, 80);
+        toCrypto.EventType = new CiliumEventType(MonitorEventType.Trace, 13);
+        toCrypto.TraceObservationPoint = TraceObservationPoint.TO_CRYPTO;
+        var fromCrypto = F("client", "server", Verdict.FORWARDED, 80);
+        fromCrypto.EventType = new CiliumEventType(MonitorEventType.Trace, 12);
+        fromCrypto.TraceObservationPoint = TraceObservationPoint.FROM_CRYPTO;
+
+        var proto = HubbleProto.ToProto(toCrypto);
+        Assert.Equal(Api.TraceObservationPoint.ToCrypto, proto.TraceObservationPoint);
+        Assert.Equal((4, 13), (proto.EventType.Type, proto.EventType.SubType));
+        Assert.Equal(Api.TraceObservationPoint.FromCrypto, HubbleProto.ToProto(fromCrypto).TraceObservationPoint);
+
+        // hubble observe --type trace:to-crypto sends event_type {type: 4, sub_type: 13, match_sub_type: true}.
+        var request = new Api.GetFlowsRequest();
+        var filter = new Api.FlowFilter();
+        filter.EventType.Add(new Api.EventTypeFilter { Type = 4, SubType = 13, MatchSubType = true });
+        request.Whitelist.Add(filter);
+        var query = HubbleProto.ToQuery(request);
+        Assert.True(query.Filter.Matches(toCrypto));
+        Assert.False(query.Filter.Matches(fromCrypto));
+    }
+
+    [Fact]
     public void Number_first_and_time_window_map_to_the_query()
     {
         var first = HubbleProto.ToQuery(new Api.GetFlowsRequest { Number = 3, First = true });

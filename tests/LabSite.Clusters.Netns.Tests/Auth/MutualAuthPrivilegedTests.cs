@@ -110,6 +110,44 @@ public sealed class MutualAuthPrivilegedTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_http_rule_that_requires_auth_is_authenticated_and_judged_on_the_destinations_node()
+    {
+        var l7 = AuthPolicy.Replace("""
+                    protocol: TCP
+                authentication:
+            """, """
+                    protocol: TCP
+                  rules:
+                    http: [{method: POST, path: /v1/request-landing}]
+                authentication:
+            """, StringComparison.Ordinal);
+        Assert.NotEqual(AuthPolicy, l7);
+        var applied = await _cluster.ApplyAsync(StoreFixture.Yaml(l7), ApplyMode.Apply, CancellationToken.None);
+        Assert.True(applied.Succeeded, string.Join("; ", applied.Errors));
+        await _cluster.WaitUntilSettledAsync(CancellationToken.None);
+        var tiefighter = Pod(_cluster, "tiefighter");
+        var remote = Deathstars(_cluster).Single(d => d.Node.Index != tiefighter.Node.Index);
+        var deathstarId = await IdentityAsync(_cluster, remote);
+        var tiefighterId = await IdentityAsync(_cluster, tiefighter);
+
+        // The remote deathstar's node redirects at from-overlay, and first asks for the pair's authentication there.
+        Assert.Equal("Ship landed\n", (await LandAsync(_cluster, "tiefighter", remote.Ip, connectTimeout: 8)).Stdout);
+        var denied = await NetnsTestLabs.ExecAsync(_cluster, "tiefighter", "curl", "-s", "--max-time", "5", "-XPUT", $"http://{remote.Ip}/v1/exhaust-port");
+        Assert.Equal("Access denied\r\n", denied.Stdout);
+
+        var drop = (await WaitForFlowsAsync(_cluster, new FlowFilterBuilder().Add("from-pod", "tiefighter").Add("to-ip", remote.Ip.ToString()).Add("type", "drop").Build()))[0];
+        Assert.Equal(DropReason.AUTH_REQUIRED, drop.Flow.DropReasonDesc);
+        Assert.Equal(remote.Node.HubbleName, drop.Flow.NodeName);
+        var entries = await _cluster.GetAuthEntriesAsync(CancellationToken.None);
+        var entry = Assert.Single(entries!, e => e.LocalIdentity == deathstarId && e.RemoteIdentity == tiefighterId);
+        Assert.Equal((MutualAuthAgent.NodeId(tiefighter.Node), remote.Node.Name), (entry.RemoteNodeId, entry.Node));
+        var http = await WaitForFlowsAsync(_cluster, new FlowFilterBuilder().Add("from-pod", "tiefighter").Add("protocol", "http").Add("verdict", "DROPPED").Build());
+        Assert.All(http, r => Assert.Equal(remote.Node.HubbleName, r.Flow.NodeName));
+        var redirected = await WaitForFlowsAsync(_cluster, new FlowFilterBuilder().Add("from-pod", "tiefighter").Add("to-ip", remote.Ip.ToString()).Add("type", "policy-verdict").Add("verdict", "REDIRECTED").Build());
+        Assert.Contains(redirected, v => v.Flow.AuthType == AuthType.SPIRE && v.Flow.NodeName == remote.Node.HubbleName);
+    }
+
+    [Fact]
     public async Task Revoking_an_identity_removes_its_entries_and_its_traffic_drops_until_it_is_reissued()
     {
         var tiefighter = Pod(_cluster, "tiefighter");

@@ -29,7 +29,7 @@ public class DnsProxyTests
     private (DnsProxy Proxy, FqdnCache Cache) Proxy(DnsRuleSet? rules)
     {
         var cache = new FqdnCache(_clock);
-        var client = new DnsClient(7, new NumericIdentity(12345), rules);
+        var client = new DnsClient(7, new NumericIdentity(12345), rules, "lab-worker");
         return (new DnsProxy(ip => ip.Equals(s_pod.Address) ? client : null, cache, () => _learned++, _flows, s_server, _clock), cache);
     }
 
@@ -74,6 +74,8 @@ public class DnsProxyTests
         Assert.Equal(("10.1.0.2", "10.1.0.1", 53u), (request.IP!.Source, request.IP.Destination, request.L4!.UDP!.DestinationPort));
         Assert.Equal((12345u, NumericIdentity.Host.Value), (request.Source!.Identity, request.Destination!.Identity));
         Assert.Equal(TrafficDirection.EGRESS, request.TrafficDirection);
+        // Both flows name the client pod's node, whose DNS proxy Cilium would have judged them with.
+        Assert.Equal(("lab-worker", "lab-worker"), (request.NodeName, response.NodeName));
         Assert.Equal(L7FlowType.RESPONSE, response.L7!.Type);
         Assert.True(response.IsReply);
         var dns = response.L7.Dns!;
@@ -97,6 +99,7 @@ public class DnsProxyTests
         Assert.Equal(0, _learned);
         var flow = Assert.Single(_flows.Flows);
         Assert.Equal((Verdict.DROPPED, L7FlowType.REQUEST, "evil.example.org."), (flow.Verdict, flow.L7!.Type, flow.L7.Dns!.Query));
+        Assert.Equal("lab-worker", flow.NodeName);
     }
 
     [Theory]

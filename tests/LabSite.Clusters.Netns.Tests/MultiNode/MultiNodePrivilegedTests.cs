@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using LabSite.Clusters.Contract;
 using LabSite.Clusters.Contract.Flows;
+using LabSite.Clusters.Contract.Identity;
 using LabSite.Clusters.Contract.Kubernetes;
 using LabSite.Clusters.Netns.Kernel;
 using LabSite.Clusters.Netns.Pods;
@@ -114,12 +115,9 @@ public sealed class MultiNodePrivilegedTests : IAsyncLifetime
         var ships = new[] { "tiefighter", "tiefighter-w" };
         Assert.Equal([0, 1], ships.Select(s => Pod(s).Node.Index).Order());
 
-        // Not yet: a worker ship to the node-1 deathstar. The worker's proxy judges it (one bpf object treats every
-        // endpoint as local, so the redirect happens on the sender's node), but its upstream connection reaches node 1
-        // from the worker's address, a remote-node identity the deathstar's ingress rule does not allow.
         foreach (var ship in ships)
         {
-            foreach (var d in deathstars.Where(d => ship == "tiefighter" || d.Node.Index == 1))
+            foreach (var d in deathstars)
             {
                 var where = $"{ship} on {Pod(ship).Node.Name} -> {d.Spec.Name} on {d.Node.Name}";
                 var landing = await CurlAsync(ship, "POST", d.Ip, "/v1/request-landing");
@@ -129,15 +127,110 @@ public sealed class MultiNodePrivilegedTests : IAsyncLifetime
             }
         }
 
-        // The worker's own listener judged the worker ship's requests and reported them under the worker's name.
-        var worker = _cluster.Nodes[1].HubbleName;
-        var denied = await WaitForFlowsAsync(new FlowFilterBuilder().Add("from-pod", "tiefighter-w").Add("protocol", "http").Add("http-method", "PUT").Add("verdict", "DROPPED").Build());
-        Assert.True(denied.All(r => r.Flow.NodeName == worker), string.Join("\n", denied.Select(r => r.Flow.NodeName + " " + FlowPrinter.Compact(r).TrimEnd())));
-        Assert.Equal("/v1/exhaust-port", new Uri(denied[0].Flow.L7!.Http!.Url).AbsolutePath);
-        var allowed = await WaitForFlowsAsync(new FlowFilterBuilder().Add("from-pod", "tiefighter-w").Add("protocol", "http").Add("http-method", "POST").Add("verdict", "FORWARDED").Build());
-        Assert.All(allowed, r => Assert.Equal(worker, r.Flow.NodeName));
+        // Ingress L7 is judged on the destination's node, as Cilium does: the deathstar's node redirected each
+        // connection to its own listener (REDIRECTED verdict there) and reported its HTTP flows under its name.
+        foreach (var ship in ships)
+        {
+            foreach (var d in deathstars)
+            {
+                var where = $"{ship} on {Pod(ship).Node.Name} -> {d.Spec.Name} on {d.Node.Name}";
+                var http = await WaitForFlowsAsync(new FlowFilterBuilder().Add("from-pod", ship).Add("to-ip", d.Ip.ToString()).Add("protocol", "http").Build());
+                Assert.True(http.All(r => r.Flow.NodeName == d.Node.HubbleName), $"{where}:\n" + string.Join("\n", http.Select(r => r.Flow.NodeName + " " + FlowPrinter.Compact(r).TrimEnd())));
+                Assert.Contains(http, r => r.Flow.L7!.Http!.Method == "PUT" && r.Flow.Verdict == Verdict.DROPPED && new Uri(r.Flow.L7.Http.Url).AbsolutePath == "/v1/exhaust-port");
+                Assert.Contains(http, r => r.Flow.L7!.Http!.Method == "POST" && r.Flow.Verdict == Verdict.FORWARDED);
+                var redirected = await WaitForFlowsAsync(new FlowFilterBuilder().Add("from-pod", ship).Add("to-ip", d.Ip.ToString()).Add("type", "policy-verdict").Add("traffic-direction", "ingress").Build());
+                Assert.All(redirected, r => Assert.Equal(d.Node.HubbleName, r.Flow.NodeName));
+                Assert.Contains(redirected, r => r.Flow.Verdict == Verdict.REDIRECTED);
+            }
+        }
         var drops = await _cluster.GetFlowsAsync(new FlowQuery(new FlowFilterBuilder().Add("verdict", "DROPPED").Build(), All: true), CancellationToken.None);
         Assert.DoesNotContain(drops, r => r.Flow.DropReasonDesc == DropReason.PROXY_LOOKUP_FAILED);
+        // Nothing reached a deathstar unjudged: the only L3/L4 drops would be the worker's address, which no rule allows.
+        Assert.DoesNotContain(drops, r => r.Flow.DropReasonDesc == DropReason.POLICY_DENIED && r.Flow.Source?.Identity == NumericIdentity.RemoteNode.Value);
+    }
+
+    [Fact]
+    public async Task An_egress_http_rule_reaches_a_pod_on_another_node_with_the_clients_identity_in_the_vni()
+    {
+        var pinned = """
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: tiefighter-w
+              labels: {org: empire, class: tiefighter}
+            spec:
+              nodeName: mn-worker
+              containers: [{name: spaceship, image: quay.io/cilium/json-mock:v1.3.8}]
+            """;
+        var egress = """
+            apiVersion: cilium.io/v2
+            kind: CiliumNetworkPolicy
+            metadata: {name: ships-egress}
+            spec:
+              endpointSelector: {matchLabels: {class: tiefighter}}
+              egress:
+              - toEndpoints: [{matchLabels: {org: empire, class: deathstar}}]
+                toPorts:
+                - ports: [{port: "80", protocol: TCP}]
+                  rules:
+                    http: [{method: POST, path: /v1/request-landing}]
+            """;
+        Assert.True((await _cluster.ApplyAsync(StoreFixture.Yaml(pinned), ApplyMode.Apply, CancellationToken.None)).Succeeded);
+        // The deathstars admit only org=empire: the worker's own address (remote-node) would be dropped.
+        foreach (var yaml in new[] { StoreFixture.Data("sw_l3_l4_policy.yaml"), StoreFixture.Yaml(egress) })
+        {
+            var applied = await _cluster.ApplyAsync(yaml, ApplyMode.Apply, CancellationToken.None);
+            Assert.True(applied.Succeeded, string.Join("; ", applied.Errors));
+        }
+        await _cluster.WaitUntilSettledAsync(CancellationToken.None);
+        var ship = Pod("tiefighter-w");
+        var remote = _cluster.Pods.Single(p => p.Spec.Name.StartsWith("deathstar-", StringComparison.Ordinal) && p.Node.Index != ship.Node.Index);
+        var shipId = (await _cluster.GetEndpointsAsync(CancellationToken.None)).Single(e => e.IPv4 == ship.Ip.ToString()).Identity;
+
+        var landing = await CurlAsync("tiefighter-w", "POST", remote.Ip, "/v1/request-landing");
+        Assert.True(landing.Stdout == "Ship landed\n", $"POST: {landing.ExitCode} {landing.Stdout}{landing.Stderr}");
+        var exhaust = await CurlAsync("tiefighter-w", "PUT", remote.Ip, "/v1/exhaust-port");
+        Assert.Equal("Access denied\r\n", exhaust.Stdout);
+
+        // The worker's egress proxy connected from its node, and the tunnel carried the ship's identity: the deathstar's
+        // node saw the upstream arrive as the ship, not as the worker.
+        var arrived = await WaitForFlowsAsync(new FlowFilterBuilder().Add("to-ip", remote.Ip.ToString()).Add("type", "trace:from-overlay").Add("from-identity", shipId.ToString(System.Globalization.CultureInfo.InvariantCulture)).Build());
+        Assert.Contains(arrived, r => r.Flow.IP!.Source != ship.Ip.ToString());
+        Assert.All(arrived, r => Assert.Equal(remote.Node.HubbleName, r.Flow.NodeName));
+        var drops = await _cluster.GetFlowsAsync(new FlowQuery(new FlowFilterBuilder().Add("to-ip", remote.Ip.ToString()).Add("verdict", "DROPPED").Build(), All: true), CancellationToken.None);
+        Assert.DoesNotContain(drops, r => r.Flow.Type == FlowType.L3_L4);
+    }
+
+    [Fact]
+    public async Task The_gateway_on_the_first_node_reaches_worker_backends_as_the_ingress_identity()
+    {
+        // The echo backends all on the worker, admitting only the reserved ingress identity; the Gateway listens on node 1.
+        var onWorker = Ingress.IngressPrivilegedTests.Backends.Replace("    spec:\n      containers:", "    spec:\n      nodeName: mn-worker\n      containers:", StringComparison.Ordinal);
+        Assert.NotEqual(Ingress.IngressPrivilegedTests.Backends, onWorker);
+        var ingressOnly = "apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: echo-from-ingress}\nspec:\n  endpointSelector: {matchLabels: {app: echo}}\n  ingress:\n  - fromEntities: [ingress]\n";
+        foreach (var yaml in new[] { onWorker, Ingress.IngressPrivilegedTests.CanaryGateway, ingressOnly })
+        {
+            var applied = await _cluster.ApplyAsync(new ManifestText(yaml, "gateway.yaml"), ApplyMode.Apply, CancellationToken.None);
+            Assert.True(applied.Succeeded, string.Join("\n", applied.Errors));
+            await _cluster.WaitUntilSettledAsync(CancellationToken.None);
+        }
+        await _cluster.IngressRouting!.ReconcileAsync(CancellationToken.None);
+        Assert.Null(_cluster.IngressRouting.LastError);
+        var echoes = _cluster.Pods.Where(p => p.Spec.Name.StartsWith("echo-", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, echoes.Count);
+        Assert.All(echoes, p => Assert.Equal(1, p.Node.Index));
+        var gateway = (string?)_cluster.Store.Get(new ObjectQuery("gateways", "default", Name: "echo")).Single().Json["status"]?["addresses"]?[0]?["value"];
+        var client = _cluster.Pods.First(p => p.Node.Index == 0 && !p.Spec.Name.StartsWith("echo-", StringComparison.Ordinal));
+
+        var answers = await NetnsTestLabs.ExecAsync(_cluster, client.Spec.Name, "curl", "-s", "--max-time", "10", "-w", " %{http_code}\n", $"http://{gateway}/", $"http://{gateway}/");
+        var lines = answers.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.True(lines.Length == 2 && lines.All(l => l.StartsWith("echo-", StringComparison.Ordinal) && l.EndsWith(" 200", StringComparison.Ordinal)),
+            $"{client.Spec.Name} -> gateway {gateway}: {answers.Stdout}{answers.Stderr}");
+        // The tunnel carried the ingress identity (8) to the worker, where the backend's policy admitted it.
+        var arrived = await WaitForFlowsAsync(new FlowFilterBuilder().Add("type", "trace:from-overlay").Add("from-identity", NumericIdentity.Ingress.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)).Build());
+        Assert.Contains(arrived, r => echoes.Any(e => e.Ip.ToString() == r.Flow.IP!.Destination));
+        var drops = await _cluster.GetFlowsAsync(new FlowQuery(new FlowFilterBuilder().Add("verdict", "DROPPED").Build(), All: true), CancellationToken.None);
+        Assert.DoesNotContain(drops, r => echoes.Any(e => e.Ip.ToString() == r.Flow.IP?.Destination));
     }
 
     [Fact]
@@ -169,6 +262,11 @@ public sealed class MultiNodePrivilegedTests : IAsyncLifetime
 
         var queries = await WaitForFlowsAsync(new FlowFilterBuilder().Add("from-pod", onWorker.Spec.Name).Add("protocol", "dns").Add("verdict", "DROPPED").Build());
         Assert.Equal("kubernetes.default.svc.example.", queries[0].Flow.L7!.Dns!.Query);
+        // Judged for the worker's pod, so reported under the worker's name (Cilium's DNS proxy is the pod's node's).
+        var dns = await WaitForFlowsAsync(new FlowFilterBuilder().Add("pod", onWorker.Spec.Name).Add("protocol", "dns").Build());
+        Assert.True(dns.Count >= 3, $"expected the allowed query, its answer and the refused query: {dns.Count}");
+        Assert.All(dns, r => Assert.Equal(onWorker.Node.HubbleName, r.Flow.NodeName));
+        Assert.NotEqual(_cluster.Nodes[0].HubbleName, onWorker.Node.HubbleName);
         var cache = _cluster.Policy!.FqdnCacheList();
         Assert.Contains(cache, e => e.Fqdn.TrimEnd('.') == "deathstar.default.svc.cluster.local");
     }
@@ -193,7 +291,9 @@ public sealed class MultiNodePrivilegedTests : IAsyncLifetime
         }
         Assert.Equal("genuine", await ReceiveAsync(receiver));
 
-        var frame = VxlanFrame(_cluster.Nodes[victim.Node.Index], impersonated.Ip, victim.Ip, port, "forged"u8.ToArray());
+        // The forged frame also claims the impersonated pod's identity in the VNI, which the receiving node would trust.
+        var identity = (await _cluster.GetEndpointsAsync(CancellationToken.None)).Single(e => e.IPv4 == impersonated.Ip.ToString()).Identity;
+        var frame = VxlanFrame(_cluster.Nodes[victim.Node.Index], identity, impersonated.Ip, victim.Ip, port, "forged"u8.ToArray());
         using (var forger = await UdpInPodAsync(sender))
         {
             await forger.SendToAsync(frame, new IPEndPoint(victim.Node.Underlay!, LabOverlay.Port));
@@ -201,6 +301,22 @@ public sealed class MultiNodePrivilegedTests : IAsyncLifetime
         Assert.Null(await ReceiveAsync(receiver));
         var drops = await WaitForFlowsAsync(new FlowFilterBuilder().Add("from-pod", "xwing").Add("to-ip", victim.Node.Underlay!.ToString()).Add("verdict", "DROPPED").Build());
         Assert.Equal(DropReason.UNKNOWN_L3_TARGET_ADDRESS, drops[0].Flow.DropReasonDesc);
+    }
+
+    [Fact]
+    public async Task A_destination_without_a_tunnel_endpoint_is_dropped_at_to_overlay_with_the_reason()
+    {
+        // A route into the tunnel for an address no node owns (only a node's own routing could add one): the ipcache
+        // names no tunnel endpoint for it, so to_overlay drops and says why rather than sending a datagram nowhere.
+        var node = _cluster.Nodes[0];
+        var target = IPAddress.Parse("203.0.113.7");
+        await new IpBatch(node.Netns).Add($"route add {target}/32 via {_cluster.Nodes[1].NodeIp} dev {LabOverlay.Device} onlink").RunAsync("test route", CancellationToken.None);
+        using var udp = await NetnsThread.RunAsync(LabNames.NetnsPath(node.Netns), () => new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp));
+        await udp.SendToAsync("lost"u8.ToArray(), new IPEndPoint(target, 9));
+
+        var drops = await WaitForFlowsAsync(new FlowFilterBuilder().Add("to-ip", target.ToString()).Add("verdict", "DROPPED").Build());
+        Assert.Equal(DropReason.NO_TUNNEL_OR_ENCAPSULATION_ENDPOINT, drops[0].Flow.DropReasonDesc);
+        Assert.Contains("No tunnel/encapsulation endpoint", FlowPrinter.Compact(drops[0]), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -288,12 +404,12 @@ public sealed class MultiNodePrivilegedTests : IAsyncLifetime
         }
     }
 
-    /// <summary>A VXLAN payload (RFC 7348) carrying Ethernet + IPv4 + UDP from <paramref name="source"/>, for the node's VTEP.</summary>
-    private static byte[] VxlanFrame(LabNode node, IPAddress source, IPAddress destination, int port, byte[] payload)
+    /// <summary>A VXLAN payload (RFC 7348) carrying Ethernet + IPv4 + UDP from <paramref name="source"/>, for the node's VTEP; the VNI is the claimed identity.</summary>
+    private static byte[] VxlanFrame(LabNode node, uint vni, IPAddress source, IPAddress destination, int port, byte[] payload)
     {
         var frame = new byte[8 + 14 + 20 + 8 + payload.Length];
         frame[0] = 0x08; // VNI present
-        BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(4), (uint)LabOverlay.Vni << 8);
+        BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(4), vni << 8);
         var eth = frame.AsSpan(8);
         Convert.FromHexString(LabOverlay.Mac(node).Replace(":", "", StringComparison.Ordinal)).CopyTo(eth);
         Convert.FromHexString("026c73000099").CopyTo(eth[6..]);

@@ -44,12 +44,11 @@ public class StoreSemanticsTests
         Assert.Equal(kind, ServedKinds.Resolve(alias)?.Kind);
 
     [Fact]
-    public void DaemonSets_are_known_but_not_served()
+    public void DaemonSets_are_served_but_not_user_managed()
     {
-        Assert.NotNull(ResourceKinds.Resolve("ds"));
-        Assert.Null(ServedKinds.Resolve("ds"));
-        var e = Assert.Throws<ArgumentException>(() => NewStore().Get(new ObjectQuery("ds")));
-        Assert.Equal("error: the server doesn't have a resource type \"ds\"", e.Message);
+        Assert.Equal(ResourceKinds.DaemonSet, ServedKinds.Resolve("ds"));
+        Assert.False(ServedKinds.IsUserManaged(ResourceKinds.DaemonSet));
+        Assert.Empty(NewStore().Get(new ObjectQuery("ds")));
     }
 
     [Fact]

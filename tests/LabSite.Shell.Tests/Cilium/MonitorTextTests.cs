@@ -45,6 +45,17 @@ public class MonitorTextTests
     }
 
     [Fact]
+    public void Crypto_traces_print_as_cilium_monitor_words_them()
+    {
+        var f = Syn(MonitorEventType.Trace, 13);
+        f.TraceObservationPoint = TraceObservationPoint.TO_CRYPTO;
+        Assert.StartsWith("-> crypto flow 0x0 , identity 258->257", MonitorText.Line(f, numeric: false));
+        f.EventType = new CiliumEventType(MonitorEventType.Trace, 12);
+        f.TraceObservationPoint = TraceObservationPoint.FROM_CRYPTO;
+        Assert.StartsWith("<- crypto flow 0x0 , identity 258->257", MonitorText.Line(f, numeric: false));
+    }
+
+    [Fact]
     public void Policy_verdicts_print_the_local_endpoint_remote_identity_direction_and_match()
     {
         var f = Syn(MonitorEventType.PolicyVerdict);

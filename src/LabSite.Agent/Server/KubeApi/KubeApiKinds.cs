@@ -5,9 +5,11 @@ namespace LabSite.Agent.Server.KubeApi;
 /// <summary>The kinds a lab's Kubernetes API serves, and how discovery describes them.</summary>
 internal static class KubeApiKinds
 {
-    /// <summary>The object store's kinds (DaemonSets have no controller in a lab), then the kinds only discovery lists.</summary>
-    public static IReadOnlyList<ResourceKind> All { get; } =
-        [.. ResourceKinds.All.Where(k => k != ResourceKinds.DaemonSet), .. ResourceKinds.DiscoveryOnly];
+    /// <summary>
+    /// The object store's kinds, then the kinds only discovery lists. DaemonSets are read-only in effect: the one a lab has
+    /// is its Cilium agents' (<c>kube-system/cilium</c>), and the store refuses writes to it with a Forbidden.
+    /// </summary>
+    public static IReadOnlyList<ResourceKind> All { get; } = [.. ResourceKinds.All, .. ResourceKinds.DiscoveryOnly];
 
     public static bool IsStored(ResourceKind kind) => !ResourceKinds.DiscoveryOnly.Contains(kind);
 

@@ -14,6 +14,8 @@ public static class EventCodes
     public const byte TraceFromLxc = 5;
     public const byte TraceToOverlay = 4;
     public const byte TraceFromOverlay = 9;
+    public const byte TraceFromCrypto = 12;
+    public const byte TraceToCrypto = 13;
 
     public const byte FlagIsReplyKnown = 0x1;
     public const byte FlagIsReply = 0x2;

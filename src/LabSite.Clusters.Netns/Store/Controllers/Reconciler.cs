@@ -10,10 +10,14 @@ namespace LabSite.Clusters.Netns.Store.Controllers;
 /// </summary>
 internal static class Reconciler
 {
-    public static void Run(StoreTransaction tx, ServiceIpAllocator ips, Random random)
+    public static void Run(StoreTransaction tx, ServiceIpAllocator ips, Random random, bool ciliumAgentPods)
     {
         CollectOrphans(tx);
         DeploymentController.Reconcile(tx, random);
+        if (ciliumAgentPods)
+        {
+            CiliumAgentPods.Reconcile(tx, random);
+        }
         PodScheduler.Reconcile(tx);
         EndpointsController.Reconcile(tx, random);
         IngressController.Reconcile(tx, ips, random);

@@ -23,6 +23,7 @@ public class DropReasonAbiTests
     [InlineData("DROP_POLICY_DENY", DropReason.POLICY_DENY)]
     [InlineData("DROP_PROXY_LOOKUP", DropReason.PROXY_LOOKUP_FAILED)]
     [InlineData("DROP_EP_NOT_READY", DropReason.DROP_EP_NOT_READY)]
+    [InlineData("DROP_NO_TUNNEL_ENDPOINT", DropReason.NO_TUNNEL_OR_ENCAPSULATION_ENDPOINT)]
     public void Drop_reasons_match(string define, DropReason reason) => Assert.Equal((int)reason, Defines()[define]);
 
     [Fact]

@@ -103,7 +103,9 @@ public sealed class ReachabilityWorld : IAsyncLifetime
             }
         }
         var worldKeys = _worldObjects.Select(o => (o.Kind, o.Namespace, o.Name)).ToHashSet();
-        foreach (var pod in Cluster.Store.Get(new ObjectQuery("pods", Namespace: "*")).Where(p => !worldKeys.Contains(("Pod", p.Namespace, p.Name))))
+        // every pod the world did not make goes, but the lab's own Cilium agent pods (kube-system), which come with the lab
+        foreach (var pod in Cluster.Store.Get(new ObjectQuery("pods", Namespace: "*"))
+            .Where(p => !worldKeys.Contains(("Pod", p.Namespace, p.Name)) && !(p.Namespace == "kube-system" && p.Labels.GetValueOrDefault("k8s-app") == "cilium")))
         {
             Delete("pods", pod);
         }
