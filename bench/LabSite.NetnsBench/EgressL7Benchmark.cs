@@ -53,6 +53,11 @@ public static class EgressL7Benchmark
         public List<double> Rates { get; } = [];
 
         public List<double> LatenciesUs { get; } = [];
+
+        /// <summary>Bytes the whole process (client, server, agent) allocated per request, per round.</summary>
+        public List<double> BytesPerRequest { get; } = [];
+
+        public List<double> Gen0PerSecond { get; } = [];
     }
 
     public static async Task<int> RunAsync(int rounds, double seconds, int connections)
@@ -85,7 +90,11 @@ public static class EgressL7Benchmark
                 {
                     throw new InvalidOperationException($"{side.Name}: PUT /v1/exhaust-port answered {put}, expected {side.ExpectedPut}: the side is not what it claims");
                 }
-                return await RequestsPerSecondAsync(client.Netns, side.Target, connections, duration);
+                var (allocated, gen0) = (GC.GetTotalAllocatedBytes(), GC.CollectionCount(0));
+                var measured = await RequestsPerSecondAsync(client.Netns, side.Target, connections, duration);
+                side.BytesPerRequest.Add((GC.GetTotalAllocatedBytes() - allocated) / Math.Max(1.0, measured.LatenciesUs.Count));
+                side.Gen0PerSecond.Add((GC.CollectionCount(0) - gen0) / duration.TotalSeconds);
+                return measured;
             }
 
             foreach (var side in sides)
@@ -109,10 +118,12 @@ public static class EgressL7Benchmark
             foreach (var side in sides)
             {
                 var rate = Stats.Median(side.Rates);
-                Console.WriteLine($"  {side.Name}: {rate:0} req/s, p50 {Stats.Percentile(side.LatenciesUs, 0.50):0} µs, p99 {Stats.Percentile(side.LatenciesUs, 0.99):0} µs, ratio to direct {rate / direct:0.00}");
+                Console.WriteLine($"  {side.Name}: {rate:0} req/s, p50 {Stats.Percentile(side.LatenciesUs, 0.50):0} µs, p99 {Stats.Percentile(side.LatenciesUs, 0.99):0} µs, ratio to direct {rate / direct:0.00}; allocated {Stats.Median(side.BytesPerRequest.Skip(1).ToList()):0} B/request, {Stats.Median(side.Gen0PerSecond.Skip(1).ToList()):0} gen0 GCs/s");
             }
             Console.WriteLine($"  ratio egress L7 proxy / nginx: {Stats.Median(sides[0].Rates) / Stats.Median(sides[1].Rates):0.00}");
             Console.WriteLine($"  load: {File.ReadAllText("/proc/loadavg").Trim()}");
+            // The agent (labsite, Web SDK) runs server GC; this process runs workstation GC unless DOTNET_gcServer=1.
+            Console.WriteLine($"  GC: {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")}, {Environment.ProcessorCount} CPUs");
             return 0;
         }
         finally
@@ -167,15 +178,37 @@ public static class EgressL7Benchmark
         var sw = Stopwatch.StartNew();
         var loops = await Task.WhenAll(Enumerable.Range(0, connections).Select(_ => Task.Factory.StartNew(() => RequestLoop(Connect, duration), TaskCreationOptions.LongRunning)));
         var elapsed = sw.Elapsed.TotalSeconds;
-        return (loops.Sum(l => l.Count) / elapsed, [.. loops.SelectMany(l => l)]);
+        var slowestConnect = loops.Max(l => l.SlowestConnectMs);
+        var slowestRequest = loops.Max(l => l.Latencies.Count == 0 ? 0 : l.Latencies.Max()) / 1000;
+        if (slowestConnect > StallMs || slowestRequest > StallMs)
+        {
+            // A stall, not a rate: say so next to the round, so a low round can be told from a slow path.
+            Console.WriteLine($"  stall in this round: slowest connect {slowestConnect:0} ms, slowest request {slowestRequest:0} ms ({loops.Sum(l => l.Connects)} connects)");
+        }
+        return (loops.Sum(l => l.Latencies.Count) / elapsed, [.. loops.SelectMany(l => l.Latencies)]);
     }
 
-    private static List<double> RequestLoop(Func<Socket> connect, TimeSpan duration)
+    private const double StallMs = 100;
+
+    private sealed record LoopResult(List<double> Latencies, double SlowestConnectMs, int Connects);
+
+    private static LoopResult RequestLoop(Func<Socket> connect, TimeSpan duration)
     {
         var buffer = new byte[4096];
         var latencies = new List<double>(1 << 16);
+        double slowestConnect = 0;
+        var connects = 0;
+        Socket TimedConnect()
+        {
+            var started = Stopwatch.GetTimestamp();
+            var socket = connect();
+            slowestConnect = Math.Max(slowestConnect, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            connects++;
+            return socket;
+        }
+
         var sw = Stopwatch.StartNew();
-        var s = connect();
+        var s = TimedConnect();
         try
         {
             while (sw.Elapsed < duration)
@@ -187,7 +220,7 @@ public static class EgressL7Benchmark
                 if (close)
                 {
                     s.Dispose();
-                    s = connect();
+                    s = TimedConnect();
                 }
             }
         }
@@ -195,7 +228,7 @@ public static class EgressL7Benchmark
         {
             s.Dispose();
         }
-        return latencies;
+        return new LoopResult(latencies, slowestConnect, connects);
     }
 
     /// <summary>

@@ -156,9 +156,79 @@ public sealed class DNS
     public List<string> Rrtypes { get => field ??= []; set; }
 }
 
-/// <summary>One <c>GetFlowsResponse</c> line: the flow plus the node name and time Hubble repeats outside it.</summary>
-public sealed record FlowRecord(Flow Flow, string NodeName, Timestamp Time)
+/// <summary>
+/// One <c>GetFlowsResponse</c> line: the flow plus the node name and time Hubble repeats outside it. A record made from
+/// a <see cref="FlowSource"/> keeps the source's compact form and builds the <see cref="Flow"/> on first read: a lab's
+/// ring keeps thousands of records alive, read far less often than written, and the bytes it keeps are what each
+/// garbage collection that promotes them copies.
+/// </summary>
+public sealed record FlowRecord
 {
+    private readonly FlowSource? _source;
+    private Flow? _flow;
+
+    public FlowRecord(Flow flow, string nodeName, Timestamp time)
+    {
+        ArgumentNullException.ThrowIfNull(flow);
+        _flow = flow;
+        NodeName = nodeName;
+        Time = time;
+    }
+
+    public FlowRecord(FlowSource source, string nodeName)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        _source = source;
+        NodeName = nodeName;
+        Time = source.Time;
+    }
+
+    /// <summary>The flow; built once from its source on first read, so every reader sees the same instance.</summary>
+    public Flow Flow
+    {
+        get => _flow ?? Interlocked.CompareExchange(ref _flow, _source!.Build(), null) ?? _flow;
+        init
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            _flow = value;
+            _source = null;
+        }
+    }
+
+    public string NodeName { get; init; }
+
+    public Timestamp Time { get; init; }
+
     /// <summary>When the flow happened: its own time, else when it was recorded. What <c>--since</c>/<c>--until</c> compare.</summary>
-    public Timestamp FlowTime => Flow.Time.IsZero ? Time : Flow.Time;
+    public Timestamp FlowTime => _source is not null ? Time : Flow.Time.IsZero ? Time : Flow.Time;
+
+    /// <summary>
+    /// The flow for a reader that needs it only now (the ring's metrics observer and subscriber filters): built
+    /// without being kept when it has not been read yet. <see cref="Keep"/> keeps it once a subscriber takes it.
+    /// </summary>
+    internal Flow Peek() => _flow ?? _source!.Build();
+
+    internal void Keep(Flow built) => Interlocked.CompareExchange(ref _flow, built, null);
+
+    public void Deconstruct(out Flow flow, out string nodeName, out Timestamp time) => (flow, nodeName, time) = (Flow, NodeName, Time);
+
+    // By what the record was made from (the flow or its source, by reference as before), so equality and the hash
+    // code do not change when the flow is built on first read.
+    public bool Equals(FlowRecord? other) => other is not null
+        && ReferenceEquals(_source, other._source) && (_source is not null || ReferenceEquals(_flow, other._flow))
+        && NodeName == other.NodeName && Time.Equals(other.Time);
+
+    public override int GetHashCode() => HashCode.Combine((object?)_source ?? _flow, NodeName, Time);
+}
+
+/// <summary>
+/// A flow in a compact form of its producer's (the L7 proxy's), built into a <see cref="Flows.Flow"/> only when read.
+/// Build must give equal flows every time and must not throw; the source must not change once written.
+/// </summary>
+public abstract class FlowSource
+{
+    /// <summary>When the flow happened (its <see cref="Flow.Time"/>).</summary>
+    public abstract Timestamp Time { get; }
+
+    public abstract Flow Build();
 }

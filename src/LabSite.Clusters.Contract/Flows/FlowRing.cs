@@ -56,10 +56,23 @@ public sealed class FlowRing(int capacity = FlowRing.DefaultCapacity, int subscr
             _written++;
             subs = _subscribers.ToArray();
         }
-        Observer?.Invoke(record.Flow);
+        if (Observer is null && subs.Length == 0)
+        {
+            return;
+        }
+
+        // Built for the observer and the filters without being kept in the record, unless a subscriber takes it.
+        var flow = record.Peek();
+        Observer?.Invoke(flow);
         foreach (var s in subs)
         {
-            if (s.Filter.Matches(record.Flow) && !s.Channel.Writer.TryWrite(record))
+            if (!s.Filter.Matches(flow))
+            {
+                continue;
+            }
+
+            record.Keep(flow);
+            if (!s.Channel.Writer.TryWrite(record))
             {
                 Interlocked.Increment(ref s.Lost);
             }
@@ -134,8 +147,17 @@ public sealed class FlowRing(int capacity = FlowRing.DefaultCapacity, int subscr
         {
             var r = _ring[i % capacity]!;
             var t = r.FlowTime;
-            if ((since is null || t.CompareTo(since.Value) >= 0) && (until is null || t.CompareTo(until.Value) <= 0) && filter.Matches(r.Flow))
+            if ((since is not null && t.CompareTo(since.Value) < 0) || (until is not null && t.CompareTo(until.Value) > 0))
             {
+                continue;
+            }
+
+            // Only the flows that match are kept built: a narrow filter over a ring of compact records builds the rest
+            // only for the test.
+            var flow = r.Peek();
+            if (filter.Matches(flow))
+            {
+                r.Keep(flow);
                 all.Add(r);
             }
         }

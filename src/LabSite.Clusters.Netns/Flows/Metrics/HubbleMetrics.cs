@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using LabSite.Clusters.Contract.Flows;
 using LabSite.Clusters.Contract.Metrics;
@@ -184,14 +185,34 @@ public sealed class HubbleMetrics
         _httpDuration.WithLabels(values).Observe(l7.LatencyNs / 1e9);
     }
 
-    private static string[] Sorted(HubbleMetric metric) => [.. metric.Labels.Order(StringComparer.Ordinal)];
+    // Sorted once per metric, not per flow: every flow the lab observes (two per proxied HTTP request) passes here.
+    private static readonly ConditionalWeakTable<HubbleMetric, string[]> s_sorted = new();
+
+    private static string[] Sorted(HubbleMetric metric) => s_sorted.GetValue(metric, m => [.. m.Labels.Order(StringComparer.Ordinal)]);
 
     private static void Inc(Counter counter, HubbleMetric metric, params (string Name, string Value)[] labels) =>
         counter.WithLabels(Values(metric, labels)).Inc();
 
     private static string[] Values(HubbleMetric metric, params (string Name, string Value)[] labels)
     {
-        var byName = labels.ToDictionary(l => l.Name, l => l.Value, StringComparer.Ordinal);
-        return [.. Sorted(metric).Select(n => byName[n])];
+        var names = Sorted(metric);
+        var values = new string[names.Length];
+        for (var i = 0; i < names.Length; i++)
+        {
+            foreach (var (name, value) in labels)
+            {
+                if (string.Equals(name, names[i], StringComparison.Ordinal))
+                {
+                    values[i] = value;
+                    break;
+                }
+            }
+
+            if (values[i] is null)
+            {
+                throw new KeyNotFoundException($"{metric.Name}: no value for label '{names[i]}'");
+            }
+        }
+        return values;
     }
 }

@@ -9,4 +9,7 @@ namespace LabSite.Clusters.Netns.Proxy.Flows;
 public interface IL7FlowSink
 {
     void Publish(Flow flow);
+
+    /// <summary>An HTTP flow in compact form; a sink that keeps flows may keep it so and build it when read.</summary>
+    void Publish(L7HttpFlow flow) => Publish(flow.Build());
 }

@@ -33,11 +33,20 @@ internal static class HttpBodyCopier
             if (result.Buffer.Length >= framing.Length)
             {
                 var body = result.Buffer.Slice(0, framing.Length);
-                var message = new byte[head.Length + (int)framing.Length];
-                head.CopyTo(message, 0);
-                body.CopyTo(message.AsSpan(head.Length));
-                source.AdvanceTo(body.End);
-                await destination.WriteAsync(message, ct);
+                var length = head.Length + (int)framing.Length;
+                var message = ArrayPool<byte>.Shared.Rent(length);
+                try
+                {
+                    head.CopyTo(message, 0);
+                    body.CopyTo(message.AsSpan(head.Length));
+                    source.AdvanceTo(body.End);
+                    await destination.WriteAsync(message.AsMemory(0, length), ct);
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(message);
+                }
+
                 return framing.Length;
             }
 

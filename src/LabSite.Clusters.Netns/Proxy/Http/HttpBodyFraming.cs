@@ -42,6 +42,31 @@ public readonly record struct HttpBodyFraming(HttpBodyKind Kind, long Length = 0
     private static HttpBodyFraming FromHeaders(HttpHeaderList headers, HttpWireVersion version, string what, bool isResponse)
     {
         var bad = isResponse ? 502 : 400;
+        // Most messages: no body, or one plain Content-Length; without the lists below (two heads per request).
+        var (transferEncodings, contentLengths, contentLength) = (0, 0, "");
+        foreach (var (name, value) in headers)
+        {
+            if (string.Equals(name, "Transfer-Encoding", StringComparison.OrdinalIgnoreCase))
+            {
+                transferEncodings++;
+            }
+            else if (string.Equals(name, "Content-Length", StringComparison.OrdinalIgnoreCase))
+            {
+                (contentLengths, contentLength) = (contentLengths + 1, value);
+            }
+        }
+
+        if (transferEncodings == 0 && contentLengths == 0)
+        {
+            return Empty;
+        }
+
+        if (transferEncodings == 0 && contentLengths == 1 && contentLength.Length is > 0 and <= 18 && !contentLength.AsSpan().ContainsAnyExceptInRange('0', '9'))
+        {
+            var plain = long.Parse(contentLength, System.Globalization.CultureInfo.InvariantCulture);
+            return plain == 0 ? Empty : new HttpBodyFraming(HttpBodyKind.ContentLength, plain);
+        }
+
         var te = headers.GetAll("Transfer-Encoding").ToList();
         var cl = headers.GetAll("Content-Length").ToList();
         if (te.Count > 0)

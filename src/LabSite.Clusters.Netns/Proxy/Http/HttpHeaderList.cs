@@ -31,6 +31,25 @@ public sealed class HttpHeaderList : List<KeyValuePair<string, string>>
     public int RemoveAll(string name) => RemoveAll(h => string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>True when a comma-separated field (Connection, Transfer-Encoding, Expect) lists <paramref name="token"/>.</summary>
-    public bool HasToken(string name, string token) =>
-        GetAll(name).SelectMany(v => v.Split(',')).Any(t => string.Equals(t.Trim(), token, StringComparison.OrdinalIgnoreCase));
+    public bool HasToken(string name, string token)
+    {
+        // Without LINQ or Split: the proxy asks this several times per request (Connection, Expect, Transfer-Encoding).
+        foreach (var (key, value) in this)
+        {
+            if (!string.Equals(key, name, StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            foreach (var range in value.AsSpan().Split(','))
+            {
+                if (value.AsSpan()[range].Trim().Equals(token, StringComparison.OrdinalIgnoreCase))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
 }

@@ -19,9 +19,7 @@ public sealed class HttpRequestHead
     public string Host => Headers.Get("Host") ?? (Uri.TryCreate(Target, UriKind.Absolute, out var u) ? u.Authority : "");
 
     /// <summary>The path and query (what Envoy calls <c>:path</c>): the target itself in origin form.</summary>
-    public string PathAndQuery =>
-        Target.StartsWith('/') || Target == "*" ? Target
-        : Uri.TryCreate(Target, UriKind.Absolute, out var u) ? u.PathAndQuery : Target;
+    public string PathAndQuery => PathAndQueryOf(Target);
 
     /// <summary>True when the client wants the connection kept after this exchange (RFC 9112 §9.3).</summary>
     public bool KeepAlive => Version == HttpWireVersion.Http11
@@ -29,5 +27,13 @@ public sealed class HttpRequestHead
         : Headers.HasToken("Connection", "keep-alive");
 
     /// <summary>The URL as Hubble shows it: <c>http://{Host}{path}</c>.</summary>
-    public string FlowUrl => Target.StartsWith("http://", StringComparison.OrdinalIgnoreCase) ? Target : $"http://{Host}{PathAndQuery}";
+    public string FlowUrl => FlowUrlOf(Host, Target);
+
+    /// <summary><see cref="FlowUrl"/> of a request with this authority and target (flows build it only when read).</summary>
+    public static string FlowUrlOf(string host, string target) =>
+        target.StartsWith("http://", StringComparison.OrdinalIgnoreCase) ? target : $"http://{host}{PathAndQueryOf(target)}";
+
+    private static string PathAndQueryOf(string target) =>
+        target.StartsWith('/') || target == "*" ? target
+        : Uri.TryCreate(target, UriKind.Absolute, out var u) ? u.PathAndQuery : target;
 }

@@ -35,7 +35,7 @@ internal sealed class ProxyConnection(
     public async Task RunAsync(CancellationToken stop)
     {
         this._stop = stop;
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        using var deadline = new PhaseDeadline(stop);
         var ct = deadline.Token;
         client.NoDelay = true;
         Stream clientStream = blocking ? new BlockingSocketStream(client) : new NetworkStream(client, ownsSocket: true);
@@ -142,7 +142,7 @@ internal sealed class ProxyConnection(
     /// <summary>One request/response exchange. Returns whether the client connection stays open.</summary>
     private async Task<bool> ExchangeAsync(
         L7Exchange exchange, L7PolicyKey policyKey, HttpRequestHead request, PipeReader reader, Stream clientStream,
-        CancellationTokenSource deadline)
+        PhaseDeadline deadline)
     {
         var ct = deadline.Token;
         var started = _time.GetTimestamp();
@@ -296,7 +296,7 @@ internal sealed class ProxyConnection(
 
     private async Task<bool> DenyAsync(
         IReadOnlyList<L7Exchange> legs, HttpRequestHead request, HttpBodyFraming framing, PipeReader reader, Stream clientStream,
-        long started, CancellationTokenSource deadline, (int Status, string Body)? localReply = null)
+        long started, PhaseDeadline deadline, (int Status, string Body)? localReply = null)
     {
         // Drop a small body so the next pipelined request lines up; a large or chunked one ends the connection instead.
         var drain = framing.Kind == HttpBodyKind.None
@@ -457,9 +457,9 @@ internal sealed class ProxyConnection(
     private L7PolicyKey PolicyKey(L7Exchange x) => new(
         options.Direction == TrafficDirection.INGRESS ? x.Server.Address : x.Client.Address, options.Direction, (ushort)x.Server.Port);
 
-    private void SetPhase(CancellationTokenSource deadline, Phase next, TimeSpan timeout)
+    private void SetPhase(PhaseDeadline deadline, Phase next, TimeSpan timeout)
     {
         _phase = next;
-        deadline.CancelAfter(timeout);
+        deadline.Set(timeout);
     }
 }

@@ -49,6 +49,32 @@ public sealed class HttpHeadParsingTests
         Assert.Equal("/a?b", head.PathAndQuery);
     }
 
+    [Theory]
+    [InlineData("Connection", "close", "close", true)]
+    [InlineData("connection", "Keep-Alive, Upgrade", "upgrade", true)]
+    [InlineData("Connection", " foo ,  CLOSE ", "close", true)]
+    [InlineData("Connection", "closed", "close", false)]
+    [InlineData("Connection", "", "close", false)]
+    [InlineData("Connection", ",,", "close", false)]
+    [InlineData("Expect", "100-continue", "100-continue", true)]
+    public void CommaListTokensMatchWholeTrimmedItemsIgnoringCase(string name, string value, string token, bool expected)
+    {
+        var headers = new HttpHeaderList { { "Host", "x" }, { name, value } };
+
+        Assert.Equal(expected, headers.HasToken(name, token));
+    }
+
+    [Fact]
+    public void TokensAreFoundInAnyRepeatOfTheField()
+    {
+        var headers = new HttpHeaderList { { "Connection", "keep-alive" }, { "Host", "x" }, { "Connection", "TE, close" } };
+
+        Assert.True(headers.HasToken("connection", "close"));
+        Assert.True(headers.HasToken("Connection", "te"));
+        Assert.False(headers.HasToken("Connection", "upgrade"));
+        Assert.False(new HttpHeaderList { { "X-Connection", "close" } }.HasToken("Connection", "close"));
+    }
+
     [Fact]
     public async Task CleanCloseBeforeAnyByteIsNotAnError() => Assert.Null(await ParseAsync(""));
 

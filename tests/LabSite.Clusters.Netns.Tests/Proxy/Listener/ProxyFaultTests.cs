@@ -136,6 +136,26 @@ public sealed class ProxyFaultTests(UpstreamFixture fixture) : IClassFixture<Ups
     }
 
     [Fact]
+    public async Task AnAnswerSlowerThanAnEarlierPhasesDeadlineButWithinItsOwnGoesThrough()
+    {
+        // The head phase's 300 ms deadline is armed when the request arrives; moving to the response phase (30 s)
+        // must move it, not leave the earlier timer to cut the connection.
+        await using var slow = new RawUpstream(async (s, ct) =>
+        {
+            await RawUpstream.ReadHeadAsync(s, ct);
+            await Task.Delay(TimeSpan.FromSeconds(1), ct);
+            await s.SendAsync("HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nslow"u8.ToArray(), ct);
+        });
+        await using var h = Start(slow.EndPoint, o => o with { RequestHeadTimeout = TimeSpan.FromMilliseconds(300), UpstreamResponseTimeout = TimeSpan.FromSeconds(30) });
+        h.Allow([HttpRule.Any]);
+
+        var raw = await h.RawAsync($"GET /x HTTP/1.1\r\n{Host}Connection: close\r\n\r\n", halfClose: false);
+
+        Assert.StartsWith("HTTP/1.1 200 OK", raw);
+        Assert.EndsWith("slow", raw);
+    }
+
+    [Fact]
     public async Task ClientStallingInsideItsHeadGets408()
     {
         await using var h = Start(fixture.Upstream.EndPoint, o => o with { RequestHeadTimeout = TimeSpan.FromMilliseconds(300) });
