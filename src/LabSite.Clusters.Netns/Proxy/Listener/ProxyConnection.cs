@@ -89,6 +89,9 @@ internal sealed class ProxyConnection(
         catch (OperationCanceledException) when (!stop.IsCancellationRequested && _phase == Phase.Head)
         {
             await TryWriteAsync(clientStream, LocalReply.Error(408, "request head not received in time", close: true, _time));
+            // Bytes that arrived while the deadline fired are still queued (a read after SHUT_RD still returns them):
+            // closing over them would send a RST that can destroy the 408 before the client reads it.
+            await LingeringCloseAsync(clientStream);
         }
         catch (Exception e) when (e is OperationCanceledException or IOException or SocketException or HttpProtocolException or ObjectDisposedException)
         {
