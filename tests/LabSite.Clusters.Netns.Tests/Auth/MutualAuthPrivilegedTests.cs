@@ -76,14 +76,14 @@ public sealed class MutualAuthPrivilegedTests : IAsyncLifetime
         // curl's SYN drops; the kernel retransmits it a second later, by when the pair is authenticated.
         Assert.Equal("Ship landed\n", (await LandAsync(_cluster, "tiefighter", remote.Ip, connectTimeout: 8)).Stdout);
 
-        var drop = (await WaitForFlowsAsync(_cluster, new FlowFilterBuilder().Add("from-pod", "tiefighter").Add("to-ip", remote.Ip.ToString()).Add("type", "drop").Build()))[0];
+        var drop = (await _cluster.RequireFlowsAsync(new FlowFilterBuilder().Add("from-pod", "tiefighter").Add("to-ip", remote.Ip.ToString()).Add("type", "drop").Build()))[0];
         Assert.Equal(DropReason.AUTH_REQUIRED, drop.Flow.DropReasonDesc);
         Assert.Equal(remote.Node.HubbleName, drop.Flow.NodeName);
         Assert.Contains("Authentication required DROPPED", FlowPrinter.Compact(drop), StringComparison.Ordinal);
-        var forwarded = await WaitForFlowsAsync(_cluster, new FlowFilterBuilder().Add("from-pod", "tiefighter").Add("to-ip", remote.Ip.ToString()).Add("type", "trace:to-endpoint").Build());
+        var forwarded = await _cluster.RequireFlowsAsync(new FlowFilterBuilder().Add("from-pod", "tiefighter").Add("to-ip", remote.Ip.ToString()).Add("type", "trace:to-endpoint").Build());
         Assert.Contains(forwarded, f => f.FlowTime.CompareTo(drop.FlowTime) > 0);
         // The deathstar's policy verdicts carry the entry's auth type, as Hubble's summary shows it.
-        var verdicts = await WaitForFlowsAsync(_cluster, new FlowFilterBuilder().Add("from-pod", "tiefighter").Add("to-ip", remote.Ip.ToString()).Add("type", "policy-verdict").Build());
+        var verdicts = await _cluster.RequireFlowsAsync(new FlowFilterBuilder().Add("from-pod", "tiefighter").Add("to-ip", remote.Ip.ToString()).Add("type", "policy-verdict").Build());
         Assert.Contains(verdicts, v => v.Flow.Verdict == Verdict.DROPPED && v.Flow.DropReasonDesc == DropReason.AUTH_REQUIRED && v.Flow.AuthType == AuthType.SPIRE);
         Assert.Contains(verdicts, v => v.Flow.Verdict == Verdict.FORWARDED
             && FlowPrinter.Compact(v).Contains("policy-verdict:L3-L4 INGRESS ALLOWED (TCP Flags: SYN; Auth: SPIRE)", StringComparison.Ordinal));
@@ -135,15 +135,15 @@ public sealed class MutualAuthPrivilegedTests : IAsyncLifetime
         var denied = await NetnsTestLabs.ExecAsync(_cluster, "tiefighter", "curl", "-s", "--max-time", "5", "-XPUT", $"http://{remote.Ip}/v1/exhaust-port");
         Assert.Equal("Access denied\r\n", denied.Stdout);
 
-        var drop = (await WaitForFlowsAsync(_cluster, new FlowFilterBuilder().Add("from-pod", "tiefighter").Add("to-ip", remote.Ip.ToString()).Add("type", "drop").Build()))[0];
+        var drop = (await _cluster.RequireFlowsAsync(new FlowFilterBuilder().Add("from-pod", "tiefighter").Add("to-ip", remote.Ip.ToString()).Add("type", "drop").Build()))[0];
         Assert.Equal(DropReason.AUTH_REQUIRED, drop.Flow.DropReasonDesc);
         Assert.Equal(remote.Node.HubbleName, drop.Flow.NodeName);
         var entries = await _cluster.GetAuthEntriesAsync(CancellationToken.None);
         var entry = Assert.Single(entries!, e => e.LocalIdentity == deathstarId && e.RemoteIdentity == tiefighterId);
         Assert.Equal((MutualAuthAgent.NodeId(tiefighter.Node), remote.Node.Name), (entry.RemoteNodeId, entry.Node));
-        var http = await WaitForFlowsAsync(_cluster, new FlowFilterBuilder().Add("from-pod", "tiefighter").Add("protocol", "http").Add("verdict", "DROPPED").Build());
+        var http = await _cluster.RequireFlowsAsync(new FlowFilterBuilder().Add("from-pod", "tiefighter").Add("protocol", "http").Add("verdict", "DROPPED").Build());
         Assert.All(http, r => Assert.Equal(remote.Node.HubbleName, r.Flow.NodeName));
-        var redirected = await WaitForFlowsAsync(_cluster, new FlowFilterBuilder().Add("from-pod", "tiefighter").Add("to-ip", remote.Ip.ToString()).Add("type", "policy-verdict").Add("verdict", "REDIRECTED").Build());
+        var redirected = await _cluster.RequireFlowsAsync(new FlowFilterBuilder().Add("from-pod", "tiefighter").Add("to-ip", remote.Ip.ToString()).Add("type", "policy-verdict").Add("verdict", "REDIRECTED").Build());
         Assert.Contains(redirected, v => v.Flow.AuthType == AuthType.SPIRE && v.Flow.NodeName == remote.Node.HubbleName);
     }
 
@@ -307,21 +307,5 @@ public sealed class MutualAuthPrivilegedTests : IAsyncLifetime
         await Task.Delay(200); // the flow pump batches events for a few milliseconds
         var drops = await cluster.GetFlowsAsync(new FlowQuery(new FlowFilterBuilder().Add("from-pod", pod).Add("verdict", "DROPPED").Build(), All: true), CancellationToken.None);
         return drops.Count(r => r.Flow.DropReasonDesc == DropReason.AUTH_REQUIRED && r.Flow.EventType?.Type == 1);
-    }
-
-    private static async Task<IReadOnlyList<FlowRecord>> WaitForFlowsAsync(NetnsCluster cluster, FlowFilterSet filter)
-    {
-        for (var i = 0; i < 50; i++)
-        {
-            var flows = await cluster.GetFlowsAsync(new FlowQuery(filter, All: true), CancellationToken.None);
-            if (flows.Count > 0)
-            {
-                return flows;
-            }
-            await Task.Delay(100);
-        }
-        var all = await cluster.GetFlowsAsync(new FlowQuery(FlowFilterSet.All, All: true), CancellationToken.None);
-        Assert.Fail("no flow matched; flows:\n" + string.Join("\n", all.Select(r => FlowPrinter.Compact(r).TrimEnd())));
-        return [];
     }
 }

@@ -157,7 +157,7 @@ public sealed class EgressL7PrivilegedTests : IAsyncLifetime
         // Refused by the egress rule before the ingress rule is asked.
         Assert.Equal(("Access denied\r\n", "403"), await Curl("tiefighter", "PUT", "/v1/exhaust-port"));
 
-        var healthz = await WaitForFlowsAsync(new FlowFilterBuilder().Add("type", "l7").Add("http-path", "/v1/healthz").Build(), 4);
+        var healthz = await _cluster.WaitForFlowsAsync(new FlowFilterBuilder().Add("type", "l7").Add("http-path", "/v1/healthz").Build(), 4);
         var requests = healthz.Where(r => r.Flow.L7!.Type == L7FlowType.REQUEST).Select(r => r.Flow).ToList();
         Assert.Contains(requests, f => f.TrafficDirection == TrafficDirection.EGRESS && f.Verdict == Verdict.FORWARDED && f.ProxyPort == EgressProxyPort);
         Assert.Contains(requests, f => f.TrafficDirection == TrafficDirection.INGRESS && f.Verdict == Verdict.DROPPED && f.ProxyPort == 15080);
@@ -239,22 +239,7 @@ public sealed class EgressL7PrivilegedTests : IAsyncLifetime
 
     private async Task<Flow> WaitForFlowAsync(FlowFilterSet filter, Func<FlowRecord, bool> match)
     {
-        var flows = await WaitForFlowsAsync(filter, 1, match);
+        var flows = await _cluster.WaitForFlowsAsync(filter, 1, match);
         return Assert.Single(flows.Where(match).Take(1)).Flow;
-    }
-
-    private async Task<IReadOnlyList<FlowRecord>> WaitForFlowsAsync(FlowFilterSet filter, int atLeast, Func<FlowRecord, bool>? match = null)
-    {
-        IReadOnlyList<FlowRecord> flows = [];
-        for (var i = 0; i < 50; i++)
-        {
-            flows = await _cluster.GetFlowsAsync(new FlowQuery(filter, All: true), CancellationToken.None);
-            if (flows.Count(r => match?.Invoke(r) ?? true) >= atLeast)
-            {
-                return flows;
-            }
-            await Task.Delay(100);
-        }
-        return flows;
     }
 }

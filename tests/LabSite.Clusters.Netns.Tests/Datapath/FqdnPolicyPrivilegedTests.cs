@@ -102,7 +102,7 @@ public sealed class FqdnPolicyPrivilegedTests : IAsyncLifetime
         // Default deny: DNS itself is dropped, and the flows say so.
         await ApplyAsync(DefaultDeny);
         Assert.Contains("timed out", await Dig("tiefighter", "api.example.com"), StringComparison.Ordinal);
-        var dnsDrop = await WaitForFlowsAsync(new FlowFilterBuilder().Add("from-pod", "default/tiefighter").Add("verdict", "DROPPED").Add("port", "53").Build());
+        var dnsDrop = await _cluster.WaitForFlowsAsync(new FlowFilterBuilder().Add("from-pod", "default/tiefighter").Add("verdict", "DROPPED").Add("port", "53").Build());
         Assert.NotEmpty(dnsDrop);
 
         await ApplyAsync(DnsAndFqdns.Replace("DNS_PATTERN", "*", StringComparison.Ordinal));
@@ -110,7 +110,7 @@ public sealed class FqdnPolicyPrivilegedTests : IAsyncLifetime
         // evil.example.org resolves (the DNS rule allows every name) but no toFQDNs selector opens its address.
         var evil = await Curl("tiefighter", "evil.example.org");
         Assert.NotEqual(0, evil.Exit);
-        var evilDrop = await WaitForFlowsAsync(new FlowFilterBuilder().Add("from-pod", "default/tiefighter").Add("to-ip", Outside(1).ToString()).Add("verdict", "DROPPED").Build());
+        var evilDrop = await _cluster.WaitForFlowsAsync(new FlowFilterBuilder().Add("from-pod", "default/tiefighter").Add("to-ip", Outside(1).ToString()).Add("verdict", "DROPPED").Build());
         Assert.NotEmpty(evilDrop);
         // xwing has no policy: its DNS is not proxied and the outside is open to it.
         Assert.Equal(0, (await Curl("xwing", "evil.example.org")).Exit);
@@ -125,10 +125,10 @@ public sealed class FqdnPolicyPrivilegedTests : IAsyncLifetime
         Assert.Contains("api.example.com.", FqdnCacheEntry.ToText(cache), StringComparison.Ordinal);
 
         // hubble observe --protocol dns: the proxy's query and answer, with the answer's addresses.
-        var dns = await WaitForFlowsAsync(new FlowFilterBuilder().Add("protocol", "dns").Add("from-pod", "default/tiefighter").Build());
+        var dns = await _cluster.WaitForFlowsAsync(new FlowFilterBuilder().Add("protocol", "dns").Add("from-pod", "default/tiefighter").Build());
         var query = Assert.Single(dns, r => r.Flow.L7!.Type == L7FlowType.REQUEST && r.Flow.L7.Dns!.Query == "api.example.com." && r.Flow.L7.Dns.Qtypes.SequenceEqual(["A"])).Flow;
         Assert.Equal((Verdict.FORWARDED, "tiefighter"), (query.Verdict, query.Source!.PodName));
-        var answers = await WaitForFlowsAsync(new FlowFilterBuilder().Add("protocol", "dns").Add("to-pod", "default/tiefighter").Build());
+        var answers = await _cluster.WaitForFlowsAsync(new FlowFilterBuilder().Add("protocol", "dns").Add("to-pod", "default/tiefighter").Build());
         Assert.Contains(answers, r => r.Flow.L7!.Type == L7FlowType.RESPONSE && r.Flow.L7.Dns!.Ips.SequenceEqual([Outside(0).ToString()]));
 
         // The ipcache holds the learned address with a CIDR identity, and the policy map allows it.
@@ -144,7 +144,7 @@ public sealed class FqdnPolicyPrivilegedTests : IAsyncLifetime
         Assert.Contains("status: REFUSED", await Dig("tiefighter", "a.b.example.com"), StringComparison.Ordinal);
         Assert.Contains("status: REFUSED", await Dig("tiefighter", "example.com"), StringComparison.Ordinal);
         Assert.Contains("status: NOERROR", await Dig("tiefighter", "api.example.com"), StringComparison.Ordinal);
-        var refused = await WaitForFlowsAsync(new FlowFilterBuilder().Add("protocol", "dns").Add("verdict", "DROPPED").Build());
+        var refused = await _cluster.WaitForFlowsAsync(new FlowFilterBuilder().Add("protocol", "dns").Add("verdict", "DROPPED").Build());
         Assert.Contains(refused, r => r.Flow.L7!.Dns!.Query == "evil.example.org.");
         Assert.DoesNotContain(await CacheAsync(), e => e.Fqdn == "evil.example.org.");
 
@@ -188,19 +188,5 @@ public sealed class FqdnPolicyPrivilegedTests : IAsyncLifetime
         Assert.NotEqual(0, (await Curl("tiefighter", shortIp)).Exit);
         // A new lookup opens it again.
         Assert.Equal(0, (await Curl("tiefighter", "short.example.com")).Exit);
-    }
-
-    private async Task<IReadOnlyList<FlowRecord>> WaitForFlowsAsync(FlowFilterSet filter)
-    {
-        IReadOnlyList<FlowRecord> flows = [];
-        for (var i = 0; i < 50 && flows.Count == 0; i++)
-        {
-            flows = await _cluster.GetFlowsAsync(new FlowQuery(filter, All: true), CancellationToken.None);
-            if (flows.Count == 0)
-            {
-                await Task.Delay(100);
-            }
-        }
-        return flows;
     }
 }

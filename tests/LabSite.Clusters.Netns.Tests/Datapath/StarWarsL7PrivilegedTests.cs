@@ -44,17 +44,17 @@ public sealed class StarWarsL7PrivilegedTests : IAsyncLifetime
         Assert.Equal(28, (await Curl("xwing", "POST", "/v1/request-landing")).ExitCode);
         Assert.Null(_cluster.Policy!.LastError);
 
-        var denied = await WaitForFlowsAsync(new FlowFilterBuilder().Add("type", "l7").Add("http-method", "PUT").Build(), 1);
+        var denied = await _cluster.WaitForFlowsAsync(new FlowFilterBuilder().Add("type", "l7").Add("http-method", "PUT").Build(), 1);
         var put = Assert.Single(denied, r => r.Flow.L7!.Type == L7FlowType.REQUEST).Flow;
         Assert.Equal(Verdict.DROPPED, put.Verdict);
         Assert.Equal("tiefighter", put.Source!.PodName);
         Assert.StartsWith("deathstar-", put.Destination!.PodName, StringComparison.Ordinal);
         Assert.Equal("http://deathstar.default.svc.cluster.local/v1/exhaust-port", put.L7!.Http!.Url);
 
-        var post = await WaitForFlowsAsync(new FlowFilterBuilder().Add("type", "l7").Add("http-method", "POST").Build(), 2);
+        var post = await _cluster.WaitForFlowsAsync(new FlowFilterBuilder().Add("type", "l7").Add("http-method", "POST").Build(), 2);
         Assert.Contains(post, r => r.Flow.Verdict == Verdict.FORWARDED && r.Flow.L7!.Type == L7FlowType.REQUEST);
         Assert.Contains(post, r => r.Flow.L7!.Type == L7FlowType.RESPONSE && r.Flow.L7.Http!.Code == 200);
-        var verdicts = await WaitForFlowsAsync(new FlowFilterBuilder().Add("type", "policy-verdict").Add("from-pod", "tiefighter").Build(), 1);
+        var verdicts = await _cluster.WaitForFlowsAsync(new FlowFilterBuilder().Add("type", "policy-verdict").Add("from-pod", "tiefighter").Build(), 1);
         Assert.Contains(verdicts, r => r.Flow.Verdict == Verdict.REDIRECTED && r.Flow.ProxyPort == 15080);
 
         // bpf policy get: the 80/TCP rows carry the proxy port.
@@ -73,20 +73,5 @@ public sealed class StarWarsL7PrivilegedTests : IAsyncLifetime
             redirected += entries.Single(e => !e.Egress && e.Identity == tiefighter && e.Port == 80).Packets!.Value;
         }
         Assert.True(redirected >= 2, $"tiefighter's 80/TCP entries counted {redirected} packets for 2 redirected connections");
-    }
-
-    private async Task<IReadOnlyList<FlowRecord>> WaitForFlowsAsync(FlowFilterSet filter, int atLeast)
-    {
-        IReadOnlyList<FlowRecord> flows = [];
-        for (var i = 0; i < 50; i++)
-        {
-            flows = await _cluster.GetFlowsAsync(new FlowQuery(filter, All: true), CancellationToken.None);
-            if (flows.Count >= atLeast)
-            {
-                return flows;
-            }
-            await Task.Delay(100);
-        }
-        return flows;
     }
 }

@@ -55,11 +55,11 @@ public sealed class StarWarsPolicyPrivilegedTests : IAsyncLifetime
         Assert.All(deathstars, e => Assert.Equal(("Enabled", "Disabled"), (e.IngressEnforcement, e.EgressEnforcement)));
 
         var dropped = new FlowFilterBuilder().Add("from-pod", "xwing").Add("verdict", "DROPPED").Build();
-        var drops = await WaitForFlowsAsync(dropped);
+        var drops = await _cluster.WaitForFlowsAsync(dropped);
         Assert.Contains(drops, r => r.Flow.DropReasonDesc == DropReason.POLICY_DENIED && r.Flow.Destination!.PodName.StartsWith("deathstar-", StringComparison.Ordinal));
         var forwarded = new FlowFilterBuilder().Add("from-pod", "tiefighter").Add("to-pod", "deathstar").Add("verdict", "FORWARDED").Build();
-        Assert.NotEmpty(await WaitForFlowsAsync(forwarded));
-        var verdicts = await WaitForFlowsAsync(new FlowFilterBuilder().Add("type", "policy-verdict").Add("from-pod", "tiefighter").Build());
+        Assert.NotEmpty(await _cluster.WaitForFlowsAsync(forwarded));
+        var verdicts = await _cluster.WaitForFlowsAsync(new FlowFilterBuilder().Add("type", "policy-verdict").Add("from-pod", "tiefighter").Build());
         Assert.Contains(verdicts, r => FlowPrinter.Compact(r).Contains("policy-verdict:L3-L4 INGRESS ALLOWED", StringComparison.Ordinal));
 
         // bpf policy get of a deathstar: host, tiefighter and deathstar identities on 80/TCP, egress open.
@@ -109,19 +109,5 @@ public sealed class StarWarsPolicyPrivilegedTests : IAsyncLifetime
         lines.AddRange((await _cluster.GetIpcacheAsync(CancellationToken.None)).Select(i => $"ipcache {i.Prefix} {i.Identity}"));
         lines.AddRange((await _cluster.GetFlowsAsync(new FlowQuery(FlowFilterSet.All, All: true), CancellationToken.None)).Select(r => FlowPrinter.Compact(r).TrimEnd()));
         return string.Join("\n", lines);
-    }
-
-    private async Task<IReadOnlyList<FlowRecord>> WaitForFlowsAsync(FlowFilterSet filter)
-    {
-        for (var i = 0; i < 50; i++)
-        {
-            var flows = await _cluster.GetFlowsAsync(new FlowQuery(filter, All: true), CancellationToken.None);
-            if (flows.Count > 0)
-            {
-                return flows;
-            }
-            await Task.Delay(100);
-        }
-        return [];
     }
 }

@@ -130,7 +130,7 @@ public sealed class IpsecPrivilegedTests : IAsyncLifetime
         var server = _cluster.FindPod("default", "server")!;
 
         // The client's node hands the SYN to encryption; the server's node decrypted it.
-        var toCrypto = await WaitForFlowsAsync(new FlowFilterBuilder().Add("from-pod", "default/client").Add("to-ip", ServerIp).Add("type", "trace:to-crypto").Build());
+        var toCrypto = await _cluster.RequireFlowsAsync(new FlowFilterBuilder().Add("from-pod", "default/client").Add("to-ip", ServerIp).Add("type", "trace:to-crypto").Build());
         var syn = toCrypto.First(r => r.Flow.L4?.TCP?.Flags?.SYN == true).Flow;
         Assert.Equal(client.Node.HubbleName, syn.NodeName);
         Assert.Equal(TraceObservationPoint.TO_CRYPTO, syn.TraceObservationPoint);
@@ -142,11 +142,11 @@ public sealed class IpsecPrivilegedTests : IAsyncLifetime
         Assert.True(syn.Source.Identity >= 256 && syn.Destination.Identity >= 256, $"{syn.Source.Identity} {syn.Destination.Identity}");
         Assert.Contains("to-crypto FORWARDED (TCP Flags: SYN)", FlowPrinter.Compact(toCrypto.First(r => r.Flow == syn)));
 
-        var fromCrypto = await WaitForFlowsAsync(new FlowFilterBuilder().Add("from-pod", "default/client").Add("to-ip", ServerIp).Add("type", "trace:from-crypto").Build());
+        var fromCrypto = await _cluster.RequireFlowsAsync(new FlowFilterBuilder().Add("from-pod", "default/client").Add("to-ip", ServerIp).Add("type", "trace:from-crypto").Build());
         Assert.All(fromCrypto, r => Assert.Equal(server.Node.HubbleName, r.Flow.NodeName));
         Assert.Contains(fromCrypto, r => r.Flow.L4?.TCP?.Flags?.SYN == true && r.Flow.TrafficDirection == TrafficDirection.INGRESS);
         // The answer crosses the other way: encrypted on the server's node, decrypted on the client's.
-        var back = await WaitForFlowsAsync(new FlowFilterBuilder().Add("from-ip", ServerIp).Add("to-pod", "default/client").Add("type", "trace:from-crypto").Build());
+        var back = await _cluster.RequireFlowsAsync(new FlowFilterBuilder().Add("from-ip", ServerIp).Add("to-pod", "default/client").Add("type", "trace:from-crypto").Build());
         Assert.All(back, r => Assert.Equal(client.Node.HubbleName, r.Flow.NodeName));
         // Aggregated as the overlay points: connection starts and ends, no bare ACKs.
         Assert.All(toCrypto, r => Assert.True(r.Flow.L4?.TCP?.Flags is { } f && (f.SYN || f.FIN || f.RST), FlowPrinter.Compact(r)));
@@ -212,7 +212,7 @@ public sealed class IpsecPrivilegedTests : IAsyncLifetime
         await SetKeyAsync(Key3);
         var curl = await NetnsTestLabs.ExecAsync(_cluster, "far", "curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "5", "http://web0.default.svc.cluster.local/");
         Assert.True(curl.Stdout == "200", $"{curl.ExitCode} {curl.Stdout} {curl.Stderr}");
-        var fromCrypto = await WaitForFlowsAsync(new FlowFilterBuilder().Add("from-pod", "default/far").Add("to-pod", "default/web0").Add("type", "trace:from-crypto").Build());
+        var fromCrypto = await _cluster.RequireFlowsAsync(new FlowFilterBuilder().Add("from-pod", "default/far").Add("to-pod", "default/web0").Add("type", "trace:from-crypto").Build());
         Assert.All(fromCrypto, r => Assert.Equal(_cluster.Nodes[0].HubbleName, r.Flow.NodeName));
         Assert.All(await StatusAsync(), s => Assert.Equal(0, s.ErrorCount));
     }
@@ -222,7 +222,7 @@ public sealed class IpsecPrivilegedTests : IAsyncLifetime
     {
         Assert.Equal(0, (await CurlAsync()).ExitCode);
         // The overlay flows prove the ring has caught up with this request before the absence is asserted.
-        await WaitForFlowsAsync(new FlowFilterBuilder().Add("from-pod", "default/client").Add("to-ip", ServerIp).Add("type", "trace:from-overlay").Build());
+        await _cluster.RequireFlowsAsync(new FlowFilterBuilder().Add("from-pod", "default/client").Add("to-ip", ServerIp).Add("type", "trace:from-overlay").Build());
         foreach (var point in new[] { "trace:to-crypto", "trace:from-crypto" })
         {
             var flows = await _cluster.GetFlowsAsync(new FlowQuery(new FlowFilterBuilder().Add("type", point).Build(), All: true), CancellationToken.None);
@@ -322,22 +322,6 @@ public sealed class IpsecPrivilegedTests : IAsyncLifetime
         Assert.NotNull(reply);
         Assert.True(reply.ExitCode == 0 && (reply.Output.Length > 0 || args.Contains("not")), $"{reply.ExitCode}: {reply.Errors} (while: {reply.WhileExitCode} {reply.WhileOutput})");
         return reply;
-    }
-
-    private async Task<IReadOnlyList<FlowRecord>> WaitForFlowsAsync(FlowFilterSet filter)
-    {
-        for (var i = 0; i < 50; i++)
-        {
-            var flows = await _cluster.GetFlowsAsync(new FlowQuery(filter, All: true), CancellationToken.None);
-            if (flows.Count > 0)
-            {
-                return flows;
-            }
-            await Task.Delay(100);
-        }
-        var all = await _cluster.GetFlowsAsync(new FlowQuery(FlowFilterSet.All, All: true), CancellationToken.None);
-        Assert.Fail("no flow matched; flows:\n" + string.Join("\n", all.Select(r => FlowPrinter.Compact(r).TrimEnd())));
-        return [];
     }
 
     private static async Task<bool> HasEspDeviceAsync(LabNode node) =>

@@ -76,14 +76,14 @@ public sealed class MultiNodePrivilegedTests : IAsyncLifetime
         }
 
         var remote = deathstars.Single(d => d.Node.Index != Pod("tiefighter").Node.Index);
-        var toOverlay = await WaitForFlowsAsync(new FlowFilterBuilder().Add("from-pod", "tiefighter").Add("to-ip", remote.Ip.ToString()).Add("type", "trace:to-overlay").Build());
+        var toOverlay = await _cluster.RequireFlowsAsync(new FlowFilterBuilder().Add("from-pod", "tiefighter").Add("to-ip", remote.Ip.ToString()).Add("type", "trace:to-overlay").Build());
         Assert.Equal(Pod("tiefighter").Node.HubbleName, toOverlay[0].Flow.NodeName);
-        var fromOverlay = await WaitForFlowsAsync(new FlowFilterBuilder().Add("from-pod", "tiefighter").Add("to-ip", remote.Ip.ToString()).Add("type", "trace:from-overlay").Build());
+        var fromOverlay = await _cluster.RequireFlowsAsync(new FlowFilterBuilder().Add("from-pod", "tiefighter").Add("to-ip", remote.Ip.ToString()).Add("type", "trace:from-overlay").Build());
         Assert.Equal(remote.Node.HubbleName, fromOverlay[0].Flow.NodeName);
         // The receiving node judged with the sender's identity from the cluster-wide ipcache.
-        var delivered = await WaitForFlowsAsync(new FlowFilterBuilder().Add("from-pod", "tiefighter").Add("to-ip", remote.Ip.ToString()).Add("type", "trace:to-endpoint").Build());
+        var delivered = await _cluster.RequireFlowsAsync(new FlowFilterBuilder().Add("from-pod", "tiefighter").Add("to-ip", remote.Ip.ToString()).Add("type", "trace:to-endpoint").Build());
         Assert.Equal(remote.Node.HubbleName, delivered[0].Flow.NodeName);
-        var drops = await WaitForFlowsAsync(new FlowFilterBuilder().Add("from-pod", "xwing").Add("verdict", "DROPPED").Build());
+        var drops = await _cluster.RequireFlowsAsync(new FlowFilterBuilder().Add("from-pod", "xwing").Add("verdict", "DROPPED").Build());
         Assert.Contains(drops, r => r.Flow.DropReasonDesc == DropReason.POLICY_DENIED);
 
         var ipcache = await _cluster.GetIpcacheAsync(CancellationToken.None);
@@ -134,11 +134,11 @@ public sealed class MultiNodePrivilegedTests : IAsyncLifetime
             foreach (var d in deathstars)
             {
                 var where = $"{ship} on {Pod(ship).Node.Name} -> {d.Spec.Name} on {d.Node.Name}";
-                var http = await WaitForFlowsAsync(new FlowFilterBuilder().Add("from-pod", ship).Add("to-ip", d.Ip.ToString()).Add("protocol", "http").Build());
+                var http = await _cluster.RequireFlowsAsync(new FlowFilterBuilder().Add("from-pod", ship).Add("to-ip", d.Ip.ToString()).Add("protocol", "http").Build());
                 Assert.True(http.All(r => r.Flow.NodeName == d.Node.HubbleName), $"{where}:\n" + string.Join("\n", http.Select(r => r.Flow.NodeName + " " + FlowPrinter.Compact(r).TrimEnd())));
                 Assert.Contains(http, r => r.Flow.L7!.Http!.Method == "PUT" && r.Flow.Verdict == Verdict.DROPPED && new Uri(r.Flow.L7.Http.Url).AbsolutePath == "/v1/exhaust-port");
                 Assert.Contains(http, r => r.Flow.L7!.Http!.Method == "POST" && r.Flow.Verdict == Verdict.FORWARDED);
-                var redirected = await WaitForFlowsAsync(new FlowFilterBuilder().Add("from-pod", ship).Add("to-ip", d.Ip.ToString()).Add("type", "policy-verdict").Add("traffic-direction", "ingress").Build());
+                var redirected = await _cluster.RequireFlowsAsync(new FlowFilterBuilder().Add("from-pod", ship).Add("to-ip", d.Ip.ToString()).Add("type", "policy-verdict").Add("traffic-direction", "ingress").Build());
                 Assert.All(redirected, r => Assert.Equal(d.Node.HubbleName, r.Flow.NodeName));
                 Assert.Contains(redirected, r => r.Flow.Verdict == Verdict.REDIRECTED);
             }
@@ -194,7 +194,7 @@ public sealed class MultiNodePrivilegedTests : IAsyncLifetime
 
         // The worker's egress proxy connected from its node, and the tunnel carried the ship's identity: the deathstar's
         // node saw the upstream arrive as the ship, not as the worker.
-        var arrived = await WaitForFlowsAsync(new FlowFilterBuilder().Add("to-ip", remote.Ip.ToString()).Add("type", "trace:from-overlay").Add("from-identity", shipId.ToString(System.Globalization.CultureInfo.InvariantCulture)).Build());
+        var arrived = await _cluster.RequireFlowsAsync(new FlowFilterBuilder().Add("to-ip", remote.Ip.ToString()).Add("type", "trace:from-overlay").Add("from-identity", shipId.ToString(System.Globalization.CultureInfo.InvariantCulture)).Build());
         Assert.Contains(arrived, r => r.Flow.IP!.Source != ship.Ip.ToString());
         Assert.All(arrived, r => Assert.Equal(remote.Node.HubbleName, r.Flow.NodeName));
         var drops = await _cluster.GetFlowsAsync(new FlowQuery(new FlowFilterBuilder().Add("to-ip", remote.Ip.ToString()).Add("verdict", "DROPPED").Build(), All: true), CancellationToken.None);
@@ -227,7 +227,7 @@ public sealed class MultiNodePrivilegedTests : IAsyncLifetime
         Assert.True(lines.Length == 2 && lines.All(l => l.StartsWith("echo-", StringComparison.Ordinal) && l.EndsWith(" 200", StringComparison.Ordinal)),
             $"{client.Spec.Name} -> gateway {gateway}: {answers.Stdout}{answers.Stderr}");
         // The tunnel carried the ingress identity (8) to the worker, where the backend's policy admitted it.
-        var arrived = await WaitForFlowsAsync(new FlowFilterBuilder().Add("type", "trace:from-overlay").Add("from-identity", NumericIdentity.Ingress.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)).Build());
+        var arrived = await _cluster.RequireFlowsAsync(new FlowFilterBuilder().Add("type", "trace:from-overlay").Add("from-identity", NumericIdentity.Ingress.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)).Build());
         Assert.Contains(arrived, r => echoes.Any(e => e.Ip.ToString() == r.Flow.IP!.Destination));
         var drops = await _cluster.GetFlowsAsync(new FlowQuery(new FlowFilterBuilder().Add("verdict", "DROPPED").Build(), All: true), CancellationToken.None);
         Assert.DoesNotContain(drops, r => echoes.Any(e => e.Ip.ToString() == r.Flow.IP?.Destination));
@@ -260,10 +260,10 @@ public sealed class MultiNodePrivilegedTests : IAsyncLifetime
         var refused = await NetnsTestLabs.ExecAsync(_cluster, onWorker.Spec.Name, "dig", "+tries=1", "+time=2", "kubernetes.default.svc.example", "A");
         Assert.Contains("status: REFUSED", refused.Stdout, StringComparison.Ordinal);
 
-        var queries = await WaitForFlowsAsync(new FlowFilterBuilder().Add("from-pod", onWorker.Spec.Name).Add("protocol", "dns").Add("verdict", "DROPPED").Build());
+        var queries = await _cluster.RequireFlowsAsync(new FlowFilterBuilder().Add("from-pod", onWorker.Spec.Name).Add("protocol", "dns").Add("verdict", "DROPPED").Build());
         Assert.Equal("kubernetes.default.svc.example.", queries[0].Flow.L7!.Dns!.Query);
         // Judged for the worker's pod, so reported under the worker's name (Cilium's DNS proxy is the pod's node's).
-        var dns = await WaitForFlowsAsync(new FlowFilterBuilder().Add("pod", onWorker.Spec.Name).Add("protocol", "dns").Build());
+        var dns = await _cluster.RequireFlowsAsync(new FlowFilterBuilder().Add("pod", onWorker.Spec.Name).Add("protocol", "dns").Build());
         Assert.True(dns.Count >= 3, $"expected the allowed query, its answer and the refused query: {dns.Count}");
         Assert.All(dns, r => Assert.Equal(onWorker.Node.HubbleName, r.Flow.NodeName));
         Assert.NotEqual(_cluster.Nodes[0].HubbleName, onWorker.Node.HubbleName);
@@ -299,7 +299,7 @@ public sealed class MultiNodePrivilegedTests : IAsyncLifetime
             await forger.SendToAsync(frame, new IPEndPoint(victim.Node.Underlay!, LabOverlay.Port));
         }
         Assert.Null(await ReceiveAsync(receiver));
-        var drops = await WaitForFlowsAsync(new FlowFilterBuilder().Add("from-pod", "xwing").Add("to-ip", victim.Node.Underlay!.ToString()).Add("verdict", "DROPPED").Build());
+        var drops = await _cluster.RequireFlowsAsync(new FlowFilterBuilder().Add("from-pod", "xwing").Add("to-ip", victim.Node.Underlay!.ToString()).Add("verdict", "DROPPED").Build());
         Assert.Equal(DropReason.UNKNOWN_L3_TARGET_ADDRESS, drops[0].Flow.DropReasonDesc);
     }
 
@@ -314,7 +314,7 @@ public sealed class MultiNodePrivilegedTests : IAsyncLifetime
         using var udp = await NetnsThread.RunAsync(LabNames.NetnsPath(node.Netns), () => new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp));
         await udp.SendToAsync("lost"u8.ToArray(), new IPEndPoint(target, 9));
 
-        var drops = await WaitForFlowsAsync(new FlowFilterBuilder().Add("to-ip", target.ToString()).Add("verdict", "DROPPED").Build());
+        var drops = await _cluster.RequireFlowsAsync(new FlowFilterBuilder().Add("to-ip", target.ToString()).Add("verdict", "DROPPED").Build());
         Assert.Equal(DropReason.NO_TUNNEL_OR_ENCAPSULATION_ENDPOINT, drops[0].Flow.DropReasonDesc);
         Assert.Contains("No tunnel/encapsulation endpoint", FlowPrinter.Compact(drops[0]), StringComparison.Ordinal);
     }
@@ -433,21 +433,5 @@ public sealed class MultiNodePrivilegedTests : IAsyncLifetime
         BinaryPrimitives.WriteUInt16BigEndian(udp[4..], (ushort)(8 + payload.Length));
         payload.CopyTo(udp[8..]);
         return frame;
-    }
-
-    private async Task<IReadOnlyList<FlowRecord>> WaitForFlowsAsync(FlowFilterSet filter)
-    {
-        for (var i = 0; i < 50; i++)
-        {
-            var flows = await _cluster.GetFlowsAsync(new FlowQuery(filter, All: true), CancellationToken.None);
-            if (flows.Count > 0)
-            {
-                return flows;
-            }
-            await Task.Delay(100);
-        }
-        var all = await _cluster.GetFlowsAsync(new FlowQuery(FlowFilterSet.All, All: true), CancellationToken.None);
-        Assert.Fail("no flow matched; flows:\n" + string.Join("\n", all.Select(r => FlowPrinter.Compact(r).TrimEnd())));
-        return [];
     }
 }
