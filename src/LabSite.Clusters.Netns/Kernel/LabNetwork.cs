@@ -44,6 +44,11 @@ internal sealed class LabNetwork(LabNames names, LabAddressing addressing)
             ["net.ipv4.ip_forward"] = "1",
             ["net.ipv4.conf.all.rp_filter"] = "0",
             ["net.ipv4.conf.default.rp_filter"] = "0",
+            // The node forwards pod-to-pod traffic, and its transparent L7 proxy holds sockets with pods' addresses:
+            // after the proxy closed a connection, its TIME_WAIT socket has the pods' 4-tuple. Early demux would find
+            // it for a new connection that reuses that tuple without the proxy (the rule is gone), and ip_forward
+            // drops packets that carry a socket, so the SYNs vanish until TIME_WAIT ends (~60 s connect stalls).
+            ["net.ipv4.ip_early_demux"] = "0",
         });
     }
 
