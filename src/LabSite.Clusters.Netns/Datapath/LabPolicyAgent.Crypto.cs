@@ -10,10 +10,14 @@ namespace LabSite.Clusters.Netns.Datapath;
 public sealed partial class LabPolicyAgent
 {
     /// <summary>Attaches the crypto trace programs to <paramref name="device"/> in <paramref name="node"/>'s namespace.</summary>
-    public async Task AttachCryptoAsync(LabNode node, string device, CancellationToken ct)
+    public Task AttachCryptoAsync(LabNode node, string device, CancellationToken ct)
+        => AttachOnNodeAsync(node, device, _datapath.AttachCrypto, ct);
+
+    /// <summary>Finds <paramref name="device"/>'s index in <paramref name="node"/>'s namespace and runs <paramref name="attach"/> there.</summary>
+    private async Task AttachOnNodeAsync(LabNode node, string device, Action<int> attach, CancellationToken ct)
     {
         var path = LabNames.NetnsPath(node.Netns);
         var index = (await IfIndexesAsync(path, [device], ct))[device];
-        await NetnsThread.RunAsync(path, () => _datapath.AttachCrypto(index));
+        await NetnsThread.RunAsync(path, () => attach(index));
     }
 }

@@ -69,9 +69,7 @@ public sealed partial class LabPolicyAgent
         // to_overlay finds the tunnel endpoints above, so attach after writing them.
         foreach (var node in nodes)
         {
-            var path = LabNames.NetnsPath(node.Netns);
-            var index = (await IfIndexesAsync(path, [LabOverlay.Device], ct))[LabOverlay.Device];
-            await NetnsThread.RunAsync(path, () => _datapath.AttachOverlay(index));
+            await AttachOnNodeAsync(node, LabOverlay.Device, _datapath.AttachOverlay, ct);
         }
     }
 }
