@@ -324,6 +324,10 @@ public sealed class LabShell : IInteractiveTerminal, IDisposable
             {
                 await _interpreter.RunAsync(text, _writer, _writer, token);
             }
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            {
+                // Ctrl-C came before the command looked at its token: it never ran, and the prompt must still come back.
+            }
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 // A command's bug must not kill the session: report it like a shell would, and carry on.

@@ -9,11 +9,13 @@ public class LabShellTests
     private sealed class Screen : IDisposable
     {
         private readonly StringBuilder _text = new();
-        public readonly ShellHarness Harness = new();
+        public readonly ShellHarness Harness;
         public readonly LabShell Shell;
 
-        public Screen()
+        /// <param name="inspection">The cluster offers Hubble, so <c>hubble observe --follow</c> runs until interrupted.</param>
+        public Screen(bool inspection = false)
         {
+            Harness = new ShellHarness(inspection: inspection);
             Shell = new LabShell(Harness.Session, s =>
             {
                 lock (_text)
@@ -102,7 +104,7 @@ public class LabShellTests
     [Fact]
     public async Task Ctrl_c_cancels_a_running_command_and_typeahead_runs_after()
     {
-        using var screen = new Screen();
+        using var screen = new Screen(inspection: true);
         // Follows flows until interrupted (the in-memory lab has none coming).
         await screen.Shell.InputAsync("hubble observe --follow\r");
         await screen.Shell.InputAsync("echo after\r");
@@ -110,6 +112,19 @@ public class LabShellTests
         await screen.Shell.WhenIdleAsync();
         Assert.Contains("^C", screen.Text);
         Assert.Contains("\r\nafter\r\n", screen.Text);
+    }
+
+    [Fact]
+    public async Task Ctrl_c_in_the_same_chunk_as_the_command_still_gives_the_prompt_back()
+    {
+        using var screen = new Screen(inspection: true);
+        // One chunk (a paste): Ctrl-C lands before the command has started, so it sees a token already cancelled.
+        for (var i = 0; i < 20; i++)
+        {
+            await screen.Shell.InputAsync($"hubble observe --follow\recho after{i}\r\u0003");
+            await screen.Shell.WhenIdleAsync();
+            Assert.Contains($"\r\nafter{i}\r\n", screen.Text);
+        }
     }
 
     [Fact]
