@@ -4,7 +4,7 @@ namespace LabSite.Clusters.Netns.Proxy.Listener;
 
 /// <summary>
 /// A connection's one deadline, moved at every phase (idle, head, body, response): <see cref="Token"/> is cancelled
-/// when the current phase's time is up, or when <c>stop</c> is. Moving it costs a clock read, not a timer re-arm
+/// when the current phase's time is up, or when <c>stop</c> is. Moving it costs a clock read and an uncontended lock, not a timer re-arm
 /// (re-arming with <see cref="CancellationTokenSource.CancelAfter(TimeSpan)"/> several times per request was ~15 % of a
 /// proxy thread's samples): the timer is re-armed only for a deadline earlier than the one it is set for, and when it
 /// fires before the current deadline (the phase moved on), it re-arms itself for the rest. Real time, as CancelAfter.
@@ -35,14 +35,11 @@ internal sealed class PhaseDeadline : IDisposable
         var due = timeout < TimeSpan.Zero || timeout > s_never
             ? long.MaxValue
             : Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
-        Volatile.Write(ref _due, due);
-        if (due >= Volatile.Read(ref _armedFor))
-        {
-            return; // the timer fires earlier and will look again
-        }
-
+        // Under the lock, as Fire: a lock-free "timer fires earlier anyway" check could read a stale _armedFor while
+        // Fire, having read the old _due, disarms the timer; the new deadline would then never fire.
         lock (_lock)
         {
+            _due = due;
             if (due < _armedFor && !_disposed)
             {
                 Arm(due, timeout);
@@ -60,7 +57,7 @@ internal sealed class PhaseDeadline : IDisposable
             }
 
             var now = Stopwatch.GetTimestamp();
-            var due = Volatile.Read(ref _due);
+            var due = _due;
             if (due == long.MaxValue)
             {
                 _armedFor = long.MaxValue; // the current phase has no deadline
