@@ -215,8 +215,9 @@ public sealed class ClusterCliPrivilegedTests : IAsyncLifetime
             Assert.True(await Shows("size2=40 120", "echo size2=$(stty size)\r"), $"screen: {screen}");
 
             // Ctrl-C reaches the pod's foreground program (raw mode: the CLI does not take it), and the shell lives on.
-            await Type("echo started; sleep 30; echo wo''ke\r");
+            await Type("echo started; sleep 31; echo wo''ke\r");
             Assert.True(await Shows("started\r\n"), $"screen: {screen}");
+            await ForegroundProgram.WaitAsync(["sleep", "31"]);
             await Type("\u0003");
             Assert.True(await Shows("after-2", "echo after-$((1+1))\r"), $"screen: {screen}");
             Assert.DoesNotContain("woke", screen.ToString());

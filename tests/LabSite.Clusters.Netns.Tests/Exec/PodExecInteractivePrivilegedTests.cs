@@ -96,7 +96,7 @@ public sealed class PodExecInteractivePrivilegedTests : IAsyncLifetime
         // Ctrl-C before the shell has read the line would flush it instead; wait until the list is running.
         await Type(keys, "echo started; sleep 100\n");
         await screen.WaitForAsync("started\r\n");
-        await Task.Delay(300);
+        await ForegroundProgram.WaitAsync(["sleep", "100"]);
         await Type(keys, "\u0003");
         await Type(keys, "echo status $?\n");
         await screen.WaitForAsync("status 130\r\n");

@@ -87,9 +87,9 @@ public sealed class PodShellPrivilegedTests : IAsyncLifetime
         await ShowsAsync("size2=40 120");
 
         // Ctrl-C reaches the pod's foreground program (SIGINT from its terminal), not the lab shell's kubectl.
-        await _shell.InputAsync("echo started; sleep 30; echo wo''ke\r");
+        await _shell.InputAsync("echo started; sleep 32; echo wo''ke\r");
         await ShowsAsync("started\r\n");
-        await Task.Delay(300);
+        await ForegroundProgram.WaitAsync(["sleep", "32"]);
         await _shell.InputAsync("\u0003");
         await _shell.InputAsync("echo after-$((1+1))\r");
         await ShowsAsync("after-2");
