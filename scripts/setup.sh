@@ -75,6 +75,12 @@ if ! [ -x .tools/kubectl ] || ! [ -x .tools/helm ] || ! grep -qx "$kubectl_pkg" 
   rm -rf "$tmp"
 fi
 
+# dotnet-stack: scripts/hang-report.sh prints a hanging test host's stacks with it. Best effort: tests run without it.
+if [ "$want" = test ] && ! [ -x .tools/dotnet-stack ]; then
+  dotnet tool install --tool-path .tools dotnet-stack --version 10.0.750501 >/dev/null 2>&1 \
+    || echo "setup: could not install dotnet-stack (hang reports will lack stacks)" >&2
+fi
+
 # Debian's Docker engine: the kind backend's node containers, and the tests of every engine operation we use.
 # Started once and left running (idempotent: a second run finds the socket answering).
 if [ "$want" = test ] && command -v dockerd >/dev/null && ! docker info >/dev/null 2>&1; then

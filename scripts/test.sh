@@ -16,8 +16,18 @@ labsite=(dotnet src/LabSite.Cli/bin/Release/net10.0/labsite.dll)
 # Every lab, on a fresh cluster: each check must fail before its step's solution and pass after it.
 "${labsite[@]}" lab test content/labs/* || status=1
 
-dotnet test LabSite.sln -c Release --no-build -nologo 2>&1 | tee "$log"
-[ "${PIPESTATUS[0]}" = 0 ] || status=1
+# A test that hangs is stopped after 10 minutes without progress and named (--blame-hang-timeout); hang-report.sh
+# prints the stacks of a test host that runs far longer than any project does, and whatever holds the run's output.
+exec {out}> >(tee "$log")
+tee_pid=$!
+dotnet test LabSite.sln -c Release --no-build -nologo --blame-hang-timeout 10m --blame-hang-dump-type none >&"$out" 2>&1 &
+test_pid=$!
+scripts/hang-report.sh 9 30 "$test_pid" &
+watch_pid=$!
+wait "$test_pid" || status=1
+kill "$watch_pid" 2>/dev/null
+exec {out}>&-
+wait "$tee_pid"
 
 # One closing line for every runner's totals (dotnet test prints one summary per test project).
 passed=$(grep -oE 'Passed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
