@@ -36,6 +36,9 @@ internal static class SandboxCommand
     /// </summary>
     public const string SandboxSetsid = "/usr/local/libexec/setsid";
 
+    /// <summary>coreutils env: <c>--default-signal</c> resets signals the site inherited as ignored.</summary>
+    public const string ResetSignals = "/usr/bin/env";
+
     public sealed record Settings(
         string CgroupProcsFile,
         string PodNetnsPath,
@@ -55,7 +58,10 @@ internal static class SandboxCommand
     /// </summary>
     public static IReadOnlyList<string> Build(Settings s, string programPath, IReadOnlyList<string> args, string? terminalPath = null, ClientRun? client = null)
     {
-        var argv = new List<string>();
+        // Every signal at its default, as a container's first process gets it: an ignored SIGINT (a site started in
+        // the background with `&` or nohup) would pass to the pod and make Ctrl-C do nothing. Runs before the lab
+        // cgroup is joined, so the runtime sensor never sees it.
+        List<string> argv = [ResetSignals, "--default-signal"];
         argv.AddRange(terminalPath is null
             ? ["/bin/sh", "-c", EnterCgroupScript, s.CgroupProcsFile]
             : ["/bin/sh", "-c", EnterCgroupOnTerminalScript, s.CgroupProcsFile, terminalPath]);

@@ -72,6 +72,19 @@ public sealed class PodExecPrivilegedTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task PodProgramsStartWithNoSignalIgnoredEvenWhenTheSiteIgnoresSigint()
+    {
+        // As a site started with `&` or nohup: SIGINT ignored. A pod program must still start with it at its default
+        // (Ctrl-C in kubectl exec -it must reach it), as a container's processes do.
+        string status;
+        using (IgnoredSignal.Sigint())
+        {
+            status = (await NetnsTestLabs.ExecAsync(_cluster, "xwing", "grep", "SigIgn", "/proc/self/status")).Stdout;
+        }
+        Assert.Equal("SigIgn:\t0000000000000000\n", status);
+    }
+
+    [Fact]
     public async Task ShellRunsPipesWithAllowedPrograms()
     {
         var r = await NetnsTestLabs.ExecAsync(_cluster, "xwing", "sh", "-c", "echo hello world | wc -w; hostname");

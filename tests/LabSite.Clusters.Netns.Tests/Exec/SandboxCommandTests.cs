@@ -15,8 +15,8 @@ public class SandboxCommandTests
         var argv = SandboxCommand.Build(s_settings, "/usr/bin/curl", ["-s", "$(id); rm -rf /"]);
         Assert.Equal(["/usr/bin/curl", "-s", "$(id); rm -rf /"], argv.TakeLast(3));
         Assert.Equal("--", argv[^4]);
-        // The shell stage gets a constant script; its inputs are positional parameters.
-        Assert.Equal(["/bin/sh", "-c", SandboxCommand.EnterCgroupScript, s_settings.CgroupProcsFile, "/usr/bin/nsenter"], argv.Take(5));
+        // Signals at their defaults first; the shell stage gets a constant script; its inputs are positional parameters.
+        Assert.Equal(["/usr/bin/env", "--default-signal", "/bin/sh", "-c", SandboxCommand.EnterCgroupScript, s_settings.CgroupProcsFile, "/usr/bin/nsenter"], argv.Take(7));
     }
 
     [Fact]
