@@ -97,6 +97,20 @@ public sealed class KubeExecPrivilegedTests(KubeApiNetnsLab lab) : IClassFixture
     }
 
     [Fact]
+    public async Task A_terminal_program_starts_at_the_clients_size_even_when_typing_came_first()
+    {
+        // kubectl writes stdin and the first size concurrently; here the size comes well after the typing.
+        using var socket = await ConnectAsync("command=sh&stdin=true&stdout=true&tty=true", ExecV5);
+        await socket.SendAsync(Encoding.UTF8.GetBytes("\0stty size; exit 4\r"), WebSocketMessageType.Binary, true, default);
+        await Task.Delay(300);
+        await socket.SendAsync(Encoding.UTF8.GetBytes("\u0004{\"Width\":44,\"Height\":11}"), WebSocketMessageType.Binary, true, default);
+        var (channels, status) = await ReadToEndAsync(socket);
+
+        Assert.EndsWith("$ 11 44\r\n", channels[1]);
+        Assert.Equal("4", (string?)status["details"]!["causes"]![0]!["message"]);
+    }
+
+    [Fact]
     public async Task The_v4_protocol_carries_output_and_the_exit_code()
     {
         using var socket = await ConnectAsync("command=sh&command=-c&command=echo%20hello%3B%20exit%207&stdout=true&stderr=true", ExecV4);

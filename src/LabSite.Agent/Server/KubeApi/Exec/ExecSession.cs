@@ -22,6 +22,9 @@ internal sealed class ExecSession(WebSocket socket, ExecOptions options)
     /// <summary>How long the client has to answer our close before the connection is dropped.</summary>
     private static readonly TimeSpan s_closeGrace = TimeSpan.FromSeconds(5);
 
+    /// <summary>How long a terminal's program waits for the client's first size (kubectl sends it at once).</summary>
+    private static readonly TimeSpan s_firstSizeGrace = TimeSpan.FromSeconds(2);
+
     private readonly bool _closeSignal = socket.SubProtocol == ExecChannels.V5;
     private string? _brokenBy;
 
@@ -31,13 +34,21 @@ internal sealed class ExecSession(WebSocket socket, ExecOptions options)
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var stdin = options.Stdin ? new Pipe() : null;
         var terminal = options.Tty ? new ExecTerminal(new TerminalSize(80, 24)) : null;
+        // kubectl writes stdin and the first size concurrently: a program started before the size is applied would
+        // lay out its first output for 80 columns (ls -C typed ahead), so it starts once the size is in (stdin waits).
+        var sized = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var receiving = Task.CompletedTask;
         JsonObject? status;
         try
         {
             // As the kubelet does: an empty message on the lowest channel the client reads says the streams are up.
             await sender.SendAsync(options.Stdout ? ExecChannels.Stdout : options.Stderr ? ExecChannels.Stderr : ExecChannels.Error, ReadOnlyMemory<byte>.Empty, stop.Token);
-            receiving = ReceiveAsync(stdin?.Writer, terminal, stop);
+            receiving = ReceiveAsync(stdin?.Writer, terminal, sized, stop);
+            if (terminal is not null)
+            {
+                await Task.WhenAny(sized.Task, Task.Delay(s_firstSizeGrace, stop.Token));
+                stop.Token.ThrowIfCancellationRequested();
+            }
             var streams = new ExecStreams(
                 options.Stdout ? new ExecChannelStream(sender, ExecChannels.Stdout, stop.Token) : Stream.Null,
                 options.Stderr ? new ExecChannelStream(sender, ExecChannels.Stderr, stop.Token) : Stream.Null,
@@ -84,7 +95,7 @@ internal sealed class ExecSession(WebSocket socket, ExecOptions options)
     }
 
     /// <summary>Stdin into the program, sizes to its terminal; the client closing (or vanishing) stops the program.</summary>
-    private async Task ReceiveAsync(PipeWriter? stdin, ExecTerminal? terminal, CancellationTokenSource stop)
+    private async Task ReceiveAsync(PipeWriter? stdin, ExecTerminal? terminal, TaskCompletionSource sized, CancellationTokenSource stop)
     {
         try
         {
@@ -106,6 +117,7 @@ internal sealed class ExecSession(WebSocket socket, ExecOptions options)
                         break;
                     case ExecChannels.Resize when terminal is not null:
                         terminal.Resize(TerminalSizeOf(data.Span));
+                        sized.TrySetResult();
                         break;
                     case ExecChannels.Close when _closeSignal && data.Length == 1 && data.Span[0] == ExecChannels.Stdin && stdin is not null:
                         await stdin.CompleteAsync();
@@ -127,6 +139,7 @@ internal sealed class ExecSession(WebSocket socket, ExecOptions options)
         }
         finally
         {
+            sized.TrySetResult();
             if (stdin is not null)
             {
                 await stdin.CompleteAsync();
