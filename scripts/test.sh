@@ -20,7 +20,8 @@ labsite=(dotnet src/LabSite.Cli/bin/Release/net10.0/labsite.dll)
 # prints the stacks of a test host that runs far longer than any project does, and whatever holds the run's output.
 exec {out}> >(tee "$log")
 tee_pid=$!
-dotnet test LabSite.sln -c Release --no-build -nologo --blame-hang-timeout 10m --blame-hang-dump-type none >&"$out" 2>&1 &
+# A script's & job starts with SIGINT ignored and every test process would inherit that: tests run as a user's would.
+env --default-signal=INT,QUIT dotnet test LabSite.sln -c Release --no-build -nologo --blame-hang-timeout 10m --blame-hang-dump-type none >&"$out" 2>&1 &
 test_pid=$!
 scripts/hang-report.sh 9 30 "$test_pid" &
 watch_pid=$!
