@@ -1,17 +1,37 @@
 #!/usr/bin/env bash
-# Runs beside `dotnet test` (scripts/test.sh starts and stops it) and reports a run that has stopped moving, so a hang
-# in CI leaves evidence in its log instead of only a timeout:
-#  - a test host alive for more than $1 minutes (a whole project normally takes under six): its managed threads'
-#    stacks (dotnet-stack, which setup.sh installs into .tools) and its child processes;
-#  - a `dotnet test` alive for more than $2 minutes: every process that still holds its output pipe (a test's child
-#    that outlives the test host keeps `dotnet test` waiting for the end of that pipe).
-# Each is reported once, to stderr. Usage: hang-report.sh HOST_MINUTES RUN_MINUTES PID_OF_DOTNET_TEST
+# Evidence for a test run that stops moving, so a hang in CI leaves more in its log than a timeout.
+#
+#   hang-report.sh watch HOST_MINUTES RUN_MINUTES PID   runs beside `dotnet test` (PID; scripts/test.sh starts and
+#       stops it) and reports, once each, to stderr:
+#       - a test host alive for more than HOST_MINUTES (a whole project normally takes under six): its managed threads'
+#         stacks (dotnet-stack, which setup.sh installs into .tools) and its child processes;
+#       - a `dotnet test` alive for more than RUN_MINUTES: its processes, and every process outside them that holds
+#         one of their pipes. A test's child that outlives its test host and holds the host's output keeps vstest
+#         waiting for the end of that pipe: a known way for `dotnet test` to hang after every test passed.
+#   hang-report.sh holders PID FD   the processes other than PID that hold the pipe on PID's descriptor FD.
 set -uo pipefail
-host_limit=$(($1 * 60))
-run_limit=$(($2 * 60))
-run_pid=$3
 stack=$(dirname "$0")/../.tools/dotnet-stack
-reported=" "
+
+pipes_of() { # the pipes open in the given processes, as " pipe:[N] pipe:[M] "
+  local pid fd link out=" "
+  for pid in "$@"; do
+    for fd in /proc/"$pid"/fd/*; do
+      link=$(readlink "$fd" 2>/dev/null) && [[ $link == pipe:* ]] && out+="$link "
+    done
+  done
+  echo "$out"
+}
+
+holding() { # holding " PIPES " " EXCLUDED PIDS ": each other process holding one of the pipes
+  local fd link pid
+  for fd in /proc/[0-9]*/fd/*; do
+    link=$(readlink "$fd" 2>/dev/null) && [[ $link == pipe:* && $1 == *" $link "* ]] || continue
+    pid=${fd#/proc/}
+    pid=${pid%%/*}
+    [[ $2 == *" $pid "* ]] && continue
+    echo "hang-report:   $pid $link $(ps -o etime=,args= -p "$pid" 2>/dev/null | cut -c1-300)"
+  done | sort -u
+}
 
 report_host() {
   local pid=$1
@@ -25,30 +45,44 @@ report_host() {
   ps -o pid,etime,args --ppid "$pid" 2>/dev/null | sed 's/^/hang-report:   /'
 }
 
-report_pipe_holders() {
-  local pipe
-  pipe=$(readlink /proc/"$run_pid"/fd/1 2>/dev/null) || return
-  echo "hang-report: dotnet test ($run_pid) has run $(ps -o etime= -p "$run_pid" | tr -d ' '); processes holding its output $pipe:"
-  for fd in /proc/[0-9]*/fd/[12]; do
-    [ "$(readlink "$fd" 2>/dev/null)" = "$pipe" ] || continue
-    local p=${fd#/proc/}
-    p=${p%%/*}
-    echo "hang-report:   $p $(ps -o etime=,args= -p "$p" 2>/dev/null | cut -c1-300)"
-  done | sort -u
+report_run() {
+  local run_pid=$1 tree pid parent
+  # dotnet test, vstest.console, the test hosts and their children; pipes they share with the script above them
+  # (its log) are left out.
+  tree=" $run_pid "
+  for _ in 1 2 3; do for pid in $tree; do tree+="$(pgrep -P "$pid" | tr '\n' ' ')"; done; done
+  tree=" $(echo "$tree" | tr ' ' '\n' | sort -un | tr '\n' ' ') "
+  parent=$(ps -o ppid= -p "$run_pid" | tr -d ' ')
+  local inherited own=" "
+  inherited=$(pipes_of "$parent")
+  for link in $(pipes_of $tree); do [[ $inherited == *" $link "* ]] || own+="$link "; done
+  echo "hang-report: dotnet test ($run_pid) has run $(ps -o etime= -p "$run_pid" | tr -d ' '); its processes:"
+  ps -o pid,etime,args -p "$(echo $tree | tr ' ' ',')" 2>/dev/null | cut -c1-200 | sed 's/^/hang-report:   /'
+  echo "hang-report: processes outside the run holding one of its pipes:"
+  holding "$own" "$tree $$ $BASHPID "
 }
 
-while kill -0 "$run_pid" 2>/dev/null; do
-  for pid in $(pgrep -f testhost.dll); do
-    age=$(ps -o etimes= -p "$pid" 2>/dev/null | tr -d ' ')
-    if [ -n "$age" ] && [ "$age" -gt "$host_limit" ] && [[ "$reported" != *" $pid "* ]]; then
-      reported+="$pid "
-      report_host "$pid" >&2
+watch() {
+  local host_limit=$(($1 * 60)) run_limit=$(($2 * 60)) run_pid=$3 reported=" " pid age
+  while kill -0 "$run_pid" 2>/dev/null; do
+    for pid in $(pgrep -f testhost.dll); do
+      age=$(ps -o etimes= -p "$pid" 2>/dev/null | tr -d ' ')
+      if [ -n "$age" ] && [ "$age" -gt "$host_limit" ] && [[ "$reported" != *" $pid "* ]]; then
+        reported+="$pid "
+        report_host "$pid" >&2
+      fi
+    done
+    age=$(ps -o etimes= -p "$run_pid" 2>/dev/null | tr -d ' ')
+    if [ -n "$age" ] && [ "$age" -gt "$run_limit" ] && [[ "$reported" != *" run "* ]]; then
+      reported+="run "
+      report_run "$run_pid" >&2
     fi
+    sleep 20
   done
-  age=$(ps -o etimes= -p "$run_pid" 2>/dev/null | tr -d ' ')
-  if [ -n "$age" ] && [ "$age" -gt "$run_limit" ] && [[ "$reported" != *" run "* ]]; then
-    reported+="run "
-    report_pipe_holders >&2
-  fi
-  sleep 20
-done
+}
+
+case "${1:-}" in
+  watch) shift; watch "$@" ;;
+  holders) holding " $(readlink /proc/"$2"/fd/"$3") " " $2 $$ $BASHPID " ;;
+  *) echo "usage: hang-report.sh watch HOST_MINUTES RUN_MINUTES PID | hang-report.sh holders PID FD" >&2; exit 2 ;;
+esac

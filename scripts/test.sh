@@ -23,11 +23,19 @@ tee_pid=$!
 # A script's & job starts with SIGINT ignored and every test process would inherit that: tests run as a user's would.
 env --default-signal=INT,QUIT dotnet test LabSite.sln -c Release --no-build -nologo --blame-hang-timeout 10m --blame-hang-dump-type none >&"$out" 2>&1 &
 test_pid=$!
-scripts/hang-report.sh 9 30 "$test_pid" &
+scripts/hang-report.sh watch 9 30 "$test_pid" &
 watch_pid=$!
 wait "$test_pid" || status=1
 kill "$watch_pid" 2>/dev/null
 exec {out}>&-
+# The log ends when every holder of the run's output has closed it; a process a test left behind would hold it, and
+# this script, open for good: name it and stop waiting.
+for _ in $(seq 30); do kill -0 "$tee_pid" 2>/dev/null || break; sleep 1; done
+if kill -0 "$tee_pid" 2>/dev/null; then
+  echo "test.sh: the run has ended, but these processes a test left behind still hold its output:" >&2
+  scripts/hang-report.sh holders "$tee_pid" 0 >&2
+  kill "$tee_pid"
+fi
 wait "$tee_pid"
 
 # One closing line for every runner's totals (dotnet test prints one summary per test project).

@@ -232,11 +232,17 @@ public static class ClusterCommands
     private static async Task<int> ExecOnTerminalAsync(ILabCluster cluster, ExecRequest request, ExecStreams streams, CancellationToken ct)
     {
         var window = new ExecTerminal(LocalTerminal.WindowSize(LocalTerminal.StandardOutput) ?? LocalTerminal.WindowSize(LocalTerminal.StandardInput) ?? new TerminalSize(80, 24));
+        // Handlers of signals that come close together run at once on pool threads (stty cols 120 rows 40 is two
+        // resizes): reading and sending under one lock makes the last size sent the terminal's latest.
+        var resizing = new Lock();
         using var resized = OperatingSystem.IsWindows() ? null : PosixSignalRegistration.Create(PosixSignal.SIGWINCH, _ =>
         {
-            if ((LocalTerminal.WindowSize(LocalTerminal.StandardOutput) ?? LocalTerminal.WindowSize(LocalTerminal.StandardInput)) is { } size)
+            lock (resizing)
             {
-                window.Resize(size);
+                if ((LocalTerminal.WindowSize(LocalTerminal.StandardOutput) ?? LocalTerminal.WindowSize(LocalTerminal.StandardInput)) is { } size)
+                {
+                    window.Resize(size);
+                }
             }
         });
         using var raw = streams.StandardInput is null ? null : LocalTerminal.EnterRawMode(LocalTerminal.StandardInput);

@@ -264,6 +264,7 @@ public sealed class MutualAuthAgent : IAsyncDisposable
     {
         _stopping = true;
         await _stop.CancelAsync();
+        _signals.Stop();
         _pump.Join();
         _signals.Dispose();
         _signalsFd.Dispose();

@@ -13,6 +13,10 @@ public sealed unsafe class BpfRingBuffer : IDisposable
     private readonly GCHandle _self;
     private readonly RecordHandler _handler;
     private nint _ring;
+    private volatile bool _stopped;
+
+    /// <summary>-EINTR: a poll interrupted by a signal, or by <see cref="Stop"/>; both end the poll without error.</summary>
+    private const int Interrupted = -4;
 
     public delegate void RecordHandler(ReadOnlySpan<byte> record);
 
@@ -28,13 +32,20 @@ public sealed unsafe class BpfRingBuffer : IDisposable
         }
     }
 
-    /// <summary>Waits up to <paramref name="timeoutMs"/> for records; returns how many were handled.</summary>
+    /// <summary>Waits up to <paramref name="timeoutMs"/> for records; returns how many were handled (0 once stopped).</summary>
     public int Poll(int timeoutMs)
     {
         ObjectDisposedException.ThrowIf(_ring == 0, this);
         var rc = LibBpf.RingBufferPoll(_ring, timeoutMs);
-        return rc == -4 ? 0 : rc < 0 ? throw new BpfException("poll", "ring buffer", rc) : rc;
+        return rc == Interrupted ? 0 : rc < 0 ? throw new BpfException("poll", "ring buffer", rc) : rc;
     }
+
+    /// <summary>
+    /// Makes a running <see cref="Poll"/> return at the next record. libbpf keeps consuming for as long as the
+    /// producer keeps writing, so a poller told to stop while a pod floods the ring could otherwise never return.
+    /// Safe from any thread.
+    /// </summary>
+    public void Stop() => _stopped = true;
 
     public void Dispose()
     {
@@ -52,6 +63,10 @@ public sealed unsafe class BpfRingBuffer : IDisposable
         try
         {
             var rb = (BpfRingBuffer)GCHandle.FromIntPtr(ctx).Target!;
+            if (rb._stopped)
+            {
+                return Interrupted; // libbpf leaves this record unconsumed and returns from the poll
+            }
             rb._handler(new ReadOnlySpan<byte>((void*)data, (int)size));
             return 0;
         }

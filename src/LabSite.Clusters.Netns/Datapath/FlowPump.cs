@@ -84,6 +84,7 @@ public sealed class FlowPump : IDisposable
     public void Dispose()
     {
         _stop = true;
+        _ring.Stop();
         _thread.Join();
         _ring.Dispose();
         _fd.Dispose();

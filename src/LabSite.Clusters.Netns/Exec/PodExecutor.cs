@@ -27,6 +27,7 @@ internal static class PodExecutor
         using var either = CancellationTokenSource.CreateLinkedTokenSource(ct, timer.Token);
 
         var budget = new OutputBudget(process);
+        string?[] ends = [OutputHolders.Of(process.StandardOutput.BaseStream), OutputHolders.Of(process.StandardError.BaseStream)];
         var stdout = budget.CopyAsync(process.StandardOutput.BaseStream, streams.StandardOutput);
         var stderr = budget.CopyAsync(process.StandardError.BaseStream, streams.StandardError);
         var stdinCut = false;
@@ -43,7 +44,7 @@ internal static class PodExecutor
             await StopAsync(process);
         }
 
-        await Task.WhenAll(stdout, stderr);
+        await EndOfOutputAsync(Task.WhenAll(stdout, stderr), ends, either.Token);
         await stdinDone.CancelAsync();
         await stdin.ContinueWith(_ => { }, TaskScheduler.Default);
         await streams.StandardOutput.FlushAsync(CancellationToken.None);
@@ -88,6 +89,7 @@ internal static class PodExecutor
         // Before the first stage opens the terminal, its own errors (a missing cgroup) come on the pipes.
         var early = Task.WhenAll(budget.CopyAsync(process.StandardOutput.BaseStream, streams.StandardOutput), budget.CopyAsync(process.StandardError.BaseStream, streams.StandardOutput));
         var output = budget.CopyAsync(terminal.Output, streams.StandardOutput);
+        string?[] ends = [OutputHolders.Of(process.StandardOutput.BaseStream), OutputHolders.Of(process.StandardError.BaseStream), terminal.SlavePath];
         var input = CopyKeystrokesAsync(streams.StandardInput, terminal.Input, ended.Token);
         var resizes = FollowResizesAsync(window, terminal, ended.Token);
 
@@ -102,7 +104,7 @@ internal static class PodExecutor
         }
 
         terminal.ReleaseSlave();
-        await Task.WhenAll(early, output);
+        await EndOfOutputAsync(Task.WhenAll(early, output), ends, either.Token);
         await ended.CancelAsync();
         await Task.WhenAll(input, resizes).ContinueWith(_ => { }, TaskScheduler.Default);
         await streams.StandardOutput.FlushAsync(CancellationToken.None);
@@ -120,6 +122,28 @@ internal static class PodExecutor
 
         await streams.StandardOutput.FlushAsync(CancellationToken.None);
         return process.ExitCode;
+    }
+
+    /// <summary>
+    /// Waits for the program's output to end, which is when every process holding it has ended. Once the exec is past
+    /// its deadline or its caller went away, whatever still holds the output after a short grace (the time a stopped
+    /// sandbox takes to go) is killed, so that a program left in the background cannot hold the exec open.
+    /// </summary>
+    private static async Task EndOfOutputAsync(Task output, string?[] ends, CancellationToken stop)
+    {
+        try
+        {
+            await output.WaitAsync(stop);
+            return;
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        if (await Task.WhenAny(output, Task.Delay(s_interruptGrace, CancellationToken.None)) != output)
+        {
+            OutputHolders.Kill(ends.OfType<string>().ToArray());
+        }
+        await output;
     }
 
     /// <summary>VEOF of a new pseudo-terminal (Ctrl-D).</summary>

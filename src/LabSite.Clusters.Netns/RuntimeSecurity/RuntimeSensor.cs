@@ -254,6 +254,7 @@ public sealed class RuntimeSensor : IDisposable
     public void Dispose()
     {
         _stop = true;
+        _ring.Stop();
         _thread.Join();
         DisposeLinks();
         _ring.Dispose();

@@ -143,13 +143,14 @@ public sealed class PodExecPrivilegedTests : IAsyncLifetime
     [Fact]
     public async Task BackgroundJobsDieWithTheExec()
     {
-        var marker = "labsite-bg-" + Guid.NewGuid().ToString("N")[..8];
-        var r = await NetnsTestLabs.ExecAsync(_cluster, "xwing", "sh", "-c", $"sleep 1000 {marker} & echo started");
+        // A unique duration marks the job (a second operand would make sleep fail at once and prove nothing).
+        var duration = $"1000.{Random.Shared.Next(100_000, 1_000_000)}";
+        var r = await NetnsTestLabs.ExecAsync(_cluster, "xwing", "sh", "-c", $"sleep {duration} & sleep 0.3; echo started");
         Assert.Equal("started\n", r.Stdout);
-        await Task.Delay(500);
+        Assert.Equal(0, r.ExitCode);
         var lingering = Directory.EnumerateDirectories("/proc")
             .Select(d => { try { return File.ReadAllText(Path.Combine(d, "cmdline")); } catch (IOException) { return ""; } catch (UnauthorizedAccessException) { return ""; } })
-            .Where(c => c.Contains(marker));
+            .Where(c => c == $"sleep\0{duration}\0" || c == $"/usr/bin/sleep\0{duration}\0");
         Assert.Empty(lingering);
     }
 
