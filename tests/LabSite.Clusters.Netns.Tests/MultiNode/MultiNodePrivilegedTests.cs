@@ -20,6 +20,18 @@ namespace LabSite.Clusters.Netns.Tests.MultiNode;
 [Trait("Category", "Privileged")]
 public sealed class MultiNodePrivilegedTests : IAsyncLifetime
 {
+    /// <summary>A second tiefighter, on the worker node.</summary>
+    private const string PinnedTiefighter = """
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: tiefighter-w
+          labels: {org: empire, class: tiefighter}
+        spec:
+          nodeName: mn-worker
+          containers: [{name: spaceship, image: quay.io/cilium/json-mock:v1.3.8}]
+        """;
+
     private readonly NetnsBackend _backend = new(NetnsTestLabs.Options());
     private NetnsCluster _cluster = null!;
 
@@ -96,17 +108,7 @@ public sealed class MultiNodePrivilegedTests : IAsyncLifetime
     public async Task The_Star_Wars_L7_rule_is_enforced_from_and_to_both_nodes()
     {
         // A second tiefighter pinned to the worker, so ships on both nodes call deathstars on both nodes.
-        var pinned = """
-            apiVersion: v1
-            kind: Pod
-            metadata:
-              name: tiefighter-w
-              labels: {org: empire, class: tiefighter}
-            spec:
-              nodeName: mn-worker
-              containers: [{name: spaceship, image: quay.io/cilium/json-mock:v1.3.8}]
-            """;
-        Assert.True((await _cluster.ApplyAsync(StoreFixture.Yaml(pinned), ApplyMode.Apply, CancellationToken.None)).Succeeded);
+        Assert.True((await _cluster.ApplyAsync(StoreFixture.Yaml(PinnedTiefighter), ApplyMode.Apply, CancellationToken.None)).Succeeded);
         var applied = await _cluster.ApplyAsync(StoreFixture.Data("sw_l3_l4_l7_policy.yaml"), ApplyMode.Apply, CancellationToken.None);
         Assert.True(applied.Succeeded, string.Join("; ", applied.Errors));
         await _cluster.WaitUntilSettledAsync(CancellationToken.None);
@@ -152,16 +154,6 @@ public sealed class MultiNodePrivilegedTests : IAsyncLifetime
     [Fact]
     public async Task An_egress_http_rule_reaches_a_pod_on_another_node_with_the_clients_identity_in_the_vni()
     {
-        var pinned = """
-            apiVersion: v1
-            kind: Pod
-            metadata:
-              name: tiefighter-w
-              labels: {org: empire, class: tiefighter}
-            spec:
-              nodeName: mn-worker
-              containers: [{name: spaceship, image: quay.io/cilium/json-mock:v1.3.8}]
-            """;
         var egress = """
             apiVersion: cilium.io/v2
             kind: CiliumNetworkPolicy
@@ -175,7 +167,7 @@ public sealed class MultiNodePrivilegedTests : IAsyncLifetime
                   rules:
                     http: [{method: POST, path: /v1/request-landing}]
             """;
-        Assert.True((await _cluster.ApplyAsync(StoreFixture.Yaml(pinned), ApplyMode.Apply, CancellationToken.None)).Succeeded);
+        Assert.True((await _cluster.ApplyAsync(StoreFixture.Yaml(PinnedTiefighter), ApplyMode.Apply, CancellationToken.None)).Succeeded);
         // The deathstars admit only org=empire: the worker's own address (remote-node) would be dropped.
         foreach (var yaml in new[] { StoreFixture.Data("sw_l3_l4_policy.yaml"), StoreFixture.Yaml(egress) })
         {
