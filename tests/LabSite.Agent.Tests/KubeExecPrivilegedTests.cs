@@ -182,21 +182,7 @@ public sealed class KubeExecPrivilegedTests(KubeApiNetnsLab lab) : IClassFixture
     private const string ExecV5 = "v5.channel.k8s.io";
     private const string ExecV4 = "v4.channel.k8s.io";
 
-    private static int SleepersCount() =>
-        Directory.EnumerateDirectories("/proc").Count(p => int.TryParse(Path.GetFileName(p), out _) && CommandLine(p) == "sleep\04242\0");
-
-    private static string CommandLine(string proc)
-    {
-        try
-        {
-            var line = File.ReadAllText(Path.Combine(proc, "cmdline"));
-            return line.StartsWith("/usr/bin/", StringComparison.Ordinal) ? line["/usr/bin/".Length..] : line;
-        }
-        catch (IOException)
-        {
-            return "";
-        }
-    }
+    private static int SleepersCount() => HostProcesses.Running("sleep", "4242").Count();
 
     private static async Task WaitAsync(Func<bool> done, string what)
     {

@@ -10,11 +10,10 @@ public static class ForegroundProgram
     /// <summary>Bounded wait until a process whose argv is exactly <paramref name="argv"/> leads its terminal's foreground group.</summary>
     public static async Task WaitAsync(string[] argv, double seconds = 20)
     {
-        var wanted = string.Join('\0', argv) + "\0";
         var until = DateTime.UtcNow.AddSeconds(seconds);
         while (DateTime.UtcNow < until)
         {
-            if (Find(wanted))
+            if (Find(argv))
             {
                 return;
             }
@@ -23,34 +22,23 @@ public static class ForegroundProgram
         throw new TimeoutException($"waited {seconds}s for \"{string.Join(' ', argv)}\" to run in the foreground of its terminal");
     }
 
-    private static bool Find(string wantedCmdline)
+    private static bool Find(string[] argv)
     {
-        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        foreach (var pid in HostProcesses.All().Where(p => p.Argv.SequenceEqual(argv)).Select(p => p.Pid))
         {
-            if (!int.TryParse(Path.GetFileName(dir), out _))
-            {
-                continue;
-            }
             try
             {
-                if (File.ReadAllText(Path.Combine(dir, "cmdline")) != wantedCmdline)
-                {
-                    continue;
-                }
                 // "pid (comm) state ppid pgrp session tty_nr tpgid ...": comm may hold spaces, so split after its ')'.
-                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                var stat = File.ReadAllText($"/proc/{pid}/stat");
                 var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
                 if (fields[2] == fields[5])
                 {
                     return true;
                 }
             }
-            catch (IOException)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 // The process ended while being read.
-            }
-            catch (UnauthorizedAccessException)
-            {
             }
         }
         return false;

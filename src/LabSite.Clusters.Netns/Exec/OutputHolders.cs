@@ -4,9 +4,9 @@ using LabSite.Clusters.Netns.Kernel.Interop;
 namespace LabSite.Clusters.Netns.Exec;
 
 /// <summary>
-/// The processes that still hold an exec's output after its program ended: a program left running in the background,
-/// or a sandbox bwrap had just forked when the exec was stopped (its die-with-parent was not armed yet, so it lived
-/// on, orphaned). An exec's output ends only when they do, so a stopped exec kills them.
+/// The processes that still hold an exec's output after the exec was stopped: a sandbox bwrap had just forked when the
+/// stop came (its die-with-parent not armed yet) lives on orphaned and runs the program. An exec's output ends only
+/// when they do, so a stopped exec kills them.
 /// </summary>
 internal static class OutputHolders
 {

@@ -127,7 +127,7 @@ internal static class PodExecutor
     /// <summary>
     /// Waits for the program's output to end, which is when every process holding it has ended. Once the exec is past
     /// its deadline or its caller went away, whatever still holds the output after a short grace (the time a stopped
-    /// sandbox takes to go) is killed, so that a program left in the background cannot hold the exec open.
+    /// sandbox takes to go) is killed (<see cref="OutputHolders"/>), so that nothing holds a stopped exec open.
     /// </summary>
     private static async Task EndOfOutputAsync(Task output, string?[] ends, CancellationToken stop)
     {

@@ -186,29 +186,8 @@ public sealed class PodExecInteractivePrivilegedTests : IAsyncLifetime
         Assert.Empty(ProcessesWithArgument(marker));
     }
 
-    private static List<string> ProcessesWithArgument(string argument)
-    {
-        var found = new List<string>();
-        foreach (var dir in Directory.EnumerateDirectories("/proc"))
-        {
-            try
-            {
-                var argv = File.ReadAllText(Path.Combine(dir, "cmdline")).Split('\0');
-                if (argv.Contains(argument))
-                {
-                    found.Add(dir);
-                }
-            }
-            catch (IOException)
-            {
-                // The process ended while we looked.
-            }
-            catch (UnauthorizedAccessException)
-            {
-            }
-        }
-        return found;
-    }
+    private static List<int> ProcessesWithArgument(string argument) =>
+        HostProcesses.All().Where(p => p.Argv.Contains(argument)).Select(p => p.Pid).ToList();
 
     private static async Task Type(Pipe keys, string text)
     {
